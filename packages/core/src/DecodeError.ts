@@ -1,0 +1,103 @@
+/**
+ * Decoding failures as values: each issue names the field path, the value
+ * found and what was expected, in words a person reading an import log can
+ * act on. This replaces io-ts' raw error output at every boundary.
+ */
+import type * as t from 'io-ts'
+
+// model
+
+/** One thing wrong with a decoded value. */
+export interface Issue {
+  /** Dotted path from the root, such as `data.content.kind` or `data.jurisdictions.0`. */
+  readonly path: string
+  readonly value: unknown
+  readonly expected: string
+}
+
+/** A value that did not decode. `line` is set for JSON Lines input. */
+export interface DecodeError {
+  readonly _tag: 'DecodeError'
+  readonly issues: ReadonlyArray<Issue>
+  readonly line?: number
+}
+
+// constructors
+
+/** A decode error with the given issues. */
+export const make = (issues: ReadonlyArray<Issue>, line?: number): DecodeError =>
+  line === undefined ? { _tag: 'DecodeError', issues } : { _tag: 'DecodeError', issues, line }
+
+/** A decode error with one issue. */
+export const single = (path: string, value: unknown, expected: string): DecodeError =>
+  make([{ path, value, expected }])
+
+/** The same error, tagged with the line of input it came from. */
+export const atLine = (e: DecodeError, line: number): DecodeError => make(e.issues, line)
+
+/** The same error with every path prefixed (for nested decoding). */
+export const prefixed = (e: DecodeError, prefix: string): DecodeError =>
+  make(
+    e.issues.map((i) => ({ ...i, path: i.path === '' ? prefix : `${prefix}.${i.path}` })),
+    e.line,
+  )
+
+// operations
+
+const FRIENDLY: Readonly<Record<string, string>> = {
+  IsoTimestamp: 'an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00',
+  IsoDuration: 'an ISO-8601 duration, such as PT48H or P90D',
+  Jurisdiction: 'an ISO 3166-1 alpha-2 country code, such as US or GB',
+  Id: 'a non-empty string',
+  Level: 'an integer ≥ 1',
+  UnknownRecord: 'an object',
+  Int: 'an integer',
+}
+
+const describe = (type: t.Decoder<unknown, unknown>): string => {
+  const tag = (type as { _tag?: string })._tag
+  if (tag === 'KeyofType') {
+    const keys = Object.keys((type as unknown as { keys: Record<string, unknown> }).keys)
+    return `one of ${keys.join(', ')}`
+  }
+  return FRIENDLY[type.name] ?? type.name
+}
+
+const isTransparent = (type: t.Decoder<unknown, unknown>): boolean => {
+  const tag = (type as { _tag?: string })._tag
+  return tag === 'IntersectionType' || tag === 'UnionType' || tag === 'RefinementType' || tag === 'ExactType'
+}
+
+const render = (value: unknown): string => {
+  if (value === undefined) return 'nothing'
+  const json = JSON.stringify(value)
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json
+}
+
+/** Turns io-ts validation errors into issues with readable paths (first issue per path). */
+export const fromValidation = (errors: t.Errors, basePath = ''): DecodeError => {
+  const seen = new Set<string>()
+  const issues: Issue[] = []
+  for (const error of errors) {
+    const keys: string[] = basePath === '' ? [] : [basePath]
+    const ctx = error.context
+    for (let i = 1; i < ctx.length; i++) {
+      if (!isTransparent(ctx[i - 1]!.type)) keys.push(ctx[i]!.key)
+    }
+    const path = keys.join('.')
+    if (seen.has(path)) continue
+    seen.add(path)
+    const last = ctx[ctx.length - 1]
+    issues.push({ path, value: error.value, expected: last ? describe(last.type) : 'a value' })
+  }
+  return make(issues)
+}
+
+/** One line per issue: `line 3: data.content.kind: got "vid", expected one of video, image, …`. */
+export const format = (e: DecodeError): string =>
+  e.issues
+    .map((i) => {
+      const where = e.line === undefined ? '' : `line ${e.line}: `
+      return `${where}${i.path === '' ? '(root)' : i.path}: got ${render(i.value)}, expected ${i.expected}`
+    })
+    .join('\n')

@@ -1,0 +1,170 @@
+/**
+ * The envelope every event travels in: identity (`id`), stream (`caseId`),
+ * the two time axes (`occurredAt`, business time; `recordedAt`, when the
+ * platform knew), who acted, the typed `data` and free `meta`.
+ *
+ * `decode` is the one way in from the outside: it runs upcasters, checks the
+ * envelope, picks the data codec by `type`, and reports every problem as a
+ * `DecodeError` naming field paths. Platform types `x-<vendor>.<Name>` pass
+ * through with any object as data.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import * as DecodeError from './DecodeError.js'
+import { ActorKind, DATA_CODECS, type DataOf, type EventType, isEventType, isVendorType } from './Event.js'
+import { IsoTimestamp } from './Timestamp.js'
+import * as Upcaster from './Upcaster.js'
+
+// model
+
+/** Who did it. */
+export interface Actor {
+  readonly kind: ActorKind
+  readonly id?: string
+  readonly name?: string
+}
+
+/** Correlation and versioning data; free keys are kept. */
+export interface Meta {
+  readonly correlationId?: string
+  readonly causationId?: string
+  readonly schemaVersion?: number
+  readonly recordedAtInferred?: boolean
+  readonly [key: string]: unknown
+}
+
+/** An event of type `T` with payload `D`. */
+export interface Envelope<T extends string = string, D = unknown> {
+  readonly id: string
+  readonly type: T
+  readonly caseId: string
+  readonly occurredAt: string
+  readonly recordedAt?: string
+  readonly actor?: Actor
+  readonly data: D
+  readonly meta?: Meta
+}
+
+/** A standard event, discriminated on `type`. */
+export type KnownEvent = { readonly [K in EventType]: Envelope<K, DataOf<K>> }[EventType]
+
+/** A platform's own event type, namespaced `x-<vendor>.<Name>`. */
+export type VendorEvent = Envelope<`x-${string}`, Readonly<Record<string, unknown>>>
+
+/** Any event Docket stores. */
+export type DocketEvent = KnownEvent | VendorEvent
+
+/** An event as stored: `recordedAt` is always present. */
+export type Recorded<Ev extends DocketEvent = DocketEvent> = Ev & { readonly recordedAt: string }
+
+/** The standard event of type `T`. */
+export type EventOf<T extends EventType> = Extract<KnownEvent, { readonly type: T }>
+
+// codecs
+
+const ActorCodec = t.intersection(
+  [t.type({ kind: ActorKind }), t.partial({ id: t.string, name: t.string })],
+  'Actor',
+)
+const MetaCodec = t.partial(
+  {
+    correlationId: t.string,
+    causationId: t.string,
+    schemaVersion: t.refinement(t.Int, (n) => n >= 1, 'SchemaVersion'),
+    recordedAtInferred: t.boolean,
+  },
+  'Meta',
+)
+
+const EnvelopeCodec = t.intersection([
+  t.type({
+    id: t.refinement(t.string, (s) => s.length > 0, 'Id'),
+    type: t.string,
+    caseId: t.refinement(t.string, (s) => s.length > 0, 'Id'),
+    occurredAt: IsoTimestamp,
+    data: t.UnknownRecord,
+  }),
+  t.partial({ recordedAt: IsoTimestamp, actor: ActorCodec, meta: MetaCodec }),
+])
+
+// operations
+
+/** Options for {@link decode}. */
+export interface DecodeOptions {
+  readonly upcasters?: Upcaster.Registry
+}
+
+/**
+ * Decodes one event from parsed JSON, upcasting older schema versions first.
+ * The result keeps every key of `data` and `meta` as given.
+ */
+export const decode = (
+  u: unknown,
+  options: DecodeOptions = {},
+): E.Either<DecodeError.DecodeError, DocketEvent> => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+    return E.left(DecodeError.single('', u, 'a JSON object (one event)'))
+  }
+  const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
+  const envelope = EnvelopeCodec.decode(raw)
+  if (E.isLeft(envelope)) return E.left(DecodeError.fromValidation(envelope.left))
+  const type = envelope.right.type
+  if (isVendorType(type)) return E.right(raw as VendorEvent)
+  if (!isEventType(type)) {
+    return E.left(
+      DecodeError.single(
+        'type',
+        type,
+        'a Docket event type (see events.md) or a platform type x-<vendor>.<Name>',
+      ),
+    )
+  }
+  const data = (DATA_CODECS[type] as t.Decoder<unknown, unknown>).decode(envelope.right.data)
+  if (E.isLeft(data)) return E.left(DecodeError.fromValidation(data.left, 'data'))
+  return E.right(raw as KnownEvent)
+}
+
+/** Narrows an event to one standard type. */
+export const is =
+  <T extends EventType>(type: T) =>
+  (e: DocketEvent): e is EventOf<T> =>
+    e.type === type
+
+/**
+ * Sets `recordedAt` for an import: kept when given, otherwise inferred from
+ * `occurredAt` and marked `meta.recordedAtInferred: true`.
+ */
+export const withImportedRecordedAt = (e: DocketEvent): Recorded => {
+  if (e.recordedAt !== undefined) return e as Recorded
+  return { ...e, recordedAt: e.occurredAt, meta: { ...e.meta, recordedAtInferred: true } } as Recorded
+}
+
+/** Sets `recordedAt` from the clock for a live append (a given one is kept). */
+export const withRecordedAt = (e: DocketEvent, now: string): Recorded =>
+  (e.recordedAt === undefined ? { ...e, recordedAt: now } : e) as Recorded
+
+/** Keys of `meta` that a store or the library owns; they do not change an event's content. */
+const STORE_META_KEYS = new Set(['recordedAtInferred', 'integrity', 'position', 'revision'])
+
+/**
+ * The content that idempotency compares: everything but `recordedAt` and the
+ * store-owned `meta` keys, in canonical form. The same `id` with an equal
+ * fingerprint is a retry; with a different one, a conflict.
+ */
+export const fingerprint = (e: DocketEvent): string => {
+  const meta = Object.fromEntries(Object.entries(e.meta ?? {}).filter(([k]) => !STORE_META_KEYS.has(k)))
+  return canonical({ ...e, recordedAt: undefined, meta: Object.keys(meta).length === 0 ? undefined : meta })
+}
+
+/**
+ * Canonical JSON of an event: keys sorted at every depth. Two events are the
+ * same content exactly when their canonical forms are equal (idempotency).
+ */
+export const canonical = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+}

@@ -1,0 +1,163 @@
+/**
+ * The port every store implements: one stream per case, a global log in
+ * commit order, idempotent appends and catch-up-then-live subscriptions.
+ * Expected failures are values (`StoreError`), returned through fp-ts
+ * `TaskEither`; adapters translate driver exceptions into them.
+ *
+ * Idempotency is global: appending an event whose `id` is already stored with
+ * the same content (see `Envelope.fingerprint`) is a no-op; the same `id` with
+ * different content is an `IdempotencyConflict`. When every event of an append
+ * is such a no-op, the append succeeds whatever the expected revision, so a
+ * retried command after a lost reply is harmless.
+ */
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type { Recorded } from './Envelope.js'
+
+// model
+
+/** An opaque, totally ordered position in the global log; compare with the store's `comparePositions`. */
+export type Position = string
+
+/**
+ * What the caller believes about the stream: it does not exist yet, anything
+ * goes, or its last event has exactly this revision (0-based).
+ */
+export type ExpectedRevision = 'no_stream' | 'any' | number
+
+/** An event with where it sits in its stream and in the global log. */
+export interface StoredEvent {
+  readonly event: Recorded
+  /** 0-based index of the event in its case stream. */
+  readonly revision: number
+  /** Opaque global position; readers resume after it. */
+  readonly position: Position
+}
+
+/** What an append did. */
+export interface AppendResult {
+  /** Revision of the stream's last event after the append. */
+  readonly revision: number
+  /** Events actually written (idempotent repeats are not counted). */
+  readonly appended: number
+  /** Global position of the last event written, or of the stream's last event when nothing was written. */
+  readonly position: Position
+}
+
+/** The stream's revision was not the one expected. */
+export interface WrongExpectedRevision {
+  readonly _tag: 'WrongExpectedRevision'
+  readonly caseId: string
+  readonly expected: ExpectedRevision
+  readonly actual: number | 'no_stream'
+}
+/** An event id is already stored with different content. */
+export interface IdempotencyConflict {
+  readonly _tag: 'IdempotencyConflict'
+  readonly eventId: string
+  readonly caseId: string
+  readonly storedCaseId: string
+}
+/** An append was malformed (events of another case, an empty batch…). */
+export interface InvalidAppend {
+  readonly _tag: 'InvalidAppend'
+  readonly caseId: string
+  readonly message: string
+}
+/** The store could not be reached or failed; nothing was written. */
+export interface StoreUnavailable {
+  readonly _tag: 'StoreUnavailable'
+  readonly message: string
+}
+
+/** Expected store failures. */
+export type StoreError = WrongExpectedRevision | IdempotencyConflict | InvalidAppend | StoreUnavailable
+
+/** Options for reading the global log. */
+export interface ReadAllOptions {
+  /** Read events strictly after this position; from the beginning when absent. */
+  readonly after?: Position
+  /** Only events of these types (a store may filter server-side). */
+  readonly types?: ReadonlyArray<string>
+}
+
+/** Options for a subscription. */
+export interface SubscribeOptions extends ReadAllOptions {
+  /** Ends the subscription: the iterator returns after the event in hand. */
+  readonly signal?: AbortSignal
+}
+
+/** Durable positions of named subscribers, so they resume after a restart. */
+export interface CheckpointStore {
+  readonly load: (subscriber: string) => Promise<Position | undefined>
+  readonly save: (subscriber: string, position: Position) => Promise<void>
+}
+
+/** The event store port. */
+export interface EventStore {
+  /** Appends events (all of `caseId`) atomically, checking the expected revision. */
+  readonly append: (
+    caseId: string,
+    events: ReadonlyArray<Recorded>,
+    expected: ExpectedRevision,
+  ) => TE.TaskEither<StoreError, AppendResult>
+  /** Reads one case stream in revision order (empty when it does not exist). */
+  readonly readStream: (caseId: string) => TE.TaskEither<StoreError, ReadonlyArray<StoredEvent>>
+  /** Streams the global log in position order, in bounded memory; ends at the current head. */
+  readonly readAll: (options?: ReadAllOptions) => AsyncIterable<StoredEvent>
+  /** Catch-up then live: every event after `after`, then new ones as they commit, until aborted. */
+  readonly subscribe: (options?: SubscribeOptions) => AsyncIterable<StoredEvent>
+  /** Orders two positions of this store (negative, zero, positive). */
+  readonly comparePositions: (a: Position, b: Position) => number
+  readonly checkpoints: CheckpointStore
+  /** Releases connections and stops subscriptions. */
+  readonly close: () => Promise<void>
+}
+
+// constructors
+
+/** A `WrongExpectedRevision` error. */
+export const wrongExpectedRevision = (
+  caseId: string,
+  expected: ExpectedRevision,
+  actual: number | 'no_stream',
+): StoreError => ({ _tag: 'WrongExpectedRevision', caseId, expected, actual })
+
+/** An `IdempotencyConflict` error. */
+export const idempotencyConflict = (eventId: string, caseId: string, storedCaseId: string): StoreError => ({
+  _tag: 'IdempotencyConflict',
+  eventId,
+  caseId,
+  storedCaseId,
+})
+
+/** An `InvalidAppend` error. */
+export const invalidAppend = (caseId: string, message: string): StoreError => ({
+  _tag: 'InvalidAppend',
+  caseId,
+  message,
+})
+
+/** A `StoreUnavailable` error. */
+export const unavailable = (message: string): StoreError => ({ _tag: 'StoreUnavailable', message })
+
+// operations
+
+/** Folds a store error into a value, one branch per tag. */
+export const match =
+  <A>(cases: { readonly [K in StoreError['_tag']]: (e: Extract<StoreError, { _tag: K }>) => A }) =>
+  (e: StoreError): A =>
+    (cases[e._tag] as (e: StoreError) => A)(e)
+
+/** A one-line description of a store error. */
+export const describe: (e: StoreError) => string = match({
+  WrongExpectedRevision: (e) =>
+    `case ${e.caseId}: expected revision ${String(e.expected)}, stream is at ${String(e.actual)}`,
+  IdempotencyConflict: (e) =>
+    `event ${e.eventId} is already stored (case ${e.storedCaseId}) with different content`,
+  InvalidAppend: (e) => `case ${e.caseId}: ${e.message}`,
+  StoreUnavailable: (e) => `store unavailable: ${e.message}`,
+})
+
+/** The stream name of a case: `case-<id>` with the id escaped so it never starts with `$` nor holds a separator. */
+export const streamName = (caseId: string): string =>
+  `case-${caseId.replace(/[^A-Za-z0-9_.~-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`)}`

@@ -1,0 +1,163 @@
+/**
+ * The platform profile: who the platform is decides which rules bind it
+ * (markets, provider type and size, establishment), what its internal
+ * targets are for duties with no number in the law, and whom to wake when a
+ * clock runs out (the escalation ladder). Decoded with io-ts; unknown fields
+ * are an error; every field is optional and has a documented default.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import * as DecodeError from './DecodeError.js'
+import { IsoDuration, Jurisdiction, Level } from './Event.js'
+import { IsoTimestamp } from './Timestamp.js'
+
+// codecs
+
+/** One level of an escalation ladder (like a paging escalation policy). */
+export const LadderLevel = t.intersection(
+  [
+    t.type({ level: Level, name: t.string, notify: t.array(t.string) }),
+    t.partial({
+      /** How long this level has to acknowledge before the next level is paged. */
+      acknowledgeWithin: IsoDuration,
+      /** How often to repeat the notification while unacknowledged. */
+      repeatEvery: IsoDuration,
+    }),
+  ],
+  'LadderLevel',
+)
+export type LadderLevel = t.TypeOf<typeof LadderLevel>
+
+/** Reach thresholds that raise an escalation's level. */
+export const ReachThresholds = t.partial(
+  { views: t.array(t.number), shares: t.array(t.number), viewsPerHour: t.number },
+  'ReachThresholds',
+)
+
+/** The escalation configuration of a platform. */
+export const Escalation = t.partial(
+  {
+    ladder: t.array(LadderLevel),
+    /** The level the refusal guard pages (a child-safety specialist tier). */
+    specialistLevel: Level,
+    reach: ReachThresholds,
+  },
+  'Escalation',
+)
+export type Escalation = t.TypeOf<typeof Escalation>
+
+const ProviderType = t.union(
+  [
+    t.type({ kind: t.keyof({ hosting: null, online_platform: null }) }),
+    t.intersection([t.type({ kind: t.literal('vlop') }), t.partial({ designatedAt: IsoTimestamp })]),
+  ],
+  'ProviderType',
+)
+
+const fields = {
+  name: t.string,
+  establishment: Jurisdiction,
+  markets: t.array(Jurisdiction),
+  providerType: ProviderType,
+  size: t.keyof({ micro: null, small: null, other: null }, 'Size'),
+  monthlyActiveUsers: t.number,
+  timeZone: t.string,
+  /** Internal targets per `policy/rule` (or per `policy`), as ISO-8601 durations. */
+  internalTargets: t.record(t.string, IsoDuration),
+  /** Rules off by default (unconfirmed confidence) that this platform turns on, as `policy/rule`. */
+  enabledRules: t.array(t.string),
+  /** Warning fractions of the time allowed (default 0.5, 0.75, 0.9). */
+  warningFractions: t.array(t.number),
+  /** Conservative transitional mode: the stricter of old and new rule versions. */
+  conservative: t.boolean,
+  escalation: Escalation,
+}
+
+/** io-ts codec of the platform profile (every field optional). */
+export const ProfileCodec = t.partial(fields, 'Profile')
+
+// model
+
+/** The platform profile as configured (every field optional). */
+export type Profile = t.TypeOf<typeof ProfileCodec>
+
+/** The profile with defaults applied. */
+export interface Resolved {
+  readonly name: string
+  readonly establishment: string | null
+  readonly markets: ReadonlyArray<string> | null
+  readonly providerType: Profile['providerType'] | null
+  readonly size: 'micro' | 'small' | 'other'
+  readonly monthlyActiveUsers: number | null
+  readonly timeZone: string
+  readonly internalTargets: Readonly<Record<string, string>>
+  readonly enabledRules: ReadonlyArray<string>
+  readonly warningFractions: ReadonlyArray<number>
+  readonly conservative: boolean
+  readonly escalation: Escalation
+}
+
+/** Default escalation ladder: frontline → child-safety specialist → legal → executive. */
+export const DEFAULT_LADDER: ReadonlyArray<LadderLevel> = [
+  { level: 1, name: 'frontline', notify: ['trust-and-safety-oncall'], acknowledgeWithin: 'PT1H' },
+  { level: 2, name: 'child-safety specialist', notify: ['child-safety'], acknowledgeWithin: 'PT30M' },
+  { level: 3, name: 'legal', notify: ['legal'], acknowledgeWithin: 'PT1H' },
+  { level: 4, name: 'executive', notify: ['executive'] },
+]
+
+/** The defaults every missing field takes (documented in docs/profile.md). */
+export const DEFAULTS: Resolved = {
+  name: 'default',
+  establishment: null,
+  markets: null,
+  providerType: null,
+  size: 'other',
+  monthlyActiveUsers: null,
+  timeZone: 'America/Los_Angeles',
+  internalTargets: {},
+  enabledRules: [],
+  warningFractions: [0.5, 0.75, 0.9],
+  conservative: false,
+  escalation: { ladder: [...DEFAULT_LADDER], specialistLevel: 2 },
+}
+
+// operations
+
+/** Applies the defaults to a configured profile. */
+export const resolve = (p: Profile = {}): Resolved => ({
+  name: p.name ?? DEFAULTS.name,
+  establishment: p.establishment ?? DEFAULTS.establishment,
+  markets: p.markets ?? DEFAULTS.markets,
+  providerType: p.providerType ?? DEFAULTS.providerType,
+  size: p.size ?? DEFAULTS.size,
+  monthlyActiveUsers: p.monthlyActiveUsers ?? DEFAULTS.monthlyActiveUsers,
+  timeZone: p.timeZone ?? DEFAULTS.timeZone,
+  internalTargets: p.internalTargets ?? DEFAULTS.internalTargets,
+  enabledRules: p.enabledRules ?? DEFAULTS.enabledRules,
+  warningFractions: p.warningFractions ?? DEFAULTS.warningFractions,
+  conservative: p.conservative ?? DEFAULTS.conservative,
+  escalation: { ...DEFAULTS.escalation, ...p.escalation },
+})
+
+/** Decodes a profile from parsed JSON or YAML; unknown top-level fields are an error. */
+export const decode = (u: unknown): E.Either<DecodeError.DecodeError, Resolved> => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+    return E.left(DecodeError.single('', u, 'a platform profile object'))
+  }
+  const unknown = Object.keys(u).filter((k) => !Object.hasOwn(fields, k))
+  if (unknown.length > 0) {
+    return E.left(
+      DecodeError.make(
+        unknown.map((k) => ({
+          path: k,
+          value: (u as Record<string, unknown>)[k],
+          expected: `no such field (known: ${Object.keys(fields).join(', ')})`,
+        })),
+      ),
+    )
+  }
+  const decoded = ProfileCodec.decode(u)
+  return E.isLeft(decoded)
+    ? E.left(DecodeError.fromValidation(decoded.left))
+    : E.right(resolve(decoded.right))
+}

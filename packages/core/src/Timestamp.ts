@@ -1,0 +1,102 @@
+/**
+ * ISO-8601 timestamps with an explicit offset, the only time format of the
+ * interchange format. Events keep the string as written (so exports are
+ * byte-identical); clocks read it through a small validated parser into epoch
+ * milliseconds, which is far cheaper than luxon on the hot path. Luxon is kept
+ * for zone and calendar arithmetic (see `Duration`).
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+
+// model
+
+/** An ISO-8601 timestamp string that carries an offset (`Z` or `±hh:mm`); validated by the codec. */
+export type IsoTimestamp = string
+
+/** A parsed timestamp: the instant and the offset it was written with. */
+export interface Parsed {
+  readonly epochMs: number
+  readonly offsetMinutes: number
+}
+
+// operations
+
+const PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})$/
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+
+/** Parses a timestamp with offset, or returns `undefined` when it is not one. */
+export const parse = (s: string): Parsed | undefined => {
+  const m = PATTERN.exec(s)
+  if (m === null) return undefined
+  const year = +m[1]!
+  const month = +m[2]!
+  const day = +m[3]!
+  const hour = +m[4]!
+  const minute = +m[5]!
+  const second = m[6] === undefined ? 0 : +m[6]
+  const fraction = m[7] === undefined ? 0 : Math.floor(+`0.${m[7]}` * 1000)
+  if (month < 1 || month > 12 || day < 1) return undefined
+  const maxDay = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!
+  if (day > maxDay || hour > 23 || minute > 59 || second > 59) return undefined
+  const zone = m[8]!
+  let offsetMinutes = 0
+  if (zone !== 'Z' && zone !== 'z') {
+    const sign = zone[0] === '-' ? -1 : 1
+    const digits = zone.slice(1).replace(':', '')
+    const oh = +digits.slice(0, 2)
+    const om = +digits.slice(2, 4)
+    if (oh > 18 || om > 59) return undefined
+    offsetMinutes = sign * (oh * 60 + om)
+  }
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, fraction)
+  // Date.UTC maps years 0–99 onto 1900–1999; correct it.
+  const epochLocal = year < 100 ? new Date(utc).setUTCFullYear(year) : utc
+  return { epochMs: epochLocal - offsetMinutes * 60_000, offsetMinutes }
+}
+
+/** The epoch milliseconds of a timestamp already validated by {@link IsoTimestamp}. */
+export const toMillis = (s: string): number => {
+  const p = parse(s)
+  if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
+  return p.epochMs
+}
+
+/** The offset in minutes a validated timestamp was written with. */
+export const offsetOf = (s: string): number => {
+  const p = parse(s)
+  if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
+  return p.offsetMinutes
+}
+
+const pad = (n: number, width = 2): string => String(Math.abs(n)).padStart(width, '0')
+
+/**
+ * Formats an instant with a fixed offset, as `2020-01-28T09:14:00.000-08:00`
+ * (`Z` for offset 0). Deterministic: no zone database is consulted.
+ */
+export const format = (epochMs: number, offsetMinutes = 0): string => {
+  const d = new Date(epochMs + offsetMinutes * 60_000)
+  const date = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
+  if (offsetMinutes === 0) return `${date}T${time}Z`
+  const sign = offsetMinutes < 0 ? '-' : '+'
+  return `${date}T${time}${sign}${pad(Math.trunc(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`
+}
+
+// codecs
+
+/** io-ts codec for an ISO-8601 timestamp that must carry an offset. */
+export const IsoTimestamp: t.Type<IsoTimestamp, string, unknown> = t.refinement(
+  t.string,
+  (s) => parse(s) !== undefined,
+  'IsoTimestamp',
+)
+
+/** Decodes an unknown value into a timestamp, with a plain message on failure. */
+export const decode = (u: unknown): E.Either<string, IsoTimestamp> =>
+  IsoTimestamp.is(u)
+    ? E.right(u)
+    : E.left('an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00')

@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const src = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
+
+// Tests run on the TypeScript sources: workspace packages resolve to src, not dist.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@docket\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+      { find: /^@docket\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@docket\/policies$/, replacement: src('./packages/policies/src/index.ts') },
+      {
+        find: /^@docket\/adapters\/(postgres|pglite|eventstoredb)$/,
+        replacement: src('./packages/adapters/src/$1/index.ts'),
+      },
+      { find: /^@docket\/adapters$/, replacement: src('./packages/adapters/src/index.ts') },
+      { find: /^@docket\/cli$/, replacement: src('./packages/cli/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'examples/*/**/*.test.ts', 'docs/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // PostgreSQL-backed suites each use their own schema, so files may run in parallel.
+    fileParallelism: true,
+  },
+})
