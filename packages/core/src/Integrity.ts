@@ -1,0 +1,256 @@
+/**
+ * Tamper evidence for stored history. Each event carries a seal in
+ * `meta.integrity`: a SHA-256 hash over its stored form (canonical JSON,
+ * without the seal itself) chained to the previous event of its case stream.
+ * A global digest folds every seal in log order, and periodic checkpoints of
+ * that digest are written to a dedicated stream, so that removing the last
+ * events of a stream, or a whole stream, is caught as well.
+ *
+ * `sealed(store)` wraps any `EventStore` so that every append is sealed;
+ * `verify(events)` walks the history and names the first event whose content,
+ * order or presence was altered. What the chain proves, and what it does not
+ * (a writer with database access can rewrite a whole chain consistently unless
+ * a checkpoint head was kept elsewhere, e.g. in a report), is in docs/security.md.
+ */
+import { createHash } from 'node:crypto'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { canonical, fingerprint, type Recorded } from './Envelope.js'
+import type { AppendResult, EventStore, ExpectedRevision, StoredEvent, StoreError } from './EventStore.js'
+
+// model
+
+/** The seal of one stored event. */
+export interface Seal {
+  readonly alg: 'sha256'
+  /** Hash of this event's stored form chained to `prev`. */
+  readonly hash: string
+  /** Hash of the previous event of the same stream, `null` for the first. */
+  readonly prev: string | null
+}
+
+/** A checkpoint over the global log, stored as an event of the checkpoint stream. */
+export interface Checkpoint {
+  /** Number of sealed case events folded so far. */
+  readonly count: number
+  /** The global digest after them. */
+  readonly head: string
+}
+
+/** Where a verification stopped, and why. */
+export interface Failure {
+  readonly eventId: string
+  readonly caseId: string
+  readonly revision: number
+  readonly problem: 'unsealed' | 'content_altered' | 'order_or_presence_altered' | 'checkpoint_mismatch'
+  readonly detail: string
+}
+
+/** The outcome of walking a history. */
+export interface Report {
+  readonly ok: boolean
+  readonly events: number
+  readonly streams: number
+  /** The global digest of the history walked: reports quote it so an auditor can match them to the data. */
+  readonly head: ChainHead
+  readonly failure: Failure | null
+}
+
+/** A history's identity: how many sealed events and their global digest. */
+export interface ChainHead {
+  readonly events: number
+  readonly digest: string
+}
+
+/** Case id of the stream holding global checkpoints. */
+export const CHECKPOINT_CASE = 'docket-integrity-checkpoints'
+/** Event type of a global checkpoint. */
+export const CHECKPOINT_TYPE = 'x-docket.IntegrityCheckpoint'
+
+const GENESIS = '0'.repeat(64)
+
+// operations
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
+
+const withoutSeal = (e: Recorded): Recorded => {
+  if (e.meta === undefined || !('integrity' in e.meta)) return e
+  const { integrity: _drop, ...meta } = e.meta
+  return { ...e, meta: Object.keys(meta).length === 0 ? undefined : meta } as Recorded
+}
+
+/** The seal an event gets after `prev` (the stored form is hashed, so encrypted fields are hashed encrypted). */
+export const sealOf = (e: Recorded, prev: string | null): Seal => ({
+  alg: 'sha256',
+  prev,
+  hash: sha256(`${prev ?? ''}\n${canonical(withoutSeal(e))}`),
+})
+
+/** The seal stored on an event, if any. */
+export const sealFrom = (e: Recorded): Seal | undefined => {
+  const s = e.meta?.integrity as Seal | undefined
+  return s !== undefined && typeof s === 'object' && typeof s.hash === 'string' ? s : undefined
+}
+
+/** The event with its seal after `prev`. */
+export const seal = (e: Recorded, prev: string | null): Recorded =>
+  ({ ...e, meta: { ...withoutSeal(e).meta, integrity: sealOf(withoutSeal(e), prev) } }) as Recorded
+
+/** Folds one seal into the global digest. */
+export const fold = (digest: string, s: Seal): string => sha256(`${digest}\n${s.hash}`)
+
+/** The digest of an empty history. */
+export const EMPTY_HEAD: ChainHead = { events: 0, digest: GENESIS }
+
+/** Options of {@link sealed}. */
+export interface SealOptions {
+  /** Appends this many times at most when a concurrent writer moved the stream under an `any` append. */
+  readonly maxRetries?: number
+}
+
+/**
+ * Wraps a store so that every append is sealed onto its stream's chain. An
+ * `any` append is turned into an exact one at the head it sealed against, and
+ * retried if another writer got there first; idempotent repeats are dropped
+ * before sealing, so a retried batch keeps the chain intact.
+ */
+export const sealed = (store: EventStore, options: SealOptions = {}): EventStore => {
+  const maxRetries = options.maxRetries ?? 16
+  const attempt = (
+    caseId: string,
+    events: ReadonlyArray<Recorded>,
+    expected: ExpectedRevision,
+    left: number,
+  ): TE.TaskEither<StoreError, AppendResult> =>
+    TE.flatMap(store.readStream(caseId), (stored) => {
+      const last = stored[stored.length - 1]
+      const byId = new Map(stored.map((s) => [s.event.id, fingerprint(s.event)]))
+      const fresh = events.filter((e) => byId.get(e.id) !== fingerprint(e))
+      if (fresh.length === 0) {
+        // everything is a repeat: let the store answer (no-op, whatever the expectation)
+        return store.append(caseId, events, expected)
+      }
+      let prev = last === undefined ? null : (sealFrom(last.event)?.hash ?? null)
+      const out = fresh.map((e) => {
+        const s = seal(e, prev)
+        prev = sealFrom(s)!.hash
+        return s
+      })
+      const exact: ExpectedRevision =
+        expected === 'any' ? (last === undefined ? 'no_stream' : last.revision) : expected
+      return async () => {
+        const r = await store.append(caseId, out, exact)()
+        if (E.isLeft(r) && r.left._tag === 'WrongExpectedRevision' && expected === 'any' && left > 0) {
+          return attempt(caseId, events, expected, left - 1)()
+        }
+        return r
+      }
+    })
+  return { ...store, append: (caseId, events, expected) => attempt(caseId, events, expected, maxRetries) }
+}
+
+/**
+ * Writes a checkpoint of the global digest of `store` into the checkpoint
+ * stream (skipped when nothing changed since the last one).
+ */
+export const checkpoint = (store: EventStore, at: string): TE.TaskEither<StoreError, ChainHead> =>
+  pipe(
+    TE.tryCatch(
+      () => head(store.readAll()),
+      (e): StoreError => ({ _tag: 'StoreUnavailable', message: String(e) }),
+    ),
+    TE.flatMap((h) =>
+      pipe(
+        store.append(CHECKPOINT_CASE, [checkpointEvent(h, at)], 'any'),
+        TE.map(() => h),
+      ),
+    ),
+  )
+
+const checkpointEvent = (h: ChainHead, at: string): Recorded =>
+  ({
+    id: `checkpoint-${h.events}-${h.digest.slice(0, 16)}`,
+    type: CHECKPOINT_TYPE,
+    caseId: CHECKPOINT_CASE,
+    occurredAt: at,
+    recordedAt: at,
+    data: { count: h.events, head: h.digest },
+  }) as unknown as Recorded
+
+/** The chain head of a history (sealed case events only, in log order). */
+export const head = async (events: AsyncIterable<StoredEvent>): Promise<ChainHead> =>
+  (await verify(events)).head
+
+/**
+ * Walks a history in log order and checks every stream's chain and every
+ * checkpoint. Stops at the first failure, naming the event and the problem.
+ * Memory: one hash per stream plus the digests since the last checkpoint.
+ */
+export const verify = async (events: AsyncIterable<StoredEvent>): Promise<Report> => {
+  const heads = new Map<string, { hash: string; revision: number }>()
+  let digest = GENESIS
+  let count = 0
+  // digests after each event since `base`, to check checkpoints that arrive after later events
+  let base = 0
+  let recent: string[] = [GENESIS]
+  const pending: Array<{ stored: StoredEvent; cp: Checkpoint }> = []
+  const result = (failure: Failure | null): Report => ({
+    ok: failure === null,
+    events: count,
+    streams: heads.size,
+    head: { events: count, digest },
+    failure,
+  })
+  const fail = (s: StoredEvent, problem: Failure['problem'], detail: string): Report =>
+    result({ eventId: s.event.id, caseId: s.event.caseId, revision: s.revision, problem, detail })
+  const mismatch = (c: { stored: StoredEvent; cp: Checkpoint }): Report =>
+    fail(c.stored, 'checkpoint_mismatch', `the digest after ${c.cp.count} events differs from the checkpoint`)
+
+  for await (const s of events) {
+    const e = s.event
+    if (e.caseId === CHECKPOINT_CASE) {
+      const cp = e.data as unknown as Checkpoint
+      if (cp.count > count) pending.push({ stored: s, cp })
+      else {
+        const at = recent[cp.count - base]
+        if (at !== undefined && at !== cp.head) return mismatch({ stored: s, cp })
+        if (at !== undefined) {
+          recent = recent.slice(cp.count - base)
+          base = cp.count
+        }
+      }
+      continue
+    }
+    const stored = sealFrom(e)
+    if (stored === undefined) return fail(s, 'unsealed', 'the event carries no meta.integrity seal')
+    const before = heads.get(e.caseId)
+    const expectedPrev = before?.hash ?? null
+    if (stored.prev !== expectedPrev || s.revision !== (before === undefined ? 0 : before.revision + 1)) {
+      return fail(
+        s,
+        'order_or_presence_altered',
+        `seal links to ${stored.prev ?? 'nothing'} at revision ${s.revision}; the stream's previous event is ${expectedPrev ?? 'nothing'}${before === undefined ? '' : ` at revision ${before.revision}`}`,
+      )
+    }
+    if (sealOf(withoutSeal(e), stored.prev).hash !== stored.hash) {
+      return fail(s, 'content_altered', 'the stored content no longer matches its seal')
+    }
+    heads.set(e.caseId, { hash: stored.hash, revision: s.revision })
+    digest = fold(digest, stored)
+    count++
+    recent.push(digest)
+    for (const c of pending.filter((p) => p.cp.count === count)) {
+      if (c.cp.head !== digest) return mismatch(c)
+    }
+  }
+  const missing = pending.find((p) => p.cp.count > count)
+  if (missing !== undefined) {
+    return fail(
+      missing.stored,
+      'checkpoint_mismatch',
+      `a checkpoint covers ${missing.cp.count} events but only ${count} remain: events were removed`,
+    )
+  }
+  return result(null)
+}
