@@ -44,8 +44,10 @@ export interface Period {
   readonly clock: ClockType
   /** Calendar periods: end at the end of the last day (24:00 in the zone) instead of the same wall time. */
   readonly endOfDay?: boolean
-  /** Holiday calendar (`FR`, `DE-BY`, `US`) for business time and the EU period rule. */
+  /** Holiday calendar (`FR`, `DE-BY`, `US`) for business time and the EU period rule (date-holidays codes, `COUNTRY[-STATE]`). */
   readonly calendar?: string
+  /** `business-hours` only: the working hours of a working day, local `HH:mm` (default `09:00`–`17:00`). */
+  readonly businessHours?: { readonly start: string; readonly end: string }
   /** Regulation 1182/71 Art. 3(4): a period ending on a Saturday, Sunday or holiday runs to the end of the next working day. */
   readonly euPeriodRule?: boolean
 }
@@ -56,7 +58,11 @@ export interface CaseView {
   readonly history: ReadonlyArray<DocketEvent>
 }
 
-/** A condition on one event, given the case so far and (for completion, pause…) the event that started the clock. */
+/**
+ * A condition on one event, given the case so far and (for completion, pause…) the
+ * clock's first-receipt event (the event whose id the obligation id carries: for a
+ * clock that waits for a complete request, the first report, not the completion).
+ */
 export type Condition = (event: DocketEvent, view: CaseView, started?: DocketEvent) => boolean
 
 /** Who the platform is, and when: what applicability needs. */
@@ -74,7 +80,11 @@ export interface Version {
   readonly validFrom: string
   /** Instant it stops applying, or `null`. */
   readonly validTo: string | null
-  /** Legal time zone: calendar arithmetic happens here and output timestamps carry its offset. `'profile'` uses the profile's `timeZone`. */
+  /**
+   * Legal time zone (IANA): calendar arithmetic happens here and output timestamps carry its offset.
+   * `'profile'` uses the profile's `timeZone`; `'event'` (or `''`) uses the fixed offset the triggering
+   * event was written with ("the rule names none").
+   */
   readonly zone: string
   readonly citation: string
   /** The statute's own words for the duty and its deadline. */
@@ -83,26 +93,35 @@ export interface Version {
   readonly start: Condition
   /**
    * Groups triggers into clocks: events with the same key feed one clock (the first
-   * receipt gives its identity). Default: one clock per case.
+   * receipt gives its identity). Default: one clock per case. For rules with
+   * `requiredElements` it is also applied to `ReportCompleted` events.
    */
   readonly key?: (event: DocketEvent) => string
   /**
    * A request that must be complete before the clock starts: the `removalRequest`
    * elements required. The clock then starts when they are all true (on the report
    * or a later `ReportCompleted`) and keeps a shadow due time from first receipt.
+   * Elements accumulate over the start-matching events and `ReportCompleted` events of
+   * the same key; until they are all true there is no obligation.
    */
   readonly requiredElements?: ReadonlyArray<string>
-  /** Completes the duty (for a hold: ends it, early release is a breach). */
+  /** Completes the duty (for a hold or window: ends it, and ending it before `dueAt` is a breach). */
   readonly complete: Condition
   /** The legal period; `duration: null` means the internal target is the due time. */
   readonly period: Period
   /** Default internal target where the law says "as soon as possible" (product default, not law). */
   readonly defaultTarget?: string
+  /** Pauses the clock; while paused the due time moves by the paused time, measured in the period's clock kind. */
   readonly pause?: Condition
+  /** Resumes a paused clock. */
   readonly resume?: Condition
   /** The full period runs again from this event (TCO Art. 3(7)–(8), LCEN art. 6-2 II). */
   readonly restart?: Condition
-  /** `DeadlineExtended` events may extend this clock (renewals, "such longer period as the Commissioner allows"). */
+  /**
+   * `DeadlineExtended` events may extend this clock (renewals, "such longer period as the Commissioner allows").
+   * Target: the obligation id, or `{ requestId, rule? }` matching `data.requestId` of the first-receipt
+   * event (and `rule`, as `rule` or `policy/rule`). `until` sets the due time; `by` adds in the clock kind.
+   */
   readonly extendable?: boolean
   /** Cancels or waives the clock (a withdrawn order). */
   readonly cancel?: Condition
@@ -119,6 +138,11 @@ export interface Rule {
   readonly internal?: boolean
   /** Whether the rule binds this platform for this case at this instant. */
   readonly applies: (scope: Scope) => boolean
+  /**
+   * Versions in chronological order. The version in force at the instant the clock starts
+   * applies; a trigger before the first `validFrom` gives a `preEffective` obligation
+   * (or a `counterfactual` one under `whatIf`, with the first version).
+   */
   readonly versions: ReadonlyArray<Version>
 }
 
