@@ -1,0 +1,144 @@
+/**
+ * Erasing a data subject: destroy the subject's key so that its personal
+ * fields read as erased everywhere, while every event, obligation and report
+ * still works and the integrity chain still verifies (seals cover the
+ * encrypted form, which does not change).
+ *
+ * Erasure is refused, with the reasons, while a preservation hold or a legal
+ * hold covers any case holding the subject's data: the law's duty to keep
+ * evidence (18 U.S.C. §2258A(h), §2703(f), TCO Art. 6…) outranks the request.
+ * It can be carried out once the last hold has ended.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { DocketEvent, Recorded } from './Envelope.js'
+import type { EventStore, StoreError } from './EventStore.js'
+import type { KeyStore } from './KeyStore.js'
+import { subjectsOf } from './PersonalData.js'
+import * as Timestamp from './Timestamp.js'
+
+// model
+
+/** A hold that blocks erasure of a case's personal data. */
+export interface Hold {
+  readonly caseId: string
+  /** `legal_hold:<holdId>`, or the preservation basis (`us-2258a/preserve`…). */
+  readonly basis: string
+  /** When it ends, if known (ISO); `null` while it has no end. */
+  readonly until: string | null
+  /** Event that placed it. */
+  readonly eventId: string
+}
+
+/** Erasure was refused because holds cover the subject's cases. */
+export interface ErasureRefused {
+  readonly _tag: 'ErasureRefused'
+  readonly subjectId: string
+  readonly holds: ReadonlyArray<Hold>
+}
+
+/** What an erasure did. */
+export interface Erased {
+  readonly subjectId: string
+  readonly cases: ReadonlyArray<string>
+}
+
+/** Options of {@link erase}. */
+export interface Options {
+  /** The instant of the request (ISO with offset): holds ending before it no longer block. */
+  readonly at: string
+  /**
+   * Holds computed elsewhere (for example pending `hold` obligations of the
+   * policies) for a case, in addition to those placed by events.
+   */
+  readonly moreHolds?: (caseId: string, history: ReadonlyArray<DocketEvent>) => ReadonlyArray<Hold>
+}
+
+// operations
+
+/** The holds events place on a case that are still in force at `atMs`. */
+export const activeHolds = (
+  caseId: string,
+  history: ReadonlyArray<DocketEvent>,
+  atMs: number,
+): ReadonlyArray<Hold> => {
+  const open = new Map<string, Hold>()
+  for (const e of history) {
+    if (Timestamp.toMillis(e.occurredAt) > atMs) continue
+    if (e.type === 'LegalHoldPlaced') {
+      open.set(`legal_hold:${e.data.holdId}`, {
+        caseId,
+        basis: `legal_hold:${e.data.holdId}`,
+        until: null,
+        eventId: e.id,
+      })
+    } else if (e.type === 'LegalHoldLifted') {
+      open.delete(`legal_hold:${e.data.holdId}`)
+    } else if (e.type === 'EvidencePreserved') {
+      const key = `${e.data.basis}#${e.data.requestId ?? ''}`
+      open.set(key, { caseId, basis: e.data.basis, until: e.data.until ?? null, eventId: e.id })
+    } else if (e.type === 'PreservationReleased') {
+      open.delete(`${e.data.basis}#${e.data.requestId ?? ''}`)
+    }
+  }
+  return [...open.values()].filter((h) => h.until === null || Timestamp.toMillis(h.until) > atMs)
+}
+
+const casesOf = async (store: EventStore, subjectId: string): Promise<Map<string, Recorded[]>> => {
+  const mine = new Set<string>()
+  for await (const s of store.readAll()) if (subjectsOf(s.event).includes(subjectId)) mine.add(s.event.caseId)
+  const histories = new Map<string, Recorded[]>()
+  for (const caseId of [...mine].sort()) {
+    const r = await store.readStream(caseId)()
+    if (E.isLeft(r)) throw new Error(r.left._tag)
+    histories.set(
+      caseId,
+      r.right.map((s) => s.event),
+    )
+  }
+  return histories
+}
+
+/**
+ * Erases a subject: refuses with every blocking hold, or destroys the key.
+ * Erasing an already erased subject succeeds again (idempotent).
+ */
+export const erase = (
+  store: EventStore,
+  keys: KeyStore,
+  subjectId: string,
+  options: Options,
+): TE.TaskEither<ErasureRefused | StoreError, Erased> =>
+  TE.flatMap(
+    TE.tryCatch(
+      () => casesOf(store, subjectId),
+      (e): StoreError => ({ _tag: 'StoreUnavailable', message: String(e) }),
+    ),
+    (histories): TE.TaskEither<ErasureRefused | StoreError, Erased> => {
+      const atMs = Timestamp.toMillis(options.at)
+      const holds = [...histories].flatMap(([caseId, history]) => [
+        ...activeHolds(caseId, history, atMs),
+        ...(options.moreHolds?.(caseId, history) ?? []).filter(
+          (h) => h.until === null || Timestamp.toMillis(h.until) > atMs,
+        ),
+      ])
+      if (holds.length > 0)
+        return TE.left<ErasureRefused | StoreError>({ _tag: 'ErasureRefused', subjectId, holds })
+      return TE.tryCatch<ErasureRefused | StoreError, Erased>(
+        async () => {
+          await keys.destroy(subjectId)
+          return { subjectId, cases: [...histories.keys()] }
+        },
+        (e): StoreError => ({ _tag: 'StoreUnavailable', message: `key store: ${String(e)}` }),
+      )
+    },
+  )
+
+/** One line per blocking hold, for an operator. */
+export const describeRefusal = (r: ErasureRefused): string =>
+  [
+    `erasure of ${r.subjectId} refused: ${r.holds.length} hold(s) in force`,
+    ...r.holds.map(
+      (h) => `  case ${h.caseId}: ${h.basis}${h.until ? ` until ${h.until}` : ''} (placed by ${h.eventId})`,
+    ),
+  ].join('\n')

@@ -1,0 +1,138 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import type { Recorded } from './Envelope.js'
+import * as Erasure from './Erasure.js'
+import type { EventStore, StoredEvent } from './EventStore.js'
+import * as Integrity from './Integrity.js'
+import * as KeyStore from './KeyStore.js'
+import * as MemoryEventStore from './MemoryEventStore.js'
+import * as PersonalData from './PersonalData.js'
+
+const report: Recorded = {
+  id: 'r1',
+  type: 'ContentReported',
+  caseId: 'case-1',
+  occurredAt: '2026-03-01T10:00:00Z',
+  recordedAt: '2026-03-01T10:00:00Z',
+  data: {
+    reportId: 'rep-1',
+    channel: 'web_form',
+    category: 'ncii',
+    content: { ref: 'post-1', kind: 'image' },
+    jurisdictions: ['US'],
+    reporter: { subjectId: 'alice', name: 'Alice Example', email: 'alice@example.org' },
+    victim: { subjectId: 'alice', name: 'Alice Example', dateOfBirth: '2010-01-01' },
+    text: 'this is me, please remove it',
+  },
+} as Recorded
+
+const decision: Recorded = {
+  id: 'd1',
+  type: 'ReviewDecided',
+  caseId: 'case-1',
+  occurredAt: '2026-03-01T11:00:00Z',
+  recordedAt: '2026-03-01T11:00:00Z',
+  data: {
+    reviewId: 'v1',
+    outcome: 'violation',
+    tier: 'frontline',
+    automation: 'not',
+    explanation: 'intimate image',
+  },
+}
+
+const hold = (type: 'LegalHoldPlaced' | 'LegalHoldLifted', id: string, minute: number): Recorded =>
+  ({
+    id,
+    type,
+    caseId: 'case-1',
+    occurredAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00Z`,
+    recordedAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00Z`,
+    data: { holdId: 'h1' },
+  }) as Recorded
+
+const collect = async (it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> => {
+  const out: StoredEvent[] = []
+  for await (const s of it) out.push(s)
+  return out
+}
+
+const setup = async (): Promise<{ raw: EventStore; store: EventStore; keys: KeyStore.KeyStore }> => {
+  const raw = MemoryEventStore.make()
+  const keys = KeyStore.memory()
+  const store = PersonalData.protect(Integrity.sealed(raw), keys)
+  const r = await store.append('case-1', [report, decision], 'no_stream')()
+  expect(E.isRight(r)).toBe(true)
+  return { raw, store, keys }
+}
+
+describe('PersonalData', () => {
+  it('stores personal fields encrypted and reads them back in clear', async () => {
+    const { raw, store } = await setup()
+    const stored = (await collect(raw.readAll()))[0]!.event.data as Record<string, Record<string, string>>
+    expect(JSON.stringify(stored)).not.toContain('Alice')
+    expect(JSON.stringify(stored)).not.toContain('please remove')
+    expect(stored.reporter!.email).toMatch(/^enc:v1:/)
+    expect(stored.reporter!.subjectId).toBe('alice')
+    const read = (await collect(store.readAll()))[0]!.event
+    expect(read.data).toEqual(report.data)
+  })
+
+  it('keeps retried appends idempotent (deterministic encryption)', async () => {
+    const { raw, store } = await setup()
+    const again = await store.append('case-1', [report], 'any')()
+    expect(E.isRight(again) && again.right.appended).toBe(0)
+    expect(await collect(raw.readAll())).toHaveLength(2)
+  })
+
+  it('reads erased fields as the documented erased form and the chain still verifies', async () => {
+    const { raw, store, keys } = await setup()
+    const r = await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+    expect(E.isRight(r) && r.right.cases).toEqual(['case-1'])
+    const read = (await collect(store.readAll()))[0]!.event.data as Record<string, Record<string, string>>
+    expect(read.reporter).toEqual({
+      subjectId: 'alice',
+      name: PersonalData.ERASED,
+      email: PersonalData.ERASED,
+    })
+    expect(read.text).toBe(PersonalData.ERASED)
+    expect(read.category).toBe('ncii')
+    // the decision's explanation belongs to the case, not to alice: still readable
+    const d = (await collect(store.readAll()))[1]!.event.data as Record<string, string>
+    expect(d.explanation).toBe('intimate image')
+    expect((await Integrity.verify(raw.readAll())).ok).toBe(true)
+  })
+
+  it('refuses erasure while a legal hold covers the case, and allows it once lifted', async () => {
+    const { store, keys } = await setup()
+    await store.append('case-1', [hold('LegalHoldPlaced', 'h-on', 0)], 'any')()
+    const refused = await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+    expect(E.isLeft(refused) && refused.left._tag).toBe('ErasureRefused')
+    if (E.isLeft(refused) && refused.left._tag === 'ErasureRefused') {
+      expect(refused.left.holds.map((h) => h.basis)).toEqual(['legal_hold:h1'])
+      expect(Erasure.describeRefusal(refused.left)).toContain('legal_hold:h1')
+    }
+    expect(await keys.isErased('alice')).toBe(false)
+    await store.append('case-1', [hold('LegalHoldLifted', 'h-off', 5)], 'any')()
+    const done = await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+    expect(E.isRight(done)).toBe(true)
+    expect(await keys.isErased('alice')).toBe(true)
+  })
+
+  it('refuses erasure during a preservation hold until its end', async () => {
+    const { store, keys } = await setup()
+    const preserved = {
+      id: 'p1',
+      type: 'EvidencePreserved',
+      caseId: 'case-1',
+      occurredAt: '2026-03-01T13:00:00Z',
+      recordedAt: '2026-03-01T13:00:00Z',
+      data: { basis: 'us-2258a/preserve', until: '2027-03-01T13:00:00Z' },
+    } as Recorded
+    await store.append('case-1', [preserved], 'any')()
+    const during = await Erasure.erase(store, keys, 'alice', { at: '2026-06-01T00:00:00Z' })()
+    expect(E.isLeft(during)).toBe(true)
+    const after = await Erasure.erase(store, keys, 'alice', { at: '2027-03-02T00:00:00Z' })()
+    expect(E.isRight(after)).toBe(true)
+  })
+})

@@ -1,0 +1,157 @@
+/**
+ * Personal data (the fields `events.md` marks ‡) encrypted at rest with a key
+ * per data subject. `protect(store, keys)` wraps an `EventStore`: appends
+ * encrypt those fields, reads decrypt them, and a field whose subject was
+ * erased reads as {@link ERASED}. Everything else in the event stays readable
+ * forever, so obligations, reports and the integrity chain keep working.
+ *
+ * Which subject owns which field:
+ * - `ContentReported.data.reporter.{name,email}` and `data.text`: the reporter's `subjectId`
+ *   (`text` falls back to the victim when there is no reporter);
+ * - `ContentReported.data.victim.{name,dateOfBirth}`: the victim's `subjectId`;
+ * - `ReviewDecided.data.explanation`: `meta.subjectId` when given, else the case (`case:<caseId>`).
+ *
+ * Encryption is AES-256-GCM with a synthetic IV (HMAC of the event id, field
+ * path and plaintext), so the same event encrypts to the same bytes: a retried
+ * append stays an idempotent no-op. Put `protect` outside `Integrity.sealed`
+ * so that seals cover the encrypted form: `protect(Integrity.sealed(store), keys)`.
+ */
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { Recorded } from './Envelope.js'
+import type { EventStore, StoredEvent, StoreError } from './EventStore.js'
+import type { KeyStore } from './KeyStore.js'
+
+// model
+
+/** How an erased field reads, on the wire and in every report. */
+export const ERASED = '[erased]'
+
+/** Prefix of an encrypted field as stored: `enc:v1:<subjectId b64url>:<iv b64url>:<ciphertext+tag b64url>`. */
+export const PREFIX = 'enc:v1:'
+
+/** One personal field of an event: where it is and whose it is. */
+export interface Field {
+  readonly path: ReadonlyArray<string>
+  readonly subjectId: string
+}
+
+// operations
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+const rec = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+
+/** The personal fields an event holds, with their subjects. */
+export const fieldsOf = (e: Recorded): ReadonlyArray<Field> => {
+  const data = rec(e.data) ?? {}
+  const out: Field[] = []
+  if (e.type === 'ContentReported') {
+    const reporter = rec(data.reporter)
+    const victim = rec(data.victim)
+    const rid = str(reporter?.subjectId)
+    const vid = str(victim?.subjectId)
+    if (rid !== undefined)
+      for (const k of ['name', 'email'])
+        if (reporter?.[k] !== undefined) out.push({ path: ['reporter', k], subjectId: rid })
+    if (vid !== undefined)
+      for (const k of ['name', 'dateOfBirth'])
+        if (victim?.[k] !== undefined) out.push({ path: ['victim', k], subjectId: vid })
+    const owner = rid ?? vid
+    if (data.text !== undefined && owner !== undefined) out.push({ path: ['text'], subjectId: owner })
+  } else if (e.type === 'ReviewDecided' && data.explanation !== undefined) {
+    out.push({ path: ['explanation'], subjectId: str(e.meta?.subjectId) ?? `case:${e.caseId}` })
+  }
+  return out
+}
+
+/** Every data subject an event names (personal fields' owners). */
+export const subjectsOf = (e: Recorded): ReadonlyArray<string> => [
+  ...new Set(fieldsOf(e).map((f) => f.subjectId)),
+]
+
+const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
+const unb64 = (s: string): Buffer => Buffer.from(s, 'base64url')
+
+const encryptValue = (key: Uint8Array, subjectId: string, context: string, plaintext: string): string => {
+  const iv = createHmac('sha256', key).update(`${context}\n${plaintext}`).digest().subarray(0, 12)
+  const cipher = createCipheriv('aes-256-gcm', key, iv)
+  cipher.setAAD(Buffer.from(context))
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])
+  return `${PREFIX}${b64(Buffer.from(subjectId))}:${b64(iv)}:${b64(ct)}`
+}
+
+const decryptValue = (key: Uint8Array, context: string, stored: string): string => {
+  const [, , , ivs, cts] = stored.split(':')
+  const ct = unb64(cts ?? '')
+  const decipher = createDecipheriv('aes-256-gcm', key, unb64(ivs ?? ''))
+  decipher.setAAD(Buffer.from(context))
+  decipher.setAuthTag(ct.subarray(ct.length - 16))
+  return Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8')
+}
+
+const mapAt = (
+  data: Record<string, unknown>,
+  path: ReadonlyArray<string>,
+  f: (v: unknown) => unknown,
+): Record<string, unknown> => {
+  const [head, ...rest] = path
+  if (head === undefined) return data
+  if (rest.length === 0) return { ...data, [head]: f(data[head]) }
+  return { ...data, [head]: mapAt(rec(data[head]) ?? {}, rest, f) }
+}
+
+const contextOf = (e: Recorded, path: ReadonlyArray<string>): string => `${e.id}\n${path.join('.')}`
+
+/** Encrypts an event's personal fields (a no-op for events without any). */
+export const encrypt = async (keys: KeyStore, e: Recorded): Promise<Recorded> => {
+  let data = rec(e.data) ?? {}
+  for (const field of fieldsOf(e)) {
+    const key = await keys.obtain(field.subjectId)
+    data = mapAt(data, field.path, (v) => {
+      if (typeof v !== 'string' && typeof v !== 'number') return v
+      if (typeof v === 'string' && v.startsWith(PREFIX)) return v
+      return key === undefined
+        ? ERASED
+        : encryptValue(key, field.subjectId, contextOf(e, field.path), String(v))
+    })
+  }
+  return data === e.data ? e : ({ ...e, data } as Recorded)
+}
+
+/** Decrypts an event's personal fields; fields of erased subjects read as {@link ERASED}. */
+export const decrypt = async (keys: KeyStore, e: Recorded): Promise<Recorded> => {
+  let data = rec(e.data) ?? {}
+  for (const field of fieldsOf(e)) {
+    const key = await keys.find(field.subjectId)
+    data = mapAt(data, field.path, (v) => {
+      if (typeof v !== 'string' || !v.startsWith(PREFIX)) return v
+      if (key === undefined) return ERASED
+      return decryptValue(key, contextOf(e, field.path), v)
+    })
+  }
+  return data === e.data ? e : ({ ...e, data } as Recorded)
+}
+
+async function* decrypting(keys: KeyStore, source: AsyncIterable<StoredEvent>): AsyncIterable<StoredEvent> {
+  for await (const s of source) yield { ...s, event: await decrypt(keys, s.event) }
+}
+
+const tryAsync = <A>(f: () => Promise<A>): TE.TaskEither<StoreError, A> =>
+  TE.tryCatch(f, (e): StoreError => ({ _tag: 'StoreUnavailable', message: `key store: ${String(e)}` }))
+
+/** Wraps a store so that personal data is encrypted on append and decrypted (or erased) on read. */
+export const protect = (store: EventStore, keys: KeyStore): EventStore => ({
+  ...store,
+  append: (caseId, events, expected) =>
+    TE.flatMap(
+      tryAsync(() => Promise.all(events.map((e) => encrypt(keys, e)))),
+      (encrypted) => store.append(caseId, encrypted, expected),
+    ),
+  readStream: (caseId) =>
+    TE.flatMap(store.readStream(caseId), (list) =>
+      tryAsync(() => Promise.all(list.map(async (s) => ({ ...s, event: await decrypt(keys, s.event) })))),
+    ),
+  readAll: (options) => decrypting(keys, store.readAll(options)),
+  subscribe: (options) => decrypting(keys, store.subscribe(options)),
+})
