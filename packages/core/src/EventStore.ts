@@ -10,8 +10,9 @@
  * is such a no-op, the append succeeds whatever the expected revision, so a
  * retried command after a lost reply is harmless.
  */
+import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import type { Recorded } from './Envelope.js'
+import { fingerprint, type Recorded } from './Envelope.js'
 
 // model
 
@@ -161,3 +162,58 @@ export const describe: (e: StoreError) => string = match({
 /** The stream name of a case: `case-<id>` with the id escaped so it never starts with `$` nor holds a separator. */
 export const streamName = (caseId: string): string =>
   `case-${caseId.replace(/[^A-Za-z0-9_.~-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`)}`
+
+/**
+ * Validates an append batch and drops in-batch repeats: every event must be of
+ * `caseId` and carry `recordedAt`; the batch must not be empty; an `id` twice
+ * in the batch is kept once when its content is equal, else a conflict.
+ * Every store runs this before touching storage, so all report alike.
+ */
+export const checkBatch = (
+  caseId: string,
+  events: ReadonlyArray<Recorded>,
+): E.Either<StoreError, ReadonlyArray<Recorded>> => {
+  if (caseId.length === 0) return E.left(invalidAppend(caseId, 'the case id is empty'))
+  if (events.length === 0) return E.left(invalidAppend(caseId, 'nothing to append (empty batch)'))
+  const seen = new Map<string, string>()
+  const kept: Recorded[] = []
+  for (const e of events) {
+    if (e.caseId !== caseId) {
+      return E.left(invalidAppend(caseId, `event ${e.id} belongs to case ${e.caseId}`))
+    }
+    if (typeof e.id !== 'string' || e.id.length === 0)
+      return E.left(invalidAppend(caseId, 'an event has no id'))
+    if (typeof e.recordedAt !== 'string') {
+      return E.left(invalidAppend(caseId, `event ${e.id} has no recordedAt`))
+    }
+    const f = fingerprint(e)
+    const previous = seen.get(e.id)
+    if (previous === undefined) {
+      seen.set(e.id, f)
+      kept.push(e)
+    } else if (previous !== f) {
+      return E.left(idempotencyConflict(e.id, caseId, caseId))
+    }
+  }
+  return E.right(kept)
+}
+
+/** Checks an expected revision against the stream's actual one (`undefined` when the stream does not exist). */
+export const checkExpected = (
+  caseId: string,
+  expected: ExpectedRevision,
+  actual: number | undefined,
+): E.Either<StoreError, void> => {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && actual === undefined) ||
+    (typeof expected === 'number' && actual === expected)
+  return ok ? E.right(undefined) : E.left(wrongExpectedRevision(caseId, expected, actual ?? 'no_stream'))
+}
+
+/**
+ * Orders two positions written as non-negative decimal integers of any size
+ * (the memory and SQL stores' positions) without converting them to numbers.
+ */
+export const compareDecimal = (a: Position, b: Position): number =>
+  a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0

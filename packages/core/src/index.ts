@@ -13,3 +13,8 @@ export type { DocketEvent, KnownEvent, Recorded, VendorEvent, EventOf } from './
 export * as ClockRule from './ClockRule.js'
 export * as Obligation from './Obligation.js'
 export * as Profile from './Profile.js'
+export * as Integrity from './Integrity.js'
+export * as MemoryEventStore from './MemoryEventStore.js'
+export * as Erasure from './Erasure.js'
+export * as KeyStore from './KeyStore.js'
+export * as PersonalData from './PersonalData.js'

@@ -1,2 +1,4 @@
 /** @docket/core/testing — helpers for testing code built on Docket. */
 export * as History from './History.js'
+export * from './EventStoreContract.js'
+export * as Services from './Services.js'

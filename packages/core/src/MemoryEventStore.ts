@@ -1,0 +1,172 @@
+/**
+ * An `EventStore` held in the process's memory: the reference implementation
+ * of the port, used by tests, by `memory:` store URLs and as the model the
+ * database adapters are checked against (`@docket/core/testing`'s contract).
+ *
+ * It is not durable and not shared between processes. Positions are decimal
+ * strings of the 1-based global index. Events are copied through JSON on the
+ * way in, as a database would, so a caller mutating its objects afterwards
+ * changes nothing stored.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import { fingerprint, type Recorded } from './Envelope.js'
+import * as EventStore from './EventStore.js'
+
+// model
+
+/** Options for {@link make}. */
+export interface Options {
+  /** Events to start with, in global order (each must have a unique id). */
+  readonly initial?: ReadonlyArray<Recorded>
+}
+
+interface Stored {
+  readonly stored: EventStore.StoredEvent
+  readonly fingerprint: string
+}
+
+// constructors
+
+/** A new, empty (or pre-filled) in-memory event store. */
+export const make = (options: Options = {}): EventStore.EventStore => {
+  const log: Stored[] = []
+  const byId = new Map<string, Stored>()
+  const streams = new Map<string, Stored[]>()
+  const checkpoints = new Map<string, EventStore.Position>()
+  let waiters: Array<() => void> = []
+  let closed = false
+
+  const wake = (): void => {
+    const ws = waiters
+    waiters = []
+    for (const w of ws) w()
+  }
+
+  const write = (e: Recorded): Stored => {
+    const copy = JSON.parse(JSON.stringify(e)) as Recorded
+    const stream = streams.get(copy.caseId) ?? []
+    const s: Stored = {
+      stored: { event: copy, revision: stream.length, position: String(log.length + 1) },
+      fingerprint: fingerprint(copy),
+    }
+    log.push(s)
+    stream.push(s)
+    streams.set(copy.caseId, stream)
+    byId.set(copy.id, s)
+    return s
+  }
+
+  const appendNow = (
+    caseId: string,
+    events: ReadonlyArray<Recorded>,
+    expected: EventStore.ExpectedRevision,
+  ): E.Either<EventStore.StoreError, EventStore.AppendResult> => {
+    if (closed) return E.left(EventStore.unavailable('the memory store is closed'))
+    const batch = EventStore.checkBatch(caseId, events)
+    if (E.isLeft(batch)) return batch
+    const fresh: Recorded[] = []
+    for (const e of batch.right) {
+      const existing = byId.get(e.id)
+      if (existing === undefined) fresh.push(e)
+      else if (existing.fingerprint !== fingerprint(e) || existing.stored.event.caseId !== caseId) {
+        return E.left(EventStore.idempotencyConflict(e.id, caseId, existing.stored.event.caseId))
+      }
+    }
+    const stream = streams.get(caseId)
+    const last = stream?.[stream.length - 1]
+    if (fresh.length === 0 && last !== undefined) {
+      return E.right({ revision: last.stored.revision, appended: 0, position: last.stored.position })
+    }
+    const check = EventStore.checkExpected(caseId, expected, last?.stored.revision)
+    if (E.isLeft(check)) return check
+    let written: Stored | undefined
+    for (const e of fresh) written = write(e)
+    wake()
+    return E.right({
+      revision: written!.stored.revision,
+      appended: fresh.length,
+      position: written!.stored.position,
+    })
+  }
+
+  const from = (after: EventStore.Position | undefined): number => {
+    if (after === undefined) return 0
+    const n = Number(after)
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a position of the memory store: ${after}`)
+    return n
+  }
+
+  const matches = (types: ReadonlyArray<string> | undefined) => {
+    if (types === undefined) return () => true
+    const set = new Set(types)
+    return (s: Stored): boolean => set.has(s.stored.event.type)
+  }
+
+  const readAll = async function* (
+    options: EventStore.ReadAllOptions = {},
+  ): AsyncGenerator<EventStore.StoredEvent> {
+    const head = log.length
+    const keep = matches(options.types)
+    for (let i = from(options.after); i < head; i++) {
+      const s = log[i]!
+      if (keep(s)) yield s.stored
+    }
+  }
+
+  const subscribe = async function* (
+    options: EventStore.SubscribeOptions = {},
+  ): AsyncGenerator<EventStore.StoredEvent> {
+    const keep = matches(options.types)
+    const signal = options.signal
+    let i = from(options.after)
+    while (!closed && !signal?.aborted) {
+      if (i < log.length) {
+        const s = log[i++]!
+        if (keep(s)) yield s.stored
+        continue
+      }
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          signal?.removeEventListener('abort', done)
+          resolve()
+        }
+        waiters.push(done)
+        signal?.addEventListener('abort', done, { once: true })
+      })
+    }
+  }
+
+  for (const e of options.initial ?? []) {
+    if (byId.has(e.id)) throw new Error(`duplicate event id in the initial events: ${e.id}`)
+    write(e)
+  }
+
+  return {
+    append:
+      (caseId, events, expected): TE.TaskEither<EventStore.StoreError, EventStore.AppendResult> =>
+      () =>
+        Promise.resolve(appendNow(caseId, events, expected)),
+    readStream: (caseId) => () =>
+      Promise.resolve(
+        closed
+          ? E.left(EventStore.unavailable('the memory store is closed'))
+          : E.right((streams.get(caseId) ?? []).map((s) => s.stored)),
+      ),
+    readAll,
+    subscribe,
+    comparePositions: EventStore.compareDecimal,
+    checkpoints: {
+      load: (subscriber) => Promise.resolve(checkpoints.get(subscriber)),
+      save: (subscriber, position) => {
+        checkpoints.set(subscriber, position)
+        return Promise.resolve()
+      },
+    },
+    close: () => {
+      closed = true
+      wake()
+      return Promise.resolve()
+    },
+  }
+}

@@ -1,0 +1,591 @@
+/**
+ * The conformance suite of the `EventStore` port: one function that registers
+ * vitest `describe`/`it` blocks against any store, given a factory returning a
+ * fresh, empty store. The memory store and every adapter run the same suite,
+ * so they agree on revisions, positions, idempotency, atomicity,
+ * subscriptions and checkpoints.
+ *
+ * It checks behaviour, not speed or durability; adapters add their own
+ * integration tests for concurrency against a real server and for crashes.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Recorded } from '../Envelope.js'
+import type * as EventStore from '../EventStore.js'
+
+// model
+
+/** Options for {@link eventStoreContract}. */
+export interface ContractOptions {
+  /** How many events the bounded-memory read test writes (default 3000). */
+  readonly large?: number
+  /** Concurrent writers in the concurrency tests (default 16). */
+  readonly writers?: number
+  /** Disposes of a store after a test (default: `store.close()`). */
+  readonly dispose?: (store: EventStore.EventStore) => Promise<void>
+}
+
+// fixtures
+
+let counter = 0
+
+/** A valid stored event for tests: a platform event `x-test.Noted` with `data.n`, or the given type and data. */
+export const testEvent = (
+  caseId: string,
+  n: number,
+  overrides: Partial<Omit<Recorded, 'caseId'>> = {},
+): Recorded =>
+  ({
+    id: `evt-${process.pid}-${++counter}-${n}`,
+    type: 'x-test.Noted',
+    caseId,
+    occurredAt: '2026-03-01T10:00:00.000+01:00',
+    recordedAt: '2026-03-01T09:00:01.000Z',
+    data: { n },
+    ...overrides,
+  }) as Recorded
+
+/** Runs a `TaskEither` and returns its `Either`. */
+export const run = <A>(
+  te: TE.TaskEither<EventStore.StoreError, A>,
+): Promise<E.Either<EventStore.StoreError, A>> => te()
+
+/** Runs a `TaskEither` expected to succeed and returns its value (the test fails otherwise). */
+export const ok = async <A>(te: TE.TaskEither<EventStore.StoreError, A>): Promise<A> => {
+  const r = await te()
+  if (E.isLeft(r)) throw new Error(`expected success, got ${JSON.stringify(r.left)}`)
+  return r.right
+}
+
+/** Runs a `TaskEither` expected to fail and returns its error (the test fails otherwise). */
+export const fails = async <A>(
+  te: TE.TaskEither<EventStore.StoreError, A>,
+): Promise<EventStore.StoreError> => {
+  const r = await te()
+  if (E.isRight(r)) throw new Error(`expected a store error, got ${JSON.stringify(r.right)}`)
+  return r.left
+}
+
+/** Collects an async iterable into an array (tests only: the port never returns arrays). */
+export const collect = async <A>(it: AsyncIterable<A>): Promise<ReadonlyArray<A>> => {
+  const out: A[] = []
+  for await (const a of it) out.push(a)
+  return out
+}
+
+/** Takes `n` items of an async iterable, then stops it. */
+export const take = async <A>(it: AsyncIterable<A>, n: number): Promise<ReadonlyArray<A>> => {
+  const out: A[] = []
+  if (n <= 0) return out
+  for await (const a of it) {
+    out.push(a)
+    if (out.length >= n) break
+  }
+  return out
+}
+
+/** Waits until `condition` holds, polling every 10 ms, for at most `ms` (default 10 s). */
+export const until = async (condition: () => boolean, ms = 10_000): Promise<void> => {
+  for (let waited = 0; !condition() && waited < ms; waited += 10) await new Promise((r) => setTimeout(r, 10))
+}
+
+const ids = (events: ReadonlyArray<EventStore.StoredEvent>): ReadonlyArray<string> =>
+  events.map((e) => e.event.id)
+
+const HOSTILE_IDS: ReadonlyArray<string> = [
+  '$all',
+  '$et-Noted',
+  '$$case',
+  'case-1',
+  '1',
+  'a/b',
+  'a-b',
+  'a%2Fb',
+  'ünïcødé-案件-🚨',
+  "'; DROP TABLE events; --",
+  'line\nbreak\ttab',
+  ' spaced ',
+  'x'.repeat(300),
+]
+
+// operations
+
+/** Registers the conformance suite of the `EventStore` port for the store built by `factory`. */
+export const eventStoreContract = (
+  name: string,
+  factory: () => Promise<EventStore.EventStore>,
+  options: ContractOptions = {},
+): void => {
+  const large = options.large ?? 3000
+  const writers = options.writers ?? 16
+  const dispose = options.dispose ?? ((s: EventStore.EventStore) => s.close())
+  const open: EventStore.EventStore[] = []
+  const fresh = async (): Promise<EventStore.EventStore> => {
+    const s = await factory()
+    open.push(s)
+    return s
+  }
+
+  describe(`EventStore contract: ${name}`, () => {
+    afterEach(async () => {
+      const stores = open.splice(0)
+      for (const s of stores) await dispose(s)
+    })
+
+    describe('append with an expected revision', () => {
+      it('no_stream creates the stream and then refuses', async () => {
+        const s = await fresh()
+        const r = await ok(s.append('c1', [testEvent('c1', 0), testEvent('c1', 1)], 'no_stream'))
+        expect(r.revision).toBe(1)
+        expect(r.appended).toBe(2)
+        const err = await fails(s.append('c1', [testEvent('c1', 2)], 'no_stream'))
+        expect(err).toEqual({ _tag: 'WrongExpectedRevision', caseId: 'c1', expected: 'no_stream', actual: 1 })
+      })
+
+      it('an exact revision must be the last one', async () => {
+        const s = await fresh()
+        const missing = await fails(s.append('c1', [testEvent('c1', 0)], 0))
+        expect(missing).toEqual({
+          _tag: 'WrongExpectedRevision',
+          caseId: 'c1',
+          expected: 0,
+          actual: 'no_stream',
+        })
+        await ok(s.append('c1', [testEvent('c1', 0)], 'no_stream'))
+        const r = await ok(s.append('c1', [testEvent('c1', 1), testEvent('c1', 2)], 0))
+        expect(r.revision).toBe(2)
+        const stale = await fails(s.append('c1', [testEvent('c1', 3)], 1))
+        expect(stale).toEqual({ _tag: 'WrongExpectedRevision', caseId: 'c1', expected: 1, actual: 2 })
+        const ahead = await fails(s.append('c1', [testEvent('c1', 3)], 7))
+        expect(ahead).toMatchObject({ _tag: 'WrongExpectedRevision', actual: 2 })
+        expect((await ok(s.readStream('c1'))).length).toBe(3)
+      })
+
+      it('any appends whatever the stream holds', async () => {
+        const s = await fresh()
+        expect((await ok(s.append('c1', [testEvent('c1', 0)], 'any'))).revision).toBe(0)
+        expect((await ok(s.append('c1', [testEvent('c1', 1)], 'any'))).revision).toBe(1)
+      })
+
+      it('returns the position of the last event written', async () => {
+        const s = await fresh()
+        const r = await ok(s.append('c1', [testEvent('c1', 0), testEvent('c1', 1)], 'any'))
+        const all = await collect(s.readAll())
+        expect(all[all.length - 1]!.position).toBe(r.position)
+      })
+
+      it('refuses malformed batches with InvalidAppend and writes nothing', async () => {
+        const s = await fresh()
+        expect((await fails(s.append('c1', [], 'any')))._tag).toBe('InvalidAppend')
+        const mixed = await fails(s.append('c1', [testEvent('c1', 0), testEvent('c2', 1)], 'any'))
+        expect(mixed._tag).toBe('InvalidAppend')
+        expect(await collect(s.readAll())).toEqual([])
+      })
+    })
+
+    describe('reading a stream', () => {
+      it('returns the events as appended, in revision order', async () => {
+        const s = await fresh()
+        const events = [
+          testEvent('c1', 0, {
+            data: { text: 'Grüße 👋 "quoted" \\ back\u2028slash', nested: { a: [1, 2.5, null, true] } },
+            meta: { correlationId: 'k-1', custom: { deep: ['x'] } },
+            actor: { kind: 'moderator', id: 'm-1' },
+          }),
+          testEvent('c1', 1),
+          testEvent('c1', 2),
+        ]
+        await ok(s.append('c1', events, 'no_stream'))
+        await ok(s.append('c2', [testEvent('c2', 0)], 'no_stream'))
+        const read = await ok(s.readStream('c1'))
+        expect(read.map((e) => e.revision)).toEqual([0, 1, 2])
+        expect(read.map((e) => e.event)).toEqual(events)
+      })
+
+      it('an unknown stream reads as empty', async () => {
+        const s = await fresh()
+        expect(await ok(s.readStream('nobody'))).toEqual([])
+      })
+
+      it('keeps what was stored when the caller mutates its objects afterwards', async () => {
+        const s = await fresh()
+        const e = testEvent('c1', 0) as { data: { n: number } } & Recorded
+        await ok(s.append('c1', [e], 'any'))
+        e.data.n = 99
+        expect((await ok(s.readStream('c1')))[0]!.event.data).toEqual({ n: 0 })
+      })
+    })
+
+    describe('the global log', () => {
+      it('reads every stream in commit order with increasing positions', async () => {
+        const s = await fresh()
+        const a = [testEvent('a', 0), testEvent('a', 1)]
+        const b = [testEvent('b', 0)]
+        const c = [testEvent('a', 2), testEvent('c', 0)]
+        await ok(s.append('a', a, 'any'))
+        await ok(s.append('b', b, 'any'))
+        await ok(s.append('a', [c[0]!], 'any'))
+        await ok(s.append('c', [c[1]!], 'any'))
+        const all = await collect(s.readAll())
+        expect(ids(all)).toEqual([...a, ...b, ...c].map((e) => e.id))
+        for (let i = 1; i < all.length; i++) {
+          expect(s.comparePositions(all[i - 1]!.position, all[i]!.position)).toBeLessThan(0)
+        }
+        expect(all.map((e) => e.revision)).toEqual([0, 1, 0, 2, 0])
+      })
+
+      it('resumes strictly after an opaque position', async () => {
+        const s = await fresh()
+        for (let i = 0; i < 5; i++) await ok(s.append(`k${i}`, [testEvent(`k${i}`, i)], 'any'))
+        const all = await collect(s.readAll())
+        const rest = await collect(s.readAll({ after: all[1]!.position }))
+        expect(ids(rest)).toEqual(ids(all.slice(2)))
+        expect(await collect(s.readAll({ after: all[4]!.position }))).toEqual([])
+      })
+
+      it('filters by event type', async () => {
+        const s = await fresh()
+        await ok(
+          s.append(
+            'c1',
+            [testEvent('c1', 0), testEvent('c1', 1, { type: 'CaseClosed', data: {} }), testEvent('c1', 2)],
+            'any',
+          ),
+        )
+        const closed = await collect(s.readAll({ types: ['CaseClosed'] }))
+        expect(closed.map((e) => e.event.type)).toEqual(['CaseClosed'])
+        expect(closed[0]!.revision).toBe(1)
+      })
+
+      it('is an async iterable, not an array, that ends at the head', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0)], 'any'))
+        const it1 = s.readAll()
+        expect(Array.isArray(it1)).toBe(false)
+        expect(typeof it1[Symbol.asyncIterator]).toBe('function')
+        expect((await collect(it1)).length).toBe(1)
+      })
+
+      it(`streams ${large} events in bounded memory and may be stopped early`, async () => {
+        const s = await fresh()
+        const batch = 250
+        for (let i = 0; i < large; i += batch) {
+          const events = Array.from({ length: Math.min(batch, large - i) }, (_, j) =>
+            testEvent(`bulk-${(i + j) % 7}`, i + j),
+          )
+          // one case per batch keeps batches valid; spread cases across the log
+          const byCase = new Map<string, Recorded[]>()
+          for (const e of events) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e])
+          for (const [caseId, es] of byCase) await ok(s.append(caseId, es, 'any'))
+        }
+        let count = 0
+        let previous: EventStore.Position | undefined
+        const seen = new Set<string>()
+        for await (const e of s.readAll()) {
+          if (previous !== undefined) expect(s.comparePositions(previous, e.position)).toBeLessThan(0)
+          previous = e.position
+          seen.add(e.event.id)
+          count++
+        }
+        expect(count).toBe(large)
+        expect(seen.size).toBe(large)
+        expect((await take(s.readAll(), 10)).length).toBe(10)
+        // the store is still usable after an early stop
+        await ok(s.append('after', [testEvent('after', 0)], 'no_stream'))
+      })
+    })
+
+    describe('subscriptions', () => {
+      it('catch up, then receive live events, and end on abort', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0), testEvent('c1', 1)], 'any'))
+        const first = await collect(s.readAll())
+        const controller = new AbortController()
+        const received: EventStore.StoredEvent[] = []
+        const live = [testEvent('c2', 0), testEvent('c1', 2)]
+        const done = (async () => {
+          for await (const e of s.subscribe({ after: first[0]!.position, signal: controller.signal })) {
+            received.push(e)
+            if (received.length === 1) {
+              await ok(s.append('c2', [live[0]!], 'any'))
+              await ok(s.append('c1', [live[1]!], 'any'))
+            }
+            if (received.length === 3) controller.abort()
+          }
+        })()
+        await done
+        expect(ids(received)).toEqual([first[1]!.event.id, ...live.map((e) => e.id)])
+      })
+
+      it('from the beginning, with a type filter, and aborting while waiting', async () => {
+        const s = await fresh()
+        await ok(
+          s.append('c1', [testEvent('c1', 0), testEvent('c1', 1, { type: 'CaseClosed', data: {} })], 'any'),
+        )
+        const controller = new AbortController()
+        const received: EventStore.StoredEvent[] = []
+        const done = (async () => {
+          for await (const e of s.subscribe({ types: ['CaseClosed'], signal: controller.signal }))
+            received.push(e)
+        })()
+        await ok(s.append('c2', [testEvent('c2', 0)], 'any'))
+        await ok(s.append('c2', [testEvent('c2', 1, { type: 'CaseClosed', data: {} })], 'any'))
+        await until(() => received.length >= 2)
+        controller.abort()
+        await done
+        expect(received.map((e) => [e.event.caseId, e.event.type])).toEqual([
+          ['c1', 'CaseClosed'],
+          ['c2', 'CaseClosed'],
+        ])
+      })
+
+      it('an already aborted signal ends at once', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0)], 'any'))
+        const controller = new AbortController()
+        controller.abort()
+        expect((await collect(s.subscribe({ signal: controller.signal }))).length).toBeLessThanOrEqual(1)
+      })
+    })
+
+    describe('idempotency on event id across the store', () => {
+      it('the same event again is a no-op success, whatever the expected revision', async () => {
+        const s = await fresh()
+        const e = testEvent('c1', 0)
+        const first = await ok(s.append('c1', [e, testEvent('c1', 1)], 'no_stream'))
+        const again = await ok(s.append('c1', [e], 'no_stream'))
+        expect(again).toEqual({ revision: 1, appended: 0, position: first.position })
+        // recordedAt is not content: a retry stamped later is still the same event
+        const later = await ok(s.append('c1', [{ ...e, recordedAt: '2026-03-02T00:00:00Z' }], 5))
+        expect(later.appended).toBe(0)
+        expect((await ok(s.readStream('c1'))).length).toBe(2)
+        expect((await collect(s.readAll())).length).toBe(2)
+      })
+
+      it('the same id with different content is an IdempotencyConflict', async () => {
+        const s = await fresh()
+        const e = testEvent('c1', 0)
+        await ok(s.append('c1', [e], 'any'))
+        const err = await fails(s.append('c1', [{ ...e, data: { n: 1 } } as Recorded], 'any'))
+        expect(err).toEqual({ _tag: 'IdempotencyConflict', eventId: e.id, caseId: 'c1', storedCaseId: 'c1' })
+      })
+
+      it('the same id in another case is an IdempotencyConflict naming the stored case', async () => {
+        const s = await fresh()
+        const e = testEvent('c1', 0)
+        await ok(s.append('c1', [e], 'any'))
+        const err = await fails(s.append('c2', [{ ...e, caseId: 'c2' }], 'any'))
+        expect(err).toEqual({ _tag: 'IdempotencyConflict', eventId: e.id, caseId: 'c2', storedCaseId: 'c1' })
+        expect(await ok(s.readStream('c2'))).toEqual([])
+      })
+
+      it('a batch mixing repeats and new events writes only the new ones', async () => {
+        const s = await fresh()
+        const e0 = testEvent('c1', 0)
+        await ok(s.append('c1', [e0], 'any'))
+        const e1 = testEvent('c1', 1)
+        const r = await ok(s.append('c1', [e0, e1], 0))
+        expect(r).toMatchObject({ revision: 1, appended: 1 })
+        expect(ids(await ok(s.readStream('c1')))).toEqual([e0.id, e1.id])
+      })
+
+      it('an id twice in one batch is kept once when equal and refused when different', async () => {
+        const s = await fresh()
+        const e = testEvent('c1', 0)
+        expect((await ok(s.append('c1', [e, e], 'any'))).appended).toBe(1)
+        const f = testEvent('c2', 0)
+        const err = await fails(s.append('c2', [f, { ...f, data: { n: 5 } } as Recorded], 'any'))
+        expect(err._tag).toBe('IdempotencyConflict')
+        expect(await ok(s.readStream('c2'))).toEqual([])
+      })
+    })
+
+    describe('atomicity', () => {
+      it('a failing append writes nothing', async () => {
+        const s = await fresh()
+        const stored = testEvent('c0', 0)
+        await ok(s.append('c0', [stored], 'any'))
+        const before = await collect(s.readAll())
+        const err = await fails(
+          s.append('c1', [testEvent('c1', 0), testEvent('c1', 1), { ...stored, caseId: 'c1' }], 'any'),
+        )
+        expect(err._tag).toBe('IdempotencyConflict')
+        expect(await ok(s.readStream('c1'))).toEqual([])
+        expect(await collect(s.readAll())).toEqual(before)
+        // the same new events can still be appended afterwards
+        const r = await ok(s.append('c1', [testEvent('c1', 0)], 'no_stream'))
+        expect(r.revision).toBe(0)
+      })
+
+      it('a revision conflict writes nothing of the batch', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0)], 'any'))
+        const batch = [testEvent('c1', 1), testEvent('c1', 2)]
+        await fails(s.append('c1', batch, 'no_stream'))
+        expect((await ok(s.readStream('c1'))).length).toBe(1)
+        // and the refused events are not remembered for idempotency
+        expect((await ok(s.append('c1', batch, 0))).appended).toBe(2)
+      })
+    })
+
+    describe('checkpoints', () => {
+      it('load what was saved, per subscriber, last write wins', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0), testEvent('c1', 1)], 'any'))
+        const [p0, p1] = (await collect(s.readAll())).map((e) => e.position)
+        expect(await s.checkpoints.load('watcher')).toBeUndefined()
+        await s.checkpoints.save('watcher', p0!)
+        await s.checkpoints.save('exporter', p1!)
+        expect(await s.checkpoints.load('watcher')).toBe(p0)
+        await s.checkpoints.save('watcher', p1!)
+        expect(await s.checkpoints.load('watcher')).toBe(p1)
+        expect(await s.checkpoints.load('exporter')).toBe(p1)
+        expect(await s.checkpoints.load('$hostile/ünï')).toBeUndefined()
+      })
+
+      it('a saved checkpoint resumes reading right after it', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0), testEvent('c1', 1), testEvent('c1', 2)], 'any'))
+        const all = await collect(s.readAll())
+        await s.checkpoints.save('w', all[0]!.position)
+        const resumed = await collect(s.readAll({ after: (await s.checkpoints.load('w'))! }))
+        expect(ids(resumed)).toEqual(ids(all.slice(1)))
+      })
+    })
+
+    describe('comparePositions', () => {
+      it('is a total order consistent with the log', async () => {
+        const s = await fresh()
+        for (let i = 0; i < 12; i++) await ok(s.append(`c${i % 3}`, [testEvent(`c${i % 3}`, i)], 'any'))
+        const ps = (await collect(s.readAll())).map((e) => e.position)
+        for (let i = 0; i < ps.length; i++) {
+          for (let j = 0; j < ps.length; j++) {
+            const c = s.comparePositions(ps[i]!, ps[j]!)
+            expect(Math.sign(c)).toBe(Math.sign(i - j))
+          }
+        }
+      })
+    })
+
+    describe('unicode and hostile case ids', () => {
+      it('keeps every case in its own stream', async () => {
+        const s = await fresh()
+        for (const [i, caseId] of HOSTILE_IDS.entries()) {
+          await ok(s.append(caseId, [testEvent(caseId, i), testEvent(caseId, i + 100)], 'no_stream'))
+        }
+        for (const [i, caseId] of HOSTILE_IDS.entries()) {
+          const read = await ok(s.readStream(caseId))
+          expect(read.map((e) => e.event.caseId)).toEqual([caseId, caseId])
+          expect(read.map((e) => e.event.data)).toEqual([{ n: i }, { n: i + 100 }])
+        }
+        const all = await collect(s.readAll())
+        expect(all.length).toBe(HOSTILE_IDS.length * 2)
+      })
+
+      it('accepts hostile event ids', async () => {
+        const s = await fresh()
+        const events = ['$evt', "o'brien", '🚨', 'a/b\\c', '{"json":1}'].map((id, i) =>
+          testEvent('c1', i, { id }),
+        )
+        await ok(s.append('c1', events, 'no_stream'))
+        expect(ids(await ok(s.readStream('c1')))).toEqual(events.map((e) => e.id))
+        expect((await ok(s.append('c1', events, 'no_stream'))).appended).toBe(0)
+      })
+    })
+
+    describe(`${writers} concurrent writers`, () => {
+      it('on one stream with the same expected revision: exactly one wins', async () => {
+        const s = await fresh()
+        await ok(s.append('hot', [testEvent('hot', 0)], 'no_stream'))
+        const results = await Promise.all(
+          Array.from({ length: writers }, (_, w) => run(s.append('hot', [testEvent('hot', w + 1)], 0))),
+        )
+        const wins = results.filter(E.isRight)
+        expect(wins.length).toBe(1)
+        for (const r of results) {
+          if (E.isLeft(r))
+            expect(r.left).toMatchObject({ _tag: 'WrongExpectedRevision', expected: 0, actual: 1 })
+        }
+        expect((await ok(s.readStream('hot'))).length).toBe(2)
+      })
+
+      it('on one stream with any: nothing lost, duplicated or reordered', async () => {
+        const s = await fresh()
+        const per = 5
+        const batches = Array.from({ length: writers }, (_, w) =>
+          Array.from({ length: per }, (_, i) => testEvent('hot', w * 100 + i)),
+        )
+        await Promise.all(
+          batches.map(async (events) => {
+            for (const e of events) await ok(s.append('hot', [e], 'any'))
+          }),
+        )
+        const read = await ok(s.readStream('hot'))
+        expect(read.map((e) => e.revision)).toEqual(Array.from({ length: writers * per }, (_, i) => i))
+        expect(new Set(ids(read)).size).toBe(writers * per)
+        // each writer's events keep their order
+        for (const events of batches) {
+          const positions = events.map((e) => read.findIndex((r) => r.event.id === e.id))
+          expect([...positions].sort((a, b) => a - b)).toEqual(positions)
+        }
+        expect(ids(await collect(s.readAll()))).toEqual(ids(read))
+      })
+
+      it('on many streams: every event once, revisions contiguous per stream', async () => {
+        const s = await fresh()
+        const per = 5
+        await Promise.all(
+          Array.from({ length: writers }, async (_, w) => {
+            for (let i = 0; i < per; i++) {
+              const caseId = `many-${(w + i) % 4}`
+              await ok(
+                s.append(
+                  caseId,
+                  [testEvent(caseId, w * 100 + i), testEvent(caseId, w * 100 + i + 50)],
+                  'any',
+                ),
+              )
+            }
+          }),
+        )
+        const all = await collect(s.readAll())
+        expect(all.length).toBe(writers * per * 2)
+        expect(new Set(ids(all)).size).toBe(all.length)
+        for (let k = 0; k < 4; k++) {
+          const revisions = all.filter((e) => e.event.caseId === `many-${k}`).map((e) => e.revision)
+          expect(revisions).toEqual(revisions.map((_, i) => i))
+        }
+      })
+
+      it('retrying the same append concurrently stores it once', async () => {
+        const s = await fresh()
+        const events = [testEvent('retry', 0), testEvent('retry', 1)]
+        const results = await Promise.all(
+          Array.from({ length: writers }, () => run(s.append('retry', events, 'any'))),
+        )
+        expect(results.every(E.isRight)).toBe(true)
+        const appended = results.map((r) => (E.isRight(r) ? r.right.appended : -1))
+        expect(appended.filter((n) => n === 2).length).toBe(1)
+        expect(appended.filter((n) => n === 0).length).toBe(writers - 1)
+        expect((await ok(s.readStream('retry'))).length).toBe(2)
+      })
+    })
+
+    describe('close', () => {
+      it('ends live subscriptions', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0)], 'any'))
+        const received: EventStore.StoredEvent[] = []
+        const done = (async () => {
+          for await (const e of s.subscribe()) received.push(e)
+        })()
+        await until(() => received.length >= 1)
+        open.splice(open.indexOf(s), 1)
+        await dispose(s)
+        await done
+        expect(received.length).toBe(1)
+      })
+    })
+  })
+}
