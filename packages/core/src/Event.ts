@@ -308,7 +308,13 @@ export const StatementOfReasonsPublished = obj(
 export const EscalationRaised = obj(
   'EscalationRaised',
   { escalationId: t.string, level: Level, reason: t.string },
-  { obligationId: t.string },
+  {
+    obligationId: t.string,
+    /** A repeated page at the same level (1, 2, …); absent on the first page of a level. */
+    repeat: t.number,
+    /** The escalation records a duty the platform already missed (an authority acted after a refusal). */
+    missedObligation: t.boolean,
+  },
 )
 export const EscalationAcknowledged = obj(
   'EscalationAcknowledged',

@@ -22,6 +22,8 @@ export const LadderLevel = t.intersection(
       acknowledgeWithin: IsoDuration,
       /** How often to repeat the notification while unacknowledged. */
       repeatEvery: IsoDuration,
+      /** How many repeats at most at this level (default 3), so a forgotten page cannot flood the log. */
+      repeatTimes: t.number,
     }),
   ],
   'LadderLevel',
@@ -30,8 +32,27 @@ export type LadderLevel = t.TypeOf<typeof LadderLevel>
 
 /** Reach thresholds that raise an escalation's level. */
 export const ReachThresholds = t.partial(
-  { views: t.array(t.number), shares: t.array(t.number), viewsPerHour: t.number },
+  {
+    views: t.array(t.number),
+    shares: t.array(t.number),
+    viewsPerHour: t.number,
+    sharesPerHour: t.number,
+  },
   'ReachThresholds',
+)
+
+/** Escalation reason codes (see `Escalation.REASONS`), for per-reason level overrides. */
+export const ReasonLevels = t.partial(
+  {
+    time_warning: Level,
+    statutory_breach: Level,
+    internal_target_missed: Level,
+    refusal_guard: Level,
+    authority_after_refusal: Level,
+    reach: Level,
+    repeat_report: Level,
+  },
+  'ReasonLevels',
 )
 
 /** The escalation configuration of a platform. */
@@ -41,6 +62,8 @@ export const Escalation = t.partial(
     /** The level the refusal guard pages (a child-safety specialist tier). */
     specialistLevel: Level,
     reach: ReachThresholds,
+    /** The level each trigger raises at (defaults in docs/escalation.md). */
+    levels: ReasonLevels,
   },
   'Escalation',
 )
@@ -118,7 +141,11 @@ export const DEFAULTS: Resolved = {
   enabledRules: [],
   warningFractions: [0.5, 0.75, 0.9],
   conservative: false,
-  escalation: { ladder: [...DEFAULT_LADDER], specialistLevel: 2 },
+  escalation: {
+    ladder: [...DEFAULT_LADDER],
+    specialistLevel: 2,
+    reach: { views: [10_000, 100_000, 1_000_000], shares: [1_000, 10_000] },
+  },
 }
 
 // operations

@@ -1,0 +1,467 @@
+import * as fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as Clock from './Clock.js'
+import type { DocketEvent } from './Envelope.js'
+import * as Escalation from './Escalation.js'
+import type * as Obligation from './Obligation.js'
+import * as Profile from './Profile.js'
+import * as Timestamp from './Timestamp.js'
+
+const config = Escalation.configOf(Profile.DEFAULTS)
+const at = (s: string): number => Timestamp.toMillis(s)
+const H = 3_600_000
+const M = 60_000
+
+let n = 0
+const ev = (type: string, occurredAt: string, data: Record<string, unknown>, caseId = 'c1'): DocketEvent =>
+  ({ id: `e${++n}-${type}`, type, caseId, occurredAt, data }) as DocketEvent
+
+const report = (occurredAt: string, extra: Record<string, unknown> = {}): DocketEvent =>
+  ev('ContentReported', occurredAt, {
+    reportId: `r${n}`,
+    channel: 'in_app',
+    category: 'policy_other',
+    content: { ref: 'v1', kind: 'video' },
+    jurisdictions: ['US'],
+    ...extra,
+  })
+const decision = (occurredAt: string, outcome: string, tier = 'frontline'): DocketEvent =>
+  ev('ReviewDecided', occurredAt, { reviewId: `rv${n}`, outcome, tier, automation: 'not' })
+const authority = (occurredAt: string, kind = 'intervention'): DocketEvent =>
+  ev('AuthorityRequestReceived', occurredAt, {
+    requestId: `q${n}`,
+    authority: 'DHS',
+    kind,
+    jurisdiction: 'US',
+  })
+const exposure = (occurredAt: string, views: number, shares: number): DocketEvent =>
+  ev('ExposureObserved', occurredAt, { views, shares })
+const ack = (occurredAt: string, escalationId: string): DocketEvent =>
+  ev('EscalationAcknowledged', occurredAt, { escalationId })
+
+/** Runs the engine like a host: tick at each instant, append what is due, return everything raised. */
+const drive = (
+  history: ReadonlyArray<DocketEvent>,
+  instants: ReadonlyArray<number>,
+  cfg = config,
+  obligations?: ReadonlyArray<Obligation.Obligation>,
+): DocketEvent[] => {
+  const log = [...history]
+  for (const now of instants) {
+    const { due } = Escalation.tick({ caseId: 'c1', history: log, config: cfg, obligations }, now)
+    log.push(...due)
+  }
+  return log.filter((e) => e.type === 'EscalationRaised')
+}
+
+const raisedData = (events: ReadonlyArray<DocketEvent>) =>
+  events.map((e) => (e.type === 'EscalationRaised' ? { ...e.data, at: e.occurredAt } : null))
+
+const guardedReport = (occurredAt = '2020-01-21T10:00:00-08:00') =>
+  report(occurredAt, { category: 'csam', claims: { depictsMinor: true, policeReference: 'PR-1' } })
+
+describe('refusal guard', () => {
+  it('fires at the instant of a frontline refusal of a report that alleges a minor, at the specialist level', () => {
+    const refusal = decision('2020-01-28T09:14:00-08:00', 'no_violation')
+    const history = [guardedReport(), refusal]
+    const { due } = Escalation.tick({ caseId: 'c1', history, config }, at(refusal.occurredAt))
+    expect(raisedData(due)).toEqual([
+      expect.objectContaining({ reason: 'refusal_guard', level: 2, at: '2020-01-28T09:14:00.000-08:00' }),
+    ])
+    expect(due[0]?.meta?.causationId).toBe(refusal.id)
+  })
+
+  it.each([
+    ['a police reference', { category: 'hate', claims: { policeReference: 'PR-9' } }],
+    ['a minor by age at capture', { category: 'privacy', claims: { ageAtCapture: 15 } }],
+    ['category ncii', { category: 'ncii' }],
+    ['category sextortion among others', { category: 'hate', categories: ['sextortion'] }],
+    ['category enticement', { category: 'enticement' }],
+  ])('fires for %s', (_, extra) => {
+    const history = [report('2024-01-01T00:00:00Z', extra), decision('2024-01-02T00:00:00Z', 'no_violation')]
+    const due = Escalation.tick({ caseId: 'c1', history, config }, at('2024-01-02T00:00:00Z')).due
+    expect(due.map((e) => e.type === 'EscalationRaised' && e.data.reason)).toEqual(['refusal_guard'])
+  })
+
+  it('does not fire for an unguarded report, a violation, or a specialist refusal', () => {
+    const t = at('2024-01-03T00:00:00Z')
+    const cases: DocketEvent[][] = [
+      [
+        report('2024-01-01T00:00:00Z', { category: 'hate' }),
+        decision('2024-01-02T00:00:00Z', 'no_violation'),
+      ],
+      [guardedReport('2024-01-01T00:00:00Z'), decision('2024-01-02T00:00:00Z', 'violation')],
+      [guardedReport('2024-01-01T00:00:00Z'), decision('2024-01-02T00:00:00Z', 'no_violation', 'specialist')],
+    ]
+    for (const history of cases) expect(Escalation.tick({ caseId: 'c1', history, config }, t).due).toEqual([])
+  })
+
+  it('climbs the ladder while unacknowledged and stops at the acknowledgement', () => {
+    const refusal = decision('2024-01-02T00:00:00Z', 'no_violation')
+    const history: DocketEvent[] = [guardedReport('2024-01-01T00:00:00Z'), refusal]
+    const t0 = at(refusal.occurredAt)
+    const clock = Clock.manual(t0)
+    const input = { caseId: 'c1', history, config }
+    // level 2 (PT30M to acknowledge) → level 3 (PT1H) → level 4 (top).
+    const first = Escalation.tick(input, clock.now())
+    expect(first.due.map((e) => e.type === 'EscalationRaised' && e.data.level)).toEqual([2])
+    expect(first.nextWakeAt).toBe(t0 + 30 * M)
+    history.push(...first.due)
+    clock.advance(30 * M - 1)
+    expect(Escalation.tick(input, clock.now()).due).toEqual([])
+    clock.advance(1)
+    const second = Escalation.tick(input, clock.now())
+    expect(second.due.map((e) => e.type === 'EscalationRaised' && e.data.level)).toEqual([3])
+    expect(second.nextWakeAt).toBe(t0 + 90 * M)
+    history.push(...second.due)
+    const id = first.due[0]?.type === 'EscalationRaised' ? first.due[0].data.escalationId : ''
+    history.push(ack(Timestamp.format(t0 + 60 * M), id))
+    clock.advance(10 * H)
+    const after = Escalation.tick(input, clock.now())
+    expect(after.due).toEqual([])
+    expect(after.nextWakeAt).toBeNull()
+  })
+
+  it('keeps the case open until a specialist decides (blocksClose)', () => {
+    const history: DocketEvent[] = [guardedReport(), decision('2020-01-28T09:14:00-08:00', 'no_violation')]
+    expect(Escalation.blocksClose(history)).toBe(true)
+    history.push(decision('2020-01-28T12:00:00-08:00', 'violation', 'frontline'))
+    expect(Escalation.blocksClose(history)).toBe(true)
+    history.push(decision('2020-01-29T12:00:00-08:00', 'violation', 'specialist'))
+    expect(Escalation.blocksClose(history)).toBe(false)
+    expect(Escalation.blocksClose([report('2024-01-01T00:00:00Z', { category: 'hate' })])).toBe(false)
+  })
+
+  it('stops paging once a specialist decides', () => {
+    const refusal = decision('2024-01-02T00:00:00Z', 'no_violation')
+    const specialist = decision('2024-01-02T00:20:00Z', 'violation', 'specialist')
+    const raised = drive(
+      [guardedReport('2024-01-01T00:00:00Z'), refusal, specialist],
+      [at('2024-02-01T00:00:00Z')],
+    )
+    expect(raisedData(raised).map((d) => d?.level)).toEqual([2])
+  })
+})
+
+describe('authority after refusal', () => {
+  it('flags an informal intervention on a refused case as a missed obligation at the top of the ladder', () => {
+    const history = [
+      report('2024-01-01T00:00:00Z', { category: 'hate' }),
+      decision('2024-01-02T00:00:00Z', 'no_violation'),
+      authority('2024-01-03T00:00:00Z'),
+    ]
+    const due = Escalation.tick({ caseId: 'c1', history, config }, at('2024-01-03T00:00:00Z')).due
+    expect(raisedData(due)).toEqual([
+      expect.objectContaining({
+        reason: 'authority_after_refusal',
+        level: 4,
+        missedObligation: true,
+        at: '2024-01-03T00:00:00.000Z',
+      }),
+    ])
+  })
+
+  it('does not fire when the refusal was reversed before the authority came', () => {
+    const history = [
+      report('2024-01-01T00:00:00Z', { category: 'hate' }),
+      decision('2024-01-02T00:00:00Z', 'no_violation'),
+      ev('ContentActioned', '2024-01-02T12:00:00Z', { action: 'removed' }),
+      authority('2024-01-03T00:00:00Z', 'removal_order'),
+    ]
+    expect(Escalation.tick({ caseId: 'c1', history, config }, at('2024-01-04T00:00:00Z')).due).toEqual([])
+  })
+})
+
+describe('reach', () => {
+  it('raises one escalation per threshold crossed, each a level higher, while the content is up', () => {
+    const history = [
+      report('2024-01-01T00:00:00Z', { category: 'hate' }),
+      exposure('2024-01-01T01:00:00Z', 500, 10),
+      exposure('2024-01-01T02:00:00Z', 12_000, 200),
+      exposure('2024-01-01T03:00:00Z', 167_000, 2_223),
+      exposure('2024-01-01T04:00:00Z', 170_000, 2_300),
+    ]
+    const raised = drive(history, [at('2024-01-01T04:00:00Z')])
+    const firsts = raisedData(raised).filter((d) => d?.level !== undefined && !('repeat' in (d ?? {})))
+    expect(firsts.map((d) => [d?.reason, d?.at])).toEqual([
+      ['reach', '2024-01-01T02:00:00.000Z'],
+      ['reach', '2024-01-01T03:00:00.000Z'],
+      ['reach', '2024-01-01T03:00:00.000Z'],
+      // unacknowledged, they climb: L1 +PT1H → L2 +PT30M → L3 +PT1H → L4
+      ['reach', '2024-01-01T03:00:00.000Z'],
+      ['reach', '2024-01-01T03:30:00.000Z'],
+      ['reach', '2024-01-01T03:30:00.000Z'],
+      ['reach', '2024-01-01T04:00:00.000Z'],
+    ])
+    const initial = Escalation.triggers({ caseId: 'c1', history, config }, at('2024-01-01T04:00:00Z'))
+    expect(initial.map((t) => [t.cause.split('#')[1], t.level])).toEqual([
+      ['views>=10000', 1],
+      ['views>=100000', 2],
+      ['shares>=1000', 3],
+    ])
+  })
+
+  it('watches the hourly rate, and ignores exposure after a takedown', () => {
+    const cfg = Escalation.configOf({
+      escalation: { ...Profile.DEFAULTS.escalation, reach: { viewsPerHour: 1000 } },
+    })
+    const history = [
+      report('2024-01-01T00:00:00Z', { category: 'hate' }),
+      exposure('2024-01-01T01:00:00Z', 100, 1),
+      exposure('2024-01-01T01:30:00Z', 700, 1),
+      ev('ContentActioned', '2024-01-01T01:40:00Z', { action: 'removed' }),
+      exposure('2024-01-01T02:00:00Z', 5000, 1),
+    ]
+    const ts = Escalation.triggers({ caseId: 'c1', history, config: cfg }, at('2024-01-01T03:00:00Z'))
+    expect(ts.map((t) => [t.reason, t.cause.split('#')[1], t.at])).toEqual([
+      ['reach', 'viewsPerHour>=1000', at('2024-01-01T01:30:00Z')],
+    ])
+  })
+})
+
+describe('repeat report', () => {
+  it('escalates a further report about refused content, to the specialist when the case is guarded', () => {
+    const plain = [
+      report('2024-01-01T00:00:00Z', { category: 'hate' }),
+      decision('2024-01-02T00:00:00Z', 'no_violation'),
+      report('2024-01-03T00:00:00Z', { category: 'hate' }),
+    ]
+    expect(Escalation.triggers({ caseId: 'c1', history: plain, config }, at('2024-01-03T00:00:00Z'))).toEqual(
+      [expect.objectContaining({ reason: 'repeat_report', level: 1, at: at('2024-01-03T00:00:00Z') })],
+    )
+    const guarded = [
+      report('2024-01-01T00:00:00Z', { category: 'hate' }),
+      decision('2024-01-02T00:00:00Z', 'no_violation'),
+      report('2024-01-03T00:00:00Z', { category: 'hate', claims: { depictsMinor: true } }),
+    ]
+    const ts = Escalation.triggers({ caseId: 'c1', history: guarded, config }, at('2024-01-03T00:00:00Z'))
+    expect(ts.map((t) => [t.reason, t.level])).toEqual([['repeat_report', 2]])
+  })
+})
+
+const obligation = (over: Partial<Obligation.Obligation>): Obligation.Obligation => ({
+  id: 'c1/us-take-it-down/removal/e1',
+  policy: 'us-take-it-down',
+  rule: 'removal',
+  kind: 'deadline',
+  citation: 'TAKE IT DOWN Act §3(a)(3)',
+  confidence: 'primary',
+  statutory: true,
+  counterfactual: false,
+  preEffective: false,
+  triggeredBy: 'e1',
+  startedAt: '2026-06-01T00:00:00.000Z',
+  dueAt: '2026-06-03T00:00:00.000Z',
+  targetAt: '2026-06-02T00:00:00.000Z',
+  shadowDueAt: null,
+  warnings: ['2026-06-02T00:00:00.000Z', '2026-06-02T12:00:00.000Z', '2026-06-02T19:12:00.000Z'],
+  completedAt: null,
+  completedBy: null,
+  status: 'pending',
+  targetStatus: 'pending',
+  actions: [{ action: 'start', at: '2026-06-01T00:00:00.000Z', eventId: 'e1' }],
+  ...over,
+})
+
+describe('time', () => {
+  const noLadder = Escalation.configOf({
+    escalation: { ladder: Profile.DEFAULT_LADDER.map(({ acknowledgeWithin: _, ...l }) => l) },
+  })
+
+  it('warns at each fraction, misses the target, then breaches, with distinct reasons and next wake instants', () => {
+    const o = obligation({})
+    const input = { caseId: 'c1', history: [], config: noLadder, obligations: [o] }
+    const start = at('2026-06-01T00:00:00Z')
+    expect(Escalation.tick(input, start).nextWakeAt).toBe(at('2026-06-02T00:00:00Z'))
+    const raised = drive(
+      [],
+      [at('2026-06-02T00:00:00Z'), at('2026-06-02T13:00:00Z'), at('2026-06-04T00:00:00Z')],
+      noLadder,
+      [o],
+    )
+    const lines = raisedData(raised).map((d) => [d?.reason, d?.level, d?.at, d?.obligationId])
+    expect(lines.sort((a, b) => `${a[2]}${a[0]}`.localeCompare(`${b[2]}${b[0]}`))).toEqual([
+      ['internal_target_missed', 2, '2026-06-02T00:00:00.000Z', o.id],
+      ['time_warning', 1, '2026-06-02T00:00:00.000Z', o.id],
+      ['time_warning', 2, '2026-06-02T12:00:00.000Z', o.id],
+      ['time_warning', 3, '2026-06-02T19:12:00.000Z', o.id],
+      ['statutory_breach', 4, '2026-06-03T00:00:00.000Z', o.id],
+    ])
+    expect(Escalation.nextWakeAt(input, at('2026-06-02T13:00:00Z'))).toBe(at('2026-06-02T19:12:00Z'))
+    expect(Escalation.nextWakeAt(input, at('2026-06-03T00:00:00Z'))).toBeNull()
+  })
+
+  it('calls a missed non-statutory due time an internal target, and stops once the duty is met', () => {
+    const internal = obligation({ statutory: false, targetAt: null, warnings: [] })
+    const met = obligation({
+      id: 'c1/x/y/e1',
+      completedAt: '2026-06-02T06:00:00.000Z',
+      status: 'met',
+      actions: [{ action: 'complete', at: '2026-06-02T06:00:00.000Z', eventId: 'e9' }],
+    })
+    const raised = drive([], [at('2026-07-01T00:00:00Z')], noLadder, [internal, met])
+    const lines = raisedData(raised).map((d) => [d?.reason, d?.obligationId, d?.at])
+    expect(lines.sort((a, b) => `${a[2]}${a[0]}`.localeCompare(`${b[2]}${b[0]}`))).toEqual([
+      ['internal_target_missed', met.id, '2026-06-02T00:00:00.000Z'],
+      ['time_warning', met.id, '2026-06-02T00:00:00.000Z'],
+      ['internal_target_missed', internal.id, '2026-06-03T00:00:00.000Z'],
+    ])
+  })
+
+  it('never pages for windows or counterfactual obligations', () => {
+    const os = [obligation({ kind: 'window' }), obligation({ id: 'c1/a/b/e1', counterfactual: true })]
+    expect(drive([], [at('2027-01-01T00:00:00Z')], noLadder, os)).toEqual([])
+  })
+})
+
+describe('repeats', () => {
+  it('re-pages at repeatEvery, at most repeatTimes, before stepping up', () => {
+    const cfg = Escalation.configOf({
+      escalation: {
+        ladder: [
+          {
+            level: 1,
+            name: 'frontline',
+            notify: ['a'],
+            acknowledgeWithin: 'PT1H',
+            repeatEvery: 'PT15M',
+            repeatTimes: 2,
+          },
+          { level: 2, name: 'specialist', notify: ['b'], repeatEvery: 'PT10M' },
+        ],
+        levels: { authority_after_refusal: 1 },
+      },
+    })
+    const history = [
+      report('2024-01-01T00:00:00Z', { category: 'hate' }),
+      decision('2024-01-02T00:00:00Z', 'no_violation'),
+      authority('2024-01-03T00:00:00Z'),
+    ]
+    const raised = drive(history, [at('2024-01-04T00:00:00Z')], cfg)
+    expect(raisedData(raised).map((d) => [d?.level, d?.repeat ?? 0, d?.at.slice(11, 16)])).toEqual([
+      [1, 0, '00:00'],
+      [1, 1, '00:15'],
+      [1, 2, '00:30'],
+      [2, 0, '01:00'],
+      [2, 1, '01:10'],
+      [2, 2, '01:20'],
+      [2, 3, '01:30'],
+    ])
+    const summary = Escalation.summarize({ caseId: 'c1', history, config: cfg }, at('2024-01-04T00:00:00Z'))
+    expect(summary.map((s) => s.level)).toEqual([1, 2])
+  })
+})
+
+describe('idempotence', () => {
+  const refusal = decision('2024-01-02T00:00:00Z', 'no_violation')
+  const history: DocketEvent[] = [
+    guardedReport('2024-01-01T00:00:00Z'),
+    exposure('2024-01-01T20:00:00Z', 50_000, 100),
+    refusal,
+    report('2024-01-02T05:00:00Z', { category: 'csam' }),
+    authority('2024-01-02T08:00:00Z'),
+    exposure('2024-01-02T09:00:00Z', 400_000, 20_000),
+  ]
+  const obligations = [
+    obligation({
+      startedAt: '2024-01-01T00:00:00.000Z',
+      dueAt: '2024-01-03T00:00:00.000Z',
+      targetAt: '2024-01-02T00:00:00.000Z',
+      warnings: ['2024-01-02T00:00:00.000Z', '2024-01-02T12:00:00.000Z'],
+    }),
+  ]
+  const end = at('2024-01-04T00:00:00Z')
+  const all = drive(history, [end], config, obligations)
+
+  it('raises the same events whatever instants the host ticks at: never twice, never lost', () => {
+    expect(all.length).toBeGreaterThan(10)
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: at('2024-01-01T00:00:00Z'), max: end }), { maxLength: 30 }),
+        (ts) => {
+          const instants = [...ts.sort((a, b) => a - b), end]
+          const raised = drive(history, instants, config, obligations)
+          expect(raised.map((e) => e.id).sort()).toEqual(all.map((e) => e.id).sort())
+          expect(new Set(raised.map((e) => e.id)).size).toBe(raised.length)
+          // byte-identical content: a restart re-appending them is an idempotent no-op
+          expect(JSON.stringify(raised.sort((a, b) => (a.id < b.id ? -1 : 1)))).toBe(
+            JSON.stringify([...all].sort((a, b) => (a.id < b.id ? -1 : 1))),
+          )
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+
+  it('ticking again with nothing new returns nothing', () => {
+    expect(
+      Escalation.tick({ caseId: 'c1', history: [...history, ...all], config, obligations }, end).due,
+    ).toEqual([])
+  })
+
+  it('derives escalation ids from case, reason, obligation, level and cause only', () => {
+    const a = Escalation.escalationId('c1', { reason: 'reach', obligationId: null, level: 1, cause: 'x' })
+    expect(a).toMatch(/^esc-[0-9a-f]{32}$/)
+    expect(Escalation.escalationId('c1', { reason: 'reach', obligationId: null, level: 1, cause: 'x' })).toBe(
+      a,
+    )
+    expect(
+      Escalation.escalationId('c2', { reason: 'reach', obligationId: null, level: 1, cause: 'x' }),
+    ).not.toBe(a)
+    expect(
+      Escalation.escalationId('c1', { reason: 'reach', obligationId: null, level: 2, cause: 'x' }),
+    ).not.toBe(a)
+  })
+})
+
+describe('durationMs', () => {
+  it('reads ladder durations as elapsed time', () => {
+    expect(Escalation.durationMs('PT30M')).toBe(30 * M)
+    expect(Escalation.durationMs('P1DT2H')).toBe(26 * H)
+    expect(Escalation.durationMs('P1W')).toBe(7 * 24 * H)
+    expect(() => Escalation.durationMs('30m')).toThrow()
+  })
+})
+
+describe('the seed story', () => {
+  const history: DocketEvent[] = [
+    report('2020-01-21T10:00:00-08:00', {
+      category: 'csam',
+      channel: 'in_app',
+      claims: { depictsMinor: true, reporterIsDepicted: true, policeReference: 'police-report-1' },
+    }),
+    exposure('2020-01-27T12:00:00-08:00', 167_000, 2_223),
+    decision('2020-01-28T09:14:00-08:00', 'no_violation'),
+    authority('2020-01-29T11:00:00-08:00', 'intervention'),
+    ev('ContentActioned', '2020-01-30T10:00:00-08:00', { action: 'removed' }),
+  ]
+  const refusal = history[2]!
+  const agent = history[3]!
+
+  it('raises the refusal guard at the refusal and flags the federal agent as a missed obligation', () => {
+    const clock = Clock.manual(at('2020-01-21T10:00:00-08:00'))
+    const log = [...history.slice(0, 2)]
+    const input = { caseId: 'c1', history: log, config }
+    log.push(...Escalation.tick(input, clock.now()).due)
+    // the refusal arrives: the guard fires at that very instant
+    clock.set(at(refusal.occurredAt))
+    log.push(refusal)
+    const atRefusal = Escalation.tick(input, clock.now()).due
+    expect(raisedData(atRefusal).filter((d) => d?.reason === 'refusal_guard')).toEqual([
+      expect.objectContaining({ level: 2, at: '2020-01-28T09:14:00.000-08:00' }),
+    ])
+    log.push(...atRefusal)
+    // the agent calls
+    clock.set(at(agent.occurredAt))
+    log.push(agent)
+    const atAgent = Escalation.tick(input, clock.now()).due
+    expect(raisedData(atAgent).filter((d) => d?.reason === 'authority_after_refusal')).toEqual([
+      expect.objectContaining({ level: 4, missedObligation: true, at: '2020-01-29T11:00:00.000-08:00' }),
+    ])
+    const summary = Escalation.summarize({ caseId: 'c1', history, config }, at('2020-02-01T00:00:00Z'))
+    expect(summary.filter((s) => s.level === 2 && s.reason === 'refusal_guard').map((s) => s.at)).toEqual([
+      '2020-01-28T09:14:00.000-08:00',
+    ])
+    expect(Escalation.blocksClose(history)).toBe(true)
+  })
+})

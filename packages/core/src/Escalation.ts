@@ -1,0 +1,668 @@
+/**
+ * The escalation engine: which people must be woken about a case, and when.
+ * It is a pure function of a case's history (and, for time triggers, of its
+ * obligations) and of an instant: `tick(input, now)` returns the
+ * `EscalationRaised` events due at `now` that the history does not hold yet,
+ * and the next instant at which anything can change (`nextWakeAt`). A host
+ * (the `ProcessManager`, a cron job, a queue worker) appends those events and
+ * sleeps until then; because every event id is derived from what caused it,
+ * running the engine twice, or after a crash, never raises anything twice.
+ *
+ * Triggers are small rules with a reason code (`REASONS`). An escalation is
+ * raised at the trigger's level, then climbs the platform's ladder like a
+ * paging policy: each level has `acknowledgeWithin` before the next level is
+ * paged, and `repeatEvery` (at most `repeatTimes`) re-pages, until an
+ * `EscalationAcknowledged` arrives or the cause is resolved (the duty met, a
+ * specialist's decision, the content taken down).
+ *
+ * This module is not the obligation engine (it reads obligations, it does not
+ * compute them) and not a notifier (sinks live in `Outbox`).
+ */
+import type { DocketEvent, EventOf } from './Envelope.js'
+import { CHILD_SAFETY_CATEGORIES, type Category } from './Event.js'
+import { hash128 } from './internal/hash.js'
+import type * as Obligation from './Obligation.js'
+import type * as Profile from './Profile.js'
+import * as Refusal from './Refusal.js'
+import * as Timestamp from './Timestamp.js'
+
+// model
+
+/** Every reason code an escalation can carry. */
+export const REASONS = [
+  'time_warning',
+  'statutory_breach',
+  'internal_target_missed',
+  'refusal_guard',
+  'authority_after_refusal',
+  'reach',
+  'repeat_report',
+] as const
+/** Why an escalation was raised; reports count escalations by it. */
+export type Reason = (typeof REASONS)[number]
+
+/** An `EscalationRaised` event. */
+export type Raised = EventOf<'EscalationRaised'>
+
+/** The escalation part of a resolved profile, ready for the engine. */
+export interface Config {
+  /** The ladder, sorted by level. */
+  readonly ladder: ReadonlyArray<Profile.LadderLevel>
+  readonly specialistLevel: number
+  readonly reach: {
+    readonly views: ReadonlyArray<number>
+    readonly shares: ReadonlyArray<number>
+    readonly viewsPerHour: number | null
+    readonly sharesPerHour: number | null
+  }
+  /** The level each reason raises at (before clamping to the ladder). */
+  readonly levels: Readonly<Record<Reason, number>>
+}
+
+/** What the engine looks at for one case. */
+export interface Input {
+  readonly caseId: string
+  /** The case's events in stream order. Events that occur after `now` are ignored. */
+  readonly history: ReadonlyArray<DocketEvent>
+  /** The case's obligations, evaluated at `now` (time triggers only; absent means none). */
+  readonly obligations?: ReadonlyArray<Obligation.Obligation>
+  readonly config: Config
+}
+
+/** A trigger that fired: the start of one escalation. */
+export interface Trigger {
+  readonly reason: Reason
+  /** The level it pages first (clamped to the ladder by the engine). */
+  readonly level: number
+  /** Epoch ms of the trigger. */
+  readonly at: number
+  /** Offset in minutes used to write `at` (that of the triggering event or obligation). */
+  readonly offset: number
+  readonly obligationId: string | null
+  /** What fired it: an event id, or an obligation instant. Part of the escalation's identity. */
+  readonly cause: string
+  /** The event that caused it, when one did (written as `meta.causationId`). */
+  readonly causationId: string | null
+  readonly missedObligation: boolean
+  /** Epoch ms at which the cause was resolved (paging stops), or `null`. */
+  readonly resolvedAt: number | null
+}
+
+/** What a tick returns. */
+export interface Tick {
+  /** `EscalationRaised` events due at `now` and not yet in the history, in time then id order. */
+  readonly due: ReadonlyArray<Raised>
+  /** The next instant (epoch ms) at which the engine could raise something without a new event, or `null`. */
+  readonly nextWakeAt: number | null
+}
+
+/** One escalation as `docket evaluate` lists it (one line per level reached; repeats omitted). */
+export interface Summary {
+  readonly escalationId: string
+  readonly level: number
+  readonly reason: string
+  readonly at: string
+  readonly obligationId: string | null
+}
+
+// constructors
+
+const DEFAULT_SPECIALIST = 2
+
+/** The engine configuration of a resolved profile (defaults applied, ladder sorted). */
+export const configOf = (profile: Pick<Profile.Resolved, 'escalation'>): Config => {
+  const e = profile.escalation
+  const ladder = [...(e.ladder ?? [])].sort((a, b) => a.level - b.level)
+  const top = ladder.length === 0 ? 1 : ladder[ladder.length - 1]!.level
+  const specialistLevel = e.specialistLevel ?? DEFAULT_SPECIALIST
+  return {
+    ladder,
+    specialistLevel,
+    reach: {
+      views: [...(e.reach?.views ?? [])].sort((a, b) => a - b),
+      shares: [...(e.reach?.shares ?? [])].sort((a, b) => a - b),
+      viewsPerHour: e.reach?.viewsPerHour ?? null,
+      sharesPerHour: e.reach?.sharesPerHour ?? null,
+    },
+    levels: {
+      time_warning: 1,
+      internal_target_missed: specialistLevel,
+      statutory_breach: top,
+      refusal_guard: specialistLevel,
+      authority_after_refusal: top,
+      reach: 1,
+      repeat_report: 1,
+      ...e.levels,
+    },
+  }
+}
+
+/** The deterministic id of an escalation: a hash of case, reason, obligation, level and cause. */
+export const escalationId = (
+  caseId: string,
+  t: Pick<Trigger, 'reason' | 'obligationId' | 'level' | 'cause'>,
+): string => `esc-${hash128(JSON.stringify([caseId, t.reason, t.obligationId ?? '', t.level, t.cause]))}`
+
+/** The id of the event that raises escalation `id` at `level` (and its `repeat`-th re-page). */
+export const eventId = (id: string, level: number, repeat = 0): string =>
+  repeat === 0 ? `${id}/L${level}` : `${id}/L${level}/r${repeat}`
+
+// helpers
+
+const ms = (s: string): number => Timestamp.toMillis(s)
+const offsetOf = (s: string): number => Timestamp.offsetOf(s)
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  Y: 365 * 86_400_000,
+  Mo: 30 * 86_400_000,
+  W: 7 * 86_400_000,
+  D: 86_400_000,
+  H: 3_600_000,
+  Mi: 60_000,
+  S: 1000,
+}
+
+/** Elapsed milliseconds of an ISO-8601 duration (years as 365 days and months as 30: ladders page in elapsed time). */
+export const durationMs = (iso: string): number => {
+  const m =
+    /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+      iso,
+    )
+  if (m === null) throw new Error(`not an ISO-8601 duration: ${JSON.stringify(iso)}`)
+  const parts = [m[1], m[2], m[3], m[4], m[5], m[6], m[7]]
+  const units = ['Y', 'Mo', 'W', 'D', 'H', 'Mi', 'S'] as const
+  return parts.reduce((acc, p, i) => acc + (p === undefined ? 0 : Number(p) * UNIT_MS[units[i]!]!), 0)
+}
+
+const clamp = (config: Config, level: number): number => {
+  if (config.ladder.length === 0) return Math.max(1, Math.round(level))
+  const lo = config.ladder[0]!.level
+  const hi = config.ladder[config.ladder.length - 1]!.level
+  return Math.min(hi, Math.max(lo, Math.round(level)))
+}
+
+const reportedCategories = (e: EventOf<'ContentReported'>): ReadonlyArray<Category> => [
+  e.data.category,
+  ...(e.data.categories ?? []),
+]
+
+/**
+ * True when a report puts a case under the refusal guard: it alleges a minor
+ * (`depictsMinor`, or an age at capture under 18), gives a police reference,
+ * or is about `csam`, `ncii`, `sextortion` or `enticement`.
+ */
+export const isGuarded = (report: EventOf<'ContentReported'>): boolean => {
+  const claims = report.data.claims
+  if (claims?.depictsMinor === true) return true
+  if (claims?.ageAtCapture !== undefined && claims.ageAtCapture < 18) return true
+  if (claims?.policeReference !== undefined && claims.policeReference.trim() !== '') return true
+  return reportedCategories(report).some((c) => CHILD_SAFETY_CATEGORIES.includes(c))
+}
+
+const isReport = (e: DocketEvent): e is EventOf<'ContentReported'> => e.type === 'ContentReported'
+const isDecision = (e: DocketEvent): e is EventOf<'ReviewDecided'> => e.type === 'ReviewDecided'
+const isSpecialistDecision = (e: DocketEvent): boolean =>
+  isDecision(e) && (e.data.tier === 'specialist' || e.data.tier === 'legal')
+const isTakedown = (e: DocketEvent): boolean =>
+  e.type === 'ContentActioned' && (e.data.action === 'removed' || e.data.action === 'disabled')
+/** Undoes a refusal: a violation found, or the content taken down. */
+const reverses = (e: DocketEvent): boolean =>
+  (isDecision(e) && e.data.outcome === 'violation') || isTakedown(e)
+
+/** The first event at or after index `from` that satisfies `p`, as epoch ms, or `null`. */
+const firstAfter = (
+  history: ReadonlyArray<DocketEvent>,
+  from: number,
+  p: (e: DocketEvent) => boolean,
+): number | null => {
+  for (let i = from; i < history.length; i++) if (p(history[i]!)) return ms(history[i]!.occurredAt)
+  return null
+}
+
+/** Index of the refusal that still stands just before index `j` (none reversed it since), or -1. */
+const standingRefusal = (history: ReadonlyArray<DocketEvent>, refusalAt: ReadonlySet<number>, j: number) => {
+  for (let i = j - 1; i >= 0; i--) {
+    if (refusalAt.has(i)) return i
+    if (reverses(history[i]!)) return -1
+  }
+  return -1
+}
+
+const fromEvent = (
+  e: DocketEvent,
+  reason: Reason,
+  level: number,
+  resolvedAt: number | null,
+  extra: Partial<Pick<Trigger, 'cause' | 'missedObligation'>> = {},
+): Trigger => ({
+  reason,
+  level,
+  at: ms(e.occurredAt),
+  offset: offsetOf(e.occurredAt),
+  obligationId: null,
+  cause: extra.cause ?? e.id,
+  causationId: e.id,
+  missedObligation: extra.missedObligation ?? false,
+  resolvedAt,
+})
+
+// triggers
+
+/** The context every trigger rule reads. */
+export interface Context {
+  readonly caseId: string
+  /** Events that occurred by `now`, in stream order. */
+  readonly history: ReadonlyArray<DocketEvent>
+  /** Stream indexes of the refusals of `history` (core's `Refusal` predicate). */
+  readonly refusals: ReadonlySet<number>
+  readonly obligations: ReadonlyArray<Obligation.Obligation>
+  readonly config: Config
+  readonly now: number
+}
+
+/** A trigger rule: a pure function from the case to the escalations it starts. */
+export type Rule = (ctx: Context) => ReadonlyArray<Trigger>
+
+/**
+ * Refusal guard: a frontline refusal of a report that alleges a minor, gives a
+ * police reference, or is in a child-safety category escalates at once to the
+ * specialist tier, and stays open until a specialist (or legal) decides.
+ */
+export const refusalGuard: Rule = (ctx) => {
+  const out: Trigger[] = []
+  for (const i of ctx.refusals) {
+    const e = ctx.history[i]!
+    if (!isDecision(e) || e.data.tier !== 'frontline') continue
+    if (!ctx.history.slice(0, i).some((r) => isReport(r) && isGuarded(r))) continue
+    const resolvedAt = firstAfter(ctx.history, i + 1, isSpecialistDecision)
+    out.push(fromEvent(e, 'refusal_guard', ctx.config.levels.refusal_guard, resolvedAt))
+  }
+  return out
+}
+
+/**
+ * Authority after refusal: any authority request, an informal intervention
+ * included, on a case whose refusal still stands is a missed obligation and
+ * goes to the top of the ladder.
+ */
+export const authorityAfterRefusal: Rule = (ctx) => {
+  const out: Trigger[] = []
+  ctx.history.forEach((e, j) => {
+    if (e.type !== 'AuthorityRequestReceived' || standingRefusal(ctx.history, ctx.refusals, j) < 0) return
+    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
+    out.push(
+      fromEvent(e, 'authority_after_refusal', ctx.config.levels.authority_after_refusal, resolvedAt, {
+        missedObligation: true,
+      }),
+    )
+  })
+  return out
+}
+
+/**
+ * Repetition: a further report about content whose refusal still stands. It
+ * pages the specialist tier when any report of the case is guarded.
+ */
+export const repeatReport: Rule = (ctx) => {
+  const out: Trigger[] = []
+  let guarded = false
+  ctx.history.forEach((e, j) => {
+    if (!isReport(e)) return
+    guarded = guarded || isGuarded(e)
+    if (standingRefusal(ctx.history, ctx.refusals, j) < 0) return
+    const level = guarded
+      ? Math.max(ctx.config.levels.repeat_report, ctx.config.specialistLevel)
+      : ctx.config.levels.repeat_report
+    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || reverses(x))
+    out.push(fromEvent(e, 'repeat_report', level, resolvedAt))
+  })
+  return out
+}
+
+/**
+ * Reach: exposure growing past the configured thresholds (views, shares, or
+ * their hourly rate between two observations) while the content is up. Each
+ * threshold crossed is one escalation, one level above the previous crossing.
+ */
+export const reach: Rule = (ctx) => {
+  const r = ctx.config.reach
+  const out: Trigger[] = []
+  const crossed = new Set<string>()
+  let down = false
+  let previous: { at: number; views: number; shares: number } | null = null
+  ctx.history.forEach((e, j) => {
+    if (isTakedown(e)) down = true
+    else if (e.type === 'ContentRestored') down = false
+    if (e.type !== 'ExposureObserved') return
+    const at = ms(e.occurredAt)
+    const hits: string[] = []
+    for (const v of r.views) if (e.data.views >= v) hits.push(`views>=${v}`)
+    for (const s of r.shares) if (e.data.shares >= s) hits.push(`shares>=${s}`)
+    if (previous !== null && at > previous.at) {
+      const hours = (at - previous.at) / 3_600_000
+      if (r.viewsPerHour !== null && (e.data.views - previous.views) / hours >= r.viewsPerHour) {
+        hits.push(`viewsPerHour>=${r.viewsPerHour}`)
+      }
+      if (r.sharesPerHour !== null && (e.data.shares - previous.shares) / hours >= r.sharesPerHour) {
+        hits.push(`sharesPerHour>=${r.sharesPerHour}`)
+      }
+    }
+    previous = { at, views: e.data.views, shares: e.data.shares }
+    for (const h of hits) {
+      if (crossed.has(h)) continue
+      crossed.add(h)
+      if (down) continue
+      const level = ctx.config.levels.reach + crossed.size - 1
+      const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
+      out.push(fromEvent(e, 'reach', level, resolvedAt, { cause: `${e.id}#${h}` }))
+    }
+  })
+  return out
+}
+
+/** When an obligation stopped needing action (met, cancelled, released), as epoch ms, or `null`. */
+const endOf = (o: Obligation.Obligation): number | null => {
+  const ends = o.actions.filter(
+    (a) => a.action === 'complete' || a.action === 'cancel' || a.action === 'release',
+  )
+  if (ends.length > 0) return Math.min(...ends.map((a) => ms(a.at)))
+  return o.completedAt === null ? null : ms(o.completedAt)
+}
+
+const fromObligation = (
+  o: Obligation.Obligation,
+  reason: Reason,
+  level: number,
+  instant: string,
+  resolvedAt: number | null,
+  label: string,
+): Trigger => ({
+  reason,
+  level,
+  at: ms(instant),
+  offset: offsetOf(instant),
+  obligationId: o.id,
+  cause: `${label}@${instant}`,
+  causationId: o.triggeredBy,
+  missedObligation: false,
+  resolvedAt,
+})
+
+/**
+ * Time: an obligation crossed a warning fraction (`time_warning`, one level
+ * higher per warning), its internal target (`internal_target_missed`), or its
+ * due time (`statutory_breach` when the number is the law's, else
+ * `internal_target_missed`). A hold breaks when released early. Windows
+ * (a user's right kept open) and counterfactual obligations never page.
+ */
+export const time: Rule = (ctx) => {
+  const out: Trigger[] = []
+  const lv = ctx.config.levels
+  for (const o of ctx.obligations) {
+    if (o.kind === 'window' || o.counterfactual || o.status === 'waived') continue
+    const end = endOf(o)
+    const open = (at: number): boolean => end === null || end > at
+    const breachReason: Reason =
+      o.statutory && !o.preEffective ? 'statutory_breach' : 'internal_target_missed'
+    const breachLevel = breachReason === 'statutory_breach' ? lv.statutory_breach : lv.internal_target_missed
+    if (o.kind === 'hold') {
+      if (o.status === 'breached' && end !== null && o.completedAt !== null) {
+        out.push(fromObligation(o, breachReason, breachLevel, o.completedAt, null, 'released'))
+      }
+      continue
+    }
+    if (o.status === 'paused') continue
+    o.warnings.forEach((w, i) => {
+      if (open(ms(w)))
+        out.push(fromObligation(o, 'time_warning', lv.time_warning + i, w, end, `warning${i + 1}`))
+    })
+    if (o.targetAt !== null && o.targetAt !== o.dueAt && open(ms(o.targetAt))) {
+      out.push(
+        fromObligation(o, 'internal_target_missed', lv.internal_target_missed, o.targetAt, end, 'target'),
+      )
+    }
+    if (open(ms(o.dueAt))) out.push(fromObligation(o, breachReason, breachLevel, o.dueAt, end, 'due'))
+  }
+  return out
+}
+
+/** Every trigger rule, by reason family, in the order they run. */
+export const RULES: ReadonlyArray<Rule> = [time, refusalGuard, authorityAfterRefusal, reach, repeatReport]
+
+// operations
+
+/** A planned page: one `EscalationRaised` the engine will write at `at`. */
+interface Page {
+  readonly at: number
+  readonly level: number
+  readonly repeat: number
+}
+
+/**
+ * The pages of one escalation: its first level at `start`, then repeats and
+ * steps up the ladder while unacknowledged and unresolved. Returns the pages
+ * at or before `now` and the first page after it.
+ */
+const pages = (
+  config: Config,
+  startLevel: number,
+  start: number,
+  stopAt: number | null,
+  now: number,
+): { readonly pages: ReadonlyArray<Page>; readonly next: number | null } => {
+  const out: Page[] = []
+  let level = startLevel
+  let at = start
+  const stopped = (t: number): boolean => stopAt !== null && t >= stopAt
+  for (;;) {
+    if (stopped(at)) return { pages: out, next: null }
+    if (at > now) return { pages: out, next: at }
+    out.push({ at, level, repeat: 0 })
+    const rung = config.ladder.find((l) => l.level === level)
+    const higher = config.ladder.find((l) => l.level > level)
+    const stepAt =
+      rung?.acknowledgeWithin !== undefined && higher !== undefined
+        ? at + durationMs(rung.acknowledgeWithin)
+        : null
+    if (rung?.repeatEvery !== undefined) {
+      const every = durationMs(rung.repeatEvery)
+      const times = rung.repeatTimes ?? 3
+      for (let k = 1; k <= times && every > 0; k++) {
+        const r = at + k * every
+        if (stepAt !== null && r >= stepAt) break
+        if (stopped(r)) return { pages: out, next: null }
+        if (r > now) return { pages: out, next: r }
+        out.push({ at: r, level, repeat: k })
+      }
+    }
+    if (stepAt === null || higher === undefined) return { pages: out, next: null }
+    level = higher.level
+    at = stepAt
+  }
+}
+
+const visible = (history: ReadonlyArray<DocketEvent>, now: number): ReadonlyArray<DocketEvent> =>
+  history.every((e) => ms(e.occurredAt) <= now) ? history : history.filter((e) => ms(e.occurredAt) <= now)
+
+/** The context of the trigger rules for `input` at `now`. */
+export const context = (input: Input, now: number): Context => {
+  const history = visible(input.history, now)
+  const refusals = new Set<number>()
+  history.forEach((e, i) => {
+    if (isDecision(e) && Refusal.isRefusal(e, history)) refusals.add(i)
+  })
+  return {
+    caseId: input.caseId,
+    history,
+    refusals,
+    obligations: input.obligations ?? [],
+    config: input.config,
+    now,
+  }
+}
+
+/** Every trigger that has fired for the case by `now`, from every rule. */
+export const triggers = (input: Input, now: number): ReadonlyArray<Trigger> => {
+  const ctx = context(input, now)
+  return RULES.flatMap((rule) => rule(ctx)).filter((t) => t.at <= now)
+}
+
+interface Planned {
+  readonly event: Raised
+  readonly at: number
+}
+
+/** Every page of every escalation up to `now` (recorded or not), and the next one after it. */
+const plan = (
+  input: Input,
+  now: number,
+): { readonly raised: ReadonlyArray<Planned>; readonly next: number | null } => {
+  const ctx = context(input, now)
+  const fired = RULES.flatMap((rule) => rule(ctx))
+  const acks = new Map<string, number>()
+  const manual = new Map<string, Raised>()
+  for (const e of ctx.history) {
+    if (e.type === 'EscalationAcknowledged') {
+      const at = ms(e.occurredAt)
+      const prev = acks.get(e.data.escalationId)
+      if (prev === undefined || at < prev) acks.set(e.data.escalationId, at)
+    } else if (e.type === 'EscalationRaised' && !manual.has(e.data.escalationId)) {
+      manual.set(e.data.escalationId, e)
+    }
+  }
+  const raised: Planned[] = []
+  let next: number | null = null
+  const soonest = (t: number | null): void => {
+    if (t !== null && t > now && (next === null || t < next)) next = t
+  }
+  const emit = (
+    id: string,
+    t: Omit<Trigger, 'cause' | 'resolvedAt'>,
+    level: number,
+    stopAt: number | null,
+    startAt: number,
+  ): void => {
+    const p = pages(input.config, level, startAt, stopAt, now)
+    soonest(p.next)
+    for (const page of p.pages) {
+      const data: Raised['data'] = {
+        escalationId: id,
+        level: page.level,
+        reason: t.reason,
+        ...(t.obligationId === null ? {} : { obligationId: t.obligationId }),
+        ...(page.repeat === 0 ? {} : { repeat: page.repeat }),
+        ...(t.missedObligation ? { missedObligation: true } : {}),
+      }
+      raised.push({
+        at: page.at,
+        event: {
+          id: eventId(id, page.level, page.repeat),
+          type: 'EscalationRaised',
+          caseId: input.caseId,
+          occurredAt: Timestamp.format(page.at, t.offset),
+          actor: { kind: 'system', id: 'docket-escalation' },
+          data,
+          ...(t.causationId === null ? {} : { meta: { causationId: t.causationId } }),
+        },
+      })
+    }
+  }
+  // An event written ahead of `now` (clock skew, a scheduled import) wakes the engine when it occurs.
+  for (const e of input.history) soonest(ms(e.occurredAt))
+  const derived = new Set<string>()
+  for (const t of fired) {
+    if (t.at > now) {
+      soonest(t.at)
+      continue
+    }
+    const level = clamp(input.config, t.level)
+    const id = escalationId(input.caseId, { ...t, level })
+    if (derived.has(id)) continue
+    derived.add(id)
+    const ack = acks.get(id) ?? null
+    const stopAt = ack === null ? t.resolvedAt : t.resolvedAt === null ? ack : Math.min(ack, t.resolvedAt)
+    emit(id, t, level, stopAt, t.at)
+  }
+  // Escalations raised by people (or by an older configuration) still climb the ladder until acknowledged.
+  for (const [id, e] of manual) {
+    if (derived.has(id)) continue
+    const t: Omit<Trigger, 'cause' | 'resolvedAt'> = {
+      reason: e.data.reason as Reason,
+      level: e.data.level,
+      at: ms(e.occurredAt),
+      offset: offsetOf(e.occurredAt),
+      obligationId: e.data.obligationId ?? null,
+      causationId: e.meta?.causationId ?? null,
+      missedObligation: e.data.missedObligation === true,
+    }
+    emit(id, t, e.data.level, acks.get(id) ?? null, t.at)
+  }
+  return { raised, next }
+}
+
+const byTimeThenId = (a: Planned, b: Planned): number =>
+  a.at - b.at || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0)
+
+/**
+ * The escalations due at `now` that the history does not hold yet, and the
+ * next instant at which the engine could raise one without a new event.
+ */
+export const tick = (input: Input, now: number): Tick => {
+  const { raised, next } = plan(input, now)
+  const known = new Set<string>()
+  for (const e of input.history) if (e.type === 'EscalationRaised') known.add(e.id)
+  const due = raised.filter((p) => !known.has(p.event.id)).sort(byTimeThenId)
+  return { due: due.map((p) => p.event), nextWakeAt: next }
+}
+
+/** The next instant after `now` at which `tick` could return something new without a new event, or `null`. */
+export const nextWakeAt = (input: Input, now: number): number | null => plan(input, now).next
+
+/**
+ * Every escalation raised by `asOf` (those already recorded and those due),
+ * one line per escalation and level, sorted by time then id: the
+ * `escalations` of `docket evaluate`.
+ */
+export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> => {
+  const { raised } = plan(input, asOf)
+  const seen = new Set<string>()
+  const lines: Planned[] = []
+  for (const p of raised) {
+    if (p.event.data.repeat !== undefined || seen.has(p.event.id)) continue
+    seen.add(p.event.id)
+    lines.push(p)
+  }
+  for (const e of visible(input.history, asOf)) {
+    if (e.type !== 'EscalationRaised' || e.data.repeat !== undefined || seen.has(e.id)) continue
+    seen.add(e.id)
+    lines.push({ at: ms(e.occurredAt), event: e })
+  }
+  return lines.sort(byTimeThenId).map(({ event }) => ({
+    escalationId: event.data.escalationId,
+    level: event.data.level,
+    reason: event.data.reason,
+    at: event.occurredAt,
+    obligationId: event.data.obligationId ?? null,
+  }))
+}
+
+/**
+ * True while the refusal guard holds the case open: a guarded frontline
+ * refusal that no specialist (or legal) decision has followed yet. The case
+ * decider should refuse `CaseClosed` while this holds.
+ */
+export const blocksClose = (history: ReadonlyArray<DocketEvent>): boolean => {
+  const refusals = new Set<number>()
+  history.forEach((e, i) => {
+    if (isDecision(e) && Refusal.isRefusal(e, history)) refusals.add(i)
+  })
+  const ctx: Context = {
+    caseId: history[0]?.caseId ?? '',
+    history,
+    refusals,
+    obligations: [],
+    config: configOf({ escalation: {} }),
+    now: Number.POSITIVE_INFINITY,
+  }
+  return refusalGuard(ctx).some((t) => t.resolvedAt === null)
+}
