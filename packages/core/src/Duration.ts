@@ -1,0 +1,302 @@
+/**
+ * Periods of legal time: adding an ISO-8601 duration to an instant in a
+ * clock kind (`ClockRule.ClockType`), shifting a due time by a paused
+ * interval in that kind, and reading a zone's offset at an instant.
+ *
+ * The rules, stated once:
+ * - `elapsed`: real time. `PT48H` is 48 × 3,600,000 ms added to the instant,
+ *   whatever the zone and across DST changes (days count 24 h, weeks 7 days).
+ * - `calendar-days` / `-months` / `-years`: date arithmetic on the local date in
+ *   the rule's zone, keeping the wall time. A wall time that does not exist
+ *   (DST gap) moves forward by the gap; an ambiguous one (DST end) takes the
+ *   earlier instant (luxon's rules). Months and years keep the day of the
+ *   month, and when the last month has no such day (a period starting on
+ *   29 February, or on the 31st) the period ends on the last day of that month:
+ *   Regulation 1182/71 Art. 3(2)(c). `endOfDay` ends the period at 24:00 of the
+ *   last day (the next day's 00:00 in the zone).
+ * - `business-days`: count working days (Calendar: no weekend, no public
+ *   holiday) after the start day, keep the wall time (or 24:00 with
+ *   `endOfDay`). `business-hours`: run the time only inside the working hours
+ *   of working days (default 09:00–17:00 local).
+ * - `euPeriodRule`: a period whose last day is a Saturday, Sunday or holiday
+ *   ends at 24:00 of the next working day (Regulation 1182/71 Art. 3(4)).
+ * - `event`: due at the start instant.
+ *
+ * This module does not decide which period applies; the engine does.
+ */
+import { DateTime, Duration as LuxonDuration } from 'luxon'
+import * as Calendar from './Calendar.js'
+import type { ClockType, Period } from './ClockRule.js'
+
+// model
+
+/** The parts of an ISO-8601 duration. */
+export interface Parts {
+  readonly years: number
+  readonly months: number
+  readonly weeks: number
+  readonly days: number
+  readonly hours: number
+  readonly minutes: number
+  readonly seconds: number
+}
+
+/** Where a period is counted: the zone and the calendar options of `ClockRule.Period`. */
+export interface Context {
+  /** IANA zone, or a fixed offset `UTC±hh:mm`. */
+  readonly zone: string
+  readonly endOfDay?: boolean
+  readonly calendar?: string
+  readonly euPeriodRule?: boolean
+  readonly businessHours?: { readonly start: string; readonly end: string }
+}
+
+/** How a period is counted: a clock type, or `mixed` (luxon's rule: date parts in the zone, time parts elapsed), used for internal targets. */
+export type Kind = ClockType | 'mixed'
+
+// constructors
+
+const PATTERN =
+  /^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
+const partsCache = new Map<string, Parts>()
+
+/** Parses an ISO-8601 duration (`PT48H`, `P15D`, `P6M`, `P1Y`); throws on anything else (a rule bug). */
+export const parse = (iso: string): Parts => {
+  const cached = partsCache.get(iso)
+  if (cached !== undefined) return cached
+  const m = PATTERN.exec(iso)
+  if (m === null) throw new Error(`not an ISO-8601 duration: ${JSON.stringify(iso)}`)
+  const n = (i: number): number => (m[i] === undefined ? 0 : +m[i]!)
+  const parts = {
+    years: n(1),
+    months: n(2),
+    weeks: n(3),
+    days: n(4),
+    hours: n(5),
+    minutes: n(6),
+    seconds: n(7),
+  }
+  partsCache.set(iso, parts)
+  return parts
+}
+
+/** The length of a duration in real milliseconds (days = 24 h); `undefined` when it has months or years. */
+export const toMillis = (iso: string): number | undefined => {
+  const p = parse(iso)
+  if (p.years !== 0 || p.months !== 0) return undefined
+  return ((((p.weeks * 7 + p.days) * 24 + p.hours) * 60 + p.minutes) * 60 + p.seconds) * 1000
+}
+
+// operations: zones
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const offsetCache = new Map<string, number>()
+
+/** The offset in minutes of a zone (IANA or `UTC±hh:mm`) at an instant. */
+export const offsetAt = (zone: string, ms: number): number => {
+  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return 0
+  // Offsets change on quarter hours; cache per zone and quarter hour.
+  const k = `${zone}|${Math.floor(ms / 900_000)}`
+  const cached = offsetCache.get(k)
+  if (cached !== undefined) return cached
+  const dt = DateTime.fromMillis(ms, { zone })
+  if (!dt.isValid) throw new Error(`unknown time zone ${JSON.stringify(zone)}`)
+  if (offsetCache.size > 100_000) offsetCache.clear()
+  offsetCache.set(k, dt.offset)
+  return dt.offset
+}
+
+/** The fixed-offset zone name (`UTC-04:00`) luxon understands for an offset in minutes. */
+export const fixedZone = (offsetMinutes: number): string => {
+  const a = Math.abs(offsetMinutes)
+  const hh = String(Math.trunc(a / 60)).padStart(2, '0')
+  const mm = String(a % 60).padStart(2, '0')
+  return `UTC${offsetMinutes < 0 ? '-' : '+'}${hh}:${mm}`
+}
+
+/** Whether a zone name is valid for luxon. */
+export const isValidZone = (zone: string): boolean => DateTime.fromMillis(0, { zone }).isValid
+
+// operations: working time
+
+const local = (ms: number, zone: string): DateTime => DateTime.fromMillis(ms, { zone })
+
+const isWorking = (d: DateTime, calendar: string | undefined): boolean =>
+  Calendar.isWorkingDay(calendar, d.year, d.month, d.day, d.weekday)
+
+const hm = (s: string): { readonly hour: number; readonly minute: number } => {
+  const [h, m] = s.split(':')
+  return { hour: Number(h), minute: Number(m ?? 0) }
+}
+
+/** The working interval `[from, to)` of the local day `day`, or `undefined` on a non-working day. */
+const segment = (
+  day: DateTime,
+  kind: 'business-days' | 'business-hours',
+  ctx: Context,
+): readonly [number, number] | undefined => {
+  if (!isWorking(day, ctx.calendar)) return undefined
+  const start = day.startOf('day')
+  if (kind === 'business-days') return [start.toMillis(), start.plus({ days: 1 }).toMillis()]
+  const bh = ctx.businessHours ?? { start: '09:00', end: '17:00' }
+  return [start.set(hm(bh.start)).toMillis(), start.set(hm(bh.end)).toMillis()]
+}
+
+const MAX_DAYS = 366 * 50
+
+/** Working time (ms) between two instants: the overlap of `[a, b)` with the working intervals. */
+export const workingBetween = (
+  a: number,
+  b: number,
+  kind: 'business-days' | 'business-hours',
+  ctx: Context,
+): number => {
+  if (b <= a) return 0
+  let total = 0
+  let day = local(a, ctx.zone).startOf('day')
+  for (let i = 0; i < MAX_DAYS && day.toMillis() < b; i++) {
+    const seg = segment(day, kind, ctx)
+    if (seg !== undefined) total += Math.max(0, Math.min(seg[1], b) - Math.max(seg[0], a))
+    day = day.plus({ days: 1 }).startOf('day')
+  }
+  return total
+}
+
+/** The instant at which `amount` ms of working time have run from `from`. */
+export const addWorking = (
+  from: number,
+  amount: number,
+  kind: 'business-days' | 'business-hours',
+  ctx: Context,
+): number => {
+  if (amount <= 0) return from
+  let left = amount
+  let day = local(from, ctx.zone).startOf('day')
+  for (let i = 0; i < MAX_DAYS; i++) {
+    const seg = segment(day, kind, ctx)
+    if (seg !== undefined) {
+      const s = Math.max(seg[0], from)
+      if (s < seg[1]) {
+        if (left <= seg[1] - s) return s + left
+        left -= seg[1] - s
+      }
+    }
+    day = day.plus({ days: 1 }).startOf('day')
+  }
+  throw new Error(`no working time within ${MAX_DAYS} days in calendar ${ctx.calendar ?? '(weekends only)'}`)
+}
+
+// operations: periods
+
+const endOfDay = (d: DateTime): DateTime => d.startOf('day').plus({ days: 1 })
+
+const euRule = (endMs: number, eod: boolean, ctx: Context): number => {
+  const last = local(eod ? endMs - 1 : endMs, ctx.zone)
+  if (isWorking(last, ctx.calendar)) return endMs
+  let d = last.startOf('day')
+  for (let i = 0; i < 366; i++) {
+    d = d.plus({ days: 1 })
+    if (isWorking(d, ctx.calendar)) return endOfDay(d).toMillis()
+  }
+  throw new Error('no working day within a year')
+}
+
+/**
+ * The instant a period of `iso` counted in `kind` ends when it starts at `startMs`.
+ * Applies `endOfDay` and the EU period rule when the context asks for them.
+ */
+export const add = (startMs: number, iso: string, kind: Kind, ctx: Context): number => {
+  let end: number
+  const eod = ctx.endOfDay === true && kind !== 'elapsed' && kind !== 'event' && kind !== 'business-hours'
+  switch (kind) {
+    case 'event':
+      return startMs
+    case 'elapsed': {
+      const ms = toMillis(iso)
+      end =
+        ms === undefined ? local(startMs, ctx.zone).plus(LuxonDuration.fromISO(iso)).toMillis() : startMs + ms
+      break
+    }
+    case 'business-hours': {
+      // Days and weeks in a business-hours period count 24 working hours each.
+      end = addWorking(startMs, toMillis(iso) ?? 0, kind, ctx)
+      break
+    }
+    case 'business-days': {
+      const p = parse(iso)
+      const n = p.days + p.weeks * 5
+      const start = local(startMs, ctx.zone)
+      let d = start.startOf('day')
+      for (let c = 0, i = 0; c < n; i++) {
+        if (i > MAX_DAYS) throw new Error('no working days found')
+        d = d.plus({ days: 1 })
+        if (isWorking(d, ctx.calendar)) c++
+      }
+      end = eod
+        ? endOfDay(d).toMillis()
+        : d
+            .set({
+              hour: start.hour,
+              minute: start.minute,
+              second: start.second,
+              millisecond: start.millisecond,
+            })
+            .toMillis()
+      break
+    }
+    default: {
+      // calendar-days, calendar-months, calendar-years, unspecified, mixed: luxon in the zone.
+      const d = local(startMs, ctx.zone).plus(LuxonDuration.fromISO(iso))
+      end = eod ? endOfDay(d).toMillis() : d.toMillis()
+    }
+  }
+  return ctx.euPeriodRule === true && kind !== 'elapsed' ? euRule(end, eod, ctx) : end
+}
+
+/** The end of a rule's period from `startMs` (`Period.duration` must not be null). */
+export const addPeriod = (startMs: number, period: Period, zone: string, iso = period.duration): number => {
+  if (iso === null) throw new Error('a period without duration has no end; use the internal target')
+  return add(startMs, iso, period.clock, { ...period, zone })
+}
+
+/**
+ * Moves a due time by a pause from `pausedAt` to `resumedAt`, measured in the clock kind:
+ * elapsed (and event, unspecified, mixed) by the real time paused; calendar kinds by the
+ * wall-clock time paused in the zone; business kinds by the working time paused.
+ */
+export const shift = (
+  dueMs: number,
+  pausedAt: number,
+  resumedAt: number,
+  kind: Kind,
+  ctx: Context,
+): number => {
+  if (resumedAt <= pausedAt) return dueMs
+  switch (kind) {
+    case 'business-days':
+    case 'business-hours':
+      return addWorking(dueMs, workingBetween(pausedAt, resumedAt, kind, ctx), kind, ctx)
+    case 'calendar-days':
+    case 'calendar-months':
+    case 'calendar-years': {
+      const wall = (ms: number): number => ms + offsetAt(ctx.zone, ms) * 60_000
+      const delta = wall(resumedAt) - wall(pausedAt)
+      return DateTime.fromMillis(wall(dueMs) + delta, { zone: 'utc' })
+        .setZone(ctx.zone, { keepLocalTime: true })
+        .toMillis()
+    }
+    default:
+      return dueMs + (resumedAt - pausedAt)
+  }
+}
+
+/** Extends a due time by `iso` in the clock kind (no end-of-day rounding: the due time is already set). */
+export const extend = (dueMs: number, iso: string, kind: Kind, ctx: Context): number =>
+  add(dueMs, iso, kind === 'event' || kind === 'unspecified' ? 'mixed' : kind, {
+    ...ctx,
+    endOfDay: false,
+    euPeriodRule: false,
+  })
+
+export { DAY as DAY_MS, HOUR as HOUR_MS }
