@@ -1,0 +1,122 @@
+/**
+ * The versioned schema of the SQL stores (PostgreSQL and PGlite). Each
+ * migration is applied once, in order, inside a transaction holding a
+ * per-schema advisory lock, and recorded in `<schema>.schema_migrations`;
+ * the same script can be printed for a DBA to apply by hand.
+ *
+ * Version 1:
+ * - `events`: one row per event. `position` is the dense global position
+ *   (assigned under the append lock, see sqlEventStore.ts); `stream` is the
+ *   case id; `revision` is 0-based in the stream; `event_id` is unique across
+ *   the store (idempotency); `body` is the event's exact JSON text, so a read
+ *   parses once and an export can copy it verbatim. Integrity seals live in
+ *   the event's own `meta.integrity` (see `@docket/core` `Integrity`), so they
+ *   travel with `body` and need no column.
+ * - `checkpoints`: the last position each named subscriber processed.
+ */
+import { createHash } from 'node:crypto'
+import type { Queryable } from './sql.js'
+
+// model
+
+/** One schema change. */
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  /** The DDL, for the (already quoted) schema. */
+  readonly sql: (schema: string) => string
+}
+
+/** Every migration, in order. */
+export const MIGRATIONS: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    name: 'events, streams by case, checkpoints',
+    sql: (s) => `
+CREATE TABLE ${s}.events (
+  position    bigint      NOT NULL,
+  stream      text        NOT NULL,
+  revision    integer     NOT NULL,
+  event_id    text        NOT NULL,
+  type        text        NOT NULL,
+  occurred_at timestamptz NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  body        text        NOT NULL,
+  CONSTRAINT events_pkey PRIMARY KEY (position),
+  CONSTRAINT events_event_id_key UNIQUE (event_id),
+  CONSTRAINT events_stream_revision_key UNIQUE (stream, revision)
+);
+CREATE INDEX events_type_position_idx ON ${s}.events (type, position);
+CREATE TABLE ${s}.checkpoints (
+  subscriber  text        NOT NULL PRIMARY KEY,
+  position    text        NOT NULL,
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+]
+
+/** The latest schema version this code needs. */
+export const LATEST: number = MIGRATIONS[MIGRATIONS.length - 1]!.version
+
+// operations
+
+/** A quoted identifier (the schema is already restricted to [a-z0-9_]). */
+export const quote = (schema: string): string => `"${schema}"`
+
+/** A stable 64-bit advisory lock key for `purpose` in `schema`, as a decimal string. */
+export const lockKey = (schema: string, purpose: 'append' | 'migrate'): string =>
+  createHash('sha1').update(`docket:${purpose}:${schema}`).digest().readBigInt64BE(0).toString()
+
+const bookkeeping = (s: string): string =>
+  `CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+  version    integer     NOT NULL PRIMARY KEY,
+  name       text        NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);`
+
+/** The whole migration script for `schema`, idempotent at the version level, for a DBA to review and apply. */
+export const script = (schema: string, from = 0): string => {
+  const s = quote(schema)
+  const steps = MIGRATIONS.filter((m) => m.version > from).map(
+    (m) =>
+      `-- migration ${m.version}: ${m.name}\nBEGIN;${m.sql(s)}\nINSERT INTO ${s}.schema_migrations (version, name) VALUES (${m.version}, '${m.name.replace(/'/g, "''")}');\nCOMMIT;`,
+  )
+  return (
+    [`-- Docket event store schema ${schema}, version ${LATEST}`, bookkeeping(s), ...steps].join('\n\n') +
+    '\n'
+  )
+}
+
+/** The version the schema is at (0 when it does not exist). */
+export const currentVersion = async (q: Queryable, schema: string): Promise<number> => {
+  const rows = await q.query<{ version: number | null }>(
+    `SELECT CASE WHEN to_regclass($1) IS NULL THEN 0 ELSE NULL END AS version`,
+    [`${quote(schema)}.schema_migrations`],
+  )
+  if (rows[0]?.version === 0) return 0
+  const v = await q.query<{ version: number | null }>(
+    `SELECT max(version) AS version FROM ${quote(schema)}.schema_migrations`,
+  )
+  return v[0]?.version ?? 0
+}
+
+/** Applies the missing migrations, serialised across processes by an advisory lock; returns the versions applied. */
+export const migrate = async (
+  transaction: <A>(f: (q: Queryable) => Promise<A>) => Promise<A>,
+  schema: string,
+): Promise<ReadonlyArray<number>> =>
+  transaction(async (q) => {
+    await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey(schema, 'migrate')])
+    const s = quote(schema)
+    await q.exec(bookkeeping(s))
+    const at = await currentVersion(q, schema)
+    const applied: number[] = []
+    for (const m of MIGRATIONS) {
+      if (m.version <= at) continue
+      await q.exec(m.sql(s))
+      await q.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name])
+      applied.push(m.version)
+    }
+    return applied
+  })

@@ -1,0 +1,50 @@
+/**
+ * The tiny query interface the PostgreSQL and PGlite stores share, so that
+ * both run the same SQL through the same code (`sqlEventStore.ts`): a pg
+ * `Pool` and a `PGlite` instance are each wrapped into it by their entry point.
+ */
+
+/** Something that runs one statement with parameters and returns its rows. */
+export interface Queryable {
+  readonly query: <R = Record<string, unknown>>(text: string, params?: ReadonlyArray<unknown>) => Promise<R[]>
+  /** Runs several statements without parameters (migrations). */
+  readonly exec: (text: string) => Promise<void>
+}
+
+/** A database the SQL store runs on. */
+export interface Sql extends Queryable {
+  /** Which engine, for messages. */
+  readonly engine: 'postgres' | 'pglite'
+  /** Runs `f` in one transaction (READ COMMITTED), committing when it resolves, rolling back when it throws. */
+  readonly transaction: <A>(f: (q: Queryable) => Promise<A>) => Promise<A>
+  /**
+   * Listens to a NOTIFY channel; `onLost` is called if the listening
+   * connection dies (the store then polls and listens again later).
+   */
+  readonly listen: (
+    channel: string,
+    onNotify: (payload: string) => void,
+    onLost: (error: unknown) => void,
+  ) => Promise<() => Promise<void>>
+  /** Releases the connections (or the embedded database). */
+  readonly close: () => Promise<void>
+}
+
+/** The SQLSTATE code of a driver error, if any. */
+export const sqlState = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+/** The message of a thrown value. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** A schema name safe to splice into SQL: lowercase letters, digits and `_`, at most 63 bytes. */
+export const checkSchema = (schema: string): string => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(
+      `invalid schema name ${JSON.stringify(schema)}: use lowercase letters, digits and _ (max 63)`,
+    )
+  }
+  return schema
+}

@@ -1,0 +1,358 @@
+/**
+ * The `EventStore` over SQL, shared by PostgreSQL and PGlite (same SQL, same
+ * code path; only the `Sql` wrapper differs).
+ *
+ * Ordering guarantee: every append takes a per-store transaction-scoped
+ * advisory lock (`pg_advisory_xact_lock`) before reading the head, and
+ * assigns positions head+1, head+2… PostgreSQL makes a transaction visible
+ * before it releases its locks, so the next appender, which can only start
+ * after that release, always gets higher positions than everything already
+ * visible. Positions are therefore dense and become visible in order: a
+ * reader that has seen position N will never later see a position below N
+ * appear, so following the log with `position > last` never skips an event
+ * (no gap from a slow concurrent transaction, unlike a bare sequence). The
+ * price is that appends to one store are serialised; an append is a few
+ * milliseconds, far above Docket's write rates, and imports batch events.
+ * Inside the lock, idempotency and the expected revision are checked against
+ * committed state without races.
+ *
+ * Reads page by position (keyset pagination on the primary key, one page
+ * prefetched), so a read of millions of events holds two pages in memory and
+ * never pins a connection or a snapshot for the length of the read.
+ * Subscriptions catch up the same way, then wait for a NOTIFY sent by each
+ * append's commit, with a poll as a safety net (and as the only mechanism,
+ * with backoff, while the listening connection is lost).
+ */
+import { Envelope, EventStore, type Recorded } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import * as Migrations from './migrations.js'
+import { messageOf, type Queryable, type Sql, sqlState } from './sql.js'
+
+// model
+
+/** Options of the SQL store. */
+export interface Options {
+  /** The schema holding the store's tables (default `docket`). */
+  readonly schema?: string
+  /** Run the migrations on open (default true); when false, open fails unless the schema is current. */
+  readonly migrate?: boolean
+  /** Events per page when reading (default 5000). */
+  readonly pageSize?: number
+  /** Longest wait between polls of a subscription, in ms (default 1000). */
+  readonly pollMs?: number
+}
+
+interface Row {
+  readonly position: string
+  readonly revision: number
+  readonly body: string
+}
+
+// constructors
+
+/** Opens the store on `sql` (running migrations unless told not to). `onClose` releases what the caller opened. */
+export const make = async (
+  sql: Sql,
+  options: Options & { readonly schema: string },
+  onClose: () => Promise<void>,
+): Promise<EventStore.EventStore> => {
+  const schema = options.schema
+  const s = Migrations.quote(schema)
+  const pageSize = options.pageSize ?? 5000
+  const pollMs = options.pollMs ?? 1000
+  const appendKey = Migrations.lockKey(schema, 'append')
+  const channel = `docket_${schema}`.slice(0, 63)
+
+  if (options.migrate === false) {
+    const at = await Migrations.currentVersion(sql, schema)
+    if (at < Migrations.LATEST) {
+      throw new Error(
+        `the Docket schema ${schema} is at version ${at}, this version needs ${Migrations.LATEST}: ` +
+          'open the store with migrations enabled, or apply the script from printMigrations()',
+      )
+    }
+  } else {
+    await Migrations.migrate(sql.transaction, schema)
+  }
+
+  let closed = false
+  // wake-ups: a generation counter bumped on every NOTIFY, plus waiters
+  let generation = 0
+  let waiters: Array<() => void> = []
+  const wakeAll = (): void => {
+    generation++
+    const ws = waiters
+    waiters = []
+    for (const w of ws) w()
+  }
+  let unlisten: (() => Promise<void>) | undefined
+  let listening: Promise<boolean> | undefined
+  let lastListenAttempt = Number.NEGATIVE_INFINITY
+  const ensureListening = (): Promise<boolean> => {
+    if (listening !== undefined) return listening
+    const now = performance.now()
+    if (now - lastListenAttempt < pollMs) return Promise.resolve(false)
+    lastListenAttempt = now
+    const attempt = sql
+      .listen(channel, wakeAll, () => {
+        listening = undefined
+        unlisten = undefined
+        wakeAll()
+      })
+      .then(
+        (stop) => {
+          if (closed) {
+            void stop().catch(() => undefined)
+            return false
+          }
+          unlisten = stop
+          return true
+        },
+        () => {
+          listening = undefined
+          return false
+        },
+      )
+    listening = attempt
+    return attempt
+  }
+
+  const unavailable = (e: unknown): EventStore.StoreError =>
+    EventStore.unavailable(`${sql.engine} (schema ${schema}): ${messageOf(e)}`)
+
+  const toStored = (r: Row): EventStore.StoredEvent => ({
+    event: JSON.parse(r.body) as Recorded,
+    revision: r.revision,
+    position: r.position,
+  })
+
+  const checkPosition = (p: EventStore.Position | undefined): string => {
+    if (p === undefined) return '0'
+    if (!/^\d{1,19}$/.test(p)) throw new Error(`not a position of a SQL store: ${JSON.stringify(p)}`)
+    return p
+  }
+
+  const appendTx = async (
+    q: Queryable,
+    caseId: string,
+    batch: ReadonlyArray<Recorded>,
+    expected: EventStore.ExpectedRevision,
+  ): Promise<E.Either<EventStore.StoreError, EventStore.AppendResult>> => {
+    await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [appendKey])
+    const existing = await q.query<{ event_id: string; stream: string; body: string }>(
+      `SELECT event_id, stream, body FROM ${s}.events WHERE event_id = ANY($1::text[])`,
+      [batch.map((e) => e.id)],
+    )
+    const stored = new Map(existing.map((r) => [r.event_id, r]))
+    const fresh: Recorded[] = []
+    for (const e of batch) {
+      const r = stored.get(e.id)
+      if (r === undefined) fresh.push(e)
+      else if (
+        r.stream !== caseId ||
+        Envelope.fingerprint(JSON.parse(r.body) as Recorded) !== Envelope.fingerprint(e)
+      ) {
+        return E.left(EventStore.idempotencyConflict(e.id, caseId, r.stream))
+      }
+    }
+    const state = await q.query<{ head: string; revision: number | null; last: string | null }>(
+      `SELECT (SELECT coalesce(max(position), 0)::text FROM ${s}.events) AS head,
+              last.revision, last.position::text AS last
+       FROM (SELECT 1) one
+       LEFT JOIN (SELECT revision, position FROM ${s}.events WHERE stream = $1 ORDER BY revision DESC LIMIT 1) last ON true`,
+      [caseId],
+    )
+    const { head, revision, last } = state[0]!
+    if (fresh.length === 0 && revision !== null && last !== null) {
+      return E.right({ revision, appended: 0, position: last })
+    }
+    const check = EventStore.checkExpected(caseId, expected, revision ?? undefined)
+    if (E.isLeft(check)) return check
+    const base = BigInt(head)
+    const first = (revision ?? -1) + 1
+    const positions = fresh.map((_, i) => (base + BigInt(i + 1)).toString())
+    await q.query(
+      `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+       SELECT p, $2, r, i, t, o, rec, b
+       FROM unnest($1::bigint[], $3::integer[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+         AS x(p, r, i, t, o, rec, b)`,
+      [
+        positions,
+        caseId,
+        fresh.map((_, i) => first + i),
+        fresh.map((e) => e.id),
+        fresh.map((e) => e.type),
+        fresh.map((e) => e.occurredAt),
+        fresh.map((e) => e.recordedAt),
+        fresh.map((e) => JSON.stringify(e)),
+      ],
+    )
+    const position = positions[positions.length - 1]!
+    await q.query('SELECT pg_notify($1, $2)', [channel, position])
+    return E.right({ revision: first + fresh.length - 1, appended: fresh.length, position })
+  }
+
+  const append =
+    (
+      caseId: string,
+      events: ReadonlyArray<Recorded>,
+      expected: EventStore.ExpectedRevision,
+    ): TE.TaskEither<EventStore.StoreError, EventStore.AppendResult> =>
+    async () => {
+      if (closed) return E.left(EventStore.unavailable(`${sql.engine} store is closed`))
+      const batch = EventStore.checkBatch(caseId, events)
+      if (E.isLeft(batch)) return batch
+      const nul = batch.right.find((e) => `${e.caseId}${e.id}${e.type}`.includes('\u0000'))
+      if (nul !== undefined)
+        return E.left(EventStore.invalidAppend(caseId, 'a case id, event id or type holds NUL'))
+      try {
+        return await sql.transaction((q) => appendTx(q, caseId, batch.right, expected))
+      } catch (e) {
+        // class 22: data exceptions (a timestamp PostgreSQL cannot hold…): the input, not the store
+        if (sqlState(e)?.startsWith('22')) return E.left(EventStore.invalidAppend(caseId, messageOf(e)))
+        return E.left(unavailable(e))
+      }
+    }
+
+  const readStream =
+    (caseId: string): TE.TaskEither<EventStore.StoreError, ReadonlyArray<EventStore.StoredEvent>> =>
+    async () => {
+      try {
+        const rows = await sql.query<Row>(
+          `SELECT position::text AS position, revision, body FROM ${s}.events WHERE stream = $1 ORDER BY revision`,
+          [caseId],
+        )
+        return E.right(rows.map(toStored))
+      } catch (e) {
+        return E.left(unavailable(e))
+      }
+    }
+
+  const page = (
+    after: string,
+    upTo: string | undefined,
+    types: ReadonlyArray<string> | undefined,
+  ): Promise<Row[]> => {
+    const params: unknown[] = [after, pageSize]
+    let where = 'position > $1'
+    if (upTo !== undefined) {
+      params.push(upTo)
+      where += ` AND position <= $${params.length}`
+    }
+    if (types !== undefined) {
+      params.push(types)
+      where += ` AND type = ANY($${params.length}::text[])`
+    }
+    return sql.query<Row>(
+      // ORDER BY e.position: a bare "position" would sort the text output column
+      `SELECT e.position::text AS position, e.revision, e.body FROM ${s}.events e WHERE ${where} ORDER BY e.position LIMIT $2`,
+      params,
+    )
+  }
+
+  /** Pages from `after` (to `upTo` when given), prefetching the next page while the current one is consumed. */
+  const pages = async function* (
+    after: string,
+    upTo: string | undefined,
+    types: ReadonlyArray<string> | undefined,
+  ): AsyncGenerator<ReadonlyArray<Row>> {
+    let next: Promise<Row[]> | undefined = page(after, upTo, types)
+    try {
+      while (next !== undefined) {
+        const rows: Row[] = await next
+        next = rows.length < pageSize ? undefined : page(rows[rows.length - 1]!.position, upTo, types)
+        if (rows.length > 0) yield rows
+      }
+    } finally {
+      // an abandoned prefetch must not become an unhandled rejection
+      next?.catch(() => undefined)
+    }
+  }
+
+  const readAll = async function* (
+    options: EventStore.ReadAllOptions = {},
+  ): AsyncGenerator<EventStore.StoredEvent> {
+    const after = checkPosition(options.after)
+    const head = (
+      await sql.query<{ head: string }>(`SELECT coalesce(max(position), 0)::text AS head FROM ${s}.events`)
+    )[0]!.head
+    for await (const rows of pages(after, head, options.types)) {
+      for (const r of rows) yield toStored(r)
+    }
+  }
+
+  const wait = (ms: number, seen: number, signal: AbortSignal | undefined): Promise<void> =>
+    new Promise((resolve) => {
+      if (closed || signal?.aborted || generation !== seen) return resolve()
+      const done = (): void => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      waiters.push(done)
+      signal?.addEventListener('abort', done, { once: true })
+    })
+
+  const subscribe = async function* (
+    options: EventStore.SubscribeOptions = {},
+  ): AsyncGenerator<EventStore.StoredEvent> {
+    let after = checkPosition(options.after)
+    const signal = options.signal
+    let backoff = 25
+    while (!closed && !signal?.aborted) {
+      const listened = await ensureListening()
+      const seen = generation
+      let got = false
+      try {
+        for await (const rows of pages(after, undefined, options.types)) {
+          for (const r of rows) {
+            if (closed || signal?.aborted) return
+            yield toStored(r)
+            after = r.position
+            got = true
+          }
+        }
+      } catch (e) {
+        if (closed) return
+        throw e
+      }
+      if (closed || signal?.aborted) return
+      backoff = got ? 25 : Math.min(backoff * 2, pollMs)
+      await wait(listened ? pollMs : backoff, seen, signal)
+    }
+  }
+
+  return {
+    append,
+    readStream,
+    readAll,
+    subscribe,
+    comparePositions: EventStore.compareDecimal,
+    checkpoints: {
+      load: async (subscriber) => {
+        const rows = await sql.query<{ position: string }>(
+          `SELECT position FROM ${s}.checkpoints WHERE subscriber = $1`,
+          [subscriber],
+        )
+        return rows[0]?.position
+      },
+      save: async (subscriber, position) => {
+        await sql.query(
+          `INSERT INTO ${s}.checkpoints (subscriber, position) VALUES ($1, $2)
+           ON CONFLICT (subscriber) DO UPDATE SET position = excluded.position, updated_at = now()`,
+          [subscriber, position],
+        )
+      },
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      wakeAll()
+      await listening?.catch(() => false)
+      await unlisten?.().catch(() => undefined)
+      await onClose()
+    },
+  }
+}

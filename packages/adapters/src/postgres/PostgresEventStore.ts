@@ -1,0 +1,121 @@
+/**
+ * The `EventStore` on PostgreSQL (driver `pg`), for stores shared by several
+ * processes and for production scale. Schema, ordering guarantee, paging and
+ * subscriptions are described in the shared SQL store (same code as PGlite).
+ *
+ * The pool reconnects by itself: after a server restart the next query opens
+ * a new connection (the failed one returned `StoreUnavailable`); a lost
+ * LISTEN connection falls back to polling and is re-established.
+ */
+import type { EventStore } from '@docket/core'
+import pg from 'pg'
+import * as Migrations from '../internal/migrations.js'
+import type { Queryable, Sql } from '../internal/sql.js'
+import { checkSchema } from '../internal/sql.js'
+import * as SqlEventStore from '../internal/sqlEventStore.js'
+
+// model
+
+/** Options of the PostgreSQL store. */
+export interface Options extends SqlEventStore.Options {
+  /** Use this pool instead of creating one (the caller then ends it). */
+  readonly pool?: pg.Pool
+  /** Maximum connections of the created pool (default 10). */
+  readonly max?: number
+}
+
+// operations
+
+const queryable = (client: pg.Pool | pg.PoolClient): Queryable => ({
+  query: async <R>(text: string, params?: ReadonlyArray<unknown>) =>
+    (await client.query(text, params as unknown[] | undefined)).rows as R[],
+  exec: async (text) => {
+    await client.query(text)
+  },
+})
+
+/** Wraps a pg pool into the shared SQL interface; `listenConfig` opens the dedicated LISTEN connection. */
+export const fromPool = (pool: pg.Pool, listenConfig: pg.ClientConfig, owned: boolean): Sql => ({
+  engine: 'postgres',
+  ...queryable(pool),
+  transaction: async (f) => {
+    const client = await pool.connect()
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN')
+      const a = await f(queryable(client))
+      await client.query('COMMIT')
+      return a
+    } catch (e) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))
+      })
+      throw e
+    } finally {
+      client.release(broken)
+    }
+  },
+  listen: async (channel, onNotify, onLost) => {
+    const client = new pg.Client(listenConfig)
+    let lost = false
+    const lose = (e: unknown): void => {
+      if (lost) return
+      lost = true
+      client.removeAllListeners('notification')
+      void client.end().catch(() => undefined)
+      onLost(e)
+    }
+    client.on('error', lose)
+    client.on('end', () => lose(new Error('the LISTEN connection ended')))
+    client.on('notification', (m) => {
+      if (m.channel === channel) onNotify(m.payload ?? '')
+    })
+    try {
+      await client.connect()
+      await client.query(`LISTEN "${channel}"`)
+    } catch (e) {
+      lost = true
+      await client.end().catch(() => undefined)
+      throw e
+    }
+    return async () => {
+      lost = true
+      await client.end().catch(() => undefined)
+    }
+  },
+  close: async () => {
+    if (owned) await pool.end()
+  },
+})
+
+/** Opens a store on the PostgreSQL server at `url` (`postgres://…` or `postgresql://…`). */
+export const make = async (url: string, options: Options = {}): Promise<EventStore.EventStore> => {
+  const schema = checkSchema(options.schema ?? 'docket')
+  const config: pg.PoolConfig = { connectionString: url, application_name: 'docket', max: options.max ?? 10 }
+  const pool = options.pool ?? new pg.Pool(config)
+  const owned = options.pool === undefined
+  // idle connections die with the server; the pool drops them and reconnects on the next query
+  if (owned) pool.on('error', () => undefined)
+  const sql = fromPool(pool, owned ? config : (pool.options as pg.ClientConfig), owned)
+  try {
+    return await SqlEventStore.make(sql, { ...options, schema }, sql.close)
+  } catch (e) {
+    await sql.close().catch(() => undefined)
+    throw e
+  }
+}
+
+/** The SQL script that creates (or upgrades from version `from`) the store's schema, for a DBA to apply. */
+export const printMigrations = (schema = 'docket', from = 0): string =>
+  Migrations.script(checkSchema(schema), from)
+
+/** Applies the missing migrations to `schema` on the server at `url`; returns the versions applied. */
+export const migrate = async (url: string, schema = 'docket'): Promise<ReadonlyArray<number>> => {
+  const pool = new pg.Pool({ connectionString: url, application_name: 'docket-migrate', max: 1 })
+  pool.on('error', () => undefined)
+  try {
+    return await Migrations.migrate(fromPool(pool, {}, true).transaction, checkSchema(schema))
+  } finally {
+    await pool.end()
+  }
+}
