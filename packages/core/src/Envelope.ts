@@ -62,11 +62,13 @@ export type EventOf<T extends EventType> = Extract<KnownEvent, { readonly type: 
 
 // codecs
 
-const ActorCodec = t.intersection(
+/** io-ts codec of {@link Actor} (shared with the case commands). */
+export const ActorCodec = t.intersection(
   [t.type({ kind: ActorKind }), t.partial({ id: t.string, name: t.string })],
   'Actor',
 )
-const MetaCodec = t.partial(
+/** io-ts codec of {@link Meta}; unknown keys are kept (shared with the case commands). */
+export const MetaCodec = t.partial(
   {
     correlationId: t.string,
     causationId: t.string,

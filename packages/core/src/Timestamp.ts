@@ -37,7 +37,8 @@ export const parse = (s: string): Parsed | undefined => {
   const hour = +m[4]!
   const minute = +m[5]!
   const second = m[6] === undefined ? 0 : +m[6]
-  const fraction = m[7] === undefined ? 0 : Math.floor(+`0.${m[7]}` * 1000)
+  // Milliseconds from the first three digits (integer arithmetic: 0.285 * 1000 is 284.99…).
+  const fraction = m[7] === undefined ? 0 : +`${m[7]}00`.slice(0, 3)
   if (month < 1 || month > 12 || day < 1) return undefined
   const maxDay = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!
   if (day > maxDay || hour > 23 || minute > 59 || second > 59) return undefined
@@ -51,9 +52,14 @@ export const parse = (s: string): Parsed | undefined => {
     if (oh > 18 || om > 59) return undefined
     offsetMinutes = sign * (oh * 60 + om)
   }
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, fraction)
-  // Date.UTC maps years 0–99 onto 1900–1999; correct it.
-  const epochLocal = year < 100 ? new Date(utc).setUTCFullYear(year) : utc
+  let epochLocal = Date.UTC(year, month - 1, day, hour, minute, second, fraction)
+  if (year < 100) {
+    // Date.UTC maps years 0–99 onto 1900–1999 (and 1900 is no leap year, unlike year 0): set the fields again.
+    const d = new Date(0)
+    d.setUTCFullYear(year, month - 1, day)
+    d.setUTCHours(hour, minute, second, fraction)
+    epochLocal = d.getTime()
+  }
   return { epochMs: epochLocal - offsetMinutes * 60_000, offsetMinutes }
 }
 

@@ -2,3 +2,4 @@
 export * as History from './History.js'
 export * from './EventStoreContract.js'
 export * as Services from './Services.js'
+export * as DeciderSpec from './DeciderSpec.js'
