@@ -1,0 +1,184 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it, vi } from 'vitest'
+import * as Clock from './Clock.js'
+import type { DocketEvent, Recorded } from './Envelope.js'
+import type * as EventStore from './EventStore.js'
+import * as MemoryEventStore from './MemoryEventStore.js'
+import * as Outbox from './Outbox.js'
+import * as ProcessManager from './ProcessManager.js'
+import * as Profile from './Profile.js'
+import * as Timer from './Timer.js'
+import * as Timestamp from './Timestamp.js'
+
+const at = (s: string): number => Timestamp.toMillis(s)
+const M = 60_000
+
+const rec = (
+  id: string,
+  type: string,
+  occurredAt: string,
+  data: Record<string, unknown>,
+  caseId = 'c1',
+): Recorded => ({ id, type, caseId, occurredAt, recordedAt: occurredAt, data }) as Recorded
+
+const report = rec('r1', 'ContentReported', '2020-01-21T10:00:00-08:00', {
+  reportId: 'r1',
+  channel: 'in_app',
+  category: 'csam',
+  content: { ref: 'v1', kind: 'video' },
+  jurisdictions: ['US'],
+  claims: { depictsMinor: true, policeReference: 'PR-1' },
+})
+const refusal = rec('d1', 'ReviewDecided', '2020-01-28T09:14:00-08:00', {
+  reviewId: 'd1',
+  outcome: 'no_violation',
+  tier: 'frontline',
+  automation: 'not',
+})
+const agent = rec('a1', 'AuthorityRequestReceived', '2020-01-29T11:00:00-08:00', {
+  requestId: 'a1',
+  authority: 'DHS',
+  kind: 'intervention',
+  jurisdiction: 'US',
+})
+
+const append = async (store: EventStore.EventStore, e: Recorded): Promise<void> => {
+  const r = await store.append(e.caseId, [e], 'any')()
+  if (E.isLeft(r)) throw new Error(JSON.stringify(r.left))
+}
+
+const logOf = async (store: EventStore.EventStore): Promise<DocketEvent[]> => {
+  const out: DocketEvent[] = []
+  for await (const s of store.readAll()) out.push(s.event)
+  return out
+}
+const raisedIn = async (store: EventStore.EventStore) =>
+  (await logOf(store)).flatMap((e) => (e.type === 'EscalationRaised' ? [e] : []))
+
+const start = (store: EventStore.EventStore, timer: Timer.ManualTimer, sinks: Outbox.Sink[] = []) => {
+  const pm = ProcessManager.make({
+    store,
+    timer,
+    profile: Profile.DEFAULTS,
+    sinks,
+    backoff: { baseMs: 1000, maxMs: 8000 },
+  })
+  const ac = new AbortController()
+  const running = pm.run(ac.signal)
+  return {
+    pm,
+    stop: async () => {
+      ac.abort()
+      await running
+    },
+  }
+}
+
+describe('ProcessManager', () => {
+  it('raises the refusal guard when the refusal lands, then climbs the ladder as the clock moves', async () => {
+    const store = MemoryEventStore.make({ initial: [report] })
+    const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))
+    const { pm, stop } = start(store, timer)
+    await vi.waitFor(() => expect(pm.stats().live).toBe(true))
+    await append(store, refusal)
+    await vi.waitFor(async () => expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2]))
+    // it sleeps until the level-2 acknowledgement window closes, not on a polling interval
+    await vi.waitFor(() => expect(timer.sleepers()).toBe(1))
+    expect(pm.stats().nextWakeAt).toBe(at(refusal.occurredAt) + 30 * M)
+    timer.advance(30 * M)
+    await vi.waitFor(async () => expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2, 3]))
+    const [first] = await raisedIn(store)
+    await append(
+      store,
+      rec('ack1', 'EscalationAcknowledged', Timestamp.format(timer.clock.now() + M, 0), {
+        escalationId: first?.data.escalationId,
+      }),
+    )
+    timer.advance(5 * M)
+    await vi.waitFor(() => expect(pm.stats().nextWakeAt).toBeNull())
+    timer.advance(24 * 60 * M)
+    await stop()
+    expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2, 3])
+    // recordedAt comes from the injected clock
+    expect((await raisedIn(store))[0]?.recordedAt).toBe(Timestamp.format(at(refusal.occurredAt), 0))
+  })
+
+  it('after a restart raises what fell due while it was down, and nothing twice', async () => {
+    const store = MemoryEventStore.make({ initial: [report] })
+    const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))
+    const first = start(store, timer)
+    await vi.waitFor(() => expect(first.pm.stats().live).toBe(true))
+    await append(store, refusal)
+    await vi.waitFor(async () => expect(await raisedIn(store)).toHaveLength(1))
+    await first.stop()
+    // down for a day: the agent calls meanwhile
+    await append(store, agent)
+    timer.set(at('2020-01-30T00:00:00-08:00'))
+    const second = start(store, timer)
+    await vi.waitFor(() => expect(second.pm.stats().live).toBe(true))
+    const after = await raisedIn(store)
+    expect(after.map((e) => [e.data.reason, e.data.level])).toEqual([
+      ['refusal_guard', 2],
+      ['refusal_guard', 3],
+      ['refusal_guard', 4],
+      ['authority_after_refusal', 4],
+    ])
+    await second.stop()
+    // a third run over the same log appends nothing
+    const third = start(store, timer)
+    await vi.waitFor(() => expect(third.pm.stats().live).toBe(true))
+    await third.stop()
+    const ids = (await raisedIn(store)).map((e) => e.id)
+    expect(ids).toHaveLength(4)
+    expect(new Set(ids).size).toBe(4)
+    expect(third.pm.stats().raised).toBe(0)
+  })
+
+  it('hands each page to the sinks through the outbox, resuming from the checkpoint after a restart', async () => {
+    const store = MemoryEventStore.make({ initial: [report, refusal] })
+    const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))
+    const sink = Outbox.memorySink('pager')
+    const first = start(store, timer, [sink])
+    await vi.waitFor(() => expect(sink.received).toHaveLength(1))
+    expect(sink.received[0]).toMatchObject({
+      caseId: 'c1',
+      reason: 'refusal_guard',
+      level: 2,
+      levelName: 'child-safety specialist',
+      notify: ['child-safety'],
+      repeat: 0,
+    })
+    expect(sink.received[0]?.idempotencyKey).toMatch(/^esc-[0-9a-f]{32}\/L2$/)
+    await first.stop()
+    const second = start(store, timer, [sink])
+    await vi.waitFor(() => expect(second.pm.stats().live).toBe(true))
+    timer.advance(30 * M)
+    await vi.waitFor(() => expect(sink.received).toHaveLength(2))
+    await second.stop()
+    expect(sink.received.map((n) => n.level)).toEqual([2, 3])
+  })
+
+  it('retries a failing sink with exponential backoff, at least once, with the same idempotency key', async () => {
+    const store = MemoryEventStore.make({ initial: [report, refusal] })
+    const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))
+    const attempts: Array<{ key: string; at: number }> = []
+    const flaky: Outbox.Sink = {
+      name: 'flaky',
+      deliver: (n) => {
+        attempts.push({ key: n.idempotencyKey, at: timer.clock.now() })
+        return Promise.resolve(attempts.length <= 3 ? E.left(Outbox.transient('503')) : E.right(undefined))
+      },
+    }
+    const { stop } = start(store, timer, [flaky])
+    await vi.waitFor(() => expect(attempts).toHaveLength(1))
+    for (const wait of [1000, 2000, 4000]) {
+      await vi.waitFor(() => expect(timer.sleepers()).toBeGreaterThanOrEqual(2))
+      timer.advance(wait)
+    }
+    await vi.waitFor(() => expect(attempts).toHaveLength(4))
+    await stop()
+    const t0 = at(refusal.occurredAt)
+    expect(attempts.map((a) => a.at - t0)).toEqual([0, 1000, 3000, 7000])
+    expect(new Set(attempts.map((a) => a.key)).size).toBe(1)
+  })
+})

@@ -1,0 +1,243 @@
+/**
+ * The escalation process manager: a thin host that runs the pure engine
+ * (`Escalation.tick`) over a live event store. It rebuilds each case from
+ * the log, keeps every case that can still change in a `WakeQueue` ordered by
+ * its next wake instant, sleeps until the earliest one or until a new event
+ * arrives (never a fixed polling loop), and appends the escalations due. Their
+ * ids are derived from their causes and the store's appends are idempotent,
+ * so a crash at any point followed by a restart raises each escalation
+ * exactly once. Notifications leave through the `Outbox`, one dispatcher per
+ * sink, each resuming from its own stored checkpoint.
+ *
+ * Run it with `docket watch`, or inside a platform's own worker:
+ * `ProcessManager.make({ store, timer, profile, sinks }).run(signal)`.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { type DocketEvent, type Recorded, withRecordedAt } from './Envelope.js'
+import * as Escalation from './Escalation.js'
+import * as EventStore from './EventStore.js'
+import type * as Obligation from './Obligation.js'
+import * as Outbox from './Outbox.js'
+import type * as Profile from './Profile.js'
+import type * as Timer from './Timer.js'
+import * as Timestamp from './Timestamp.js'
+import * as WakeQueue from './WakeQueue.js'
+
+// model
+
+/** The obligations of a case at an instant (the obligation engine's `evaluateCase`, adapted). */
+export type Obligations = (
+  caseId: string,
+  history: ReadonlyArray<DocketEvent>,
+  now: number,
+) => ReadonlyArray<Obligation.Obligation>
+
+/** Options of {@link make}. */
+export interface Options {
+  readonly store: EventStore.EventStore
+  /** Its clock is the process manager's `now`; it sleeps until the next wake. */
+  readonly timer: Timer.Timer
+  readonly profile: Pick<Profile.Resolved, 'escalation'>
+  /** Time triggers need obligations; without this only event triggers run. */
+  readonly obligations?: Obligations
+  readonly sinks?: ReadonlyArray<Outbox.Sink>
+  /** Subscriber name for checkpoints. Default `docket-escalation`. */
+  readonly name?: string
+  /** Outbox backoff (see `Outbox.Options`). */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number }
+  /** Delay before retrying a failed append. Default 1 s. */
+  readonly retryMs?: number
+  readonly log?: (line: string) => void
+  readonly onDeadLetter?: (n: Outbox.Notification, error: Outbox.DeliveryError) => void
+}
+
+/** What the process manager has done so far. */
+export interface Stats {
+  /** Events applied from the log (catch-up and live). */
+  readonly events: number
+  readonly cases: number
+  /** Cases waiting for a wake instant. */
+  readonly scheduled: number
+  /** `EscalationRaised` events this process appended (idempotent repeats not counted). */
+  readonly raised: number
+  /** True once the catch-up is over and the live subscription runs. */
+  readonly live: boolean
+  /** Position of the last event applied. */
+  readonly position: EventStore.Position | null
+  /** The next wake instant (epoch ms), or `null`. */
+  readonly nextWakeAt: number | null
+}
+
+/** A process manager instance. */
+export interface ProcessManager {
+  /** Runs until `signal` aborts (resolves then); rejects only on a bug. */
+  readonly run: (signal: AbortSignal) => Promise<void>
+  readonly stats: () => Stats
+}
+
+interface CaseState {
+  readonly history: DocketEvent[]
+  readonly ids: Set<string>
+}
+
+type Step =
+  | { readonly kind: 'event'; readonly r: IteratorResult<EventStore.StoredEvent> }
+  | { readonly kind: 'wake' }
+
+// constructors
+
+/** A process manager over a store. */
+export const make = (options: Options): ProcessManager => {
+  const { store, timer } = options
+  const config = Escalation.configOf(options.profile)
+  const name = options.name ?? 'docket-escalation'
+  const log = options.log ?? (() => undefined)
+  const cases = new Map<string, CaseState>()
+  const queue = WakeQueue.make()
+  const failed = new Set<string>()
+  let events = 0
+  let raised = 0
+  let live = false
+  let position: EventStore.Position | null = null
+  let saved: EventStore.Position | null = null
+
+  const apply = (s: EventStore.StoredEvent): string => {
+    const e = s.event
+    position = s.position
+    let c = cases.get(e.caseId)
+    if (c === undefined) {
+      c = { history: [], ids: new Set() }
+      cases.set(e.caseId, c)
+    }
+    if (!c.ids.has(e.id)) {
+      c.ids.add(e.id)
+      c.history.push(e)
+      events++
+    }
+    return e.caseId
+  }
+
+  /** Ticks one case: appends what is due, reschedules it. */
+  const process = async (caseId: string): Promise<void> => {
+    const c = cases.get(caseId)
+    if (c === undefined) return
+    const now = timer.clock.now()
+    const input: Escalation.Input = {
+      caseId,
+      history: c.history,
+      obligations: options.obligations?.(caseId, c.history, now) ?? [],
+      config,
+    }
+    const { due, nextWakeAt } = Escalation.tick(input, now)
+    const fresh = due.filter((e) => !failed.has(e.id))
+    if (fresh.length > 0) {
+      const stamp = Timestamp.format(now, 0)
+      const batch: Recorded[] = fresh.map((e) => withRecordedAt(e, stamp))
+      const result = await store.append(caseId, batch, 'any')()
+      if (E.isLeft(result)) {
+        log(`escalation: case ${caseId}: ${EventStore.describe(result.left)}`)
+        if (result.left._tag === 'IdempotencyConflict') {
+          failed.add(result.left.eventId)
+          queue.set(caseId, now)
+        } else {
+          queue.set(caseId, now + (options.retryMs ?? 1000))
+        }
+        return
+      }
+      raised += result.right.appended
+      for (const e of batch) {
+        if (c.ids.has(e.id)) continue
+        c.ids.add(e.id)
+        c.history.push(e)
+        log(
+          `escalation: raised ${e.type === 'EscalationRaised' ? `${e.data.reason} level ${e.data.level}` : e.type} on case ${caseId} (${e.id})`,
+        )
+      }
+    }
+    queue.set(caseId, nextWakeAt)
+  }
+
+  const checkpoint = async (): Promise<void> => {
+    if (position !== null && position !== saved) {
+      await store.checkpoints.save(name, position)
+      saved = position
+    }
+  }
+
+  const runEngine = async (signal: AbortSignal): Promise<void> => {
+    const resumed = await store.checkpoints.load(name)
+    // Rebuild every case from the log (a fold, no ticking), then tick each once.
+    for await (const s of store.readAll()) {
+      if (signal.aborted) return
+      apply(s)
+    }
+    log(
+      `escalation: rebuilt ${cases.size} case(s) from ${events} event(s)${resumed === undefined ? '' : `; last run had reached position ${resumed}`}`,
+    )
+    for (const caseId of [...cases.keys()].sort()) {
+      if (signal.aborted) return
+      await process(caseId)
+    }
+    await checkpoint()
+    live = true
+    const iterator = store
+      .subscribe({ ...(position === null ? {} : { after: position }), signal })
+      [Symbol.asyncIterator]()
+    let pending: Promise<IteratorResult<EventStore.StoredEvent>> | null = null
+    while (!signal.aborted) {
+      const next = queue.peek()
+      if (next !== undefined && next.at <= timer.clock.now()) {
+        for (const { key } of queue.popDue(timer.clock.now())) await process(key)
+        continue
+      }
+      pending ??= iterator.next()
+      await checkpoint()
+      const sleep = new AbortController()
+      const onAbort = (): void => sleep.abort()
+      signal.addEventListener('abort', onAbort, { once: true })
+      const step: Step = await Promise.race([
+        pending.then((r): Step => ({ kind: 'event', r })),
+        next === undefined
+          ? new Promise<Step>(() => undefined)
+          : timer.sleepUntil(next.at, sleep.signal).then((): Step => ({ kind: 'wake' })),
+      ])
+      sleep.abort()
+      signal.removeEventListener('abort', onAbort)
+      if (step.kind === 'wake') continue
+      pending = null
+      if (step.r.done === true) break
+      await process(apply(step.r.value))
+    }
+    await checkpoint()
+  }
+
+  return {
+    run: async (signal) => {
+      const dispatchers = (options.sinks ?? []).map((sink) =>
+        Outbox.dispatch(
+          {
+            store,
+            sink,
+            config,
+            timer,
+            name,
+            ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+            log,
+            ...(options.onDeadLetter === undefined ? {} : { onDeadLetter: options.onDeadLetter }),
+          },
+          signal,
+        ),
+      )
+      await Promise.all([runEngine(signal), ...dispatchers])
+    },
+    stats: () => ({
+      events,
+      cases: cases.size,
+      scheduled: queue.size(),
+      raised,
+      live,
+      position,
+      nextWakeAt: queue.peek()?.at ?? null,
+    }),
+  }
+}
