@@ -39,7 +39,10 @@ export const real = (clock: Clock.Clock): Timer => ({
   clock,
   sleepUntil: (epochMs, signal) =>
     new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve()
+      if (signal?.aborted) {
+        resolve()
+        return
+      }
       let handle: ReturnType<typeof setTimeout> | undefined
       const done = (): void => {
         if (handle !== undefined) clearTimeout(handle)
@@ -48,7 +51,10 @@ export const real = (clock: Clock.Clock): Timer => ({
       }
       const arm = (): void => {
         const delay = epochMs - clock.now()
-        if (delay <= 0) return done()
+        if (delay <= 0) {
+          done()
+          return
+        }
         handle = setTimeout(arm, Math.min(delay, MAX_DELAY))
       }
       signal?.addEventListener('abort', done, { once: true })
@@ -69,7 +75,10 @@ export const manual = (clock: Clock.ManualClock): ManualTimer => {
     clock,
     sleepUntil: (epochMs, signal) =>
       new Promise<void>((resolve) => {
-        if (signal?.aborted || epochMs <= clock.now()) return resolve()
+        if (signal?.aborted || epochMs <= clock.now()) {
+          resolve()
+          return
+        }
         const entry = {
           at: epochMs,
           wake: (): void => {
