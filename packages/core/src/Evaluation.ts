@@ -1,0 +1,234 @@
+/**
+ * Evaluation: judge every legal (and internal) clock of every case at one
+ * instant, on one or two time axes, and summarise. This is what
+ * `docket evaluate --format json` prints (`shared/spec/cli.md`).
+ *
+ * - `occurredAt` drives the clocks; `asOf` judges them at an instant using the
+ *   events that occurred by then (default: the latest `occurredAt` in the input,
+ *   so the same input always gives the same output).
+ * - `knownAt` keeps only events recorded by then (`recordedAt`, or `occurredAt`
+ *   when absent): what the platform could have known. With `knownAt` alone,
+ *   `asOf` defaults to it.
+ * - Input order does not matter: events are grouped by case and each case is
+ *   ordered by `occurredAt`, then `recordedAt`, then `id`. Cases are sorted by
+ *   `caseId`, obligations by `startedAt` then `id`.
+ *
+ * It is not a store reader or a scheduler: it takes decoded events in memory,
+ * and `ObligationQuery.nextWakeAt` tells a scheduler when to look again.
+ */
+import type * as ClockRule from './ClockRule.js'
+import type { DocketEvent } from './Envelope.js'
+import type * as Obligation from './Obligation.js'
+import * as Profile from './Profile.js'
+import * as Timestamp from './Timestamp.js'
+import * as Engine from './internal/engine.js'
+import { type Entry, compare, entry, instant } from './internal/order.js'
+
+// model
+
+/** An escalation as the report lists it (the escalation engine computes them). */
+export interface EscalationSummary {
+  readonly escalationId: string
+  readonly level: number
+  readonly reason: string
+  readonly at: string
+  readonly obligationId: string | null
+}
+
+/** What the escalation hook is given for one case. */
+export interface EscalationInput {
+  readonly caseId: string
+  /** The case's events used for this evaluation, in the engine's order. */
+  readonly history: ReadonlyArray<DocketEvent>
+  readonly obligations: ReadonlyArray<Obligation.Obligation>
+  /** The instant the clocks are judged at, ISO-8601 (UTC). */
+  readonly asOf: string
+  /** The same instant in epoch ms. */
+  readonly asOfMs: number
+  readonly profile: Profile.Resolved
+}
+
+/** Options of an evaluation; only `rules` is required. */
+export interface Options {
+  /** The clock rules to run (the policies package supplies them). */
+  readonly rules: ReadonlyArray<ClockRule.Rule>
+  /** The platform profile (default `Profile.DEFAULTS`). */
+  readonly profile?: Profile.Resolved
+  /** Judge clocks at this instant (ISO-8601 with offset, or epoch ms). */
+  readonly asOf?: string | number
+  /** Use only events recorded by this instant. */
+  readonly knownAt?: string | number
+  /** Only cases whose first event occurred at or after this instant. */
+  readonly from?: string | number
+  /** Only cases whose first event occurred before this instant (half-open window). */
+  readonly to?: string | number
+  /** Policy ids (or `policy/rule` ids) to run; default every rule on by default. */
+  readonly policies?: ReadonlyArray<string>
+  /** Policy ids applied even where the trigger predates their entry into force (counterfactual). */
+  readonly whatIf?: ReadonlyArray<string>
+  /** Computes a case's escalations from its history, obligations and `asOf`. */
+  readonly escalate?: (input: EscalationInput) => ReadonlyArray<EscalationSummary>
+}
+
+/** One case in the report. */
+export interface CaseReport {
+  readonly caseId: string
+  readonly obligations: ReadonlyArray<Obligation.Obligation>
+  readonly escalations: ReadonlyArray<EscalationSummary>
+}
+
+/** Counts over every obligation of the report. */
+export interface Summary {
+  readonly obligations: number
+  readonly met: number
+  readonly met_late: number
+  /** Statutory breaches only (never pre-effective nor counterfactual). */
+  readonly breached: number
+  readonly pending: number
+  readonly waived: number
+  readonly paused: number
+  /** Non-statutory obligations past their due time (the internal target). */
+  readonly internalBreached: number
+  /** Obligations whose `targetStatus` is `breached`. */
+  readonly targetsMissed: number
+}
+
+/** The report of `docket evaluate --format json`. */
+export interface Report {
+  readonly asOf: string
+  readonly knownAt: string | null
+  readonly counterfactual: boolean
+  readonly profile: string
+  readonly cases: ReadonlyArray<CaseReport>
+  readonly summary: Summary
+}
+
+// operations
+
+interface Axes {
+  readonly asOf: number
+  readonly knownAt: number | null
+}
+
+const axes = (entries: ReadonlyArray<Entry>, options: Options): Axes => {
+  const knownAt = options.knownAt === undefined ? null : instant(options.knownAt)
+  if (options.asOf !== undefined) return { asOf: instant(options.asOf), knownAt }
+  if (knownAt !== null) return { asOf: knownAt, knownAt }
+  let latest = Number.NEGATIVE_INFINITY
+  for (const e of entries) if (e.at > latest) latest = e.at
+  return { asOf: Number.isFinite(latest) ? latest : 0, knownAt }
+}
+
+const visible = (e: Entry, ax: Axes): boolean =>
+  e.at <= ax.asOf && (ax.knownAt === null || e.recorded <= ax.knownAt)
+
+const runOne = (
+  caseId: string,
+  entries: Entry[],
+  prep: Engine.Prepared,
+  ax: Axes,
+  options: Options,
+): CaseReport => {
+  entries.sort(compare)
+  const obligations = Engine.runCase(caseId, entries, prep, ax.asOf)
+  const escalations =
+    options.escalate === undefined
+      ? []
+      : options.escalate({
+          caseId,
+          history: entries.map((x) => x.event),
+          obligations,
+          asOf: Timestamp.format(ax.asOf),
+          asOfMs: ax.asOf,
+          profile: prep.profile,
+        })
+  return { caseId, obligations, escalations }
+}
+
+const prepare = (options: Options): Engine.Prepared =>
+  Engine.prepare(options.rules, options.profile ?? Profile.DEFAULTS, options.policies, options.whatIf)
+
+/**
+ * Evaluates one case's history (any order; other cases' events are an error).
+ * `asOf` defaults to `knownAt`, else the latest `occurredAt` of this history.
+ * The entry point for streaming case by case (replay).
+ */
+export const evaluateCase = (
+  caseId: string,
+  history: ReadonlyArray<DocketEvent>,
+  options: Options,
+): CaseReport => {
+  const all = history.map(entry)
+  for (const e of all)
+    if (e.event.caseId !== caseId) throw new Error(`event ${e.event.id} is not in case ${caseId}`)
+  const ax = axes(all, options)
+  return runOne(
+    caseId,
+    all.filter((e) => visible(e, ax)),
+    prepare(options),
+    ax,
+    options,
+  )
+}
+
+/** Adds up the statuses of a list of obligations. */
+export const summarise = (obligations: Iterable<Obligation.Obligation>): Summary => {
+  const s = {
+    obligations: 0,
+    met: 0,
+    met_late: 0,
+    breached: 0,
+    pending: 0,
+    waived: 0,
+    paused: 0,
+    internalBreached: 0,
+    targetsMissed: 0,
+  }
+  for (const o of obligations) {
+    s.obligations++
+    const real = !o.preEffective && !o.counterfactual
+    if (o.status === 'breached') {
+      if (o.statutory && real) s.breached++
+      else if (!o.statutory && real) s.internalBreached++
+    } else s[o.status]++
+    if (o.targetStatus === 'breached') s.targetsMissed++
+  }
+  return s
+}
+
+/**
+ * Evaluates every case of a set of events (any order) with the given rules and options,
+ * and returns the report of `docket evaluate --format json`.
+ */
+export const evaluate = (events: Iterable<DocketEvent>, options: Options): Report => {
+  const all: Entry[] = []
+  for (const e of events) all.push(entry(e))
+  const ax = axes(all, options)
+  const prep = prepare(options)
+  const byCase = new Map<string, Entry[]>()
+  for (const e of all) {
+    if (!visible(e, ax)) continue
+    const list = byCase.get(e.event.caseId)
+    if (list === undefined) byCase.set(e.event.caseId, [e])
+    else list.push(e)
+  }
+  const from = options.from === undefined ? Number.NEGATIVE_INFINITY : instant(options.from)
+  const to = options.to === undefined ? Number.POSITIVE_INFINITY : instant(options.to)
+  const ids = [...byCase.keys()].sort()
+  const cases: CaseReport[] = []
+  for (const caseId of ids) {
+    const entries = byCase.get(caseId)!
+    let first = Number.POSITIVE_INFINITY
+    for (const e of entries) if (e.at < first) first = e.at
+    if (first < from || first >= to) continue
+    cases.push(runOne(caseId, entries, prep, ax, options))
+  }
+  return {
+    asOf: Timestamp.format(ax.asOf),
+    knownAt: ax.knownAt === null ? null : Timestamp.format(ax.knownAt),
+    counterfactual: (options.whatIf?.length ?? 0) > 0,
+    profile: prep.profile.name,
+    cases,
+    summary: summarise(cases.flatMap((c) => c.obligations)),
+  }
+}

@@ -1,0 +1,483 @@
+/**
+ * The clock machine: runs prepared clock rules over one case's ordered
+ * events and builds its obligations. Private; the public entry points are
+ * `Evaluation.evaluate` and `Evaluation.evaluateCase`.
+ *
+ * Cost: one pass over the case's events per selected rule, O(1) work per
+ * event and open clock; luxon only when a clock starts, pauses, restarts or
+ * is extended, and when its timestamps are written.
+ */
+import type * as ClockRule from '../ClockRule.js'
+import * as Duration from '../Duration.js'
+import type { DocketEvent } from '../Envelope.js'
+import * as Obligation from '../Obligation.js'
+import type * as Profile from '../Profile.js'
+import * as Timestamp from '../Timestamp.js'
+import { type Entry, instant } from './order.js'
+
+// preparation (once per evaluation)
+
+interface PreparedVersion {
+  readonly version: ClockRule.Version
+  readonly from: number
+  readonly to: number
+}
+
+/** A rule selected for this evaluation, its versions' instants read once. */
+export interface PreparedRule {
+  readonly rule: ClockRule.Rule
+  readonly id: string
+  readonly versions: ReadonlyArray<PreparedVersion>
+  readonly whatIf: boolean
+}
+
+/** Everything a case run needs, computed once per evaluation. */
+export interface Prepared {
+  readonly rules: ReadonlyArray<PreparedRule>
+  readonly profile: Profile.Resolved
+  readonly warningFractions: ReadonlyArray<number>
+}
+
+/** Selects and prepares the rules: policy filter, what-if, and the opt-in of unconfirmed rules. */
+export const prepare = (
+  rules: ReadonlyArray<ClockRule.Rule>,
+  profile: Profile.Resolved,
+  policies: ReadonlyArray<string> | undefined,
+  whatIf: ReadonlyArray<string> | undefined,
+): Prepared => {
+  const selected: PreparedRule[] = []
+  for (const rule of rules) {
+    const id = `${rule.policy}/${rule.rule}`
+    const named = (list: ReadonlyArray<string> | undefined): boolean =>
+      list !== undefined && (list.includes(rule.policy) || list.includes(id))
+    const isWhatIf = named(whatIf)
+    if (policies !== undefined && !named(policies) && !isWhatIf) continue
+    if (rule.confidence === 'unconfirmed' && !named(profile.enabledRules)) continue
+    if (rule.versions.length === 0) throw new Error(`rule ${id} has no versions`)
+    const versions = rule.versions
+      .map((version) => ({
+        version,
+        from: Timestamp.toMillis(version.validFrom),
+        to: version.validTo === null ? Number.POSITIVE_INFINITY : Timestamp.toMillis(version.validTo),
+      }))
+      .sort((a, b) => a.from - b.from)
+    selected.push({ rule, id, versions, whatIf: isWhatIf })
+  }
+  const warningFractions = [...new Set(profile.warningFractions.filter((f) => f > 0 && f < 1))].sort(
+    (a, b) => a - b,
+  )
+  return { rules: selected, profile, warningFractions }
+}
+
+// the case view given to conditions
+
+class View implements ClockRule.CaseView {
+  private cached: ReadonlyArray<DocketEvent> | undefined
+  constructor(
+    readonly caseId: string,
+    private readonly events: ReadonlyArray<DocketEvent>,
+    private readonly upTo: number,
+  ) {}
+  get history(): ReadonlyArray<DocketEvent> {
+    if (this.cached === undefined) this.cached = this.events.slice(0, this.upTo + 1)
+    return this.cached
+  }
+}
+
+// clocks
+
+interface Pending {
+  first: Entry
+  identity: Entry
+  elements: Record<string, boolean>
+}
+
+interface Clock {
+  readonly pr: PreparedRule
+  readonly version: ClockRule.Version
+  readonly kind: Duration.Kind
+  readonly ctx: Duration.Context
+  readonly first: Entry
+  identity: Entry
+  readonly startEntry: Entry
+  readonly startedAt: number
+  readonly statutory: boolean
+  readonly preEffective: boolean
+  readonly counterfactual: boolean
+  /** Whether `dueAt` is the internal target (no number in the law). */
+  readonly targetOnly: string | undefined
+  readonly target: string | undefined
+  anchor: number
+  due: number
+  targetDue: number | null
+  readonly shadowDue: number | null
+  pausedAt: number | null
+  completedAt: number | null
+  completedBy: string | null
+  cancelled: boolean
+  readonly actions: Array<{
+    readonly action: Obligation.Action['action']
+    readonly at: number
+    readonly eventId: string
+  }>
+}
+
+const zoneOf = (v: ClockRule.Version, profile: Profile.Resolved, trigger: DocketEvent): string =>
+  v.zone === 'profile'
+    ? profile.timeZone
+    : v.zone === 'event' || v.zone === ''
+      ? Duration.fixedZone(Timestamp.offsetOf(trigger.occurredAt))
+      : v.zone
+
+const targetOf = (pr: PreparedRule, v: ClockRule.Version, profile: Profile.Resolved): string | undefined =>
+  profile.internalTargets[pr.id] ?? profile.internalTargets[pr.rule.policy] ?? v.defaultTarget
+
+const versionAt = (pr: PreparedRule, at: number): PreparedVersion | undefined => {
+  for (const v of pr.versions) if (at >= v.from && at < v.to) return v
+  return undefined
+}
+
+/** The due time of a clock running from `from`, and of its internal target. */
+const dueFrom = (c: Pick<Clock, 'version' | 'ctx' | 'targetOnly' | 'target'>, from: number): number =>
+  c.targetOnly !== undefined
+    ? Duration.add(from, c.targetOnly, 'mixed', c.ctx)
+    : Duration.add(from, c.version.period.duration as string, c.version.period.clock, c.ctx)
+
+interface CaseContext {
+  readonly caseId: string
+  readonly prep: Prepared
+  readonly jurisdictions: () => ReadonlyArray<string>
+}
+
+const ctxOf = (v: ClockRule.Version, zone: string): Duration.Context => {
+  const p = v.period
+  return {
+    zone,
+    ...(p.endOfDay === undefined ? {} : { endOfDay: p.endOfDay }),
+    ...(p.calendar === undefined ? {} : { calendar: p.calendar }),
+    ...(p.euPeriodRule === undefined ? {} : { euPeriodRule: p.euPeriodRule }),
+    ...(p.businessHours === undefined ? {} : { businessHours: p.businessHours }),
+  }
+}
+
+/** Starts a clock, or returns undefined when no version is in force or the rule does not apply. */
+const open = (cc: CaseContext, pr: PreparedRule, p: Pending, startEntry: Entry): Clock | undefined => {
+  const { profile } = cc.prep
+  const at = startEntry.at
+  let pv = versionAt(pr, at)
+  let preEffective = false
+  let counterfactual = false
+  let startedAt = at
+  if (pv === undefined) {
+    const firstV = pr.versions[0]!
+    if (at >= firstV.from) return undefined // repealed, or between versions
+    pv = firstV
+    if (pr.whatIf) counterfactual = true
+    else {
+      preEffective = true
+      startedAt = firstV.from
+    }
+  }
+  const v = pv.version
+  if (!pr.rule.applies({ jurisdictions: cc.jurisdictions(), profile, at: startedAt })) return undefined
+  const zone = zoneOf(v, profile, startEntry.event)
+  const ctx = ctxOf(v, zone)
+  const target = targetOf(pr, v, profile)
+  const noNumber = v.period.duration === null || v.period.clock === 'unspecified'
+  if (noNumber && target === undefined) {
+    throw new Error(`rule ${pr.id} gives no number and has no defaultTarget nor profile internal target`)
+  }
+  const base = { version: v, ctx, targetOnly: noNumber ? target : undefined, target }
+  let due = dueFrom(base, startedAt)
+  if (profile.conservative && !noNumber) {
+    // Transitional mode: also count the period of every version entering into force before the due time; keep the stricter.
+    for (const other of pr.versions) {
+      if (
+        other === pv ||
+        other.from <= startedAt ||
+        other.from > due ||
+        other.version.period.duration === null
+      )
+        continue
+      const alt = Duration.add(
+        startedAt,
+        other.version.period.duration,
+        other.version.period.clock,
+        ctxOf(other.version, zoneOf(other.version, profile, startEntry.event)),
+      )
+      due = pr.rule.kind === 'deadline' ? Math.min(due, alt) : Math.max(due, alt)
+    }
+  }
+  const shadowDue = p.first.at < at ? dueFrom(base, p.first.at) : null
+  return {
+    pr,
+    version: v,
+    kind: noNumber ? 'mixed' : v.period.clock,
+    ctx,
+    first: p.first,
+    identity: p.identity,
+    startEntry,
+    startedAt,
+    statutory: !noNumber && pr.rule.internal !== true,
+    preEffective,
+    counterfactual,
+    targetOnly: base.targetOnly,
+    target,
+    anchor: startedAt,
+    due,
+    targetDue: !noNumber && target !== undefined ? Duration.add(startedAt, target, 'mixed', ctx) : null,
+    shadowDue,
+    pausedAt: null,
+    completedAt: null,
+    completedBy: null,
+    cancelled: false,
+    actions: [{ action: 'start', at: startedAt, eventId: startEntry.event.id }],
+  }
+}
+
+const idOf = (caseId: string, c: Clock): string =>
+  Obligation.makeId(caseId, c.pr.rule.policy, c.pr.rule.rule, c.identity.event.id)
+
+const resumeAt = (c: Clock, at: number): void => {
+  if (c.pausedAt === null) return
+  const from = c.pausedAt
+  c.due = Duration.shift(c.due, from, at, c.kind, c.ctx)
+  if (c.targetDue !== null) c.targetDue = c.targetDue + Math.max(0, at - from)
+  c.pausedAt = null
+}
+
+const extensionTargets = (caseId: string, c: Clock, e: DocketEvent): boolean => {
+  if (e.type !== 'DeadlineExtended') return false
+  const t = e.data.target
+  if (typeof t === 'string') return t === idOf(caseId, c)
+  const data = c.first.event.data as { readonly requestId?: unknown }
+  return (
+    data.requestId === t.requestId &&
+    (t.rule === undefined || t.rule === c.pr.rule.rule || t.rule === c.pr.id)
+  )
+}
+
+/** Offers one event to an open clock; at most one action results. */
+const act = (cc: CaseContext, c: Clock, en: Entry, view: View): void => {
+  const v = c.version
+  const e = en.event
+  const started = c.first.event
+  const record = (action: Obligation.Action['action']): void => {
+    c.actions.push({ action, at: en.at, eventId: e.id })
+  }
+  if (v.cancel?.(e, view, started) === true) {
+    resumeAt(c, en.at)
+    c.cancelled = true
+    record('cancel')
+  } else if (v.complete(e, view, started)) {
+    resumeAt(c, en.at)
+    c.completedAt = en.at
+    c.completedBy = e.id
+    record(c.pr.rule.kind === 'hold' ? 'release' : 'complete')
+  } else if (v.restart?.(e, view, started) === true) {
+    c.pausedAt = null
+    c.anchor = en.at
+    c.due = dueFrom(c, en.at)
+    if (c.targetDue !== null && c.target !== undefined)
+      c.targetDue = Duration.add(en.at, c.target, 'mixed', c.ctx)
+    record('restart')
+  } else if (c.pausedAt === null && v.pause?.(e, view, started) === true) {
+    // A deadline already past cannot be paused back into time.
+    if (c.pr.rule.kind === 'deadline' && en.at > c.due) return
+    c.pausedAt = en.at
+    record('pause')
+  } else if (c.pausedAt !== null && v.resume?.(e, view, started) === true) {
+    resumeAt(c, en.at)
+    record('resume')
+  } else if (v.extendable === true && extensionTargets(cc.caseId, c, e) && e.type === 'DeadlineExtended') {
+    const d = e.data
+    const next =
+      'until' in d ? Math.max(c.due, instant(d.until)) : Duration.extend(c.due, d.by, c.kind, c.ctx)
+    if (next !== c.due) {
+      c.due = next
+      record('extend')
+    }
+  }
+}
+
+const requiredMet = (req: ReadonlyArray<string>, el: Record<string, boolean>): boolean =>
+  req.every((k) => el[k] === true)
+
+const mergeElements = (el: Record<string, boolean>, e: DocketEvent): void => {
+  const rr = (e.data as { readonly removalRequest?: Readonly<Record<string, boolean>> }).removalRequest
+  if (rr === undefined || rr === null || typeof rr !== 'object') return
+  for (const k of Object.keys(rr)) if (rr[k] === true) el[k] = true
+}
+
+const earlierRecorded = (a: Entry, b: Entry): boolean =>
+  a.recorded < b.recorded ||
+  (a.recorded === b.recorded && (a.at < b.at || (a.at === b.at && a.event.id < b.event.id)))
+
+/** Runs every prepared rule over one case's events (already filtered and ordered). */
+export const runCase = (
+  caseId: string,
+  entries: ReadonlyArray<Entry>,
+  prep: Prepared,
+  asOf: number,
+): ReadonlyArray<Obligation.Obligation> => {
+  const events = entries.map((x) => x.event)
+  const views: Array<View | undefined> = new Array(entries.length)
+  const viewAt = (i: number): View => {
+    let v = views[i]
+    if (v === undefined) {
+      v = new View(caseId, events, i)
+      views[i] = v
+    }
+    return v
+  }
+  let jurisdictions: ReadonlyArray<string> | undefined
+  const cc: CaseContext = {
+    caseId,
+    prep,
+    jurisdictions: () => {
+      if (jurisdictions === undefined) jurisdictions = collectJurisdictions(events)
+      return jurisdictions
+    },
+  }
+  const out: Array<{ readonly at: number; readonly o: Obligation.Obligation }> = []
+  for (const pr of prep.rules) {
+    const clocks: Clock[] = []
+    const byKey = new Map<string, Clock>()
+    const pending = new Map<string, Pending>()
+    for (let i = 0; i < entries.length; i++) {
+      const en = entries[i]!
+      const view = viewAt(i)
+      for (const c of clocks) if (!c.cancelled && c.completedAt === null) act(cc, c, en, view)
+      const pv = versionAt(pr, en.at) ?? (en.at < pr.versions[0]!.from ? pr.versions[0] : undefined)
+      if (pv === undefined) continue
+      const v = pv.version
+      const isStart = v.start(en.event, view)
+      const isCompletion = !isStart && v.requiredElements !== undefined && en.event.type === 'ReportCompleted'
+      if (!isStart && !isCompletion) continue
+      const key = v.key === undefined ? caseId : v.key(en.event)
+      const existing = byKey.get(key)
+      if (existing !== undefined) {
+        if (isStart && earlierRecorded(en, existing.identity)) existing.identity = en
+        continue
+      }
+      let p = pending.get(key)
+      if (p === undefined) {
+        if (!isStart) continue
+        p = { first: en, identity: en, elements: {} }
+        pending.set(key, p)
+      } else if (isStart && earlierRecorded(en, p.identity)) p.identity = en
+      if (v.requiredElements !== undefined) {
+        mergeElements(p.elements, en.event)
+        if (!requiredMet(v.requiredElements, p.elements)) continue
+      }
+      const c = open(cc, pr, p, en)
+      if (c === undefined) continue
+      pending.delete(key)
+      byKey.set(key, c)
+      clocks.push(c)
+    }
+    for (const c of clocks) out.push({ at: c.startedAt, o: toObligation(caseId, c, prep, asOf) })
+  }
+  if (out.length > 1) out.sort((a, b) => a.at - b.at || (a.o.id < b.o.id ? -1 : a.o.id > b.o.id ? 1 : 0))
+  return out.map((x) => x.o)
+}
+
+const collectJurisdictions = (events: ReadonlyArray<DocketEvent>): ReadonlyArray<string> => {
+  const s = new Set<string>()
+  for (const e of events) {
+    if (e.type === 'ContentReported' || e.type === 'ContentDetected')
+      for (const j of e.data.jurisdictions) s.add(j)
+    else if (e.type === 'AuthorityRequestReceived') s.add(e.data.jurisdiction)
+  }
+  return [...s].sort()
+}
+
+// judging
+
+const judgeDeadline = (
+  due: number,
+  completedAt: number | null,
+  paused: boolean,
+  cancelled: boolean,
+  asOf: number,
+): Obligation.Status =>
+  cancelled
+    ? 'waived'
+    : completedAt !== null
+      ? completedAt <= due
+        ? 'met'
+        : 'met_late'
+      : paused
+        ? 'paused'
+        : asOf > due
+          ? 'breached'
+          : 'pending'
+
+const judgeHold = (
+  due: number,
+  completedAt: number | null,
+  paused: boolean,
+  cancelled: boolean,
+  asOf: number,
+): Obligation.Status =>
+  cancelled
+    ? 'waived'
+    : completedAt !== null
+      ? completedAt < due
+        ? 'breached'
+        : 'met'
+      : paused
+        ? 'paused'
+        : asOf >= due
+          ? 'met'
+          : 'pending'
+
+const toObligation = (caseId: string, c: Clock, prep: Prepared, asOf: number): Obligation.Obligation => {
+  // A clock still paused at asOf: its due time has moved by the time paused so far.
+  const paused = c.pausedAt !== null
+  const due = paused ? Duration.shift(c.due, c.pausedAt as number, asOf, c.kind, c.ctx) : c.due
+  const targetDue =
+    c.targetDue === null
+      ? null
+      : paused
+        ? c.targetDue + Math.max(0, asOf - (c.pausedAt as number))
+        : c.targetDue
+  const fmt = (ms: number): string => Timestamp.format(ms, Duration.offsetAt(c.ctx.zone, ms))
+  const kind = c.pr.rule.kind
+  const span = due - c.anchor
+  const warnings =
+    kind === 'hold' || span <= 0 ? [] : prep.warningFractions.map((f) => fmt(c.anchor + Math.round(f * span)))
+  const status = (kind === 'deadline' ? judgeDeadline : judgeHold)(
+    due,
+    c.completedAt,
+    paused,
+    c.cancelled,
+    asOf,
+  )
+  const targetStatus =
+    targetDue === null || kind !== 'deadline'
+      ? null
+      : judgeDeadline(targetDue, c.completedAt, paused, c.cancelled, asOf)
+  return {
+    id: idOf(caseId, c),
+    policy: c.pr.rule.policy,
+    rule: c.pr.rule.rule,
+    kind,
+    citation: c.version.citation,
+    confidence: c.pr.rule.confidence,
+    statutory: c.statutory,
+    counterfactual: c.counterfactual,
+    preEffective: c.preEffective,
+    triggeredBy: c.startEntry.event.id,
+    startedAt: fmt(c.startedAt),
+    dueAt: fmt(due),
+    targetAt: targetDue === null || kind !== 'deadline' ? null : fmt(targetDue),
+    shadowDueAt: c.shadowDue === null ? null : fmt(c.shadowDue),
+    warnings,
+    completedAt: c.completedAt === null ? null : fmt(c.completedAt),
+    completedBy: c.completedBy,
+    status,
+    targetStatus,
+    actions: c.actions.map((a) => ({ action: a.action, at: fmt(a.at), eventId: a.eventId })),
+  }
+}
