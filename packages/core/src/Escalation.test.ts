@@ -1,8 +1,10 @@
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Clock from './Clock.js'
+import type * as ClockRule from './ClockRule.js'
 import type { DocketEvent } from './Envelope.js'
 import * as Escalation from './Escalation.js'
+import * as Evaluation from './Evaluation.js'
 import type * as Obligation from './Obligation.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
@@ -463,5 +465,69 @@ describe('the seed story', () => {
       '2020-01-28T09:14:00.000-08:00',
     ])
     expect(Escalation.blocksClose(history)).toBe(true)
+  })
+})
+
+describe('with the obligation engine (Evaluation.escalate hook)', () => {
+  const removal: ClockRule.Rule = {
+    policy: 'test',
+    rule: 'removal',
+    kind: 'deadline',
+    title: 'Remove within 48 hours',
+    confidence: 'primary',
+    applies: () => true,
+    versions: [
+      {
+        validFrom: '2000-01-01T00:00:00Z',
+        validTo: null,
+        zone: 'UTC',
+        citation: 'test',
+        quote: 'not later than 48 hours',
+        start: (e) => e.type === 'ContentReported',
+        complete: (e) => e.type === 'ContentActioned',
+        period: { duration: 'PT48H', clock: 'elapsed' },
+      },
+    ],
+  }
+  const events = [
+    report('2024-01-01T00:00:00Z', { category: 'ncii' }),
+    decision('2024-01-01T06:00:00Z', 'no_violation'),
+    authority('2024-01-02T00:00:00Z', 'removal_order'),
+  ]
+
+  it('lists the escalations of each case in the evaluate report: warnings, breach, guard, authority', () => {
+    const report1 = Evaluation.evaluate(events, {
+      rules: [removal],
+      asOf: '2024-01-04T00:00:00Z',
+      escalate: Escalation.escalate,
+    })
+    const [c] = report1.cases
+    expect(c?.obligations.map((o) => o.status)).toEqual(['breached'])
+    const reasons = new Set(c?.escalations.map((e) => e.reason))
+    expect(reasons).toEqual(
+      new Set(['time_warning', 'statutory_breach', 'refusal_guard', 'authority_after_refusal']),
+    )
+    const breach = c?.escalations.find((e) => e.reason === 'statutory_breach')
+    expect(breach).toMatchObject({ level: 4, obligationId: c?.obligations[0]?.id })
+    expect(Timestamp.toMillis(breach?.at ?? '')).toBe(at('2024-01-03T00:00:00Z'))
+    // deterministic: the same input gives the same output
+    const again = Evaluation.evaluate(events, {
+      rules: [removal],
+      asOf: '2024-01-04T00:00:00Z',
+      escalate: Escalation.escalate,
+    })
+    expect(JSON.stringify(again)).toBe(JSON.stringify(report1))
+  })
+
+  it('wakes the host at the obligation’s next warning', () => {
+    const c = Evaluation.evaluateCase('c1', events.slice(0, 1), {
+      rules: [removal],
+      asOf: '2024-01-01T01:00:00Z',
+    })
+    const next = Escalation.nextWakeAt(
+      { caseId: 'c1', history: events.slice(0, 1), obligations: c.obligations, config },
+      at('2024-01-01T01:00:00Z'),
+    )
+    expect(next).toBe(Timestamp.toMillis(c.obligations[0]?.warnings[0] ?? ''))
   })
 })

@@ -646,6 +646,33 @@ export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> =>
   }))
 }
 
+/** What `Evaluation`'s `escalate` hook passes for one case (structurally `Evaluation.EscalationInput`). */
+export interface HookInput {
+  readonly caseId: string
+  readonly history: ReadonlyArray<DocketEvent>
+  readonly obligations: ReadonlyArray<Obligation.Obligation>
+  readonly asOfMs: number
+  readonly profile: Pick<Profile.Resolved, 'escalation'>
+}
+
+const configs = new WeakMap<object, Config>()
+
+/**
+ * The `escalate` hook of `Evaluation.evaluate`: every escalation of the case
+ * by `asOf`, so that `docket evaluate` lists `cases[].escalations`.
+ */
+export const escalate = (input: HookInput): ReadonlyArray<Summary> => {
+  let config = configs.get(input.profile)
+  if (config === undefined) {
+    config = configOf(input.profile)
+    configs.set(input.profile, config)
+  }
+  return summarize(
+    { caseId: input.caseId, history: input.history, obligations: input.obligations, config },
+    input.asOfMs,
+  )
+}
+
 /**
  * True while the refusal guard holds the case open: a guarded frontline
  * refusal that no specialist (or legal) decision has followed yet. The case
