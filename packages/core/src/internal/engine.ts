@@ -385,9 +385,11 @@ export const runCase = (
 const collectJurisdictions = (events: ReadonlyArray<DocketEvent>): ReadonlyArray<string> => {
   const s = new Set<string>()
   for (const e of events) {
-    if (e.type === 'ContentReported' || e.type === 'ContentDetected')
-      for (const j of e.data.jurisdictions) s.add(j)
-    else if (e.type === 'AuthorityRequestReceived') s.add(e.data.jurisdiction)
+    // Decoded events always carry these fields; guard anyway so hand-built histories cannot crash a run.
+    if (e.type === 'ContentReported' || e.type === 'ContentDetected') {
+      if (Array.isArray(e.data.jurisdictions)) for (const j of e.data.jurisdictions) s.add(j)
+    } else if (e.type === 'AuthorityRequestReceived' && typeof e.data.jurisdiction === 'string')
+      s.add(e.data.jurisdiction)
   }
   return [...s].sort()
 }
