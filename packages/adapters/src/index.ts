@@ -1,1 +1,1 @@
-export {}
+export * as WebhookSink from './WebhookSink.js'

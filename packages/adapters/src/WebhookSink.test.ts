@@ -1,0 +1,147 @@
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Clock, MemoryEventStore, Outbox, ProcessManager, Profile, type Recorded, Timer } from '@docket/core'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as WebhookSink from './WebhookSink.js'
+
+interface Received {
+  readonly key: string | undefined
+  readonly body: Outbox.Notification
+}
+
+/** A real HTTP server on loopback that answers `fail` with the given statuses first, then 200. */
+const server = async (fail: ReadonlyArray<number>) => {
+  const received: Received[] = []
+  let calls = 0
+  const s = http.createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => {
+      body += c
+    })
+    req.on('end', () => {
+      const status = fail[calls++] ?? 200
+      if (status === 200) {
+        received.push({ key: req.headers['idempotency-key'] as string | undefined, body: JSON.parse(body) })
+      }
+      res.writeHead(status, status === 429 ? { 'retry-after': '2' } : {})
+      res.end()
+    })
+  })
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`
+  servers.push(s)
+  return { url, received, calls: () => calls }
+}
+const servers: http.Server[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))))
+})
+
+const notification: Outbox.Notification = {
+  idempotencyKey: 'esc-1/L2',
+  caseId: 'c1',
+  escalationId: 'esc-1',
+  level: 2,
+  levelName: 'child-safety specialist',
+  notify: ['child-safety'],
+  reason: 'refusal_guard',
+  obligationId: null,
+  at: '2020-01-28T09:14:00.000-08:00',
+  repeat: 0,
+  missedObligation: false,
+}
+
+describe('WebhookSink', () => {
+  it('retries a real server that fails the first attempts, with exponential backoff and one idempotency key', async () => {
+    const hook = await server([503, 500, 429])
+    const delays: number[] = []
+    const sink = WebhookSink.make({
+      url: hook.url,
+      baseDelayMs: 100,
+      sleep: (ms) => {
+        delays.push(ms)
+        return Promise.resolve()
+      },
+    })
+    const result = await sink.deliver(notification)
+    expect(result._tag).toBe('Right')
+    expect(hook.calls()).toBe(4)
+    // 100, 200, then Retry-After: 2 s
+    expect(delays).toEqual([100, 200, 2000])
+    expect(hook.received).toEqual([{ key: 'esc-1/L2', body: notification }])
+  })
+
+  it('gives a transient failure back to the outbox when every attempt fails', async () => {
+    const hook = await server([503, 503, 503])
+    const sink = WebhookSink.make({ url: hook.url, attempts: 3, sleep: () => Promise.resolve() })
+    const result = await sink.deliver(notification)
+    expect(result).toMatchObject({ _tag: 'Left', left: { _tag: 'Transient' } })
+    expect(hook.calls()).toBe(3)
+  })
+
+  it('treats a 4xx refusal as permanent and does not retry it', async () => {
+    const hook = await server([400])
+    const sink = WebhookSink.make({ url: hook.url, sleep: () => Promise.resolve() })
+    expect(await sink.deliver(notification)).toMatchObject({ _tag: 'Left', left: { _tag: 'Permanent' } })
+    expect(hook.calls()).toBe(1)
+  })
+
+  it('retries when nothing listens (connection refused)', async () => {
+    const hook = await server([])
+    await new Promise((r) => servers.pop()?.close(r))
+    const delays: number[] = []
+    const sink = WebhookSink.make({
+      url: hook.url,
+      attempts: 3,
+      baseDelayMs: 10,
+      sleep: (ms) => {
+        delays.push(ms)
+        return Promise.resolve()
+      },
+    })
+    expect(await sink.deliver(notification)).toMatchObject({ _tag: 'Left', left: { _tag: 'Transient' } })
+    expect(delays).toEqual([10, 20])
+  })
+
+  it('delivers the process manager’s pages end to end through the outbox', async () => {
+    const hook = await server([502, 502])
+    const t0 = Date.parse('2020-01-28T17:14:00Z')
+    const events = [
+      {
+        id: 'r1',
+        type: 'ContentReported',
+        caseId: 'c1',
+        occurredAt: '2020-01-21T10:00:00-08:00',
+        recordedAt: '2020-01-21T10:00:00-08:00',
+        data: {
+          reportId: 'r1',
+          channel: 'in_app',
+          category: 'csam',
+          content: { ref: 'v1', kind: 'video' },
+          jurisdictions: ['US'],
+          claims: { depictsMinor: true },
+        },
+      },
+      {
+        id: 'd1',
+        type: 'ReviewDecided',
+        caseId: 'c1',
+        occurredAt: '2020-01-28T09:14:00-08:00',
+        recordedAt: '2020-01-28T09:14:00-08:00',
+        data: { reviewId: 'd1', outcome: 'no_violation', tier: 'frontline', automation: 'not' },
+      },
+    ] as unknown as Recorded[]
+    const store = MemoryEventStore.make({ initial: events })
+    const timer = Timer.manual(Clock.manual(t0))
+    const sink = WebhookSink.make({ url: hook.url, sleep: () => Promise.resolve() })
+    const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, sinks: [sink] })
+    const ac = new AbortController()
+    const running = pm.run(ac.signal)
+    await vi.waitFor(() => expect(hook.received).toHaveLength(1))
+    ac.abort()
+    await running
+    expect(hook.received[0]).toMatchObject({ body: { reason: 'refusal_guard', level: 2, caseId: 'c1' } })
+    expect(hook.received[0]?.key).toBe(hook.received[0]?.body.idempotencyKey)
+    expect(await store.checkpoints.load(Outbox.checkpointName('docket-escalation', sink.name))).toBeDefined()
+  })
+})

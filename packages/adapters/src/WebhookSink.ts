@@ -1,0 +1,94 @@
+/**
+ * An outbox sink that POSTs each escalation notification as JSON to a URL.
+ * Delivery is at-least-once: every request carries the notification's
+ * idempotency key in an `Idempotency-Key` header (and in the body), so the
+ * receiver can drop repeats. Network errors, timeouts, 408, 429 and 5xx are
+ * retried with exponential backoff (honouring `Retry-After` up to the cap);
+ * other 4xx answers are permanent (the receiver refused the message).
+ *
+ * `fetch`, `sleep` and the timeout are injected so tests control time; the
+ * defaults are Node's global `fetch` and `setTimeout`.
+ */
+import { Outbox } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+
+// model
+
+/** Options of {@link make}. */
+export interface Options {
+  readonly url: string
+  /** Sink name (its outbox checkpoint); default `webhook:<host>`. */
+  readonly name?: string
+  /** Attempts per delivery before handing back a transient failure to the outbox (default 5). */
+  readonly attempts?: number
+  /** First retry delay in ms; doubles each time (default 500). */
+  readonly baseDelayMs?: number
+  /** Cap of one retry delay in ms (default 30 000). */
+  readonly maxDelayMs?: number
+  /** Per-request timeout in ms (default 10 000). */
+  readonly timeoutMs?: number
+  /** Extra headers (an authorization token, for example). */
+  readonly headers?: Readonly<Record<string, string>>
+  readonly fetch?: typeof fetch
+  readonly sleep?: (ms: number) => Promise<void>
+  readonly log?: (line: string) => void
+}
+
+// constructors
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+const retryable = (status: number): boolean => status === 408 || status === 429 || status >= 500
+
+const retryAfterMs = (header: string | null): number | null => {
+  if (header === null) return null
+  const seconds = Number(header)
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : null
+}
+
+/** A webhook sink. */
+export const make = (options: Options): Outbox.Sink => {
+  const doFetch = options.fetch ?? fetch
+  const sleep = options.sleep ?? defaultSleep
+  const attempts = Math.max(1, options.attempts ?? 5)
+  const base = options.baseDelayMs ?? 500
+  const cap = options.maxDelayMs ?? 30_000
+  const timeoutMs = options.timeoutMs ?? 10_000
+  const name = options.name ?? `webhook:${new URL(options.url).host}`
+  return {
+    name,
+    deliver: async (n) => {
+      let last = ''
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        let wait = Outbox.backoffMs(attempt, base, cap)
+        try {
+          const response = await doFetch(options.url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'idempotency-key': n.idempotencyKey,
+              'user-agent': 'docket-escalation',
+              ...options.headers,
+            },
+            body: JSON.stringify(n),
+            signal: AbortSignal.timeout(timeoutMs),
+          })
+          await response.arrayBuffer().catch(() => undefined)
+          if (response.ok) return E.right(undefined)
+          last = `HTTP ${response.status}`
+          if (!retryable(response.status)) return E.left(Outbox.permanent(`${options.url} answered ${last}`))
+          wait = Math.min(cap, retryAfterMs(response.headers.get('retry-after')) ?? wait)
+        } catch (error) {
+          last = error instanceof Error ? error.message : String(error)
+        }
+        if (attempt < attempts) {
+          options.log?.(
+            `webhook ${name}: ${n.idempotencyKey} attempt ${attempt} failed (${last}); retry in ${wait} ms`,
+          )
+          await sleep(wait)
+        }
+      }
+      return E.left(Outbox.transient(`${options.url}: ${last} after ${attempts} attempt(s)`))
+    },
+  }
+}
