@@ -1,0 +1,138 @@
+/**
+ * Where a command's output goes: machine-readable output to standard output
+ * or to `--out FILE`; progress, warnings and errors to standard error, so a
+ * pipe never mixes the two. Writing to a file creates its directory and
+ * replaces the file only when everything was written (a temporary file
+ * renamed at the end), so a failed run never leaves half a report behind.
+ *
+ * This is not a formatter: commands build their text (JSON, tables, reports)
+ * and hand it here.
+ */
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Invocation } from './Command.js'
+import * as Style from './internal/style.js'
+
+// model
+
+/** A place to write a command's output to, chunk by chunk. */
+export interface Sink {
+  /** Writes a chunk; resolves when the stream can take more (backpressure). */
+  readonly write: (chunk: string) => Promise<void>
+  /** Finishes the output (for a file: flushes and renames it into place). */
+  readonly end: () => Promise<void>
+  /** Abandons the output (for a file: removes the temporary file). */
+  readonly abort: () => Promise<void>
+  /** True when writing to an interactive terminal (tables may use colour). */
+  readonly isTTY: boolean
+}
+
+/** The output file could not be written. */
+export interface OutputError {
+  readonly _tag: 'OutputError'
+  readonly path: string
+  readonly message: string
+}
+
+// constructors
+
+const writeTo =
+  (stream: NodeJS.WritableStream) =>
+  (chunk: string): Promise<void> =>
+    new Promise((done, fail) => {
+      const ok = stream.write(chunk, (err) => {
+        if (err) fail(err)
+      })
+      if (ok) done()
+      else stream.once('drain', () => done())
+    })
+
+/** Standard output of the invocation, as a sink. */
+export const stdout = (inv: Pick<Invocation, 'stdout'>): Sink => ({
+  write: writeTo(inv.stdout),
+  end: async () => {},
+  abort: async () => {},
+  isTTY: inv.stdout.isTTY === true,
+})
+
+/**
+ * A sink for `--out FILE` (relative to the invocation's cwd), or standard
+ * output when `path` is undefined or `-`.
+ */
+export const open = (
+  inv: Pick<Invocation, 'stdout' | 'cwd'>,
+  path: string | undefined,
+): E.Either<OutputError, Sink> => {
+  if (path === undefined || path === '-') return E.right(stdout(inv))
+  const target = resolve(inv.cwd, path)
+  const temp = `${target}.${process.pid}.tmp`
+  try {
+    mkdirSync(dirname(target), { recursive: true })
+    const file = createWriteStream(temp, { encoding: 'utf8' })
+    const closed = new Promise<void>((done, fail) => {
+      file.once('close', () => done())
+      file.once('error', fail)
+    })
+    return E.right({
+      write: writeTo(file),
+      end: async () => {
+        file.end()
+        await closed
+        renameSync(temp, target)
+      },
+      abort: async () => {
+        file.destroy()
+        await closed.catch(() => undefined)
+        rmSync(temp, { force: true })
+      },
+      isTTY: false,
+    })
+  } catch (e) {
+    return E.left({ _tag: 'OutputError', path: target, message: e instanceof Error ? e.message : String(e) })
+  }
+}
+
+// operations
+
+/** Writes a whole text to `--out FILE` or standard output. Left when the file cannot be written. */
+export const emit = async (
+  inv: Pick<Invocation, 'stdout' | 'cwd'>,
+  path: string | undefined,
+  text: string,
+): Promise<E.Either<OutputError, void>> => {
+  const sink = open(inv, path)
+  if (E.isLeft(sink)) return sink
+  try {
+    await sink.right.write(text)
+    await sink.right.end()
+    return E.right(undefined)
+  } catch (e) {
+    await sink.right.abort()
+    return E.left({
+      _tag: 'OutputError',
+      path: path ?? '-',
+      message: e instanceof Error ? e.message : String(e),
+    })
+  }
+}
+
+/** A progress or log line on standard error. */
+export const log = (inv: Pick<Invocation, 'stderr'>, message: string): void => {
+  inv.stderr.write(`${message}\n`)
+}
+
+/** A warning line on standard error (`docket: warning: …`). */
+export const warn = (inv: Pick<Invocation, 'stderr' | 'env'>, message: string): void => {
+  const s = Style.forStream(inv.stderr, inv.env)
+  inv.stderr.write(`${s.yellow('docket: warning:')} ${message}\n`)
+}
+
+/** An error on standard error (`docket: error: …`); multi-line messages are indented. */
+export const error = (inv: Pick<Invocation, 'stderr' | 'env'>, message: string): void => {
+  const s = Style.forStream(inv.stderr, inv.env)
+  inv.stderr.write(`${s.red('docket: error:')} ${message.split('\n').join('\n  ')}\n`)
+}
+
+/** The message of an output error. */
+export const describe = (e: OutputError): string => `cannot write ${e.path}: ${e.message}`

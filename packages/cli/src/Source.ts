@@ -1,0 +1,163 @@
+/**
+ * Where a command reads events from (`shared/spec/cli.md`, "Sources of
+ * events"): a JSON Lines file, `-` for standard input, or `--store URL`.
+ * Files are decoded line by line with `Envelope.decode`; a bad line is an
+ * error naming its line number and field path (or, when the caller allows
+ * skipping, a reported skip). Imported events without `recordedAt` take
+ * their `occurredAt` and are marked `meta.recordedAtInferred`.
+ *
+ * Reading is all it does: storing is `import`'s job, judging is the engine's.
+ */
+import { createReadStream, existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { DecodeError, Envelope, type EventStore, type Recorded } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Invocation } from './Command.js'
+import * as Store from './internal/store.js'
+
+// model
+
+/** A source of events. */
+export type Source =
+  | { readonly _tag: 'File'; readonly path: string }
+  | { readonly _tag: 'Stdin' }
+  | { readonly _tag: 'Store'; readonly url: string }
+
+/** Why events could not be read. */
+export type SourceError =
+  | { readonly _tag: 'Usage'; readonly message: string }
+  | { readonly _tag: 'NotFound'; readonly path: string }
+  | { readonly _tag: 'BadInput'; readonly errors: ReadonlyArray<DecodeError.DecodeError> }
+  | { readonly _tag: 'Store'; readonly message: string }
+
+/** Events read from a source, and the bad lines skipped (only when skipping was asked for). */
+export interface Read {
+  readonly events: ReadonlyArray<Recorded>
+  readonly skipped: ReadonlyArray<DecodeError.DecodeError>
+}
+
+/** Options for {@link read}. */
+export interface ReadOptions {
+  /** Skip bad lines (each is returned in `skipped`) instead of failing. */
+  readonly skipBad?: boolean
+  /** Stop collecting errors after this many bad lines (default 20). */
+  readonly maxErrors?: number
+}
+
+// constructors
+
+/**
+ * The source named by a command line: the positional (a path or `-`) or
+ * `--store URL`, exactly one of them.
+ */
+export const fromArgs = (
+  positional: string | undefined,
+  store: string | undefined,
+): E.Either<SourceError, Source> => {
+  if (positional !== undefined && store !== undefined) {
+    return E.left({ _tag: 'Usage', message: 'give either a file (or -) or --store URL, not both' })
+  }
+  if (store !== undefined) return E.right({ _tag: 'Store', url: store })
+  if (positional === undefined) {
+    return E.left({
+      _tag: 'Usage',
+      message: 'missing source: a JSON Lines file, - for stdin, or --store URL',
+    })
+  }
+  return E.right(positional === '-' ? { _tag: 'Stdin' } : { _tag: 'File', path: positional })
+}
+
+// operations
+
+/** A readable description of a source, for logs. */
+export const label = (s: Source): string =>
+  s._tag === 'File' ? s.path : s._tag === 'Stdin' ? 'standard input' : Store.redact(s.url)
+
+/** Decodes one line of JSON Lines into an event (numbered from 1 for errors). */
+export const decodeLine = (text: string, line: number): E.Either<DecodeError.DecodeError, Recorded> => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    return E.left(
+      DecodeError.make([{ path: '', value: text.slice(0, 40), expected: `valid JSON (${why})` }], line),
+    )
+  }
+  const decoded = Envelope.decode(json)
+  return E.isLeft(decoded)
+    ? E.left(DecodeError.atLine(decoded.left, line))
+    : E.right(Envelope.withImportedRecordedAt(decoded.right))
+}
+
+/** Reads and decodes JSON Lines from a stream; blank lines are ignored. */
+export const readLines = async (
+  input: NodeJS.ReadableStream,
+  options: ReadOptions = {},
+): Promise<E.Either<SourceError, Read>> => {
+  const maxErrors = options.maxErrors ?? 20
+  const events: Recorded[] = []
+  const errors: DecodeError.DecodeError[] = []
+  let line = 0
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
+  for await (const raw of lines) {
+    line++
+    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
+    if (text.trim() === '') continue
+    const decoded = decodeLine(text, line)
+    if (E.isRight(decoded)) events.push(decoded.right)
+    else if (options.skipBad === true || errors.length < maxErrors) errors.push(decoded.left)
+  }
+  if (errors.length > 0 && options.skipBad !== true) return E.left({ _tag: 'BadInput', errors })
+  return E.right({ events, skipped: errors })
+}
+
+/** Every event of a store, in global order. */
+export const readStore = async (store: EventStore.EventStore): Promise<ReadonlyArray<Recorded>> => {
+  const out: Recorded[] = []
+  for await (const s of store.readAll()) out.push(s.event)
+  return out
+}
+
+/** Reads every event of a source. Store sources are opened and closed here. */
+export const read = async (
+  inv: Pick<Invocation, 'stdin' | 'cwd'>,
+  source: Source,
+  options: ReadOptions = {},
+): Promise<E.Either<SourceError, Read>> => {
+  switch (source._tag) {
+    case 'Stdin':
+      return readLines(inv.stdin, options)
+    case 'File': {
+      const path = resolve(inv.cwd, source.path)
+      if (!existsSync(path)) return E.left({ _tag: 'NotFound', path: source.path })
+      return readLines(createReadStream(path, { encoding: 'utf8' }), options)
+    }
+    case 'Store': {
+      const opened = await Store.open(source.url, inv.cwd)
+      if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
+      try {
+        return E.right({ events: await readStore(opened.right), skipped: [] })
+      } catch (e) {
+        return E.left({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
+      } finally {
+        await opened.right.close()
+      }
+    }
+  }
+}
+
+/** A readable description of a source error (bad lines one per line, with line numbers). */
+export const describe = (e: SourceError): string => {
+  switch (e._tag) {
+    case 'Usage':
+      return e.message
+    case 'NotFound':
+      return `${e.path}: no such file`
+    case 'BadInput':
+      return e.errors.map(DecodeError.format).join('\n')
+    case 'Store':
+      return e.message
+  }
+}

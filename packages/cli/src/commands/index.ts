@@ -1,0 +1,12 @@
+/**
+ * The registry of `docket` commands. Each command lives in its own module
+ * and is added here with one import and one entry; `docket --help` lists
+ * them by name.
+ */
+import type { Command } from '../Command.js'
+import { command as demo } from './demo.js'
+import { command as exportEvents } from './export.js'
+import { command as importEvents } from './import.js'
+
+/** Every `docket` command. */
+export const COMMANDS: ReadonlyArray<Command> = [demo, importEvents, exportEvents]

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { type Command, EXIT } from './Command.js'
+import { COMMANDS } from './commands/index.js'
+import { docket } from './internal/testing.js'
+import { version } from './main.js'
+
+const echo: Command = {
+  name: 'echo',
+  summary: 'Print the parsed arguments.',
+  usage: 'echo [args] [options]',
+  options: [
+    { name: 'format', kind: 'string', description: 'Output format.', default: 'table' },
+    { name: 'tag', kind: 'string', description: 'A tag.', multiple: true },
+    { name: 'loud', kind: 'flag', description: 'Be loud.' },
+  ],
+  examples: ['docket echo a b --tag x'],
+  run: async (inv) => {
+    inv.stdout.write(`${JSON.stringify({ positionals: inv.positionals, options: inv.options })}\n`)
+    return inv.options.loud === true ? EXIT.finding : EXIT.ok
+  },
+}
+
+describe('docket main', () => {
+  it('lists every registered command in --help, sorted', async () => {
+    const r = await docket(['--help'])
+    expect(r.code).toBe(0)
+    for (const c of COMMANDS) expect(r.stdout).toContain(`  ${c.name}`)
+    expect(r.stdout).toContain('docket <command> --help')
+  })
+
+  it('prints the package version', async () => {
+    const r = await docket(['--version'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(`${version()}\n`)
+    expect(version()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('exits 2 with the overview on stderr when no command is given', async () => {
+    const r = await docket([])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('Commands:')
+  })
+
+  it('exits 2 on an unknown command, with the error on stderr', async () => {
+    const r = await docket(['frobnicate'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('unknown command "frobnicate"')
+  })
+
+  it('parses options against the declarations, with defaults and repeats', async () => {
+    const r = await docket(['echo', 'a', '--tag', 'x', 'b', '--tag', 'y'], { commands: [echo] })
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual({
+      positionals: ['a', 'b'],
+      options: { format: 'table', tag: ['x', 'y'] },
+    })
+  })
+
+  it('returns the command exit code', async () => {
+    expect((await docket(['echo', '--loud'], { commands: [echo] })).code).toBe(1)
+  })
+
+  it('exits 2 on an unknown option or a missing value, naming it', async () => {
+    const unknown = await docket(['echo', '--nope'], { commands: [echo] })
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('--nope')
+    expect(unknown.stderr).toContain('docket echo --help')
+    const missing = await docket(['echo', '--format'], { commands: [echo] })
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('--format')
+  })
+
+  it('generates --help from the declarations, with examples', async () => {
+    const r = await docket(['echo', '--help'], { commands: [echo] })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('docket echo [args] [options]')
+    expect(r.stdout).toMatch(/--format <value>\s+Output format\. \(default: table\)/)
+    expect(r.stdout).toMatch(/--tag <value>\s+A tag\. \(may be repeated\)/)
+    expect(r.stdout).toMatch(/--loud\s+Be loud\./)
+    expect(r.stdout).toContain('Examples:\n  docket echo a b --tag x')
+    expect(await docket(['help', 'echo'], { commands: [echo] })).toEqual(r)
+  })
+
+  it('gives every registered command a summary, a usage line and at least one example', async () => {
+    for (const c of COMMANDS) {
+      const r = await docket([c.name, '--help'])
+      expect(r.code, c.name).toBe(0)
+      expect(r.stdout, c.name).toContain(`docket ${c.usage}`)
+      expect(c.examples.length, c.name).toBeGreaterThan(0)
+      for (const e of c.examples) expect(e, c.name).toContain(`docket ${c.name}`)
+      for (const o of c.options) expect(r.stdout, `${c.name} --${o.name}`).toContain(`--${o.name}`)
+    }
+  })
+
+  it('turns a thrown error into an internal-error exit, not a usage one', async () => {
+    const boom: Command = { ...echo, name: 'boom', run: async () => Promise.reject(new Error('bug')) }
+    const r = await docket(['boom'], { commands: [boom] })
+    expect(r.code).toBe(70)
+    expect(r.stderr).toContain('internal error')
+  })
+
+  it('colours errors only on a TTY and never with NO_COLOR', async () => {
+    const plain = await docket(['frobnicate'])
+    expect(plain.stderr).not.toContain('\u001b[')
+    const tty = await docket(['frobnicate'], { tty: true })
+    expect(tty.stderr).toContain('\u001b[31m')
+    const noColor = await docket(['frobnicate'], { tty: true, env: { NO_COLOR: '1' } })
+    expect(noColor.stderr).not.toContain('\u001b[')
+  })
+})

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+/**
+ * The `docket` executable: picks the command named by the first argument,
+ * parses the rest against that command's declared options, prints help
+ * generated from the same declarations, and maps the command's result to the
+ * exit code of the contract (`shared/spec/cli.md`): 0 success, 1 a finding
+ * asked to fail on, 2 bad usage or bad input (the error on standard error).
+ *
+ * `run` is the whole CLI as a function of its arguments and streams, so tests
+ * drive it in-process; the bottom of the module runs it when this file is
+ * the process's entry point.
+ */
+import { readFileSync, realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { type Command, EXIT, type Invocation } from './Command.js'
+import { COMMANDS } from './commands/index.js'
+import * as Args from './internal/args.js'
+import * as Output from './Output.js'
+
+// model
+
+/** The streams and environment a run uses; each defaults to the process's own. */
+export type Io = Pick<Invocation, 'stdout' | 'stderr' | 'stdin' | 'env' | 'cwd'>
+
+/** Exit code for a bug (a command threw): outside the 0/1/2 contract on purpose. */
+export const EXIT_INTERNAL = 70
+
+// operations
+
+/** The version of `@docket/cli`, from its package.json. */
+export const version = (): string => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    readonly version: string
+  }
+  return pkg.version
+}
+
+const processIo = (): Io => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+})
+
+const sorted = (commands: ReadonlyArray<Command>): ReadonlyArray<Command> =>
+  [...commands].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+
+/** The command of that name in the registry. */
+export const find = (name: string, commands: ReadonlyArray<Command> = COMMANDS): Command | undefined =>
+  commands.find((c) => c.name === name)
+
+/**
+ * Runs `docket` with `argv` (the arguments after `docket`) and returns the
+ * exit code. Never calls `process.exit`.
+ */
+export const run = async (
+  argv: ReadonlyArray<string>,
+  io: Partial<Io> = {},
+  commands: ReadonlyArray<Command> = COMMANDS,
+): Promise<number> => {
+  const env: Io = { ...processIo(), ...io }
+  const [first, ...rest] = argv
+  if (first === undefined) {
+    env.stderr.write(Args.overview(sorted(commands), version()))
+    return EXIT.usage
+  }
+  if (first === '--help' || first === '-h') {
+    env.stdout.write(Args.overview(sorted(commands), version()))
+    return EXIT.ok
+  }
+  if (first === '--version' || first === '-V') {
+    env.stdout.write(`${version()}\n`)
+    return EXIT.ok
+  }
+  if (first === 'help') {
+    const target = rest[0] === undefined ? undefined : find(rest[0], commands)
+    if (rest[0] !== undefined && target === undefined) {
+      Output.error(env, `unknown command "${rest[0]}"; run docket --help for the list`)
+      return EXIT.usage
+    }
+    env.stdout.write(target === undefined ? Args.overview(sorted(commands), version()) : Args.help(target))
+    return EXIT.ok
+  }
+  const command = find(first, commands)
+  if (command === undefined) {
+    Output.error(
+      env,
+      first.startsWith('-')
+        ? `unknown option ${first}; run docket --help`
+        : `unknown command "${first}"; run docket --help for the list`,
+    )
+    return EXIT.usage
+  }
+  const parsed = Args.parse(command, rest)
+  if ('_tag' in parsed) {
+    Output.error(env, `${parsed.message}\nRun docket ${command.name} --help for usage.`)
+    return EXIT.usage
+  }
+  if (parsed.help) {
+    env.stdout.write(Args.help(command))
+    return EXIT.ok
+  }
+  try {
+    return await command.run({ ...env, positionals: parsed.positionals, options: parsed.options })
+  } catch (e) {
+    Output.error(
+      env,
+      `internal error in docket ${command.name} (a bug; please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    )
+    return EXIT_INTERNAL
+  }
+}
+
+const isEntryPoint = (): boolean => {
+  const entry = process.argv[1]
+  if (entry === undefined) return false
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  // A closed pipe (`docket export | head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw e
+  })
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (e: unknown) => {
+      process.stderr.write(`docket: internal error: ${e instanceof Error ? e.stack : String(e)}\n`)
+      process.exitCode = EXIT_INTERNAL
+    },
+  )
+}
