@@ -1,0 +1,137 @@
+/**
+ * The Online Safety Act 2021 (Cth): eSafety removal notices. Each notice gives
+ * the provider (or end-user, or host) "24 hours after the notice was given"
+ * to take all reasonable steps to remove the material, "or such longer period
+ * as the Commissioner allows" (a `DeadlineExtended` on the notice). Commenced
+ * 2022-01-23; dates read in Australia/Sydney; hours are elapsed hours.
+ *
+ * A notice is an `AuthorityRequestReceived` of kind `removal_order` whose
+ * `legalBasis` names the section's rule (`au-osa/77-ncii-provider` …): the
+ * module has several kinds of notice, so a bare `au-osa` starts nothing.
+ */
+import type { ClockRule } from '@docket/core'
+import { authorityRequest, byRequest, removed, withdrawn } from './internal/match.js'
+import { at, rule } from './internal/rule.js'
+import type { Policy, Rule } from './Policy.js'
+
+const ID = 'au-osa'
+const ZONE = 'Australia/Sydney'
+const COMMENCED = at('2022-01-23', ZONE)
+const OSA = 'Online Safety Act 2021 (Cth)'
+const LONGER = '"such longer period as the Commissioner allows": `DeadlineExtended` on the notice.'
+
+const notice = (
+  name: string,
+  row: string,
+  title: string,
+  confidence: ClockRule.Confidence,
+  section: string,
+  quote: string,
+  notes: ReadonlyArray<string> = [],
+): Rule =>
+  rule({
+    policy: ID,
+    rule: name,
+    row,
+    kind: 'deadline',
+    title,
+    confidence,
+    scope: { jurisdictions: ['AU'] },
+    trigger: `An eSafety notice: \`AuthorityRequestReceived\` of kind \`removal_order\` with legal basis \`au-osa/${name}\`.`,
+    completion: 'The material removed or disabled.',
+    extensions: LONGER,
+    notes: ['A withdrawn notice waives the clock.', ...notes],
+    versions: [
+      {
+        validFrom: COMMENCED,
+        validTo: null,
+        zone: ZONE,
+        citation: `${OSA} ${section}`,
+        quote,
+        start: authorityRequest(['removal_order'], [`au-osa/${name}`]),
+        key: byRequest,
+        complete: removed(),
+        cancel: withdrawn,
+        extendable: true,
+        period: { duration: 'PT24H', clock: 'elapsed' },
+      },
+    ],
+  })
+
+/** s. 77: a removal notice to a provider about an intimate image. */
+export const nciiProvider: Rule = notice(
+  '77-ncii-provider',
+  'au-osa/77-ncii-provider',
+  'Remove an intimate image on an eSafety removal notice (provider)',
+  'primary',
+  's. 77',
+  '"take all reasonable steps to ensure the removal of the intimate image from the service" "within: (i) 24 hours after the notice was given to the provider; or (ii) such longer period as the Commissioner allows"',
+)
+
+/** s. 78: a removal notice to the end-user who posted an intimate image. */
+export const nciiEndUser: Rule = notice(
+  '78-ncii-end-user',
+  'au-osa/78-ncii-end-user',
+  'Remove an intimate image on an eSafety removal notice (end-user)',
+  'primary',
+  's. 78',
+  'same wording as s. 77: "24 hours after the notice was given" or "such longer period as the Commissioner allows"',
+  ['The notice binds the end-user; the case records it.'],
+)
+
+/** s. 79: a removal notice to a hosting service provider (unconfirmed). */
+export const nciiHost: Rule = notice(
+  '79-ncii-host',
+  'au-osa/79-ncii-host',
+  'Cease hosting an intimate image on an eSafety removal notice (host)',
+  'unconfirmed',
+  's. 79',
+  'Believed to be the same 24 h / longer-period wording (UNCONFIRMED, not read)',
+  ['Not read in the reference: off unless the profile enables it.'],
+)
+
+/** s. 88 (and s. 89): a removal notice about adult cyber-abuse material. */
+export const adultAbuse: Rule = notice(
+  '88-adult-abuse',
+  'au-osa/88-adult-abuse',
+  'Remove adult cyber-abuse material on an eSafety removal notice',
+  'primary',
+  's. 88 (s. 89 for end-users)',
+  '"24 hours after the notice was given"; precondition: a complaint to the provider "was not removed … within: (i) 48 hours after the complaint was made; or (ii) such longer period as the Commissioner allows"',
+  [
+    'The 48-hour complaint precondition is a de facto service level, not a clock: missing it exposes the platform to a notice.',
+  ],
+)
+
+/** s. 65: a removal notice about cyber-bullying material targeted at an Australian child. */
+export const childBullying: Rule = notice(
+  '65-child-bullying',
+  'au-osa/65-child-bullying',
+  'Remove cyber-bullying material targeting a child on an eSafety removal notice',
+  'primary',
+  's. 65',
+  '"remove the material" within "24 hours after the removal notice was given"',
+  ['Precondition: a complaint to the provider not acted on within 48 hours.'],
+)
+
+/** s. 109: a removal notice about class 1 material (including CSAM). */
+export const classOne: Rule = notice(
+  '109-class1',
+  'au-osa/109-class1',
+  'Remove class 1 material on an eSafety removal notice',
+  'primary',
+  's. 109',
+  '"take all reasonable steps to ensure the removal" "24 hours after the notice was given … or such longer period as the Commissioner allows"',
+  ['s. 110 (hosting providers) is unconfirmed in the reference and not encoded.'],
+)
+
+/** The Online Safety Act 2021 (Cth). */
+export const policy: Policy = {
+  id: ID,
+  title: 'Online Safety Act 2021 (Cth): eSafety removal notices',
+  jurisdictions: ['AU'],
+  summary:
+    'Remove material within 24 hours of an eSafety removal notice, or such longer period as the Commissioner allows.',
+  rules: [nciiProvider, nciiEndUser, nciiHost, adultAbuse, childBullying, classOne],
+  entries: [],
+}

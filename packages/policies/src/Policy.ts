@@ -1,0 +1,192 @@
+/**
+ * A policy is one legal instrument (or a platform's own rulebook) turned into
+ * clock rules: an id from `docket policies`, a title, the jurisdictions it
+ * covers, its rules (each a `ClockRule.Rule` the obligation engine runs, with
+ * the metadata a listing needs: the legal-reference row, the trigger and
+ * completion in words, who it binds) and its metadata-only entries (rows of
+ * the legal reference with no clock: fines, contents, safe harbours).
+ *
+ * This module is the model and the registry; it is not the engine (which
+ * lives in `@docket/core`) and it holds no statute itself (each module does).
+ */
+import type { ClockRule, Profile } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as O from 'fp-ts/lib/Option.js'
+import * as AuOsa from './AuOsa.js'
+import * as BrEcaDigital from './BrEcaDigital.js'
+import * as CaMandatoryReporting from './CaMandatoryReporting.js'
+import * as DeNetzdg from './DeNetzdg.js'
+import * as EuDsa from './EuDsa.js'
+import * as EuEEvidence from './EuEEvidence.js'
+import * as EuTco from './EuTco.js'
+import * as FrLcen from './FrLcen.js'
+import * as InItRules from './InItRules.js'
+import type { ScopeSpec } from './internal/scope.js'
+import { establishment } from './internal/zones.js'
+import * as UkOsa from './UkOsa.js'
+import * as UsPreservation2703f from './UsPreservation2703f.js'
+import * as UsReport2258a from './UsReport2258a.js'
+import * as UsTakeItDown from './UsTakeItDown.js'
+
+// model
+
+export type { ScopeSpec } from './internal/scope.js'
+
+/** One version of a rule, with what a listing needs beyond the engine's fields. */
+export interface Version extends ClockRule.Version {
+  /** The trigger in words, where this version's differs from the rule's. */
+  readonly trigger?: string
+  /**
+   * Where the legal reference states `validFrom`'s date, when not in the rule's own row: another
+   * row id, or `cross-check` (the reference's cross-check section).
+   */
+  readonly dateSource?: string
+  /** `year`: the reference gives only the year of `validFrom`, read as its first instant. */
+  readonly datePrecision?: 'year'
+  /** Count in the zone and holiday calendar of the Member State of establishment (see `forProfile`). */
+  readonly establishmentZone?: boolean
+  /** Why this version exists or how its dates were read. */
+  readonly note?: string
+}
+
+/** A clock rule with its listing metadata. */
+export interface Rule extends ClockRule.Rule {
+  /** The row id of `shared/reference/legal.md` the rule encodes. */
+  readonly row: string
+  readonly versions: ReadonlyArray<Version>
+  /** Who and where it binds; `applies` is derived from it. */
+  readonly scope: ScopeSpec
+  /** What starts the clock, in words. */
+  readonly trigger: string
+  /** What completes (or, for a hold, ends) it, in words. */
+  readonly completion: string
+  readonly pauses: string | null
+  readonly restarts: string | null
+  readonly extensions: string | null
+  readonly notes: ReadonlyArray<string>
+}
+
+/** A row of the legal reference encoded without a clock (listed, never an obligation). */
+export interface Entry {
+  readonly policy: string
+  readonly rule: string
+  readonly row: string
+  readonly title: string
+  readonly citation: string
+  readonly quote: string
+  readonly confidence: ClockRule.Confidence
+  /** When it took effect, as the reference words it (`2026-05-19`, `2018-12-21 (discretionary wording)`). */
+  readonly since: string
+  /** Why it has no clock. */
+  readonly reason: string
+}
+
+/** A policy module. */
+export interface Policy {
+  readonly id: string
+  readonly title: string
+  /** ISO codes, or `EU`. */
+  readonly jurisdictions: ReadonlyArray<string>
+  readonly summary: string
+  readonly rules: ReadonlyArray<Rule>
+  readonly entries: ReadonlyArray<Entry>
+}
+
+// registry
+
+/** Every statutory policy module, in the order of `docket policies`. */
+export const all: ReadonlyArray<Policy> = [
+  UsReport2258a.policy,
+  UsPreservation2703f.policy,
+  UsTakeItDown.policy,
+  EuDsa.policy,
+  EuTco.policy,
+  EuEEvidence.policy,
+  UkOsa.policy,
+  AuOsa.policy,
+  InItRules.policy,
+  DeNetzdg.policy,
+  FrLcen.policy,
+  CaMandatoryReporting.policy,
+  BrEcaDigital.policy,
+]
+
+/** The policy with this id. */
+export const byId = (id: string, policies: ReadonlyArray<Policy> = all): O.Option<Policy> =>
+  O.fromNullable(policies.find((p) => p.id === id))
+
+/** Every rule of the policies, in listing order. */
+export const rules = (policies: ReadonlyArray<Policy> = all): ReadonlyArray<Rule> =>
+  policies.flatMap((p) => p.rules)
+
+/** The rule with this full id (`policy/rule`). */
+export const ruleById = (id: string, policies: ReadonlyArray<Policy> = all): O.Option<Rule> =>
+  O.fromNullable(rules(policies).find((r) => `${r.policy}/${r.rule}` === id))
+
+/** On by default: primary and secondary rules. Unconfirmed rules are encoded but off. */
+export const onByDefault = (r: Pick<ClockRule.Rule, 'confidence'>): boolean => r.confidence !== 'unconfirmed'
+
+/** Whether the profile runs this rule: on by default, or enabled by `enabledRules` (a `policy/rule` or a `policy`). */
+export const isEnabled = (r: ClockRule.Rule, profile: Profile.Resolved): boolean =>
+  onByDefault(r) ||
+  profile.enabledRules.includes(`${r.policy}/${r.rule}`) ||
+  profile.enabledRules.includes(r.policy)
+
+/** The rules a platform runs when it names no policies: every enabled rule of every module. */
+export const defaultRules = (
+  profile: Profile.Resolved,
+  policies: ReadonlyArray<Policy> = all,
+): ReadonlyArray<Rule> => rules(policies).filter((r) => isEnabled(r, profile))
+
+/** An id given to `--policies` or `--what-if` that names no policy or rule. */
+export interface UnknownId {
+  readonly _tag: 'UnknownId'
+  readonly id: string
+  readonly known: ReadonlyArray<string>
+}
+
+/**
+ * The enabled rules named by `ids` (policy ids or `policy/rule` ids), or the first unknown id.
+ * A rule named by its full id runs even when off by default (naming it is opting in).
+ */
+export const select = (
+  ids: ReadonlyArray<string>,
+  profile: Profile.Resolved,
+  policies: ReadonlyArray<Policy> = all,
+): E.Either<UnknownId, ReadonlyArray<Rule>> => {
+  const every = rules(policies)
+  const out: Rule[] = []
+  for (const id of ids) {
+    const byRule = every.filter((r) => `${r.policy}/${r.rule}` === id)
+    const byPolicy = every.filter((r) => r.policy === id && isEnabled(r, profile))
+    if (byRule.length === 0 && !policies.some((p) => p.id === id)) {
+      return E.left({ _tag: 'UnknownId', id, known: policies.map((p) => p.id) })
+    }
+    for (const r of [...byRule, ...byPolicy]) if (!out.includes(r)) out.push(r)
+  }
+  return E.right(out)
+}
+
+/**
+ * The rules as this platform runs them: versions counted where the provider is established
+ * (`establishmentZone`) take the zone and holiday calendar of the profile's Member State of
+ * establishment (Belgium when none). Pass the result to `Evaluation.evaluate`.
+ */
+export const forProfile = (
+  profile: Profile.Resolved,
+  policies: ReadonlyArray<Policy> = all,
+): ReadonlyArray<Rule> => {
+  const here = establishment(profile.establishment)
+  return rules(policies).map((r) =>
+    r.versions.some((v) => v.establishmentZone === true)
+      ? {
+          ...r,
+          versions: r.versions.map((v) =>
+            v.establishmentZone === true
+              ? { ...v, zone: here.zone, period: { ...v.period, calendar: here.calendar } }
+              : v,
+          ),
+        }
+      : r,
+  )
+}

@@ -1,0 +1,227 @@
+/**
+ * The Online Safety Act 2023 (UK): the illegal-content takedown duty
+ * ("swiftly", s. 10(3)(b)), the 48-hour takedown of intimate image content
+ * reported under s. 20A (s. 10(3A), inserted by the Crime and Policing Act
+ * 2026, from 2026-06-29), the expedited complaints procedure (s. 21(2A)) and
+ * CSEA reporting to the NCA (s. 66, time frames unconfirmed). Dates are read
+ * in Europe/London.
+ *
+ * The s. 10(3A) clock runs from receipt of a *valid* intimate image content
+ * report — the s. 20A(2) declarations `declaresIntimateImage`,
+ * `bySubjectOrOnBehalf`, `goodFaithAndTrue` — and has no extension. It does
+ * not apply where the provider "considers" the content is not intimate image
+ * content or the reporter is not the subject or acting for them (s. 10(3B)):
+ * a `ReviewDecided` of outcome `no_violation` whose `legalGround` cites
+ * `10(3B)` waives it; a bare refusal does not.
+ */
+import type { ClockRule } from '@docket/core'
+import {
+  all,
+  allegesMinor,
+  any,
+  appealed,
+  byReport,
+  caseHas,
+  detected,
+  filed,
+  removed,
+  reported,
+  sameAppealDecided,
+} from './internal/match.js'
+import { at, entry, rule } from './internal/rule.js'
+import type { Policy, Rule } from './Policy.js'
+
+const ID = 'uk-osa'
+const ZONE = 'Europe/London'
+const OSA = 'Online Safety Act 2023'
+const COMMENCED_3A = at('2026-06-29', ZONE)
+
+/** s. 20A(2): the declarations of a valid intimate image content report, as `removalRequest` keys. */
+export const REQUIRED_ELEMENTS: ReadonlyArray<string> = [
+  'declaresIntimateImage',
+  'bySubjectOrOnBehalf',
+  'goodFaithAndTrue',
+]
+
+/** Categories whose report can be an intimate image content report. */
+export const INTIMATE_CATEGORIES: ReadonlyArray<string> = ['ncii', 'synthetic_sexual', 'sextortion', 'csam']
+
+/** Categories of priority illegal content this rule watches. */
+export const PRIORITY_ILLEGAL: ReadonlyArray<string> = [
+  'csam',
+  'sextortion',
+  'enticement',
+  'trafficking',
+  'terrorism',
+  'threat_to_life',
+  'ncii',
+  'synthetic_sexual',
+  'fraud',
+  'hate',
+  'violence',
+  'illegal_other',
+]
+
+/** s. 10(3B): the provider's recorded view that the duty does not apply. */
+const exempted: ClockRule.Condition = (e) =>
+  e.type === 'ReviewDecided' &&
+  e.data.outcome === 'no_violation' &&
+  (e.data.legalGround ?? '').includes('10(3B)')
+
+/** s. 10(3)(b): swiftly take down priority illegal content. */
+export const swift: Rule = rule({
+  policy: ID,
+  rule: '10-3-b-swift',
+  row: 'uk-osa/10-3-b-swift',
+  kind: 'deadline',
+  title: 'Swiftly take down priority illegal content',
+  confidence: 'secondary',
+  scope: { jurisdictions: ['GB'] },
+  trigger:
+    'The provider "is alerted by a person" (a report) or "becomes aware of it in any other way" (a detection) of priority illegal content.',
+  completion: 'The content removed or disabled.',
+  notes: ['"swiftly" has no number: the internal target per harm category (default PT24H), never statutory.'],
+  versions: [
+    {
+      validFrom: at('2025-03-17', ZONE),
+      validTo: null,
+      zone: ZONE,
+      citation: `${OSA} s. 10(3)(a)–(b)`,
+      quote:
+        '"minimise the length of time for which any priority illegal content is present" and "swiftly take down any such content"',
+      start: any(reported(...PRIORITY_ILLEGAL), detected(...PRIORITY_ILLEGAL)),
+      complete: removed(),
+      period: { duration: null, clock: 'unspecified' },
+      defaultTarget: 'PT24H',
+    },
+  ],
+})
+
+/** s. 10(3A): take down reported intimate image content within 48 hours. */
+export const intimateImage: Rule = rule({
+  policy: ID,
+  rule: '10-3A-ncii',
+  row: 'uk-osa/10-3A-ncii',
+  kind: 'deadline',
+  title: 'Take down reported intimate image content within 48 hours',
+  confidence: 'primary',
+  scope: { jurisdictions: ['GB'] },
+  trigger:
+    'An intimate image content report (category `ncii`, `synthetic_sexual`, `sextortion` or `csam`) with the s. 20A(2) declarations `declaresIntimateImage`, `bySubjectOrOnBehalf`, `goodFaithAndTrue`, on the report or a later `ReportCompleted`.',
+  completion: 'The content removed or disabled (and content "the same, or substantially the same").',
+  pauses: 'None.',
+  extensions: 'None.',
+  notes: [
+    'ASAP with a cap: `dueAt` is the 48-hour cap, `targetAt` the internal target (default PT24H).',
+    's. 10(3B): a `no_violation` decision whose `legalGround` cites `10(3B)` waives the clock; a bare refusal does not.',
+    'The same duty binds regulated search services (s. 27); the profile has no search-service type yet, so it is not encoded separately.',
+  ],
+  versions: [
+    {
+      validFrom: COMMENCED_3A,
+      validTo: null,
+      zone: ZONE,
+      citation: `${OSA} s. 10(3A)–(3B) (inserted by the Crime and Policing Act 2026 (c. 20) s. 100)`,
+      quote:
+        'take down "(a) content in relation to which an intimate image content report is made … and (b) any other content identified by the provider as the same, or substantially the same" "as soon as reasonably practicable, and no later than 48 hours, after the provider receives the report"',
+      start: reported(...INTIMATE_CATEGORIES),
+      key: byReport,
+      requiredElements: REQUIRED_ELEMENTS,
+      complete: removed(),
+      cancel: exempted,
+      period: { duration: 'PT48H', clock: 'elapsed' },
+      defaultTarget: 'PT24H',
+    },
+  ],
+})
+
+/** s. 21(2A): an expedited complaints procedure for intimate image content reporters. */
+export const expedited: Rule = rule({
+  policy: ID,
+  rule: '21-2A-expedited',
+  row: 'uk-osa/21-2A-expedited',
+  kind: 'deadline',
+  title: 'Handle an intimate image reporter’s complaint by the expedited procedure',
+  confidence: 'secondary',
+  scope: { jurisdictions: ['GB'] },
+  trigger:
+    'An `AppealLodged` (venue `internal`, by the reporter) on a case with an intimate image content report.',
+  completion: 'The `AppealDecided` on that complaint.',
+  versions: [
+    {
+      validFrom: COMMENCED_3A,
+      validTo: null,
+      zone: ZONE,
+      citation: `${OSA} s. 21(2A)`,
+      quote: 'Expedited complaints procedure (no number)',
+      start: all(appealed('internal', 'reporter'), caseHas(reported(...INTIMATE_CATEGORIES))),
+      complete: sameAppealDecided,
+      period: { duration: null, clock: 'unspecified' },
+      defaultTarget: 'PT24H',
+    },
+  ],
+})
+
+/** s. 66: report detected and unreported CSEA content to the NCA. */
+export const cseaReporting: Rule = rule({
+  policy: ID,
+  rule: '66-csea-nca',
+  row: 'uk-osa/66-csea-nca',
+  kind: 'deadline',
+  title: 'Report detected CSEA content to the National Crime Agency',
+  confidence: 'unconfirmed',
+  scope: {
+    jurisdictions: ['GB'],
+    providerTypes: ['online_platform', 'vlop'],
+    note: 'User-to-user services; non-UK providers only for UK-linked content (a case naming GB).',
+  },
+  trigger:
+    'CSEA content "detected": a report of `csam` (or of `sextortion`, `enticement`, `ncii` alleging a minor) or a CSAM detection.',
+  completion:
+    'A `MandatoryReportFiled` to the `NCA`, or to `NCMEC` (s. 70(5): already reported under arrangements with a foreign agency).',
+  notes: [
+    'Time frames under SI 2026/268 are unconfirmed: the rule is off unless the profile enables it, and its due time is the internal target (default PT24H).',
+  ],
+  versions: [
+    {
+      validFrom: at('2026-04-07', ZONE),
+      validTo: null,
+      zone: ZONE,
+      citation: `${OSA} ss. 66, 67, 70; SI 2026/268`,
+      quote:
+        '"systems and processes which secure (so far as possible) that the provider reports all detected and unreported CSEA content"; detected "when the provider becomes aware of the content"',
+      start: any(
+        reported('csam'),
+        detected('csam'),
+        all(reported('sextortion', 'enticement', 'ncii'), allegesMinor),
+      ),
+      complete: filed(['NCA', 'NCMEC']),
+      period: { duration: null, clock: 'unspecified' },
+      defaultTarget: 'PT24H',
+    },
+  ],
+})
+
+/** The Online Safety Act 2023. */
+export const policy: Policy = {
+  id: ID,
+  title: 'Online Safety Act 2023 (UK)',
+  jurisdictions: ['GB'],
+  summary:
+    'Swift takedown of priority illegal content; 48-hour takedown of reported intimate images from 2026-06-29; expedited complaints; CSEA reporting to the NCA (unconfirmed time frames).',
+  rules: [swift, intimateImage, expedited, cseaReporting],
+  entries: [
+    entry({
+      policy: ID,
+      rule: '20A-report-valid',
+      row: 'uk-osa/20A-report-valid',
+      title: 'What a valid intimate image content report declares',
+      citation: `${OSA} s. 20A(1)–(2)`,
+      quote:
+        'A valid report "(a) declares that content present on the service is intimate image content, (b) declares that the report is made by (i) the subject … or (ii) a person acting on that person’s behalf, (c) declares that the report (i) is made in good faith, and (ii) … is true"',
+      confidence: 'primary',
+      since: '2026-06-29',
+      reason: 'Encoded as the `requiredElements` of `uk-osa/10-3A-ncii`.',
+    }),
+  ],
+}

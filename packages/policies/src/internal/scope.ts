@@ -1,0 +1,63 @@
+/**
+ * Applicability as data: which jurisdictions a rule covers and which
+ * platforms it binds (provider type, size exemptions, VLOP designation,
+ * establishment). `applies` turns the description into the predicate the
+ * engine calls, so the listing and the behaviour cannot drift apart.
+ * EU membership is read at the instant the clock would start (core's
+ * `Jurisdiction`, date-aware: GB was a member until 2020-01-31).
+ */
+import { type ClockRule, Jurisdiction } from '@docket/core'
+import { DateTime } from 'luxon'
+
+/** A provider type of the platform profile. */
+export type ProviderKind = 'hosting' | 'online_platform' | 'vlop'
+
+/** Who and where a rule binds. */
+export interface ScopeSpec {
+  /** ISO 3166-1 codes, or `EU` for every Member State at the trigger date. */
+  readonly jurisdictions: ReadonlyArray<string>
+  /** Provider types bound (absent: every provider). A profile without a provider type is taken to be in scope. */
+  readonly providerTypes?: ReadonlyArray<ProviderKind>
+  /** Sizes exempt (DSA Art. 19: micro and small enterprises), never a VLOP. */
+  readonly exemptSizes?: ReadonlyArray<'micro' | 'small'>
+  /**
+   * Before this instant only designated VLOPs are bound, from four months after their designation
+   * (DSA Art. 92); the rule's first version starts at the first VLOP date.
+   */
+  readonly generalFrom?: string
+  /** Free-text note on who is bound, shown in listings. */
+  readonly note?: string
+}
+
+/** Whether a country code falls within a rule's jurisdictions at `at`. */
+export const within = (code: string, jurisdictions: ReadonlyArray<string>, at: number): boolean =>
+  jurisdictions.includes(code) || (jurisdictions.includes('EU') && Jurisdiction.isEuMember(code, at))
+
+const FOUR_MONTHS = { months: 4 }
+
+/** The instant a VLOP is first bound: four months after its designation (DSA Art. 92). */
+export const vlopBoundFrom = (designatedAt: string): number =>
+  DateTime.fromISO(designatedAt, { setZone: true }).plus(FOUR_MONTHS).toMillis()
+
+/** The predicate the engine calls, from the description. */
+export const applies =
+  (spec: ScopeSpec) =>
+  (scope: ClockRule.Scope): boolean => {
+    const { profile, at } = scope
+    if (!scope.jurisdictions.some((j) => within(j, spec.jurisdictions, at))) return false
+    const market =
+      profile.markets === null ||
+      profile.markets.some((m) => within(m, spec.jurisdictions, at)) ||
+      (profile.establishment !== null && within(profile.establishment, spec.jurisdictions, at))
+    if (!market) return false
+    const kind = profile.providerType?.kind ?? null
+    if (spec.providerTypes !== undefined && kind !== null && !spec.providerTypes.includes(kind)) return false
+    if (kind !== 'vlop' && spec.exemptSizes?.includes(profile.size as 'micro' | 'small') === true)
+      return false
+    if (spec.generalFrom !== undefined && at < Date.parse(spec.generalFrom)) {
+      if (kind !== 'vlop') return false
+      const designated = profile.providerType?.kind === 'vlop' ? profile.providerType.designatedAt : undefined
+      return designated === undefined || at >= vlopBoundFrom(designated)
+    }
+    return true
+  }
