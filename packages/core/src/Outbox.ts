@@ -63,6 +63,8 @@ export interface Options {
   readonly name?: string
   /** Backoff between failed deliveries: `base · 2^(n−1)` ms, capped at `max`. Default 1 s to 5 min. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number }
+  /** Follow the log live (default), or stop at its current head (one pass, for cron). */
+  readonly follow?: boolean
   readonly onDelivered?: (n: Notification) => void
   readonly onDeadLetter?: (n: Notification, error: DeliveryError) => void
   readonly log?: (line: string) => void
@@ -104,18 +106,16 @@ export const checkpointName = (name: string, sink: string): string => `${name}/o
 
 /**
  * Follows the log from the sink's checkpoint and delivers every
- * `EscalationRaised` to the sink, at least once, until `signal` aborts.
+ * `EscalationRaised` to the sink, at least once, until `signal` aborts (or,
+ * with `follow: false`, until the head of the log).
  */
 export const dispatch = async (options: Options, signal: AbortSignal): Promise<void> => {
   const { store, sink, config, timer } = options
   const name = checkpointName(options.name ?? 'docket-escalation', sink.name)
   const { baseMs, maxMs } = options.backoff ?? { baseMs: 1000, maxMs: 300_000 }
   const after = await store.checkpoints.load(name)
-  const events = store.subscribe({
-    ...(after === undefined ? {} : { after }),
-    types: ['EscalationRaised'],
-    signal,
-  })
+  const read = { ...(after === undefined ? {} : { after }), types: ['EscalationRaised'] }
+  const events = options.follow === false ? store.readAll(read) : store.subscribe({ ...read, signal })
   for await (const s of events) {
     if (signal.aborted) return
     if (s.event.type !== 'EscalationRaised') continue

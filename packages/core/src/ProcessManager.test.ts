@@ -182,3 +182,67 @@ describe('ProcessManager', () => {
     expect(new Set(attempts.map((a) => a.key)).size).toBe(1)
   })
 })
+
+describe('ProcessManager.runOnce (cron or queue worker)', () => {
+  it('raises what is due now, delivers the outbox to the head of the log, and returns', async () => {
+    const store = MemoryEventStore.make({ initial: [report, refusal, agent] })
+    const timer = Timer.manual(Clock.manual(at('2020-01-29T11:00:00-08:00')))
+    const sink = Outbox.memorySink()
+    const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, sinks: [sink] })
+    const stats = await pm.runOnce()
+    expect(stats.raised).toBe(4)
+    expect(stats.nextWakeAt).toBeNull()
+    expect(sink.received.map((n) => [n.reason, n.level, n.missedObligation])).toEqual([
+      ['refusal_guard', 2, false],
+      ['refusal_guard', 3, false],
+      ['refusal_guard', 4, false],
+      ['authority_after_refusal', 4, true],
+    ])
+    // a second pass, as cron would run it, raises and delivers nothing new
+    const again = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, sinks: [sink] })
+    expect((await again.runOnce()).raised).toBe(0)
+    expect(sink.received).toHaveLength(4)
+  })
+
+  it('runs time triggers through the obligation engine', async () => {
+    const rule = {
+      policy: 'test',
+      rule: 'removal',
+      kind: 'deadline' as const,
+      title: 'Remove within 48 hours',
+      confidence: 'primary' as const,
+      applies: () => true,
+      versions: [
+        {
+          validFrom: '2000-01-01T00:00:00Z',
+          validTo: null,
+          zone: 'UTC',
+          citation: 'test',
+          quote: 'not later than 48 hours',
+          start: (e: DocketEvent) => e.type === 'ContentReported',
+          complete: (e: DocketEvent) => e.type === 'ContentActioned',
+          period: { duration: 'PT48H', clock: 'elapsed' as const },
+        },
+      ],
+    }
+    const store = MemoryEventStore.make({ initial: [report] })
+    const timer = Timer.manual(Clock.manual(at(report.occurredAt)))
+    const pm = ProcessManager.make({
+      store,
+      timer,
+      profile: Profile.DEFAULTS,
+      obligations: ProcessManager.obligationsFrom({ rules: [rule] }),
+    })
+    const ac = new AbortController()
+    const running = pm.run(ac.signal)
+    await vi.waitFor(() => expect(pm.stats().nextWakeAt).toBe(at(report.occurredAt) + 24 * 60 * M))
+    timer.set(at(report.occurredAt) + 49 * 60 * M)
+    await vi.waitFor(async () =>
+      expect((await raisedIn(store)).map((e) => e.data.reason)).toContain('statutory_breach'),
+    )
+    ac.abort()
+    await running
+    const warnings = (await raisedIn(store)).filter((e) => e.data.reason === 'time_warning')
+    expect(new Set(warnings.map((e) => e.data.escalationId)).size).toBe(3)
+  })
+})

@@ -15,6 +15,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { type DocketEvent, type Recorded, withRecordedAt } from './Envelope.js'
 import * as Escalation from './Escalation.js'
+import * as Evaluation from './Evaluation.js'
 import * as EventStore from './EventStore.js'
 import type * as Obligation from './Obligation.js'
 import * as Outbox from './Outbox.js'
@@ -31,6 +32,12 @@ export type Obligations = (
   history: ReadonlyArray<DocketEvent>,
   now: number,
 ) => ReadonlyArray<Obligation.Obligation>
+
+/** Obligations from the obligation engine with these rules, judged at each tick's `now`. */
+export const obligationsFrom =
+  (options: Pick<Evaluation.Options, 'rules' | 'profile' | 'policies'>): Obligations =>
+  (caseId, history, now) =>
+    Evaluation.evaluateCase(caseId, history, { ...options, asOf: now }).obligations
 
 /** Options of {@link make}. */
 export interface Options {
@@ -72,6 +79,11 @@ export interface Stats {
 export interface ProcessManager {
   /** Runs until `signal` aborts (resolves then); rejects only on a bug. */
   readonly run: (signal: AbortSignal) => Promise<void>
+  /**
+   * One pass, for a cron job or a queue worker: catch up with the log, raise
+   * everything due now, deliver the outbox up to the head of the log, return.
+   */
+  readonly runOnce: (signal?: AbortSignal) => Promise<Stats>
   readonly stats: () => Stats
 }
 
@@ -164,21 +176,27 @@ export const make = (options: Options): ProcessManager => {
     }
   }
 
-  const runEngine = async (signal: AbortSignal): Promise<void> => {
+  /** Rebuilds every case from the log (a fold, no ticking), then ticks each once. */
+  const catchUp = async (signal: AbortSignal): Promise<void> => {
     const resumed = await store.checkpoints.load(name)
-    // Rebuild every case from the log (a fold, no ticking), then tick each once.
-    for await (const s of store.readAll()) {
+    for await (const s of store.readAll({ ...(position === null ? {} : { after: position }) })) {
       if (signal.aborted) return
       apply(s)
     }
     log(
-      `escalation: rebuilt ${cases.size} case(s) from ${events} event(s)${resumed === undefined ? '' : `; last run had reached position ${resumed}`}`,
+      `escalation: rebuilt ${cases.size} case(s) from ${events} event(s)${resumed === undefined ? '' : `; the last run had reached position ${resumed}`}`,
     )
     for (const caseId of [...cases.keys()].sort()) {
       if (signal.aborted) return
       await process(caseId)
     }
+    for (const { key } of queue.popDue(timer.clock.now())) await process(key)
     await checkpoint()
+  }
+
+  const runEngine = async (signal: AbortSignal): Promise<void> => {
+    await catchUp(signal)
+    if (signal.aborted) return
     live = true
     const iterator = store
       .subscribe({ ...(position === null ? {} : { after: position }), signal })
@@ -211,33 +229,43 @@ export const make = (options: Options): ProcessManager => {
     await checkpoint()
   }
 
+  const outbox = (signal: AbortSignal, follow: boolean): ReadonlyArray<Promise<void>> =>
+    (options.sinks ?? []).map((sink) =>
+      Outbox.dispatch(
+        {
+          store,
+          sink,
+          config,
+          timer,
+          name,
+          follow,
+          ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+          log,
+          ...(options.onDeadLetter === undefined ? {} : { onDeadLetter: options.onDeadLetter }),
+        },
+        signal,
+      ),
+    )
+
+  const stats = (): Stats => ({
+    events,
+    cases: cases.size,
+    scheduled: queue.size(),
+    raised,
+    live,
+    position,
+    nextWakeAt: queue.peek()?.at ?? null,
+  })
+
   return {
     run: async (signal) => {
-      const dispatchers = (options.sinks ?? []).map((sink) =>
-        Outbox.dispatch(
-          {
-            store,
-            sink,
-            config,
-            timer,
-            name,
-            ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-            log,
-            ...(options.onDeadLetter === undefined ? {} : { onDeadLetter: options.onDeadLetter }),
-          },
-          signal,
-        ),
-      )
-      await Promise.all([runEngine(signal), ...dispatchers])
+      await Promise.all([runEngine(signal), ...outbox(signal, true)])
     },
-    stats: () => ({
-      events,
-      cases: cases.size,
-      scheduled: queue.size(),
-      raised,
-      live,
-      position,
-      nextWakeAt: queue.peek()?.at ?? null,
-    }),
+    runOnce: async (signal = new AbortController().signal) => {
+      await catchUp(signal)
+      await Promise.all(outbox(signal, false))
+      return stats()
+    },
+    stats,
   }
 }
