@@ -1,0 +1,139 @@
+/**
+ * `docket watch --store URL [--config FILE] [--webhook URL]… [--once]`: the
+ * escalation process manager. It rebuilds every case from the store, raises
+ * the escalations due (appended as `EscalationRaised` events with ids derived
+ * from their causes, so a restart never raises one twice), sleeps until the
+ * next one can fall due or a new event arrives, and hands every page to the
+ * webhooks through the outbox (at-least-once, `Idempotency-Key` header).
+ * `--once` does one pass and exits, for a cron job or a queue worker.
+ * It stops cleanly on SIGINT or SIGTERM.
+ */
+import { systemClock, WebhookSink } from '@docket/adapters'
+import { type Outbox, ProcessManager, Timer } from '@docket/core'
+import { Policy } from '@docket/policies'
+import * as E from 'fp-ts/lib/Either.js'
+import { type Command, EXIT, type Invocation } from '../Command.js'
+import * as Config from '../Config.js'
+import * as Args from '../internal/args.js'
+import * as Store from '../internal/store.js'
+import * as Output from '../Output.js'
+
+/** Dependencies the command can be given (tests pass their own clock and signal). */
+export interface Deps {
+  readonly timer: Timer.Timer
+  /** Aborts a running watch; by default SIGINT and SIGTERM. */
+  readonly signal?: AbortSignal
+}
+
+const usage = (inv: Invocation, message: string): number => {
+  Output.error(inv, `${message}\nRun docket watch --help for usage.`)
+  return EXIT.usage
+}
+
+/** Builds the `watch` command over the given dependencies. */
+export const make = (deps: () => Deps): Command => ({
+  name: 'watch',
+  summary: 'Run the escalation process manager: raise escalations as they fall due and notify the ladder.',
+  usage: 'watch --store URL [--config FILE] [--webhook URL]... [--once]',
+  options: [
+    {
+      name: 'store',
+      kind: 'string',
+      description: 'The store to watch: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://….',
+    },
+    {
+      name: 'config',
+      kind: 'string',
+      description:
+        'The platform profile (JSON or YAML) with the escalation ladder; default: the built-in ladder.',
+    },
+    {
+      name: 'webhook',
+      kind: 'string',
+      multiple: true,
+      description: 'POST every page to this URL (retries with backoff, Idempotency-Key header). Repeatable.',
+    },
+    {
+      name: 'name',
+      kind: 'string',
+      default: 'docket-escalation',
+      description: 'Subscriber name of the checkpoints (one per process manager sharing a store).',
+    },
+    {
+      name: 'once',
+      kind: 'flag',
+      description: 'One pass: raise what is due now, deliver, and exit (for cron).',
+    },
+  ],
+  examples: [
+    'docket watch --store postgres://postgres@127.0.0.1:5432/docket --config profile.yaml --webhook https://pager.example.com/hooks/docket',
+    'docket watch --store pglite:.docket --once',
+  ],
+  run: async (inv) => {
+    const url = Args.str(inv, 'store')
+    if (url === undefined) return usage(inv, 'missing --store URL (the store to watch)')
+    if (inv.positionals.length > 0) return usage(inv, `unexpected argument ${inv.positionals[0]}`)
+    const profile = Config.load(inv.cwd, Args.str(inv, 'config'))
+    if (E.isLeft(profile)) {
+      Output.error(inv, profile.left.message)
+      return EXIT.usage
+    }
+    const sinks: Outbox.Sink[] = []
+    for (const hook of Args.list(inv, 'webhook') ?? []) {
+      try {
+        new URL(hook)
+      } catch {
+        return usage(inv, `--webhook ${hook} is not a URL`)
+      }
+      sinks.push(WebhookSink.make({ url: hook, log: (line) => Output.log(inv, line) }))
+    }
+    const opened = await Store.open(url, inv.cwd)
+    if (E.isLeft(opened)) {
+      Output.error(inv, opened.left)
+      return EXIT.usage
+    }
+    const d = deps()
+    const pm = ProcessManager.make({
+      store: opened.right,
+      timer: d.timer,
+      profile: profile.right,
+      sinks,
+      name: Args.str(inv, 'name') ?? 'docket-escalation',
+      log: (line) => Output.log(inv, line),
+      // time triggers: the obligations of the profile's default rules, judged at each tick
+      obligations: ProcessManager.obligationsFrom({
+        rules: Policy.defaultRules(profile.right),
+        profile: profile.right,
+      }),
+    })
+    try {
+      if (Args.flag(inv, 'once')) {
+        const s = await pm.runOnce()
+        Output.log(inv, `watch: ${s.cases} case(s), ${s.raised} escalation(s) raised`)
+        return EXIT.ok
+      }
+      const ac = new AbortController()
+      const stop = (): void => ac.abort()
+      d.signal?.addEventListener('abort', stop, { once: true })
+      if (d.signal === undefined) {
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      }
+      Output.log(
+        inv,
+        `watch: watching ${Store.redact(url)} (profile ${profile.right.name}); stop with Ctrl-C`,
+      )
+      await pm.run(ac.signal)
+      process.removeListener('SIGINT', stop)
+      process.removeListener('SIGTERM', stop)
+      const s = pm.stats()
+      Output.log(inv, `watch: stopped after ${s.events} event(s); ${s.raised} escalation(s) raised`)
+      return EXIT.ok
+    } finally {
+      await opened.right.close()
+    }
+  },
+})
+
+/** The `watch` command on the system clock. */
+export const command: Command = make(() => ({ timer: Timer.real(systemClock) }))
