@@ -549,7 +549,8 @@ export const policy: Policy = {
       rule: 'ir2024-2835-periods',
       row: 'eu-ir2024-2835/periods',
       title: 'Harmonised transparency reporting periods (Implementing Reg. 2024/2835)',
-      citation: 'Commission Implementing Regulation (EU) 2024/2835, Arts. 1–4',
+      citation:
+        'Commission Implementing Regulation (EU) 2024/2835, Art. 1 (templates), Art. 2 (period), Art. 3 (retention), Art. 4',
       quote: '"within two months" of the period end',
       confidence: 'secondary',
       since: '2025-07-01',

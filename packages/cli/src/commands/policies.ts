@@ -1,0 +1,51 @@
+/**
+ * `docket policies [--format json]`: every policy and rule with its citation,
+ * quoted words, versions in force, confidence and whether it is on by
+ * default; metadata-only entries (rows with no clock) are listed and say so.
+ * The listing is `Catalog` of `@docket/policies`, the same data the
+ * documentation pages are generated from.
+ */
+import { Catalog } from '@docket/policies'
+import * as E from 'fp-ts/lib/Either.js'
+import { type Command, EXIT } from '../Command.js'
+import * as Args from '../internal/args.js'
+import * as Output from '../Output.js'
+
+/** The `policies` command. */
+export const command: Command = {
+  name: 'policies',
+  summary: 'List every policy and rule: citation, quoted words, versions, confidence, default state.',
+  usage: 'policies [--format text|json] [--out FILE]',
+  options: [
+    {
+      name: 'format',
+      kind: 'string',
+      description: 'text (default) or json (every field of every rule and metadata entry).',
+      default: 'text',
+    },
+    { name: 'out', kind: 'string', description: 'Write to this file instead of standard output.' },
+  ],
+  examples: ['docket policies', 'docket policies --format json > policies.json'],
+  run: async (inv) => {
+    const format = Args.str(inv, 'format') ?? 'text'
+    if (format !== 'text' && format !== 'json') {
+      Output.error(
+        inv,
+        `--format ${JSON.stringify(format)}: expected text or json\nRun docket policies --help for usage.`,
+      )
+      return EXIT.usage
+    }
+    if (inv.positionals.length > 0) {
+      Output.error(inv, `unexpected argument ${inv.positionals[0]}\nRun docket policies --help for usage.`)
+      return EXIT.usage
+    }
+    const body =
+      format === 'json' ? `${JSON.stringify({ policies: Catalog.list() }, null, 2)}\n` : Catalog.text()
+    const written = await Output.emit(inv, Args.str(inv, 'out'), body)
+    if (E.isLeft(written)) {
+      Output.error(inv, Output.describe(written.left))
+      return EXIT.usage
+    }
+    return EXIT.ok
+  },
+}

@@ -1,0 +1,286 @@
+/**
+ * The catalogue of every rule and metadata entry, as data a listing or a
+ * documentation page can print: id, citation, quoted words, versions in
+ * force, confidence, whether it is on by default, and whether it runs a clock
+ * at all. `docket policies` prints it; `docs/policies/<id>.md` is generated
+ * from it (a test fails when a committed page is stale).
+ *
+ * It describes rules; it does not run them (that is `Evaluation.evaluate`).
+ */
+import * as Policy from './Policy.js'
+
+// model
+
+/** One version of a rule, as listed. */
+export interface VersionListing {
+  readonly validFrom: string
+  readonly validTo: string | null
+  readonly zone: string
+  readonly citation: string
+  readonly quote: string
+  /** ISO-8601 duration, or `null` where the law gives no number. */
+  readonly duration: string | null
+  readonly clock: string
+  readonly defaultTarget: string | null
+  readonly trigger: string | null
+  readonly note: string | null
+}
+
+/** One listed rule or metadata entry. */
+export interface Listing {
+  readonly id: string
+  readonly policy: string
+  readonly rule: string
+  /** The legal-reference row it encodes. */
+  readonly row: string
+  readonly title: string
+  readonly confidence: 'primary' | 'secondary' | 'unconfirmed'
+  /** Whether it runs a clock; metadata-only entries never produce an obligation. */
+  readonly clock: boolean
+  readonly kind: 'deadline' | 'hold' | 'window' | null
+  readonly onByDefault: boolean
+  readonly statutory: boolean
+  readonly citation: string
+  readonly quote: string
+  readonly trigger: string | null
+  readonly completion: string | null
+  readonly pauses: string | null
+  readonly restarts: string | null
+  readonly extensions: string | null
+  readonly scope: string
+  readonly versions: ReadonlyArray<VersionListing>
+  readonly notes: ReadonlyArray<string>
+}
+
+/** One policy, as listed. */
+export interface PolicyListing {
+  readonly id: string
+  readonly title: string
+  readonly jurisdictions: ReadonlyArray<string>
+  readonly summary: string
+  readonly rules: ReadonlyArray<Listing>
+}
+
+// constructors
+
+const scopeWords = (s: Policy.ScopeSpec): string => {
+  const parts = [
+    `jurisdictions ${s.jurisdictions.join(', ')}${s.jurisdictions.includes('EU') ? ' (membership at the trigger date)' : ''}`,
+  ]
+  if (s.providerTypes !== undefined) parts.push(`provider types ${s.providerTypes.join(', ')}`)
+  if (s.exemptSizes !== undefined) parts.push(`exempt sizes ${s.exemptSizes.join(', ')} (never a VLOP)`)
+  if (s.generalFrom !== undefined) parts.push(`only designated VLOPs before ${s.generalFrom}`)
+  if (s.note !== undefined) parts.push(s.note)
+  return parts.join('; ')
+}
+
+/** The listing of a rule. */
+export const ofRule = (r: Policy.Rule): Listing => {
+  const latest = r.versions[r.versions.length - 1]!
+  const statutory =
+    r.internal !== true &&
+    r.versions.some((v) => v.period.duration !== null && v.period.clock !== 'unspecified')
+  return {
+    id: `${r.policy}/${r.rule}`,
+    policy: r.policy,
+    rule: r.rule,
+    row: r.row,
+    title: r.title,
+    confidence: r.confidence,
+    clock: true,
+    kind: r.kind,
+    onByDefault: Policy.onByDefault(r),
+    statutory,
+    citation: latest.citation,
+    quote: latest.quote,
+    trigger: r.trigger,
+    completion: r.completion,
+    pauses: r.pauses,
+    restarts: r.restarts,
+    extensions: r.extensions,
+    scope: scopeWords(r.scope),
+    versions: r.versions.map((v) => ({
+      validFrom: v.validFrom,
+      validTo: v.validTo,
+      zone: v.zone,
+      citation: v.citation,
+      quote: v.quote,
+      duration: v.period.duration,
+      clock: v.period.clock,
+      defaultTarget: v.defaultTarget ?? null,
+      trigger: v.trigger ?? null,
+      note: v.note ?? null,
+    })),
+    notes: r.notes,
+  }
+}
+
+/** The listing of a metadata-only entry. */
+export const ofEntry = (e: Policy.Entry): Listing => ({
+  id: `${e.policy}/${e.rule}`,
+  policy: e.policy,
+  rule: e.rule,
+  row: e.row,
+  title: e.title,
+  confidence: e.confidence,
+  clock: false,
+  kind: null,
+  onByDefault: false,
+  statutory: false,
+  citation: e.citation,
+  quote: e.quote,
+  trigger: null,
+  completion: null,
+  pauses: null,
+  restarts: null,
+  extensions: null,
+  scope: '',
+  versions: [],
+  notes: [`No clock: ${e.reason}`, `In effect: ${e.since}.`],
+})
+
+/** The listing of a policy: its rules, then its metadata-only entries. */
+export const ofPolicy = (p: Policy.Policy): PolicyListing => ({
+  id: p.id,
+  title: p.title,
+  jurisdictions: p.jurisdictions,
+  summary: p.summary,
+  rules: [...p.rules.map(ofRule), ...p.entries.map(ofEntry)],
+})
+
+/** The whole catalogue, in `docket policies` order. */
+export const list = (policies: ReadonlyArray<Policy.Policy> = Policy.all): ReadonlyArray<PolicyListing> =>
+  policies.map(ofPolicy)
+
+// renderers
+
+const period = (v: VersionListing): string =>
+  v.duration === null
+    ? `no number in the law (internal target, default ${v.defaultTarget ?? 'none'})`
+    : `${v.duration} ${v.clock}${v.defaultTarget === null ? '' : `, internal target ${v.defaultTarget}`}`
+
+const state = (l: Listing): string =>
+  !l.clock
+    ? 'metadata only (no clock)'
+    : l.onByDefault
+      ? 'on by default'
+      : 'off by default (enable in the profile)'
+
+const until = (v: VersionListing): string => (v.validTo === null ? 'in force' : `until ${v.validTo}`)
+
+/** The plain-text listing `docket policies` prints. */
+export const text = (policies: ReadonlyArray<Policy.Policy> = Policy.all): string => {
+  const out: string[] = []
+  for (const p of list(policies)) {
+    out.push(`${p.id} — ${p.title} [${p.jurisdictions.join(', ')}]`)
+    for (const l of p.rules) {
+      out.push(`  ${l.id}  ${l.kind ?? '-'}  ${l.confidence}  ${state(l)}`)
+      out.push(`    ${l.title}`)
+      out.push(`    ${l.citation}`)
+      out.push(`    ${l.quote}`)
+      for (const v of l.versions) out.push(`    from ${v.validFrom} ${until(v)}: ${period(v)}`)
+    }
+    out.push('')
+  }
+  return out.join('\n')
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+/** The documentation page of one policy (`docs/policies/<id>.md`). */
+export const markdown = (p: Policy.Policy): string => {
+  const l = ofPolicy(p)
+  const out: string[] = [
+    `# \`${l.id}\`: ${l.title}`,
+    '',
+    '<!-- Generated from packages/policies/src by Catalog.markdown; do not edit. Regenerate with',
+    '     DOCKET_WRITE_DOCS=1 ./node_modules/.bin/vitest run packages/policies/src/Catalog.test.ts -->',
+    '',
+    l.summary,
+    '',
+    `Jurisdictions: ${l.jurisdictions.join(', ')}.`,
+    '',
+    '| rule | kind | confidence | default | citation |',
+    '|---|---|---|---|---|',
+    ...l.rules.map(
+      (r) =>
+        `| [\`${r.id}\`](#${anchor(r.id)}) | ${r.kind ?? '—'} | ${r.confidence} | ${state(r)} | ${cell(r.citation)} |`,
+    ),
+    '',
+  ]
+  for (const r of l.rules) {
+    out.push(
+      `## ${r.id}`,
+      '',
+      `**${r.title}.** Legal reference row \`${r.row}\`; ${r.confidence}; ${state(r)}.`,
+      '',
+    )
+    out.push(`> ${r.quote}`, '', `— ${r.citation}`, '')
+    if (r.clock) {
+      out.push(`- Kind: ${r.kind}${r.statutory ? '' : ' (no number in the law: never a statutory breach)'}`)
+      out.push(`- Trigger: ${r.trigger}`)
+      out.push(`- Completed by: ${r.completion}`)
+      out.push(`- Pauses: ${r.pauses ?? 'none'}`)
+      out.push(`- Restarts: ${r.restarts ?? 'none'}`)
+      out.push(`- Extensions: ${r.extensions ?? 'none'}`)
+      out.push(`- Applies to: ${r.scope}`)
+      out.push('', '| from | until | zone | period | citation |', '|---|---|---|---|---|')
+      for (const v of r.versions) {
+        out.push(
+          `| ${v.validFrom} | ${v.validTo ?? '—'} | ${v.zone} | ${cell(period(v))} | ${cell(v.citation)} |`,
+        )
+      }
+      const vt = r.versions.filter((v) => v.trigger !== null || v.note !== null)
+      if (vt.length > 0) {
+        out.push('')
+        for (const v of vt) {
+          if (v.trigger !== null) out.push(`- From ${v.validFrom}, trigger: ${v.trigger}`)
+          if (v.note !== null) out.push(`- From ${v.validFrom}: ${v.note}`)
+        }
+      }
+      if (r.versions.length > 1) {
+        out.push('', 'Quoted words by version:', '')
+        for (const v of r.versions) out.push(`- ${v.validFrom}: ${v.quote}`)
+      }
+    }
+    if (r.notes.length > 0) out.push('', ...r.notes.map((n) => `- ${n}`))
+    out.push('')
+  }
+  return out.join('\n')
+}
+
+const anchor = (id: string): string =>
+  id
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-')
+
+/** The index page (`docs/policies/README.md`): every module and rule with its default state. */
+export const indexPage = (policies: ReadonlyArray<Policy.Policy> = Policy.all): string => {
+  const out: string[] = [
+    '# Policies',
+    '',
+    '<!-- Generated from packages/policies/src by Catalog.indexPage; do not edit. -->',
+    '',
+    'Every statute Docket encodes, one page per module, generated from the same metadata as',
+    '`docket policies`. Primary and secondary rules are on by default; unconfirmed rules are',
+    'encoded but off unless the platform profile lists them in `enabledRules`. Metadata-only',
+    'entries (fines, contents, safe harbours, authority-side duties) are listed but never produce',
+    'an obligation. See [custom.md](custom.md) for a platform’s own policies and',
+    '[versions.md](versions.md) for versions in force, pre-effective triggers, the conservative',
+    'mode and `--what-if`.',
+    '',
+    '| policy | rules (on by default / off / metadata) | jurisdictions |',
+    '|---|---|---|',
+  ]
+  for (const p of list(policies)) {
+    const on = p.rules.filter((r) => r.clock && r.onByDefault).length
+    const off = p.rules.filter((r) => r.clock && !r.onByDefault).length
+    const meta = p.rules.filter((r) => !r.clock).length
+    out.push(
+      `| [\`${p.id}\`](${p.id}.md) — ${p.title} | ${on} / ${off} / ${meta} | ${p.jurisdictions.join(', ')} |`,
+    )
+  }
+  out.push('')
+  return out.join('\n')
+}
