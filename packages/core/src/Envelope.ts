@@ -108,22 +108,25 @@ export const decode = (
     return E.left(DecodeError.single('', u, 'a JSON object (one event)'))
   }
   const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
+  // Every problem at once: the envelope's, and the payload's whenever the type is known.
+  const issues: DecodeError.Issue[] = []
   const envelope = EnvelopeCodec.decode(raw)
-  if (E.isLeft(envelope)) return E.left(DecodeError.fromValidation(envelope.left))
-  const type = envelope.right.type
-  if (isVendorType(type)) return E.right(raw as VendorEvent)
-  if (!isEventType(type)) {
-    return E.left(
-      DecodeError.single(
-        'type',
-        type,
-        'a Docket event type (see events.md) or a platform type x-<vendor>.<Name>',
-      ),
-    )
+  if (E.isLeft(envelope)) issues.push(...DecodeError.fromValidation(envelope.left).issues)
+  const { type, data } = raw as { readonly type?: unknown; readonly data?: unknown }
+  if (typeof type === 'string' && !isVendorType(type)) {
+    if (!isEventType(type)) {
+      issues.push({
+        path: 'type',
+        value: type,
+        expected: 'a Docket event type (see events.md) or a platform type x-<vendor>.<Name>',
+      })
+    } else if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+      const decoded = (DATA_CODECS[type] as t.Decoder<unknown, unknown>).decode(data)
+      if (E.isLeft(decoded)) issues.push(...DecodeError.fromValidation(decoded.left, 'data').issues)
+    }
   }
-  const data = (DATA_CODECS[type] as t.Decoder<unknown, unknown>).decode(envelope.right.data)
-  if (E.isLeft(data)) return E.left(DecodeError.fromValidation(data.left, 'data'))
-  return E.right(raw as KnownEvent)
+  if (issues.length > 0) return E.left(DecodeError.make(issues))
+  return E.right(raw as DocketEvent)
 }
 
 /** Narrows an event to one standard type. */

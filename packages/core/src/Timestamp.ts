@@ -37,7 +37,7 @@ export const parse = (s: string): Parsed | undefined => {
   const hour = +m[4]!
   const minute = +m[5]!
   const second = m[6] === undefined ? 0 : +m[6]
-  // Milliseconds from the first three digits (integer arithmetic: 0.285 * 1000 is 284.99…).
+  // Milliseconds: the first three fraction digits, finer ones truncated.
   const fraction = m[7] === undefined ? 0 : +`${m[7]}00`.slice(0, 3)
   if (month < 1 || month > 12 || day < 1) return undefined
   const maxDay = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!

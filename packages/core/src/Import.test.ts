@@ -1,0 +1,178 @@
+import * as E from 'fp-ts/lib/Either.js'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { Recorded } from './Envelope.js'
+import type * as EventStore from './EventStore.js'
+import * as Import from './Import.js'
+import * as MemoryEventStore from './MemoryEventStore.js'
+
+const event = (id: string, caseId: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  id,
+  type: 'ExposureObserved',
+  caseId,
+  occurredAt: '2026-04-01T08:00:00-07:00',
+  data: { views: 10, shares: 1 },
+  ...extra,
+})
+const line = (id: string, caseId: string, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify(event(id, caseId, extra))
+
+const all = async (store: EventStore.EventStore): Promise<Recorded[]> => {
+  const out: Recorded[] = []
+  for await (const s of store.readAll()) out.push(s.event)
+  return out
+}
+
+const BAD = '{"id":"b","type":"ExposureObserved","caseId":"c1","occurredAt":"2026-04-01T08:00:00","data":{}}'
+
+describe('Import.run: all or nothing', () => {
+  it('a file with one bad line stores nothing and reports that line', async () => {
+    const store = MemoryEventStore.make()
+    const text = [line('e1', 'c1'), line('e2', 'c2'), BAD, line('e4', 'c1')].join('\n')
+    const r = await Import.run(store, text)()
+    expect(E.isLeft(r)).toBe(true)
+    if (E.isRight(r)) return
+    expect(r.left._tag).toBe('BadInput')
+    if (r.left._tag !== 'BadInput') return
+    expect(r.left.read).toBe(4)
+    expect(r.left.errors.map((e) => [e.line, e.issues.map((i) => i.path)])).toEqual([
+      [3, ['occurredAt', 'data.views', 'data.shares']],
+    ])
+    expect(await all(store)).toEqual([])
+    expect(Import.describe(r.left)).toMatch(
+      /^1 of 4 lines are bad; nothing was imported.*\nline 3: occurredAt: got/,
+    )
+  })
+
+  it('reports every bad line, not only the first', async () => {
+    const text = [BAD, line('e2', 'c1'), 'not json', line('e4', 'c1', { type: 'Exposure' })].join('\n')
+    const r = await Import.run(MemoryEventStore.make(), text)()
+    expect(E.isLeft(r) && r.left._tag === 'BadInput' && r.left.errors.map((e) => e.line)).toEqual([1, 3, 4])
+  })
+
+  it('with skipBad stores the rest and lists each skipped line with its message', async () => {
+    const store = MemoryEventStore.make()
+    const text = [line('e1', 'c1'), BAD, '', line('e4', 'c2'), '{', line('e6', 'c1')].join('\n')
+    const r = await Import.run(store, text, { skipBad: true })()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    expect(r.right).toMatchObject({ read: 5, appended: 3, duplicates: 0, cases: 2 })
+    expect(r.right.skipped.map((s) => s.line)).toEqual([2, 5])
+    expect(r.right.skipped[0]!.message).toMatch(
+      /^occurredAt: got "2026-04-01T08:00:00", expected .*; data\.views: /,
+    )
+    expect((await all(store)).map((e) => e.id)).toEqual(['e1', 'e4', 'e6'])
+  })
+
+  it('one event id on two lines with different content is a bad line (the later one), found before any write', async () => {
+    const store = MemoryEventStore.make()
+    const text = [line('e1', 'c1'), line('e1', 'c1', { data: { views: 11, shares: 1 } })].join('\n')
+    const r = await Import.run(store, text)()
+    expect(
+      E.isLeft(r) && r.left._tag === 'BadInput' && r.left.errors.map((e) => [e.line, e.issues[0]!.path]),
+    ).toEqual([[2, 'id']])
+    expect(await all(store)).toEqual([])
+    const skipped = await Import.run(store, text, { skipBad: true })()
+    expect(E.isRight(skipped) && skipped.right.skipped[0]!.message).toMatch(/already used on line 1/)
+  })
+})
+
+describe('Import.run: writing', () => {
+  it('keeps a given recordedAt and infers a missing one from occurredAt, marking it', async () => {
+    const store = MemoryEventStore.make()
+    await Import.run(store, [line('e1', 'c1', { recordedAt: '2026-04-02T00:00:00Z' }), line('e2', 'c1')])()
+    const [a, b] = await all(store)
+    expect(a!.recordedAt).toBe('2026-04-02T00:00:00Z')
+    expect(a!.meta).toBeUndefined()
+    expect(b!.recordedAt).toBe('2026-04-01T08:00:00-07:00')
+    expect(b!.meta).toEqual({ recordedAtInferred: true })
+  })
+
+  it('re-importing the same file is harmless: everything is a duplicate, nothing changes', async () => {
+    const store = MemoryEventStore.make()
+    const text = [line('e1', 'c1'), line('e2', 'c2'), line('e3', 'c1'), line('e3', 'c1')].join('\n')
+    const first = await Import.run(store, text)()
+    expect(E.isRight(first) && first.right).toMatchObject({ appended: 3, duplicates: 1, cases: 2 })
+    const before = await all(store)
+    const again = await Import.run(store, text)()
+    expect(E.isRight(again) && again.right).toMatchObject({ read: 4, appended: 0, duplicates: 4 })
+    expect(await all(store)).toEqual(before)
+  })
+
+  it('an IdempotencyConflict stops the import naming line and event id; earlier cases stay; a fixed re-run completes', async () => {
+    const store = MemoryEventStore.make()
+    await Import.run(store, [line('taken', 'c9', { data: { views: 1, shares: 0 } })])()
+    const text = [line('e1', 'c1'), line('e2', 'c1'), line('taken', 'c2'), line('e4', 'c3')]
+    const r = await Import.run(store, text)()
+    expect(E.isLeft(r)).toBe(true)
+    if (E.isRight(r) || r.left._tag !== 'StoreFailed') throw new Error('expected StoreFailed')
+    expect(r.left).toMatchObject({ line: 3, eventId: 'taken', caseId: 'c2', appended: 2 })
+    expect(r.left.error._tag).toBe('IdempotencyConflict')
+    expect(Import.describe(r.left)).toMatch(
+      /^import stopped at line 3 \(event taken, case c2\): event taken is already stored/,
+    )
+    expect((await all(store)).map((e) => e.id)).toEqual(['taken', 'e1', 'e2'])
+
+    const fixed = [...text.slice(0, 2), line('e3', 'c2'), text[3]!]
+    const rerun = await Import.run(store, fixed)()
+    expect(E.isRight(rerun) && rerun.right).toMatchObject({ appended: 2, duplicates: 2 })
+    expect((await all(store)).map((e) => e.id)).toEqual(['taken', 'e1', 'e2', 'e3', 'e4'])
+  })
+
+  it('stops on an unavailable store with the first line of the failed batch', async () => {
+    const store = MemoryEventStore.make()
+    await store.close()
+    const r = await Import.run(store, [line('e1', 'c1'), line('e2', 'c1')])()
+    expect(E.isLeft(r) && r.left._tag === 'StoreFailed' && [r.left.line, r.left.error._tag]).toEqual([
+      1,
+      'StoreUnavailable',
+    ])
+  })
+
+  it('batches consecutive events of a case (at most batchSize) with expected revision any', async () => {
+    const inner = MemoryEventStore.make()
+    const calls: Array<[string, number, EventStore.ExpectedRevision]> = []
+    const store: EventStore.EventStore = {
+      ...inner,
+      append: (caseId, events, expected) => {
+        calls.push([caseId, events.length, expected])
+        return inner.append(caseId, events, expected)
+      },
+    }
+    const text = ['a1', 'a2', 'a3', 'b1', 'a4', 'a5'].map((id) => line(id, id[0]!))
+    await Import.run(store, text, { batchSize: 2 })()
+    expect(calls).toEqual([
+      ['a', 2, 'any'],
+      ['a', 1, 'any'],
+      ['b', 1, 'any'],
+      ['a', 2, 'any'],
+    ])
+  })
+
+  it('for any valid file, each case stream holds its events in file order, and a re-import appends nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('c1', 'c2', 'c3'), fc.nat(40)), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (rows, batchSize) => {
+          const lines = rows.map(([c, n]) => line(`${c}-${n}`, c))
+          const store = MemoryEventStore.make()
+          const r = await Import.run(store, lines, { batchSize })()
+          expect(E.isRight(r)).toBe(true)
+          const unique = [...new Set(lines)]
+          expect(E.isRight(r) && r.right.appended).toBe(unique.length)
+          for (const c of ['c1', 'c2', 'c3']) {
+            const stream = await store.readStream(c)()
+            const ids = E.isRight(stream) ? stream.right.map((s) => s.event.id) : []
+            expect(ids).toEqual(
+              unique.filter((l) => l.includes(`"caseId":"${c}"`)).map((l) => JSON.parse(l).id),
+            )
+          }
+          const again = await Import.run(store, lines, { batchSize })()
+          expect(E.isRight(again) && again.right.appended).toBe(0)
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+})

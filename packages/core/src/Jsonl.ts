@@ -1,0 +1,190 @@
+/**
+ * JSON Lines, the interchange file format: one event per line, as in
+ * `shared/spec/events.md`. Decoding parses each line and runs it through
+ * `Envelope.decode` (with optional upcasters); a bad line becomes a
+ * `DecodeError` carrying its 1-based line number and the field paths at
+ * fault, never an exception. Blank lines are skipped but still counted, so
+ * line numbers match what an editor shows. Encoding writes each event exactly
+ * as stored, key order included.
+ *
+ * This module reads and writes text; it never touches a store except to read
+ * one for export. `Import` is what writes a decoded file into a store.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as DecodeError from './DecodeError.js'
+import { type DocketEvent, decode } from './Envelope.js'
+import type * as EventStore from './EventStore.js'
+import type * as Upcaster from './Upcaster.js'
+
+// model
+
+/** A decoded event and the line it came from. */
+export interface Line {
+  /** 1-based line number in the input. */
+  readonly line: number
+  readonly event: DocketEvent
+}
+
+/** The outcome of one non-blank line: its event, or what is wrong with it (with `line` set). */
+export type LineResult = E.Either<DecodeError.DecodeError, Line>
+
+/** Options for decoding. */
+export interface DecodeOptions {
+  /** Upcasters run on each line before decoding (for history written by older schema versions). */
+  readonly upcasters?: Upcaster.Registry
+}
+
+/** Every line of an input, split into what decoded and what did not, in input order. */
+export interface Decoded {
+  readonly events: ReadonlyArray<Line>
+  readonly errors: ReadonlyArray<DecodeError.DecodeError>
+  /** Non-blank lines read (events plus errors). */
+  readonly read: number
+}
+
+// operations: decoding
+
+const isBlank = (s: string): boolean => s.trim().length === 0
+
+/**
+ * Decodes the text of one line (line number `line`, 1-based). Invalid JSON,
+ * a non-object and every envelope or payload problem are `DecodeError`s.
+ */
+export const decodeLine = (
+  text: string,
+  line: number,
+  options: DecodeOptions = {},
+): E.Either<DecodeError.DecodeError, DocketEvent> => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e)
+    return E.left(
+      DecodeError.atLine(DecodeError.single('', text, `a JSON object (invalid JSON: ${reason})`), line),
+    )
+  }
+  const decoded = decode(json, options.upcasters === undefined ? {} : { upcasters: options.upcasters })
+  return E.isLeft(decoded) ? E.left(DecodeError.atLine(decoded.left, line)) : decoded
+}
+
+/** Splits a text into its lines (`\n` or `\r\n`), dropping a leading byte order mark. */
+export const splitLines = (text: string): ReadonlyArray<string> => {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  const lines = body.split(/\r?\n/)
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+/**
+ * The lines of a stream of text or UTF-8 byte chunks (a file or standard
+ * input), in bounded memory: chunks may split lines and multi-byte characters
+ * anywhere. A leading byte order mark and `\r` before `\n` are dropped.
+ */
+export async function* linesOf(chunks: AsyncIterable<string | Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8')
+  let pending = ''
+  let first = true
+  const emit = function* (final: boolean): Generator<string> {
+    if (first && pending.length > 0) {
+      if (pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1)
+      first = false
+    }
+    let nl = pending.indexOf('\n')
+    while (nl >= 0) {
+      const raw = pending.slice(0, nl)
+      yield raw.endsWith('\r') ? raw.slice(0, -1) : raw
+      pending = pending.slice(nl + 1)
+      nl = pending.indexOf('\n')
+    }
+    if (final && pending.length > 0) {
+      yield pending.endsWith('\r') ? pending.slice(0, -1) : pending
+      pending = ''
+    }
+  }
+  for await (const chunk of chunks) {
+    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
+    yield* emit(false)
+  }
+  pending += decoder.decode()
+  yield* emit(true)
+}
+
+const isAsync = <A>(u: Iterable<A> | AsyncIterable<A>): u is AsyncIterable<A> =>
+  typeof (u as AsyncIterable<A>)[Symbol.asyncIterator] === 'function'
+
+/**
+ * Decodes lines one at a time, in order (bounded memory): one result per
+ * non-blank line, numbered by its position in the input. Accepts a whole
+ * text, an array of lines, or an async iterable of lines (see {@link linesOf}).
+ */
+export async function* decodeLines(
+  input: string | Iterable<string> | AsyncIterable<string>,
+  options: DecodeOptions = {},
+): AsyncGenerator<LineResult> {
+  const lines = typeof input === 'string' ? splitLines(input) : input
+  let n = 0
+  const one = (text: string): LineResult | undefined => {
+    n++
+    if (isBlank(text)) return undefined
+    const line = n
+    return E.map((event: DocketEvent): Line => ({ line, event }))(decodeLine(text, line, options))
+  }
+  if (isAsync(lines)) {
+    for await (const text of lines) {
+      const r = one(text)
+      if (r !== undefined) yield r
+    }
+  } else {
+    for (const text of lines) {
+      const r = one(text)
+      if (r !== undefined) yield r
+    }
+  }
+}
+
+/** Decodes a whole text synchronously: every event and every bad line, in input order. */
+export const decodeText = (text: string, options: DecodeOptions = {}): Decoded => {
+  const events: Line[] = []
+  const errors: DecodeError.DecodeError[] = []
+  let n = 0
+  for (const raw of splitLines(text)) {
+    n++
+    if (isBlank(raw)) continue
+    const r = decodeLine(raw, n, options)
+    if (E.isLeft(r)) errors.push(r.left)
+    else events.push({ line: n, event: r.right })
+  }
+  return { events, errors, read: events.length + errors.length }
+}
+
+/** Decodes every line of an input (text, lines, or async lines) into events and errors. */
+export const decodeAll = async (
+  input: string | Iterable<string> | AsyncIterable<string>,
+  options: DecodeOptions = {},
+): Promise<Decoded> => {
+  const events: Line[] = []
+  const errors: DecodeError.DecodeError[] = []
+  for await (const r of decodeLines(input, options)) {
+    if (E.isLeft(r)) errors.push(r.left)
+    else events.push(r.right)
+  }
+  return { events, errors, read: events.length + errors.length }
+}
+
+// operations: encoding
+
+/** One event as one line of JSON (no newline), keys in the order the event holds them. */
+export const encode = (event: DocketEvent): string => JSON.stringify(event)
+
+/**
+ * The store's global log as JSON Lines, each line ending in `\n`: every event
+ * exactly as stored (with `recordedAt`, and under `meta` whatever integrity
+ * data the store keeps), in global order, streamed in bounded memory.
+ */
+export async function* exportStore(
+  store: EventStore.EventStore,
+  options: EventStore.ReadAllOptions = {},
+): AsyncGenerator<string> {
+  for await (const stored of store.readAll(options)) yield `${encode(stored.event)}\n`
+}

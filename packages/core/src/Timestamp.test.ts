@@ -1,0 +1,148 @@
+import * as E from 'fp-ts/lib/Either.js'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as Timestamp from './Timestamp.js'
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+const daysIn = (y: number, m: number): number =>
+  [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!
+
+/** Offsets in minutes as written: ±hh:mm with hh ≤ 18. */
+const offset = fc.integer({ min: -18 * 60, max: 18 * 60 })
+
+/** A canonical timestamp (the form `format` writes), built from valid calendar fields, years 0000–9999. */
+const fields = fc
+  .record({
+    year: fc.integer({ min: 0, max: 9999 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 31 }),
+    hour: fc.integer({ min: 0, max: 23 }),
+    minute: fc.integer({ min: 0, max: 59 }),
+    second: fc.integer({ min: 0, max: 59 }),
+    ms: fc.integer({ min: 0, max: 999 }),
+    offset,
+  })
+  .map((f) => ({ ...f, day: Math.min(f.day, daysIn(f.year, f.month)) }))
+
+const write = (f: {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+  ms: number
+  offset: number
+}): string => {
+  const zone =
+    f.offset === 0
+      ? 'Z'
+      : `${f.offset < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(f.offset) / 60))}:${pad(Math.abs(f.offset) % 60)}`
+  return `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}T${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}.${pad(f.ms, 3)}${zone}`
+}
+
+/** Instants whose local date stays within years 0001–9998 whatever the offset. */
+const YEAR_1 = new Date(0).setUTCFullYear(1, 0, 2)
+const instant = fc.integer({ min: YEAR_1, max: Date.UTC(9998, 11, 31) })
+
+describe('Timestamp.format / parse', () => {
+  it('round trip: format then parse gives back the instant and the offset', () => {
+    fc.assert(
+      fc.property(instant, offset, (ms, off) => {
+        const p = Timestamp.parse(Timestamp.format(ms, off))
+        expect(p).toEqual({ epochMs: ms, offsetMinutes: off })
+      }),
+    )
+  })
+
+  it('round trip: parse then format gives back the same text, for every valid calendar date (years 0–9999)', () => {
+    fc.assert(
+      fc.property(fields, (f) => {
+        const s = write(f)
+        const p = Timestamp.parse(s)
+        expect(p).toBeDefined()
+        expect(Timestamp.format(p!.epochMs, p!.offsetMinutes)).toBe(s)
+      }),
+    )
+  })
+
+  it('parses the instant the calendar fields and offset name (years ≥ 100, where Date.UTC is exact)', () => {
+    fc.assert(
+      fc.property(
+        fields.filter((f) => f.year >= 100),
+        (f) => {
+          const expected =
+            Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.ms) - f.offset * 60_000
+          expect(Timestamp.toMillis(write(f))).toBe(expected)
+          expect(Timestamp.offsetOf(write(f))).toBe(f.offset)
+        },
+      ),
+    )
+  })
+
+  it('rejects any timestamp without an offset', () => {
+    fc.assert(
+      fc.property(fields, (f) => {
+        const local = write(f).replace(/(Z|[+-]\d{2}:\d{2})$/, '')
+        expect(Timestamp.parse(local)).toBeUndefined()
+        expect(E.isLeft(Timestamp.decode(local))).toBe(true)
+      }),
+    )
+  })
+
+  it('rejects dates and times that do not exist', () => {
+    for (const s of [
+      '2021-02-29T00:00:00Z',
+      '2100-02-29T00:00:00Z',
+      '1900-02-29T00:00:00Z',
+      '2021-04-31T00:00:00Z',
+      '2021-13-01T00:00:00Z',
+      '2021-00-10T00:00:00Z',
+      '2021-01-00T00:00:00Z',
+      '2021-01-01T24:00:00Z',
+      '2021-01-01T23:60:00Z',
+      '2021-01-01T23:59:60Z',
+      '2021-01-01T00:00:00+19:00',
+      '2021-01-01T00:00:00+05:60',
+      '2021-01-01',
+      '2021-01-01 00:00:00Z',
+      '2021-01-01T00:00:00.Z',
+      'yesterday',
+      '',
+    ]) {
+      expect(Timestamp.parse(s), s).toBeUndefined()
+    }
+  })
+
+  it('accepts leap days of leap years, including year 0000 and 2000', () => {
+    for (const s of ['2000-02-29T12:00:00Z', '2024-02-29T00:00:00-08:00', '0000-02-29T10:00:00Z']) {
+      const p = Timestamp.parse(s)
+      expect(p, s).toBeDefined()
+      expect(Timestamp.format(p!.epochMs, p!.offsetMinutes)).toBe(s.replace(/:00(Z|[+-])/, ':00.000$1'))
+    }
+  })
+
+  it('reads fractions to the millisecond exactly and truncates finer digits', () => {
+    expect(Timestamp.toMillis('1970-01-01T00:00:00.285Z')).toBe(285)
+    expect(Timestamp.toMillis('1970-01-01T00:00:00.5Z')).toBe(500)
+    expect(Timestamp.toMillis('1970-01-01T00:00:00.123456789Z')).toBe(123)
+    expect(Timestamp.toMillis('1970-01-01T00:00Z')).toBe(0)
+  })
+
+  it('accepts the offset forms ±hh:mm, ±hhmm, Z and z; the instant ignores how it is written', () => {
+    const a = Timestamp.toMillis('2020-01-28T09:14:00-08:00')
+    expect(Timestamp.toMillis('2020-01-28T09:14:00-0800')).toBe(a)
+    expect(Timestamp.toMillis('2020-01-28T17:14:00Z')).toBe(a)
+    expect(Timestamp.toMillis('2020-01-28T17:14:00z')).toBe(a)
+    expect(Timestamp.offsetOf('2020-01-28T09:14:00-08:00')).toBe(-480)
+  })
+
+  it('the codec refuses non-strings and names what it expected', () => {
+    expect(Timestamp.IsoTimestamp.is(12)).toBe(false)
+    expect(Timestamp.decode(null)).toEqual(
+      E.left('an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00'),
+    )
+    expect(() => Timestamp.toMillis('2021-02-29T00:00Z')).toThrow(/not an ISO-8601/)
+  })
+})
