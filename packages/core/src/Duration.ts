@@ -24,7 +24,7 @@
  *
  * This module does not decide which period applies; the engine does.
  */
-import { DateTime, Duration as LuxonDuration } from 'luxon'
+import { DateTime, IANAZone, Info, Duration as LuxonDuration, type Zone } from 'luxon'
 import * as Calendar from './Calendar.js'
 import type { ClockType, Period } from './ClockRule.js'
 
@@ -91,21 +91,58 @@ export const toMillis = (iso: string): number | undefined => {
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
-const offsetCache = new Map<string, number>()
+/**
+ * An IANA zone whose offsets are cached: per UTC day when the offset is the same at
+ * both ends of the day (no zone changes twice within a day), else per quarter hour.
+ * Luxon's own zone (Intl) stays the source of truth; this only avoids asking twice.
+ */
+class CachedZone extends IANAZone {
+  private readonly days = new Map<number, number | null>()
+  private readonly quarters = new Map<number, number>()
+  private exact(ts: number): number {
+    const q = Math.floor(ts / 900_000)
+    let o = this.quarters.get(q)
+    if (o === undefined) {
+      o = super.offset(q * 900_000)
+      if (this.quarters.size > 50_000) this.quarters.clear()
+      this.quarters.set(q, o)
+    }
+    return o
+  }
+  override offset(ts: number): number {
+    const day = Math.floor(ts / DAY)
+    let o = this.days.get(day)
+    if (o === undefined) {
+      const a = this.exact(day * DAY)
+      const b = this.exact((day + 1) * DAY - 1)
+      o = a === b ? a : null
+      if (this.days.size > 200_000) this.days.clear()
+      this.days.set(day, o)
+    }
+    return o === null ? this.exact(ts) : o
+  }
+}
+
+const zones = new Map<string, Zone>()
+
+/** The luxon zone of a name (IANA, cached offsets; or a fixed `UTC±hh:mm`); throws on an unknown zone. */
+const zoneObject = (name: string): Zone => {
+  let z = zones.get(name)
+  if (z === undefined) {
+    if (IANAZone.isValidZone(name)) z = new CachedZone(name)
+    else {
+      const n = Info.normalizeZone(name)
+      if (n === null || !n.isValid) throw new Error(`unknown time zone ${JSON.stringify(name)}`)
+      z = n
+    }
+    zones.set(name, z)
+  }
+  return z
+}
 
 /** The offset in minutes of a zone (IANA or `UTC±hh:mm`) at an instant. */
-export const offsetAt = (zone: string, ms: number): number => {
-  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z') return 0
-  // Offsets change on quarter hours; cache per zone and quarter hour.
-  const k = `${zone}|${Math.floor(ms / 900_000)}`
-  const cached = offsetCache.get(k)
-  if (cached !== undefined) return cached
-  const dt = DateTime.fromMillis(ms, { zone })
-  if (!dt.isValid) throw new Error(`unknown time zone ${JSON.stringify(zone)}`)
-  if (offsetCache.size > 100_000) offsetCache.clear()
-  offsetCache.set(k, dt.offset)
-  return dt.offset
-}
+export const offsetAt = (zone: string, ms: number): number =>
+  zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Z' ? 0 : zoneObject(zone).offset(ms)
 
 /** The fixed-offset zone name (`UTC-04:00`) luxon understands for an offset in minutes. */
 export const fixedZone = (offsetMinutes: number): string => {
@@ -116,11 +153,18 @@ export const fixedZone = (offsetMinutes: number): string => {
 }
 
 /** Whether a zone name is valid for luxon. */
-export const isValidZone = (zone: string): boolean => DateTime.fromMillis(0, { zone }).isValid
+export const isValidZone = (zone: string): boolean => {
+  try {
+    zoneObject(zone)
+    return true
+  } catch {
+    return false
+  }
+}
 
 // operations: working time
 
-const local = (ms: number, zone: string): DateTime => DateTime.fromMillis(ms, { zone })
+const local = (ms: number, zone: string): DateTime => DateTime.fromMillis(ms, { zone: zoneObject(zone) })
 
 const isWorking = (d: DateTime, calendar: string | undefined): boolean =>
   Calendar.isWorkingDay(calendar, d.year, d.month, d.day, d.weekday)
@@ -283,7 +327,7 @@ export const shift = (
       const wall = (ms: number): number => ms + offsetAt(ctx.zone, ms) * 60_000
       const delta = wall(resumedAt) - wall(pausedAt)
       return DateTime.fromMillis(wall(dueMs) + delta, { zone: 'utc' })
-        .setZone(ctx.zone, { keepLocalTime: true })
+        .setZone(zoneObject(ctx.zone), { keepLocalTime: true })
         .toMillis()
     }
     default:
