@@ -69,7 +69,10 @@ describe('Catalog', () => {
     }
     for (const [name, body] of pages) {
       const file = `${docs}${name}`
-      expect(existsSync(file), `${file} is missing: run DOCKET_WRITE_DOCS=1 vitest run ${'packages/policies/src/Catalog.test.ts'}`).toBe(true)
+      expect(
+        existsSync(file),
+        `${file} is missing: run DOCKET_WRITE_DOCS=1 vitest run ${'packages/policies/src/Catalog.test.ts'}`,
+      ).toBe(true)
       expect(readFileSync(file, 'utf8'), `${file} is stale: regenerate with DOCKET_WRITE_DOCS=1`).toBe(body)
     }
   })
