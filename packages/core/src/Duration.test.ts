@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import * as Calendar from './Calendar.js'
 import * as Duration from './Duration.js'
@@ -215,6 +216,23 @@ describe('durations and zones', () => {
     expect(Duration.toMillis('P1W2DT3H')).toBe((9 * 24 + 3) * 3_600_000)
     expect(Duration.toMillis('P6M')).toBeUndefined()
     expect(() => Duration.parse('48h')).toThrow()
+  })
+
+  it('the cached offsets agree with luxon at every instant', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }),
+        (zone, t) => {
+          expect(Duration.offsetAt(zone, t)).toBe(DateTime.fromMillis(t, { zone }).offset)
+        },
+      ),
+      { numRuns: 2000 },
+    )
+    // Around a change: one millisecond before and at 2026-03-08T10:00Z (02:00 PST → 03:00 PDT).
+    const change = ms('2026-03-08T10:00:00Z')
+    expect(Duration.offsetAt('America/Los_Angeles', change - 1)).toBe(-480)
+    expect(Duration.offsetAt('America/Los_Angeles', change)).toBe(-420)
   })
 
   it('reads a zone offset at an instant and names fixed offsets', () => {
