@@ -1,1 +1,11 @@
+/**
+ * @docket/adapters — opening event stores from URLs, and the system clock.
+ * Each engine is its own entry point with an optional peer dependency:
+ * `@docket/adapters/postgres` (pg), `@docket/adapters/pglite`
+ * (@electric-sql/pglite), `@docket/adapters/eventstoredb` (@eventstore/db-client).
+ */
+export * as Store from './Store.js'
+export * as StoreUrl from './StoreUrl.js'
+export { systemClock } from './SystemClock.js'
+export { open as openStore } from './Store.js'
 export * as WebhookSink from './WebhookSink.js'

@@ -1,0 +1,119 @@
+/**
+ * Opening a store from a URL (see `StoreUrl`). Each engine's adapter is
+ * loaded with a dynamic `import()` only when its URL is used, so that a user
+ * installs only the driver of the engine they use (the drivers are optional
+ * peer dependencies). Failures to open are values: a bad URL, a missing
+ * driver, a PGlite directory held by another process, a server that does not
+ * answer.
+ */
+import { type EventStore, MemoryEventStore } from '@docket/core'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import * as StoreUrl from './StoreUrl.js'
+
+// model
+
+/** Options for {@link open}. */
+export interface Options {
+  /** SQL stores: the schema holding the tables (default `docket`; a `?schema=` in the URL wins). */
+  readonly schema?: string
+  /** SQL stores: run migrations on open (default true). */
+  readonly migrate?: boolean
+  /** Longest wait between polls of a subscription, in ms. */
+  readonly pollMs?: number
+}
+
+/** The engine's driver (an optional peer dependency) is not installed. */
+export interface MissingDriver {
+  readonly _tag: 'MissingDriver'
+  readonly driver: string
+  readonly message: string
+}
+
+/** A PGlite data directory is open in another process. */
+export interface StoreLocked {
+  readonly _tag: 'StoreLocked'
+  readonly path: string
+  readonly message: string
+}
+
+/** The store could not be opened (server unreachable, schema not migrated…). */
+export interface OpenFailed {
+  readonly _tag: 'OpenFailed'
+  readonly url: string
+  readonly message: string
+}
+
+/** Why a store could not be opened. */
+export type OpenError = StoreUrl.InvalidStoreUrl | MissingDriver | StoreLocked | OpenFailed
+
+// operations
+
+const DRIVERS: Readonly<Record<Exclude<StoreUrl.Kind, 'memory'>, string>> = {
+  pglite: '@electric-sql/pglite',
+  postgres: 'pg',
+  esdb: '@eventstore/db-client',
+}
+
+const missingDriver = (e: unknown, kind: Exclude<StoreUrl.Kind, 'memory'>): MissingDriver | undefined => {
+  const driver = DRIVERS[kind]
+  const code = (e as { code?: unknown } | null)?.code
+  const message = e instanceof Error ? e.message : ''
+  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(driver)) {
+    return {
+      _tag: 'MissingDriver',
+      driver,
+      message: `the ${kind} store needs the package ${driver}: install it next to @docket/adapters (npm install ${driver})`,
+    }
+  }
+  return undefined
+}
+
+const openParsed = async (u: StoreUrl.StoreUrl, options: Options): Promise<EventStore.EventStore> => {
+  const sql = { schema: options.schema, migrate: options.migrate, pollMs: options.pollMs }
+  switch (u.kind) {
+    case 'memory':
+      return MemoryEventStore.make()
+    case 'pglite': {
+      const { PgliteEventStore } = await import('./pglite/index.js')
+      return PgliteEventStore.make(u.dir, sql)
+    }
+    case 'postgres': {
+      const { PostgresEventStore } = await import('./postgres/index.js')
+      return PostgresEventStore.make(u.url, { ...sql, schema: u.schema ?? options.schema })
+    }
+    case 'esdb': {
+      const { EsdbEventStore } = await import('./eventstoredb/index.js')
+      return EsdbEventStore.make(u.url, { pollMs: options.pollMs })
+    }
+  }
+}
+
+/** Opens the store a URL names (`memory:`, `pglite:<dir>`, `pglite:memory`, `postgres://…`, `esdb://…`). */
+export const open =
+  (url: string, options: Options = {}): TE.TaskEither<OpenError, EventStore.EventStore> =>
+  async () => {
+    const parsed = StoreUrl.parse(url)
+    if (parsed._tag === 'Left') return parsed
+    const u = parsed.right
+    return TE.tryCatch(
+      () => openParsed(u, options),
+      (e): OpenError => {
+        if (u.kind !== 'memory') {
+          const missing = missingDriver(e, u.kind)
+          if (missing !== undefined) return missing
+        }
+        if ((e as { name?: unknown } | null)?.name === 'StoreLockedError') {
+          return { _tag: 'StoreLocked', path: (e as { path: string }).path, message: (e as Error).message }
+        }
+        return {
+          _tag: 'OpenFailed',
+          url: StoreUrl.redact(url),
+          message: `cannot open ${StoreUrl.redact(url)}: ${e instanceof Error ? e.message : String(e)}`,
+        }
+      },
+    )()
+  }
+
+/** A one-line description of an open error. */
+export const describeError = (e: OpenError): string =>
+  e._tag === 'InvalidStoreUrl' ? `invalid store URL ${e.url}: ${e.message}` : e.message
