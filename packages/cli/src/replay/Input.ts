@@ -1,0 +1,111 @@
+/**
+ * Streaming input for a replay: the events of a JSON Lines file (or standard
+ * input) decoded line by line as they are read, or of a store in its global
+ * order, without collecting them. A bad line stops the stream; `failure()`
+ * then names it (line number, field path, what was expected). `position()`
+ * gives bytes read and the file's size for a progress bar's time left.
+ *
+ * Not `Source.read`, which loads a whole source for commands that need it.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { createInterface } from 'node:readline'
+import type { Recorded } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as Store from '../internal/store.js'
+import * as Source from '../Source.js'
+
+// model
+
+/** A stream of events and what went wrong reading it. */
+export interface Input {
+  readonly events: AsyncIterable<Recorded>
+  /** Why the stream stopped early, once it has. */
+  readonly failure: () => Source.SourceError | undefined
+  /** Bytes read so far and the total, when the source has a size. */
+  readonly position: () => { readonly done: number; readonly total: number | null }
+}
+
+// internal
+
+const lines = (
+  stream: NodeJS.ReadableStream,
+  fail: (e: Source.SourceError) => void,
+  count: (n: number) => void,
+): AsyncIterable<Recorded> => ({
+  async *[Symbol.asyncIterator]() {
+    let line = 0
+    const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })
+    for await (const raw of rl) {
+      line++
+      count(Buffer.byteLength(raw, 'utf8') + 1)
+      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
+      if (text.trim() === '') continue
+      const decoded = Source.decodeLine(text, line)
+      if (E.isLeft(decoded)) {
+        fail({ _tag: 'BadInput', errors: [decoded.left] })
+        rl.close()
+        return
+      }
+      yield decoded.right
+    }
+  },
+})
+
+// constructors
+
+/** Opens a source for streaming. */
+export const open = async (
+  inv: { readonly stdin: NodeJS.ReadableStream; readonly cwd: string },
+  source: Source.Source,
+): Promise<E.Either<Source.SourceError, Input>> => {
+  let failure: Source.SourceError | undefined
+  let done = 0
+  const fail = (e: Source.SourceError): void => {
+    failure = e
+  }
+  const count = (n: number): void => {
+    done += n
+  }
+  switch (source._tag) {
+    case 'Stdin':
+      return E.right({
+        events: lines(inv.stdin, fail, count),
+        failure: () => failure,
+        position: () => ({ done, total: null }),
+      })
+    case 'File': {
+      const file = path.resolve(inv.cwd, source.path)
+      if (!fs.existsSync(file)) return E.left({ _tag: 'NotFound', path: source.path })
+      const total = fs.statSync(file).size
+      return E.right({
+        events: lines(fs.createReadStream(file, { encoding: 'utf8' }), fail, count),
+        failure: () => failure,
+        position: () => ({ done: Math.min(done, total), total }),
+      })
+    }
+    case 'Store': {
+      const opened = await Store.open(source.url, inv.cwd)
+      if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
+      const store = opened.right
+      return E.right({
+        events: {
+          async *[Symbol.asyncIterator]() {
+            try {
+              for await (const s of store.readAll()) {
+                done++
+                yield s.event
+              }
+            } catch (e) {
+              fail({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
+            } finally {
+              await store.close()
+            }
+          },
+        },
+        failure: () => failure,
+        position: () => ({ done, total: null }),
+      })
+    }
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * Replay: the streaming engine behind `docket replay`. It reads an event
+ * history once, groups it by case, evaluates each case's obligations with the
+ * core engine and extracts the facts reports need, holding in memory only the
+ * cases still open.
+ *
+ * Order. A store is read in its global log order. A JSON Lines file must be in
+ * `recordedAt` order within each case (file order breaks ties); an event
+ * recorded before the previous event of its case is an `OutOfOrder` error
+ * naming both, unless the caller sorts the input first (`Spill.sort`, spill
+ * to disk).
+ *
+ * Dropping state. A case's history may leave memory once the case is closed
+ * (its last life-cycle event is `CaseClosed`) and its result is final: no
+ * obligation `pending` or `paused` at the current instant (the fixed `asOf`,
+ * or the latest `occurredAt` read so far), and, when `asOf` is not fixed, the
+ * same result judged ten years later (no escalation still climbing its
+ * ladder). Cases are swept for this when more than `maxOpenCases` are held;
+ * the result is kept and the history moves to a disk archive
+ * (`Spill.archive`). A later event of a dropped case (a `CaseReopened`, a
+ * late appeal, an authority's request) brings its history back from the
+ * archive: the case is open again, is evaluated anew, and the report counts
+ * the reopening. Cases never closed, or with a clock still open, stay in
+ * memory to the end.
+ *
+ * The report itself (one result per case, without histories) grows with the
+ * number of cases; histories never do beyond the open cases.
+ *
+ * Not here: the rules (`@docket/policies`), the clocks (`@docket/core`), the
+ * formats (`reports/`).
+ */
+import type { DocketEvent, Obligation, Recorded } from '@docket/core'
+import { Evaluation, Integrity, Timestamp } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as Facts from './Facts.js'
+import * as Spill from './Spill.js'
+
+// model
+
+/** An escalation in a case's evaluation (`evaluate --format json`). */
+export interface Escalation {
+  readonly escalationId: string
+  readonly level: number
+  readonly reason: string
+  readonly at: string
+  readonly obligationId: string | null
+}
+
+/** What the core engine says about one case at `asOf`. */
+export interface CaseEvaluation {
+  readonly obligations: ReadonlyArray<Obligation.Obligation>
+  readonly escalations: ReadonlyArray<Escalation>
+}
+
+/**
+ * Evaluates one case's history (stream order) at `asOf`. The command binds
+ * rules, profile, `knownAt`, policies and `whatIf` into it; `null` means the
+ * case is outside the report (for example outside `--from/--to`).
+ */
+export type EvaluateCase = (
+  caseId: string,
+  history: ReadonlyArray<DocketEvent>,
+  asOf: string,
+) => CaseEvaluation | null
+
+/** One case in the report. */
+export interface CaseResult extends CaseEvaluation {
+  readonly caseId: string
+  readonly facts: Facts.Facts
+}
+
+/** Counts of `evaluate --format json`'s `summary`. */
+export interface Summary {
+  readonly obligations: number
+  readonly met: number
+  readonly met_late: number
+  readonly breached: number
+  readonly pending: number
+  readonly waived: number
+  readonly paused: number
+  readonly internalBreached: number
+  readonly targetsMissed: number
+}
+
+/** How the replay went (deterministic: no timings). */
+export interface Stats {
+  readonly events: number
+  /** Events left out by `--known-at` (recorded after it). */
+  readonly unknownAtKnownAt: number
+  readonly cases: number
+  /** Cases whose state was dropped after closing with no open clock. */
+  readonly dropped: number
+  /** Dropped cases brought back by a later event. */
+  readonly reopened: number
+  /** The most cases held in memory at once. */
+  readonly maxOpenCases: number
+}
+
+/** The replay's result, before any format. */
+export interface Result {
+  readonly asOf: string
+  readonly knownAt: string | null
+  readonly cases: ReadonlyArray<CaseResult>
+  readonly summary: Summary
+  readonly stats: Stats
+  /** The integrity chain head folded from the events' seals, in read order; `null` when no event is sealed. */
+  readonly integrity: Integrity.ChainHead | null
+}
+
+/** Progress of a replay, reported every `progressEvery` events and at the end. */
+export interface Progress {
+  readonly events: number
+  readonly openCases: number
+  readonly doneCases: number
+  readonly done: boolean
+}
+
+/** Options of {@link run}. */
+export interface Options {
+  readonly evaluate: EvaluateCase
+  /** Judge at this instant; default: the latest `occurredAt` read. */
+  readonly asOf?: string
+  /** Use only events recorded at or before this instant. */
+  readonly knownAt?: string
+  /** Directory for the dropped-case archive. */
+  readonly spillDir?: string
+  readonly onProgress?: (p: Progress) => void
+  readonly progressEvery?: number
+  /**
+   * Memory budget in open cases (default 10,000): when more are held, closed cases whose
+   * result is final are dropped; the next sweep waits until twice as many are held.
+   */
+  readonly maxOpenCases?: number
+}
+
+/** An event recorded before the previous event of its case. */
+export interface OutOfOrder {
+  readonly _tag: 'OutOfOrder'
+  /** 1-based position of the event in the input. */
+  readonly position: number
+  readonly caseId: string
+  readonly eventId: string
+  readonly recordedAt: string
+  readonly previousEventId: string
+  readonly previousRecordedAt: string
+}
+
+/** A replay's expected failure. */
+export type ReplayError = OutOfOrder
+
+// operations
+
+/** A one-line explanation of a replay error. */
+export const describe = (e: ReplayError): string =>
+  `event ${e.eventId} (input position ${e.position}) of case ${e.caseId} was recorded at ${e.recordedAt}, ` +
+  `before the previous event of that case (${e.previousEventId}, ${e.previousRecordedAt}): the input must be in ` +
+  'recordedAt order within each case. Sort it with --sort (spills to disk), or export it from a store.'
+
+/** The `summary` of a set of obligations, as `evaluate --format json` counts it. */
+export const summarize = (obligations: Iterable<Obligation.Obligation>): Summary =>
+  Evaluation.summarise(obligations)
+
+/**
+ * The core engine as an {@link EvaluateCase}: `Evaluation.evaluateCase` with the
+ * given options at each `asOf`, and `from`/`to` applied to the first event
+ * visible at `asOf` (as `Evaluation.evaluate` does).
+ */
+export const fromCore = (options: Evaluation.Options): EvaluateCase => {
+  const from = options.from === undefined ? Number.NEGATIVE_INFINITY : instant(options.from)
+  const to = options.to === undefined ? Number.POSITIVE_INFINITY : instant(options.to)
+  const knownAt = options.knownAt === undefined ? Number.POSITIVE_INFINITY : instant(options.knownAt)
+  return (caseId, history, asOf) => {
+    const at = Timestamp.toMillis(asOf)
+    let first = Number.POSITIVE_INFINITY
+    for (const e of history) {
+      const occ = Timestamp.toMillis(e.occurredAt)
+      if (occ <= at && recordedMs(e) <= knownAt && occ < first) first = occ
+    }
+    if (first === Number.POSITIVE_INFINITY || first < from || first >= to) return null
+    const r = Evaluation.evaluateCase(caseId, history, { ...options, asOf })
+    return { obligations: r.obligations, escalations: r.escalations }
+  }
+}
+
+const instant = (x: string | number): number => (typeof x === 'number' ? x : Timestamp.toMillis(x))
+
+const nextDue = (e: CaseEvaluation | null): number => {
+  let next = Number.POSITIVE_INFINITY
+  for (const o of e?.obligations ?? []) {
+    if (o.status === 'paused') return 0
+    if (o.status === 'pending') next = Math.min(next, Timestamp.toMillis(o.dueAt))
+  }
+  return next === Number.POSITIVE_INFINITY ? 0 : next
+}
+
+const isOpen = (e: CaseEvaluation | null): boolean =>
+  e?.obligations.some((o) => o.status === 'pending' || o.status === 'paused') === true
+
+/** How far ahead `settled` looks: past any escalation ladder or legal period. */
+const LATER_MS = 10 * 366 * 24 * 3_600_000
+
+const recordedMs = (e: DocketEvent): number => Timestamp.toMillis(e.recordedAt ?? e.occurredAt)
+
+/** Replays a history (see the module header for order and memory). */
+export const run = async (
+  source: AsyncIterable<Recorded>,
+  options: Options,
+): Promise<E.Either<ReplayError, Result>> => {
+  const knownAt = options.knownAt === undefined ? undefined : Timestamp.toMillis(options.knownAt)
+  const every = options.progressEvery ?? 10_000
+  const budget = options.maxOpenCases ?? 10_000
+  let sweepAt = budget
+  const open = new Map<string, { history: DocketEvent[]; last: number; closed: boolean; recheckAt: number }>()
+  const done = new Map<string, CaseResult | null>()
+  const archive = Spill.archive(options.spillDir)
+  let events = 0
+  let unknown = 0
+  let dropped = 0
+  let reopened = 0
+  let maxOpen = 0
+  let latest = Number.NEGATIVE_INFINITY
+  let latestText: string | undefined
+  let digest = Integrity.EMPTY_HEAD.digest
+  let sealed = 0
+  let position = 0
+  const progress = (final: boolean): void =>
+    options.onProgress?.({ events: position, openCases: open.size, doneCases: done.size, done: final })
+  const evaluate = (caseId: string, history: ReadonlyArray<DocketEvent>, asOf: string): CaseResult | null => {
+    const ev = options.evaluate(caseId, history, asOf)
+    return ev === null ? null : { caseId, ...ev, facts: Facts.extract(caseId, history) }
+  }
+  // Drops every closed case whose result is final (see the module header).
+  const sweep = (): void => {
+    const now = options.asOf ?? options.knownAt ?? latestText
+    if (now === undefined) return
+    for (const [caseId, state] of open) {
+      if (!state.closed || latest < state.recheckAt) continue
+      const ev = options.evaluate(caseId, state.history, now)
+      if (isOpen(ev)) {
+        // nothing can settle before the earliest running clock falls due
+        state.recheckAt = nextDue(ev)
+        continue
+      }
+      if (
+        options.asOf === undefined &&
+        options.knownAt === undefined &&
+        !settled(caseId, state.history, now, ev)
+      )
+        continue
+      done.set(caseId, ev === null ? null : { caseId, ...ev, facts: Facts.extract(caseId, state.history) })
+      archive.put(caseId, state.history)
+      open.delete(caseId)
+      dropped++
+    }
+  }
+  // A result is settled when judging it much later changes nothing: no clock runs and no
+  // escalation is still climbing its ladder.
+  const settled = (
+    caseId: string,
+    history: ReadonlyArray<DocketEvent>,
+    asOf: string,
+    now: CaseEvaluation | null,
+  ): boolean => {
+    const later = options.evaluate(caseId, history, Timestamp.format(Timestamp.toMillis(asOf) + LATER_MS))
+    return (
+      JSON.stringify(later?.obligations ?? null) === JSON.stringify(now?.obligations ?? null) &&
+      JSON.stringify(later?.escalations ?? null) === JSON.stringify(now?.escalations ?? null)
+    )
+  }
+  try {
+    for await (const e of source) {
+      position++
+      if (position % every === 0) progress(false)
+      if (e.caseId === Integrity.CHECKPOINT_CASE) continue
+      const seal = Integrity.sealFrom(e)
+      if (seal !== undefined) {
+        digest = Integrity.fold(digest, seal)
+        sealed++
+      }
+      const rec = recordedMs(e)
+      if (knownAt !== undefined && rec > knownAt) {
+        unknown++
+        continue
+      }
+      events++
+      let state = open.get(e.caseId)
+      if (state === undefined) {
+        const back = archive.take(e.caseId)
+        if (back !== undefined) {
+          reopened++
+          done.delete(e.caseId)
+          const last = back[back.length - 1]!
+          state = { history: [...back], last: recordedMs(last), closed: false, recheckAt: 0 }
+        } else {
+          state = { history: [], last: Number.NEGATIVE_INFINITY, closed: false, recheckAt: 0 }
+        }
+        open.set(e.caseId, state)
+        if (open.size > maxOpen) maxOpen = open.size
+      }
+      if (rec < state.last) {
+        const prev = state.history[state.history.length - 1]!
+        return E.left({
+          _tag: 'OutOfOrder',
+          position,
+          caseId: e.caseId,
+          eventId: e.id,
+          recordedAt: e.recordedAt ?? e.occurredAt,
+          previousEventId: prev.id,
+          previousRecordedAt: prev.recordedAt ?? prev.occurredAt,
+        })
+      }
+      state.last = rec
+      state.recheckAt = 0
+      state.history.push(e)
+      const occ = Timestamp.toMillis(e.occurredAt)
+      if (occ > latest) {
+        latest = occ
+        latestText = e.occurredAt
+      }
+      if (e.type === 'CaseClosed') state.closed = true
+      else if (e.type === 'CaseReopened') state.closed = false
+      if (open.size > sweepAt) {
+        sweep()
+        sweepAt = Math.max(budget, 2 * open.size)
+      }
+    }
+    const asOf = Timestamp.format(
+      Timestamp.toMillis(options.asOf ?? options.knownAt ?? latestText ?? '1970-01-01T00:00:00.000Z'),
+    )
+    for (const [caseId, state] of open) done.set(caseId, evaluate(caseId, state.history, asOf))
+    const cases = [...done.values()]
+      .filter((c): c is CaseResult => c !== null)
+      .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0))
+    progress(true)
+    return E.right({
+      asOf,
+      knownAt: options.knownAt === undefined ? null : Timestamp.format(Timestamp.toMillis(options.knownAt)),
+      cases,
+      summary: summarize(cases.flatMap((c) => c.obligations)),
+      stats: {
+        events,
+        unknownAtKnownAt: unknown,
+        cases: cases.length,
+        dropped,
+        reopened,
+        maxOpenCases: maxOpen,
+      },
+      integrity: sealed === 0 ? null : { events: sealed, digest },
+    })
+  } finally {
+    archive.close()
+  }
+}

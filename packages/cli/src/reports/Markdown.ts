@@ -1,0 +1,174 @@
+/**
+ * The `md` report: a short summary to paste into a pull request or a ticket.
+ * Tables are GitHub-flavoured Markdown; every user-supplied string is escaped
+ * so that a case id cannot break a table or inject HTML. Long lists are cut
+ * at `limit` rows with a line saying how many were left out (the `json` and
+ * `csv` reports have them all).
+ */
+import * as Report from './Report.js'
+
+/** Options of {@link render}. */
+export interface Options {
+  /** Rows per list (default 50). */
+  readonly limit?: number
+}
+
+/** Escapes text for a Markdown table cell or line (no HTML, no table breaks, no emphasis). */
+export const escapeText = (s: string): string =>
+  s
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, ' ')
+
+const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string | number>>): string =>
+  [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map((c) => (typeof c === 'number' ? String(c) : c)).join(' | ')} |`),
+  ].join('\n')
+
+const cut = <A>(
+  xs: ReadonlyArray<A>,
+  limit: number,
+): { readonly shown: ReadonlyArray<A>; readonly note: string } => ({
+  shown: xs.slice(0, limit),
+  note: xs.length > limit ? `\n\n_${xs.length - limit} more not shown; see the json or csv report._` : '',
+})
+
+/** Renders the Markdown summary. */
+export const render = (r: Report.Report, options: Options = {}): string => {
+  const limit = options.limit ?? 50
+  const out: string[] = []
+  const label = Report.counterfactualLabel(r)
+  out.push(label ? '# Docket replay — COUNTERFACTUAL' : '# Docket replay')
+  if (label) out.push(`> **${escapeText(label)}**`)
+  out.push(
+    `As of **${r.asOf}**${r.knownAt ? `, knowing only what was recorded by **${r.knownAt}**` : ''}; profile \`${escapeText(r.profile)}\`; ${r.stats.cases} cases, ${r.stats.events} events.`,
+  )
+  const s = r.summary
+  out.push('## Summary')
+  out.push(
+    table(
+      [
+        'obligations',
+        'met',
+        'met late',
+        'breached (statutory)',
+        'pending',
+        'waived',
+        'paused',
+        'internal breached',
+        'targets missed',
+      ],
+      [
+        [
+          s.obligations,
+          s.met,
+          s.met_late,
+          s.breached,
+          s.pending,
+          s.waived,
+          s.paused,
+          s.internalBreached,
+          s.targetsMissed,
+        ],
+      ],
+    ),
+  )
+  const byRule = new Map<
+    string,
+    { n: number; met: number; late: number; breached: number; pending: number }
+  >()
+  for (const c of r.cases)
+    for (const o of c.obligations) {
+      const k = `${o.policy}/${o.rule}`
+      const x = byRule.get(k) ?? { n: 0, met: 0, late: 0, breached: 0, pending: 0 }
+      x.n++
+      if (o.status === 'met') x.met++
+      if (o.status === 'met_late') x.late++
+      if (o.status === 'breached') x.breached++
+      if (o.status === 'pending') x.pending++
+      byRule.set(k, x)
+    }
+  out.push('## By rule')
+  out.push(
+    table(
+      ['rule', 'obligations', 'met', 'met late', 'breached', 'pending'],
+      [...byRule.entries()]
+        .sort(([a], [b]) => Report.compare(a, b))
+        .map(([k, x]) => [`\`${escapeText(k)}\``, x.n, x.met, x.late, x.breached, x.pending]),
+    ),
+  )
+  const breached = r.cases.flatMap((c) =>
+    c.obligations.filter((o) => o.status === 'breached').map((o) => ({ caseId: c.caseId, o })),
+  )
+  out.push('## Breached obligations')
+  if (breached.length === 0) out.push('None.')
+  else {
+    const { shown, note } = cut(breached, limit)
+    out.push(
+      table(
+        ['case', 'rule', 'statutory', 'started', 'due', 'completed'],
+        shown.map(({ caseId, o }) => [
+          escapeText(caseId),
+          `\`${escapeText(`${o.policy}/${o.rule}`)}\``,
+          o.statutory && !o.preEffective && !o.counterfactual ? 'yes' : 'no',
+          o.startedAt,
+          o.dueAt,
+          o.completedAt ?? '—',
+        ]),
+      ) + note,
+    )
+  }
+  const refusals = Report.refusalsThenAuthority(r)
+  out.push('## Refusals later followed by an authority')
+  if (refusals.length === 0) out.push('None.')
+  else {
+    const { shown, note } = cut(refusals, limit)
+    out.push(
+      table(
+        ['case', 'refused', 'authority', 'kind', 'jurisdiction'],
+        shown.map((x) => [
+          escapeText(x.caseId),
+          x.refusedAt,
+          x.authorityAt,
+          escapeText(x.kind),
+          escapeText(x.jurisdiction ?? '—'),
+        ]),
+      ) + note,
+    )
+  }
+  out.push('## Reproducibility')
+  const st = r.stamp
+  out.push(
+    table(
+      ['item', 'value'],
+      [
+        [
+          'docket',
+          `cli ${escapeText(st.library.cli)}, core ${escapeText(st.library.core)}, policies ${escapeText(st.library.policies)}`,
+        ],
+        [
+          'policy pack',
+          st.policyPack.map((p) => `${escapeText(p.id)} ${escapeText(p.version)}`).join(', ') || '—',
+        ],
+        ['legal reference', st.legalReferenceDate ?? '—'],
+        ['tz database', st.tzdata ?? '—'],
+        ['options', `\`${escapeText(JSON.stringify(st.options))}\``],
+        [
+          'integrity head',
+          st.integrity
+            ? `${st.integrity.events} events, \`${st.integrity.digest}\``
+            : 'none (unsealed input)',
+        ],
+        [
+          'replay',
+          `${r.stats.dropped} case states dropped, ${r.stats.reopened} reopened, at most ${r.stats.maxOpenCases} open`,
+        ],
+      ],
+    ),
+  )
+  return `${out.join('\n\n')}\n`
+}

@@ -1,0 +1,171 @@
+/**
+ * A replay report before it is written: the replay's result, the
+ * reproducibility stamp and how the run was framed (profile, counterfactual
+ * `--what-if` policies). Every format in this folder renders this one model,
+ * so the formats cannot disagree.
+ */
+import { createHash } from 'node:crypto'
+import { type ClockRule, Envelope, Escalation, Profile, type Recorded, Timestamp } from '@docket/core'
+import { Policy } from '@docket/policies'
+import type * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as Ei from 'fp-ts/lib/Either.js'
+import * as Replay from '../replay/Replay.js'
+import * as Stamp from './Stamp.js'
+
+// model
+
+/** The formats of `docket replay --report`. */
+export const FORMATS = ['json', 'csv', 'md', 'html', 'dsa-sor', 'dsa-transparency'] as const
+
+/** A report format. */
+export type Format = (typeof FORMATS)[number]
+
+/** The model every format renders. */
+export interface Report extends Replay.Result {
+  readonly stamp: Stamp.Stamp
+  /** Name of the platform profile used. */
+  readonly profile: string
+  /** True when `--what-if` applied policies outside their time in force. */
+  readonly counterfactual: boolean
+  readonly whatIf: ReadonlyArray<string>
+}
+
+/** A refusal later followed by an authority, with its case. */
+export interface RefusalRow {
+  readonly caseId: string
+  readonly refusalId: string
+  readonly refusedAt: string
+  readonly authorityEventId: string
+  readonly authorityAt: string
+  readonly kind: string
+  readonly jurisdiction: string | null
+}
+
+// operations
+
+/** The banner every format shows for a counterfactual report. */
+export const counterfactualLabel = (r: Pick<Report, 'counterfactual' | 'whatIf'>): string | null =>
+  r.counterfactual
+    ? `COUNTERFACTUAL (what-if: ${r.whatIf.join(', ')}): policies applied as if in force before their entry into force; not a statement of what the law required.`
+    : null
+
+/** Every refusal later followed by an authority's request or intervention, by case. */
+export const refusalsThenAuthority = (r: Report): ReadonlyArray<RefusalRow> =>
+  r.cases.flatMap((c) => c.facts.refusalsThenAuthority.map((x) => ({ caseId: c.caseId, ...x })))
+
+/** Compares strings by code unit (locale-independent, deterministic). */
+export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Options of {@link build}: the evaluation's, and the replay's. */
+export interface BuildOptions {
+  /** The platform profile (default: `Profile.DEFAULTS`). */
+  readonly profile?: Profile.Resolved
+  /** Rules to run (default: the policy pack's rules for the profile). */
+  readonly rules?: ReadonlyArray<ClockRule.Rule>
+  readonly asOf?: string
+  readonly knownAt?: string
+  readonly from?: string
+  readonly to?: string
+  readonly policies?: ReadonlyArray<string>
+  readonly whatIf?: ReadonlyArray<string>
+  readonly spillDir?: string
+  readonly maxOpenCases?: number
+  readonly onProgress?: (p: Replay.Progress) => void
+}
+
+/** Date of the legal reference the policy pack was checked against (`shared/reference/legal.md`, "compiled 2026-11-24"). */
+export const LEGAL_REFERENCE_DATE = '2026-11-24'
+
+/** Each policy module with a version: the package version and a digest of its rules as data. */
+export const policyPack = (): ReadonlyArray<Stamp.PolicyVersion> => {
+  const pkg = Stamp.make({ policyPack: [], legalReferenceDate: null, options: {}, integrity: null }).library
+    .policies
+  return Policy.all.map((p) => ({
+    id: p.id,
+    version: `${pkg}+${createHash('sha256')
+      .update(
+        JSON.stringify(
+          p.rules.map((r) => ({
+            id: `${r.policy}/${r.rule}`,
+            kind: r.kind,
+            confidence: r.confidence,
+            versions: r.versions.map((v) => ({
+              validFrom: v.validFrom,
+              validTo: v.validTo,
+              zone: v.zone,
+              citation: v.citation,
+              quote: v.quote,
+              period: v.period,
+              defaultTarget: v.defaultTarget ?? null,
+            })),
+          })),
+        ),
+      )
+      .digest('hex')
+      .slice(0, 12)}`,
+  }))
+}
+
+const iso = (s: string | undefined): string | null =>
+  s === undefined ? null : Timestamp.format(Timestamp.toMillis(s))
+
+/**
+ * Replays a history into a report: the library function behind `docket replay`.
+ * Events may be any (async) iterable in the order `Replay.run` requires.
+ */
+export const build = async (
+  events: AsyncIterable<Recorded> | Iterable<Recorded>,
+  options: BuildOptions = {},
+): Promise<E.Either<Replay.ReplayError, Report>> => {
+  const profile = options.profile ?? Profile.DEFAULTS
+  const evaluate = Replay.fromCore({
+    rules: options.rules ?? Policy.forProfile(profile),
+    profile,
+    escalate: Escalation.escalate,
+    ...(options.knownAt === undefined ? {} : { knownAt: options.knownAt }),
+    ...(options.from === undefined ? {} : { from: options.from }),
+    ...(options.to === undefined ? {} : { to: options.to }),
+    ...(options.policies === undefined ? {} : { policies: options.policies }),
+    ...(options.whatIf === undefined ? {} : { whatIf: options.whatIf }),
+  })
+  const source: AsyncIterable<Recorded> =
+    Symbol.asyncIterator in events
+      ? events
+      : (async function* () {
+          yield* events as Iterable<Recorded>
+        })()
+  const result = await Replay.run(source, {
+    evaluate,
+    ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+    ...(options.knownAt === undefined ? {} : { knownAt: options.knownAt }),
+    ...(options.spillDir === undefined ? {} : { spillDir: options.spillDir }),
+    ...(options.maxOpenCases === undefined ? {} : { maxOpenCases: options.maxOpenCases }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  })
+  const whatIf = [...(options.whatIf ?? [])].sort()
+  return pipe(
+    result,
+    Ei.map((r) => ({
+      ...r,
+      profile: profile.name,
+      counterfactual: whatIf.length > 0,
+      whatIf,
+      stamp: Stamp.make({
+        policyPack: policyPack(),
+        legalReferenceDate: LEGAL_REFERENCE_DATE,
+        options: {
+          asOf: iso(options.asOf),
+          knownAt: iso(options.knownAt),
+          from: iso(options.from),
+          to: iso(options.to),
+          policies: options.policies === undefined ? null : [...options.policies].sort(),
+          whatIf,
+          profile: profile.name,
+          profileDigest: createHash('sha256').update(Envelope.canonical(profile)).digest('hex').slice(0, 16),
+        },
+        integrity: r.integrity,
+      }),
+    })),
+  )
+}
