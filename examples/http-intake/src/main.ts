@@ -1,0 +1,50 @@
+/**
+ * Runs the intake service against PostgreSQL. Configuration comes from the
+ * environment: `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`),
+ * `DOCKET_SCHEMA` (default `docket`; created and migrated on start), `HOST`
+ * (default `127.0.0.1`) and `PORT` (default 3000; 0 picks a free port).
+ * Logs are JSON lines on standard error. SIGTERM and SIGINT close the server,
+ * then the store.
+ */
+import { Observability } from '@docket/core'
+import { systemClock } from '@docket/adapters'
+import { PostgresEventStore } from '@docket/adapters/postgres'
+import { pathToFileURL } from 'node:url'
+import * as Intake from './Intake.js'
+
+/** A running service. */
+export interface Running {
+  readonly url: string
+  readonly close: () => Promise<void>
+}
+
+/** Starts the service from an environment; resolves once it listens. */
+export const start = async (env: Readonly<Record<string, string | undefined>>): Promise<Running> => {
+  const logger = Observability.json((line) => process.stderr.write(line))
+  const store = await PostgresEventStore.make(env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', {
+    schema: env.DOCKET_SCHEMA ?? 'docket',
+  })
+  const app = Intake.make({ store, clock: systemClock, logger })
+  const url = await app.listen({ host: env.HOST ?? '127.0.0.1', port: Number(env.PORT ?? 3000) })
+  Observability.info(logger, 'intake: listening', { url })
+  return {
+    url,
+    close: async () => {
+      await app.close()
+      await store.close()
+    },
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href
+if (isMain) {
+  const running = await start(process.env)
+  const stop = (): void => {
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}
