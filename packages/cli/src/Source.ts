@@ -82,7 +82,10 @@ export const decodeLine = (text: string, line: number): E.Either<DecodeError.Dec
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e)
     return E.left(
-      DecodeError.make([{ path: '', value: text.slice(0, 40), expected: `valid JSON (${why})` }], line),
+      DecodeError.atLine(
+        DecodeError.single('', text.slice(0, 60), `a JSON object (invalid JSON: ${why})`),
+        line,
+      ),
     )
   }
   const decoded = Envelope.decode(json)
@@ -91,7 +94,7 @@ export const decodeLine = (text: string, line: number): E.Either<DecodeError.Dec
     : E.right(Envelope.withImportedRecordedAt(decoded.right))
 }
 
-/** Reads and decodes JSON Lines from a stream; blank lines are ignored. */
+/** Reads and decodes JSON Lines from a stream; blank lines are skipped but counted. */
 export const readLines = async (
   input: NodeJS.ReadableStream,
   options: ReadOptions = {},
@@ -100,8 +103,7 @@ export const readLines = async (
   const events: Recorded[] = []
   const errors: DecodeError.DecodeError[] = []
   let line = 0
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
-  for await (const raw of lines) {
+  for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     line++
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
     if (text.trim() === '') continue
@@ -132,7 +134,7 @@ export const read = async (
     case 'File': {
       const path = resolve(inv.cwd, source.path)
       if (!existsSync(path)) return E.left({ _tag: 'NotFound', path: source.path })
-      return readLines(createReadStream(path, { encoding: 'utf8' }), options)
+      return readLines(createReadStream(path), options)
     }
     case 'Store': {
       const opened = await Store.open(source.url, inv.cwd)

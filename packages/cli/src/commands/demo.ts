@@ -2,25 +2,39 @@
  * `docket demo`: the seed story (Doe v. Twitter, `examples/seed-case`) end to
  * end. It imports the case's events into the embedded store (idempotently:
  * a second run stores nothing), reads the case back from the store, runs the
- * engine over it and prints the timeline with every escalation and
- * obligation the engine computed. Nothing printed is written by hand: every
- * status, deadline and escalation comes from the library.
+ * engine over it (core `Evaluation` with the default rules of
+ * `@docket/policies` and core's escalation hook) and prints the timeline
+ * with every obligation and escalation the engine computed. Nothing printed
+ * is written by hand: every status, deadline and escalation comes from the
+ * library; the demo only lays it out.
  */
 import { createReadStream } from 'node:fs'
-import { type DocketEvent, Escalation, Profile, type Recorded, Timestamp } from '@docket/core'
+import {
+  type DocketEvent,
+  type Evaluation as CoreEvaluation,
+  type Obligation,
+  Profile,
+  type Recorded,
+  Timestamp,
+} from '@docket/core'
+import { Policy } from '@docket/policies'
 import * as E from 'fp-ts/lib/Either.js'
+import * as O from 'fp-ts/lib/Option.js'
 import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Args from '../internal/args.js'
+import * as Evaluation from '../internal/evaluation.js'
 import * as Ingest from '../internal/ingest.js'
 import * as Seed from '../internal/seed.js'
 import * as Store from '../internal/store.js'
 import * as Style from '../internal/style.js'
+import * as Table from '../internal/table.js'
 import * as Timeline from '../internal/timeline.js'
 import * as Output from '../Output.js'
 import * as Source from '../Source.js'
 
 const CASE_ID = 'doe-v-twitter'
 const WIDTH = 100
+const INDENT = ' '.repeat(32)
 
 /** The store URL the demo uses for a data directory. */
 export const storeUrl = (dataDir: string): string =>
@@ -39,14 +53,13 @@ const calendarDays = (from: string, to: string): number => {
   return day(to) - day(from)
 }
 
+type EscalationSummary = CoreEvaluation.EscalationSummary
+
 /** Escalation lines grouped by escalation: where it started and each level it climbed to. */
 const grouped = (
-  summaries: ReadonlyArray<Escalation.Summary>,
-): ReadonlyArray<{
-  readonly first: Escalation.Summary
-  readonly steps: ReadonlyArray<Escalation.Summary>
-}> => {
-  const groups = new Map<string, Escalation.Summary[]>()
+  summaries: ReadonlyArray<EscalationSummary>,
+): ReadonlyArray<{ readonly first: EscalationSummary; readonly steps: ReadonlyArray<EscalationSummary> }> => {
+  const groups = new Map<string, EscalationSummary[]>()
   for (const x of summaries) {
     const g = groups.get(x.escalationId)
     if (g === undefined) groups.set(x.escalationId, [x])
@@ -55,15 +68,82 @@ const grouped = (
   return [...groups.values()].map((g) => ({ first: g[0]!, steps: g.slice(1) }))
 }
 
-const render = (history: ReadonlyArray<DocketEvent>, inv: Invocation): string => {
+const title = (o: Obligation.Obligation): string =>
+  O.match(
+    () => `${o.policy}/${o.rule}`,
+    (r: Policy.Rule) => r.title,
+  )(Policy.ruleById(`${o.policy}/${o.rule}`))
+
+const ruleLabel = (o: Obligation.Obligation): string => `${o.policy}/${o.rule}`
+
+/** Lines of the timeline that an obligation contributes: its start, and its end (completion or due time). */
+const obligationLines = (
+  o: Obligation.Obligation,
+  asOfMs: number,
+  order: number,
+  s: Style.Style,
+): ReadonlyArray<Line> => {
+  const lines: Line[] = [
+    {
+      at: Timestamp.toMillis(o.startedAt),
+      order,
+      text: [
+        `  ${Timeline.localTime(o.startedAt)}  ${s.cyan(`◷ clock starts: ${ruleLabel(o)}`)}, due ${Timeline.localTime(o.dueAt)}${o.statutory ? '' : ' (internal target: the law gives no number)'}${o.counterfactual ? ' [what-if]' : ''}`,
+      ],
+    },
+  ]
+  const due = Timestamp.toMillis(o.dueAt)
+  if (o.completedAt !== null) {
+    lines.push({
+      at: Timestamp.toMillis(o.completedAt),
+      order,
+      text: [
+        `  ${Timeline.localTime(o.completedAt)}  ${(o.status === 'met' ? s.green : s.yellow)(`✓ ${ruleLabel(o)} done (${o.status})`)} by ${o.completedBy ?? '?'}`,
+      ],
+    })
+  } else if (due <= asOfMs) {
+    lines.push({
+      at: due,
+      order,
+      text: [`  ${Timeline.localTime(o.dueAt)}  ${s.red(`✗ ${ruleLabel(o)} due, not done: ${o.status}`)}`],
+    })
+  }
+  return lines
+}
+
+/** The elements of a removal request the named rule requires that no report of the case had. */
+const missingElements = (history: ReadonlyArray<DocketEvent>, ruleId: string): ReadonlyArray<string> => {
+  const rule = Policy.ruleById(ruleId)
+  if (O.isNone(rule)) return []
+  const required = rule.value.versions[0]?.requiredElements ?? []
+  const present = new Set<string>()
+  for (const e of history) {
+    const request =
+      e.type === 'ContentReported'
+        ? e.data.removalRequest
+        : e.type === 'ReportCompleted'
+          ? e.data.removalRequest
+          : undefined
+    for (const [k, v] of Object.entries(request ?? {})) if (v) present.add(k)
+  }
+  return required.filter((k) => !present.has(k))
+}
+
+const render = (
+  history: ReadonlyArray<DocketEvent>,
+  report: CoreEvaluation.Report,
+  whatIf: ReadonlyArray<string>,
+  inv: Invocation,
+): string => {
   const s = Style.forStream(inv.stdout, inv.env)
-  const asOfMs = Math.max(...history.map((e) => Timestamp.toMillis(e.occurredAt)))
-  const last = history.find((e) => Timestamp.toMillis(e.occurredAt) === asOfMs)!
-  const asOf = Timestamp.format(asOfMs, Timestamp.offsetOf(last.occurredAt))
-  const escalations = Escalation.summarize(
-    { caseId: CASE_ID, history, config: Escalation.configOf(Profile.DEFAULTS) },
-    asOfMs,
-  )
+  const asOfMs = Timestamp.toMillis(report.asOf)
+  const last = history.find((e) => Timestamp.toMillis(e.occurredAt) === asOfMs)
+  const asOfLocal = last === undefined ? report.asOf : last.occurredAt
+  const found = report.cases.find((c) => c.caseId === CASE_ID)
+  const obligations = found?.obligations ?? []
+  const escalations = found?.escalations ?? []
+  const groups = grouped(escalations)
+
   const lines: Line[] = []
   history.forEach((e, i) => {
     const q = Timeline.quote(e)
@@ -72,17 +152,19 @@ const render = (history: ReadonlyArray<DocketEvent>, inv: Invocation): string =>
       order: i,
       text: [
         `  ${Timeline.localTime(e.occurredAt)}  ${s.dim(e.id)}  ${s.bold(e.type.padEnd(26))}${Timeline.label(e)}`,
-        ...(q === undefined ? [] : Timeline.wrap(`“${q}”`, WIDTH, ' '.repeat(32)).map(s.dim)),
+        ...(q === undefined ? [] : Timeline.wrap(`“${q}”`, WIDTH, INDENT).map(s.dim)),
       ],
     })
   })
-  const groups = grouped(escalations)
+  obligations.forEach((o, i) => {
+    lines.push(...obligationLines(o, asOfMs, history.length + i, s))
+  })
   groups.forEach(({ first }, i) => {
     lines.push({
       at: Timestamp.toMillis(first.at),
-      order: history.length + i,
+      order: history.length + obligations.length + i,
       text: [
-        `  ${Timeline.localTime(first.at)}  ${s.yellow(`▲ escalation raised: ${first.reason}, level ${first.level}`)}${first.obligationId === null ? '' : ` (${first.obligationId})`}`,
+        `  ${Timeline.localTime(first.at)}  ${s.yellow(`▲ escalation: ${first.reason}, level ${first.level}`)}${first.obligationId === null ? '' : ` (${first.obligationId})`}`,
       ],
     })
   })
@@ -110,6 +192,26 @@ const render = (history: ReadonlyArray<DocketEvent>, inv: Invocation): string =>
       )
   }
 
+  const obligationSection = obligations.flatMap((o) => [
+    `  ${s.bold(ruleLabel(o))}: ${title(o)}`,
+    `    ${o.citation} (${o.confidence} source)${o.counterfactual ? '; counterfactual: applied before the law existed' : ''}${o.preEffective ? '; before the law entered into force' : ''}`,
+    `    triggered by ${o.triggeredBy} at ${Timeline.localTime(o.startedAt)}; due ${Timeline.localTime(o.dueAt)}${o.statutory ? '' : ' (the internal target: the law says no number)'}${o.targetAt === null ? '' : `; internal target ${Timeline.localTime(o.targetAt)}`}`,
+    `    status: ${Table.status(o, s)}${o.completedAt === null ? '' : `, completed ${Timeline.localTime(o.completedAt)} by ${o.completedBy ?? '?'}`}`,
+  ])
+  const whatIfNotes = whatIf.flatMap((id) => {
+    if (obligations.some((o) => o.policy === id || ruleLabel(o) === id)) return []
+    const rules = Policy.rules().filter((r) => r.policy === id || `${r.policy}/${r.rule}` === id)
+    return rules.flatMap((r) => {
+      const missing = missingElements(history, `${r.policy}/${r.rule}`)
+      return missing.length === 0
+        ? [`  ${r.policy}/${r.rule}: no clock started on this case`]
+        : [
+            `  ${r.policy}/${r.rule}: no clock started: no request in the record had every element the rule requires (missing: ${missing.join(', ')})`,
+          ]
+    })
+  })
+  const m = report.summary
+
   return [
     s.bold('Docket demo: Doe v. Twitter (N.D. Cal. No. 3:21-cv-00485-JCS), the seed case'),
     '',
@@ -117,26 +219,41 @@ const render = (history: ReadonlyArray<DocketEvent>, inv: Invocation): string =>
       'A 13-year-old was extorted into a sexual video that spread on a large platform. He and his mother ' +
         'reported it with his age; the platform answered that it found no violation, and removed it only ' +
         'after a federal agent stepped in. The public record, as events (examples/seed-case/events.jsonl), ' +
-        'replayed through Docket: everything below is computed by the library.',
+        'replayed through Docket: every clock, status and escalation below is computed by the library.',
       WIDTH,
       '',
     ),
+    ...(whatIf.length === 0
+      ? []
+      : ['', s.yellow(`What-if: ${whatIf.join(', ')} applied as if in force then.`)]),
     '',
     s.bold(`Timeline (times as recorded, ${Timeline.offsetLabel(history[0]!.occurredAt)})`),
     ...lines.flatMap((l) => l.text),
     '',
-    s.bold(`Escalations (judged as of ${Timeline.localTime(asOf)}, profile ${Profile.DEFAULTS.name})`),
+    s.bold(`Obligations (judged as of ${Timeline.localTime(asOfLocal)}, profile ${report.profile})`),
+    ...(obligations.length === 0 ? ['  none'] : obligationSection),
+    ...whatIfNotes,
+    '',
+    s.bold('Escalations'),
     ...(groups.length === 0
       ? ['  none']
       : groups.flatMap(({ first, steps }) => [
-          `  ${first.reason.padEnd(24)}raised ${Timeline.localTime(first.at)} at level ${first.level}  ${s.dim(first.escalationId)}`,
-          ...steps.map(
-            (x) => `  ${''.padEnd(24)}  → level ${x.level} at ${Timeline.localTime(x.at)} (not acknowledged)`,
-          ),
+          `  ${first.reason.padEnd(24)}raised ${Timeline.localTime(first.at)} at level ${first.level}${first.obligationId === null ? '' : ` for ${first.obligationId}`}`,
+          ...(steps.length === 0
+            ? []
+            : [
+                `  ${''.padEnd(24)}then ${steps.map((x) => `level ${x.level} at ${Timeline.localTime(x.at).slice(11)}`).join(', ')} (unacknowledged)`,
+              ]),
         ])),
     '',
     s.bold('Elapsed (calendar days, dates as recorded)'),
     ...elapsed,
+    '',
+    `Summary: ${m.obligations} obligation(s): ${m.met} met, ${m.met_late} met late, ${m.breached} statutory breach(es), ` +
+      `${m.pending} pending; ${m.internalBreached} internal target(s) breached; ${escalations.length} escalation page(s).`,
+    ...(whatIf.length === 0
+      ? ['Under the TAKE IT DOWN Act (2025): docket demo --what-if us-take-it-down']
+      : []),
     '',
   ].join('\n')
 }
@@ -145,23 +262,54 @@ const render = (history: ReadonlyArray<DocketEvent>, inv: Invocation): string =>
 export const command: Command = {
   name: 'demo',
   summary: 'Replay the seed case (Doe v. Twitter) through the engine on the embedded store.',
-  usage: 'demo [--data-dir DIR]',
+  usage: 'demo [--data-dir DIR] [--what-if ID,…] [--format table|json]',
   options: [
     {
       name: 'data-dir',
       kind: 'string',
-      description: 'Directory of the embedded store the demo imports into.',
+      description: 'Directory of the embedded (PGlite) store the demo imports into.',
       default: '.docket',
     },
+    {
+      name: 'what-if',
+      kind: 'string',
+      multiple: true,
+      description: 'Apply these policies as if in force in 2020 (counterfactual), e.g. us-take-it-down.',
+    },
+    {
+      name: 'format',
+      kind: 'string',
+      description:
+        'table (the readable timeline) or json (the evaluation, as docket evaluate --format json).',
+      default: 'table',
+    },
   ],
-  examples: ['docket demo', 'docket demo --data-dir /tmp/docket-demo'],
+  examples: [
+    'docket demo',
+    'docket demo --what-if us-take-it-down',
+    'docket demo --data-dir /tmp/docket-demo',
+  ],
   run: async (inv) => {
+    const format = Args.str(inv, 'format') ?? 'table'
+    if (format !== 'table' && format !== 'json') {
+      Output.error(inv, `--format ${JSON.stringify(format)}: expected table or json`)
+      return EXIT.usage
+    }
+    if (inv.positionals.length > 0) {
+      Output.error(inv, `unexpected argument ${inv.positionals[0]}\nRun docket demo --help for usage.`)
+      return EXIT.usage
+    }
+    const options = Evaluation.check(inv)
+    if (E.isLeft(options)) {
+      Output.error(inv, options.left)
+      return EXIT.usage
+    }
     const path = Seed.eventsPath()
     if (path === undefined) {
       Output.error(inv, Seed.MISSING)
       return EXIT.usage
     }
-    const read = await Source.readLines(createReadStream(path, { encoding: 'utf8' }))
+    const read = await Source.readLines(createReadStream(path))
     if (E.isLeft(read)) {
       Output.error(inv, `${path}:\n${Source.describe(read.left)}`)
       return EXIT.usage
@@ -188,11 +336,16 @@ export const command: Command = {
         Output.error(inv, Store.describeError(stream.left))
         return EXIT.usage
       }
-      history = stream.right.map((s) => s.event)
+      history = stream.right.map((x) => x.event)
     } finally {
       await opened.right.close()
     }
-    await Output.stdout(inv).write(render(history, inv))
+    const report = Evaluation.evaluate(history, Profile.DEFAULTS, options.right)
+    const text =
+      format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : render(history, report, options.right.whatIf ?? [], inv)
+    await Output.stdout(inv).write(text)
     return EXIT.ok
   },
 }

@@ -1,0 +1,182 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { docket } from '../internal/testing.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'docket-evaluate-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const seed = fileURLToPath(new URL('../../../../examples/seed-case/events.jsonl', import.meta.url))
+
+const write = (name: string, text: string): string => {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+/** A valid TAKE IT DOWN request in June 2026 that nobody acted on. */
+const ignored = write(
+  'ignored.jsonl',
+  `${JSON.stringify({
+    id: 'evt-1',
+    type: 'ContentReported',
+    caseId: 'case-1',
+    occurredAt: '2026-06-01T22:30:00-04:00',
+    data: {
+      reportId: 'r-1',
+      channel: 'web_form',
+      category: 'ncii',
+      content: { ref: 'post:1', kind: 'image' },
+      jurisdictions: ['US'],
+      removalRequest: { signature: true, identification: true, goodFaithStatement: true, contact: true },
+      reporter: { subjectId: 's-1' },
+    },
+  })}\n`,
+)
+
+describe('docket evaluate', () => {
+  it('writes the cli.md JSON for the seed case: deterministic, as of the latest event', async () => {
+    const a = await docket(['evaluate', seed, '--format', 'json'])
+    expect(a.code, a.stderr).toBe(0)
+    const report = JSON.parse(a.stdout)
+    expect(report).toMatchObject({
+      asOf: '2020-01-30T22:00:00.000Z',
+      knownAt: null,
+      counterfactual: false,
+      profile: 'default',
+    })
+    expect(report.cases.map((c: { caseId: string }) => c.caseId)).toEqual(['doe-v-twitter'])
+    const ids = report.cases[0].obligations.map((o: { id: string }) => o.id)
+    expect(ids).toContain('doe-v-twitter/us-2258a/report/seed-002')
+    const reasons = new Set(report.cases[0].escalations.map((x: { reason: string }) => x.reason))
+    expect(reasons).toContain('refusal_guard')
+    expect(reasons).toContain('authority_after_refusal')
+    expect(Object.keys(report.summary)).toEqual([
+      'obligations',
+      'met',
+      'met_late',
+      'breached',
+      'pending',
+      'waived',
+      'paused',
+      'internalBreached',
+      'targetsMissed',
+    ])
+    const b = await docket(['evaluate', seed, '--format', 'json'])
+    expect(b.stdout).toBe(a.stdout)
+  })
+
+  it('prints a table by default, with no colour when not on a TTY', async () => {
+    const r = await docket(['evaluate', seed])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('case doe-v-twitter')
+    expect(r.stdout).toContain('us-2258a/report')
+    expect(r.stdout).not.toContain('\u001b[')
+  })
+
+  it('exits 1 with --fail-on breached when a statutory obligation is breached, 0 without it', async () => {
+    const asOf = ['--as-of', '2026-06-05T00:00:00-04:00']
+    const plain = await docket(['evaluate', ignored, ...asOf, '--format', 'json'])
+    expect(plain.code, plain.stderr).toBe(0)
+    const report = JSON.parse(plain.stdout)
+    const removal = report.cases[0].obligations.find(
+      (o: { id: string }) => o.id === 'case-1/us-take-it-down/removal/evt-1',
+    )
+    expect(removal).toMatchObject({
+      status: 'breached',
+      statutory: true,
+      dueAt: '2026-06-03T22:30:00.000-04:00',
+    })
+    expect(report.summary.breached).toBeGreaterThan(0)
+    expect((await docket(['evaluate', ignored, ...asOf, '--fail-on', 'breached'])).code).toBe(1)
+    const early = await docket([
+      'evaluate',
+      ignored,
+      '--as-of',
+      '2026-06-02T00:00:00-04:00',
+      '--fail-on',
+      'breached',
+    ])
+    expect(early.code).toBe(0)
+  })
+
+  it('--policies runs only the named policies; --what-if marks counterfactual', async () => {
+    const only = JSON.parse(
+      (await docket(['evaluate', seed, '--policies', 'us-2703f', '--format', 'json'])).stdout,
+    )
+    expect(only.cases[0].obligations).toEqual([])
+    const whatIf = JSON.parse(
+      (await docket(['evaluate', seed, '--what-if', 'us-take-it-down', '--format', 'json'])).stdout,
+    )
+    expect(whatIf.counterfactual).toBe(true)
+  })
+
+  it('--known-at keeps only what was recorded by then, and is the default as-of', async () => {
+    const r = JSON.parse(
+      (await docket(['evaluate', seed, '--known-at', '2020-01-22T00:00:00-08:00', '--format', 'json']))
+        .stdout,
+    )
+    expect(r.knownAt).toBe('2020-01-22T08:00:00.000Z')
+    expect(r.asOf).toBe('2020-01-22T08:00:00.000Z')
+    expect(r.cases[0].obligations[0].status).toBe('pending')
+  })
+
+  it('reads --store and standard input', async () => {
+    const stdin = await docket(['evaluate', '-', '--format', 'json'], { stdin: readFileSync(seed, 'utf8') })
+    expect(stdin.code).toBe(0)
+    expect(stdin.stdout).toBe((await docket(['evaluate', seed, '--format', 'json'])).stdout)
+    const empty = await docket(['evaluate', '--store', 'memory:', '--format', 'json'])
+    expect(empty.code).toBe(0)
+    expect(JSON.parse(empty.stdout).cases).toEqual([])
+  })
+
+  it('writes --out FILE and nothing to stdout', async () => {
+    const out = join(dir, 'reports', 'seed.json')
+    const r = await docket(['evaluate', seed, '--format', 'json', '--out', out])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('')
+    expect(JSON.parse(readFileSync(out, 'utf8')).profile).toBe('default')
+  })
+
+  it('uses a YAML or JSON profile from --config and names it', async () => {
+    const yaml = write(
+      'profile.yaml',
+      'name: example-platform\nmarkets: [US]\ninternalTargets:\n  us-2258a/report: PT2H\n',
+    )
+    const r = await docket(['evaluate', seed, '--config', yaml, '--format', 'json'])
+    expect(r.code, r.stderr).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report.profile).toBe('example-platform')
+    const json = write('profile.json', JSON.stringify({ name: 'json-platform' }))
+    expect(
+      JSON.parse((await docket(['evaluate', seed, '--config', json, '--format', 'json'])).stdout).profile,
+    ).toBe('json-platform')
+  })
+
+  it('exits 2 on bad input, naming the problem', async () => {
+    const cases: ReadonlyArray<[ReadonlyArray<string>, string]> = [
+      [['evaluate'], 'missing source'],
+      [['evaluate', seed, '--format', 'xml'], '--format'],
+      [['evaluate', seed, '--fail-on', 'pending'], '--fail-on'],
+      [['evaluate', seed, '--as-of', '2020-01-30T10:00:00'], '--as-of'],
+      [['evaluate', seed, '--policies', 'us-nope'], 'unknown policy "us-nope"'],
+      [['evaluate', seed, '--store', 'memory:'], 'not both'],
+      [['evaluate', seed, '--config', write('bad.yaml', 'name: x\nsize: huge\nfoo: 1\n')], 'foo'],
+      [
+        ['evaluate', seed, '--config', write('bad2.yaml', 'escalation:\n  ladder:\n    - level: 0\n')],
+        'escalation.ladder.0',
+      ],
+      [['evaluate', seed, '--config', write('bad3.json', '{"name": ')], 'not valid JSON'],
+      [['evaluate', seed, '--config', join(dir, 'none.yaml')], 'no such file'],
+      [['evaluate', write('bad.jsonl', '{"id":"a"}\n')], 'line 1'],
+    ]
+    for (const [argv, message] of cases) {
+      const r = await docket(argv)
+      expect(r.code, argv.join(' ')).toBe(2)
+      expect(r.stdout, argv.join(' ')).toBe('')
+      expect(r.stderr, argv.join(' ')).toContain(message)
+    }
+  })
+})

@@ -1,0 +1,97 @@
+/**
+ * `docket evaluate <source> [options] --format json|table`: every case's
+ * obligations, deadlines and escalations, judged at one instant by the
+ * engine (`@docket/core` Evaluation, with the rules of `@docket/policies`).
+ * The JSON is the contract of `shared/spec/cli.md`; the table is the same
+ * report for people. `--fail-on breached` exits 1 when a statutory
+ * obligation is breached.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { type Command, EXIT } from '../Command.js'
+import * as Config from '../Config.js'
+import * as Args from '../internal/args.js'
+import * as Evaluation from '../internal/evaluation.js'
+import * as Style from '../internal/style.js'
+import * as Table from '../internal/table.js'
+import * as Output from '../Output.js'
+import * as Source from '../Source.js'
+
+/** The `evaluate` command. */
+export const command: Command = {
+  name: 'evaluate',
+  summary: 'Compute every obligation, deadline and escalation of each case.',
+  usage: 'evaluate <file|-> [options] | evaluate --store URL [options]',
+  options: [
+    {
+      name: 'store',
+      kind: 'string',
+      description: 'Read the events of this store instead of a file: memory:, pglite:<dir>, postgres://….',
+    },
+    ...Evaluation.OPTIONS,
+    { name: 'config', kind: 'string', description: 'The platform profile (JSON or YAML).' },
+    { name: 'format', kind: 'string', description: 'Output format: table or json.', default: 'table' },
+    {
+      name: 'fail-on',
+      kind: 'string',
+      description: 'Exit 1 when a statutory obligation is breached (the only value: breached).',
+    },
+    { name: 'out', kind: 'string', description: 'Write to this file instead of standard output.' },
+  ],
+  examples: [
+    'docket evaluate examples/seed-case/events.jsonl',
+    'docket evaluate events.jsonl --format json --as-of 2026-07-01T00:00:00Z',
+    'docket evaluate --store pglite:.docket --known-at 2020-01-28T12:00:00-08:00 --config profile.yaml',
+    'docket evaluate examples/seed-case/events.jsonl --what-if us-take-it-down --format json',
+    'cat events.jsonl | docket evaluate - --policies us-2258a --fail-on breached',
+  ],
+  run: async (inv) => {
+    const format = Args.str(inv, 'format') ?? 'table'
+    if (format !== 'table' && format !== 'json') {
+      Output.error(inv, `--format ${JSON.stringify(format)}: expected table or json`)
+      return EXIT.usage
+    }
+    const failOn = Args.str(inv, 'fail-on')
+    if (failOn !== undefined && failOn !== 'breached') {
+      Output.error(inv, `--fail-on ${JSON.stringify(failOn)}: expected breached`)
+      return EXIT.usage
+    }
+    if (inv.positionals.length > 1) {
+      Output.error(
+        inv,
+        `one source at most (got ${inv.positionals.length})\nRun docket evaluate --help for usage.`,
+      )
+      return EXIT.usage
+    }
+    const source = Source.fromArgs(inv.positionals[0], Args.str(inv, 'store'))
+    if (E.isLeft(source)) {
+      Output.error(inv, `${Source.describe(source.left)}\nRun docket evaluate --help for usage.`)
+      return EXIT.usage
+    }
+    const options = Evaluation.check(inv)
+    if (E.isLeft(options)) {
+      Output.error(inv, options.left)
+      return EXIT.usage
+    }
+    const profile = Config.load(inv.cwd, Args.str(inv, 'config'))
+    if (E.isLeft(profile)) {
+      Output.error(inv, profile.left.message)
+      return EXIT.usage
+    }
+    const read = await Source.read(inv, source.right)
+    if (E.isLeft(read)) {
+      Output.error(inv, Source.describe(read.left))
+      return EXIT.usage
+    }
+    const report = Evaluation.evaluate(read.right.events, profile.right, options.right)
+    const text =
+      format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : Table.render(report, Style.forStream(Args.str(inv, 'out') === undefined ? inv.stdout : {}, inv.env))
+    const written = await Output.emit(inv, Args.str(inv, 'out'), text)
+    if (E.isLeft(written)) {
+      Output.error(inv, Output.describe(written.left))
+      return EXIT.usage
+    }
+    return failOn === 'breached' && report.summary.breached > 0 ? EXIT.finding : EXIT.ok
+  },
+}

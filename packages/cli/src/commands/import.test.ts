@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { docket } from '../internal/testing.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'docket-import-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const event = (id: string, caseId: string, at: string, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    id,
+    type: 'ExposureObserved',
+    caseId,
+    occurredAt: at,
+    data: { views: 10, shares: 1 },
+    ...extra,
+  })
+
+const good = [
+  event('e-1', 'case-a', '2026-06-01T10:00:00-04:00'),
+  event('e-2', 'case-b', '2026-06-01T11:00:00-04:00', { recordedAt: '2026-06-02T09:00:00Z' }),
+  event('e-3', 'case-a', '2026-06-01T12:00:00-04:00'),
+]
+
+const file = (name: string, lines: ReadonlyArray<string>): string => {
+  const path = join(dir, name)
+  writeFileSync(path, `${lines.join('\n')}\n`)
+  return path
+}
+
+describe('docket import and export', { timeout: 120_000 }, () => {
+  const store = `pglite:${join(dir, 'store')}`
+
+  it('refuses a file with a bad line: exit 2, the line and field on stderr, nothing stored', async () => {
+    const bad = file('bad.jsonl', [good[0]!, event('e-x', 'case-a', '2026-06-01T10:00:00'), good[2]!])
+    const r = await docket(['import', bad, '--store', store])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('line 2: occurredAt')
+    expect(r.stderr).toContain('Nothing was stored')
+    const exported = await docket(['export', '--store', store])
+    expect(exported.code).toBe(0)
+    expect(exported.stdout).toBe('')
+  })
+
+  it('imports a file, keeps recordedAt when given, infers it otherwise, and exports it as stored', async () => {
+    const r = await docket(['import', file('good.jsonl', good), '--store', store])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('imported 3 new event(s) into 2 case(s)')
+    const out = await docket(['export', '--store', store])
+    expect(out.code).toBe(0)
+    const lines = out.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines.map((e) => e.id)).toEqual(['e-1', 'e-3', 'e-2'])
+    expect(lines[0]).toMatchObject({
+      recordedAt: '2026-06-01T10:00:00-04:00',
+      meta: { recordedAtInferred: true },
+    })
+    expect(lines[2].recordedAt).toBe('2026-06-02T09:00:00Z')
+  })
+
+  it('is idempotent: importing the same file again stores nothing', async () => {
+    const r = await docket(['import', file('good.jsonl', good), '--store', store])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain('imported 0 new event(s)')
+    expect(r.stderr).toContain('3 already stored')
+  })
+
+  it('rejects the same id with different content (exit 2)', async () => {
+    const changed = event('e-1', 'case-a', '2026-06-01T10:05:00-04:00')
+    const r = await docket(['import', file('changed.jsonl', [changed]), '--store', store])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('e-1')
+  })
+
+  it('with --skip-bad, stores the good lines and reports every skipped one', async () => {
+    const mixed = file('mixed.jsonl', [
+      event('e-4', 'case-c', '2026-06-03T10:00:00Z'),
+      '{not json',
+      event('e-5', 'case-c', '2026-06-03T11:00:00Z', { type: 'NoSuchType' }),
+    ])
+    const r = await docket(['import', mixed, '--store', store, '--skip-bad'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('line 2')
+    expect(r.stderr).toContain('line 3: type')
+    expect(r.stderr).toContain('2 bad line(s) skipped')
+    const out = await docket(['export', '--store', store, '--out', join(dir, 'out', 'all.jsonl')])
+    expect(out.code).toBe(0)
+    expect(out.stdout).toBe('')
+    const ids = readFileSync(join(dir, 'out', 'all.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l).id)
+    expect(ids).toEqual(['e-1', 'e-3', 'e-2', 'e-4'])
+  })
+
+  it('reads standard input with -', async () => {
+    const r = await docket(['import', '-', '--store', 'memory:'], { stdin: `${good.join('\n')}\n` })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('imported 3 new event(s)')
+  })
+
+  it('exits 2 on bad usage: no --store, no file, a missing file, an unknown store scheme', async () => {
+    expect((await docket(['import', file('g.jsonl', good)])).code).toBe(2)
+    expect((await docket(['import', '--store', 'memory:'])).code).toBe(2)
+    const missing = await docket(['import', join(dir, 'nope.jsonl'), '--store', 'memory:'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('no such file')
+    const scheme = await docket(['export', '--store', 'mysql://x'])
+    expect(scheme.code).toBe(2)
+    expect(scheme.stderr).toContain('unsupported store URL')
+  })
+})

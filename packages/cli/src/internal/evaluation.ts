@@ -1,0 +1,127 @@
+/**
+ * The options `evaluate`, `demo` (and `replay`) share, read from a command
+ * line and checked (`--as-of`, `--known-at`, `--from`, `--to`, `--policies`,
+ * `--what-if`), and the one call into the engine: core's
+ * `Evaluation.evaluate` with the rules of `@docket/policies` for the
+ * profile and core's escalation hook. The CLI computes nothing itself.
+ */
+import { type DocketEvent, Escalation, Evaluation, type Profile, Timestamp } from '@docket/core'
+import { Policy } from '@docket/policies'
+import * as E from 'fp-ts/lib/Either.js'
+import * as O from 'fp-ts/lib/Option.js'
+import type { Invocation, OptionSpec } from '../Command.js'
+import * as Args from './args.js'
+
+/** The declared options of an evaluation, for a command's `options`. */
+export const OPTIONS: ReadonlyArray<OptionSpec> = [
+  {
+    name: 'as-of',
+    kind: 'string',
+    description:
+      'Judge every clock at this instant (ISO-8601 with offset, or now). Default: the latest occurredAt in the input.',
+  },
+  {
+    name: 'known-at',
+    kind: 'string',
+    description: 'Use only events recorded (recordedAt) by this instant; alone, it is also the as-of.',
+  },
+  {
+    name: 'from',
+    kind: 'string',
+    description: 'Only cases whose first event occurred at or after this instant.',
+  },
+  { name: 'to', kind: 'string', description: 'Only cases whose first event occurred before this instant.' },
+  {
+    name: 'policies',
+    kind: 'string',
+    multiple: true,
+    description:
+      'Run only these policies or policy/rule ids (comma-separated). Default: every rule on by default.',
+  },
+  {
+    name: 'what-if',
+    kind: 'string',
+    multiple: true,
+    description: 'Apply these policies even before their entry into force (counterfactual; comma-separated).',
+  },
+]
+
+/** Checked evaluation options. */
+export interface Checked {
+  readonly asOf?: number
+  readonly knownAt?: number
+  readonly from?: number
+  readonly to?: number
+  readonly policies?: ReadonlyArray<string>
+  readonly whatIf?: ReadonlyArray<string>
+}
+
+const instant = (
+  name: string,
+  value: string | undefined,
+  now: () => number,
+): E.Either<string, number | undefined> => {
+  if (value === undefined) return E.right(undefined)
+  if (value === 'now') return E.right(now())
+  const p = Timestamp.parse(value)
+  return p === undefined
+    ? E.left(
+        `--${name} ${JSON.stringify(value)}: expected an ISO-8601 timestamp with offset (2020-01-28T09:14:00-08:00) or now`,
+      )
+    : E.right(p.epochMs)
+}
+
+const known = (id: string): boolean => O.isSome(Policy.byId(id)) || O.isSome(Policy.ruleById(id))
+
+const ids = (
+  inv: Pick<Invocation, 'options'>,
+  name: string,
+): E.Either<string, ReadonlyArray<string> | undefined> => {
+  const list = Args.list(inv, name)
+  if (list === undefined) return E.right(undefined)
+  const unknown = list.filter((id) => !known(id))
+  return unknown.length === 0
+    ? E.right(list)
+    : E.left(
+        `--${name}: unknown policy ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known policies: ${Policy.all.map((p) => p.id).join(', ')} (or a policy/rule id from docket policies)`,
+      )
+}
+
+/** Reads and checks the evaluation options of a command line. `now` is read only for `now`. */
+export const check = (
+  inv: Pick<Invocation, 'options'>,
+  now: () => number = Date.now,
+): E.Either<string, Checked> => {
+  const asOf = instant('as-of', Args.str(inv, 'as-of'), now)
+  const knownAt = instant('known-at', Args.str(inv, 'known-at'), now)
+  const from = instant('from', Args.str(inv, 'from'), now)
+  const to = instant('to', Args.str(inv, 'to'), now)
+  const policies = ids(inv, 'policies')
+  const whatIf = ids(inv, 'what-if')
+  const errors = [asOf, knownAt, from, to, policies, whatIf].flatMap((x) => (E.isLeft(x) ? [x.left] : []))
+  if (errors.length > 0) return E.left(errors.join('\n'))
+  const get = <A>(x: E.Either<string, A>): A => (x as E.Right<A>).right
+  const out: {
+    -readonly [K in keyof Checked]: Checked[K]
+  } = {}
+  if (get(asOf) !== undefined) out.asOf = get(asOf)
+  if (get(knownAt) !== undefined) out.knownAt = get(knownAt)
+  if (get(from) !== undefined) out.from = get(from)
+  if (get(to) !== undefined) out.to = get(to)
+  if (get(policies) !== undefined) out.policies = get(policies)
+  if (get(whatIf) !== undefined) out.whatIf = get(whatIf)
+  return E.right(out)
+}
+
+/** Runs the engine: every case's obligations and escalations, in the shape of `evaluate --format json`. */
+export const evaluate = (
+  events: Iterable<DocketEvent>,
+  profile: Profile.Resolved,
+  options: Checked,
+): Evaluation.Report =>
+  Evaluation.evaluate(events, {
+    rules: Policy.forProfile(profile),
+    profile,
+    escalate: Escalation.escalate,
+    ...options,
+  })
