@@ -57,6 +57,17 @@ export interface Config {
   }
   /** The level each reason raises at (before clamping to the ladder). */
   readonly levels: Readonly<Record<Reason, number>>
+  /** Each ladder level's timing in ms, precomputed (`acknowledgeWithin`, the next level, repeats). */
+  readonly rungs: ReadonlyMap<number, Rung>
+}
+
+/** One ladder level's timing, in elapsed ms. */
+export interface Rung {
+  /** When the next level is paged if unacknowledged, or `null` at the top or without `acknowledgeWithin`. */
+  readonly stepMs: number | null
+  readonly next: number | null
+  readonly repeatMs: number | null
+  readonly repeatTimes: number
 }
 
 /** What the engine looks at for one case. */
@@ -124,6 +135,18 @@ export const configOf = (profile: Pick<Profile.Resolved, 'escalation'>): Config 
       viewsPerHour: e.reach?.viewsPerHour ?? null,
       sharesPerHour: e.reach?.sharesPerHour ?? null,
     },
+    rungs: new Map(
+      ladder.map((l, i) => {
+        const next = ladder[i + 1]?.level ?? null
+        const rung: Rung = {
+          stepMs: l.acknowledgeWithin === undefined || next === null ? null : durationMs(l.acknowledgeWithin),
+          next,
+          repeatMs: l.repeatEvery === undefined ? null : durationMs(l.repeatEvery),
+          repeatTimes: l.repeatTimes ?? 3,
+        }
+        return [l.level, rung] as const
+      }),
+    ),
     levels: {
       time_warning: 1,
       internal_target_missed: specialistLevel,
@@ -374,19 +397,26 @@ const fromObligation = (
   reason: Reason,
   level: number,
   instant: string,
+  parsed: Timestamp.Parsed,
   resolvedAt: number | null,
   label: string,
 ): Trigger => ({
   reason,
   level,
-  at: ms(instant),
-  offset: offsetOf(instant),
+  at: parsed.epochMs,
+  offset: parsed.offsetMinutes,
   obligationId: o.id,
   cause: `${label}@${instant}`,
   causationId: o.triggeredBy,
   missedObligation: false,
   resolvedAt,
 })
+
+const parsed = (s: string): Timestamp.Parsed => {
+  const p = Timestamp.parse(s)
+  if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
+  return p
+}
 
 /**
  * Time: an obligation crossed a warning fraction (`time_warning`, one level
@@ -401,27 +431,50 @@ export const time: Rule = (ctx) => {
   for (const o of ctx.obligations) {
     if (o.kind === 'window' || o.counterfactual || o.status === 'waived') continue
     const end = endOf(o)
-    const open = (at: number): boolean => end === null || end > at
     const breachReason: Reason =
       o.statutory && !o.preEffective ? 'statutory_breach' : 'internal_target_missed'
     const breachLevel = breachReason === 'statutory_breach' ? lv.statutory_breach : lv.internal_target_missed
     if (o.kind === 'hold') {
       if (o.status === 'breached' && end !== null && o.completedAt !== null) {
-        out.push(fromObligation(o, breachReason, breachLevel, o.completedAt, null, 'released'))
+        out.push(
+          fromObligation(
+            o,
+            breachReason,
+            breachLevel,
+            o.completedAt,
+            parsed(o.completedAt),
+            null,
+            'released',
+          ),
+        )
       }
       continue
     }
     if (o.status === 'paused') continue
+    const open = (p: Timestamp.Parsed): boolean => end === null || end > p.epochMs
     o.warnings.forEach((w, i) => {
-      if (open(ms(w)))
-        out.push(fromObligation(o, 'time_warning', lv.time_warning + i, w, end, `warning${i + 1}`))
+      const p = parsed(w)
+      if (open(p))
+        out.push(fromObligation(o, 'time_warning', lv.time_warning + i, w, p, end, `warning${i + 1}`))
     })
-    if (o.targetAt !== null && o.targetAt !== o.dueAt && open(ms(o.targetAt))) {
-      out.push(
-        fromObligation(o, 'internal_target_missed', lv.internal_target_missed, o.targetAt, end, 'target'),
-      )
+    if (o.targetAt !== null && o.targetAt !== o.dueAt) {
+      const p = parsed(o.targetAt)
+      if (open(p)) {
+        out.push(
+          fromObligation(
+            o,
+            'internal_target_missed',
+            lv.internal_target_missed,
+            o.targetAt,
+            p,
+            end,
+            'target',
+          ),
+        )
+      }
     }
-    if (open(ms(o.dueAt))) out.push(fromObligation(o, breachReason, breachLevel, o.dueAt, end, 'due'))
+    const due = parsed(o.dueAt)
+    if (open(due)) out.push(fromObligation(o, breachReason, breachLevel, o.dueAt, due, end, 'due'))
   }
   return out
 }
@@ -458,25 +511,19 @@ const pages = (
     if (stopped(at)) return { pages: out, next: null }
     if (at > now) return { pages: out, next: at }
     out.push({ at, level, repeat: 0 })
-    const rung = config.ladder.find((l) => l.level === level)
-    const higher = config.ladder.find((l) => l.level > level)
-    const stepAt =
-      rung?.acknowledgeWithin !== undefined && higher !== undefined
-        ? at + durationMs(rung.acknowledgeWithin)
-        : null
-    if (rung?.repeatEvery !== undefined) {
-      const every = durationMs(rung.repeatEvery)
-      const times = rung.repeatTimes ?? 3
-      for (let k = 1; k <= times && every > 0; k++) {
-        const r = at + k * every
+    const rung = config.rungs.get(level)
+    const stepAt = rung?.stepMs == null ? null : at + rung.stepMs
+    if (rung?.repeatMs != null && rung.repeatMs > 0) {
+      for (let k = 1; k <= rung.repeatTimes; k++) {
+        const r = at + k * rung.repeatMs
         if (stepAt !== null && r >= stepAt) break
         if (stopped(r)) return { pages: out, next: null }
         if (r > now) return { pages: out, next: r }
         out.push({ at: r, level, repeat: k })
       }
     }
-    if (stepAt === null || higher === undefined) return { pages: out, next: null }
-    level = higher.level
+    if (stepAt === null || rung?.next == null) return { pages: out, next: null }
+    level = rung.next
     at = stepAt
   }
 }

@@ -5,9 +5,12 @@
  * the next wake is O(1): a host holding a million open cases sleeps exactly
  * until the earliest one instead of polling them all.
  *
+ * Each key gets an integer slot once; the heap moves slots, and instants and
+ * heap positions live in typed arrays indexed by slot, so a sift touches no
+ * hash map. Ties are broken by key, so draining is deterministic.
+ *
  * It is mutable on purpose (a host's working structure, never an event or a
- * value that crosses a boundary). Ties are broken by key, so draining is
- * deterministic.
+ * value that crosses a boundary).
  */
 
 // model
@@ -39,98 +42,123 @@ export interface WakeQueue {
 
 /** An empty queue. */
 export const make = (): WakeQueue => {
-  const keys: string[] = []
-  const times: number[] = []
-  const index = new Map<string, number>()
+  const slotOf = new Map<string, number>()
+  const keyOf: string[] = []
+  const free: number[] = []
+  let capacity = 1024
+  let times = new Float64Array(capacity)
+  /** Heap position of each slot, -1 when the slot is free. */
+  let pos = new Int32Array(capacity).fill(-1)
+  /** The heap: slots. */
+  let heap = new Int32Array(capacity)
+  let n = 0
 
-  const less = (i: number, j: number): boolean => {
-    const a = times[i]!
-    const b = times[j]!
-    return a < b || (a === b && keys[i]! < keys[j]!)
+  const grow = (): void => {
+    capacity *= 2
+    const t = new Float64Array(capacity)
+    t.set(times)
+    times = t
+    const p = new Int32Array(capacity).fill(-1)
+    p.set(pos)
+    pos = p
+    const h = new Int32Array(capacity)
+    h.set(heap)
+    heap = h
   }
-  const swap = (i: number, j: number): void => {
-    const ki = keys[i]!
-    const kj = keys[j]!
-    keys[i] = kj
-    keys[j] = ki
-    const ti = times[i]!
-    times[i] = times[j]!
-    times[j] = ti
-    index.set(kj, i)
-    index.set(ki, j)
+
+  const less = (a: number, b: number): boolean => {
+    const ta = times[a]!
+    const tb = times[b]!
+    return ta < tb || (ta === tb && keyOf[a]! < keyOf[b]!)
+  }
+  const place = (i: number, slot: number): void => {
+    heap[i] = slot
+    pos[slot] = i
   }
   const up = (start: number): void => {
     let i = start
+    const slot = heap[i]!
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (!less(i, parent)) return
-      swap(i, parent)
+      const ps = heap[parent]!
+      if (!less(slot, ps)) break
+      place(i, ps)
       i = parent
     }
+    place(i, slot)
   }
   const down = (start: number): void => {
     let i = start
-    const n = keys.length
+    const slot = heap[i]!
     for (;;) {
       const l = 2 * i + 1
+      if (l >= n) break
       const r = l + 1
-      let m = i
-      if (l < n && less(l, m)) m = l
-      if (r < n && less(r, m)) m = r
-      if (m === i) return
-      swap(i, m)
-      i = m
+      const c = r < n && less(heap[r]!, heap[l]!) ? r : l
+      const cs = heap[c]!
+      if (!less(cs, slot)) break
+      place(i, cs)
+      i = c
     }
+    place(i, slot)
   }
   const removeAt = (i: number): void => {
-    const last = keys.length - 1
-    const key = keys[i]!
-    if (i !== last) swap(i, last)
-    keys.pop()
-    times.pop()
-    index.delete(key)
-    if (i < keys.length) {
+    const slot = heap[i]!
+    n--
+    if (i !== n) {
+      place(i, heap[n]!)
       down(i)
       up(i)
     }
+    pos[slot] = -1
+    slotOf.delete(keyOf[slot]!)
+    free.push(slot)
   }
   const del = (key: string): boolean => {
-    const i = index.get(key)
-    if (i === undefined) return false
-    removeAt(i)
+    const slot = slotOf.get(key)
+    if (slot === undefined) return false
+    removeAt(pos[slot]!)
     return true
   }
 
   return {
-    size: () => keys.length,
+    size: () => n,
     set: (key, at) => {
       if (at === null) {
         del(key)
         return
       }
-      const i = index.get(key)
-      if (i === undefined) {
-        keys.push(key)
-        times.push(at)
-        index.set(key, keys.length - 1)
-        up(keys.length - 1)
+      const existing = slotOf.get(key)
+      if (existing !== undefined) {
+        const before = times[existing]!
+        times[existing] = at
+        if (at < before) up(pos[existing]!)
+        else down(pos[existing]!)
         return
       }
-      const before = times[i]!
-      times[i] = at
-      if (at < before) up(i)
-      else down(i)
+      let slot = free.pop()
+      if (slot === undefined) {
+        slot = keyOf.length
+        keyOf.push(key)
+        if (slot >= capacity) grow()
+      } else keyOf[slot] = key
+      slotOf.set(key, slot)
+      times[slot] = at
+      place(n, slot)
+      n++
+      up(n - 1)
     },
     delete: del,
     get: (key) => {
-      const i = index.get(key)
-      return i === undefined ? undefined : times[i]
+      const slot = slotOf.get(key)
+      return slot === undefined ? undefined : times[slot]
     },
-    peek: () => (keys.length === 0 ? undefined : { key: keys[0]!, at: times[0]! }),
+    peek: () => (n === 0 ? undefined : { key: keyOf[heap[0]!]!, at: times[heap[0]!]! }),
     popDue: (now) => {
       const out: Entry[] = []
-      while (keys.length > 0 && times[0]! <= now) {
-        out.push({ key: keys[0]!, at: times[0]! })
+      while (n > 0 && times[heap[0]!]! <= now) {
+        const slot = heap[0]!
+        out.push({ key: keyOf[slot]!, at: times[slot]! })
         removeAt(0)
       }
       return out
