@@ -1,0 +1,144 @@
+// DSA: Art. 20's "at least six months following the decision", starting "on the day on which the
+// recipient of the service is informed", with Regulation 1182/71 Art. 3(4) where it protects the user;
+// Art. 16(2)(c)'s exception for child sexual abuse notices; Art. 17 "at the latest from the date";
+// VLOPs from 2023-08-25, everyone from 2024-02-17.
+import { describe, expect, it } from 'vitest'
+import { ev, of, one, report, run } from './internal/testing.js'
+
+const notice = (at: string, data = {}) => report(at, { category: 'hate', jurisdictions: ['BE'], ...data })
+const informed = (at: string) =>
+  ev('NotificationSent', at, { to: 'reporter', kind: 'decision', reportId: 'r-1' })
+
+describe('eu-dsa/20-window', () => {
+  it('runs six calendar months from the day of information to the end of that day', () => {
+    const o = one(
+      run([notice('2026-01-10T09:00:00+01:00'), informed('2026-01-14T15:00:00+01:00')]),
+      'eu-dsa/20-window',
+    )
+    expect(o.kind).toBe('window')
+    expect(o.dueAt).toBe('2026-07-15T00:00:00.000+02:00')
+  })
+
+  it('a window ending on a Saturday runs to the end of the next working day (1182/71 Art. 3(4))', () => {
+    // 2026-05-09 is a Saturday: the window closes at the end of Monday 2026-05-11.
+    const o = one(
+      run([notice('2025-11-01T09:00:00+01:00'), informed('2025-11-09T10:00:00+01:00')]),
+      'eu-dsa/20-window',
+    )
+    expect(o.dueAt).toBe('2026-05-12T00:00:00.000+02:00')
+  })
+
+  it('a window ending on Christmas Day in Belgium runs past the weekend to the end of Monday 28 December', () => {
+    const o = one(
+      run([notice('2026-06-20T09:00:00+02:00'), informed('2026-06-25T10:00:00+02:00')]),
+      'eu-dsa/20-window',
+    )
+    expect(o.dueAt).toBe('2026-12-29T00:00:00.000+01:00')
+  })
+
+  it('is counted in the zone of the Member State of establishment', () => {
+    const o = one(
+      run([notice('2026-01-10T09:00:00+01:00'), informed('2026-01-14T15:00:00+01:00')], {
+        profile: { establishment: 'IE' },
+      }),
+      'eu-dsa/20-window',
+    )
+    expect(o.dueAt).toBe('2026-07-15T00:00:00.000+01:00')
+  })
+
+  it('closing the right early is a breach; micro and small platforms are exempt (Art. 19)', () => {
+    const late = ev('AppealDecided', '2026-03-01T10:00:00+01:00', {
+      appealId: 'a',
+      outcome: 'inadmissible_late',
+    })
+    const events = [notice('2026-01-10T09:00:00+01:00'), informed('2026-01-14T15:00:00+01:00'), late]
+    expect(one(run(events), 'eu-dsa/20-window').status).toBe('breached')
+    expect(of(run(events, { profile: { size: 'small' } }), 'eu-dsa/20-window')).toEqual([])
+    expect(
+      of(run(events, { profile: { size: 'small', providerType: { kind: 'vlop' } } }), 'eu-dsa/20-window'),
+    ).toHaveLength(1)
+  })
+})
+
+describe('eu-dsa/6-expeditious and Art. 16 notices', () => {
+  const full = { explanation: true, exactLocation: true, notifierIdentity: true, bonaFideStatement: true }
+  it('a CSAM notice never needs the notifier’s identity', () => {
+    const csam = notice('2026-01-10T09:00:00+01:00', {
+      category: 'csam',
+      removalRequest: { ...full, notifierIdentity: false },
+    })
+    expect(of(run([csam]), 'eu-dsa/6-expeditious')).toHaveLength(1)
+    const hate = notice('2026-01-10T09:00:00+01:00', { removalRequest: { ...full, notifierIdentity: false } })
+    expect(of(run([hate]), 'eu-dsa/6-expeditious')).toEqual([])
+  })
+
+  it('an incomplete notice completed later gives knowledge then', () => {
+    const partial = notice('2026-01-10T09:00:00+01:00', { removalRequest: { ...full, exactLocation: false } })
+    const completed = ev('ReportCompleted', '2026-01-11T09:00:00+01:00', {
+      reportId: 'r-1',
+      removalRequest: { exactLocation: true },
+    })
+    expect(one(run([partial, completed]), 'eu-dsa/6-expeditious').triggeredBy).toBe(completed.id)
+  })
+
+  it('"expeditiously" is never statutory: its due time is the internal target', () => {
+    const o = one(run([notice('2026-01-10T09:00:00+01:00')]), 'eu-dsa/6-expeditious')
+    expect(o.statutory).toBe(false)
+    expect(o.dueAt).toBe('2026-01-11T09:00:00.000+01:00')
+  })
+})
+
+describe('eu-dsa applicability and other clocks', () => {
+  it('binds only VLOPs between 2023-08-25 and 2024-02-17, from four months after their designation', () => {
+    const n = notice('2023-12-01T09:00:00+01:00')
+    expect(of(run([n]), 'eu-dsa/16-decide')).toEqual([])
+    expect(of(run([n], { profile: { providerType: { kind: 'vlop' } } }), 'eu-dsa/16-decide')).toHaveLength(1)
+    const designated = { providerType: { kind: 'vlop' as const, designatedAt: '2023-09-01T00:00:00+02:00' } }
+    expect(of(run([n], { profile: designated }), 'eu-dsa/16-decide')).toEqual([])
+    expect(of(run([notice('2024-02-17T00:00:00+01:00')]), 'eu-dsa/16-decide')).toHaveLength(1)
+  })
+
+  it('takes EU membership at the trigger date: GB until the end of January 2020', () => {
+    const gb = (at: string) => report(at, { category: 'threat_to_life', jurisdictions: ['GB'] })
+    const all = { profile: { providerType: { kind: 'vlop' as const } }, whatIf: ['eu-dsa'] }
+    expect(of(run([gb('2020-01-31T22:59:59+00:00')], all), 'eu-dsa/18-notify-le')).toHaveLength(1)
+    expect(of(run([gb('2020-01-31T23:00:00+00:00')], all), 'eu-dsa/18-notify-le')).toEqual([])
+  })
+
+  it('Art. 17: the statement of reasons is due at the restriction instant', () => {
+    const rm = ev('ContentActioned', '2026-01-10T12:00:00+01:00', { action: 'removed' })
+    const o = one(run([notice('2026-01-10T09:00:00+01:00'), rm]), 'eu-dsa/17-sor')
+    expect(o.dueAt).toBe(o.startedAt)
+    const sor = ev('NotificationSent', '2026-01-10T12:00:00+01:00', {
+      to: 'uploader',
+      kind: 'statement_of_reasons',
+    })
+    expect(one(run([notice('2026-01-10T09:00:00+01:00'), rm, sor]), 'eu-dsa/17-sor').status).toBe('met')
+  })
+
+  it('Art. 16(5): a refusal must be notified with redress options', () => {
+    const refusal = ev('ReviewDecided', '2026-01-10T12:00:00+01:00', {
+      reviewId: 'v',
+      outcome: 'no_violation',
+      tier: 'frontline',
+      automation: 'not',
+    })
+    const o = one(run([notice('2026-01-10T09:00:00+01:00'), refusal]), 'eu-dsa/16-notify-decision')
+    expect(o.triggeredBy).toBe(refusal.id)
+  })
+
+  it('Art. 21 is unconfirmed and off unless enabled', () => {
+    const a = ev('AppealLodged', '2026-01-12T12:00:00+01:00', {
+      appealId: 'a',
+      by: 'reporter',
+      venue: 'out_of_court',
+    })
+    expect(of(run([notice('2026-01-10T09:00:00+01:00'), a]), 'eu-dsa/21-ods')).toEqual([])
+    expect(
+      of(
+        run([notice('2026-01-10T09:00:00+01:00'), a], { profile: { enabledRules: ['eu-dsa/21-ods'] } }),
+        'eu-dsa/21-ods',
+      ),
+    ).toHaveLength(1)
+  })
+})

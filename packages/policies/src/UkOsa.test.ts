@@ -1,0 +1,59 @@
+// OSA s. 10(3A): "as soon as reasonably practicable, and no later than 48 hours, after the provider
+// receives the report" (a valid s. 20A report), from 2026-06-29 (Europe/London); s. 10(3B) exemption.
+import { describe, expect, it } from 'vitest'
+import { ev, HOUR, of, one, report, run } from './internal/testing.js'
+
+const VALID = { declaresIntimateImage: true, bySubjectOrOnBehalf: true, goodFaithAndTrue: true }
+const iicr = (at: string, rr: Record<string, boolean> = VALID) =>
+  report(at, { category: 'ncii', jurisdictions: ['GB'], removalRequest: rr })
+
+describe('uk-osa/10-3A-ncii', () => {
+  it('is due 48 elapsed hours after receipt, across the October clock change', () => {
+    const o = one(run([iicr('2026-10-24T12:00:00+01:00')]), 'uk-osa/10-3A-ncii')
+    expect(o.dueAt).toBe('2026-10-26T11:00:00.000Z')
+    expect(Date.parse(o.dueAt) - Date.parse(o.startedAt)).toBe(48 * HOUR)
+    expect(o.targetAt).toBe('2026-10-25T11:00:00.000Z')
+  })
+
+  it('needs the three s. 20A(2) declarations', () => {
+    expect(
+      of(
+        run([iicr('2026-07-01T12:00:00+01:00', { ...VALID, goodFaithAndTrue: false })]),
+        'uk-osa/10-3A-ncii',
+      ),
+    ).toEqual([])
+  })
+
+  it('starts at commencement, 2026-06-29 00:00 London; earlier reports are pre-effective', () => {
+    const early = one(run([iicr('2026-06-28T23:59:59+01:00')]), 'uk-osa/10-3A-ncii')
+    expect(early.preEffective).toBe(true)
+    expect(early.startedAt).toBe('2026-06-29T00:00:00.000+01:00')
+  })
+
+  it('s. 10(3B): a decision citing it waives the clock; a bare refusal does not', () => {
+    const decide = (legalGround?: string) =>
+      ev('ReviewDecided', '2026-07-01T13:00:00+01:00', {
+        reviewId: 'v',
+        outcome: 'no_violation',
+        tier: 'specialist',
+        automation: 'not',
+        ...(legalGround === undefined ? {} : { legalGround }),
+      })
+    const r = iicr('2026-07-01T12:00:00+01:00')
+    expect(one(run([r, decide('OSA s. 10(3B)(b)')]), 'uk-osa/10-3A-ncii').status).toBe('waived')
+    expect(one(run([r, decide()], { asOf: '2026-07-05T00:00:00+01:00' }), 'uk-osa/10-3A-ncii').status).toBe(
+      'breached',
+    )
+  })
+
+  it('s. 66 CSEA reporting is unconfirmed: off by default, and an NCMEC report discharges it (s. 70(5))', () => {
+    const r = report('2026-07-01T12:00:00+01:00', { category: 'csam', jurisdictions: ['GB'] })
+    expect(of(run([r]), 'uk-osa/66-csea-nca')).toEqual([])
+    const ncmec = ev('MandatoryReportFiled', '2026-07-01T14:00:00+01:00', {
+      recipient: 'NCMEC',
+      status: 'completed',
+    })
+    const o = one(run([r, ncmec], { profile: { enabledRules: ['uk-osa'] } }), 'uk-osa/66-csea-nca')
+    expect(o.completedBy).toBe(ncmec.id)
+  })
+})
