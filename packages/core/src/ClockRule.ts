@@ -2,11 +2,25 @@
  * Clock rules as data: what starts a legal clock, what completes it, what
  * pauses, restarts, extends or cancels it, how long it runs and in which kind
  * of time. Policies (`@docket/policies`) are lists of these; the obligation
- * engine (`Obligations.evaluate`) runs them over a case's history.
+ * engine (`Evaluation.evaluate`, `Evaluation.evaluateCase`) runs them over a
+ * case's history. A rule stays a plain object that can be listed, documented
+ * and compared with the legal reference; it is not the engine.
  *
- * Conditions are small predicates over an event and the case so far, built
- * with the combinators of `Match`; a rule stays a plain object that can be
- * listed, documented and compared with the legal reference.
+ * How the engine applies a rule (documented 2026-11-25; see docs/obligations.md):
+ * - A case's events are ordered by `occurredAt`, then `recordedAt`, then `id`, after
+ *   dropping events that occurred after `asOf` or were recorded after `knownAt`.
+ * - Each event is offered to `start` (of the version in force at the event); a match is
+ *   grouped by `key` (default: one clock per case) and the first match of a key starts
+ *   that key's clock. Later matches of the same key are ignored ("the earliest of several
+ *   triggers"): one clock per key and rule.
+ * - The version in force at the instant the clock starts applies.
+ * - Once started, each later event is offered, in this order, to `cancel`, `complete`,
+ *   `restart`, `pause`/`resume`, and (when `extendable`) matched against `DeadlineExtended`
+ *   targets; the first that matches acts. `started` is the key's first `start` match.
+ * - The obligation id carries the first receipt: among the key's `start` matches, the one
+ *   recorded first, so late information never renames an obligation.
+ * - Conditions see `view.history` = the case's events up to and including the event,
+ *   computed lazily: a condition that never reads it costs nothing.
  */
 import type { DocketEvent } from './Envelope.js'
 import type * as Profile from './Profile.js'
@@ -60,8 +74,8 @@ export interface CaseView {
 
 /**
  * A condition on one event, given the case so far and (for completion, pause…) the
- * clock's first-receipt event (the event whose id the obligation id carries: for a
- * clock that waits for a complete request, the first report, not the completion).
+ * event that first matched `start` for the clock's key, in the engine's order (for a
+ * clock that waits for a complete request: the first report, not the completion).
  */
 export type Condition = (event: DocketEvent, view: CaseView, started?: DocketEvent) => boolean
 

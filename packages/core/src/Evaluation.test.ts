@@ -526,3 +526,14 @@ describe('escalation hook and per-case entry point', () => {
     expect(() => Evaluation.evaluateCase('other', events, { rules: [rule()] })).toThrow()
   })
 })
+
+describe('applicability is read at the instant the clock would start', () => {
+  it('a trigger before the rule applies starts nothing; a later one starts a clean clock', () => {
+    const from = Date.parse('2026-06-01T12:00:00Z')
+    const rules = [rule({ applies: (s) => s.at >= from })]
+    const o = only(
+      run([report('e1', '2026-06-01T10:00:00Z'), report('e2', '2026-06-01T13:00:00Z')], { rules }),
+    )
+    expect(o).toMatchObject({ id: 'case-1/test/removal/e2', triggeredBy: 'e2', shadowDueAt: null })
+  })
+})

@@ -371,7 +371,12 @@ export const runCase = (
         if (!requiredMet(v.requiredElements, p.elements)) continue
       }
       const c = open(cc, pr, p, en)
-      if (c === undefined) continue
+      if (c === undefined) {
+        // Not in force or not applicable at this instant: a later match starts afresh (no shadow,
+        // its own identity). A request waiting for its elements keeps its first receipt.
+        if (v.requiredElements === undefined) pending.delete(key)
+        continue
+      }
       pending.delete(key)
       byKey.set(key, c)
       clocks.push(c)
