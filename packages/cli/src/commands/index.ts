@@ -9,7 +9,16 @@ import { command as evaluate } from './evaluate.js'
 import { command as exportEvents } from './export.js'
 import { command as importEvents } from './import.js'
 import { command as policies } from './policies.js'
+import { command as replay } from './replay.js'
 import { command as watch } from './watch.js'
 
 /** Every `docket` command. */
-export const COMMANDS: ReadonlyArray<Command> = [demo, importEvents, exportEvents, evaluate, watch, policies]
+export const COMMANDS: ReadonlyArray<Command> = [
+  demo,
+  importEvents,
+  exportEvents,
+  evaluate,
+  replay,
+  watch,
+  policies,
+]

@@ -328,6 +328,7 @@ export const run = async (
       Timestamp.toMillis(options.asOf ?? options.knownAt ?? latestText ?? '1970-01-01T00:00:00.000Z'),
     )
     for (const [caseId, state] of open) done.set(caseId, evaluate(caseId, state.history, asOf))
+    open.clear()
     const cases = [...done.values()]
       .filter((c): c is CaseResult => c !== null)
       .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0))

@@ -1,0 +1,214 @@
+/**
+ * Submits statements of reasons to the EU DSA Transparency Database API
+ * (`POST /api/v1/statements`, Art. 24(5) DSA) in batches of at most 100. The
+ * database stores a batch all or nothing, so a batch is either acknowledged
+ * whole or not stored at all.
+ *
+ * Idempotency is by `puid`, which the database keeps unique per platform
+ * forever:
+ * - a journal file (one acknowledged `puid` per line, flushed to disk after
+ *   every acknowledged batch) lets a resubmission after a crash skip what was
+ *   already stored without sending it again;
+ * - if the crash fell between the database's acknowledgement and the journal
+ *   write, the database answers 422 "not unique" for those statements; they
+ *   are counted as already stored, journalled, and the rest of the batch is
+ *   sent again (nothing was stored from the refused batch).
+ * Other per-statement 422 errors are reported by `puid` and the statement is
+ * left out; 429, 5xx and network failures are retried with exponential
+ * backoff; 401 stops.
+ *
+ * Tested against a local server that applies the published rules
+ * (`TestServer`); not yet run against the real endpoint.
+ */
+import * as fs from 'node:fs'
+import type * as SorRules from '../reports/SorRules.js'
+
+// model
+
+/** Options of {@link submit}. */
+export interface Options {
+  /** Base URL of the API (`https://transparency.dsa.ec.europa.eu`); `/api/v1/statements` is appended. */
+  readonly url: string
+  /** The platform's API token (Bearer). */
+  readonly token: string
+  /** Statements per request, 1–100 (default 100). */
+  readonly batchSize?: number
+  /** Attempts per request on 429, 5xx or network failure (default 5). */
+  readonly attempts?: number
+  /** First backoff in ms, doubled per attempt (default 1000). */
+  readonly backoffMs?: number
+  /** Journal of acknowledged `puid`s (read on start, appended after each stored batch). */
+  readonly journal?: string
+  readonly fetch?: typeof fetch
+  readonly sleep?: (ms: number) => Promise<void>
+  /** Called after each request, for progress. */
+  readonly onBatch?: (b: { readonly sent: number; readonly stored: number; readonly status: number }) => void
+}
+
+/** A statement the database refused. */
+export interface Rejected {
+  readonly puid: string
+  readonly errors: ReadonlyArray<string>
+}
+
+/** What a submission did. */
+export interface Result {
+  /** Stored by this run. */
+  readonly stored: ReadonlyArray<string>
+  /** Already stored before (in the journal, or reported not unique by the database). */
+  readonly alreadyStored: ReadonlyArray<string>
+  readonly rejected: ReadonlyArray<Rejected>
+  /** Not stored because the run stopped (authentication failure, retries exhausted). */
+  readonly unsent: ReadonlyArray<string>
+  /** Why the run stopped early, if it did. */
+  readonly stopped: string | null
+  readonly requests: number
+}
+
+// internal
+
+const NOT_UNIQUE = /not unique/i
+
+const flatten = (u: unknown): string[] =>
+  Array.isArray(u)
+    ? u.flatMap(flatten)
+    : typeof u === 'object' && u !== null
+      ? Object.entries(u).flatMap(([k, v]) => flatten(v).map((m) => (k === '' ? m : `${k}: ${m}`)))
+      : [String(u)]
+
+/** Per-statement errors of a 422 body, by index in the batch (`statement_<i>` keys, nested or dotted). */
+export const errorsByIndex = (body: unknown): ReadonlyMap<number, ReadonlyArray<string>> => {
+  const out = new Map<number, string[]>()
+  const errors = (body as { errors?: unknown } | null)?.errors
+  if (typeof errors !== 'object' || errors === null) return out
+  for (const [key, value] of Object.entries(errors)) {
+    const m = /^statement_(\d+)(?:\.(.+))?$/.exec(key)
+    if (!m) continue
+    const i = Number(m[1])
+    const msgs = flatten(value).map((x) => (m[2] ? `${m[2]}: ${x}` : x))
+    out.set(i, [...(out.get(i) ?? []), ...msgs])
+  }
+  return out
+}
+
+// operations
+
+/** Submits statements (see the module header). */
+export const submit = async (
+  statements: ReadonlyArray<SorRules.Statement>,
+  options: Options,
+): Promise<Result> => {
+  const size = Math.min(100, Math.max(1, options.batchSize ?? 100))
+  const attempts = options.attempts ?? 5
+  const backoff = options.backoffMs ?? 1000
+  const doFetch = options.fetch ?? fetch
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const endpoint = `${options.url.replace(/\/+$/, '')}/api/v1/statements`
+  const journalled = new Set<string>()
+  if (options.journal !== undefined && fs.existsSync(options.journal))
+    for (const line of fs.readFileSync(options.journal, 'utf8').split('\n'))
+      if (line.trim() !== '') journalled.add(line.trim())
+  const journal = (puids: ReadonlyArray<string>): void => {
+    if (options.journal === undefined || puids.length === 0) return
+    const fd = fs.openSync(options.journal, 'a')
+    try {
+      fs.writeSync(fd, puids.map((p) => `${p}\n`).join(''))
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+  }
+  const stored: string[] = []
+  const already: string[] = []
+  const rejected: Rejected[] = []
+  let requests = 0
+  const todo = statements.filter((s) => {
+    const p = String(s.puid)
+    if (journalled.has(p)) {
+      already.push(p)
+      return false
+    }
+    return true
+  })
+  for (let start = 0; start < todo.length; start += size) {
+    let batch = todo.slice(start, start + size)
+    while (batch.length > 0) {
+      let response: { status: number; body: unknown } | undefined
+      let lastError = ''
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        if (attempt > 0) await sleep(backoff * 2 ** (attempt - 1))
+        try {
+          requests++
+          const res = await doFetch(endpoint, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${options.token}`,
+              accept: 'application/json',
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({ statements: batch }),
+          })
+          const text = await res.text()
+          let body: unknown = null
+          try {
+            body = text === '' ? null : JSON.parse(text)
+          } catch {
+            body = text
+          }
+          if (res.status === 429 || res.status >= 500) {
+            lastError = `HTTP ${res.status}`
+            continue
+          }
+          response = { status: res.status, body }
+          break
+        } catch (e) {
+          lastError = e instanceof Error ? e.message : String(e)
+        }
+      }
+      const unsentFrom = (why: string): Result => ({
+        stored,
+        alreadyStored: already,
+        rejected,
+        unsent: [...batch, ...todo.slice(start + size)].map((s) => String(s.puid)),
+        stopped: why,
+        requests,
+      })
+      if (response === undefined)
+        return unsentFrom(
+          `no answer after ${attempts} attempts (${lastError}); nothing of this batch was stored`,
+        )
+      options.onBatch?.({
+        sent: batch.length,
+        stored: response.status === 200 || response.status === 201 ? batch.length : 0,
+        status: response.status,
+      })
+      if (response.status === 200 || response.status === 201) {
+        const puids = batch.map((s) => String(s.puid))
+        journal(puids)
+        stored.push(...puids)
+        break
+      }
+      if (response.status === 401 || response.status === 403)
+        return unsentFrom(`HTTP ${response.status}: the API token was refused`)
+      if (response.status !== 422)
+        return unsentFrom(`HTTP ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`)
+      const byIndex = errorsByIndex(response.body)
+      if (byIndex.size === 0)
+        return unsentFrom(
+          `HTTP 422 without per-statement errors: ${JSON.stringify(response.body).slice(0, 300)}`,
+        )
+      const keep: SorRules.Statement[] = []
+      const existing: string[] = []
+      batch.forEach((s, i) => {
+        const errs = byIndex.get(i)
+        if (errs === undefined) keep.push(s)
+        else if (errs.every((m) => NOT_UNIQUE.test(m))) existing.push(String(s.puid))
+        else rejected.push({ puid: String(s.puid), errors: errs })
+      })
+      journal(existing)
+      already.push(...existing)
+      batch = keep
+    }
+  }
+  return { stored, alreadyStored: already, rejected, unsent: [], stopped: null, requests }
+}
