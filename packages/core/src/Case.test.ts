@@ -411,6 +411,18 @@ describe('Case: idempotency and invariants', () => {
     expect(state.history).toHaveLength(5)
   })
 
+  it('evolve is pure: the earlier state is unchanged; fold equals evolving one event at a time', () => {
+    const history = [reported, ev(removal()), ev(suspend()), ev(lodge()), closed]
+    const before = Case.fold(history.slice(0, 2))
+    const snapshot = structuredClone(before)
+    const after = history.slice(2).reduce(Case.evolve, before)
+    expect(before).toEqual(snapshot)
+    expect(after).toEqual(Case.fold(history))
+    expect(Case.fold(history.slice(2), before)).toEqual(after)
+    expect(after.status).toBe('closed')
+    expect(before.status).toBe('open')
+  })
+
   it('the state answers the refusal predicate: an unreversed no_violation on a reported case', () => {
     const refusal = ev(review('no_violation', 'r1'))
     const state = Case.fold([reported, refusal])

@@ -112,83 +112,124 @@ export const error = <K extends CaseErrorTag>(tag: K, fields: Omit<CaseErrorOf<K
 
 // operations: evolve
 
-const withKey = <K, V>(m: ReadonlyMap<K, V>, k: K, v: V): ReadonlyMap<K, V> => new Map(m).set(k, v)
-const added = <A>(s: ReadonlySet<A>, a: A): ReadonlySet<A> => new Set(s).add(a)
-const removed = <A>(s: ReadonlySet<A>, a: A): ReadonlySet<A> => {
-  const next = new Set(s)
-  next.delete(a)
-  return next
-}
 const preservationKey = (basis: string, requestId: string | undefined): string =>
   JSON.stringify([basis, requestId ?? null])
 
-/** The state after one more event. Total: any decoded event is accepted, in any order. */
-export const evolve = (state: State, event: DocketEvent): State => {
-  const s: State = {
-    ...state,
-    caseId: state.caseId ?? event.caseId,
-    status: state.status === 'new' ? 'open' : state.status,
-    history: [...state.history, event],
-  }
+/** A state being built: the same fields, mutable, so that folding a long stream stays linear. */
+interface Draft {
+  caseId: string | undefined
+  status: Status
+  readonly history: DocketEvent[]
+  readonly reports: Map<string, { readonly informationPending: boolean }>
+  decisions: number
+  contentActioned: boolean
+  readonly accountsActioned: Set<string>
+  readonly appeals: Map<string, 'lodged' | 'decided'>
+  readonly requests: Map<string, 'open' | 'withdrawn'>
+  readonly preservations: Set<string>
+  readonly holds: Set<string>
+  readonly escalations: Set<string>
+}
+
+const draftOf = (s: State): Draft => ({
+  caseId: s.caseId,
+  status: s.status,
+  history: [...s.history],
+  reports: new Map(s.reports),
+  decisions: s.decisions,
+  contentActioned: s.contentActioned,
+  accountsActioned: new Set(s.accountsActioned),
+  appeals: new Map(s.appeals),
+  requests: new Map(s.requests),
+  preservations: new Set(s.preservations),
+  holds: new Set(s.holds),
+  escalations: new Set(s.escalations),
+})
+
+/** Applies one event to a draft, in place. */
+const apply = (d: Draft, event: DocketEvent): void => {
+  d.caseId ??= event.caseId
+  if (d.status === 'new') d.status = 'open'
+  d.history.push(event)
   switch (event.type) {
     case 'ContentReported':
-      return { ...s, reports: withKey(s.reports, event.data.reportId, { informationPending: false }) }
-    case 'InformationRequested':
-      return { ...s, reports: withKey(s.reports, event.data.reportId, { informationPending: true }) }
     case 'InformationProvided':
-      return { ...s, reports: withKey(s.reports, event.data.reportId, { informationPending: false }) }
+      d.reports.set(event.data.reportId, { informationPending: false })
+      return
+    case 'InformationRequested':
+      d.reports.set(event.data.reportId, { informationPending: true })
+      return
     case 'ReviewDecided':
-      return { ...s, decisions: s.decisions + 1 }
+      d.decisions++
+      return
     case 'ContentActioned':
-      return { ...s, decisions: s.decisions + 1, contentActioned: true }
+      d.decisions++
+      d.contentActioned = true
+      return
     case 'ContentRestored':
-      return { ...s, contentActioned: false }
+      d.contentActioned = false
+      return
     case 'AccountActioned':
-      return {
-        ...s,
-        decisions: s.decisions + 1,
-        accountsActioned: added(s.accountsActioned, event.data.accountRef),
-      }
+      d.decisions++
+      d.accountsActioned.add(event.data.accountRef)
+      return
     case 'AccountRestored':
-      return { ...s, accountsActioned: removed(s.accountsActioned, event.data.accountRef) }
+      d.accountsActioned.delete(event.data.accountRef)
+      return
     case 'AppealLodged':
-      return { ...s, appeals: withKey(s.appeals, event.data.appealId, 'lodged') }
+      d.appeals.set(event.data.appealId, 'lodged')
+      return
     case 'AppealDecided':
-      return { ...s, appeals: withKey(s.appeals, event.data.appealId, 'decided') }
+      d.appeals.set(event.data.appealId, 'decided')
+      return
     case 'AuthorityRequestReceived':
-      return { ...s, requests: withKey(s.requests, event.data.requestId, 'open') }
+      d.requests.set(event.data.requestId, 'open')
+      return
     case 'AuthorityRequestWithdrawn':
-      return { ...s, requests: withKey(s.requests, event.data.requestId, 'withdrawn') }
+      d.requests.set(event.data.requestId, 'withdrawn')
+      return
     case 'EvidencePreserved':
-      return {
-        ...s,
-        preservations: added(s.preservations, preservationKey(event.data.basis, event.data.requestId)),
-      }
+      d.preservations.add(preservationKey(event.data.basis, event.data.requestId))
+      return
     case 'PreservationReleased':
-      return {
-        ...s,
-        preservations: removed(s.preservations, preservationKey(event.data.basis, event.data.requestId)),
-      }
+      d.preservations.delete(preservationKey(event.data.basis, event.data.requestId))
+      return
     case 'LegalHoldPlaced':
-      return { ...s, holds: added(s.holds, event.data.holdId) }
+      d.holds.add(event.data.holdId)
+      return
     case 'LegalHoldLifted':
-      return { ...s, holds: removed(s.holds, event.data.holdId) }
+      d.holds.delete(event.data.holdId)
+      return
     case 'EscalationRaised':
-      return { ...s, escalations: added(s.escalations, event.data.escalationId) }
+      d.escalations.add(event.data.escalationId)
+      return
     case 'CaseClosed':
-      return { ...s, status: 'closed' }
+      d.status = 'closed'
+      return
     case 'CaseReopened':
-      return { ...s, status: 'open' }
+      d.status = 'open'
+      return
     default:
-      return s
+      return
   }
 }
 
-/** The state after every event of `events`, in stream order. */
-export const fold = (events: Iterable<DocketEvent>): State => {
-  let state = initialState()
-  for (const e of events) state = evolve(state, e)
-  return state
+/**
+ * The state after one more event. Pure (the given state is not touched) and
+ * total: any decoded event is accepted, in any order. It copies the state, so
+ * fold a whole stream with {@link fold}, which is linear.
+ */
+export const evolve = (state: State, event: DocketEvent): State => {
+  const d = draftOf(state)
+  apply(d, event)
+  return d
+}
+
+/** The state after every event of `events`, in stream order (linear in the number of events). */
+export const fold = (events: Iterable<DocketEvent>, from: State = initialState()): State => {
+  const d = draftOf(from)
+  for (const e of events) apply(d, e)
+  return d
 }
 
 // operations: decide

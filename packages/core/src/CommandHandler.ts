@@ -88,7 +88,7 @@ const attempt = async (
   const events = decided.right.map((e) => withRecordedAt(e, now))
   const appended = await store.append(command.caseId, events, last ?? 'no_stream')()
   if (E.isLeft(appended)) return appended
-  const after = events.reduce(Case.evolve, state)
+  const after = Case.fold(events, state)
   return E.right({
     caseId: command.caseId,
     events,
