@@ -198,6 +198,31 @@ describe('pauses move the due time by the paused time in the clock kind', () => 
     )
   })
 
+  it('calendar kinds: the wall-clock time paused is added to the wall-clock due time (arbitrary zones)', () => {
+    const wall = (zone: string, t: number): number => t + Duration.offsetAt(zone, t) * 60_000
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        instantArb,
+        fc.nat(60 * 86_400_000),
+        fc.nat(60 * 86_400_000),
+        (zone, pausedAt, d, gap) => {
+          const due = pausedAt + gap
+          const moved = Duration.shift(due, pausedAt, pausedAt + d, 'calendar-days', { zone })
+          const expected = wall(zone, pausedAt + d) - wall(zone, pausedAt)
+          // Exact unless the moved wall time falls in a DST gap, which moves it forward by the gap.
+          const diff = wall(zone, moved) - wall(zone, due) - expected
+          expect(
+            diff === 0 ||
+              (diff > 0 &&
+                diff <= 3_600_000 &&
+                Duration.offsetAt(zone, moved) !== Duration.offsetAt(zone, moved - 3_600_000)),
+          ).toBe(true)
+        },
+      ),
+    )
+  })
+
   it('calendar days: the wall-clock time paused is added to the wall-clock due time', () => {
     // Away from DST changes the wall delta equals the real delta; across them it keeps wall time.
     const zone = 'America/Los_Angeles'

@@ -116,6 +116,36 @@ describe('engine properties', () => {
     )
   })
 
+  it('a restart gives the full period from the restart instant, in any clock kind', () => {
+    const kinds = [
+      ['calendar-days', 'P15D'],
+      ['calendar-months', 'P6M'],
+      ['business-days', 'P2D'],
+      ['business-hours', 'PT8H'],
+      ['elapsed', 'PT1H'],
+    ] as const
+    fc.assert(
+      fc.property(
+        zone,
+        instant,
+        fc.constantFrom(...kinds),
+        fc.nat(100 * HOUR),
+        fc.boolean(),
+        (z, start, [clock, duration], after, eod) => {
+          const period: ClockRule.Period = { duration, clock, endOfDay: eod, calendar: 'FR' }
+          const events = [
+            ev('e1', 'ContentReported', start, z),
+            ev('e3', 'ClarificationReceived', start + after, z),
+          ]
+          const o = one(Evaluation.evaluate(events, { rules: [rule('deadline', z, duration, { period })] }))
+          expect(ms(o.dueAt)).toBe(Duration.addPeriod(start + after, period, z))
+          expect(o.actions.map((a) => a.action)).toEqual(['start', 'restart'])
+        },
+      ),
+      { numRuns: 50 },
+    )
+  })
+
   it('met / met_late / breached / pending agree with the timestamps', () => {
     fc.assert(
       fc.property(

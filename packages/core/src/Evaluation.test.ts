@@ -524,6 +524,8 @@ describe('escalation hook and per-case entry point', () => {
     const whole = Evaluation.evaluate(events, { rules: [rule()] })
     expect(Evaluation.evaluateCase('case-1', events, { rules: [rule()] })).toEqual(whole.cases[0])
     expect(() => Evaluation.evaluateCase('other', events, { rules: [rule()] })).toThrow()
+    const each = Evaluation.evaluator({ rules: [rule()], asOf: whole.asOf })
+    expect(each('case-1', [...events].reverse())).toEqual(whole.cases[0])
   })
 })
 

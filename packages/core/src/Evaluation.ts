@@ -148,28 +148,43 @@ const runOne = (
 const prepare = (options: Options): Engine.Prepared =>
   Engine.prepare(options.rules, options.profile ?? Profile.DEFAULTS, options.policies, options.whatIf)
 
+/** Evaluates one case's history; see {@link evaluator}. */
+export type CaseEvaluator = (caseId: string, history: ReadonlyArray<DocketEvent>) => CaseReport
+
+/**
+ * Prepares the rules once and returns a function that evaluates one case at a time:
+ * the entry point for streaming case by case (replay). Give `asOf` (or `knownAt`)
+ * explicitly so that every case is judged at the same instant; otherwise each case
+ * defaults to its own latest `occurredAt`.
+ */
+export const evaluator = (options: Options): CaseEvaluator => {
+  const prep = prepare(options)
+  return (caseId, history) => {
+    const all = history.map(entry)
+    for (const e of all) {
+      if (e.event.caseId !== caseId) throw new Error(`event ${e.event.id} is not in case ${caseId}`)
+    }
+    const ax = axes(all, options)
+    return runOne(
+      caseId,
+      all.filter((e) => visible(e, ax)),
+      prep,
+      ax,
+      options,
+    )
+  }
+}
+
 /**
  * Evaluates one case's history (any order; other cases' events are an error).
  * `asOf` defaults to `knownAt`, else the latest `occurredAt` of this history.
- * The entry point for streaming case by case (replay).
+ * For many cases, prepare once with {@link evaluator}.
  */
 export const evaluateCase = (
   caseId: string,
   history: ReadonlyArray<DocketEvent>,
   options: Options,
-): CaseReport => {
-  const all = history.map(entry)
-  for (const e of all)
-    if (e.event.caseId !== caseId) throw new Error(`event ${e.event.id} is not in case ${caseId}`)
-  const ax = axes(all, options)
-  return runOne(
-    caseId,
-    all.filter((e) => visible(e, ax)),
-    prepare(options),
-    ax,
-    options,
-  )
-}
+): CaseReport => evaluator(options)(caseId, history)
 
 /** Adds up the statuses of a list of obligations. */
 export const summarise = (obligations: Iterable<Obligation.Obligation>): Summary => {
