@@ -38,23 +38,27 @@ export const make = (deps: () => Deps): Command => ({
   options: [
     {
       name: 'store',
+      value: 'URL',
       kind: 'string',
       description: 'The store to watch: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://….',
     },
     {
       name: 'config',
+      value: 'FILE',
       kind: 'string',
       description:
         'The platform profile (JSON or YAML) with the escalation ladder; default: the built-in ladder.',
     },
     {
       name: 'webhook',
+      value: 'URL',
       kind: 'string',
       multiple: true,
       description: 'POST every page to this URL (retries with backoff, Idempotency-Key header). Repeatable.',
     },
     {
       name: 'name',
+      value: 'NAME',
       kind: 'string',
       default: 'docket-escalation',
       description: 'Subscriber name of the checkpoints (one per process manager sharing a store).',

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Clock, type DocketEvent, Timer, Timestamp } from '@docket/core'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import * as Seed from '../internal/seed.js'
+import { docket } from '../internal/testing.js'
+import { command, make } from './watch.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'docket-watch-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const exported = async (store: string): Promise<DocketEvent[]> => {
+  const out = await docket(['export', '--store', store])
+  expect(out.code, out.stderr).toBe(0)
+  return out.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as DocketEvent)
+}
+const raised = (events: ReadonlyArray<DocketEvent>) =>
+  events.flatMap((e) => (e.type === 'EscalationRaised' ? [{ ...e.data, at: e.occurredAt }] : []))
+
+describe('docket watch', () => {
+  it('--once raises the seed case’s escalations into the store, and a second pass adds nothing', async () => {
+    const store = `pglite:${join(dir, 'once')}`
+    const seed = Seed.eventsPath()
+    expect(seed).toBeDefined()
+    expect((await docket(['import', seed!, '--store', store])).code).toBe(0)
+    const first = await docket(['watch', '--store', store, '--once'])
+    expect(first.code, first.stderr).toBe(0)
+    const after = raised(await exported(store))
+    expect(after).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ reason: 'refusal_guard', level: 2, at: '2020-01-28T09:14:00.000-08:00' }),
+        expect.objectContaining({
+          reason: 'authority_after_refusal',
+          level: 4,
+          missedObligation: true,
+          at: '2020-01-29T11:00:00.000-08:00',
+        }),
+      ]),
+    )
+    const second = await docket(['watch', '--store', store, '--once'])
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.stderr).toContain('0 escalation(s) raised')
+    expect(raised(await exported(store))).toHaveLength(after.length)
+  }, 60_000)
+
+  it('runs until stopped, posting each page to a webhook', async () => {
+    const bodies: Array<{ key: string | undefined; body: { reason: string; level: number } }> = []
+    const server = http.createServer((req, res) => {
+      let body = ''
+      req.on('data', (c) => {
+        body += c
+      })
+      req.on('end', () => {
+        bodies.push({ key: req.headers['idempotency-key'] as string | undefined, body: JSON.parse(body) })
+        res.writeHead(200).end()
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const store = `pglite:${join(dir, 'live')}`
+    expect((await docket(['import', Seed.eventsPath()!, '--store', store])).code).toBe(0)
+    // the clock stands at the refusal: only the guard's first page is due
+    const timer = Timer.manual(Clock.manual(Timestamp.toMillis('2020-01-28T09:14:00-08:00')))
+    const stop = new AbortController()
+    const watch = make(() => ({ timer, signal: stop.signal }))
+    const running = docket(['watch', '--store', store, '--webhook', hook], { commands: [watch] })
+    await vi.waitFor(() => expect(bodies.map((b) => b.body.reason)).toContain('refusal_guard'), {
+      timeout: 20_000,
+    })
+    stop.abort()
+    const ran = await running
+    server.close()
+    expect(ran.code, ran.stderr).toBe(0)
+    const guard = bodies.find((b) => b.body.reason === 'refusal_guard')
+    expect(guard?.body.level).toBe(2)
+    expect(guard?.key).toMatch(/^esc-[0-9a-f]{32}\/L2$/)
+  }, 60_000)
+
+  it('rejects a missing store and a bad webhook URL as usage errors', async () => {
+    expect((await docket(['watch'])).code).toBe(2)
+    const bad = await docket(['watch', '--store', 'memory:', '--webhook', 'not a url'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--webhook')
+    expect(command.options.map((o) => o.name)).toEqual(['store', 'config', 'webhook', 'name', 'once'])
+  })
+})
