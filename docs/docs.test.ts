@@ -1,0 +1,100 @@
+/**
+ * The docs tell the truth: every TypeScript sample in docs/ and the README
+ * compiles against the packages (and runs, where marked `ts run`), and every
+ * `docket <command> --flag` written in them exists in that command's `--help`.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import * as Markdown from './internal/markdown.js'
+import * as Samples from './internal/samples.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
+const docs = [...Markdown.files(join(root, 'docs')), join(root, 'README.md')].filter(existsSync)
+const blocks = docs.flatMap((f) => Markdown.blocks(f, Markdown.read(f)))
+const tsBlocks = blocks.filter((b) => Samples.kind(b) !== undefined)
+const main = join(root, 'packages/cli/dist/main.js')
+
+describe('TypeScript samples in the docs', () => {
+  const samples = Samples.write(root, join(root, '.tmp/docs-samples'), tsBlocks)
+
+  it('finds the samples', () => {
+    expect(docs.length).toBeGreaterThan(0)
+  })
+
+  it('type-check against the packages (fragments parse)', () => {
+    const problems = Samples.check(root, samples)
+    expect(problems.map((p) => `${p.where}: ${p.message}`)).toEqual([])
+  }, 120_000)
+
+  const runs = samples.filter((s) => Samples.kind(s.block) === 'run')
+  it.each(runs.map((s) => [`${Markdown.rel(root, s.block.file)}:${s.block.line}`, s] as const))(
+    'runs %s',
+    async (_where, s) => {
+      const path = s.path.replace(/\.ts$/, '.run.ts')
+      writeFileSync(path, Samples.runnable(root, s.block.code))
+      await import(path)
+    },
+    60_000,
+  )
+})
+
+/** Commands and their long options, as the built CLI's `--help` lists them. */
+const help = (): ReadonlyMap<string, ReadonlySet<string>> => {
+  const run = (args: ReadonlyArray<string>): string =>
+    execFileSync(process.execPath, [main, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    })
+  const top = run(['--help'])
+  const section = top.split(/\n(?=Commands:)/)[1]?.split(/\n\s*\n/)[0] ?? ''
+  const commands = [...section.matchAll(/^ {2}([a-z][a-z-]*)\s/gm)].map((m) => m[1]!)
+  const flagsOf = (text: string): Set<string> =>
+    new Set([...text.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!))
+  const map = new Map<string, ReadonlySet<string>>([['', flagsOf(top)]])
+  for (const c of commands) map.set(c, flagsOf(run([c, '--help']).split(/\nExamples:/)[0]!))
+  // `docket help <command>` is the built-in spelling of `docket <command> --help`.
+  if (commands[0] !== undefined && run(['help', commands[0]]).includes(`docket ${commands[0]}`)) {
+    map.set('help', new Set())
+  }
+  return map
+}
+
+describe('docket commands and flags written in the docs', () => {
+  const found = docs.flatMap((f) => Markdown.invocations(f, Markdown.read(f)))
+
+  it.skipIf(!existsSync(main))('exist in the built CLI --help', () => {
+    const cli = help()
+    expect(cli.size, 'docket --help lists no command').toBeGreaterThan(1)
+    const wrong: string[] = []
+    for (const inv of found) {
+      const at = `${Markdown.rel(root, inv.file)}:${inv.line}: \`${inv.text}\``
+      const flags = cli.get(inv.command ?? '')
+      if (flags === undefined) {
+        wrong.push(`${at}: no command \`docket ${inv.command}\``)
+        continue
+      }
+      for (const f of inv.flags)
+        if (!flags.has(f)) wrong.push(`${at}: \`docket ${inv.command ?? ''}\` has no --${f}`)
+    }
+    expect(wrong).toEqual([])
+  })
+
+  it('the CLI is built (run tsc -b first; pnpm test does)', () => {
+    expect(existsSync(main), `${main} is missing`).toBe(true)
+  })
+
+  it('finds invocations in the docs (the checker reads what it should)', () => {
+    const sample = Markdown.invocations(
+      'x.md',
+      '```sh\n$ docket evaluate f.jsonl --format json | jq . && docket verify --store x\n```\nand `docket policies [--format json]`.\n',
+    )
+    expect(sample.map((i) => [i.command, i.flags])).toEqual([
+      ['evaluate', ['format']],
+      ['verify', ['store']],
+      ['policies', ['format']],
+    ])
+  })
+})
