@@ -89,8 +89,11 @@ export const toMillis = (iso: string): number | undefined => {
 
 // operations: zones
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
+/** One hour in milliseconds. */
+export const HOUR_MS = 3_600_000
+/** One day of 24 hours in milliseconds (elapsed time, not a calendar day). */
+export const DAY_MS = 24 * HOUR_MS
+const DAY = DAY_MS
 /**
  * An IANA zone whose offsets are cached: per UTC day when the offset is the same at
  * both ends of the day (no zone changes twice within a day), else per quarter hour.
@@ -342,5 +345,3 @@ export const extend = (dueMs: number, iso: string, kind: Kind, ctx: Context): nu
     endOfDay: false,
     euPeriodRule: false,
   })
-
-export { DAY as DAY_MS, HOUR as HOUR_MS }

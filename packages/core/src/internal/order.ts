@@ -12,7 +12,9 @@ export interface Entry {
 /** Reads an event's instants (`recordedAt` defaults to `occurredAt`, as on import). */
 export const entry = (event: DocketEvent): Entry => {
   const at = Timestamp.toMillis(event.occurredAt)
-  return { event, at, recorded: event.recordedAt === undefined ? at : Timestamp.toMillis(event.recordedAt) }
+  const r = event.recordedAt
+  // Imported events often carry the same string twice: parse it once.
+  return { event, at, recorded: r === undefined || r === event.occurredAt ? at : Timestamp.toMillis(r) }
 }
 
 /** The engine's order of a case's events: `occurredAt`, then `recordedAt`, then `id`. */
