@@ -11,6 +11,10 @@ import { describe, expect, it } from 'vitest'
 import * as Clock from './Clock.js'
 import * as Envelope from './Envelope.js'
 import * as Escalation from './Escalation.js'
+import * as Evaluation from './Evaluation.js'
+import * as MemoryEventStore from './MemoryEventStore.js'
+import * as ProcessManager from './ProcessManager.js'
+import * as Timer from './Timer.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
 
@@ -94,5 +98,27 @@ describe('the seed case, replayed live', () => {
     expect(summary.map((s) => s.reason)).toEqual(
       expect.arrayContaining(['refusal_guard', 'authority_after_refusal']),
     )
+  })
+})
+
+describe('the seed case, watched and evaluated', () => {
+  it('the process manager raises exactly what docket evaluate lists at the same instant', async () => {
+    const asOf = Timestamp.toMillis('2020-01-31T00:00:00-08:00')
+    const store = MemoryEventStore.make({ initial: events.map(Envelope.withImportedRecordedAt) })
+    const pm = ProcessManager.make({
+      store,
+      timer: Timer.manual(Clock.manual(asOf)),
+      profile: Profile.DEFAULTS,
+    })
+    await pm.runOnce()
+    const raised: Array<Envelope.EventOf<'EscalationRaised'>> = []
+    for await (const s of store.readAll({ types: ['EscalationRaised'] })) {
+      if (s.event.type === 'EscalationRaised') raised.push(s.event)
+    }
+    const report = Evaluation.evaluate(events, { rules: [], asOf, escalate: Escalation.escalate })
+    const listed = report.cases[0]?.escalations ?? []
+    const key = (x: { escalationId: string; level: number }) => `${x.escalationId}/${x.level}`
+    expect(raised.map((e) => key(e.data)).sort()).toEqual(listed.map(key).sort())
+    expect(listed.length).toBeGreaterThan(5)
   })
 })

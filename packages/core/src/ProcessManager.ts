@@ -17,6 +17,7 @@ import { type DocketEvent, type Recorded, withRecordedAt } from './Envelope.js'
 import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
 import * as EventStore from './EventStore.js'
+import { compare, type Entry, entry } from './internal/order.js'
 import type * as Obligation from './Obligation.js'
 import * as Outbox from './Outbox.js'
 import type * as Profile from './Profile.js'
@@ -88,8 +89,20 @@ export interface ProcessManager {
 }
 
 interface CaseState {
+  /** The case's events in the engine's order (`occurredAt`, `recordedAt`, `id`), as `Evaluation` sees them. */
   readonly history: DocketEvent[]
+  readonly entries: Entry[]
   readonly ids: Set<string>
+}
+
+/** Inserts an event in the engine's order (almost always at the end). */
+const insert = (c: CaseState, e: DocketEvent): void => {
+  const x = entry(e)
+  let i = c.entries.length
+  while (i > 0 && compare(x, c.entries[i - 1]!) < 0) i--
+  c.entries.splice(i, 0, x)
+  c.history.splice(i, 0, e)
+  c.ids.add(e.id)
 }
 
 type Step =
@@ -118,12 +131,11 @@ export const make = (options: Options): ProcessManager => {
     position = s.position
     let c = cases.get(e.caseId)
     if (c === undefined) {
-      c = { history: [], ids: new Set() }
+      c = { history: [], entries: [], ids: new Set() }
       cases.set(e.caseId, c)
     }
     if (!c.ids.has(e.id)) {
-      c.ids.add(e.id)
-      c.history.push(e)
+      insert(c, e)
       events++
     }
     return e.caseId
@@ -159,8 +171,7 @@ export const make = (options: Options): ProcessManager => {
       raised += result.right.appended
       for (const e of batch) {
         if (c.ids.has(e.id)) continue
-        c.ids.add(e.id)
-        c.history.push(e)
+        insert(c, e)
         log(
           `escalation: raised ${e.type === 'EscalationRaised' ? `${e.data.reason} level ${e.data.level}` : e.type} on case ${caseId} (${e.id})`,
         )
