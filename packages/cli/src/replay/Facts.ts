@@ -21,8 +21,14 @@ export interface TimelineEntry {
   readonly type: string
   readonly occurredAt: string
   readonly recordedAt: string | null
-  /** Short, non-personal label (an outcome, an action, an authority's kind). */
+  /** Short label from enumerations (an outcome, an action, an authority's kind). */
   readonly label: string
+  /**
+   * Free text recorded on the event, cut at 500 characters: a report's `text`, a decision's
+   * `explanation`, a `reason`, an authority's name. It may hold personal data (the report's
+   * text is marked ‡ in the interchange format) and is user-supplied: formats must escape it.
+   */
+  readonly note: string | null
 }
 
 /** A restrictive decision (content or account action): what a statement of reasons is owed for. */
@@ -153,6 +159,14 @@ const label = (e: DocketEvent): string => {
     default:
       return ''
   }
+}
+
+const note = (e: DocketEvent): string | null => {
+  const d = data(e)
+  const parts = [d.text, d.explanation, d.reason, d.what, d.authority, d.legalGround, d.policyRef].filter(
+    (x): x is string => typeof x === 'string' && x !== '',
+  )
+  return parts.length === 0 ? null : parts.join(' — ').slice(0, 500)
 }
 
 // operations
@@ -313,6 +327,7 @@ export const extract = (caseId: string, history: ReadonlyArray<DocketEvent>): Fa
       occurredAt: e.occurredAt,
       recordedAt: e.recordedAt ?? null,
       label: label(e),
+      note: note(e),
     })),
   }
 }

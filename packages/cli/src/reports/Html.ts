@@ -122,7 +122,13 @@ const toTimeline = (c: Replay.CaseResult, why: ReadonlyArray<string>): Timeline 
     completed: o.completedAt === null ? null : ms(o.completedAt),
     breach: o.status === 'breached' ? ms(o.dueAt) : null,
   })),
-  events: c.facts.timeline.map((e) => ({ id: e.id, at: ms(e.occurredAt), type: e.type, label: e.label })),
+  events: c.facts.timeline.map((e) => ({
+    id: e.id,
+    at: ms(e.occurredAt),
+    type: e.type,
+    label: e.label,
+    note: e.note,
+  })),
 })
 
 const timeToAction = (r: Report.Report, max: number) => {
@@ -288,7 +294,7 @@ ${rows([[s.obligations, s.met, s.met_late, s.breached, s.pending, s.waived, s.pa
   tl.shown.forEach((t, i) => {
     parts.push(`<h3 class="case">Case <span class="case-id">${escapeText(t.caseId)}</span></h3><p class="muted">${escapeText(t.why.join(', '))}</p>
 <div class="chart" style="height:${Math.max(140, 40 * (t.rows.length + 1) + 70)}px"><canvas id="timeline-${i}" aria-label="timeline of case ${escapeText(t.caseId)}" role="img"></canvas></div>
-<details><summary>Events</summary><table>${head(['occurred', 'type', 'detail', 'id'])}${rows(t.events.map((e) => [Timestamp.format(e.at, 0), e.type, e.label, e.id]))}</table></details>`)
+<details><summary>Events</summary><table>${head(['occurred', 'type', 'detail', 'note', 'id'])}${rows(t.events.map((e) => [Timestamp.format(e.at, 0), e.type, e.label, e.note ?? '', e.id]))}</table></details>`)
   })
   parts.push(`<h2>Refusals later followed by an authority</h2>`)
   parts.push(

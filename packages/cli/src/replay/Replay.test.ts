@@ -1,0 +1,244 @@
+import * as fs from 'node:fs'
+import { type DocketEvent, Escalation, Evaluation, Profile, type Recorded } from '@docket/core'
+import { History } from '@docket/core/testing'
+import { Policy } from '@docket/policies'
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import * as Source from '../Source.js'
+import * as Replay from './Replay.js'
+import * as Spill from './Spill.js'
+
+const profile = Profile.DEFAULTS
+const options: Evaluation.Options = {
+  rules: Policy.forProfile(profile),
+  profile,
+  escalate: Escalation.escalate,
+}
+const evaluate = Replay.fromCore(options)
+
+async function* stream<A>(xs: Iterable<A>): AsyncGenerator<A> {
+  yield* xs
+}
+
+const seed = (): ReadonlyArray<Recorded> =>
+  fs
+    .readFileSync(new URL('../../../../examples/seed-case/events.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const d = Source.decodeLine(l, i + 1)
+      if (E.isLeft(d)) throw new Error(`seed line ${i + 1}`)
+      return d.right
+    })
+
+const run = async (events: Iterable<Recorded>, o: Partial<Replay.Options> = {}): Promise<Replay.Result> => {
+  const r = await Replay.run(stream(events), { evaluate, ...o })
+  if (E.isLeft(r)) throw new Error(Replay.describe(r.left))
+  return r.right
+}
+
+/** The part of a replay that `evaluate --format json` also gives. */
+const core = (r: Replay.Result) => ({
+  asOf: r.asOf,
+  cases: r.cases.map((c) => ({ caseId: c.caseId, obligations: c.obligations, escalations: c.escalations })),
+  summary: r.summary,
+})
+const batch = (events: ReadonlyArray<DocketEvent>, o: Partial<Evaluation.Options> = {}) => {
+  const b = Evaluation.evaluate(events, { ...options, ...o })
+  return { asOf: b.asOf, cases: b.cases, summary: b.summary }
+}
+
+describe('Replay.run', () => {
+  it('replays the seed case as the batch engine evaluates it, and finds the refusal the agent followed', async () => {
+    const events = seed()
+    const r = await run(events)
+    expect(core(r)).toEqual(batch(events))
+    expect(r.stats).toMatchObject({ events: events.length, cases: 1 })
+    const facts = r.cases[0]!.facts
+    expect(facts.refusalsThenAuthority.length).toBeGreaterThan(0)
+    expect(facts.refusalsThenAuthority[0]!.kind).toBe('intervention')
+  })
+
+  it('drops closed, settled cases under a memory budget and still equals the batch engine', async () => {
+    const events = [...History.generate({ events: 20_000, seed: 11 })]
+    const r = await run(events, { maxOpenCases: 300 })
+    expect(r.stats.dropped).toBeGreaterThan(100)
+    expect(r.stats.maxOpenCases).toBeLessThan(r.stats.cases)
+    expect(core(r)).toEqual(batch(events))
+  })
+
+  it('replays a generated history of 100,000 events with memory bounded by the open cases', async () => {
+    let events = 0
+    const ids = new Set<string>()
+    const gen = function* (): Generator<Recorded> {
+      for (const e of History.generate({ events: 100_000, seed: 3 })) {
+        events++
+        ids.add(e.caseId)
+        yield e
+      }
+    }
+    const progress: Replay.Progress[] = []
+    const r = await run(gen(), {
+      maxOpenCases: 2_000,
+      onProgress: (p) => progress.push(p),
+      progressEvery: 25_000,
+    })
+    expect(events).toBe(100_000)
+    expect(r.stats.events).toBe(100_000)
+    expect(r.stats.cases).toBe(ids.size)
+    expect(r.stats.dropped).toBeGreaterThan(1_000)
+    // the budget is exceeded only by cases with a clock still running (a preservation hold, an open window)
+    expect(r.stats.maxOpenCases).toBeLessThan(ids.size * 0.75)
+    expect(r.summary.obligations).toBe(r.cases.reduce((n, c) => n + c.obligations.length, 0))
+    expect(progress.map((p) => p.events)).toEqual([25_000, 50_000, 75_000, 100_000, 100_000])
+    expect(progress.at(-1)!.done).toBe(true)
+  }, 60_000)
+
+  it('is deterministic: the same events and options give the same result', async () => {
+    const events = [...History.generate({ events: 3_000, seed: 5 })]
+    const a = await run(events, { maxOpenCases: 50 })
+    const b = await run(events, { maxOpenCases: 10_000 })
+    expect(JSON.stringify(a.cases)).toBe(JSON.stringify(b.cases))
+    expect(a.summary).toEqual(b.summary)
+  })
+
+  it('rejects input recorded out of order within a case, naming both events', async () => {
+    const events = [...History.generate({ events: 200, seed: 9 })]
+    const i = events.findIndex((e, k) => k > 0 && events.slice(0, k).some((x) => x.caseId === e.caseId))
+    const j = events.findIndex((x) => x.caseId === events[i]!.caseId)
+    const swapped = [...events]
+    swapped[j] = events[i]!
+    swapped[i] = events[j]!
+    const r = await Replay.run(stream(swapped), { evaluate })
+    expect(E.isLeft(r)).toBe(true)
+    if (E.isLeft(r)) {
+      expect(r.left).toMatchObject({
+        _tag: 'OutOfOrder',
+        eventId: events[j]!.id,
+        previousEventId: events[i]!.id,
+      })
+      expect(Replay.describe(r.left)).toContain('--sort')
+    }
+  })
+
+  it('sorts out-of-order input with spill to disk and then equals the ordered replay', async () => {
+    const events = [...History.generate({ events: 2_000, seed: 13 })]
+    const shuffled = fc.sample(fc.shuffledSubarray(events, { minLength: events.length }), {
+      numRuns: 1,
+      seed: 1,
+    })[0]!
+    const sorted = await Replay.run(Spill.sort(stream(shuffled), { runSize: 150 }), { evaluate })
+    expect(E.isRight(sorted)).toBe(true)
+    if (E.isRight(sorted)) expect(core(sorted.right)).toEqual(core(await run(events)))
+  })
+
+  it('brings a dropped case back when it is reopened, and counts the reopening', async () => {
+    const at = (h: number): string => new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()
+    const ev = (id: string, caseId: string, h: number, type: string, data: object): Recorded =>
+      ({ id, caseId, type, occurredAt: at(h), recordedAt: at(h), data }) as unknown as Recorded
+    const report = (caseId: string, h: number): Recorded =>
+      ev(`${caseId}-r`, caseId, h, 'ContentReported', {
+        reportId: `${caseId}-r`,
+        channel: 'in_app',
+        category: 'hate',
+        content: { ref: `x-${caseId}`, kind: 'text' },
+        jurisdictions: ['US'],
+      })
+    const events: Recorded[] = [
+      report('a', 0),
+      ev('a-d', 'a', 1, 'ReviewDecided', {
+        reviewId: 'a-v',
+        outcome: 'no_violation',
+        tier: 'specialist',
+        automation: 'not',
+      }),
+      ev('a-c', 'a', 2, 'CaseClosed', {}),
+      report('b', 3),
+      report('c', 4),
+      report('d', 5),
+      ev('a-o', 'a', 6, 'CaseReopened', { reason: 'authority' }),
+      ev('a-q', 'a', 7, 'AuthorityRequestReceived', {
+        requestId: 'q',
+        authority: 'police',
+        kind: 'intervention',
+        jurisdiction: 'US',
+      }),
+    ]
+    const r = await run(events, { maxOpenCases: 1 })
+    expect(r.stats.dropped).toBeGreaterThanOrEqual(1)
+    expect(r.stats.reopened).toBe(1)
+    expect(core(r)).toEqual(batch(events))
+    const a = r.cases.find((c) => c.caseId === 'a')!
+    expect(a.facts.timeline.map((t) => t.id)).toEqual(['a-r', 'a-d', 'a-c', 'a-o', 'a-q'])
+    expect(a.facts.refusalsThenAuthority).toHaveLength(1)
+  })
+
+  it('--known-at leaves out what was recorded later, and judges at that instant', async () => {
+    const events = seed()
+    const knownAt = '2020-01-28T12:00:00-08:00'
+    const r = await run(events, { knownAt })
+    expect(r.stats.unknownAtKnownAt).toBe(events.filter((e) => e.recordedAt > '2020-01-28T20:00:00Z').length)
+    expect(core(r)).toEqual(batch(events, { knownAt }))
+    expect(r.asOf).toBe('2020-01-28T20:00:00.000Z')
+  })
+
+  it('equals the batch engine for any history and any memory budget (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 20, max: 400 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (s, n, budget) => {
+          const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
+          expect(core(await run(events, { maxOpenCases: budget }))).toEqual(batch(events))
+        },
+      ),
+      { numRuns: 15 },
+    )
+  })
+})
+
+describe('Spill', () => {
+  it('sort is stable by recordedAt whatever the run size (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (keys, runSize) => {
+          const events = keys.map(
+            (k, i) =>
+              ({
+                id: `e${i}`,
+                caseId: 'c',
+                type: 'x-t.T',
+                occurredAt: new Date(k * 1000).toISOString(),
+                recordedAt: new Date(k * 1000).toISOString(),
+                data: {},
+              }) as unknown as Recorded,
+          )
+          const out: string[] = []
+          for await (const e of Spill.sort(stream(events), { runSize })) out.push(e.id)
+          const expected = keys
+            .map((k, i) => ({ k, i }))
+            .sort((a, b) => a.k - b.k || a.i - b.i)
+            .map((x) => `e${x.i}`)
+          expect(out).toEqual(expected)
+        },
+      ),
+      { numRuns: 50 },
+    )
+  })
+
+  it('archives a history and gives it back once', () => {
+    const a = Spill.archive()
+    const h = seed()
+    a.put('x', h)
+    a.put('y', h.slice(0, 2))
+    expect(a.has('x')).toBe(true)
+    expect(a.take('x')).toEqual(h)
+    expect(a.take('x')).toBeUndefined()
+    expect(a.take('y')).toEqual(h.slice(0, 2))
+    a.close()
+  })
+})
