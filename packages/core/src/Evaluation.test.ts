@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type * as ClockRule from './ClockRule.js'
 import type { DocketEvent } from './Envelope.js'
+import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
 import * as Profile from './Profile.js'
 
@@ -537,5 +538,28 @@ describe('applicability is read at the instant the clock would start', () => {
       run([report('e1', '2026-06-01T10:00:00Z'), report('e2', '2026-06-01T13:00:00Z')], { rules }),
     )
     expect(o).toMatchObject({ id: 'case-1/test/removal/e2', triggeredBy: 'e2', shadowDueAt: null })
+  })
+})
+
+describe('with the escalation engine as the hook', () => {
+  it('lists the escalations of a breached clock in the cli.md shape', () => {
+    const r = run([report('e1', '2026-06-01T10:00:00Z')], {
+      asOf: '2026-06-04T00:00:00Z',
+      escalate: (input) =>
+        Escalation.summarize(
+          {
+            caseId: input.caseId,
+            history: input.history,
+            obligations: input.obligations,
+            config: Escalation.configOf(input.profile),
+          },
+          input.asOfMs,
+        ),
+    })
+    const escalations = r.cases[0]!.escalations
+    expect(escalations.length).toBeGreaterThan(0)
+    for (const e of escalations)
+      expect(Object.keys(e).sort()).toEqual(['at', 'escalationId', 'level', 'obligationId', 'reason'])
+    expect(escalations.some((e) => e.obligationId === 'case-1/test/removal/e1')).toBe(true)
   })
 })
