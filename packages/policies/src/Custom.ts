@@ -1,0 +1,383 @@
+/**
+ * A platform's own policies ("triage every CSAM report within 1 hour") in
+ * the same form as the statutes: rules with a trigger, a completion, a period
+ * and optional pause, resume, restart and cancel conditions. They are
+ * written either in TypeScript (`policy`, with conditions as functions or as
+ * condition documents) or as a JSON/YAML document decoded by io-ts
+ * (`decode`, `parse`). Custom rules are `internal`: their obligations are
+ * never statutory, and they are on by default.
+ *
+ * Not a general rule language: conditions match one event by type and a few
+ * fields, combined with `all`, `any` and `not`, and relate it to the event
+ * that started the clock (`sameReport`, `sameRequest`).
+ */
+import { type ClockRule, DecodeError, type DocketEvent, Event, Timestamp } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { parse as parseYaml } from 'yaml'
+import { allegesMinor, categoriesOf, jurisdictionsOf, reportIdOf, requestIdOf } from './internal/match.js'
+import { applies } from './internal/scope.js'
+import type * as Policy from './Policy.js'
+
+// codecs
+
+/** An io-ts object type that rejects keys it does not name (a typo is an error, not a silent no-op). */
+const exact = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) => {
+  const base = t.intersection([t.type(required), t.partial(optional)])
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)])
+  return new t.Type<t.TypeOf<typeof base>, t.OutputOf<typeof base>, unknown>(
+    name,
+    base.is,
+    (u, c) => {
+      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
+        const extra = Object.keys(u).filter((k) => !known.has(k))
+        if (extra.length > 0) {
+          return t.failures(
+            extra.map((k) => ({
+              value: (u as Record<string, unknown>)[k],
+              context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
+              message: `unknown field ${k} (known: ${[...known].join(', ')})`,
+            })),
+          )
+        }
+      }
+      return base.validate(u, c)
+    },
+    base.encode,
+  )
+}
+
+const strings = t.array(t.string)
+
+/** A condition document: one event's type and fields, or `all` / `any` / `not` of conditions. */
+export type ConditionDoc =
+  | {
+      readonly event: string | ReadonlyArray<string>
+      readonly categories?: ReadonlyArray<string>
+      readonly jurisdictions?: ReadonlyArray<string>
+      readonly channel?: ReadonlyArray<string>
+      readonly outcome?: ReadonlyArray<string>
+      readonly action?: ReadonlyArray<string>
+      readonly recipient?: ReadonlyArray<string>
+      readonly kind?: ReadonlyArray<string>
+      readonly legalBasis?: ReadonlyArray<string>
+      readonly to?: ReadonlyArray<string>
+      readonly allegesMinor?: boolean
+      readonly sameReport?: boolean
+      readonly sameRequest?: boolean
+    }
+  | { readonly all: ReadonlyArray<ConditionDoc> }
+  | { readonly any: ReadonlyArray<ConditionDoc> }
+  | { readonly not: ConditionDoc }
+
+const EventName = t.refinement(
+  t.string,
+  (s) => Event.isEventType(s) || Event.isVendorType(s),
+  'EventType (a standard type or x-<vendor>.<Name>)',
+)
+
+/** io-ts codec of a condition document. */
+export const ConditionCodec: t.Type<ConditionDoc, unknown, unknown> = t.recursion(
+  'Condition',
+  () =>
+    t.union([
+      exact(
+        'EventCondition',
+        { event: t.union([EventName, t.array(EventName)]) },
+        {
+          categories: strings,
+          jurisdictions: strings,
+          channel: strings,
+          outcome: strings,
+          action: strings,
+          recipient: strings,
+          kind: strings,
+          legalBasis: strings,
+          to: strings,
+          allegesMinor: t.boolean,
+          sameReport: t.boolean,
+          sameRequest: t.boolean,
+        },
+      ),
+      exact('All', { all: t.array(ConditionCodec) }, {}),
+      exact('Any', { any: t.array(ConditionCodec) }, {}),
+      exact('Not', { not: ConditionCodec }, {}),
+    ]) as unknown as t.Type<ConditionDoc, unknown, unknown>,
+)
+
+const ClockName = t.keyof(
+  {
+    elapsed: null,
+    'calendar-days': null,
+    'calendar-months': null,
+    'calendar-years': null,
+    'business-days': null,
+    'business-hours': null,
+  },
+  'ClockType',
+)
+
+/** io-ts codec of one custom rule. */
+export const RuleCodec = exact(
+  'CustomRule',
+  {
+    rule: t.refinement(
+      t.string,
+      (s) => /^[a-z0-9][a-z0-9-]*$/.test(s),
+      'RuleName (lowercase, digits, dashes)',
+    ),
+    title: t.string,
+    start: ConditionCodec,
+    complete: ConditionCodec,
+    /** ISO-8601 duration. */
+    period: Event.IsoDuration,
+  },
+  {
+    kind: t.keyof({ deadline: null, hold: null, window: null }, 'Kind'),
+    clock: ClockName,
+    /** IANA zone, `profile` or `event` (default `event`). */
+    zone: t.string,
+    endOfDay: t.boolean,
+    calendar: t.string,
+    /** Internal target before the due time (`targetAt`). */
+    target: Event.IsoDuration,
+    pause: ConditionCodec,
+    resume: ConditionCodec,
+    restart: ConditionCodec,
+    cancel: ConditionCodec,
+    extendable: t.boolean,
+    /** One clock per `case` (default), `report`, `request` or `event`. */
+    per: t.keyof({ case: null, report: null, request: null, event: null }, 'Per'),
+    validFrom: Timestamp.IsoTimestamp,
+    validTo: Timestamp.IsoTimestamp,
+    description: t.string,
+  },
+)
+/** One custom rule document. */
+export type RuleDoc = t.TypeOf<typeof RuleCodec>
+
+/** io-ts codec of a custom policy document. */
+export const DocumentCodec = exact(
+  'CustomPolicy',
+  {
+    id: t.refinement(t.string, (s) => /^[a-z0-9][a-z0-9-]*$/.test(s), 'PolicyId (lowercase, digits, dashes)'),
+    title: t.string,
+    rules: t.array(RuleCodec),
+  },
+  {
+    /** ISO codes or `EU`; absent: every case. */
+    jurisdictions: strings,
+    summary: t.string,
+  },
+)
+/** A custom policy document. */
+export type Document = t.TypeOf<typeof DocumentCodec>
+
+// compiling
+
+const field = (e: DocketEvent, name: string): unknown =>
+  e.type.startsWith('x-') ? undefined : (e.data as Readonly<Record<string, unknown>>)[name]
+
+const oneOf = (e: DocketEvent, name: string, values: ReadonlyArray<string> | undefined): boolean => {
+  if (values === undefined) return true
+  const v = field(e, name)
+  return typeof v === 'string' && values.includes(v)
+}
+
+/** Compiles a condition document to a `ClockRule.Condition`. */
+export const condition = (doc: ConditionDoc): ClockRule.Condition => {
+  if ('all' in doc) {
+    const cs = doc.all.map(condition)
+    return (e, v, s) => cs.every((c) => c(e, v, s))
+  }
+  if ('any' in doc) {
+    const cs = doc.any.map(condition)
+    return (e, v, s) => cs.some((c) => c(e, v, s))
+  }
+  if ('not' in doc) {
+    const c = condition(doc.not)
+    return (e, v, s) => !c(e, v, s)
+  }
+  const types: ReadonlyArray<string> = typeof doc.event === 'string' ? [doc.event] : doc.event
+  return (e, v, s) =>
+    types.includes(e.type) &&
+    (doc.categories === undefined || categoriesOf(e).some((c) => doc.categories!.includes(c))) &&
+    (doc.jurisdictions === undefined || jurisdictionsOf(e).some((j) => doc.jurisdictions!.includes(j))) &&
+    oneOf(e, 'channel', doc.channel) &&
+    oneOf(e, 'outcome', doc.outcome) &&
+    oneOf(e, 'action', doc.action) &&
+    oneOf(e, 'recipient', doc.recipient) &&
+    oneOf(e, 'kind', doc.kind) &&
+    oneOf(e, 'legalBasis', doc.legalBasis) &&
+    oneOf(e, 'to', doc.to) &&
+    (doc.allegesMinor === undefined || allegesMinor(e, v, s) === doc.allegesMinor) &&
+    (doc.sameReport !== true || (reportIdOf(s) !== undefined && reportIdOf(e) === reportIdOf(s))) &&
+    (doc.sameRequest !== true || (requestIdOf(s) !== undefined && requestIdOf(e) === requestIdOf(s)))
+}
+
+const clockOf = (duration: string): ClockRule.ClockType =>
+  duration.includes('T')
+    ? 'elapsed'
+    : /\dY$/.test(duration)
+      ? 'calendar-years'
+      : /\dM$/.test(duration)
+        ? 'calendar-months'
+        : 'calendar-days'
+
+const KEYS: Readonly<Record<string, ((e: DocketEvent) => string) | undefined>> = {
+  case: undefined,
+  report: (e) => reportIdOf(e) ?? e.id,
+  request: (e) => requestIdOf(e) ?? e.id,
+  event: (e) => e.id,
+}
+
+const optional = <A, B>(a: A | undefined, f: (a: A) => B): B | undefined =>
+  a === undefined ? undefined : f(a)
+
+/** Compiles one rule document of a policy. */
+export const compileRule = (
+  policyId: string,
+  jurisdictions: ReadonlyArray<string> | undefined,
+  r: RuleDoc,
+): Policy.Rule => {
+  const scope = { jurisdictions: jurisdictions ?? [] }
+  const pause = optional(r.pause, condition)
+  const resume = optional(r.resume, condition)
+  const restart = optional(r.restart, condition)
+  const cancel = optional(r.cancel, condition)
+  const key = KEYS[r.per ?? 'case']
+  const version: Policy.Version = {
+    validFrom: r.validFrom ?? '1970-01-01T00:00:00.000Z',
+    validTo: r.validTo ?? null,
+    zone: r.zone ?? 'event',
+    citation: `${policyId} (platform policy)`,
+    quote: r.description ?? r.title,
+    start: condition(r.start),
+    complete: condition(r.complete),
+    period: {
+      duration: r.period,
+      clock: r.clock ?? clockOf(r.period),
+      ...(r.endOfDay === undefined ? {} : { endOfDay: r.endOfDay }),
+      ...(r.calendar === undefined ? {} : { calendar: r.calendar }),
+    },
+    ...(r.target === undefined ? {} : { defaultTarget: r.target }),
+    ...(key === undefined ? {} : { key }),
+    ...(pause === undefined ? {} : { pause }),
+    ...(resume === undefined ? {} : { resume }),
+    ...(restart === undefined ? {} : { restart }),
+    ...(cancel === undefined ? {} : { cancel }),
+    ...(r.extendable === undefined ? {} : { extendable: r.extendable }),
+  }
+  const everywhere = jurisdictions === undefined || jurisdictions.length === 0
+  const inScope = applies(scope)
+  return {
+    policy: policyId,
+    rule: r.rule,
+    row: 'platform policy',
+    kind: r.kind ?? 'deadline',
+    title: r.title,
+    confidence: 'primary',
+    internal: true,
+    scope,
+    applies: everywhere ? () => true : (s) => inScope({ ...s, profile: { ...s.profile, markets: null } }),
+    trigger: JSON.stringify(r.start),
+    completion: JSON.stringify(r.complete),
+    pauses: r.pause === undefined ? null : JSON.stringify(r.pause),
+    restarts: r.restart === undefined ? null : JSON.stringify(r.restart),
+    extensions: r.extendable === true ? '`DeadlineExtended` on the obligation' : null,
+    notes: ['Platform policy: never statutory.'],
+    versions: [version],
+  }
+}
+
+/** Compiles a decoded document to a policy. */
+export const compile = (doc: Document): Policy.Policy => ({
+  id: doc.id,
+  title: doc.title,
+  jurisdictions: doc.jurisdictions ?? [],
+  summary: doc.summary ?? doc.title,
+  rules: doc.rules.map((r) => compileRule(doc.id, doc.jurisdictions, r)),
+  entries: [],
+})
+
+/** Decodes a parsed JSON or YAML value into a policy; every problem names its field path. */
+export const decode = (u: unknown): E.Either<DecodeError.DecodeError, Policy.Policy> => {
+  const d = DocumentCodec.decode(u)
+  return E.isLeft(d) ? E.left(DecodeError.fromValidation(d.left)) : E.right(compile(d.right))
+}
+
+/** Parses and decodes a JSON or YAML document (YAML is a superset of JSON). */
+export const parse = (text: string): E.Either<DecodeError.DecodeError, Policy.Policy> => {
+  let u: unknown
+  try {
+    u = parseYaml(text)
+  } catch (e) {
+    return E.left(
+      DecodeError.single(
+        '',
+        text.slice(0, 40),
+        `JSON or YAML (${e instanceof Error ? e.message : String(e)})`,
+      ),
+    )
+  }
+  return decode(u)
+}
+
+/** A rule written in TypeScript: conditions as functions or documents. */
+export interface RuleInput
+  extends Omit<RuleDoc, 'start' | 'complete' | 'pause' | 'resume' | 'restart' | 'cancel'> {
+  readonly start: ClockRule.Condition | ConditionDoc
+  readonly complete: ClockRule.Condition | ConditionDoc
+  readonly pause?: ClockRule.Condition | ConditionDoc
+  readonly resume?: ClockRule.Condition | ConditionDoc
+  readonly restart?: ClockRule.Condition | ConditionDoc
+  readonly cancel?: ClockRule.Condition | ConditionDoc
+}
+
+const asCondition = (c: ClockRule.Condition | ConditionDoc): ClockRule.Condition =>
+  typeof c === 'function' ? c : condition(c)
+
+/** A policy written in TypeScript. */
+export const policy = (doc: {
+  readonly id: string
+  readonly title: string
+  readonly jurisdictions?: ReadonlyArray<string>
+  readonly summary?: string
+  readonly rules: ReadonlyArray<RuleInput>
+}): Policy.Policy => {
+  const placeholder: ConditionDoc = { event: 'CaseClosed' }
+  const rules = doc.rules.map((r) => {
+    const compiled = compileRule(doc.id, doc.jurisdictions, {
+      ...r,
+      start: placeholder,
+      complete: placeholder,
+    } as RuleDoc)
+    const v = compiled.versions[0]!
+    const extra = (name: 'pause' | 'resume' | 'restart' | 'cancel') =>
+      r[name] === undefined ? {} : { [name]: asCondition(r[name]!) }
+    return {
+      ...compiled,
+      trigger: typeof r.start === 'function' ? 'a TypeScript condition' : JSON.stringify(r.start),
+      completion: typeof r.complete === 'function' ? 'a TypeScript condition' : JSON.stringify(r.complete),
+      versions: [
+        {
+          ...v,
+          start: asCondition(r.start),
+          complete: asCondition(r.complete),
+          ...extra('pause'),
+          ...extra('resume'),
+          ...extra('restart'),
+          ...extra('cancel'),
+        },
+      ],
+    }
+  })
+  return {
+    id: doc.id,
+    title: doc.title,
+    jurisdictions: doc.jurisdictions ?? [],
+    summary: doc.summary ?? doc.title,
+    rules,
+    entries: [],
+  }
+}

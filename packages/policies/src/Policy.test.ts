@@ -1,0 +1,90 @@
+// The registry: defaults follow confidence, enabling is explicit, selection names policies or rules,
+// establishment zones are applied for the profile, and applicability reads the profile.
+import { Profile } from '@docket/core'
+import * as fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import * as O from 'fp-ts/lib/Option.js'
+import { IANAZone } from 'luxon'
+import { describe, expect, it } from 'vitest'
+import * as Policy from './Policy.js'
+
+const profile = (p: Profile.Profile = {}): Profile.Resolved => Profile.resolve(p)
+
+describe('Policy', () => {
+  it('has the thirteen modules, every rule id unique, and every version with a known zone', () => {
+    expect(Policy.all).toHaveLength(13)
+    const ids = Policy.rules().map((r) => `${r.policy}/${r.rule}`)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const r of Policy.rules()) {
+      for (const v of r.versions) {
+        expect(['profile', 'event'].includes(v.zone) || IANAZone.isValidZone(v.zone), `${v.zone}`).toBe(true)
+        if (v.period.duration === null) expect(v.defaultTarget, `${r.policy}/${r.rule}`).toBeDefined()
+      }
+    }
+  })
+
+  it('turns unconfirmed rules on only when the profile enables them, by rule or by policy', () => {
+    const off = Policy.defaultRules(profile()).map((r) => `${r.policy}/${r.rule}`)
+    expect(off).toContain('us-2258a/report')
+    expect(off).not.toContain('eu-dsa/21-ods')
+    expect(off).not.toContain('eu-e-evidence/epoc')
+    const on = Policy.defaultRules(profile({ enabledRules: ['eu-dsa/21-ods', 'eu-e-evidence'] })).map(
+      (r) => `${r.policy}/${r.rule}`,
+    )
+    expect(on).toContain('eu-dsa/21-ods')
+    expect(on).toContain('eu-e-evidence/epoc-pr')
+  })
+
+  it('finds policies and rules by id, and selects by either', () => {
+    expect(O.isSome(Policy.byId('fr-lcen'))).toBe(true)
+    expect(O.isNone(Policy.byId('fr-lcn'))).toBe(true)
+    expect(O.isSome(Policy.ruleById('eu-tco/3-3-removal'))).toBe(true)
+    const s = Policy.select(['us-2258a', 'uk-osa/66-csea-nca'], profile())
+    expect(E.isRight(s) && s.right.map((r) => r.rule)).toEqual([
+      'report',
+      'preserve',
+      'destroy',
+      '66-csea-nca',
+    ])
+    const bad = Policy.select(['nope'], profile())
+    expect(E.isLeft(bad) && bad.left._tag).toBe('UnknownId')
+  })
+
+  it('counts DSA Art. 20 in the zone and calendar of the Member State of establishment', () => {
+    const window = (p: Profile.Resolved) =>
+      Policy.forProfile(p).find((r) => r.rule === '20-window')!.versions[0]!
+    expect(window(profile()).zone).toBe('Europe/Brussels')
+    expect(window(profile({ establishment: 'IE' })).zone).toBe('Europe/Dublin')
+    expect(window(profile({ establishment: 'IE' })).period.calendar).toBe('IE')
+    expect(window(profile({ establishment: 'US' })).period.calendar).toBe('BE')
+  })
+
+  it('applies EU rules to a case in a Member State whatever the platform’s EU market, unless its markets exclude the EU', () => {
+    const rule = Policy.ruleById('eu-tco/3-3-removal')
+    if (O.isNone(rule)) throw new Error('missing')
+    const at = Date.parse('2026-01-01T00:00:00Z')
+    fc.assert(
+      fc.property(fc.constantFrom('FR', 'DE', 'IE', 'PL', 'HR'), (j) =>
+        rule.value.applies({ jurisdictions: [j], profile: profile(), at }),
+      ),
+    )
+    expect(rule.value.applies({ jurisdictions: ['FR'], profile: profile({ markets: ['US'] }), at })).toBe(
+      false,
+    )
+    expect(
+      rule.value.applies({
+        jurisdictions: ['FR'],
+        profile: profile({ markets: ['US'], establishment: 'IE' }),
+        at,
+      }),
+    ).toBe(true)
+    expect(rule.value.applies({ jurisdictions: ['GB'], profile: profile(), at })).toBe(false)
+    expect(
+      rule.value.applies({
+        jurisdictions: ['GB'],
+        profile: profile(),
+        at: Date.parse('2019-01-01T00:00:00Z'),
+      }),
+    ).toBe(true)
+  })
+})
