@@ -341,13 +341,17 @@ export const runCase = (
   }
   const out: Array<{ readonly at: number; readonly o: Obligation.Obligation }> = []
   for (const pr of prep.rules) {
+    // Allocated on the first start match: most rules never start on most cases.
     const clocks: Clock[] = []
-    const byKey = new Map<string, Clock>()
-    const pending = new Map<string, Pending>()
+    let byKey: Map<string, Clock> | undefined
+    let pending: Map<string, Pending> | undefined
     for (let i = 0; i < entries.length; i++) {
       const en = entries[i]!
       const view = viewAt(i)
-      for (const c of clocks) if (!c.cancelled && c.completedAt === null) act(cc, c, en, view)
+      for (let k = 0; k < clocks.length; k++) {
+        const c = clocks[k]!
+        if (!c.cancelled && c.completedAt === null) act(cc, c, en, view)
+      }
       const pv = versionAt(pr, en.at) ?? (en.at < pr.versions[0]!.from ? pr.versions[0] : undefined)
       if (pv === undefined) continue
       const v = pv.version
@@ -355,6 +359,10 @@ export const runCase = (
       const isCompletion = !isStart && v.requiredElements !== undefined && en.event.type === 'ReportCompleted'
       if (!isStart && !isCompletion) continue
       const key = v.key === undefined ? caseId : v.key(en.event)
+      if (byKey === undefined || pending === undefined) {
+        byKey = new Map()
+        pending = new Map()
+      }
       const existing = byKey.get(key)
       if (existing !== undefined) {
         if (isStart && earlierRecorded(en, existing.identity)) existing.identity = en
