@@ -120,6 +120,12 @@ const escapeId = (s: string): string => {
   return out
 }
 
+/** The EEA country codes of the rules file (a list or a code-to-name map). */
+const eeaOf = (rules: SorRules.Rules): ReadonlySet<string> => {
+  const e = rules.enums.EEA_COUNTRY_CODES as unknown
+  return new Set(Array.isArray(e) ? (e as string[]) : Object.keys((e ?? {}) as object))
+}
+
 const date = (iso: string): string => iso.slice(0, 10)
 
 const compact = (s: Record<string, unknown>): SorRules.Statement =>
@@ -144,7 +150,7 @@ export const statement = (
   const f = c.facts
   const id = puid(c.caseId, d.eventId)
   const missing: string[] = []
-  const eea = new Set(Object.keys(rules.enums.EEA_COUNTRY_CODES ?? {}))
+  const eea = eeaOf(rules)
   const rv = d.review
   const ground =
     rv?.ground === 'illegal'
@@ -293,7 +299,7 @@ export const build = (
   r: Pick<Report.Report, 'cases'>,
   rules: SorRules.Rules = SorRules.shipped(),
 ): Output => {
-  const eea = new Set(Object.keys(rules.enums.EEA_COUNTRY_CODES ?? {}))
+  const eea = eeaOf(rules)
   const statements: SorRules.Statement[] = []
   const problems: Problem[] = []
   let outOfScope = 0

@@ -1,0 +1,106 @@
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import * as Fixtures from '../testing/ReplayFixtures.js'
+import * as DsaSor from './DsaSor.js'
+import * as Report from './Report.js'
+import * as SorRules from './SorRules.js'
+
+const rules = SorRules.shipped()
+const PUID = new RegExp((rules.fields.puid as SorRules.FieldRule).pattern!)
+
+const build = async (events: Parameters<typeof Report.build>[0]): Promise<Report.Report> => {
+  const r = await Report.build(events)
+  if (E.isLeft(r)) throw new Error('replay failed')
+  return r.right
+}
+
+describe('DsaSor.puid', () => {
+  it("matches the database's pattern and length, and is injective (property)", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), fc.string(), (c1, e1, c2, e2) => {
+        const a = DsaSor.puid(c1, e1)
+        const b = DsaSor.puid(c2, e2)
+        expect(a).toMatch(PUID)
+        expect(a.length).toBeLessThanOrEqual(500)
+        if (c1 !== c2 || e1 !== e2) expect(a).not.toBe(b)
+        else expect(a).toBe(b)
+      }),
+      { numRuns: 2000 },
+    )
+    expect(DsaSor.puid('case_1', 'e.2')).toBe('case_005f1__e_002e2')
+    expect(DsaSor.puid('x'.repeat(400), 'y'.repeat(200))).toMatch(/^sha256-[0-9a-f]{64}$/)
+  })
+})
+
+describe('DsaSor.build', () => {
+  it('writes one statement per restrictive decision in the EEA, field by field, and none for a refusal', async () => {
+    const out = DsaSor.build(await build(Fixtures.cases()))
+    const byPuid = new Map(out.statements.map((s) => [s.puid, s]))
+    // the NCII removal in France
+    expect(byPuid.get(DsaSor.puid('eu-ncii', 'fr-3'))).toEqual({
+      decision_visibility: ['DECISION_VISIBILITY_CONTENT_REMOVED'],
+      decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
+      illegal_content_legal_ground: 'Code pénal art. 226-2-1',
+      illegal_content_explanation: 'Sexual image shared without the consent of the person depicted.',
+      content_type: ['CONTENT_TYPE_IMAGE'],
+      category: 'STATEMENT_CATEGORY_CYBER_VIOLENCE',
+      category_specification: ['KEYWORD_NON_CONSENSUAL_IMAGE_SHARING'],
+      territorial_scope: ['FR'],
+      content_date: '2026-03-01',
+      application_date: '2026-03-02',
+      decision_facts:
+        'Notice received through web_form on 2026-03-02. Category: ncii. Reviewed at specialist tier: violation (illegal content). Action: content removed on 2026-03-02.',
+      source_type: 'SOURCE_ARTICLE_16',
+      automated_detection: 'No',
+      automated_decision: 'AUTOMATED_DECISION_NOT_AUTOMATED',
+      puid: 'eu-ncii__fr-3',
+    })
+    // the account suspension, with its end date
+    expect(byPuid.get('eu-ncii__fr-4')).toMatchObject({
+      decision_account: 'DECISION_ACCOUNT_SUSPENDED',
+      end_date_account_restriction: '2026-04-02',
+    })
+    // the geo-block after the authority's order: the refusal itself has no statement
+    expect(byPuid.get('eu-refused__de-6')).toMatchObject({
+      decision_visibility: ['DECISION_VISIBILITY_CONTENT_DISABLED'],
+      territorial_scope: ['DE'],
+      category_specification: ['KEYWORD_HATE_SPEECH'],
+      illegal_content_legal_ground: 'StGB § 130',
+    })
+    expect([...byPuid.keys()].some((p) => String(p).includes('de-2'))).toBe(false)
+    expect(out.statements).toHaveLength(3)
+    // the detection lacks its hosting date: reported, not invented
+    expect(out.problems).toEqual([
+      expect.objectContaining({
+        caseId: 'eu-detected',
+        eventId: 'nl-3',
+        missing: [expect.stringContaining('content_date')],
+      }),
+    ])
+    // the US case is outside the database's scope
+    expect(out.outOfScope).toBe(1)
+    for (const s of out.statements) expect(SorRules.validate(s, rules)).toEqual([])
+    expect(DsaSor.describe(out.problems[0]!)).toContain('missing content_date')
+  })
+
+  it('reports missing ground, automation and hosting date instead of inventing them', async () => {
+    const out = DsaSor.build(
+      await build(Fixtures.cases().filter((e) => e.caseId === 'eu-ncii' && e.id !== 'fr-2')),
+    )
+    const p = out.problems.find((x) => x.eventId === 'fr-3')!
+    expect(p.missing.join('\n')).toContain('decision_ground')
+    expect(p.missing.join('\n')).toContain('automated_decision')
+    expect(out.statements).toHaveLength(0)
+  })
+
+  it('writes a valid statement for every restrictive EEA decision of a generated history, stable across replays', async () => {
+    const a = DsaSor.build(await build(Fixtures.withSorFacts(8_000)))
+    expect(a.statements.length).toBeGreaterThan(200)
+    expect(a.problems).toEqual([])
+    expect(SorRules.validateAll(a.statements, rules)).toEqual([])
+    for (const s of a.statements) expect(String(s.puid)).toMatch(PUID)
+    const b = DsaSor.build(await build(Fixtures.withSorFacts(8_000)))
+    expect(DsaSor.render(b)).toBe(DsaSor.render(a))
+  })
+})
