@@ -16,6 +16,8 @@ export interface OptionSpec {
   /** May be given more than once (values are collected in order). */
   readonly multiple?: boolean
   readonly default?: string
+  /** What the value is called in `--help` (`--store <URL>`); default `value`. */
+  readonly value?: string
 }
 
 /** What a command receives. */

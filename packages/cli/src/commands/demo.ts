@@ -266,18 +266,21 @@ export const command: Command = {
   options: [
     {
       name: 'data-dir',
+      value: 'DIR',
       kind: 'string',
       description: 'Directory of the embedded (PGlite) store the demo imports into.',
       default: '.docket',
     },
     {
       name: 'what-if',
+      value: 'ID,…',
       kind: 'string',
       multiple: true,
       description: 'Apply these policies as if in force in 2020 (counterfactual), e.g. us-take-it-down.',
     },
     {
       name: 'format',
+      value: 'table|json',
       kind: 'string',
       description:
         'table (the readable timeline) or json (the evaluation, as docket evaluate --format json).',

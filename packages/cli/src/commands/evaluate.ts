@@ -20,22 +20,35 @@ import * as Source from '../Source.js'
 export const command: Command = {
   name: 'evaluate',
   summary: 'Compute every obligation, deadline and escalation of each case.',
-  usage: 'evaluate <file|-> [options] | evaluate --store URL [options]',
+  usage: 'evaluate (<file> | - | --store URL) [options]',
   options: [
     {
       name: 'store',
+      value: 'URL',
       kind: 'string',
       description: 'Read the events of this store instead of a file: memory:, pglite:<dir>, postgres://….',
     },
     ...Evaluation.OPTIONS,
-    { name: 'config', kind: 'string', description: 'The platform profile (JSON or YAML).' },
-    { name: 'format', kind: 'string', description: 'Output format: table or json.', default: 'table' },
+    { name: 'config', value: 'FILE', kind: 'string', description: 'The platform profile (JSON or YAML).' },
+    {
+      name: 'format',
+      value: 'table|json',
+      kind: 'string',
+      description: 'Output format: table or json.',
+      default: 'table',
+    },
     {
       name: 'fail-on',
+      value: 'breached',
       kind: 'string',
       description: 'Exit 1 when a statutory obligation is breached (the only value: breached).',
     },
-    { name: 'out', kind: 'string', description: 'Write to this file instead of standard output.' },
+    {
+      name: 'out',
+      value: 'FILE',
+      kind: 'string',
+      description: 'Write to this file instead of standard output.',
+    },
   ],
   examples: [
     'docket evaluate examples/seed-case/events.jsonl',

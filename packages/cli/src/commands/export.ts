@@ -17,11 +17,17 @@ export const command: Command = {
   options: [
     {
       name: 'store',
+      value: 'URL',
       kind: 'string',
       description:
         'The store to read: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://…, kurrentdb://….',
     },
-    { name: 'out', kind: 'string', description: 'Write to this file instead of standard output.' },
+    {
+      name: 'out',
+      value: 'FILE',
+      kind: 'string',
+      description: 'Write to this file instead of standard output.',
+    },
   ],
   examples: [
     'docket export --store pglite:.docket > events.jsonl',

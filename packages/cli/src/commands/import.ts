@@ -21,6 +21,7 @@ export const command: Command = {
   options: [
     {
       name: 'store',
+      value: 'URL',
       kind: 'string',
       description:
         'Where to store: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://…, kurrentdb://….',

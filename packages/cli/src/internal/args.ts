@@ -61,7 +61,8 @@ const cleanMessage = (m: string): string =>
 
 const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - s.length))
 
-const optionLabel = (o: OptionSpec): string => (o.kind === 'flag' ? `--${o.name}` : `--${o.name} <value>`)
+const optionLabel = (o: OptionSpec): string =>
+  o.kind === 'flag' ? `--${o.name}` : `--${o.name} <${o.value ?? 'value'}>`
 
 /** The `--help` text of one command, from its declarations. */
 export const help = (command: Command): string => {

@@ -16,23 +16,32 @@ import * as Args from './args.js'
 export const OPTIONS: ReadonlyArray<OptionSpec> = [
   {
     name: 'as-of',
+    value: 'T',
     kind: 'string',
     description:
       'Judge every clock at this instant (ISO-8601 with offset, or now). Default: the latest occurredAt in the input.',
   },
   {
     name: 'known-at',
+    value: 'T',
     kind: 'string',
     description: 'Use only events recorded (recordedAt) by this instant; alone, it is also the as-of.',
   },
   {
     name: 'from',
+    value: 'T',
     kind: 'string',
     description: 'Only cases whose first event occurred at or after this instant.',
   },
-  { name: 'to', kind: 'string', description: 'Only cases whose first event occurred before this instant.' },
+  {
+    name: 'to',
+    value: 'T',
+    kind: 'string',
+    description: 'Only cases whose first event occurred before this instant.',
+  },
   {
     name: 'policies',
+    value: 'ID,…',
     kind: 'string',
     multiple: true,
     description:
@@ -40,6 +49,7 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
   },
   {
     name: 'what-if',
+    value: 'ID,…',
     kind: 'string',
     multiple: true,
     description: 'Apply these policies even before their entry into force (counterfactual; comma-separated).',
