@@ -563,3 +563,39 @@ describe('with the escalation engine as the hook', () => {
     expect(escalations.some((e) => e.obligationId === 'case-1/test/removal/e1')).toBe(true)
   })
 })
+
+describe('legal time through the engine', () => {
+  it('DST start in Los Angeles: 48 elapsed hours, the due time written with the new offset', () => {
+    const rules = [rule({}, { zone: 'America/Los_Angeles' })]
+    const o = only(run([report('e1', '2026-03-07T12:00:00-08:00')], { rules }))
+    expect(o.startedAt).toBe('2026-03-07T12:00:00.000-08:00')
+    expect(o.dueAt).toBe('2026-03-09T13:00:00.000-07:00')
+  })
+
+  it('DST end in Paris: one calendar day keeps the wall time (25 real hours)', () => {
+    const rules = [rule({}, { zone: 'Europe/Paris', period: { duration: 'P1D', clock: 'calendar-days' } })]
+    const o = only(run([report('e1', '2026-10-24T10:00:00+02:00')], { rules }))
+    expect(o.dueAt).toBe('2026-10-25T10:00:00.000+01:00')
+  })
+
+  it('a business-day deadline over a public holiday (Ascension, FR), to the end of the day', () => {
+    const period: ClockRule.Period = {
+      duration: 'P2D',
+      clock: 'business-days',
+      calendar: 'FR',
+      endOfDay: true,
+    }
+    const rules = [rule({}, { zone: 'Europe/Paris', period })]
+    const o = only(run([report('e1', '2026-05-13T15:00:00+02:00')], { rules }))
+    expect(o.dueAt).toBe('2026-05-19T00:00:00.000+02:00')
+  })
+
+  it('a one-year hold started on 29 February ends on 28 February', () => {
+    const period: ClockRule.Period = { duration: 'P1Y', clock: 'calendar-years' }
+    const rules = [
+      rule({ kind: 'hold' }, { zone: 'America/New_York', period, validFrom: '2020-01-01T00:00:00Z' }),
+    ]
+    const o = only(run([report('e1', '2024-02-29T12:00:00-05:00')], { rules }))
+    expect(o.dueAt).toBe('2025-02-28T12:00:00.000-05:00')
+  })
+})
