@@ -26,7 +26,7 @@ describe('docs/escalation.md', () => {
   })
 
   it('lists every reason code, and only those', () => {
-    const rows = [...text.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1])
+    const rows = [...text.matchAll(/^\| `([a-z_]+)`\s+\|/gm)].map((m) => m[1])
     expect(rows).toEqual([...Escalation.REASONS])
   })
 

@@ -19,12 +19,14 @@
  * compute them) and not a notifier (sinks live in `Outbox`).
  */
 import type { DocketEvent, EventOf } from './Envelope.js'
-import { CHILD_SAFETY_CATEGORIES, type Category } from './Event.js'
 import { hash128 } from './internal/hash.js'
 import type * as Obligation from './Obligation.js'
 import type * as Profile from './Profile.js'
-import * as Refusal from './Refusal.js'
 import * as Timestamp from './Timestamp.js'
+import * as Trigger from './Trigger.js'
+
+const ms = (s: string): number => Timestamp.toMillis(s)
+const offsetOf = (s: string): number => Timestamp.offsetOf(s)
 
 // model
 
@@ -78,25 +80,6 @@ export interface Input {
   /** The case's obligations, evaluated at `now` (time triggers only; absent means none). */
   readonly obligations?: ReadonlyArray<Obligation.Obligation>
   readonly config: Config
-}
-
-/** A trigger that fired: the start of one escalation. */
-export interface Trigger {
-  readonly reason: Reason
-  /** The level it pages first (clamped to the ladder by the engine). */
-  readonly level: number
-  /** Epoch ms of the trigger. */
-  readonly at: number
-  /** Offset in minutes used to write `at` (that of the triggering event or obligation). */
-  readonly offset: number
-  readonly obligationId: string | null
-  /** What fired it: an event id, or an obligation instant. Part of the escalation's identity. */
-  readonly cause: string
-  /** The event that caused it, when one did (written as `meta.causationId`). */
-  readonly causationId: string | null
-  readonly missedObligation: boolean
-  /** Epoch ms at which the cause was resolved (paging stops), or `null`. */
-  readonly resolvedAt: number | null
 }
 
 /** What a tick returns. */
@@ -163,7 +146,7 @@ export const configOf = (profile: Pick<Profile.Resolved, 'escalation'>): Config 
 /** The deterministic id of an escalation: a hash of case, reason, obligation, level and cause. */
 export const escalationId = (
   caseId: string,
-  t: Pick<Trigger, 'reason' | 'obligationId' | 'level' | 'cause'>,
+  t: Pick<Trigger.Trigger, 'reason' | 'obligationId' | 'level' | 'cause'>,
 ): string => `esc-${hash128(JSON.stringify([caseId, t.reason, t.obligationId ?? '', t.level, t.cause]))}`
 
 /** The id of the event that raises escalation `id` at `level` (and its `repeat`-th re-page). */
@@ -171,9 +154,6 @@ export const eventId = (id: string, level: number, repeat = 0): string =>
   repeat === 0 ? `${id}/L${level}` : `${id}/L${level}/r${repeat}`
 
 // helpers
-
-const ms = (s: string): number => Timestamp.toMillis(s)
-const offsetOf = (s: string): number => Timestamp.offsetOf(s)
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   Y: 365 * 86_400_000,
@@ -203,284 +183,6 @@ const clamp = (config: Config, level: number): number => {
   const hi = config.ladder[config.ladder.length - 1]!.level
   return Math.min(hi, Math.max(lo, Math.round(level)))
 }
-
-const reportedCategories = (e: EventOf<'ContentReported'>): ReadonlyArray<Category> => [
-  e.data.category,
-  ...(e.data.categories ?? []),
-]
-
-/**
- * True when a report puts a case under the refusal guard: it alleges a minor
- * (`depictsMinor`, or an age at capture under 18), gives a police reference,
- * or is about `csam`, `ncii`, `sextortion` or `enticement`.
- */
-export const isGuarded = (report: EventOf<'ContentReported'>): boolean => {
-  const claims = report.data.claims
-  if (claims?.depictsMinor === true) return true
-  if (claims?.ageAtCapture !== undefined && claims.ageAtCapture < 18) return true
-  if (claims?.policeReference !== undefined && claims.policeReference.trim() !== '') return true
-  return reportedCategories(report).some((c) => CHILD_SAFETY_CATEGORIES.includes(c))
-}
-
-const isReport = (e: DocketEvent): e is EventOf<'ContentReported'> => e.type === 'ContentReported'
-const isDecision = (e: DocketEvent): e is EventOf<'ReviewDecided'> => e.type === 'ReviewDecided'
-const isSpecialistDecision = (e: DocketEvent): boolean =>
-  isDecision(e) && (e.data.tier === 'specialist' || e.data.tier === 'legal')
-const isTakedown = (e: DocketEvent): boolean =>
-  e.type === 'ContentActioned' && (e.data.action === 'removed' || e.data.action === 'disabled')
-/** Undoes a refusal: a violation found, or the content taken down. */
-const reverses = (e: DocketEvent): boolean =>
-  (isDecision(e) && e.data.outcome === 'violation') || isTakedown(e)
-
-/** The first event at or after index `from` that satisfies `p`, as epoch ms, or `null`. */
-const firstAfter = (
-  history: ReadonlyArray<DocketEvent>,
-  from: number,
-  p: (e: DocketEvent) => boolean,
-): number | null => {
-  for (let i = from; i < history.length; i++) if (p(history[i]!)) return ms(history[i]!.occurredAt)
-  return null
-}
-
-/** Index of the refusal that still stands just before index `j` (none reversed it since), or -1. */
-const standingRefusal = (history: ReadonlyArray<DocketEvent>, refusalAt: ReadonlySet<number>, j: number) => {
-  for (let i = j - 1; i >= 0; i--) {
-    if (refusalAt.has(i)) return i
-    if (reverses(history[i]!)) return -1
-  }
-  return -1
-}
-
-const fromEvent = (
-  e: DocketEvent,
-  reason: Reason,
-  level: number,
-  resolvedAt: number | null,
-  extra: Partial<Pick<Trigger, 'cause' | 'missedObligation'>> = {},
-): Trigger => ({
-  reason,
-  level,
-  at: ms(e.occurredAt),
-  offset: offsetOf(e.occurredAt),
-  obligationId: null,
-  cause: extra.cause ?? e.id,
-  causationId: e.id,
-  missedObligation: extra.missedObligation ?? false,
-  resolvedAt,
-})
-
-// triggers
-
-/** The context every trigger rule reads. */
-export interface Context {
-  readonly caseId: string
-  /** Events that occurred by `now`, in stream order. */
-  readonly history: ReadonlyArray<DocketEvent>
-  /** Stream indexes of the refusals of `history` (core's `Refusal` predicate). */
-  readonly refusals: ReadonlySet<number>
-  readonly obligations: ReadonlyArray<Obligation.Obligation>
-  readonly config: Config
-  readonly now: number
-}
-
-/** A trigger rule: a pure function from the case to the escalations it starts. */
-export type Rule = (ctx: Context) => ReadonlyArray<Trigger>
-
-/**
- * Refusal guard: a frontline refusal of a report that alleges a minor, gives a
- * police reference, or is in a child-safety category escalates at once to the
- * specialist tier, and stays open until a specialist (or legal) decides.
- */
-export const refusalGuard: Rule = (ctx) => {
-  const out: Trigger[] = []
-  for (const i of ctx.refusals) {
-    const e = ctx.history[i]!
-    if (!isDecision(e) || e.data.tier !== 'frontline') continue
-    if (!ctx.history.slice(0, i).some((r) => isReport(r) && isGuarded(r))) continue
-    const resolvedAt = firstAfter(ctx.history, i + 1, isSpecialistDecision)
-    out.push(fromEvent(e, 'refusal_guard', ctx.config.levels.refusal_guard, resolvedAt))
-  }
-  return out
-}
-
-/**
- * Authority after refusal: any authority request, an informal intervention
- * included, on a case whose refusal still stands is a missed obligation and
- * goes to the top of the ladder.
- */
-export const authorityAfterRefusal: Rule = (ctx) => {
-  const out: Trigger[] = []
-  ctx.history.forEach((e, j) => {
-    if (e.type !== 'AuthorityRequestReceived' || standingRefusal(ctx.history, ctx.refusals, j) < 0) return
-    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
-    out.push(
-      fromEvent(e, 'authority_after_refusal', ctx.config.levels.authority_after_refusal, resolvedAt, {
-        missedObligation: true,
-      }),
-    )
-  })
-  return out
-}
-
-/**
- * Repetition: a further report about content whose refusal still stands. It
- * pages the specialist tier when any report of the case is guarded.
- */
-export const repeatReport: Rule = (ctx) => {
-  const out: Trigger[] = []
-  let guarded = false
-  ctx.history.forEach((e, j) => {
-    if (!isReport(e)) return
-    guarded = guarded || isGuarded(e)
-    if (standingRefusal(ctx.history, ctx.refusals, j) < 0) return
-    const level = guarded
-      ? Math.max(ctx.config.levels.repeat_report, ctx.config.specialistLevel)
-      : ctx.config.levels.repeat_report
-    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || reverses(x))
-    out.push(fromEvent(e, 'repeat_report', level, resolvedAt))
-  })
-  return out
-}
-
-/**
- * Reach: exposure growing past the configured thresholds (views, shares, or
- * their hourly rate between two observations) while the content is up. Each
- * threshold crossed is one escalation, one level above the previous crossing.
- */
-export const reach: Rule = (ctx) => {
-  const r = ctx.config.reach
-  const out: Trigger[] = []
-  const crossed = new Set<string>()
-  let down = false
-  let previous: { at: number; views: number; shares: number } | null = null
-  ctx.history.forEach((e, j) => {
-    if (isTakedown(e)) down = true
-    else if (e.type === 'ContentRestored') down = false
-    if (e.type !== 'ExposureObserved') return
-    const at = ms(e.occurredAt)
-    const hits: string[] = []
-    for (const v of r.views) if (e.data.views >= v) hits.push(`views>=${v}`)
-    for (const s of r.shares) if (e.data.shares >= s) hits.push(`shares>=${s}`)
-    if (previous !== null && at > previous.at) {
-      const hours = (at - previous.at) / 3_600_000
-      if (r.viewsPerHour !== null && (e.data.views - previous.views) / hours >= r.viewsPerHour) {
-        hits.push(`viewsPerHour>=${r.viewsPerHour}`)
-      }
-      if (r.sharesPerHour !== null && (e.data.shares - previous.shares) / hours >= r.sharesPerHour) {
-        hits.push(`sharesPerHour>=${r.sharesPerHour}`)
-      }
-    }
-    previous = { at, views: e.data.views, shares: e.data.shares }
-    for (const h of hits) {
-      if (crossed.has(h)) continue
-      crossed.add(h)
-      if (down) continue
-      const level = ctx.config.levels.reach + crossed.size - 1
-      const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
-      out.push(fromEvent(e, 'reach', level, resolvedAt, { cause: `${e.id}#${h}` }))
-    }
-  })
-  return out
-}
-
-/** When an obligation stopped needing action (met, cancelled, released), as epoch ms, or `null`. */
-const endOf = (o: Obligation.Obligation): number | null => {
-  const ends = o.actions.filter(
-    (a) => a.action === 'complete' || a.action === 'cancel' || a.action === 'release',
-  )
-  if (ends.length > 0) return Math.min(...ends.map((a) => ms(a.at)))
-  return o.completedAt === null ? null : ms(o.completedAt)
-}
-
-const fromObligation = (
-  o: Obligation.Obligation,
-  reason: Reason,
-  level: number,
-  instant: string,
-  parsed: Timestamp.Parsed,
-  resolvedAt: number | null,
-  label: string,
-): Trigger => ({
-  reason,
-  level,
-  at: parsed.epochMs,
-  offset: parsed.offsetMinutes,
-  obligationId: o.id,
-  cause: `${label}@${instant}`,
-  causationId: o.triggeredBy,
-  missedObligation: false,
-  resolvedAt,
-})
-
-const parsed = (s: string): Timestamp.Parsed => {
-  const p = Timestamp.parse(s)
-  if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
-  return p
-}
-
-/**
- * Time: an obligation crossed a warning fraction (`time_warning`, one level
- * higher per warning), its internal target (`internal_target_missed`), or its
- * due time (`statutory_breach` when the number is the law's, else
- * `internal_target_missed`). A hold breaks when released early. Windows
- * (a user's right kept open) and counterfactual obligations never page.
- */
-export const time: Rule = (ctx) => {
-  const out: Trigger[] = []
-  const lv = ctx.config.levels
-  for (const o of ctx.obligations) {
-    if (o.kind === 'window' || o.counterfactual || o.status === 'waived') continue
-    const end = endOf(o)
-    const breachReason: Reason =
-      o.statutory && !o.preEffective ? 'statutory_breach' : 'internal_target_missed'
-    const breachLevel = breachReason === 'statutory_breach' ? lv.statutory_breach : lv.internal_target_missed
-    if (o.kind === 'hold') {
-      if (o.status === 'breached' && end !== null && o.completedAt !== null) {
-        out.push(
-          fromObligation(
-            o,
-            breachReason,
-            breachLevel,
-            o.completedAt,
-            parsed(o.completedAt),
-            null,
-            'released',
-          ),
-        )
-      }
-      continue
-    }
-    if (o.status === 'paused') continue
-    const open = (p: Timestamp.Parsed): boolean => end === null || end > p.epochMs
-    o.warnings.forEach((w, i) => {
-      const p = parsed(w)
-      if (open(p))
-        out.push(fromObligation(o, 'time_warning', lv.time_warning + i, w, p, end, `warning${i + 1}`))
-    })
-    if (o.targetAt !== null && o.targetAt !== o.dueAt) {
-      const p = parsed(o.targetAt)
-      if (open(p)) {
-        out.push(
-          fromObligation(
-            o,
-            'internal_target_missed',
-            lv.internal_target_missed,
-            o.targetAt,
-            p,
-            end,
-            'target',
-          ),
-        )
-      }
-    }
-    const due = parsed(o.dueAt)
-    if (open(due)) out.push(fromObligation(o, breachReason, breachLevel, o.dueAt, due, end, 'due'))
-  }
-  return out
-}
-
-/** Every trigger rule, by reason family, in the order they run. */
-export const RULES: ReadonlyArray<Rule> = [time, refusalGuard, authorityAfterRefusal, reach, repeatReport]
 
 // operations
 
@@ -528,30 +230,10 @@ const pages = (
   }
 }
 
-const visible = (history: ReadonlyArray<DocketEvent>, now: number): ReadonlyArray<DocketEvent> =>
-  history.every((e) => ms(e.occurredAt) <= now) ? history : history.filter((e) => ms(e.occurredAt) <= now)
-
-/** The context of the trigger rules for `input` at `now`. */
-export const context = (input: Input, now: number): Context => {
-  const history = visible(input.history, now)
-  const refusals = new Set<number>()
-  history.forEach((e, i) => {
-    if (isDecision(e) && Refusal.isRefusal(e, history)) refusals.add(i)
-  })
-  return {
-    caseId: input.caseId,
-    history,
-    refusals,
-    obligations: input.obligations ?? [],
-    config: input.config,
-    now,
-  }
-}
-
 /** Every trigger that has fired for the case by `now`, from every rule. */
-export const triggers = (input: Input, now: number): ReadonlyArray<Trigger> => {
-  const ctx = context(input, now)
-  return RULES.flatMap((rule) => rule(ctx)).filter((t) => t.at <= now)
+export const triggers = (input: Input, now: number): ReadonlyArray<Trigger.Trigger> => {
+  const ctx = Trigger.context(input, now)
+  return Trigger.RULES.flatMap((rule) => rule(ctx)).filter((t) => t.at <= now)
 }
 
 interface Planned {
@@ -564,8 +246,8 @@ const plan = (
   input: Input,
   now: number,
 ): { readonly raised: ReadonlyArray<Planned>; readonly next: number | null } => {
-  const ctx = context(input, now)
-  const fired = RULES.flatMap((rule) => rule(ctx))
+  const ctx = Trigger.context(input, now)
+  const fired = Trigger.RULES.flatMap((rule) => rule(ctx))
   const acks = new Map<string, number>()
   const manual = new Map<string, Raised>()
   for (const e of ctx.history) {
@@ -584,7 +266,7 @@ const plan = (
   }
   const emit = (
     id: string,
-    t: Omit<Trigger, 'cause' | 'resolvedAt'>,
+    t: Omit<Trigger.Trigger, 'cause' | 'resolvedAt'>,
     level: number,
     stopAt: number | null,
     startAt: number,
@@ -633,7 +315,7 @@ const plan = (
   // Escalations raised by people (or by an older configuration) still climb the ladder until acknowledged.
   for (const [id, e] of manual) {
     if (derived.has(id)) continue
-    const t: Omit<Trigger, 'cause' | 'resolvedAt'> = {
+    const t: Omit<Trigger.Trigger, 'cause' | 'resolvedAt'> = {
       reason: e.data.reason as Reason,
       level: e.data.level,
       at: ms(e.occurredAt),
@@ -679,7 +361,7 @@ export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> =>
     seen.add(p.event.id)
     lines.push(p)
   }
-  for (const e of visible(input.history, asOf)) {
+  for (const e of Trigger.visible(input.history, asOf)) {
     if (e.type !== 'EscalationRaised' || e.data.repeat !== undefined || seen.has(e.id)) continue
     seen.add(e.id)
     lines.push({ at: ms(e.occurredAt), event: e })
@@ -726,17 +408,7 @@ export const escalate = (input: HookInput): ReadonlyArray<Summary> => {
  * decider should refuse `CaseClosed` while this holds.
  */
 export const blocksClose = (history: ReadonlyArray<DocketEvent>): boolean => {
-  const refusals = new Set<number>()
-  history.forEach((e, i) => {
-    if (isDecision(e) && Refusal.isRefusal(e, history)) refusals.add(i)
-  })
-  const ctx: Context = {
-    caseId: history[0]?.caseId ?? '',
-    history,
-    refusals,
-    obligations: [],
-    config: configOf({ escalation: {} }),
-    now: Number.POSITIVE_INFINITY,
-  }
-  return refusalGuard(ctx).some((t) => t.resolvedAt === null)
+  const config = configOf({ escalation: {} })
+  const ctx = Trigger.context({ caseId: history[0]?.caseId ?? '', history, config }, Number.POSITIVE_INFINITY)
+  return Trigger.refusalGuard(ctx).some((t) => t.resolvedAt === null)
 }

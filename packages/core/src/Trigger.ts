@@ -1,0 +1,343 @@
+/**
+ * A trigger: a small pure rule that starts an escalation, with a reason code
+ * that reports can count. Each rule reads one case (its history up to `now`,
+ * the refusals found by core's one `Refusal` predicate, its obligations) and
+ * returns the escalations it starts: when, at which level, for what cause,
+ * and when the cause was resolved (so paging stops).
+ *
+ * This module decides *whether and when* to escalate; `Escalation` turns
+ * triggers into `EscalationRaised` events and climbs the ladder.
+ */
+import type { DocketEvent, EventOf } from './Envelope.js'
+import type { Config, Input, Reason } from './Escalation.js'
+import { CHILD_SAFETY_CATEGORIES, type Category } from './Event.js'
+import type * as Obligation from './Obligation.js'
+import * as Refusal from './Refusal.js'
+import * as Timestamp from './Timestamp.js'
+
+// model
+
+/** A trigger that fired: the start of one escalation. */
+export interface Trigger {
+  readonly reason: Reason
+  /** The level it pages first (clamped to the ladder by the engine). */
+  readonly level: number
+  /** Epoch ms of the trigger. */
+  readonly at: number
+  /** Offset in minutes used to write `at` (that of the triggering event or obligation). */
+  readonly offset: number
+  readonly obligationId: string | null
+  /** What fired it: an event id, or an obligation instant. Part of the escalation's identity. */
+  readonly cause: string
+  /** The event that caused it, when one did (written as `meta.causationId`). */
+  readonly causationId: string | null
+  readonly missedObligation: boolean
+  /** Epoch ms at which the cause was resolved (paging stops), or `null`. */
+  readonly resolvedAt: number | null
+}
+
+/** The context every trigger rule reads. */
+export interface Context {
+  readonly caseId: string
+  /** Events that occurred by `now`, in the order given ("after" below means later in this order). */
+  readonly history: ReadonlyArray<DocketEvent>
+  /** Indexes in `history` of its refusals (core's `Refusal` predicate). */
+  readonly refusals: ReadonlySet<number>
+  readonly obligations: ReadonlyArray<Obligation.Obligation>
+  readonly config: Config
+  readonly now: number
+}
+
+/** A trigger rule: a pure function from the case to the escalations it starts. */
+export type Rule = (ctx: Context) => ReadonlyArray<Trigger>
+
+// helpers
+
+const ms = (s: string): number => Timestamp.toMillis(s)
+const offsetOf = (s: string): number => Timestamp.offsetOf(s)
+
+const reportedCategories = (e: EventOf<'ContentReported'>): ReadonlyArray<Category> => [
+  e.data.category,
+  ...(e.data.categories ?? []),
+]
+
+/**
+ * True when a report puts a case under the refusal guard: it alleges a minor
+ * (`depictsMinor`, or an age at capture under 18), gives a police reference,
+ * or is about `csam`, `ncii`, `sextortion` or `enticement`.
+ */
+export const isGuarded = (report: EventOf<'ContentReported'>): boolean => {
+  const claims = report.data.claims
+  if (claims?.depictsMinor === true) return true
+  if (claims?.ageAtCapture !== undefined && claims.ageAtCapture < 18) return true
+  if (claims?.policeReference !== undefined && claims.policeReference.trim() !== '') return true
+  return reportedCategories(report).some((c) => CHILD_SAFETY_CATEGORIES.includes(c))
+}
+
+const isReport = (e: DocketEvent): e is EventOf<'ContentReported'> => e.type === 'ContentReported'
+const isDecision = (e: DocketEvent): e is EventOf<'ReviewDecided'> => e.type === 'ReviewDecided'
+const isSpecialistDecision = (e: DocketEvent): boolean =>
+  isDecision(e) && (e.data.tier === 'specialist' || e.data.tier === 'legal')
+const isTakedown = (e: DocketEvent): boolean =>
+  e.type === 'ContentActioned' && (e.data.action === 'removed' || e.data.action === 'disabled')
+/** Undoes a refusal: a violation found, or the content taken down. */
+const reverses = (e: DocketEvent): boolean =>
+  (isDecision(e) && e.data.outcome === 'violation') || isTakedown(e)
+
+/** The first event at or after index `from` that satisfies `p`, as epoch ms, or `null`. */
+const firstAfter = (
+  history: ReadonlyArray<DocketEvent>,
+  from: number,
+  p: (e: DocketEvent) => boolean,
+): number | null => {
+  for (let i = from; i < history.length; i++) if (p(history[i]!)) return ms(history[i]!.occurredAt)
+  return null
+}
+
+/** Index of the refusal that still stands just before index `j` (none reversed it since), or -1. */
+const standingRefusal = (history: ReadonlyArray<DocketEvent>, refusalAt: ReadonlySet<number>, j: number) => {
+  for (let i = j - 1; i >= 0; i--) {
+    if (refusalAt.has(i)) return i
+    if (reverses(history[i]!)) return -1
+  }
+  return -1
+}
+
+const fromEvent = (
+  e: DocketEvent,
+  reason: Reason,
+  level: number,
+  resolvedAt: number | null,
+  extra: Partial<Pick<Trigger, 'cause' | 'missedObligation'>> = {},
+): Trigger => ({
+  reason,
+  level,
+  at: ms(e.occurredAt),
+  offset: offsetOf(e.occurredAt),
+  obligationId: null,
+  cause: extra.cause ?? e.id,
+  causationId: e.id,
+  missedObligation: extra.missedObligation ?? false,
+  resolvedAt,
+})
+
+// rules
+
+/**
+ * Refusal guard: a frontline refusal of a report that alleges a minor, gives a
+ * police reference, or is in a child-safety category escalates at once to the
+ * specialist tier, and stays open until a specialist (or legal) decides.
+ */
+export const refusalGuard: Rule = (ctx) => {
+  const out: Trigger[] = []
+  for (const i of ctx.refusals) {
+    const e = ctx.history[i]!
+    if (!isDecision(e) || e.data.tier !== 'frontline') continue
+    if (!ctx.history.slice(0, i).some((r) => isReport(r) && isGuarded(r))) continue
+    const resolvedAt = firstAfter(ctx.history, i + 1, isSpecialistDecision)
+    out.push(fromEvent(e, 'refusal_guard', ctx.config.levels.refusal_guard, resolvedAt))
+  }
+  return out
+}
+
+/**
+ * Authority after refusal: any authority request, an informal intervention
+ * included, on a case whose refusal still stands is a missed obligation and
+ * goes to the top of the ladder.
+ */
+export const authorityAfterRefusal: Rule = (ctx) => {
+  const out: Trigger[] = []
+  ctx.history.forEach((e, j) => {
+    if (e.type !== 'AuthorityRequestReceived' || standingRefusal(ctx.history, ctx.refusals, j) < 0) return
+    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
+    out.push(
+      fromEvent(e, 'authority_after_refusal', ctx.config.levels.authority_after_refusal, resolvedAt, {
+        missedObligation: true,
+      }),
+    )
+  })
+  return out
+}
+
+/**
+ * Repetition: a further report about content whose refusal still stands. It
+ * pages the specialist tier when any report of the case is guarded.
+ */
+export const repeatReport: Rule = (ctx) => {
+  const out: Trigger[] = []
+  let guarded = false
+  ctx.history.forEach((e, j) => {
+    if (!isReport(e)) return
+    guarded = guarded || isGuarded(e)
+    if (standingRefusal(ctx.history, ctx.refusals, j) < 0) return
+    const level = guarded
+      ? Math.max(ctx.config.levels.repeat_report, ctx.config.specialistLevel)
+      : ctx.config.levels.repeat_report
+    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || reverses(x))
+    out.push(fromEvent(e, 'repeat_report', level, resolvedAt))
+  })
+  return out
+}
+
+/**
+ * Reach: exposure growing past the configured thresholds (views, shares, or
+ * their hourly rate between two observations) while the content is up. Each
+ * threshold crossed is one escalation, one level above the previous crossing.
+ */
+export const reach: Rule = (ctx) => {
+  const r = ctx.config.reach
+  const out: Trigger[] = []
+  const crossed = new Set<string>()
+  let down = false
+  let previous: { at: number; views: number; shares: number } | null = null
+  ctx.history.forEach((e, j) => {
+    if (isTakedown(e)) down = true
+    else if (e.type === 'ContentRestored') down = false
+    if (e.type !== 'ExposureObserved') return
+    const at = ms(e.occurredAt)
+    const hits: string[] = []
+    for (const v of r.views) if (e.data.views >= v) hits.push(`views>=${v}`)
+    for (const s of r.shares) if (e.data.shares >= s) hits.push(`shares>=${s}`)
+    if (previous !== null && at > previous.at) {
+      const hours = (at - previous.at) / 3_600_000
+      if (r.viewsPerHour !== null && (e.data.views - previous.views) / hours >= r.viewsPerHour) {
+        hits.push(`viewsPerHour>=${r.viewsPerHour}`)
+      }
+      if (r.sharesPerHour !== null && (e.data.shares - previous.shares) / hours >= r.sharesPerHour) {
+        hits.push(`sharesPerHour>=${r.sharesPerHour}`)
+      }
+    }
+    previous = { at, views: e.data.views, shares: e.data.shares }
+    for (const h of hits) {
+      if (crossed.has(h)) continue
+      crossed.add(h)
+      if (down) continue
+      const level = ctx.config.levels.reach + crossed.size - 1
+      const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
+      out.push(fromEvent(e, 'reach', level, resolvedAt, { cause: `${e.id}#${h}` }))
+    }
+  })
+  return out
+}
+
+/** When an obligation stopped needing action (met, cancelled, released), as epoch ms, or `null`. */
+const endOf = (o: Obligation.Obligation): number | null => {
+  const ends = o.actions.filter(
+    (a) => a.action === 'complete' || a.action === 'cancel' || a.action === 'release',
+  )
+  if (ends.length > 0) return Math.min(...ends.map((a) => ms(a.at)))
+  return o.completedAt === null ? null : ms(o.completedAt)
+}
+
+const fromObligation = (
+  o: Obligation.Obligation,
+  reason: Reason,
+  level: number,
+  instant: string,
+  parsed: Timestamp.Parsed,
+  resolvedAt: number | null,
+  label: string,
+): Trigger => ({
+  reason,
+  level,
+  at: parsed.epochMs,
+  offset: parsed.offsetMinutes,
+  obligationId: o.id,
+  cause: `${label}@${instant}`,
+  causationId: o.triggeredBy,
+  missedObligation: false,
+  resolvedAt,
+})
+
+const parsed = (s: string): Timestamp.Parsed => {
+  const p = Timestamp.parse(s)
+  if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
+  return p
+}
+
+/**
+ * Time: an obligation crossed a warning fraction (`time_warning`, one level
+ * higher per warning), its internal target (`internal_target_missed`), or its
+ * due time (`statutory_breach` when the number is the law's, else
+ * `internal_target_missed`). A hold breaks when released early. Windows
+ * (a user's right kept open) and counterfactual obligations never page.
+ */
+export const time: Rule = (ctx) => {
+  const out: Trigger[] = []
+  const lv = ctx.config.levels
+  for (const o of ctx.obligations) {
+    if (o.kind === 'window' || o.counterfactual || o.status === 'waived') continue
+    const end = endOf(o)
+    const breachReason: Reason =
+      o.statutory && !o.preEffective ? 'statutory_breach' : 'internal_target_missed'
+    const breachLevel = breachReason === 'statutory_breach' ? lv.statutory_breach : lv.internal_target_missed
+    if (o.kind === 'hold') {
+      if (o.status === 'breached' && end !== null && o.completedAt !== null) {
+        out.push(
+          fromObligation(
+            o,
+            breachReason,
+            breachLevel,
+            o.completedAt,
+            parsed(o.completedAt),
+            null,
+            'released',
+          ),
+        )
+      }
+      continue
+    }
+    if (o.status === 'paused') continue
+    const open = (p: Timestamp.Parsed): boolean => end === null || end > p.epochMs
+    o.warnings.forEach((w, i) => {
+      const p = parsed(w)
+      if (open(p))
+        out.push(fromObligation(o, 'time_warning', lv.time_warning + i, w, p, end, `warning${i + 1}`))
+    })
+    if (o.targetAt !== null && o.targetAt !== o.dueAt) {
+      const p = parsed(o.targetAt)
+      if (open(p)) {
+        out.push(
+          fromObligation(
+            o,
+            'internal_target_missed',
+            lv.internal_target_missed,
+            o.targetAt,
+            p,
+            end,
+            'target',
+          ),
+        )
+      }
+    }
+    const due = parsed(o.dueAt)
+    if (open(due)) out.push(fromObligation(o, breachReason, breachLevel, o.dueAt, due, end, 'due'))
+  }
+  return out
+}
+
+/** Every trigger rule, by reason family, in the order they run. */
+export const RULES: ReadonlyArray<Rule> = [time, refusalGuard, authorityAfterRefusal, reach, repeatReport]
+
+// operations
+
+/** The events of `history` that occurred by `now` (the history itself when all did). */
+export const visible = (history: ReadonlyArray<DocketEvent>, now: number): ReadonlyArray<DocketEvent> =>
+  history.every((e) => ms(e.occurredAt) <= now) ? history : history.filter((e) => ms(e.occurredAt) <= now)
+
+/** The context of the trigger rules for `input` at `now`. */
+export const context = (input: Input, now: number): Context => {
+  const history = visible(input.history, now)
+  const refusals = new Set<number>()
+  history.forEach((e, i) => {
+    if (isDecision(e) && Refusal.isRefusal(e, history)) refusals.add(i)
+  })
+  return {
+    caseId: input.caseId,
+    history,
+    refusals,
+    obligations: input.obligations ?? [],
+    config: input.config,
+    now,
+  }
+}
