@@ -6,7 +6,8 @@
  * category; notices of Art. 16, with trusted flaggers apart; own-initiative
  * moderation; complaints of Art. 20; out-of-court disputes of Art. 21;
  * suspensions of Art. 23). Periods are calendar years, or half-years for very
- * large platforms (Art. 2 of the Implementing Regulation), in UTC.
+ * large platforms (Art. 2 of the Implementing Regulation), in UTC. Only
+ * cases with an EEA jurisdiction are counted.
  *
  * It is the data behind a report, as JSON, not the filled template: the
  * template's qualitative sections, and figures Docket does not record
@@ -102,6 +103,11 @@ const inc = (m: Map<string, number>, k: string): void => {
   m.set(k, (m.get(k) ?? 0) + 1)
 }
 
+/** The EEA: the DSA's reports cover the service in the Union (and the EEA states that apply it). */
+const EEA = new Set(
+  'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK'.split(' '),
+)
+
 const ART9 = new Set(['removal_order', 'court_order', 'destruction_request'])
 const ART10 = new Set(['information_request', 'preservation_request'])
 
@@ -170,6 +176,7 @@ export const build = (r: Pick<Report.Report, 'cases'>, period: Period): Readonly
   }
   for (const c of r.cases) {
     const f = c.facts
+    if (!f.jurisdictions.some((j) => EEA.has(j))) continue
     const cat = f.category ?? 'unknown'
     for (const o of f.orders) {
       const target = ART9.has(o.kind)

@@ -67,7 +67,7 @@ const chartLibrary = (): string => {
     const file = path.join(path.dirname(req.resolve('chart.js')), 'chart.umd.min.js')
     chartJs = fs
       .readFileSync(file, 'utf8')
-      .replace(/\n\/\/# sourceMappingURL=.*$/, '')
+      .replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '')
       .replace(/<\/(script)/gi, '<\\/$1')
   }
   return chartJs

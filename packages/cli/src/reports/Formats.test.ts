@@ -1,0 +1,165 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import * as Fixtures from '../testing/ReplayFixtures.js'
+import * as Csv from './Csv.js'
+import * as DsaTransparency from './DsaTransparency.js'
+import * as Html from './Html.js'
+import * as Json from './Json.js'
+import * as Markdown from './Markdown.js'
+import * as Report from './Report.js'
+
+const build = async (o: Report.BuildOptions = {}): Promise<Report.Report> => {
+  const r = await Report.build(Fixtures.cases(), o)
+  if (E.isLeft(r)) throw new Error('replay failed')
+  return r.right
+}
+
+/** A small RFC 4180 reader, to check what csv-stringify wrote. */
+const parseCsv = (text: string): string[][] => {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else cell += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (c === '\n') {
+      row.push(cell)
+      rows.push(row)
+      row = []
+      cell = ''
+    } else cell += c
+  }
+  return rows
+}
+
+const renderAll = (r: Report.Report): ReadonlyArray<string> => [
+  Json.render(r),
+  Csv.render(r),
+  Markdown.render(r),
+  Html.render(r),
+  DsaTransparency.render(r, 'half-year'),
+]
+
+describe('report formats', () => {
+  it('are byte-identical for the same events and options', async () => {
+    expect(renderAll(await build())).toEqual(renderAll(await build()))
+  })
+
+  it('carry the reproducibility stamp', async () => {
+    const r = await build({ asOf: '2026-08-01T00:00:00Z', policies: ['eu-dsa', 'us-take-it-down'] })
+    const json = JSON.parse(Json.render(r))
+    expect(json.stamp.library.cli).toMatch(/^\d+\.\d+\.\d+/)
+    expect(json.stamp.policyPack.map((p: { id: string }) => p.id)).toContain('eu-dsa')
+    expect(json.stamp.legalReferenceDate).toBe(Report.LEGAL_REFERENCE_DATE)
+    expect(json.stamp.tzdata).toBe(process.versions.tz)
+    expect(json.stamp.options).toMatchObject({
+      asOf: '2026-08-01T00:00:00.000Z',
+      policies: ['eu-dsa', 'us-take-it-down'],
+    })
+    expect(json.stamp.integrity).toBeNull()
+    expect(Markdown.render(r)).toContain('legal reference')
+  })
+
+  it('csv: one row per obligation, formula cells neutralised', async () => {
+    const r = await build()
+    const rows = parseCsv(Csv.render(r))
+    expect(rows[0]).toEqual([...Csv.COLUMNS])
+    const obligations = r.cases.flatMap((c) => c.obligations)
+    expect(obligations.length).toBeGreaterThan(0)
+    expect(rows).toHaveLength(obligations.length + 1)
+    expect(rows.slice(1).map((x) => x[2])).toEqual(obligations.map((o) => o.id))
+    const evil = {
+      ...r,
+      cases: r.cases.slice(0, 1).map((c) => ({ ...c, caseId: '=HYPERLINK("http://x")' })),
+    } as Report.Report
+    expect(parseCsv(Csv.render(evil))[1]![1]).toBe('\'=HYPERLINK("http://x")')
+  })
+
+  it('label a what-if report as counterfactual in every format', async () => {
+    const r = await build({ whatIf: ['us-take-it-down'] })
+    const [json, csv, md, html, transparency] = renderAll(r)
+    expect(JSON.parse(json!).label).toMatch(/^COUNTERFACTUAL/)
+    expect(JSON.parse(json!).counterfactual).toBe(true)
+    const rows = parseCsv(csv!)
+    for (const row of rows.slice(1)) expect(row[0]).toBe('counterfactual (what-if: us-take-it-down)')
+    expect(md).toMatch(/^# Docket replay — COUNTERFACTUAL/)
+    expect(html!.includes('id="counterfactual"')).toBe(true)
+    expect(/<title>COUNTERFACTUAL/.test(html!)).toBe(true)
+    expect(JSON.parse(transparency!).label).toMatch(/^COUNTERFACTUAL/)
+    const plain = await build()
+    expect(JSON.parse(Json.render(plain)).label).toBeNull()
+    expect(Html.render(plain).includes('id="counterfactual"')).toBe(false)
+  })
+
+  it('md and html escape user-supplied text', async () => {
+    const r = await build()
+    expect(Markdown.render(r).includes('<script>')).toBe(false)
+    expect(Markdown.escapeText(`a|b ${Fixtures.HOSTILE}`)).toBe(
+      'a\\|b &lt;script&gt;window.\\_\\_pwned = 1&lt;/script&gt;&lt;img src=x onerror="window.\\_\\_pwned = 2"&gt;',
+    )
+    const html = Html.render(r)
+    // the only script elements are the data block, Chart.js and the report's own code
+    expect(html.match(/<script/g)).toHaveLength(3)
+    expect(html.includes('us-&lt;script&gt;window.__pwned = 1&lt;/script&gt;')).toBe(true)
+    expect(html.includes('<img src=x')).toBe(false)
+    const data = html.slice(
+      html.indexOf('id="docket-data">'),
+      html.indexOf('</script>', html.indexOf('id="docket-data">')),
+    )
+    expect(data).not.toMatch(/<\/?script/i)
+  })
+
+  it('html: self-contained (Chart.js inlined, no external resource)', async () => {
+    const html = Html.render(await build())
+    expect(html.includes('Chart.js v4')).toBe(true)
+    expect(/<(script|link|img)[^>]+(src|href)=/i.test(html)).toBe(false)
+    expect(html.includes('sourceMappingURL')).toBe(false)
+  })
+
+  it('dsa-transparency: counts and medians per period', async () => {
+    const periods = DsaTransparency.build(await build(), 'half-year')
+    expect(periods.map((p) => p.period)).toEqual(['2026-H1', '2026-H2'])
+    const h1 = periods[0]!
+    expect(h1.art16Notices).toMatchObject({ total: 2, actioned: 2, byCategory: { hate: 1, ncii: 1 } })
+    // (6h05 + 51h30) / 2; the US case is outside the EEA
+    expect(h1.art16Notices.medianHoursToAction).toBe(28.79)
+    expect(h1.art9Orders).toMatchObject({ total: 1, byMemberState: { DE: 1 }, byCategory: { hate: 1 } })
+    expect(h1.art9Orders.medianHoursToAcknowledge).toBe(0.5)
+    expect(h1.art9Orders.medianHoursToEffect).toBe(2.75)
+    expect(h1.art20Complaints).toMatchObject({
+      total: 1,
+      decided: 1,
+      decisionUpheld: 1,
+      medianHoursToDecide: 48,
+    })
+    expect(h1.art23Suspensions).toBe(1)
+    expect(periods[1]!.ownInitiative).toMatchObject({
+      decisions: 1,
+      byCategory: { terrorism: 1 },
+      automatedDetection: 1,
+    })
+    expect(DsaTransparency.build(await build(), 'year').map((p) => p.period)).toEqual(['2026'])
+  })
+
+  it('list refusals later followed by an authority', async () => {
+    const rows = Report.refusalsThenAuthority(await build())
+    expect(rows).toEqual([
+      expect.objectContaining({
+        caseId: 'eu-refused',
+        refusalId: 'de-2',
+        authorityEventId: 'de-3',
+        kind: 'removal_order',
+      }),
+    ])
+  })
+})
