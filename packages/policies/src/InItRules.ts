@@ -54,7 +54,10 @@ export const removalOrder: Rule = rule({
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` or `court_order` with legal basis `in-it-rules` or `in-it-rules/3-1-d-order` (or none, from an Indian authority).',
   completion: 'The information removed or disabled.',
-  notes: ['Verbatim text unconfirmed; the numbers agree across sources.'],
+  notes: [
+    'Verbatim text unconfirmed; the numbers agree across sources.',
+    'From 2025-11-15 only officers of Joint Secretary or DIG rank or above may issue the notification: the rule does not check the issuing officer’s rank.',
+  ],
   versions: [
     {
       validFrom: NOTIFIED,
