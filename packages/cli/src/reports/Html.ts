@@ -53,6 +53,7 @@ interface Timeline {
     readonly at: number
     readonly type: string
     readonly label: string
+    readonly note: string | null
   }>
 }
 
