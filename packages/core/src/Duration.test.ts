@@ -235,6 +235,54 @@ describe('pauses move the due time by the paused time in the clock kind', () => 
   })
 })
 
+describe('calendar arithmetic without DateTime objects agrees with luxon', () => {
+  const instantArb = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) })
+  const partsArb = fc.record({
+    years: fc.nat(5),
+    months: fc.nat(30),
+    weeks: fc.nat(3),
+    days: fc.nat(400),
+    hours: fc.nat(100),
+    minutes: fc.nat(59),
+    seconds: fc.constant(0),
+  })
+
+  it('plusInZone is luxon plus', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ZONES), instantArb, partsArb, (zone, t, p) => {
+        expect(Duration.plusInZone(t, p, zone)).toBe(DateTime.fromMillis(t, { zone }).plus(p).toMillis())
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('endOfLocalDay is luxon startOf(day) + 1 day, including around DST changes', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ZONES), instantArb, (zone, t) => {
+        const expected = DateTime.fromMillis(t, { zone }).startOf('day').plus({ days: 1 }).toMillis()
+        expect(Duration.endOfLocalDay(t, zone)).toBe(expected)
+      }),
+      { numRuns: 3000 },
+    )
+    for (const [zone, t] of [
+      ['America/Los_Angeles', '2026-03-08T01:30:00-08:00'],
+      ['America/Los_Angeles', '2026-11-01T01:30:00-07:00'],
+      ['Europe/Paris', '2026-03-29T01:30:00+01:00'],
+      ['Europe/Paris', '2026-10-25T02:30:00+01:00'],
+      ['America/Sao_Paulo', '2018-11-04T12:00:00-02:00'],
+    ] as const) {
+      const ms = Timestamp.toMillis(t)
+      expect(Duration.endOfLocalDay(ms, zone)).toBe(
+        DateTime.fromMillis(ms, { zone }).startOf('day').plus({ days: 1 }).toMillis(),
+      )
+      for (const d of [1, 15, 30])
+        expect(Duration.plusInZone(ms, { ...Duration.parse('P1D'), days: d }, zone)).toBe(
+          DateTime.fromMillis(ms, { zone }).plus({ days: d }).toMillis(),
+        )
+    }
+  })
+})
+
 describe('durations and zones', () => {
   it('parses ISO durations and rejects others', () => {
     expect(Duration.toMillis('PT48H')).toBe(172_800_000)

@@ -24,7 +24,7 @@
  *
  * This module does not decide which period applies; the engine does.
  */
-import { DateTime, IANAZone, Info, Duration as LuxonDuration, type Zone } from 'luxon'
+import { DateTime, IANAZone, Info, type Zone } from 'luxon'
 import * as Calendar from './Calendar.js'
 import type { ClockType, Period } from './ClockRule.js'
 
@@ -238,6 +238,55 @@ export const addWorking = (
 
 const endOfDay = (d: DateTime): DateTime => d.startOf('day').plus({ days: 1 })
 
+/**
+ * Luxon's rule for turning a local wall time into an instant, given a guessed offset:
+ * a gap moves forward, an overlap keeps the guessed offset when it is one of the two.
+ * Same algorithm as luxon (`fixOffset`), on the cached offsets.
+ */
+const fixOffset = (localTs: number, o: number, zone: string): readonly [number, number] => {
+  let utc = localTs - o * 60_000
+  const o2 = offsetAt(zone, utc)
+  if (o === o2) return [utc, o]
+  utc -= (o2 - o) * 60_000
+  const o3 = offsetAt(zone, utc)
+  if (o2 === o3) return [utc, o2]
+  return [localTs - Math.min(o2, o3) * 60_000, Math.max(o2, o3)]
+}
+
+/**
+ * `DateTime.fromMillis(ms, { zone }).plus(duration)` without building DateTimes: date parts move the
+ * local date (months and years clamp the day to the month's last), time parts add real time.
+ * A property test checks it against luxon.
+ */
+export const plusInZone = (startMs: number, p: Parts, zone: string): number => {
+  const o = offsetAt(zone, startMs)
+  const w = new Date(startMs + o * 60_000)
+  const year = w.getUTCFullYear() + p.years
+  const month = w.getUTCMonth() + p.months
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  const day = Math.min(w.getUTCDate(), lastDay) + p.days + p.weeks * 7
+  const localTs = Date.UTC(
+    year,
+    month,
+    day,
+    w.getUTCHours(),
+    w.getUTCMinutes(),
+    w.getUTCSeconds(),
+    w.getUTCMilliseconds(),
+  )
+  const dateMoved = p.years !== 0 || p.months !== 0 || p.days !== 0 || p.weeks !== 0
+  const ts = dateMoved ? fixOffset(localTs, o, zone)[0] : startMs
+  return ts + Math.round(((p.hours * 60 + p.minutes) * 60 + p.seconds) * 1000)
+}
+
+/** 24:00 of the local day of an instant (the next day's 00:00 in the zone), as luxon's `startOf('day').plus({ days: 1 })`. */
+export const endOfLocalDay = (ms: number, zone: string): number => {
+  const o = offsetAt(zone, ms)
+  const local0 = Math.floor((ms + o * 60_000) / DAY) * DAY
+  const [t0, o0] = fixOffset(local0, o, zone)
+  return fixOffset(t0 + o0 * 60_000 + DAY, o0, zone)[0]
+}
+
 const euRule = (endMs: number, eod: boolean, ctx: Context): number => {
   const last = local(eod ? endMs - 1 : endMs, ctx.zone)
   if (isWorking(last, ctx.calendar)) return endMs
@@ -261,8 +310,7 @@ export const add = (startMs: number, iso: string, kind: Kind, ctx: Context): num
       return startMs
     case 'elapsed': {
       const ms = toMillis(iso)
-      end =
-        ms === undefined ? local(startMs, ctx.zone).plus(LuxonDuration.fromISO(iso)).toMillis() : startMs + ms
+      end = ms === undefined ? plusInZone(startMs, parse(iso), ctx.zone) : startMs + ms
       break
     }
     case 'business-hours': {
@@ -293,9 +341,9 @@ export const add = (startMs: number, iso: string, kind: Kind, ctx: Context): num
       break
     }
     default: {
-      // calendar-days, calendar-months, calendar-years, unspecified, mixed: luxon in the zone.
-      const d = local(startMs, ctx.zone).plus(LuxonDuration.fromISO(iso))
-      end = eod ? endOfDay(d).toMillis() : d.toMillis()
+      // calendar-days, calendar-months, calendar-years, unspecified, mixed: luxon's rules in the zone.
+      const d = plusInZone(startMs, parse(iso), ctx.zone)
+      end = eod ? endOfLocalDay(d, ctx.zone) : d
     }
   }
   return ctx.euPeriodRule === true && kind !== 'elapsed' ? euRule(end, eod, ctx) : end
