@@ -76,7 +76,7 @@ describe('calendar days and months', () => {
     expect(at('Europe/Paris', due)).toBe('2026-03-29T03:30:00.000+02:00')
   })
 
-  it('an ambiguous wall time at the Paris fall-back change takes the earlier instant', () => {
+  it('an ambiguous wall time at the Paris fall-back change keeps the start offset (summer time)', () => {
     const start = ms('2026-10-24T02:30:00+02:00')
     const due = Duration.add(start, 'P1D', 'calendar-days', { zone: 'Europe/Paris' })
     expect(at('Europe/Paris', due)).toBe('2026-10-25T02:30:00.000+02:00')

@@ -8,8 +8,9 @@
  *   whatever the zone and across DST changes (days count 24 h, weeks 7 days).
  * - `calendar-days` / `-months` / `-years`: date arithmetic on the local date in
  *   the rule's zone, keeping the wall time. A wall time that does not exist
- *   (DST gap) moves forward by the gap; an ambiguous one (DST end) takes the
- *   earlier instant (luxon's rules). Months and years keep the day of the
+ *   (DST gap) moves forward by the gap; an ambiguous one (DST end) keeps the
+ *   start's offset when it is one of the two, else takes the earlier instant
+ *   (luxon's rules, reproduced on cached offsets). Months and years keep the day of the
  *   month, and when the last month has no such day (a period starting on
  *   29 February, or on the 31st) the period ends on the last day of that month:
  *   Regulation 1182/71 Art. 3(2)(c). `endOfDay` ends the period at 24:00 of the
