@@ -2,7 +2,7 @@
 // statute's words. Deadlines: done 1 ms before (or at) the due time is met, 1 ms after is met late;
 // judged at the due time it is pending, 1 ms after breached. Holds: released 1 ms early is a breach,
 // released at the end is met. Windows: closed 1 ms early is a breach.
-import { Calendar, type DocketEvent, Jurisdiction } from '@docket/core'
+import { Calendar, type DocketEvent, Jurisdiction, type Profile } from '@docket/core'
 import { describe, expect, it } from 'vitest'
 import { ev, one, plus, report, request, run } from './internal/testing.js'
 
@@ -22,7 +22,7 @@ interface Case {
   readonly rule: string
   readonly given: ReadonlyArray<DocketEvent>
   readonly done: Done
-  readonly profile?: { readonly enabledRules?: ReadonlyArray<string>; readonly timeZone?: string }
+  readonly profile?: Profile.Profile
 }
 
 const minorCsam = (at: string, j: string) =>
