@@ -289,9 +289,15 @@ export const endOfLocalDay = (ms: number, zone: string): number => {
 }
 
 const euRule = (endMs: number, eod: boolean, ctx: Context): number => {
-  const last = local(eod ? endMs - 1 : endMs, ctx.zone)
-  if (isWorking(last, ctx.calendar)) return endMs
-  let d = last.startOf('day')
+  // On local dates read from cached offsets: no DateTime unless the period must move.
+  const at = eod ? endMs - 1 : endMs
+  const o = offsetAt(ctx.zone, at)
+  const w = new Date(at + o * 60_000)
+  const weekday = ((w.getUTCDay() + 6) % 7) + 1
+  if (Calendar.isWorkingDay(ctx.calendar, w.getUTCFullYear(), w.getUTCMonth() + 1, w.getUTCDate(), weekday)) {
+    return endMs
+  }
+  let d = local(at, ctx.zone).startOf('day')
   for (let i = 0; i < 366; i++) {
     d = d.plus({ days: 1 })
     if (isWorking(d, ctx.calendar)) return endOfDay(d).toMillis()
