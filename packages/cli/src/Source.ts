@@ -10,8 +10,7 @@
  */
 import { createReadStream, existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createInterface } from 'node:readline'
-import { DecodeError, Envelope, type EventStore, type Recorded } from '@docket/core'
+import { DecodeError, Envelope, type EventStore, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Invocation } from './Command.js'
 import * as Store from './internal/store.js'
@@ -74,27 +73,11 @@ export const fromArgs = (
 export const label = (s: Source): string =>
   s._tag === 'File' ? s.path : s._tag === 'Stdin' ? 'standard input' : Store.redact(s.url)
 
-/** Decodes one line of JSON Lines into an event (numbered from 1 for errors). */
-export const decodeLine = (text: string, line: number): E.Either<DecodeError.DecodeError, Recorded> => {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e)
-    return E.left(
-      DecodeError.atLine(
-        DecodeError.single('', text.slice(0, 60), `a JSON object (invalid JSON: ${why})`),
-        line,
-      ),
-    )
-  }
-  const decoded = Envelope.decode(json)
-  return E.isLeft(decoded)
-    ? E.left(DecodeError.atLine(decoded.left, line))
-    : E.right(Envelope.withImportedRecordedAt(decoded.right))
-}
+/** Decodes one line of JSON Lines into an event (line numbers from 1, for errors); `recordedAt` inferred when absent. */
+export const decodeLine = (text: string, line: number): E.Either<DecodeError.DecodeError, Recorded> =>
+  E.map(Envelope.withImportedRecordedAt)(Jsonl.decodeLine(text, line))
 
-/** Reads and decodes JSON Lines from a stream; blank lines are skipped but counted. */
+/** Reads and decodes JSON Lines from a stream (core `Jsonl`); blank lines are skipped but counted. */
 export const readLines = async (
   input: NodeJS.ReadableStream,
   options: ReadOptions = {},
@@ -102,17 +85,29 @@ export const readLines = async (
   const maxErrors = options.maxErrors ?? 20
   const events: Recorded[] = []
   const errors: DecodeError.DecodeError[] = []
-  let line = 0
-  for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    line++
-    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
-    if (text.trim() === '') continue
-    const decoded = decodeLine(text, line)
-    if (E.isRight(decoded)) events.push(decoded.right)
-    else if (options.skipBad === true || errors.length < maxErrors) errors.push(decoded.left)
+  for await (const r of Jsonl.decodeLines(lines(input))) {
+    if (E.isRight(r)) events.push(Envelope.withImportedRecordedAt(r.right.event))
+    else if (options.skipBad === true || errors.length < maxErrors) errors.push(r.left)
   }
   if (errors.length > 0 && options.skipBad !== true) return E.left({ _tag: 'BadInput', errors })
   return E.right({ events, skipped: errors })
+}
+
+/** The lines of a readable stream (a file or standard input), for core's `Jsonl` and `Import`. */
+export const lines = (input: NodeJS.ReadableStream): AsyncIterable<string> =>
+  Jsonl.linesOf(input as AsyncIterable<string | Uint8Array>)
+
+/** The lines of a file or standard input source; Left when the file does not exist. */
+export const open = (
+  inv: Pick<Invocation, 'stdin' | 'cwd'>,
+  source: Source,
+): E.Either<SourceError, AsyncIterable<string>> => {
+  if (source._tag === 'Stdin') return E.right(lines(inv.stdin))
+  if (source._tag === 'Store') return E.left({ _tag: 'Usage', message: 'expected a file or -, not --store' })
+  const path = resolve(inv.cwd, source.path)
+  return existsSync(path)
+    ? E.right(lines(createReadStream(path)))
+    : E.left({ _tag: 'NotFound', path: source.path })
 }
 
 /** Every event of a store, in global order. */

@@ -12,6 +12,7 @@ import { createReadStream } from 'node:fs'
 import {
   type DocketEvent,
   type Evaluation as CoreEvaluation,
+  Import,
   type Obligation,
   Profile,
   type Recorded,
@@ -23,7 +24,6 @@ import * as O from 'fp-ts/lib/Option.js'
 import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
-import * as Ingest from '../internal/ingest.js'
 import * as Seed from '../internal/seed.js'
 import * as Store from '../internal/store.js'
 import * as Style from '../internal/style.js'
@@ -312,11 +312,6 @@ export const command: Command = {
       Output.error(inv, Seed.MISSING)
       return EXIT.usage
     }
-    const read = await Source.readLines(createReadStream(path))
-    if (E.isLeft(read)) {
-      Output.error(inv, `${path}:\n${Source.describe(read.left)}`)
-      return EXIT.usage
-    }
     const url = storeUrl(Args.str(inv, 'data-dir') ?? '.docket')
     const opened = await Store.open(url, inv.cwd)
     if (E.isLeft(opened)) {
@@ -325,14 +320,14 @@ export const command: Command = {
     }
     let history: ReadonlyArray<Recorded>
     try {
-      const imported = await Ingest.append(opened.right, read.right.events)
+      const imported = await Import.run(opened.right, Source.lines(createReadStream(path)))()
       if (E.isLeft(imported)) {
-        Output.error(inv, imported.left)
+        Output.error(inv, `${path}:\n${Import.describe(imported.left)}`)
         return EXIT.usage
       }
       Output.log(
         inv,
-        `demo: ${Store.redact(url)}: ${imported.right.appended} new event(s) stored, ${imported.right.repeated} already there`,
+        `demo: ${Store.redact(url)}: ${imported.right.appended} new event(s) stored, ${imported.right.duplicates} already there`,
       )
       const stream = await opened.right.readStream(CASE_ID)()
       if (E.isLeft(stream)) {

@@ -43,7 +43,7 @@ describe('docket import and export', { timeout: 120_000 }, () => {
     expect(exported.stdout).toBe('')
   })
 
-  it('imports a file, keeps recordedAt when given, infers it otherwise, and exports it as stored', async () => {
+  it('imports a file, keeps recordedAt when given, infers it otherwise, and exports it as stored, in file order', async () => {
     const r = await docket(['import', file('good.jsonl', good), '--store', store])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain('imported 3 new event(s) into 2 case(s)')
@@ -53,12 +53,12 @@ describe('docket import and export', { timeout: 120_000 }, () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l))
-    expect(lines.map((e) => e.id)).toEqual(['e-1', 'e-3', 'e-2'])
+    expect(lines.map((e) => e.id)).toEqual(['e-1', 'e-2', 'e-3'])
     expect(lines[0]).toMatchObject({
       recordedAt: '2026-06-01T10:00:00-04:00',
       meta: { recordedAtInferred: true },
     })
-    expect(lines[2].recordedAt).toBe('2026-06-02T09:00:00Z')
+    expect(lines[1].recordedAt).toBe('2026-06-02T09:00:00Z')
   })
 
   it('is idempotent: importing the same file again stores nothing', async () => {
@@ -93,7 +93,7 @@ describe('docket import and export', { timeout: 120_000 }, () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l).id)
-    expect(ids).toEqual(['e-1', 'e-3', 'e-2', 'e-4'])
+    expect(ids).toEqual(['e-1', 'e-2', 'e-3', 'e-4'])
   })
 
   it('reads standard input with -', async () => {

@@ -1,14 +1,15 @@
 /**
- * `docket import <file> --store URL [--skip-bad]`: decodes a JSON Lines file
- * (or standard input) completely before writing anything, so a file with a
- * bad line stores nothing (unless `--skip-bad`, which reports every skipped
- * line), then appends it case by case. Appends are idempotent: importing the
- * same file twice stores nothing the second time.
+ * `docket import <file> --store URL [--skip-bad]`: core's `Import` from the
+ * command line. The whole file (or standard input) is decoded before
+ * anything is written, so a file with a bad line stores nothing (unless
+ * `--skip-bad`, which reports every skipped line); then events are appended
+ * case by case. Appends are idempotent: importing the same file twice stores
+ * nothing the second time.
  */
+import { DecodeError, Import } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
-import * as Ingest from '../internal/ingest.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 import * as Source from '../Source.js'
@@ -51,36 +52,34 @@ export const command: Command = {
       return EXIT.usage
     }
     const source = Source.fromArgs(inv.positionals[0], undefined)
-    if (E.isLeft(source)) {
-      Output.error(inv, Source.describe(source.left))
+    const input = E.chain((s: Source.Source) => Source.open(inv, s))(source)
+    if (E.isLeft(input)) {
+      Output.error(inv, Source.describe(input.left))
       return EXIT.usage
     }
-    const skipBad = Args.flag(inv, 'skip-bad')
-    const read = await Source.read(inv, source.right, { skipBad })
-    if (E.isLeft(read)) {
-      const more =
-        read.left._tag === 'BadInput' ? '\nNothing was stored. Fix the lines above, or pass --skip-bad.' : ''
-      Output.error(inv, `${Source.describe(read.left)}${more}`)
-      return EXIT.usage
-    }
-    for (const bad of read.right.skipped)
-      Output.warn(inv, `skipped ${Source.describe({ _tag: 'BadInput', errors: [bad] })}`)
     const opened = await Store.open(url, inv.cwd)
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
       return EXIT.usage
     }
     try {
-      const result = await Ingest.append(opened.right, read.right.events)
+      const result = await Import.run(opened.right, input.right, { skipBad: Args.flag(inv, 'skip-bad') })()
       if (E.isLeft(result)) {
-        Output.error(inv, `${result.left}\nNothing more was stored.`)
+        const e = result.left
+        Output.error(
+          inv,
+          e._tag === 'BadInput'
+            ? `${e.errors.map(DecodeError.format).join('\n')}\n${e.errors.length} of ${e.read} line(s) are bad. Nothing was stored. Fix them, or pass --skip-bad to leave them out.`
+            : Import.describe(e),
+        )
         return EXIT.usage
       }
       const r = result.right
+      for (const bad of r.skipped) Output.warn(inv, `skipped ${DecodeError.format(bad.error)}`)
       Output.log(
         inv,
         `imported ${r.appended} new event(s) into ${r.cases} case(s) of ${Store.redact(url)}; ` +
-          `${r.repeated} already stored${read.right.skipped.length > 0 ? `; ${read.right.skipped.length} bad line(s) skipped` : ''}`,
+          `${r.duplicates} already stored${r.skipped.length > 0 ? `; ${r.skipped.length} bad line(s) skipped` : ''}`,
       )
       if (url === 'memory:') Output.warn(inv, 'memory: keeps nothing after the command ends (a dry run)')
       return EXIT.ok
