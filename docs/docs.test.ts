@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import * as Markdown from './internal/markdown.js'
@@ -61,6 +61,22 @@ const help = (): ReadonlyMap<string, ReadonlySet<string>> => {
   }
   return map
 }
+
+describe('links between the docs', () => {
+  it('every relative link points to a file that exists', () => {
+    const dead: string[] = []
+    for (const f of docs) {
+      const text = Markdown.read(f).replace(/```[\s\S]*?```/g, '')
+      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const target = m[1]!.split('#')[0]!
+        if (target === '' || /^[a-z]+:/.test(target)) continue
+        if (!existsSync(join(dirname(f), decodeURIComponent(target))))
+          dead.push(`${Markdown.rel(root, f)}: ${m[1]}`)
+      }
+    }
+    expect(dead).toEqual([])
+  })
+})
 
 describe('docket commands and flags written in the docs', () => {
   const found = docs.flatMap((f) => Markdown.invocations(f, Markdown.read(f)))

@@ -1,0 +1,133 @@
+/**
+ * The worker end to end, as a real process: events in an embedded PGlite
+ * store, the built worker started on it with a webhook on a loopback port,
+ * the refused child-safety report paged at once, SIGTERM, a clean exit 0, and
+ * the escalation stored in the log. Needs `tsc -b` first (pnpm test does).
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { openStore } from '@docket/adapters'
+import { Envelope, type DocketEvent } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+
+const events: ReadonlyArray<DocketEvent> = [
+  {
+    id: 'w-1',
+    type: 'ContentReported',
+    caseId: 'case-w',
+    occurredAt: '2026-03-02T21:14:00-05:00',
+    actor: { kind: 'guardian' },
+    data: {
+      reportId: 'r-1',
+      channel: 'in_app',
+      category: 'csam',
+      content: { ref: 'video-1', kind: 'video' },
+      jurisdictions: ['US'],
+      claims: { depictsMinor: true },
+    },
+  },
+  {
+    id: 'w-2',
+    type: 'ReviewDecided',
+    caseId: 'case-w',
+    occurredAt: '2026-03-02T21:40:00-05:00',
+    actor: { kind: 'moderator' },
+    data: {
+      reviewId: 'rv-1',
+      outcome: 'no_violation',
+      tier: 'frontline',
+      automation: 'not',
+      reportId: 'r-1',
+    },
+  },
+]
+
+interface Received {
+  readonly headers: IncomingHttpHeaders
+  readonly body: { readonly reason: string; readonly caseId: string; readonly idempotencyKey: string }
+}
+
+describe('worker example (a real process on PGlite, webhook on loopback)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'docket-worker-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('pages the refused report to the webhook, stops on SIGTERM with exit 0, and the escalation is stored', async () => {
+    expect(existsSync(main), `${main} is missing: run tsc -b first`).toBe(true)
+    const url = `pglite:${dir}`
+    const seeded = await openStore(url)()
+    if (E.isLeft(seeded)) throw new Error(JSON.stringify(seeded.left))
+    const appended = await seeded.right.append(
+      'case-w',
+      events.map((e) => Envelope.withImportedRecordedAt(e)),
+      'no_stream',
+    )()
+    expect(E.isRight(appended)).toBe(true)
+    await seeded.right.close()
+
+    const received: Received[] = []
+    let paged: () => void = () => undefined
+    const firstPage = new Promise<void>((resolve) => {
+      paged = resolve
+    })
+    const server = createServer((req, res) => {
+      let body = ''
+      req.on('data', (d: Buffer) => {
+        body += d.toString('utf8')
+      })
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: JSON.parse(body) as Received['body'] })
+        res.writeHead(204).end()
+        paged()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as AddressInfo).port
+
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, DOCKET_STORE: url, WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/docket` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d
+    })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      await Promise.race([
+        firstPage,
+        exited.then(() => {
+          throw new Error(`worker exited early:\n${stderr}`)
+        }),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`no page within 60 s:\n${stderr}`)), 60_000),
+        ),
+      ])
+      child.kill('SIGTERM')
+      expect(await exited, stderr).toBe(0)
+    } finally {
+      child.kill('SIGKILL')
+      server.close()
+    }
+
+    const guard = received.find((r) => r.body.reason === 'refusal_guard')
+    expect(guard, JSON.stringify(received.map((r) => r.body))).toBeDefined()
+    expect(guard!.body.caseId).toBe('case-w')
+    expect(guard!.headers['idempotency-key']).toBe(guard!.body.idempotencyKey)
+    expect(stderr).toContain('"message":"worker: stopped"')
+
+    const reopened = await openStore(url)()
+    if (E.isLeft(reopened)) throw new Error(JSON.stringify(reopened.left))
+    const stream = await reopened.right.readStream('case-w')()
+    await reopened.right.close()
+    const raised = E.isRight(stream) ? stream.right.filter((s) => s.event.type === 'EscalationRaised') : []
+    expect(raised.map((s) => s.event.id)).toContain(guard!.body.idempotencyKey)
+  }, 120_000)
+})

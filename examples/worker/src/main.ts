@@ -1,0 +1,57 @@
+/**
+ * Runs the worker from the environment until SIGTERM or SIGINT:
+ * `DOCKET_STORE` (a store URL: `pglite:<dir>`, `postgres://…`; default
+ * `pglite:.docket`), `WEBHOOK_URL` (required), `DOCKET_PROFILE` (a JSON
+ * profile file; default: the built-in ladder), `DOCKET_WORKER_NAME`
+ * (checkpoint name). Logs JSON lines on standard error. Exit codes: 0 after a
+ * graceful stop, 2 on bad configuration.
+ */
+import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import { openStore, Store, systemClock } from '@docket/adapters'
+import { DecodeError, Observability, Profile, Timer } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as Worker from './Worker.js'
+
+/** Runs until a signal; returns the exit code. */
+export const main = async (env: Readonly<Record<string, string | undefined>>): Promise<number> => {
+  const logger = Observability.json((line) => process.stderr.write(line))
+  const webhookUrl = env.WEBHOOK_URL
+  if (webhookUrl === undefined || webhookUrl === '') {
+    Observability.error(logger, 'worker: WEBHOOK_URL is required')
+    return 2
+  }
+  const profile = env.DOCKET_PROFILE
+    ? Profile.decode(JSON.parse(readFileSync(env.DOCKET_PROFILE, 'utf8')))
+    : E.right(Profile.resolve())
+  if (E.isLeft(profile)) {
+    Observability.error(logger, 'worker: bad profile', { issues: DecodeError.format(profile.left) })
+    return 2
+  }
+  const opened = await openStore(env.DOCKET_STORE ?? 'pglite:.docket')()
+  if (E.isLeft(opened)) {
+    Observability.error(logger, 'worker: cannot open the store', { error: Store.describeError(opened.left) })
+    return 2
+  }
+  const worker = Worker.start({
+    store: opened.right,
+    profile: profile.right,
+    webhookUrl,
+    timer: Timer.real(systemClock),
+    logger,
+    ...(env.DOCKET_WORKER_NAME ? { name: env.DOCKET_WORKER_NAME } : {}),
+  })
+  Observability.info(logger, 'worker: started')
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+    process.once('SIGINT', () => resolve('SIGINT'))
+  })
+  const stats = await worker.stop()
+  await opened.right.close()
+  Observability.info(logger, 'worker: stopped', { signal, events: stats.events, raised: stats.raised })
+  return 0
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.env)
+}
