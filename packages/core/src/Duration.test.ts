@@ -111,6 +111,18 @@ describe('calendar days and months', () => {
     expect(at('Europe/Paris', due)).toBe('2026-02-28T12:00:00.000+01:00')
   })
 
+  it('the EU period rule moves a period ending on a holiday, and leaves a working day alone', () => {
+    const ctx = { zone: 'Europe/Paris', endOfDay: true, calendar: 'FR', euPeriodRule: true }
+    // Ends on Tuesday 14 July 2026 (Fête nationale) → end of Wednesday 15 July.
+    expect(
+      at('Europe/Paris', Duration.add(ms('2026-07-04T10:00:00+02:00'), 'P10D', 'calendar-days', ctx)),
+    ).toBe('2026-07-16T00:00:00.000+02:00')
+    // Ends on Monday 13 July 2026, a working day: unchanged.
+    expect(
+      at('Europe/Paris', Duration.add(ms('2026-07-04T10:00:00+02:00'), 'P9D', 'calendar-days', ctx)),
+    ).toBe('2026-07-14T00:00:00.000+02:00')
+  })
+
   it('the EU period rule moves a period ending on a Sunday to the end of Monday', () => {
     // 2026-06-01 + 6 days, end of day → Sunday 2026-06-07 → end of Monday 2026-06-08
     const start = ms('2026-06-01T10:00:00+02:00')
