@@ -133,7 +133,11 @@ const targetOf = (pr: PreparedRule, v: ClockRule.Version, profile: Profile.Resol
   profile.internalTargets[pr.id] ?? profile.internalTargets[pr.rule.policy] ?? v.defaultTarget
 
 const versionAt = (pr: PreparedRule, at: number): PreparedVersion | undefined => {
-  for (const v of pr.versions) if (at >= v.from && at < v.to) return v
+  const vs = pr.versions
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i]!
+    if (at >= v.from && at < v.to) return v
+  }
   return undefined
 }
 
