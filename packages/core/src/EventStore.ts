@@ -32,6 +32,12 @@ export interface StoredEvent {
   readonly revision: number
   /** Opaque global position; readers resume after it. */
   readonly position: Position
+  /**
+   * The event's JSON text exactly as stored, when the store keeps it (the SQL
+   * stores do, and parse `event` only when it is first read): an exporter can
+   * write it verbatim without parsing and re-serialising.
+   */
+  readonly json?: string
 }
 
 /** What an append did. */

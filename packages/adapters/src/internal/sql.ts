@@ -7,6 +7,8 @@
 /** Something that runs one statement with parameters and returns its rows. */
 export interface Queryable {
   readonly query: <R = Record<string, unknown>>(text: string, params?: ReadonlyArray<unknown>) => Promise<R[]>
+  /** Like `query`, rows as arrays of column values (cheaper for large reads). */
+  readonly queryArrays: (text: string, params?: ReadonlyArray<unknown>) => Promise<unknown[][]>
   /** Runs several statements without parameters (migrations). */
   readonly exec: (text: string) => Promise<void>
 }

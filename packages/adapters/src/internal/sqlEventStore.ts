@@ -121,11 +121,19 @@ export const make = async (
   const unavailable = (e: unknown): EventStore.StoreError =>
     EventStore.unavailable(`${sql.engine} (schema ${schema}): ${messageOf(e)}`)
 
-  const toStored = (r: Row): EventStore.StoredEvent => ({
-    event: JSON.parse(r.body) as Recorded,
-    revision: r.revision,
-    position: r.position,
-  })
+  // `event` is parsed on first access: an export that writes `json` verbatim never parses
+  const toStored = (r: Row): EventStore.StoredEvent => {
+    let parsed: Recorded | undefined
+    return {
+      get event(): Recorded {
+        if (parsed === undefined) parsed = JSON.parse(r.body) as Recorded
+        return parsed
+      },
+      revision: r.revision,
+      position: r.position,
+      json: r.body,
+    }
+  }
 
   const checkPosition = (p: EventStore.Position | undefined): string => {
     if (p === undefined) return '0'
@@ -229,39 +237,35 @@ export const make = async (
       }
     }
 
-  const page = (
-    after: string,
-    upTo: string | undefined,
-    types: ReadonlyArray<string> | undefined,
-  ): Promise<Row[]> => {
-    const params: unknown[] = [after, pageSize]
-    let where = 'position > $1'
-    if (upTo !== undefined) {
-      params.push(upTo)
-      where += ` AND position <= $${params.length}`
-    }
-    if (types !== undefined) {
-      params.push(types)
-      where += ` AND type = ANY($${params.length}::text[])`
-    }
-    return sql.query<Row>(
-      // ORDER BY e.position: a bare "position" would sort the text output column
-      `SELECT e.position::text AS position, e.revision, e.body FROM ${s}.events e WHERE ${where} ORDER BY e.position LIMIT $2`,
-      params,
-    )
-  }
+  // No upper bound in SQL: "position > $1 ORDER BY position LIMIT n" always walks the primary key,
+  // whereas a range bound lets a planner with stale statistics pick a bitmap scan and a sort.
+  const page = async (after: string, types: ReadonlyArray<string> | undefined): Promise<Row[]> =>
+    (
+      await sql.queryArrays(
+        // ORDER BY e.position: a bare "position" would sort the text output column
+        `SELECT e.position::text, e.revision, e.body FROM ${s}.events e
+       WHERE e.position > $1${types === undefined ? '' : ' AND e.type = ANY($3::text[])'}
+       ORDER BY e.position LIMIT $2`,
+        types === undefined ? [after, pageSize] : [after, pageSize, types],
+      )
+    ).map((r) => ({ position: r[0] as string, revision: r[1] as number, body: r[2] as string }))
 
-  /** Pages from `after` (to `upTo` when given), prefetching the next page while the current one is consumed. */
+  /** Pages from `after` (up to `upTo` when given), prefetching the next page while the current one is consumed. */
   const pages = async function* (
     after: string,
     upTo: string | undefined,
     types: ReadonlyArray<string> | undefined,
   ): AsyncGenerator<ReadonlyArray<Row>> {
-    let next: Promise<Row[]> | undefined = page(after, upTo, types)
+    let next: Promise<Row[]> | undefined = page(after, types)
     try {
       while (next !== undefined) {
-        const rows: Row[] = await next
-        next = rows.length < pageSize ? undefined : page(rows[rows.length - 1]!.position, upTo, types)
+        let rows: Row[] = await next
+        const last = rows[rows.length - 1]
+        const beyond =
+          upTo !== undefined && last !== undefined && EventStore.compareDecimal(last.position, upTo) >= 0
+        next = rows.length < pageSize || beyond || last === undefined ? undefined : page(last.position, types)
+        if (upTo !== undefined && beyond)
+          rows = rows.filter((r) => EventStore.compareDecimal(r.position, upTo) <= 0)
         if (rows.length > 0) yield rows
       }
     } finally {

@@ -40,13 +40,19 @@ export class StoreLockedError extends Error {
 // operations
 
 interface PgliteLike {
-  readonly query: <R>(text: string, params?: unknown[]) => Promise<{ readonly rows: R[] }>
+  readonly query: <R>(
+    text: string,
+    params?: unknown[],
+    options?: { readonly rowMode?: 'array' | 'object' },
+  ) => Promise<{ readonly rows: R[] }>
   readonly exec: (text: string) => Promise<unknown>
 }
 
 const queryable = (db: PgliteLike): Queryable => ({
   query: async <R>(text: string, params?: ReadonlyArray<unknown>) =>
     (await db.query<R>(text, params as unknown[] | undefined)).rows,
+  queryArrays: async (text, params) =>
+    (await db.query<unknown[]>(text, params as unknown[] | undefined, { rowMode: 'array' })).rows,
   exec: async (text) => {
     await db.exec(text)
   },

@@ -29,6 +29,8 @@ export interface Options extends SqlEventStore.Options {
 const queryable = (client: pg.Pool | pg.PoolClient): Queryable => ({
   query: async <R>(text: string, params?: ReadonlyArray<unknown>) =>
     (await client.query(text, params as unknown[] | undefined)).rows as R[],
+  queryArrays: async (text, params) =>
+    (await client.query<unknown[]>({ text, values: params as unknown[] | undefined, rowMode: 'array' })).rows,
   exec: async (text) => {
     await client.query(text)
   },
