@@ -36,6 +36,7 @@ const notice = (
     kind: 'deadline',
     title,
     confidence,
+    dateZone: ZONE,
     scope: { jurisdictions: ['AU'] },
     trigger: `An eSafety notice: \`AuthorityRequestReceived\` of kind \`removal_order\` with legal basis \`au-osa/${name}\`.`,
     completion: 'The material removed or disabled.',

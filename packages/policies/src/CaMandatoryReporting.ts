@@ -30,6 +30,7 @@ export const report: Rule = rule({
   kind: 'deadline',
   title: 'Report a CSAM address to the Canadian Centre for Child Protection',
   confidence: 'primary',
+  dateZone: 'America/Toronto',
   scope: CA,
   trigger:
     'Being advised of an Internet address where CSAM may be available to the public: a `csam` report naming CA.',
@@ -60,6 +61,7 @@ export const police: Rule = rule({
   kind: 'deadline',
   title: 'Notify the police of a CSAM offence committed through the service',
   confidence: 'secondary',
+  dateZone: 'America/Toronto',
   scope: CA,
   trigger:
     '"reasonable grounds to believe": the same facts as 18 U.S.C. § 2258A knowledge — a child-sexual report alleging a minor, a CSAM detection, a `violation` decision or an authority contact on such a case.',
@@ -91,6 +93,7 @@ export const preserve: Rule = rule({
   kind: 'hold',
   title: 'Preserve computer data related to a police notification for 21 days',
   confidence: 'secondary',
+  dateZone: 'America/Toronto',
   scope: CA,
   trigger: 'Each notification to the police (`MandatoryReportFiled` to `police`) on a case naming CA.',
   completion:

@@ -48,6 +48,8 @@ export interface Listing {
   readonly restarts: string | null
   readonly extensions: string | null
   readonly scope: string
+  /** The zone the law's dates are read in. */
+  readonly dateZone: string | null
   readonly versions: ReadonlyArray<VersionListing>
   readonly notes: ReadonlyArray<string>
 }
@@ -99,6 +101,7 @@ export const ofRule = (r: Policy.Rule): Listing => {
     restarts: r.restarts,
     extensions: r.extensions,
     scope: scopeWords(r.scope),
+    dateZone: r.dateZone,
     versions: r.versions.map((v) => ({
       validFrom: v.validFrom,
       validTo: v.validTo,
@@ -135,6 +138,7 @@ export const ofEntry = (e: Policy.Entry): Listing => ({
   restarts: null,
   extensions: null,
   scope: '',
+  dateZone: null,
   versions: [],
   notes: [`No clock: ${e.reason}`, `In effect: ${e.since}.`],
 })
@@ -224,6 +228,7 @@ export const markdown = (p: Policy.Policy): string => {
       out.push(`- Restarts: ${r.restarts ?? 'none'}`)
       out.push(`- Extensions: ${r.extensions ?? 'none'}`)
       out.push(`- Applies to: ${r.scope}`)
+      out.push(`- Dates in force read at midnight in ${r.dateZone}`)
       out.push('', '| from | until | zone | period | citation |', '|---|---|---|---|---|')
       for (const v of r.versions) {
         out.push(

@@ -277,6 +277,7 @@ export const compileRule = (
     kind: r.kind ?? 'deadline',
     title: r.title,
     confidence: 'primary',
+    dateZone: 'UTC',
     internal: true,
     scope,
     applies: everywhere ? () => true : (s) => inScope({ ...s, profile: { ...s.profile, markets: null } }),

@@ -64,6 +64,7 @@ export const manifest: Rule = rule({
   kind: 'deadline',
   title: 'Remove or block manifestly unlawful content within 24 hours of a complaint',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: SCOPE,
   trigger:
     'A complaint (`ContentReported` naming DE) of a category that may be manifestly unlawful, one clock per report.',
@@ -94,6 +95,7 @@ export const unlawful: Rule = rule({
   kind: 'deadline',
   title: 'Remove or block unlawful content, as a rule within seven days of a complaint',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: SCOPE,
   trigger: 'A complaint (`ContentReported` naming DE) of an unlawful-content category, one clock per report.',
   completion: 'The content removed, disabled or geo-blocked, or a `no_violation` decision.',

@@ -114,6 +114,7 @@ export const expeditious: Rule = rule({
   kind: 'deadline',
   title: 'Act expeditiously on a notice giving actual knowledge of illegal content',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: EU,
   trigger:
     'A notice of allegedly illegal content with the Art. 16(2) elements (`explanation`, `exactLocation`, `notifierIdentity` — never for child sexual abuse — and `bonaFideStatement`), on the report or a later `ReportCompleted`. A report with no `removalRequest` came through the platform’s own form and counts as complete.',
@@ -146,6 +147,7 @@ export const ack: Rule = rule({
   kind: 'deadline',
   title: 'Confirm receipt of a notice',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: EU_EARLY,
   trigger:
     'A notice that "contains the electronic contact information" of the notifier (a reporter email, or the `notifierIdentity` element).',
@@ -176,6 +178,7 @@ export const decide: Rule = rule({
   kind: 'deadline',
   title: 'Decide on a notice in a timely, diligent, non-arbitrary and objective manner',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: EU_EARLY,
   trigger:
     'A notice of allegedly illegal content (`ContentReported`, any category but `policy_other`), one clock per report.',
@@ -204,6 +207,7 @@ export const notifyDecision: Rule = rule({
   kind: 'deadline',
   title: 'Notify the notifier of the decision, with redress options',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: EU_EARLY,
   trigger: 'A `ReviewDecided` on a case that has a notice, including a refusal ("no violation").',
   completion: 'A `NotificationSent` to the reporter of kind `decision`.',
@@ -232,6 +236,7 @@ export const statementOfReasons: Rule = rule({
   kind: 'deadline',
   title: 'Give the affected recipient a statement of reasons',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: EU_EARLY,
   trigger:
     'A restriction: `ContentActioned` (any action but `labelled`) or `AccountActioned`; one clock per restriction.',
@@ -263,6 +268,7 @@ export const notifyLawEnforcement: Rule = rule({
   kind: 'deadline',
   title: 'Inform law enforcement of a suspected threat to life or safety',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: EU_EARLY,
   trigger: 'A report or detection carrying the `threat_to_life` category.',
   completion: 'A `MandatoryReportFiled` to `police`, `europol` or `le_authority`.',
@@ -290,6 +296,7 @@ export const orders: Rule = rule({
   kind: 'deadline',
   title: 'Inform the authority of the effect given to an order against illegal content',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: EU,
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` or `court_order` with legal basis `eu-dsa` or `eu-dsa/9-orders`.',
@@ -320,6 +327,7 @@ export const complaintWindow: Rule = rule({
   kind: 'window',
   title: 'Keep the internal complaint window open for at least six months',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: { ...EU_EARLY, providerTypes: PLATFORMS, exemptSizes: ['micro', 'small'] },
   trigger:
     'The recipient is informed of the decision: a `NotificationSent` of kind `decision` to the reporter (Art. 16(5)) or `statement_of_reasons` to the uploader (Art. 17).',
@@ -362,6 +370,7 @@ export const complaintHandling: Rule = rule({
   kind: 'deadline',
   title: 'Handle an internal complaint and inform the complainant of the reasoned decision',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: { ...EU, providerTypes: PLATFORMS, exemptSizes: ['micro', 'small'] },
   trigger: 'An `AppealLodged` with venue `internal`.',
   completion: 'The `AppealDecided` on that appeal.',
@@ -390,6 +399,7 @@ export const outOfCourt: Rule = rule({
   kind: 'deadline',
   title: 'Out-of-court dispute settlement decision (binds the body)',
   confidence: 'unconfirmed',
+  dateZone: ZONE,
   scope: { ...EU, providerTypes: PLATFORMS },
   trigger: 'An `AppealLodged` with venue `out_of_court`.',
   completion: 'The `AppealDecided` on that appeal.',
@@ -422,6 +432,7 @@ export const trustedFlagger: Rule = rule({
   kind: 'deadline',
   title: 'Process a trusted flagger’s notice with priority',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: { ...EU, providerTypes: PLATFORMS },
   trigger: 'A `ContentReported` through channel `trusted_flagger` or with a `flagger`.',
   completion: 'A `ReviewDecided` on that report.',
@@ -458,6 +469,7 @@ export const transparencyDatabase: Rule = rule({
   kind: 'deadline',
   title: 'Submit the statement of reasons to the DSA Transparency Database',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: {
     jurisdictions: ['EU'],
     providerTypes: PLATFORMS,

@@ -37,6 +37,7 @@ export const productionOrder: Rule = rule({
   kind: 'deadline',
   title: 'Produce data on a European Production Order',
   confidence: 'unconfirmed',
+  dateZone: ZONE,
   scope: { jurisdictions: ['EU'] },
   trigger:
     'An `AuthorityRequestReceived` of kind `information_request` with legal basis `eu-e-evidence`, not an emergency.',
@@ -66,6 +67,7 @@ export const emergencyOrder: Rule = rule({
   kind: 'deadline',
   title: 'Produce data on an emergency European Production Order',
   confidence: 'unconfirmed',
+  dateZone: ZONE,
   scope: { jurisdictions: ['EU'] },
   trigger:
     'An `AuthorityRequestReceived` of kind `information_request` with legal basis `eu-e-evidence` and `emergency: true`.',
@@ -95,6 +97,7 @@ export const preservationOrder: Rule = rule({
   kind: 'hold',
   title: 'Preserve data on a European Preservation Order',
   confidence: 'unconfirmed',
+  dateZone: ZONE,
   scope: { jurisdictions: ['EU'] },
   trigger: 'An `AuthorityRequestReceived` of kind `preservation_request` with legal basis `eu-e-evidence`.',
   completion:

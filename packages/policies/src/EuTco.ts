@@ -46,6 +46,7 @@ export const removal: Rule = rule({
   kind: 'deadline',
   title: 'Remove terrorist content within one hour of a removal order',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['EU'], providerTypes: ['hosting', 'online_platform', 'vlop'] },
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` with legal basis `eu-tco` or `eu-tco/3-3-removal`, at the contact point.',
@@ -86,6 +87,7 @@ export const inform: Rule = rule({
   kind: 'deadline',
   title: 'Inform the issuing authority of the removal and its time',
   confidence: 'unconfirmed',
+  dateZone: ZONE,
   scope: { jurisdictions: ['EU'] },
   trigger: 'The content removed or disabled on a case with a TCO removal order.',
   completion: 'An `AuthorityResponded` or a `NotificationSent` to the authority.',
@@ -117,6 +119,7 @@ export const preserve: Rule = rule({
   kind: 'hold',
   title: 'Preserve removed terrorist content and related data for six months',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['EU'] },
   trigger: 'The content removed or disabled on a case with a TCO removal order.',
   completion:
@@ -146,6 +149,7 @@ export const threat: Rule = rule({
   kind: 'deadline',
   title: 'Inform the authorities of terrorist content involving an imminent threat to life',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['EU'] },
   trigger: 'A report or detection carrying both `terrorism` and `threat_to_life`.',
   completion: 'A `MandatoryReportFiled` to `police`, `europol` or `le_authority`.',

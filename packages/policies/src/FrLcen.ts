@@ -33,6 +33,7 @@ export const removal: Rule = rule({
   kind: 'deadline',
   title: 'Remove content on an OFAC removal request within 24 hours',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['FR'] },
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` with legal basis `fr-lcen` or `fr-lcen/6-1` (or none, from a French authority): CSAM (art. 227-23 CP), terrorist provocation or apology (art. 421-2-5 CP), since 2025 torture or barbarity.',
@@ -82,6 +83,7 @@ export const tcoInjunction: Rule = rule({
   kind: 'deadline',
   title: 'Remove terrorist content within one hour of an OFAC removal injunction (TCO)',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['FR'] },
   trigger: 'An `AuthorityRequestReceived` of kind `removal_order` with legal basis `fr-lcen/6-1-1-tco`.',
   completion: 'The content removed or disabled.',

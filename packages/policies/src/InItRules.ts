@@ -50,6 +50,7 @@ export const removalOrder: Rule = rule({
   kind: 'deadline',
   title: 'Remove unlawful information on a court order or government notification',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: IN,
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` or `court_order` with legal basis `in-it-rules` or `in-it-rules/3-1-d-order` (or none, from an Indian authority).',
@@ -94,6 +95,7 @@ export const lawEnforcementInfo: Rule = rule({
   kind: 'deadline',
   title: 'Provide information or assistance on a government agency’s order',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: IN,
   trigger:
     'An `AuthorityRequestReceived` of kind `information_request` with legal basis `in-it-rules` or `in-it-rules/3-1-j-le-info` (or none, from an Indian authority).',
@@ -128,6 +130,7 @@ export const grievance: Rule = rule({
   kind: 'deadline',
   title: 'Dispose of a grievance',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: IN,
   trigger: 'A complaint (`ContentReported` naming IN), one clock per report.',
   completion: 'A `ReviewDecided` on that report.',
@@ -165,6 +168,7 @@ export const grievanceAck: Rule = rule({
   kind: 'deadline',
   title: 'Acknowledge a grievance',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: IN,
   trigger: 'A complaint (`ContentReported` naming IN), one clock per report.',
   completion: 'A `NotificationSent` to the reporter of kind `acknowledgement`.',
@@ -218,6 +222,7 @@ export const removalComplaint: Rule = rule({
   kind: 'deadline',
   title: 'Act on a complaint asking for removal under Rule 3(1)(b)',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: IN,
   trigger:
     'A complaint asking for removal of content of a Rule 3(1)(b) kind (every illegal category but `ip`), one clock per report.',
@@ -267,6 +272,7 @@ export const intimateComplaint: Rule = rule({
   kind: 'deadline',
   title: 'Remove content exposing or impersonating an individual on their complaint',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: IN,
   trigger:
     'A complaint (`ContentReported`) of category `ncii`, `synthetic_sexual`, `impersonation`, `sextortion` or `csam`, one clock per report.',
@@ -306,6 +312,7 @@ export const appellateWindow: Rule = rule({
   kind: 'window',
   title: 'Window to appeal to the Grievance Appellate Committee',
   confidence: 'unconfirmed',
+  dateZone: ZONE,
   scope: IN,
   trigger: 'A `ReviewDecided` on a complaint (the Grievance Officer’s decision).',
   completion:

@@ -4,7 +4,7 @@ import { Profile } from '@docket/core'
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
-import { IANAZone } from 'luxon'
+import { DateTime, IANAZone } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import * as Policy from './Policy.js'
 
@@ -19,6 +19,22 @@ describe('Policy', () => {
       for (const v of r.versions) {
         expect(['profile', 'event'].includes(v.zone) || IANAZone.isValidZone(v.zone), `${v.zone}`).toBe(true)
         if (v.period.duration === null) expect(v.defaultTarget, `${r.policy}/${r.rule}`).toBeDefined()
+      }
+    }
+  })
+
+  it('reads every date in force at midnight in the rule’s stated zone', () => {
+    for (const r of Policy.rules()) {
+      expect(IANAZone.isValidZone(r.dateZone), `${r.policy}/${r.rule} ${r.dateZone}`).toBe(true)
+      for (const v of r.versions) {
+        for (const instant of [v.validFrom, v.validTo]) {
+          if (instant === null) continue
+          const local = DateTime.fromISO(instant, { zone: r.dateZone })
+          expect(local.toFormat('HH:mm:ss.SSS'), `${r.policy}/${r.rule} ${instant} in ${r.dateZone}`).toBe(
+            '00:00:00.000',
+          )
+          expect(instant, `${r.policy}/${r.rule}: written with the zone's offset`).toBe(local.toISO())
+        }
       }
     }
   })

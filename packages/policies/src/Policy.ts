@@ -53,6 +53,8 @@ export interface Version extends ClockRule.Version {
 export interface Rule extends ClockRule.Rule {
   /** The row id of `shared/reference/legal.md` the rule encodes. */
   readonly row: string
+  /** The zone the law's dates are read in: each `validFrom`/`validTo` is a midnight there. */
+  readonly dateZone: string
   readonly versions: ReadonlyArray<Version>
   /** Who and where it binds; `applies` is derived from it. */
   readonly scope: ScopeSpec

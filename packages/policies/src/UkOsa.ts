@@ -76,6 +76,7 @@ export const swift: Rule = rule({
   kind: 'deadline',
   title: 'Swiftly take down priority illegal content',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['GB'] },
   trigger:
     'The provider "is alerted by a person" (a report) or "becomes aware of it in any other way" (a detection) of priority illegal content.',
@@ -105,6 +106,7 @@ export const intimateImage: Rule = rule({
   kind: 'deadline',
   title: 'Take down reported intimate image content within 48 hours',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['GB'] },
   trigger:
     'An intimate image content report (category `ncii`, `synthetic_sexual`, `sextortion` or `csam`) with the s. 20A(2) declarations `declaresIntimateImage`, `bySubjectOrOnBehalf`, `goodFaithAndTrue`, on the report or a later `ReportCompleted`.',
@@ -143,6 +145,7 @@ export const expedited: Rule = rule({
   kind: 'deadline',
   title: 'Handle an intimate image reporter’s complaint by the expedited procedure',
   confidence: 'secondary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['GB'] },
   trigger:
     'An `AppealLodged` (venue `internal`, by the reporter) on a case with an intimate image content report.',
@@ -170,6 +173,7 @@ export const cseaReporting: Rule = rule({
   kind: 'deadline',
   title: 'Report detected CSEA content to the National Crime Agency',
   confidence: 'unconfirmed',
+  dateZone: ZONE,
   scope: {
     jurisdictions: ['GB'],
     providerTypes: ['online_platform', 'vlop'],

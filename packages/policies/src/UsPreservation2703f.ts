@@ -23,6 +23,7 @@ export const preserve: Rule = rule({
   kind: 'hold',
   title: 'Preserve records on a governmental preservation request',
   confidence: 'secondary',
+  dateZone: 'UTC',
   scope: { jurisdictions: ['US'] },
   trigger:
     'An `AuthorityRequestReceived` of kind `preservation_request` with legal basis `us-2703f` (or none, from a US authority). A request with `renewalOf` joins the clock it renews.',

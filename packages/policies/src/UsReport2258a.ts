@@ -82,6 +82,7 @@ export const report: Rule = rule({
   kind: 'deadline',
   title: 'Report apparent child sexual exploitation to the NCMEC CyberTipline',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: US,
   trigger: KNOWLEDGE_WORDS.replace(
     '{cats}',
@@ -159,6 +160,7 @@ export const preserve: Rule = rule({
   kind: 'hold',
   title: 'Preserve the contents of a CyberTipline report',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: US,
   trigger:
     'Each completed CyberTipline submission (`MandatoryReportFiled` to `NCMEC`, status `completed`): one hold per submission.',
@@ -206,6 +208,7 @@ export const destroy: Rule = rule({
   kind: 'deadline',
   title: 'Destroy visual depictions on a law-enforcement request (§ 2258B(c))',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: US,
   trigger:
     'An `AuthorityRequestReceived` of kind `destruction_request` (legal basis `us-2258a/destroy`, `us-2258b`, or none from a US authority). The request is recorded; the § 2258A(h) hold it releases is waived.',

@@ -40,6 +40,7 @@ export const removal: Rule = rule({
   kind: 'deadline',
   title: 'Remove an intimate visual depiction within 48 hours of a valid request',
   confidence: 'primary',
+  dateZone: ZONE,
   scope: { jurisdictions: ['US'] },
   trigger:
     'A `ContentReported` of category `ncii`, `synthetic_sexual`, `sextortion` or `csam` whose `removalRequest` has all four elements (`signature`, `identification`, `goodFaithStatement`, `contact`), on the report or a later `ReportCompleted`.',

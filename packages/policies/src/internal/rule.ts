@@ -23,6 +23,8 @@ export interface RuleInput {
   readonly kind: ClockRule.Kind
   readonly title: string
   readonly confidence: ClockRule.Confidence
+  /** The zone the law's dates are read in (each version's `validFrom`/`validTo` is midnight there). */
+  readonly dateZone: string
   readonly scope: ScopeSpec
   readonly trigger: string
   readonly completion: string
@@ -42,6 +44,7 @@ export const rule = (r: RuleInput): Rule => ({
   kind: r.kind,
   title: r.title,
   confidence: r.confidence,
+  dateZone: r.dateZone,
   ...(r.internal === true ? { internal: true } : {}),
   scope: r.scope,
   applies: applies(r.scope),
