@@ -111,11 +111,18 @@ const timelines = (r: Report.Report, max: number): { readonly shown: Timeline[];
   return { shown, total: interesting.length }
 }
 
+const repeat = (os: ReadonlyArray<Obligation.Obligation>, i: number): string => {
+  const id = `${os[i]!.policy}/${os[i]!.rule}`
+  const n = os.slice(0, i).filter((o) => `${o.policy}/${o.rule}` === id).length
+  return n === 0 ? '' : ` #${n + 1}`
+}
+
 const toTimeline = (c: Replay.CaseResult, why: ReadonlyArray<string>): Timeline => ({
   caseId: c.caseId,
   why,
-  rows: c.obligations.map((o) => ({
-    label: `${o.policy}/${o.rule}`,
+  rows: c.obligations.map((o, i) => ({
+    // the same rule may run twice on a case (two reports, two decisions): number the repeats
+    label: `${o.policy}/${o.rule}${repeat(c.obligations, i)}`,
     start: ms(o.startedAt),
     due: ms(o.dueAt),
     status: o.status,
@@ -139,7 +146,8 @@ const timeToAction = (r: Report.Report, max: number) => {
     const js = c.facts.jurisdictions.length > 0 ? c.facts.jurisdictions : ['—']
     for (const o of c.obligations) {
       if (o.kind !== 'deadline' || !o.statutory || o.completedAt === null) continue
-      const took = (ms(o.completedAt) - ms(o.startedAt)) / 3_600_000
+      // completed before the clock started (a report filed early): no time taken
+      const took = Math.max(0, ms(o.completedAt) - ms(o.startedAt)) / 3_600_000
       const limit = (ms(o.dueAt) - ms(o.startedAt)) / 3_600_000
       for (const j of js) {
         const k = `${category} · ${j}`
@@ -209,10 +217,12 @@ const CLIENT = `
       { type: 'scatter', label: 'events', pointRadius: 5, backgroundColor: '#37474f',
         data: t.events.map(function (e) { return { x: e.at, y: eventsRow, name: e.type + (e.label ? ' (' + e.label + ')' : '') }; }) }
     ];
+    var xs = [].concat.apply([], t.rows.map(function (r) { return [r.start, r.due]; })).concat(t.events.map(function (e) { return e.at; }));
+    var lo = Math.min.apply(null, xs), hi = Math.max.apply(null, xs), pad = Math.max(3600000, (hi - lo) * 0.03);
     new Chart(document.getElementById('timeline-' + i), {
       data: { labels: labels, datasets: ds },
       options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false,
-        scales: { x: { type: 'linear', ticks: { callback: function (v) { return iso(v); }, maxTicksLimit: 6 } },
+        scales: { x: { type: 'linear', min: lo - pad, max: hi + pad, beginAtZero: false, ticks: { callback: function (v) { return iso(v); }, maxTicksLimit: 6 } },
                   y: { type: 'category', labels: labels } },
         plugins: { tooltip: { callbacks: { label: function (c) {
           var r = c.raw; var x = Array.isArray(r.x) ? iso(r.x[0]) + ' → ' + iso(r.x[1]) : iso(r.x);

@@ -1,0 +1,144 @@
+/**
+ * The HTML report in a real headless Chromium (Debian's `chromium`, driven by
+ * `playwright-core`): charts rendered, no script error, no network request,
+ * and a reporter's `<script>` shown as text. Skips loudly without Chromium
+ * unless DOCKET_REQUIRE_SERVICES=1. With DOCKET_SCREENSHOT=<file.png> it also
+ * writes the screenshot used in docs/reports.md.
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { Recorded } from '@docket/core'
+import { History, Services } from '@docket/core/testing'
+import * as E from 'fp-ts/lib/Either.js'
+import { type Browser, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Fixtures from '../testing/ReplayFixtures.js'
+import * as Html from './Html.js'
+import * as Report from './Report.js'
+
+const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium'
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+const available = await Services.requireOrSkip({
+  service: 'Chromium',
+  available: fs.existsSync(CHROMIUM),
+  what: 'the HTML report browser tests (Html.integration.test.ts)',
+  howToRun: `apt-get install -y chromium (or set DOCKET_CHROMIUM to a Chromium binary)`,
+})
+
+/** The fixtures, and a generated month of cases so every chart has data. */
+const events = (): Recorded[] => {
+  const generated = [
+    ...History.generate({
+      events: 8_000,
+      seed: 21,
+      start: Date.UTC(2026, 0, 5),
+      meanGapMinutes: 100,
+      prefix: 'x',
+    }),
+  ]
+  return [...Fixtures.cases(), ...generated].sort((a, b) =>
+    a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0,
+  )
+}
+
+describe.skipIf(!available)('HTML report in Chromium', () => {
+  let browser: Browser
+  let file: string
+  let dir: string
+  beforeAll(async () => {
+    const r = await Report.build(events())
+    if (E.isLeft(r)) throw new Error('replay failed')
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-html-'))
+    file = path.join(dir, 'report.html')
+    fs.writeFileSync(file, Html.render(r.right))
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('renders every chart, with no script error and no network request', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+    const errors: string[] = []
+    const requests: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    page.on('request', (q) => {
+      if (!q.url().startsWith('file:')) requests.push(q.url())
+    })
+    await page.goto(`file://${file}`)
+    await page.waitForFunction(
+      () => (window as unknown as { __docketCharts?: number }).__docketCharts !== undefined,
+    )
+    const state = await page.evaluate(() => {
+      const w = window as unknown as { __docketCharts: number; Chart: { instances: Record<string, unknown> } }
+      const canvases = [...document.querySelectorAll('canvas')]
+      const inked = canvases.map((c) => {
+        const ctx = c.getContext('2d')!
+        const { data } = ctx.getImageData(0, 0, c.width, c.height)
+        let n = 0
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++
+        return n
+      })
+      return {
+        charts: w.__docketCharts,
+        instances: Object.keys(w.Chart.instances).length,
+        canvases: canvases.length,
+        ids: canvases.map((c) => c.id),
+        inked,
+      }
+    })
+    expect(errors).toEqual([])
+    expect(requests).toEqual([])
+    expect(state.ids).toContain('compliance')
+    expect(state.ids).toContain('time-to-action')
+    expect(state.ids.filter((i) => i.startsWith('timeline-')).length).toBeGreaterThan(3)
+    expect(state.charts).toBe(state.canvases)
+    expect(state.instances).toBe(state.canvases)
+    for (const n of state.inked) expect(n).toBeGreaterThan(500)
+    const shot = process.env.DOCKET_SCREENSHOT
+    if (shot !== undefined) {
+      await page.setViewportSize({ width: 1200, height: 2100 })
+      await page.waitForTimeout(300)
+      await page.screenshot({ path: shot, fullPage: false })
+    }
+    await page.close()
+  })
+
+  it("shows a reporter's <script> as text and runs none of it", async () => {
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`file://${file}`)
+    await page.waitForFunction(
+      () => (window as unknown as { __docketCharts?: number }).__docketCharts !== undefined,
+    )
+    const found = await page.evaluate((hostile) => {
+      const cells = [...document.querySelectorAll('td')].map((td) => td.textContent ?? '')
+      return {
+        pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
+        asText: cells.some((t) => t === hostile),
+        heading: [...document.querySelectorAll('.case-id')].some((h) => h.textContent === `us-${hostile}`),
+        injectedImages: document.querySelectorAll('img').length,
+        scripts: document.querySelectorAll('script').length,
+      }
+    }, Fixtures.HOSTILE)
+    expect(found).toEqual({ pwned: null, asText: true, heading: true, injectedImages: 0, scripts: 3 })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
