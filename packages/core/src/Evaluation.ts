@@ -18,7 +18,7 @@
  */
 import type * as ClockRule from './ClockRule.js'
 import type { DocketEvent } from './Envelope.js'
-import type * as Obligation from './Obligation.js'
+import * as Obligation from './Obligation.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
 import * as Engine from './internal/engine.js'
@@ -201,10 +201,9 @@ export const summarise = (obligations: Iterable<Obligation.Obligation>): Summary
   }
   for (const o of obligations) {
     s.obligations++
-    const real = !o.preEffective && !o.counterfactual
     if (o.status === 'breached') {
-      if (o.statutory && real) s.breached++
-      else if (!o.statutory && real) s.internalBreached++
+      if (Obligation.isStatutoryBreach(o)) s.breached++
+      else if (!o.statutory && !o.preEffective && !o.counterfactual) s.internalBreached++
     } else s[o.status]++
     if (o.targetStatus === 'breached') s.targetsMissed++
   }

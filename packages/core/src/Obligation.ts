@@ -19,26 +19,38 @@ export interface Action {
   readonly eventId: string
 }
 
-/** An obligation, as `docket evaluate --format json` writes it. */
+/** An obligation, as `docket evaluate --format json` writes it. Timestamps carry the rule's legal zone offset. */
 export interface Obligation {
+  /** `<caseId>/<policy>/<rule>/<first receipt event id>` (see {@link makeId}). */
   readonly id: string
   readonly policy: string
   readonly rule: string
   readonly kind: Kind
+  /** Citation of the rule version applied. */
   readonly citation: string
   readonly confidence: Confidence
+  /** Whether `dueAt` is a number the law gives (false for internal targets and the platform's own rules). */
   readonly statutory: boolean
+  /** Applied under `whatIf` although the trigger predates the rule's entry into force. */
   readonly counterfactual: boolean
+  /** Triggered before the rule's entry into force; the clock starts at the effective instant. */
   readonly preEffective: boolean
+  /** The event that started the clock (for a request completed later: the completing event). */
   readonly triggeredBy: string
   readonly startedAt: string
+  /** The due time (legal cap, or the internal target when the law gives no number), after pauses and extensions. */
   readonly dueAt: string
+  /** The platform's internal target where the law also gives a number; judged in `targetStatus`. */
   readonly targetAt: string | null
+  /** For a request that became complete later: the due time counted from first receipt (a risk signal). */
   readonly shadowDueAt: string | null
+  /** Warning instants at the configured fractions of the time allowed (none on holds). */
   readonly warnings: ReadonlyArray<string>
+  /** When the duty was done (for a hold or window: released or closed). */
   readonly completedAt: string | null
   readonly completedBy: string | null
   readonly status: Status
+  /** Status against `targetAt` (deadlines with a target only). */
   readonly targetStatus: Status | null
   /** Every action on the clock, in order. */
   readonly actions: ReadonlyArray<Action>
@@ -49,3 +61,14 @@ export interface Obligation {
 /** The stable id of an obligation: `<caseId>/<policy>/<rule>/<first receipt event id>`. */
 export const makeId = (caseId: string, policy: string, rule: string, firstEventId: string): string =>
   `${caseId}/${policy}/${rule}/${firstEventId}`
+
+// operations
+
+/** Whether the clock is still running at `asOf` (pending or paused). */
+export const isOpen = (o: Pick<Obligation, 'status'>): boolean =>
+  o.status === 'pending' || o.status === 'paused'
+
+/** Whether it counts in `summary.breached`: a statutory breach, never pre-effective nor counterfactual. */
+export const isStatutoryBreach = (
+  o: Pick<Obligation, 'status' | 'statutory' | 'preEffective' | 'counterfactual'>,
+): boolean => o.status === 'breached' && o.statutory && !o.preEffective && !o.counterfactual

@@ -7,7 +7,7 @@
  * they never recompute a clock.
  */
 import type * as Evaluation from './Evaluation.js'
-import type * as Obligation from './Obligation.js'
+import * as Obligation from './Obligation.js'
 import * as Timestamp from './Timestamp.js'
 import { instant } from './internal/order.js'
 
@@ -25,12 +25,11 @@ export interface Row {
 export const rows = (report: Evaluation.Report): ReadonlyArray<Row> =>
   report.cases.flatMap((c) => c.obligations.map((obligation) => ({ caseId: c.caseId, obligation })))
 
-/** Whether the clock is still running (pending or paused). */
-export const isOpen = (o: Obligation.Obligation): boolean => o.status === 'pending' || o.status === 'paused'
+/** Whether the clock is still running (pending or paused); same as `Obligation.isOpen`. */
+export const isOpen = (o: Obligation.Obligation): boolean => Obligation.isOpen(o)
 
-/** Whether the obligation counts as a statutory breach (never pre-effective nor counterfactual). */
-export const isStatutoryBreach = (o: Obligation.Obligation): boolean =>
-  o.status === 'breached' && o.statutory && !o.preEffective && !o.counterfactual
+/** Whether the obligation counts as a statutory breach; same as `Obligation.isStatutoryBreach`. */
+export const isStatutoryBreach = (o: Obligation.Obligation): boolean => Obligation.isStatutoryBreach(o)
 
 /** The open obligations. */
 export const open = (rs: ReadonlyArray<Row>): ReadonlyArray<Row> => rs.filter((r) => isOpen(r.obligation))
