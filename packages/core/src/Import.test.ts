@@ -77,6 +77,44 @@ describe('Import.run: all or nothing', () => {
   })
 })
 
+describe('Import.run: all or nothing, for any file', () => {
+  const badLines = fc.constantFrom(
+    BAD,
+    'not json',
+    '{}',
+    '[]',
+    line('x', 'c1', { type: 'Observed' }),
+    line('x', 'c1', { data: { views: 'many', shares: 0 } }),
+    line('x', 'c1', { actor: { kind: 'robot' } }),
+    line('x', '', {}),
+  )
+
+  it('a bad line anywhere in a valid file stores nothing and is the line reported; skipBad stores all the others', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('c1', 'c2'), fc.nat(20)), { minLength: 1, maxLength: 20 }),
+        fc.nat(),
+        badLines,
+        async (rows, at, bad) => {
+          const good = rows.map(([c, n]) => line(`${c}-${n}`, c))
+          const pos = at % (good.length + 1)
+          const lines = [...good.slice(0, pos), bad, ...good.slice(pos)]
+          const store = MemoryEventStore.make()
+          const r = await Import.run(store, lines)()
+          expect(E.isLeft(r) && r.left._tag === 'BadInput' && r.left.errors.map((e) => e.line)).toEqual([
+            pos + 1,
+          ])
+          expect(await all(store)).toEqual([])
+          const skipping = await Import.run(store, lines, { skipBad: true })()
+          expect(E.isRight(skipping) && skipping.right.skipped.map((s) => s.line)).toEqual([pos + 1])
+          expect((await all(store)).length).toBe(new Set(good).size)
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+})
+
 describe('Import.run: writing', () => {
   it('keeps a given recordedAt and infers a missing one from occurredAt, marking it', async () => {
     const store = MemoryEventStore.make()
