@@ -246,3 +246,21 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     expect(new Set(warnings.map((e) => e.data.escalationId)).size).toBe(3)
   })
 })
+
+describe('ProcessManager memory', () => {
+  it('lets go of a case once nothing can change without a new event, and reads it back when one comes', async () => {
+    const store = MemoryEventStore.make({ initial: [report, refusal] })
+    const timer = Timer.manual(Clock.manual(at('2020-01-30T00:00:00-08:00')))
+    const { pm, stop } = start(store, timer)
+    await vi.waitFor(() => expect(pm.stats().live).toBe(true))
+    // the guard has climbed to the top of the ladder: nothing more is scheduled, the case is let go
+    expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2, 3, 4])
+    await vi.waitFor(() => expect(pm.stats().cases).toBe(0))
+    await append(store, agent)
+    await vi.waitFor(async () =>
+      expect((await raisedIn(store)).map((e) => e.data.reason)).toContain('authority_after_refusal'),
+    )
+    await stop()
+    expect(pm.stats().cases).toBe(0)
+  })
+})

@@ -53,6 +53,11 @@ export interface Options {
   readonly name?: string
   /** Outbox backoff (see `Outbox.Options`). */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number }
+  /**
+   * Drop a case from memory once nothing can change for it without a new event
+   * (default true), so memory follows the open cases, not the whole log.
+   */
+  readonly evict?: boolean
   /** Delay before retrying a failed append. Default 1 s. */
   readonly retryMs?: number
   readonly log?: (line: string) => void
@@ -63,6 +68,7 @@ export interface Options {
 export interface Stats {
   /** Events applied from the log (catch-up and live). */
   readonly events: number
+  /** Cases held in memory (those that can still change without a new event, and those in hand). */
   readonly cases: number
   /** Cases waiting for a wake instant. */
   readonly scheduled: number
@@ -89,6 +95,8 @@ export interface ProcessManager {
 }
 
 interface CaseState {
+  /** True while the stream could not be read back: the history is incomplete, nothing is raised. */
+  partial: boolean
   /** The case's events in the engine's order (`occurredAt`, `recordedAt`, `id`), as `Evaluation` sees them. */
   readonly history: DocketEvent[]
   readonly entries: Entry[]
@@ -120,24 +128,45 @@ export const make = (options: Options): ProcessManager => {
   const cases = new Map<string, CaseState>()
   const queue = WakeQueue.make()
   const failed = new Set<string>()
+  const evict = options.evict ?? true
+  /** Ids this process appended whose echo from the subscription has not come back yet. */
+  const mine = new Set<string>()
   let events = 0
   let raised = 0
   let live = false
   let position: EventStore.Position | null = null
   let saved: EventStore.Position | null = null
 
-  const apply = (s: EventStore.StoredEvent): string => {
+  const fresh = (): CaseState => ({ partial: false, history: [], entries: [], ids: new Set() })
+
+  /** Reads a case's stream back into memory (a live event on a case not held). */
+  const load = async (caseId: string, c: CaseState): Promise<void> => {
+    const read = await store.readStream(caseId)()
+    if (E.isLeft(read)) {
+      log(
+        `escalation: case ${caseId}: cannot read the stream back (${EventStore.describe(read.left)}); retrying`,
+      )
+      c.partial = true
+      return
+    }
+    c.partial = false
+    for (const s of read.right) if (!c.ids.has(s.event.id)) insert(c, s.event)
+  }
+
+  /** Folds one event into its case; live, a case not held in memory is read back from its stream first. */
+  const apply = async (s: EventStore.StoredEvent, isLive: boolean): Promise<string | null> => {
     const e = s.event
     position = s.position
+    events++
     let c = cases.get(e.caseId)
+    // The echo of our own append on a case already let go: nothing new to see.
+    if (mine.delete(e.id) && c === undefined) return null
     if (c === undefined) {
-      c = { history: [], entries: [], ids: new Set() }
+      c = fresh()
       cases.set(e.caseId, c)
+      if (isLive) await load(e.caseId, c)
     }
-    if (!c.ids.has(e.id)) {
-      insert(c, e)
-      events++
-    }
+    if (!c.ids.has(e.id)) insert(c, e)
     return e.caseId
   }
 
@@ -146,6 +175,13 @@ export const make = (options: Options): ProcessManager => {
     const c = cases.get(caseId)
     if (c === undefined) return
     const now = timer.clock.now()
+    if (c.partial) {
+      await load(caseId, c)
+      if (c.partial) {
+        queue.set(caseId, now + (options.retryMs ?? 1000))
+        return
+      }
+    }
     const input: Escalation.Input = {
       caseId,
       history: c.history,
@@ -169,6 +205,7 @@ export const make = (options: Options): ProcessManager => {
         return
       }
       raised += result.right.appended
+      if (result.right.appended === batch.length) for (const e of batch) mine.add(e.id)
       for (const e of batch) {
         if (c.ids.has(e.id)) continue
         insert(c, e)
@@ -178,6 +215,8 @@ export const make = (options: Options): ProcessManager => {
       }
     }
     queue.set(caseId, nextWakeAt)
+    // Nothing can change without a new event: let the case go; a new event reads it back.
+    if (nextWakeAt === null && evict) cases.delete(caseId)
   }
 
   const checkpoint = async (): Promise<void> => {
@@ -192,7 +231,7 @@ export const make = (options: Options): ProcessManager => {
     const resumed = await store.checkpoints.load(name)
     for await (const s of store.readAll({ ...(position === null ? {} : { after: position }) })) {
       if (signal.aborted) return
-      apply(s)
+      await apply(s, false)
     }
     log(
       `escalation: rebuilt ${cases.size} case(s) from ${events} event(s)${resumed === undefined ? '' : `; the last run had reached position ${resumed}`}`,
@@ -235,7 +274,8 @@ export const make = (options: Options): ProcessManager => {
       if (step.kind === 'wake') continue
       pending = null
       if (step.r.done === true) break
-      await process(apply(step.r.value))
+      const caseId = await apply(step.r.value, true)
+      if (caseId !== null) await process(caseId)
     }
     await checkpoint()
   }
