@@ -145,8 +145,32 @@ const runOne = (
   return { caseId, obligations, escalations }
 }
 
-const prepare = (options: Options): Engine.Prepared =>
-  Engine.prepare(options.rules, options.profile ?? Profile.DEFAULTS, options.policies, options.whatIf)
+interface Prepared {
+  readonly profile: Profile.Resolved
+  readonly policies: ReadonlyArray<string> | undefined
+  readonly whatIf: ReadonlyArray<string> | undefined
+  readonly prep: Engine.Prepared
+}
+
+// The last preparation per rule list, so that calling `evaluateCase` case after case
+// (with the same rules, profile, policies and whatIf objects) prepares the rules once.
+const prepared = new WeakMap<ReadonlyArray<ClockRule.Rule>, Prepared>()
+
+const prepare = (options: Options): Engine.Prepared => {
+  const profile = options.profile ?? Profile.DEFAULTS
+  const last = prepared.get(options.rules)
+  if (
+    last !== undefined &&
+    last.profile === profile &&
+    last.policies === options.policies &&
+    last.whatIf === options.whatIf
+  ) {
+    return last.prep
+  }
+  const prep = Engine.prepare(options.rules, profile, options.policies, options.whatIf)
+  prepared.set(options.rules, { profile, policies: options.policies, whatIf: options.whatIf, prep })
+  return prep
+}
 
 /** Evaluates one case's history; see {@link evaluator}. */
 export type CaseEvaluator = (caseId: string, history: ReadonlyArray<DocketEvent>) => CaseReport
