@@ -90,13 +90,16 @@ export async function* linesOf(chunks: AsyncIterable<string | Uint8Array>): Asyn
       if (pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1)
       first = false
     }
-    let nl = pending.indexOf('\n')
+    let start = 0
+    let nl = pending.indexOf('\n', start)
     while (nl >= 0) {
-      const raw = pending.slice(0, nl)
-      yield raw.endsWith('\r') ? raw.slice(0, -1) : raw
-      pending = pending.slice(nl + 1)
-      nl = pending.indexOf('\n')
+      yield pending.charCodeAt(nl - 1) === 13 && nl > start
+        ? pending.slice(start, nl - 1)
+        : pending.slice(start, nl)
+      start = nl + 1
+      nl = pending.indexOf('\n', start)
     }
+    if (start > 0) pending = pending.slice(start)
     if (final && pending.length > 0) {
       yield pending.endsWith('\r') ? pending.slice(0, -1) : pending
       pending = ''
