@@ -17,6 +17,22 @@ import * as Fixtures from '../testing/ReplayFixtures.js'
 import * as Html from './Html.js'
 import * as Report from './Report.js'
 
+/** The browser globals the page functions use (this file is compiled without the DOM library). */
+interface Elem {
+  readonly id: string
+  readonly width: number
+  readonly height: number
+  readonly textContent: string | null
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+  }
+}
+interface Page {
+  readonly document: { querySelectorAll(selector: string): ArrayLike<Elem> & Iterable<Elem> }
+  readonly __docketCharts?: number
+  readonly __pwned?: number
+  readonly Chart: { readonly instances: Record<string, unknown> }
+}
 const CHROMIUM = process.env.DOCKET_CHROMIUM ?? '/usr/bin/chromium'
 const ARGS = [
   '--headless',
@@ -81,14 +97,12 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
       if (!q.url().startsWith('file:')) requests.push(q.url())
     })
     await page.goto(`file://${file}`)
-    await page.waitForFunction(
-      () => (window as unknown as { __docketCharts?: number }).__docketCharts !== undefined,
-    )
+    await page.waitForFunction(() => (globalThis as unknown as Page).__docketCharts !== undefined)
     const state = await page.evaluate(() => {
-      const w = window as unknown as { __docketCharts: number; Chart: { instances: Record<string, unknown> } }
-      const canvases = [...document.querySelectorAll('canvas')]
+      const w = globalThis as unknown as Page
+      const canvases = [...w.document.querySelectorAll('canvas')]
       const inked = canvases.map((c) => {
-        const ctx = c.getContext('2d')!
+        const ctx = c.getContext('2d')
         const { data } = ctx.getImageData(0, 0, c.width, c.height)
         let n = 0
         for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++
@@ -124,17 +138,16 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(`file://${file}`)
-    await page.waitForFunction(
-      () => (window as unknown as { __docketCharts?: number }).__docketCharts !== undefined,
-    )
+    await page.waitForFunction(() => (globalThis as unknown as Page).__docketCharts !== undefined)
     const found = await page.evaluate((hostile) => {
-      const cells = [...document.querySelectorAll('td')].map((td) => td.textContent ?? '')
+      const w = globalThis as unknown as Page
+      const cells = [...w.document.querySelectorAll('td')].map((td) => td.textContent ?? '')
       return {
-        pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
+        pwned: w.__pwned ?? null,
         asText: cells.some((t) => t === hostile),
-        heading: [...document.querySelectorAll('.case-id')].some((h) => h.textContent === `us-${hostile}`),
-        injectedImages: document.querySelectorAll('img').length,
-        scripts: document.querySelectorAll('script').length,
+        heading: [...w.document.querySelectorAll('.case-id')].some((h) => h.textContent === `us-${hostile}`),
+        injectedImages: w.document.querySelectorAll('img').length,
+        scripts: w.document.querySelectorAll('script').length,
       }
     }, Fixtures.HOSTILE)
     expect(found).toEqual({ pwned: null, asText: true, heading: true, injectedImages: 0, scripts: 3 })
