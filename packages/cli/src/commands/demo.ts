@@ -37,8 +37,7 @@ const WIDTH = 100
 const INDENT = ' '.repeat(32)
 
 /** The store URL the demo uses for a data directory. */
-export const storeUrl = (dataDir: string): string =>
-  Store.supports('pglite:') ? `pglite:${dataDir}` : 'memory:'
+export const storeUrl = (dataDir: string): string => `pglite:${dataDir}`
 
 interface Line {
   readonly at: number

@@ -110,6 +110,6 @@ describe('docket import and export', { timeout: 120_000 }, () => {
     expect(missing.stderr).toContain('no such file')
     const scheme = await docket(['export', '--store', 'mysql://x'])
     expect(scheme.code).toBe(2)
-    expect(scheme.stderr).toContain('unsupported store URL')
+    expect(scheme.stderr).toContain('invalid store URL')
   })
 })
