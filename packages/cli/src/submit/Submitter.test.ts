@@ -1,0 +1,136 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as DsaSor from '../reports/DsaSor.js'
+import * as Report from '../reports/Report.js'
+import type * as SorRules from '../reports/SorRules.js'
+import * as Fixtures from '../testing/ReplayFixtures.js'
+import * as Submitter from './Submitter.js'
+import * as TestServer from './TestServer.js'
+
+const TOKEN = 'test-token'
+const noSleep = async (): Promise<void> => {}
+
+let statements: ReadonlyArray<SorRules.Statement> = []
+let server: TestServer.TestServer
+let dir: string
+
+beforeEach(async () => {
+  if (statements.length === 0) {
+    const r = await Report.build(Fixtures.withSorFacts(3_000))
+    if (E.isLeft(r)) throw new Error('replay failed')
+    // the replay's statements, repeated under fresh puids to make a few batches' worth
+    const built = DsaSor.build(r.right).statements
+    statements = Array.from({ length: 250 }, (_, i) => ({
+      ...built[i % built.length]!,
+      puid: `${String(built[i % built.length]!.puid)}-${i}`,
+    }))
+  }
+  server = await TestServer.start(TOKEN)
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-submit-'))
+})
+afterEach(async () => {
+  await server.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const options = (o: Partial<Submitter.Options> = {}): Submitter.Options => ({
+  url: server.url,
+  token: TOKEN,
+  sleep: noSleep,
+  journal: path.join(dir, 'journal'),
+  ...o,
+})
+
+describe('Submitter.submit against the loopback Transparency Database', () => {
+  it('sends batches of at most 100, each statement once, all stored', async () => {
+    expect(statements.length).toBe(250)
+    const sizes: number[] = []
+    const r = await Submitter.submit(statements, options({ onBatch: (b) => sizes.push(b.sent) }))
+    expect(r).toMatchObject({ rejected: [], unsent: [], stopped: null, alreadyStored: [] })
+    expect(r.stored).toHaveLength(statements.length)
+    expect(Math.max(...sizes)).toBe(100)
+    expect(r.requests).toBe(Math.ceil(statements.length / 100))
+    expect(server.stored.size).toBe(statements.length)
+    expect([...server.received.values()].every((n) => n === 1)).toBe(true)
+  })
+
+  it('a rerun with the journal sends nothing again', async () => {
+    await Submitter.submit(statements, options())
+    const before = new Map(server.received)
+    const again = await Submitter.submit(statements, options())
+    expect(again.stored).toEqual([])
+    expect(again.alreadyStored).toHaveLength(statements.length)
+    expect(again.requests).toBe(0)
+    expect(server.received).toEqual(before)
+  })
+
+  it('after a crash between storing and acknowledging, nothing is stored twice', async () => {
+    server.loseNextAck()
+    const first = await Submitter.submit(statements.slice(0, 100), options({ attempts: 1 }))
+    expect(first.stopped).toContain('no answer')
+    expect(first.unsent).toHaveLength(100)
+    expect(server.stored.size).toBe(100) // the database did store them
+    // the rerun: the database answers "not unique" for the 100, which count as already stored
+    const second = await Submitter.submit(statements, options())
+    expect(second.alreadyStored).toHaveLength(100)
+    expect(second.stored).toHaveLength(statements.length - 100)
+    expect(second.rejected).toEqual([])
+    expect(server.stored.size).toBe(statements.length)
+    // a third run sends nothing at all: the journal now has every puid
+    const third = await Submitter.submit(statements, options())
+    expect(third.requests).toBe(0)
+  })
+
+  it('retries with backoff on 503, then succeeds', async () => {
+    server.failNext(2)
+    const waits: number[] = []
+    const r = await Submitter.submit(
+      statements.slice(0, 10),
+      options({ sleep: async (ms) => void waits.push(ms), backoffMs: 100 }),
+    )
+    expect(waits).toEqual([100, 200])
+    expect(r.stored).toHaveLength(10)
+    expect(r.requests).toBe(3)
+  })
+
+  it('gives up after the last attempt, reporting what was not sent', async () => {
+    server.failNext(10)
+    const r = await Submitter.submit(statements.slice(0, 150), options({ attempts: 3 }))
+    expect(r.stopped).toContain('no answer after 3 attempts')
+    expect(r.unsent).toHaveLength(150)
+    expect(server.stored.size).toBe(0)
+  })
+
+  it('reports per-statement errors and stores the rest of the batch', async () => {
+    const bad = { ...statements[1]!, category: 'STATEMENT_CATEGORY_NOT_A_CATEGORY' }
+    const batch = [statements[0]!, bad, statements[2]!]
+    const r = await Submitter.submit(batch, options())
+    expect(r.rejected).toEqual([{ puid: bad.puid, errors: [expect.stringContaining('category')] }])
+    expect(r.stored).toEqual([statements[0]!.puid, statements[2]!.puid])
+    expect(server.stored.has(String(bad.puid))).toBe(false)
+    expect(server.received.get(String(statements[0]!.puid))).toBe(2) // refused batch, then the resend
+  })
+
+  it('stops on a refused token', async () => {
+    const r = await Submitter.submit(statements.slice(0, 5), options({ token: 'wrong' }))
+    expect(r.stopped).toContain('401')
+    expect(r.unsent).toHaveLength(5)
+  })
+
+  it('reads per-statement errors keyed statement_<i>, nested or dotted', () => {
+    const m = Submitter.errorsByIndex({
+      errors: {
+        statement_0: { puid: ['not unique'] },
+        'statement_2.category': ['invalid'],
+        statements: ['x'],
+      },
+    })
+    expect([...m.entries()]).toEqual([
+      [0, ['puid: not unique']],
+      [2, ['category: invalid']],
+    ])
+  })
+})
