@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/api'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
+import * as MemoryEventStore from './MemoryEventStore.js'
 import * as Observability from './Observability.js'
 
 // A recording tracer provider: the smallest real implementation of the API's interfaces, no SDK.
@@ -137,5 +138,33 @@ describe('Observability loggers', () => {
       '{"level":"error","message":"failed","component":"x"}\n',
     ])
     expect(() => Observability.warn(Observability.noop, 'x')).not.toThrow()
+  })
+})
+
+describe('Observability.traceStore', () => {
+  it('puts a docket.append span around each append, marking a refused one with its tag', async () => {
+    const { provider, spans } = recorder()
+    trace.setGlobalTracerProvider(provider)
+    const store = Observability.traceStore(MemoryEventStore.make())
+    expect(Observability.traceStore(store)).toBe(store)
+    const event = {
+      id: 'e-1',
+      type: 'CaseClosed',
+      caseId: 'c-1',
+      occurredAt: '2026-01-01T00:00:00Z',
+      recordedAt: '2026-01-01T00:00:00Z',
+      data: {},
+    } as const
+    expect(E.isRight(await store.append('c-1', [event], 'no_stream')())).toBe(true)
+    expect(E.isLeft(await store.append('c-1', [{ ...event, id: 'e-2' }], 'no_stream')())).toBe(true)
+    const appends = spans.filter((s) => s.name === 'docket.append')
+    expect(
+      appends.map((s) => [s.attributes['docket.case_id'], s.attributes['docket.events'], s.status.code]),
+    ).toEqual([
+      ['c-1', 1, SpanStatusCode.UNSET],
+      ['c-1', 1, SpanStatusCode.ERROR],
+    ])
+    expect(appends[1]!.attributes['docket.error']).toBe('WrongExpectedRevision')
+    await store.close()
   })
 })

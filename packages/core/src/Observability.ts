@@ -12,6 +12,7 @@
 import { type Attributes as OtelAttributes, SpanStatusCode, type Span, trace } from '@opentelemetry/api'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type * as EventStore from './EventStore.js'
 
 // model
 
@@ -165,3 +166,26 @@ export const traced =
       }
       return result
     })
+
+const TRACED = Symbol.for('@docket/core/Observability.traced')
+
+/**
+ * The same store with a `docket.append` span around every append (attributes
+ * `docket.case_id`, `docket.events`, `docket.expected_revision`; an expected
+ * failure marks the span with its tag). Stores built by Docket are already
+ * traced; use this for a store of your own.
+ */
+export const traceStore = (store: EventStore.EventStore): EventStore.EventStore =>
+  (store as { readonly [TRACED]?: true })[TRACED] === true
+    ? store
+    : ({
+        ...store,
+        [TRACED]: true,
+        append: (caseId, events, expected) =>
+          traced(SPANS.append, {
+            'docket.case_id': caseId,
+            'docket.events': events.length,
+            'docket.expected_revision': String(expected),
+          })(store.append(caseId, events, expected)),
+      } as EventStore.EventStore)
+
