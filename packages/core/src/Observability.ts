@@ -188,4 +188,3 @@ export const traceStore = (store: EventStore.EventStore): EventStore.EventStore 
             'docket.expected_revision': String(expected),
           })(store.append(caseId, events, expected)),
       } as EventStore.EventStore)
-
