@@ -148,6 +148,22 @@ describe('Jsonl.exportStore', () => {
     expect((await collect(Jsonl.exportStore(copy))).join('')).toBe(exported)
   })
 
+  it('writes the stored JSON text as is when the store keeps it (unless it spans lines)', async () => {
+    const inner = MemoryEventStore.make()
+    await Import.run(inner, [line(1), line(2)])()
+    const texts = ['{"id": "e1", "as": "stored"}', '{\n"multi": "line"}']
+    const store = {
+      ...inner,
+      readAll: async function* () {
+        let i = 0
+        for await (const s of inner.readAll()) yield { ...s, json: texts[i++]! }
+      },
+    }
+    const out = await collect(Jsonl.exportStore(store))
+    expect(out[0]).toBe('{"id": "e1", "as": "stored"}\n')
+    expect(JSON.parse(out[1]!).id).toBe('e2')
+  })
+
   it('streams only the requested types, each line ending in a newline', async () => {
     const store = MemoryEventStore.make()
     await Import.run(store, [line(1), line(2)])()

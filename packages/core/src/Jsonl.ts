@@ -183,11 +183,17 @@ export const encode = (event: DocketEvent): string => JSON.stringify(event)
 /**
  * The store's global log as JSON Lines, each line ending in `\n`: every event
  * exactly as stored (with `recordedAt`, and under `meta` whatever integrity
- * data the store keeps), in global order, streamed in bounded memory.
+ * data the store keeps), in global order, streamed in bounded memory. Where
+ * the store hands back the stored JSON text (`StoredEvent.json`), that text is
+ * written as is.
  */
 export async function* exportStore(
   store: EventStore.EventStore,
   options: EventStore.ReadAllOptions = {},
 ): AsyncGenerator<string> {
-  for await (const stored of store.readAll(options)) yield `${encode(stored.event)}\n`
+  for await (const stored of store.readAll(options)) {
+    // The stored JSON text when the store keeps it (no parse and re-serialise), unless it spans lines.
+    const json = stored.json !== undefined && !stored.json.includes('\n') ? stored.json : encode(stored.event)
+    yield `${json}\n`
+  }
 }
