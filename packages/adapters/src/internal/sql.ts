@@ -50,3 +50,23 @@ export const checkSchema = (schema: string): string => {
   }
   return schema
 }
+
+const TRANSIENT_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+])
+
+/** Whether an error is the connection or the server going away (worth retrying later), not a bad statement. */
+export const isTransient = (error: unknown): boolean => {
+  const code = sqlState(error)
+  if (code !== undefined && (code.startsWith('08') || TRANSIENT_CODES.has(code))) return true
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+    messageOf(error),
+  )
+}

@@ -27,7 +27,7 @@ import { Envelope, EventStore, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
-import { messageOf, type Queryable, type Sql, sqlState } from './sql.js'
+import { isTransient, messageOf, type Queryable, type Sql, sqlState } from './sql.js'
 
 // model
 
@@ -256,21 +256,22 @@ export const make = async (
     upTo: string | undefined,
     types: ReadonlyArray<string> | undefined,
   ): AsyncGenerator<ReadonlyArray<Row>> {
-    let next: Promise<Row[]> | undefined = page(after, types)
-    try {
-      while (next !== undefined) {
-        let rows: Row[] = await next
-        const last = rows[rows.length - 1]
-        const beyond =
-          upTo !== undefined && last !== undefined && EventStore.compareDecimal(last.position, upTo) >= 0
-        next = rows.length < pageSize || beyond || last === undefined ? undefined : page(last.position, types)
-        if (upTo !== undefined && beyond)
-          rows = rows.filter((r) => EventStore.compareDecimal(r.position, upTo) <= 0)
-        if (rows.length > 0) yield rows
-      }
-    } finally {
-      // an abandoned prefetch must not become an unhandled rejection
-      next?.catch(() => undefined)
+    // a prefetch may fail while the consumer holds the previous page: mark it handled now, it is awaited later
+    const prefetch = (from: string): Promise<Row[]> => {
+      const p = page(from, types)
+      p.catch(() => undefined)
+      return p
+    }
+    let next: Promise<Row[]> | undefined = prefetch(after)
+    while (next !== undefined) {
+      let rows: Row[] = await next
+      const last = rows[rows.length - 1]
+      const beyond =
+        upTo !== undefined && last !== undefined && EventStore.compareDecimal(last.position, upTo) >= 0
+      next = rows.length < pageSize || beyond || last === undefined ? undefined : prefetch(last.position)
+      if (upTo !== undefined && beyond)
+        rows = rows.filter((r) => EventStore.compareDecimal(r.position, upTo) <= 0)
+      if (rows.length > 0) yield rows
     }
   }
 
@@ -320,7 +321,9 @@ export const make = async (
         }
       } catch (e) {
         if (closed) return
-        throw e
+        // the server went away: keep following, the pool reconnects on a later poll
+        if (!isTransient(e)) throw e
+        got = false
       }
       if (closed || signal?.aborted) return
       backoff = got ? 25 : Math.min(backoff * 2, pollMs)

@@ -22,6 +22,8 @@ export interface Options extends SqlEventStore.Options {
   readonly pool?: pg.Pool
   /** Maximum connections of the created pool (default 10). */
   readonly max?: number
+  /** The `application_name` of the connections (default `docket`), to find them in `pg_stat_activity`. */
+  readonly applicationName?: string
 }
 
 // operations
@@ -43,6 +45,11 @@ export const fromPool = (pool: pg.Pool, listenConfig: pg.ClientConfig, owned: bo
   transaction: async (f) => {
     const client = await pool.connect()
     let broken: Error | undefined
+    // a checked-out client has no pool listener: without ours, a server-side disconnect would crash the process
+    const onError = (e: Error): void => {
+      broken = e
+    }
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       const a = await f(queryable(client))
@@ -54,6 +61,7 @@ export const fromPool = (pool: pg.Pool, listenConfig: pg.ClientConfig, owned: bo
       })
       throw e
     } finally {
+      client.removeListener('error', onError)
       client.release(broken)
     }
   },
@@ -93,7 +101,11 @@ export const fromPool = (pool: pg.Pool, listenConfig: pg.ClientConfig, owned: bo
 /** Opens a store on the PostgreSQL server at `url` (`postgres://…` or `postgresql://…`). */
 export const make = async (url: string, options: Options = {}): Promise<EventStore.EventStore> => {
   const schema = checkSchema(options.schema ?? 'docket')
-  const config: pg.PoolConfig = { connectionString: url, application_name: 'docket', max: options.max ?? 10 }
+  const config: pg.PoolConfig = {
+    connectionString: url,
+    application_name: options.applicationName ?? 'docket',
+    max: options.max ?? 10,
+  }
   const pool = options.pool ?? new pg.Pool(config)
   const owned = options.pool === undefined
   // idle connections die with the server; the pool drops them and reconnects on the next query
