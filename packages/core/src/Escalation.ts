@@ -84,7 +84,7 @@ export interface Input {
 
 /** What a tick returns. */
 export interface Tick {
-  /** `EscalationRaised` events due at `now` and not yet in the history, in time then id order. */
+  /** `EscalationRaised` events due at `now` and not yet in the history, in time, level, then id order. */
   readonly due: ReadonlyArray<Raised>
   /** The next instant (epoch ms) at which the engine could raise something without a new event, or `null`. */
   readonly nextWakeAt: number | null
@@ -329,8 +329,11 @@ const plan = (
   return { raised, next }
 }
 
+/** Time, then level (lower first), then id: deterministic, and readable where several fire at once. */
 const byTimeThenId = (a: Planned, b: Planned): number =>
-  a.at - b.at || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0)
+  a.at - b.at ||
+  a.event.data.level - b.event.data.level ||
+  (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0)
 
 /**
  * The escalations due at `now` that the history does not hold yet, and the
@@ -349,7 +352,7 @@ export const nextWakeAt = (input: Input, now: number): number | null => plan(inp
 
 /**
  * Every escalation raised by `asOf` (those already recorded and those due),
- * one line per escalation and level, sorted by time then id: the
+ * one line per escalation and level, sorted by time, level, then id: the
  * `escalations` of `docket evaluate`.
  */
 export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> => {
