@@ -171,9 +171,16 @@ const note = (e: DocketEvent): string | null => {
 
 // operations
 
-/** Extracts the facts of one case from its history (stream order). */
-export const extract = (caseId: string, history: ReadonlyArray<DocketEvent>): Facts => {
-  const sorted = [...history].sort((a, b) => byOccurred(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+/** Extracts the facts of one case from its history (any order). */
+export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Facts => {
+  // the engine's order (occurredAt, then recordedAt, then id), so that facts do not depend on input order
+  const sorted = [...input].sort(
+    (a, b) =>
+      byOccurred(a, b) ||
+      ms(a.recordedAt ?? a.occurredAt) - ms(b.recordedAt ?? b.occurredAt) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
+  const history = sorted
   const first = sorted[0]
   const origin0 = history.find((e) => e.type === 'ContentReported' || e.type === 'ContentDetected')
   const report = history.find((e) => e.type === 'ContentReported')

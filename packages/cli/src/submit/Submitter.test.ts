@@ -105,7 +105,7 @@ describe('Submitter.submit against the loopback Transparency Database', () => {
   })
 
   it('reports per-statement errors and stores the rest of the batch', async () => {
-    const bad = { ...statements[1]!, category: 'STATEMENT_CATEGORY_NOT_A_CATEGORY' }
+    const bad: SorRules.Statement = { ...statements[1]!, category: 'STATEMENT_CATEGORY_NOT_A_CATEGORY' }
     const batch = [statements[0]!, bad, statements[2]!]
     const r = await Submitter.submit(batch, options())
     expect(r.rejected).toEqual([{ puid: bad.puid, errors: [expect.stringContaining('category')] }])

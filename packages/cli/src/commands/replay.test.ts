@@ -1,0 +1,138 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { docket } from '../internal/testing.js'
+import * as Report from '../reports/Report.js'
+import * as TestServer from '../submit/TestServer.js'
+import * as Fixtures from '../testing/ReplayFixtures.js'
+
+const SEED = fileURLToPath(new URL('../../../../examples/seed-case/events.jsonl', import.meta.url))
+
+let dir: string
+let fixtures: string
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-replay-cmd-'))
+  fixtures = path.join(dir, 'fixtures.jsonl')
+  const events = [...Fixtures.cases()].sort((a, b) =>
+    a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0,
+  )
+  fs.writeFileSync(fixtures, events.map((e) => JSON.stringify(e)).join('\n'))
+})
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+describe('docket replay', () => {
+  it('writes every format, byte-identical from one run to the next', async () => {
+    for (const format of Report.FORMATS) {
+      const a = await docket(['replay', fixtures, '--report', format, '--quiet'])
+      const b = await docket(['replay', fixtures, '--report', format, '--quiet'])
+      expect(a.code, `${format}: ${a.stderr}`).toBe(0)
+      expect(a.stdout.length).toBeGreaterThan(0)
+      expect(b.stdout).toBe(a.stdout)
+    }
+  })
+
+  it('replays the seed case into a Markdown summary, with machine-readable progress off a terminal', async () => {
+    const r = await docket(['replay', SEED, '--report', 'md'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('# Docket replay')
+    expect(r.stdout).toContain('Refusals later followed by an authority')
+    expect(r.stdout).toContain('intervention')
+    const last = JSON.parse(r.stderr.trim().split('\n').at(-1)!)
+    expect(last.progress).toMatchObject({ events: 12, done: true, percent: 100 })
+  })
+
+  it('draws a progress bar on a terminal', async () => {
+    const r = await docket(['replay', SEED, '--report', 'json'], { tty: true })
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/\r\[#+\] 100% 12 events, [\d,]+\/s, 0 open cases — done\n/)
+  })
+
+  it('writes the report to --out, and reads a store', async () => {
+    const out = path.join(dir, 'report.html')
+    const r = await docket(['replay', fixtures, '--report', 'html', '--out', out, '--quiet'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe('')
+    expect(fs.readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/)
+    const s = await docket(['replay', '--store', 'memory:', '--report', 'json', '--quiet'])
+    expect(s.code).toBe(0)
+    expect(JSON.parse(s.stdout).cases).toEqual([])
+  })
+
+  it('rejects input out of order within a case, and sorts it with --sort', async () => {
+    const lines = fs.readFileSync(SEED, 'utf8').trim().split('\n')
+    const file = path.join(dir, 'unsorted.jsonl')
+    fs.writeFileSync(file, [...lines].reverse().join('\n'))
+    const bad = await docket(['replay', file, '--quiet'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('recordedAt order')
+    expect(bad.stderr).toContain('--sort')
+    const sorted = await docket(['replay', file, '--sort', '--quiet'])
+    const plain = await docket(['replay', SEED, '--quiet'])
+    expect(sorted.code).toBe(0)
+    expect(sorted.stdout).toBe(plain.stdout)
+  })
+
+  it('names a bad line and writes nothing', async () => {
+    const file = path.join(dir, 'bad.jsonl')
+    const lines = fs.readFileSync(SEED, 'utf8').trim().split('\n')
+    fs.writeFileSync(file, [lines[0], '{"id":"x"}', lines[1]].join('\n'))
+    const r = await docket(['replay', file, '--quiet'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('line 2')
+    expect(r.stdout).toBe('')
+  })
+
+  it('refuses bad usage with exit 2', async () => {
+    expect((await docket(['replay', SEED, '--report', 'pdf'])).code).toBe(2)
+    expect(
+      (await docket(['replay', SEED, '--report', 'dsa-sor', '--what-if', 'us-take-it-down'])).stderr,
+    ).toContain('counterfactual')
+    expect((await docket(['replay', SEED, '--report', 'md', '--submit', 'http://127.0.0.1:1'])).code).toBe(2)
+    expect(
+      (await docket(['replay', SEED, '--report', 'dsa-sor', '--submit', 'http://127.0.0.1:1'])).stderr,
+    ).toContain('DOCKET_DSA_TOKEN')
+    expect((await docket(['replay', SEED, '--max-open-cases', '0'])).code).toBe(2)
+  })
+
+  it('--fail-on breached exits 1 on a statutory breach', async () => {
+    const r = await docket(['replay', fixtures, '--fail-on', 'breached', '--quiet'])
+    expect(r.code).toBe(1)
+  })
+
+  it('--what-if is labelled counterfactual', async () => {
+    const r = await docket(['replay', SEED, '--what-if', 'us-take-it-down', '--report', 'md', '--quiet'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^# Docket replay — COUNTERFACTUAL/)
+  })
+
+  it('--report dsa-sor --submit sends the statements to the database and reports what lacks facts', async () => {
+    const server = await TestServer.start('tok')
+    try {
+      const journal = path.join(dir, 'sor.journal')
+      const args = [
+        'replay',
+        fixtures,
+        '--report',
+        'dsa-sor',
+        '--submit',
+        server.url,
+        '--journal',
+        journal,
+        '--quiet',
+      ]
+      const r = await docket(args, { env: { DOCKET_DSA_TOKEN: 'tok' } })
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout.trim().split('\n')).toHaveLength(3)
+      expect(server.stored.size).toBe(3)
+      expect(r.stderr).toContain('missing content_date')
+      expect(r.stderr).toContain('submitted 3, already stored 0, refused 0, unsent 0')
+      const again = await docket(args, { env: { DOCKET_DSA_TOKEN: 'tok' } })
+      expect(again.stderr).toContain('submitted 0, already stored 3')
+      expect([...server.received.values()]).toEqual([1, 1, 1])
+    } finally {
+      await server.close()
+    }
+  })
+})
