@@ -98,7 +98,7 @@ describe('refusal guard', () => {
     for (const history of cases) expect(Escalation.tick({ caseId: 'c1', history, config }, t).due).toEqual([])
   })
 
-  it('climbs the ladder while unacknowledged and stops at the acknowledgement', () => {
+  it('climbs the ladder, and only a specialist decision silences it (an acknowledgement does not)', () => {
     const refusal = decision('2024-01-02T00:00:00Z', 'no_violation')
     const history: DocketEvent[] = [guardedReport('2024-01-01T00:00:00Z'), refusal]
     const t0 = at(refusal.occurredAt)
@@ -118,10 +118,28 @@ describe('refusal guard', () => {
     history.push(...second.due)
     const id = first.due[0]?.type === 'EscalationRaised' ? first.due[0].data.escalationId : ''
     history.push(ack(Timestamp.format(t0 + 60 * M), id))
-    clock.advance(10 * H)
-    const after = Escalation.tick(input, clock.now())
-    expect(after.due).toEqual([])
-    expect(after.nextWakeAt).toBeNull()
+    clock.set(t0 + 90 * M)
+    const third = Escalation.tick(input, clock.now())
+    expect(third.due.map((e) => e.type === 'EscalationRaised' && e.data.level)).toEqual([4])
+    history.push(...third.due)
+    expect(Escalation.tick(input, t0 + 10 * H)).toEqual({ due: [], nextWakeAt: null })
+  })
+
+  it('stops climbing at an acknowledgement (every reason but the refusal guard)', () => {
+    const history: DocketEvent[] = [
+      report('2024-01-01T00:00:00Z', { category: 'hate' }),
+      decision('2024-01-02T00:00:00Z', 'no_violation'),
+      report('2024-01-03T00:00:00Z', { category: 'hate' }),
+    ]
+    const t0 = at('2024-01-03T00:00:00Z')
+    const input = { caseId: 'c1', history, config }
+    const first = Escalation.tick(input, t0)
+    expect(raisedData(first.due).map((d) => [d?.reason, d?.level])).toEqual([['repeat_report', 1]])
+    expect(first.nextWakeAt).toBe(t0 + H)
+    history.push(...first.due)
+    const id = first.due[0]?.type === 'EscalationRaised' ? first.due[0].data.escalationId : ''
+    history.push(ack(Timestamp.format(t0 + 10 * M), id))
+    expect(Escalation.tick(input, t0 + 10 * H)).toEqual({ due: [], nextWakeAt: null })
   })
 
   it('keeps the case open until a specialist decides (blocksClose)', () => {

@@ -13,7 +13,8 @@
  * paging policy: each level has `acknowledgeWithin` before the next level is
  * paged, and `repeatEvery` (at most `repeatTimes`) re-pages, until an
  * `EscalationAcknowledged` arrives or the cause is resolved (the duty met, a
- * specialist's decision, the content taken down).
+ * specialist's decision, the content taken down). The refusal guard alone
+ * ignores acknowledgements: it pages until a specialist (or legal) decides.
  *
  * This module is not the obligation engine (it reads obligations, it does not
  * compute them) and not a notifier (sinks live in `Outbox`).
@@ -308,7 +309,8 @@ const plan = (
     const id = escalationId(input.caseId, { ...t, level })
     if (derived.has(id)) continue
     derived.add(id)
-    const ack = acks.get(id) ?? null
+    // The refusal guard is not silenced by an acknowledgement: only a specialist's decision ends it.
+    const ack = t.reason === 'refusal_guard' ? null : (acks.get(id) ?? null)
     const stopAt = ack === null ? t.resolvedAt : t.resolvedAt === null ? ack : Math.min(ack, t.resolvedAt)
     emit(id, t, level, stopAt, t.at)
   }

@@ -87,11 +87,14 @@ describe('ProcessManager', () => {
     expect(pm.stats().nextWakeAt).toBe(at(refusal.occurredAt) + 30 * M)
     timer.advance(30 * M)
     await vi.waitFor(async () => expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2, 3]))
-    const [first] = await raisedIn(store)
+    // a specialist decides (an acknowledgement alone would not silence the refusal guard)
     await append(
       store,
-      rec('ack1', 'EscalationAcknowledged', Timestamp.format(timer.clock.now() + M, 0), {
-        escalationId: first?.data.escalationId,
+      rec('d2', 'ReviewDecided', Timestamp.format(timer.clock.now() + M, 0), {
+        reviewId: 'd2',
+        outcome: 'violation',
+        tier: 'specialist',
+        automation: 'not',
       }),
     )
     timer.advance(5 * M)
