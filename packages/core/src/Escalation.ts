@@ -76,7 +76,11 @@ export interface Rung {
 /** What the engine looks at for one case. */
 export interface Input {
   readonly caseId: string
-  /** The case's events in stream order. Events that occur after `now` are ignored. */
+  /**
+   * The case's events in order: "after" in the trigger rules means later in this array. Hosts use
+   * the engine's order (`occurredAt`, `recordedAt`, `id`), as `Evaluation` does. Events that occur
+   * after `now` are ignored until then.
+   */
   readonly history: ReadonlyArray<DocketEvent>
   /** The case's obligations, evaluated at `now` (time triggers only; absent means none). */
   readonly obligations?: ReadonlyArray<Obligation.Obligation>
