@@ -37,3 +37,13 @@ describe('Store.open', () => {
     expect(E.isLeft(r) && r.left._tag).toBe('OpenFailed')
   })
 })
+
+describe('experimental stores', () => {
+  it('are announced through the warn option', async () => {
+    const warnings: string[] = []
+    // the driver loads but no server answers: the warning comes first, whatever happens next
+    const r = await Store.open('esdb://127.0.0.1:1?tls=false', { warn: (m) => warnings.push(m) })()
+    if (E.isRight(r)) await r.right.close()
+    expect(warnings).toEqual([expect.stringContaining('experimental')])
+  })
+})

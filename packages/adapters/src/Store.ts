@@ -5,8 +5,19 @@
  * peer dependencies). Failures to open are values: a bad URL, a missing
  * driver, a PGlite directory held by another process, a server that does not
  * answer.
+ *
+ * Every store opened here is sealed (`Integrity.sealed`): each append is
+ * chained into its case stream's SHA-256 chain, so `docket verify` works on
+ * any store the library or the CLI wrote. Sealing is done in the decorator,
+ * for every engine alike (read the stream head, seal, append at exactly that
+ * revision; a concurrent writer makes the append fail with
+ * `WrongExpectedRevision` and the decorator or the command handler retries),
+ * not inside one engine's transaction. `seal: false` opens a raw store (tests,
+ * or tools that write pre-sealed events). With `keys`, personal data is
+ * encrypted per data subject on top (`PersonalData.protect`), outside the
+ * seal so that seals cover the encrypted form. See docs/security.md.
  */
-import { type EventStore, MemoryEventStore } from '@docket/core'
+import { type EventStore, Integrity, type KeyStore, MemoryEventStore, PersonalData } from '@docket/core'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as StoreUrl from './StoreUrl.js'
 
@@ -20,6 +31,12 @@ export interface Options {
   readonly migrate?: boolean
   /** Longest wait between polls of a subscription, in ms. */
   readonly pollMs?: number
+  /** Receives a one-line warning when the store is experimental (EventStoreDB today); `docket` should print it. */
+  readonly warn?: (message: string) => void
+  /** Seal every append into the integrity chain (default true; false opens the raw store, for tests). */
+  readonly seal?: boolean
+  /** Encrypt personal data with a key per data subject from this key store (default: stored in clear). */
+  readonly keys?: KeyStore.KeyStore
 }
 
 /** The engine's driver (an optional peer dependency) is not installed. */
@@ -95,8 +112,17 @@ export const open =
     const parsed = StoreUrl.parse(url)
     if (parsed._tag === 'Left') return parsed
     const u = parsed.right
+    if (StoreUrl.isExperimental(u)) {
+      options.warn?.(
+        `the ${u.kind} store adapter is experimental: no run against a real server is recorded yet (docs/stores.md)`,
+      )
+    }
     return TE.tryCatch(
-      () => openParsed(u, options),
+      async () => {
+        const raw = await openParsed(u, options)
+        const store = options.seal === false ? raw : Integrity.sealed(raw)
+        return options.keys === undefined ? store : PersonalData.protect(store, options.keys)
+      },
       (e): OpenError => {
         if (u.kind !== 'memory') {
           const missing = missingDriver(e, u.kind)
