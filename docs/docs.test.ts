@@ -12,7 +12,11 @@ import * as Markdown from './internal/markdown.js'
 import * as Samples from './internal/samples.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
-const docs = [...Markdown.files(join(root, 'docs')), join(root, 'README.md')].filter(existsSync)
+const docs = [
+  ...Markdown.files(join(root, 'docs')),
+  join(root, 'README.md'),
+  ...Markdown.files(join(root, 'examples')),
+].filter(existsSync)
 const blocks = docs.flatMap((f) => Markdown.blocks(f, Markdown.read(f)))
 const tsBlocks = blocks.filter((b) => Samples.kind(b) !== undefined)
 const main = join(root, 'packages/cli/dist/main.js')
