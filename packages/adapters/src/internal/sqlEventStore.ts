@@ -148,11 +148,27 @@ export const make = async (
     expected: EventStore.ExpectedRevision,
   ): Promise<E.Either<EventStore.StoreError, EventStore.AppendResult>> => {
     await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [appendKey])
-    const existing = await q.query<{ event_id: string; stream: string; body: string }>(
-      `SELECT event_id, stream, body FROM ${s}.events WHERE event_id = ANY($1::text[])`,
-      [batch.map((e) => e.id)],
+    // one round trip: the head, the stream's last event, and the batch's ids already stored
+    const state = await q.query<{
+      head: string
+      revision: number | null
+      last: string | null
+      existing: string
+    }>(
+      `SELECT (SELECT coalesce(max(position), 0)::text FROM ${s}.events) AS head,
+              last.revision, last.position::text AS last,
+              (SELECT coalesce(json_agg(json_build_array(x.event_id, x.stream, x.body)), '[]')::text
+                 FROM ${s}.events x WHERE x.event_id = ANY($2::text[])) AS existing
+       FROM (SELECT 1) one
+       LEFT JOIN (SELECT revision, position FROM ${s}.events WHERE stream = $1 ORDER BY revision DESC LIMIT 1) last ON true`,
+      [caseId, batch.map((e) => e.id)],
     )
-    const stored = new Map(existing.map((r) => [r.event_id, r]))
+    const stored = new Map(
+      (JSON.parse(state[0]!.existing) as Array<[string, string, string]>).map(([id, stream, body]) => [
+        id,
+        { stream, body },
+      ]),
+    )
     const fresh: Recorded[] = []
     for (const e of batch) {
       const r = stored.get(e.id)
@@ -164,13 +180,6 @@ export const make = async (
         return E.left(EventStore.idempotencyConflict(e.id, caseId, r.stream))
       }
     }
-    const state = await q.query<{ head: string; revision: number | null; last: string | null }>(
-      `SELECT (SELECT coalesce(max(position), 0)::text FROM ${s}.events) AS head,
-              last.revision, last.position::text AS last
-       FROM (SELECT 1) one
-       LEFT JOIN (SELECT revision, position FROM ${s}.events WHERE stream = $1 ORDER BY revision DESC LIMIT 1) last ON true`,
-      [caseId],
-    )
     const { head, revision, last } = state[0]!
     if (fresh.length === 0 && revision !== null && last !== null) {
       return E.right({ revision, appended: 0, position: last })
@@ -180,11 +189,16 @@ export const make = async (
     const base = BigInt(head)
     const first = (revision ?? -1) + 1
     const positions = fresh.map((_, i) => (base + BigInt(i + 1)).toString())
+    const position = positions[positions.length - 1]!
+    // the insert and the NOTIFY (delivered at commit) in one statement
     await q.query(
-      `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
-       SELECT p, $2, r, i, t, o, rec, b
-       FROM unnest($1::bigint[], $3::integer[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
-         AS x(p, r, i, t, o, rec, b)`,
+      `WITH ins AS (
+         INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+         SELECT p, $2, r, i, t, o, rec, b
+         FROM unnest($1::bigint[], $3::integer[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+           AS x(p, r, i, t, o, rec, b)
+         RETURNING 1)
+       SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM ins) c`,
       [
         positions,
         caseId,
@@ -194,10 +208,10 @@ export const make = async (
         fresh.map((e) => e.occurredAt),
         fresh.map((e) => e.recordedAt),
         fresh.map((e) => JSON.stringify(e)),
+        channel,
+        position,
       ],
     )
-    const position = positions[positions.length - 1]!
-    await q.query('SELECT pg_notify($1, $2)', [channel, position])
     return E.right({ revision: first + fresh.length - 1, appended: fresh.length, position })
   }
 
