@@ -1,0 +1,78 @@
+/**
+ * Differential property: for any sequence of appends (repeats, conflicts,
+ * wrong revisions, ids reused across cases), the SQL store on PGlite answers
+ * exactly as the in-memory reference store, and both end with the same log.
+ */
+import { type EventStore, MemoryEventStore, type Recorded } from '@docket/core'
+import { collect } from '@docket/core/testing'
+import { PGlite } from '@electric-sql/pglite'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as PgliteEventStore from './PgliteEventStore.js'
+
+const db = await PGlite.create()
+afterAll(() => db.close())
+
+const CASES = ['a', 'b', '$c']
+
+const op = fc.record({
+  caseIdx: fc.integer({ min: 0, max: CASES.length - 1 }),
+  events: fc.array(
+    fc.record({ id: fc.integer({ min: 0, max: 7 }), variant: fc.integer({ min: 0, max: 1 }) }),
+    {
+      minLength: 1,
+      maxLength: 3,
+    },
+  ),
+  expected: fc.oneof(
+    fc.constant<EventStore.ExpectedRevision>('any'),
+    fc.constant<EventStore.ExpectedRevision>('no_stream'),
+    fc.integer({ min: 0, max: 5 }),
+  ),
+})
+
+const eventOf = (caseId: string, id: number, variant: number): Recorded =>
+  ({
+    id: `e${id}`,
+    type: 'x-test.Noted',
+    caseId,
+    occurredAt: '2026-03-01T10:00:00Z',
+    recordedAt: `2026-03-01T10:00:0${variant}Z`,
+    data: { variant },
+  }) as Recorded
+
+const view = (events: ReadonlyArray<EventStore.StoredEvent>) =>
+  events.map((e) => ({ event: e.event, revision: e.revision, position: e.position }))
+
+let n = 0
+
+describe('PGlite store against the memory store', () => {
+  it('answers every append alike and ends with the same log', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 15 }), async (ops) => {
+        const schema = `diff_${++n}`
+        const memory = MemoryEventStore.make()
+        const sql = await PgliteEventStore.make(db, { schema })
+        try {
+          for (const o of ops) {
+            const caseId = CASES[o.caseIdx]!
+            const events = o.events.map((e) => eventOf(caseId, e.id, e.variant))
+            const expected = await memory.append(caseId, events, o.expected)()
+            const actual = await sql.append(caseId, events, o.expected)()
+            expect(actual).toEqual(expected)
+          }
+          expect(view(await collect(sql.readAll()))).toEqual(view(await collect(memory.readAll())))
+          for (const c of CASES) {
+            const m = await memory.readStream(c)()
+            const s = await sql.readStream(c)()
+            expect(s._tag === 'Right' && view(s.right)).toEqual(m._tag === 'Right' && view(m.right))
+          }
+        } finally {
+          await sql.close()
+          await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
+        }
+      }),
+      { numRuns: 40 },
+    )
+  }, 120_000)
+})
