@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import * as Workspace from './Workspace.js'
+
+const pkgs = Workspace.packages()
+
+describe('release configuration', () => {
+  it('every published package is @docket/* and they all share one version', () => {
+    expect(pkgs.length).toBeGreaterThanOrEqual(4)
+    for (const p of pkgs) expect(p.name).toMatch(/^@docket\//)
+    expect(new Set(pkgs.map((p) => p.version)).size).toBe(1)
+  })
+
+  it('changesets releases them as one fixed group and never versions private packages', () => {
+    const config = JSON.parse(readFileSync(join(Workspace.root, '.changeset/config.json'), 'utf8')) as {
+      fixed: string[][]
+      privatePackages: { version: boolean; tag: boolean }
+    }
+    expect(config.fixed).toEqual([['@docket/*']])
+    expect(config.privatePackages).toEqual({ version: false, tag: false })
+  })
+
+  it('internal dependencies use the workspace protocol (pnpm pack turns them into the shared version)', () => {
+    for (const p of pkgs) {
+      for (const [dep, range] of Object.entries(p.manifest.dependencies ?? {})) {
+        if (dep.startsWith('@docket/')) expect(range, `${p.name} → ${dep}`).toBe('workspace:*')
+      }
+    }
+  })
+
+  it('reads entry points from exports maps, skipping internal/ and package.json', () => {
+    expect(
+      Workspace.entries({
+        name: '@x/y',
+        version: '1.0.0',
+        exports: { '.': {}, './a': {}, './internal/*': null, './package.json': './package.json' },
+      }),
+    ).toEqual(['@x/y', '@x/y/a'])
+    expect(Workspace.tarballName({ name: '@docket/core', version: '0.1.0' })).toBe('docket-core-0.1.0.tgz')
+  })
+})
