@@ -15,7 +15,7 @@ eventStoreContract(
   'PGlite (memory)',
   async () => {
     const schema = `contract_${++n}`
-    const store = await PgliteEventStore.make(db, { schema, pollMs: 200 })
+    const store = await PgliteEventStore.make(db, { schema, pollMs: 200, pageSize: 128 })
     schemas.set(store, schema)
     return store
   },

@@ -22,7 +22,7 @@ describe.skipIf(!run)('PostgreSQL', () => {
     'PostgreSQL',
     async () => {
       const schema = `docket_contract_${process.pid}_${++n}`
-      const store = await PostgresEventStore.make(url, { schema, pollMs: 200, max: 6 })
+      const store = await PostgresEventStore.make(url, { schema, pollMs: 200, max: 6, pageSize: 128 })
       schemas.set(store, schema)
       return store
     },
