@@ -1,5 +1,13 @@
 import * as fs from 'node:fs'
-import { type DocketEvent, Escalation, Evaluation, Profile, type Recorded } from '@docket/core'
+import {
+  type DocketEvent,
+  Escalation,
+  Evaluation,
+  Integrity,
+  MemoryEventStore,
+  Profile,
+  type Recorded,
+} from '@docket/core'
 import { History } from '@docket/core/testing'
 import { Policy } from '@docket/policies'
 import fc from 'fast-check'
@@ -196,6 +204,39 @@ describe('Replay.run', () => {
       ),
       { numRuns: 15 },
     )
+  })
+})
+
+describe('Replay.run on a store', () => {
+  it('reads a sealed store in global order and reports its integrity chain head', async () => {
+    const store = Integrity.sealed(MemoryEventStore.make())
+    const events = [...History.generate({ events: 500, seed: 17 })]
+    for (const e of events) {
+      const r = await store.append(e.caseId, [e], 'any')()
+      if (E.isLeft(r)) throw new Error('append failed')
+    }
+    const read = async function* (): AsyncGenerator<Recorded> {
+      for await (const s of store.readAll()) yield s.event
+    }
+    const r = await run(read())
+    expect(r.integrity).toEqual(await Integrity.head(store.readAll()))
+    expect(r.integrity?.events).toBe(500)
+    expect(core(r)).toEqual(batch(events))
+    expect((await run(events)).integrity).toBeNull()
+  })
+
+  it('--from/--to keep the cases whose first event falls in the window, as evaluate does', async () => {
+    const events = [...History.generate({ events: 3_000, seed: 19 })]
+    const window = { from: '2025-01-01T03:00:00Z', to: '2025-01-01T09:00:00Z' }
+    const r = await Replay.run(stream(events), {
+      evaluate: Replay.fromCore({ ...options, ...window }),
+      maxOpenCases: 40,
+    })
+    if (E.isLeft(r)) throw new Error('replay failed')
+    const b = batch(events, window)
+    expect(core(r.right).cases).toEqual(b.cases)
+    expect(b.cases.length).toBeGreaterThan(50)
+    expect(b.cases.length).toBeLessThan(new Set(events.map((e) => e.caseId)).size)
   })
 })
 
