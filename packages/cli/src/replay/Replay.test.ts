@@ -40,8 +40,11 @@ const seed = (): ReadonlyArray<Recorded> =>
       return d.right
     })
 
-const run = async (events: Iterable<Recorded>, o: Partial<Replay.Options> = {}): Promise<Replay.Result> => {
-  const r = await Replay.run(stream(events), { evaluate, ...o })
+const run = async (
+  events: Iterable<Recorded> | AsyncIterable<Recorded>,
+  o: Partial<Replay.Options> = {},
+): Promise<Replay.Result> => {
+  const r = await Replay.run(Symbol.asyncIterator in events ? events : stream(events), { evaluate, ...o })
   if (E.isLeft(r)) throw new Error(Replay.describe(r.left))
   return r.right
 }
