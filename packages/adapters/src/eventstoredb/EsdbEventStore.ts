@@ -72,6 +72,8 @@ export interface Options {
 interface Claim {
   readonly caseId: string
   readonly fingerprint: string
+  /** Let go by an append that failed before writing its events. */
+  readonly released: boolean
   readonly revision: bigint
   readonly created: number
 }
@@ -191,32 +193,42 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
   const readClaim = async (eventId: string): Promise<Claim | undefined> => {
     const last = await readLast(claimStream(eventId, namespace))
     if (last === undefined) return undefined
-    const d = last.data as { caseId: string; fingerprint: string }
+    const d = last.data as { caseId: string; fingerprint: string; released?: boolean }
     return {
       caseId: d.caseId,
       fingerprint: d.fingerprint,
+      released: d.released === true,
       revision: last.revision,
       created: last.created.getTime(),
     }
   }
 
-  const claim = async (e: Recorded, fingerprint: string, previous: Claim | undefined): Promise<boolean> => {
+  /** Writes a claim (or its release) at exactly the expected revision of the claim stream; false when raced. */
+  const writeClaim = async (
+    e: Recorded,
+    fingerprint: string,
+    expected: AppendExpectedRevision,
+    released: boolean,
+  ): Promise<bigint | undefined> => {
     try {
-      await client.appendToStream(
+      const r = await client.appendToStream(
         claimStream(e.id, namespace),
-        jsonEvent({ type: 'docket-id-claim', data: { eventId: e.id, caseId: e.caseId, fingerprint } }),
-        { expectedRevision: previous === undefined ? NO_STREAM : previous.revision },
+        jsonEvent({
+          type: released ? 'docket-id-released' : 'docket-id-claim',
+          data: { eventId: e.id, caseId: e.caseId, fingerprint, released },
+        }),
+        { expectedRevision: expected },
       )
-      return true
+      return r.nextExpectedRevision
     } catch (err) {
-      if (err instanceof WrongExpectedVersionError) return false
+      if (err instanceof WrongExpectedVersionError) return undefined
       throw err
     }
   }
 
   type Plan =
     | { readonly _tag: 'done'; readonly result: E.Either<EventStore.StoreError, EventStore.AppendResult> }
-    | { readonly _tag: 'raced' }
+    | { readonly _tag: 'retry' }
 
   const attempt = async (
     caseId: string,
@@ -234,30 +246,25 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
       }
       return ids.has(Uuid.v5(eventId))
     }
-    // claim: 'new' (no claim yet), 'reuse' (ours, never landed) or the stale claim to take over
-    const fresh: Array<{
-      readonly event: Recorded
-      readonly fingerprint: string
-      readonly claim: 'new' | 'reuse' | Claim
-    }> = []
+    const fresh: Array<{ readonly event: Recorded; readonly fingerprint: string; readonly after?: Claim }> =
+      []
     for (const [i, e] of batch.entries()) {
       const c = claims[i]
       const fp = Envelope.fingerprint(e)
       if (c === undefined) {
-        fresh.push({ event: e, fingerprint: fp, claim: 'new' })
+        fresh.push({ event: e, fingerprint: fp })
         continue
       }
-      const same = c.caseId === caseId && c.fingerprint === fp
       if (await landed(c.caseId, e.id)) {
-        if (!same)
+        if (c.caseId !== caseId || c.fingerprint !== fp) {
           return { _tag: 'done', result: E.left(EventStore.idempotencyConflict(e.id, caseId, c.caseId)) }
+        }
         continue
       }
-      if (same) fresh.push({ event: e, fingerprint: fp, claim: 'reuse' })
-      else if (clock.now() - c.created < grace) {
-        // another case's append holds this id and may still be in flight
-        return { _tag: 'done', result: E.left(EventStore.idempotencyConflict(e.id, caseId, c.caseId)) }
-      } else fresh.push({ event: e, fingerprint: fp, claim: c })
+      // released by a failed append, or left by a writer that died: take it over
+      if (c.released || clock.now() - c.created >= grace) fresh.push({ event: e, fingerprint: fp, after: c })
+      // another append holds it and has not landed yet: wait for it to land or let go
+      else return { _tag: 'retry' }
     }
     if (fresh.length === 0) {
       const last = await readLast(stream)
@@ -272,10 +279,23 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
         }
       }
     }
+    const held: Array<{ readonly event: Recorded; readonly fingerprint: string; readonly revision: bigint }> =
+      []
+    const release = async (): Promise<void> => {
+      for (const h of held) await writeClaim(h.event, h.fingerprint, h.revision, true).catch(() => undefined)
+    }
     for (const f of fresh) {
-      if (f.claim === 'reuse') continue
-      if (!(await claim(f.event, f.fingerprint, f.claim === 'new' ? undefined : f.claim)))
-        return { _tag: 'raced' }
+      const revision = await writeClaim(
+        f.event,
+        f.fingerprint,
+        f.after === undefined ? NO_STREAM : f.after.revision,
+        false,
+      )
+      if (revision === undefined) {
+        await release()
+        return { _tag: 'retry' }
+      }
+      held.push({ event: f.event, fingerprint: f.fingerprint, revision })
     }
     try {
       const r = await client.appendToStream(
@@ -300,9 +320,17 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
       }
     } catch (err) {
       if (err instanceof WrongExpectedVersionError) {
+        // nothing was written: let the ids go, so a corrected append can claim them at once
+        await release()
         const actual = err.actualVersion === NO_STREAM ? 'no_stream' : Number(err.actualVersion)
         return { _tag: 'done', result: E.left(EventStore.wrongExpectedRevision(caseId, expected, actual)) }
       }
+      // the reply is lost: release only what certainly did not land (else the claim ages out)
+      const ids = await readWhole(stream).then(
+        (xs) => new Set(xs.map((x) => x.id)),
+        () => undefined,
+      )
+      if (ids !== undefined && fresh.every((f) => !ids.has(Uuid.v5(f.event.id)))) await release()
       throw err
     }
   }
