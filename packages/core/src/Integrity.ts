@@ -152,21 +152,43 @@ export const sealed = (store: EventStore, options: SealOptions = {}): EventStore
 
 /**
  * Writes a checkpoint of the global digest of `store` into the checkpoint
- * stream (skipped when nothing changed since the last one).
+ * stream. Skipped when the last checkpoint already covers the same history;
+ * refused (`InvalidAppend`) when the history does not verify, so that a
+ * checkpoint never vouches for altered data.
  */
 export const checkpoint = (store: EventStore, at: string): TE.TaskEither<StoreError, ChainHead> =>
   pipe(
     TE.tryCatch(
-      () => head(store.readAll()),
+      () => verify(store.readAll()),
       (e): StoreError => ({ _tag: 'StoreUnavailable', message: String(e) }),
+    ),
+    TE.flatMap((report) =>
+      report.ok
+        ? TE.right(report.head)
+        : TE.left<StoreError, ChainHead>({
+            _tag: 'InvalidAppend',
+            caseId: CHECKPOINT_CASE,
+            message: `no checkpoint written: the history does not verify (${describeFailure(report.failure!)})`,
+          }),
     ),
     TE.flatMap((h) =>
       pipe(
-        store.append(CHECKPOINT_CASE, [checkpointEvent(h, at)], 'any'),
-        TE.map(() => h),
+        store.readStream(CHECKPOINT_CASE),
+        TE.flatMap((cps) => {
+          const last = cps[cps.length - 1]?.event.data as unknown as Checkpoint | undefined
+          if (last !== undefined && last.count === h.events && last.head === h.digest) return TE.right(h)
+          return pipe(
+            store.append(CHECKPOINT_CASE, [checkpointEvent(h, at)], 'any'),
+            TE.map(() => h),
+          )
+        }),
       ),
     ),
   )
+
+/** One line naming the first altered event and the problem. */
+export const describeFailure = (f: Failure): string =>
+  `case ${f.caseId} revision ${f.revision} (event ${f.eventId}): ${f.problem.replaceAll('_', ' ')}: ${f.detail}`
 
 const checkpointEvent = (h: ChainHead, at: string): Recorded =>
   ({
