@@ -10,6 +10,7 @@
 import type { EventStore } from '@docket/core'
 import pg from 'pg'
 import * as Migrations from '../internal/migrations.js'
+import * as PgStream from '../internal/pgStream.js'
 import type { Queryable, Sql } from '../internal/sql.js'
 import { checkSchema } from '../internal/sql.js'
 import * as SqlEventStore from '../internal/sqlEventStore.js'
@@ -24,6 +25,8 @@ export interface Options extends SqlEventStore.Options {
   readonly max?: number
   /** The `application_name` of the connections (default `docket`), to find them in `pg_stat_activity`. */
   readonly applicationName?: string
+  /** Rows per batch of the streamed `readAll` (default 20,000; see `internal/pgStream.ts`). */
+  readonly streamBatch?: number
 }
 
 // operations
@@ -112,7 +115,12 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
   if (owned) pool.on('error', () => undefined)
   const sql = fromPool(pool, owned ? config : (pool.options as pg.ClientConfig), owned)
   try {
-    return await SqlEventStore.make(sql, { ...options, schema }, sql.close)
+    const store = await SqlEventStore.make(sql, { ...options, schema }, sql.close)
+    // readAll streams over one portal instead of paging (several times faster; docs/performance.md)
+    return {
+      ...store,
+      readAll: PgStream.readAll(pool, `${Migrations.quote(schema)}.events`, options.streamBatch ?? 20_000),
+    }
   } catch (e) {
     await sql.close().catch(() => undefined)
     throw e

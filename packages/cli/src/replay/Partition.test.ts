@@ -1,0 +1,80 @@
+import { Escalation, type Evaluation, Profile, type Recorded } from '@docket/core'
+import { History } from '@docket/core/testing'
+import { Policy } from '@docket/policies'
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import * as Partition from './Partition.js'
+import * as Replay from './Replay.js'
+
+const profile = Profile.DEFAULTS
+const options: Evaluation.Options = {
+  rules: Policy.forProfile(profile),
+  profile,
+  escalate: Escalation.escalate,
+}
+const evaluate = Replay.fromCore(options)
+
+async function* stream<A>(xs: Iterable<A>): AsyncGenerator<A> {
+  yield* xs
+}
+
+const whole = async (events: ReadonlyArray<Recorded>, maxOpenCases: number): Promise<Replay.Result> => {
+  const r = await Replay.run(stream(events), { evaluate, maxOpenCases })
+  if (E.isLeft(r)) throw new Error(Replay.describe(r.left))
+  return r.right
+}
+
+const split = async (
+  events: ReadonlyArray<Recorded>,
+  partitions: number,
+  maxOpenCases: number,
+): Promise<Replay.Result> => {
+  const r = await Partition.replay(stream(events), { evaluate, maxOpenCases, partitions })
+  if (E.isLeft(r)) throw new Error(Replay.describe(r.left))
+  return r.right
+}
+
+describe('Partition', () => {
+  it('assigns a case to the same partition every time, within range', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.integer({ min: 1, max: 64 }), (caseId, n) => {
+        const p = Partition.of(caseId, n)
+        expect(p).toBe(Partition.of(caseId, n))
+        expect(p >= 0 && p < n && Number.isInteger(p)).toBe(true)
+      }),
+    )
+    expect(Partition.of('c00000001', 2)).toBe(Partition.of('c00000001', 2))
+  })
+
+  it('spreads generated cases over the partitions', () => {
+    const counts = [0, 0, 0, 0]
+    for (let i = 0; i < 4000; i++) counts[Partition.of(`c${String(i).padStart(8, '0')}`, 4)]!++
+    for (const c of counts) expect(c).toBeGreaterThan(800)
+  })
+
+  it('merged partitions give the bytes of one replay (1, 2 and 3 partitions, with sweeps)', async () => {
+    const events = [...History.generate({ events: 2000, seed: 7, meanGapMinutes: 60 })]
+    // a small budget so that cases are dropped and judged settled during the run
+    const reference = await whole(events, 50)
+    expect(reference.stats.dropped).toBeGreaterThan(0)
+    const one = Partition.canonical(reference)
+    for (const n of [1, 2, 3]) {
+      const merged = await split(events, n, 50)
+      expect(Partition.canonical(merged)).toBe(one)
+      expect(merged.stats.cases).toBeGreaterThan(200)
+    }
+  })
+
+  it('keeps a fixed asOf and refuses partitions judged at different instants', async () => {
+    const events = [...History.generate({ events: 800, seed: 3 })]
+    const asOf = '2025-01-02T00:00:00.000Z'
+    const a = await Replay.run(stream(events), { evaluate, asOf })
+    const b = await Partition.replay(stream(events), { evaluate, asOf, partitions: 2 })
+    if (E.isLeft(a) || E.isLeft(b)) throw new Error('replay failed')
+    expect(Partition.canonical(b.right)).toBe(Partition.canonical(a.right))
+    expect(() => Partition.merge([a.right, { ...a.right, asOf: '2025-01-03T00:00:00.000Z' }], null)).toThrow(
+      /different instants/,
+    )
+  })
+})

@@ -1,0 +1,195 @@
+/**
+ * Partition: replay one history as several independent replays, each over the
+ * cases whose id hashes to it, and merge their results into what one replay
+ * of the whole history gives. Cases never interact (every clock belongs to one
+ * case), so a case's result depends only on its own events and on `asOf`.
+ *
+ * The partitions may run anywhere: in this process ({@link replay}), in worker
+ * threads (the benchmark's `bench/src/partitionWorker.ts`), or on several
+ * machines each reading one partition of a shared store (each keeps the events
+ * with `of(caseId, n) === i` and returns its `Replay.Result`; `merge` them).
+ * Two things must be shared: the instant the cases are judged at (`asOf`:
+ * the latest `occurredAt` of the whole history unless fixed, which only the
+ * reader of the whole input knows at its end; {@link lateAsOf} hands it to a
+ * partition then), and the integrity chain head, folded over the whole log in
+ * read order by the reader (`Integrity.sealFrom` and `fold`).
+ *
+ * What is identical: everything {@link canonical} keeps, that is the report
+ * (asOf, knownAt, cases, summary, integrity) and the event and case counts.
+ * What is not: the memory counters (cases dropped, reopened, most held at
+ * once), which describe each process's own sweeps; merged, they are sums.
+ */
+import { Integrity, type Recorded, Timestamp } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as Replay from './Replay.js'
+
+// model
+
+/** Options of a partitioned replay: a replay's options and the number of partitions. */
+export interface Options extends Replay.Options {
+  readonly partitions: number
+}
+
+// operations
+
+/** The partition (0 ≤ p < n) of a case: FNV-1a of its id (UTF-16 code units), stable across runs and machines. */
+export const of = (caseId: string, n: number): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < caseId.length; i++) {
+    h ^= caseId.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return (h >>> 0) % n
+}
+
+/**
+ * Replay options whose `asOf` is read late: unset while the partition runs (each sweep then
+ * checks that a dropped case's result is settled, as a whole replay does), and the shared
+ * instant once `set` has been called, which must happen before the partition's input ends.
+ */
+export const lateAsOf = (
+  options: Replay.Options,
+): { readonly options: Replay.Options; readonly set: (asOf: string) => void } => {
+  if (options.asOf !== undefined || options.knownAt !== undefined) return { options, set: () => undefined }
+  let late: string | undefined
+  const withLate = Object.create(options, {
+    asOf: { get: () => late, enumerable: true },
+  }) as Replay.Options
+  return {
+    options: withLate,
+    set: (asOf) => {
+      late = asOf
+    },
+  }
+}
+
+/** Merges the results of the partitions of one history (each judged at the same `asOf`). */
+export const merge = (
+  parts: ReadonlyArray<Replay.Result>,
+  integrity: Integrity.ChainHead | null,
+): Replay.Result => {
+  const first = parts[0]
+  if (first === undefined) throw new Error('merge needs at least one partition')
+  for (const p of parts) {
+    if (p.asOf !== first.asOf || p.knownAt !== first.knownAt)
+      throw new Error(`partitions judged at different instants: ${p.asOf} and ${first.asOf}`)
+  }
+  const cases = parts
+    .flatMap((p) => p.cases)
+    .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0))
+  const sum = (k: keyof Replay.Stats): number => parts.reduce((s, p) => s + p.stats[k], 0)
+  return {
+    asOf: first.asOf,
+    knownAt: first.knownAt,
+    cases,
+    summary: Replay.summarize(cases.flatMap((c) => c.obligations)),
+    stats: {
+      events: sum('events'),
+      unknownAtKnownAt: sum('unknownAtKnownAt'),
+      cases: cases.length,
+      dropped: sum('dropped'),
+      reopened: sum('reopened'),
+      maxOpenCases: sum('maxOpenCases'),
+    },
+    integrity,
+  }
+}
+
+/** The result as JSON without the per-process memory counters: equal bytes for a whole and a partitioned replay. */
+export const canonical = (r: Replay.Result): string =>
+  JSON.stringify({
+    asOf: r.asOf,
+    knownAt: r.knownAt,
+    cases: r.cases,
+    summary: r.summary,
+    events: r.stats.events,
+    unknownAtKnownAt: r.stats.unknownAtKnownAt,
+    integrity: r.integrity,
+  })
+
+// internal: a bounded single-consumer channel
+
+interface Channel<A> {
+  readonly push: (a: A) => Promise<void>
+  readonly end: () => void
+  readonly items: AsyncIterable<A>
+}
+
+const channel = <A>(high = 10_000): Channel<A> => {
+  let buffer: A[] = []
+  let ended = false
+  let wakeConsumer: (() => void) | undefined
+  let wakeProducer: (() => void) | undefined
+  return {
+    push: async (a) => {
+      buffer.push(a)
+      wakeConsumer?.()
+      if (buffer.length >= high) await new Promise<void>((r) => (wakeProducer = r))
+    },
+    end: () => {
+      ended = true
+      wakeConsumer?.()
+    },
+    items: {
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          if (buffer.length > 0) {
+            const taken = buffer
+            buffer = []
+            const w = wakeProducer
+            wakeProducer = undefined
+            w?.()
+            yield* taken
+          } else if (ended) return
+          else await new Promise<void>((r) => (wakeConsumer = r))
+          wakeConsumer = undefined
+        }
+      },
+    },
+  }
+}
+
+/**
+ * Replays `source` as `partitions` replays in this process, routing each event by
+ * {@link of}, and merges them: the reference for other transports (threads, machines).
+ */
+export const replay = async (
+  source: AsyncIterable<Recorded>,
+  options: Options,
+): Promise<E.Either<Replay.ReplayError, Replay.Result>> => {
+  const n = options.partitions
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`partitions must be a positive integer, got ${n}`)
+  const late = lateAsOf(options)
+  const channels = Array.from({ length: n }, () => channel<Recorded>())
+  const runs = channels.map((c) => Replay.run(c.items, late.options))
+  let latest = Number.NEGATIVE_INFINITY
+  let latestText: string | undefined
+  let digest = Integrity.EMPTY_HEAD.digest
+  let sealed = 0
+  const knownAt = options.knownAt === undefined ? undefined : Timestamp.toMillis(options.knownAt)
+  for await (const e of source) {
+    // as Replay.run: checkpoints skipped, seals folded in read order, `latest` over known events
+    if (e.caseId === Integrity.CHECKPOINT_CASE) continue
+    const seal = Integrity.sealFrom(e)
+    if (seal !== undefined) {
+      digest = Integrity.fold(digest, seal)
+      sealed++
+    }
+    const known = knownAt === undefined || Timestamp.toMillis(e.recordedAt ?? e.occurredAt) <= knownAt
+    const occ = Timestamp.toMillis(e.occurredAt)
+    if (known && occ > latest) {
+      latest = occ
+      latestText = e.occurredAt
+    }
+    await channels[of(e.caseId, n)]!.push(e)
+  }
+  late.set(latestText ?? '1970-01-01T00:00:00.000Z')
+  for (const c of channels) c.end()
+  const results = await Promise.all(runs)
+  const parts: Replay.Result[] = []
+  for (const r of results) {
+    if (E.isLeft(r)) return r
+    parts.push(r.right)
+  }
+  return E.right(merge(parts, sealed === 0 ? null : { events: sealed, digest }))
+}
