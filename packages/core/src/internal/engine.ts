@@ -261,45 +261,46 @@ const extensionTargets = (caseId: string, c: Clock, e: DocketEvent): boolean => 
   )
 }
 
+const record = (c: Clock, action: Obligation.Action['action'], en: Entry): void => {
+  c.actions.push({ action, at: en.at, eventId: en.event.id })
+}
+
 /** Offers one event to an open clock; at most one action results. */
 const act = (cc: CaseContext, c: Clock, en: Entry, view: View): void => {
   const v = c.version
   const e = en.event
   const started = c.first.event
-  const record = (action: Obligation.Action['action']): void => {
-    c.actions.push({ action, at: en.at, eventId: e.id })
-  }
   if (v.cancel?.(e, view, started) === true) {
     resumeAt(c, en.at)
     c.cancelled = true
-    record('cancel')
+    record(c, 'cancel', en)
   } else if (v.complete(e, view, started)) {
     resumeAt(c, en.at)
     c.completedAt = en.at
     c.completedBy = e.id
-    record(c.pr.rule.kind === 'hold' ? 'release' : 'complete')
+    record(c, c.pr.rule.kind === 'hold' ? 'release' : 'complete', en)
   } else if (v.restart?.(e, view, started) === true) {
     c.pausedAt = null
     c.anchor = en.at
     c.due = dueFrom(c, en.at)
     if (c.targetDue !== null && c.target !== undefined)
       c.targetDue = Duration.add(en.at, c.target, 'mixed', c.ctx)
-    record('restart')
+    record(c, 'restart', en)
   } else if (c.pausedAt === null && v.pause?.(e, view, started) === true) {
     // A deadline already past cannot be paused back into time.
     if (c.pr.rule.kind === 'deadline' && en.at > c.due) return
     c.pausedAt = en.at
-    record('pause')
+    record(c, 'pause', en)
   } else if (c.pausedAt !== null && v.resume?.(e, view, started) === true) {
     resumeAt(c, en.at)
-    record('resume')
+    record(c, 'resume', en)
   } else if (v.extendable === true && extensionTargets(cc.caseId, c, e) && e.type === 'DeadlineExtended') {
     const d = e.data
     const next =
       'until' in d ? Math.max(c.due, instant(d.until)) : Duration.extend(c.due, d.by, c.kind, c.ctx)
     if (next !== c.due) {
       c.due = next
-      record('extend')
+      record(c, 'extend', en)
     }
   }
 }
