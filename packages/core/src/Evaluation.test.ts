@@ -599,3 +599,28 @@ describe('legal time through the engine', () => {
     expect(o.dueAt).toBe('2025-02-28T12:00:00.000-05:00')
   })
 })
+
+describe('the case view given to conditions', () => {
+  it('holds the case events up to and including the event, in the engine order', () => {
+    const seen: string[][] = []
+    const secondReport: ClockRule.Condition = (e, view) => {
+      seen.push(view.history.map((x) => x.id))
+      return (
+        e.type === 'ContentReported' && view.history.filter((x) => x.type === 'ContentReported').length === 2
+      )
+    }
+    const rules = [rule({}, { start: secondReport })]
+    const o = only(
+      run(
+        [
+          report('e3', '2026-06-01T12:00:00Z'),
+          report('e1', '2026-06-01T10:00:00Z'),
+          removed('e2', '2026-06-01T11:00:00Z'),
+        ],
+        { rules },
+      ),
+    )
+    expect(o.triggeredBy).toBe('e3')
+    expect(seen).toEqual([['e1'], ['e1', 'e2'], ['e1', 'e2', 'e3']])
+  })
+})

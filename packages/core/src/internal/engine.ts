@@ -75,11 +75,15 @@ class View implements ClockRule.CaseView {
   private cached: ReadonlyArray<DocketEvent> | undefined
   constructor(
     readonly caseId: string,
-    private readonly events: ReadonlyArray<DocketEvent>,
+    private readonly entries: ReadonlyArray<Entry>,
     private readonly upTo: number,
   ) {}
   get history(): ReadonlyArray<DocketEvent> {
-    if (this.cached === undefined) this.cached = this.events.slice(0, this.upTo + 1)
+    if (this.cached === undefined) {
+      const out = new Array<DocketEvent>(this.upTo + 1)
+      for (let i = 0; i <= this.upTo; i++) out[i] = this.entries[i]!.event
+      this.cached = out
+    }
     return this.cached
   }
 }
@@ -325,12 +329,11 @@ export const runCase = (
   prep: Prepared,
   asOf: number,
 ): ReadonlyArray<Obligation.Obligation> => {
-  const events = entries.map((x) => x.event)
   const views: Array<View | undefined> = new Array(entries.length)
   const viewAt = (i: number): View => {
     let v = views[i]
     if (v === undefined) {
-      v = new View(caseId, events, i)
+      v = new View(caseId, entries, i)
       views[i] = v
     }
     return v
@@ -340,7 +343,7 @@ export const runCase = (
     caseId,
     prep,
     jurisdictions: () => {
-      if (jurisdictions === undefined) jurisdictions = collectJurisdictions(events)
+      if (jurisdictions === undefined) jurisdictions = collectJurisdictions(entries)
       return jurisdictions
     },
   }
@@ -400,9 +403,9 @@ export const runCase = (
   return out.map((x) => x.o)
 }
 
-const collectJurisdictions = (events: ReadonlyArray<DocketEvent>): ReadonlyArray<string> => {
+const collectJurisdictions = (entries: ReadonlyArray<Entry>): ReadonlyArray<string> => {
   const s = new Set<string>()
-  for (const e of events) {
+  for (const { event: e } of entries) {
     // Decoded events always carry these fields; guard anyway so hand-built histories cannot crash a run.
     if (e.type === 'ContentReported' || e.type === 'ContentDetected') {
       if (Array.isArray(e.data.jurisdictions)) for (const j of e.data.jurisdictions) s.add(j)
