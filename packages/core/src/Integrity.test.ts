@@ -121,4 +121,40 @@ describe('Integrity', () => {
     const report = await Integrity.verify(from(slipped))
     expect(report.failure).toMatchObject({ eventId: 'c-9', problem: 'unsealed' })
   })
+
+  it('checks the history against a head kept elsewhere, catching events removed from the end', async () => {
+    const kept = (await Integrity.verify(from(history))).head
+    expect((await Integrity.verify(from(history), { expect: kept })).ok).toBe(true)
+    // the last event of b was removed: no chain inside the log shows it, the kept head does
+    const truncated = history.filter((s) => s.event.id !== 'b-5')
+    expect((await Integrity.verify(from(truncated))).ok).toBe(true)
+    const r = await Integrity.verify(from(truncated), { expect: kept })
+    expect(r.failure?.problem).toBe('checkpoint_mismatch')
+    // a head of another history of the same length does not match
+    const other = await Integrity.verify(from(history), { expect: { events: 5, digest: 'f'.repeat(64) } })
+    expect(other.failure).toMatchObject({ eventId: 'b-5', problem: 'checkpoint_mismatch' })
+  })
+
+  it('names a stored event that no longer parses as altered content', async () => {
+    const broken: StoredEvent = {
+      get event(): Recorded {
+        return JSON.parse('{"id":') as Recorded
+      },
+      revision: 2,
+      position: '7',
+    }
+    const r = await Integrity.verify(from([...history.slice(0, 2), broken]))
+    expect(r.failure).toMatchObject({ revision: 2, problem: 'content_altered' })
+  })
+
+  it('writes a checkpoint only for a new head, and none for a history that does not verify', async () => {
+    await must(Integrity.checkpoint(store, at(6)))
+    await must(Integrity.checkpoint(store, at(7)))
+    const cps = await must(store.readStream(Integrity.CHECKPOINT_CASE))
+    expect(cps.length).toBe(2)
+    const raw = MemoryEventStore.make()
+    await must(raw.append('x', [ev('x', 0)], 'no_stream'))
+    const refused = await Integrity.checkpoint(Integrity.sealed(raw), at(8))()
+    expect(E.isLeft(refused) && refused.left._tag).toBe('InvalidAppend')
+  })
 })

@@ -204,12 +204,26 @@ const checkpointEvent = (h: ChainHead, at: string): Recorded =>
 export const head = async (events: AsyncIterable<StoredEvent>): Promise<ChainHead> =>
   (await verify(events)).head
 
+/** Options of {@link verify}. */
+export interface VerifyOptions {
+  /**
+   * A chain head kept elsewhere (quoted by a report, or an external
+   * checkpoint): the history must have exactly this digest after its first
+   * `events` sealed events, else verification fails (`checkpoint_mismatch`).
+   */
+  readonly expect?: ChainHead
+}
+
 /**
  * Walks a history in log order and checks every stream's chain and every
  * checkpoint. Stops at the first failure, naming the event and the problem.
  * Memory: one hash per stream plus the digests since the last checkpoint.
  */
-export const verify = async (events: AsyncIterable<StoredEvent>): Promise<Report> => {
+export const verify = async (
+  events: AsyncIterable<StoredEvent>,
+  options: VerifyOptions = {},
+): Promise<Report> => {
+  const expect = options.expect
   const heads = new Map<string, { hash: string; revision: number }>()
   let digest = GENESIS
   let count = 0
@@ -229,8 +243,21 @@ export const verify = async (events: AsyncIterable<StoredEvent>): Promise<Report
   const mismatch = (c: { stored: StoredEvent; cp: Checkpoint }): Report =>
     fail(c.stored, 'checkpoint_mismatch', `the digest after ${c.cp.count} events differs from the checkpoint`)
 
+  let last: StoredEvent | undefined
   for await (const s of events) {
-    const e = s.event
+    let e: Recorded
+    try {
+      e = s.event
+    } catch (err) {
+      return result({
+        eventId: '(unreadable)',
+        caseId: '(unreadable)',
+        revision: s.revision,
+        problem: 'content_altered',
+        detail: `the stored event at position ${s.position} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+      })
+    }
+    last = s
     if (e.caseId === CHECKPOINT_CASE) {
       const cp = e.data as unknown as Checkpoint
       if (cp.count > count) pending.push({ stored: s, cp })
@@ -265,6 +292,21 @@ export const verify = async (events: AsyncIterable<StoredEvent>): Promise<Report
     for (const c of pending.filter((p) => p.cp.count === count)) {
       if (c.cp.head !== digest) return mismatch(c)
     }
+    if (expect !== undefined && count === expect.events && digest !== expect.digest) {
+      return fail(
+        s,
+        'checkpoint_mismatch',
+        `the digest after ${count} events is ${digest}, the expected head is ${expect.digest}`,
+      )
+    }
+  }
+  if (expect !== undefined && count < expect.events) {
+    const at = last ?? { event: { id: '(none)', caseId: '(none)' } as Recorded, revision: -1, position: '0' }
+    return fail(
+      at,
+      'checkpoint_mismatch',
+      `the expected head covers ${expect.events} events but only ${count} remain: events were removed`,
+    )
   }
   const missing = pending.find((p) => p.cp.count > count)
   if (missing !== undefined) {

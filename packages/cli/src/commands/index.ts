@@ -10,6 +10,7 @@ import { command as exportEvents } from './export.js'
 import { command as importEvents } from './import.js'
 import { command as policies } from './policies.js'
 import { command as replay } from './replay.js'
+import { command as verify } from './verify.js'
 import { command as watch } from './watch.js'
 
 /** Every `docket` command. */
@@ -20,5 +21,6 @@ export const COMMANDS: ReadonlyArray<Command> = [
   evaluate,
   replay,
   watch,
+  verify,
   policies,
 ]

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { afterAll, describe, expect, it } from 'vitest'
+import { docket } from '../internal/testing.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'docket-verify-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const line = (id: string, caseId: string, at: string): string =>
+  JSON.stringify({ id, type: 'ExposureObserved', caseId, occurredAt: at, data: { views: 10, shares: 1 } })
+
+describe('docket verify', { timeout: 180_000 }, () => {
+  it('exits 2 on bad usage', async () => {
+    expect((await docket(['verify'])).code).toBe(2)
+    expect((await docket(['verify', '--store', 'memory:', 'extra'])).code).toBe(2)
+    expect((await docket(['verify', '--store', 'memory:', '--format', 'xml'])).code).toBe(2)
+    const head = await docket(['verify', '--store', 'memory:', '--head', 'abc'])
+    expect(head.code).toBe(2)
+    expect(head.stderr).toContain('--head')
+    expect((await docket(['verify', '--store', 'mysql://x'])).code).toBe(2)
+  })
+
+  it('an empty store is intact, with the empty head', async () => {
+    const r = await docket(['verify', '--store', 'memory:', '--format', 'json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      events: 0,
+      head: { events: 0, digest: '0'.repeat(64) },
+    })
+  })
+
+  it('on a PGlite directory written by docket import: intact, then names the row edited behind its back', async () => {
+    const store = `pglite:${join(dir, 'store')}`
+    const file = join(dir, 'events.jsonl')
+    writeFileSync(
+      file,
+      `${[
+        line('e-1', 'case-a', '2026-06-01T10:00:00-04:00'),
+        line('e-2', 'case-b', '2026-06-01T11:00:00-04:00'),
+        line('e-3', 'case-a', '2026-06-01T12:00:00-04:00'),
+        line('e-4', 'case-a', '2026-06-01T13:00:00-04:00'),
+      ].join('\n')}\n`,
+    )
+    expect((await docket(['import', file, '--store', store])).code).toBe(0)
+
+    const intact = await docket(['verify', '--store', store, '--format', 'json', '--checkpoint'])
+    expect(intact.code).toBe(0)
+    const report = JSON.parse(intact.stdout)
+    expect(report).toMatchObject({ ok: true, events: 4, streams: 2, failure: null })
+    expect(report.checkpoint).toEqual(report.head)
+    const head = `${report.head.events}:${report.head.digest}`
+    // a second checkpoint of the same history is not stored twice
+    expect((await docket(['verify', '--store', store, '--checkpoint', '--head', head])).code).toBe(0)
+
+    // edit the stored JSON of e-3 (the views), as someone with database access would
+    const db = new PGlite(join(dir, 'store'))
+    const rows = await db.query<{ body: string }>(`SELECT body FROM docket.events WHERE event_id = 'e-3'`)
+    await db.query(`UPDATE docket.events SET body = $1 WHERE event_id = 'e-3'`, [
+      rows.rows[0]!.body.replace('"views":10', '"views":0'),
+    ])
+    await db.close()
+
+    const altered = await docket(['verify', '--store', store])
+    expect(altered.code).toBe(1)
+    expect(altered.stdout).toContain('ALTERED: case case-a revision 1 (event e-3): content altered')
+    expect(altered.stderr).toContain('integrity check failed')
+  })
+})

@@ -1,0 +1,123 @@
+/**
+ * `docket verify --store URL [--head N:DIGEST] [--checkpoint] [--format text|json]`:
+ * walks the stored history and checks every case stream's hash chain and
+ * every global checkpoint (`Integrity.verify`). Exit 0 with the chain head
+ * when intact; exit 1 naming the first event whose content, order or
+ * presence was altered; exit 2 on bad usage or a store that cannot be read.
+ *
+ * `--head` checks the history against a chain head kept elsewhere (the
+ * `integrity` of a report's stamp): it catches events removed from the end
+ * of the log, which no chain inside the log can show. `--checkpoint` writes a
+ * global checkpoint after a successful verification. It is not what the
+ * chain proves that this command changes: see docs/security.md.
+ */
+import { systemClock } from '@docket/adapters'
+import { Clock, Integrity } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import { type Command, EXIT } from '../Command.js'
+import * as Args from '../internal/args.js'
+import * as Store from '../internal/store.js'
+import * as Output from '../Output.js'
+
+const parseHead = (text: string): Integrity.ChainHead | undefined => {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim())
+  return m === null ? undefined : { events: Number(m[1]), digest: m[2]! }
+}
+
+/** The `verify` command. */
+export const command: Command = {
+  name: 'verify',
+  summary: 'Check the integrity of the stored history (hash chains and checkpoints).',
+  usage: 'verify --store URL [--head N:DIGEST] [--checkpoint] [--format text|json]',
+  options: [
+    {
+      name: 'store',
+      value: 'URL',
+      kind: 'string',
+      description:
+        'The store to check: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://…, kurrentdb://….',
+    },
+    {
+      name: 'head',
+      value: 'N:DIGEST',
+      kind: 'string',
+      description:
+        'A chain head kept elsewhere (a report stamp’s integrity: events:digest); the history must match it.',
+    },
+    {
+      name: 'checkpoint',
+      kind: 'flag',
+      description: 'After a successful check, store a global checkpoint of the chain head.',
+    },
+    {
+      name: 'format',
+      value: 'text|json',
+      kind: 'string',
+      description: 'Output format on standard output (default text).',
+    },
+  ],
+  examples: [
+    'docket verify --store pglite:.docket',
+    'docket verify --store postgres://postgres@127.0.0.1:5432/docket --format json',
+    'docket verify --store pglite:.docket --head 42:<digest from a report> --checkpoint',
+  ],
+  run: async (inv) => {
+    const url = Args.str(inv, 'store')
+    const usage = (m: string): number => {
+      Output.error(inv, `${m}\nRun docket verify --help for usage.`)
+      return EXIT.usage
+    }
+    if (url === undefined) return usage('missing --store URL (the store to check)')
+    if (inv.positionals.length > 0) return usage(`unexpected argument ${inv.positionals[0]}`)
+    const format = Args.str(inv, 'format') ?? 'text'
+    if (format !== 'text' && format !== 'json') {
+      return usage(`--format ${JSON.stringify(format)}: expected text or json`)
+    }
+    const headText = Args.str(inv, 'head')
+    const expect = headText === undefined ? undefined : parseHead(headText)
+    if (headText !== undefined && expect === undefined) {
+      return usage(`--head ${JSON.stringify(headText)}: expected <events>:<64 hex digits>`)
+    }
+    const opened = await Store.open(url, inv.cwd)
+    if (E.isLeft(opened)) {
+      Output.error(inv, opened.left)
+      return EXIT.usage
+    }
+    const store = opened.right
+    try {
+      let report: Integrity.Report
+      try {
+        report = await Integrity.verify(store.readAll(), expect === undefined ? {} : { expect })
+      } catch (e) {
+        Output.error(inv, `cannot read ${Store.redact(url)}: ${e instanceof Error ? e.message : String(e)}`)
+        return EXIT.usage
+      }
+      let checkpoint: Integrity.ChainHead | null = null
+      if (report.ok && Args.flag(inv, 'checkpoint')) {
+        const written = await Integrity.checkpoint(store, Clock.nowIso(systemClock))()
+        if (E.isLeft(written)) {
+          Output.error(inv, `checkpoint not written: ${Store.describeError(written.left)}`)
+          return EXIT.usage
+        }
+        checkpoint = written.right
+      }
+      const text =
+        format === 'json'
+          ? `${JSON.stringify({ ok: report.ok, events: report.events, streams: report.streams, head: report.head, failure: report.failure, checkpoint }, null, 2)}\n`
+          : report.ok
+            ? `intact: ${report.events} sealed event(s) in ${report.streams} stream(s)\nhead: ${report.head.events}:${report.head.digest}\n${checkpoint === null ? '' : 'checkpoint stored\n'}`
+            : `ALTERED: ${Integrity.describeFailure(report.failure!)}\n` +
+              `(the ${report.events} event(s) before it verify; their head: ${report.head.events}:${report.head.digest})\n`
+      const written = await Output.emit(inv, undefined, text)
+      if (E.isLeft(written)) {
+        Output.error(inv, Output.describe(written.left))
+        return EXIT.usage
+      }
+      if (!report.ok)
+        Output.error(inv, `integrity check failed: ${Integrity.describeFailure(report.failure!)}`)
+      return report.ok ? EXIT.ok : EXIT.finding
+    } finally {
+      await store.close()
+    }
+  },
+}
