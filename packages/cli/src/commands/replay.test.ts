@@ -61,15 +61,25 @@ describe('docket replay', () => {
   })
 
   it('rejects input out of order within a case, and sorts it with --sort', async () => {
-    const lines = fs.readFileSync(SEED, 'utf8').trim().split('\n')
+    // with recordedAt given (the seed file has none, and is then taken in file order)
+    const lines = fs
+      .readFileSync(SEED, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const e = JSON.parse(l)
+        return JSON.stringify({ ...e, recordedAt: e.occurredAt })
+      })
     const file = path.join(dir, 'unsorted.jsonl')
     fs.writeFileSync(file, [...lines].reverse().join('\n'))
+    const ordered = path.join(dir, 'ordered.jsonl')
+    fs.writeFileSync(ordered, lines.join('\n'))
     const bad = await docket(['replay', file, '--quiet'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('recordedAt order')
     expect(bad.stderr).toContain('--sort')
     const sorted = await docket(['replay', file, '--sort', '--quiet'])
-    const plain = await docket(['replay', SEED, '--quiet'])
+    const plain = await docket(['replay', ordered, '--quiet'])
     expect(sorted.code).toBe(0)
     expect(sorted.stdout).toBe(plain.stdout)
   })

@@ -133,6 +133,16 @@ describe('Replay.run', () => {
     }
   })
 
+  it('takes events without a recordedAt of their own in file order', async () => {
+    const events = seed()
+      .filter((e) => e.type !== 'CaseClosed')
+      .map((e) => ({ ...e, meta: { ...e.meta, recordedAtInferred: true } }) as Recorded)
+    const reversed = [...events].reverse()
+    const r = await Replay.run(stream(reversed), { evaluate })
+    expect(E.isRight(r)).toBe(true)
+    if (E.isRight(r)) expect(core(r.right)).toEqual(batch(events))
+  })
+
   it('sorts out-of-order input with spill to disk and then equals the ordered replay', async () => {
     const events = [...History.generate({ events: 2_000, seed: 13 })]
     const shuffled = fc.sample(fc.shuffledSubarray(events, { minLength: events.length }), {

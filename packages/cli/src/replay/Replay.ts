@@ -5,7 +5,8 @@
  * cases still open.
  *
  * Order. A store is read in its global log order. A JSON Lines file must be in
- * `recordedAt` order within each case (file order breaks ties); an event
+ * `recordedAt` order within each case (file order breaks ties, and events
+ * without a `recordedAt` of their own are taken in file order); an event
  * recorded before the previous event of its case is an `OutOfOrder` error
  * naming both, unless the caller sorts the input first (`Spill.sort`, spill
  * to disk).
@@ -29,7 +30,7 @@
  * Not here: the rules (`@docket/policies`), the clocks (`@docket/core`), the
  * formats (`reports/`).
  */
-import type { DocketEvent, Obligation, Recorded } from '@docket/core'
+import type { DocketEvent, EventStore, Obligation, Recorded } from '@docket/core'
 import { Evaluation, Integrity, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Facts from './Facts.js'
@@ -150,6 +151,11 @@ export type ReplayError = OutOfOrder
 
 // operations
 
+/** The events of a store in its global order, as a replay source. */
+export const fromStore = async function* (store: EventStore.EventStore): AsyncGenerator<Recorded> {
+  for await (const s of store.readAll()) yield s.event
+}
+
 /** A one-line explanation of a replay error. */
 export const describe = (e: ReplayError): string =>
   `event ${e.eventId} (input position ${e.position}) of case ${e.caseId} was recorded at ${e.recordedAt}, ` +
@@ -210,7 +216,17 @@ export const run = async (
   const every = options.progressEvery ?? 10_000
   const budget = options.maxOpenCases ?? 10_000
   let sweepAt = budget
-  const open = new Map<string, { history: DocketEvent[]; last: number; closed: boolean; recheckAt: number }>()
+  const open = new Map<
+    string,
+    {
+      history: DocketEvent[]
+      last: number
+      lastId: string
+      lastText: string
+      closed: boolean
+      recheckAt: number
+    }
+  >()
   const done = new Map<string, CaseResult | null>()
   const archive = Spill.archive(options.spillDir)
   let events = 0
@@ -289,27 +305,50 @@ export const run = async (
         if (back !== undefined) {
           reopened++
           done.delete(e.caseId)
-          const last = back[back.length - 1]!
-          state = { history: [...back], last: recordedMs(last), closed: false, recheckAt: 0 }
+          const stamped = back.filter((x) => x.meta?.recordedAtInferred !== true)
+          const last = stamped.reduce<DocketEvent | undefined>(
+            (m, x) => (m === undefined || recordedMs(x) >= recordedMs(m) ? x : m),
+            undefined,
+          )
+          state = {
+            history: [...back],
+            last: last === undefined ? Number.NEGATIVE_INFINITY : recordedMs(last),
+            lastId: last?.id ?? '',
+            lastText: last === undefined ? '' : (last.recordedAt ?? last.occurredAt),
+            closed: false,
+            recheckAt: 0,
+          }
         } else {
-          state = { history: [], last: Number.NEGATIVE_INFINITY, closed: false, recheckAt: 0 }
+          state = {
+            history: [],
+            last: Number.NEGATIVE_INFINITY,
+            lastId: '',
+            lastText: '',
+            closed: false,
+            recheckAt: 0,
+          }
         }
         open.set(e.caseId, state)
         if (open.size > maxOpen) maxOpen = open.size
       }
-      if (rec < state.last) {
-        const prev = state.history[state.history.length - 1]!
+      // an imported event without recordedAt (inferred from occurredAt) is taken in file order
+      const inferred = e.meta?.recordedAtInferred === true
+      if (!inferred && rec < state.last) {
         return E.left({
           _tag: 'OutOfOrder',
           position,
           caseId: e.caseId,
           eventId: e.id,
           recordedAt: e.recordedAt ?? e.occurredAt,
-          previousEventId: prev.id,
-          previousRecordedAt: prev.recordedAt ?? prev.occurredAt,
+          previousEventId: state.lastId,
+          previousRecordedAt: state.lastText,
         })
       }
-      state.last = rec
+      if (!inferred && rec >= state.last) {
+        state.last = rec
+        state.lastId = e.id
+        state.lastText = e.recordedAt ?? e.occurredAt
+      }
       state.recheckAt = 0
       state.history.push(e)
       const occ = Timestamp.toMillis(e.occurredAt)

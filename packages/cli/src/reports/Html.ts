@@ -267,6 +267,8 @@ th{background:#f3f3f3}.banner{background:#fff3cd;border:2px solid #e0a800;paddin
 .watermark{position:fixed;top:40%;left:10%;font-size:6rem;color:rgba(200,0,0,.08);transform:rotate(-20deg);pointer-events:none}
 `
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 // operations
 
 /** Renders the self-contained HTML report. */
@@ -294,7 +296,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
       `<div class="watermark">COUNTERFACTUAL</div><div class="banner" id="counterfactual">${escapeText(label)}</div>`,
     )
   parts.push(`<h1>Docket replay${label ? ' (counterfactual)' : ''}</h1>
-<p class="muted">As of ${escapeText(r.asOf)}${r.knownAt ? `, knowing only what was recorded by ${escapeText(r.knownAt)}` : ''}; profile ${escapeText(r.profile)}; ${r.stats.cases} cases, ${r.stats.events} events.</p>
+<p class="muted">As of ${escapeText(r.asOf)}${r.knownAt ? `, knowing only what was recorded by ${escapeText(r.knownAt)}` : ''}; profile ${escapeText(r.profile)}; ${plural(r.stats.cases, 'case')}, ${plural(r.stats.events, 'event')}.</p>
 <h2>Summary</h2><table>${head(['obligations', 'met', 'met late', 'breached (statutory)', 'pending', 'waived', 'paused', 'internal breached', 'targets missed'])}
 ${rows([[s.obligations, s.met, s.met_late, s.breached, s.pending, s.waived, s.paused, s.internalBreached, s.targetsMissed]])}</table>
 <h2>Compliance over time</h2><p class="muted">Statutory deadlines judged at the report's instant, by month of start (UTC).</p>

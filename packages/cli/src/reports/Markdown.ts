@@ -37,6 +37,8 @@ const cut = <A>(
   note: xs.length > limit ? `\n\n_${xs.length - limit} more not shown; see the json or csv report._` : '',
 })
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 /** Renders the Markdown summary. */
 export const render = (r: Report.Report, options: Options = {}): string => {
   const limit = options.limit ?? 50
@@ -45,7 +47,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
   out.push(label ? '# Docket replay — COUNTERFACTUAL' : '# Docket replay')
   if (label) out.push(`> **${escapeText(label)}**`)
   out.push(
-    `As of **${r.asOf}**${r.knownAt ? `, knowing only what was recorded by **${r.knownAt}**` : ''}; profile \`${escapeText(r.profile)}\`; ${r.stats.cases} cases, ${r.stats.events} events.`,
+    `As of **${r.asOf}**${r.knownAt ? `, knowing only what was recorded by **${r.knownAt}**` : ''}; profile \`${escapeText(r.profile)}\`; ${plural(r.stats.cases, 'case')}, ${plural(r.stats.events, 'event')}.`,
   )
   const s = r.summary
   out.push('## Summary')
