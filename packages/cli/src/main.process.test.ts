@@ -30,60 +30,64 @@ const docket = (args: ReadonlyArray<string>, input?: string) =>
     timeout: 120_000,
   })
 
-describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')('docket as a process', () => {
-  it('starts with the node shebang', async () => {
-    const { readFileSync } = await import('node:fs')
-    expect(readFileSync(main, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
-  })
+describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
+  'docket as a process',
+  { timeout: 120_000 },
+  () => {
+    it('starts with the node shebang', async () => {
+      const { readFileSync } = await import('node:fs')
+      expect(readFileSync(main, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
+    })
 
-  it('runs the demo twice with identical output, storing the events once', { timeout: 180_000 }, () => {
-    const a = docket(['demo'])
-    expect(a.status, a.stderr).toBe(0)
-    expect(a.stderr).toContain('12 new event(s) stored')
-    const b = docket(['demo'])
-    expect(b.status, b.stderr).toBe(0)
-    expect(b.stderr).toContain('0 new event(s) stored, 12 already there')
-    expect(b.stdout).toBe(a.stdout)
-    expect(a.stdout).toContain('Docket demo: Doe v. Twitter')
-    expect(existsSync(join(dir, '.docket'))).toBe(true)
-  })
+    it('runs the demo twice with identical output, storing the events once', { timeout: 180_000 }, () => {
+      const a = docket(['demo'])
+      expect(a.status, a.stderr).toBe(0)
+      expect(a.stderr).toContain('12 new event(s) stored')
+      const b = docket(['demo'])
+      expect(b.status, b.stderr).toBe(0)
+      expect(b.stderr).toContain('0 new event(s) stored, 12 already there')
+      expect(b.stdout).toBe(a.stdout)
+      expect(a.stdout).toContain('Docket demo: Doe v. Twitter')
+      expect(existsSync(join(dir, '.docket'))).toBe(true)
+    })
 
-  it('exits 2 on bad input with the line number on stderr, and stores nothing from that file', {
-    timeout: 120_000,
-  }, () => {
-    const file = join(dir, 'bad.jsonl')
-    writeFileSync(
-      file,
-      [
-        '{"id":"ok-1","type":"CaseClosed","caseId":"c-1","occurredAt":"2026-01-01T00:00:00Z","data":{}}',
-        '{"id":"bad-2","type":"CaseClosed","caseId":"c-1","occurredAt":"2026-01-01","data":{}}',
-        '',
-      ].join('\n'),
-    )
-    const store = `pglite:${join(dir, 'import-store')}`
-    const r = docket(['import', file, '--store', store])
-    expect(r.status).toBe(2)
-    expect(r.stdout).toBe('')
-    expect(r.stderr).toContain('line 2: occurredAt')
-    const exported = docket(['export', '--store', store])
-    expect(exported.status, exported.stderr).toBe(0)
-    expect(exported.stdout).toBe('')
-  })
+    it('exits 2 on bad input with the line number on stderr, and stores nothing from that file', {
+      timeout: 120_000,
+    }, () => {
+      const file = join(dir, 'bad.jsonl')
+      writeFileSync(
+        file,
+        [
+          '{"id":"ok-1","type":"CaseClosed","caseId":"c-1","occurredAt":"2026-01-01T00:00:00Z","data":{}}',
+          '{"id":"bad-2","type":"CaseClosed","caseId":"c-1","occurredAt":"2026-01-01","data":{}}',
+          '',
+        ].join('\n'),
+      )
+      const store = `pglite:${join(dir, 'import-store')}`
+      const r = docket(['import', file, '--store', store])
+      expect(r.status).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toContain('line 2: occurredAt')
+      const exported = docket(['export', '--store', store])
+      expect(exported.status, exported.stderr).toBe(0)
+      expect(exported.stdout).toBe('')
+    })
 
-  it('exits 2 on bad usage and 0 on --help and --version', () => {
-    expect(docket(['evaluate', '--no-such-flag']).status).toBe(2)
-    expect(docket([]).status).toBe(2)
-    const help = docket(['--help'])
-    expect(help.status).toBe(0)
-    expect(help.stdout).toContain('Commands:')
-    expect(docket(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
-  })
+    it('exits 2 on bad usage and 0 on --help and --version', () => {
+      expect(docket(['evaluate', '--no-such-flag']).status).toBe(2)
+      expect(docket([]).status).toBe(2)
+      const help = docket(['--help'])
+      expect(help.status).toBe(0)
+      expect(help.stdout).toContain('Commands:')
+      expect(docket(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+    })
 
-  it('reads standard input and pipes JSON to standard output', () => {
-    const line =
-      '{"id":"x-1","type":"CaseClosed","caseId":"c-9","occurredAt":"2026-01-01T00:00:00Z","data":{}}\n'
-    const r = docket(['evaluate', '-', '--format', 'json'], line)
-    expect(r.status, r.stderr).toBe(0)
-    expect(JSON.parse(r.stdout).cases[0].caseId).toBe('c-9')
-  })
-})
+    it('reads standard input and pipes JSON to standard output', () => {
+      const line =
+        '{"id":"x-1","type":"CaseClosed","caseId":"c-9","occurredAt":"2026-01-01T00:00:00Z","data":{}}\n'
+      const r = docket(['evaluate', '-', '--format', 'json'], line)
+      expect(r.status, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout).cases[0].caseId).toBe('c-9')
+    })
+  },
+)
