@@ -123,6 +123,33 @@ describe('calendar days and months', () => {
     ).toBe('2026-07-14T00:00:00.000+02:00')
   })
 
+  it('the EU period rule agrees with a luxon reference for arbitrary zones, starts and lengths', () => {
+    const reference = (end: number, eod: boolean, zone: string): number => {
+      const last = DateTime.fromMillis(eod ? end - 1 : end, { zone })
+      const working = (d: DateTime): boolean => Calendar.isWorkingDay('FR', d.year, d.month, d.day, d.weekday)
+      if (working(last)) return end
+      let d = last.startOf('day')
+      do d = d.plus({ days: 1 })
+      while (!working(d))
+      return d.startOf('day').plus({ days: 1 }).toMillis()
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.boolean(),
+        (zone, start, n, eod) => {
+          const ctx = { zone, calendar: 'FR', endOfDay: eod }
+          const plain = Duration.add(start, `P${n}D`, 'calendar-days', ctx)
+          const ruled = Duration.add(start, `P${n}D`, 'calendar-days', { ...ctx, euPeriodRule: true })
+          expect(ruled).toBe(reference(plain, eod, zone))
+        },
+      ),
+      { numRuns: 2000 },
+    )
+  })
+
   it('the EU period rule moves a period ending on a Sunday to the end of Monday', () => {
     // 2026-06-01 + 6 days, end of day → Sunday 2026-06-07 → end of Monday 2026-06-08
     const start = ms('2026-06-01T10:00:00+02:00')

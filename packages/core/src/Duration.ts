@@ -289,18 +289,21 @@ export const endOfLocalDay = (ms: number, zone: string): number => {
 }
 
 const euRule = (endMs: number, eod: boolean, ctx: Context): number => {
-  // On local dates read from cached offsets: no DateTime unless the period must move.
+  // On local dates read from cached offsets, without DateTime objects.
   const at = eod ? endMs - 1 : endMs
   const o = offsetAt(ctx.zone, at)
-  const w = new Date(at + o * 60_000)
-  const weekday = ((w.getUTCDay() + 6) % 7) + 1
-  if (Calendar.isWorkingDay(ctx.calendar, w.getUTCFullYear(), w.getUTCMonth() + 1, w.getUTCDate(), weekday)) {
-    return endMs
-  }
-  let d = local(at, ctx.zone).startOf('day')
+  const local = new Date(at + o * 60_000)
+  let day = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate())
   for (let i = 0; i < 366; i++) {
-    d = d.plus({ days: 1 })
-    if (isWorking(d, ctx.calendar)) return endOfDay(d).toMillis()
+    const d = new Date(day)
+    const weekday = ((d.getUTCDay() + 6) % 7) + 1
+    if (
+      Calendar.isWorkingDay(ctx.calendar, d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), weekday)
+    ) {
+      // The last day is a working day: unchanged; else 24:00 of the first working day after it.
+      return i === 0 ? endMs : endOfLocalDay(fixOffset(day + 12 * HOUR_MS, o, ctx.zone)[0], ctx.zone)
+    }
+    day += DAY
   }
   throw new Error('no working day within a year')
 }
