@@ -215,7 +215,7 @@ describe('Replay.run', () => {
           expect(core(await run(events, { maxOpenCases: budget }))).toEqual(batch(events))
         },
       ),
-      { numRuns: 15 },
+      { numRuns: 40 },
     )
   })
 })
