@@ -54,7 +54,7 @@ export const make = (deps: () => Deps): Command => ({
       value: 'URL',
       kind: 'string',
       multiple: true,
-      description: 'POST every page to this URL (retries with backoff, Idempotency-Key header). Repeatable.',
+      description: 'POST every page to this URL (retries with backoff, Idempotency-Key header).',
     },
     {
       name: 'name',
