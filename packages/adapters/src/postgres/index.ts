@@ -1,4 +1,6 @@
 /**
- * @docket/adapters/postgres — the event store on PostgreSQL (peer dependency `pg`).
+ * @docket/adapters/postgres — the event store on PostgreSQL (peer dependency `pg`), and the
+ * data subjects' key store for personal-data encryption and erasure.
  */
 export * as PostgresEventStore from './PostgresEventStore.js'
+export * as PostgresKeyStore from './PostgresKeyStore.js'

@@ -1,0 +1,154 @@
+/**
+ * Data subjects' keys in PostgreSQL (core's `KeyStore` port), for stores
+ * shared by several processes: one row per subject in `<schema>.subject_keys`
+ * with the key (wrapped with a master key when one is given) and an erased
+ * marker. Creating a key is race-free across processes (the first insert
+ * wins, everyone reads the winner). Destroying a subject overwrites the key
+ * with NULL, keeps the row as a tombstone so that no new key is ever made for
+ * it, and vacuums the table so that the old row version does not linger in
+ * the heap. It is not: a guarantee about copies outside this table (backups,
+ * WAL archives, replicas keep the key until they are rotated; see
+ * docs/security.md).
+ *
+ * Keys are cached in the process for `cacheMs`; an erasure made through
+ * another process is seen here within that time (erasures made through this
+ * instance at once).
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import type { KeyStore } from '@docket/core'
+import pg from 'pg'
+import * as Migrations from '../internal/migrations.js'
+import { checkSchema } from '../internal/sql.js'
+
+// model
+
+/** Options of the PostgreSQL key store. */
+export interface Options {
+  /** The schema holding the `subject_keys` table (default `docket`; created if missing). */
+  readonly schema?: string
+  /** Use this pool instead of creating one (the caller then ends it). */
+  readonly pool?: pg.Pool
+  /**
+   * A 32-byte master key (AES-256-GCM) wrapping every subject key at rest, so
+   * that a copy of the database alone does not decrypt personal data. Keep it
+   * outside the database (a secret manager, an environment variable).
+   */
+  readonly masterKey?: Uint8Array
+  /** How long a key is cached in this process, in ms (default 30,000; 0 disables the cache). */
+  readonly cacheMs?: number
+}
+
+/** A key store that also releases its connections. */
+export interface PostgresKeyStore extends KeyStore.KeyStore {
+  readonly close: () => Promise<void>
+}
+
+// operations
+
+const wrap = (master: Uint8Array | undefined, subjectId: string, key: Buffer): Buffer => {
+  if (master === undefined) return key
+  const iv = randomBytes(12)
+  const c = createCipheriv('aes-256-gcm', master, iv)
+  c.setAAD(Buffer.from(subjectId))
+  return Buffer.concat([iv, c.update(key), c.final(), c.getAuthTag()])
+}
+
+const unwrap = (master: Uint8Array | undefined, subjectId: string, stored: Buffer): Uint8Array => {
+  if (master === undefined) return new Uint8Array(stored)
+  const d = createDecipheriv('aes-256-gcm', master, stored.subarray(0, 12))
+  d.setAAD(Buffer.from(subjectId))
+  d.setAuthTag(stored.subarray(stored.length - 16))
+  return new Uint8Array(Buffer.concat([d.update(stored.subarray(12, stored.length - 16)), d.final()]))
+}
+
+/** Opens the key store on the server at `url`, creating its table if missing. */
+export const make = async (url: string, options: Options = {}): Promise<PostgresKeyStore> => {
+  const schema = checkSchema(options.schema ?? 'docket')
+  const table = `${Migrations.quote(schema)}.subject_keys`
+  const master = options.masterKey
+  if (master !== undefined && master.length !== 32) throw new Error('masterKey must be 32 bytes (AES-256)')
+  const cacheMs = options.cacheMs ?? 30_000
+  const pool = options.pool ?? new pg.Pool({ connectionString: url, max: 4, application_name: 'docket-keys' })
+  const owned = options.pool === undefined
+  if (owned) pool.on('error', () => undefined)
+  try {
+    // two processes creating the table at once: the loser's unique violation on the catalog is harmless
+    const ddl = (text: string): Promise<unknown> =>
+      pool.query(text).catch((e: unknown) => {
+        if ((e as { code?: unknown }).code !== '23505') throw e
+      })
+    await ddl(`CREATE SCHEMA IF NOT EXISTS ${Migrations.quote(schema)}`)
+    await ddl(
+      `CREATE TABLE IF NOT EXISTS ${table} (
+         subject_id text PRIMARY KEY,
+         key        bytea,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         erased_at  timestamptz,
+         CONSTRAINT subject_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL)
+       )`,
+    )
+  } catch (e) {
+    if (owned) await pool.end().catch(() => undefined)
+    throw e
+  }
+  const cache = new Map<string, { readonly key: Uint8Array; readonly until: number }>()
+  const erased = new Set<string>()
+
+  const read = async (subjectId: string): Promise<Uint8Array | undefined> => {
+    if (erased.has(subjectId)) return undefined
+    const hit = cache.get(subjectId)
+    if (hit !== undefined && hit.until > performance.now()) return hit.key
+    const rows = await pool.query<{ key: Buffer | null; erased_at: Date | null }>(
+      `SELECT key, erased_at FROM ${table} WHERE subject_id = $1`,
+      [subjectId],
+    )
+    const row = rows.rows[0]
+    if (row === undefined) return undefined
+    if (row.erased_at !== null || row.key === null) {
+      cache.delete(subjectId)
+      erased.add(subjectId)
+      return undefined
+    }
+    const key = unwrap(master, subjectId, row.key)
+    if (cacheMs > 0) cache.set(subjectId, { key, until: performance.now() + cacheMs })
+    return key
+  }
+
+  return {
+    obtain: async (subjectId) => {
+      const found = await read(subjectId)
+      if (found !== undefined || erased.has(subjectId)) return found
+      await pool.query(
+        `INSERT INTO ${table} (subject_id, key) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING`,
+        [subjectId, wrap(master, subjectId, randomBytes(32))],
+      )
+      return read(subjectId)
+    },
+    find: read,
+    destroy: async (subjectId) => {
+      await pool.query(
+        `INSERT INTO ${table} (subject_id, key, erased_at) VALUES ($1, NULL, now())
+         ON CONFLICT (subject_id) DO UPDATE SET key = NULL, erased_at = coalesce(${table}.erased_at, now())`,
+        [subjectId],
+      )
+      cache.get(subjectId)?.key.fill(0)
+      cache.delete(subjectId)
+      erased.add(subjectId)
+      // the overwritten row version stays in the heap until vacuumed
+      await pool.query(`VACUUM ${table}`).catch(() => undefined)
+    },
+    isErased: async (subjectId) => {
+      if (erased.has(subjectId)) return true
+      const rows = await pool.query<{ erased: boolean }>(
+        `SELECT erased_at IS NOT NULL AS erased FROM ${table} WHERE subject_id = $1`,
+        [subjectId],
+      )
+      return rows.rows[0]?.erased === true
+    },
+    close: async () => {
+      for (const { key } of cache.values()) key.fill(0)
+      cache.clear()
+      if (owned) await pool.end()
+    },
+  }
+}
