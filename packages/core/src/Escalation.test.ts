@@ -413,6 +413,25 @@ describe('idempotence', () => {
     )
   })
 
+  it('sleeping until nextWakeAt never misses anything: nothing falls due before it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: at('2024-01-01T00:00:00Z'), max: end }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (now, f) => {
+          const log = [...history]
+          const first = Escalation.tick({ caseId: 'c1', history: log, config, obligations }, now)
+          log.push(...first.due)
+          const wake = first.nextWakeAt ?? end + 30 * 86_400_000
+          const t = now + Math.floor((wake - now - 1) * f)
+          if (t <= now) return
+          expect(Escalation.tick({ caseId: 'c1', history: log, config, obligations }, t).due).toEqual([])
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
   it('ticking again with nothing new returns nothing', () => {
     expect(
       Escalation.tick({ caseId: 'c1', history: [...history, ...all], config, obligations }, end).due,
