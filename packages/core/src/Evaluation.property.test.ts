@@ -101,6 +101,39 @@ describe('engine properties', () => {
     )
   })
 
+  it('a pause moves the due time by the working time paused (business kinds)', () => {
+    const kinds = [
+      ['business-hours', 'PT16H'],
+      ['business-days', 'P3D'],
+    ] as const
+    fc.assert(
+      fc.property(
+        zone,
+        instant,
+        fc.constantFrom(...kinds),
+        fc.nat(20 * HOUR),
+        fc.nat(300 * HOUR),
+        (z, start, [clock, duration], before, d) => {
+          const period: ClockRule.Period = { duration, clock, calendar: 'FR' }
+          const rules = [rule('deadline', z, duration, { period })]
+          const events = [
+            ev('e1', 'ContentReported', start, z),
+            ev('e2', 'InformationRequested', start + before, z),
+            ev('e3', 'InformationProvided', start + before + d, z),
+          ]
+          const due0 = ms(one(Evaluation.evaluate(events, { rules, asOf: start })).dueAt)
+          fc.pre(start + before <= due0)
+          const due1 = ms(one(Evaluation.evaluate(events, { rules })).dueAt)
+          const ctx = { zone: z, calendar: 'FR' }
+          expect(Duration.workingBetween(due0, due1, clock, ctx)).toBe(
+            Duration.workingBetween(start + before, start + before + d, clock, ctx),
+          )
+        },
+      ),
+      { numRuns: 40 },
+    )
+  })
+
   it('a restart gives the full period from the restart instant', () => {
     fc.assert(
       fc.property(zone, instant, hours, fc.nat(1000 * HOUR), fc.boolean(), (z, start, h, after, paused) => {
