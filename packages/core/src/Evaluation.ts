@@ -202,7 +202,8 @@ export const evaluator = (options: Options): CaseEvaluator => {
 /**
  * Evaluates one case's history (any order; other cases' events are an error).
  * `asOf` defaults to `knownAt`, else the latest `occurredAt` of this history.
- * For many cases, prepare once with {@link evaluator}.
+ * `from`/`to` are not applied (the caller chose the case). Rule preparation is
+ * reused across calls with the same `rules`, `profile`, `policies` and `whatIf` objects.
  */
 export const evaluateCase = (
   caseId: string,
