@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Profile } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as Config from './Config.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'docket-config-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const file = (name: string, text: string): string => {
+  writeFileSync(join(dir, name), text)
+  return name
+}
+
+const message = (r: E.Either<Config.ConfigError, Profile.Resolved>): string =>
+  E.isLeft(r) ? r.left.message : 'loaded'
+
+describe('Config', () => {
+  it('takes the documented defaults, named default, without --config', () => {
+    expect(Config.load(dir, undefined)).toEqual(E.right(Profile.DEFAULTS))
+  })
+
+  it('loads YAML and JSON profiles, with defaults for what they leave out', () => {
+    const yaml = Config.load(dir, file('p.yaml', 'name: acme\nmarkets: [US, FR]\nsize: small\n'))
+    expect(yaml).toEqual(E.right({ ...Profile.DEFAULTS, name: 'acme', markets: ['US', 'FR'], size: 'small' }))
+    const json = Config.load(dir, file('p.json', '{"name":"acme","timeZone":"Europe/Paris"}'))
+    expect(E.isRight(json) && json.right.timeZone).toBe('Europe/Paris')
+    const empty = Config.load(dir, file('empty.yaml', ''))
+    expect(empty).toEqual(E.right(Profile.DEFAULTS))
+  })
+
+  it('names the file and the field path of every problem', () => {
+    const unknown = message(Config.load(dir, file('u.yaml', 'name: x\ncolour: blue\n')))
+    expect(unknown).toContain('u.yaml: colour')
+    const nested = message(
+      Config.load(
+        dir,
+        file(
+          'n.yaml',
+          'escalation:\n  ladder:\n    - level: 1\n      name: a\n      notify: [x]\n      acknowledgeWithin: soon\n',
+        ),
+      ),
+    )
+    expect(nested).toContain('n.yaml: escalation.ladder.0.acknowledgeWithin')
+    expect(nested).toContain('ISO-8601 duration')
+    const enumeration = message(Config.load(dir, file('e.yaml', 'size: huge\n')))
+    expect(enumeration).toContain('size: got "huge", expected one of micro, small, other')
+  })
+
+  it('reports unreadable or unparsable files', () => {
+    expect(message(Config.load(dir, 'missing.yaml'))).toBe('missing.yaml: no such file')
+    expect(message(Config.load(dir, file('bad.yaml', 'name: [unclosed\n')))).toContain(
+      'bad.yaml: not valid YAML',
+    )
+    expect(message(Config.load(dir, file('list.yaml', '- a\n- b\n')))).toContain('a platform profile object')
+  })
+})
