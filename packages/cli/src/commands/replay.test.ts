@@ -2,9 +2,11 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docket } from '../internal/testing.js'
 import * as Report from '../reports/Report.js'
+import * as Source from '../Source.js'
 import * as TestServer from '../submit/TestServer.js'
 import * as Fixtures from '../testing/ReplayFixtures.js'
 
@@ -121,6 +123,7 @@ describe('docket replay', () => {
     const server = await TestServer.start('tok')
     try {
       const journal = path.join(dir, 'sor.journal')
+      const published = path.join(dir, 'published.jsonl')
       const args = [
         'replay',
         fixtures,
@@ -132,8 +135,21 @@ describe('docket replay', () => {
         journal,
         '--quiet',
       ]
-      const r = await docket(args, { env: { DOCKET_DSA_TOKEN: 'tok' } })
+      const r = await docket([...args, '--published-out', published], { env: { DOCKET_DSA_TOKEN: 'tok' } })
       expect(r.code, r.stderr).toBe(0)
+      // the publication events decode, one per stored statement, in the statements' cases
+      const events = fs
+        .readFileSync(published, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l, i) => Source.decodeLine(l, i + 1))
+      expect(events.every(E.isRight)).toBe(true)
+      const decoded = events.flatMap((e) => (E.isRight(e) ? [e.right] : []))
+      expect(decoded.map((e) => [e.type, e.caseId, (e.data as { puid: string }).puid])).toEqual([
+        ['StatementOfReasonsPublished', 'eu-ncii', 'eu-ncii__fr-3'],
+        ['StatementOfReasonsPublished', 'eu-ncii', 'eu-ncii__fr-4'],
+        ['StatementOfReasonsPublished', 'eu-refused', 'eu-refused__de-6'],
+      ])
       expect(r.stdout.trim().split('\n')).toHaveLength(3)
       expect(server.stored.size).toBe(3)
       expect(r.stderr).toContain('missing content_date')

@@ -90,6 +90,12 @@ export const command: Command = {
       description:
         'With --submit: file of acknowledged puids, so that a rerun after a crash sends nothing twice.',
     },
+    {
+      name: 'published-out',
+      kind: 'string',
+      description:
+        'With --submit: write StatementOfReasonsPublished events for the statements stored, as JSON Lines to import.',
+    },
     { name: 'quiet', kind: 'flag', description: 'No progress on standard error.' },
     {
       name: 'fail-on',
@@ -129,6 +135,13 @@ export const command: Command = {
       return EXIT.usage
     }
     const submitUrl = Args.str(inv, 'submit')
+    if (
+      submitUrl === undefined &&
+      (Args.str(inv, 'journal') ?? Args.str(inv, 'published-out')) !== undefined
+    ) {
+      Output.error(inv, '--journal and --published-out need --submit')
+      return EXIT.usage
+    }
     if (submitUrl !== undefined && format !== 'dsa-sor') {
       Output.error(inv, '--submit needs --report dsa-sor')
       return EXIT.usage
@@ -251,6 +264,12 @@ export const command: Command = {
         ...(journal === undefined ? {} : { journal }),
       })
       for (const r of result.rejected) Output.warn(inv, `statement ${r.puid} refused: ${r.errors.join('; ')}`)
+      const publishedOut = Args.str(inv, 'published-out')
+      if (publishedOut !== undefined) {
+        const events = DsaSor.publishedEvents(sor, result.stored, Timestamp.format(Date.now()))
+        const w = await Output.emit(inv, publishedOut, events.map((e) => `${JSON.stringify(e)}\n`).join(''))
+        if (E.isLeft(w)) Output.error(inv, Output.describe(w.left))
+      }
       Output.log(
         inv,
         `docket: submitted ${result.stored.length}, already stored ${result.alreadyStored.length}, refused ${result.rejected.length}, unsent ${result.unsent.length}`,

@@ -42,6 +42,8 @@ export interface Problem {
 /** Statements and problems of a report. */
 export interface Output {
   readonly statements: ReadonlyArray<SorRules.Statement>
+  /** The case and decision event of each statement, in the same order. */
+  readonly origins: ReadonlyArray<{ readonly caseId: string; readonly eventId: string }>
   readonly problems: ReadonlyArray<Problem>
   /** Restrictive decisions on cases with no EEA jurisdiction (no statement owed to the database). */
   readonly outOfScope: number
@@ -301,6 +303,7 @@ export const build = (
 ): Output => {
   const eea = eeaOf(rules)
   const statements: SorRules.Statement[] = []
+  const origins: Array<{ caseId: string; eventId: string }> = []
   const problems: Problem[] = []
   let outOfScope = 0
   for (const c of r.cases) {
@@ -311,13 +314,44 @@ export const build = (
         continue
       }
       const x = statement(c, d, rules)
-      if ('statement' in x) statements.push(x.statement)
-      else problems.push(x)
+      if ('statement' in x) {
+        statements.push(x.statement)
+        origins.push({ caseId: c.caseId, eventId: d.eventId })
+      } else problems.push(x)
     }
   }
   const dup = SorRules.validateAll(statements, rules)
   if (dup.length > 0) throw new Error(`bug: duplicate puid in ${JSON.stringify(dup[0])}`)
-  return { statements, problems, outOfScope }
+  return { statements, origins, problems, outOfScope }
+}
+
+/**
+ * `StatementOfReasonsPublished` events for statements the database stored, to import into
+ * the store so that the DSA Art. 24(5) clocks (`eu-dsa/24-5-sor-db`) see them completed.
+ * Ids are derived from the `puid` (importing twice is a no-op); `at` is when the database
+ * acknowledged them.
+ */
+export const publishedEvents = (
+  o: Output,
+  stored: ReadonlyArray<string>,
+  at: string,
+): ReadonlyArray<Record<string, unknown>> => {
+  const wanted = new Set(stored)
+  return o.statements.flatMap((s, i) =>
+    wanted.has(String(s.puid))
+      ? [
+          {
+            id: `sor-published-${String(s.puid)}`,
+            type: 'StatementOfReasonsPublished',
+            caseId: o.origins[i]!.caseId,
+            occurredAt: at,
+            actor: { kind: 'system' },
+            data: { puid: String(s.puid) },
+            meta: { causationId: o.origins[i]!.eventId },
+          },
+        ]
+      : [],
+  )
 }
 
 /** The JSON Lines of the statements (one per line, field order as built). */
