@@ -82,7 +82,8 @@ export const acquire = (dir: string): E.Either<Locked, () => void> => {
         message:
           `the PGlite store ${dir} is already open by ${who} (lock file ${file}). ` +
           'PGlite is one connection in one process: stop the other process, or use PostgreSQL (postgres://…) ' +
-          'when several processes, such as an importer and a watcher, share a store.',
+          'when several processes, such as an importer and a watcher, share a store. ' +
+          `If no process uses the store any more (its pid was reused), delete ${file}.`,
       })
     }
     // stale (dead owner) or unreadable: move it aside, then try again
