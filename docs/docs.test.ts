@@ -3,10 +3,11 @@
  * compiles against the packages (and runs, where marked `ts run`), and every
  * `docket <command> --flag` written in them exists in that command's `--help`.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import * as Markdown from './internal/markdown.js'
 import * as Samples from './internal/samples.js'
@@ -20,6 +21,7 @@ const docs = [
 const blocks = docs.flatMap((f) => Markdown.blocks(f, Markdown.read(f)))
 const tsBlocks = blocks.filter((b) => Samples.kind(b) !== undefined)
 const main = join(root, 'packages/cli/dist/main.js')
+const execFileAsync = promisify(execFile)
 
 describe('TypeScript samples in the docs', () => {
   const samples = Samples.write(root, join(root, '.tmp/docs-samples'), tsBlocks)
@@ -28,7 +30,7 @@ describe('TypeScript samples in the docs', () => {
     expect(docs.length).toBeGreaterThan(0)
   })
 
-  it('type-check against the packages (fragments parse)', () => {
+  it('type-check against the built packages (fragments parse)', () => {
     const problems = Samples.check(root, samples)
     expect(problems.map((p) => `${p.where}: ${p.message}`)).toEqual([])
   }, 120_000)
@@ -46,23 +48,28 @@ describe('TypeScript samples in the docs', () => {
 })
 
 /** Commands and their long options, as the built CLI's `--help` lists them. */
-const help = (): ReadonlyMap<string, ReadonlySet<string>> => {
-  const run = (args: ReadonlyArray<string>): string =>
-    execFileSync(process.execPath, [main, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    })
-  const top = run(['--help'])
+const help = async (): Promise<ReadonlyMap<string, ReadonlySet<string>>> => {
+  const run = async (args: ReadonlyArray<string>): Promise<string> =>
+    (
+      await execFileAsync(process.execPath, [main, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      })
+    ).stdout
+  const top = await run(['--help'])
   const section = top.split(/\n(?=Commands:)/)[1]?.split(/\n\s*\n/)[0] ?? ''
   const commands = [...section.matchAll(/^ {2}([a-z][a-z-]*)\s/gm)].map((m) => m[1]!)
   const flagsOf = (text: string): Set<string> =>
     new Set([...text.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!))
+  // One process per command, all at once: each `--help` loads the whole CLI.
+  const [helpCmd, ...each] = await Promise.all([
+    commands[0] === undefined ? Promise.resolve('') : run(['help', commands[0]]),
+    ...commands.map((c) => run([c, '--help'])),
+  ])
   const map = new Map<string, ReadonlySet<string>>([['', flagsOf(top)]])
-  for (const c of commands) map.set(c, flagsOf(run([c, '--help']).split(/\nExamples:/)[0]!))
+  for (const [i, c] of commands.entries()) map.set(c, flagsOf(each[i]!.split(/\nExamples:/)[0]!))
   // `docket help <command>` is the built-in spelling of `docket <command> --help`.
-  if (commands[0] !== undefined && run(['help', commands[0]]).includes(`docket ${commands[0]}`)) {
-    map.set('help', new Set())
-  }
+  if (commands[0] !== undefined && helpCmd!.includes(`docket ${commands[0]}`)) map.set('help', new Set())
   return map
 }
 
@@ -85,8 +92,8 @@ describe('links between the docs', () => {
 describe('docket commands and flags written in the docs', () => {
   const found = docs.flatMap((f) => Markdown.invocations(f, Markdown.read(f)))
 
-  it.skipIf(!existsSync(main))('exist in the built CLI --help', () => {
-    const cli = help()
+  it.skipIf(!existsSync(main))('exist in the built CLI --help', async () => {
+    const cli = await help()
     expect(cli.size, 'docket --help lists no command').toBeGreaterThan(1)
     const wrong: string[] = []
     for (const inv of found) {
