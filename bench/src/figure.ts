@@ -1,0 +1,69 @@
+/**
+ * One figure of the benchmark, run in a process of its own by `run.ts` (so
+ * that each figure's memory and garbage are its own):
+ * `node bench/dist/figure.js <name> '<json options>'`. Prints `RESULT {…}`.
+ */
+import { PostgresEventStore } from '@docket/adapters/postgres'
+import pg from 'pg'
+import * as Data from './internal/data.js'
+import { emit } from './internal/measure.js'
+import * as Escalation from './figures/escalation.js'
+import * as Partition from './figures/partition.js'
+import * as Replay from './figures/replay.js'
+
+const [name, json] = process.argv.slice(2)
+const o = JSON.parse(json ?? '{}') as Record<string, unknown>
+const num = (k: string): number => Number(o[k])
+const str = (k: string): string => String(o[k])
+
+const main = async (): Promise<void> => {
+  switch (name) {
+    case 'memory':
+      return emit(await Replay.memory(num('events')))
+    case 'jsonl': {
+      const r = await Replay.jsonl(str('file'))
+      return emit(r.rows, { digest: r.digest })
+    }
+    case 'postgres': {
+      const url = str('url')
+      const schema = str('schema')
+      // the store's own migrations create the schema; the rows are loaded in bulk (not timed)
+      const init = await PostgresEventStore.make(url, { schema })
+      await init.close()
+      const pool = new pg.Pool({ connectionString: url, max: 1 })
+      try {
+        const t = Date.now()
+        await Data.loadSql(pool, schema, num('events'))
+        await pool.query(`VACUUM ANALYZE "${schema}".events`)
+        process.stderr.write(`  loaded ${num('events')} events in ${Math.round((Date.now() - t) / 1000)} s\n`)
+        return emit(await Replay.postgres(url, schema, num('events')))
+      } finally {
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+        await pool.end()
+      }
+    }
+    case 'pglite':
+      return emit(await Replay.pglite(str('dir'), num('events')))
+    case 'emmett': {
+      // loaded only here: Emmett is a dev dependency of the benchmark alone
+      const Emmett = await import('./figures/emmett.js')
+      return emit(await Emmett.run(o as unknown as import('./figures/emmett.js').Options))
+    }
+    case 'partition': {
+      const r = await Partition.measure(str('file'), num('workers'))
+      return emit([], r)
+    }
+    case 'escalation':
+      return emit(Escalation.run(num('obligations'), num('crossing')))
+    default:
+      throw new Error(`unknown figure ${name}`)
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.exit(1)
+  },
+)

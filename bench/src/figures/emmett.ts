@@ -1,0 +1,218 @@
+/**
+ * Figures 3 and 4: Docket's PostgreSQL store against Emmett's
+ * (`@event-driven-io/emmett-postgresql`) on the same server with the same
+ * events. Emmett has no schema option, so it gets its own database
+ * (`docket_bench_emmett`, dropped afterwards); Docket gets a schema of its own.
+ *
+ * Workload (3): 8 concurrent writers, each appending 1 to 10 events (seeded)
+ * to its current case and moving to a new case every third append, with no
+ * expected-revision check on either side. Before it, both stores are
+ * prefilled with the same events (100 per append) so that appends land on
+ * tables that are not empty and the read of figure 4 has volume.
+ * Figure 4 reads the whole log: Docket's `readAll` (each event parsed) and
+ * Emmett's batched reader (`readMessagesBatch`, the function its consumers
+ * page with; payloads come back parsed by the driver).
+ */
+import { performance } from 'node:perf_hooks'
+import type { Recorded } from '@docket/core'
+import { PostgresEventStore } from '@docket/adapters/postgres'
+import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql'
+import pg from 'pg'
+import * as Data from '../internal/data.js'
+import { percentile, type Row, rate, timed } from '../internal/measure.js'
+
+/** Options of figures 3 and 4. */
+export interface Options {
+  /** Server URL without database (`postgres://postgres@127.0.0.1:5432`). */
+  readonly server: string
+  /** Database for Docket's schema. */
+  readonly database: string
+  readonly schema: string
+  readonly prefill: number
+  readonly appendsPerWriter: number
+  readonly writers: number
+  readonly emmettBatch: number
+}
+
+const EMMETT_DB = 'docket_bench_emmett'
+
+const mulberry32 = (seed: number): (() => number) => {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** An endless supply of realistic event bodies, re-addressed to a stream. */
+const supply = (): ((caseId: string, n: number) => Recorded[]) => {
+  const it = Data.history(10_000_000, 7)[Symbol.iterator]()
+  let k = 0
+  return (caseId, n) =>
+    Array.from({ length: n }, () => {
+      const e = it.next().value as Recorded
+      return { ...e, id: `${caseId}-${++k}`, caseId } as Recorded
+    })
+}
+
+type Append = (stream: string, events: ReadonlyArray<Recorded>) => Promise<void>
+
+interface Workload {
+  readonly plan: ReadonlyArray<
+    ReadonlyArray<{ readonly stream: string; readonly events: ReadonlyArray<Recorded> }>
+  >
+  readonly events: number
+}
+
+const workload = (prefix: string, writers: number, appends: number): Workload => {
+  const rand = mulberry32(11)
+  const make = supply()
+  let events = 0
+  const plan = Array.from({ length: writers }, (_, w) =>
+    Array.from({ length: appends }, (_, i) => {
+      const n = 1 + Math.floor(rand() * 10)
+      events += n
+      const stream = `${prefix}-w${w}-c${Math.floor(i / 3)}`
+      return { stream, events: make(stream, n) }
+    }),
+  )
+  return { plan, events }
+}
+
+const runWorkload = async (w: Workload, append: Append): Promise<{ ms: number; latencies: number[] }> => {
+  const latencies: number[] = []
+  const t = performance.now()
+  await Promise.all(
+    w.plan.map(async (steps) => {
+      for (const s of steps) {
+        const t0 = performance.now()
+        await append(s.stream, s.events)
+        latencies.push(performance.now() - t0)
+      }
+    }),
+  )
+  return { ms: performance.now() - t, latencies }
+}
+
+const prefill = async (n: number, append: Append): Promise<void> => {
+  const make = supply()
+  for (let i = 0; i * 100 < n; i++) {
+    const stream = `prefill-${i}`
+    await append(stream, make(stream, Math.min(100, n - i * 100)))
+  }
+}
+
+/** Runs figures 3 and 4. */
+export const run = async (o: Options): Promise<Row[]> => {
+  const admin = new pg.Pool({ connectionString: `${o.server}/${o.database}`, max: 1 })
+  await admin.query(`DROP DATABASE IF EXISTS ${EMMETT_DB}`)
+  await admin.query(`CREATE DATABASE ${EMMETT_DB}`)
+  const emmettUrl = `${o.server}/${EMMETT_DB}`
+  const docket = await PostgresEventStore.make(`${o.server}/${o.database}`, {
+    schema: o.schema,
+    max: o.writers + 2,
+  })
+  const emmett = getPostgreSQLEventStore(emmettUrl)
+  await emmett.schema.migrate()
+  const docketAppend: Append = async (stream, events) => {
+    const r = await docket.append(stream, events, 'any')()
+    if (r._tag === 'Left') throw new Error(JSON.stringify(r.left))
+  }
+  const emmettAppend: Append = async (stream, events) => {
+    await emmett.appendToStream(
+      stream,
+      events.map((e) => ({ type: e.type, data: e as unknown as Record<string, unknown> })),
+    )
+  }
+  try {
+    await prefill(o.prefill, docketAppend)
+    await prefill(o.prefill, emmettAppend)
+    const wl = workload('live', o.writers, o.appendsPerWriter)
+    const d = await runWorkload(wl, docketAppend)
+    const e = await runWorkload(wl, emmettAppend)
+    const total = o.prefill + wl.events
+    const dRead = await timed(async () => {
+      let n = 0
+      for await (const s of docket.readAll()) if (s.event.id !== '') n++
+      return n
+    })
+    const pool = new pg.Pool({ connectionString: emmettUrl, max: 2 })
+    const executor = { query: (sql: string) => pool.query(sql) } as unknown as Parameters<
+      typeof readMessagesBatch
+    >[0]
+    const eRead = await timed(async () => {
+      let after = 0n
+      let n = 0
+      for (;;) {
+        const b = await readMessagesBatch(executor, { after, batchSize: o.emmettBatch })
+        n += b.messages.length
+        if (b.messages.length === 0) return n
+        after = b.currentGlobalPosition
+        if (!b.areMessagesLeft) return n
+      }
+    })
+    await pool.end()
+    const dRate = rate(wl.events, d.ms)
+    const eRate = rate(wl.events, e.ms)
+    return [
+      {
+        figure: `3 appends, ${o.writers} writers, 1–10 events each`,
+        docket: {
+          label: 'PostgresEventStore.append',
+          value: dRate,
+          unit: 'events/s',
+          extra: {
+            events: wl.events,
+            appends: o.writers * o.appendsPerWriter,
+            appendsPerSecond: rate(o.writers * o.appendsPerWriter, d.ms),
+            p50ms: +percentile(d.latencies, 50).toFixed(2),
+            p99ms: +percentile(d.latencies, 99).toFixed(2),
+          },
+        },
+        baseline: {
+          label: 'Emmett appendToStream',
+          value: eRate,
+          unit: 'events/s',
+          extra: {
+            appendsPerSecond: rate(o.writers * o.appendsPerWriter, e.ms),
+            p50ms: +percentile(e.latencies, 50).toFixed(2),
+            p99ms: +percentile(e.latencies, 99).toFixed(2),
+          },
+        },
+        ratio: dRate / eRate,
+        ratioMeaning: 'Docket events/s ÷ Emmett events/s',
+        target: '≥ 1.5× Emmett; p99 reported',
+        met: dRate >= 1.5 * eRate,
+      },
+      {
+        figure: '4 read the whole log from PostgreSQL',
+        docket: {
+          label: 'readAll (streamed), event parsed',
+          value: rate(dRead.result, dRead.ms),
+          unit: 'events/s',
+          extra: { events: dRead.result, ms: Math.round(dRead.ms) },
+        },
+        baseline: {
+          label: `Emmett readMessagesBatch, batches of ${o.emmettBatch}`,
+          value: rate(eRead.result, eRead.ms),
+          unit: 'events/s',
+          extra: { events: eRead.result, ms: Math.round(eRead.ms) },
+        },
+        ratio: rate(dRead.result, dRead.ms) / rate(eRead.result, eRead.ms),
+        ratioMeaning: 'Docket events/s ÷ Emmett events/s',
+        target: '≥ 10× Emmett',
+        met: rate(dRead.result, dRead.ms) >= 10 * rate(eRead.result, eRead.ms),
+        notes: total === dRead.result ? undefined : `expected ${total} events`,
+      },
+    ]
+  } finally {
+    await docket.close()
+    await emmett.close()
+    await admin.query(`DROP DATABASE IF EXISTS ${EMMETT_DB} WITH (FORCE)`)
+    await admin.query(`DROP SCHEMA IF EXISTS "${o.schema}" CASCADE`)
+    await admin.end()
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The benchmark's data: a seeded history (`History.generate` of
+ * `@docket/core/testing`) written as JSON Lines, and the same history loaded
+ * into a Docket SQL store's table in bulk (multi-row inserts in the store's
+ * own schema, positions and revisions as the store assigns them), so that
+ * preparing ten million rows does not go through ten million appends. The
+ * append path itself is measured by figure 3.
+ */
+import * as fs from 'node:fs'
+import type { Recorded } from '@docket/core'
+import { History } from '@docket/core/testing'
+
+/** The generator's options for a benchmark of `events` events. */
+export const history = (events: number, seed = 42): Iterable<Recorded> => History.generate({ events, seed })
+
+/** Writes the history as JSON Lines to `file`; returns its size in bytes. */
+export const writeJsonl = async (file: string, events: number, seed = 42): Promise<number> => {
+  const out = fs.createWriteStream(file)
+  let buf: string[] = []
+  const flush = async (): Promise<void> => {
+    const text = `${buf.join('\n')}\n`
+    buf = []
+    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()))
+  }
+  for (const e of history(events, seed)) {
+    buf.push(JSON.stringify(e))
+    if (buf.length === 5000) await flush()
+  }
+  if (buf.length > 0) await flush()
+  await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())))
+  return fs.statSync(file).size
+}
+
+/** Reads a file in 1 MiB chunks and yields its lines in batches (one batch per chunk). */
+export async function* lineBatches(file: string): AsyncGenerator<ReadonlyArray<string>> {
+  let pending = ''
+  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = pending + (chunk as string)
+    const lines = text.split('\n')
+    pending = lines.pop() ?? ''
+    yield lines
+  }
+  if (pending.length > 0) yield [pending]
+}
+
+/** Something that runs a statement with parameters (a pg pool or a PGlite). */
+export interface Exec {
+  readonly query: (text: string, params: unknown[]) => Promise<unknown>
+}
+
+/** Inserts the history into `schema.events` (already migrated, empty) in batches of `batch` rows. */
+export const loadSql = async (
+  db: Exec,
+  schema: string,
+  events: number,
+  seed = 42,
+  batch = 5000,
+): Promise<void> => {
+  const revisions = new Map<string, number>()
+  let position = 0
+  let rows: Recorded[] = []
+  const insert = async (): Promise<void> => {
+    const positions: string[] = []
+    const streams: string[] = []
+    const revs: number[] = []
+    for (const e of rows) {
+      positions.push(String(++position))
+      streams.push(e.caseId)
+      const r = revisions.get(e.caseId) ?? 0
+      revisions.set(e.caseId, r + 1)
+      revs.push(r)
+    }
+    await db.query(
+      `INSERT INTO "${schema}".events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])`,
+      [
+        positions,
+        streams,
+        revs,
+        rows.map((e) => e.id),
+        rows.map((e) => e.type),
+        rows.map((e) => e.occurredAt),
+        rows.map((e) => e.recordedAt),
+        rows.map((e) => JSON.stringify(e)),
+      ],
+    )
+    rows = []
+  }
+  for (const e of history(events, seed)) {
+    rows.push(e)
+    if (rows.length === batch) await insert()
+  }
+  if (rows.length > 0) await insert()
+}

@@ -1,0 +1,38 @@
+/**
+ * Docket as the benchmarks run it: `Replay.run` (the engine of `docket
+ * replay`) with every rule the default profile runs (`Policy.forProfile`) and
+ * core's escalation hook, as `docket replay` binds them.
+ */
+import { Escalation, type Evaluation, Profile, type Recorded } from '@docket/core'
+import { Partition, Replay, Source } from '@docket/cli'
+import { Policy } from '@docket/policies'
+
+/** The evaluation options of every replay of the benchmark. */
+export const options = (): Evaluation.Options => {
+  const profile = Profile.DEFAULTS
+  return { rules: Policy.forProfile(profile), profile, escalate: Escalation.escalate }
+}
+
+/** Replays a stream of decoded events; throws on a replay error (the generated input has none). */
+export const replay = async (source: AsyncIterable<Recorded>): Promise<Replay.Result> => {
+  const r = await Replay.run(source, { evaluate: Replay.fromCore(options()) })
+  if (r._tag === 'Left') throw new Error(Replay.describe(r.left))
+  return r.right
+}
+
+/** Decodes JSON Lines batches into events (the validation `docket replay` does on a file). */
+export async function* decoded(batches: AsyncIterable<ReadonlyArray<string>>): AsyncGenerator<Recorded> {
+  let line = 0
+  for await (const lines of batches) {
+    for (const text of lines) {
+      line++
+      if (text.length === 0) continue
+      const d = Source.decodeLine(text, line)
+      if (d._tag === 'Left') throw new Error(`line ${line}: ${JSON.stringify(d.left)}`)
+      yield d.right
+    }
+  }
+}
+
+/** The bytes a partitioned replay must reproduce. */
+export const canonical = (r: Replay.Result): string => Partition.canonical(r)

@@ -1,0 +1,62 @@
+/**
+ * A worker thread of figure 5 (see `figures/partition.ts`): decodes the lines
+ * it is sent, replays them with the benchmark's options, and returns its
+ * result judged at the `asOf` the main thread sends once the input has ended.
+ */
+import { parentPort } from 'node:worker_threads'
+import type { Recorded } from '@docket/core'
+import { Partition, Replay, Source } from '@docket/cli'
+import * as Docket from './internal/docket.js'
+import type { FromWorker, ToWorker } from './figures/partition.js'
+
+const port = ((): NonNullable<typeof parentPort> => {
+  if (parentPort === null) throw new Error('partitionWorker runs in a worker thread')
+  return parentPort
+})()
+
+// decoded batches not yet read by the replay; a batch is acknowledged once read (back-pressure)
+const queue: Recorded[][] = []
+let ended = false
+let wake: (() => void) | undefined
+const late = Partition.lateAsOf({ evaluate: Replay.fromCore(Docket.options()) })
+
+async function* events(): AsyncGenerator<Recorded> {
+  for (;;) {
+    const batch = queue.shift()
+    if (batch !== undefined) {
+      yield* batch
+      port.postMessage({ kind: 'ack' } satisfies FromWorker)
+    } else if (ended) return
+    else await new Promise<void>((r) => (wake = r))
+  }
+}
+
+const fail = (message: string): void => port.postMessage({ kind: 'error', message } satisfies FromWorker)
+
+port.on('message', (m: ToWorker) => {
+  if (m.kind === 'lines') {
+    const batch: Recorded[] = []
+    // line numbers count this worker's share of the file from the batch's first line
+    let line = m.first
+    for (const text of m.lines) {
+      const d = Source.decodeLine(text, line++)
+      if (d._tag === 'Left') return fail(`near line ${m.first}: ${JSON.stringify(d.left)}`)
+      batch.push(d.right)
+    }
+    queue.push(batch)
+  } else {
+    late.set(m.asOf)
+    ended = true
+  }
+  const w = wake
+  wake = undefined
+  w?.()
+})
+
+Replay.run(events(), late.options).then(
+  (r) => {
+    if (r._tag === 'Left') fail(Replay.describe(r.left))
+    else port.postMessage({ kind: 'done', result: r.right } satisfies FromWorker)
+  },
+  (e: unknown) => fail(e instanceof Error ? (e.stack ?? e.message) : String(e)),
+)

@@ -1,0 +1,180 @@
+/**
+ * `pnpm bench`: Docket's benchmarks (not part of the test suite). Generates a
+ * seeded history, runs each figure in a process of its own, prints a table and
+ * writes `bench/results.json`. Every figure sets Docket beside a baseline
+ * measured in the same run; docs/performance.md explains each one.
+ *
+ *   node bench/dist/run.js [--events N] [--quick] [--only 1a,1b,2pg,2pglite,3,5,6] [--rss-10m]
+ *
+ * `--events N` sizes figures 1, 2 and 5 (default 1,000,000); `--quick` runs
+ * everything small (100,000 events, fewer appends); `--rss-10m` runs only
+ * figure 2 on PostgreSQL with 10,000,000 events (peak RSS target; loading
+ * takes a while). PostgreSQL: `DOCKET_BENCH_PG` (default
+ * postgres://postgres@127.0.0.1:5432/test); each run uses schema
+ * bench_<pid> and database docket_bench_emmett, dropped afterwards.
+ */
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as Data from './internal/data.js'
+import type { Row } from './internal/measure.js'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const args = process.argv.slice(2)
+const flag = (name: string): boolean => args.includes(`--${name}`)
+const value = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+const quick = flag('quick')
+const rss10m = flag('rss-10m')
+const events = Number(value('events') ?? (rss10m ? 10_000_000 : quick ? 100_000 : 1_000_000))
+const only = value('only')?.split(',')
+const wanted = (id: string): boolean => (rss10m ? id === '2pg' : only === undefined || only.includes(id))
+const pgUrl = process.env.DOCKET_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
+const server = pgUrl.replace(/\/[^/]*$/, '')
+const database = pgUrl.replace(/^.*\//, '')
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-bench-'))
+
+/** Runs one figure in a child process; resolves with its RESULT object. */
+const child = (name: string, options: Record<string, unknown>): Promise<Record<string, unknown>> =>
+  new Promise((resolve, reject) => {
+    process.stderr.write(`figure ${name} ${JSON.stringify(options)}\n`)
+    const p = spawn(
+      process.execPath,
+      [...process.execArgv, path.join(here, 'figure.js'), name, JSON.stringify(options)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
+    let out = ''
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    p.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '))
+      if (code !== 0 || line === undefined) reject(new Error(`figure ${name} failed (exit ${code})\n${out}`))
+      else resolve(JSON.parse(line.slice(7)) as Record<string, unknown>)
+    })
+  })
+
+const fmt = (n: number): string =>
+  Number.isInteger(n) ? n.toLocaleString('en') : n.toLocaleString('en', { maximumFractionDigits: 2 })
+
+const printTable = (rows: ReadonlyArray<Row>): void => {
+  const lines = rows.map((r) => [
+    r.figure,
+    `${fmt(r.docket.value)} ${r.docket.unit}`,
+    r.baseline === null ? '' : `${fmt(r.baseline.value)} ${r.baseline.unit} (${r.baseline.label})`,
+    r.ratio === null ? '' : `${fmt(r.ratio)}`,
+    r.target,
+    r.met === null ? '' : r.met ? 'met' : 'MISSED',
+  ])
+  const head = ['figure', 'Docket', 'baseline (same run)', 'ratio', 'target', '']
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
+  const show = (l: ReadonlyArray<string>): string => l.map((c, i) => c.padEnd(widths[i]!)).join(' | ')
+  process.stdout.write(`\n${show(head)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n`)
+  for (const l of lines) process.stdout.write(`${show(l)}\n`)
+  process.stdout.write('\n')
+}
+
+const main = async (): Promise<void> => {
+  const started = new Date().toISOString()
+  const rows: Row[] = []
+  const file = path.join(tmp, 'history.jsonl')
+  const needsFile = wanted('1b') || wanted('5')
+  if (needsFile) {
+    const t = Date.now()
+    const size = await Data.writeJsonl(file, events)
+    process.stderr.write(
+      `wrote ${events} events (${Math.round(size / 1048576)} MB) in ${Math.round((Date.now() - t) / 1000)} s\n`,
+    )
+  }
+  if (wanted('1a')) rows.push(...((await child('memory', { events })).rows as Row[]))
+  let digest: string | undefined
+  if (wanted('1b')) {
+    const r = await child('jsonl', { file })
+    rows.push(...(r.rows as Row[]))
+    digest = r.digest as string
+  }
+  if (wanted('2pg'))
+    rows.push(
+      ...((await child('postgres', { url: pgUrl, schema: `bench_${process.pid}`, events })).rows as Row[]),
+    )
+  if (wanted('2pglite'))
+    rows.push(...((await child('pglite', { dir: path.join(tmp, 'pglite'), events })).rows as Row[]))
+  if (wanted('3'))
+    rows.push(
+      ...((
+        await child('emmett', {
+          server,
+          database,
+          schema: `bench_${process.pid}_append`,
+          prefill: quick ? 20_000 : 100_000,
+          writers: 8,
+          appendsPerWriter: quick ? 100 : 500,
+          emmettBatch: 1000,
+        })
+      ).rows as Row[]),
+    )
+  if (wanted('5')) {
+    const one = await child('partition', { file, workers: 1 })
+    const two = await child('partition', { file, workers: 2 })
+    const same = one.digest === two.digest && (digest === undefined || digest === one.digest)
+    rows.push({
+      figure: '5 scale-out: JSONL replay on worker threads',
+      docket: {
+        label: '2 workers',
+        value: Math.round(two.ms as number),
+        unit: 'ms',
+        extra: {
+          events: two.events as number,
+          digest: two.digest as string,
+          peakRssMb: two.peakRssMb as number,
+        },
+      },
+      baseline: {
+        label: '1 worker',
+        value: Math.round(one.ms as number),
+        unit: 'ms',
+        extra: { digest: one.digest as string, singleProcessDigest: digest ?? 'not run' },
+      },
+      ratio: (one.ms as number) / (two.ms as number),
+      ratioMeaning: 'speed-up: 1-worker time ÷ 2-worker time',
+      target: 'merged bytes = single-process bytes',
+      met: same,
+    })
+  }
+  if (wanted('6'))
+    rows.push(...((await child('escalation', { obligations: 1_000_000, crossing: 10_000 })).rows as Row[]))
+  printTable(rows)
+  const results = {
+    started,
+    finished: new Date().toISOString(),
+    command: `node bench/dist/run.js ${args.join(' ')}`.trim(),
+    events,
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 1073741824),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    rows,
+  }
+  const out = path.join(here, '..', rss10m ? 'results-rss-10m.json' : 'results.json')
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+  process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`)
+}
+
+main()
+  .then(
+    () => undefined,
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+      process.exitCode = 1
+    },
+  )
+  .finally(() => fs.rmSync(tmp, { recursive: true, force: true }))
