@@ -23,6 +23,7 @@ describe('docket demo', () => {
     const ids = [...out.matchAll(/ (seed-\d{3}) {2}/g)].map((m) => m[1])
     expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => `seed-${String(i + 1).padStart(3, '0')}`))
     expect(out).toContain('2019-12-25 18:30')
+    expect(out).toContain('reach: 167,000 views, 2,223 shares')
     // obligations and escalations come from the engine
     expect(out).toContain(
       'us-2258a/report: Report apparent child sexual exploitation to the NCMEC CyberTipline',

@@ -23,8 +23,10 @@ export const offsetLabel = (iso: string): string => {
   return `UTC${p.offsetMinutes < 0 ? '-' : '+'}${String(Math.trunc(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 }
 
-const plural = (n: number, word: string): string =>
-  `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
+/** `167000` as `167,000`, the same on every machine (no locale data). */
+const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+
+const plural = (n: number, word: string): string => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`
 
 /** A one-line summary of an event, from its payload. */
 export const label = (e: DocketEvent): string => {
