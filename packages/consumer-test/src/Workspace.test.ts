@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -38,5 +39,26 @@ describe('release configuration', () => {
       }),
     ).toEqual(['@x/y', '@x/y/a'])
     expect(Workspace.tarballName({ name: '@docket/core', version: '0.1.0' })).toBe('docket-core-0.1.0.tgz')
+  })
+})
+
+describe('no deep imports', () => {
+  it('examples and docs import @docket/* only through exports entries', () => {
+    const allowed = new Set(pkgs.flatMap((p) => p.entries))
+    const files = execFileSync('git', ['ls-files', 'examples', 'docs', 'README.md'], {
+      cwd: Workspace.root,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((f) => /\.(ts|md)$/.test(f))
+    const deep: string[] = []
+    for (const f of files) {
+      const text = readFileSync(join(Workspace.root, f), 'utf8')
+      for (const m of text.matchAll(/from\s+['"](@docket\/[^'"]+)['"]/g)) {
+        if (!allowed.has(m[1]!)) deep.push(`${f}: ${m[1]}`)
+      }
+    }
+    expect(files.length).toBeGreaterThan(0)
+    expect(deep).toEqual([])
   })
 })
