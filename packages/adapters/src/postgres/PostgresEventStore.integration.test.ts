@@ -22,7 +22,13 @@ describe.skipIf(!run)('PostgreSQL', () => {
     'PostgreSQL',
     async () => {
       const schema = `docket_contract_${process.pid}_${++n}`
-      const store = await PostgresEventStore.make(url, { schema, pollMs: 200, max: 6, pageSize: 128 })
+      const store = await PostgresEventStore.make(url, {
+        schema,
+        pollMs: 200,
+        max: 6,
+        pageSize: 128,
+        streamBatch: 100,
+      })
       schemas.set(store, schema)
       return store
     },
