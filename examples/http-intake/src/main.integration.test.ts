@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { Services } from '@docket/core/testing'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -5,6 +9,7 @@ import { badReport, decision, report } from './fixtures.js'
 import * as Main from './main.js'
 
 const url = Services.pgUrl()
+const execFileAsync = promisify(execFile)
 const run = await Services.requireOrSkip({
   service: 'PostgreSQL',
   available: Services.pgAvailable(url),
@@ -57,5 +62,17 @@ describe.skipIf(!run)('http-intake service on PostgreSQL', () => {
     )
     await client.end()
     expect(tables.rows.length).toBeGreaterThan(0)
+  })
+
+  it('the recorded events give a replay report with the CLI (what a compliance team runs next)', async () => {
+    const cli = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url))
+    expect(existsSync(cli), `${cli} is missing: run tsc -b first`).toBe(true)
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [cli, 'replay', '--store', `${url}?schema=${schema}`, '--report', 'json', '--quiet'],
+      { env: { ...process.env, NO_COLOR: '1' } },
+    )
+    expect(stdout).toContain('case-pg')
+    expect(() => JSON.parse(stdout)).not.toThrow()
   })
 })
