@@ -145,4 +145,45 @@ describe('Timestamp.format / parse', () => {
     )
     expect(() => Timestamp.toMillis('2021-02-29T00:00Z')).toThrow(/not an ISO-8601/)
   })
+
+  it('the fast path agrees with the pattern on any one-character change of a timestamp (valid or not)', () => {
+    // the reference: the documented pattern and field checks, written independently of the fast path
+    const PATTERN =
+      /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})$/
+    const reference = (x: string): number | undefined => {
+      const m = PATTERN.exec(x)
+      if (m === null) return undefined
+      const [y, mo, d, h, mi] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!]
+      const sec = m[6] === undefined ? 0 : +m[6]
+      if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59) return undefined
+      const z = m[8]!
+      const digits = z.slice(1).replace(':', '')
+      const off =
+        z === 'Z' || z === 'z'
+          ? 0
+          : (z[0] === '-' ? -1 : 1) * (+digits.slice(0, 2) * 60 + +digits.slice(2, 4))
+      if (z.length > 1 && (+digits.slice(0, 2) > 18 || +digits.slice(2, 4) > 59)) return undefined
+      if (y < 100) return Timestamp.parse(x)?.epochMs // years 0–99: Date.UTC differs, the slow path is tested above
+      const ms = m[7] === undefined ? 0 : +`${m[7]}00`.slice(0, 3)
+      return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - off * 60_000
+    }
+    const variants = fc.tuple(
+      fields,
+      fc.nat(),
+      fc.constantFrom('0', '9', '3', ':', '-', '+', 'Z', '.', 'x', '', '12', '0000'),
+      fc.integer({ min: 0, max: 4 }),
+    )
+    fc.assert(
+      fc.property(variants, ([f, at, ch, style]) => {
+        let x = write(f)
+        if (style === 1) x = x.replace(/\.\d{3}/, '') // no fraction
+        if (style === 2) x = x.replace(/(\.\d{3})/, '$1456789') // nine digits
+        if (style === 3) x = x.replace(/([+-]\d{2}):(\d{2})$/, '$1$2') // ±hhmm
+        const i = at % (x.length + 1)
+        const y = style === 4 ? x : x.slice(0, i) + ch + x.slice(i + 1)
+        expect(Timestamp.parse(y)?.epochMs).toBe(reference(y))
+      }),
+      { numRuns: 3000 },
+    )
+  })
 })
