@@ -75,6 +75,13 @@ const title = (o: Obligation.Obligation): string =>
 
 const ruleLabel = (o: Obligation.Obligation): string => `${o.policy}/${o.rule}`
 
+/** The statute's words of the rule version whose citation the obligation carries. */
+const quoteOf = (o: Obligation.Obligation): string | undefined =>
+  O.match(
+    () => undefined,
+    (r: Policy.Rule) => r.versions.find((v) => v.citation === o.citation)?.quote,
+  )(Policy.ruleById(ruleLabel(o)))
+
 /** Lines of the timeline that an obligation contributes: its start, and its end (completion or due time). */
 const obligationLines = (
   o: Obligation.Obligation,
@@ -191,12 +198,16 @@ const render = (
       )
   }
 
-  const obligationSection = obligations.flatMap((o) => [
-    `  ${s.bold(ruleLabel(o))}: ${title(o)}`,
-    `    ${o.citation} (${o.confidence} source)${o.counterfactual ? '; counterfactual: applied before the law existed' : ''}${o.preEffective ? '; before the law entered into force' : ''}`,
-    `    triggered by ${o.triggeredBy} at ${Timeline.localTime(o.startedAt)}; due ${Timeline.localTime(o.dueAt)}${o.statutory ? '' : ' (the internal target: the law says no number)'}${o.targetAt === null ? '' : `; internal target ${Timeline.localTime(o.targetAt)}`}`,
-    `    status: ${Table.status(o, s)}${o.completedAt === null ? '' : `, completed ${Timeline.localTime(o.completedAt)} by ${o.completedBy ?? '?'}`}`,
-  ])
+  const obligationSection = obligations.flatMap((o) => {
+    const words = quoteOf(o)
+    return [
+      `  ${s.bold(ruleLabel(o))}: ${title(o)}`,
+      `    ${o.citation} (${o.confidence} source)${o.counterfactual ? '; counterfactual: applied before the law existed' : ''}${o.preEffective ? '; before the law entered into force' : ''}`,
+      ...(words === undefined ? [] : Timeline.wrap(words, WIDTH, '    ').map(s.dim)),
+      `    triggered by ${o.triggeredBy} at ${Timeline.localTime(o.startedAt)}; due ${Timeline.localTime(o.dueAt)}${o.statutory ? '' : ' (the internal target: the law says no number)'}${o.targetAt === null ? '' : `; internal target ${Timeline.localTime(o.targetAt)}`}`,
+      `    status: ${Table.status(o, s)}${o.completedAt === null ? '' : `, completed ${Timeline.localTime(o.completedAt)} by ${o.completedBy ?? '?'}`}`,
+    ]
+  })
   const whatIfNotes = whatIf.flatMap((id) => {
     if (obligations.some((o) => o.policy === id || ruleLabel(o) === id)) return []
     const rules = Policy.rules().filter((r) => r.policy === id || `${r.policy}/${r.rule}` === id)
@@ -251,7 +262,7 @@ const render = (
     `Summary: ${m.obligations} obligation(s): ${m.met} met, ${m.met_late} met late, ${m.breached} statutory breach(es), ` +
       `${m.pending} pending; ${m.internalBreached} internal target(s) breached; ${escalations.length} escalation page(s).`,
     ...(whatIf.length === 0
-      ? ['Under the TAKE IT DOWN Act (2025): docket demo --what-if us-take-it-down']
+      ? ['The TAKE IT DOWN Act (2025) applied to this case: docket demo --what-if us-take-it-down']
       : []),
     '',
   ].join('\n')
