@@ -123,6 +123,18 @@ describe('docket evaluate', () => {
     expect(r.cases[0].obligations[0].status).toBe('pending')
   })
 
+  it('--from and --to keep only the cases whose first event is in the window', async () => {
+    const cases = async (...argv: ReadonlyArray<string>): Promise<ReadonlyArray<string>> =>
+      JSON.parse((await docket(['evaluate', seed, '--format', 'json', ...argv])).stdout).cases.map(
+        (c: { caseId: string }) => c.caseId,
+      )
+    expect(await cases('--from', '2019-12-01T00:00:00-08:00', '--to', '2020-01-01T00:00:00-08:00')).toEqual([
+      'doe-v-twitter',
+    ])
+    expect(await cases('--from', '2020-01-01T00:00:00-08:00')).toEqual([])
+    expect(await cases('--to', '2019-12-25T18:30:00-08:00')).toEqual([])
+  })
+
   it('reads --store and standard input', async () => {
     const stdin = await docket(['evaluate', '-', '--format', 'json'], { stdin: readFileSync(seed, 'utf8') })
     expect(stdin.code).toBe(0)
