@@ -111,47 +111,44 @@ const EEA = new Set(
 const ART9 = new Set(['removal_order', 'court_order', 'destruction_request'])
 const ART10 = new Set(['information_request', 'preservation_request'])
 
-class Acc {
-  readonly o9 = {
-    n: 0,
-    ms: new Map<string, number>(),
-    cat: new Map<string, number>(),
-    kind: new Map<string, number>(),
-    ack: [] as number[],
-    eff: [] as number[],
-  }
-  readonly o10 = {
-    n: 0,
-    ms: new Map<string, number>(),
-    cat: new Map<string, number>(),
-    kind: new Map<string, number>(),
-    ack: [] as number[],
-    eff: [] as number[],
-  }
-  notices = 0
-  readonly noticeCat = new Map<string, number>()
-  flagger = 0
-  actioned = 0
-  illegal = 0
-  incompatible = 0
-  automated = 0
-  readonly toAction: number[] = []
-  own = 0
-  readonly ownCat = new Map<string, number>()
-  readonly ownRestr = new Map<string, number>()
-  ownAuto = 0
-  complaints = 0
-  complaintsDecided = 0
-  upheld = 0
-  reversed = 0
-  readonly toDecide: number[] = []
-  disputes = 0
-  disputesDecided = 0
-  suspensions = 0
-  restrictive = 0
-}
+const orderCounts = () => ({
+  n: 0,
+  ms: new Map<string, number>(),
+  cat: new Map<string, number>(),
+  kind: new Map<string, number>(),
+  ack: [] as number[],
+  eff: [] as number[],
+})
 
-const orders = (o: Acc['o9']): Orders => ({
+/** One period's running counts (mutable while aggregating, never exported). */
+const accumulator = () => ({
+  o9: orderCounts(),
+  o10: orderCounts(),
+  notices: 0,
+  noticeCat: new Map<string, number>(),
+  flagger: 0,
+  actioned: 0,
+  illegal: 0,
+  incompatible: 0,
+  automated: 0,
+  toAction: [] as number[],
+  own: 0,
+  ownCat: new Map<string, number>(),
+  ownRestr: new Map<string, number>(),
+  ownAuto: 0,
+  complaints: 0,
+  complaintsDecided: 0,
+  upheld: 0,
+  reversed: 0,
+  toDecide: [] as number[],
+  disputes: 0,
+  disputesDecided: 0,
+  suspensions: 0,
+  restrictive: 0,
+})
+type Acc = ReturnType<typeof accumulator>
+
+const orders = (o: ReturnType<typeof orderCounts>): Orders => ({
   total: o.n,
   byMemberState: sorted(o.ms),
   byCategory: sorted(o.cat),
@@ -169,7 +166,7 @@ export const build = (r: Pick<Report.Report, 'cases'>, period: Period): Readonly
     const k = periodOf(iso, period)
     let a = acc.get(k)
     if (a === undefined) {
-      a = new Acc()
+      a = accumulator()
       acc.set(k, a)
     }
     return a
