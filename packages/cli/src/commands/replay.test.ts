@@ -57,6 +57,13 @@ describe('docket replay', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('')
     expect(fs.readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/)
+    // csv rows cannot hold the stamp: it is written beside them
+    const csv = path.join(dir, 'report.csv')
+    expect((await docket(['replay', fixtures, '--report', 'csv', '--out', csv, '--quiet'])).code).toBe(0)
+    const side = JSON.parse(fs.readFileSync(`${csv}.stamp.json`, 'utf8'))
+    expect(side.stamp.tzdata).toBe(process.versions.tz)
+    const sor = await docket(['replay', fixtures, '--report', 'dsa-sor', '--quiet'])
+    expect(JSON.parse(sor.stderr.trim().split('\n').at(-1)!)).toMatchObject({ statements: 3, outOfScope: 1 })
     const s = await docket(['replay', '--store', 'memory:', '--report', 'json', '--quiet'])
     expect(s.code).toBe(0)
     expect(JSON.parse(s.stdout).cases).toEqual([])

@@ -5,7 +5,9 @@
  * in one of the report formats (`reports/`). With `--report dsa-sor
  * --submit URL`, the statements of reasons are also sent to the DSA
  * Transparency Database API (`submit/Submitter.ts`), with the token read from
- * the environment variable `DOCKET_DSA_TOKEN`.
+ * the environment variable `DOCKET_DSA_TOKEN`. The `csv` and `dsa-sor` rows
+ * have no place for the reproducibility stamp: it is written beside them, to
+ * `<out>.stamp.json` (or as one JSON line on standard error without `--out`).
  */
 import { Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -251,10 +253,33 @@ export const command: Command = {
         )
         break
     }
-    const written = await Output.emit(inv, Args.str(inv, 'out'), text)
+    const out = Args.str(inv, 'out')
+    const written = await Output.emit(inv, out, text)
     if (E.isLeft(written)) {
       Output.error(inv, Output.describe(written.left))
       return EXIT.usage
+    }
+    // csv and dsa-sor rows have no place for the stamp: it goes beside them
+    if (format === 'csv' || format === 'dsa-sor') {
+      const side = `${JSON.stringify({
+        report: `docket-replay-${format}`,
+        label: Report.counterfactualLabel(report),
+        asOf: report.asOf,
+        knownAt: report.knownAt,
+        profile: report.profile,
+        stamp: report.stamp,
+        ...(sor === undefined
+          ? {}
+          : { statements: sor.statements.length, outOfScope: sor.outOfScope, problems: sor.problems }),
+      })}\n`
+      if (out === undefined || out === '-') Output.log(inv, side.trimEnd())
+      else {
+        const w = await Output.emit(inv, `${out}.stamp.json`, side)
+        if (E.isLeft(w)) {
+          Output.error(inv, Output.describe(w.left))
+          return EXIT.usage
+        }
+      }
     }
     if (submitUrl !== undefined && sor !== undefined) {
       const journal = Args.str(inv, 'journal')
