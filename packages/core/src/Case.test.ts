@@ -458,3 +458,14 @@ describe('DeciderSpec', () => {
     expect(() => spec.given([]).when(close()).thenThrows()).toThrow(/returned/)
   })
 })
+
+describe('Case: the refusal guard keeps a case open', () => {
+  it('refuses to close after a guarded frontline refusal until a specialist decides', () => {
+    const refused = ev(review('no_violation', 'r1'))
+    spec.given([reported, refused]).when(close()).thenError('SpecialistDecisionPending')
+    const specialist = ev(
+      cmd('DecideReview', { reviewId: 'sp1', outcome: 'violation', tier: 'specialist', automation: 'not' }),
+    )
+    accepts([reported, refused, specialist], close())
+  })
+})

@@ -19,6 +19,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as CaseCommand from './CaseCommand.js'
+import { blocksClose } from './Escalation.js'
 import type { Decider } from './Decider.js'
 import { type DocketEvent, fingerprint } from './Envelope.js'
 import * as Refusal from './Refusal.js'
@@ -81,6 +82,7 @@ export type CaseError =
   | { readonly _tag: 'LegalHoldAlreadyPlaced'; readonly caseId: string; readonly holdId: string }
   | { readonly _tag: 'LegalHoldNotFound'; readonly caseId: string; readonly holdId: string }
   | { readonly _tag: 'EscalationNotRaised'; readonly caseId: string; readonly escalationId: string }
+  | { readonly _tag: 'SpecialistDecisionPending'; readonly caseId: string }
 
 /** The tag of a case error. */
 export type CaseErrorTag = CaseError['_tag']
@@ -347,6 +349,9 @@ const rule = (c: CaseCommand.CaseCommand, state: State): Check => {
         : E.left(error('EscalationNotRaised', { caseId, escalationId: c.data.escalationId }))
     case 'ReopenCase':
       return state.status === 'closed' ? ok : E.left(error('CaseNotClosed', { caseId }))
+    case 'CloseCase':
+      // The refusal guard keeps a case open until a specialist decides (issue: escalation engine).
+      return blocksClose(state.history) ? E.left(error('SpecialistDecisionPending', { caseId })) : ok
     default:
       return ok
   }
@@ -421,4 +426,6 @@ export const describe: (e: CaseError) => string = match({
   LegalHoldAlreadyPlaced: (e) => `case ${e.caseId}: legal hold ${e.holdId} is already in place`,
   LegalHoldNotFound: (e) => `case ${e.caseId}: no legal hold ${e.holdId} in place`,
   EscalationNotRaised: (e) => `case ${e.caseId}: escalation ${e.escalationId} was never raised`,
+  SpecialistDecisionPending: (e) =>
+    `case ${e.caseId}: a guarded refusal awaits a specialist's decision; the case stays open until one decides`,
 })
