@@ -39,7 +39,7 @@ const database = pgUrl.replace(/^.*\//, '')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-bench-'))
 
 /** Runs one figure in a child process; resolves with its RESULT object. */
-const child = (name: string, options: Record<string, unknown>): Promise<Record<string, unknown>> =>
+const runChild = (name: string, options: Record<string, unknown>): Promise<Record<string, unknown>> =>
   new Promise((resolve, reject) => {
     process.stderr.write(`figure ${name} ${JSON.stringify(options)}\n`)
     const p = spawn(
@@ -59,6 +59,18 @@ const child = (name: string, options: Record<string, unknown>): Promise<Record<s
       else resolve(JSON.parse(line.slice(7)) as Record<string, unknown>)
     })
   })
+
+/** A figure that fails is reported as a row and the run goes on. */
+const failures: string[] = []
+const child = async (name: string, options: Record<string, unknown>): Promise<Record<string, unknown>> => {
+  try {
+    return await runChild(name, options)
+  } catch (e) {
+    failures.push(`${name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`)
+    return { rows: [], failed: true }
+  }
+}
 
 const fmt = (n: number): string =>
   Number.isInteger(n) ? n.toLocaleString('en') : n.toLocaleString('en', { maximumFractionDigits: 2 })
@@ -122,7 +134,11 @@ const main = async (): Promise<void> => {
   if (wanted('5')) {
     const one = await child('partition', { file, workers: 1 })
     const two = await child('partition', { file, workers: 2 })
-    const same = one.digest === two.digest && (digest === undefined || digest === one.digest)
+    const same =
+      !one.failed &&
+      !two.failed &&
+      one.digest === two.digest &&
+      (digest === undefined || digest === one.digest)
     rows.push({
       figure: '5 scale-out: JSONL replay on worker threads',
       docket: {
@@ -150,6 +166,7 @@ const main = async (): Promise<void> => {
   if (wanted('6'))
     rows.push(...((await child('escalation', { obligations: 1_000_000, crossing: 10_000 })).rows as Row[]))
   printTable(rows)
+  for (const f of failures) process.stdout.write(`FAILED ${f}\n`)
   const results = {
     started,
     finished: new Date().toISOString(),
@@ -163,6 +180,7 @@ const main = async (): Promise<void> => {
       platform: `${os.platform()} ${os.release()}`,
     },
     rows,
+    failures,
   }
   const out = path.join(here, '..', rss10m ? 'results-rss-10m.json' : 'results.json')
   fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)

@@ -10,11 +10,11 @@
  * Batches of lines travel as string arrays (cheap to clone); at most 8 are in
  * flight per worker, so memory stays bounded whatever the file's size.
  */
-import { createHash } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import { Integrity, type Recorded, Timestamp } from '@docket/core'
 import { Partition, type Replay } from '@docket/cli'
 import * as Data from '../internal/data.js'
+import * as Docket from '../internal/docket.js'
 import { timed } from '../internal/measure.js'
 
 /** What the main thread sends a worker. */
@@ -120,7 +120,7 @@ export const measure = async (
   return {
     ms: r.ms,
     events: r.result.stats.events,
-    digest: createHash('sha256').update(Partition.canonical(r.result)).digest('hex').slice(0, 16),
+    digest: Docket.digest(r.result),
     peakRssMb: r.peakRssMb,
   }
 }

@@ -3,7 +3,6 @@
  * memory, from a JSON Lines file end to end, and streamed from PostgreSQL and
  * PGlite, each beside a baseline measured in the same process.
  */
-import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import type { Recorded } from '@docket/core'
 import { PgliteEventStore } from '@docket/adapters/pglite'
@@ -13,8 +12,6 @@ import pg from 'pg'
 import * as Data from '../internal/data.js'
 import * as Docket from '../internal/docket.js'
 import { type Row, rate, stream, timed } from '../internal/measure.js'
-
-const digest = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16)
 
 /** 1a: decoded events in memory. Baseline: the bare loop a replay cannot avoid (group events by case). */
 export const memory = async (events: number): Promise<Row[]> => {
@@ -90,7 +87,7 @@ export const jsonl = async (file: string): Promise<{ rows: Row[]; digest: string
         met: run.ms <= 2 * base.ms,
       },
     ],
-    digest: digest(Docket.canonical(run.result)),
+    digest: Docket.digest(run.result),
   }
 }
 

@@ -3,6 +3,7 @@
  * replay`) with every rule the default profile runs (`Policy.forProfile`) and
  * core's escalation hook, as `docket replay` binds them.
  */
+import { createHash } from 'node:crypto'
 import { Escalation, type Evaluation, Profile, type Recorded } from '@docket/core'
 import { Partition, Replay, Source } from '@docket/cli'
 import { Policy } from '@docket/policies'
@@ -34,5 +35,9 @@ export async function* decoded(batches: AsyncIterable<ReadonlyArray<string>>): A
   }
 }
 
-/** The bytes a partitioned replay must reproduce. */
-export const canonical = (r: Replay.Result): string => Partition.canonical(r)
+/** A digest of the bytes a partitioned replay must reproduce (`Partition.canonical`). */
+export const digest = (r: Replay.Result): string => {
+  const h = createHash('sha256')
+  for (const piece of Partition.canonical(r)) h.update(piece)
+  return h.digest('hex').slice(0, 16)
+}

@@ -95,17 +95,19 @@ export const merge = (
   }
 }
 
-/** The result as JSON without the per-process memory counters: equal bytes for a whole and a partitioned replay. */
-export const canonical = (r: Replay.Result): string =>
-  JSON.stringify({
-    asOf: r.asOf,
-    knownAt: r.knownAt,
-    cases: r.cases,
-    summary: r.summary,
-    events: r.stats.events,
-    unknownAtKnownAt: r.stats.unknownAtKnownAt,
-    integrity: r.integrity,
-  })
+/**
+ * The result as JSON without the per-process memory counters: equal bytes for a whole and a
+ * partitioned replay. In pieces (one per case), since a large history's report outgrows a string.
+ */
+export function* canonical(r: Replay.Result): Generator<string> {
+  yield `{"asOf":${JSON.stringify(r.asOf)},"knownAt":${JSON.stringify(r.knownAt)},"cases":[`
+  let first = true
+  for (const c of r.cases) {
+    yield first ? JSON.stringify(c) : `,${JSON.stringify(c)}`
+    first = false
+  }
+  yield `],"summary":${JSON.stringify(r.summary)},"events":${r.stats.events},"unknownAtKnownAt":${r.stats.unknownAtKnownAt},"integrity":${JSON.stringify(r.integrity)}}`
+}
 
 // internal: a bounded single-consumer channel
 
