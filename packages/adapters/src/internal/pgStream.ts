@@ -91,7 +91,9 @@ class Portal {
     this.current = []
     this.inFlight = false
     // read ahead by one batch: the server fills the next while this one is consumed
-    if (this.ready.length < 2) this.execute()
+    // (never after a cancel: an Execute sent behind its Close and Sync would fail on the closed portal and
+    // leave the connection waiting for a Sync, so the next query on that pooled client would hang)
+    if (this.ready.length < 2 && !this.complete) this.execute()
     this.notify()
   }
 

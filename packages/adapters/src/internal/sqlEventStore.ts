@@ -41,6 +41,8 @@ export interface Options {
   readonly pageSize?: number
   /** Longest wait between polls of a subscription, in ms (default 1000). */
   readonly pollMs?: number
+  /** Most appends written together in one transaction when they arrive concurrently (default 64). */
+  readonly maxGroup?: number
 }
 
 interface Row {
@@ -147,7 +149,6 @@ export const make = async (
     batch: ReadonlyArray<Recorded>,
     expected: EventStore.ExpectedRevision,
   ): Promise<E.Either<EventStore.StoreError, EventStore.AppendResult>> => {
-    await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [appendKey])
     // one round trip: the head, the stream's last event, and the batch's ids already stored
     const state = await q.query<{
       head: string
@@ -215,6 +216,50 @@ export const make = async (
     return E.right({ revision: first + fresh.length - 1, appended: fresh.length, position })
   }
 
+  // Group commit. Appends are serialised by the store's lock and each commit waits for its WAL flush,
+  // so appends arriving while one is in flight are written together: one transaction, one lock, one
+  // flush, each append checked (revision, idempotency) and answered on its own, seeing the ones before it.
+  interface Pending {
+    readonly caseId: string
+    readonly batch: ReadonlyArray<Recorded>
+    readonly expected: EventStore.ExpectedRevision
+    readonly resolve: (r: E.Either<EventStore.StoreError, EventStore.AppendResult>) => void
+  }
+  const queue: Pending[] = []
+  let draining = false
+  const maxGroup = options.maxGroup ?? 64
+
+  const failed = (p: Pending, e: unknown): E.Either<EventStore.StoreError, EventStore.AppendResult> =>
+    // class 22: data exceptions (a timestamp PostgreSQL cannot hold…): the input, not the store
+    sqlState(e)?.startsWith('22')
+      ? E.left(EventStore.invalidAppend(p.caseId, messageOf(e)))
+      : E.left(unavailable(e))
+
+  const runGroup = async (group: ReadonlyArray<Pending>): Promise<void> => {
+    try {
+      const results = await sql.transaction(async (q) => {
+        await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [appendKey])
+        const out: Array<E.Either<EventStore.StoreError, EventStore.AppendResult>> = []
+        for (const p of group) out.push(await appendTx(q, p.caseId, p.batch, p.expected))
+        return out
+      })
+      for (const [i, p] of group.entries()) p.resolve(results[i]!)
+    } catch (e) {
+      // one bad append must not fail the others: unless the store itself failed, retry each alone
+      if (group.length === 1 || isTransient(e)) for (const p of group) p.resolve(failed(p, e))
+      else for (const p of group) await runGroup([p])
+    }
+  }
+
+  const drain = async (): Promise<void> => {
+    draining = true
+    try {
+      while (queue.length > 0) await runGroup(queue.splice(0, maxGroup))
+    } finally {
+      draining = false
+    }
+  }
+
   const append =
     (
       caseId: string,
@@ -228,13 +273,10 @@ export const make = async (
       const nul = batch.right.find((e) => `${e.caseId}${e.id}${e.type}`.includes('\u0000'))
       if (nul !== undefined)
         return E.left(EventStore.invalidAppend(caseId, 'a case id, event id or type holds NUL'))
-      try {
-        return await sql.transaction((q) => appendTx(q, caseId, batch.right, expected))
-      } catch (e) {
-        // class 22: data exceptions (a timestamp PostgreSQL cannot hold…): the input, not the store
-        if (sqlState(e)?.startsWith('22')) return E.left(EventStore.invalidAppend(caseId, messageOf(e)))
-        return E.left(unavailable(e))
-      }
+      return new Promise((resolve) => {
+        queue.push({ caseId, batch: batch.right, expected, resolve })
+        if (!draining) void drain()
+      })
     }
 
   const readStream =

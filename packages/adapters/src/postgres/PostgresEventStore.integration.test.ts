@@ -1,7 +1,7 @@
 import type { EventStore } from '@docket/core'
-import { eventStoreContract, Services } from '@docket/core/testing'
+import { eventStoreContract, ok, Services, take, testEvent } from '@docket/core/testing'
 import pg from 'pg'
-import { afterAll, describe } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import * as PostgresEventStore from './PostgresEventStore.js'
 
 const url = Services.pgUrl()
@@ -39,4 +39,31 @@ describe.skipIf(!run)('PostgreSQL', () => {
       },
     },
   )
+})
+
+describe.skipIf(!run)('PostgreSQL streamed reads stopped early', () => {
+  it('leave every pooled connection usable', async () => {
+    const schema = `docket_early_${process.pid}`
+    const store = await PostgresEventStore.make(url, { schema, max: 2, streamBatch: 7 })
+    try {
+      await ok(
+        store.append(
+          'c',
+          Array.from({ length: 200 }, (_, i) => testEvent('c', i)),
+          'no_stream',
+        ),
+      )
+      for (let i = 0; i < 25; i++) {
+        expect((await take(store.readAll(), 1 + ((i * 5) % 30))).length).toBe(1 + ((i * 5) % 30))
+        // a connection left mid-protocol would make this append wait for ever
+        await ok(store.append(`after-${i}`, [testEvent(`after-${i}`, i)], 'no_stream'))
+      }
+    } finally {
+      await store.close()
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      await admin.end()
+    }
+  })
 })
