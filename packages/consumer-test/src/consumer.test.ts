@@ -164,6 +164,29 @@ describe.skipIf(!online)('published tarballs', () => {
     )
 
     it(
+      'the installed docket evaluates the seed case to the same bytes under Node 20 and Node 24',
+      async () => {
+        const seed = join(Workspace.root, 'examples/seed-case/events.jsonl')
+        const cli = pkgs.find((p) => p.bins.docket !== undefined)
+        expect(cli, 'no package ships the docket bin').toBeDefined()
+        const outputs: string[] = []
+        for (const runtime of runtimes) {
+          const r = await Consumer.runBin(full!, runtime, cli!.name, cli!.bins.docket!, [
+            'evaluate',
+            seed,
+            '--format',
+            'json',
+          ])
+          expect(r.code, `docket evaluate under ${runtime.version}: ${r.stderr}`).toBe(0)
+          outputs.push(r.stdout)
+        }
+        expect(JSON.parse(outputs[0]!).cases.length).toBeGreaterThan(0)
+        expect(outputs[1]).toBe(outputs[0])
+      },
+      LONG,
+    )
+
+    it(
       'type-checks an importer of every entry point (NodeNext, strict, our declarations checked)',
       async () => {
         expect(await Consumer.typeCheck(full!)).toBe('')
