@@ -220,6 +220,35 @@ describe('Replay.run', () => {
   })
 })
 
+describe('Replay.run at a fixed instant', () => {
+  it('equals the batch engine with --as-of or --known-at, for any budget (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 20, max: 300 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+        async (s, n, budget, where, known) => {
+          const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
+          const first = Date.parse(events[0]!.occurredAt)
+          const last = Date.parse(events[events.length - 1]!.occurredAt)
+          const at = new Date(first + Math.round((last - first) * where)).toISOString()
+          const axis = known ? { knownAt: at } : { asOf: at }
+          const r = await Replay.run(stream(events), {
+            evaluate: Replay.fromCore({ ...options, ...axis }),
+            maxOpenCases: budget,
+            ...axis,
+          })
+          if (E.isLeft(r)) throw new Error('replay failed')
+          expect(core(r.right)).toEqual(batch(events, axis))
+        },
+      ),
+      { numRuns: 30 },
+    )
+  })
+})
+
 describe('Replay.run on a store', () => {
   it('reads a sealed store in global order and reports its integrity chain head', async () => {
     const store = Integrity.sealed(MemoryEventStore.make())
