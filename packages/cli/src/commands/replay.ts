@@ -210,6 +210,8 @@ export const command: Command = {
       ...(spillDir === undefined ? {} : { spillDir }),
       ...(maxOpen === undefined ? {} : { maxOpenCases: maxOpen }),
       ...(onProgress === undefined ? {} : { onProgress }),
+      // a store's global order is the order; a file must be in recordedAt order per case
+      checkOrder: source.right._tag !== 'Store',
     })
     const failure = input.right.failure()
     if (failure !== undefined) {

@@ -143,6 +143,17 @@ describe('Replay.run', () => {
     if (E.isRight(r)) expect(core(r.right)).toEqual(batch(events))
   })
 
+  it("takes a store's global order as it comes when asked not to check recordedAt", async () => {
+    const events = [...History.generate({ events: 200, seed: 9 })]
+    const i = events.findIndex((e, k) => k > 0 && events.slice(0, k).some((x) => x.caseId === e.caseId))
+    const j = events.findIndex((x) => x.caseId === events[i]!.caseId)
+    const swapped = [...events]
+    swapped[j] = events[i]!
+    swapped[i] = events[j]!
+    const r = await Replay.run(stream(swapped), { evaluate, checkOrder: false })
+    expect(E.isRight(r)).toBe(true)
+  })
+
   it('sorts out-of-order input with spill to disk and then equals the ordered replay', async () => {
     const events = [...History.generate({ events: 2_000, seed: 13 })]
     const shuffled = fc.sample(fc.shuffledSubarray(events, { minLength: events.length }), {

@@ -4,7 +4,9 @@
  * core engine and extracts the facts reports need, holding in memory only the
  * cases still open.
  *
- * Order. A store is read in its global log order. A JSON Lines file must be in
+ * Order. A store is read in its global log order, which is taken as it comes
+ * (`checkOrder: false`: an import may record old events after newer ones). A
+ * JSON Lines file must be in
  * `recordedAt` order within each case (file order breaks ties, and events
  * without a `recordedAt` of their own are taken in file order); an event
  * recorded before the previous event of its case is an `OutOfOrder` error
@@ -126,6 +128,11 @@ export interface Options {
   /** Directory for the dropped-case archive. */
   readonly spillDir?: string
   readonly onProgress?: (p: Progress) => void
+  /**
+   * Check that each case's events come in `recordedAt` order (default true). A store's global
+   * order is authoritative (an import may record old events after newer ones): pass false.
+   */
+  readonly checkOrder?: boolean
   readonly progressEvery?: number
   /**
    * Memory budget in open cases (default 10,000): when more are held, closed cases whose
@@ -337,7 +344,7 @@ export const run = async (
       }
       // an imported event without recordedAt (inferred from occurredAt) is taken in file order
       const inferred = e.meta?.recordedAtInferred === true
-      if (!inferred && rec < state.last) {
+      if (options.checkOrder !== false && !inferred && rec < state.last) {
         return E.left({
           _tag: 'OutOfOrder',
           position,

@@ -72,6 +72,8 @@ export interface BuildOptions {
   readonly spillDir?: string
   readonly maxOpenCases?: number
   readonly onProgress?: (p: Replay.Progress) => void
+  /** Check `recordedAt` order within each case (default true; false for a store's global order). */
+  readonly checkOrder?: boolean
 }
 
 /** Date of the legal reference the policy pack was checked against (`shared/reference/legal.md`, "compiled 2026-11-24"). */
@@ -142,6 +144,7 @@ export const build = async (
     ...(options.spillDir === undefined ? {} : { spillDir: options.spillDir }),
     ...(options.maxOpenCases === undefined ? {} : { maxOpenCases: options.maxOpenCases }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.checkOrder === undefined ? {} : { checkOrder: options.checkOrder }),
   })
   const whatIf = [...(options.whatIf ?? [])].sort()
   return pipe(
