@@ -143,77 +143,112 @@ export const make = async (
     return p
   }
 
-  const appendTx = async (
+  /**
+   * Appends a group inside one transaction holding the lock, in two statements whatever its size: one
+   * reads the head, the last event of every case of the group and the group's ids already stored; the
+   * appends are then checked in order in memory (each sees the ones before it, exactly as if run one by
+   * one); one statement inserts every accepted event and sends the NOTIFY.
+   */
+  const appendGroup = async (
     q: Queryable,
-    caseId: string,
-    batch: ReadonlyArray<Recorded>,
-    expected: EventStore.ExpectedRevision,
-  ): Promise<E.Either<EventStore.StoreError, EventStore.AppendResult>> => {
-    // one round trip: the head, the stream's last event, and the batch's ids already stored
-    const state = await q.query<{
-      head: string
-      revision: number | null
-      last: string | null
-      existing: string
-    }>(
+    group: ReadonlyArray<Pending>,
+  ): Promise<ReadonlyArray<E.Either<EventStore.StoreError, EventStore.AppendResult>>> => {
+    await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [appendKey])
+    const cases = [...new Set(group.map((p) => p.caseId))]
+    const ids = [...new Set(group.flatMap((p) => p.batch.map((e) => e.id)))]
+    const state = await q.query<{ head: string; streams: string; existing: string }>(
       `SELECT (SELECT coalesce(max(position), 0)::text FROM ${s}.events) AS head,
-              last.revision, last.position::text AS last,
+              (SELECT coalesce(json_agg(json_build_array(c.stream, l.revision, l.position::text)), '[]')::text
+                 FROM unnest($1::text[]) AS c(stream)
+                 CROSS JOIN LATERAL (SELECT revision, position FROM ${s}.events
+                                     WHERE stream = c.stream ORDER BY revision DESC LIMIT 1) l) AS streams,
               (SELECT coalesce(json_agg(json_build_array(x.event_id, x.stream, x.body)), '[]')::text
-                 FROM ${s}.events x WHERE x.event_id = ANY($2::text[])) AS existing
-       FROM (SELECT 1) one
-       LEFT JOIN (SELECT revision, position FROM ${s}.events WHERE stream = $1 ORDER BY revision DESC LIMIT 1) last ON true`,
-      [caseId, batch.map((e) => e.id)],
+                 FROM ${s}.events x WHERE x.event_id = ANY($2::text[])) AS existing`,
+      [cases, ids],
     )
-    const stored = new Map(
-      (JSON.parse(state[0]!.existing) as Array<[string, string, string]>).map(([id, stream, body]) => [
-        id,
-        { stream, body },
+    const row = state[0]!
+    let head = BigInt(row.head)
+    const streams = new Map(
+      (JSON.parse(row.streams) as Array<[string, number, string]>).map(([c, revision, position]) => [
+        c,
+        { revision, position },
       ]),
     )
-    const fresh: Recorded[] = []
-    for (const e of batch) {
-      const r = stored.get(e.id)
-      if (r === undefined) fresh.push(e)
-      else if (
-        r.stream !== caseId ||
-        Envelope.fingerprint(JSON.parse(r.body) as Recorded) !== Envelope.fingerprint(e)
-      ) {
-        return E.left(EventStore.idempotencyConflict(e.id, caseId, r.stream))
-      }
-    }
-    const { head, revision, last } = state[0]!
-    if (fresh.length === 0 && revision !== null && last !== null) {
-      return E.right({ revision, appended: 0, position: last })
-    }
-    const check = EventStore.checkExpected(caseId, expected, revision ?? undefined)
-    if (E.isLeft(check)) return check
-    const base = BigInt(head)
-    const first = (revision ?? -1) + 1
-    const positions = fresh.map((_, i) => (base + BigInt(i + 1)).toString())
-    const position = positions[positions.length - 1]!
-    // the insert and the NOTIFY (delivered at commit) in one statement
-    await q.query(
-      `WITH ins AS (
-         INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
-         SELECT p, $2, r, i, t, o, rec, b
-         FROM unnest($1::bigint[], $3::integer[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
-           AS x(p, r, i, t, o, rec, b)
-         RETURNING 1)
-       SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM ins) c`,
-      [
-        positions,
-        caseId,
-        fresh.map((_, i) => first + i),
-        fresh.map((e) => e.id),
-        fresh.map((e) => e.type),
-        fresh.map((e) => e.occurredAt),
-        fresh.map((e) => e.recordedAt),
-        fresh.map((e) => JSON.stringify(e)),
-        channel,
-        position,
-      ],
+    const stored = new Map<string, { readonly stream: string; readonly fingerprint: () => string }>(
+      (JSON.parse(row.existing) as Array<[string, string, string]>).map(([id, stream, body]) => [
+        id,
+        { stream, fingerprint: () => Envelope.fingerprint(JSON.parse(body) as Recorded) },
+      ]),
     )
-    return E.right({ revision: first + fresh.length - 1, appended: fresh.length, position })
+    const rows = {
+      position: [] as string[],
+      stream: [] as string[],
+      revision: [] as number[],
+      id: [] as string[],
+      type: [] as string[],
+      occurredAt: [] as string[],
+      recordedAt: [] as string[],
+      body: [] as string[],
+    }
+    const results = group.map((p): E.Either<EventStore.StoreError, EventStore.AppendResult> => {
+      const fresh: Recorded[] = []
+      for (const e of p.batch) {
+        const r = stored.get(e.id)
+        if (r === undefined) fresh.push(e)
+        else if (r.stream !== p.caseId || r.fingerprint() !== Envelope.fingerprint(e)) {
+          return E.left(EventStore.idempotencyConflict(e.id, p.caseId, r.stream))
+        }
+      }
+      const last = streams.get(p.caseId)
+      if (fresh.length === 0 && last !== undefined) {
+        return E.right({ revision: last.revision, appended: 0, position: last.position })
+      }
+      const check = EventStore.checkExpected(p.caseId, p.expected, last?.revision)
+      if (E.isLeft(check)) return check
+      let revision = last?.revision ?? -1
+      let position = ''
+      for (const e of fresh) {
+        head += 1n
+        revision += 1
+        position = head.toString()
+        const fp = Envelope.fingerprint(e)
+        stored.set(e.id, { stream: p.caseId, fingerprint: () => fp })
+        rows.position.push(position)
+        rows.stream.push(p.caseId)
+        rows.revision.push(revision)
+        rows.id.push(e.id)
+        rows.type.push(e.type)
+        rows.occurredAt.push(e.occurredAt)
+        rows.recordedAt.push(e.recordedAt)
+        rows.body.push(JSON.stringify(e))
+      }
+      streams.set(p.caseId, { revision, position })
+      return E.right({ revision, appended: fresh.length, position })
+    })
+    if (rows.position.length > 0) {
+      // the insert and the NOTIFY (delivered at commit) in one statement
+      await q.query(
+        `WITH ins AS (
+           INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+           SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[],
+                                $6::timestamptz[], $7::timestamptz[], $8::text[])
+           RETURNING 1)
+         SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM ins) c`,
+        [
+          rows.position,
+          rows.stream,
+          rows.revision,
+          rows.id,
+          rows.type,
+          rows.occurredAt,
+          rows.recordedAt,
+          rows.body,
+          channel,
+          head.toString(),
+        ],
+      )
+    }
+    return results
   }
 
   // Group commit. Appends are serialised by the store's lock and each commit waits for its WAL flush,
@@ -237,12 +272,7 @@ export const make = async (
 
   const runGroup = async (group: ReadonlyArray<Pending>): Promise<void> => {
     try {
-      const results = await sql.transaction(async (q) => {
-        await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [appendKey])
-        const out: Array<E.Either<EventStore.StoreError, EventStore.AppendResult>> = []
-        for (const p of group) out.push(await appendTx(q, p.caseId, p.batch, p.expected))
-        return out
-      })
+      const results = await sql.transaction((q) => appendGroup(q, group))
       for (const [i, p] of group.entries()) p.resolve(results[i]!)
     } catch (e) {
       // one bad append must not fail the others: unless the store itself failed, retry each alone
