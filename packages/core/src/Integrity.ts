@@ -247,7 +247,8 @@ export const verify = async (
   for await (const s of events) {
     let e: Recorded
     try {
-      e = s.event
+      // the stored text when the store keeps it: what is at rest, even through a decrypting decorator
+      e = s.json === undefined ? s.event : (JSON.parse(s.json) as Recorded)
     } catch (err) {
       return result({
         eventId: '(unreadable)',

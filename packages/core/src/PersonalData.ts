@@ -133,8 +133,27 @@ export const decrypt = async (keys: KeyStore, e: Recorded): Promise<Recorded> =>
   return data === e.data ? e : ({ ...e, data } as Recorded)
 }
 
+/**
+ * The stored event with its event decrypted; `json` stays the stored
+ * (encrypted) text, so that `Integrity.verify` and verbatim exports read what
+ * is at rest, through a protected store as well.
+ */
+const decrypted = async (keys: KeyStore, s: StoredEvent): Promise<StoredEvent> => {
+  const atRest = s.event
+  const json = s.json
+  const event = await decrypt(keys, atRest)
+  return {
+    event,
+    revision: s.revision,
+    position: s.position,
+    get json(): string {
+      return json ?? JSON.stringify(atRest)
+    },
+  }
+}
+
 async function* decrypting(keys: KeyStore, source: AsyncIterable<StoredEvent>): AsyncIterable<StoredEvent> {
-  for await (const s of source) yield { ...s, event: await decrypt(keys, s.event) }
+  for await (const s of source) yield await decrypted(keys, s)
 }
 
 const tryAsync = <A>(f: () => Promise<A>): TE.TaskEither<StoreError, A> =>
@@ -150,7 +169,7 @@ export const protect = (store: EventStore, keys: KeyStore): EventStore => ({
     ),
   readStream: (caseId) =>
     TE.flatMap(store.readStream(caseId), (list) =>
-      tryAsync(() => Promise.all(list.map(async (s) => ({ ...s, event: await decrypt(keys, s.event) })))),
+      tryAsync(() => Promise.all(list.map((s) => decrypted(keys, s)))),
     ),
   readAll: (options) => decrypting(keys, store.readAll(options)),
   subscribe: (options) => decrypting(keys, store.subscribe(options)),
