@@ -157,4 +157,21 @@ describe('Integrity', () => {
     const refused = await Integrity.checkpoint(Integrity.sealed(raw), at(8))()
     expect(E.isLeft(refused) && refused.left._tag).toBe('InvalidAppend')
   })
+
+  it('gives the same verdicts with the checkpoint counts read beforehand (flat memory)', async () => {
+    const counts = await must(Integrity.checkpointCounts(store))
+    expect([...counts]).toEqual([4])
+    const intact = await Integrity.verify(from(history), { checkpointCounts: counts })
+    expect(intact).toEqual(await Integrity.verify(from(history)))
+    const cut = history.filter((s) => s.event.id !== 'a-3')
+    const r = await Integrity.verify(from(cut), { checkpointCounts: counts })
+    expect(r.failure?.problem).toBe('checkpoint_mismatch')
+    const edited = history.map((s) =>
+      s.event.caseId === Integrity.CHECKPOINT_CASE
+        ? { ...s, event: { ...s.event, data: { count: 4, head: 'f'.repeat(64) } } as unknown as Recorded }
+        : s,
+    )
+    const forged = await Integrity.verify(from(edited), { checkpointCounts: counts })
+    expect(forged.failure?.problem).toBe('checkpoint_mismatch')
+  })
 })

@@ -158,9 +158,12 @@ export const sealed = (store: EventStore, options: SealOptions = {}): EventStore
  */
 export const checkpoint = (store: EventStore, at: string): TE.TaskEither<StoreError, ChainHead> =>
   pipe(
-    TE.tryCatch(
-      () => verify(store.readAll()),
-      (e): StoreError => ({ _tag: 'StoreUnavailable', message: String(e) }),
+    checkpointCounts(store),
+    TE.flatMap((counts) =>
+      TE.tryCatch(
+        () => verify(store.readAll(), { checkpointCounts: counts }),
+        (e): StoreError => ({ _tag: 'StoreUnavailable', message: String(e) }),
+      ),
     ),
     TE.flatMap((report) =>
       report.ok
@@ -212,7 +215,24 @@ export interface VerifyOptions {
    * `events` sealed events, else verification fails (`checkpoint_mismatch`).
    */
   readonly expect?: ChainHead
+  /**
+   * The `count` of every checkpoint in the history, read beforehand (see
+   * {@link checkpointCounts}): only the digests at those counts are kept, so
+   * that memory stays flat however long the log is between checkpoints.
+   */
+  readonly checkpointCounts?: ReadonlySet<number>
 }
+
+/** The counts the checkpoints of a store cover (for {@link VerifyOptions.checkpointCounts}). */
+export const checkpointCounts = (store: EventStore): TE.TaskEither<StoreError, ReadonlySet<number>> =>
+  TE.map((cps: ReadonlyArray<StoredEvent>) => {
+    const out = new Set<number>()
+    for (const c of cps) {
+      const n = (c.event.data as unknown as Partial<Checkpoint> | undefined)?.count
+      if (typeof n === 'number') out.add(n)
+    }
+    return out
+  })(store.readStream(CHECKPOINT_CASE))
 
 /**
  * Walks a history in log order and checks every stream's chain and every
@@ -227,9 +247,12 @@ export const verify = async (
   const heads = new Map<string, { hash: string; revision: number }>()
   let digest = GENESIS
   let count = 0
-  // digests after each event since `base`, to check checkpoints that arrive after later events
+  // digests after each event since `base`, to check checkpoints that arrive after later events;
+  // with `checkpointCounts`, only the digests at those counts (flat memory)
+  const keep = options.checkpointCounts
   let base = 0
   let recent: string[] = [GENESIS]
+  const kept = new Map<number, string>([[0, GENESIS]])
   const pending: Array<{ stored: StoredEvent; cp: Checkpoint }> = []
   const result = (failure: Failure | null): Report => ({
     ok: failure === null,
@@ -263,7 +286,7 @@ export const verify = async (
       const cp = e.data as unknown as Checkpoint
       if (cp.count > count) pending.push({ stored: s, cp })
       else {
-        const at = recent[cp.count - base]
+        const at = keep === undefined ? recent[cp.count - base] : kept.get(cp.count)
         if (at !== undefined && at !== cp.head) return mismatch({ stored: s, cp })
         if (at !== undefined) {
           recent = recent.slice(cp.count - base)
@@ -289,7 +312,8 @@ export const verify = async (
     heads.set(e.caseId, { hash: stored.hash, revision: s.revision })
     digest = fold(digest, stored)
     count++
-    recent.push(digest)
+    if (keep === undefined) recent.push(digest)
+    else if (keep.has(count)) kept.set(count, digest)
     for (const c of pending.filter((p) => p.cp.count === count)) {
       if (c.cp.head !== digest) return mismatch(c)
     }

@@ -85,9 +85,17 @@ export const command: Command = {
     }
     const store = opened.right
     try {
+      const counts = await Integrity.checkpointCounts(store)()
+      if (E.isLeft(counts)) {
+        Output.error(inv, `cannot read ${Store.redact(url)}: ${Store.describeError(counts.left)}`)
+        return EXIT.usage
+      }
       let report: Integrity.Report
       try {
-        report = await Integrity.verify(store.readAll(), expect === undefined ? {} : { expect })
+        report = await Integrity.verify(store.readAll(), {
+          checkpointCounts: counts.right,
+          ...(expect === undefined ? {} : { expect }),
+        })
       } catch (e) {
         Output.error(inv, `cannot read ${Store.redact(url)}: ${e instanceof Error ? e.message : String(e)}`)
         return EXIT.usage
