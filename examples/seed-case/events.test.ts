@@ -46,7 +46,7 @@ describe('examples/seed-case/events.jsonl', () => {
       categories: ['sextortion', 'ncii'],
       jurisdictions: ['US'],
       claims: { depictsMinor: true, ageAtCapture: 13 },
-      removalRequest: { identification: true, contact: true, goodFaithStatement: true, signature: false },
+      removalRequest: { identification: true, contact: true, goodFaithStatement: true, signature: true },
     })
     expect(john.occurredAt.slice(0, 10)).toBe('2020-01-21')
     expect(john.type === 'ContentReported' && john.data.claims?.policeReference).toContain('PLACEHOLDER')

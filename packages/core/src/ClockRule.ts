@@ -155,7 +155,8 @@ export interface Rule {
   /**
    * Versions in chronological order. The version in force at the instant the clock starts
    * applies; a trigger before the first `validFrom` gives a `preEffective` obligation
-   * (or a `counterfactual` one under `whatIf`, with the first version).
+   * starting at the effective instant, unless the duty was done before then (or a
+   * `counterfactual` one under `whatIf`, with the first version).
    */
   readonly versions: ReadonlyArray<Version>
 }

@@ -397,7 +397,11 @@ export const runCase = (
       byKey.set(key, c)
       clocks.push(c)
     }
-    for (const c of clocks) out.push({ at: c.startedAt, o: toObligation(caseId, c, prep, asOf) })
+    for (const c of clocks) {
+      // A pre-effective clock whose duty was done (or waived) before the law took effect never bound anyone.
+      if (c.preEffective && c.completedAt !== null && c.completedAt <= c.startedAt) continue
+      out.push({ at: c.startedAt, o: toObligation(caseId, c, prep, asOf) })
+    }
   }
   if (out.length > 1) out.sort((a, b) => a.at - b.at || (a.o.id < b.o.id ? -1 : a.o.id > b.o.id ? 1 : 0))
   return out.map((x) => x.o)
