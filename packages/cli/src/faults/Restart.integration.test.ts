@@ -10,8 +10,8 @@
  * Skipped loudly when the PostgreSQL server binaries are missing (set
  * DOCKET_PG_BIN to their directory), unless DOCKET_REQUIRE_SERVICES=1.
  */
-import { execFileSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,7 +21,18 @@ import { Services, testEvent } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-const bin = process.env.DOCKET_PG_BIN ?? '/usr/lib/postgresql/15/bin'
+/** DOCKET_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin holding initdb (Debian's layout). */
+const findBin = (): string => {
+  if (process.env.DOCKET_PG_BIN !== undefined) return process.env.DOCKET_PG_BIN
+  const base = '/usr/lib/postgresql'
+  const versions = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : []
+  return versions[0] === undefined ? join(base, '<version>', 'bin') : join(base, versions[0], 'bin')
+}
+const bin = findBin()
 const root = process.getuid?.() === 0
 const hasRunuser =
   existsSync('/usr/sbin/runuser') || existsSync('/sbin/runuser') || existsSync('/usr/bin/runuser')
@@ -54,6 +65,14 @@ describe.skipIf(!run)('fault suite: the PostgreSQL server restarted mid-run', { 
       : [join(bin, tool), [...args]]
     execFileSync(cmd as string, argv as string[], { stdio: 'pipe', timeout: 60_000 })
   }
+  // the same, without blocking the event loop: appends and the subscription go on during the restart
+  const pgExecAsync = (tool: string, args: ReadonlyArray<string>): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const [cmd, argv] = root
+        ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
+        : [join(bin, tool), [...args]]
+      execFile(cmd as string, argv as string[], { timeout: 60_000 }, (e) => (e ? reject(e) : resolve()))
+    })
   const options = (): string =>
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`
 
@@ -90,7 +109,7 @@ describe.skipIf(!run)('fault suite: the PostgreSQL server restarted mid-run', { 
 
     const N = 300
     let failures = 0
-    let restarted = false
+    const restarts: Promise<void>[] = []
     for (let i = 0; i < N; i++) {
       const caseId = `case-${i % 10}`
       const event = { ...testEvent(caseId, i), id: `evt-${i}` } as Recorded
@@ -101,13 +120,27 @@ describe.skipIf(!run)('fault suite: the PostgreSQL server restarted mid-run', { 
         failures++
         await sleep(50)
       }
-      if (i === 100) {
+      if (i === 60 || i === 200) {
         // restart while the subscription is live and the writer goes on
-        pgExec('pg_ctl', ['-D', data, '-o', options(), '-l', join(dir, 'log'), '-m', 'fast', '-w', 'restart'])
-        restarted = true
+        restarts.push(
+          pgExecAsync('pg_ctl', [
+            '-D',
+            data,
+            '-o',
+            options(),
+            '-l',
+            join(dir, 'log'),
+            '-m',
+            'fast',
+            '-w',
+            'restart',
+          ]),
+        )
       }
+      if (i === 150) await restarts[0]
+      await sleep(10) // a steady writer, so that some appends meet the server down
     }
-    expect(restarted).toBe(true)
+    await Promise.all(restarts)
     const deadline = Date.now() + 30_000
     while (seen.length < N && Date.now() < deadline) await sleep(50)
     await sleep(300)
