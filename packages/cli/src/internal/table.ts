@@ -4,7 +4,7 @@
  * escalation, then the summary. It renders the engine's report and adds
  * nothing to it; `--format json` is the same report, complete.
  */
-import type { Evaluation, Obligation } from '@docket/core'
+import { type Evaluation, type Obligation, Timestamp } from '@docket/core'
 import type { Style } from './style.js'
 import { localTime } from './timeline.js'
 
@@ -27,6 +27,17 @@ export const columns = (rows: ReadonlyArray<ReadonlyArray<string>>, indent = '  
   )
 }
 
+/** How late a completion was, as `6 d 21 h` (or `35 min`). */
+export const lateness = (dueAt: string, completedAt: string): string => {
+  const minutes = Math.round((Timestamp.toMillis(completedAt) - Timestamp.toMillis(dueAt)) / 60_000)
+  const d = Math.floor(minutes / 1440)
+  const h = Math.floor((minutes % 1440) / 60)
+  const m = minutes % 60
+  if (d > 0) return `${d} d ${h} h`
+  if (h > 0) return `${h} h ${m} min`
+  return `${m} min`
+}
+
 /** The status of an obligation in words, with its flags. */
 export const status = (o: Obligation.Obligation, s: Style): string => {
   const flags = [
@@ -34,6 +45,9 @@ export const status = (o: Obligation.Obligation, s: Style): string => {
     o.preEffective ? 'before entry into force' : undefined,
     o.counterfactual ? 'what-if' : undefined,
     o.targetStatus === 'breached' && o.status !== 'breached' ? 'target missed' : undefined,
+    o.status === 'met_late' && o.completedAt !== null
+      ? `deadline breached by ${lateness(o.dueAt, o.completedAt)}`
+      : undefined,
   ].filter((x) => x !== undefined)
   const word =
     o.status === 'breached'
