@@ -5,10 +5,16 @@
  * its URL is used. This adds what a command line needs: a relative PGlite
  * directory is resolved against the invocation's working directory, and
  * failures become one message for standard error.
+ *
+ * Personal data: with `DOCKET_KEYS=postgres` in the environment (postgres://
+ * stores only), personal fields are encrypted per data subject with the
+ * PostgreSQL key store in the store's schema, its keys wrapped with
+ * `DOCKET_MASTER_KEY` (base64 of 32 bytes) when set; erased subjects then
+ * read as `[erased]` in every command's output (docs/security.md).
  */
 import { isAbsolute, resolve } from 'node:path'
 import { openStore, Store, StoreUrl } from '@docket/adapters'
-import { EventStore } from '@docket/core'
+import { EventStore, type KeyStore } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 
 /** The URL with any password hidden, for logs and errors. */
@@ -23,10 +29,63 @@ export const absolute = (url: string, cwd: string): string => {
   return `pglite:${resolve(cwd, dir)}`
 }
 
-/** Opens the store a URL names. Left: a message saying why not. */
-export const open = async (url: string, cwd: string): Promise<E.Either<string, EventStore.EventStore>> => {
-  const opened = await openStore(absolute(url, cwd))()
-  return E.isLeft(opened) ? E.left(Store.describeError(opened.left)) : opened
+type Keys = KeyStore.KeyStore & { readonly close: () => Promise<void> }
+
+/** The key store `DOCKET_KEYS` asks for, if any. */
+const keysFor = async (
+  url: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<E.Either<string, Keys | undefined>> => {
+  const kind = env.DOCKET_KEYS
+  if (kind === undefined || kind === '') return E.right(undefined)
+  const parsed = StoreUrl.parse(url)
+  if (kind !== 'postgres' || E.isLeft(parsed) || parsed.right.kind !== 'postgres') {
+    return E.left(`DOCKET_KEYS=${kind}: the only key store is postgres, for postgres:// stores`)
+  }
+  const master = env.DOCKET_MASTER_KEY
+  const masterKey = master === undefined || master === '' ? undefined : Buffer.from(master, 'base64')
+  if (masterKey !== undefined && masterKey.length !== 32) {
+    return E.left('DOCKET_MASTER_KEY must be the base64 of 32 bytes')
+  }
+  try {
+    const { PostgresKeyStore } = await import('@docket/adapters/postgres')
+    const u = parsed.right
+    return E.right(
+      await PostgresKeyStore.make(u.url, {
+        ...(u.schema === undefined ? {} : { schema: u.schema }),
+        ...(masterKey === undefined ? {} : { masterKey }),
+      }),
+    )
+  } catch (e) {
+    return E.left(
+      `cannot open the key store of ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`,
+    )
+  }
+}
+
+/** Opens the store a URL names (with the key store `DOCKET_KEYS` names, if any). Left: a message saying why not. */
+export const open = async (
+  url: string,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<E.Either<string, EventStore.EventStore>> => {
+  const keys = await keysFor(url, env)
+  if (E.isLeft(keys)) return keys
+  const k = keys.right
+  const opened = await openStore(absolute(url, cwd), k === undefined ? {} : { keys: k })()
+  if (E.isLeft(opened)) {
+    await k?.close()
+    return E.left(Store.describeError(opened.left))
+  }
+  if (k === undefined) return opened
+  const store = opened.right
+  return E.right({
+    ...store,
+    close: async () => {
+      await store.close()
+      await k.close()
+    },
+  })
 }
 
 /** A one-line description of a store error. */
