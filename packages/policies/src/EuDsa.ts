@@ -19,6 +19,7 @@
  * A notice about child sexual abuse never needs the notifier's identity
  * (Art. 16(2)(c)).
  */
+import { Event } from '@docket/core'
 import type { EventOf } from '@docket/core'
 import {
   allegesMinor,
@@ -53,26 +54,7 @@ const GENERAL = at('2024-02-17', ZONE)
 const DSA = 'Regulation (EU) 2022/2065 (DSA)'
 
 /** Categories of content a notice may allege to be illegal (everything but a terms-of-service matter). */
-export const ILLEGAL: ReadonlyArray<string> = [
-  'csam',
-  'ncii',
-  'sextortion',
-  'enticement',
-  'trafficking',
-  'terrorism',
-  'threat_to_life',
-  'child_cyberbullying',
-  'adult_cyber_abuse',
-  'impersonation',
-  'synthetic_sexual',
-  'torture_barbarity',
-  'hate',
-  'violence',
-  'fraud',
-  'privacy',
-  'ip',
-  'illegal_other',
-]
+export const ILLEGAL: ReadonlyArray<string> = Event.CATEGORIES.filter((c) => c !== 'policy_other')
 
 /** Art. 16(2): the elements a notice must let a diligent provider act on, as `removalRequest` keys. */
 export const NOTICE_ELEMENTS: ReadonlyArray<string> = [

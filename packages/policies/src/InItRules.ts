@@ -11,6 +11,7 @@
  * 2026-02-19T23:59+05:30 keeps 24 hours under 3(2)(b); one at 2026-02-20T00:00
  * gets 2 hours). The numbers are secondary (the Gazette was not read).
  */
+import { Event } from '@docket/core'
 import {
   all,
   answered,
@@ -191,25 +192,9 @@ export const grievanceAck: Rule = rule({
 })
 
 /** Categories a Rule 3(1)(b) removal complaint may concern (for the proviso's shorter clock). */
-export const RULE_3_1_B: ReadonlyArray<string> = [
-  'csam',
-  'ncii',
-  'sextortion',
-  'enticement',
-  'trafficking',
-  'terrorism',
-  'threat_to_life',
-  'child_cyberbullying',
-  'adult_cyber_abuse',
-  'impersonation',
-  'synthetic_sexual',
-  'torture_barbarity',
-  'hate',
-  'violence',
-  'fraud',
-  'privacy',
-  'illegal_other',
-]
+export const RULE_3_1_B: ReadonlyArray<string> = Event.CATEGORIES.filter(
+  (c) => c !== 'policy_other' && c !== 'ip',
+)
 
 const proviso = reported(...RULE_3_1_B)
 const redressed = any(removed(), decisionOn)
