@@ -31,7 +31,8 @@ export interface Options {
 
 // internal: PRNG and weighted choice
 
-const mulberry32 = (seed: number): (() => number) => {
+/** A small seeded random generator (mulberry32) in [0, 1): the same seed, the same sequence. */
+export const seededRandom = (seed: number): (() => number) => {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -305,7 +306,7 @@ const pop = (heap: Open[]): Open | undefined => {
 
 /** Streams a deterministic history of `events` events in global `recordedAt` order. */
 export function* generate(options: Options): Generator<Recorded> {
-  const rand = mulberry32(options.seed ?? 42)
+  const rand = seededRandom(options.seed ?? 42)
   const gap = (options.meanGapMinutes ?? 1) * 60_000
   const prefix = options.prefix ?? 'c'
   let nextCaseAt = options.start ?? Date.UTC(2025, 0, 1)
