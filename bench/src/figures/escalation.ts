@@ -115,7 +115,7 @@ export const run = (n: number, crossing: number): Row[] => {
         label: 'popDue + Escalation.tick per case + reschedule',
         value: Math.round(tickMs),
         unit: 'ms',
-        extra: { raised, due: found },
+        extra: { raised, cases: found },
       },
       baseline: {
         label: 'scan every obligation for crossed warnings (no events built)',
@@ -126,7 +126,7 @@ export const run = (n: number, crossing: number): Row[] => {
       ratioMeaning: 'baseline time ÷ Docket time',
       target: 'reported',
       met: null,
-      notes: raised === crossing ? undefined : `raised ${raised}, expected ${crossing}`,
+      notes: `${found} cases crossed a warning; the tick raised ${raised} events (warnings and ladder pages due)`,
     },
   ]
 }
