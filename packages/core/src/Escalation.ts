@@ -22,6 +22,7 @@
 import type { DocketEvent, EventOf } from './Envelope.js'
 import { hash128 } from './internal/hash.js'
 import type * as Obligation from './Obligation.js'
+import * as Observability from './Observability.js'
 import type * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
 import * as Trigger from './Trigger.js'
@@ -345,13 +346,19 @@ const byTimeThenId = (a: Planned, b: Planned): number =>
  * The escalations due at `now` that the history does not hold yet, and the
  * next instant at which the engine could raise one without a new event.
  */
-export const tick = (input: Input, now: number): Tick => {
+const tickUntraced = (input: Input, now: number): Tick => {
   const { raised, next } = plan(input, now)
   const known = new Set<string>()
   for (const e of input.history) if (e.type === 'EscalationRaised') known.add(e.id)
   const due = raised.filter((p) => !known.has(p.event.id)).sort(byTimeThenId)
   return { due: due.map((p) => p.event), nextWakeAt: next }
 }
+
+/** The escalations due at `now` and the next wake instant (see above), inside a `docket.escalation.tick` span. */
+export const tick = (input: Input, now: number): Tick =>
+  Observability.withSpan(Observability.SPANS.escalationTick, { 'docket.case_id': input.caseId }, () =>
+    tickUntraced(input, now),
+  )
 
 /** The next instant after `now` at which `tick` could return something new without a new event, or `null`. */
 export const nextWakeAt = (input: Input, now: number): number | null => plan(input, now).next

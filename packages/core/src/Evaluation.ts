@@ -19,6 +19,7 @@
 import type * as ClockRule from './ClockRule.js'
 import type { DocketEvent } from './Envelope.js'
 import * as Obligation from './Obligation.js'
+import * as Observability from './Observability.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
 import * as Engine from './internal/engine.js'
@@ -239,7 +240,7 @@ export const summarise = (obligations: Iterable<Obligation.Obligation>): Summary
  * Evaluates every case of a set of events (any order) with the given rules and options,
  * and returns the report of `docket evaluate --format json`.
  */
-export const evaluate = (events: Iterable<DocketEvent>, options: Options): Report => {
+const evaluateUntraced = (events: Iterable<DocketEvent>, options: Options): Report => {
   const all: Entry[] = []
   for (const e of events) all.push(entry(e))
   const ax = axes(all, options)
@@ -271,3 +272,17 @@ export const evaluate = (events: Iterable<DocketEvent>, options: Options): Repor
     summary: summarise(cases.flatMap((c) => c.obligations)),
   }
 }
+
+/**
+ * Evaluates every case of a set of events (any order) with the given rules and options,
+ * and returns the report of `docket evaluate --format json`, inside a `docket.evaluate` span.
+ */
+export const evaluate = (events: Iterable<DocketEvent>, options: Options): Report =>
+  Observability.withSpan(Observability.SPANS.evaluate, { 'docket.rules': options.rules.length }, (span) => {
+    const report = evaluateUntraced(events, options)
+    span.setAttributes({
+      'docket.cases': report.cases.length,
+      'docket.obligations': report.summary.obligations,
+    })
+    return report
+  })

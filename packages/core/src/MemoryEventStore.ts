@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { fingerprint, type Recorded } from './Envelope.js'
 import * as EventStore from './EventStore.js'
+import * as Observability from './Observability.js'
 
 // model
 
@@ -142,7 +143,7 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     write(e)
   }
 
-  return {
+  return Observability.traceStore({
     append:
       (caseId, events, expected): TE.TaskEither<EventStore.StoreError, EventStore.AppendResult> =>
       () =>
@@ -168,5 +169,5 @@ export const make = (options: Options = {}): EventStore.EventStore => {
       wake()
       return Promise.resolve()
     },
-  }
+  })
 }

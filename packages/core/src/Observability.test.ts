@@ -12,8 +12,11 @@ import {
 } from '@opentelemetry/api'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
+import * as Escalation from './Escalation.js'
+import * as Evaluation from './Evaluation.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
 import * as Observability from './Observability.js'
+import * as Profile from './Profile.js'
 
 // A recording tracer provider: the smallest real implementation of the API's interfaces, no SDK.
 interface Recorded {
@@ -165,6 +168,35 @@ describe('Observability.traceStore', () => {
       ['c-1', 1, SpanStatusCode.ERROR],
     ])
     expect(appends[1]!.attributes['docket.error']).toBe('WrongExpectedRevision')
+    await store.close()
+  })
+})
+
+describe("Docket's own spans", () => {
+  it('the memory store, the obligation engine and the escalation tick open their spans', async () => {
+    const { provider, spans } = recorder()
+    trace.setGlobalTracerProvider(provider)
+    const store = MemoryEventStore.make()
+    await store.append(
+      'c-1',
+      [
+        {
+          id: 'e-1',
+          type: 'CaseClosed',
+          caseId: 'c-1',
+          occurredAt: '2026-01-01T00:00:00Z',
+          recordedAt: '2026-01-01T00:00:00Z',
+          data: {},
+        },
+      ],
+      'no_stream',
+    )()
+    const report = Evaluation.evaluate([], { rules: [] })
+    Escalation.tick({ caseId: 'c-1', history: [], config: Escalation.configOf(Profile.DEFAULTS) }, 0)
+    expect(spans.map((s) => s.name)).toEqual(['docket.append', 'docket.evaluate', 'docket.escalation.tick'])
+    expect(spans[1]!.attributes).toMatchObject({ 'docket.rules': 0, 'docket.cases': report.cases.length })
+    expect(spans[2]!.attributes).toEqual({ 'docket.case_id': 'c-1' })
+    expect(spans.every((s) => s.ended)).toBe(true)
     await store.close()
   })
 })

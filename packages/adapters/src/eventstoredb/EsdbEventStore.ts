@@ -27,7 +27,7 @@
  * server-side stream-name prefix filter `case-`. Checkpoints are the last
  * event of `docket-checkpoint-<subscriber>`.
  */
-import { type Clock, Envelope, EventStore, type Recorded } from '@docket/core'
+import { type Clock, Envelope, EventStore, Observability, type Recorded } from '@docket/core'
 import {
   ANY,
   type AppendExpectedRevision,
@@ -438,7 +438,7 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
     }
   }
 
-  return {
+  return Observability.traceStore({
     append,
     readStream,
     readAll,
@@ -469,5 +469,5 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
       for (const sub of live) await sub.unsubscribe().catch(() => undefined)
       if (owned) await client.dispose()
     },
-  }
+  })
 }

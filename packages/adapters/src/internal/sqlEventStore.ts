@@ -23,7 +23,7 @@
  * append's commit, with a poll as a safety net (and as the only mechanism,
  * with backoff, while the listening connection is lost).
  */
-import { Envelope, EventStore, type Recorded } from '@docket/core'
+import { Envelope, EventStore, Observability, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
@@ -417,7 +417,7 @@ export const make = async (
     }
   }
 
-  return {
+  return Observability.traceStore({
     append,
     readStream,
     readAll,
@@ -447,5 +447,5 @@ export const make = async (
       await unlisten?.().catch(() => undefined)
       await onClose()
     },
-  }
+  })
 }
