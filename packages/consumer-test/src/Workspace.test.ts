@@ -62,3 +62,26 @@ describe('no deep imports', () => {
     expect(deep).toEqual([])
   })
 })
+
+describe('library code', () => {
+  it('never calls console (hosts get records through Observability.Logger or a log function)', () => {
+    const files = execFileSync('git', ['ls-files', 'packages/*/src/**.ts', 'packages/*/src/*.ts'], {
+      cwd: Workspace.root,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((f) => f.endsWith('.ts') && !/\.test\.ts$|\/testing\/|^packages\/consumer-test\//.test(f))
+    const calls: string[] = []
+    for (const f of files) {
+      readFileSync(join(Workspace.root, f), 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/\bconsole\.(log|info|warn|error|debug|trace)\(/.test(line) && !/^\s*(\/\/|\*)/.test(line)) {
+            calls.push(`${f}:${i + 1}`)
+          }
+        })
+    }
+    expect(files.length).toBeGreaterThan(20)
+    expect(calls).toEqual([])
+  })
+})
