@@ -105,7 +105,7 @@ export const EMPTY_HEAD: ChainHead = { events: 0, digest: GENESIS }
 
 /** Options of {@link sealed}. */
 export interface SealOptions {
-  /** Appends this many times at most when a concurrent writer moved the stream under an `any` append. */
+  /** Retries at most this many times when a concurrent writer moved the stream under an `any` append (default 100). */
   readonly maxRetries?: number
 }
 
@@ -116,7 +116,8 @@ export interface SealOptions {
  * before sealing, so a retried batch keeps the chain intact.
  */
 export const sealed = (store: EventStore, options: SealOptions = {}): EventStore => {
-  const maxRetries = options.maxRetries ?? 16
+  // each lost round means another writer's append went in: with W concurrent writers, W - 1 rounds at worst
+  const maxRetries = options.maxRetries ?? 100
   const attempt = (
     caseId: string,
     events: ReadonlyArray<Recorded>,

@@ -7,7 +7,7 @@
  * may be lost or duplicated, and the hash chains must verify.
  */
 import { Clock, CommandHandler, type CaseCommand, type EventStore, Integrity } from '@docket/core'
-import { collect, ok, Services } from '@docket/core/testing'
+import { collect, ok, Services, testEvent } from '@docket/core/testing'
 import { PostgresEventStore } from '@docket/adapters/postgres'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
@@ -93,6 +93,25 @@ describe.skipIf(!run)('fault suite: 32 concurrent writers on PostgreSQL', { time
     const verified = await Integrity.verify(raw[0]!.readAll())
     expect(verified.failure).toBeNull()
     expect(verified.events).toBe(WRITERS + 1)
+    for (const s of raw) await s.close()
+  })
+
+  it("one case, appends with 'any' (as import and the process manager do): none fails, the chain intact", async () => {
+    const { stores, raw } = await open()
+    const results = await Promise.all(
+      Array.from({ length: WRITERS }, (_, w) =>
+        stores[w % stores.length]!.append(
+          'any-case',
+          [{ ...testEvent('any-case', w), id: `any-${w}` }],
+          'any',
+        )(),
+      ),
+    )
+    expect(results.filter(E.isLeft)).toEqual([])
+    const stream = await ok(raw[0]!.readStream('any-case'))
+    expect(stream.map((s) => s.revision)).toEqual(stream.map((_, i) => i))
+    expect(new Set(stream.map((s) => s.event.id)).size).toBe(WRITERS)
+    expect((await Integrity.verify(raw[0]!.readAll())).failure).toBeNull()
     for (const s of raw) await s.close()
   })
 
