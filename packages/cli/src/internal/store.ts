@@ -72,7 +72,11 @@ export const open = async (
   const keys = await keysFor(url, env)
   if (E.isLeft(keys)) return keys
   const k = keys.right
-  const opened = await openStore(absolute(url, cwd), k === undefined ? {} : { keys: k })()
+  // The experimental label of an adapter (EventStoreDB today) goes to standard error, never to the output.
+  const warn = (message: string): void => {
+    process.stderr.write(`docket: ${message}\n`)
+  }
+  const opened = await openStore(absolute(url, cwd), k === undefined ? { warn } : { keys: k, warn })()
   if (E.isLeft(opened)) {
     await k?.close()
     return E.left(Store.describeError(opened.left))
