@@ -38,7 +38,8 @@ export const run = (file: string, out: (s: string) => void, err: (s: string) => 
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const file = process.argv[2] ?? fileURLToPath(new URL('../case.jsonl', import.meta.url))
+  const args = process.argv.slice(2).filter((a) => a !== '--')
+  const file = args[0] ?? fileURLToPath(new URL('../case.jsonl', import.meta.url))
   process.exitCode = run(
     file,
     (s) => process.stdout.write(s),
