@@ -186,4 +186,16 @@ describe('Timestamp.format / parse', () => {
       { numRuns: 3000 },
     )
   })
+
+  it('the fast formatter writes what Date writes, for every instant from 1970 to year 9999', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => {
+        expect(Timestamp.format(ms)).toBe(new Date(ms).toISOString())
+      }),
+      { numRuns: 5000 },
+    )
+    for (const ms of [0, 951_782_400_000, 1_709_164_800_000, 253_402_300_799_999, 4_107_542_400_000]) {
+      expect(Timestamp.format(ms)).toBe(new Date(ms).toISOString())
+    }
+  })
 })
