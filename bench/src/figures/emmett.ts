@@ -211,7 +211,15 @@ export const run = async (o: Options): Promise<Row[]> => {
   } finally {
     await docket.close()
     await emmett.close()
+    // Emmett's pool can keep idle connections after close(); the forced drop terminates them
+    // (57P01) and that pool, which has no error listener, would crash the process over it
+    const terminated = (e: unknown): void => {
+      if ((e as { code?: unknown } | null)?.code !== '57P01') throw e
+    }
+    process.on('uncaughtException', terminated)
     await admin.query(`DROP DATABASE IF EXISTS ${EMMETT_DB} WITH (FORCE)`)
+    await new Promise((r) => setTimeout(r, 200))
+    process.off('uncaughtException', terminated)
     await admin.query(`DROP SCHEMA IF EXISTS "${o.schema}" CASCADE`)
     await admin.end()
   }
