@@ -193,7 +193,7 @@ describe('authority after refusal', () => {
 })
 
 describe('reach', () => {
-  it('raises one escalation per threshold crossed, each a level higher, while the content is up', () => {
+  it('raises one escalation per observation crossing new thresholds, a level higher per threshold, while up', () => {
     const history = [
       report('2024-01-01T00:00:00Z', { category: 'hate' }),
       exposure('2024-01-01T01:00:00Z', 500, 10),
@@ -201,24 +201,25 @@ describe('reach', () => {
       exposure('2024-01-01T03:00:00Z', 167_000, 2_223),
       exposure('2024-01-01T04:00:00Z', 170_000, 2_300),
     ]
-    const raised = drive(history, [at('2024-01-01T04:00:00Z')])
-    const firsts = raisedData(raised).filter((d) => d?.level !== undefined && !('repeat' in (d ?? {})))
-    expect(firsts.map((d) => [d?.reason, d?.at])).toEqual([
-      ['reach', '2024-01-01T02:00:00.000Z'],
-      ['reach', '2024-01-01T03:00:00.000Z'],
-      ['reach', '2024-01-01T03:00:00.000Z'],
-      // unacknowledged, they climb: L1 +PT1H → L2 +PT30M → L3 +PT1H → L4
-      ['reach', '2024-01-01T03:00:00.000Z'],
-      ['reach', '2024-01-01T03:30:00.000Z'],
-      ['reach', '2024-01-01T03:30:00.000Z'],
-      ['reach', '2024-01-01T04:00:00.000Z'],
-    ])
     const initial = Escalation.triggers({ caseId: 'c1', history, config }, at('2024-01-01T04:00:00Z'))
-    expect(initial.map((t) => [t.cause.split('#')[1], t.level])).toEqual([
-      ['views>=10000', 1],
-      ['views>=100000', 2],
-      ['shares>=1000', 3],
+    // 02:00 crosses views>=10000 (level 1); 03:00 crosses two more together: one page, at level 3
+    expect(initial.map((t) => [t.cause.split('#')[1], t.level, t.at])).toEqual([
+      ['views>=10000', 1, at('2024-01-01T02:00:00Z')],
+      ['views>=100000+shares>=1000', 3, at('2024-01-01T03:00:00Z')],
     ])
+    const raised = drive(history, [at('2024-01-01T04:00:00Z')])
+    const levels = raisedData(raised).map((d) => [d?.level, d?.at])
+    // unacknowledged, they climb the default ladder: L1 +PT1H → L2 +PT30M → L3 +PT1H → L4
+    expect(levels).toEqual(
+      expect.arrayContaining([
+        [1, '2024-01-01T02:00:00.000Z'],
+        [2, '2024-01-01T03:00:00.000Z'],
+        [3, '2024-01-01T03:00:00.000Z'],
+        [3, '2024-01-01T03:30:00.000Z'],
+        [4, '2024-01-01T04:00:00.000Z'],
+      ]),
+    )
+    expect(levels).toHaveLength(5)
   })
 
   it('watches the hourly rate, and ignores exposure after a takedown', () => {

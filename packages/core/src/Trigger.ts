@@ -181,8 +181,9 @@ export const repeatReport: Rule = (ctx) => {
 
 /**
  * Reach: exposure growing past the configured thresholds (views, shares, or
- * their hourly rate between two observations) while the content is up. Each
- * threshold crossed is one escalation, one level above the previous crossing.
+ * their hourly rate between two observations) while the content is up. An
+ * observation that crosses new thresholds raises one escalation, one level
+ * higher for every threshold crossed so far.
  */
 export const reach: Rule = (ctx) => {
   const r = ctx.config.reach
@@ -208,14 +209,14 @@ export const reach: Rule = (ctx) => {
       }
     }
     previous = { at, views: e.data.views, shares: e.data.shares }
-    for (const h of hits) {
-      if (crossed.has(h)) continue
-      crossed.add(h)
-      if (down) continue
-      const level = ctx.config.levels.reach + crossed.size - 1
-      const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
-      out.push(fromEvent(e, 'reach', level, resolvedAt, { cause: `${e.id}#${h}` }))
-    }
+    const fresh = hits.filter((h) => !crossed.has(h))
+    for (const h of fresh) crossed.add(h)
+    if (fresh.length === 0 || down) return
+    // One escalation per observation, at the level of its highest crossing: thresholds crossed
+    // together page once, not once per threshold.
+    const level = ctx.config.levels.reach + crossed.size - 1
+    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
+    out.push(fromEvent(e, 'reach', level, resolvedAt, { cause: `${e.id}#${fresh.join('+')}` }))
   })
   return out
 }
