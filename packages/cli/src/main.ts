@@ -122,7 +122,8 @@ const isEntryPoint = (): boolean => {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs `docket` with the process's arguments and sets its exit code (what the `docket` bin calls). */
+export const main = (): void => {
   // A closed pipe (`docket export | head`) is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
@@ -138,3 +139,5 @@ if (isEntryPoint()) {
     },
   )
 }
+
+if (isEntryPoint()) main()
