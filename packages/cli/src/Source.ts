@@ -50,6 +50,21 @@ export interface ReadOptions {
  * The source named by a command line: the positional (a path or `-`) or
  * `--store URL`, exactly one of them.
  */
+/**
+ * The one source a reading command was given (its positional file or `--store`),
+ * or a usage message ending with where to find help.
+ */
+export const ofInvocation = (
+  inv: { readonly positionals: ReadonlyArray<string>; readonly options: Readonly<Record<string, unknown>> },
+  command: string,
+): E.Either<string, Source> => {
+  const help = `\nRun docket ${command} --help for usage.`
+  if (inv.positionals.length > 1) return E.left(`one source at most (got ${inv.positionals.length})${help}`)
+  const store = inv.options.store
+  const source = fromArgs(inv.positionals[0], typeof store === 'string' ? store : undefined)
+  return E.isLeft(source) ? E.left(`${describe(source.left)}${help}`) : source
+}
+
 export const fromArgs = (
   positional: string | undefined,
   store: string | undefined,

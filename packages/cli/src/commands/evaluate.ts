@@ -68,16 +68,9 @@ export const command: Command = {
       Output.error(inv, `--fail-on ${JSON.stringify(failOn)}: expected breached`)
       return EXIT.usage
     }
-    if (inv.positionals.length > 1) {
-      Output.error(
-        inv,
-        `one source at most (got ${inv.positionals.length})\nRun docket evaluate --help for usage.`,
-      )
-      return EXIT.usage
-    }
-    const source = Source.fromArgs(inv.positionals[0], Args.str(inv, 'store'))
+    const source = Source.ofInvocation(inv, 'evaluate')
     if (E.isLeft(source)) {
-      Output.error(inv, `${Source.describe(source.left)}\nRun docket evaluate --help for usage.`)
+      Output.error(inv, source.left)
       return EXIT.usage
     }
     const options = Evaluation.check(inv)

@@ -148,16 +148,9 @@ export const command: Command = {
       Output.error(inv, '--submit needs --report dsa-sor')
       return EXIT.usage
     }
-    if (inv.positionals.length > 1) {
-      Output.error(
-        inv,
-        `one source at most (got ${inv.positionals.length})\nRun docket replay --help for usage.`,
-      )
-      return EXIT.usage
-    }
-    const source = Source.fromArgs(inv.positionals[0], Args.str(inv, 'store'))
+    const source = Source.ofInvocation(inv, 'replay')
     if (E.isLeft(source)) {
-      Output.error(inv, `${Source.describe(source.left)}\nRun docket replay --help for usage.`)
+      Output.error(inv, source.left)
       return EXIT.usage
     }
     const checked = Evaluation.check(inv)

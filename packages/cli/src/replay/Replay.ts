@@ -72,18 +72,8 @@ export interface CaseResult extends CaseEvaluation {
   readonly facts: Facts.Facts
 }
 
-/** Counts of `evaluate --format json`'s `summary`. */
-export interface Summary {
-  readonly obligations: number
-  readonly met: number
-  readonly met_late: number
-  readonly breached: number
-  readonly pending: number
-  readonly waived: number
-  readonly paused: number
-  readonly internalBreached: number
-  readonly targetsMissed: number
-}
+/** Counts of `evaluate --format json`'s `summary` (the core's). */
+export type Summary = Evaluation.Summary
 
 /** How the replay went (deterministic: no timings). */
 export interface Stats {
