@@ -4,11 +4,12 @@
  * global `recordedAt` order with cases interleaved, streamed one at a time so
  * that ten million events need no more memory than the cases still open.
  *
- * Proportions (documented in docs/performance.md): categories weighted towards
- * what platforms receive (policy_other and hate most, csam/ncii/sextortion a
- * few per cent), jurisdictions US/EU/GB/IN/AU/BR/CA, a fifth of decisions are
- * refusals, a tenth of actioned cases are appealed, one case in fifty sees an
- * authority request, exposure is observed a few times per case.
+ * Proportions (measured and documented in docs/performance.md): categories
+ * weighted towards what platforms receive (policy_other and hate most,
+ * csam/ncii/sextortion a few per cent), jurisdictions US/EU/GB/IN/AU/BR/CA,
+ * three decisions in ten are refusals (no violation or insufficient
+ * information), a tenth of actioned cases are appealed, one case in fifty sees
+ * an authority request, exposure is observed once per case.
  */
 import type { Recorded } from '../Envelope.js'
 import type { Category } from '../Event.js'
