@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PostgresEventStore } from '@docket/adapters/postgres'
 import { type DocketEvent, Escalation, Integrity, Profile, type Recorded, Timestamp } from '@docket/core'
-import { Services } from '@docket/core/testing'
+import { History, Services } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -34,17 +34,8 @@ const root = (p: string): string => fileURLToPath(new URL(`../../../../${p}`, im
 const main = root('packages/cli/dist/main.js')
 const SEED = Number(process.env.DOCKET_FAULT_SEED ?? 20261125)
 
-/** mulberry32: a small seeded generator, so that a failing run can be replayed. */
-const random = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small seeded generator, so that a failing run can be replayed. */
+const random = History.seededRandom
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 describe.skipIf(!run)('fault suite: docket killed with SIGKILL and restarted', { timeout: 240_000 }, () => {
