@@ -247,10 +247,11 @@ interface Planned {
   readonly at: number
 }
 
-/** Every page of every escalation up to `now` (recorded or not), and the next one after it. */
+/** Every page of every escalation up to `now` (recorded or not; re-pages only if `repeats`), and the next one after it. */
 const plan = (
   input: Input,
   now: number,
+  repeats = true,
 ): { readonly raised: ReadonlyArray<Planned>; readonly next: number | null } => {
   const ctx = Trigger.context(input, now)
   const fired = Trigger.RULES.flatMap((rule) => rule(ctx))
@@ -280,6 +281,8 @@ const plan = (
     const p = pages(input.config, level, startAt, stopAt, now)
     soonest(p.next)
     for (const page of p.pages) {
+      // `summarize` lists first pages only: re-pages are not built for it.
+      if (!repeats && page.repeat !== 0) continue
       const data: Raised['data'] = {
         escalationId: id,
         level: page.level,
@@ -369,7 +372,7 @@ export const nextWakeAt = (input: Input, now: number): number | null => plan(inp
  * `escalations` of `docket evaluate`.
  */
 export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> => {
-  const { raised } = plan(input, asOf)
+  const { raised } = plan(input, asOf, false)
   const seen = new Set<string>()
   const lines: Planned[] = []
   for (const p of raised) {

@@ -172,12 +172,17 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
   const from = options.from === undefined ? Number.NEGATIVE_INFINITY : instant(options.from)
   const to = options.to === undefined ? Number.POSITIVE_INFINITY : instant(options.to)
   const knownAt = options.knownAt === undefined ? Number.POSITIVE_INFINITY : instant(options.knownAt)
+  const unbounded = options.from === undefined && options.to === undefined
   return (caseId, history, asOf) => {
     const at = Timestamp.toMillis(asOf)
     let first = Number.POSITIVE_INFINITY
     for (const e of history) {
       const occ = Timestamp.toMillis(e.occurredAt)
-      if (occ <= at && recordedMs(e) <= knownAt && occ < first) first = occ
+      if (occ <= at && occ < first && (knownAt === Number.POSITIVE_INFINITY || recordedMs(e) <= knownAt)) {
+        first = occ
+        // without --from/--to only whether some event is visible matters
+        if (unbounded) break
+      }
     }
     if (first === Number.POSITIVE_INFINITY || first < from || first >= to) return null
     const r = Evaluation.evaluateCase(caseId, history, { ...options, asOf })
