@@ -185,8 +185,31 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
       }
     }
     if (first === Number.POSITIVE_INFINITY || first < from || first >= to) return null
-    const r = Evaluation.evaluateCase(caseId, history, { ...options, asOf })
-    return { obligations: r.obligations, escalations: r.escalations }
+    const hook = options.escalate
+    if (hook === undefined) {
+      const r = Evaluation.evaluateCase(caseId, history, { ...options, asOf })
+      return { obligations: r.obligations, escalations: r.escalations }
+    }
+    // The escalations are computed when first read: the sweep reads only the obligations of a
+    // case whose clocks still run. The hook's input is the engine's own snapshot (a fresh array
+    // of the visible events and the obligations), so reading later gives the same answer.
+    let input: Evaluation.EscalationInput | undefined
+    const r = Evaluation.evaluateCase(caseId, history, {
+      ...options,
+      asOf,
+      escalate: (i) => {
+        input = i
+        return []
+      },
+    })
+    let escalations: ReadonlyArray<Escalation> | undefined
+    return {
+      obligations: r.obligations,
+      get escalations(): ReadonlyArray<Escalation> {
+        if (escalations === undefined) escalations = input === undefined ? [] : hook(input)
+        return escalations
+      },
+    }
   }
 }
 
