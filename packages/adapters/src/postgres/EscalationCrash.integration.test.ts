@@ -10,15 +10,8 @@ import { existsSync, statSync } from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import {
-  type DocketEvent,
-  Escalation,
-  type EventStore,
-  Profile,
-  type Recorded,
-  Timestamp,
-} from '@docket/core'
-import { Services } from '@docket/core/testing'
+import { type EventStore, Profile, type Recorded } from '@docket/core'
+import { Scenario, Services } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -133,46 +126,15 @@ describe.skipIf(!run)('escalation process manager on PostgreSQL, killed and rest
 
   it('holds each escalation exactly once after a SIGKILL and a restart, and delivers every page', async () => {
     const t0 = Date.now() + 1500
-    const history = new Map<string, DocketEvent[]>()
-    for (let i = 0; i < CASES; i++) {
-      const caseId = `crash-${i}`
-      const at = (ms: number): string => Timestamp.format(t0 + i * 20 + ms, 0)
-      const events = [
-        {
-          id: `${caseId}-report`,
-          type: 'ContentReported',
-          caseId,
-          occurredAt: at(-60_000),
-          recordedAt: at(-60_000),
-          data: {
-            reportId: `${caseId}-r`,
-            channel: 'in_app',
-            category: 'csam',
-            content: { ref: `v-${i}`, kind: 'video' },
-            jurisdictions: ['US'],
-            claims: { depictsMinor: true, policeReference: `PR-${i}` },
-          },
-        },
-        {
-          id: `${caseId}-refusal`,
-          type: 'ReviewDecided',
-          caseId,
-          occurredAt: at(0),
-          recordedAt: at(0),
-          data: { reviewId: `${caseId}-d`, outcome: 'no_violation', tier: 'frontline', automation: 'not' },
-        },
-      ] as unknown as Recorded[]
+    const history = Scenario.refusedCases({ count: CASES, refusedAt: t0, policeReference: true })
+    for (const [caseId, events] of history) {
       const r = await store.append(caseId, events, 'no_stream')()
       expect(E.isRight(r)).toBe(true)
-      history.set(caseId, events)
     }
     // What the pure engine plans for every case once everything has played out.
     const decoded = Profile.decode(profileJson)
     if (E.isLeft(decoded)) throw new Error('bad profile')
-    const config = Escalation.configOf(decoded.right)
-    const expected = [...history].flatMap(
-      ([caseId, events]) => Escalation.tick({ caseId, history: events, config }, t0 + 60_000).due,
-    )
+    const expected = Scenario.plannedEscalations(history, decoded.right, t0 + 60_000)
     expect(expected).toHaveLength(CASES * 5) // L2, L3, L4 and two repeats at L4
 
     const first = spawnWorker()

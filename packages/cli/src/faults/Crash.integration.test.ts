@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PostgresEventStore } from '@docket/adapters/postgres'
-import { type DocketEvent, Escalation, Integrity, Profile, type Recorded, Timestamp } from '@docket/core'
-import { History, Services } from '@docket/core/testing'
+import { Integrity, Profile, type Recorded, Timestamp } from '@docket/core'
+import { History, Scenario, Services } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -180,46 +180,14 @@ describe.skipIf(!run)('fault suite: docket killed with SIGKILL and restarted', {
     const store = Integrity.sealed(await PostgresEventStore.make(url, { schema, max: 2 }))
     const CASES = 30
     const t0 = Date.now() + 1500
-    const history = new Map<string, DocketEvent[]>()
-    for (let i = 0; i < CASES; i++) {
-      const caseId = `crash-${i}`
-      const at = (ms: number): string => Timestamp.format(t0 + i * 20 + ms, 0)
-      const events = [
-        {
-          id: `${caseId}-report`,
-          type: 'ContentReported',
-          caseId,
-          occurredAt: at(-60_000),
-          recordedAt: at(-60_000),
-          data: {
-            reportId: `${caseId}-r`,
-            channel: 'in_app',
-            category: 'csam',
-            content: { ref: `v-${i}`, kind: 'video' },
-            jurisdictions: ['US'],
-            claims: { depictsMinor: true },
-          },
-        },
-        {
-          id: `${caseId}-refusal`,
-          type: 'ReviewDecided',
-          caseId,
-          occurredAt: at(0),
-          recordedAt: at(0),
-          data: { reviewId: `${caseId}-d`, outcome: 'no_violation', tier: 'frontline', automation: 'not' },
-        },
-      ] as unknown as DocketEvent[]
-      const r = await store.append(caseId, events as unknown as Recorded[], 'no_stream')()
+    const history = Scenario.refusedCases({ count: CASES, refusedAt: t0 })
+    for (const [caseId, events] of history) {
+      const r = await store.append(caseId, events, 'no_stream')()
       expect(E.isRight(r)).toBe(true)
-      history.set(caseId, events)
     }
     const decoded = Profile.decode(profileJson)
     if (E.isLeft(decoded)) throw new Error('bad profile')
-    const plan = [...history].flatMap(
-      ([caseId, events]) =>
-        Escalation.tick({ caseId, history: events, config: Escalation.configOf(decoded.right) }, t0 + 60_000)
-          .due,
-    )
+    const plan = Scenario.plannedEscalations(history, decoded.right, t0 + 60_000)
     const raised = async (): Promise<ReadonlyArray<Recorded>> => {
       const out: Recorded[] = []
       for await (const s of store.readAll({ types: ['EscalationRaised'] })) out.push(s.event)
