@@ -7,24 +7,9 @@ import * as Integrity from './Integrity.js'
 import * as KeyStore from './KeyStore.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
 import * as PersonalData from './PersonalData.js'
+import * as Scenario from './testing/Scenario.js'
 
-const report: Recorded = {
-  id: 'r1',
-  type: 'ContentReported',
-  caseId: 'case-1',
-  occurredAt: '2026-03-01T10:00:00Z',
-  recordedAt: '2026-03-01T10:00:00Z',
-  data: {
-    reportId: 'rep-1',
-    channel: 'web_form',
-    category: 'ncii',
-    content: { ref: 'post-1', kind: 'image' },
-    jurisdictions: ['US'],
-    reporter: { subjectId: 'alice', name: 'Alice Example', email: 'alice@example.org' },
-    victim: { subjectId: 'alice', name: 'Alice Example', dateOfBirth: '2010-01-01' },
-    text: 'this is me, please remove it',
-  },
-} as Recorded
+const report = Scenario.personalReport
 
 const decision: Recorded = {
   id: 'd1',
@@ -41,15 +26,7 @@ const decision: Recorded = {
   },
 }
 
-const hold = (type: 'LegalHoldPlaced' | 'LegalHoldLifted', id: string, minute: number): Recorded =>
-  ({
-    id,
-    type,
-    caseId: 'case-1',
-    occurredAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00Z`,
-    recordedAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00Z`,
-    data: { holdId: 'h1' },
-  }) as Recorded
+const hold = Scenario.legalHold
 
 const collect = async (it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> => {
   const out: StoredEvent[] = []

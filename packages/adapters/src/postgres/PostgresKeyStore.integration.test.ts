@@ -5,8 +5,8 @@
  * it is lifted, erased fields read as `[erased]`, and the chain still verifies.
  */
 import { randomBytes } from 'node:crypto'
-import { Erasure, type EventStore, Integrity, PersonalData, type Recorded } from '@docket/core'
-import { collect, ok, Services } from '@docket/core/testing'
+import { Erasure, type EventStore, Integrity, PersonalData } from '@docket/core'
+import { collect, ok, Scenario, Services } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -21,32 +21,9 @@ const run = await Services.requireOrSkip({
   howToRun: `start PostgreSQL on ${url} (or set DOCKET_PG_URL)`,
 })
 
-const report: Recorded = {
-  id: 'r1',
-  type: 'ContentReported',
-  caseId: 'case-1',
-  occurredAt: '2026-03-01T10:00:00Z',
-  recordedAt: '2026-03-01T10:00:00Z',
-  data: {
-    reportId: 'rep-1',
-    channel: 'web_form',
-    category: 'ncii',
-    content: { ref: 'post-1', kind: 'image' },
-    jurisdictions: ['US'],
-    reporter: { subjectId: 'alice', name: 'Alice Example', email: 'alice@example.org' },
-    text: 'this is me, please remove it',
-  },
-} as Recorded
+const report = Scenario.personalReport
 
-const hold = (type: 'LegalHoldPlaced' | 'LegalHoldLifted', id: string, minute: number): Recorded =>
-  ({
-    id,
-    type,
-    caseId: 'case-1',
-    occurredAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00Z`,
-    recordedAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00Z`,
-    data: { holdId: 'h1' },
-  }) as Recorded
+const hold = Scenario.legalHold
 
 describe.skipIf(!run)('PostgreSQL key store', () => {
   const admin = new pg.Pool({ connectionString: url, max: 2 })

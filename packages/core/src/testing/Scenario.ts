@@ -65,3 +65,37 @@ export const plannedEscalations = (
   const config = Escalation.configOf(profile)
   return [...cases].flatMap(([caseId, history]) => Escalation.tick({ caseId, history, config }, at).due)
 }
+
+/** A report of case `case-1` full of personal data (reporter and victim `alice`, free text). */
+export const personalReport: Recorded = {
+  id: 'r1',
+  type: 'ContentReported',
+  caseId: 'case-1',
+  occurredAt: '2026-03-01T10:00:00Z',
+  recordedAt: '2026-03-01T10:00:00Z',
+  data: {
+    reportId: 'rep-1',
+    channel: 'web_form',
+    category: 'ncii',
+    content: { ref: 'post-1', kind: 'image' },
+    jurisdictions: ['US'],
+    reporter: { subjectId: 'alice', name: 'Alice Example', email: 'alice@example.org' },
+    victim: { subjectId: 'alice', name: 'Alice Example', dateOfBirth: '2010-01-01' },
+    text: 'this is me, please remove it',
+  },
+} as Recorded
+
+/** Legal hold `h1` of case `case-1` placed or lifted at 12:`minute` on 2026-03-01 (UTC). */
+export const legalHold = (
+  type: 'LegalHoldPlaced' | 'LegalHoldLifted',
+  id: string,
+  minute: number,
+): Recorded =>
+  ({
+    id,
+    type,
+    caseId: 'case-1',
+    occurredAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00Z`,
+    recordedAt: `2026-03-01T12:${String(minute).padStart(2, '0')}:00Z`,
+    data: { holdId: 'h1' },
+  }) as Recorded
