@@ -117,21 +117,18 @@ export const error = <K extends CaseErrorTag>(tag: K, fields: Omit<CaseErrorOf<K
 const preservationKey = (basis: string, requestId: string | undefined): string =>
   JSON.stringify([basis, requestId ?? null])
 
+/** The mutable counterpart of a readonly collection type. */
+type Mutable<T> =
+  T extends ReadonlyMap<infer K, infer V>
+    ? Map<K, V>
+    : T extends ReadonlySet<infer V>
+      ? Set<V>
+      : T extends ReadonlyArray<infer V>
+        ? V[]
+        : T
+
 /** A state being built: the same fields, mutable, so that folding a long stream stays linear. */
-interface Draft {
-  caseId: string | undefined
-  status: Status
-  readonly history: DocketEvent[]
-  readonly reports: Map<string, { readonly informationPending: boolean }>
-  decisions: number
-  contentActioned: boolean
-  readonly accountsActioned: Set<string>
-  readonly appeals: Map<string, 'lodged' | 'decided'>
-  readonly requests: Map<string, 'open' | 'withdrawn'>
-  readonly preservations: Set<string>
-  readonly holds: Set<string>
-  readonly escalations: Set<string>
-}
+type Draft = { -readonly [K in keyof State]: Mutable<State[K]> }
 
 const draftOf = (s: State): Draft => ({
   caseId: s.caseId,
