@@ -76,8 +76,21 @@ export interface CaseView {
  * A condition on one event, given the case so far and (for completion, pause…) the
  * event that first matched `start` for the clock's key, in the engine's order (for a
  * clock that waits for a complete request: the first report, not the completion).
+ *
+ * `types`, when present, lists every event type the condition can hold on: a promise
+ * the engine relies on to skip the others (and whole cases without them) instead of
+ * asking. Absent means "any type". Build typed conditions with {@link typed}.
  */
-export type Condition = (event: DocketEvent, view: CaseView, started?: DocketEvent) => boolean
+export interface Condition {
+  (event: DocketEvent, view: CaseView, started?: DocketEvent): boolean
+  readonly types?: ReadonlyArray<string>
+}
+
+/** Marks `holds` (a fresh function) as holding only on events of `types` (see {@link Condition}). */
+export const typed = (
+  types: ReadonlyArray<string>,
+  holds: (event: DocketEvent, view: CaseView, started?: DocketEvent) => boolean,
+): Condition => Object.assign(holds, { types })
 
 /** Who the platform is, and when: what applicability needs. */
 export interface Scope {

@@ -11,11 +11,20 @@
  * fields, combined with `all`, `any` and `not`, and relate it to the event
  * that started the clock (`sameReport`, `sameRequest`).
  */
-import { type ClockRule, DecodeError, type DocketEvent, Event, Timestamp } from '@docket/core'
+import { ClockRule, DecodeError, type DocketEvent, Event, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parse as parseYaml } from 'yaml'
-import { allegesMinor, categoriesOf, jurisdictionsOf, reportIdOf, requestIdOf } from './internal/match.js'
+import {
+  all,
+  allegesMinor,
+  any,
+  categoriesOf,
+  jurisdictionsOf,
+  not,
+  reportIdOf,
+  requestIdOf,
+} from './internal/match.js'
 import { applies } from './internal/scope.js'
 import type * as Policy from './Policy.js'
 
@@ -186,33 +195,27 @@ const oneOf = (e: DocketEvent, name: string, values: ReadonlyArray<string> | und
 
 /** Compiles a condition document to a `ClockRule.Condition`. */
 export const condition = (doc: ConditionDoc): ClockRule.Condition => {
-  if ('all' in doc) {
-    const cs = doc.all.map(condition)
-    return (e, v, s) => cs.every((c) => c(e, v, s))
-  }
-  if ('any' in doc) {
-    const cs = doc.any.map(condition)
-    return (e, v, s) => cs.some((c) => c(e, v, s))
-  }
-  if ('not' in doc) {
-    const c = condition(doc.not)
-    return (e, v, s) => !c(e, v, s)
-  }
+  if ('all' in doc) return all(...doc.all.map(condition))
+  if ('any' in doc) return any(...doc.any.map(condition))
+  if ('not' in doc) return not(condition(doc.not))
   const types: ReadonlyArray<string> = typeof doc.event === 'string' ? [doc.event] : doc.event
-  return (e, v, s) =>
-    types.includes(e.type) &&
-    (doc.categories === undefined || categoriesOf(e).some((c) => doc.categories!.includes(c))) &&
-    (doc.jurisdictions === undefined || jurisdictionsOf(e).some((j) => doc.jurisdictions!.includes(j))) &&
-    oneOf(e, 'channel', doc.channel) &&
-    oneOf(e, 'outcome', doc.outcome) &&
-    oneOf(e, 'action', doc.action) &&
-    oneOf(e, 'recipient', doc.recipient) &&
-    oneOf(e, 'kind', doc.kind) &&
-    oneOf(e, 'legalBasis', doc.legalBasis) &&
-    oneOf(e, 'to', doc.to) &&
-    (doc.allegesMinor === undefined || allegesMinor(e, v, s) === doc.allegesMinor) &&
-    (doc.sameReport !== true || (reportIdOf(s) !== undefined && reportIdOf(e) === reportIdOf(s))) &&
-    (doc.sameRequest !== true || (requestIdOf(s) !== undefined && requestIdOf(e) === requestIdOf(s)))
+  return ClockRule.typed(
+    types,
+    (e, v, s) =>
+      types.includes(e.type) &&
+      (doc.categories === undefined || categoriesOf(e).some((c) => doc.categories!.includes(c))) &&
+      (doc.jurisdictions === undefined || jurisdictionsOf(e).some((j) => doc.jurisdictions!.includes(j))) &&
+      oneOf(e, 'channel', doc.channel) &&
+      oneOf(e, 'outcome', doc.outcome) &&
+      oneOf(e, 'action', doc.action) &&
+      oneOf(e, 'recipient', doc.recipient) &&
+      oneOf(e, 'kind', doc.kind) &&
+      oneOf(e, 'legalBasis', doc.legalBasis) &&
+      oneOf(e, 'to', doc.to) &&
+      (doc.allegesMinor === undefined || allegesMinor(e, v, s) === doc.allegesMinor) &&
+      (doc.sameReport !== true || (reportIdOf(s) !== undefined && reportIdOf(e) === reportIdOf(s))) &&
+      (doc.sameRequest !== true || (requestIdOf(s) !== undefined && requestIdOf(e) === requestIdOf(s))),
+  )
 }
 
 const clockOf = (duration: string): ClockRule.ClockType =>

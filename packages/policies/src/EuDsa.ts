@@ -19,7 +19,7 @@
  * A notice about child sexual abuse never needs the notifier's identity
  * (Art. 16(2)(c)).
  */
-import { Event } from '@docket/core'
+import { ClockRule, Event } from '@docket/core'
 import type { EventOf } from '@docket/core'
 import {
   allegesMinor,
@@ -141,9 +141,12 @@ export const ack: Rule = rule({
       zone: 'event',
       citation: `${DSA} Art. 16(4)`,
       quote: 'send "a confirmation of receipt" "without undue delay"',
-      start: (e) =>
-        e.type === 'ContentReported' &&
-        (e.data.reporter?.email !== undefined || e.data.removalRequest?.notifierIdentity === true),
+      start: ClockRule.typed(
+        ['ContentReported'],
+        (e) =>
+          e.type === 'ContentReported' &&
+          (e.data.reporter?.email !== undefined || e.data.removalRequest?.notifierIdentity === true),
+      ),
       key: byReport,
       complete: notified('reporter', 'acknowledgement'),
       period: { duration: null, clock: 'unspecified' },
@@ -201,7 +204,10 @@ export const notifyDecision: Rule = rule({
       citation: `${DSA} Art. 16(5)`,
       quote:
         '"notify that individual or entity of its decision … providing information on the possibilities for redress" "without undue delay"',
-      start: (e, v) => e.type === 'ReviewDecided' && v.history.some((x) => x.type === 'ContentReported'),
+      start: ClockRule.typed(
+        ['ReviewDecided'],
+        (e, v) => e.type === 'ReviewDecided' && v.history.some((x) => x.type === 'ContentReported'),
+      ),
       key: byEvent,
       complete: notified('reporter', 'decision'),
       period: { duration: null, clock: 'unspecified' },
@@ -429,9 +435,12 @@ export const trustedFlagger: Rule = rule({
       citation: `${DSA} Art. 22(1)`,
       quote:
         'notices from trusted flaggers "within their designated area of expertise" are "given priority and processed and decided upon without undue delay"',
-      start: (e) =>
-        e.type === 'ContentReported' &&
-        (e.data.channel === 'trusted_flagger' || e.data.flagger !== undefined),
+      start: ClockRule.typed(
+        ['ContentReported'],
+        (e) =>
+          e.type === 'ContentReported' &&
+          (e.data.channel === 'trusted_flagger' || e.data.flagger !== undefined),
+      ),
       key: byReport,
       complete: decisionOn,
       period: { duration: null, clock: 'unspecified' },

@@ -29,6 +29,10 @@ export interface PreparedRule {
   readonly id: string
   readonly versions: ReadonlyArray<PreparedVersion>
   readonly whatIf: boolean
+  /** Event types any version's `start` can hold on, or `null` for any type (an untyped condition). */
+  readonly startTypes: ReadonlySet<string> | null
+  /** Whether some version waits for a complete request (`ReportCompleted` events feed it). */
+  readonly waitsForElements: boolean
 }
 
 /** Everything a case run needs, computed once per evaluation. */
@@ -36,6 +40,19 @@ export interface Prepared {
   readonly rules: ReadonlyArray<PreparedRule>
   readonly profile: Profile.Resolved
   readonly warningFractions: ReadonlyArray<number>
+  /** Indexes in `rules` of the rules whose clocks an event of a type can start. */
+  readonly byStartType: ReadonlyMap<string, ReadonlyArray<number>>
+  /** Indexes in `rules` of the rules whose `start` is untyped (offered every event). */
+  readonly anyStart: ReadonlyArray<number>
+}
+
+const startTypesOf = (versions: ReadonlyArray<PreparedVersion>): ReadonlySet<string> | null => {
+  const types = new Set<string>()
+  for (const { version } of versions) {
+    if (version.start.types === undefined) return null
+    for (const t of version.start.types) types.add(t)
+  }
+  return types
 }
 
 /** Selects and prepares the rules: policy filter, what-if, and the opt-in of unconfirmed rules. */
@@ -61,12 +78,51 @@ export const prepare = (
         to: version.validTo === null ? Number.POSITIVE_INFINITY : Timestamp.toMillis(version.validTo),
       }))
       .sort((a, b) => a.from - b.from)
-    selected.push({ rule, id, versions, whatIf: isWhatIf })
+    selected.push({
+      rule,
+      id,
+      versions,
+      whatIf: isWhatIf,
+      startTypes: startTypesOf(versions),
+      waitsForElements: versions.some((v) => v.version.requiredElements !== undefined),
+    })
   }
   const warningFractions = [...new Set(profile.warningFractions.filter((f) => f > 0 && f < 1))].sort(
     (a, b) => a - b,
   )
-  return { rules: selected, profile, warningFractions }
+  const byStartType = new Map<string, number[]>()
+  const anyStart: number[] = []
+  selected.forEach((pr, i) => {
+    if (pr.startTypes === null) anyStart.push(i)
+    else
+      for (const t of pr.startTypes) {
+        const list = byStartType.get(t)
+        if (list === undefined) byStartType.set(t, [i])
+        else list.push(i)
+      }
+  })
+  return { rules: selected, profile, warningFractions, byStartType, anyStart }
+}
+
+/**
+ * The rules that can start a clock on this case, in rule order: those whose start
+ * types meet the case's event types, and the untyped ones. A rule none of whose
+ * triggers occurs in the case cannot open a clock, so it is not run at all.
+ */
+const candidates = (prep: Prepared, entries: ReadonlyArray<Entry>): ReadonlyArray<PreparedRule> => {
+  const picked = new Uint8Array(prep.rules.length)
+  for (const i of prep.anyStart) picked[i] = 1
+  let last = ''
+  for (let k = 0; k < entries.length; k++) {
+    const type = entries[k]!.event.type
+    if (type === last) continue
+    last = type
+    const list = prep.byStartType.get(type)
+    if (list !== undefined) for (const i of list) picked[i] = 1
+  }
+  const out: PreparedRule[] = []
+  for (let i = 0; i < picked.length; i++) if (picked[i] === 1) out.push(prep.rules[i]!)
+  return out
 }
 
 // the case view given to conditions
@@ -348,7 +404,8 @@ export const runCase = (
     },
   }
   const out: Array<{ readonly at: number; readonly o: Obligation.Obligation }> = []
-  for (const pr of prep.rules) {
+  for (const pr of candidates(prep, entries)) {
+    const startTypes = pr.startTypes
     // Allocated on the first start match: most rules never start on most cases.
     const clocks: Clock[] = []
     let byKey: Map<string, Clock> | undefined
@@ -360,10 +417,18 @@ export const runCase = (
         const c = clocks[k]!
         if (!c.cancelled && c.completedAt === null) act(cc, c, en, view)
       }
+      // An event of a type no start holds on matters only to a request waiting for its elements.
+      const type = en.event.type
+      if (
+        startTypes !== null &&
+        !startTypes.has(type) &&
+        !(pr.waitsForElements && type === 'ReportCompleted')
+      )
+        continue
       const pv = versionAt(pr, en.at) ?? (en.at < pr.versions[0]!.from ? pr.versions[0] : undefined)
       if (pv === undefined) continue
       const v = pv.version
-      const isStart = v.start(en.event, view)
+      const isStart = (v.start.types === undefined || v.start.types.includes(type)) && v.start(en.event, view)
       const isCompletion = !isStart && v.requiredElements !== undefined && en.event.type === 'ReportCompleted'
       if (!isStart && !isCompletion) continue
       const key = v.key === undefined ? caseId : v.key(en.event)

@@ -5,28 +5,38 @@
  * minor") and keep every rule a plain, listable object. Private to the
  * package: the public surface is the rules they build.
  */
-import type { ClockRule, DocketEvent, EventOf } from '@docket/core'
+import { ClockRule, type DocketEvent, type EventOf } from '@docket/core'
 
 type Condition = ClockRule.Condition
 type EventType = DocketEvent['type']
+const { typed } = ClockRule
 
 /** Events of one of these types. */
-export const on =
-  (...types: ReadonlyArray<EventType>): Condition =>
-  (e) =>
-    types.includes(e.type)
+export const on = (...types: ReadonlyArray<EventType>): Condition =>
+  typed(types, (e) => types.includes(e.type))
+
+/** The types every condition can hold on together (`undefined`: any), for {@link all}. */
+export const typesOfAll = (cs: ReadonlyArray<Condition>): ReadonlyArray<string> | undefined =>
+  cs.reduce<ReadonlyArray<string> | undefined>(
+    (acc, c) =>
+      c.types === undefined ? acc : acc === undefined ? c.types : acc.filter((t) => c.types!.includes(t)),
+    undefined,
+  )
+
+/** The types at least one condition can hold on (`undefined`: any), for {@link any}. */
+export const typesOfAny = (cs: ReadonlyArray<Condition>): ReadonlyArray<string> | undefined =>
+  cs.some((c) => c.types === undefined) ? undefined : [...new Set(cs.flatMap((c) => c.types!))]
+
+const maybeTyped = (types: ReadonlyArray<string> | undefined, holds: Condition): Condition =>
+  types === undefined ? holds : typed(types, holds)
 
 /** Every condition holds. */
-export const all =
-  (...cs: ReadonlyArray<Condition>): Condition =>
-  (e, v, s) =>
-    cs.every((c) => c(e, v, s))
+export const all = (...cs: ReadonlyArray<Condition>): Condition =>
+  maybeTyped(typesOfAll(cs), (e, v, s) => cs.every((c) => c(e, v, s)))
 
 /** At least one condition holds. */
-export const any =
-  (...cs: ReadonlyArray<Condition>): Condition =>
-  (e, v, s) =>
-    cs.some((c) => c(e, v, s))
+export const any = (...cs: ReadonlyArray<Condition>): Condition =>
+  maybeTyped(typesOfAny(cs), (e, v, s) => cs.some((c) => c(e, v, s)))
 
 /** The condition does not hold. */
 export const not =
@@ -35,7 +45,7 @@ export const not =
     !c(e, v, s)
 
 /** Never holds (a rule with no pause, no restart…). */
-export const never: Condition = () => false
+export const never: Condition = typed([], () => false)
 
 // content
 
@@ -55,25 +65,27 @@ export const jurisdictionsOf = (e: DocketEvent): ReadonlyArray<string> => {
 }
 
 /** A report (a notice) carrying one of the categories. */
-export const reported =
-  (...categories: ReadonlyArray<string>): Condition =>
-  (e) =>
-    e.type === 'ContentReported' && categoriesOf(e).some((c) => categories.includes(c))
+export const reported = (...categories: ReadonlyArray<string>): Condition =>
+  typed(
+    ['ContentReported'],
+    (e) => e.type === 'ContentReported' && categoriesOf(e).some((c) => categories.includes(c)),
+  )
 
 /** A report or detection naming one of the jurisdictions. */
-export const inJurisdiction =
-  (...codes: ReadonlyArray<string>): Condition =>
-  (e) =>
-    jurisdictionsOf(e).some((j) => codes.includes(j))
+export const inJurisdiction = (...codes: ReadonlyArray<string>): Condition =>
+  typed(['ContentReported', 'ContentDetected', 'AuthorityRequestReceived'], (e) =>
+    jurisdictionsOf(e).some((j) => codes.includes(j)),
+  )
 
 /** The platform found content of one of the categories itself. */
-export const detected =
-  (...categories: ReadonlyArray<string>): Condition =>
-  (e) =>
-    e.type === 'ContentDetected' && categoriesOf(e).some((c) => categories.includes(c))
+export const detected = (...categories: ReadonlyArray<string>): Condition =>
+  typed(
+    ['ContentDetected'],
+    (e) => e.type === 'ContentDetected' && categoriesOf(e).some((c) => categories.includes(c)),
+  )
 
 /** A report that alleges the person depicted is a minor: `depictsMinor`, an age under 18, or a police reference. */
-export const allegesMinor: Condition = (e) => {
+export const allegesMinor: Condition = typed(['ContentReported'], (e) => {
   if (e.type !== 'ContentReported') return false
   const c = e.data.claims
   if (c === undefined) return false
@@ -82,7 +94,7 @@ export const allegesMinor: Condition = (e) => {
     (c.ageAtCapture !== undefined && c.ageAtCapture < 18) ||
     (c.policeReference !== undefined && c.policeReference.length > 0)
   )
-}
+})
 
 /** The case so far (up to and including `e`) has a report or detection satisfying `c`. */
 export const caseHas =
@@ -96,68 +108,81 @@ export const caseHas =
 // decisions and actions
 
 /** A review decision with one of the outcomes. */
-export const decided =
-  (...outcomes: ReadonlyArray<'violation' | 'no_violation' | 'insufficient_information'>): Condition =>
-  (e) =>
-    e.type === 'ReviewDecided' && outcomes.includes(e.data.outcome)
+export const decided = (
+  ...outcomes: ReadonlyArray<'violation' | 'no_violation' | 'insufficient_information'>
+): Condition =>
+  typed(['ReviewDecided'], (e) => e.type === 'ReviewDecided' && outcomes.includes(e.data.outcome))
 
 /** The content was taken down (removed or disabled; geo-blocking when `territorial`). */
-export const removed =
-  (opts: { readonly territorial?: boolean } = {}): Condition =>
-  (e) =>
-    e.type === 'ContentActioned' &&
-    (e.data.action === 'removed' ||
-      e.data.action === 'disabled' ||
-      (opts.territorial === true && e.data.action === 'geo_blocked'))
+export const removed = (opts: { readonly territorial?: boolean } = {}): Condition =>
+  typed(
+    ['ContentActioned'],
+    (e) =>
+      e.type === 'ContentActioned' &&
+      (e.data.action === 'removed' ||
+        e.data.action === 'disabled' ||
+        (opts.territorial === true && e.data.action === 'geo_blocked')),
+  )
 
 /** A restriction in the sense of DSA Art. 17(1): content or account measures. */
-export const restricted: Condition = (e) =>
-  (e.type === 'ContentActioned' && e.data.action !== 'labelled') || e.type === 'AccountActioned'
+export const restricted: Condition = typed(
+  ['ContentActioned', 'AccountActioned'],
+  (e) => (e.type === 'ContentActioned' && e.data.action !== 'labelled') || e.type === 'AccountActioned',
+)
 
 /** A notification of this kind sent to this party. */
-export const notified =
-  (
-    to: 'reporter' | 'uploader' | 'authority',
-    ...kinds: ReadonlyArray<'acknowledgement' | 'decision' | 'statement_of_reasons' | 'appeal_outcome'>
-  ): Condition =>
-  (e) =>
-    e.type === 'NotificationSent' && e.data.to === to && kinds.includes(e.data.kind)
+export const notified = (
+  to: 'reporter' | 'uploader' | 'authority',
+  ...kinds: ReadonlyArray<'acknowledgement' | 'decision' | 'statement_of_reasons' | 'appeal_outcome'>
+): Condition =>
+  typed(
+    ['NotificationSent'],
+    (e) => e.type === 'NotificationSent' && e.data.to === to && kinds.includes(e.data.kind),
+  )
 
 /** A mandatory report filed with one of the recipients (any status unless given). */
-export const filed =
-  (
-    recipients: ReadonlyArray<EventOf<'MandatoryReportFiled'>['data']['recipient']>,
-    status?: 'submitted' | 'completed',
-  ): Condition =>
-  (e) =>
-    e.type === 'MandatoryReportFiled' &&
-    recipients.includes(e.data.recipient) &&
-    (status === undefined || e.data.status === status)
+export const filed = (
+  recipients: ReadonlyArray<EventOf<'MandatoryReportFiled'>['data']['recipient']>,
+  status?: 'submitted' | 'completed',
+): Condition =>
+  typed(
+    ['MandatoryReportFiled'],
+    (e) =>
+      e.type === 'MandatoryReportFiled' &&
+      recipients.includes(e.data.recipient) &&
+      (status === undefined || e.data.status === status),
+  )
 
 /**
  * Ends a hold: a release for this basis (a policy/rule id), a general release (a basis that is not a
  * policy/rule id, such as `legal_hold` or `all`), or a release for the request that started the hold.
  */
-export const released =
-  (basis: string): Condition =>
-  (e, _v, s) =>
-    e.type === 'PreservationReleased' &&
-    (e.data.basis === basis ||
-      !e.data.basis.includes('/') ||
-      (e.data.requestId !== undefined && e.data.requestId === requestIdOf(s)))
+export const released = (basis: string): Condition =>
+  typed(
+    ['PreservationReleased'],
+    (e, _v, s) =>
+      e.type === 'PreservationReleased' &&
+      (e.data.basis === basis ||
+        !e.data.basis.includes('/') ||
+        (e.data.requestId !== undefined && e.data.requestId === requestIdOf(s))),
+  )
 
 /** An internal complaint (appeal) with this venue. */
-export const appealed =
-  (
-    venue: 'internal' | 'out_of_court' | 'court' | 'grievance_appellate',
-    by?: 'reporter' | 'uploader',
-  ): Condition =>
-  (e) =>
-    e.type === 'AppealLodged' && e.data.venue === venue && (by === undefined || e.data.by === by)
+export const appealed = (
+  venue: 'internal' | 'out_of_court' | 'court' | 'grievance_appellate',
+  by?: 'reporter' | 'uploader',
+): Condition =>
+  typed(
+    ['AppealLodged'],
+    (e) => e.type === 'AppealLodged' && e.data.venue === venue && (by === undefined || e.data.by === by),
+  )
 
 /** A decision on the report that started the clock (or a case-level decision naming no report). */
-export const decisionOn: Condition = (e, _v, s) =>
-  e.type === 'ReviewDecided' && (e.data.reportId === undefined || e.data.reportId === reportIdOf(s))
+export const decisionOn: Condition = typed(
+  ['ReviewDecided'],
+  (e, _v, s) =>
+    e.type === 'ReviewDecided' && (e.data.reportId === undefined || e.data.reportId === reportIdOf(s)),
+)
 
 /**
  * A notice whose `removalRequest` has every required element, accumulated over its report and later
@@ -165,12 +190,11 @@ export const decisionOn: Condition = (e, _v, s) =>
  * for that report. A report with no `removalRequest` at all came through the platform's own form, which
  * collects the elements by construction, and counts as complete.
  */
-export const completeNotice =
-  (
-    required: ReadonlyArray<string>,
-    waived: (report: EventOf<'ContentReported'>) => ReadonlyArray<string>,
-  ): Condition =>
-  (e, v) => {
+export const completeNotice = (
+  required: ReadonlyArray<string>,
+  waived: (report: EventOf<'ContentReported'>) => ReadonlyArray<string>,
+): Condition =>
+  typed(['ContentReported', 'ReportCompleted'], (e, v) => {
     if (e.type !== 'ContentReported' && e.type !== 'ReportCompleted') return false
     const id = e.data.reportId
     const at = v.history.indexOf(e)
@@ -187,11 +211,14 @@ export const completeNotice =
     }
     const skip = waived(report)
     return required.filter((k) => !skip.includes(k)).every((k) => elements[k] === true)
-  }
+  })
 
 /** The decision on the appeal that started the clock. */
-export const sameAppealDecided: Condition = (e, _v, s) =>
-  e.type === 'AppealDecided' && s?.type === 'AppealLodged' && e.data.appealId === s.data.appealId
+export const sameAppealDecided: Condition = typed(
+  ['AppealDecided'],
+  (e, _v, s) =>
+    e.type === 'AppealDecided' && s?.type === 'AppealLodged' && e.data.appealId === s.data.appealId,
+)
 
 // authorities
 
@@ -216,42 +243,45 @@ export const reportIdOf = (e: DocketEvent | undefined): string | undefined => {
  * (a policy id or a policy/rule id). With `unnamed`, a request with no `legalBasis` from one of those
  * jurisdictions also matches (an instrument that is the only one of its kind there).
  */
-export const authorityRequest =
-  (
-    kinds: ReadonlyArray<RequestKind>,
-    bases: ReadonlyArray<string>,
-    unnamed: ReadonlyArray<string> = [],
-  ): Condition =>
-  (e) => {
+export const authorityRequest = (
+  kinds: ReadonlyArray<RequestKind>,
+  bases: ReadonlyArray<string>,
+  unnamed: ReadonlyArray<string> = [],
+): Condition =>
+  typed(['AuthorityRequestReceived'], (e) => {
     if (e.type !== 'AuthorityRequestReceived' || !kinds.includes(e.data.kind)) return false
     const basis = e.data.legalBasis
     return basis === undefined ? unnamed.includes(e.data.jurisdiction) : bases.includes(basis)
-  }
+  })
 
 /** An emergency request (e-Evidence Art. 10(4)). */
-export const emergency: Condition = (e) => e.type === 'AuthorityRequestReceived' && e.data.emergency === true
+export const emergency: Condition = typed(
+  ['AuthorityRequestReceived'],
+  (e) => e.type === 'AuthorityRequestReceived' && e.data.emergency === true,
+)
 
 /** An event about the same authority request as the one that started the clock. */
-export const sameRequest =
-  (...types: ReadonlyArray<EventType>): Condition =>
-  (e, _v, s) => {
+export const sameRequest = (...types: ReadonlyArray<EventType>): Condition =>
+  typed(types, (e, _v, s) => {
     const id = requestIdOf(s)
     return id !== undefined && types.includes(e.type) && requestIdOf(e) === id
-  }
+  })
 
 /** An event about the same report as the one that started the clock. */
-export const sameReport =
-  (...types: ReadonlyArray<EventType>): Condition =>
-  (e, _v, s) => {
+export const sameReport = (...types: ReadonlyArray<EventType>): Condition =>
+  typed(types, (e, _v, s) => {
     const id = reportIdOf(s)
     return id !== undefined && types.includes(e.type) && reportIdOf(e) === id
-  }
+  })
 
 /** The authority answered the request that started the clock (complied or disclosed, fully or in part). */
-export const answered: Condition = (e, v, s) =>
-  sameRequest('AuthorityResponded')(e, v, s) &&
-  e.type === 'AuthorityResponded' &&
-  e.data.response !== 'declined'
+export const answered: Condition = typed(
+  ['AuthorityResponded'],
+  (e, v, s) =>
+    sameRequest('AuthorityResponded')(e, v, s) &&
+    e.type === 'AuthorityResponded' &&
+    e.data.response !== 'declined',
+)
 
 /** The request that started the clock was withdrawn (its clocks are waived). */
 export const withdrawn: Condition = sameRequest('AuthorityRequestWithdrawn')
