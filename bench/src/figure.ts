@@ -7,6 +7,7 @@ import { PostgresEventStore } from '@docket/adapters/postgres'
 import pg from 'pg'
 import * as Data from './internal/data.js'
 import { emit } from './internal/measure.js'
+import * as Decode from './figures/decode.js'
 import * as Escalation from './figures/escalation.js'
 import * as Partition from './figures/partition.js'
 import * as Replay from './figures/replay.js'
@@ -53,6 +54,8 @@ const main = async (): Promise<void> => {
       const r = await Partition.measure(str('file'), num('workers'))
       return emit([], r)
     }
+    case 'decode':
+      return emit(await Decode.run(str('file'), o.rounds === undefined ? 5 : num('rounds')))
     case 'escalation':
       return emit(Escalation.run(num('obligations'), num('crossing')))
     default:

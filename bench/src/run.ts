@@ -4,7 +4,7 @@
  * writes `bench/results.json`. Every figure sets Docket beside a baseline
  * measured in the same run; docs/performance.md explains each one.
  *
- *   node bench/dist/run.js [--events N] [--quick] [--only 1a,1b,2pg,2pglite,3,5,6] [--rss-10m]
+ *   node bench/dist/run.js [--events N] [--quick] [--only 1a,1b,2pg,2pglite,3,5,6,decode] [--rss-10m]
  *
  * `--events N` sizes figures 1, 2 and 5 (default 1,000,000); `--quick` runs
  * everything small (100,000 events, fewer appends); `--rss-10m` runs only
@@ -33,6 +33,8 @@ const rss10m = flag('rss-10m')
 const events = Number(value('events') ?? (rss10m ? 10_000_000 : quick ? 100_000 : 1_000_000))
 const only = value('only')?.split(',')
 const wanted = (id: string): boolean => (rss10m ? id === '2pg' : only === undefined || only.includes(id))
+/** Figures run only when named in `--only` (not part of the default run). */
+const named = (id: string): boolean => !rss10m && only !== undefined && only.includes(id)
 const pgUrl = process.env.DOCKET_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const server = pgUrl.replace(/\/[^/]*$/, '')
 const database = pgUrl.replace(/^.*\//, '')
@@ -96,7 +98,7 @@ const main = async (): Promise<void> => {
   const started = new Date().toISOString()
   const rows: Row[] = []
   const file = path.join(tmp, 'history.jsonl')
-  const needsFile = wanted('1b') || wanted('5')
+  const needsFile = wanted('1b') || wanted('5') || named('decode')
   if (needsFile) {
     const t = Date.now()
     const size = await Data.writeJsonl(file, events)
@@ -104,6 +106,7 @@ const main = async (): Promise<void> => {
       `wrote ${events} events (${Math.round(size / 1048576)} MB) in ${Math.round((Date.now() - t) / 1000)} s\n`,
     )
   }
+  if (named('decode')) rows.push(...((await child('decode', { file })).rows as Row[]))
   if (wanted('1a')) rows.push(...((await child('memory', { events })).rows as Row[]))
   let digest: string | undefined
   if (wanted('1b')) {

@@ -11,6 +11,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import * as DecodeError from './DecodeError.js'
+import * as Guard from './internal/guard.js'
 import { ActorKind, DATA_CODECS, type DataOf, type EventType, isEventType, isVendorType } from './Event.js'
 import { IsoTimestamp } from './Timestamp.js'
 import * as Upcaster from './Upcaster.js'
@@ -96,19 +97,23 @@ export interface DecodeOptions {
   readonly upcasters?: Upcaster.Registry
 }
 
-/**
- * Decodes one event from parsed JSON, upcasting older schema versions first.
- * The result keeps every key of `data` and `meta` as given.
- */
-export const decode = (
-  u: unknown,
-  options: DecodeOptions = {},
-): E.Either<DecodeError.DecodeError, DocketEvent> => {
-  if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-    return E.left(DecodeError.single('', u, 'a JSON object (one event)'))
-  }
-  const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
-  // Every problem at once: the envelope's, and the payload's whenever the type is known.
+// Fast path: guards compiled from the same codecs (internal/guard.ts) accept a valid event
+// without allocating; anything they reject goes through the codecs, which build the error.
+const envelopeIsValid = Guard.compile(EnvelopeCodec)
+const DATA_GUARDS: ReadonlyMap<string, Guard.Guard> = new Map(
+  Object.entries(DATA_CODECS).map(([type, codec]) => [type, Guard.compile(codec)]),
+)
+
+/** True when `raw` (already upcast) decodes without an issue: what `validate` finds nothing wrong with. */
+const isValid = (raw: Readonly<Record<string, unknown>>): boolean => {
+  if (!envelopeIsValid(raw)) return false
+  const type = raw.type as string
+  const data = DATA_GUARDS.get(type)
+  return data === undefined ? isVendorType(type) : data(raw.data)
+}
+
+/** Every problem of an (upcast) event at once: the envelope's, and the payload's whenever the type is known. */
+const validate = (raw: Readonly<Record<string, unknown>>): E.Either<DecodeError.DecodeError, DocketEvent> => {
   const issues: DecodeError.Issue[] = []
   const envelope = EnvelopeCodec.decode(raw)
   if (E.isLeft(envelope)) issues.push(...DecodeError.fromValidation(envelope.left).issues)
@@ -126,7 +131,37 @@ export const decode = (
     }
   }
   if (issues.length > 0) return E.left(DecodeError.make(issues))
-  return E.right(raw as DocketEvent)
+  return E.right(raw as unknown as DocketEvent)
+}
+
+/**
+ * Decodes one event from parsed JSON, upcasting older schema versions first.
+ * The result is the (upcast) input itself: every key of `data` and `meta` as given.
+ */
+export const decode = (
+  u: unknown,
+  options: DecodeOptions = {},
+): E.Either<DecodeError.DecodeError, DocketEvent> => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+    return E.left(DecodeError.single('', u, 'a JSON object (one event)'))
+  }
+  const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
+  return isValid(raw as Upcaster.RawEvent) ? E.right(raw as DocketEvent) : validate(raw as Upcaster.RawEvent)
+}
+
+/**
+ * The reference decoding, through the io-ts codecs alone (no fast path): what
+ * {@link decode} must equal for every input. For differential tests and benchmarks.
+ */
+export const decodeWithCodecs = (
+  u: unknown,
+  options: DecodeOptions = {},
+): E.Either<DecodeError.DecodeError, DocketEvent> => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+    return E.left(DecodeError.single('', u, 'a JSON object (one event)'))
+  }
+  const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
+  return validate(raw as Upcaster.RawEvent)
 }
 
 /** Narrows an event to one standard type. */

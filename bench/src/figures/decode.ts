@@ -1,0 +1,87 @@
+/**
+ * Decoding alone, on the benchmark's JSON Lines file: read + `JSON.parse` of
+ * every line (the baseline of figure 1b) against read + the validated decode
+ * a file replay does per line (`Source.decodeLine`: `Jsonl.decodeLine`, that
+ * is `JSON.parse` + `Envelope.decode`, then `Envelope.withImportedRecordedAt`).
+ * No replay: this isolates what validation costs on top of parsing. The two
+ * are run alternately, `rounds` times each, and their medians compared.
+ */
+import { Source } from '@docket/cli'
+import * as Data from '../internal/data.js'
+import { type Row, rate, timed } from '../internal/measure.js'
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** Read + `JSON.parse` of every non-empty line; returns the lines read. */
+const parseOnly = async (file: string): Promise<number> => {
+  let n = 0
+  for await (const lines of Data.lineBatches(file)) {
+    for (const l of lines) {
+      if (l.length === 0) continue
+      JSON.parse(l)
+      n++
+    }
+  }
+  return n
+}
+
+/** Read + the validated decode of every non-empty line; throws on a bad line. */
+const decodeAll = async (file: string): Promise<number> => {
+  let n = 0
+  let line = 0
+  for await (const lines of Data.lineBatches(file)) {
+    for (const text of lines) {
+      line++
+      if (text.length === 0) continue
+      const d = Source.decodeLine(text, line)
+      if (d._tag === 'Left') throw new Error(`line ${line}: ${JSON.stringify(d.left)}`)
+      n++
+    }
+  }
+  return n
+}
+
+/** The decode figure: medians of `rounds` alternated runs of each. */
+export const run = async (file: string, rounds: number): Promise<Row[]> => {
+  const base: number[] = []
+  const dec: number[] = []
+  let events = 0
+  for (let i = 0; i < rounds; i++) {
+    const b = await timed(() => parseOnly(file))
+    const d = await timed(() => decodeAll(file))
+    if (b.result !== d.result) throw new Error(`line counts differ: ${b.result} and ${d.result}`)
+    events = b.result
+    base.push(b.ms)
+    dec.push(d.ms)
+    process.stderr.write(
+      `  round ${i + 1}: read + JSON.parse ${Math.round(b.ms)} ms, read + decode ${Math.round(d.ms)} ms\n`,
+    )
+  }
+  const b = median(base)
+  const d = median(dec)
+  return [
+    {
+      figure: 'decode: JSON Lines read + validated decode',
+      docket: {
+        label: 'read + Source.decodeLine (median)',
+        value: Math.round(d),
+        unit: 'ms',
+        extra: { events, rounds, eventsPerSecond: rate(events, d), runs: dec.map(Math.round).join(' ') },
+      },
+      baseline: {
+        label: 'read + JSON.parse (median)',
+        value: Math.round(b),
+        unit: 'ms',
+        extra: { eventsPerSecond: rate(events, b), runs: base.map(Math.round).join(' ') },
+      },
+      ratio: d / b,
+      ratioMeaning: 'time ÷ baseline time (lower is better)',
+      target: '≤ 2 (decode within 2× of JSON.parse; the replay of 1b adds to it)',
+      met: d / b <= 2,
+    },
+  ]
+}
