@@ -36,6 +36,40 @@ export const TOKEN_ENV = 'DOCKET_DSA_TOKEN'
 const iso = (ms: number | undefined): string | undefined =>
   ms === undefined ? undefined : Timestamp.format(ms)
 
+/** As `Output.emit`, for text in pieces. */
+const emitPieces = async (
+  inv: Parameters<typeof Output.emit>[0],
+  path: string | undefined,
+  pieces: Iterable<string>,
+): ReturnType<typeof Output.emit> => {
+  const sink = Output.open(inv, path)
+  if (E.isLeft(sink)) return sink
+  try {
+    // pieces are small: gather about 1 MiB per write
+    let chunk: string[] = []
+    let size = 0
+    for (const p of pieces) {
+      chunk.push(p)
+      size += p.length
+      if (size >= 1 << 20) {
+        await sink.right.write(chunk.join(''))
+        chunk = []
+        size = 0
+      }
+    }
+    if (chunk.length > 0) await sink.right.write(chunk.join(''))
+    await sink.right.end()
+    return E.right(undefined)
+  } catch (e) {
+    await sink.right.abort()
+    return E.left({
+      _tag: 'OutputError',
+      path: path ?? '-',
+      message: e instanceof Error ? e.message : String(e),
+    })
+  }
+}
+
 /** The `replay` command. */
 export const command: Command = {
   name: 'replay',
@@ -67,7 +101,7 @@ export const command: Command = {
     {
       name: 'spill-dir',
       kind: 'string',
-      description: 'Directory for temporary files (sort runs, dropped cases).',
+      description: "Directory for temporary files (sort runs, dropped cases, finished cases' results).",
     },
     {
       name: 'max-open-cases',
@@ -216,11 +250,12 @@ export const command: Command = {
       return EXIT.usage
     }
     const report = built.right
-    let text: string
+    // json is written case by case: a large replay's report outgrows one string
+    let text: string | Iterable<string>
     let sor: DsaSor.Output | undefined
     switch (format as Report.Format) {
       case 'json':
-        text = Json.render(report)
+        text = Json.pieces(report)
         break
       case 'csv':
         text = Csv.render(report)
@@ -249,7 +284,8 @@ export const command: Command = {
         break
     }
     const out = Args.str(inv, 'out')
-    const written = await Output.emit(inv, out, text)
+    const written =
+      typeof text === 'string' ? await Output.emit(inv, out, text) : await emitPieces(inv, out, text)
     if (E.isLeft(written)) {
       Output.error(inv, Output.describe(written.left))
       return EXIT.usage

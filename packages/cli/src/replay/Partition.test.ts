@@ -29,8 +29,14 @@ const split = async (
   events: ReadonlyArray<Recorded>,
   partitions: number,
   maxOpenCases: number,
+  maxDoneCases?: number,
 ): Promise<Replay.Result> => {
-  const r = await Partition.replay(stream(events), { evaluate, maxOpenCases, partitions })
+  const r = await Partition.replay(stream(events), {
+    evaluate,
+    maxOpenCases,
+    partitions,
+    ...(maxDoneCases === undefined ? {} : { maxDoneCases }),
+  })
   if (E.isLeft(r)) throw new Error(Replay.describe(r.left))
   return r.right
 }
@@ -59,10 +65,17 @@ describe('Partition', () => {
     const reference = await whole(events, 50)
     expect(reference.stats.dropped).toBeGreaterThan(0)
     const one = [...Partition.canonical(reference)].join('')
-    for (const n of [1, 2, 3]) {
-      const merged = await split(events, n, 50)
+    for (const [n, held] of [
+      [1, undefined],
+      [2, undefined],
+      [3, undefined],
+      [2, 9],
+    ] as const) {
+      // held: results kept in memory per partition before a sorted run goes to disk
+      const merged = await split(events, n, 50, held)
       expect([...Partition.canonical(merged)].join('')).toBe(one)
-      expect(JSON.parse(one).cases.length).toBe(merged.cases.length)
+      expect(JSON.parse(one).cases.length).toBe([...merged.cases].length)
+      expect(merged.stats.cases).toBe([...merged.cases].length)
       expect(merged.stats.cases).toBeGreaterThan(200)
     }
   })

@@ -21,6 +21,7 @@
  */
 import { Integrity, type Recorded, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import { mergeSorted } from '../internal/merge.js'
 import * as Replay from './Replay.js'
 
 // model
@@ -63,7 +64,10 @@ export const lateAsOf = (
   }
 }
 
-/** Merges the results of the partitions of one history (each judged at the same `asOf`). */
+/**
+ * Merges the results of the partitions of one history (each judged at the same `asOf`, no
+ * case in two of them). The cases are merged lazily, in `caseId` order, each time they are read.
+ */
 export const merge = (
   parts: ReadonlyArray<Replay.Result>,
   integrity: Integrity.ChainHead | null,
@@ -74,19 +78,26 @@ export const merge = (
     if (p.asOf !== first.asOf || p.knownAt !== first.knownAt)
       throw new Error(`partitions judged at different instants: ${p.asOf} and ${first.asOf}`)
   }
-  const cases = parts
-    .flatMap((p) => p.cases)
-    .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0))
+  // each part is in caseId order and no case is in two parts: merge them as they are read
+  const cases: Iterable<Replay.CaseResult> = {
+    *[Symbol.iterator]() {
+      for (const x of mergeSorted(
+        parts.map((p) => p.cases),
+        (a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0),
+      ))
+        yield x.item
+    },
+  }
   const sum = (k: keyof Replay.Stats): number => parts.reduce((s, p) => s + p.stats[k], 0)
   return {
     asOf: first.asOf,
     knownAt: first.knownAt,
     cases,
-    summary: Replay.summarize(cases.flatMap((c) => c.obligations)),
+    summary: Replay.sumSummaries(parts.map((p) => p.summary)),
     stats: {
       events: sum('events'),
       unknownAtKnownAt: sum('unknownAtKnownAt'),
-      cases: cases.length,
+      cases: sum('cases'),
       dropped: sum('dropped'),
       reopened: sum('reopened'),
       maxOpenCases: sum('maxOpenCases'),

@@ -14,6 +14,7 @@ import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as Source from '../Source.js'
+import * as Partition from './Partition.js'
 import * as Replay from './Replay.js'
 import * as Spill from './Spill.js'
 
@@ -52,7 +53,11 @@ const run = async (
 /** The part of a replay that `evaluate --format json` also gives. */
 const core = (r: Replay.Result) => ({
   asOf: r.asOf,
-  cases: r.cases.map((c) => ({ caseId: c.caseId, obligations: c.obligations, escalations: c.escalations })),
+  cases: [...r.cases].map((c) => ({
+    caseId: c.caseId,
+    obligations: c.obligations,
+    escalations: c.escalations,
+  })),
   summary: r.summary,
 })
 const batch = (events: ReadonlyArray<DocketEvent>, o: Partial<Evaluation.Options> = {}) => {
@@ -66,7 +71,7 @@ describe('Replay.run', () => {
     const r = await run(events)
     expect(core(r)).toEqual(batch(events))
     expect(r.stats).toMatchObject({ events: events.length, cases: 1 })
-    const facts = r.cases[0]!.facts
+    const facts = [...r.cases][0]!.facts
     expect(facts.refusalsThenAuthority.length).toBeGreaterThan(0)
     expect(facts.refusalsThenAuthority[0]!.kind).toBe('intervention')
   })
@@ -101,16 +106,31 @@ describe('Replay.run', () => {
     expect(r.stats.dropped).toBeGreaterThan(1_000)
     // the budget is exceeded only by cases with a clock still running (a preservation hold, an open window)
     expect(r.stats.maxOpenCases).toBeLessThan(ids.size * 0.75)
-    expect(r.summary.obligations).toBe(r.cases.reduce((n, c) => n + c.obligations.length, 0))
+    expect(r.summary.obligations).toBe([...r.cases].reduce((n, c) => n + c.obligations.length, 0))
     expect(progress.map((p) => p.events)).toEqual([25_000, 50_000, 75_000, 100_000, 100_000])
     expect(progress.at(-1)!.done).toBe(true)
   }, 60_000)
+
+  it('spills finished results to sorted runs on disk and reads back the same report and counts', async () => {
+    const events = [...History.generate({ events: 20_000, seed: 13 })]
+    const held = await run(events, { maxOpenCases: 300 })
+    const spilled = await run(events, { maxOpenCases: 300, maxDoneCases: 7 })
+    expect(held.stats.cases).toBeGreaterThan(1_000)
+    expect(spilled.cases).not.toBeInstanceOf(Array)
+    expect([...Partition.canonical(spilled)].join('')).toBe([...Partition.canonical(held)].join(''))
+    expect(spilled.stats).toEqual(held.stats)
+    // the counts equal those of the cases read back
+    const back = [...spilled.cases]
+    expect(spilled.stats.cases).toBe(back.length)
+    expect(spilled.summary).toEqual(Replay.summarize(back.flatMap((c) => c.obligations)))
+    expect(core(spilled)).toEqual(batch(events))
+  })
 
   it('is deterministic: the same events and options give the same result', async () => {
     const events = [...History.generate({ events: 3_000, seed: 5 })]
     const a = await run(events, { maxOpenCases: 50 })
     const b = await run(events, { maxOpenCases: 10_000 })
-    expect(JSON.stringify(a.cases)).toBe(JSON.stringify(b.cases))
+    expect(JSON.stringify([...a.cases])).toBe(JSON.stringify([...b.cases]))
     expect(a.summary).toEqual(b.summary)
   })
 
@@ -198,10 +218,14 @@ describe('Replay.run', () => {
       }),
     ]
     const r = await run(events, { maxOpenCases: 1 })
+    // the same with every result on disk: the reopened case's earlier result is superseded
+    const spilled = await run(events, { maxOpenCases: 1, maxDoneCases: 1 })
+    expect([...Partition.canonical(spilled)].join('')).toBe([...Partition.canonical(r)].join(''))
+    expect(spilled.summary).toEqual(Replay.summarize([...spilled.cases].flatMap((c) => c.obligations)))
     expect(r.stats.dropped).toBeGreaterThanOrEqual(1)
     expect(r.stats.reopened).toBe(1)
     expect(core(r)).toEqual(batch(events))
-    const a = r.cases.find((c) => c.caseId === 'a')!
+    const a = [...r.cases].find((c) => c.caseId === 'a')!
     expect(a.facts.timeline.map((t) => t.id)).toEqual(['a-r', 'a-d', 'a-c', 'a-o', 'a-q'])
     expect(a.facts.refusalsThenAuthority).toHaveLength(1)
   })
@@ -223,7 +247,9 @@ describe('Replay.run', () => {
         fc.integer({ min: 1, max: 6 }),
         async (s, n, budget) => {
           const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
-          expect(core(await run(events, { maxOpenCases: budget }))).toEqual(batch(events))
+          const r = await run(events, { maxOpenCases: budget, maxDoneCases: budget })
+          expect(core(r)).toEqual(batch(events))
+          expect(r.stats.cases).toBe(batch(events).cases.length)
         },
       ),
       { numRuns: 40 },
@@ -329,10 +355,53 @@ describe('Spill', () => {
     const h = seed()
     a.put('x', h)
     a.put('y', h.slice(0, 2))
+    a.put('z', h.slice(0, 1), 'a note')
     expect(a.has('x')).toBe(true)
-    expect(a.take('x')).toEqual(h)
+    expect(a.take('x')).toEqual({ history: h, note: '' })
     expect(a.take('x')).toBeUndefined()
-    expect(a.take('y')).toEqual(h.slice(0, 2))
+    expect(a.take('y')?.history).toEqual(h.slice(0, 2))
+    expect(a.take('z')).toEqual({ history: h.slice(0, 1), note: 'a note' })
     a.close()
+  })
+
+  it('runs give each key its latest value in key order, whatever the run size and fan-in (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ maxLength: 3 }), fc.option(fc.integer(), { nil: null })), {
+          maxLength: 120,
+        }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 2, max: 4 }),
+        (puts, runSize, fanIn) => {
+          const runs = Spill.runs<{ readonly k: string; readonly v: number }>({ runSize, fanIn })
+          const model = new Map<string, { readonly k: string; readonly v: number } | null>()
+          for (const [k, v] of puts) {
+            const value = v === null ? null : { k, v }
+            runs.put(k, value)
+            model.set(k, value)
+          }
+          const expected = [...model.entries()]
+            .filter((kv) => kv[1] !== null)
+            .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+            .map((kv) => kv[1])
+          const sealed = runs.seal()
+          expect([...sealed]).toEqual(expected)
+          // read twice: the same values
+          expect([...sealed]).toEqual(expected)
+          runs.close()
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('reads back values longer than its read buffer, and non-ASCII keys and text', () => {
+    const runs = Spill.runs<{ readonly t: string }>({ runSize: 2 })
+    const big = 'é€😀x'.repeat(40_000)
+    runs.put('ü', { t: big })
+    runs.put('a', { t: 'short' })
+    runs.put('😀', { t: `${big}!` })
+    expect(runs.written()).toBeGreaterThan(0)
+    expect([...runs.seal()].map((x) => x.t)).toEqual(['short', big, `${big}!`])
   })
 })

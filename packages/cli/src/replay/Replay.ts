@@ -26,8 +26,13 @@
  * the reopening. Cases never closed, or with a clock still open, stay in
  * memory to the end.
  *
- * The report itself (one result per case, without histories) grows with the
- * number of cases; histories never do beyond the open cases.
+ * Finished cases. The result of a dropped case (obligations, escalations,
+ * facts) is not kept in memory either: results are held up to `maxDoneCases`,
+ * then written to disk in runs sorted by case id (`Spill.runs`), which
+ * `Result.cases` merges each time it is read. Memory is therefore bounded by
+ * the open cases and these budgets, not by the number of cases; the summary
+ * and counts are kept exact as results come and go (a reopened case takes its
+ * earlier result's counts back).
  *
  * Not here: the rules (`@docket/policies`), the clocks (`@docket/core`), the
  * formats (`reports/`).
@@ -93,7 +98,12 @@ export interface Stats {
 export interface Result {
   readonly asOf: string
   readonly knownAt: string | null
-  readonly cases: ReadonlyArray<CaseResult>
+  /**
+   * Every case in the report, in `caseId` order (code units), `stats.cases` of them. Not an
+   * array: a large replay reads them back from disk each time they are iterated (see the
+   * module header), so iterate rather than spread them.
+   */
+  readonly cases: Iterable<CaseResult>
   readonly summary: Summary
   readonly stats: Stats
   /** The integrity chain head folded from the events' seals, in read order; `null` when no event is sealed. */
@@ -115,7 +125,7 @@ export interface Options {
   readonly asOf?: string
   /** Use only events recorded at or before this instant. */
   readonly knownAt?: string
-  /** Directory for the dropped-case archive. */
+  /** Directory for the temporary files: the dropped-case archive and the sorted runs of results. */
   readonly spillDir?: string
   readonly onProgress?: (p: Progress) => void
   /**
@@ -129,6 +139,11 @@ export interface Options {
    * result is final are dropped; the next sweep waits until twice as many are held.
    */
   readonly maxOpenCases?: number
+  /**
+   * Memory budget in finished cases' results (default 5,000): when more are held, they are
+   * written to disk as a run sorted by case id, merged when `Result.cases` is read.
+   */
+  readonly maxDoneCases?: number
 }
 
 /** An event recorded before the previous event of its case. */
@@ -252,8 +267,25 @@ export const run = async (
       recheckAt: number
     }
   >()
-  const done = new Map<string, CaseResult | null>()
+  const results = Spill.runs<CaseResult>({
+    ...(options.spillDir === undefined ? {} : { dir: options.spillDir }),
+    ...(options.maxDoneCases === undefined ? {} : { runSize: options.maxDoneCases }),
+  })
   const archive = Spill.archive(options.spillDir)
+  // the summary and case count of the results put, less those of cases reopened since
+  const summary = counts()
+  let caseCount = 0
+  let doneCases = 0
+  /** Records a finished case; returns its counts, to archive beside its history. */
+  const finish = (caseId: string, r: CaseResult | null): string => {
+    results.put(caseId, r)
+    doneCases++
+    if (r === null) return ''
+    const own = Evaluation.summarise(r.obligations)
+    add(summary, own, 1)
+    caseCount++
+    return JSON.stringify(own)
+  }
   let events = 0
   let unknown = 0
   let dropped = 0
@@ -265,7 +297,7 @@ export const run = async (
   let sealed = 0
   let position = 0
   const progress = (final: boolean): void =>
-    options.onProgress?.({ events: position, openCases: open.size, doneCases: done.size, done: final })
+    options.onProgress?.({ events: position, openCases: open.size, doneCases, done: final })
   const evaluate = (caseId: string, history: ReadonlyArray<DocketEvent>, asOf: string): CaseResult | null => {
     const ev = options.evaluate(caseId, history, asOf)
     return ev === null ? null : { caseId, ...ev, facts: Facts.extract(caseId, history) }
@@ -288,8 +320,11 @@ export const run = async (
         !settled(caseId, state.history, now, ev)
       )
         continue
-      done.set(caseId, ev === null ? null : { caseId, ...ev, facts: Facts.extract(caseId, state.history) })
-      archive.put(caseId, state.history)
+      const note = finish(
+        caseId,
+        ev === null ? null : { caseId, ...ev, facts: Facts.extract(caseId, state.history) },
+      )
+      archive.put(caseId, state.history, note)
       open.delete(caseId)
       dropped++
     }
@@ -333,14 +368,19 @@ export const run = async (
         const back = archive.take(e.caseId)
         if (back !== undefined) {
           reopened++
-          done.delete(e.caseId)
-          const stamped = back.filter((x) => x.meta?.recordedAtInferred !== true)
+          // its result will be put again (dropped anew, or judged at the end): its counts go
+          doneCases--
+          if (back.note !== '') {
+            add(summary, JSON.parse(back.note) as Summary, -1)
+            caseCount--
+          }
+          const stamped = back.history.filter((x) => x.meta?.recordedAtInferred !== true)
           const last = stamped.reduce<DocketEvent | undefined>(
             (m, x) => (m === undefined || recordedMs(x) >= recordedMs(m) ? x : m),
             undefined,
           )
           state = {
-            history: [...back],
+            history: [...back.history],
             last: last === undefined ? Number.NEGATIVE_INFINITY : recordedMs(last),
             lastId: last?.id ?? '',
             lastText: last === undefined ? '' : (last.recordedAt ?? last.occurredAt),
@@ -395,21 +435,21 @@ export const run = async (
     const asOf = Timestamp.format(
       Timestamp.toMillis(options.asOf ?? options.knownAt ?? latestText ?? '1970-01-01T00:00:00.000Z'),
     )
-    for (const [caseId, state] of open) done.set(caseId, evaluate(caseId, state.history, asOf))
-    open.clear()
-    const cases = [...done.values()]
-      .filter((c): c is CaseResult => c !== null)
-      .sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0))
+    for (const [caseId, state] of open) {
+      finish(caseId, evaluate(caseId, state.history, asOf))
+      open.delete(caseId)
+    }
+    const cases = results.seal()
     progress(true)
     return E.right({
       asOf,
       knownAt: options.knownAt === undefined ? null : Timestamp.format(Timestamp.toMillis(options.knownAt)),
       cases,
-      summary: summarize(cases.flatMap((c) => c.obligations)),
+      summary: { ...summary },
       stats: {
         events,
         unknownAtKnownAt: unknown,
-        cases: cases.length,
+        cases: caseCount,
         dropped,
         reopened,
         maxOpenCases: maxOpen,
@@ -418,5 +458,24 @@ export const run = async (
     })
   } finally {
     archive.close()
+    results.close()
   }
+}
+
+/** A summary with every count at zero, keys in `Evaluation.summarise`'s order. */
+const counts = (): Record<keyof Summary, number> => ({ ...Evaluation.summarise([]) })
+
+/** Adds (`sign` 1) or takes away (`sign` -1) the counts of `b` to `a`. */
+const add = (a: Record<keyof Summary, number>, b: Summary, sign: 1 | -1): void => {
+  for (const k of Object.keys(a) as Array<keyof Summary>) a[k] += sign * b[k]
+}
+
+/**
+ * The summary of several disjoint sets of cases (partitions, runs): the sum of their counts,
+ * equal to {@link summarize} over all their obligations.
+ */
+export const sumSummaries = (parts: Iterable<Summary>): Summary => {
+  const s = counts()
+  for (const p of parts) add(s, p, 1)
+  return s
 }

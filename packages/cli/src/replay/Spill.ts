@@ -1,9 +1,14 @@
 /**
  * Disk spill for replays larger than memory: an external merge sort that puts
  * an out-of-order event file into `recordedAt` order (stable: ties keep file
- * order), and an archive of dropped cases' histories so that a case reopened
- * after it was dropped can be replayed in full. Files live in a private
- * temporary directory that `close()` removes.
+ * order), an archive of dropped cases' histories so that a case reopened
+ * after it was dropped can be replayed in full, and sorted runs of finished
+ * cases' results ({@link runs}) so that a replay's report can be read in case
+ * order without holding every case in memory. Files live in private temporary
+ * directories (`docket-replay-*` under the given directory, or the OS's) that
+ * `close()` removes; a sealed set of runs is unlinked at once and read through
+ * open file descriptors, closed when the results are garbage-collected or the
+ * process exits.
  *
  * This is not a store: nothing here survives the replay.
  */
@@ -13,17 +18,53 @@ import * as path from 'node:path'
 import * as readline from 'node:readline'
 import type { DocketEvent, Recorded } from '@docket/core'
 import { Timestamp } from '@docket/core'
+import { mergeSorted } from '../internal/merge.js'
 
 // model
 
 /** Histories of dropped cases, kept on disk. */
 export interface Archive {
-  /** Writes a case's history (replacing any earlier copy). */
-  readonly put: (caseId: string, history: ReadonlyArray<DocketEvent>) => void
-  /** Reads a case's history back and forgets it, or `undefined` when it was never archived. */
-  readonly take: (caseId: string) => ReadonlyArray<DocketEvent> | undefined
+  /** Writes a case's history and a note of the caller's (replacing any earlier copy). */
+  readonly put: (caseId: string, history: ReadonlyArray<DocketEvent>, note?: string) => void
+  /** Reads a case's history and note back and forgets them, or `undefined` when it was never archived. */
+  readonly take: (caseId: string) => Archived | undefined
   readonly has: (caseId: string) => boolean
   readonly close: () => void
+}
+
+/** A history read back from an {@link Archive}, with the note written beside it (`''` when none). */
+export interface Archived {
+  readonly history: ReadonlyArray<DocketEvent>
+  readonly note: string
+}
+
+/**
+ * Results by key (a case id) written to disk in sorted runs. A key put again replaces its
+ * earlier value, wherever that is (the latest put wins); `null` says the key has no value.
+ */
+export interface Runs<A> {
+  /** Records `value` for `key`; values are written as JSON, so they must survive `JSON.parse(JSON.stringify(…))`. */
+  readonly put: (key: string, value: A | null) => void
+  /**
+   * Ends writing and returns the values in key order (code-unit order), each key's latest one,
+   * `null`s left out. The result may be iterated any number of times, each time reading the
+   * runs from disk (or the values held in memory when no run was written: the same objects).
+   */
+  readonly seal: () => Iterable<A>
+  /** Removes the files of runs not sealed (after `seal`, they belong to its result). */
+  readonly close: () => void
+  /** Runs written so far (compactions included). */
+  readonly written: () => number
+}
+
+/** Options of {@link runs}. */
+export interface RunsOptions {
+  /** Directory for the temporary files (default: the OS temporary directory). */
+  readonly dir?: string
+  /** Values held in memory before a sorted run is written (default 5,000). */
+  readonly runSize?: number
+  /** Runs on disk before they are merged into one (default 64). */
+  readonly fanIn?: number
 }
 
 /** Options of {@link sort}. */
@@ -57,8 +98,8 @@ export const archive = (dir?: string): Archive => {
     return fd
   }
   return {
-    put: (caseId, history) => {
-      const buf = Buffer.from(`${JSON.stringify(history)}\n`, 'utf8')
+    put: (caseId, history, note = '') => {
+      const buf = Buffer.from(`${JSON.stringify({ n: note, h: history })}\n`, 'utf8')
       fs.writeSync(open(), buf, 0, buf.length, size)
       index.set(caseId, { pos: size, len: buf.length })
       size += buf.length
@@ -69,7 +110,8 @@ export const archive = (dir?: string): Archive => {
       const buf = Buffer.alloc(at.len)
       fs.readSync(fd, buf, 0, at.len, at.pos)
       index.delete(caseId)
-      return JSON.parse(buf.toString('utf8')) as DocketEvent[]
+      const r = JSON.parse(buf.toString('utf8')) as { readonly n: string; readonly h: DocketEvent[] }
+      return { history: r.h, note: r.n }
     },
     has: (caseId) => index.has(caseId),
     close: () => {
@@ -79,6 +121,194 @@ export const archive = (dir?: string): Archive => {
       root = undefined
       index.clear()
     },
+  }
+}
+
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** The lines of a file read through `fd` from its start, without their newline, in chunks. */
+function* lines(fd: number): Generator<string> {
+  let buf = Buffer.allocUnsafe(1 << 16)
+  let start = 0
+  let end = 0
+  let pos = 0
+  for (;;) {
+    // a newline found past `end` is a stale byte: none in [start, end)
+    const nl = buf.indexOf(10, start)
+    if (nl !== -1 && nl < end) {
+      yield buf.toString('utf8', start, nl)
+      start = nl + 1
+      continue
+    }
+    if (start > 0) {
+      buf.copy(buf, 0, start, end)
+      end -= start
+      start = 0
+    }
+    if (end === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2)
+      buf.copy(bigger, 0, 0, end)
+      buf = bigger
+    }
+    const n = fs.readSync(fd, buf, end, buf.length - end, pos)
+    if (n === 0) {
+      if (end > start) yield buf.toString('utf8', start, end)
+      return
+    }
+    pos += n
+    end += n
+  }
+}
+
+/** A run's line: the key as JSON, a tab, the value as JSON (empty for `null`). */
+interface Line {
+  readonly key: string
+  readonly line: string
+  readonly tab: number
+}
+
+function* runLines(fd: number): Generator<Line> {
+  for (const line of lines(fd)) {
+    const tab = line.indexOf('\t')
+    yield { key: JSON.parse(line.slice(0, tab)) as string, line, tab }
+  }
+}
+
+/** Each key once, from the newest run holding it (runs are given oldest first). */
+function* latest(fds: ReadonlyArray<number>): Generator<Line> {
+  let pending: { item: Line; source: number } | undefined
+  for (const x of mergeSorted(
+    fds.map((fd) => ({ [Symbol.iterator]: () => runLines(fd) })),
+    (a, b) => compareKeys(a.key, b.key),
+  )) {
+    // equal keys come oldest run first: the last of them wins
+    if (pending !== undefined && pending.item.key !== x.item.key) yield pending.item
+    pending = x
+  }
+  if (pending !== undefined) yield pending.item
+}
+
+/** The non-null values of sealed runs; `owner` is kept alive while iterating (its finalizer closes `fds`). */
+function* values<A>(fds: ReadonlyArray<number>, owner: object): Generator<A> {
+  for (const l of latest(fds)) if (l.tab < l.line.length - 1) yield JSON.parse(l.line.slice(l.tab + 1)) as A
+  void owner
+}
+
+/** Writes lines to a file in chunks of about 1 MiB. */
+const writer = (file: string): { readonly add: (s: string) => void; readonly end: () => void } => {
+  const fd = fs.openSync(file, 'w')
+  let parts: string[] = []
+  let size = 0
+  const flush = (): void => {
+    if (parts.length === 0) return
+    fs.writeSync(fd, parts.join(''))
+    parts = []
+    size = 0
+  }
+  return {
+    add: (s) => {
+      parts.push(s)
+      size += s.length
+      if (size >= 1 << 20) flush()
+    },
+    end: () => {
+      flush()
+      fs.closeSync(fd)
+    },
+  }
+}
+
+// closes the descriptors of sealed runs once their reader is garbage
+const sealedFds = new FinalizationRegistry<ReadonlyArray<number>>((fds) => {
+  for (const fd of fds) {
+    try {
+      fs.closeSync(fd)
+    } catch {
+      // already closed
+    }
+  }
+})
+
+/** Sorted runs of results in a private temporary directory (see {@link Runs}). */
+export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
+  const runSize = options.runSize ?? 5_000
+  const fanIn = Math.max(2, options.fanIn ?? 64)
+  let root: string | undefined
+  let files: string[] = []
+  let count = 0
+  let buffer = new Map<string, A | null>()
+  const file = (): string => {
+    root ??= tempDir(options.dir)
+    return path.join(root, `results-${count++}.jsonl`)
+  }
+  // every run so far becomes one: older than anything put later, so null entries can go
+  const compact = (): void => {
+    const fds = files.map((f) => fs.openSync(f, 'r'))
+    const out = file()
+    const w = writer(out)
+    try {
+      for (const l of latest(fds)) if (l.tab < l.line.length - 1) w.add(`${l.line}\n`)
+    } finally {
+      w.end()
+      for (const fd of fds) fs.closeSync(fd)
+    }
+    for (const f of files) fs.rmSync(f, { force: true })
+    files = [out]
+  }
+  const flush = (): void => {
+    if (buffer.size === 0) return
+    const keys = [...buffer.keys()].sort(compareKeys)
+    const out = file()
+    const w = writer(out)
+    try {
+      for (const k of keys) {
+        const v = buffer.get(k)
+        w.add(`${JSON.stringify(k)}\t${v === null || v === undefined ? '' : JSON.stringify(v)}\n`)
+      }
+    } finally {
+      w.end()
+    }
+    buffer = new Map()
+    files.push(out)
+    if (files.length >= fanIn) compact()
+  }
+  const close = (): void => {
+    if (root !== undefined) fs.rmSync(root, { recursive: true, force: true })
+    root = undefined
+    files = []
+    buffer = new Map()
+  }
+  return {
+    put: (key, value) => {
+      buffer.set(key, value)
+      if (buffer.size >= runSize) flush()
+    },
+    seal: () => {
+      if (files.length === 0) {
+        const held = [...buffer.entries()]
+          .filter((kv): kv is [string, A] => kv[1] !== null)
+          .sort((a, b) => compareKeys(a[0], b[0]))
+          .map((kv) => kv[1])
+        buffer = new Map()
+        return held
+      }
+      flush()
+      const fds = files.map((f) => fs.openSync(f, 'r'))
+      const dir = root!
+      root = undefined
+      files = []
+      // the open descriptors keep the data; where an open file cannot be removed, it goes at exit
+      try {
+        fs.rmSync(dir, { recursive: true, force: true })
+      } catch {
+        process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
+      }
+      const sealed: Iterable<A> = { [Symbol.iterator]: () => values<A>(fds, sealed) }
+      sealedFds.register(sealed, fds)
+      return sealed
+    },
+    close,
+    written: () => count,
   }
 }
 

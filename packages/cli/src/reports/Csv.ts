@@ -40,31 +40,32 @@ const guard = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s)
 /** Renders one row per obligation (cases by id, obligations in report order). */
 export const render = (r: Report.Report): string => {
   const scenario = r.counterfactual ? `counterfactual (what-if: ${r.whatIf.join(' ')})` : 'actual'
-  const rows = r.cases.flatMap((c) =>
-    c.obligations.map((o) => [
-      scenario,
-      c.caseId,
-      o.id,
-      o.policy,
-      o.rule,
-      o.kind,
-      o.citation,
-      o.confidence,
-      String(o.statutory),
-      String(o.counterfactual),
-      String(o.preEffective),
-      o.triggeredBy,
-      o.startedAt,
-      o.dueAt,
-      o.targetAt ?? '',
-      o.shadowDueAt ?? '',
-      o.warnings.join(' '),
-      o.completedAt ?? '',
-      o.completedBy ?? '',
-      o.status,
-      o.targetStatus ?? '',
-      r.asOf,
-    ]),
-  )
+  const rows: string[][] = []
+  for (const c of r.cases)
+    for (const o of c.obligations)
+      rows.push([
+        scenario,
+        c.caseId,
+        o.id,
+        o.policy,
+        o.rule,
+        o.kind,
+        o.citation,
+        o.confidence,
+        String(o.statutory),
+        String(o.counterfactual),
+        String(o.preEffective),
+        o.triggeredBy,
+        o.startedAt,
+        o.dueAt,
+        o.targetAt ?? '',
+        o.shadowDueAt ?? '',
+        o.warnings.join(' '),
+        o.completedAt ?? '',
+        o.completedBy ?? '',
+        o.status,
+        o.targetStatus ?? '',
+        r.asOf,
+      ])
   return stringify([[...COLUMNS], ...rows.map((row) => row.map(guard))], { record_delimiter: '\n' })
 }

@@ -74,13 +74,13 @@ describe('report formats', () => {
     const r = await build()
     const rows = parseCsv(Csv.render(r))
     expect(rows[0]).toEqual([...Csv.COLUMNS])
-    const obligations = r.cases.flatMap((c) => c.obligations)
+    const obligations = [...r.cases].flatMap((c) => c.obligations)
     expect(obligations.length).toBeGreaterThan(0)
     expect(rows).toHaveLength(obligations.length + 1)
     expect(rows.slice(1).map((x) => x[2])).toEqual(obligations.map((o) => o.id))
     const evil = {
       ...r,
-      cases: r.cases.slice(0, 1).map((c) => ({ ...c, caseId: '=HYPERLINK("http://x")' })),
+      cases: [...r.cases].slice(0, 1).map((c) => ({ ...c, caseId: '=HYPERLINK("http://x")' })),
     } as Report.Report
     expect(parseCsv(Csv.render(evil))[1]![1]).toBe('\'=HYPERLINK("http://x")')
   })

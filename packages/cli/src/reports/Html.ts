@@ -98,17 +98,18 @@ const median = (xs: ReadonlyArray<number>): number => {
 const round1 = (x: number): number => Math.round(x * 10) / 10
 
 const timelines = (r: Report.Report, max: number): { readonly shown: Timeline[]; readonly total: number } => {
-  const interesting = r.cases
-    .map((c) => {
-      const why: string[] = []
-      if (c.obligations.some(statutoryBreach)) why.push('statutory breach')
-      if (c.facts.refusalsThenAuthority.length > 0) why.push('refusal followed by an authority')
-      if (c.escalations.length > 0) why.push('escalated')
-      return { c, why }
-    })
-    .filter((x) => x.why.length > 0)
-  const shown = interesting.slice(0, max).map(({ c, why }) => toTimeline(c, why))
-  return { shown, total: interesting.length }
+  const shown: Timeline[] = []
+  let total = 0
+  for (const c of r.cases) {
+    const why: string[] = []
+    if (c.obligations.some(statutoryBreach)) why.push('statutory breach')
+    if (c.facts.refusalsThenAuthority.length > 0) why.push('refusal followed by an authority')
+    if (c.escalations.length > 0) why.push('escalated')
+    if (why.length === 0) continue
+    if (total < max) shown.push(toTimeline(c, why))
+    total++
+  }
+  return { shown, total }
 }
 
 const repeat = (os: ReadonlyArray<Obligation.Obligation>, i: number): string => {

@@ -6,9 +6,15 @@
  */
 import * as Report from './Report.js'
 
-/** Renders the full model as indented JSON, ending with a newline. */
-export const render = (r: Report.Report): string =>
-  `${JSON.stringify(
+/** The indented JSON of one case as an element of the top-level `cases` array. */
+const element = (c: unknown): string => `    ${JSON.stringify(c, null, 2).replace(/\n/g, '\n    ')}`
+
+/**
+ * The report in pieces (one per case after the head), whose concatenation is {@link render}'s
+ * text: what a writer streams, since a large replay's report outgrows a string.
+ */
+export function* pieces(r: Report.Report): Generator<string> {
+  const head = JSON.stringify(
     {
       report: 'docket-replay',
       label: Report.counterfactualLabel(r),
@@ -21,8 +27,20 @@ export const render = (r: Report.Report): string =>
       summary: r.summary,
       stats: r.stats,
       refusalsThenAuthority: Report.refusalsThenAuthority(r),
-      cases: r.cases,
+      cases: [],
     },
     null,
     2,
-  )}\n`
+  )
+  // `cases` is the last key: the head ends with `"cases": []\n}`
+  const open = head.slice(0, head.length - '[]\n}'.length)
+  let first = true
+  for (const c of r.cases) {
+    yield first ? `${open}[\n${element(c)}` : `,\n${element(c)}`
+    first = false
+  }
+  yield first ? `${open}[]\n}\n` : '\n  ]\n}\n'
+}
+
+/** Renders the full model as indented JSON, ending with a newline. */
+export const render = (r: Report.Report): string => [...pieces(r)].join('')

@@ -5,6 +5,7 @@
  * at `limit` rows with a line saying how many were left out (the `json` and
  * `csv` reports have them all).
  */
+import type { Obligation } from '@docket/core'
 import * as Report from './Report.js'
 
 /** Options of {@link render}. */
@@ -103,9 +104,9 @@ export const render = (r: Report.Report, options: Options = {}): string => {
         .map(([k, x]) => [`\`${escapeText(k)}\``, x.n, x.met, x.late, x.breached, x.pending]),
     ),
   )
-  const breached = r.cases.flatMap((c) =>
-    c.obligations.filter((o) => o.status === 'breached').map((o) => ({ caseId: c.caseId, o })),
-  )
+  const breached: Array<{ readonly caseId: string; readonly o: Obligation.Obligation }> = []
+  for (const c of r.cases)
+    for (const o of c.obligations) if (o.status === 'breached') breached.push({ caseId: c.caseId, o })
   out.push('## Breached obligations')
   if (breached.length === 0) out.push('None.')
   else {

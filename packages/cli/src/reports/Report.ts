@@ -51,8 +51,12 @@ export const counterfactualLabel = (r: Pick<Report, 'counterfactual' | 'whatIf'>
     : null
 
 /** Every refusal later followed by an authority's request or intervention, by case. */
-export const refusalsThenAuthority = (r: Report): ReadonlyArray<RefusalRow> =>
-  r.cases.flatMap((c) => c.facts.refusalsThenAuthority.map((x) => ({ caseId: c.caseId, ...x })))
+export const refusalsThenAuthority = (r: Pick<Report, 'cases'>): ReadonlyArray<RefusalRow> => {
+  const rows: RefusalRow[] = []
+  for (const c of r.cases)
+    for (const x of c.facts.refusalsThenAuthority) rows.push({ caseId: c.caseId, ...x })
+  return rows
+}
 
 /** Compares strings by code unit (locale-independent, deterministic). */
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -71,6 +75,8 @@ export interface BuildOptions {
   readonly whatIf?: ReadonlyArray<string>
   readonly spillDir?: string
   readonly maxOpenCases?: number
+  /** Finished cases' results held in memory before a sorted run goes to disk (`Replay.Options`). */
+  readonly maxDoneCases?: number
   readonly onProgress?: (p: Replay.Progress) => void
   /** Check `recordedAt` order within each case (default true; false for a store's global order). */
   readonly checkOrder?: boolean
@@ -143,6 +149,7 @@ export const build = async (
     ...(options.knownAt === undefined ? {} : { knownAt: options.knownAt }),
     ...(options.spillDir === undefined ? {} : { spillDir: options.spillDir }),
     ...(options.maxOpenCases === undefined ? {} : { maxOpenCases: options.maxOpenCases }),
+    ...(options.maxDoneCases === undefined ? {} : { maxDoneCases: options.maxDoneCases }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.checkOrder === undefined ? {} : { checkOrder: options.checkOrder }),
   })
