@@ -13,6 +13,15 @@
  *   the event's own `meta.integrity` (see `@docket/core` `Integrity`), so they
  *   travel with `body` and need no column.
  * - `checkpoints`: the last position each named subscriber processed.
+ *
+ * Version 2:
+ * - `append_group(…)`: the append of a group of appends in one statement (one
+ *   round trip, committed by the statement itself): it takes the append lock,
+ *   and when none of the group's event ids is stored yet and every expected
+ *   revision holds, inserts the events at head+1… and sends the NOTIFY; it
+ *   returns the head and each case's last revision before the group, or NULL
+ *   (writing nothing) so that the caller decides in a transaction of its own
+ *   (idempotent repeats, conflicts, wrong revisions). See sqlEventStore.ts.
  */
 import { createHash } from 'node:crypto'
 import type { Queryable } from './sql.js'
@@ -52,6 +61,48 @@ CREATE TABLE ${s}.checkpoints (
   position    text        NOT NULL,
   updated_at  timestamptz NOT NULL DEFAULT now()
 );`,
+  },
+  {
+    version: 2,
+    name: 'append_group: a group of appends in one statement',
+    // Each statement of a VOLATILE PL/pgSQL function takes a new snapshot (READ COMMITTED): what it reads after
+    // the lock includes every append committed before the lock was granted, as the two-statement path does.
+    // Cases are 1-based indexes into p_cases; p_expected: -1 any, -2 no_stream, n >= 0 exact; p_prior: events
+    // of the append's case earlier in the group; p_offset: an event's 0-based ordinal among its case's events
+    // in the group. Positions follow the order of the arrays.
+    sql: (s) => `
+CREATE FUNCTION ${s}.append_group(
+  p_key bigint, p_channel text, p_cases text[],
+  p_append_case integer[], p_expected bigint[], p_prior integer[],
+  p_case integer[], p_offset integer[], p_id text[], p_type text[],
+  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body text[]
+) RETURNS text LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  v_head bigint;
+  v_last integer[];
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_key);
+  IF EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY (p_id)) THEN
+    RETURN NULL;
+  END IF;
+  SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events;
+  SELECT array_agg(coalesce((SELECT e.revision FROM ${s}.events e WHERE e.stream = c.stream
+                             ORDER BY e.revision DESC LIMIT 1), -1) ORDER BY c.i)
+    INTO v_last FROM unnest(p_cases) WITH ORDINALITY AS c(stream, i);
+  IF EXISTS (
+    SELECT 1 FROM unnest(p_append_case, p_expected, p_prior) AS a(c, x, prior)
+    WHERE NOT (x = -1 OR (x = -2 AND v_last[a.c] = -1 AND prior = 0) OR (x >= 0 AND v_last[a.c] + prior = x))
+  ) THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b
+    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, p_body)
+         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, i);
+  PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);
+  RETURN v_head::text || ',' || array_to_string(v_last, ',');
+END
+$fn$;`,
   },
 ]
 
