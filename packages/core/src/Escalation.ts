@@ -83,8 +83,12 @@ export interface Input {
    * after `now` are ignored until then.
    */
   readonly history: ReadonlyArray<DocketEvent>
+  /** Epoch ms of each history event's `occurredAt`, when the host has read them already (saves parsing). */
+  readonly occurredMs?: ReadonlyArray<number>
   /** The case's obligations, evaluated at `now` (time triggers only; absent means none). */
   readonly obligations?: ReadonlyArray<Obligation.Obligation>
+  /** The obligations' instants, when the host has them (`Evaluation` does); read from the obligations otherwise. */
+  readonly instants?: ReadonlyArray<Obligation.Instants>
   readonly config: Config
 }
 
@@ -242,71 +246,53 @@ export const triggers = (input: Input, now: number): ReadonlyArray<Trigger.Trigg
   return Trigger.RULES.flatMap((rule) => rule(ctx)).filter((t) => t.at <= now)
 }
 
-interface Planned {
-  readonly event: Raised
-  readonly at: number
+/** One page of one escalation, as {@link plan} finds it. */
+interface PlannedPage {
+  readonly id: string
+  readonly trigger: Omit<Trigger.Trigger, 'cause' | 'resolvedAt'>
+  readonly page: Page
 }
 
-/** Every page of every escalation up to `now` (recorded or not; re-pages only if `repeats`), and the next one after it. */
+/**
+ * Every page of every escalation up to `now` (recorded or not; re-pages only if `repeats`), given to
+ * `onPage` in trigger order, and the next page after `now`.
+ */
 const plan = (
   input: Input,
   now: number,
-  repeats = true,
-): { readonly raised: ReadonlyArray<Planned>; readonly next: number | null } => {
+  repeats: boolean,
+  onPage: (p: PlannedPage) => void,
+): { readonly next: number | null; readonly ctx: Trigger.Context } => {
   const ctx = Trigger.context(input, now)
   const fired = Trigger.RULES.flatMap((rule) => rule(ctx))
   const acks = new Map<string, number>()
   const manual = new Map<string, Raised>()
-  for (const e of ctx.history) {
+  ctx.history.forEach((e, i) => {
     if (e.type === 'EscalationAcknowledged') {
-      const at = ms(e.occurredAt)
+      const at = ctx.at[i]!
       const prev = acks.get(e.data.escalationId)
       if (prev === undefined || at < prev) acks.set(e.data.escalationId, at)
     } else if (e.type === 'EscalationRaised' && !manual.has(e.data.escalationId)) {
       manual.set(e.data.escalationId, e)
     }
-  }
-  const raised: Planned[] = []
+  })
   let next: number | null = null
   const soonest = (t: number | null): void => {
     if (t !== null && t > now && (next === null || t < next)) next = t
   }
   const emit = (
     id: string,
-    t: Omit<Trigger.Trigger, 'cause' | 'resolvedAt'>,
+    trigger: Omit<Trigger.Trigger, 'cause' | 'resolvedAt'>,
     level: number,
     stopAt: number | null,
-    startAt: number,
   ): void => {
-    const p = pages(input.config, level, startAt, stopAt, now)
+    const p = pages(input.config, level, trigger.at, stopAt, now)
     soonest(p.next)
-    for (const page of p.pages) {
-      // `summarize` lists first pages only: re-pages are not built for it.
-      if (!repeats && page.repeat !== 0) continue
-      const data: Raised['data'] = {
-        escalationId: id,
-        level: page.level,
-        reason: t.reason,
-        ...(t.obligationId === null ? {} : { obligationId: t.obligationId }),
-        ...(page.repeat === 0 ? {} : { repeat: page.repeat }),
-        ...(t.missedObligation ? { missedObligation: true } : {}),
-      }
-      raised.push({
-        at: page.at,
-        event: {
-          id: eventId(id, page.level, page.repeat),
-          type: 'EscalationRaised',
-          caseId: input.caseId,
-          occurredAt: Timestamp.format(page.at, t.offset),
-          actor: { kind: 'system', id: 'docket-escalation' },
-          data,
-          ...(t.causationId === null ? {} : { meta: { causationId: t.causationId } }),
-        },
-      })
-    }
+    for (const page of p.pages) if (repeats || page.repeat === 0) onPage({ id, trigger, page })
   }
   // An event written ahead of `now` (clock skew, a scheduled import) wakes the engine when it occurs.
-  for (const e of input.history) soonest(ms(e.occurredAt))
+  if (input.occurredMs !== undefined) for (const at of input.occurredMs) soonest(at)
+  else for (const e of input.history) soonest(ms(e.occurredAt))
   const derived = new Set<string>()
   for (const t of fired) {
     if (t.at > now) {
@@ -320,7 +306,7 @@ const plan = (
     // The refusal guard is not silenced by an acknowledgement: only a specialist's decision ends it.
     const ack = t.reason === 'refusal_guard' ? null : (acks.get(id) ?? null)
     const stopAt = ack === null ? t.resolvedAt : t.resolvedAt === null ? ack : Math.min(ack, t.resolvedAt)
-    emit(id, t, level, stopAt, t.at)
+    emit(id, t, level, stopAt)
   }
   // Escalations raised by people (or by an older configuration) still climb the ladder until acknowledged.
   for (const [id, e] of manual) {
@@ -334,27 +320,55 @@ const plan = (
       causationId: e.meta?.causationId ?? null,
       missedObligation: e.data.missedObligation === true,
     }
-    emit(id, t, e.data.level, acks.get(id) ?? null, t.at)
+    emit(id, t, e.data.level, acks.get(id) ?? null)
   }
-  return { raised, next }
+  return { next, ctx }
+}
+
+/** The `EscalationRaised` event of a planned page. */
+const raisedEvent = (caseId: string, { id, trigger: t, page }: PlannedPage): Raised => ({
+  id: eventId(id, page.level, page.repeat),
+  type: 'EscalationRaised',
+  caseId,
+  occurredAt: Timestamp.format(page.at, t.offset),
+  actor: { kind: 'system', id: 'docket-escalation' },
+  data: {
+    escalationId: id,
+    level: page.level,
+    reason: t.reason,
+    ...(t.obligationId === null ? {} : { obligationId: t.obligationId }),
+    ...(page.repeat === 0 ? {} : { repeat: page.repeat }),
+    ...(t.missedObligation ? { missedObligation: true } : {}),
+  },
+  ...(t.causationId === null ? {} : { meta: { causationId: t.causationId } }),
+})
+
+/** A raised page with its sort key: time, then level (lower first), then event id. */
+interface Keyed<A> {
+  readonly at: number
+  readonly level: number
+  readonly eventId: string
+  readonly value: A
 }
 
 /** Time, then level (lower first), then id: deterministic, and readable where several fire at once. */
-const byTimeThenId = (a: Planned, b: Planned): number =>
-  a.at - b.at ||
-  a.event.data.level - b.event.data.level ||
-  (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0)
+const byTimeThenId = <A>(a: Keyed<A>, b: Keyed<A>): number =>
+  a.at - b.at || a.level - b.level || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0)
 
 /**
  * The escalations due at `now` that the history does not hold yet, and the
  * next instant at which the engine could raise one without a new event.
  */
 const tickUntraced = (input: Input, now: number): Tick => {
-  const { raised, next } = plan(input, now)
   const known = new Set<string>()
   for (const e of input.history) if (e.type === 'EscalationRaised') known.add(e.id)
-  const due = raised.filter((p) => !known.has(p.event.id)).sort(byTimeThenId)
-  return { due: due.map((p) => p.event), nextWakeAt: next }
+  const due: Keyed<Raised>[] = []
+  const { next } = plan(input, now, true, (p) => {
+    const event = raisedEvent(input.caseId, p)
+    if (!known.has(event.id))
+      due.push({ at: p.page.at, level: p.page.level, eventId: event.id, value: event })
+  })
+  return { due: due.sort(byTimeThenId).map((k) => k.value), nextWakeAt: next }
 }
 
 /** The escalations due at `now` and the next wake instant (see above), inside a `docket.escalation.tick` span. */
@@ -364,7 +378,7 @@ export const tick = (input: Input, now: number): Tick =>
   )
 
 /** The next instant after `now` at which `tick` could return something new without a new event, or `null`. */
-export const nextWakeAt = (input: Input, now: number): number | null => plan(input, now).next
+export const nextWakeAt = (input: Input, now: number): number | null => plan(input, now, true, () => {}).next
 
 /**
  * Every escalation raised by `asOf` (those already recorded and those due),
@@ -372,33 +386,51 @@ export const nextWakeAt = (input: Input, now: number): number | null => plan(inp
  * `escalations` of `docket evaluate`.
  */
 export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> => {
-  const { raised } = plan(input, asOf, false)
   const seen = new Set<string>()
-  const lines: Planned[] = []
-  for (const p of raised) {
-    if (p.event.data.repeat !== undefined || seen.has(p.event.id)) continue
-    seen.add(p.event.id)
-    lines.push(p)
-  }
-  for (const e of Trigger.visible(input.history, asOf)) {
-    if (e.type !== 'EscalationRaised' || e.data.repeat !== undefined || seen.has(e.id)) continue
+  const lines: Keyed<Summary>[] = []
+  const { ctx } = plan(input, asOf, false, ({ id, trigger: t, page }) => {
+    const eid = eventId(id, page.level)
+    if (seen.has(eid)) return
+    seen.add(eid)
+    lines.push({
+      at: page.at,
+      level: page.level,
+      eventId: eid,
+      value: {
+        escalationId: id,
+        level: page.level,
+        reason: t.reason,
+        at: Timestamp.format(page.at, t.offset),
+        obligationId: t.obligationId,
+      },
+    })
+  })
+  ctx.history.forEach((e, i) => {
+    if (e.type !== 'EscalationRaised' || e.data.repeat !== undefined || seen.has(e.id)) return
     seen.add(e.id)
-    lines.push({ at: ms(e.occurredAt), event: e })
-  }
-  return lines.sort(byTimeThenId).map(({ event }) => ({
-    escalationId: event.data.escalationId,
-    level: event.data.level,
-    reason: event.data.reason,
-    at: event.occurredAt,
-    obligationId: event.data.obligationId ?? null,
-  }))
+    lines.push({
+      at: ctx.at[i]!,
+      level: e.data.level,
+      eventId: e.id,
+      value: {
+        escalationId: e.data.escalationId,
+        level: e.data.level,
+        reason: e.data.reason,
+        at: e.occurredAt,
+        obligationId: e.data.obligationId ?? null,
+      },
+    })
+  })
+  return lines.length === 0 ? [] : lines.sort(byTimeThenId).map((k) => k.value)
 }
 
 /** What `Evaluation`'s `escalate` hook passes for one case (structurally `Evaluation.EscalationInput`). */
 export interface HookInput {
   readonly caseId: string
   readonly history: ReadonlyArray<DocketEvent>
+  readonly occurredMs?: ReadonlyArray<number>
   readonly obligations: ReadonlyArray<Obligation.Obligation>
+  readonly instants?: ReadonlyArray<Obligation.Instants>
   readonly asOfMs: number
   readonly profile: Pick<Profile.Resolved, 'escalation'>
 }
@@ -416,7 +448,14 @@ export const escalate = (input: HookInput): ReadonlyArray<Summary> => {
     configs.set(input.profile, config)
   }
   return summarize(
-    { caseId: input.caseId, history: input.history, obligations: input.obligations, config },
+    {
+      caseId: input.caseId,
+      history: input.history,
+      obligations: input.obligations,
+      config,
+      ...(input.occurredMs === undefined ? {} : { occurredMs: input.occurredMs }),
+      ...(input.instants === undefined ? {} : { instants: input.instants }),
+    },
     input.asOfMs,
   )
 }

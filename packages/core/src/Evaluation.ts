@@ -41,7 +41,11 @@ export interface EscalationInput {
   readonly caseId: string
   /** The case's events used for this evaluation, in the engine's order. */
   readonly history: ReadonlyArray<DocketEvent>
+  /** Epoch ms of each history event's `occurredAt` (same indexes). */
+  readonly occurredMs: ReadonlyArray<number>
   readonly obligations: ReadonlyArray<Obligation.Obligation>
+  /** Each obligation's instants in epoch ms (same indexes as `obligations`). */
+  readonly instants: ReadonlyArray<Obligation.Instants>
   /** The instant the clocks are judged at, ISO-8601 (UTC). */
   readonly asOf: string
   /** The same instant in epoch ms. */
@@ -131,14 +135,16 @@ const runOne = (
   options: Options,
 ): CaseReport => {
   entries.sort(compare)
-  const obligations = Engine.runCase(caseId, entries, prep, ax.asOf)
+  const { obligations, instants } = Engine.runCase(caseId, entries, prep, ax.asOf)
   const escalations =
     options.escalate === undefined
       ? []
       : options.escalate({
           caseId,
           history: entries.map((x) => x.event),
+          occurredMs: entries.map((x) => x.at),
           obligations,
+          instants,
           asOf: Timestamp.format(ax.asOf),
           asOfMs: ax.asOf,
           profile: prep.profile,

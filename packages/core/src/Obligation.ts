@@ -6,6 +6,7 @@
  * to it. This module is the output model of `shared/spec/cli.md`.
  */
 import type { Confidence, Kind } from './ClockRule.js'
+import * as Timestamp from './Timestamp.js'
 
 // model
 
@@ -56,6 +57,17 @@ export interface Obligation {
   readonly actions: ReadonlyArray<Action>
 }
 
+/** An obligation's instants in epoch ms: what escalation triggers read, without parsing timestamps back. */
+export interface Instants {
+  readonly due: number
+  readonly target: number | null
+  /** Same order as `warnings`. */
+  readonly warnings: ReadonlyArray<number>
+  /** When the duty stopped needing action (its first complete, cancel or release), else `completedAt`, or `null`. */
+  readonly end: number | null
+  readonly completed: number | null
+}
+
 // constructors
 
 /** The stable id of an obligation: `<caseId>/<policy>/<rule>/<first receipt event id>`. */
@@ -72,3 +84,21 @@ export const isOpen = (o: Pick<Obligation, 'status'>): boolean =>
 export const isStatutoryBreach = (
   o: Pick<Obligation, 'status' | 'statutory' | 'preEffective' | 'counterfactual'>,
 ): boolean => o.status === 'breached' && o.statutory && !o.preEffective && !o.counterfactual
+
+/** An obligation's {@link Instants}, read from its timestamps (the engine hands them over already computed). */
+export const instantsOf = (o: Obligation): Instants => {
+  let end: number | null = null
+  for (const a of o.actions) {
+    if (a.action !== 'complete' && a.action !== 'cancel' && a.action !== 'release') continue
+    const at = Timestamp.toMillis(a.at)
+    if (end === null || at < end) end = at
+  }
+  const completed = o.completedAt === null ? null : Timestamp.toMillis(o.completedAt)
+  return {
+    due: Timestamp.toMillis(o.dueAt),
+    target: o.targetAt === null ? null : Timestamp.toMillis(o.targetAt),
+    warnings: o.warnings.map(Timestamp.toMillis),
+    end: end ?? completed,
+    completed,
+  }
+}

@@ -122,7 +122,22 @@ const fastMillis = (s: string): number => {
     offset = (c === 45 ? -1 : 1) * (oh * 60 + om)
   } else return Number.NaN
   fastOffset = offset
-  return Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offset * 60_000
+  return (
+    daysFromCivil(year, month, day) * 86_400_000 +
+    hour * 3_600_000 +
+    (minute - offset) * 60_000 +
+    second * 1000 +
+    fraction
+  )
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date, year ≥ 0 (H. Hinnant's `days_from_civil`). */
+const daysFromCivil = (year: number, month: number, day: number): number => {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468
 }
 
 /** Parses a timestamp with offset, or returns `undefined` when it is not one. */

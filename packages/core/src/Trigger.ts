@@ -11,7 +11,7 @@
 import type { DocketEvent, EventOf } from './Envelope.js'
 import type { Config, Input, Reason } from './Escalation.js'
 import { CHILD_SAFETY_CATEGORIES, type Category } from './Event.js'
-import type * as Obligation from './Obligation.js'
+import * as Obligation from './Obligation.js'
 import * as Refusal from './Refusal.js'
 import * as Timestamp from './Timestamp.js'
 
@@ -41,9 +41,13 @@ export interface Context {
   readonly caseId: string
   /** Events that occurred by `now`, in the order given ("after" below means later in this order). */
   readonly history: ReadonlyArray<DocketEvent>
+  /** Epoch ms of each event's `occurredAt` (same indexes as `history`). */
+  readonly at: ReadonlyArray<number>
   /** Indexes in `history` of its refusals (core's `Refusal` predicate). */
   readonly refusals: ReadonlySet<number>
   readonly obligations: ReadonlyArray<Obligation.Obligation>
+  /** The obligations' instants (same indexes as `obligations`). */
+  readonly instants: ReadonlyArray<Obligation.Instants>
   readonly config: Config
   readonly now: number
 }
@@ -85,12 +89,8 @@ const reverses = (e: DocketEvent): boolean =>
   (isDecision(e) && e.data.outcome === 'violation') || isTakedown(e)
 
 /** The first event at or after index `from` that satisfies `p`, as epoch ms, or `null`. */
-const firstAfter = (
-  history: ReadonlyArray<DocketEvent>,
-  from: number,
-  p: (e: DocketEvent) => boolean,
-): number | null => {
-  for (let i = from; i < history.length; i++) if (p(history[i]!)) return ms(history[i]!.occurredAt)
+const firstAfter = (ctx: Context, from: number, p: (e: DocketEvent) => boolean): number | null => {
+  for (let i = from; i < ctx.history.length; i++) if (p(ctx.history[i]!)) return ctx.at[i]!
   return null
 }
 
@@ -105,6 +105,7 @@ const standingRefusal = (history: ReadonlyArray<DocketEvent>, refusalAt: Readonl
 
 const fromEvent = (
   e: DocketEvent,
+  at: number,
   reason: Reason,
   level: number,
   resolvedAt: number | null,
@@ -112,7 +113,7 @@ const fromEvent = (
 ): Trigger => ({
   reason,
   level,
-  at: ms(e.occurredAt),
+  at,
   offset: offsetOf(e.occurredAt),
   obligationId: null,
   cause: extra.cause ?? e.id,
@@ -134,8 +135,8 @@ export const refusalGuard: Rule = (ctx) => {
     const e = ctx.history[i]!
     if (!isDecision(e) || e.data.tier !== 'frontline') continue
     if (!ctx.history.slice(0, i).some((r) => isReport(r) && isGuarded(r))) continue
-    const resolvedAt = firstAfter(ctx.history, i + 1, isSpecialistDecision)
-    out.push(fromEvent(e, 'refusal_guard', ctx.config.levels.refusal_guard, resolvedAt))
+    const resolvedAt = firstAfter(ctx, i + 1, isSpecialistDecision)
+    out.push(fromEvent(e, ctx.at[i]!, 'refusal_guard', ctx.config.levels.refusal_guard, resolvedAt))
   }
   return out
 }
@@ -149,11 +150,18 @@ export const authorityAfterRefusal: Rule = (ctx) => {
   const out: Trigger[] = []
   ctx.history.forEach((e, j) => {
     if (e.type !== 'AuthorityRequestReceived' || standingRefusal(ctx.history, ctx.refusals, j) < 0) return
-    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
+    const resolvedAt = firstAfter(ctx, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
     out.push(
-      fromEvent(e, 'authority_after_refusal', ctx.config.levels.authority_after_refusal, resolvedAt, {
-        missedObligation: true,
-      }),
+      fromEvent(
+        e,
+        ctx.at[j]!,
+        'authority_after_refusal',
+        ctx.config.levels.authority_after_refusal,
+        resolvedAt,
+        {
+          missedObligation: true,
+        },
+      ),
     )
   })
   return out
@@ -173,8 +181,8 @@ export const repeatReport: Rule = (ctx) => {
     const level = guarded
       ? Math.max(ctx.config.levels.repeat_report, ctx.config.specialistLevel)
       : ctx.config.levels.repeat_report
-    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || reverses(x))
-    out.push(fromEvent(e, 'repeat_report', level, resolvedAt))
+    const resolvedAt = firstAfter(ctx, j + 1, (x) => isSpecialistDecision(x) || reverses(x))
+    out.push(fromEvent(e, ctx.at[j]!, 'repeat_report', level, resolvedAt))
   })
   return out
 }
@@ -195,7 +203,7 @@ export const reach: Rule = (ctx) => {
     if (isTakedown(e)) down = true
     else if (e.type === 'ContentRestored') down = false
     if (e.type !== 'ExposureObserved') return
-    const at = ms(e.occurredAt)
+    const at = ctx.at[j]!
     const hits: string[] = []
     for (const v of r.views) if (e.data.views >= v) hits.push(`views>=${v}`)
     for (const s of r.shares) if (e.data.shares >= s) hits.push(`shares>=${s}`)
@@ -215,19 +223,10 @@ export const reach: Rule = (ctx) => {
     // One escalation per observation, at the level of its highest crossing: thresholds crossed
     // together page once, not once per threshold.
     const level = ctx.config.levels.reach + crossed.size - 1
-    const resolvedAt = firstAfter(ctx.history, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
-    out.push(fromEvent(e, 'reach', level, resolvedAt, { cause: `${e.id}#${fresh.join('+')}` }))
+    const resolvedAt = firstAfter(ctx, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
+    out.push(fromEvent(e, at, 'reach', level, resolvedAt, { cause: `${e.id}#${fresh.join('+')}` }))
   })
   return out
-}
-
-/** When an obligation stopped needing action (met, cancelled, released), as epoch ms, or `null`. */
-const endOf = (o: Obligation.Obligation): number | null => {
-  const ends = o.actions.filter(
-    (a) => a.action === 'complete' || a.action === 'cancel' || a.action === 'release',
-  )
-  if (ends.length > 0) return Math.min(...ends.map((a) => ms(a.at)))
-  return o.completedAt === null ? null : ms(o.completedAt)
 }
 
 const fromObligation = (
@@ -235,26 +234,20 @@ const fromObligation = (
   reason: Reason,
   level: number,
   instant: string,
-  parsed: Timestamp.Parsed,
+  at: number,
   resolvedAt: number | null,
   label: string,
 ): Trigger => ({
   reason,
   level,
-  at: parsed.epochMs,
-  offset: parsed.offsetMinutes,
+  at,
+  offset: offsetOf(instant),
   obligationId: o.id,
   cause: `${label}@${instant}`,
   causationId: o.triggeredBy,
   missedObligation: false,
   resolvedAt,
 })
-
-const parsed = (s: string): Timestamp.Parsed => {
-  const p = Timestamp.parse(s)
-  if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
-  return p
-}
 
 /**
  * Time: an obligation crossed a warning fraction (`time_warning`, one level
@@ -266,9 +259,10 @@ const parsed = (s: string): Timestamp.Parsed => {
 export const time: Rule = (ctx) => {
   const out: Trigger[] = []
   const lv = ctx.config.levels
-  for (const o of ctx.obligations) {
-    if (o.kind === 'window' || o.counterfactual || o.status === 'waived') continue
-    const end = endOf(o)
+  ctx.obligations.forEach((o, k) => {
+    if (o.kind === 'window' || o.counterfactual || o.status === 'waived') return
+    const times = ctx.instants[k]!
+    const end = times.end
     const breachReason: Reason =
       o.statutory && !o.preEffective ? 'statutory_breach' : 'internal_target_missed'
     const breachLevel = breachReason === 'statutory_breach' ? lv.statutory_breach : lv.internal_target_missed
@@ -280,40 +274,37 @@ export const time: Rule = (ctx) => {
             breachReason,
             breachLevel,
             o.completedAt,
-            parsed(o.completedAt),
+            times.completed as number,
             null,
             'released',
           ),
         )
       }
-      continue
+      return
     }
-    if (o.status === 'paused') continue
-    const open = (p: Timestamp.Parsed): boolean => end === null || end > p.epochMs
+    if (o.status === 'paused') return
+    const open = (at: number): boolean => end === null || end > at
     o.warnings.forEach((w, i) => {
-      const p = parsed(w)
-      if (open(p))
-        out.push(fromObligation(o, 'time_warning', lv.time_warning + i, w, p, end, `warning${i + 1}`))
+      const at = times.warnings[i]!
+      if (open(at))
+        out.push(fromObligation(o, 'time_warning', lv.time_warning + i, w, at, end, `warning${i + 1}`))
     })
-    if (o.targetAt !== null && o.targetAt !== o.dueAt) {
-      const p = parsed(o.targetAt)
-      if (open(p)) {
-        out.push(
-          fromObligation(
-            o,
-            'internal_target_missed',
-            lv.internal_target_missed,
-            o.targetAt,
-            p,
-            end,
-            'target',
-          ),
-        )
-      }
+    if (o.targetAt !== null && o.targetAt !== o.dueAt && open(times.target as number)) {
+      out.push(
+        fromObligation(
+          o,
+          'internal_target_missed',
+          lv.internal_target_missed,
+          o.targetAt,
+          times.target as number,
+          end,
+          'target',
+        ),
+      )
     }
-    const due = parsed(o.dueAt)
-    if (open(due)) out.push(fromObligation(o, breachReason, breachLevel, o.dueAt, due, end, 'due'))
-  }
+    if (open(times.due))
+      out.push(fromObligation(o, breachReason, breachLevel, o.dueAt, times.due, end, 'due'))
+  })
   return out
 }
 
@@ -322,22 +313,42 @@ export const RULES: ReadonlyArray<Rule> = [time, refusalGuard, authorityAfterRef
 
 // operations
 
-/** The events of `history` that occurred by `now` (the history itself when all did). */
-export const visible = (history: ReadonlyArray<DocketEvent>, now: number): ReadonlyArray<DocketEvent> =>
-  history.every((e) => ms(e.occurredAt) <= now) ? history : history.filter((e) => ms(e.occurredAt) <= now)
+/** The events of `history` that occurred by `now` (the history itself when all did), with their epoch ms. */
+export const visible = (
+  history: ReadonlyArray<DocketEvent>,
+  now: number,
+  occurredMs: ReadonlyArray<number> = history.map((e) => ms(e.occurredAt)),
+): { readonly history: ReadonlyArray<DocketEvent>; readonly at: ReadonlyArray<number> } => {
+  if (occurredMs.every((at) => at <= now)) return { history, at: occurredMs }
+  const keep = (_: unknown, i: number): boolean => occurredMs[i]! <= now
+  return { history: history.filter(keep), at: occurredMs.filter(keep) }
+}
+
+/** Indexes in `history` of its refusals (core's one `Refusal` predicate). */
+const refusalIndexes = (history: ReadonlyArray<DocketEvent>): ReadonlySet<number> => {
+  const found = Refusal.refusals(history)
+  const out = new Set<number>()
+  let k = 0
+  for (let i = 0; i < history.length && k < found.length; i++) {
+    if (history[i] === found[k]) {
+      out.add(i)
+      k++
+    }
+  }
+  return out
+}
 
 /** The context of the trigger rules for `input` at `now`. */
 export const context = (input: Input, now: number): Context => {
-  const history = visible(input.history, now)
-  const refusals = new Set<number>()
-  history.forEach((e, i) => {
-    if (isDecision(e) && Refusal.isRefusal(e, history)) refusals.add(i)
-  })
+  const { history, at } = visible(input.history, now, input.occurredMs)
+  const obligations = input.obligations ?? []
   return {
     caseId: input.caseId,
     history,
-    refusals,
-    obligations: input.obligations ?? [],
+    at,
+    refusals: refusalIndexes(history),
+    obligations,
+    instants: input.instants ?? obligations.map(Obligation.instantsOf),
     config: input.config,
     now,
   }

@@ -378,13 +378,19 @@ const earlierRecorded = (a: Entry, b: Entry): boolean =>
   a.recorded < b.recorded ||
   (a.recorded === b.recorded && (a.at < b.at || (a.at === b.at && a.event.id < b.event.id)))
 
+/** A case's obligations, and their instants in epoch ms (same indexes). */
+export interface CaseObligations {
+  readonly obligations: ReadonlyArray<Obligation.Obligation>
+  readonly instants: ReadonlyArray<Obligation.Instants>
+}
+
 /** Runs every prepared rule over one case's events (already filtered and ordered). */
 export const runCase = (
   caseId: string,
   entries: ReadonlyArray<Entry>,
   prep: Prepared,
   asOf: number,
-): ReadonlyArray<Obligation.Obligation> => {
+): CaseObligations => {
   const views: Array<View | undefined> = new Array(entries.length)
   const viewAt = (i: number): View => {
     let v = views[i]
@@ -403,7 +409,7 @@ export const runCase = (
       return jurisdictions
     },
   }
-  const out: Array<{ readonly at: number; readonly o: Obligation.Obligation }> = []
+  const out: Judged[] = []
   for (const pr of candidates(prep, entries)) {
     const startTypes = pr.startTypes
     // Allocated on the first start match: most rules never start on most cases.
@@ -465,11 +471,11 @@ export const runCase = (
     for (const c of clocks) {
       // A pre-effective clock whose duty was done (or waived) before the law took effect never bound anyone.
       if (c.preEffective && c.completedAt !== null && c.completedAt <= c.startedAt) continue
-      out.push({ at: c.startedAt, o: toObligation(caseId, c, prep, asOf) })
+      out.push(judge(caseId, c, prep, asOf))
     }
   }
   if (out.length > 1) out.sort((a, b) => a.at - b.at || (a.o.id < b.o.id ? -1 : a.o.id > b.o.id ? 1 : 0))
-  return out.map((x) => x.o)
+  return { obligations: out.map((x) => x.o), instants: out.map((x) => x.instants) }
 }
 
 const collectJurisdictions = (entries: ReadonlyArray<Entry>): ReadonlyArray<string> => {
@@ -524,7 +530,23 @@ const judgeHold = (
           ? 'met'
           : 'pending'
 
-const toObligation = (caseId: string, c: Clock, prep: Prepared, asOf: number): Obligation.Obligation => {
+/** An obligation as judged at `asOf`, with its start (for ordering) and its instants. */
+interface Judged {
+  readonly at: number
+  readonly o: Obligation.Obligation
+  readonly instants: Obligation.Instants
+}
+
+const endOf = (c: Clock): number | null => {
+  let end: number | null = null
+  for (const a of c.actions) {
+    if (a.action !== 'complete' && a.action !== 'cancel' && a.action !== 'release') continue
+    if (end === null || a.at < end) end = a.at
+  }
+  return end ?? c.completedAt
+}
+
+const judge = (caseId: string, c: Clock, prep: Prepared, asOf: number): Judged => {
   // A clock still paused at asOf: its due time has moved by the time paused so far.
   const paused = c.pausedAt !== null
   const due = paused ? Duration.shift(c.due, c.pausedAt as number, asOf, c.kind, c.ctx) : c.due
@@ -537,8 +559,8 @@ const toObligation = (caseId: string, c: Clock, prep: Prepared, asOf: number): O
   const fmt = (ms: number): string => Timestamp.format(ms, Duration.offsetAt(c.ctx.zone, ms))
   const kind = c.pr.rule.kind
   const span = due - c.anchor
-  const warnings =
-    kind === 'hold' || span <= 0 ? [] : prep.warningFractions.map((f) => fmt(c.anchor + Math.round(f * span)))
+  const warningMs =
+    kind === 'hold' || span <= 0 ? [] : prep.warningFractions.map((f) => c.anchor + Math.round(f * span))
   const status = (kind === 'deadline' ? judgeDeadline : judgeHold)(
     due,
     c.completedAt,
@@ -550,7 +572,7 @@ const toObligation = (caseId: string, c: Clock, prep: Prepared, asOf: number): O
     targetDue === null || kind !== 'deadline'
       ? null
       : judgeDeadline(targetDue, c.completedAt, paused, c.cancelled, asOf)
-  return {
+  const o: Obligation.Obligation = {
     id: idOf(caseId, c),
     policy: c.pr.rule.policy,
     rule: c.pr.rule.rule,
@@ -565,11 +587,19 @@ const toObligation = (caseId: string, c: Clock, prep: Prepared, asOf: number): O
     dueAt: fmt(due),
     targetAt: targetDue === null || kind !== 'deadline' ? null : fmt(targetDue),
     shadowDueAt: c.shadowDue === null ? null : fmt(c.shadowDue),
-    warnings,
+    warnings: warningMs.map(fmt),
     completedAt: c.completedAt === null ? null : fmt(c.completedAt),
     completedBy: c.completedBy,
     status,
     targetStatus,
     actions: c.actions.map((a) => ({ action: a.action, at: fmt(a.at), eventId: a.eventId })),
   }
+  const instants: Obligation.Instants = {
+    due,
+    target: targetDue === null || kind !== 'deadline' ? null : targetDue,
+    warnings: warningMs,
+    end: endOf(c),
+    completed: c.completedAt,
+  }
+  return { at: c.startedAt, o, instants }
 }
