@@ -1,7 +1,8 @@
 /**
  * Where a command reads events from (`shared/spec/cli.md`, "Sources of
  * events"): a JSON Lines file, `-` for standard input, or `--store URL`.
- * Files are decoded line by line with `Envelope.decode`; a bad line is an
+ * Files are decoded line by line with `Envelope.decode` (its fast path accepts a
+ * valid event as parsed; the io-ts codecs explain a bad one); a bad line is an
  * error naming its line number and field path (or, when the caller allows
  * skipping, a reported skip). Imported events without `recordedAt` take
  * their `occurredAt` and are marked `meta.recordedAtInferred`.
@@ -89,8 +90,13 @@ export const label = (s: Source): string =>
   s._tag === 'File' ? s.path : s._tag === 'Stdin' ? 'standard input' : Store.redact(s.url)
 
 /** Decodes one line of JSON Lines into an event (line numbers from 1, for errors); `recordedAt` inferred when absent. */
-export const decodeLine = (text: string, line: number): E.Either<DecodeError.DecodeError, Recorded> =>
-  E.map(Envelope.withImportedRecordedAt)(Jsonl.decodeLine(text, line))
+export const decodeLine = (text: string, line: number): E.Either<DecodeError.DecodeError, Recorded> => {
+  const decoded = Jsonl.decodeLine(text, line)
+  if (E.isLeft(decoded)) return decoded
+  const event = Envelope.withImportedRecordedAt(decoded.right)
+  // an event that carries its recordedAt comes back as it was: no second Right to allocate
+  return event === decoded.right ? (decoded as E.Right<Recorded>) : E.right(event)
+}
 
 /** Reads and decodes JSON Lines from a stream (core `Jsonl`); blank lines are skipped but counted. */
 export const readLines = async (

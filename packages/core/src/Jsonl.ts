@@ -64,7 +64,7 @@ export const decodeLine = (
       DecodeError.atLine(DecodeError.single('', text, `a JSON object (invalid JSON: ${reason})`), line),
     )
   }
-  const decoded = decode(json, options.upcasters === undefined ? {} : { upcasters: options.upcasters })
+  const decoded = decode(json, options)
   return E.isLeft(decoded) ? E.left(DecodeError.atLine(decoded.left, line)) : decoded
 }
 
