@@ -5,6 +5,7 @@ import type * as ClockRule from './ClockRule.js'
 import type { DocketEvent } from './Envelope.js'
 import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
+import { hash128 } from './internal/hash.js'
 import type * as Obligation from './Obligation.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
@@ -567,5 +568,34 @@ describe('with the obligation engine (Evaluation.escalate hook)', () => {
       at('2024-01-01T01:00:00Z'),
     )
     expect(next).toBe(Timestamp.toMillis(c.obligations[0]?.warnings[0] ?? ''))
+  })
+})
+
+describe('escalation ids', () => {
+  it('are the hash of the JSON of [case, reason, obligation, level, cause], for any text', () => {
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('"', '\\', '\u0001', '\ud800', '😀'),
+    )
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        fc.option(text, { nil: null }),
+        fc.integer({ min: -3, max: 9 }),
+        text,
+        (c, r, o, l, k) => {
+          const id = Escalation.escalationId(c, {
+            reason: r as Escalation.Reason,
+            obligationId: o,
+            level: l,
+            cause: k,
+          })
+          expect(id).toBe(`esc-${hash128(JSON.stringify([c, r, o ?? '', l, k]))}`)
+        },
+      ),
+      { numRuns: 500 },
+    )
   })
 })

@@ -157,7 +157,15 @@ export const configOf = (profile: Pick<Profile.Resolved, 'escalation'>): Config 
 export const escalationId = (
   caseId: string,
   t: Pick<Trigger.Trigger, 'reason' | 'obligationId' | 'level' | 'cause'>,
-): string => `esc-${hash128(JSON.stringify([caseId, t.reason, t.obligationId ?? '', t.level, t.cause]))}`
+): string =>
+  `esc-${hash128(`[${jsonString(caseId)},${jsonString(t.reason)},${jsonString(t.obligationId ?? '')},${JSON.stringify(t.level)},${jsonString(t.cause)}]`)}`
+
+/** Characters `JSON.stringify` escapes in a string (quote, backslash, controls, lone surrogates). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/
+
+/** `JSON.stringify(s)`, without its cost when nothing needs escaping. */
+const jsonString = (s: string): string => (ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`)
 
 /** The id of the event that raises escalation `id` at `level` (and its `repeat`-th re-page). */
 export const eventId = (id: string, level: number, repeat = 0): string =>

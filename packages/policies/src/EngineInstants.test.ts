@@ -12,7 +12,7 @@ describe('instants handed to escalation', () => {
     const profile = Profile.DEFAULTS
     const rules = Policy.forProfile(profile)
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 400 }), (seed, days) => {
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 400 }), (seed, days) => {
         const events = [...History.generate({ events: 400, seed })]
         const asOf = Timestamp.toMillis(events[0]!.occurredAt) + days * 86_400_000
         const inputs: Evaluation.EscalationInput[] = []

@@ -29,10 +29,12 @@ export interface PreparedRule {
   readonly id: string
   readonly versions: ReadonlyArray<PreparedVersion>
   readonly whatIf: boolean
-  /** Event types any version's `start` can hold on, or `null` for any type (an untyped condition). */
-  readonly startTypes: ReadonlySet<string> | null
-  /** Whether some version waits for a complete request (`ReportCompleted` events feed it). */
-  readonly waitsForElements: boolean
+  /**
+   * By type id (`Prepared.typeIds`): 1 where an event of that type is offered to `start` (a
+   * type some version's start can hold on, or `ReportCompleted` for a request waiting for its
+   * elements); `null` offers every event (an untyped start condition).
+   */
+  readonly offered: Uint8Array | null
 }
 
 /** Everything a case run needs, computed once per evaluation. */
@@ -40,17 +42,21 @@ export interface Prepared {
   readonly rules: ReadonlyArray<PreparedRule>
   readonly profile: Profile.Resolved
   readonly warningFractions: ReadonlyArray<number>
-  /** Indexes in `rules` of the rules whose clocks an event of a type can start. */
-  readonly byStartType: ReadonlyMap<string, ReadonlyArray<number>>
+  /** A small id for every event type some rule's start is offered (1…); 0 for every other type. */
+  readonly typeIds: ReadonlyMap<string, number>
+  /** By type id: indexes in `rules` of the rules an event of that type is offered to. */
+  readonly rulesByType: ReadonlyArray<ReadonlyArray<number>>
   /** Indexes in `rules` of the rules whose `start` is untyped (offered every event). */
   readonly anyStart: ReadonlyArray<number>
 }
 
-const startTypesOf = (versions: ReadonlyArray<PreparedVersion>): ReadonlySet<string> | null => {
+/** The event types offered to a rule's start, or `null` for all (an untyped start condition). */
+const offeredTypes = (versions: ReadonlyArray<PreparedVersion>): ReadonlySet<string> | null => {
   const types = new Set<string>()
   for (const { version } of versions) {
     if (version.start.types === undefined) return null
     for (const t of version.start.types) types.add(t)
+    if (version.requiredElements !== undefined) types.add('ReportCompleted')
   }
   return types
 }
@@ -62,7 +68,8 @@ export const prepare = (
   policies: ReadonlyArray<string> | undefined,
   whatIf: ReadonlyArray<string> | undefined,
 ): Prepared => {
-  const selected: PreparedRule[] = []
+  const selected: Array<PreparedRule & { offered: Uint8Array | null }> = []
+  const offered: Array<ReadonlySet<string> | null> = []
   for (const rule of rules) {
     const id = `${rule.policy}/${rule.rule}`
     const named = (list: ReadonlyArray<string> | undefined): boolean =>
@@ -78,30 +85,31 @@ export const prepare = (
         to: version.validTo === null ? Number.POSITIVE_INFINITY : Timestamp.toMillis(version.validTo),
       }))
       .sort((a, b) => a.from - b.from)
-    selected.push({
-      rule,
-      id,
-      versions,
-      whatIf: isWhatIf,
-      startTypes: startTypesOf(versions),
-      waitsForElements: versions.some((v) => v.version.requiredElements !== undefined),
-    })
+    selected.push({ rule, id, versions, whatIf: isWhatIf, offered: null })
+    offered.push(offeredTypes(versions))
   }
   const warningFractions = [...new Set(profile.warningFractions.filter((f) => f > 0 && f < 1))].sort(
     (a, b) => a - b,
   )
-  const byStartType = new Map<string, number[]>()
+  const typeIds = new Map<string, number>()
+  for (const types of offered)
+    for (const t of types ?? []) if (!typeIds.has(t)) typeIds.set(t, typeIds.size + 1)
+  const rulesByType: number[][] = Array.from({ length: typeIds.size + 1 }, () => [])
   const anyStart: number[] = []
   selected.forEach((pr, i) => {
-    if (pr.startTypes === null) anyStart.push(i)
-    else
-      for (const t of pr.startTypes) {
-        const list = byStartType.get(t)
-        if (list === undefined) byStartType.set(t, [i])
-        else list.push(i)
-      }
+    const types = offered[i]!
+    if (types === null) {
+      anyStart.push(i)
+      return
+    }
+    pr.offered = new Uint8Array(typeIds.size + 1)
+    for (const t of types) {
+      const id = typeIds.get(t)!
+      pr.offered[id] = 1
+      rulesByType[id]!.push(i)
+    }
   })
-  return { rules: selected, profile, warningFractions, byStartType, anyStart }
+  return { rules: selected, profile, warningFractions, typeIds, rulesByType, anyStart }
 }
 
 /**
@@ -109,17 +117,10 @@ export const prepare = (
  * types meet the case's event types, and the untyped ones. A rule none of whose
  * triggers occurs in the case cannot open a clock, so it is not run at all.
  */
-const candidates = (prep: Prepared, entries: ReadonlyArray<Entry>): ReadonlyArray<PreparedRule> => {
+const candidates = (prep: Prepared, typeIds: Uint8Array): ReadonlyArray<PreparedRule> => {
   const picked = new Uint8Array(prep.rules.length)
   for (const i of prep.anyStart) picked[i] = 1
-  let last = ''
-  for (let k = 0; k < entries.length; k++) {
-    const type = entries[k]!.event.type
-    if (type === last) continue
-    last = type
-    const list = prep.byStartType.get(type)
-    if (list !== undefined) for (const i of list) picked[i] = 1
-  }
+  for (let k = 0; k < typeIds.length; k++) for (const i of prep.rulesByType[typeIds[k]!]!) picked[i] = 1
   const out: PreparedRule[] = []
   for (let i = 0; i < picked.length; i++) if (picked[i] === 1) out.push(prep.rules[i]!)
   return out
@@ -409,32 +410,26 @@ export const runCase = (
       return jurisdictions
     },
   }
+  const typeIds = new Uint8Array(entries.length)
+  for (let i = 0; i < entries.length; i++) typeIds[i] = prep.typeIds.get(entries[i]!.event.type) ?? 0
   const out: Judged[] = []
-  for (const pr of candidates(prep, entries)) {
-    const startTypes = pr.startTypes
+  for (const pr of candidates(prep, typeIds)) {
+    const offered = pr.offered
     // Allocated on the first start match: most rules never start on most cases.
     const clocks: Clock[] = []
     let byKey: Map<string, Clock> | undefined
     let pending: Map<string, Pending> | undefined
     for (let i = 0; i < entries.length; i++) {
       const en = entries[i]!
-      const view = viewAt(i)
       for (let k = 0; k < clocks.length; k++) {
         const c = clocks[k]!
-        if (!c.cancelled && c.completedAt === null) act(cc, c, en, view)
+        if (!c.cancelled && c.completedAt === null) act(cc, c, en, viewAt(i))
       }
-      // An event of a type no start holds on matters only to a request waiting for its elements.
-      const type = en.event.type
-      if (
-        startTypes !== null &&
-        !startTypes.has(type) &&
-        !(pr.waitsForElements && type === 'ReportCompleted')
-      )
-        continue
+      if (offered !== null && offered[typeIds[i]!] === 0) continue
       const pv = versionAt(pr, en.at) ?? (en.at < pr.versions[0]!.from ? pr.versions[0] : undefined)
       if (pv === undefined) continue
       const v = pv.version
-      const isStart = (v.start.types === undefined || v.start.types.includes(type)) && v.start(en.event, view)
+      const isStart = v.start(en.event, viewAt(i))
       const isCompletion = !isStart && v.requiredElements !== undefined && en.event.type === 'ReportCompleted'
       if (!isStart && !isCompletion) continue
       const key = v.key === undefined ? caseId : v.key(en.event)

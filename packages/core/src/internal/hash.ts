@@ -36,5 +36,11 @@ export const hash128 = (s: string): string => {
   h3 = fmix(h3 ^ h2)
   h4 = fmix(h4 ^ h3)
   h1 = fmix(h1 ^ h4)
-  return [h1, h2, h3, h4].map((h) => h.toString(16).padStart(8, '0')).join('')
+  return hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4)
 }
+
+const HEX: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** An unsigned 32-bit number as 8 lowercase hex digits. */
+const hex8 = (h: number): string =>
+  HEX[h >>> 24]! + HEX[(h >>> 16) & 255]! + HEX[(h >>> 8) & 255]! + HEX[h & 255]!

@@ -2,20 +2,26 @@
 import type { DocketEvent } from '../Envelope.js'
 import * as Timestamp from '../Timestamp.js'
 
-/** An event with its instants read once. */
-export interface Entry {
-  readonly event: DocketEvent
+/** An event with its instants read once (`recorded` when first needed: ties and `knownAt` only). */
+export class Entry {
   readonly at: number
-  readonly recorded: number
+  #recorded: number | undefined
+  constructor(readonly event: DocketEvent) {
+    this.at = Timestamp.toMillis(event.occurredAt)
+  }
+  /** `recordedAt` in epoch ms (`occurredAt` when absent, as on import). */
+  get recorded(): number {
+    if (this.#recorded === undefined) {
+      const r = this.event.recordedAt
+      // Imported events often carry the same string twice: parse it once.
+      this.#recorded = r === undefined || r === this.event.occurredAt ? this.at : Timestamp.toMillis(r)
+    }
+    return this.#recorded
+  }
 }
 
 /** Reads an event's instants (`recordedAt` defaults to `occurredAt`, as on import). */
-export const entry = (event: DocketEvent): Entry => {
-  const at = Timestamp.toMillis(event.occurredAt)
-  const r = event.recordedAt
-  // Imported events often carry the same string twice: parse it once.
-  return { event, at, recorded: r === undefined || r === event.occurredAt ? at : Timestamp.toMillis(r) }
-}
+export const entry = (event: DocketEvent): Entry => new Entry(event)
 
 /** The engine's order of a case's events: `occurredAt`, then `recordedAt`, then `id`. */
 export const compare = (a: Entry, b: Entry): number =>

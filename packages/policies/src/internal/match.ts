@@ -32,11 +32,17 @@ const maybeTyped = (types: ReadonlyArray<string> | undefined, holds: Condition):
 
 /** Every condition holds. */
 export const all = (...cs: ReadonlyArray<Condition>): Condition =>
-  maybeTyped(typesOfAll(cs), (e, v, s) => cs.every((c) => c(e, v, s)))
+  maybeTyped(typesOfAll(cs), (e, v, s) => {
+    for (const c of cs) if (!c(e, v, s)) return false
+    return true
+  })
 
 /** At least one condition holds. */
 export const any = (...cs: ReadonlyArray<Condition>): Condition =>
-  maybeTyped(typesOfAny(cs), (e, v, s) => cs.some((c) => c(e, v, s)))
+  maybeTyped(typesOfAny(cs), (e, v, s) => {
+    for (const c of cs) if (c(e, v, s)) return true
+    return false
+  })
 
 /** The condition does not hold. */
 export const not =
