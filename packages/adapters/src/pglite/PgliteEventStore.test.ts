@@ -1,7 +1,8 @@
 import type { EventStore } from '@docket/core'
-import { eventStoreContract } from '@docket/core/testing'
+import { collect, eventStoreContract, ok, testEvent } from '@docket/core/testing'
 import { PGlite } from '@electric-sql/pglite'
-import { afterAll } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as Migrations from '../internal/migrations.js'
 import * as PgliteEventStore from './PgliteEventStore.js'
 
 // One embedded database for the file (starting PGlite takes seconds); each store gets its own schema.
@@ -26,3 +27,41 @@ eventStoreContract(
     },
   },
 )
+
+describe('PGlite schema upgrade', () => {
+  it('takes a version-1 store to the latest version, keeping its log and appending after it', async () => {
+    const schema = `upgrade_${++n}`
+    const s = Migrations.quote(schema)
+    // version 1 exactly as a DBA applied it, with one event already stored
+    await db.exec(Migrations.script(schema).split('-- migration 2')[0]!)
+    const first = testEvent('c', 0)
+    await db.query(
+      `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+       VALUES (1, 'c', 0, $1, $2, $3, $4, $5)`,
+      [first.id, first.type, first.occurredAt, first.recordedAt, JSON.stringify(first)],
+    )
+    await expect(PgliteEventStore.make(db, { schema, migrate: false })).rejects.toThrow(/at version 1/)
+    const store = await PgliteEventStore.make(db, { schema })
+    try {
+      const version = await db.query<{ v: number }>(`SELECT max(version) AS v FROM ${s}.schema_migrations`)
+      expect(version.rows[0]!.v).toBe(Migrations.LATEST)
+      // an exact revision on the old stream and no_stream on a new one, issued together
+      const [c, d] = await Promise.all([
+        ok(store.append('c', [testEvent('c', 1)], 0)),
+        ok(store.append('d', [testEvent('d', 0), testEvent('d', 1)], 'no_stream')),
+      ])
+      expect(c).toEqual({ revision: 1, appended: 1, position: '2' })
+      expect(d).toEqual({ revision: 1, appended: 2, position: '4' })
+      const all = await collect(store.readAll())
+      expect(all.map((e) => [e.event.caseId, e.revision, e.position])).toEqual([
+        ['c', 0, '1'],
+        ['c', 1, '2'],
+        ['d', 0, '3'],
+        ['d', 1, '4'],
+      ])
+    } finally {
+      await store.close()
+      await db.exec(`DROP SCHEMA ${s} CASCADE`)
+    }
+  })
+})
