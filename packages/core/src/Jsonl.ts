@@ -44,6 +44,8 @@ export interface Decoded {
 
 // operations: decoding
 
+const NO_OPTIONS: DecodeOptions = {}
+
 const isBlank = (s: string): boolean => s.trim().length === 0
 
 /**
@@ -53,7 +55,7 @@ const isBlank = (s: string): boolean => s.trim().length === 0
 export const decodeLine = (
   text: string,
   line: number,
-  options: DecodeOptions = {},
+  options: DecodeOptions = NO_OPTIONS,
 ): E.Either<DecodeError.DecodeError, DocketEvent> => {
   let json: unknown
   try {

@@ -3,16 +3,18 @@
  * once and returns a predicate that says, without allocating, whether
  * `codec.decode(u)` would succeed. It mirrors io-ts' `validate` (not `is`,
  * which differs on missing keys): a `t.type` reads every named key, inherited
- * ones included; a `t.partial` skips `undefined`; a refinement runs its
- * predicate on a value its base accepts; and so on.
+ * ones included; a `t.partial` skips `undefined`; a refinement runs its own
+ * predicate on a value its base accepts; a union tries its members; and so on.
+ * The guard is generated code (every key a constant property load), or nested
+ * closures where a content security policy forbids generating code.
  *
  * A guard is a fast path, not a second definition of validity: it is used
  * only to accept, and every value it rejects goes through `decode`, which
  * builds the error. Codecs it does not know (or whose decoded value could
  * differ from the input, such as records with a non-string domain) compile to
  * `decode` itself, so a guard is exact for every codec, only slower on those.
- * `Envelope.test.ts` checks guard and `decode` agree on generated and mutated
- * events.
+ * `Envelope.property.test.ts` checks guards, `decode` and the codecs agree on
+ * generated and mutated events.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
@@ -130,28 +132,35 @@ const closures = (codec: t.Decoder<unknown, unknown>): Guard => {
 // caches each load by the object's shape) and the predicates, sets and nested unions called
 // as constants. Only the codec's structure goes into the source, never a value being checked.
 
-interface Source {
+/** What generated code refers to: its constants (`c0`, `c1`…) and the next free variable (`v0`…). */
+interface Emitter {
   readonly constants: unknown[]
   next: number
 }
 
-const constant = (src: Source, value: unknown): string => {
+const TYPEOF: Readonly<Record<string, string>> = {
+  StringType: 'string',
+  NumberType: 'number',
+  BooleanType: 'boolean',
+}
+
+const constant = (src: Emitter, value: unknown): string => {
   src.constants.push(value)
   return `c${src.constants.length - 1}`
 }
 
-const fresh = (src: Source): string => `v${src.next++}`
+const fresh = (src: Emitter): string => `v${src.next++}`
 
 const isRecordSource = (v: string): string =>
   `(${v} === null || typeof ${v} !== 'object' || Array.isArray(${v}))`
 
 /** Statements that `return false` when the value in variable `v` does not decode. */
-const statements = (src: Source, codec: Any, v: string): string => {
+const statements = (src: Emitter, codec: Any, v: string): string => {
   switch (codec._tag) {
     case 'StringType':
     case 'NumberType':
     case 'BooleanType':
-      return `if (typeof ${v} !== '${codec._tag.slice(0, -4).toLowerCase()}') return false;\n`
+      return `if (typeof ${v} !== '${TYPEOF[codec._tag]}') return false;\n`
     case 'UnknownType':
       return ''
     case 'AnyDictionaryType':
@@ -209,7 +218,7 @@ const statements = (src: Source, codec: Any, v: string): string => {
 }
 
 const generated = (codec: Any): Guard => {
-  const src: Source = { constants: [], next: 0 }
+  const src: Emitter = { constants: [], next: 0 }
   const body = statements(src, codec, 'u')
   const names = src.constants.map((_, i) => `c${i}`)
   const factory = new Function(
