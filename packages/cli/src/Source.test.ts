@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
-import { DecodeError } from '@docket/core'
+import { DecodeError, Envelope, Jsonl } from '@docket/core'
+import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as Source from './Source.js'
@@ -52,6 +53,44 @@ describe('Source', () => {
     if (E.isLeft(r)) throw new Error('expected Right')
     expect(r.right.events.map((e) => e.id)).toEqual(['a', 'c'])
     expect(r.right.skipped.map((e) => e.line)).toEqual([2])
+  })
+
+  it('reads any chunking of any mix of good, bad and blank lines as the whole text decodes (property)', async () => {
+    const oneLine = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 4 }).map((id) => line(id)),
+      fc
+        .string({ minLength: 1, maxLength: 4 })
+        .map((id) => line(id, { recordedAt: '2026-01-02T00:00:00+01:00' })),
+      fc.constantFrom('', '  ', 'not json', '{}', line('x', { occurredAt: 'yesterday' }), line('é 中 🙂')),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(oneLine, { maxLength: 12 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 3 }),
+        async (lines, eol, cuts, skipBad, maxErrors) => {
+          const text = lines.join(eol)
+          const bytes = new TextEncoder().encode(text)
+          const points = [...new Set([0, ...cuts.map((c) => c % (bytes.length + 1)), bytes.length])].sort(
+            (a, b) => a - b,
+          )
+          const parts = points.slice(1).map((p, i) => Buffer.from(bytes.slice(points[i], p)))
+          const got = await Source.readLines(Readable.from(parts), { skipBad, maxErrors })
+          // the definition: the whole text decoded line by line, recordedAt inferred, errors capped
+          const whole = Jsonl.decodeText(text)
+          const events = whole.events.map((l) => Envelope.withImportedRecordedAt(l.event))
+          const errors = skipBad ? whole.errors : whole.errors.slice(0, maxErrors)
+          expect(got).toStrictEqual(
+            errors.length > 0 && !skipBad
+              ? E.left({ _tag: 'BadInput', errors })
+              : E.right({ events, skipped: errors }),
+          )
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 
   it('reports a missing file as NotFound', async () => {

@@ -106,9 +106,16 @@ export const readLines = async (
   const maxErrors = options.maxErrors ?? 20
   const events: Recorded[] = []
   const errors: DecodeError.DecodeError[] = []
-  for await (const r of Jsonl.decodeLines(lines(input))) {
-    if (E.isRight(r)) events.push(Envelope.withImportedRecordedAt(r.right.event))
-    else if (options.skipBad === true || errors.length < maxErrors) errors.push(r.left)
+  // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
+  let n = 0
+  for await (const batch of Jsonl.lineBatchesOf(input as AsyncIterable<string | Uint8Array>)) {
+    for (const text of batch) {
+      n++
+      if (text.trim().length === 0) continue
+      const r = decodeLine(text, n)
+      if (E.isRight(r)) events.push(r.right)
+      else if (options.skipBad === true || errors.length < maxErrors) errors.push(r.left)
+    }
   }
   if (errors.length > 0 && options.skipBad !== true) return E.left({ _tag: 'BadInput', errors })
   return E.right({ events, skipped: errors })

@@ -77,7 +77,7 @@ describe('Jsonl.decodeText', () => {
   })
 })
 
-describe('Jsonl.linesOf / decodeLines', () => {
+describe('Jsonl.linesOf / lineBatchesOf / decodeLines', () => {
   it('splits chunked text and bytes into the same lines as splitLines, wherever the chunks cut', async () => {
     const text = `\ufeff${line(1)}\r\n\n{"note":"é 中 🙂"}\n${line(2)}`
     const bytes = new TextEncoder().encode(text)
@@ -95,6 +95,9 @@ describe('Jsonl.linesOf / decodeLines', () => {
           // Cutting text (not bytes) mid-character is not a realistic input: only check bytes then.
           if (!asBytes && parts.join('') !== text) return
           expect(await collect(Jsonl.linesOf(chunked(parts)))).toEqual(Jsonl.splitLines(text))
+          const batches = await collect(Jsonl.lineBatchesOf(chunked(parts)))
+          expect(batches.flat()).toEqual(Jsonl.splitLines(text))
+          expect(batches.every((b) => b.length > 0)).toBe(true)
         },
       ),
     )
