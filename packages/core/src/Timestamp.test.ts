@@ -182,6 +182,7 @@ describe('Timestamp.format / parse', () => {
         const i = at % (x.length + 1)
         const y = style === 4 ? x : x.slice(0, i) + ch + x.slice(i + 1)
         expect(Timestamp.parse(y)?.epochMs).toBe(reference(y))
+        expect(Timestamp.isValid(y)).toBe(reference(y) !== undefined)
       }),
       { numRuns: 3000 },
     )

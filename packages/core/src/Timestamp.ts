@@ -146,6 +146,9 @@ export const parse = (s: string): Parsed | undefined => {
   return Number.isNaN(ms) ? parseSlow(s) : { epochMs: ms, offsetMinutes: fastOffset }
 }
 
+/** Whether `s` is a timestamp with offset (the test of {@link IsoTimestamp}; allocates nothing in the usual form). */
+export const isValid = (s: string): boolean => !Number.isNaN(fastMillis(s)) || parseSlow(s) !== undefined
+
 /** The epoch milliseconds of a timestamp already validated by {@link IsoTimestamp}. */
 export const toMillis = (s: string): number => {
   const ms = fastMillis(s)
@@ -220,7 +223,7 @@ export const format = (epochMs: number, offsetMinutes = 0): string => {
 /** io-ts codec for an ISO-8601 timestamp that must carry an offset. */
 export const IsoTimestamp: t.Type<IsoTimestamp, string, unknown> = t.refinement(
   t.string,
-  (s) => parse(s) !== undefined,
+  isValid,
   'IsoTimestamp',
 )
 
