@@ -181,7 +181,8 @@ export const checkBatch = (
 ): E.Either<StoreError, ReadonlyArray<Recorded>> => {
   if (caseId.length === 0) return E.left(invalidAppend(caseId, 'the case id is empty'))
   if (events.length === 0) return E.left(invalidAppend(caseId, 'nothing to append (empty batch)'))
-  const seen = new Map<string, string>()
+  // Fingerprints are compared only between events that share an id (usually none do).
+  const first = new Map<string, Recorded>()
   const kept: Recorded[] = []
   for (const e of events) {
     if (e.caseId !== caseId) {
@@ -192,12 +193,11 @@ export const checkBatch = (
     if (typeof e.recordedAt !== 'string') {
       return E.left(invalidAppend(caseId, `event ${e.id} has no recordedAt`))
     }
-    const f = fingerprint(e)
-    const previous = seen.get(e.id)
+    const previous = first.get(e.id)
     if (previous === undefined) {
-      seen.set(e.id, f)
+      first.set(e.id, e)
       kept.push(e)
-    } else if (previous !== f) {
+    } else if (fingerprint(previous) !== fingerprint(e)) {
       return E.left(idempotencyConflict(e.id, caseId, caseId))
     }
   }
