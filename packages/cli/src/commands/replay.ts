@@ -107,7 +107,7 @@ export const command: Command = {
       name: 'max-open-cases',
       kind: 'string',
       description:
-        'Memory budget in open cases before closed, settled cases are moved to disk (default 10000).',
+        'Memory budget in open cases before closed, settled cases, then the least recently active, are moved to disk (default 10000).',
     },
     {
       name: 'period',

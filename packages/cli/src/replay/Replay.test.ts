@@ -126,6 +126,37 @@ describe('Replay.run', () => {
     expect(core(spilled)).toEqual(batch(events))
   })
 
+  it('keeps an evaluation while nothing can change (wakeAt): fewer evaluations, the same bytes and counts', async () => {
+    const events = [...History.generate({ events: 20_000, seed: 21 })]
+    let kept = 0
+    let plain = 0
+    const counted: Replay.EvaluateCase = (c, h, at) => {
+      kept++
+      return evaluate(c, h, at)
+    }
+    // the same evaluations without a known wake: judged again at every other instant
+    const unknown: Replay.EvaluateCase = (c, h, at) => {
+      plain++
+      const r = evaluate(c, h, at)
+      return r === null
+        ? null
+        : {
+            obligations: r.obligations,
+            get escalations() {
+              return r.escalations
+            },
+          }
+    }
+    const a = await run(events, { evaluate: counted, maxOpenCases: 300 })
+    const b = await run(events, { evaluate: unknown, maxOpenCases: 300 })
+    expect([...Partition.canonical(a)].join('')).toBe([...Partition.canonical(b)].join(''))
+    expect(a.stats).toEqual(b.stats)
+    expect(a.stats.dropped).toBeGreaterThan(200)
+    expect(kept).toBeLessThan(plain)
+    expect(kept).toBeGreaterThanOrEqual(a.stats.cases)
+    expect(core(a)).toEqual(batch(events))
+  })
+
   it('is deterministic: the same events and options give the same result', async () => {
     const events = [...History.generate({ events: 3_000, seed: 5 })]
     const a = await run(events, { maxOpenCases: 50 })
@@ -151,6 +182,27 @@ describe('Replay.run', () => {
       })
       expect(Replay.describe(r.left)).toContain('--sort')
     }
+  })
+
+  it('parks idle open cases on disk and brings them back as they left (order check included)', async () => {
+    const events = [...History.generate({ events: 3_000, seed: 23 })]
+    // a case with several events, its first events early and its last one late in the input
+    const counts = new Map<string, number>()
+    for (const e of events) counts.set(e.caseId, (counts.get(e.caseId) ?? 0) + 1)
+    const id = events.find((e) => (counts.get(e.caseId) ?? 0) >= 3)!.caseId
+    const own = events.filter((e) => e.caseId === id)
+    const late = own[own.length - 1]!
+    const moved = [...events.filter((e) => e !== late), late]
+    const held = await run(moved, { maxOpenCases: 100_000 })
+    const parked = await run(moved, { maxOpenCases: 4 })
+    expect(held.stats.maxOpenCases).toBeGreaterThan(100)
+    expect(parked.stats.maxOpenCases).toBeLessThanOrEqual(5)
+    expect([...Partition.canonical(parked)].join('')).toBe([...Partition.canonical(held)].join(''))
+    expect(core(parked)).toEqual(batch(moved))
+    // the parked case's last recorded event is still known: an earlier one after it is out of order
+    const early = { ...own[1]!, id: `${own[1]!.id}-again` } as Recorded
+    const r = await Replay.run(stream([...moved, early]), { evaluate, maxOpenCases: 4 })
+    expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'OutOfOrder', caseId: id, previousEventId: late.id })
   })
 
   it('takes events without a recordedAt of their own in file order', async () => {

@@ -1,8 +1,8 @@
 /**
  * Replay: the streaming engine behind `docket replay`. It reads an event
  * history once, groups it by case, evaluates each case's obligations with the
- * core engine and extracts the facts reports need, holding in memory only the
- * cases still open.
+ * core engine and extracts the facts reports need, holding in memory a bounded
+ * number of open cases (the rest waits on disk).
  *
  * Order. A store is read in its global log order, which is taken as it comes
  * (`checkOrder: false`: an import may record old events after newer ones). A
@@ -23,8 +23,18 @@
  * (`Spill.archive`). A later event of a dropped case (a `CaseReopened`, a
  * late appeal, an authority's request) brings its history back from the
  * archive: the case is open again, is evaluated anew, and the report counts
- * the reopening. Cases never closed, or with a clock still open, stay in
- * memory to the end.
+ * the reopening. A sweep also keeps a case's evaluation, with the instant up to
+ * which it holds (`CaseEvaluation.wakeAt`: nothing can change before a clock,
+ * warning or target falls due, an escalation climbs, or a new event arrives):
+ * a case judged again within it, at a later sweep or at the end, is not
+ * evaluated twice.
+ *
+ * Parking. Cases that stay open (never closed, or a clock running for months)
+ * would grow with the history: after each sweep, the least recently active
+ * open cases move to the archive until half of `maxOpenCases` are held. A
+ * parked case comes back as it left on its next event (no reopening counted),
+ * or is judged at the end from the archive. `stats.maxOpenCases` counts the
+ * cases held in memory.
  *
  * Finished cases. The result of a dropped case (obligations, escalations,
  * facts) is not kept in memory either: results are held up to `maxDoneCases`,
@@ -38,7 +48,7 @@
  * formats (`reports/`).
  */
 import type { DocketEvent, EventStore, Obligation, Recorded } from '@docket/core'
-import { Evaluation, Integrity, Timestamp } from '@docket/core'
+import { Escalation as CoreEscalation, Evaluation, Integrity, ObligationQuery, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Facts from './Facts.js'
 import * as Spill from './Spill.js'
@@ -58,6 +68,14 @@ export interface Escalation {
 export interface CaseEvaluation {
   readonly obligations: ReadonlyArray<Obligation.Obligation>
   readonly escalations: ReadonlyArray<Escalation>
+  /**
+   * The first instant (epoch ms) after `asOf` at which judging the same history could give a
+   * different evaluation (a clock falls due, a warning or target passes, an escalation climbs,
+   * an event of the history becomes visible), or `null` when only a new event can change it.
+   * Absent when unknown: the replay then judges the case again at every other instant. It
+   * lets a replay keep an evaluation instead of repeating it; it is never part of a report.
+   */
+  readonly wakeAt?: () => number | null
 }
 
 /**
@@ -136,7 +154,8 @@ export interface Options {
   readonly progressEvery?: number
   /**
    * Memory budget in open cases (default 10,000): when more are held, closed cases whose
-   * result is final are dropped; the next sweep waits until twice as many are held.
+   * result is final are dropped, then the least recently active are parked on disk until half
+   * the budget is held; the next sweep waits until the budget, or twice what is held, is exceeded.
    */
   readonly maxOpenCases?: number
   /**
@@ -200,10 +219,26 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
       }
     }
     if (first === Number.POSITIVE_INFINITY || first < from || first >= to) return null
+    // the first event of the history not visible yet at asOf (never, for one recorded after knownAt)
+    const unseen = (): number => {
+      let next = Number.POSITIVE_INFINITY
+      for (const e of history) {
+        const occ = Timestamp.toMillis(e.occurredAt)
+        if (occ > at && occ < next && (knownAt === Number.POSITIVE_INFINITY || recordedMs(e) <= knownAt))
+          next = occ
+      }
+      return next
+    }
     const hook = options.escalate
     if (hook === undefined) {
       const r = Evaluation.evaluateCase(caseId, history, { ...options, asOf })
-      return { obligations: r.obligations, escalations: r.escalations }
+      return {
+        obligations: r.obligations,
+        escalations: r.escalations,
+        wakeAt: once(() =>
+          orNull(Math.min(unseen(), ObligationQuery.nextWakeAt(r.obligations, at) ?? Infinity)),
+        ),
+      }
     }
     // The escalations are computed when first read: the sweep reads only the obligations of a
     // case whose clocks still run. The hook's input is the engine's own snapshot (a fresh array
@@ -218,26 +253,114 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
       },
     })
     let escalations: ReadonlyArray<Escalation> | undefined
+    const seen = input
+    // only core's own hook has a known next instant (`Escalation.nextWakeAt`)
+    const wakeAt =
+      hook !== CoreEscalation.escalate || seen === undefined
+        ? {}
+        : {
+            wakeAt: once(() => {
+              const climbs = CoreEscalation.nextWakeAt(
+                { ...seen, config: configOf(seen.profile) },
+                seen.asOfMs,
+              )
+              return orNull(
+                Math.min(
+                  unseen(),
+                  ObligationQuery.nextWakeAt(r.obligations, at) ?? Infinity,
+                  climbs ?? Infinity,
+                ),
+              )
+            }),
+          }
     return {
       obligations: r.obligations,
       get escalations(): ReadonlyArray<Escalation> {
-        if (escalations === undefined) escalations = input === undefined ? [] : hook(input)
+        if (escalations === undefined) escalations = seen === undefined ? [] : hook(seen)
         return escalations
       },
+      ...wakeAt,
     }
   }
 }
 
+const configs = new WeakMap<object, CoreEscalation.Config>()
+const configOf = (profile: Evaluation.EscalationInput['profile']): CoreEscalation.Config => {
+  let c = configs.get(profile)
+  if (c === undefined) {
+    c = CoreEscalation.configOf(profile)
+    configs.set(profile, c)
+  }
+  return c
+}
+
+const once = <A>(f: () => A): (() => A) => {
+  let done = false
+  let value: A
+  return () => {
+    if (!done) {
+      value = f()
+      done = true
+    }
+    return value
+  }
+}
+
+const orNull = (ms: number): number | null => (ms === Number.POSITIVE_INFINITY ? null : ms)
+
 const instant = (x: string | number): number => (typeof x === 'number' ? x : Timestamp.toMillis(x))
 
-const nextDue = (e: CaseEvaluation | null): number => {
+/**
+ * When to judge an open case again: nothing can settle before the earliest running clock falls
+ * due; a paused clock waits for an event, or for `until` when the evaluation names an instant.
+ */
+const nextDue = (e: CaseEvaluation | null, until: () => number | undefined): number => {
   let next = Number.POSITIVE_INFINITY
+  let paused = false
   for (const o of e?.obligations ?? []) {
-    if (o.status === 'paused') return 0
+    if (o.status === 'paused') paused = true
     if (o.status === 'pending') next = Math.min(next, Timestamp.toMillis(o.dueAt))
   }
-  return next === Number.POSITIVE_INFINITY ? 0 : next
+  if (paused) {
+    const u = until()
+    if (u === undefined) return 0
+    next = Math.min(next, u)
+  }
+  return next
 }
+
+/** What a parked case keeps beside its history in the archive (the order check's state). */
+interface Parked {
+  readonly last: number | null
+  readonly lastId: string
+  readonly lastText: string
+  readonly closed: boolean
+}
+
+/** A case's latest evaluation, reused while its history and the judged instant allow. */
+interface Memo {
+  /** The instant judged (epoch ms). */
+  readonly at: number
+  /** The history's length then (histories only grow). */
+  readonly events: number
+  readonly evaluation: CaseEvaluation | null
+}
+
+/** Until when (exclusive, epoch ms) a memo holds; `undefined` when unknown (only at its instant). */
+const validUntil = (m: Memo): number | undefined => {
+  const wake = m.evaluation?.wakeAt
+  if (wake === undefined) return undefined
+  const w = wake()
+  return w === null ? Number.POSITIVE_INFINITY : w
+}
+
+/** The report's line for a case (built field by field: an evaluation's `wakeAt` stays out). */
+const caseResult = (caseId: string, ev: CaseEvaluation, history: ReadonlyArray<DocketEvent>): CaseResult => ({
+  caseId,
+  obligations: ev.obligations,
+  escalations: ev.escalations,
+  facts: Facts.extract(caseId, history),
+})
 
 const isOpen = (e: CaseEvaluation | null): boolean =>
   e?.obligations.some((o) => o.status === 'pending' || o.status === 'paused') === true
@@ -265,8 +388,13 @@ export const run = async (
       lastText: string
       closed: boolean
       recheckAt: number
+      memo: Memo | undefined
+      /** Input position of the case's latest event (the least recently active are parked first). */
+      seen: number
     }
   >()
+  // open cases whose history waits in the archive (see `park`)
+  const parked = new Set<string>()
   const results = Spill.runs<CaseResult>({
     ...(options.spillDir === undefined ? {} : { dir: options.spillDir }),
     ...(options.maxDoneCases === undefined ? {} : { runSize: options.maxDoneCases }),
@@ -297,10 +425,24 @@ export const run = async (
   let sealed = 0
   let position = 0
   const progress = (final: boolean): void =>
-    options.onProgress?.({ events: position, openCases: open.size, doneCases, done: final })
-  const evaluate = (caseId: string, history: ReadonlyArray<DocketEvent>, asOf: string): CaseResult | null => {
-    const ev = options.evaluate(caseId, history, asOf)
-    return ev === null ? null : { caseId, ...ev, facts: Facts.extract(caseId, history) }
+    options.onProgress?.({ events: position, openCases: open.size + parked.size, doneCases, done: final })
+  // A case judged at `now`: its memo when nothing can have changed since (same history, an
+  // instant before the evaluation's wake), else a new evaluation, remembered.
+  const judge = (
+    caseId: string,
+    state: { readonly history: ReadonlyArray<DocketEvent>; memo: Memo | undefined },
+    now: string,
+  ): CaseEvaluation | null => {
+    const at = Timestamp.toMillis(now)
+    const m = state.memo
+    if (m !== undefined && m.events === state.history.length && at >= m.at) {
+      if (at === m.at) return m.evaluation
+      const until = validUntil(m)
+      if (until !== undefined && at < until) return m.evaluation
+    }
+    const evaluation = options.evaluate(caseId, state.history, now)
+    state.memo = { at, events: state.history.length, evaluation }
+    return evaluation
   }
   // Drops every closed case whose result is final (see the module header).
   const sweep = (): void => {
@@ -308,40 +450,67 @@ export const run = async (
     if (now === undefined) return
     for (const [caseId, state] of open) {
       if (!state.closed || latest < state.recheckAt) continue
-      const ev = options.evaluate(caseId, state.history, now)
+      const ev = judge(caseId, state, now)
+      // computed only when needed (core's escalation wake costs a plan of the case)
+      const until = (): number | undefined => (state.memo === undefined ? undefined : validUntil(state.memo))
       if (isOpen(ev)) {
-        // nothing can settle before the earliest running clock falls due
-        state.recheckAt = nextDue(ev)
+        state.recheckAt = nextDue(ev, until)
         continue
       }
       if (
         options.asOf === undefined &&
         options.knownAt === undefined &&
-        !settled(caseId, state.history, now, ev)
-      )
+        !settled(caseId, state, now, ev, until)
+      ) {
+        // judging again before the wake would give the same answer
+        state.recheckAt = until() ?? 0
         continue
-      const note = finish(
-        caseId,
-        ev === null ? null : { caseId, ...ev, facts: Facts.extract(caseId, state.history) },
-      )
+      }
+      const note = finish(caseId, ev === null ? null : caseResult(caseId, ev, state.history))
       archive.put(caseId, state.history, note)
       open.delete(caseId)
       dropped++
+    }
+  }
+  // Moves the least recently active open cases to the archive until half the budget is held:
+  // cases that stay open (never closed, or a clock running for months) would otherwise grow
+  // with the history. A parked case comes back on its next event, or is judged at the end.
+  const park = (): void => {
+    const keep = Math.floor(budget / 2)
+    if (open.size <= keep) return
+    const idle = [...open.entries()].sort((a, b) => a[1].seen - b[1].seen)
+    for (const [caseId, state] of idle.slice(0, open.size - keep)) {
+      const p: Parked = {
+        last: Number.isFinite(state.last) ? state.last : null,
+        lastId: state.lastId,
+        lastText: state.lastText,
+        closed: state.closed,
+      }
+      archive.put(caseId, state.history, JSON.stringify(p))
+      parked.add(caseId)
+      open.delete(caseId)
     }
   }
   // A result is settled when judging it much later changes nothing: no clock runs and no
   // escalation is still climbing its ladder.
   const settled = (
     caseId: string,
-    history: ReadonlyArray<DocketEvent>,
+    state: { readonly history: ReadonlyArray<DocketEvent> },
     asOf: string,
     now: CaseEvaluation | null,
+    until: () => number | undefined,
   ): boolean => {
     // With no clock running and no escalation raised, time alone raises none: escalations start
     // from events or from running clocks (core's Escalation rules); the tests compare with the
     // batch engine to keep this true.
     if (now === null || now.escalations.length === 0) return true
-    const later = options.evaluate(caseId, history, Timestamp.format(Timestamp.toMillis(asOf) + LATER_MS))
+    // nothing left to wake for: only an event can change the result
+    if (until() === Number.POSITIVE_INFINITY) return true
+    const later = options.evaluate(
+      caseId,
+      state.history,
+      Timestamp.format(Timestamp.toMillis(asOf) + LATER_MS),
+    )
     return (
       JSON.stringify(later?.obligations ?? null) === JSON.stringify(now?.obligations ?? null) &&
       JSON.stringify(later?.escalations ?? null) === JSON.stringify(now?.escalations ?? null)
@@ -366,7 +535,20 @@ export const run = async (
       let state = open.get(e.caseId)
       if (state === undefined) {
         const back = archive.take(e.caseId)
-        if (back !== undefined) {
+        if (back !== undefined && parked.delete(e.caseId)) {
+          // a parked case comes back as it left
+          const p = JSON.parse(back.note) as Parked
+          state = {
+            history: [...back.history],
+            last: p.last ?? Number.NEGATIVE_INFINITY,
+            lastId: p.lastId,
+            lastText: p.lastText,
+            closed: p.closed,
+            recheckAt: 0,
+            memo: undefined,
+            seen: position,
+          }
+        } else if (back !== undefined) {
           reopened++
           // its result will be put again (dropped anew, or judged at the end): its counts go
           doneCases--
@@ -386,6 +568,8 @@ export const run = async (
             lastText: last === undefined ? '' : (last.recordedAt ?? last.occurredAt),
             closed: false,
             recheckAt: 0,
+            memo: undefined,
+            seen: position,
           }
         } else {
           state = {
@@ -395,6 +579,8 @@ export const run = async (
             lastText: '',
             closed: false,
             recheckAt: 0,
+            memo: undefined,
+            seen: position,
           }
         }
         open.set(e.caseId, state)
@@ -427,16 +613,25 @@ export const run = async (
       }
       if (e.type === 'CaseClosed') state.closed = true
       else if (e.type === 'CaseReopened') state.closed = false
+      state.seen = position
       if (open.size > sweepAt) {
         sweep()
+        park()
         sweepAt = Math.max(budget, 2 * open.size)
       }
     }
     const asOf = Timestamp.format(
       Timestamp.toMillis(options.asOf ?? options.knownAt ?? latestText ?? '1970-01-01T00:00:00.000Z'),
     )
+    for (const caseId of parked) {
+      const history = archive.take(caseId)!.history
+      const ev = options.evaluate(caseId, history, asOf)
+      finish(caseId, ev === null ? null : caseResult(caseId, ev, history))
+    }
+    parked.clear()
     for (const [caseId, state] of open) {
-      finish(caseId, evaluate(caseId, state.history, asOf))
+      const ev = judge(caseId, state, asOf)
+      finish(caseId, ev === null ? null : caseResult(caseId, ev, state.history))
       open.delete(caseId)
     }
     const cases = results.seal()
