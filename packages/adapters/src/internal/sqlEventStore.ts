@@ -28,6 +28,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
 import { isTransient, messageOf, type Queryable, type Sql, sqlState } from './sql.js'
+import { stored } from './storedEvent.js'
 
 // model
 
@@ -124,18 +125,7 @@ export const make = async (
     EventStore.unavailable(`${sql.engine} (schema ${schema}): ${messageOf(e)}`)
 
   // `event` is parsed on first access: an export that writes `json` verbatim never parses
-  const toStored = (r: Row): EventStore.StoredEvent => {
-    let parsed: Recorded | undefined
-    return {
-      get event(): Recorded {
-        if (parsed === undefined) parsed = JSON.parse(r.body) as Recorded
-        return parsed
-      },
-      revision: r.revision,
-      position: r.position,
-      json: r.body,
-    }
-  }
+  const toStored = (r: Row): EventStore.StoredEvent => stored(r.position, r.revision, r.body)
 
   const checkPosition = (p: EventStore.Position | undefined): string => {
     if (p === undefined) return '0'

@@ -1,0 +1,100 @@
+import { Services } from '@docket/core/testing'
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as PgStream from '../internal/pgStream.js'
+
+const url = Services.pgUrl()
+const run = await Services.requireOrSkip({
+  service: 'PostgreSQL',
+  available: Services.pgAvailable(url),
+  what: 'the streamed PostgreSQL reader (pgStream) tests',
+  howToRun: `start PostgreSQL on ${url} (or set DOCKET_PG_URL)`,
+})
+
+type Row = readonly [string, number, string]
+
+const collect = async (
+  pool: pg.Pool,
+  text: string,
+  batch: number,
+  values: ReadonlyArray<unknown> = [],
+): Promise<Row[]> => {
+  const out: Row[] = []
+  for await (const b of PgStream.rows(pool, text, values, batch)) {
+    for (let i = 0; i < b.length; i += 3) out.push([b[i] as string, b[i + 1] as number, b[i + 2] as string])
+  }
+  return out
+}
+
+/** The same rows through the driver's ordinary query path. */
+const expected = async (pool: pg.Pool, text: string, values: ReadonlyArray<unknown> = []): Promise<Row[]> =>
+  (await pool.query<[string, string, string]>({ text, values: [...values], rowMode: 'array' })).rows.map(
+    (r) => [r[0], Number(r[1]), r[2]] as const,
+  )
+
+describe.skipIf(!run)('pgStream.rows (rows read from the socket)', () => {
+  const pool = new pg.Pool({ connectionString: url, max: 2 })
+  afterAll(() => pool.end())
+
+  it('gives the driver’s rows: messages cut across socket chunks, bodies up to 200 kB, multi-byte text', async () => {
+    // sizes cross the 64 kB socket reads at every offset; é, 日 and 😀 take 2, 3 and 4 bytes in UTF-8
+    const text = `SELECT g::text, (g * 7)::text,
+        repeat(CASE g % 3 WHEN 0 THEN 'é' WHEN 1 THEN '日本' ELSE 'a😀' END, (g * 7919) % (CASE WHEN g % 50 = 0 THEN 70000 ELSE 400 END))
+      FROM generate_series(1, 3000) g ORDER BY g`
+    const want = await expected(pool, text)
+    for (const batch of [1, 7, 1000, 20_000]) expect(await collect(pool, text, batch)).toEqual(want)
+  })
+
+  it('throws the server’s error raised mid-read, and the pool goes on', async () => {
+    const text = `SELECT g::text, g::text, (100 / (1500 - g))::text FROM generate_series(1, 3000) g`
+    await expect(collect(pool, text, 100)).rejects.toThrow(/division by zero/)
+    await expect(collect(pool, text, 5000)).rejects.toThrow(/division by zero/)
+    for (let i = 0; i < 3; i++) expect((await pool.query('SELECT 1 AS one')).rows[0].one).toBe(1)
+  })
+
+  it('hands a notice raised between rows to the driver and keeps reading', async () => {
+    const schema = `docket_pgstream_${process.pid}`
+    const notices: string[] = []
+    try {
+      await pool.query(`CREATE SCHEMA ${schema}`)
+      await pool.query(`CREATE FUNCTION ${schema}.noisy(g int) RETURNS text LANGUAGE plpgsql AS $$
+        BEGIN IF g % 500 = 0 THEN RAISE NOTICE 'at %', g; END IF; RETURN repeat('x', g % 300); END $$`)
+      const text = `SELECT g::text, g::text, ${schema}.noisy(g) FROM generate_series(1, 2000) g`
+      const single = new pg.Pool({ connectionString: url, max: 1 })
+      single.on('connect', (c) => c.on('notice', (n) => notices.push(n.message ?? '')))
+      try {
+        const got = await collect(single, text, 300)
+        expect(got).toEqual(await expected(pool, text))
+        expect(notices).toEqual(['at 500', 'at 1000', 'at 1500', 'at 2000'])
+        expect((await single.query('SELECT 2 AS two')).rows[0].two).toBe(2)
+      } finally {
+        await single.end()
+      }
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    }
+  })
+
+  it('stops early at any point and leaves the connection usable', async () => {
+    const single = new pg.Pool({ connectionString: url, max: 1 })
+    try {
+      const text = `SELECT g::text, g::text, repeat('y', g % 2000) FROM generate_series(1, 5000) g`
+      for (const [batch, stopAt] of [
+        [10, 1],
+        [10, 25],
+        [1000, 999],
+        [1000, 1001],
+        [20_000, 4999],
+      ] as const) {
+        let n = 0
+        for await (const b of PgStream.rows(single, text, [], batch)) {
+          n += b.length / 3
+          if (n >= stopAt) break
+        }
+        expect((await single.query('SELECT 3 AS three')).rows[0].three).toBe(3)
+      }
+    } finally {
+      await single.end()
+    }
+  })
+})
