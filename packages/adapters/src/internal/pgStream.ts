@@ -69,6 +69,14 @@ const ROW_DESCRIPTION = 0x54 // 'T'
 
 type Listener = (chunk: Buffer) => void
 
+/** Where a `RowReader` delivers what it reads. */
+export interface RowSink {
+  /** A row: position and body as text, revision as a number. */
+  readonly push: (position: string, revision: number, body: string) => void
+  /** The portal stopped after the rows asked for. */
+  readonly handlePortalSuspended: () => void
+}
+
 /** Node's slicing decoders of `Buffer` (what `toString(encoding, start, end)` calls after its checks). */
 interface Slicing {
   latin1Slice(start: number, end: number): string
@@ -78,19 +86,20 @@ interface Slicing {
 /**
  * Reads the portal's rows straight from the socket (see the module header).
  * Messages are 1 code byte, a 4-byte length (counting itself) and the body; a
- * message cut between two chunks is kept until it is whole.
+ * message cut between two chunks is kept until it is whole. Exported for its
+ * tests.
  */
-class RowReader {
+export class RowReader {
   private readonly driver: ReadonlyArray<Listener>
   private parts: Buffer[] = []
   private held = 0
-  /** Bytes needed before the first held message can be read (5 until its length is known). */
+  /** The whole length of the held message, 0 until its length is known. */
   private need = 0
   private attached = true
 
   constructor(
     private readonly stream: NodeJS.EventEmitter,
-    private readonly portal: Portal,
+    private readonly portal: RowSink,
   ) {
     this.driver = stream.listeners('data') as Listener[]
     // ours first, then the driver's off: the socket always has a 'data' listener, so it never pauses
@@ -101,40 +110,69 @@ class RowReader {
   private readonly onData = (chunk: Buffer): void => {
     if (!this.attached) return
     let buf = chunk
-    if (this.held > 0) {
-      this.parts.push(chunk)
-      this.held += chunk.length
-      if (this.held < this.need) return
-      buf = Buffer.concat(this.parts, this.held)
-      this.parts = []
-      this.held = 0
-    }
-    const end = buf.length
     let o = 0
-    while (end - o >= 5) {
-      const code = buf[o]!
-      const next = o + 1 + buf.readUInt32BE(o + 1)
-      if (next > end) break
-      if (code === DATA_ROW) {
-        if (!this.row(buf as Buffer & Slicing, o + 5)) {
-          this.detach(buf.subarray(o))
+    if (this.held > 0) {
+      if (this.need === 0) {
+        // fewer than 5 bytes held (the length was cut): join them to this chunk
+        buf = Buffer.concat([...this.parts, chunk])
+        this.release()
+      } else {
+        // complete the message cut at the end of the previous chunk, then read this chunk in place
+        const want = this.need - this.held
+        if (chunk.length < want) {
+          this.hold(chunk)
           return
         }
-      } else if (code === PORTAL_SUSPENDED) {
-        this.portal.handlePortalSuspended()
-      } else if (code !== PARSE_COMPLETE && code !== BIND_COMPLETE && code !== ROW_DESCRIPTION) {
-        // the end of the rows, an error, a notice…: the driver's, from this message on
+        this.parts.push(chunk.subarray(0, want))
+        const head = Buffer.concat(this.parts, this.need)
+        this.release()
+        if (!this.message(head, 0)) {
+          this.detach(Buffer.concat([head, chunk.subarray(want)]))
+          return
+        }
+        o = want
+      }
+    }
+    const end = buf.length
+    while (end - o >= 5) {
+      const next = o + 1 + buf.readUInt32BE(o + 1)
+      if (next > end) break
+      if (!this.message(buf, o)) {
         this.detach(buf.subarray(o))
         return
       }
       o = next
     }
-    if (o < end) {
-      const rest = buf.subarray(o)
-      this.parts.push(rest)
-      this.held = rest.length
-      this.need = rest.length < 5 ? 5 : 1 + rest.readUInt32BE(1)
+    if (o < end) this.hold(buf.subarray(o))
+  }
+
+  /** Keeps the start of a message cut by the end of a chunk (`need` is its whole length once known). */
+  private hold(part: Buffer): void {
+    this.parts.push(part)
+    this.held += part.length
+    if (this.need === 0 && this.held >= 5) {
+      const start = this.parts.length === 1 ? part : Buffer.concat(this.parts, this.held)
+      this.need = 1 + start.readUInt32BE(1)
     }
+  }
+
+  /** Forgets what was held. */
+  private release(): { parts: Buffer[]; held: number } {
+    const was = { parts: this.parts, held: this.held }
+    this.parts = []
+    this.held = 0
+    this.need = 0
+    return was
+  }
+
+  /** Handles the whole message at `o`; false when it is the driver's (the reader then gives the socket back). */
+  private message(buf: Buffer, o: number): boolean {
+    const code = buf[o]!
+    if (code === DATA_ROW) return this.row(buf as Buffer & Slicing, o + 5)
+    if (code === PORTAL_SUSPENDED) this.portal.handlePortalSuspended()
+    // anything else (the end of the rows, an error, a notice…) is the driver's, from that message on
+    else if (code !== PARSE_COMPLETE && code !== BIND_COMPLETE && code !== ROW_DESCRIPTION) return false
+    return true
   }
 
   /** Reads the row whose fields start at `at`; false when it is not three non-null fields. */
@@ -166,9 +204,8 @@ class RowReader {
     for (const l of this.driver) this.stream.on('data', l)
     this.stream.removeListener('data', this.onData)
     if (this.held > 0) {
-      const held = Buffer.concat(this.parts, this.held)
-      this.parts = []
-      this.held = 0
+      const was = this.release()
+      const held = Buffer.concat(was.parts, was.held)
       rest = rest === undefined ? held : Buffer.concat([held, rest])
     }
     if (rest !== undefined && rest.length > 0) for (const l of this.driver) l(rest)

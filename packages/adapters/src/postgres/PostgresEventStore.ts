@@ -25,7 +25,7 @@ export interface Options extends SqlEventStore.Options {
   readonly max?: number
   /** The `application_name` of the connections (default `docket`), to find them in `pg_stat_activity`. */
   readonly applicationName?: string
-  /** Rows per batch of the streamed `readAll` (default 20,000; see `internal/pgStream.ts`). */
+  /** Rows per batch of the streamed `readAll` (default 5,000; see `internal/pgStream.ts`). */
   readonly streamBatch?: number
 }
 
@@ -119,7 +119,7 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
     // readAll streams over one portal instead of paging (several times faster; docs/performance.md)
     return {
       ...store,
-      readAll: PgStream.readAll(pool, `${Migrations.quote(schema)}.events`, options.streamBatch ?? 20_000),
+      readAll: PgStream.readAll(pool, `${Migrations.quote(schema)}.events`, options.streamBatch ?? 5_000),
     }
   } catch (e) {
     await sql.close().catch(() => undefined)
