@@ -18,6 +18,7 @@ import * as path from 'node:path'
 import * as readline from 'node:readline'
 import type { DocketEvent, Recorded } from '@docket/core'
 import { Timestamp } from '@docket/core'
+import * as Extents from '../internal/extents.js'
 import { mergeSorted } from '../internal/merge.js'
 
 // model
@@ -63,7 +64,7 @@ export interface RunsOptions {
   readonly dir?: string
   /** Values held in memory before a sorted run is written (default 5,000). */
   readonly runSize?: number
-  /** Runs on disk before they are merged into one (default 64). */
+  /** Runs of one level on disk before they are merged into one run of the next (default 64). */
   readonly fanIn?: number
 }
 
@@ -89,7 +90,19 @@ export const archive = (dir?: string): Archive => {
   let root: string | undefined
   let fd: number | undefined
   let size = 0
-  const index = new Map<string, { readonly pos: number; readonly len: number }>()
+  // a compact index (millions of dropped cases): the record names its case, to tell hash twins apart
+  let index = Extents.make()
+  type Record = { readonly c: string; readonly n: string; readonly h: DocketEvent[] }
+  const find = (caseId: string): { readonly slot: number; readonly record: Record } | undefined => {
+    if (fd === undefined) return undefined
+    for (const { slot, extent } of index.candidates(caseId)) {
+      const buf = Buffer.alloc(extent.len)
+      fs.readSync(fd, buf, 0, extent.len, extent.pos)
+      const record = JSON.parse(buf.toString('utf8')) as Record
+      if (record.c === caseId) return { slot, record }
+    }
+    return undefined
+  }
   const open = (): number => {
     if (fd === undefined) {
       root = tempDir(dir)
@@ -99,27 +112,26 @@ export const archive = (dir?: string): Archive => {
   }
   return {
     put: (caseId, history, note = '') => {
-      const buf = Buffer.from(`${JSON.stringify({ n: note, h: history })}\n`, 'utf8')
+      const earlier = find(caseId)
+      if (earlier !== undefined) index.remove(earlier.slot)
+      const buf = Buffer.from(`${JSON.stringify({ c: caseId, n: note, h: history })}\n`, 'utf8')
       fs.writeSync(open(), buf, 0, buf.length, size)
-      index.set(caseId, { pos: size, len: buf.length })
+      index.add(caseId, { pos: size, len: buf.length })
       size += buf.length
     },
     take: (caseId) => {
-      const at = index.get(caseId)
-      if (at === undefined || fd === undefined) return undefined
-      const buf = Buffer.alloc(at.len)
-      fs.readSync(fd, buf, 0, at.len, at.pos)
-      index.delete(caseId)
-      const r = JSON.parse(buf.toString('utf8')) as { readonly n: string; readonly h: DocketEvent[] }
-      return { history: r.h, note: r.n }
+      const found = find(caseId)
+      if (found === undefined) return undefined
+      index.remove(found.slot)
+      return { history: found.record.h, note: found.record.n }
     },
-    has: (caseId) => index.has(caseId),
+    has: (caseId) => find(caseId) !== undefined,
     close: () => {
       if (fd !== undefined) fs.closeSync(fd)
       if (root !== undefined) fs.rmSync(root, { recursive: true, force: true })
       fd = undefined
       root = undefined
-      index.clear()
+      index = Extents.make()
     },
   }
 }
@@ -235,25 +247,36 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
   const fanIn = Math.max(2, options.fanIn ?? 64)
   let root: string | undefined
   let files: string[] = []
+  let levels: number[] = []
   let count = 0
   let buffer = new Map<string, A | null>()
   const file = (): string => {
     root ??= tempDir(options.dir)
     return path.join(root, `results-${count++}.jsonl`)
   }
-  // every run so far becomes one: older than anything put later, so null entries can go
+  // The newest `fanIn` runs of one level become one run of the next level (a run's level is how
+  // many merges it went through), so each value is rewritten a logarithmic number of times. A
+  // merged run takes its group's place in age order; `null`s can go when nothing is older.
   const compact = (): void => {
-    const fds = files.map((f) => fs.openSync(f, 'r'))
-    const out = file()
-    const w = writer(out)
-    try {
-      for (const l of latest(fds)) if (l.tab < l.line.length - 1) w.add(`${l.line}\n`)
-    } finally {
-      w.end()
-      for (const fd of fds) fs.closeSync(fd)
+    for (;;) {
+      const level = levels[levels.length - 1]
+      if (level === undefined || levels.length < fanIn) return
+      if (!levels.slice(-fanIn).every((l) => l === level)) return
+      const group = files.slice(-fanIn)
+      const oldest = files.length === fanIn
+      const fds = group.map((f) => fs.openSync(f, 'r'))
+      const out = file()
+      const w = writer(out)
+      try {
+        for (const l of latest(fds)) if (!oldest || l.tab < l.line.length - 1) w.add(`${l.line}\n`)
+      } finally {
+        w.end()
+        for (const fd of fds) fs.closeSync(fd)
+      }
+      for (const f of group) fs.rmSync(f, { force: true })
+      files = [...files.slice(0, -fanIn), out]
+      levels = [...levels.slice(0, -fanIn), level + 1]
     }
-    for (const f of files) fs.rmSync(f, { force: true })
-    files = [out]
   }
   const flush = (): void => {
     if (buffer.size === 0) return
@@ -270,12 +293,14 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
     }
     buffer = new Map()
     files.push(out)
-    if (files.length >= fanIn) compact()
+    levels.push(0)
+    compact()
   }
   const close = (): void => {
     if (root !== undefined) fs.rmSync(root, { recursive: true, force: true })
     root = undefined
     files = []
+    levels = []
     buffer = new Map()
   }
   return {
@@ -297,6 +322,7 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
       const dir = root!
       root = undefined
       files = []
+      levels = []
       // the open descriptors keep the data; where an open file cannot be removed, it goes at exit
       try {
         fs.rmSync(dir, { recursive: true, force: true })
