@@ -19,51 +19,42 @@ const median = (xs: ReadonlyArray<number>): number => {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-/** Read + `JSON.parse` of every non-empty line; returns the lines read. */
-const parseOnly = async (file: string): Promise<number> => {
+/** Calls `each` on every non-empty line of the file with its 1-based line number; returns how many. */
+const eachLine = async (file: string, each: (text: string, line: number) => void): Promise<number> => {
   let n = 0
+  let line = 0
   for await (const lines of Data.lineBatches(file)) {
-    for (const l of lines) {
-      if (l.length === 0) continue
-      JSON.parse(l)
+    for (const text of lines) {
+      line++
+      if (text.length === 0) continue
+      each(text, line)
       n++
     }
   }
   return n
 }
+
+const orThrow = (
+  line: number,
+  d: { readonly _tag: 'Left'; readonly left: unknown } | { readonly _tag: 'Right' },
+): void => {
+  if (d._tag === 'Left') throw new Error(`line ${line}: ${JSON.stringify(d.left)}`)
+}
+
+/** Read + `JSON.parse` of every non-empty line; returns the lines read. */
+export const parseOnly = (file: string): Promise<number> => eachLine(file, (text) => JSON.parse(text))
 
 /** Read + the validated decode of every non-empty line; throws on a bad line. */
-const decodeAll = async (file: string): Promise<number> => {
-  let n = 0
-  let line = 0
-  for await (const lines of Data.lineBatches(file)) {
-    for (const text of lines) {
-      line++
-      if (text.length === 0) continue
-      const d = Source.decodeLine(text, line)
-      if (d._tag === 'Left') throw new Error(`line ${line}: ${JSON.stringify(d.left)}`)
-      n++
-    }
-  }
-  return n
-}
+const decodeAll = (file: string): Promise<number> =>
+  eachLine(file, (text, line) => orThrow(line, Source.decodeLine(text, line)))
 
 /** Read + JSON.parse + the io-ts codecs alone (no fast path) + `withImportedRecordedAt`. */
-const codecsAll = async (file: string): Promise<number> => {
-  let n = 0
-  let line = 0
-  for await (const lines of Data.lineBatches(file)) {
-    for (const text of lines) {
-      line++
-      if (text.length === 0) continue
-      const d = Envelope.decodeWithCodecs(JSON.parse(text))
-      if (d._tag === 'Left') throw new Error(`line ${line}: ${JSON.stringify(d.left)}`)
-      Envelope.withImportedRecordedAt(d.right)
-      n++
-    }
-  }
-  return n
-}
+const codecsAll = (file: string): Promise<number> =>
+  eachLine(file, (text, line) => {
+    const d = Envelope.decodeWithCodecs(JSON.parse(text))
+    orThrow(line, d)
+    if (d._tag === 'Right') Envelope.withImportedRecordedAt(d.right)
+  })
 
 /** The decode figure: medians of `rounds` alternated runs of each. */
 export const run = async (file: string, rounds: number): Promise<Row[]> => {
