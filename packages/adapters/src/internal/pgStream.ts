@@ -381,26 +381,105 @@ export async function* rows(
   }
 }
 
-/** `readAll` of the SQL store, streamed over one portal (see the module header). */
-export const readAll = (
-  pool: pg.Pool,
-  table: string,
-  batch: number,
-): ((options?: EventStore.ReadAllOptions) => AsyncIterable<EventStore.StoredEvent>) =>
-  async function* (options = {}) {
-    const after = options.after ?? '0'
-    if (!/^\d{1,19}$/.test(after)) throw new Error(`not a position of a SQL store: ${JSON.stringify(after)}`)
-    const types = options.types
-    const text = `SELECT e.position::text, e.revision::text, e.body FROM ${table} e
-       WHERE e.position > $1${types === undefined ? '' : ' AND e.type = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))'}
-       ORDER BY e.position`
-    for await (const b of rows(
-      pool,
-      text,
-      types === undefined ? [after] : [after, JSON.stringify(types)],
-      batch,
-    )) {
-      for (let i = 0; i < b.length; i += 3)
-        yield stored(b[i] as string, b[i + 1] as number, b[i + 2] as string)
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true as const })
+
+/**
+ * The events of a stream of batches, one by one. Hand-written rather than an
+ * async generator: an event already received is returned as a resolved
+ * promise, without resuming a generator (about a tenth of the read's CPU).
+ * Calls that must wait (the next batch, `return`) are chained, so that calls
+ * made without awaiting the previous one still get the events in order.
+ */
+class Events implements AsyncIterableIterator<EventStore.StoredEvent> {
+  private batch: ReadonlyArray<string | number> = []
+  private i = 0
+  private source: AsyncGenerator<ReadonlyArray<string | number>> | undefined
+  private pending: Promise<unknown> | undefined
+  private finished = false
+
+  constructor(private readonly open: () => AsyncGenerator<ReadonlyArray<string | number>>) {}
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  next(): Promise<IteratorResult<EventStore.StoredEvent, undefined>> {
+    if (this.pending === undefined) {
+      const b = this.batch
+      const i = this.i
+      if (i < b.length) {
+        this.i = i + 3
+        return Promise.resolve({
+          value: stored(b[i] as string, b[i + 1] as number, b[i + 2] as string),
+          done: false,
+        })
+      }
+    }
+    return this.chain(() => this.refill())
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    return this.chain(async () => {
+      this.finished = true
+      this.batch = []
+      await this.source?.return(undefined)
+      return DONE
+    })
+  }
+
+  private chain<A>(f: () => Promise<A>): Promise<A> {
+    const before = this.pending
+    const p = before === undefined ? f() : before.then(f, f)
+    this.pending = p
+    const settled = (): void => {
+      if (this.pending === p) this.pending = undefined
+    }
+    p.then(settled, settled)
+    return p
+  }
+
+  private async refill(): Promise<IteratorResult<EventStore.StoredEvent, undefined>> {
+    for (;;) {
+      const b = this.batch
+      const i = this.i
+      if (i < b.length) {
+        this.i = i + 3
+        return { value: stored(b[i] as string, b[i + 1] as number, b[i + 2] as string), done: false }
+      }
+      if (this.finished) return DONE
+      let r: IteratorResult<ReadonlyArray<string | number>>
+      try {
+        this.source ??= this.open()
+        r = await this.source.next()
+      } catch (e) {
+        this.finished = true
+        throw e
+      }
+      if (r.done === true) {
+        this.finished = true
+        return DONE
+      }
+      this.batch = r.value
+      this.i = 0
     }
   }
+}
+
+/** `readAll` of the SQL store, streamed over one portal (see the module header). */
+export const readAll =
+  (
+    pool: pg.Pool,
+    table: string,
+    batch: number,
+  ): ((options?: EventStore.ReadAllOptions) => AsyncIterable<EventStore.StoredEvent>) =>
+  (options = {}) =>
+    new Events(() => {
+      const after = options.after ?? '0'
+      if (!/^\d{1,19}$/.test(after))
+        throw new Error(`not a position of a SQL store: ${JSON.stringify(after)}`)
+      const types = options.types
+      const text = `SELECT e.position::text, e.revision::text, e.body FROM ${table} e
+       WHERE e.position > $1${types === undefined ? '' : ' AND e.type = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))'}
+       ORDER BY e.position`
+      return rows(pool, text, types === undefined ? [after] : [after, JSON.stringify(types)], batch)
+    })

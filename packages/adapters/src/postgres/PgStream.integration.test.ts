@@ -1,7 +1,8 @@
-import { Services } from '@docket/core/testing'
+import { ok, Services, take, testEvent } from '@docket/core/testing'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as PgStream from '../internal/pgStream.js'
+import * as PostgresEventStore from './PostgresEventStore.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -95,6 +96,56 @@ describe.skipIf(!run)('pgStream.rows (rows read from the socket)', () => {
       }
     } finally {
       await single.end()
+    }
+  })
+})
+
+describe.skipIf(!run)('readAll of the PostgreSQL store (events one by one)', () => {
+  it('gives the events in order to calls made without awaiting, stops on return, rejects a bad position', async () => {
+    const schema = `docket_readall_${process.pid}`
+    const store = await PostgresEventStore.make(url, { schema, max: 2, streamBatch: 7 })
+    try {
+      for (let c = 0; c < 5; c++) {
+        await ok(
+          store.append(
+            `c${c}`,
+            Array.from({ length: 20 }, (_, i) => testEvent(`c${c}`, i)),
+            'no_stream',
+          ),
+        )
+      }
+      const all: string[] = []
+      for await (const s of store.readAll()) all.push(`${s.position}:${s.event.id}`)
+      expect(all.length).toBe(100)
+
+      // 60 calls at once, then the rest: the same events in the same order, then done
+      const it = store.readAll()[Symbol.asyncIterator]()
+      const first = await Promise.all(Array.from({ length: 60 }, () => it.next()))
+      const rest = await Promise.all(Array.from({ length: 45 }, () => it.next()))
+      const got = [...first, ...rest]
+      expect(
+        got.filter((r) => r.done !== true).map((r) => `${r.value!.position}:${r.value!.event.id}`),
+      ).toEqual(all)
+      expect(got.slice(100).every((r) => r.done === true)).toBe(true)
+
+      // return while a next is pending: the next still gets its event, then the read is over
+      const it2 = store.readAll({ after: '50' })[Symbol.asyncIterator]()
+      const [a, b, ended, after] = await Promise.all([it2.next(), it2.next(), it2.return!(), it2.next()])
+      expect([a.value?.position, b.value?.position]).toEqual(['51', '52'])
+      expect([ended.done, after.done]).toEqual([true, true])
+
+      await expect(store.readAll({ after: 'x' })[Symbol.asyncIterator]().next()).rejects.toThrow(
+        /not a position/,
+      )
+      // every connection was given back: two reads at once still run on the pool of two
+      const [x, y] = await Promise.all([take(store.readAll(), 100), take(store.readAll({ after: '99' }), 5)])
+      expect([x.length, y.length]).toEqual([100, 1])
+    } finally {
+      await store.close()
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      await admin.end()
     }
   })
 })
