@@ -1,7 +1,9 @@
 /**
  * A worker thread of figure 5 (see `figures/partition.ts`): decodes the lines
  * it is sent, replays them with the benchmark's options, and returns its
- * result judged at the `asOf` the main thread sends once the input has ended.
+ * result judged at the `asOf` the main thread sends once the input has ended:
+ * its cases as JSON in chunks (they may be on disk: `Replay.Result.cases` is
+ * an iterable, not an array to clone), then the rest of the result.
  */
 import { parentPort } from 'node:worker_threads'
 import type { Recorded } from '@docket/core'
@@ -55,8 +57,18 @@ port.on('message', (m: ToWorker) => {
 
 Replay.run(events(), late.options).then(
   (r) => {
-    if (r._tag === 'Left') fail(Replay.describe(r.left))
-    else port.postMessage({ kind: 'done', result: r.right } satisfies FromWorker)
+    if (r._tag === 'Left') return fail(Replay.describe(r.left))
+    // the cases may be read back from disk: they travel as JSON, in case order, in chunks
+    let chunk: string[] = []
+    for (const c of r.right.cases) {
+      chunk.push(JSON.stringify(c))
+      if (chunk.length === 1000) {
+        port.postMessage({ kind: 'cases', json: chunk } satisfies FromWorker)
+        chunk = []
+      }
+    }
+    if (chunk.length > 0) port.postMessage({ kind: 'cases', json: chunk } satisfies FromWorker)
+    port.postMessage({ kind: 'done', result: { ...r.right, cases: [] } } satisfies FromWorker)
   },
   (e: unknown) => fail(e instanceof Error ? (e.stack ?? e.message) : String(e)),
 )

@@ -12,7 +12,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { Integrity, type Recorded, Timestamp } from '@docket/core'
-import { Partition, type Replay } from '@docket/cli'
+import { Partition, type Replay, Spill } from '@docket/cli'
 import * as Data from '../internal/data.js'
 import * as Docket from '../internal/docket.js'
 import { timed } from '../internal/measure.js'
@@ -25,6 +25,9 @@ export type ToWorker =
 /** What a worker sends back. */
 export type FromWorker =
   | { readonly kind: 'ack' }
+  /** Some of the worker's cases, as JSON, in case order (before `done`). */
+  | { readonly kind: 'cases'; readonly json: ReadonlyArray<string> }
+  /** The worker's result, its `cases` left empty (sent before). */
   | { readonly kind: 'done'; readonly result: Replay.Result }
   | { readonly kind: 'error'; readonly message: string }
 
@@ -40,6 +43,8 @@ export const replayFile = async (file: string, n: number): Promise<Replay.Result
   const inFlight = workers.map(() => 0)
   let waiting: (() => void) | undefined
   let failure: Error | undefined
+  // each worker's cases, held in sorted runs on disk past a few thousand (as a replay holds them)
+  const cases = workers.map(() => Spill.runs<Replay.CaseResult>())
   const results = workers.map(
     (w, i) =>
       new Promise<Replay.Result>((resolve, reject) => {
@@ -49,7 +54,12 @@ export const replayFile = async (file: string, n: number): Promise<Replay.Result
             const go = waiting
             waiting = undefined
             go?.()
-          } else if (m.kind === 'done') resolve(m.result)
+          } else if (m.kind === 'cases') {
+            for (const j of m.json) {
+              const c = JSON.parse(j) as Replay.CaseResult
+              cases[i]!.put(c.caseId, c)
+            }
+          } else if (m.kind === 'done') resolve({ ...m.result, cases: cases[i]!.seal() })
           else {
             failure = new Error(m.message)
             reject(failure)
@@ -108,6 +118,7 @@ export const replayFile = async (file: string, n: number): Promise<Replay.Result
     return Partition.merge(parts, sealed === 0 ? null : { events: sealed, digest })
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
+    for (const c of cases) c.close()
   }
 }
 
