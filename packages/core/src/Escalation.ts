@@ -393,10 +393,19 @@ export const nextWakeAt = (input: Input, now: number): number | null => plan(inp
  * one line per escalation and level, sorted by time, level, then id: the
  * `escalations` of `docket evaluate`.
  */
-export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> => {
+export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> => outlook(input, asOf).summary
+
+/** What {@link outlook} returns: the summary at `asOf` and the next instant a tick could raise something. */
+export interface Outlook {
+  readonly summary: ReadonlyArray<Summary>
+  readonly nextWakeAt: number | null
+}
+
+/** {@link summarize} and {@link nextWakeAt} at `asOf` from one plan of the case (each alone plans it once). */
+export const outlook = (input: Input, asOf: number): Outlook => {
   const seen = new Set<string>()
   const lines: Keyed<Summary>[] = []
-  const { ctx } = plan(input, asOf, false, ({ id, trigger: t, page }) => {
+  const { ctx, next } = plan(input, asOf, false, ({ id, trigger: t, page }) => {
     const eid = eventId(id, page.level)
     if (seen.has(eid)) return
     seen.add(eid)
@@ -429,7 +438,7 @@ export const summarize = (input: Input, asOf: number): ReadonlyArray<Summary> =>
       },
     })
   })
-  return lines.length === 0 ? [] : lines.sort(byTimeThenId).map((k) => k.value)
+  return { summary: lines.length === 0 ? [] : lines.sort(byTimeThenId).map((k) => k.value), nextWakeAt: next }
 }
 
 /** What `Evaluation`'s `escalate` hook passes for one case (structurally `Evaluation.EscalationInput`). */

@@ -32,6 +32,12 @@ describe('instants handed to escalation', () => {
           // and the escalations do not depend on which source was used
           const { instants: _i, occurredMs: _o, ...bare } = input
           expect(Escalation.escalate(bare)).toEqual(Escalation.escalate(input))
+          // one plan gives both the summary and the next wake-up
+          const full = { ...input, config: Escalation.configOf(input.profile) }
+          expect(Escalation.outlook(full, input.asOfMs)).toEqual({
+            summary: Escalation.summarize(full, input.asOfMs),
+            nextWakeAt: Escalation.nextWakeAt(full, input.asOfMs),
+          })
         }
       }),
       { numRuns: 15 },
