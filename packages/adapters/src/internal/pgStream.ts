@@ -13,8 +13,10 @@
  * connection (and one snapshot) held for the length of the read; subscriptions
  * still page, since they follow the log for ever.
  *
- * Memory: at most two batches are held (the one being consumed and the one in
- * flight); the consumer pulls, the portal is only executed again when it does.
+ * Memory: besides the batch being handed out, at most two batches are received
+ * or requested (`WINDOW`); both requests may be queued on the server at once,
+ * so that it goes from one batch to the next without waiting for the reader.
+ * The consumer pulls: the portal is only executed again when it does.
  *
  * Rows: while the portal runs, the reader takes the connection's socket from
  * the driver and reads the rows itself (`RowReader`): a row is three slices
@@ -58,6 +60,9 @@ interface Connection {
 type Batch = Array<string | number>
 
 let nextPortal = 0
+
+/** Most batches received and not yet handed out, or requested and not yet received. */
+const WINDOW = 2
 
 // internal: reading rows from the socket
 
@@ -220,7 +225,8 @@ class Portal {
   private readonly name = `docket_read_${++nextPortal}`
   private current: Batch = []
   private readonly ready: Batch[] = []
-  private inFlight = false
+  /** Executes sent and not answered yet. */
+  private inFlight = 0
   private complete = false
   /** ReadyForQuery received (or the query failed): the connection is free again. */
   done = false
@@ -239,12 +245,21 @@ class Portal {
     connection.parse({ text: this.text }, true)
     connection.bind({ portal: this.name, values: this.values }, true)
     connection.describe({ type: 'P', name: this.name }, true)
-    this.execute()
+    this.fill()
   }
 
-  private execute(): void {
-    this.inFlight = true
-    this.connection!.execute({ portal: this.name, rows: this.batch }, true)
+  /**
+   * Requests batches until `WINDOW` are received or requested: several Executes queued on the portal, so
+   * the server goes from one batch to the next without waiting for the reader's next request (never after
+   * the end or a cancel: an Execute sent behind the Close and Sync would fail on the closed portal and
+   * leave the connection waiting for a Sync, so the next query on that pooled client would hang).
+   */
+  private fill(): void {
+    if (this.complete || this.ready.length + this.inFlight >= WINDOW) return
+    while (this.ready.length + this.inFlight < WINDOW) {
+      this.inFlight++
+      this.connection!.execute({ portal: this.name, rows: this.batch }, true)
+    }
     this.connection!.flush()
   }
 
@@ -267,21 +282,26 @@ class Portal {
   }
 
   handlePortalSuspended(): void {
+    this.inFlight--
+    if (this.complete) {
+      // after a cancel: nobody reads these rows
+      this.current = []
+      return
+    }
     this.ready.push(this.current)
     this.current = []
-    this.inFlight = false
-    // read ahead by one batch: the server fills the next while this one is consumed
-    // (never after a cancel: an Execute sent behind its Close and Sync would fail on the closed portal and
-    // leave the connection waiting for a Sync, so the next query on that pooled client would hang)
-    if (this.ready.length < 2 && !this.complete) this.execute()
+    this.fill()
     this.notify()
   }
 
   handleCommandComplete(): void {
     this.reader?.detach()
+    this.inFlight--
+    // once only: a cancel already closed the portal, or this answers an Execute queued behind the end
+    // (a second Close and Sync would give a second ReadyForQuery, taken by the client's next query)
+    if (this.complete) return
     if (this.current.length > 0) this.ready.push(this.current)
     this.current = []
-    this.inFlight = false
     this.complete = true
     this.connection!.close({ type: 'P', name: this.name }, true)
     this.connection!.sync()
@@ -317,7 +337,7 @@ class Portal {
       if (this.error !== undefined) throw this.error
       const rows = this.ready.shift()
       if (rows !== undefined) {
-        if (!this.inFlight && !this.complete && this.ready.length < 2) this.execute()
+        this.fill()
         return rows
       }
       if (this.complete || this.done) return undefined

@@ -79,20 +79,35 @@ describe.skipIf(!run)('pgStream.rows (rows read from the socket)', () => {
   it('stops early at any point and leaves the connection usable', async () => {
     const single = new pg.Pool({ connectionString: url, max: 1 })
     try {
-      const text = `SELECT g::text, g::text, repeat('y', g % 2000) FROM generate_series(1, 5000) g`
-      for (const [batch, stopAt] of [
-        [10, 1],
-        [10, 25],
-        [1000, 999],
-        [1000, 1001],
-        [20_000, 4999],
-      ] as const) {
-        let n = 0
-        for await (const b of PgStream.rows(single, text, [], batch)) {
-          n += b.length / 3
-          if (n >= stopAt) break
+      let k = 0
+      // stops inside a batch, at a batch's end, with Executes still queued behind the last row (each answered
+      // by a CommandComplete of its own), and after the end
+      for (const total of [5000, 4999, 20]) {
+        const text = `SELECT g::text, g::text, repeat('y', g % 2000) FROM generate_series(1, ${total}) g`
+        for (const [batch, stopAt] of [
+          [10, 1],
+          [10, 25],
+          [1000, 999],
+          [1000, 1001],
+          [2500, 1],
+          [5000, 1],
+          [20_000, 4999],
+          [10, 10_000],
+        ] as const) {
+          let n = 0
+          for await (const b of PgStream.rows(single, text, [], batch)) {
+            n += b.length / 3
+            if (n >= stopAt) break
+          }
+          expect(n).toBe(
+            Math.min(total, Math.max(stopAt, Math.min(total, Math.ceil(stopAt / batch) * batch))),
+          )
+          // a connection left mid-protocol hangs here; a stray ReadyForQuery answers these with no rows
+          for (let j = 0; j < 3; j++) {
+            k++
+            expect((await single.query('SELECT $1::int AS k', [k])).rows).toEqual([{ k }])
+          }
         }
-        expect((await single.query('SELECT 3 AS three')).rows[0].three).toBe(3)
       }
     } finally {
       await single.end()
