@@ -91,7 +91,11 @@ export const jsonl = async (file: string): Promise<{ rows: Row[]; digest: string
   }
 }
 
-/** 2: streamed from PostgreSQL. Baseline: the bare driver paging 20,000 rows at a time (keyset). */
+/**
+ * 2: streamed from PostgreSQL. Baseline: the bare driver paging 20,000 rows at a time (keyset).
+ * The position is selected as text under another name: `ORDER BY position` must mean the
+ * column (an index scan), not a text output column of the same name (a sort of every later row).
+ */
 export const postgres = async (url: string, schema: string, events: number): Promise<Row[]> => {
   const pool = new pg.Pool({ connectionString: url, max: 2 })
   const base = await timed(async () => {
@@ -99,7 +103,7 @@ export const postgres = async (url: string, schema: string, events: number): Pro
     let n = 0
     for (;;) {
       const r = await pool.query<[string, string]>({
-        text: `SELECT position::text, body FROM "${schema}".events WHERE position > $1 ORDER BY position LIMIT 20000`,
+        text: `SELECT position::text AS p, body FROM "${schema}".events WHERE position > $1 ORDER BY position LIMIT 20000`,
         values: [after],
         rowMode: 'array',
       })
@@ -133,7 +137,7 @@ export const pglite = async (dir: string, events: number): Promise<Row[]> => {
     let n = 0
     for (;;) {
       const r = await db.query<[string, string]>(
-        `SELECT position::text, body FROM "${schema}".events WHERE position > $1 ORDER BY position LIMIT 20000`,
+        `SELECT position::text AS p, body FROM "${schema}".events WHERE position > $1 ORDER BY position LIMIT 20000`,
         [after],
         { rowMode: 'array' },
       )
