@@ -113,6 +113,7 @@ export const postgres = async (url: string, schema: string, events: number): Pro
     }
   })
   await pool.end()
+  pagedAll(base.result, events)
   const store = await PostgresEventStore.make(url, { schema, migrate: false })
   const read = await timed(async () => {
     let n = 0
@@ -146,6 +147,7 @@ export const pglite = async (dir: string, events: number): Promise<Row[]> => {
       after = r.rows[r.rows.length - 1]![0]
     }
   })
+  pagedAll(base.result, events)
   const store = await PgliteEventStore.make(db, { schema, migrate: false, pageSize: 20_000 })
   const read = await timed(async () => {
     let n = 0
@@ -157,6 +159,11 @@ export const pglite = async (dir: string, events: number): Promise<Row[]> => {
   await db.close()
   fs.rmSync(dir, { recursive: true, force: true })
   return storeRows('PGlite', events, base, read, run)
+}
+
+/** A baseline that skipped rows would not be a baseline. */
+const pagedAll = (rows: number, events: number): void => {
+  if (rows !== events) throw new Error(`the bare-driver baseline read ${rows} rows of ${events}`)
 }
 
 async function* events$(stored: AsyncIterable<{ readonly event: Recorded }>): AsyncGenerator<Recorded> {
