@@ -9,7 +9,8 @@
  * How the engine applies a rule (documented 2026-11-25; see docs/obligations.md):
  * - A case's events are ordered by `occurredAt`, then `recordedAt`, then `id`, after
  *   dropping events that occurred after `asOf` or were recorded after `knownAt`.
- * - Each event is offered to `start` (of the version in force at the event); a match is
+ * - Each event is offered to `start` (of the version in force at the event) — only events of
+ *   its declared `types` when it declares them (see {@link Condition}); a match is
  *   grouped by `key` (default: one clock per case) and the first match of a key starts
  *   that key's clock. Later matches of the same key are ignored ("the earliest of several
  *   triggers"): one clock per key and rule.
