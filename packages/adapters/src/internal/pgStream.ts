@@ -26,7 +26,11 @@
  * of the rows, an error, a notice) is handed to the driver as it would have
  * received it, and the socket is given back to the driver at the end of the
  * rows or at the first message it does not expect. The driver's own path
- * (`handleDataRow`) stays the fallback and gives the same rows.
+ * (`handleDataRow`) stays the fallback and gives the same rows. This leans on
+ * two details of `pg` 8: the connection's `stream`, and its parser being that
+ * socket's `'data'` listener (a connection without `stream` reads through the
+ * driver). The takeover happens when the query is submitted, on an idle
+ * connection, so the driver holds no half-read message then.
  *
  * Not a general cursor: parameters must be strings (no value preparation),
  * rows have exactly the three text columns position, revision and body.
