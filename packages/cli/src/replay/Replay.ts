@@ -252,34 +252,46 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
         return []
       },
     })
-    let escalations: ReadonlyArray<Escalation> | undefined
     const seen = input
-    // only core's own hook has a known next instant (`Escalation.nextWakeAt`)
-    const wakeAt =
-      hook !== CoreEscalation.escalate || seen === undefined
-        ? {}
-        : {
-            wakeAt: once(() => {
-              const climbs = CoreEscalation.nextWakeAt(
-                { ...seen, config: configOf(seen.profile) },
-                seen.asOfMs,
-              )
-              return orNull(
-                Math.min(
-                  unseen(),
-                  ObligationQuery.nextWakeAt(r.obligations, at) ?? Infinity,
-                  climbs ?? Infinity,
-                ),
-              )
-            }),
-          }
+    if (hook !== CoreEscalation.escalate || seen === undefined) {
+      let escalations: ReadonlyArray<Escalation> | undefined
+      return {
+        obligations: r.obligations,
+        get escalations(): ReadonlyArray<Escalation> {
+          if (escalations === undefined) escalations = seen === undefined ? [] : hook(seen)
+          return escalations
+        },
+      }
+    }
+    // core's own hook: its summary and its next wake-up from one plan (`Escalation.outlook`),
+    // as `Escalation.escalate` would build its input
+    const look = once(() =>
+      CoreEscalation.outlook(
+        {
+          caseId: seen.caseId,
+          history: seen.history,
+          obligations: seen.obligations,
+          config: configOf(seen.profile),
+          ...(seen.occurredMs === undefined ? {} : { occurredMs: seen.occurredMs }),
+          ...(seen.instants === undefined ? {} : { instants: seen.instants }),
+        },
+        seen.asOfMs,
+      ),
+    )
     return {
       obligations: r.obligations,
       get escalations(): ReadonlyArray<Escalation> {
-        if (escalations === undefined) escalations = seen === undefined ? [] : hook(seen)
-        return escalations
+        return look().summary
       },
-      ...wakeAt,
+      wakeAt: once(() =>
+        orNull(
+          Math.min(
+            unseen(),
+            ObligationQuery.nextWakeAt(r.obligations, at) ?? Infinity,
+            look().nextWakeAt ?? Infinity,
+          ),
+        ),
+      ),
     }
   }
 }
