@@ -76,61 +76,56 @@ export const run = async (file: string, rounds: number): Promise<Row[]> => {
     )
   }
   const b = median(base)
-  const d = median(dec)
-  const r = median(ref)
-  // each round's ratio: the runs of a round are seconds apart, so load that drifts between rounds cancels out
-  const paired = median(dec.map((x, i) => x / base[i]!))
-  const pairedRef = median(ref.map((x, i) => x / base[i]!))
+  const baseRuns = base.map(Math.round).join(' ')
+  // Each round's ratio: the runs of a round are seconds apart, so load that drifts between rounds cancels out.
+  const row = (
+    figure: string,
+    label: string,
+    runs: ReadonlyArray<number>,
+    target: string,
+    met: (ratio: number) => boolean | null,
+  ): Row => {
+    const x = median(runs)
+    return {
+      figure,
+      docket: {
+        label,
+        value: Math.round(x),
+        unit: 'ms',
+        extra: {
+          events,
+          rounds,
+          eventsPerSecond: rate(events, x),
+          runs: runs.map(Math.round).join(' '),
+          medianRoundRatio: Math.round(median(runs.map((y, i) => y / base[i]!)) * 1000) / 1000,
+        },
+      },
+      baseline: {
+        label: 'read + JSON.parse (median)',
+        value: Math.round(b),
+        unit: 'ms',
+        extra: { eventsPerSecond: rate(events, b), runs: baseRuns },
+      },
+      ratio: x / b,
+      ratioMeaning: 'time ÷ baseline time (lower is better)',
+      target,
+      met: met(x / b),
+    }
+  }
   return [
-    {
-      figure: 'decode: JSON Lines read + validated decode',
-      docket: {
-        label: 'read + Source.decodeLine (median)',
-        value: Math.round(d),
-        unit: 'ms',
-        extra: {
-          events,
-          rounds,
-          eventsPerSecond: rate(events, d),
-          runs: dec.map(Math.round).join(' '),
-          medianRoundRatio: Math.round(paired * 1000) / 1000,
-        },
-      },
-      baseline: {
-        label: 'read + JSON.parse (median)',
-        value: Math.round(b),
-        unit: 'ms',
-        extra: { eventsPerSecond: rate(events, b), runs: base.map(Math.round).join(' ') },
-      },
-      ratio: d / b,
-      ratioMeaning: 'time ÷ baseline time (lower is better)',
-      target: '≤ 2 (decode within 2× of JSON.parse; the replay of 1b adds to it)',
-      met: d / b <= 2,
-    },
-    {
-      figure: 'decode: the same with the io-ts codecs alone (before the fast path)',
-      docket: {
-        label: 'read + JSON.parse + Envelope.decodeWithCodecs (median)',
-        value: Math.round(r),
-        unit: 'ms',
-        extra: {
-          events,
-          rounds,
-          eventsPerSecond: rate(events, r),
-          runs: ref.map(Math.round).join(' '),
-          medianRoundRatio: Math.round(pairedRef * 1000) / 1000,
-        },
-      },
-      baseline: {
-        label: 'read + JSON.parse (median)',
-        value: Math.round(b),
-        unit: 'ms',
-        extra: { eventsPerSecond: rate(events, b) },
-      },
-      ratio: r / b,
-      ratioMeaning: 'time ÷ baseline time (lower is better)',
-      target: 'reported (the reference the fast path must equal)',
-      met: null,
-    },
+    row(
+      'decode: JSON Lines read + validated decode',
+      'read + Source.decodeLine (median)',
+      dec,
+      '≤ 2 (decode within 2× of JSON.parse; the replay of 1b adds to it)',
+      (ratio) => ratio <= 2,
+    ),
+    row(
+      'decode: the same with the io-ts codecs alone (before the fast path)',
+      'read + JSON.parse + Envelope.decodeWithCodecs (median)',
+      ref,
+      'reported (the reference the fast path must equal)',
+      () => null,
+    ),
   ]
 }

@@ -96,15 +96,36 @@ export const open = (
 // operations
 
 /** Writes a whole text to `--out FILE` or standard output. Left when the file cannot be written. */
-export const emit = async (
+export const emit = (
   inv: Pick<Invocation, 'stdout' | 'cwd'>,
   path: string | undefined,
   text: string,
+): Promise<E.Either<OutputError, void>> => emitPieces(inv, path, [text])
+
+/**
+ * As {@link emit}, for a text given in pieces (a report written case by case): small pieces
+ * are gathered into writes of about 1 MiB, so the whole text is never held at once.
+ */
+export const emitPieces = async (
+  inv: Pick<Invocation, 'stdout' | 'cwd'>,
+  path: string | undefined,
+  pieces: Iterable<string>,
 ): Promise<E.Either<OutputError, void>> => {
   const sink = open(inv, path)
   if (E.isLeft(sink)) return sink
   try {
-    await sink.right.write(text)
+    let chunk: string[] = []
+    let size = 0
+    for (const p of pieces) {
+      chunk.push(p)
+      size += p.length
+      if (size >= 1 << 20) {
+        await sink.right.write(chunk.join(''))
+        chunk = []
+        size = 0
+      }
+    }
+    if (chunk.length > 0) await sink.right.write(chunk.join(''))
     await sink.right.end()
     return E.right(undefined)
   } catch (e) {

@@ -36,40 +36,6 @@ export const TOKEN_ENV = 'DOCKET_DSA_TOKEN'
 const iso = (ms: number | undefined): string | undefined =>
   ms === undefined ? undefined : Timestamp.format(ms)
 
-/** As `Output.emit`, for text in pieces. */
-const emitPieces = async (
-  inv: Parameters<typeof Output.emit>[0],
-  path: string | undefined,
-  pieces: Iterable<string>,
-): ReturnType<typeof Output.emit> => {
-  const sink = Output.open(inv, path)
-  if (E.isLeft(sink)) return sink
-  try {
-    // pieces are small: gather about 1 MiB per write
-    let chunk: string[] = []
-    let size = 0
-    for (const p of pieces) {
-      chunk.push(p)
-      size += p.length
-      if (size >= 1 << 20) {
-        await sink.right.write(chunk.join(''))
-        chunk = []
-        size = 0
-      }
-    }
-    if (chunk.length > 0) await sink.right.write(chunk.join(''))
-    await sink.right.end()
-    return E.right(undefined)
-  } catch (e) {
-    await sink.right.abort()
-    return E.left({
-      _tag: 'OutputError',
-      path: path ?? '-',
-      message: e instanceof Error ? e.message : String(e),
-    })
-  }
-}
-
 /** The `replay` command. */
 export const command: Command = {
   name: 'replay',
@@ -285,7 +251,7 @@ export const command: Command = {
     }
     const out = Args.str(inv, 'out')
     const written =
-      typeof text === 'string' ? await Output.emit(inv, out, text) : await emitPieces(inv, out, text)
+      typeof text === 'string' ? await Output.emit(inv, out, text) : await Output.emitPieces(inv, out, text)
     if (E.isLeft(written)) {
       Output.error(inv, Output.describe(written.left))
       return EXIT.usage
