@@ -206,22 +206,25 @@ function* values<A>(fds: ReadonlyArray<number>, owner: object): Generator<A> {
   void owner
 }
 
-/** Writes lines to a file in chunks of about 1 MiB. */
+/**
+ * Writes lines to a file through one reused 1 MiB buffer: the text is encoded into it as it
+ * comes, so no large joined string is ever built (large strings go to the old generation and
+ * make every major collection walk the whole heap sooner).
+ */
 const writer = (file: string): { readonly add: (s: string) => void; readonly end: () => void } => {
   const fd = fs.openSync(file, 'w')
-  let parts: string[] = []
-  let size = 0
+  const buf = Buffer.allocUnsafe(1 << 20)
+  let used = 0
   const flush = (): void => {
-    if (parts.length === 0) return
-    fs.writeSync(fd, parts.join(''))
-    parts = []
-    size = 0
+    if (used > 0) fs.writeSync(fd, buf, 0, used)
+    used = 0
   }
   return {
     add: (s) => {
-      parts.push(s)
-      size += s.length
-      if (size >= 1 << 20) flush()
+      // a UTF-16 code unit is at most 3 bytes of UTF-8
+      if (used + 3 * s.length > buf.length) flush()
+      if (3 * s.length > buf.length) fs.writeSync(fd, s)
+      else used += buf.write(s, used)
     },
     end: () => {
       flush()
