@@ -103,6 +103,21 @@ describe('docket replay', () => {
     expect(r.stdout).toBe('')
   })
 
+  it('reads a file with a byte order mark, CRLF line ends and blank lines as the plain file', async () => {
+    const file = path.join(dir, 'crlf.jsonl')
+    const lines = fs.readFileSync(fixtures, 'utf8').split('\n')
+    fs.writeFileSync(file, `\uFEFF${lines.join('\r\n\r\n')}\r\n`)
+    const plain = await docket(['replay', fixtures, '--report', 'json', '--quiet'])
+    const crlf = await docket(['replay', file, '--report', 'json', '--quiet'])
+    expect(crlf.code, crlf.stderr).toBe(0)
+    expect(crlf.stdout).toBe(plain.stdout)
+    // and a bad line is still named by its line number in the file
+    fs.writeFileSync(file, `\uFEFF${lines[0]}\r\n\r\n{"id":"x"}\r\n`)
+    const bad = await docket(['replay', file, '--quiet'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('line 3')
+  })
+
   it('refuses bad usage with exit 2', async () => {
     expect((await docket(['replay', SEED, '--report', 'pdf'])).code).toBe(2)
     expect(

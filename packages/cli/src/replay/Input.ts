@@ -9,8 +9,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { createInterface } from 'node:readline'
-import type { Recorded } from '@docket/core'
+import { Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Store from '../internal/store.js'
 import * as Source from '../Source.js'
@@ -28,6 +27,17 @@ export interface Input {
 
 // internal
 
+/** The stream's chunks, counting their bytes as they pass (for the progress bar). */
+async function* counted(
+  stream: AsyncIterable<string | Uint8Array>,
+  count: (n: number) => void,
+): AsyncGenerator<string | Uint8Array> {
+  for await (const chunk of stream) {
+    count(typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength)
+    yield chunk
+  }
+}
+
 const lines = (
   stream: NodeJS.ReadableStream,
   fail: (e: Source.SourceError) => void,
@@ -35,19 +45,20 @@ const lines = (
 ): AsyncIterable<Recorded> => ({
   async *[Symbol.asyncIterator]() {
     let line = 0
-    const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })
-    for await (const raw of rl) {
-      line++
-      count(Buffer.byteLength(raw, 'utf8') + 1)
-      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw
-      if (text.trim() === '') continue
-      const decoded = Source.decodeLine(text, line)
-      if (E.isLeft(decoded)) {
-        fail({ _tag: 'BadInput', errors: [decoded.left] })
-        rl.close()
-        return
+    // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
+    for await (const batch of Jsonl.lineBatchesOf(
+      counted(stream as AsyncIterable<string | Uint8Array>, count),
+    )) {
+      for (const text of batch) {
+        line++
+        if (text.trim() === '') continue
+        const decoded = Source.decodeLine(text, line)
+        if (E.isLeft(decoded)) {
+          fail({ _tag: 'BadInput', errors: [decoded.left] })
+          return
+        }
+        yield decoded.right
       }
-      yield decoded.right
     }
   },
 })
@@ -79,7 +90,7 @@ export const open = async (
       if (!fs.existsSync(file)) return E.left({ _tag: 'NotFound', path: source.path })
       const total = fs.statSync(file).size
       return E.right({
-        events: lines(fs.createReadStream(file, { encoding: 'utf8' }), fail, count),
+        events: lines(fs.createReadStream(file), fail, count),
         failure: () => failure,
         position: () => ({ done: Math.min(done, total), total }),
       })
