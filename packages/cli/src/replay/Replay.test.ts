@@ -476,7 +476,9 @@ describe('Spill', () => {
     runs.put('ü', { t: big })
     runs.put('a', { t: 'short' })
     runs.put('😀', { t: `${big}!` })
+    // longer than the write buffer holds at three bytes a code unit: written on its own
+    runs.put('z', { t: big + big })
     expect(runs.written()).toBeGreaterThan(0)
-    expect([...runs.seal()].map((x) => x.t)).toEqual(['short', big, `${big}!`])
+    expect([...runs.seal()].map((x) => x.t)).toEqual(['short', big + big, big, `${big}!`])
   })
 })
