@@ -19,21 +19,6 @@ const median = (xs: ReadonlyArray<number>): number => {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
-/** Calls `each` on every non-empty line of the file with its 1-based line number; returns how many. */
-const eachLine = async (file: string, each: (text: string, line: number) => void): Promise<number> => {
-  let n = 0
-  let line = 0
-  for await (const lines of Data.lineBatches(file)) {
-    for (const text of lines) {
-      line++
-      if (text.length === 0) continue
-      each(text, line)
-      n++
-    }
-  }
-  return n
-}
-
 const orThrow = (
   line: number,
   d: { readonly _tag: 'Left'; readonly left: unknown } | { readonly _tag: 'Right' },
@@ -41,16 +26,13 @@ const orThrow = (
   if (d._tag === 'Left') throw new Error(`line ${line}: ${JSON.stringify(d.left)}`)
 }
 
-/** Read + `JSON.parse` of every non-empty line; returns the lines read. */
-export const parseOnly = (file: string): Promise<number> => eachLine(file, (text) => JSON.parse(text))
-
 /** Read + the validated decode of every non-empty line; throws on a bad line. */
 const decodeAll = (file: string): Promise<number> =>
-  eachLine(file, (text, line) => orThrow(line, Source.decodeLine(text, line)))
+  Data.eachLine(file, (text, line) => orThrow(line, Source.decodeLine(text, line)))
 
 /** Read + JSON.parse + the io-ts codecs alone (no fast path) + `withImportedRecordedAt`. */
 const codecsAll = (file: string): Promise<number> =>
-  eachLine(file, (text, line) => {
+  Data.eachLine(file, (text, line) => {
     const d = Envelope.decodeWithCodecs(JSON.parse(text))
     orThrow(line, d)
     if (d._tag === 'Right') Envelope.withImportedRecordedAt(d.right)
@@ -63,7 +45,7 @@ export const run = async (file: string, rounds: number): Promise<Row[]> => {
   const ref: number[] = []
   let events = 0
   for (let i = 0; i < rounds; i++) {
-    const b = await timed(() => parseOnly(file))
+    const b = await timed(() => Data.parseOnly(file))
     const d = await timed(() => decodeAll(file))
     const r = await timed(() => codecsAll(file))
     if (b.result !== d.result || b.result !== r.result) throw new Error('line counts differ')

@@ -22,6 +22,7 @@ import type { Recorded } from '@docket/core'
 import { PostgresEventStore } from '@docket/adapters/postgres'
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql'
 import pg from 'pg'
+import { History } from '@docket/core/testing'
 import * as Data from '../internal/data.js'
 import { percentile, type Row, rate, timed } from '../internal/measure.js'
 
@@ -41,17 +42,6 @@ export interface Options {
 }
 
 const EMMETT_DB = 'docket_bench_emmett'
-
-const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** An endless supply of realistic event bodies, re-addressed to a stream. */
 const supply = (): ((caseId: string, n: number) => Recorded[]) => {
@@ -74,7 +64,7 @@ interface Workload {
 }
 
 const workload = (prefix: string, writers: number, appends: number): Workload => {
-  const rand = mulberry32(11)
+  const rand = History.seededRandom(11)
   const make = supply()
   let events = 0
   const plan = Array.from({ length: writers }, (_, w) =>

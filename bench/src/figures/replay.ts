@@ -4,7 +4,8 @@
  * PGlite, each beside a baseline measured in the same process.
  */
 import * as fs from 'node:fs'
-import type { Recorded } from '@docket/core'
+import type { EventStore, Recorded } from '@docket/core'
+import { Replay } from '@docket/cli'
 import { PgliteEventStore } from '@docket/adapters/pglite'
 import { PostgresEventStore } from '@docket/adapters/postgres'
 import { PGlite } from '@electric-sql/pglite'
@@ -52,17 +53,7 @@ export const memory = async (events: number): Promise<Row[]> => {
 
 /** 1b: a JSON Lines file end to end. Baseline: read the file and `JSON.parse` each line. */
 export const jsonl = async (file: string): Promise<{ rows: Row[]; digest: string }> => {
-  const base = await timed(async () => {
-    let n = 0
-    for await (const lines of Data.lineBatches(file)) {
-      for (const l of lines) {
-        if (l.length === 0) continue
-        JSON.parse(l)
-        n++
-      }
-    }
-    return n
-  })
+  const base = await timed(() => Data.parseOnly(file))
   const run = await timed(() => Docket.replay(Docket.decoded(Data.lineBatches(file))))
   const events = base.result
   return {
@@ -91,36 +82,19 @@ export const jsonl = async (file: string): Promise<{ rows: Row[]; digest: string
   }
 }
 
-/**
- * 2: streamed from PostgreSQL. Baseline: the bare driver paging 20,000 rows at a time (keyset).
- * The position is selected as text under another name: `ORDER BY position` must mean the
- * column (an index scan), not a text output column of the same name (a sort of every later row).
- */
+/** 2: streamed from PostgreSQL. Baseline: the bare driver paging 20,000 rows at a time (see `pagedRows`). */
 export const postgres = async (url: string, schema: string, events: number): Promise<Row[]> => {
   const pool = new pg.Pool({ connectionString: url, max: 2 })
-  const base = await timed(async () => {
-    let after = '0'
-    let n = 0
-    for (;;) {
-      const r = await pool.query<[string, string]>({
-        text: `SELECT position::text AS p, body FROM "${schema}".events WHERE position > $1 ORDER BY position LIMIT 20000`,
-        values: [after],
-        rowMode: 'array',
-      })
-      n += r.rows.length
-      if (r.rows.length < 20000) return n
-      after = r.rows[r.rows.length - 1]![0]
-    }
-  })
+  const base = await timed(() =>
+    pagedRows(async (text, after) => {
+      const r = await pool.query<[string, string]>({ text, values: [after], rowMode: 'array' })
+      return r.rows
+    }, schema),
+  )
   await pool.end()
   pagedAll(base.result, events)
   const store = await PostgresEventStore.make(url, { schema, migrate: false })
-  const read = await timed(async () => {
-    let n = 0
-    for await (const s of store.readAll()) if (s.event.caseId !== '') n++
-    return n
-  })
-  const run = await timed(() => Docket.replay(events$(store.readAll())))
+  const { read, run } = await readThenReplay(store)
   await store.close()
   return storeRows('PostgreSQL', events, base, read, run)
 }
@@ -133,28 +107,15 @@ export const pglite = async (dir: string, events: number): Promise<Row[]> => {
   const init = await PgliteEventStore.make(db, { schema })
   await init.close()
   await Data.loadSql(db, schema, events)
-  const base = await timed(async () => {
-    let after = '0'
-    let n = 0
-    for (;;) {
-      const r = await db.query<[string, string]>(
-        `SELECT position::text AS p, body FROM "${schema}".events WHERE position > $1 ORDER BY position LIMIT 20000`,
-        [after],
-        { rowMode: 'array' },
-      )
-      n += r.rows.length
-      if (r.rows.length < 20000) return n
-      after = r.rows[r.rows.length - 1]![0]
-    }
-  })
+  const base = await timed(() =>
+    pagedRows(
+      async (text, after) => (await db.query<[string, string]>(text, [after], { rowMode: 'array' })).rows,
+      schema,
+    ),
+  )
   pagedAll(base.result, events)
   const store = await PgliteEventStore.make(db, { schema, migrate: false, pageSize: 20_000 })
-  const read = await timed(async () => {
-    let n = 0
-    for await (const s of store.readAll()) if (s.event.caseId !== '') n++
-    return n
-  })
-  const run = await timed(() => Docket.replay(events$(store.readAll())))
+  const { read, run } = await readThenReplay(store)
   await store.close()
   await db.close()
   fs.rmSync(dir, { recursive: true, force: true })
@@ -166,8 +127,35 @@ const pagedAll = (rows: number, events: number): void => {
   if (rows !== events) throw new Error(`the bare-driver baseline read ${rows} rows of ${events}`)
 }
 
-async function* events$(stored: AsyncIterable<{ readonly event: Recorded }>): AsyncGenerator<Recorded> {
-  for await (const s of stored) yield s.event
+/**
+ * The bare-driver baseline: pages of 20,000 rows by keyset. The position is selected as text
+ * under another name, so that `ORDER BY position` means the column (an index scan), not a text
+ * output column of the same name (a sort of every later row). Returns the rows read.
+ */
+const pagedRows = async (
+  page: (text: string, after: string) => Promise<ReadonlyArray<[string, string]>>,
+  schema: string,
+): Promise<number> => {
+  const text = `SELECT position::text AS p, body FROM "${schema}".events WHERE position > $1 ORDER BY position LIMIT 20000`
+  let after = '0'
+  let n = 0
+  for (;;) {
+    const rows = await page(text, after)
+    n += rows.length
+    if (rows.length < 20000) return n
+    after = rows[rows.length - 1]![0]
+  }
+}
+
+/** The store's whole log read once (every event parsed), then replayed. */
+const readThenReplay = async (store: EventStore.EventStore) => {
+  const read = await timed(async () => {
+    let n = 0
+    for await (const s of store.readAll()) if (s.event.caseId !== '') n++
+    return n
+  })
+  const run = await timed(() => Docket.replay(Replay.fromStore(store)))
+  return { read, run }
 }
 
 const storeRows = (

@@ -45,6 +45,24 @@ export async function* lineBatches(file: string): AsyncGenerator<ReadonlyArray<s
   if (pending.length > 0) yield [pending]
 }
 
+/** Calls `each` on every non-empty line of the file with its 1-based line number; returns how many. */
+export const eachLine = async (file: string, each: (text: string, line: number) => void): Promise<number> => {
+  let n = 0
+  let line = 0
+  for await (const lines of lineBatches(file)) {
+    for (const text of lines) {
+      line++
+      if (text.length === 0) continue
+      each(text, line)
+      n++
+    }
+  }
+  return n
+}
+
+/** Read + `JSON.parse` of every non-empty line (the baseline of figure 1b); returns the lines read. */
+export const parseOnly = (file: string): Promise<number> => eachLine(file, (text) => JSON.parse(text))
+
 /** Something that runs a statement with parameters (a pg pool or a PGlite). */
 export interface Exec {
   readonly query: (text: string, params: unknown[]) => Promise<unknown>

@@ -179,15 +179,8 @@ const prepare = (options: Options): Engine.Prepared => {
   return prep
 }
 
-/**
- * Evaluates one case's history; see {@link evaluator}. `occurredMs`, when the caller has read
- * them already, are the epoch ms of each event's `occurredAt` (same indexes), saving a parse.
- */
-export type CaseEvaluator = (
-  caseId: string,
-  history: ReadonlyArray<DocketEvent>,
-  occurredMs?: ReadonlyArray<number>,
-) => CaseReport
+/** Evaluates one case's history; see {@link evaluator}. */
+export type CaseEvaluator = (caseId: string, history: ReadonlyArray<DocketEvent>) => CaseReport
 
 /**
  * Prepares the rules once and returns a function that evaluates one case at a time:
@@ -197,9 +190,8 @@ export type CaseEvaluator = (
  */
 export const evaluator = (options: Options): CaseEvaluator => {
   const prep = prepare(options)
-  return (caseId, history, occurredMs) => {
-    const all =
-      occurredMs === undefined ? history.map((e) => entry(e)) : history.map((e, i) => entry(e, occurredMs[i]))
+  return (caseId, history) => {
+    const all = history.map((e) => entry(e))
     for (const e of all) {
       if (e.event.caseId !== caseId) throw new Error(`event ${e.event.id} is not in case ${caseId}`)
     }

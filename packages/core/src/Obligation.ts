@@ -85,11 +85,15 @@ export const isStatutoryBreach = (
   o: Pick<Obligation, 'status' | 'statutory' | 'preEffective' | 'counterfactual'>,
 ): boolean => o.status === 'breached' && o.statutory && !o.preEffective && !o.counterfactual
 
+/** Whether an action ends the duty (met, cancelled or released): what `Instants.end` is the first of. */
+export const endsDuty = (action: Action['action']): boolean =>
+  action === 'complete' || action === 'cancel' || action === 'release'
+
 /** An obligation's {@link Instants}, read from its timestamps (the engine hands them over already computed). */
 export const instantsOf = (o: Obligation): Instants => {
   let end: number | null = null
   for (const a of o.actions) {
-    if (a.action !== 'complete' && a.action !== 'cancel' && a.action !== 'release') continue
+    if (!endsDuty(a.action)) continue
     const at = Timestamp.toMillis(a.at)
     if (end === null || at < end) end = at
   }

@@ -535,7 +535,7 @@ interface Judged {
 const endOf = (c: Clock): number | null => {
   let end: number | null = null
   for (const a of c.actions) {
-    if (a.action !== 'complete' && a.action !== 'cancel' && a.action !== 'release') continue
+    if (!Obligation.endsDuty(a.action)) continue
     if (end === null || a.at < end) end = a.at
   }
   return end ?? c.completedAt

@@ -6,12 +6,8 @@ import * as Timestamp from '../Timestamp.js'
 export class Entry {
   readonly at: number
   #recorded: number | undefined
-  /** `at`, when the caller has read `occurredAt` already, must be its epoch ms. */
-  constructor(
-    readonly event: DocketEvent,
-    at: number = Timestamp.toMillis(event.occurredAt),
-  ) {
-    this.at = at
+  constructor(readonly event: DocketEvent) {
+    this.at = Timestamp.toMillis(event.occurredAt)
   }
   /** `recordedAt` in epoch ms (`occurredAt` when absent, as on import). */
   get recorded(): number {
@@ -25,7 +21,7 @@ export class Entry {
 }
 
 /** Reads an event's instants (`recordedAt` defaults to `occurredAt`, as on import). */
-export const entry = (event: DocketEvent, at?: number): Entry => new Entry(event, at)
+export const entry = (event: DocketEvent): Entry => new Entry(event)
 
 /** The engine's order of a case's events: `occurredAt`, then `recordedAt`, then `id`. */
 export const compare = (a: Entry, b: Entry): number =>

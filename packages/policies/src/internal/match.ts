@@ -16,7 +16,7 @@ export const on = (...types: ReadonlyArray<EventType>): Condition =>
   typed(types, (e) => types.includes(e.type))
 
 /** The types every condition can hold on together (`undefined`: any), for {@link all}. */
-export const typesOfAll = (cs: ReadonlyArray<Condition>): ReadonlyArray<string> | undefined =>
+const typesOfAll = (cs: ReadonlyArray<Condition>): ReadonlyArray<string> | undefined =>
   cs.reduce<ReadonlyArray<string> | undefined>(
     (acc, c) =>
       c.types === undefined ? acc : acc === undefined ? c.types : acc.filter((t) => c.types!.includes(t)),
@@ -24,7 +24,7 @@ export const typesOfAll = (cs: ReadonlyArray<Condition>): ReadonlyArray<string> 
   )
 
 /** The types at least one condition can hold on (`undefined`: any), for {@link any}. */
-export const typesOfAny = (cs: ReadonlyArray<Condition>): ReadonlyArray<string> | undefined =>
+const typesOfAny = (cs: ReadonlyArray<Condition>): ReadonlyArray<string> | undefined =>
   cs.some((c) => c.types === undefined) ? undefined : [...new Set(cs.flatMap((c) => c.types!))]
 
 const maybeTyped = (types: ReadonlyArray<string> | undefined, holds: Condition): Condition =>
