@@ -253,16 +253,8 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
       },
     })
     const seen = input
-    if (hook !== CoreEscalation.escalate || seen === undefined) {
-      let escalations: ReadonlyArray<Escalation> | undefined
-      return {
-        obligations: r.obligations,
-        get escalations(): ReadonlyArray<Escalation> {
-          if (escalations === undefined) escalations = seen === undefined ? [] : hook(seen)
-          return escalations
-        },
-      }
-    }
+    if (hook !== CoreEscalation.escalate || seen === undefined)
+      return new Lazy(r.obligations, once(() => (seen === undefined ? [] : hook(seen))))
     // core's own hook: its summary and its next wake-up from one plan (`Escalation.outlook`),
     // as `Escalation.escalate` would build its input
     const look = once(() =>
@@ -278,12 +270,10 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
         seen.asOfMs,
       ),
     )
-    return {
-      obligations: r.obligations,
-      get escalations(): ReadonlyArray<Escalation> {
-        return look().summary
-      },
-      wakeAt: once(() =>
+    return new Lazy(
+      r.obligations,
+      () => look().summary,
+      once(() =>
         orNull(
           Math.min(
             unseen(),
@@ -292,7 +282,30 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
           ),
         ),
       ),
-    }
+    )
+  }
+}
+
+/**
+ * An evaluation whose escalations are computed when first read. A class, not an object literal
+ * with a getter: such a literal gets a hidden class of its own, allocated in the old generation,
+ * whose accessor keeps the case's closures (and its whole evaluation) alive through every young
+ * collection, so each case's garbage was promoted and the replay spent a third of its time in
+ * the scavenger.
+ */
+class Lazy implements CaseEvaluation {
+  readonly #escalations: () => ReadonlyArray<Escalation>
+  readonly wakeAt: (() => number | null) | undefined
+  constructor(
+    readonly obligations: ReadonlyArray<Obligation.Obligation>,
+    escalations: () => ReadonlyArray<Escalation>,
+    wakeAt?: () => number | null,
+  ) {
+    this.#escalations = escalations
+    this.wakeAt = wakeAt
+  }
+  get escalations(): ReadonlyArray<Escalation> {
+    return this.#escalations()
   }
 }
 
