@@ -416,26 +416,31 @@ describe('Spill', () => {
     a.close()
   })
 
-  it('archives many cases, replaced and taken in any order, as a map would hold them (property)', () => {
+  it('archives many cases, replaced and taken in any order, as a map would hold them, whatever its write buffer (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(400), fc.boolean()), { maxLength: 1_500 }), (ops) => {
-        const a = Spill.archive()
-        const h = seed()
-        const model = new Map<string, string>()
-        ops.forEach(([n, put], i) => {
-          const id = `case-${n}`
-          if (put) {
-            a.put(id, h.slice(0, 1 + (i % 3)), `note ${i}`)
-            model.set(id, `note ${i}`)
-          } else {
-            expect(a.take(id)?.note).toBe(model.get(id))
-            model.delete(id)
-          }
-        })
-        for (const [id, note] of model) expect(a.has(id) && a.take(id)?.note).toBe(note)
-        a.close()
-      }),
-      { numRuns: 20 },
+      fc.property(
+        fc.array(fc.tuple(fc.nat(400), fc.boolean()), { maxLength: 1_500 }),
+        // smaller than a record (written on its own), a few records, everything
+        fc.constantFrom(64, 2_000, 1 << 20),
+        (ops, bufferBytes) => {
+          const a = Spill.archive(undefined, bufferBytes)
+          const h = seed()
+          const model = new Map<string, string>()
+          ops.forEach(([n, put], i) => {
+            const id = `case-${n}`
+            if (put) {
+              a.put(id, h.slice(0, 1 + (i % 3)), `note ${i}`)
+              model.set(id, `note ${i}`)
+            } else {
+              expect(a.take(id)?.note).toBe(model.get(id))
+              model.delete(id)
+            }
+          })
+          for (const [id, note] of model) expect(a.has(id) && a.take(id)?.note).toBe(note)
+          a.close()
+        },
+      ),
+      { numRuns: 30 },
     )
   })
 

@@ -254,7 +254,10 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
     })
     const seen = input
     if (hook !== CoreEscalation.escalate || seen === undefined)
-      return new Lazy(r.obligations, once(() => (seen === undefined ? [] : hook(seen))))
+      return new Lazy(
+        r.obligations,
+        once(() => (seen === undefined ? [] : hook(seen))),
+      )
     // core's own hook: its summary and its next wake-up from one plan (`Escalation.outlook`),
     // as `Escalation.escalate` would build its input
     const look = once(() =>

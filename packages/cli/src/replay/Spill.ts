@@ -85,39 +85,62 @@ const keyOf = (e: DocketEvent): number => Timestamp.toMillis(e.recordedAt ?? e.o
 
 // constructors
 
-/** A fresh archive in a private temporary directory. */
-export const archive = (dir?: string): Archive => {
+/**
+ * A fresh archive in a private temporary directory. Records are appended to one file through a
+ * write buffer of `bufferBytes` (default 1 MiB: one write per buffer, not one per case); a record
+ * still in the buffer is read from it.
+ */
+export const archive = (dir?: string, bufferBytes = 1 << 20): Archive => {
   let root: string | undefined
   let fd: number | undefined
-  let size = 0
+  // bytes in the file; the buffer's `used` bytes follow them
+  let written = 0
+  const pending = Buffer.allocUnsafe(bufferBytes)
+  let used = 0
   // a compact index (millions of dropped cases): the record names its case, to tell hash twins apart
   let index = Extents.make()
   type Record = { readonly c: string; readonly n: string; readonly h: DocketEvent[] }
+  const read = (pos: number, len: number): string => {
+    if (pos >= written) return pending.toString('utf8', pos - written, pos - written + len)
+    const buf = Buffer.allocUnsafe(len)
+    fs.readSync(fd!, buf, 0, len, pos)
+    return buf.toString('utf8')
+  }
   const find = (caseId: string): { readonly slot: number; readonly record: Record } | undefined => {
-    if (fd === undefined) return undefined
     for (const { slot, extent } of index.candidates(caseId)) {
-      const buf = Buffer.alloc(extent.len)
-      fs.readSync(fd, buf, 0, extent.len, extent.pos)
-      const record = JSON.parse(buf.toString('utf8')) as Record
+      const record = JSON.parse(read(extent.pos, extent.len)) as Record
       if (record.c === caseId) return { slot, record }
     }
     return undefined
   }
-  const open = (): number => {
+  const write = (bytes: Buffer, len: number): void => {
     if (fd === undefined) {
       root = tempDir(dir)
       fd = fs.openSync(path.join(root, 'archive.jsonl'), 'a+')
     }
-    return fd
+    fs.writeSync(fd, bytes, 0, len, written)
+    written += len
+  }
+  const flush = (): void => {
+    if (used > 0) write(pending, used)
+    used = 0
   }
   return {
     put: (caseId, history, note = '') => {
       const earlier = find(caseId)
       if (earlier !== undefined) index.remove(earlier.slot)
-      const buf = Buffer.from(`${JSON.stringify({ c: caseId, n: note, h: history })}\n`, 'utf8')
-      fs.writeSync(open(), buf, 0, buf.length, size)
-      index.add(caseId, { pos: size, len: buf.length })
-      size += buf.length
+      const text = `${JSON.stringify({ c: caseId, n: note, h: history })}\n`
+      // a UTF-16 code unit is at most 3 bytes of UTF-8
+      if (used + 3 * text.length > pending.length) flush()
+      if (3 * text.length > pending.length) {
+        const bytes = Buffer.from(text, 'utf8')
+        write(bytes, bytes.length)
+        index.add(caseId, { pos: written - bytes.length, len: bytes.length })
+      } else {
+        const len = pending.write(text, used)
+        index.add(caseId, { pos: written + used, len })
+        used += len
+      }
     },
     take: (caseId) => {
       const found = find(caseId)
@@ -131,6 +154,8 @@ export const archive = (dir?: string): Archive => {
       if (root !== undefined) fs.rmSync(root, { recursive: true, force: true })
       fd = undefined
       root = undefined
+      written = 0
+      used = 0
       index = Extents.make()
     },
   }
