@@ -49,7 +49,7 @@ export interface Runs<A> {
   /**
    * Ends writing and returns the values in key order (code-unit order), each key's latest one,
    * `null`s left out. The result may be iterated any number of times, each time reading the
-   * runs from disk (or the values held in memory when no run was written: the same objects).
+   * runs from disk (or, when no run was written, the values parsed once from the JSON held in memory).
    */
   readonly seal: () => Iterable<A>
   /** Removes the files of runs not sealed (after `seal`, they belong to its result). */
@@ -277,7 +277,9 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
   let files: string[] = []
   let levels: number[] = []
   let count = 0
-  let buffer = new Map<string, A | null>()
+  // Values are held as their JSON text ('' for null): one flat string for the collector to move
+  // while it waits for its run, instead of the object graph it was built as (which dies young).
+  let buffer = new Map<string, string>()
   const file = (): string => {
     root ??= tempDir(options.dir)
     return path.join(root, `results-${count++}.jsonl`)
@@ -313,8 +315,7 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
     const w = writer(out)
     try {
       for (const k of keys) {
-        const v = buffer.get(k)
-        w.add(`${JSON.stringify(k)}\t${v === null || v === undefined ? '' : JSON.stringify(v)}\n`)
+        w.add(`${JSON.stringify(k)}\t${buffer.get(k)}\n`)
       }
     } finally {
       w.end()
@@ -333,15 +334,15 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
   }
   return {
     put: (key, value) => {
-      buffer.set(key, value)
+      buffer.set(key, value === null ? '' : JSON.stringify(value))
       if (buffer.size >= runSize) flush()
     },
     seal: () => {
       if (files.length === 0) {
         const held = [...buffer.entries()]
-          .filter((kv): kv is [string, A] => kv[1] !== null)
+          .filter((kv) => kv[1] !== '')
           .sort((a, b) => compareKeys(a[0], b[0]))
-          .map((kv) => kv[1])
+          .map((kv) => JSON.parse(kv[1]) as A)
         buffer = new Map()
         return held
       }
