@@ -12,6 +12,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
+import type * as CasePartition from './CasePartition.js'
 import { fingerprint, type Recorded } from './Envelope.js'
 
 // model
@@ -79,16 +80,27 @@ export interface StoreUnavailable {
 /** Expected store failures. */
 export type StoreError = WrongExpectedRevision | IdempotencyConflict | InvalidAppend | StoreUnavailable
 
-/** Options for reading the global log. */
-export interface ReadAllOptions {
+/** What both a read of the global log and a subscription take. */
+export interface ReadOptions {
   /** Read events strictly after this position; from the beginning when absent. */
   readonly after?: Position
   /** Only events of these types (a store may filter server-side). */
   readonly types?: ReadonlyArray<string>
 }
 
+/** Options for reading the global log. */
+export interface ReadAllOptions extends ReadOptions {
+  /**
+   * Only the events of the cases in this partition (`CasePartition.includes`: the case id's
+   * FNV-1a hash modulo `count` is `index`; the integrity checkpoints are in partition 0). The
+   * partitions of one `count` are disjoint and together are the whole log, each in log order.
+   * A bad value (not integers, not 0 ≤ index < count) throws when the read starts, naming the field.
+   */
+  readonly partition?: CasePartition.Partition
+}
+
 /** Options for a subscription. */
-export interface SubscribeOptions extends ReadAllOptions {
+export interface SubscribeOptions extends ReadOptions {
   /** Ends the subscription: the iterator returns after the event in hand. */
   readonly signal?: AbortSignal
 }

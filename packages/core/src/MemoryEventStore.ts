@@ -10,6 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
+import * as CasePartition from './CasePartition.js'
 import { fingerprint, type Recorded } from './Envelope.js'
 import * as EventStore from './EventStore.js'
 import * as Observability from './Observability.js'
@@ -25,6 +26,8 @@ export interface Options {
 interface Stored {
   readonly stored: EventStore.StoredEvent
   readonly fingerprint: string
+  /** The case's partition key (`CasePartition.key`), for partitioned reads. */
+  readonly key: number
 }
 
 // constructors
@@ -50,6 +53,7 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     const s: Stored = {
       stored: { event: copy, revision: stream.length, position: String(log.length + 1) },
       fingerprint: fingerprint(copy),
+      key: stream[0]?.key ?? CasePartition.key(copy.caseId),
     }
     log.push(s)
     stream.push(s)
@@ -109,9 +113,18 @@ export const make = (options: Options = {}): EventStore.EventStore => {
   ): AsyncGenerator<EventStore.StoredEvent> {
     const head = log.length
     const keep = matches(options.types)
-    for (let i = from(options.after); i < head; i++) {
+    const start = from(options.after)
+    if (options.partition === undefined) {
+      for (let i = start; i < head; i++) {
+        const s = log[i]!
+        if (keep(s)) yield s.stored
+      }
+      return
+    }
+    const { index, count } = CasePartition.check(options.partition)
+    for (let i = start; i < head; i++) {
       const s = log[i]!
-      if (keep(s)) yield s.stored
+      if (s.key % count === index && keep(s)) yield s.stored
     }
   }
 

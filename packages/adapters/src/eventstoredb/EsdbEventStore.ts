@@ -23,11 +23,12 @@
  * over by anyone else after `claimGraceMs`.
  *
  * `$all` reads page through the log and keep Docket's case streams (this
- * client's `readAll` has no server-side filter); subscriptions use the
+ * client's `readAll` has no server-side filter), and a partitioned read keeps
+ * its partition's cases the same way, client-side; subscriptions use the
  * server-side stream-name prefix filter `case-`. Checkpoints are the last
  * event of `docket-checkpoint-<subscriber>`.
  */
-import { type Clock, Envelope, EventStore, Observability, type Recorded } from '@docket/core'
+import { CasePartition, type Clock, Envelope, EventStore, Observability, type Recorded } from '@docket/core'
 import {
   ANY,
   type AppendExpectedRevision,
@@ -378,6 +379,7 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
   const readAll = async function* (
     options: EventStore.ReadAllOptions = {},
   ): AsyncGenerator<EventStore.StoredEvent> {
+    const partition = options.partition === undefined ? undefined : CasePartition.check(options.partition)
     const end = await head()
     if (end === undefined) return
     const endText = formatPosition(end)
@@ -397,6 +399,9 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
         if (comparePositions(p, endText) > 0) return
         if (!ev.streamId.startsWith(casePrefix)) continue
         if (types !== undefined && !types.has(ev.type)) continue
+        // client-side: the server has no filter on the case's hash, so every event still crosses the wire
+        if (partition !== undefined && !CasePartition.includes(partition, (ev.data as Recorded).caseId))
+          continue
         yield toStored(ev)
       }
       if (n < pageSize || last === undefined) return

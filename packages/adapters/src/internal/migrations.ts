@@ -22,8 +22,24 @@
  *   returns the head and each case's last revision before the group, or NULL
  *   (writing nothing) so that the caller decides in a transaction of its own
  *   (idempotent repeats, conflicts, wrong revisions). See sqlEventStore.ts.
+ *
+ * Version 3 (partitioned reads, `readAll({ partition })`):
+ * - `events.partition_key`: the case's `CasePartition.key` (the 32-bit FNV-1a
+ *   hash of the case id over UTF-16 code units, 0 for the integrity
+ *   checkpoints), so that a read of partition i of n is `partition_key % n = i`
+ *   on the server. The store computes it on append (in JavaScript, the same
+ *   function as everywhere else);
+ * - `partition_key(text)`: the same function in PL/pgSQL, which fills the
+ *   column of the rows already stored (once per case) when the migration
+ *   runs, and of any row inserted without it (a trigger, so that a process of
+ *   the previous version, or a hand-written INSERT, still stores a right key);
+ * - `append_group(…, p_partition_key bigint[])`: version 2's function with the
+ *   keys; version 2's own stays for processes of the previous version.
+ * The function reads characters as Unicode code points (`ascii`), which holds
+ * in a UTF8 database, the default and PGlite's.
  */
 import { createHash } from 'node:crypto'
+import { Integrity } from '@docket/core'
 import type { Queryable } from './sql.js'
 
 // model
@@ -35,6 +51,9 @@ export interface Migration {
   /** The DDL, for the (already quoted) schema. */
   readonly sql: (schema: string) => string
 }
+
+/** A SQL string literal. */
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
 
 /** Every migration, in order. */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
@@ -97,6 +116,79 @@ BEGIN
   END IF;
   INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
   SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b
+    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, p_body)
+         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, i);
+  PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);
+  RETURN v_head::text || ',' || array_to_string(v_last, ',');
+END
+$fn$;`,
+  },
+  {
+    version: 3,
+    name: 'partition_key: the case hash for partitioned reads',
+    // FNV-1a over UTF-16 code units: a code point above U+FFFF is its surrogate pair. Every value stays below
+    // 2^57 (a 32-bit hash times the 25-bit prime), so bigint arithmetic masked to 32 bits is exact.
+    sql: (s) => `
+CREATE FUNCTION ${s}.partition_key(p_case text) RETURNS bigint LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+  h bigint := 2166136261;
+  c bigint;
+  ch text;
+BEGIN
+  IF p_case = ${literal(Integrity.CHECKPOINT_CASE)} THEN
+    RETURN 0;
+  END IF;
+  FOREACH ch IN ARRAY coalesce(string_to_array(p_case, NULL), '{}') LOOP
+    c := ascii(ch);
+    IF c > 65535 THEN
+      h := ((h # (55296 + ((c - 65536) >> 10))) * 16777619) & 4294967295;
+      h := ((h # (56320 + ((c - 65536) & 1023))) * 16777619) & 4294967295;
+    ELSE
+      h := ((h # c) * 16777619) & 4294967295;
+    END IF;
+  END LOOP;
+  RETURN h;
+END
+$fn$;
+ALTER TABLE ${s}.events ADD COLUMN partition_key bigint;
+UPDATE ${s}.events e SET partition_key = k.partition_key
+  FROM (SELECT stream, ${s}.partition_key(stream) AS partition_key FROM ${s}.events GROUP BY stream) k
+  WHERE e.stream = k.stream;
+ALTER TABLE ${s}.events ALTER COLUMN partition_key SET NOT NULL;
+CREATE FUNCTION ${s}.events_partition_key() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW.partition_key := ${s}.partition_key(NEW.stream);
+  RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER events_partition_key BEFORE INSERT ON ${s}.events
+  FOR EACH ROW WHEN (NEW.partition_key IS NULL) EXECUTE FUNCTION ${s}.events_partition_key();
+CREATE FUNCTION ${s}.append_group(
+  p_key bigint, p_channel text, p_cases text[],
+  p_append_case integer[], p_expected bigint[], p_prior integer[],
+  p_case integer[], p_offset integer[], p_id text[], p_type text[],
+  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body text[], p_partition_key bigint[]
+) RETURNS text LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  v_head bigint;
+  v_last integer[];
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_key);
+  IF EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY (p_id)) THEN
+    RETURN NULL;
+  END IF;
+  SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events;
+  SELECT array_agg(coalesce((SELECT e.revision FROM ${s}.events e WHERE e.stream = c.stream
+                             ORDER BY e.revision DESC LIMIT 1), -1) ORDER BY c.i)
+    INTO v_last FROM unnest(p_cases) WITH ORDINALITY AS c(stream, i);
+  IF EXISTS (
+    SELECT 1 FROM unnest(p_append_case, p_expected, p_prior) AS a(c, x, prior)
+    WHERE NOT (x = -1 OR (x = -2 AND v_last[a.c] = -1 AND prior = 0) OR (x >= 0 AND v_last[a.c] + prior = x))
+  ) THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body, partition_key)
+  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b, p_partition_key[e.c]
     FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, p_body)
          WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, i);
   PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);

@@ -35,8 +35,9 @@
  * Not a general cursor: parameters must be strings (no value preparation),
  * rows have exactly the three text columns position, revision and body.
  */
-import type { EventStore } from '@docket/core'
+import { CasePartition, type EventStore } from '@docket/core'
 import type pg from 'pg'
+import { inPartition } from './sql.js'
 import { stored } from './storedEvent.js'
 
 // model
@@ -501,9 +502,18 @@ export const readAll =
       const after = options.after ?? '0'
       if (!/^\d{1,19}$/.test(after))
         throw new Error(`not a position of a SQL store: ${JSON.stringify(after)}`)
-      const types = options.types
-      const text = `SELECT e.position::text, e.revision::text, e.body FROM ${table} e
-       WHERE e.position > $1${types === undefined ? '' : ' AND e.type = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))'}
-       ORDER BY e.position`
-      return rows(pool, text, types === undefined ? [after] : [after, JSON.stringify(types)], batch)
+      const partition = options.partition === undefined ? undefined : CasePartition.check(options.partition)
+      // parameters are strings (see the module header): the types as a JSON array, the partition as decimals
+      const values: string[] = [after]
+      let where = 'e.position > $1'
+      if (options.types !== undefined) {
+        values.push(JSON.stringify(options.types))
+        where += ` AND e.type = ANY(ARRAY(SELECT jsonb_array_elements_text($${values.length}::jsonb)))`
+      }
+      if (partition !== undefined) {
+        values.push(String(partition.count), String(partition.index))
+        where += ` AND ${inPartition(`$${values.length - 1}::bigint`, `$${values.length}::bigint`)}`
+      }
+      const text = `SELECT e.position::text, e.revision::text, e.body FROM ${table} e WHERE ${where} ORDER BY e.position`
+      return rows(pool, text, values, batch)
     })

@@ -70,3 +70,14 @@ export const isTransient = (error: unknown): boolean => {
     messageOf(error),
   )
 }
+
+/**
+ * The condition of a partitioned read on `e.partition_key` (migration 3), `count` and `index`
+ * being SQL expressions (parameters). In a CASE on purpose: the planner cannot estimate
+ * `partition_key % n = i` (no statistics on the expression) and takes it for 0.5% of the rows,
+ * so it sorts a sequential scan instead of walking the primary key in order (with a page's
+ * LIMIT, a full scan and sort for every page); a CASE is taken for half the rows, and the
+ * read walks the primary key as an unpartitioned one does.
+ */
+export const inPartition = (count: string, index: string): string =>
+  `CASE WHEN e.partition_key % ${count} = ${index} THEN true ELSE false END`

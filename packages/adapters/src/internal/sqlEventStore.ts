@@ -19,15 +19,18 @@
  * Reads page by position (keyset pagination on the primary key, one page
  * prefetched), so a read of millions of events holds two pages in memory and
  * never pins a connection or a snapshot for the length of the read.
+ * A partitioned read (`readAll({ partition })`) adds `partition_key % count =
+ * index` to the query (the key is written with each event, migration 3), so
+ * the other partitions' rows stay on the server.
  * Subscriptions catch up the same way, then wait for a NOTIFY sent by each
  * append's commit, with a poll as a safety net (and as the only mechanism,
  * with backoff, while the listening connection is lost).
  */
-import { Envelope, EventStore, Observability, type Recorded } from '@docket/core'
+import { CasePartition, Envelope, EventStore, Observability, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
-import { isTransient, messageOf, type Queryable, type Sql, sqlState } from './sql.js'
+import { inPartition, isTransient, messageOf, type Queryable, type Sql, sqlState } from './sql.js'
 import { stored } from './storedEvent.js'
 
 // model
@@ -179,6 +182,7 @@ export const make = async (
       occurredAt: [] as string[],
       recordedAt: [] as string[],
       body: [] as string[],
+      partitionKey: [] as number[],
     }
     const results = group.map((p): E.Either<EventStore.StoreError, EventStore.AppendResult> => {
       const fresh: Recorded[] = []
@@ -197,6 +201,7 @@ export const make = async (
       if (E.isLeft(check)) return check
       let revision = last?.revision ?? -1
       let position = ''
+      const key = CasePartition.key(p.caseId)
       for (const e of fresh) {
         head += 1n
         revision += 1
@@ -210,6 +215,7 @@ export const make = async (
         rows.occurredAt.push(e.occurredAt)
         rows.recordedAt.push(e.recordedAt)
         rows.body.push(JSON.stringify(e))
+        rows.partitionKey.push(key)
       }
       streams.set(p.caseId, { revision, position })
       return E.right({ revision, appended: fresh.length, position })
@@ -218,11 +224,12 @@ export const make = async (
       // the insert and the NOTIFY (delivered at commit) in one statement
       await q.query(
         `WITH ins AS (
-           INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+           INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body,
+                                    partition_key)
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[],
-                                $6::timestamptz[], $7::timestamptz[], $8::text[])
+                                $6::timestamptz[], $7::timestamptz[], $8::text[], $9::bigint[])
            RETURNING 1)
-         SELECT pg_notify($9, $10) FROM (SELECT count(*) FROM ins) c`,
+         SELECT pg_notify($10, $11) FROM (SELECT count(*) FROM ins) c`,
         [
           rows.position,
           rows.stream,
@@ -232,6 +239,7 @@ export const make = async (
           rows.occurredAt,
           rows.recordedAt,
           rows.body,
+          rows.partitionKey,
           channel,
           head.toString(),
         ],
@@ -270,6 +278,7 @@ export const make = async (
     const seen = new Set<string>()
     const caseIndex = new Map<string, number>()
     const counts: number[] = []
+    const keys: number[] = []
     const appends = { case: [] as number[], expected: [] as number[], prior: [] as number[] }
     const rows = {
       case: [] as number[],
@@ -288,6 +297,7 @@ export const make = async (
         c = caseIndex.size + 1
         caseIndex.set(p.caseId, c)
         counts.push(0)
+        keys.push(CasePartition.key(p.caseId))
       }
       appends.case.push(c)
       appends.expected.push(x === 'any' ? -1 : x === 'no_stream' ? -2 : x)
@@ -305,7 +315,7 @@ export const make = async (
       }
     }
     const answer = await sql.query<{ r: string | null }>(
-      `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS r`,
+      `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS r`,
       [
         appendKey,
         channel,
@@ -320,6 +330,7 @@ export const make = async (
         rows.occurredAt,
         rows.recordedAt,
         rows.body,
+        keys,
       ],
     )
     const r = answer[0]?.r
@@ -392,26 +403,39 @@ export const make = async (
 
   // No upper bound in SQL: "position > $1 ORDER BY position LIMIT n" always walks the primary key,
   // whereas a range bound lets a planner with stale statistics pick a bitmap scan and a sort.
-  const page = async (after: string, types: ReadonlyArray<string> | undefined): Promise<Row[]> =>
-    (
-      await sql.queryArrays(
-        // ORDER BY e.position: a bare "position" would sort the text output column
-        `SELECT e.position::text, e.revision, e.body FROM ${s}.events e
-       WHERE e.position > $1${types === undefined ? '' : ' AND e.type = ANY($3::text[])'}
-       ORDER BY e.position LIMIT $2`,
-        types === undefined ? [after, pageSize] : [after, pageSize, types],
-      )
-    ).map((r) => ({ position: r[0] as string, revision: r[1] as number, body: r[2] as string }))
+  const page = async (
+    after: string,
+    types: ReadonlyArray<string> | undefined,
+    partition: CasePartition.Partition | undefined,
+  ): Promise<Row[]> => {
+    const params: unknown[] = [after, pageSize]
+    let where = 'e.position > $1'
+    if (types !== undefined) {
+      params.push(types)
+      where += ` AND e.type = ANY($${params.length}::text[])`
+    }
+    if (partition !== undefined) {
+      params.push(partition.count, partition.index)
+      where += ` AND ${inPartition(`$${params.length - 1}::bigint`, `$${params.length}::bigint`)}`
+    }
+    // ORDER BY e.position: a bare "position" would sort the text output column
+    const rows = await sql.queryArrays(
+      `SELECT e.position::text, e.revision, e.body FROM ${s}.events e WHERE ${where} ORDER BY e.position LIMIT $2`,
+      params,
+    )
+    return rows.map((r) => ({ position: r[0] as string, revision: r[1] as number, body: r[2] as string }))
+  }
 
   /** Pages from `after` (up to `upTo` when given), prefetching the next page while the current one is consumed. */
   const pages = async function* (
     after: string,
     upTo: string | undefined,
     types: ReadonlyArray<string> | undefined,
+    partition?: CasePartition.Partition,
   ): AsyncGenerator<ReadonlyArray<Row>> {
     // a prefetch may fail while the consumer holds the previous page: mark it handled now, it is awaited later
     const prefetch = (from: string): Promise<Row[]> => {
-      const p = page(from, types)
+      const p = page(from, types, partition)
       p.catch(() => undefined)
       return p
     }
@@ -432,10 +456,11 @@ export const make = async (
     options: EventStore.ReadAllOptions = {},
   ): AsyncGenerator<EventStore.StoredEvent> {
     const after = checkPosition(options.after)
+    const partition = options.partition === undefined ? undefined : CasePartition.check(options.partition)
     const head = (
       await sql.query<{ head: string }>(`SELECT coalesce(max(position), 0)::text AS head FROM ${s}.events`)
     )[0]!.head
-    for await (const rows of pages(after, head, options.types)) {
+    for await (const rows of pages(after, head, options.types, partition)) {
       for (const r of rows) yield toStored(r)
     }
   }

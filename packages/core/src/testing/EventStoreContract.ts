@@ -11,8 +11,10 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { afterEach, describe, expect, it } from 'vitest'
+import * as CasePartition from '../CasePartition.js'
 import type { Recorded } from '../Envelope.js'
 import type * as EventStore from '../EventStore.js'
+import { CHECKPOINT_CASE } from '../Integrity.js'
 
 // model
 
@@ -293,6 +295,106 @@ export const eventStoreContract = (
         expect((await take(s.readAll(), 10)).length).toBe(10)
         // the store is still usable after an early stop
         await ok(s.append('after', [testEvent('after', 0)], 'no_stream'))
+      })
+    })
+
+    describe('partitions of the global log', () => {
+      const CASES: ReadonlyArray<string> = [
+        ...HOSTILE_IDS,
+        CHECKPOINT_CASE,
+        ...Array.from({ length: 24 }, (_, i) => `p-${i}`),
+      ]
+
+      /**
+       * Appends two events to every case, interleaved across cases, with two types; the second
+       * append repeats the first event (an idempotent no-op), which takes a store's checked path.
+       */
+      const fill = async (s: EventStore.EventStore): Promise<ReadonlyArray<EventStore.StoredEvent>> => {
+        const first = new Map<string, Recorded>()
+        for (const round of [0, 1]) {
+          for (const [i, caseId] of CASES.entries()) {
+            const type = (i + round) % 3 === 0 ? 'CaseClosed' : 'x-test.Noted'
+            const e = testEvent(caseId, round * 1000 + i, { type, data: {} })
+            const repeat = first.get(caseId)
+            await ok(s.append(caseId, repeat === undefined ? [e] : [repeat, e], 'any'))
+            first.set(caseId, e)
+          }
+        }
+        return collect(s.readAll())
+      }
+
+      it('partitions are disjoint, in log order, each event where CasePartition.of puts its case, and together the whole log', async () => {
+        const s = await fresh()
+        const all = await fill(s)
+        expect(all.length).toBe(CASES.length * 2)
+        const position = new Map(all.map((e, i) => [e.position, i]))
+        for (const count of [1, 2, 3, 7]) {
+          const seen = new Map<string, number>()
+          const parts: EventStore.StoredEvent[][] = []
+          for (let index = 0; index < count; index++) {
+            const part = [...(await collect(s.readAll({ partition: { index, count } })))]
+            parts.push(part)
+            for (let i = 1; i < part.length; i++)
+              expect(s.comparePositions(part[i - 1]!.position, part[i]!.position)).toBeLessThan(0)
+            for (const e of part) {
+              expect(CasePartition.of(e.event.caseId, count)).toBe(index)
+              if (e.event.caseId === CHECKPOINT_CASE) expect(index).toBe(0)
+              else expect(index).toBe(CasePartition.hash(e.event.caseId) % count)
+              expect(seen.has(e.event.id)).toBe(false)
+              seen.set(e.event.id, index)
+            }
+          }
+          // the union, put back in log order, is exactly the whole log
+          const union = parts.flat().sort((a, b) => position.get(a.position)! - position.get(b.position)!)
+          expect(ids(union)).toEqual(ids(all))
+          expect(union.map((e) => [e.position, e.revision])).toEqual(all.map((e) => [e.position, e.revision]))
+          if (count > 1) expect(parts.filter((p) => p.length > 0).length).toBeGreaterThan(1)
+        }
+        // { index: 0, count: 1 } is the whole log
+        expect(ids(await collect(s.readAll({ partition: { index: 0, count: 1 } })))).toEqual(ids(all))
+      })
+
+      it('combines with after and types', async () => {
+        const s = await fresh()
+        const all = await fill(s)
+        const after = all[Math.floor(all.length / 3)]!.position
+        const rank = new Map(all.map((e, i) => [e.position, i]))
+        for (let index = 0; index < 3; index++) {
+          const partition = { index, count: 3 }
+          const got = await collect(s.readAll({ after, types: ['CaseClosed'], partition }))
+          const want = all.filter(
+            (e) =>
+              rank.get(e.position)! > rank.get(after)! &&
+              e.event.type === 'CaseClosed' &&
+              CasePartition.of(e.event.caseId, 3) === index,
+          )
+          expect(ids(got)).toEqual(ids(want))
+          expect(want.length).toBeGreaterThan(0)
+        }
+      })
+
+      it('refuses a bad partition option, naming the field', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0)], 'any'))
+        const bad: ReadonlyArray<readonly [unknown, RegExp]> = [
+          [{ index: 0, count: 0 }, /partition\.count/],
+          [{ index: 0, count: -2 }, /partition\.count/],
+          [{ index: 0, count: 1.5 }, /partition\.count/],
+          [{ index: 0, count: Number.NaN }, /partition\.count/],
+          [{ index: 0, count: '2' }, /partition\.count/],
+          [{ index: 0 }, /partition\.count/],
+          [{ index: -1, count: 2 }, /partition\.index/],
+          [{ index: 2, count: 2 }, /partition\.index/],
+          [{ index: 0.5, count: 2 }, /partition\.index/],
+          [{ count: 2 }, /partition\.index/],
+          [null, /partition/],
+        ]
+        for (const [partition, message] of bad) {
+          const read = s.readAll({ partition } as unknown as EventStore.ReadAllOptions)
+          await expect(collect(read)).rejects.toThrow(message)
+        }
+        // the store is still usable
+        expect((await collect(s.readAll({ partition: { index: 0, count: 1 } }))).length).toBe(1)
       })
     })
 

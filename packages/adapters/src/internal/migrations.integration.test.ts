@@ -1,0 +1,275 @@
+/**
+ * Migration 3 (the partition key) on both engines: PGlite always, PostgreSQL
+ * when the server answers (required with DOCKET_REQUIRE_SERVICES=1). The SQL
+ * `partition_key` must be `CasePartition.key` exactly, since it fills the rows
+ * stored before the migration and those written by a process of the previous
+ * version; and on PostgreSQL a partitioned read must leave the other
+ * partitions' rows on the server.
+ */
+import type { Socket } from 'node:net'
+import { CasePartition, type EventStore, Integrity, type Recorded } from '@docket/core'
+import { collect, ok, Services, testEvent } from '@docket/core/testing'
+import { PGlite } from '@electric-sql/pglite'
+import fc from 'fast-check'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as PgliteEventStore from '../pglite/PgliteEventStore.js'
+import * as PostgresEventStore from '../postgres/PostgresEventStore.js'
+import * as Migrations from './migrations.js'
+import { inPartition } from './sql.js'
+
+const url = Services.pgUrl()
+const pgRuns = await Services.requireOrSkip({
+  service: 'PostgreSQL',
+  available: Services.pgAvailable(url),
+  what: 'the partition-key migration tests on PostgreSQL (PGlite runs them anyway)',
+  howToRun: `start PostgreSQL on ${url} (or set DOCKET_PG_URL)`,
+})
+
+interface Engine {
+  readonly query: <R>(text: string, params?: ReadonlyArray<unknown>) => Promise<ReadonlyArray<R>>
+  readonly exec: (text: string) => Promise<void>
+  readonly open: (schema: string) => Promise<EventStore.EventStore>
+  readonly close: () => Promise<void>
+}
+
+const engines: ReadonlyArray<readonly [string, boolean, () => Promise<Engine>]> = [
+  [
+    'PGlite',
+    true,
+    async () => {
+      const db = await PGlite.create()
+      return {
+        query: async (text, params) => (await db.query(text, params as unknown[])).rows as never,
+        exec: async (text) => {
+          await db.exec(text)
+        },
+        open: (schema) => PgliteEventStore.make(db, { schema }),
+        close: () => db.close(),
+      }
+    },
+  ],
+  [
+    'PostgreSQL',
+    pgRuns,
+    async () => {
+      const pool = new pg.Pool({ connectionString: url, max: 2 })
+      return {
+        query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+        exec: async (text) => {
+          await pool.query(text)
+        },
+        open: (schema) => PostgresEventStore.make(url, { schema, max: 2 }),
+        close: () => pool.end(),
+      }
+    },
+  ],
+]
+
+const CASES: ReadonlyArray<string> = [
+  '',
+  'c00000001',
+  Integrity.CHECKPOINT_CASE,
+  'ünïcødé-案件-🚨',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u{10ffff}\u{ffff}\u{e000}',
+  "'; DROP TABLE events; --",
+  'line\nbreak\ttab',
+  'x'.repeat(300),
+  ...Array.from({ length: 20 }, (_, i) => `case-${i}`),
+]
+
+/** Case ids any platform may use: every Unicode code point but NUL (which the SQL stores refuse). */
+const caseIds = fc.array(
+  fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replace(/\0/g, '')),
+  { maxLength: 40 },
+)
+
+let schemas = 0
+const schemaName = (what: string): string => `docket_mig3_${what}_${process.pid}_${++schemas}`
+
+for (const [name, runs, make] of engines) {
+  describe.skipIf(!runs)(`migration 3 (partition_key) on ${name}`, () => {
+    let engine: Engine
+    const made: string[] = []
+    beforeAll(async () => {
+      engine = await make()
+    })
+    afterAll(async () => {
+      for (const s of made) await engine.exec(`DROP SCHEMA IF EXISTS ${Migrations.quote(s)} CASCADE`)
+      await engine.close()
+    })
+
+    const sqlKeys = async (schema: string, ids: ReadonlyArray<string>): Promise<ReadonlyArray<number>> =>
+      (
+        await engine.query<{ k: string }>(
+          `SELECT ${Migrations.quote(schema)}.partition_key(x)::text AS k
+             FROM unnest($1::text[]) WITH ORDINALITY AS t(x, i) ORDER BY i`,
+          [ids],
+        )
+      ).map((r) => Number(r.k))
+
+    it('partition_key(text) in SQL is CasePartition.key, surrogate pairs and the checkpoint case included', async () => {
+      const schema = schemaName('fn')
+      made.push(schema)
+      await engine.exec(Migrations.script(schema))
+      expect(await sqlKeys(schema, CASES)).toEqual(CASES.map(CasePartition.key))
+      expect((await sqlKeys(schema, [Integrity.CHECKPOINT_CASE]))[0]).toBe(0)
+      await fc.assert(
+        fc.asyncProperty(caseIds, async (ids) => {
+          expect(await sqlKeys(schema, ids)).toEqual(ids.map(CasePartition.key))
+        }),
+        { numRuns: 40 },
+      )
+    })
+
+    it('a partitioned read walks the primary key in order: no sort, paged or streamed', async () => {
+      const schema = schemaName('plan')
+      made.push(schema)
+      const s = Migrations.quote(schema)
+      await engine.exec(Migrations.script(schema))
+      await engine.exec(
+        `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+         SELECT g, 'c' || (g % 2000), g / 2000, 'e' || g, 'x-test.Noted', now(), now(), repeat('x', 300)
+           FROM generate_series(1, 30000) g;
+         ANALYZE ${s}.events`,
+      )
+      for (const limit of [' LIMIT 5000', '']) {
+        const plan = (
+          await engine.query<{ 'QUERY PLAN': string }>(
+            `EXPLAIN SELECT e.position::text, e.revision, e.body FROM ${s}.events e
+              WHERE e.position > 1000 AND ${inPartition('4::bigint', '1::bigint')} ORDER BY e.position${limit}`,
+          )
+        )
+          .map((r) => r['QUERY PLAN'])
+          .join('\n')
+        expect(plan).toMatch(/Index Scan using events_pkey/)
+        expect(plan).not.toMatch(/Sort/)
+      }
+    })
+
+    it('fills the rows stored before it and those written without a key, and partitioned reads see them', async () => {
+      const schema = schemaName('up')
+      made.push(schema)
+      const s = Migrations.quote(schema)
+      // version 2 exactly as a DBA applied it, with events of every case already stored
+      await engine.exec(Migrations.script(schema).split('-- migration 3')[0]!)
+      const before: Recorded[] = CASES.flatMap((c, i) => [testEvent(c, i), testEvent(c, i + 100)])
+      const revisions = new Map<string, number>()
+      for (const [i, e] of before.entries()) {
+        const revision = revisions.get(e.caseId) ?? 0
+        revisions.set(e.caseId, revision + 1)
+        await engine.query(
+          `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [i + 1, e.caseId, revision, e.id, e.type, e.occurredAt, e.recordedAt, JSON.stringify(e)],
+        )
+      }
+      const store = await engine.open(schema)
+      try {
+        expect(
+          (await engine.query<{ v: number }>(`SELECT max(version) AS v FROM ${s}.schema_migrations`))[0]!.v,
+        ).toBe(Migrations.LATEST)
+        // a process of the previous version appends through version 2's function; a DBA inserts by hand
+        const old = testEvent('old-writer-🚨', 0)
+        const answer = await engine.query<{ r: string | null }>(
+          `SELECT ${s}.append_group($1::bigint, $2::text, $3::text[], $4::integer[], $5::bigint[], $6::integer[],
+             $7::integer[], $8::integer[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[],
+             $13::text[]) AS r`,
+          [
+            Migrations.lockKey(schema, 'append'),
+            `docket_${schema}`,
+            [old.caseId],
+            [1],
+            [-2],
+            [0],
+            [1],
+            [0],
+            [old.id],
+            [old.type],
+            [old.occurredAt],
+            [old.recordedAt],
+            [JSON.stringify(old)],
+          ],
+        )
+        expect(answer[0]!.r).not.toBeNull()
+        const byHand = testEvent('by-hand', 0)
+        await engine.query(
+          `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+           VALUES ((SELECT max(position) + 1 FROM ${s}.events), $1, 0, $2, $3, $4, $5, $6)`,
+          [
+            byHand.caseId,
+            byHand.id,
+            byHand.type,
+            byHand.occurredAt,
+            byHand.recordedAt,
+            JSON.stringify(byHand),
+          ],
+        )
+        // and this version appends through the store
+        await ok(store.append('new-𝔠𝔞𝔰𝔢', [testEvent('new-𝔠𝔞𝔰𝔢', 0)], 'no_stream'))
+
+        const rows = await engine.query<{ stream: string; k: string }>(
+          `SELECT stream, partition_key::text AS k FROM ${s}.events ORDER BY position`,
+        )
+        expect(rows.length).toBe(before.length + 3)
+        for (const r of rows) expect([r.stream, Number(r.k)]).toEqual([r.stream, CasePartition.key(r.stream)])
+
+        const all = await collect(store.readAll())
+        expect(all.length).toBe(rows.length)
+        for (const count of [2, 5]) {
+          const seen: string[] = []
+          for (let index = 0; index < count; index++) {
+            for (const e of await collect(store.readAll({ partition: { index, count } }))) {
+              expect(CasePartition.of(e.event.caseId, count)).toBe(index)
+              seen.push(e.position)
+            }
+          }
+          expect(seen.sort((a, b) => store.comparePositions(a, b))).toEqual(all.map((e) => e.position))
+        }
+      } finally {
+        await store.close()
+      }
+    })
+  })
+}
+
+describe.skipIf(!pgRuns)('a partitioned read on PostgreSQL', () => {
+  it("leaves the other partitions' rows on the server", async () => {
+    const schema = schemaName('wire')
+    // one connection, kept: the bytes it receives are the read's
+    const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0 })
+    const store = await PostgresEventStore.make(url, { pool, schema, streamBatch: 50 })
+    try {
+      for (let c = 0; c < 40; c++) {
+        const caseId = `wire-${c}`
+        const events = Array.from({ length: 25 }, (_, i) =>
+          testEvent(caseId, i, { data: { n: i, pad: 'p'.repeat(400) } }),
+        )
+        await ok(store.append(caseId, events, 'no_stream'))
+      }
+      const client = await pool.connect()
+      const socket = (client as unknown as { readonly connection: { readonly stream: Socket } }).connection
+        .stream
+      client.release()
+      const received = async (options: EventStore.ReadAllOptions): Promise<readonly [number, number]> => {
+        const from = socket.bytesRead
+        const n = (await collect(store.readAll(options))).length
+        return [n, socket.bytesRead - from]
+      }
+      const [events, whole] = await received({})
+      expect(events).toBe(1000)
+      let sum = 0
+      for (let index = 0; index < 4; index++) {
+        const [n, bytes] = await received({ partition: { index, count: 4 } })
+        // each partition receives about its share of the bytes (a client-side filter would receive them all)
+        expect(bytes).toBeLessThan(whole * (n / events) + 20_000)
+        sum += bytes
+      }
+      expect(sum).toBeLessThan(whole * 1.1)
+    } finally {
+      await store.close()
+      await pool.query(`DROP SCHEMA IF EXISTS ${Migrations.quote(schema)} CASCADE`)
+      await pool.end()
+    }
+  })
+})
