@@ -125,18 +125,34 @@ export const readLines = async (
 export const lines = (input: NodeJS.ReadableStream): AsyncIterable<string> =>
   Jsonl.linesOf(input as AsyncIterable<string | Uint8Array>)
 
+/**
+ * The lines of a readable stream in batches, one per chunk read (core's `Jsonl.lineBatchesOf`):
+ * what `Import.run` reads fastest, with no asynchronous step per line.
+ */
+export const lineBatches = (input: NodeJS.ReadableStream): AsyncIterable<ReadonlyArray<string>> =>
+  Jsonl.lineBatchesOf(input as AsyncIterable<string | Uint8Array>)
+
+const stream = (
+  inv: Pick<Invocation, 'stdin' | 'cwd'>,
+  source: Source,
+): E.Either<SourceError, NodeJS.ReadableStream> => {
+  if (source._tag === 'Stdin') return E.right(inv.stdin)
+  if (source._tag === 'Store') return E.left({ _tag: 'Usage', message: 'expected a file or -, not --store' })
+  const path = resolve(inv.cwd, source.path)
+  return existsSync(path) ? E.right(createReadStream(path)) : E.left({ _tag: 'NotFound', path: source.path })
+}
+
 /** The lines of a file or standard input source; Left when the file does not exist. */
 export const open = (
   inv: Pick<Invocation, 'stdin' | 'cwd'>,
   source: Source,
-): E.Either<SourceError, AsyncIterable<string>> => {
-  if (source._tag === 'Stdin') return E.right(lines(inv.stdin))
-  if (source._tag === 'Store') return E.left({ _tag: 'Usage', message: 'expected a file or -, not --store' })
-  const path = resolve(inv.cwd, source.path)
-  return existsSync(path)
-    ? E.right(lines(createReadStream(path)))
-    : E.left({ _tag: 'NotFound', path: source.path })
-}
+): E.Either<SourceError, AsyncIterable<string>> => E.map(lines)(stream(inv, source))
+
+/** The lines of a file or standard input source in batches ({@link lineBatches}); Left when the file does not exist. */
+export const openBatches = (
+  inv: Pick<Invocation, 'stdin' | 'cwd'>,
+  source: Source,
+): E.Either<SourceError, AsyncIterable<ReadonlyArray<string>>> => E.map(lineBatches)(stream(inv, source))
 
 /** Every event of a store, in global order. */
 export const readStore = async (store: EventStore.EventStore): Promise<ReadonlyArray<Recorded>> => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { Recorded } from './Envelope.js'
 import type * as EventStore from './EventStore.js'
 import * as Import from './Import.js'
+import * as Jsonl from './Jsonl.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
 
 const event = (id: string, caseId: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -211,6 +212,93 @@ describe('Import.run: writing', () => {
         },
       ),
       { numRuns: 60 },
+    )
+  })
+})
+
+describe('Import.run: lines read in batches (Jsonl.lineBatchesOf), wherever the chunks cut', () => {
+  async function* chunks(parts: ReadonlyArray<string | Uint8Array>): AsyncGenerator<string | Uint8Array> {
+    yield* parts
+  }
+  const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+  /** UTF-8 to text, a byte order mark kept as the character it is. */
+  const text8 = (b: Uint8Array): string => new TextDecoder('utf-8', { ignoreBOM: true }).decode(b)
+
+  /** The import of `text` read whole, and read as these chunks, each into a fresh store. */
+  const both = async (
+    text: string,
+    parts: ReadonlyArray<string | Uint8Array>,
+    options: Import.Options = {},
+  ): Promise<readonly [unknown, unknown]> => {
+    const run = async (input: Parameters<typeof Import.run>[1]): Promise<unknown> => {
+      const store = MemoryEventStore.make()
+      const r = await Import.run(store, input, options)()
+      return { r, stored: await all(store) }
+    }
+    return [await run(text), await run(Jsonl.lineBatchesOf(chunks(parts)))]
+  }
+
+  it('numbers a bad line right after a chunk boundary as the whole file does', async () => {
+    const first = line('e1', 'c1')
+    const rest = `${BAD}\n${line('e3', 'c1')}\n`
+    for (const [name, parts] of [
+      ['boundary after the newline', [`${first}\n`, rest]],
+      ['boundary before the newline', [first, `\n${rest}`]],
+      ['boundary between \\r and \\n', [`${first}\r`, `\n${rest}`]],
+      ['a blank line closing the first chunk', [`${first}\n\n`, rest]],
+      ['a byte order mark cut in two', [utf8('\ufeff').slice(0, 2), utf8(`\ufeff${first}\n`).slice(2), rest]],
+    ] as const) {
+      const text = text8(Buffer.concat(parts.map((p) => (typeof p === 'string' ? utf8(p) : p))))
+      const [whole, batched] = await both(text, parts)
+      expect(batched, name).toEqual(whole)
+      const r = (batched as { r: E.Either<Import.ImportError, Import.Summary> }).r
+      const badLine = name === 'a blank line closing the first chunk' ? 3 : 2
+      expect(E.isLeft(r) && r.left._tag === 'BadInput' && r.left.errors.map((e) => e.line), name).toEqual([
+        badLine,
+      ])
+    }
+  })
+
+  it('gives the result, errors, skipped lines and stored events of the whole text, for any file and any chunks', async () => {
+    const kinds = fc.oneof(
+      fc.tuple(fc.constantFrom('c1', 'c2'), fc.nat(6)).map(([c, n]) => line(`${c}-${n}`, c)),
+      fc.nat(6).map((n) => line(`c1-${n}`, 'c1', { data: { views: 99, shares: 9 } })),
+      fc.constantFrom(
+        BAD,
+        'not json',
+        '{}',
+        '',
+        '   ',
+        line('ü-🙂', 'c2', { data: { views: 1, shares: 2 } }),
+      ),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(kinds, { maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (lines, eol, bom, trailing, cuts, asBytes, skipBad) => {
+          const text = `${bom ? '\ufeff' : ''}${lines.join(eol)}${trailing ? eol : ''}`
+          const bytes = utf8(text)
+          const points = [...new Set([0, ...cuts.map((c) => c % (bytes.length + 1)), bytes.length])].sort(
+            (a, b) => a - b,
+          )
+          const parts: Array<string | Uint8Array> = []
+          for (let i = 1; i < points.length; i++) {
+            const slice = bytes.slice(points[i - 1], points[i])
+            parts.push(asBytes ? slice : text8(slice))
+          }
+          // text cut inside a character is not a real input: cut bytes then
+          if (!asBytes && parts.join('') !== text) return
+          const [whole, batched] = await both(text, parts, { skipBad, batchSize: 3 })
+          expect(batched).toEqual(whole)
+        },
+      ),
+      { numRuns: 300 },
     )
   })
 })

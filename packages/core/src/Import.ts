@@ -154,17 +154,19 @@ const culprit = (batch: ReadonlyArray<Jsonl.Line>, error: EventStore.StoreError)
 }
 
 /**
- * Imports JSON Lines (a whole text, lines, or async lines such as
- * `Jsonl.linesOf(stream)`) into `store`: validates every line first, then
- * appends per case in file order. See the module notes for what is atomic.
+ * Imports JSON Lines (a whole text, lines, async lines, or async batches of
+ * lines such as `Jsonl.lineBatchesOf(stream)`, which reads a file with one
+ * asynchronous step per chunk rather than per line) into `store`: validates
+ * every line first, then appends per case in file order. See the module notes
+ * for what is atomic.
  *
  * @example
- * const result = await Import.run(store, Jsonl.linesOf(fs.createReadStream(path)), { skipBad: true })()
+ * const result = await Import.run(store, Jsonl.lineBatchesOf(fs.createReadStream(path)), { skipBad: true })()
  */
 export const run =
   (
     store: EventStore.EventStore,
-    input: string | Iterable<string> | AsyncIterable<string>,
+    input: Jsonl.Input,
     options: Options = {},
   ): TE.TaskEither<ImportError, Summary> =>
   async () => {

@@ -330,7 +330,7 @@ export const command: Command = {
     }
     let history: ReadonlyArray<Recorded>
     try {
-      const imported = await Import.run(opened.right, Source.lines(createReadStream(path)))()
+      const imported = await Import.run(opened.right, Source.lineBatches(createReadStream(path)))()
       if (E.isLeft(imported)) {
         Output.error(inv, `${path}:\n${Import.describe(imported.left)}`)
         return EXIT.usage

@@ -52,7 +52,8 @@ export const command: Command = {
       return EXIT.usage
     }
     const source = Source.fromArgs(inv.positionals[0], undefined)
-    const input = E.chain((s: Source.Source) => Source.open(inv, s))(source)
+    // a batch of lines per chunk read: no asynchronous step per line
+    const input = E.chain((s: Source.Source) => Source.openBatches(inv, s))(source)
     if (E.isLeft(input)) {
       Output.error(inv, Source.describe(input.left))
       return EXIT.usage
