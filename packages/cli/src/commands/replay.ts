@@ -73,7 +73,7 @@ export const command: Command = {
       name: 'max-open-cases',
       kind: 'string',
       description:
-        'Memory budget in open cases before closed, settled cases, then the least recently active, are moved to disk (default 10000).',
+        'Memory budget in open cases: past it, the least recently active leave memory, closed cases with a final result dropped and the others moved to disk (default 10000).',
     },
     {
       name: 'period',

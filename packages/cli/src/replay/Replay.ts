@@ -13,28 +13,28 @@
  * naming both, unless the caller sorts the input first (`Spill.sort`, spill
  * to disk).
  *
- * Dropping state. A case's history may leave memory once the case is closed
- * (its last life-cycle event is `CaseClosed`) and its result is final: no
- * obligation `pending` or `paused` at the current instant (the fixed `asOf`,
- * or the latest `occurredAt` read so far), and, when `asOf` is not fixed and
- * an escalation was raised, the same result judged ten years later (no
- * escalation still climbing its ladder). Cases are swept for this when more than `maxOpenCases` are held;
- * the result is kept and the history moves to a disk archive
- * (`Spill.archive`). A later event of a dropped case (a `CaseReopened`, a
- * late appeal, an authority's request) brings its history back from the
- * archive: the case is open again, is evaluated anew, and the report counts
- * the reopening. A sweep also keeps a case's evaluation, with the instant up to
- * which it holds (`CaseEvaluation.wakeAt`: nothing can change before a clock,
- * warning or target falls due, an escalation climbs, or a new event arrives):
- * a case judged again within it, at a later sweep or at the end, is not
- * evaluated twice.
+ * Making room. When more than `maxOpenCases` cases are held, the least
+ * recently active leave memory until half of them remain. A closed case (its
+ * last life-cycle event is `CaseClosed`) whose result is final is dropped:
+ * judged at the current instant (the fixed `asOf` or `knownAt`, or the latest
+ * `occurredAt` read so far), its result is kept and its history moves to a disk
+ * archive (`Spill.archive`). Final means, when `asOf` is not fixed, no
+ * obligation `pending` or `paused` and, if an escalation was raised, the same
+ * result judged ten years later (no escalation still climbing its ladder;
+ * `CaseEvaluation.wakeAt` usually answers without that second judgment). Any
+ * other case is parked: its history moves to the archive unjudged. Most cases
+ * are thus judged once: when they leave memory closed and final, or at the
+ * end; only a case closed with a clock still running when it leaves is judged
+ * twice. Judging a case only once it is idle, rather than as soon as it
+ * closes, is what keeps it to once: just after closing, most cases are still
+ * within their short deadlines.
  *
- * Parking. Cases that stay open (never closed, or a clock running for months)
- * would grow with the history: after each sweep, the least recently active
- * open cases move to the archive until half of `maxOpenCases` are held. A
- * parked case comes back as it left on its next event (no reopening counted),
- * or is judged at the end from the archive. `stats.maxOpenCases` counts the
- * cases held in memory.
+ * Coming back. A later event of a parked case brings it back as it left (no
+ * reopening counted); a parked case with no later event is judged at the end
+ * from the archive. A later event of a dropped case (a `CaseReopened`, a late
+ * appeal, an authority's request) brings its history back too: the case is
+ * open again, is evaluated anew, and the report counts the reopening.
+ * `stats.maxOpenCases` counts the cases held in memory.
  *
  * Finished cases. The result of a dropped case (obligations, escalations,
  * facts) is not kept in memory either: results are held up to `maxDoneCases`,
@@ -72,8 +72,8 @@ export interface CaseEvaluation {
    * The first instant (epoch ms) after `asOf` at which judging the same history could give a
    * different evaluation (a clock falls due, a warning or target passes, an escalation climbs,
    * an event of the history becomes visible), or `null` when only a new event can change it.
-   * Absent when unknown: the replay then judges the case again at every other instant. It
-   * lets a replay keep an evaluation instead of repeating it; it is never part of a report.
+   * Absent when unknown: the replay then judges the case ten years later to learn whether its
+   * result is final. It is never part of a report.
    */
   readonly wakeAt?: () => number | null
 }
@@ -153,9 +153,9 @@ export interface Options {
   readonly checkOrder?: boolean
   readonly progressEvery?: number
   /**
-   * Memory budget in open cases (default 10,000): when more are held, closed cases whose
-   * result is final are dropped, then the least recently active are parked on disk until half
-   * the budget is held; the next sweep waits until the budget, or twice what is held, is exceeded.
+   * Memory budget in open cases (default 10,000): when more are held, the least recently
+   * active leave memory until half the budget is held (closed cases whose result is final are
+   * dropped, the others parked on disk; see the module header).
    */
   readonly maxOpenCases?: number
   /**
@@ -240,7 +240,7 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
         ),
       }
     }
-    // The escalations are computed when first read: the sweep reads only the obligations of a
+    // The escalations are computed when first read: a drop reads only the obligations of a
     // case whose clocks still run. The hook's input is the engine's own snapshot (a fresh array
     // of the visible events and the obligations), so reading later gives the same answer.
     let input: Evaluation.EscalationInput | undefined
@@ -338,23 +338,15 @@ const orNull = (ms: number): number | null => (ms === Number.POSITIVE_INFINITY ?
 
 const instant = (x: string | number): number => (typeof x === 'number' ? x : Timestamp.toMillis(x))
 
-/**
- * When to judge an open case again: nothing can settle before the earliest running clock falls
- * due; a paused clock waits for an event, or for `until` when the evaluation names an instant.
- */
-const nextDue = (e: CaseEvaluation | null, until: () => number | undefined): number => {
-  let next = Number.POSITIVE_INFINITY
-  let paused = false
-  for (const o of e?.obligations ?? []) {
-    if (o.status === 'paused') paused = true
-    if (o.status === 'pending') next = Math.min(next, Timestamp.toMillis(o.dueAt))
-  }
-  if (paused) {
-    const u = until()
-    if (u === undefined) return 0
-    next = Math.min(next, u)
-  }
-  return next
+/** A case held in memory: its history so far and the order check's state. */
+interface OpenCase {
+  history: DocketEvent[]
+  last: number
+  lastId: string
+  lastText: string
+  closed: boolean
+  /** Input position of the case's latest event (the least recently active leave memory first). */
+  seen: number
 }
 
 /** What a parked case keeps beside its history in the archive (the order check's state). */
@@ -363,23 +355,6 @@ interface Parked {
   readonly lastId: string
   readonly lastText: string
   readonly closed: boolean
-}
-
-/** A case's latest evaluation, reused while its history and the judged instant allow. */
-interface Memo {
-  /** The instant judged (epoch ms). */
-  readonly at: number
-  /** The history's length then (histories only grow). */
-  readonly events: number
-  readonly evaluation: CaseEvaluation | null
-}
-
-/** Until when (exclusive, epoch ms) a memo holds; `undefined` when unknown (only at its instant). */
-const validUntil = (m: Memo): number | undefined => {
-  const wake = m.evaluation?.wakeAt
-  if (wake === undefined) return undefined
-  const w = wake()
-  return w === null ? Number.POSITIVE_INFINITY : w
 }
 
 /** The report's line for a case (built field by field: an evaluation's `wakeAt` stays out). */
@@ -406,21 +381,7 @@ export const run = async (
   const knownAt = options.knownAt === undefined ? undefined : Timestamp.toMillis(options.knownAt)
   const every = options.progressEvery ?? 10_000
   const budget = options.maxOpenCases ?? 10_000
-  let sweepAt = budget
-  const open = new Map<
-    string,
-    {
-      history: DocketEvent[]
-      last: number
-      lastId: string
-      lastText: string
-      closed: boolean
-      recheckAt: number
-      memo: Memo | undefined
-      /** Input position of the case's latest event (the least recently active are parked first). */
-      seen: number
-    }
-  >()
+  const open = new Map<string, OpenCase>()
   // open cases whose history waits in the archive (see `park`)
   const parked = new Set<string>()
   const results = Spill.runs<CaseResult>({
@@ -454,91 +415,56 @@ export const run = async (
   let position = 0
   const progress = (final: boolean): void =>
     options.onProgress?.({ events: position, openCases: open.size + parked.size, doneCases, done: final })
-  // A case judged at `now`: its memo when nothing can have changed since (same history, an
-  // instant before the evaluation's wake), else a new evaluation, remembered.
-  const judge = (
-    caseId: string,
-    state: { readonly history: ReadonlyArray<DocketEvent>; memo: Memo | undefined },
-    now: string,
-  ): CaseEvaluation | null => {
-    const at = Timestamp.toMillis(now)
-    const m = state.memo
-    if (m !== undefined && m.events === state.history.length && at >= m.at) {
-      if (at === m.at) return m.evaluation
-      const until = validUntil(m)
-      if (until !== undefined && at < until) return m.evaluation
+  // Archives a case's history with the order check's state; the case comes back on its next
+  // event, or is judged at the end.
+  const park = (caseId: string, state: OpenCase): void => {
+    const p: Parked = {
+      last: Number.isFinite(state.last) ? state.last : null,
+      lastId: state.lastId,
+      lastText: state.lastText,
+      closed: state.closed,
     }
-    const evaluation = options.evaluate(caseId, state.history, now)
-    state.memo = { at, events: state.history.length, evaluation }
-    return evaluation
+    archive.put(caseId, state.history, JSON.stringify(p))
+    parked.add(caseId)
   }
-  // Drops every closed case whose result is final (see the module header).
-  const sweep = (): void => {
-    const now = options.asOf ?? options.knownAt ?? latestText
-    if (now === undefined) return
-    for (const [caseId, state] of open) {
-      if (!state.closed || latest < state.recheckAt) continue
-      const ev = judge(caseId, state, now)
-      // computed only when needed (core's escalation wake costs a plan of the case)
-      const until = (): number | undefined => (state.memo === undefined ? undefined : validUntil(state.memo))
-      if (isOpen(ev)) {
-        state.recheckAt = nextDue(ev, until)
-        continue
-      }
-      if (
-        options.asOf === undefined &&
-        options.knownAt === undefined &&
-        !settled(caseId, state, now, ev, until)
-      ) {
-        // judging again before the wake would give the same answer
-        state.recheckAt = until() ?? 0
-        continue
-      }
-      const note = finish(caseId, ev === null ? null : caseResult(caseId, ev, state.history))
-      archive.put(caseId, state.history, note)
-      open.delete(caseId)
-      dropped++
-    }
+  // Drops a closed case whose result at `now` is final: its result is recorded and its history
+  // archived in case it reopens. False, with nothing done, when the result may still change.
+  const drop = (caseId: string, history: ReadonlyArray<DocketEvent>, now: string): boolean => {
+    const ev = options.evaluate(caseId, history, now)
+    // judged at a fixed instant, a result changes only with a new event (a reopening)
+    const fixed = options.asOf !== undefined || options.knownAt !== undefined
+    if (!fixed && (isOpen(ev) || !settled(caseId, history, now, ev))) return false
+    archive.put(caseId, history, finish(caseId, ev === null ? null : caseResult(caseId, ev, history)))
+    dropped++
+    return true
   }
-  // Moves the least recently active open cases to the archive until half the budget is held:
-  // cases that stay open (never closed, or a clock running for months) would otherwise grow
-  // with the history. A parked case comes back on its next event, or is judged at the end.
-  const park = (): void => {
+  // Makes room (see the module header): the least recently active cases leave memory until half
+  // the budget is held; a closed case whose result is final is dropped, any other is parked.
+  const evict = (): void => {
     const keep = Math.floor(budget / 2)
     if (open.size <= keep) return
+    const now = options.asOf ?? options.knownAt ?? latestText
     const idle = [...open.entries()].sort((a, b) => a[1].seen - b[1].seen)
     for (const [caseId, state] of idle.slice(0, open.size - keep)) {
-      const p: Parked = {
-        last: Number.isFinite(state.last) ? state.last : null,
-        lastId: state.lastId,
-        lastText: state.lastText,
-        closed: state.closed,
-      }
-      archive.put(caseId, state.history, JSON.stringify(p))
-      parked.add(caseId)
       open.delete(caseId)
+      if (!(state.closed && now !== undefined && drop(caseId, state.history, now))) park(caseId, state)
     }
   }
   // A result is settled when judging it much later changes nothing: no clock runs and no
   // escalation is still climbing its ladder.
   const settled = (
     caseId: string,
-    state: { readonly history: ReadonlyArray<DocketEvent> },
+    history: ReadonlyArray<DocketEvent>,
     asOf: string,
     now: CaseEvaluation | null,
-    until: () => number | undefined,
   ): boolean => {
     // With no clock running and no escalation raised, time alone raises none: escalations start
     // from events or from running clocks (core's Escalation rules); the tests compare with the
     // batch engine to keep this true.
     if (now === null || now.escalations.length === 0) return true
     // nothing left to wake for: only an event can change the result
-    if (until() === Number.POSITIVE_INFINITY) return true
-    const later = options.evaluate(
-      caseId,
-      state.history,
-      Timestamp.format(Timestamp.toMillis(asOf) + LATER_MS),
-    )
+    if (now.wakeAt?.() === null) return true
+    const later = options.evaluate(caseId, history, Timestamp.format(Timestamp.toMillis(asOf) + LATER_MS))
     return (
       JSON.stringify(later?.obligations ?? null) === JSON.stringify(now?.obligations ?? null) &&
       JSON.stringify(later?.escalations ?? null) === JSON.stringify(now?.escalations ?? null)
@@ -572,8 +498,6 @@ export const run = async (
             lastId: p.lastId,
             lastText: p.lastText,
             closed: p.closed,
-            recheckAt: 0,
-            memo: undefined,
             seen: position,
           }
         } else if (back !== undefined) {
@@ -595,8 +519,6 @@ export const run = async (
             lastId: last?.id ?? '',
             lastText: last === undefined ? '' : (last.recordedAt ?? last.occurredAt),
             closed: false,
-            recheckAt: 0,
-            memo: undefined,
             seen: position,
           }
         } else {
@@ -606,8 +528,6 @@ export const run = async (
             lastId: '',
             lastText: '',
             closed: false,
-            recheckAt: 0,
-            memo: undefined,
             seen: position,
           }
         }
@@ -632,7 +552,6 @@ export const run = async (
         state.lastId = e.id
         state.lastText = e.recordedAt ?? e.occurredAt
       }
-      state.recheckAt = 0
       state.history.push(e)
       const occ = Timestamp.toMillis(e.occurredAt)
       if (occ > latest) {
@@ -642,11 +561,7 @@ export const run = async (
       if (e.type === 'CaseClosed') state.closed = true
       else if (e.type === 'CaseReopened') state.closed = false
       state.seen = position
-      if (open.size > sweepAt) {
-        sweep()
-        park()
-        sweepAt = Math.max(budget, 2 * open.size)
-      }
+      if (open.size > budget) evict()
     }
     const asOf = Timestamp.format(
       Timestamp.toMillis(options.asOf ?? options.knownAt ?? latestText ?? '1970-01-01T00:00:00.000Z'),
@@ -658,7 +573,7 @@ export const run = async (
     }
     parked.clear()
     for (const [caseId, state] of open) {
-      const ev = judge(caseId, state, asOf)
+      const ev = options.evaluate(caseId, state.history, asOf)
       finish(caseId, ev === null ? null : caseResult(caseId, ev, state.history))
       open.delete(caseId)
     }
