@@ -19,7 +19,7 @@
  * What is not: the memory counters (cases dropped, reopened, most held at
  * once), which describe each process's own sweeps; merged, they are sums.
  */
-import { Integrity, type Recorded, Timestamp } from '@docket/core'
+import { CasePartition, Integrity, type Recorded, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { mergeSorted } from '../internal/merge.js'
 import * as Replay from './Replay.js'
@@ -33,15 +33,11 @@ export interface Options extends Replay.Options {
 
 // operations
 
-/** The partition (0 ≤ p < n) of a case: FNV-1a of its id (UTF-16 code units), stable across runs and machines. */
-export const of = (caseId: string, n: number): number => {
-  let h = 0x811c9dc5
-  for (let i = 0; i < caseId.length; i++) {
-    h ^= caseId.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return (h >>> 0) % n
-}
+/**
+ * The partition (0 ≤ p < n) of a case: FNV-1a of its id (UTF-16 code units), stable across runs
+ * and machines; the assignment of `EventStore.readAll({ partition })` (`CasePartition`).
+ */
+export const of = (caseId: string, n: number): number => CasePartition.hash(caseId) % n
 
 /**
  * Replay options whose `asOf` is read late: unset while the partition runs (each sweep then
