@@ -59,7 +59,7 @@ describe('Partition', () => {
     for (const c of counts) expect(c).toBeGreaterThan(800)
   })
 
-  it('merged partitions give the bytes of one replay (1, 2 and 3 partitions, with sweeps)', async () => {
+  it('merged partitions give the bytes of one replay (1, 2 and 3 partitions, with cases dropped and parked)', async () => {
     const events = [...History.generate({ events: 2000, seed: 7, meanGapMinutes: 60 })]
     // a small budget so that cases are dropped and judged settled during the run
     const reference = await whole(events, 50)

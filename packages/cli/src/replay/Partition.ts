@@ -17,7 +17,7 @@
  * What is identical: everything {@link canonical} keeps, that is the report
  * (asOf, knownAt, cases, summary, integrity) and the event and case counts.
  * What is not: the memory counters (cases dropped, reopened, most held at
- * once), which describe each process's own sweeps; merged, they are sums.
+ * once), which describe each process's own evictions; merged, they are sums.
  */
 import { CasePartition, Integrity, type Recorded, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -40,7 +40,7 @@ export interface Options extends Replay.Options {
 export const of = (caseId: string, n: number): number => CasePartition.hash(caseId) % n
 
 /**
- * Replay options whose `asOf` is read late: unset while the partition runs (each sweep then
+ * Replay options whose `asOf` is read late: unset while the partition runs (each drop then
  * checks that a dropped case's result is settled, as a whole replay does), and the shared
  * instant once `set` has been called, which must happen before the partition's input ends.
  */
