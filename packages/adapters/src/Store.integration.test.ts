@@ -1,8 +1,8 @@
 import { collect, ok, Services, testEvent } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
-import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Store from './Store.js'
+import { dropSchema } from './internal/pgTest.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -15,10 +15,7 @@ const run = await Services.requireOrSkip({
 describe.skipIf(!run)('Store.open on PostgreSQL', () => {
   const schema = `docket_url_${process.pid}`
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await admin.end()
+    await dropSchema(url, schema)
   })
 
   it('opens postgres://…?schema= and finds the data again after reopening', async () => {

@@ -104,19 +104,10 @@ export const readLines = async (
   options: ReadOptions = {},
 ): Promise<E.Either<SourceError, Read>> => {
   const maxErrors = options.maxErrors ?? 20
-  const events: Recorded[] = []
-  const errors: DecodeError.DecodeError[] = []
   // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
-  let n = 0
-  for await (const batch of Jsonl.lineBatchesOf(input as AsyncIterable<string | Uint8Array>)) {
-    for (const text of batch) {
-      n++
-      if (text.trim().length === 0) continue
-      const r = decodeLine(text, n)
-      if (E.isRight(r)) events.push(r.right)
-      else if (options.skipBad === true || errors.length < maxErrors) errors.push(r.left)
-    }
-  }
+  const decoded = await Jsonl.decodeAll(lineBatches(input))
+  const events = decoded.events.map((l) => Envelope.withImportedRecordedAt(l.event))
+  const errors = options.skipBad === true ? decoded.errors : decoded.errors.slice(0, maxErrors)
   if (errors.length > 0 && options.skipBad !== true) return E.left({ _tag: 'BadInput', errors })
   return E.right({ events, skipped: errors })
 }

@@ -66,4 +66,8 @@ export const check = (partition: Partition, where = 'readAll'): Partition => {
   return partition
 }
 
+/** A read's `partition` option checked as {@link check} does; `undefined` when absent. */
+export const option = (partition: Partition | undefined, where = 'readAll'): Partition | undefined =>
+  partition === undefined ? undefined : check(partition, where)
+
 const describe = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : String(u))

@@ -455,27 +455,30 @@ export interface HookInput {
 const configs = new WeakMap<object, Config>()
 
 /**
+ * The engine's input for what `Evaluation`'s hook passes (the profile's {@link Config} computed
+ * once per profile object).
+ */
+export const inputOf = (hook: HookInput): Input => {
+  let config = configs.get(hook.profile)
+  if (config === undefined) {
+    config = configOf(hook.profile)
+    configs.set(hook.profile, config)
+  }
+  return {
+    caseId: hook.caseId,
+    history: hook.history,
+    obligations: hook.obligations,
+    config,
+    ...(hook.occurredMs === undefined ? {} : { occurredMs: hook.occurredMs }),
+    ...(hook.instants === undefined ? {} : { instants: hook.instants }),
+  }
+}
+
+/**
  * The `escalate` hook of `Evaluation.evaluate`: every escalation of the case
  * by `asOf`, so that `docket evaluate` lists `cases[].escalations`.
  */
-export const escalate = (input: HookInput): ReadonlyArray<Summary> => {
-  let config = configs.get(input.profile)
-  if (config === undefined) {
-    config = configOf(input.profile)
-    configs.set(input.profile, config)
-  }
-  return summarize(
-    {
-      caseId: input.caseId,
-      history: input.history,
-      obligations: input.obligations,
-      config,
-      ...(input.occurredMs === undefined ? {} : { occurredMs: input.occurredMs }),
-      ...(input.instants === undefined ? {} : { instants: input.instants }),
-    },
-    input.asOfMs,
-  )
-}
+export const escalate = (input: HookInput): ReadonlyArray<Summary> => summarize(inputOf(input), input.asOfMs)
 
 /**
  * True while the refusal guard holds the case open: a guarded frontline

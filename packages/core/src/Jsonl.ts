@@ -162,6 +162,27 @@ const numbered = (options: DecodeOptions): ((text: string) => LineResult | undef
   }
 }
 
+/** Lines a sync iterable (not an array) is read in: one asynchronous step per batch. */
+const SYNC_BATCH = 1024
+
+/** The lines of an input in batches: a text or an array as one, async items as they come. */
+async function* batchesOf(input: Input): AsyncGenerator<ReadonlyArray<string>> {
+  if (typeof input === 'string') yield splitLines(input)
+  else if (Array.isArray(input)) yield input
+  else if (isAsync(input)) for await (const item of input) yield linesOfItem(item)
+  else {
+    let batch: string[] = []
+    for (const text of input) {
+      batch.push(text)
+      if (batch.length === SYNC_BATCH) {
+        yield batch
+        batch = []
+      }
+    }
+    if (batch.length > 0) yield batch
+  }
+}
+
 /**
  * Decodes lines one at a time, in order (bounded memory): one result per
  * non-blank line, numbered by its position in the input. Accepts a whole
@@ -169,15 +190,8 @@ const numbered = (options: DecodeOptions): ((text: string) => LineResult | undef
  */
 export async function* decodeLines(input: Input, options: DecodeOptions = {}): AsyncGenerator<LineResult> {
   const one = numbered(options)
-  if (typeof input === 'string' || !isAsync(input)) {
-    for (const text of typeof input === 'string' ? splitLines(input) : input) {
-      const r = one(text)
-      if (r !== undefined) yield r
-    }
-    return
-  }
-  for await (const item of input) {
-    for (const text of linesOfItem(item)) {
+  for await (const batch of batchesOf(input)) {
+    for (const text of batch) {
       const r = one(text)
       if (r !== undefined) yield r
     }
@@ -188,13 +202,12 @@ export async function* decodeLines(input: Input, options: DecodeOptions = {}): A
 export const decodeText = (text: string, options: DecodeOptions = {}): Decoded => {
   const events: Line[] = []
   const errors: DecodeError.DecodeError[] = []
-  let n = 0
+  const one = numbered(options)
   for (const raw of splitLines(text)) {
-    n++
-    if (isBlank(raw)) continue
-    const r = decodeLine(raw, n, options)
+    const r = one(raw)
+    if (r === undefined) continue
     if (E.isLeft(r)) errors.push(r.left)
-    else events.push({ line: n, event: r.right })
+    else events.push(r.right)
   }
   return { events, errors, read: events.length + errors.length }
 }
@@ -213,11 +226,7 @@ export const decodeAll = async (input: Input, options: DecodeOptions = {}): Prom
     if (E.isLeft(r)) errors.push(r.left)
     else events.push(r.right)
   }
-  if (typeof input === 'string' || !isAsync(input)) {
-    for (const text of typeof input === 'string' ? splitLines(input) : input) add(text)
-  } else {
-    for await (const item of input) for (const text of linesOfItem(item)) add(text)
-  }
+  for await (const batch of batchesOf(input)) for (const text of batch) add(text)
   return { events, errors, read: events.length + errors.length }
 }
 

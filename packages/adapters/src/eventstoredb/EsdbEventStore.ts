@@ -379,7 +379,7 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
   const readAll = async function* (
     options: EventStore.ReadAllOptions = {},
   ): AsyncGenerator<EventStore.StoredEvent> {
-    const partition = options.partition === undefined ? undefined : CasePartition.check(options.partition)
+    const partition = CasePartition.option(options.partition)
     const end = await head()
     if (end === undefined) return
     const endText = formatPosition(end)

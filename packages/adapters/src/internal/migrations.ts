@@ -55,6 +55,44 @@ export interface Migration {
 /** A SQL string literal. */
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
 
+/**
+ * The `append_group` function (see migration 2): version 2's, or version 3's, which also writes
+ * each row's `partition_key` (one per case, as `p_cases`). Both stay defined, with their own
+ * signatures: a process still on version 2 keeps calling the older one.
+ */
+const appendGroup = (s: string, key: boolean): string => `CREATE FUNCTION ${s}.append_group(
+  p_key bigint, p_channel text, p_cases text[],
+  p_append_case integer[], p_expected bigint[], p_prior integer[],
+  p_case integer[], p_offset integer[], p_id text[], p_type text[],
+  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body text[]${key ? ', p_partition_key bigint[]' : ''}
+) RETURNS text LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  v_head bigint;
+  v_last integer[];
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_key);
+  IF EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY (p_id)) THEN
+    RETURN NULL;
+  END IF;
+  SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events;
+  SELECT array_agg(coalesce((SELECT e.revision FROM ${s}.events e WHERE e.stream = c.stream
+                             ORDER BY e.revision DESC LIMIT 1), -1) ORDER BY c.i)
+    INTO v_last FROM unnest(p_cases) WITH ORDINALITY AS c(stream, i);
+  IF EXISTS (
+    SELECT 1 FROM unnest(p_append_case, p_expected, p_prior) AS a(c, x, prior)
+    WHERE NOT (x = -1 OR (x = -2 AND v_last[a.c] = -1 AND prior = 0) OR (x >= 0 AND v_last[a.c] + prior = x))
+  ) THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body${key ? ', partition_key' : ''})
+  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b${key ? ', p_partition_key[e.c]' : ''}
+    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, p_body)
+         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, i);
+  PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);
+  RETURN v_head::text || ',' || array_to_string(v_last, ',');
+END
+$fn$;`
+
 /** Every migration, in order. */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
@@ -90,38 +128,7 @@ CREATE TABLE ${s}.checkpoints (
     // of the append's case earlier in the group; p_offset: an event's 0-based ordinal among its case's events
     // in the group. Positions follow the order of the arrays.
     sql: (s) => `
-CREATE FUNCTION ${s}.append_group(
-  p_key bigint, p_channel text, p_cases text[],
-  p_append_case integer[], p_expected bigint[], p_prior integer[],
-  p_case integer[], p_offset integer[], p_id text[], p_type text[],
-  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body text[]
-) RETURNS text LANGUAGE plpgsql VOLATILE AS $fn$
-DECLARE
-  v_head bigint;
-  v_last integer[];
-BEGIN
-  PERFORM pg_advisory_xact_lock(p_key);
-  IF EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY (p_id)) THEN
-    RETURN NULL;
-  END IF;
-  SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events;
-  SELECT array_agg(coalesce((SELECT e.revision FROM ${s}.events e WHERE e.stream = c.stream
-                             ORDER BY e.revision DESC LIMIT 1), -1) ORDER BY c.i)
-    INTO v_last FROM unnest(p_cases) WITH ORDINALITY AS c(stream, i);
-  IF EXISTS (
-    SELECT 1 FROM unnest(p_append_case, p_expected, p_prior) AS a(c, x, prior)
-    WHERE NOT (x = -1 OR (x = -2 AND v_last[a.c] = -1 AND prior = 0) OR (x >= 0 AND v_last[a.c] + prior = x))
-  ) THEN
-    RETURN NULL;
-  END IF;
-  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
-  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b
-    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, p_body)
-         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, i);
-  PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);
-  RETURN v_head::text || ',' || array_to_string(v_last, ',');
-END
-$fn$;`,
+${appendGroup(s, false)}`,
   },
   {
     version: 3,
@@ -163,38 +170,7 @@ END
 $fn$;
 CREATE TRIGGER events_partition_key BEFORE INSERT ON ${s}.events
   FOR EACH ROW WHEN (NEW.partition_key IS NULL) EXECUTE FUNCTION ${s}.events_partition_key();
-CREATE FUNCTION ${s}.append_group(
-  p_key bigint, p_channel text, p_cases text[],
-  p_append_case integer[], p_expected bigint[], p_prior integer[],
-  p_case integer[], p_offset integer[], p_id text[], p_type text[],
-  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body text[], p_partition_key bigint[]
-) RETURNS text LANGUAGE plpgsql VOLATILE AS $fn$
-DECLARE
-  v_head bigint;
-  v_last integer[];
-BEGIN
-  PERFORM pg_advisory_xact_lock(p_key);
-  IF EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY (p_id)) THEN
-    RETURN NULL;
-  END IF;
-  SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events;
-  SELECT array_agg(coalesce((SELECT e.revision FROM ${s}.events e WHERE e.stream = c.stream
-                             ORDER BY e.revision DESC LIMIT 1), -1) ORDER BY c.i)
-    INTO v_last FROM unnest(p_cases) WITH ORDINALITY AS c(stream, i);
-  IF EXISTS (
-    SELECT 1 FROM unnest(p_append_case, p_expected, p_prior) AS a(c, x, prior)
-    WHERE NOT (x = -1 OR (x = -2 AND v_last[a.c] = -1 AND prior = 0) OR (x >= 0 AND v_last[a.c] + prior = x))
-  ) THEN
-    RETURN NULL;
-  END IF;
-  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body, partition_key)
-  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b, p_partition_key[e.c]
-    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, p_body)
-         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, i);
-  PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);
-  RETURN v_head::text || ',' || array_to_string(v_last, ',');
-END
-$fn$;`,
+${appendGroup(s, true)}`,
   },
 ]
 

@@ -502,7 +502,7 @@ export const readAll =
       const after = options.after ?? '0'
       if (!/^\d{1,19}$/.test(after))
         throw new Error(`not a position of a SQL store: ${JSON.stringify(after)}`)
-      const partition = options.partition === undefined ? undefined : CasePartition.check(options.partition)
+      const partition = CasePartition.option(options.partition)
       // parameters are strings (see the module header): the types as a JSON array, the partition as decimals
       const values: string[] = [after]
       let where = 'e.position > $1'

@@ -456,7 +456,7 @@ export const make = async (
     options: EventStore.ReadAllOptions = {},
   ): AsyncGenerator<EventStore.StoredEvent> {
     const after = checkPosition(options.after)
-    const partition = options.partition === undefined ? undefined : CasePartition.check(options.partition)
+    const partition = CasePartition.option(options.partition)
     const head = (
       await sql.query<{ head: string }>(`SELECT coalesce(max(position), 0)::text AS head FROM ${s}.events`)
     )[0]!.head

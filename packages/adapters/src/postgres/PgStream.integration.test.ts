@@ -3,6 +3,7 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as PgStream from '../internal/pgStream.js'
 import * as PostgresEventStore from './PostgresEventStore.js'
+import { dropSchema } from '../internal/pgTest.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -157,10 +158,7 @@ describe.skipIf(!run)('readAll of the PostgreSQL store (events one by one)', () 
       expect([x.length, y.length]).toEqual([100, 1])
     } finally {
       await store.close()
-      const admin = new pg.Client({ connectionString: url })
-      await admin.connect()
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-      await admin.end()
+      await dropSchema(url, schema)
     }
   })
 })

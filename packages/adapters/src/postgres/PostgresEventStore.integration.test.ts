@@ -3,6 +3,7 @@ import { eventStoreContract, ok, Services, take, testEvent } from '@docket/core/
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as PostgresEventStore from './PostgresEventStore.js'
+import { dropSchema } from '../internal/pgTest.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -60,10 +61,7 @@ describe.skipIf(!run)('PostgreSQL streamed reads stopped early', () => {
       }
     } finally {
       await store.close()
-      const admin = new pg.Client({ connectionString: url })
-      await admin.connect()
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-      await admin.end()
+      await dropSchema(url, schema)
     }
   })
 })

@@ -260,19 +260,7 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
       )
     // core's own hook: its summary and its next wake-up from one plan (`Escalation.outlook`),
     // as `Escalation.escalate` would build its input
-    const look = once(() =>
-      CoreEscalation.outlook(
-        {
-          caseId: seen.caseId,
-          history: seen.history,
-          obligations: seen.obligations,
-          config: configOf(seen.profile),
-          ...(seen.occurredMs === undefined ? {} : { occurredMs: seen.occurredMs }),
-          ...(seen.instants === undefined ? {} : { instants: seen.instants }),
-        },
-        seen.asOfMs,
-      ),
-    )
+    const look = once(() => CoreEscalation.outlook(CoreEscalation.inputOf(seen), seen.asOfMs))
     return new Lazy(
       r.obligations,
       () => look().summary,
@@ -312,16 +300,6 @@ class Lazy implements CaseEvaluation {
   }
 }
 
-const configs = new WeakMap<object, CoreEscalation.Config>()
-const configOf = (profile: Evaluation.EscalationInput['profile']): CoreEscalation.Config => {
-  let c = configs.get(profile)
-  if (c === undefined) {
-    c = CoreEscalation.configOf(profile)
-    configs.set(profile, c)
-  }
-  return c
-}
-
 const once = <A>(f: () => A): (() => A) => {
   let done = false
   let value: A
@@ -349,13 +327,16 @@ interface OpenCase {
   seen: number
 }
 
-/** What a parked case keeps beside its history in the archive (the order check's state). */
+/** The order check's state of a case: what a parked case keeps beside its history in the archive. */
 interface Parked {
   readonly last: number | null
   readonly lastId: string
   readonly lastText: string
   readonly closed: boolean
 }
+
+/** The order check's state of a case with no event yet. */
+const NEW_CASE: Parked = { last: null, lastId: '', lastText: '', closed: false }
 
 /** The report's line for a case (built field by field: an evaluation's `wakeAt` stays out). */
 const caseResult = (caseId: string, ev: CaseEvaluation, history: ReadonlyArray<DocketEvent>): CaseResult => ({
@@ -393,8 +374,9 @@ export const run = async (
   const summary = counts()
   let caseCount = 0
   let doneCases = 0
-  /** Records a finished case; returns its counts, to archive beside its history. */
-  const finish = (caseId: string, r: CaseResult | null): string => {
+  /** Records a finished case's result; returns its counts, to archive beside its history. */
+  const finish = (caseId: string, history: ReadonlyArray<DocketEvent>, ev: CaseEvaluation | null): string => {
+    const r = ev === null ? null : caseResult(caseId, ev, history)
     results.put(caseId, r)
     doneCases++
     if (r === null) return ''
@@ -415,6 +397,15 @@ export const run = async (
   let position = 0
   const progress = (final: boolean): void =>
     options.onProgress?.({ events: position, openCases: open.size + parked.size, doneCases, done: final })
+  // A case back in memory at the current input position, with its order check's state.
+  const openCase = (history: ReadonlyArray<DocketEvent>, p: Parked): OpenCase => ({
+    history: [...history],
+    last: p.last ?? Number.NEGATIVE_INFINITY,
+    lastId: p.lastId,
+    lastText: p.lastText,
+    closed: p.closed,
+    seen: position,
+  })
   // Archives a case's history with the order check's state; the case comes back on its next
   // event, or is judged at the end.
   const park = (caseId: string, state: OpenCase): void => {
@@ -434,7 +425,7 @@ export const run = async (
     // judged at a fixed instant, a result changes only with a new event (a reopening)
     const fixed = options.asOf !== undefined || options.knownAt !== undefined
     if (!fixed && (isOpen(ev) || !settled(caseId, history, now, ev))) return false
-    archive.put(caseId, history, finish(caseId, ev === null ? null : caseResult(caseId, ev, history)))
+    archive.put(caseId, history, finish(caseId, history, ev))
     dropped++
     return true
   }
@@ -466,8 +457,8 @@ export const run = async (
     if (now.wakeAt?.() === null) return true
     const later = options.evaluate(caseId, history, Timestamp.format(Timestamp.toMillis(asOf) + LATER_MS))
     return (
-      JSON.stringify(later?.obligations ?? null) === JSON.stringify(now?.obligations ?? null) &&
-      JSON.stringify(later?.escalations ?? null) === JSON.stringify(now?.escalations ?? null)
+      JSON.stringify(later?.obligations ?? null) === JSON.stringify(now.obligations) &&
+      JSON.stringify(later?.escalations ?? null) === JSON.stringify(now.escalations)
     )
   }
   try {
@@ -491,15 +482,7 @@ export const run = async (
         const back = archive.take(e.caseId)
         if (back !== undefined && parked.delete(e.caseId)) {
           // a parked case comes back as it left
-          const p = JSON.parse(back.note) as Parked
-          state = {
-            history: [...back.history],
-            last: p.last ?? Number.NEGATIVE_INFINITY,
-            lastId: p.lastId,
-            lastText: p.lastText,
-            closed: p.closed,
-            seen: position,
-          }
+          state = openCase(back.history, JSON.parse(back.note) as Parked)
         } else if (back !== undefined) {
           reopened++
           // its result will be put again (dropped anew, or judged at the end): its counts go
@@ -513,23 +496,14 @@ export const run = async (
             (m, x) => (m === undefined || recordedMs(x) >= recordedMs(m) ? x : m),
             undefined,
           )
-          state = {
-            history: [...back.history],
-            last: last === undefined ? Number.NEGATIVE_INFINITY : recordedMs(last),
+          state = openCase(back.history, {
+            last: last === undefined ? null : recordedMs(last),
             lastId: last?.id ?? '',
             lastText: last === undefined ? '' : (last.recordedAt ?? last.occurredAt),
             closed: false,
-            seen: position,
-          }
+          })
         } else {
-          state = {
-            history: [],
-            last: Number.NEGATIVE_INFINITY,
-            lastId: '',
-            lastText: '',
-            closed: false,
-            seen: position,
-          }
+          state = openCase([], NEW_CASE)
         }
         open.set(e.caseId, state)
         if (open.size > maxOpen) maxOpen = open.size
@@ -568,13 +542,11 @@ export const run = async (
     )
     for (const caseId of parked) {
       const history = archive.take(caseId)!.history
-      const ev = options.evaluate(caseId, history, asOf)
-      finish(caseId, ev === null ? null : caseResult(caseId, ev, history))
+      finish(caseId, history, options.evaluate(caseId, history, asOf))
     }
     parked.clear()
     for (const [caseId, state] of open) {
-      const ev = options.evaluate(caseId, state.history, asOf)
-      finish(caseId, ev === null ? null : caseResult(caseId, ev, state.history))
+      finish(caseId, state.history, options.evaluate(caseId, state.history, asOf))
       open.delete(caseId)
     }
     const cases = results.seal()

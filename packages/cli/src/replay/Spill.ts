@@ -92,55 +92,26 @@ const keyOf = (e: DocketEvent): number => Timestamp.toMillis(e.recordedAt ?? e.o
  */
 export const archive = (dir?: string, bufferBytes = 1 << 20): Archive => {
   let root: string | undefined
-  let fd: number | undefined
-  // bytes in the file; the buffer's `used` bytes follow them
-  let written = 0
-  const pending = Buffer.allocUnsafe(bufferBytes)
-  let used = 0
+  let file: Appender | undefined
   // a compact index (millions of dropped cases): the record names its case, to tell hash twins apart
   let index = Extents.make()
   type Record = { readonly c: string; readonly n: string; readonly h: DocketEvent[] }
-  const read = (pos: number, len: number): string => {
-    if (pos >= written) return pending.toString('utf8', pos - written, pos - written + len)
-    const buf = Buffer.allocUnsafe(len)
-    fs.readSync(fd!, buf, 0, len, pos)
-    return buf.toString('utf8')
-  }
   const find = (caseId: string): { readonly slot: number; readonly record: Record } | undefined => {
     for (const { slot, extent } of index.candidates(caseId)) {
-      const record = JSON.parse(read(extent.pos, extent.len)) as Record
+      const record = JSON.parse(file!.read(extent)) as Record
       if (record.c === caseId) return { slot, record }
     }
     return undefined
-  }
-  const write = (bytes: Buffer, len: number): void => {
-    if (fd === undefined) {
-      root = tempDir(dir)
-      fd = fs.openSync(path.join(root, 'archive.jsonl'), 'a+')
-    }
-    fs.writeSync(fd, bytes, 0, len, written)
-    written += len
-  }
-  const flush = (): void => {
-    if (used > 0) write(pending, used)
-    used = 0
   }
   return {
     put: (caseId, history, note = '') => {
       const earlier = find(caseId)
       if (earlier !== undefined) index.remove(earlier.slot)
-      const text = `${JSON.stringify({ c: caseId, n: note, h: history })}\n`
-      // a UTF-16 code unit is at most 3 bytes of UTF-8
-      if (used + 3 * text.length > pending.length) flush()
-      if (3 * text.length > pending.length) {
-        const bytes = Buffer.from(text, 'utf8')
-        write(bytes, bytes.length)
-        index.add(caseId, { pos: written - bytes.length, len: bytes.length })
-      } else {
-        const len = pending.write(text, used)
-        index.add(caseId, { pos: written + used, len })
-        used += len
+      if (file === undefined) {
+        root = tempDir(dir)
+        file = appender(path.join(root, 'archive.jsonl'), bufferBytes)
       }
+      index.add(caseId, file.add(`${JSON.stringify({ c: caseId, n: note, h: history })}\n`))
     },
     take: (caseId) => {
       const found = find(caseId)
@@ -150,12 +121,10 @@ export const archive = (dir?: string, bufferBytes = 1 << 20): Archive => {
     },
     has: (caseId) => find(caseId) !== undefined,
     close: () => {
-      if (fd !== undefined) fs.closeSync(fd)
+      file?.close()
       if (root !== undefined) fs.rmSync(root, { recursive: true, force: true })
-      fd = undefined
+      file = undefined
       root = undefined
-      written = 0
-      used = 0
       index = Extents.make()
     },
   }
@@ -231,30 +200,63 @@ function* values<A>(fds: ReadonlyArray<number>, owner: object): Generator<A> {
   void owner
 }
 
+/** A file written by appending text through one reused buffer (see {@link appender}). */
+interface Appender {
+  /** Appends `s`; returns where its bytes lie in the file. */
+  readonly add: (s: string) => Extents.Extent
+  /** The text of bytes already added, whether written or still in the buffer. */
+  readonly read: (at: Extents.Extent) => string
+  /** Writes what the buffer holds and closes the file. */
+  readonly end: () => void
+  /** Closes the file, dropping what the buffer holds (a file about to be removed). */
+  readonly close: () => void
+}
+
 /**
- * Writes lines to a file through one reused 1 MiB buffer: the text is encoded into it as it
- * comes, so no large joined string is ever built (large strings go to the old generation and
- * make every major collection walk the whole heap sooner).
+ * Appends text to a new file through one reused buffer of `bufferBytes` (default 1 MiB): the
+ * text is encoded into it as it comes, one write per buffer, and no large joined string is ever
+ * built (large strings go to the old generation and make every major collection walk the whole
+ * heap sooner). A text longer than the buffer is written on its own.
  */
-const writer = (file: string): { readonly add: (s: string) => void; readonly end: () => void } => {
-  const fd = fs.openSync(file, 'w')
-  const buf = Buffer.allocUnsafe(1 << 20)
+const appender = (file: string, bufferBytes = 1 << 20): Appender => {
+  const fd = fs.openSync(file, 'w+')
+  const buf = Buffer.allocUnsafe(bufferBytes)
+  // bytes in the file; the buffer's `used` bytes follow them
+  let written = 0
   let used = 0
+  const write = (bytes: Buffer, len: number): void => {
+    fs.writeSync(fd, bytes, 0, len, written)
+    written += len
+  }
   const flush = (): void => {
-    if (used > 0) fs.writeSync(fd, buf, 0, used)
+    if (used > 0) write(buf, used)
     used = 0
   }
   return {
     add: (s) => {
       // a UTF-16 code unit is at most 3 bytes of UTF-8
       if (used + 3 * s.length > buf.length) flush()
-      if (3 * s.length > buf.length) fs.writeSync(fd, s)
-      else used += buf.write(s, used)
+      if (3 * s.length > buf.length) {
+        const bytes = Buffer.from(s, 'utf8')
+        write(bytes, bytes.length)
+        return { pos: written - bytes.length, len: bytes.length }
+      }
+      const len = buf.write(s, used)
+      const at = { pos: written + used, len }
+      used += len
+      return at
+    },
+    read: ({ pos, len }) => {
+      if (pos >= written) return buf.toString('utf8', pos - written, pos - written + len)
+      const bytes = Buffer.allocUnsafe(len)
+      fs.readSync(fd, bytes, 0, len, pos)
+      return bytes.toString('utf8')
     },
     end: () => {
       flush()
       fs.closeSync(fd)
     },
+    close: () => fs.closeSync(fd),
   }
 }
 
@@ -296,7 +298,7 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
       const oldest = files.length === fanIn
       const fds = group.map((f) => fs.openSync(f, 'r'))
       const out = file()
-      const w = writer(out)
+      const w = appender(out)
       try {
         for (const l of latest(fds)) if (!oldest || l.tab < l.line.length - 1) w.add(`${l.line}\n`)
       } finally {
@@ -312,7 +314,7 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
     if (buffer.size === 0) return
     const keys = [...buffer.keys()].sort(compareKeys)
     const out = file()
-    const w = writer(out)
+    const w = appender(out)
     try {
       for (const k of keys) {
         w.add(`${JSON.stringify(k)}\t${buffer.get(k)}\n`)
