@@ -2,10 +2,9 @@
  * One figure of the benchmark, run in a process of its own by `run.ts` (so
  * that each figure's memory and garbage are its own):
  * `node bench/dist/figure.js <name> '<json options>'`. Prints `RESULT {…}`.
+ * Figure 2 (`postgres`, `pglite`) runs one phase per process, named by the
+ * `phase` option (`load`, `baseline`, `read`, `replay`, `drop`).
  */
-import { PostgresEventStore } from '@docket/adapters/postgres'
-import pg from 'pg'
-import * as Data from './internal/data.js'
 import { emit } from './internal/measure.js'
 import * as Decode from './figures/decode.js'
 import * as Escalation from './figures/escalation.js'
@@ -16,6 +15,7 @@ const [name, json] = process.argv.slice(2)
 const o = JSON.parse(json ?? '{}') as Record<string, unknown>
 const num = (k: string): number => Number(o[k])
 const str = (k: string): string => String(o[k])
+const phase = (): Replay.Phase => str('phase') as Replay.Phase
 
 const main = async (): Promise<void> => {
   switch (name) {
@@ -25,26 +25,10 @@ const main = async (): Promise<void> => {
       const r = await Replay.jsonl(str('file'))
       return emit(r.rows, { digest: r.digest })
     }
-    case 'postgres': {
-      const url = str('url')
-      const schema = str('schema')
-      // the store's own migrations create the schema; the rows are loaded in bulk (not timed)
-      const init = await PostgresEventStore.make(url, { schema })
-      await init.close()
-      const pool = new pg.Pool({ connectionString: url, max: 1 })
-      try {
-        const t = Date.now()
-        await Data.loadSql(pool, schema, num('events'))
-        await pool.query(`VACUUM ANALYZE "${schema}".events`)
-        process.stderr.write(`  loaded ${num('events')} events in ${Math.round((Date.now() - t) / 1000)} s\n`)
-        return emit(await Replay.postgres(url, schema, num('events')))
-      } finally {
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-        await pool.end()
-      }
-    }
+    case 'postgres':
+      return emit([], await Replay.postgres(phase(), str('url'), str('schema'), num('events')))
     case 'pglite':
-      return emit(await Replay.pglite(str('dir'), num('events')))
+      return emit([], await Replay.pglite(phase(), str('dir'), num('events')))
     case 'emmett': {
       // loaded only here: Emmett is a dev dependency of the benchmark alone
       const Emmett = await import('./figures/emmett.js')

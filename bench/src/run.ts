@@ -1,8 +1,9 @@
 /**
  * `pnpm bench`: Docket's benchmarks (not part of the test suite). Generates a
- * seeded history, runs each figure in a process of its own, prints a table and
- * writes `bench/results.json`. Every figure sets Docket beside a baseline
- * measured in the same run; docs/performance.md explains each one.
+ * seeded history, runs each figure in a process of its own (figure 2: one per
+ * phase, load, baseline, read, replay, then one that drops the table), prints a
+ * table and writes `bench/results.json`. Every figure sets Docket beside a
+ * baseline measured in the same run; docs/performance.md explains each one.
  *
  *   node bench/dist/run.js [--events N] [--quick] [--only 1a,1b,2pg,2pglite,3,5,6,decode] [--rss-10m]
  *
@@ -18,6 +19,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as Replay from './figures/replay.js'
 import * as Data from './internal/data.js'
 import type { Row } from './internal/measure.js'
 
@@ -64,13 +66,47 @@ const runChild = (name: string, options: Record<string, unknown>): Promise<Recor
 
 /** A figure that fails is reported as a row and the run goes on. */
 const failures: string[] = []
+const failed = (name: string, e: unknown): void => {
+  failures.push(`${name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`)
+}
 const child = async (name: string, options: Record<string, unknown>): Promise<Record<string, unknown>> => {
   try {
     return await runChild(name, options)
   } catch (e) {
-    failures.push(`${name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`)
+    failed(name, e)
     return { rows: [], failed: true }
+  }
+}
+
+/**
+ * Figure 2 on one engine: a child loads the table, then each phase runs in a fresh child of its
+ * own (its peak RSS is that process's, nothing an earlier phase left), and a last child drops the
+ * table, also when a phase failed.
+ */
+const storeFigure = async (
+  name: string,
+  engine: string,
+  options: Record<string, unknown>,
+): Promise<Row[]> => {
+  let at: Replay.Phase = 'load'
+  const phase = async (p: Replay.Phase): Promise<Replay.Measured> => {
+    at = p
+    const m = (await runChild(name, { ...options, phase: p })) as unknown as Replay.Measured
+    process.stderr.write(`  ${p}: ${Math.round(m.ms)} ms, peak RSS ${m.peakRssMb} MB\n`)
+    return m
+  }
+  try {
+    await phase('load')
+    const baseline = await phase('baseline')
+    const read = await phase('read')
+    const replay = await phase('replay')
+    return Replay.storeRows(engine, events, { baseline, read, replay })
+  } catch (e) {
+    failed(`${name} (${at})`, e)
+    return []
+  } finally {
+    await child(name, { ...options, phase: 'drop' })
   }
 }
 
@@ -116,10 +152,14 @@ const main = async (): Promise<void> => {
   }
   if (wanted('2pg'))
     rows.push(
-      ...((await child('postgres', { url: pgUrl, schema: `bench_${process.pid}`, events })).rows as Row[]),
+      ...(await storeFigure('postgres', 'PostgreSQL', {
+        url: pgUrl,
+        schema: `bench_${process.pid}`,
+        events,
+      })),
     )
   if (wanted('2pglite'))
-    rows.push(...((await child('pglite', { dir: path.join(tmp, 'pglite'), events })).rows as Row[]))
+    rows.push(...(await storeFigure('pglite', 'PGlite', { dir: path.join(tmp, 'pglite'), events })))
   if (wanted('3'))
     rows.push(
       ...((

@@ -1,7 +1,9 @@
 /**
  * Figures 1 and 2: a replay evaluating every policy, from decoded events in
- * memory, from a JSON Lines file end to end, and streamed from PostgreSQL and
- * PGlite, each beside a baseline measured in the same process.
+ * memory, from a JSON Lines file end to end, each beside a baseline measured
+ * in the same process, and streamed from PostgreSQL and PGlite, where the
+ * table is loaded once and each phase (baseline, read, replay) runs in a
+ * process of its own, so that its peak RSS is its own.
  */
 import * as fs from 'node:fs'
 import type { EventStore, Recorded } from '@docket/core'
@@ -12,7 +14,7 @@ import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import * as Data from '../internal/data.js'
 import * as Docket from '../internal/docket.js'
-import { type Row, rate, stream, timed } from '../internal/measure.js'
+import { processPeakRssMb, type Row, rate, stream, timed } from '../internal/measure.js'
 
 /** 1a: decoded events in memory. Baseline: the bare loop a replay cannot avoid (group events by case). */
 export const memory = async (events: number): Promise<Row[]> => {
@@ -82,49 +84,114 @@ export const jsonl = async (file: string): Promise<{ rows: Row[]; digest: string
   }
 }
 
-/** 2: streamed from PostgreSQL. Baseline: the bare driver paging 20,000 rows at a time (see `pagedRows`). */
-export const postgres = async (url: string, schema: string, events: number): Promise<Row[]> => {
-  const pool = new pg.Pool({ connectionString: url, max: 2 })
-  const base = await timed(() =>
-    pagedRows(async (text, after) => {
-      const r = await pool.query<[string, string]>({ text, values: [after], rowMode: 'array' })
-      return r.rows
-    }, schema),
-  )
-  await pool.end()
-  pagedAll(base.result, events)
-  const store = await PostgresEventStore.make(url, { schema, migrate: false })
-  const { read, run } = await readThenReplay(store)
-  await store.close()
-  return storeRows('PostgreSQL', events, base, read, run)
+/**
+ * A phase of figure 2, each run by `run.ts` in a fresh process: `load` (schema and rows), then
+ * the measured `baseline`, `read` and `replay`, then `drop` (always, even after a failure).
+ */
+export type Phase = 'load' | 'baseline' | 'read' | 'replay' | 'drop'
+
+/** What a phase's process reports: wall time and that process's peak RSS (`maxRSS`), beside the RSS sampled during the phase. */
+export interface Measured {
+  readonly ms: number
+  readonly peakRssMb: number
+  readonly sampledPeakRssMb: number
 }
 
-/** 2: the same from PGlite (a data directory on disk). Baseline: PGlite's own query, paging 20,000 rows. */
-export const pglite = async (dir: string, events: number): Promise<Row[]> => {
-  fs.rmSync(dir, { recursive: true, force: true })
+/** An engine of figure 2 as its phases use it: loading, the bare driver's pages, and a store on the loaded table. */
+interface Engine {
+  readonly load: () => Promise<void>
+  readonly page: (text: string, after: string) => Promise<ReadonlyArray<[string, string]>>
+  readonly store: () => Promise<EventStore.EventStore>
+}
+
+/** 2: one phase streamed from PostgreSQL. Baseline: the bare driver paging 20,000 rows at a time (see `pagedRows`). */
+export const postgres = async (
+  phase: Phase,
+  url: string,
+  schema: string,
+  events: number,
+): Promise<Measured> => {
+  const pool = new pg.Pool({ connectionString: url, max: 2 })
+  try {
+    if (phase === 'drop') {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      return unmeasured
+    }
+    return await measure(phase, schema, events, {
+      load: async () => {
+        // the store's own migrations create the schema; the rows are loaded in bulk
+        await (await PostgresEventStore.make(url, { schema })).close()
+        await Data.loadSql(pool, schema, events)
+        await pool.query(`VACUUM ANALYZE "${schema}".events`)
+      },
+      page: async (text, after) =>
+        (await pool.query<[string, string]>({ text, values: [after], rowMode: 'array' })).rows,
+      store: () => PostgresEventStore.make(url, { schema, migrate: false }),
+    })
+  } finally {
+    await pool.end()
+  }
+}
+
+/** 2: one phase from PGlite (a data directory on disk, opened by each phase's process in turn). Baseline: PGlite's own query, paging 20,000 rows. */
+export const pglite = async (phase: Phase, dir: string, events: number): Promise<Measured> => {
+  if (phase === 'load' || phase === 'drop') fs.rmSync(dir, { recursive: true, force: true })
+  if (phase === 'drop') return unmeasured
   const db = await PGlite.create(dir)
   const schema = 'bench'
-  const init = await PgliteEventStore.make(db, { schema })
-  await init.close()
-  await Data.loadSql(db, schema, events)
-  const base = await timed(() =>
-    pagedRows(
-      async (text, after) => (await db.query<[string, string]>(text, [after], { rowMode: 'array' })).rows,
-      schema,
-    ),
-  )
-  pagedAll(base.result, events)
-  const store = await PgliteEventStore.make(db, { schema, migrate: false, pageSize: 20_000 })
-  const { read, run } = await readThenReplay(store)
-  await store.close()
-  await db.close()
-  fs.rmSync(dir, { recursive: true, force: true })
-  return storeRows('PGlite', events, base, read, run)
+  try {
+    return await measure(phase, schema, events, {
+      load: async () => {
+        await (await PgliteEventStore.make(db, { schema })).close()
+        await Data.loadSql(db, schema, events)
+      },
+      page: async (text, after) =>
+        (await db.query<[string, string]>(text, [after], { rowMode: 'array' })).rows,
+      store: () => PgliteEventStore.make(db, { schema, migrate: false, pageSize: 20_000 }),
+    })
+  } finally {
+    await db.close()
+  }
 }
 
-/** A baseline that skipped rows would not be a baseline. */
-const pagedAll = (rows: number, events: number): void => {
-  if (rows !== events) throw new Error(`the bare-driver baseline read ${rows} rows of ${events}`)
+/** Runs one phase in this process; its peak RSS is the process's (the phase is all the process does). */
+const measure = async (phase: Phase, schema: string, events: number, engine: Engine): Promise<Measured> => {
+  const m = await measured(phase, schema, events, engine)
+  return { ms: m.ms, peakRssMb: processPeakRssMb(), sampledPeakRssMb: m.peakRssMb }
+}
+
+/** The phase itself, timed with its RSS sampled; a store is opened (untimed) for `read` and `replay`. */
+const measured = async (
+  phase: Phase,
+  schema: string,
+  events: number,
+  engine: Engine,
+): Promise<{ readonly ms: number; readonly peakRssMb: number }> => {
+  if (phase === 'load') return timed(engine.load)
+  if (phase === 'baseline')
+    return counted('the bare-driver baseline', await timed(() => pagedRows(engine.page, schema)), events)
+  const store = await engine.store()
+  try {
+    if (phase === 'read') return counted('readAll', await timed(() => readAll(store)), events)
+    if (phase === 'replay')
+      return counted(
+        'the replay',
+        await timed(async () => (await Docket.replay(Replay.fromStore(store))).stats.events),
+        events,
+      )
+    throw new Error(`unknown phase ${phase}`)
+  } finally {
+    await store.close()
+  }
+}
+
+/** What `drop` reports: cleanup has nothing to measure. */
+const unmeasured: Measured = { ms: 0, peakRssMb: 0, sampledPeakRssMb: 0 }
+
+/** A phase that skipped rows would not measure the figure. */
+const counted = <M extends { readonly result: number }>(what: string, m: M, events: number): M => {
+  if (m.result !== events) throw new Error(`${what} read ${m.result} rows of ${events}`)
+  return m
 }
 
 /**
@@ -147,29 +214,24 @@ const pagedRows = async (
   }
 }
 
-/** The store's whole log read once (every event parsed), then replayed. */
-const readThenReplay = async (store: EventStore.EventStore) => {
-  const read = await timed(async () => {
-    let n = 0
-    for await (const s of store.readAll()) if (s.event.caseId !== '') n++
-    return n
-  })
-  const run = await timed(() => Docket.replay(Replay.fromStore(store)))
-  return { read, run }
+/** The store's whole log read once, every event parsed; returns the events read. */
+const readAll = async (store: EventStore.EventStore): Promise<number> => {
+  let n = 0
+  for await (const s of store.readAll()) if (s.event.caseId !== '') n++
+  return n
 }
 
-const storeRows = (
+/** Figure 2's rows for one engine, from its phases' measurements (each phase's own process). */
+export const storeRows = (
   engine: string,
   events: number,
-  base: { ms: number; peakRssMb: number },
-  read: { ms: number; peakRssMb: number },
-  run: { ms: number; peakRssMb: number },
+  { baseline: base, read, replay: run }: Readonly<Record<'baseline' | 'read' | 'replay', Measured>>,
 ): Row[] => {
   const b = {
     label: 'bare driver, 20,000-row pages',
     value: rate(events, base.ms),
     unit: 'events/s',
-    extra: { ms: Math.round(base.ms), peakRssMb: base.peakRssMb },
+    extra: { ms: Math.round(base.ms), ...rss(base) },
   }
   const isPg = engine === 'PostgreSQL'
   return [
@@ -179,7 +241,7 @@ const storeRows = (
         label: 'readAll + Replay.run, every policy',
         value: rate(events, run.ms),
         unit: 'events/s',
-        extra: { events, ms: Math.round(run.ms), peakRssMb: run.peakRssMb },
+        extra: { events, ms: Math.round(run.ms), ...rss(run) },
       },
       baseline: b,
       ratio: base.ms / run.ms,
@@ -193,7 +255,7 @@ const storeRows = (
         label: 'readAll, event parsed',
         value: rate(events, read.ms),
         unit: 'events/s',
-        extra: { ms: Math.round(read.ms), peakRssMb: read.peakRssMb },
+        extra: { ms: Math.round(read.ms), ...rss(read) },
       },
       baseline: b,
       ratio: base.ms / read.ms,
@@ -203,3 +265,10 @@ const storeRows = (
     },
   ]
 }
+
+/** A phase's peak RSS: its own process's, and the one sampled while the phase ran. */
+const rss = (m: Measured): Readonly<Record<string, number | string>> => ({
+  peakRssMb: m.peakRssMb,
+  peakRssOf: "the phase's own process (resourceUsage().maxRSS)",
+  sampledPeakRssMb: m.sampledPeakRssMb,
+})

@@ -1,7 +1,8 @@
 /**
  * Timing and memory helpers of the benchmarks: wall time with
  * `performance.now`, resident memory sampled while a phase runs (the peak a
- * phase reaches, not the process's), and the line every figure prints.
+ * phase reaches, not the process's), the process's own peak, and the line
+ * every figure prints.
  */
 import { performance } from 'node:perf_hooks'
 
@@ -52,6 +53,9 @@ export const timed = async <A>(
   }
 }
 
+/** This process's peak resident set so far, in MB (`process.resourceUsage().maxRSS`, in KiB). */
+export const processPeakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024)
+
 /** Events per second. */
 export const rate = (n: number, ms: number): number => Math.round((n / ms) * 1000)
 
@@ -63,7 +67,7 @@ export const percentile = (xs: ReadonlyArray<number>, p: number): number => {
 }
 
 /** Prints the child's result for the parent (`run.ts`) to read. */
-export const emit = (rows: ReadonlyArray<Row>, extra: Readonly<Record<string, unknown>> = {}): void => {
+export const emit = (rows: ReadonlyArray<Row>, extra: object = {}): void => {
   process.stdout.write(`\nRESULT ${JSON.stringify({ rows, ...extra })}\n`)
 }
 
