@@ -451,16 +451,20 @@ describe('Spill', () => {
     )
   })
 
-  it('runs give each key its latest value in key order, whatever the run size and fan-in (property)', () => {
+  it('runs give each key its latest value in key order, whatever the run size, bytes and fan-in (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.string({ maxLength: 3 }), fc.option(fc.integer(), { nil: null })), {
-          maxLength: 120,
-        }),
+        fc.array(
+          fc.tuple(fc.string({ maxLength: 3, unit: 'grapheme' }), fc.option(fc.integer(), { nil: null })),
+          {
+            maxLength: 120,
+          },
+        ),
         fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 200 }),
         fc.integer({ min: 2, max: 4 }),
-        (puts, runSize, fanIn) => {
-          const runs = Spill.runs<{ readonly k: string; readonly v: number }>({ runSize, fanIn })
+        (puts, runSize, runBytes, fanIn) => {
+          const runs = Spill.runs<{ readonly k: string; readonly v: number }>({ runSize, runBytes, fanIn })
           const model = new Map<string, { readonly k: string; readonly v: number } | null>()
           for (const [k, v] of puts) {
             const value = v === null ? null : { k, v }
@@ -490,7 +494,17 @@ describe('Spill', () => {
     runs.put('😀', { t: `${big}!` })
     // longer than the write buffer holds at three bytes a code unit: written on its own
     runs.put('z', { t: big + big })
+    // more bytes than the write buffer holds (and not the first of their run): written on their own
+    runs.put('x', { t: 'last' })
+    runs.put('y', { t: big.repeat(3) })
     expect(runs.written()).toBeGreaterThan(0)
-    expect([...runs.seal()].map((x) => x.t)).toEqual(['short', big + big, big, `${big}!`])
+    expect([...runs.seal()].map((x) => x.t)).toEqual([
+      'short',
+      'last',
+      big.repeat(3),
+      big + big,
+      big,
+      `${big}!`,
+    ])
   })
 })

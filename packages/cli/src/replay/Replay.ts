@@ -159,8 +159,9 @@ export interface Options {
    */
   readonly maxOpenCases?: number
   /**
-   * Memory budget in finished cases' results (default 5,000): when more are held, they are
-   * written to disk as a run sorted by case id, merged when `Result.cases` is read.
+   * Memory budget in finished cases' results (default 5,000; or 8 MiB of their JSON, whichever
+   * comes first): when more are held, they are written to disk as a run sorted by case id,
+   * merged when `Result.cases` is read.
    */
   readonly maxDoneCases?: number
 }

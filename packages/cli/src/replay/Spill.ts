@@ -64,6 +64,8 @@ export interface RunsOptions {
   readonly dir?: string
   /** Values held in memory before a sorted run is written (default 5,000). */
   readonly runSize?: number
+  /** Bytes of JSON held in memory before a sorted run is written, whatever the count (default 8 MiB). */
+  readonly runBytes?: number
   /** Runs of one level on disk before they are merged into one run of the next (default 64). */
   readonly fanIn?: number
 }
@@ -204,6 +206,8 @@ function* values<A>(fds: ReadonlyArray<number>, owner: object): Generator<A> {
 interface Appender {
   /** Appends `s`; returns where its bytes lie in the file. */
   readonly add: (s: string) => Extents.Extent
+  /** Appends the bytes of `src` at `at`. */
+  readonly addBytes: (src: Buffer, at: Extents.Extent) => void
   /** The text of bytes already added, whether written or still in the buffer. */
   readonly read: (at: Extents.Extent) => string
   /** Writes what the buffer holds and closes the file. */
@@ -246,6 +250,14 @@ const appender = (file: string, bufferBytes = 1 << 20): Appender => {
       used += len
       return at
     },
+    addBytes: (src, { pos, len }) => {
+      if (used + len > buf.length) flush()
+      if (len > buf.length) write(src.subarray(pos), len)
+      else {
+        src.copy(buf, used, pos, pos + len)
+        used += len
+      }
+    },
     read: ({ pos, len }) => {
       if (pos >= written) return buf.toString('utf8', pos - written, pos - written + len)
       const bytes = Buffer.allocUnsafe(len)
@@ -257,6 +269,45 @@ const appender = (file: string, bufferBytes = 1 << 20): Appender => {
       fs.closeSync(fd)
     },
     close: () => fs.closeSync(fd),
+  }
+}
+
+/** Texts held as UTF-8 bytes in one buffer (see {@link heldBytes}). */
+interface HeldBytes {
+  /** Holds `s`; returns where its bytes lie in {@link bytes}. */
+  readonly add: (s: string) => Extents.Extent
+  readonly read: (at: Extents.Extent) => string
+  /** The buffer (valid until the next `add`). */
+  readonly bytes: () => Buffer
+  /** Bytes held. */
+  readonly size: () => number
+  /** Forgets every text held; the buffer is kept for the next ones. */
+  readonly clear: () => void
+}
+
+/** Texts held as UTF-8 bytes in one buffer that grows as needed and is reused after `clear`. */
+const heldBytes = (): HeldBytes => {
+  let buf = Buffer.allocUnsafe(1 << 16)
+  let used = 0
+  return {
+    add: (s) => {
+      // a UTF-16 code unit is at most 3 bytes of UTF-8
+      if (used + 3 * s.length > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, used + 3 * s.length))
+        buf.copy(bigger, 0, 0, used)
+        buf = bigger
+      }
+      const len = buf.write(s, used)
+      const at = { pos: used, len }
+      used += len
+      return at
+    },
+    read: ({ pos, len }) => buf.toString('utf8', pos, pos + len),
+    bytes: () => buf,
+    size: () => used,
+    clear: () => {
+      used = 0
+    },
   }
 }
 
@@ -274,14 +325,17 @@ const sealedFds = new FinalizationRegistry<ReadonlyArray<number>>((fds) => {
 /** Sorted runs of results in a private temporary directory (see {@link Runs}). */
 export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
   const runSize = options.runSize ?? 5_000
+  const runBytes = options.runBytes ?? 1 << 23
   const fanIn = Math.max(2, options.fanIn ?? 64)
   let root: string | undefined
   let files: string[] = []
   let levels: number[] = []
   let count = 0
-  // Values are held as their JSON text ('' for null): one flat string for the collector to move
-  // while it waits for its run, instead of the object graph it was built as (which dies young).
-  let buffer = new Map<string, string>()
+  // Values wait for their run as JSON bytes in one reused buffer, off the JS heap: held as
+  // strings, they lived long enough to be promoted, and that garbage grew the old generation (and
+  // the RSS) by a hundred MB at a million events. `held` maps a key to its latest value's bytes.
+  const pending = heldBytes()
+  let held = new Map<string, Extents.Extent>()
   const file = (): string => {
     root ??= tempDir(options.dir)
     return path.join(root, `results-${count++}.jsonl`)
@@ -311,18 +365,21 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
     }
   }
   const flush = (): void => {
-    if (buffer.size === 0) return
-    const keys = [...buffer.keys()].sort(compareKeys)
+    if (held.size === 0) return
+    const keys = [...held.keys()].sort(compareKeys)
     const out = file()
     const w = appender(out)
     try {
       for (const k of keys) {
-        w.add(`${JSON.stringify(k)}\t${buffer.get(k)}\n`)
+        w.add(`${JSON.stringify(k)}\t`)
+        w.addBytes(pending.bytes(), held.get(k)!)
+        w.add('\n')
       }
     } finally {
       w.end()
     }
-    buffer = new Map()
+    held = new Map()
+    pending.clear()
     files.push(out)
     levels.push(0)
     compact()
@@ -332,21 +389,24 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
     root = undefined
     files = []
     levels = []
-    buffer = new Map()
+    held = new Map()
+    pending.clear()
   }
   return {
     put: (key, value) => {
-      buffer.set(key, value === null ? '' : JSON.stringify(value))
-      if (buffer.size >= runSize) flush()
+      // `null` is no bytes: a run's line with nothing after the tab
+      held.set(key, pending.add(value === null ? '' : JSON.stringify(value)))
+      if (held.size >= runSize || pending.size() >= runBytes) flush()
     },
     seal: () => {
       if (files.length === 0) {
-        const held = [...buffer.entries()]
-          .filter((kv) => kv[1] !== '')
+        const values = [...held.entries()]
+          .filter((kv) => kv[1].len > 0)
           .sort((a, b) => compareKeys(a[0], b[0]))
-          .map((kv) => JSON.parse(kv[1]) as A)
-        buffer = new Map()
-        return held
+          .map((kv) => JSON.parse(pending.read(kv[1])) as A)
+        held = new Map()
+        pending.clear()
+        return values
       }
       flush()
       const fds = files.map((f) => fs.openSync(f, 'r'))
