@@ -164,6 +164,31 @@ describe('Replay.run', () => {
     expect(core(a)).toEqual(batch(events))
   })
 
+  it('keeps the result a case had as it left memory while it holds, and judges it again once it no longer does', async () => {
+    const events = [...History.generate({ events: 20_000, seed: 21 })]
+    // cases judged twice at the replay's own instants (ten-year checks apart)
+    const twice = (judged: Map<string, number>): number => [...judged.values()].filter((n) => n === 2).length
+    const counting =
+      (judged: Map<string, number>, strip: boolean): Replay.EvaluateCase =>
+      (c, h, at) => {
+        if (at < '2030') judged.set(c, (judged.get(c) ?? 0) + 1)
+        const r = evaluate(c, h, at)
+        // without its wakeAt, a result is never known to hold until later
+        return r === null || !strip ? r : { obligations: r.obligations, escalations: r.escalations }
+      }
+    const withWake = new Map<string, number>()
+    const without = new Map<string, number>()
+    const a = await run(events, { evaluate: counting(withWake, false), maxOpenCases: 300 })
+    const b = await run(events, { evaluate: counting(without, true), maxOpenCases: 300 })
+    expect([...Partition.canonical(a)].join('')).toBe([...Partition.canonical(b)].join(''))
+    expect(a.stats).toEqual(b.stats)
+    expect(a.summary).toEqual(b.summary)
+    // both ways happen: results kept to the end, and results whose clock fell due before it
+    expect(twice(withWake)).toBeGreaterThan(0)
+    expect(twice(withWake)).toBeLessThan(twice(without))
+    expect(core(a)).toEqual(batch(events))
+  })
+
   it('is deterministic: the same events and options give the same result', async () => {
     const events = [...History.generate({ events: 3_000, seed: 5 })]
     const a = await run(events, { maxOpenCases: 50 })
@@ -287,6 +312,51 @@ describe('Replay.run', () => {
     const a = [...r.cases].find((c) => c.caseId === 'a')!
     expect(a.facts.timeline.map((t) => t.id)).toEqual(['a-r', 'a-d', 'a-c', 'a-o', 'a-q'])
     expect(a.facts.refusalsThenAuthority).toHaveLength(1)
+  })
+
+  it("keeps a parked case's result until its wakeAt, judges it again from then, and takes it back on a later event", async () => {
+    const at = (h: number): string => new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()
+    const ev = (id: string, caseId: string, h: number, type: string, data: object): Recorded =>
+      ({ id, caseId, type, occurredAt: at(h), recordedAt: at(h), data }) as unknown as Recorded
+    const report = (caseId: string, h: number, jurisdiction: string): Recorded =>
+      ev(`${caseId}-r`, caseId, h, 'ContentReported', {
+        reportId: `${caseId}-r`,
+        channel: 'in_app',
+        category: 'hate',
+        content: { ref: `x-${caseId}`, kind: 'text' },
+        jurisdictions: [jurisdiction],
+      })
+    // x closes with NetzDG clocks still running, then leaves memory as y comes
+    const start = [report('x', 0, 'DE'), ev('x-c', 'x', 1, 'CaseClosed', {}), report('y', 2, 'US')]
+    const left = evaluate('x', start.slice(0, 2), at(2))!
+    const wake = left.wakeAt?.() ?? null
+    expect(wake).not.toBeNull()
+    const wakeH = (wake! - Date.UTC(2026, 0, 1)) / 3_600_000
+    const judgedX = async (events: ReadonlyArray<Recorded>): Promise<number> => {
+      let n = 0
+      const counted: Replay.EvaluateCase = (c, h, asOf) => {
+        if (c === 'x' && asOf < '2030') n++
+        return evaluate(c, h, asOf)
+      }
+      const r = await run(events, { evaluate: counted, maxOpenCases: 1 })
+      expect(core(r)).toEqual(batch(events))
+      expect(r.stats.cases).toBe(new Set(events.map((e) => e.caseId)).size)
+      expect(r.stats.reopened).toBe(0)
+      return n
+    }
+    // the replay ends before the wake-up: the result x had as it left is the report's
+    expect(await judgedX([...start, report('z', wakeH - 1, 'US')])).toBe(1)
+    // it ends at the wake-up or later: judged again
+    expect(await judgedX([...start, report('z', wakeH, 'US')])).toBe(2)
+    expect(await judgedX([...start, report('z', wakeH + 30, 'US')])).toBe(2)
+    // a later event of x brings it back: its first result and counts are taken back
+    const decided = ev('x-d', 'x', 3, 'ReviewDecided', {
+      reviewId: 'x-v',
+      outcome: 'violation',
+      tier: 'specialist',
+      automation: 'not',
+    })
+    expect(await judgedX([...start, decided, report('z', 4, 'US')])).toBe(2)
   })
 
   it('--known-at leaves out what was recorded later, and judges at that instant', async () => {

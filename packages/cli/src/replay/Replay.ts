@@ -22,16 +22,20 @@
  * obligation `pending` or `paused` and, if an escalation was raised, the same
  * result judged ten years later (no escalation still climbing its ladder;
  * `CaseEvaluation.wakeAt` usually answers without that second judgment). Any
- * other case is parked: its history moves to the archive unjudged. Most cases
- * are thus judged once: when they leave memory closed and final, or at the
- * end; only a case closed with a clock still running when it leaves is judged
- * twice. Judging a case only once it is idle, rather than as soon as it
- * closes, is what keeps it to once: just after closing, most cases are still
- * within their short deadlines.
+ * other case is parked: its history moves to the archive. A closed case with a
+ * clock still running (a six-month appeal window) is parked with the result it
+ * was judged to have as it left, recorded like a final one and holding until
+ * its `wakeAt`; other parked cases are not judged as they leave. Most cases are
+ * thus judged once: when they leave memory closed, or at the end; a case is
+ * judged twice only when its recorded result no longer holds at the end (a
+ * clock fell due in between, or no `wakeAt` was given). Judging a case only
+ * once it is idle, rather than as soon as it closes, keeps it to once: just
+ * after closing, most cases are still within their short deadlines.
  *
  * Coming back. A later event of a parked case brings it back as it left (no
- * reopening counted); a parked case with no later event is judged at the end
- * from the archive. A later event of a dropped case (a `CaseReopened`, a late
+ * reopening counted; a result recorded as it left is taken back, counts
+ * included); a parked case with no later event is judged at the end from the
+ * archive, unless its recorded result still holds. A later event of a dropped case (a `CaseReopened`, a late
  * appeal, an authority's request) brings its history back too: the case is
  * open again, is evaluated anew, and the report counts the reopening.
  * `stats.maxOpenCases` counts the cases held in memory.
@@ -328,12 +332,17 @@ interface OpenCase {
   seen: number
 }
 
-/** The order check's state of a case: what a parked case keeps beside its history in the archive. */
+/** What a parked case keeps beside its history in the archive: the order check's state, and whether it was judged as it left. */
 interface Parked {
   readonly last: number | null
   readonly lastId: string
   readonly lastText: string
   readonly closed: boolean
+  /**
+   * Set when the case was judged as it left memory: that result is recorded (these are its
+   * counts), and `parked` holds the instant until which it holds.
+   */
+  readonly judged?: { readonly own: Summary | null }
 }
 
 /** The order check's state of a case with no event yet. */
@@ -365,7 +374,8 @@ export const run = async (
   const budget = options.maxOpenCases ?? 10_000
   const open = new Map<string, OpenCase>()
   // open cases whose history waits in the archive (see `park`)
-  const parked = new Set<string>()
+  // (with the instant until which the result recorded as it left holds: -Infinity when none was)
+  const parked = new Map<string, number>()
   const results = Spill.runs<CaseResult>({
     ...(options.spillDir === undefined ? {} : { dir: options.spillDir }),
     ...(options.maxDoneCases === undefined ? {} : { runSize: options.maxDoneCases }),
@@ -375,16 +385,27 @@ export const run = async (
   const summary = counts()
   let caseCount = 0
   let doneCases = 0
-  /** Records a finished case's result; returns its counts, to archive beside its history. */
-  const finish = (caseId: string, history: ReadonlyArray<DocketEvent>, ev: CaseEvaluation | null): string => {
+  /** Records a finished case's result (it replaces any earlier one); returns its counts, `null` when outside the report. */
+  const finish = (
+    caseId: string,
+    history: ReadonlyArray<DocketEvent>,
+    ev: CaseEvaluation | null,
+  ): Summary | null => {
     const r = ev === null ? null : caseResult(caseId, ev, history)
     results.put(caseId, r)
     doneCases++
-    if (r === null) return ''
+    if (r === null) return null
     const own = Evaluation.summarise(r.obligations)
     add(summary, own, 1)
     caseCount++
-    return JSON.stringify(own)
+    return own
+  }
+  /** Takes back the counts of a result recorded earlier, which will be recorded again. */
+  const unfinish = (own: Summary | null): void => {
+    doneCases--
+    if (own === null) return
+    add(summary, own, -1)
+    caseCount--
   }
   let events = 0
   let unknown = 0
@@ -407,28 +428,38 @@ export const run = async (
     closed: p.closed,
     seen: position,
   })
-  // Archives a case's history with the order check's state; the case comes back on its next
-  // event, or is judged at the end.
-  const park = (caseId: string, state: OpenCase): void => {
+  // Archives a case's history with the order check's state (and the counts of its result, when
+  // it was judged as it left); the case comes back on its next event, or is judged at the end.
+  const park = (
+    caseId: string,
+    state: OpenCase,
+    judgment?: Parked['judged'],
+    until = Number.NEGATIVE_INFINITY,
+  ): void => {
     const p: Parked = {
       last: Number.isFinite(state.last) ? state.last : null,
       lastId: state.lastId,
       lastText: state.lastText,
       closed: state.closed,
+      ...(judgment === undefined ? {} : { judged: judgment }),
     }
     archive.put(caseId, state.history, JSON.stringify(p))
-    parked.add(caseId)
+    parked.set(caseId, until)
   }
-  // Drops a closed case whose result at `now` is final: its result is recorded and its history
-  // archived in case it reopens. False, with nothing done, when the result may still change.
-  const drop = (caseId: string, history: ReadonlyArray<DocketEvent>, now: string): boolean => {
+  // A closed case leaving memory is judged at `now`. Its result is final: it is recorded and the
+  // case dropped, its history archived in case it reopens. Or it may still change: the result is
+  // recorded all the same and the case parked; the end keeps that result if it comes before the
+  // result's `wakeAt`, and a later event or a later judgment replaces it.
+  const leaveClosed = (caseId: string, state: OpenCase, now: string): void => {
+    const history = state.history
     const ev = options.evaluate(caseId, history, now)
     // judged at a fixed instant, a result changes only with a new event (a reopening)
     const fixed = options.asOf !== undefined || options.knownAt !== undefined
-    if (!fixed && (isOpen(ev) || !settled(caseId, history, now, ev))) return false
-    archive.put(caseId, history, finish(caseId, history, ev))
-    dropped++
-    return true
+    if (fixed || !(isOpen(ev) || !settled(caseId, history, now, ev))) {
+      archive.put(caseId, history, JSON.stringify(finish(caseId, history, ev)))
+      dropped++
+    } else if (ev?.wakeAt === undefined) park(caseId, state)
+    else park(caseId, state, { own: finish(caseId, history, ev) }, ev.wakeAt() ?? Number.POSITIVE_INFINITY)
   }
   // Makes room (see the module header): the least recently active cases leave memory until half
   // the budget is held; a closed case whose result is final is dropped, any other is parked.
@@ -439,7 +470,8 @@ export const run = async (
     const idle = [...open.entries()].sort((a, b) => a[1].seen - b[1].seen)
     for (const [caseId, state] of idle.slice(0, open.size - keep)) {
       open.delete(caseId)
-      if (!(state.closed && now !== undefined && drop(caseId, state.history, now))) park(caseId, state)
+      if (state.closed && now !== undefined) leaveClosed(caseId, state, now)
+      else park(caseId, state)
     }
   }
   // A result is settled when judging it much later changes nothing: no clock runs and no
@@ -482,16 +514,14 @@ export const run = async (
       if (state === undefined) {
         const back = archive.take(e.caseId)
         if (back !== undefined && parked.delete(e.caseId)) {
-          // a parked case comes back as it left
-          state = openCase(back.history, JSON.parse(back.note) as Parked)
+          // a parked case comes back as it left; a result recorded as it left will be replaced
+          const p = JSON.parse(back.note) as Parked
+          if (p.judged !== undefined) unfinish(p.judged.own)
+          state = openCase(back.history, p)
         } else if (back !== undefined) {
           reopened++
           // its result will be put again (dropped anew, or judged at the end): its counts go
-          doneCases--
-          if (back.note !== '') {
-            add(summary, JSON.parse(back.note) as Summary, -1)
-            caseCount--
-          }
+          unfinish(JSON.parse(back.note) as Summary | null)
           const stamped = back.history.filter((x) => x.meta?.recordedAtInferred !== true)
           const last = stamped.reduce<DocketEvent | undefined>(
             (m, x) => (m === undefined || recordedMs(x) >= recordedMs(m) ? x : m),
@@ -541,9 +571,14 @@ export const run = async (
     const asOf = Timestamp.format(
       Timestamp.toMillis(options.asOf ?? options.knownAt ?? latestText ?? '1970-01-01T00:00:00.000Z'),
     )
-    for (const caseId of parked) {
-      const history = archive.take(caseId)!.history
-      finish(caseId, history, options.evaluate(caseId, history, asOf))
+    const asOfMs = Timestamp.toMillis(asOf)
+    for (const [caseId, until] of parked) {
+      // judged as it left, at an instant no later than asOf: its recorded result holds until `until`
+      if (asOfMs < until) continue
+      const back = archive.take(caseId)!
+      const was = (JSON.parse(back.note) as Parked).judged
+      if (was !== undefined) unfinish(was.own)
+      finish(caseId, back.history, options.evaluate(caseId, back.history, asOf))
     }
     parked.clear()
     for (const [caseId, state] of open) {
