@@ -3,14 +3,18 @@
  * that each figure's memory and garbage are its own):
  * `node bench/dist/figure.js <name> '<json options>'`. Prints `RESULT {…}`.
  * Figure 2 (`postgres`, `pglite`) runs one phase per process, named by the
- * `phase` option (`load`, `baseline`, `read`, `replay`, `drop`).
+ * `phase` option (`load`, `baseline`, `read`, `replay`, `drop`). Each process
+ * sizes its heap as the `docket` executable does (`Heap.tighten`), Docket and
+ * baselines alike.
  */
+import { Heap } from '@docket/cli'
 import { emit } from './internal/measure.js'
 import * as Decode from './figures/decode.js'
 import * as Escalation from './figures/escalation.js'
 import * as Partition from './figures/partition.js'
 import * as Replay from './figures/replay.js'
 
+Heap.tighten()
 const [name, json] = process.argv.slice(2)
 const o = JSON.parse(json ?? '{}') as Record<string, unknown>
 const num = (k: string): number => Number(o[k])

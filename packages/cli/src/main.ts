@@ -14,6 +14,7 @@ import { readFileSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type Command, EXIT, type Invocation } from './Command.js'
 import { COMMANDS } from './commands/index.js'
+import * as Heap from './Heap.js'
 import * as Args from './internal/args.js'
 import * as Output from './Output.js'
 
@@ -124,6 +125,8 @@ const isEntryPoint = (): boolean => {
 
 /** Runs `docket` with the process's arguments and sets its exit code (what the `docket` bin calls). */
 export const main = (): void => {
+  // a batch process: its heap grows only so far past what is live (see Heap)
+  Heap.tighten()
   // A closed pipe (`docket export | head`) is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
