@@ -234,16 +234,25 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
       }
       return next
     }
+    // the next instant the evaluation could change: an event becomes visible, a clock or a
+    // warning falls due, or (`escalates`) an escalation climbs
+    const wakeOf = (
+      obligations: ReadonlyArray<Obligation.Obligation>,
+      escalates: () => number | null = () => null,
+    ): (() => number | null) =>
+      once(() =>
+        orNull(
+          Math.min(
+            unseen(),
+            ObligationQuery.nextWakeAt(obligations, at) ?? Infinity,
+            escalates() ?? Infinity,
+          ),
+        ),
+      )
     const hook = options.escalate
     if (hook === undefined) {
       const r = Evaluation.evaluateCase(caseId, history, { ...options, asOf })
-      return {
-        obligations: r.obligations,
-        escalations: r.escalations,
-        wakeAt: once(() =>
-          orNull(Math.min(unseen(), ObligationQuery.nextWakeAt(r.obligations, at) ?? Infinity)),
-        ),
-      }
+      return { obligations: r.obligations, escalations: r.escalations, wakeAt: wakeOf(r.obligations) }
     }
     // The escalations are computed when first read: a drop reads only the obligations of a
     // case whose clocks still run. The hook's input is the engine's own snapshot (a fresh array
@@ -269,15 +278,7 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
     return new Lazy(
       r.obligations,
       () => look().summary,
-      once(() =>
-        orNull(
-          Math.min(
-            unseen(),
-            ObligationQuery.nextWakeAt(r.obligations, at) ?? Infinity,
-            look().nextWakeAt ?? Infinity,
-          ),
-        ),
-      ),
+      wakeOf(r.obligations, () => look().nextWakeAt),
     )
   }
 }
