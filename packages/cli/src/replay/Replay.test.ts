@@ -338,8 +338,21 @@ describe('Replay.run', () => {
         if (c === 'x' && asOf < '2030') n++
         return evaluate(c, h, asOf)
       }
-      const r = await run(events, { evaluate: counted, maxOpenCases: 1 })
+      const progress: Replay.Progress[] = []
+      const r = await run(events, {
+        evaluate: counted,
+        maxOpenCases: 1,
+        progressEvery: 1,
+        onProgress: (p) => progress.push(p),
+      })
       expect(core(r)).toEqual(batch(events))
+      // a parked case with its result recorded counts as done, not open (progress is reported
+      // as an event is read, before it is taken in)
+      for (const p of progress) {
+        const seen = new Set(events.slice(0, p.done ? p.events : p.events - 1).map((e) => e.caseId)).size
+        expect(p.openCases + p.doneCases).toBe(seen)
+      }
+      expect(progress.at(-1)).toMatchObject({ openCases: 0, doneCases: r.stats.cases, done: true })
       expect(r.stats.cases).toBe(new Set(events.map((e) => e.caseId)).size)
       expect(r.stats.reopened).toBe(0)
       return n

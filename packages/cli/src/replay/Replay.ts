@@ -135,7 +135,9 @@ export interface Result {
 /** Progress of a replay, reported every `progressEvery` events and at the end. */
 export interface Progress {
   readonly events: number
+  /** Cases in memory, or parked on disk with no result recorded. */
   readonly openCases: number
+  /** Cases whose result is recorded. */
   readonly doneCases: number
   readonly done: boolean
 }
@@ -377,6 +379,8 @@ export const run = async (
   // open cases whose history waits in the archive (see `park`)
   // (with the instant until which the result recorded as it left holds: -Infinity when none was)
   const parked = new Map<string, number>()
+  // parked cases whose result is recorded (counted done, not open)
+  let parkedDone = 0
   const results = Spill.runs<CaseResult>({
     ...(options.spillDir === undefined ? {} : { dir: options.spillDir }),
     ...(options.maxDoneCases === undefined ? {} : { runSize: options.maxDoneCases }),
@@ -419,7 +423,12 @@ export const run = async (
   let sealed = 0
   let position = 0
   const progress = (final: boolean): void =>
-    options.onProgress?.({ events: position, openCases: open.size + parked.size, doneCases, done: final })
+    options.onProgress?.({
+      events: position,
+      openCases: open.size + parked.size - parkedDone,
+      doneCases,
+      done: final,
+    })
   // A case back in memory at the current input position, with its order check's state.
   const openCase = (history: ReadonlyArray<DocketEvent>, p: Parked): OpenCase => ({
     history: [...history],
@@ -446,6 +455,7 @@ export const run = async (
     }
     archive.put(caseId, state.history, JSON.stringify(p))
     parked.set(caseId, until)
+    if (judgment !== undefined) parkedDone++
   }
   // A closed case leaving memory is judged at `now`. Its result is final: it is recorded and the
   // case dropped, its history archived in case it reopens. Or it may still change: the result is
@@ -517,7 +527,10 @@ export const run = async (
         if (back !== undefined && parked.delete(e.caseId)) {
           // a parked case comes back as it left; a result recorded as it left will be replaced
           const p = JSON.parse(back.note) as Parked
-          if (p.judged !== undefined) unfinish(p.judged.own)
+          if (p.judged !== undefined) {
+            unfinish(p.judged.own)
+            parkedDone--
+          }
           state = openCase(back.history, p)
         } else if (back !== undefined) {
           reopened++
@@ -582,6 +595,7 @@ export const run = async (
       finish(caseId, back.history, options.evaluate(caseId, back.history, asOf))
     }
     parked.clear()
+    parkedDone = 0
     for (const [caseId, state] of open) {
       finish(caseId, state.history, options.evaluate(caseId, state.history, asOf))
       open.delete(caseId)
