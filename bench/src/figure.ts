@@ -2,8 +2,9 @@
  * One figure of the benchmark, run in a process of its own by `run.ts` (so
  * that each figure's memory and garbage are its own):
  * `node bench/dist/figure.js <name> '<json options>'`. Prints `RESULT {…}`.
- * Figure 2 (`postgres`, `pglite`) runs one phase per process, named by the
- * `phase` option (`load`, `baseline`, `read`, `replay`, `drop`). Each process
+ * Figures 1b (`jsonl`) and 2 (`postgres`, `pglite`) run one phase per
+ * process, named by the `phase` option (1b: `baseline`, `replay`; 2: `load`,
+ * `baseline`, `read`, `replay`, `drop`). Each process
  * sizes its heap as the `docket` executable does (`Heap.tighten`), Docket and
  * baselines alike.
  */
@@ -25,10 +26,8 @@ const main = async (): Promise<void> => {
   switch (name) {
     case 'memory':
       return emit(await Replay.memory(num('events')))
-    case 'jsonl': {
-      const r = await Replay.jsonl(str('file'))
-      return emit(r.rows, { digest: r.digest })
-    }
+    case 'jsonl':
+      return emit([], await Replay.jsonl(phase(), str('file')))
     case 'postgres':
       return emit([], await Replay.postgres(phase(), str('url'), str('schema'), num('events')))
     case 'pglite':
@@ -38,10 +37,8 @@ const main = async (): Promise<void> => {
       const Emmett = await import('./figures/emmett.js')
       return emit(await Emmett.run(o as unknown as import('./figures/emmett.js').Options))
     }
-    case 'partition': {
-      const r = await Partition.measure(str('file'), num('workers'))
-      return emit([], r)
-    }
+    case 'partition':
+      return emit([], await Partition.measure(str('file'), num('workers')))
     case 'decode':
       return emit(await Decode.run(str('file'), o.rounds === undefined ? 5 : num('rounds')))
     case 'escalation':

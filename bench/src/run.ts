@@ -1,7 +1,9 @@
 /**
  * `pnpm bench`: Docket's benchmarks (not part of the test suite). Generates a
- * seeded history, runs each figure in a process of its own (figure 2: one per
- * phase, load, baseline, read, replay, then one that drops the table), prints a
+ * seeded history, runs each figure in a process of its own (figure 1b: one per
+ * phase, baseline then replay; figure 2: one per phase, load, baseline, read,
+ * replay, then one that drops the table; figure 5: one per worker count), so
+ * that a phase's peak RSS is its own process's `maxRSS`, prints a
  * table and writes `bench/results.json`. Every figure sets Docket beside a
  * baseline measured in the same run; docs/performance.md explains each one.
  *
@@ -19,9 +21,10 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type * as Partition from './figures/partition.js'
 import * as Replay from './figures/replay.js'
 import * as Data from './internal/data.js'
-import type { Row } from './internal/measure.js'
+import { type Measured, peakRss, type Row } from './internal/measure.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
@@ -80,31 +83,43 @@ const child = async (name: string, options: Record<string, unknown>): Promise<Re
 }
 
 /**
- * Figure 2 on one engine: a child loads the table, then each phase runs in a fresh child of its
- * own (its peak RSS is that process's, nothing an earlier phase left), and a last child drops the
- * table, also when a phase failed.
+ * Runs a figure's phases one after another, each in a fresh child of its own (its peak RSS is that
+ * process's, nothing an earlier phase left); resolves with what each phase's child reported (`M`,
+ * as the figure's phases report it), or with `undefined` once the phase that failed is reported.
+ */
+const phased = async <P extends Replay.Phase, M extends Measured = Measured>(
+  name: string,
+  options: Record<string, unknown>,
+  phases: ReadonlyArray<P>,
+): Promise<Readonly<Record<P, M>> | undefined> => {
+  const done: Partial<Record<P, M>> = {}
+  let at: P | undefined
+  try {
+    for (const p of phases) {
+      at = p
+      const m = (await runChild(name, { ...options, phase: p })) as unknown as M
+      process.stderr.write(`  ${p}: ${Math.round(m.ms)} ms, peak RSS ${m.peakRssMb} MB\n`)
+      done[p] = m
+    }
+    return done as Record<P, M>
+  } catch (e) {
+    failed(`${name} (${at})`, e)
+    return undefined
+  }
+}
+
+/**
+ * Figure 2 on one engine: a child loads the table, each measured phase runs in a child of its own
+ * ({@link phased}), and a last child drops the table, also when a phase failed.
  */
 const storeFigure = async (
   name: string,
   engine: string,
   options: Record<string, unknown>,
 ): Promise<Row[]> => {
-  let at: Replay.Phase = 'load'
-  const phase = async (p: Replay.Phase): Promise<Replay.Measured> => {
-    at = p
-    const m = (await runChild(name, { ...options, phase: p })) as unknown as Replay.Measured
-    process.stderr.write(`  ${p}: ${Math.round(m.ms)} ms, peak RSS ${m.peakRssMb} MB\n`)
-    return m
-  }
   try {
-    await phase('load')
-    const baseline = await phase('baseline')
-    const read = await phase('read')
-    const replay = await phase('replay')
-    return Replay.storeRows(engine, events, { baseline, read, replay })
-  } catch (e) {
-    failed(`${name} (${at})`, e)
-    return []
+    const m = await phased(name, options, ['load', 'baseline', 'read', 'replay'])
+    return m === undefined ? [] : Replay.storeRows(engine, events, m)
   } finally {
     await child(name, { ...options, phase: 'drop' })
   }
@@ -146,9 +161,11 @@ const main = async (): Promise<void> => {
   if (wanted('1a')) rows.push(...((await child('memory', { events })).rows as Row[]))
   let digest: string | undefined
   if (wanted('1b')) {
-    const r = await child('jsonl', { file })
-    rows.push(...(r.rows as Row[]))
-    digest = r.digest as string
+    const m = await phased<Replay.JsonlPhase, Replay.JsonlMeasured>('jsonl', { file }, ['baseline', 'replay'])
+    if (m !== undefined) {
+      rows.push(...Replay.jsonlRows(m))
+      digest = m.replay.digest
+    }
   }
   if (wanted('2pg'))
     rows.push(
@@ -175,8 +192,9 @@ const main = async (): Promise<void> => {
       ).rows as Row[]),
     )
   if (wanted('5')) {
-    const one = await child('partition', { file, workers: 1 })
-    const two = await child('partition', { file, workers: 2 })
+    type Run = Partition.Measured & { readonly failed?: boolean }
+    const one = (await child('partition', { file, workers: 1 })) as unknown as Run
+    const two = (await child('partition', { file, workers: 2 })) as unknown as Run
     const same =
       !one.failed &&
       !two.failed &&
@@ -186,21 +204,17 @@ const main = async (): Promise<void> => {
       figure: '5 scale-out: JSONL replay on worker threads',
       docket: {
         label: '2 workers',
-        value: Math.round(two.ms as number),
+        value: Math.round(two.ms),
         unit: 'ms',
-        extra: {
-          events: two.events as number,
-          digest: two.digest as string,
-          peakRssMb: two.peakRssMb as number,
-        },
+        extra: { events: two.events, digest: two.digest, ...peakRss(two) },
       },
       baseline: {
         label: '1 worker',
-        value: Math.round(one.ms as number),
+        value: Math.round(one.ms),
         unit: 'ms',
-        extra: { digest: one.digest as string, singleProcessDigest: digest ?? 'not run' },
+        extra: { digest: one.digest, singleProcessDigest: digest ?? 'not run', ...peakRss(one) },
       },
-      ratio: (one.ms as number) / (two.ms as number),
+      ratio: one.ms / two.ms,
       ratioMeaning: 'speed-up: 1-worker time ÷ 2-worker time',
       target: 'merged bytes = single-process bytes',
       met: same,

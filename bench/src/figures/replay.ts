@@ -1,9 +1,9 @@
 /**
  * Figures 1 and 2: a replay evaluating every policy, from decoded events in
- * memory, from a JSON Lines file end to end, each beside a baseline measured
- * in the same process, and streamed from PostgreSQL and PGlite, where the
- * table is loaded once and each phase (baseline, read, replay) runs in a
- * process of its own, so that its peak RSS is its own.
+ * memory (1a, beside a baseline measured in the same process), from a JSON
+ * Lines file end to end (1b), and streamed from PostgreSQL and PGlite (2),
+ * where the table is loaded once. In 1b and 2 each phase (baseline, read,
+ * replay) runs in a process of its own, so that its peak RSS is its own.
  */
 import * as fs from 'node:fs'
 import type { EventStore, Recorded } from '@docket/core'
@@ -14,7 +14,7 @@ import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import * as Data from '../internal/data.js'
 import * as Docket from '../internal/docket.js'
-import { processPeakRssMb, type Row, rate, stream, timed } from '../internal/measure.js'
+import { type Measured, peakRss, type Row, rate, stream, timed, timedAlone } from '../internal/measure.js'
 
 /** 1a: decoded events in memory. Baseline: the bare loop a replay cannot avoid (group events by case). */
 export const memory = async (events: number): Promise<Row[]> => {
@@ -53,49 +53,67 @@ export const memory = async (events: number): Promise<Row[]> => {
   ]
 }
 
-/** 1b: a JSON Lines file end to end. Baseline: read the file and `JSON.parse` each line. */
-export const jsonl = async (file: string): Promise<{ rows: Row[]; digest: string }> => {
-  const base = await timed(() => Data.parseOnly(file))
-  const run = await timed(() => Docket.replay(Docket.decoded(Data.lineBatches(file))))
-  const events = base.result
-  return {
-    rows: [
-      {
-        figure: '1b replay, JSON Lines file end to end',
-        docket: {
-          label: 'read + decode + Replay.run',
-          value: Math.round(run.ms),
-          unit: 'ms',
-          extra: { events, eventsPerSecond: rate(events, run.ms), peakRssMb: run.peakRssMb },
-        },
-        baseline: {
-          label: 'read + JSON.parse',
-          value: Math.round(base.ms),
-          unit: 'ms',
-          extra: { linesPerSecond: rate(events, base.ms) },
-        },
-        ratio: run.ms / base.ms,
-        ratioMeaning: 'Docket time ÷ baseline time (lower is better)',
-        target: '≤ 2× the baseline',
-        met: run.ms <= 2 * base.ms,
-      },
-    ],
-    digest: Docket.digest(run.result),
+/** The phases of 1b, each run by `run.ts` in a fresh process: the `baseline`, then Docket's `replay`. */
+export type JsonlPhase = Extract<Phase, 'baseline' | 'replay'>
+
+/** What a phase of 1b reports: its measurement, the events it read, and (the replay) the digest of its result. */
+export interface JsonlMeasured extends Measured {
+  readonly events: number
+  readonly digest?: string
+}
+
+/**
+ * 1b: one phase of a JSON Lines file end to end, all its process does: `baseline` reads the file
+ * and `JSON.parse`s each line; `replay` reads, decodes and replays it (the digest, for figure 5,
+ * is taken after the process's peak RSS is read).
+ */
+export const jsonl = async (phase: Phase, file: string): Promise<JsonlMeasured> => {
+  if (phase === 'baseline') {
+    const { result, ...m } = await timedAlone(() => Data.parseOnly(file))
+    return { ...m, events: result }
   }
+  if (phase === 'replay') {
+    const { result, ...m } = await timedAlone(() => Docket.replay(Docket.decoded(Data.lineBatches(file))))
+    return { ...m, events: result.stats.events, digest: Docket.digest(result) }
+  }
+  throw new Error(`figure 1b has no phase ${phase}`)
+}
+
+/** Figure 1b's row, from its phases' measurements (each phase's own process). */
+export const jsonlRows = ({
+  baseline: base,
+  replay: run,
+}: Readonly<Record<JsonlPhase, JsonlMeasured>>): Row[] => {
+  const events = base.events
+  return [
+    {
+      figure: '1b replay, JSON Lines file end to end',
+      docket: {
+        label: 'read + decode + Replay.run',
+        value: Math.round(run.ms),
+        unit: 'ms',
+        extra: { events, eventsPerSecond: rate(events, run.ms), ...peakRss(run) },
+      },
+      baseline: {
+        label: 'read + JSON.parse',
+        value: Math.round(base.ms),
+        unit: 'ms',
+        extra: { linesPerSecond: rate(events, base.ms), ...peakRss(base) },
+      },
+      ratio: run.ms / base.ms,
+      ratioMeaning: 'Docket time ÷ baseline time (lower is better)',
+      target: '≤ 2× the baseline',
+      met: run.ms <= 2 * base.ms,
+    },
+  ]
 }
 
 /**
  * A phase of figure 2, each run by `run.ts` in a fresh process: `load` (schema and rows), then
  * the measured `baseline`, `read` and `replay`, then `drop` (always, even after a failure).
+ * Figure 1b runs `baseline` and `replay` the same way ({@link JsonlPhase}).
  */
 export type Phase = 'load' | 'baseline' | 'read' | 'replay' | 'drop'
-
-/** What a phase's process reports: wall time and that process's peak RSS (`maxRSS`), beside the RSS sampled during the phase. */
-export interface Measured {
-  readonly ms: number
-  readonly peakRssMb: number
-  readonly sampledPeakRssMb: number
-}
 
 /** An engine of figure 2 as its phases use it: loading, the bare driver's pages, and a store on the loaded table. */
 interface Engine {
@@ -156,27 +174,22 @@ export const pglite = async (phase: Phase, dir: string, events: number): Promise
 
 /** Runs one phase in this process; its peak RSS is the process's (the phase is all the process does). */
 const measure = async (phase: Phase, schema: string, events: number, engine: Engine): Promise<Measured> => {
-  const m = await measured(phase, schema, events, engine)
-  return { ms: m.ms, peakRssMb: processPeakRssMb(), sampledPeakRssMb: m.peakRssMb }
+  const { ms, peakRssMb, sampledPeakRssMb } = await measured(phase, schema, events, engine)
+  return { ms, peakRssMb, sampledPeakRssMb }
 }
 
-/** The phase itself, timed with its RSS sampled; a store is opened (untimed) for `read` and `replay`. */
-const measured = async (
-  phase: Phase,
-  schema: string,
-  events: number,
-  engine: Engine,
-): Promise<{ readonly ms: number; readonly peakRssMb: number }> => {
-  if (phase === 'load') return timed(engine.load)
+/** The phase itself, timed with its RSS sampled and the process's peak read at its end; a store is opened (untimed) for `read` and `replay`. */
+const measured = async (phase: Phase, schema: string, events: number, engine: Engine): Promise<Measured> => {
+  if (phase === 'load') return timedAlone(engine.load)
   if (phase === 'baseline')
-    return counted('the bare-driver baseline', await timed(() => pagedRows(engine.page, schema)), events)
+    return counted('the bare-driver baseline', await timedAlone(() => pagedRows(engine.page, schema)), events)
   const store = await engine.store()
   try {
-    if (phase === 'read') return counted('readAll', await timed(() => readAll(store)), events)
+    if (phase === 'read') return counted('readAll', await timedAlone(() => readAll(store)), events)
     if (phase === 'replay')
       return counted(
         'the replay',
-        await timed(async () => (await Docket.replay(Replay.fromStore(store))).stats.events),
+        await timedAlone(async () => (await Docket.replay(Replay.fromStore(store))).stats.events),
         events,
       )
     throw new Error(`unknown phase ${phase}`)
@@ -231,7 +244,7 @@ export const storeRows = (
     label: 'bare driver, 20,000-row pages',
     value: rate(events, base.ms),
     unit: 'events/s',
-    extra: { ms: Math.round(base.ms), ...rss(base) },
+    extra: { ms: Math.round(base.ms), ...peakRss(base) },
   }
   const isPg = engine === 'PostgreSQL'
   return [
@@ -241,7 +254,7 @@ export const storeRows = (
         label: 'readAll + Replay.run, every policy',
         value: rate(events, run.ms),
         unit: 'events/s',
-        extra: { events, ms: Math.round(run.ms), ...rss(run) },
+        extra: { events, ms: Math.round(run.ms), ...peakRss(run) },
       },
       baseline: b,
       ratio: base.ms / run.ms,
@@ -255,7 +268,7 @@ export const storeRows = (
         label: 'readAll, event parsed',
         value: rate(events, read.ms),
         unit: 'events/s',
-        extra: { ms: Math.round(read.ms), ...rss(read) },
+        extra: { ms: Math.round(read.ms), ...peakRss(read) },
       },
       baseline: b,
       ratio: base.ms / read.ms,
@@ -265,10 +278,3 @@ export const storeRows = (
     },
   ]
 }
-
-/** A phase's peak RSS: its own process's, and the one sampled while the phase ran. */
-const rss = (m: Measured): Readonly<Record<string, number | string>> => ({
-  peakRssMb: m.peakRssMb,
-  peakRssOf: "the phase's own process (resourceUsage().maxRSS)",
-  sampledPeakRssMb: m.sampledPeakRssMb,
-})

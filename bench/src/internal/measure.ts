@@ -1,8 +1,9 @@
 /**
  * Timing and memory helpers of the benchmarks: wall time with
  * `performance.now`, resident memory sampled while a phase runs (the peak a
- * phase reaches, not the process's), the process's own peak, and the line
- * every figure prints.
+ * phase reaches, not the process's), the process's own peak (for a phase run
+ * alone in a process of its own, the phase's true peak), and the line every
+ * figure prints.
  */
 import { performance } from 'node:perf_hooks'
 
@@ -55,6 +56,29 @@ export const timed = async <A>(
 
 /** This process's peak resident set so far, in MB (`process.resourceUsage().maxRSS`, in KiB). */
 export const processPeakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024)
+
+/** A phase run alone in a process: wall time, that process's peak RSS (`maxRSS`) and the RSS sampled during the phase. */
+export interface Measured {
+  readonly ms: number
+  readonly peakRssMb: number
+  readonly sampledPeakRssMb: number
+}
+
+/**
+ * Runs `f` as {@link timed} does, then reads this process's peak RSS: for a phase that is all its
+ * process does (a figure's child, run by `run.ts`), a peak the 20 ms sample cannot miss.
+ */
+export const timedAlone = async <A>(f: () => Promise<A> | A): Promise<Measured & { readonly result: A }> => {
+  const m = await timed(f)
+  return { result: m.result, ms: m.ms, peakRssMb: processPeakRssMb(), sampledPeakRssMb: m.peakRssMb }
+}
+
+/** A phase's peak RSS as a row's `extra` shows it: its own process's, and the one sampled while it ran. */
+export const peakRss = (m: Measured): Readonly<Record<string, number | string>> => ({
+  peakRssMb: m.peakRssMb,
+  peakRssOf: "the phase's own process (resourceUsage().maxRSS)",
+  sampledPeakRssMb: m.sampledPeakRssMb,
+})
 
 /** Events per second. */
 export const rate = (n: number, ms: number): number => Math.round((n / ms) * 1000)
