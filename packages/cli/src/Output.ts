@@ -18,8 +18,8 @@ import * as Style from './internal/style.js'
 
 /** A place to write a command's output to, chunk by chunk. */
 export interface Sink {
-  /** Writes a chunk; resolves when the stream can take more (backpressure). */
-  readonly write: (chunk: string) => Promise<void>
+  /** Writes a chunk (text, or UTF-8 bytes); resolves when the stream can take more (backpressure). */
+  readonly write: (chunk: string | Uint8Array) => Promise<void>
   /** Finishes the output (for a file: flushes and renames it into place). */
   readonly end: () => Promise<void>
   /** Abandons the output (for a file: removes the temporary file). */
@@ -39,7 +39,7 @@ export interface OutputError {
 
 const writeTo =
   (stream: NodeJS.WritableStream) =>
-  (chunk: string): Promise<void> =>
+  (chunk: string | Uint8Array): Promise<void> =>
     new Promise((done, fail) => {
       const ok = stream.write(chunk, (err) => {
         if (err) fail(err)
@@ -103,8 +103,9 @@ export const emit = (
 ): Promise<E.Either<OutputError, void>> => emitPieces(inv, path, [text])
 
 /**
- * As {@link emit}, for a text given in pieces (a report written case by case): small pieces
- * are gathered into writes of about 1 MiB, so the whole text is never held at once.
+ * As {@link emit}, for a text given in pieces (a report written case by case): pieces are encoded
+ * as they come into buffers of about 1 MiB, one write per buffer, so the whole text is never held
+ * at once, and no piece is copied into a joined string first.
  */
 export const emitPieces = async (
   inv: Pick<Invocation, 'stdout' | 'cwd'>,
@@ -114,18 +115,20 @@ export const emitPieces = async (
   const sink = open(inv, path)
   if (E.isLeft(sink)) return sink
   try {
-    let chunk: string[] = []
-    let size = 0
+    // a fresh buffer after each write: the stream may still hold the last one
+    let buf = Buffer.allocUnsafe(CHUNK_BYTES)
+    let used = 0
     for (const p of pieces) {
-      chunk.push(p)
-      size += p.length
-      if (size >= 1 << 20) {
-        await sink.right.write(chunk.join(''))
-        chunk = []
-        size = 0
+      // a UTF-16 code unit is at most 3 bytes of UTF-8
+      if (used + 3 * p.length > buf.length && used > 0) {
+        await sink.right.write(buf.subarray(0, used))
+        buf = Buffer.allocUnsafe(CHUNK_BYTES)
+        used = 0
       }
+      if (3 * p.length > buf.length) await sink.right.write(p)
+      else used += buf.write(p, used)
     }
-    if (chunk.length > 0) await sink.right.write(chunk.join(''))
+    if (used > 0) await sink.right.write(buf.subarray(0, used))
     await sink.right.end()
     return E.right(undefined)
   } catch (e) {
@@ -137,6 +140,8 @@ export const emitPieces = async (
     })
   }
 }
+
+const CHUNK_BYTES = 1 << 20
 
 /** A progress or log line on standard error. */
 export const log = (inv: Pick<Invocation, 'stderr'>, message: string): void => {

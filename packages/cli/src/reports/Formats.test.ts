@@ -55,6 +55,14 @@ describe('report formats', () => {
     expect(renderAll(await build())).toEqual(renderAll(await build()))
   })
 
+  it('json: the pieces make the same bytes as the whole model stringified with 2-space indentation', async () => {
+    for (const r of [await build(), await build({ policies: ['eu-dsa'] })]) {
+      const model = JSON.parse(Json.render(r)) as { readonly cases: ReadonlyArray<unknown> }
+      expect(model.cases.length).toBeGreaterThan(0)
+      expect(Json.render(r)).toBe(`${JSON.stringify(model, null, 2)}\n`)
+    }
+  })
+
   it('carry the reproducibility stamp', async () => {
     const r = await build({ asOf: '2026-08-01T00:00:00Z', policies: ['eu-dsa', 'us-take-it-down'] })
     const json = JSON.parse(Json.render(r))

@@ -6,8 +6,18 @@
  */
 import * as Report from './Report.js'
 
-/** The indented JSON of one case as an element of the top-level `cases` array. */
-const element = (c: unknown): string => `    ${JSON.stringify(c, null, 2).replace(/\n/g, '\n    ')}`
+/**
+ * The indented JSON of one case as an element of the top-level `cases` array: the case inside
+ * the same nesting (`{"cases": [c]}`), stringified once with the report's indentation and cut
+ * out, rather than stringified alone and re-indented (a second pass over every line).
+ */
+const element = (c: unknown): string => {
+  const nested = JSON.stringify({ cases: [c] }, null, 2)
+  return nested.slice(NESTED_HEAD, nested.length - NESTED_TAIL)
+}
+// `{\n  "cases": [\n` before the element, `\n  ]\n}` after it
+const NESTED_HEAD = '{\n  "cases": [\n'.length
+const NESTED_TAIL = '\n  ]\n}'.length
 
 /**
  * The report in pieces (one per case after the head), whose concatenation is {@link render}'s

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { Writable } from 'node:stream'
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import * as Output from './Output.js'
+
+const collecting = (): { readonly stdout: NodeJS.WriteStream; readonly bytes: () => Buffer } => {
+  const chunks: Buffer[] = []
+  const w = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      // kept as given, not copied: a writer that reused a buffer it had handed over would show
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'utf8'))
+      done()
+    },
+  })
+  return { stdout: w as unknown as NodeJS.WriteStream, bytes: () => Buffer.concat(chunks) }
+}
+
+// small pieces (any text, astral characters included) and, now and then, one too large for a buffer
+const pieces = fc.array(
+  fc.oneof(
+    { weight: 20, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 300_000, max: 500_000 }).map((n) => 'é😀'.repeat(n / 3)) },
+  ),
+  { maxLength: 60 },
+)
+
+describe('Output.emitPieces', () => {
+  it('writes exactly the pieces joined, to a file and to standard output, whatever their sizes (property)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
+    try {
+      await fc.assert(
+        fc.asyncProperty(pieces, async (ps) => {
+          const expected = Buffer.from(ps.join(''), 'utf8')
+          const out = collecting()
+          expect(E.isRight(await Output.emitPieces({ stdout: out.stdout, cwd: dir }, undefined, ps))).toBe(
+            true,
+          )
+          expect(out.bytes().equals(expected)).toBe(true)
+          expect(
+            E.isRight(await Output.emitPieces({ stdout: out.stdout, cwd: dir }, 'out/report.txt', ps)),
+          ).toBe(true)
+          expect(fs.readFileSync(path.join(dir, 'out/report.txt')).equals(expected)).toBe(true)
+        }),
+        { numRuns: 40 },
+      )
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('leaves no file behind, not even half of one, when the pieces fail part-way', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
+    try {
+      fs.writeFileSync(path.join(dir, 'report.txt'), 'the earlier report')
+      function* failing(): Generator<string> {
+        for (let i = 0; i < 2_000; i++) yield 'x'.repeat(1_000)
+        throw new Error('the replay failed')
+      }
+      const r = await Output.emitPieces({ stdout: collecting().stdout, cwd: dir }, 'report.txt', failing())
+      expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'OutputError', message: 'the replay failed' })
+      expect(fs.readFileSync(path.join(dir, 'report.txt'), 'utf8')).toBe('the earlier report')
+      expect(fs.readdirSync(dir)).toEqual(['report.txt'])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
