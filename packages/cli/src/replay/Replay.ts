@@ -35,9 +35,10 @@
  * Coming back. A later event of a parked case brings it back as it left (no
  * reopening counted; a result recorded as it left is taken back, counts
  * included); a parked case with no later event is judged at the end from the
- * archive, unless its recorded result still holds. A later event of a dropped case (a `CaseReopened`, a late
- * appeal, an authority's request) brings its history back too: the case is
- * open again, is evaluated anew, and the report counts the reopening.
+ * archive, unless its recorded result still holds. A later event of a dropped
+ * case (a `CaseReopened`, a late appeal, an authority's request) brings its
+ * history back too: the case is open again, is evaluated anew, and the report
+ * counts the reopening.
  * `stats.maxOpenCases` counts the cases held in memory.
  *
  * Finished cases. The result of a dropped case (obligations, escalations,
@@ -376,8 +377,8 @@ export const run = async (
   const every = options.progressEvery ?? 10_000
   const budget = options.maxOpenCases ?? 10_000
   const open = new Map<string, OpenCase>()
-  // open cases whose history waits in the archive (see `park`)
-  // (with the instant until which the result recorded as it left holds: -Infinity when none was)
+  // open cases whose history waits in the archive (see `park`), each with the instant until
+  // which the result recorded as it left holds (-Infinity when none was)
   const parked = new Map<string, number>()
   // parked cases whose result is recorded (counted done, not open)
   let parkedDone = 0
@@ -466,7 +467,8 @@ export const run = async (
     const ev = options.evaluate(caseId, history, now)
     // judged at a fixed instant, a result changes only with a new event (a reopening)
     const fixed = options.asOf !== undefined || options.knownAt !== undefined
-    if (fixed || !(isOpen(ev) || !settled(caseId, history, now, ev))) {
+    const final = fixed || (!isOpen(ev) && settled(caseId, history, now, ev))
+    if (final) {
       archive.put(caseId, history, JSON.stringify(finish(caseId, history, ev)))
       dropped++
     } else if (ev?.wakeAt === undefined) park(caseId, state)
