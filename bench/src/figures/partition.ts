@@ -21,6 +21,8 @@ import * as Measure from '../internal/measure.js'
 export type ToWorker =
   | { readonly kind: 'lines'; readonly first: number; readonly lines: ReadonlyArray<string> }
   | { readonly kind: 'end'; readonly asOf: string }
+  /** A chunk of cases was taken in: the worker may send the next (back-pressure). */
+  | { readonly kind: 'casesAck' }
 
 /** What a worker sends back. */
 export type FromWorker =
@@ -59,6 +61,7 @@ export const replayFile = async (file: string, n: number): Promise<Replay.Result
               const c = JSON.parse(j) as Replay.CaseResult
               cases[i]!.put(c.caseId, c)
             }
+            w.postMessage({ kind: 'casesAck' } satisfies ToWorker)
           } else if (m.kind === 'done') resolve({ ...m.result, cases: cases[i]!.seal() })
           else {
             failure = new Error(m.message)
