@@ -7,9 +7,8 @@
  * collecting: a ten-million-event replay from PostgreSQL peaked at 591 MB
  * resident. The `docket` executable therefore sets V8's
  * `--heap-growing-percent` to {@link GROWING_PERCENT} (the heap grows to 1.5×
- * what was live), unless the process was started with that flag: at three
- * million events, 287 MB instead of 394–410 MB, for the same CPU time within
- * the noise (docs/performance.md).
+ * what was live), unless the process was started with that flag: that replay
+ * peaked at 370 MB, in the same time (docs/performance.md).
  *
  * Not for a library's host: an application importing Docket sizes its own
  * heap (`node --heap-growing-percent=50 …`). Not a cap either: a case of any
