@@ -275,4 +275,45 @@ describe('engine properties', () => {
       ),
     )
   })
+
+  it('inEngineOrder sorts by occurredAt, then recordedAt, then id, whatever the input order and offsets', () => {
+    const one = fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+      t: fc.integer({ min: 0, max: 4 }),
+      r: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      zone: fc.constantFrom(...ZONES),
+    })
+    fc.assert(
+      fc.property(fc.array(one, { maxLength: 12 }), fc.nat(), (specs, seed) => {
+        const base = Date.UTC(2026, 2, 29, 0, 30)
+        const events = specs.map(({ id, t, r, zone }, i) => {
+          const e = ev(`${id}${i % 2}`, 'ContentReported', base + t * HOUR, zone)
+          return r === undefined ? e : ({ ...e, recordedAt: write(zone, base + r * HOUR) } as DocketEvent)
+        })
+        const sorted = Evaluation.inEngineOrder(events)
+        const key = (e: DocketEvent): [number, number, string] => [
+          ms(e.occurredAt),
+          ms(e.recordedAt ?? e.occurredAt),
+          e.id,
+        ]
+        for (let i = 1; i < sorted.length; i++) {
+          const [a, b] = [key(sorted[i - 1]!), key(sorted[i]!)]
+          expect(a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] <= b[2])))).toBe(
+            true,
+          )
+        }
+        // a permutation of the input, the same for any input order (ties of all three keep one order)
+        expect([...sorted].sort(byRef(events))).toEqual([...events].sort(byRef(events)))
+        const shuffled = [...events].sort(
+          (x, y) => ((events.indexOf(x) * 7919 + seed) % 13) - ((events.indexOf(y) * 7919 + seed) % 13),
+        )
+        expect(Evaluation.inEngineOrder(shuffled).map(key)).toEqual(sorted.map(key))
+      }),
+    )
+  })
 })
+
+const byRef =
+  (events: ReadonlyArray<DocketEvent>) =>
+  (a: DocketEvent, b: DocketEvent): number =>
+    events.indexOf(a) - events.indexOf(b)

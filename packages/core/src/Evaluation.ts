@@ -218,6 +218,17 @@ export const evaluateCase = (
   options: Options,
 ): CaseReport => evaluator(options)(caseId, history)
 
+/**
+ * A case's events in the engine's order: `occurredAt`, then `recordedAt` (`occurredAt` when
+ * absent), then `id`; each instant read once. Reports that walk a history use it so that they
+ * see the events as the engine does, whatever the input order.
+ */
+export const inEngineOrder = (events: ReadonlyArray<DocketEvent>): DocketEvent[] =>
+  events
+    .map(entry)
+    .sort(compare)
+    .map((x) => x.event)
+
 /** Adds up the statuses of a list of obligations. */
 export const summarise = (obligations: Iterable<Obligation.Obligation>): Summary => {
   const s = {

@@ -11,7 +11,7 @@
  * `@docket/core`.
  */
 import type { DocketEvent } from '@docket/core'
-import { Refusal, Timestamp } from '@docket/core'
+import { Evaluation, Refusal, Timestamp } from '@docket/core'
 
 // model
 
@@ -127,7 +127,6 @@ const str = (u: unknown): string | null => (typeof u === 'string' ? u : null)
 const strs = (u: unknown): ReadonlyArray<string> =>
   Array.isArray(u) ? u.filter((x): x is string => typeof x === 'string') : []
 const ms = (s: string): number => Timestamp.toMillis(s)
-const byOccurred = (a: DocketEvent, b: DocketEvent): number => ms(a.occurredAt) - ms(b.occurredAt)
 
 const label = (e: DocketEvent): string => {
   const d = data(e)
@@ -173,13 +172,8 @@ const note = (e: DocketEvent): string | null => {
 
 /** Extracts the facts of one case from its history (any order). */
 export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Facts => {
-  // the engine's order (occurredAt, then recordedAt, then id), so that facts do not depend on input order
-  const sorted = [...input].sort(
-    (a, b) =>
-      byOccurred(a, b) ||
-      ms(a.recordedAt ?? a.occurredAt) - ms(b.recordedAt ?? b.occurredAt) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  )
+  // the engine's order, so that facts do not depend on input order
+  const sorted = Evaluation.inEngineOrder(input)
   const history = sorted
   const first = sorted[0]
   const origin0 = history.find((e) => e.type === 'ContentReported' || e.type === 'ContentDetected')
