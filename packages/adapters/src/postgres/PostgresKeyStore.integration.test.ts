@@ -38,6 +38,18 @@ describe.skipIf(!run)('PostgreSQL key store', () => {
     await admin.end()
   })
 
+  it('opens on a fresh schema from many processes at once (the schema and table are created once)', async () => {
+    for (let round = 0; round < 20; round++) {
+      const schema = fresh()
+      const stores = await Promise.all(
+        Array.from({ length: 8 }, () => PostgresKeyStore.make(url, { schema, cacheMs: 0 })),
+      )
+      const keys = await Promise.all(stores.map((s) => s.obtain('bob')))
+      for (const k of keys) expect(Buffer.from(k!).equals(Buffer.from(keys[0]!))).toBe(true)
+      await Promise.all(stores.map((s) => s.close()))
+    }
+  })
+
   it('makes one key per subject, shared by every process, and destroys it for good', async () => {
     const schema = fresh()
     const [a, b] = await Promise.all([

@@ -72,21 +72,30 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
   const owned = options.pool === undefined
   if (owned) pool.on('error', () => undefined)
   try {
-    // two processes creating the table at once: the loser's unique violation on the catalog is harmless
-    const ddl = (text: string): Promise<unknown> =>
-      pool.query(text).catch((e: unknown) => {
-        if ((e as { code?: unknown }).code !== '23505') throw e
-      })
-    await ddl(`CREATE SCHEMA IF NOT EXISTS ${Migrations.quote(schema)}`)
-    await ddl(
-      `CREATE TABLE IF NOT EXISTS ${table} (
-         subject_id text PRIMARY KEY,
-         key        bytea,
-         created_at timestamptz NOT NULL DEFAULT now(),
-         erased_at  timestamptz,
-         CONSTRAINT subject_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL)
-       )`,
-    )
+    // Processes opening the store at once would race on the catalog (`CREATE … IF NOT EXISTS`
+    // is not atomic: "type subject_keys already exists"): the schema's DDL takes the lock the
+    // event store's migrations take, in one transaction.
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [Migrations.lockKey(schema, 'migrate')])
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${Migrations.quote(schema)}`)
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${table} (
+           subject_id text PRIMARY KEY,
+           key        bytea,
+           created_at timestamptz NOT NULL DEFAULT now(),
+           erased_at  timestamptz,
+           CONSTRAINT subject_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL)
+         )`,
+      )
+      await client.query('COMMIT')
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw e
+    } finally {
+      client.release()
+    }
   } catch (e) {
     if (owned) await pool.end().catch(() => undefined)
     throw e
