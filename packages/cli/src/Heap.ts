@@ -20,15 +20,13 @@ import * as v8 from 'node:v8'
 export const GROWING_PERCENT = 50
 
 /**
- * Sets V8's heap growing factor to {@link GROWING_PERCENT} unless `execArgv` or `nodeOptions`
- * (the process's own, by default) already set one; returns whether it did. The flag is read at
- * each full collection, so setting it at start-up takes effect.
+ * Sets V8's heap growing factor to {@link GROWING_PERCENT} unless the process was started with
+ * one (`execArgv`, the process's own by default; Node refuses the flag in `NODE_OPTIONS`);
+ * returns whether it did. The flag is read at each full collection, so setting it at start-up
+ * takes effect.
  */
-export const tighten = (
-  execArgv: ReadonlyArray<string> = process.execArgv,
-  nodeOptions: string = process.env.NODE_OPTIONS ?? '',
-): boolean => {
-  if ([...execArgv, nodeOptions].some((a) => /heap[-_]growing[-_]percent/.test(a))) return false
+export const tighten = (execArgv: ReadonlyArray<string> = process.execArgv): boolean => {
+  if (execArgv.some((a) => /heap[-_]growing[-_]percent/.test(a))) return false
   v8.setFlagsFromString(`--heap-growing-percent=${GROWING_PERCENT}`)
   return true
 }

@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Invocation } from './Command.js'
 import * as Style from './internal/style.js'
+import * as Utf8 from './internal/utf8.js'
 
 // model
 
@@ -119,13 +120,12 @@ export const emitPieces = async (
     let buf = Buffer.allocUnsafe(CHUNK_BYTES)
     let used = 0
     for (const p of pieces) {
-      // a UTF-16 code unit is at most 3 bytes of UTF-8
-      if (used + 3 * p.length > buf.length && used > 0) {
+      if (used + Utf8.maxBytes(p) > buf.length && used > 0) {
         await sink.right.write(buf.subarray(0, used))
         buf = Buffer.allocUnsafe(CHUNK_BYTES)
         used = 0
       }
-      if (3 * p.length > buf.length) await sink.right.write(p)
+      if (Utf8.maxBytes(p) > buf.length) await sink.right.write(p)
       else used += buf.write(p, used)
     }
     if (used > 0) await sink.right.write(buf.subarray(0, used))

@@ -198,18 +198,29 @@ export async function* decodeLines(input: Input, options: DecodeOptions = {}): A
   }
 }
 
-/** Decodes a whole text synchronously: every event and every bad line, in input order. */
-export const decodeText = (text: string, options: DecodeOptions = {}): Decoded => {
+/** Decodes successive batches of lines into one {@link Decoded}: `add` each batch, then `result`. */
+const collector = (options: DecodeOptions) => {
   const events: Line[] = []
   const errors: DecodeError.DecodeError[] = []
   const one = numbered(options)
-  for (const raw of splitLines(text)) {
-    const r = one(raw)
-    if (r === undefined) continue
-    if (E.isLeft(r)) errors.push(r.left)
-    else events.push(r.right)
+  return {
+    add: (batch: ReadonlyArray<string>): void => {
+      for (const text of batch) {
+        const r = one(text)
+        if (r === undefined) continue
+        if (E.isLeft(r)) errors.push(r.left)
+        else events.push(r.right)
+      }
+    },
+    result: (): Decoded => ({ events, errors, read: events.length + errors.length }),
   }
-  return { events, errors, read: events.length + errors.length }
+}
+
+/** Decodes a whole text synchronously: every event and every bad line, in input order. */
+export const decodeText = (text: string, options: DecodeOptions = {}): Decoded => {
+  const c = collector(options)
+  c.add(splitLines(text))
+  return c.result()
 }
 
 /**
@@ -217,17 +228,9 @@ export const decodeText = (text: string, options: DecodeOptions = {}): Decoded =
  * and errors. Each batch is decoded synchronously: no asynchronous step per line.
  */
 export const decodeAll = async (input: Input, options: DecodeOptions = {}): Promise<Decoded> => {
-  const events: Line[] = []
-  const errors: DecodeError.DecodeError[] = []
-  const one = numbered(options)
-  const add = (text: string): void => {
-    const r = one(text)
-    if (r === undefined) return
-    if (E.isLeft(r)) errors.push(r.left)
-    else events.push(r.right)
-  }
-  for await (const batch of batchesOf(input)) for (const text of batch) add(text)
-  return { events, errors, read: events.length + errors.length }
+  const c = collector(options)
+  for await (const batch of batchesOf(input)) c.add(batch)
+  return c.result()
 }
 
 // operations: encoding

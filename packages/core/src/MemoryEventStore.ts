@@ -114,17 +114,10 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     const head = log.length
     const keep = matches(options.types)
     const start = from(options.after)
-    if (options.partition === undefined) {
-      for (let i = start; i < head; i++) {
-        const s = log[i]!
-        if (keep(s)) yield s.stored
-      }
-      return
-    }
-    const { index, count } = CasePartition.check(options.partition)
+    const partition = CasePartition.option(options.partition)
     for (let i = start; i < head; i++) {
       const s = log[i]!
-      if (s.key % count === index && keep(s)) yield s.stored
+      if ((partition === undefined || s.key % partition.count === partition.index) && keep(s)) yield s.stored
     }
   }
 

@@ -65,6 +65,20 @@ const batch = (events: ReadonlyArray<DocketEvent>, o: Partial<Evaluation.Options
   return { asOf: b.asOf, cases: b.cases, summary: b.summary }
 }
 
+/** Hand-made events, `h` hours after 2026-01-01 (recorded when they occur). */
+const at = (h: number): string => new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()
+const ev = (id: string, caseId: string, h: number, type: string, data: object): Recorded =>
+  ({ id, caseId, type, occurredAt: at(h), recordedAt: at(h), data }) as unknown as Recorded
+/** A hate-speech report opening `caseId`, in `jurisdiction`. */
+const report = (caseId: string, h: number, jurisdiction = 'US'): Recorded =>
+  ev(`${caseId}-r`, caseId, h, 'ContentReported', {
+    reportId: `${caseId}-r`,
+    channel: 'in_app',
+    category: 'hate',
+    content: { ref: `x-${caseId}`, kind: 'text' },
+    jurisdictions: [jurisdiction],
+  })
+
 describe('Replay.run', () => {
   it('replays the seed case as the batch engine evaluates it, and finds the refusal the agent followed', async () => {
     const events = seed()
@@ -270,17 +284,6 @@ describe('Replay.run', () => {
   })
 
   it('brings a dropped case back when it is reopened, and counts the reopening', async () => {
-    const at = (h: number): string => new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()
-    const ev = (id: string, caseId: string, h: number, type: string, data: object): Recorded =>
-      ({ id, caseId, type, occurredAt: at(h), recordedAt: at(h), data }) as unknown as Recorded
-    const report = (caseId: string, h: number): Recorded =>
-      ev(`${caseId}-r`, caseId, h, 'ContentReported', {
-        reportId: `${caseId}-r`,
-        channel: 'in_app',
-        category: 'hate',
-        content: { ref: `x-${caseId}`, kind: 'text' },
-        jurisdictions: ['US'],
-      })
     const events: Recorded[] = [
       report('a', 0),
       ev('a-d', 'a', 1, 'ReviewDecided', {
@@ -315,17 +318,6 @@ describe('Replay.run', () => {
   })
 
   it("keeps a parked case's result until its wakeAt, judges it again from then, and takes it back on a later event", async () => {
-    const at = (h: number): string => new Date(Date.UTC(2026, 0, 1) + h * 3_600_000).toISOString()
-    const ev = (id: string, caseId: string, h: number, type: string, data: object): Recorded =>
-      ({ id, caseId, type, occurredAt: at(h), recordedAt: at(h), data }) as unknown as Recorded
-    const report = (caseId: string, h: number, jurisdiction: string): Recorded =>
-      ev(`${caseId}-r`, caseId, h, 'ContentReported', {
-        reportId: `${caseId}-r`,
-        channel: 'in_app',
-        category: 'hate',
-        content: { ref: `x-${caseId}`, kind: 'text' },
-        jurisdictions: [jurisdiction],
-      })
     // x closes with NetzDG clocks still running, then leaves memory as y comes
     const start = [report('x', 0, 'DE'), ev('x-c', 'x', 1, 'CaseClosed', {}), report('y', 2, 'US')]
     const left = evaluate('x', start.slice(0, 2), at(2))!

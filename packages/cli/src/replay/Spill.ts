@@ -20,6 +20,7 @@ import type { DocketEvent, Recorded } from '@docket/core'
 import { Timestamp } from '@docket/core'
 import * as Extents from '../internal/extents.js'
 import { mergeSorted } from '../internal/merge.js'
+import * as Utf8 from '../internal/utf8.js'
 
 // model
 
@@ -238,9 +239,8 @@ const appender = (file: string, bufferBytes = 1 << 20): Appender => {
   }
   return {
     add: (s) => {
-      // a UTF-16 code unit is at most 3 bytes of UTF-8
-      if (used + 3 * s.length > buf.length) flush()
-      if (3 * s.length > buf.length) {
+      if (used + Utf8.maxBytes(s) > buf.length) flush()
+      if (Utf8.maxBytes(s) > buf.length) {
         const bytes = Buffer.from(s, 'utf8')
         write(bytes, bytes.length)
         return { pos: written - bytes.length, len: bytes.length }
@@ -291,9 +291,8 @@ const heldBytes = (): HeldBytes => {
   let used = 0
   return {
     add: (s) => {
-      // a UTF-16 code unit is at most 3 bytes of UTF-8
-      if (used + 3 * s.length > buf.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, used + 3 * s.length))
+      if (used + Utf8.maxBytes(s) > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, used + Utf8.maxBytes(s)))
         buf.copy(bigger, 0, 0, used)
         buf = bigger
       }
