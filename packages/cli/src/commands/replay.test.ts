@@ -130,6 +130,47 @@ describe('docket replay', () => {
     expect((await docket(['replay', SEED, '--max-open-cases', '0'])).code).toBe(2)
   })
 
+  it('--workers N replays on worker threads: the same report, but for the memory counters', async () => {
+    // json, md and html state how many case states were dropped and held at once: per worker, summed
+    const memory = (json: string): unknown => {
+      const r = JSON.parse(json)
+      return { ...r, stats: { ...r.stats, dropped: 0, reopened: 0, maxOpenCases: 0 } }
+    }
+    for (const format of ['csv', 'json'] as const) {
+      const a = await docket(['replay', fixtures, '--report', format, '--quiet'])
+      const b = await docket(['replay', fixtures, '--report', format, '--quiet', '--workers', '3'])
+      expect(b.code, `${format}: ${b.stderr}`).toBe(0)
+      if (format === 'json') expect(memory(b.stdout)).toEqual(memory(a.stdout))
+      else expect(b.stdout).toBe(a.stdout)
+    }
+    // decoded events travel to the workers when the input is sorted first, or read from a store
+    const store = `pglite:${path.join(dir, 'workers-store')}`
+    expect((await docket(['import', fixtures, '--store', store])).code).toBe(0)
+    const single = await docket(['replay', '--store', store, '--report', 'csv', '--quiet'])
+    expect(single.stdout.split('\n').length).toBeGreaterThan(3)
+    for (const argv of [
+      ['replay', '--store', store, '--report', 'csv', '--quiet', '--workers', '2'],
+      ['replay', fixtures, '--sort', '--report', 'csv', '--quiet', '--workers', '2'],
+    ])
+      expect((await docket(argv)).stdout).toBe(single.stdout)
+    // a bad line: the error of a replay in one thread, and nothing written
+    const bad = path.join(dir, 'bad.jsonl')
+    const lines = fs.readFileSync(fixtures, 'utf8').split('\n')
+    lines[4] = '{"id": "broken"}'
+    fs.writeFileSync(bad, lines.join('\n'))
+    const one = await docket(['replay', bad, '--quiet'])
+    const two = await docket(['replay', bad, '--quiet', '--workers', '2'])
+    expect(one.code).toBe(2)
+    expect(two.code).toBe(2)
+    expect(two.stderr).toBe(one.stderr)
+    expect(two.stderr).toMatch(/line 5.*\n?.*Nothing was written/s)
+    for (const n of ['0', '1.5', '65', 'two']) {
+      const r = await docket(['replay', fixtures, '--workers', n])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(`--workers "${n}": expected an integer from 1 to 64`)
+    }
+  })
+
   it('--fail-on breached exits 1 on a statutory breach', async () => {
     const r = await docket(['replay', fixtures, '--fail-on', 'breached', '--quiet'])
     expect(r.code).toBe(1)

@@ -19,6 +19,11 @@ import * as Source from '../Source.js'
 /** A stream of events and what went wrong reading it. */
 export interface Input {
   readonly events: AsyncIterable<Recorded>
+  /**
+   * The same input as raw lines in batches, for a reader that decodes them itself (a replay on
+   * worker threads); only a file or standard input has them. Read either this or `events`.
+   */
+  readonly lines?: AsyncIterable<ReadonlyArray<string>>
   /** Why the stream stopped early, once it has. */
   readonly failure: () => Source.SourceError | undefined
   /** Bytes read so far and the total, when the source has a size. */
@@ -38,17 +43,21 @@ async function* counted(
   }
 }
 
-const lines = (
+/** The lines of a stream in batches, one per chunk read, its bytes counted as they pass. */
+const batchesOf = (
   stream: NodeJS.ReadableStream,
-  fail: (e: Source.SourceError) => void,
   count: (n: number) => void,
+): AsyncIterable<ReadonlyArray<string>> =>
+  Jsonl.lineBatchesOf(counted(stream as AsyncIterable<string | Uint8Array>, count))
+
+const decoded = (
+  batches: AsyncIterable<ReadonlyArray<string>>,
+  fail: (e: Source.SourceError) => void,
 ): AsyncIterable<Recorded> => ({
   async *[Symbol.asyncIterator]() {
     let line = 0
     // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
-    for await (const batch of Jsonl.lineBatchesOf(
-      counted(stream as AsyncIterable<string | Uint8Array>, count),
-    )) {
+    for await (const batch of batches) {
       for (const text of batch) {
         line++
         if (text.trim() === '') continue
@@ -62,6 +71,16 @@ const lines = (
     }
   },
 })
+
+/** A stream's input: its lines decoded as they are read, or (`lines`) as they are. */
+const ofStream = (
+  stream: NodeJS.ReadableStream,
+  fail: (e: Source.SourceError) => void,
+  count: (n: number) => void,
+): Pick<Input, 'events' | 'lines'> => {
+  const lines = batchesOf(stream, count)
+  return { events: decoded(lines, fail), lines }
+}
 
 // constructors
 
@@ -81,7 +100,7 @@ export const open = async (
   switch (source._tag) {
     case 'Stdin':
       return E.right({
-        events: lines(inv.stdin, fail, count),
+        ...ofStream(inv.stdin, fail, count),
         failure: () => failure,
         position: () => ({ done, total: null }),
       })
@@ -90,7 +109,7 @@ export const open = async (
       if (!fs.existsSync(file)) return E.left({ _tag: 'NotFound', path: source.path })
       const total = fs.statSync(file).size
       return E.right({
-        events: lines(fs.createReadStream(file), fail, count),
+        ...ofStream(fs.createReadStream(file), fail, count),
         failure: () => failure,
         position: () => ({ done: Math.min(done, total), total }),
       })

@@ -75,20 +75,20 @@ export const merge = (
       throw new Error(`partitions judged at different instants: ${p.asOf} and ${first.asOf}`)
   }
   // each part is in caseId order and no case is in two parts: merge them as they are read
-  const cases: Iterable<Replay.CaseResult> = {
-    *[Symbol.iterator]() {
-      for (const x of mergeSorted(
-        parts.map((p) => p.cases),
-        (a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0),
-      ))
-        yield x.item
-    },
-  }
+  const cases: Iterable<Replay.CaseResult> = merged(
+    parts.map((p) => p.cases),
+    (c) => c.caseId,
+  )
+  const casesJson: Iterable<readonly [string, string]> = merged(
+    parts.map((p) => p.casesJson),
+    (c) => c[0],
+  )
   const sum = (k: keyof Replay.Stats): number => parts.reduce((s, p) => s + p.stats[k], 0)
   return {
     asOf: first.asOf,
     knownAt: first.knownAt,
     cases,
+    casesJson,
     summary: Replay.sumSummaries(parts.map((p) => p.summary)),
     stats: {
       events: sum('events'),
@@ -101,6 +101,15 @@ export const merge = (
     integrity,
   }
 }
+
+/** Sorted sequences of cases merged by case id, lazily, each time they are read. */
+const merged = <A>(sources: ReadonlyArray<Iterable<A>>, key: (a: A) => string): Iterable<A> => ({
+  *[Symbol.iterator]() {
+    for (const x of mergeSorted(sources, (a, b) => compareIds(key(a), key(b)))) yield x.item
+  },
+})
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * The result as JSON without the per-process memory counters: equal bytes for a whole and a

@@ -127,6 +127,11 @@ export interface Result {
    * module header), so iterate rather than spread them.
    */
   readonly cases: Iterable<CaseResult>
+  /**
+   * The same cases, each its id and its JSON text (`JSON.stringify` of the case), in the same
+   * order: for a reader that passes cases on without parsing them (worker threads).
+   */
+  readonly casesJson: Iterable<readonly [string, string]>
   readonly summary: Summary
   readonly stats: Stats
   /** The integrity chain head folded from the events' seals, in read order; `null` when no event is sealed. */
@@ -608,6 +613,7 @@ export const run = async (
       asOf,
       knownAt: options.knownAt === undefined ? null : Timestamp.format(Timestamp.toMillis(options.knownAt)),
       cases,
+      casesJson: cases.texts,
       summary: { ...summary },
       stats: {
         events,

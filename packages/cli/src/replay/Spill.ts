@@ -47,16 +47,24 @@ export interface Archived {
 export interface Runs<A> {
   /** Records `value` for `key`; values are written as JSON, so they must survive `JSON.parse(JSON.stringify(…))`. */
   readonly put: (key: string, value: A | null) => void
+  /** Records a value given as its JSON text (`JSON.stringify(value)`, or `null`): no parse and stringify again. */
+  readonly putJson: (key: string, json: string | null) => void
   /**
    * Ends writing and returns the values in key order (code-unit order), each key's latest one,
    * `null`s left out. The result may be iterated any number of times, each time reading the
    * runs from disk (or, when no run was written, the values parsed once from the JSON held in memory).
    */
-  readonly seal: () => Iterable<A>
+  readonly seal: () => Sealed<A>
   /** Removes the files of runs not sealed (after `seal`, they belong to its result). */
   readonly close: () => void
   /** Runs written so far (compactions included). */
   readonly written: () => number
+}
+
+/** Sealed runs: their values in key order, and the same as key and JSON text, unparsed. */
+export interface Sealed<A> extends Iterable<A> {
+  /** Each key with its value's JSON text, in key order (`null`s left out): for a reader that passes values on. */
+  readonly texts: Iterable<readonly [string, string]>
 }
 
 /** Options of {@link runs}. */
@@ -197,10 +205,15 @@ function* latest(fds: ReadonlyArray<number>): Generator<Line> {
   if (pending !== undefined) yield pending.item
 }
 
-/** The non-null values of sealed runs; `owner` is kept alive while iterating (its finalizer closes `fds`). */
-function* values<A>(fds: ReadonlyArray<number>, owner: object): Generator<A> {
-  for (const l of latest(fds)) if (l.tab < l.line.length - 1) yield JSON.parse(l.line.slice(l.tab + 1)) as A
+/** The non-null values of sealed runs, each its key and JSON text; `owner` is kept alive while iterating (its finalizer closes `fds`). */
+function* texts(fds: ReadonlyArray<number>, owner: object): Generator<readonly [string, string]> {
+  for (const l of latest(fds)) if (l.tab < l.line.length - 1) yield [l.key, l.line.slice(l.tab + 1)]
   void owner
+}
+
+/** The values of key and JSON text pairs, parsed. */
+function* parsed<A>(entries: Iterable<readonly [string, string]>): Generator<A> {
+  for (const [, json] of entries) yield JSON.parse(json) as A
 }
 
 /** A file written by appending text through one reused buffer (see {@link appender}). */
@@ -391,21 +404,31 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
     held = new Map()
     pending.clear()
   }
+  const putJson = (key: string, json: string | null): void => {
+    // `null` is no bytes: a run's line with nothing after the tab
+    held.set(key, pending.add(json ?? ''))
+    if (held.size >= runSize || pending.size() >= runBytes) flush()
+  }
   return {
-    put: (key, value) => {
-      // `null` is no bytes: a run's line with nothing after the tab
-      held.set(key, pending.add(value === null ? '' : JSON.stringify(value)))
-      if (held.size >= runSize || pending.size() >= runBytes) flush()
-    },
+    put: (key, value) => putJson(key, value === null ? null : JSON.stringify(value)),
+    putJson,
     seal: () => {
       if (files.length === 0) {
-        const values = [...held.entries()]
+        const entries = [...held.entries()]
           .filter((kv) => kv[1].len > 0)
           .sort((a, b) => compareKeys(a[0], b[0]))
-          .map((kv) => JSON.parse(pending.read(kv[1])) as A)
+          .map(([k, at]): readonly [string, string] => [k, pending.read(at)])
         held = new Map()
         pending.clear()
-        return values
+        // parsed once, when first read
+        let values: A[] | undefined
+        return {
+          [Symbol.iterator]: () => {
+            values ??= [...parsed<A>(entries)]
+            return values[Symbol.iterator]()
+          },
+          texts: entries,
+        }
       }
       flush()
       const fds = files.map((f) => fs.openSync(f, 'r'))
@@ -419,7 +442,10 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
       } catch {
         process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
       }
-      const sealed: Iterable<A> = { [Symbol.iterator]: () => values<A>(fds, sealed) }
+      const sealed: Sealed<A> = {
+        [Symbol.iterator]: () => parsed<A>(texts(fds, sealed)),
+        texts: { [Symbol.iterator]: () => texts(fds, sealed) },
+      }
       sealedFds.register(sealed, fds)
       return sealed
     },

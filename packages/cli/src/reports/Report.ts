@@ -5,12 +5,14 @@
  * so the formats cannot disagree.
  */
 import { createHash } from 'node:crypto'
-import { type ClockRule, Envelope, Escalation, Profile, type Recorded, Timestamp } from '@docket/core'
+import { type ClockRule, Envelope, Profile, type Recorded, Timestamp } from '@docket/core'
 import { Policy } from '@docket/policies'
 import type * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as Ei from 'fp-ts/lib/Either.js'
 import * as Replay from '../replay/Replay.js'
+import * as Settings from '../replay/Settings.js'
+import * as Workers from '../replay/Workers.js'
 import * as Stamp from './Stamp.js'
 
 // model
@@ -127,16 +129,6 @@ export const build = async (
   options: BuildOptions = {},
 ): Promise<E.Either<Replay.ReplayError, Report>> => {
   const profile = options.profile ?? Profile.DEFAULTS
-  const evaluate = Replay.fromCore({
-    rules: options.rules ?? Policy.forProfile(profile),
-    profile,
-    escalate: Escalation.escalate,
-    ...(options.knownAt === undefined ? {} : { knownAt: options.knownAt }),
-    ...(options.from === undefined ? {} : { from: options.from }),
-    ...(options.to === undefined ? {} : { to: options.to }),
-    ...(options.policies === undefined ? {} : { policies: options.policies }),
-    ...(options.whatIf === undefined ? {} : { whatIf: options.whatIf }),
-  })
   const source: AsyncIterable<Recorded> =
     Symbol.asyncIterator in events
       ? events
@@ -144,38 +136,56 @@ export const build = async (
           yield* events as Iterable<Recorded>
         })()
   const result = await Replay.run(source, {
-    evaluate,
-    ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
-    ...(options.knownAt === undefined ? {} : { knownAt: options.knownAt }),
-    ...(options.spillDir === undefined ? {} : { spillDir: options.spillDir }),
-    ...(options.maxOpenCases === undefined ? {} : { maxOpenCases: options.maxOpenCases }),
-    ...(options.maxDoneCases === undefined ? {} : { maxDoneCases: options.maxDoneCases }),
+    ...Settings.replay({ ...options, profile }, options.rules),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    ...(options.checkOrder === undefined ? {} : { checkOrder: options.checkOrder }),
   })
-  const whatIf = [...(options.whatIf ?? [])].sort()
   return pipe(
     result,
-    Ei.map((r) => ({
-      ...r,
-      profile: profile.name,
-      counterfactual: whatIf.length > 0,
-      whatIf,
-      stamp: Stamp.make({
-        policyPack: policyPack(),
-        legalReferenceDate: LEGAL_REFERENCE_DATE,
-        options: {
-          asOf: iso(options.asOf),
-          knownAt: iso(options.knownAt),
-          from: iso(options.from),
-          to: iso(options.to),
-          policies: options.policies === undefined ? null : [...options.policies].sort(),
-          whatIf,
-          profile: profile.name,
-          profileDigest: createHash('sha256').update(Envelope.canonical(profile)).digest('hex').slice(0, 16),
-        },
-        integrity: r.integrity,
-      }),
-    })),
+    Ei.map((r) => framed(r, options, profile)),
   )
+}
+
+/**
+ * Replays a history on `workers` worker threads (`Workers.replay`) into the same report as
+ * {@link build}. The rules are the policy pack's for the profile: rules given as functions
+ * cannot be sent to a thread, so `rules` is refused.
+ */
+export const buildOnWorkers = async (
+  input: Workers.Input,
+  options: BuildOptions & { readonly workers: number },
+): Promise<E.Either<Workers.Failure, Report>> => {
+  if (options.rules !== undefined)
+    throw new Error('Report.buildOnWorkers: rules cannot be sent to worker threads')
+  const profile = options.profile ?? Profile.DEFAULTS
+  const result = await Workers.replay(input, { ...options, profile })
+  return pipe(
+    result,
+    Ei.map((r) => framed(r, options, profile)),
+  )
+}
+
+/** A replay's result framed as a report: profile, counterfactual label and reproducibility stamp. */
+const framed = (r: Replay.Result, options: BuildOptions, profile: Profile.Resolved): Report => {
+  const whatIf = [...(options.whatIf ?? [])].sort()
+  return {
+    ...r,
+    profile: profile.name,
+    counterfactual: whatIf.length > 0,
+    whatIf,
+    stamp: Stamp.make({
+      policyPack: policyPack(),
+      legalReferenceDate: LEGAL_REFERENCE_DATE,
+      options: {
+        asOf: iso(options.asOf),
+        knownAt: iso(options.knownAt),
+        from: iso(options.from),
+        to: iso(options.to),
+        policies: options.policies === undefined ? null : [...options.policies].sort(),
+        whatIf,
+        profile: profile.name,
+        profileDigest: createHash('sha256').update(Envelope.canonical(profile)).digest('hex').slice(0, 16),
+      },
+      integrity: r.integrity,
+    }),
+  }
 }

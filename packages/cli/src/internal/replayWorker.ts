@@ -1,0 +1,148 @@
+/**
+ * The code of one worker thread of `Workers.replay`: it decodes the lines it
+ * is sent (or takes the events as they come), replays its cases with the
+ * settings it was started with, and sends its result back (protocol:
+ * `Workers.ToWorker` and `Workers.FromWorker`). It stops at its first failure,
+ * reported with the item's position in the whole input.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import type { Recorded } from '@docket/core'
+import * as Source from '../Source.js'
+import * as Partition from '../replay/Partition.js'
+import * as Replay from '../replay/Replay.js'
+import * as Settings from '../replay/Settings.js'
+import type * as Workers from '../replay/Workers.js'
+
+const port = ((): NonNullable<typeof parentPort> => {
+  if (parentPort === null) throw new Error('replayWorker runs in a worker thread')
+  return parentPort
+})()
+
+const { settings, index, workers } = workerData as {
+  readonly settings: Settings.Settings
+  readonly index: number
+  readonly workers: number
+}
+
+const post = (m: Workers.FromWorker): void => port.postMessage(m)
+
+type Batch = Extract<Workers.ToWorker, { kind: 'batch' }>
+
+/** Thrown out of the input to end the replay: a bad line, or the `stop` position reached. */
+class Halt {
+  constructor(readonly failed?: { readonly position: number; readonly failure: Workers.Failure }) {}
+}
+
+const queue: Batch[] = []
+let ended = false
+let stopAt = Number.POSITIVE_INFINITY
+// set once the outcome is posted: later batches are acknowledged unread
+let finished = false
+let wake: (() => void) | undefined
+// the input position of the event last handed to the replay (an out-of-order error names it)
+let current = 0
+
+async function* events(): AsyncGenerator<Recorded> {
+  for (;;) {
+    const batch = queue.shift()
+    if (batch === undefined) {
+      if (Number.isFinite(stopAt)) throw new Halt()
+      if (ended) return
+      await new Promise<void>((r) => (wake = r))
+      continue
+    }
+    post({ kind: 'ack' })
+    const count = batch.positions.length
+    for (let k = 0; k < count; k++) {
+      const position = batch.positions[k]!
+      if (position >= stopAt) throw new Halt()
+      let e: Recorded
+      if (batch.lines === undefined) e = batch.events![k]!
+      else {
+        const d = Source.decodeLine(batch.lines[k]!, batch.lineNumbers[k]!)
+        if (d._tag === 'Left') throw new Halt({ position, failure: { _tag: 'BadLine', error: d.left } })
+        e = d.right
+      }
+      if (Partition.of(e.caseId, workers) !== index && typeof e.caseId === 'string')
+        throw new Error(`event ${e.id} of case ${e.caseId} was routed to worker ${index}`)
+      current = position
+      yield e
+    }
+  }
+}
+
+port.on('message', (m: Workers.ToWorker) => {
+  switch (m.kind) {
+    case 'batch':
+      if (finished) post({ kind: 'ack' })
+      else queue.push(m)
+      break
+    case 'end':
+      late.set(m.asOf)
+      ended = true
+      break
+    case 'stop':
+      stopAt = Math.min(stopAt, m.position)
+      break
+    case 'casesAck': {
+      const t = taken
+      taken = undefined
+      t?.()
+      return
+    }
+  }
+  const w = wake
+  wake = undefined
+  w?.()
+})
+
+// resolves when the calling thread has taken in the last chunk of cases (back-pressure)
+let taken: (() => void) | undefined
+const sendCases = (cases: ReadonlyArray<readonly [string, string]>): Promise<void> =>
+  new Promise<void>((r) => {
+    taken = r
+    post({ kind: 'cases', cases })
+  })
+
+const late = Partition.lateAsOf({
+  ...Settings.replay(settings),
+  onProgress: (p) => post({ kind: 'progress', openCases: p.openCases, doneCases: p.doneCases }),
+})
+
+const finish = (m: Workers.FromWorker): void => {
+  finished = true
+  queue.length = 0
+  post(m)
+}
+
+const main = async (): Promise<void> => {
+  let r: Awaited<ReturnType<typeof Replay.run>>
+  try {
+    r = await Replay.run(events(), late.options)
+  } catch (e) {
+    if (!(e instanceof Halt)) throw e
+    return finish(e.failed === undefined ? { kind: 'stopped' } : { kind: 'failed', ...e.failed })
+  }
+  if (r._tag === 'Left')
+    return finish({ kind: 'failed', position: current, failure: { ...r.left, position: current } })
+  // the cases may be read back from disk: they travel as JSON, in case order, one acknowledged
+  // chunk at a time
+  let chunk: Array<readonly [string, string]> = []
+  for (const c of r.right.casesJson) {
+    chunk.push(c)
+    if (chunk.length === 1000) {
+      await sendCases(chunk)
+      chunk = []
+    }
+  }
+  if (chunk.length > 0) await sendCases(chunk)
+  const { cases: _, casesJson: __, ...rest } = r.right
+  finish({ kind: 'done', result: rest })
+}
+
+// an unexpected error is the thread's 'error' event in the calling thread
+void main().catch((e: unknown) => {
+  setImmediate(() => {
+    throw e
+  })
+})

@@ -1,0 +1,140 @@
+import { Profile, type Recorded } from '@docket/core'
+import { History } from '@docket/core/testing'
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import * as Source from '../Source.js'
+import * as Partition from './Partition.js'
+import * as Replay from './Replay.js'
+import * as Settings from './Settings.js'
+import * as Workers from './Workers.js'
+
+// These tests start real worker threads, which run the compiled `dist` (`tsc -b` first).
+
+const base: Settings.Settings = { profile: Profile.DEFAULTS, maxOpenCases: 50 }
+
+async function* stream<A>(xs: Iterable<A>): AsyncGenerator<A> {
+  yield* xs
+}
+
+/** Lines in batches of 7 (batches never line up with the workers' own). */
+async function* batches(lines: ReadonlyArray<string>): AsyncGenerator<ReadonlyArray<string>> {
+  for (let i = 0; i < lines.length; i += 7) yield lines.slice(i, i + 7)
+}
+
+const one = async (
+  events: ReadonlyArray<Recorded>,
+  settings: Settings.Settings = base,
+): Promise<E.Either<Replay.ReplayError, Replay.Result>> =>
+  Replay.run(stream(events), Settings.replay(settings))
+
+const bytes = (r: E.Either<unknown, Replay.Result>): string => {
+  if (E.isLeft(r)) throw new Error(`replay failed: ${JSON.stringify(r.left)}`)
+  return [...Partition.canonical(r.right)].join('')
+}
+
+const lines = (events: ReadonlyArray<Recorded>): string[] => events.map((e) => JSON.stringify(e))
+
+const onLines = (ls: ReadonlyArray<string>, workers: number, settings: Settings.Settings = base) =>
+  Workers.replay({ _tag: 'Lines', batches: batches(ls) }, { ...settings, workers })
+
+/** The first bad line's error, as a replay in one thread reports it. */
+const firstBadLine = (ls: ReadonlyArray<string>): Workers.BadLine | undefined => {
+  for (let i = 0; i < ls.length; i++) {
+    const d = Source.decodeLine(ls[i]!, i + 1)
+    if (E.isLeft(d)) return { _tag: 'BadLine', error: d.left }
+  }
+  return undefined
+}
+
+describe('Workers.replay', () => {
+  const events = [...History.generate({ events: 1500, seed: 11, meanGapMinutes: 60 })]
+
+  it('gives the bytes of one replay, from lines and from decoded events, on 1 to 3 workers', async () => {
+    const reference = bytes(await one(events))
+    const r = await one(events)
+    expect(E.isRight(r) && r.right.stats.dropped > 0).toBe(true)
+    for (const n of [1, 2, 3]) {
+      expect(bytes(await onLines(lines(events), n))).toBe(reference)
+      const decoded = await Workers.replay(
+        { _tag: 'Events', events: stream(events) },
+        { ...base, workers: n },
+      )
+      expect(bytes(decoded)).toBe(reference)
+    }
+    // results spilled to sorted runs in every worker
+    expect(bytes(await onLines(lines(events), 2, { ...base, maxDoneCases: 9 }))).toBe(reference)
+  })
+
+  it('passes cases on as the JSON of the cases', async () => {
+    const r = await onLines(lines(events), 2)
+    if (E.isLeft(r)) throw new Error('replay failed')
+    const cases = [...r.right.cases]
+    expect(cases.length).toBeGreaterThan(100)
+    expect([...r.right.casesJson]).toEqual(cases.map((c) => [c.caseId, JSON.stringify(c)]))
+  })
+
+  it('judges at a fixed asOf or knownAt as one replay does', async () => {
+    for (const fixed of [{ asOf: '2025-01-01T12:00:00.000Z' }, { knownAt: '2025-01-01T18:00:00.000Z' }]) {
+      const settings = { ...base, ...fixed }
+      const reference = bytes(await one(events, settings))
+      expect(bytes(await onLines(lines(events), 2, settings))).toBe(reference)
+    }
+  })
+
+  it('reports the first bad line of the input, whichever worker or the reading thread meets it', async () => {
+    const good = lines(events.slice(0, 300))
+    const notJson = '{"id": '
+    const badEvent = (i: number): string => JSON.stringify({ ...events[i]!, occurredAt: 'yesterday' })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 299 }), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.integer({ min: 2, max: 3 }),
+        async (at, json, n) => {
+          const ls = [...good]
+          at.forEach((i, k) => {
+            ls[i] = k === 0 && json ? notJson : badEvent(i)
+          })
+          const r = await onLines(ls, n)
+          expect(r).toEqual(E.left(firstBadLine(ls)))
+        },
+      ),
+      { numRuns: 12 },
+    )
+  })
+
+  it('reports the first out-of-order event, or a bad line before it', async () => {
+    // the second event of a case recorded before the first: a single replay's OutOfOrder
+    const withOrder = events.slice(0, 400)
+    const caseId = withOrder[0]!.caseId
+    const second = withOrder.findIndex((e, i) => i > 0 && e.caseId === caseId)
+    const early = { ...withOrder[second]!, recordedAt: '2024-12-31T00:00:00.000Z' } as Recorded
+    const swapped = withOrder.map((e, i) => (i === second ? early : e))
+    const expected = await one(swapped, { ...base, checkOrder: true })
+    expect(E.isLeft(expected)).toBe(true)
+    for (const n of [2, 3])
+      expect(await onLines(lines(swapped), n, { ...base, checkOrder: true })).toEqual(expected)
+    // a bad line before it wins; one after it does not
+    const ls = lines(swapped)
+    ls[second - 1] = '{'
+    expect(await onLines(ls, 2, { ...base, checkOrder: true })).toEqual(E.left(firstBadLine(ls)))
+    const later = lines(swapped)
+    later[second + 5] = '{'
+    expect(await onLines(later, 2, { ...base, checkOrder: true })).toEqual(expected)
+  })
+
+  it('reports progress, and refuses a number of workers that is not a positive integer', async () => {
+    const seen: Replay.Progress[] = []
+    const r = await Workers.replay(
+      { _tag: 'Lines', batches: batches(lines(events)) },
+      { ...base, workers: 2, progressEvery: 500, onProgress: (p) => seen.push(p) },
+    )
+    expect(E.isRight(r)).toBe(true)
+    expect(seen.filter((p) => !p.done).map((p) => p.events)).toEqual([500, 1000, 1500])
+    expect(seen.at(-1)).toMatchObject({ events: events.length, done: true })
+    await expect(
+      Workers.replay({ _tag: 'Events', events: stream([]) }, { ...base, workers: 0 }),
+    ).rejects.toThrow(/positive integer/)
+  })
+})

@@ -1,0 +1,333 @@
+/**
+ * Workers: one replay run as partitions on worker threads (`docket replay
+ * --workers N`), merged into what a replay in one thread gives (`Partition`):
+ * the same report, byte for byte.
+ *
+ * The calling thread reads the input once. A JSON Lines file's lines are
+ * parsed just enough to route each to the worker of its case
+ * (`Partition.of`), to fold the integrity chain in read order and to find the
+ * latest `occurredAt`; each worker decodes its own lines (the validation of a
+ * replay in one thread), replays its cases with `Replay.run`, and, once the
+ * input has ended, judges them at the instant the calling thread sends
+ * (`Partition.lateAsOf`) and sends them back as JSON, held in sorted runs
+ * (`Spill.runs`) until the merge reads them. Events already decoded (a store,
+ * or sorted input) are sent as they are (structured clone).
+ *
+ * Failures are a single thread's: the first bad line or out-of-order event of
+ * the whole input wins, whichever worker meets it. A worker stops at its first
+ * failure; the others go on up to that position, no further, in case one of
+ * them has an earlier one.
+ *
+ * Memory: each worker has the replay's budgets (`maxOpenCases`,
+ * `maxDoneCases`) to itself, and at most {@link IN_FLIGHT} batches travel to
+ * a worker, and one chunk of cases back, at a time.
+ *
+ * Not here: rules given as functions (a worker binds the policy pack's rules
+ * for the profile, `Settings.evaluation`), and the thread's own code
+ * (`internal/replayWorker.ts`).
+ */
+import { Worker } from 'node:worker_threads'
+import { type DecodeError, Integrity, type Recorded, Timestamp } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as Source from '../Source.js'
+import * as Partition from './Partition.js'
+import type * as Replay from './Replay.js'
+import type * as Settings from './Settings.js'
+import * as Spill from './Spill.js'
+
+// model
+
+/** Options of {@link replay}: the settings every worker binds, the number of workers, and progress. */
+export interface Options extends Settings.Settings {
+  readonly workers: number
+  readonly onProgress?: (p: Replay.Progress) => void
+  /** Events read between two progress reports (default 10,000). */
+  readonly progressEvery?: number
+}
+
+/** What is read: the lines of a JSON Lines file (decoded by the workers), or events already decoded. */
+export type Input =
+  | { readonly _tag: 'Lines'; readonly batches: AsyncIterable<ReadonlyArray<string>> }
+  | { readonly _tag: 'Events'; readonly events: AsyncIterable<Recorded> }
+
+/** A line that is not a valid event (the first of the input). */
+export interface BadLine {
+  readonly _tag: 'BadLine'
+  readonly error: DecodeError.DecodeError
+}
+
+/** A replay's failure on workers: a replay's own, or a bad line. */
+export type Failure = Replay.ReplayError | BadLine
+
+/** What the calling thread sends a worker. */
+export type ToWorker =
+  | {
+      readonly kind: 'batch'
+      /** Lines to decode (`Lines` input), or decoded events. */
+      readonly lines?: ReadonlyArray<string>
+      readonly events?: ReadonlyArray<Recorded>
+      /** Each item's 1-based position among the input's events (blank lines not counted). */
+      readonly positions: ReadonlyArray<number>
+      /** Each line's 1-based line number (`Lines` input only). */
+      readonly lineNumbers: ReadonlyArray<number>
+    }
+  /** The input has ended: judge at `asOf` (unless fixed by the settings). */
+  | { readonly kind: 'end'; readonly asOf: string }
+  /**
+   * A failure was met at `position` (sent once every batch has been): take the items before it,
+   * then stop without judging; sent instead of `end`, or after it.
+   */
+  | { readonly kind: 'stop'; readonly position: number }
+  /** The last chunk of cases was taken in: send the next. */
+  | { readonly kind: 'casesAck' }
+
+/** What a worker sends back. */
+export type FromWorker =
+  /** A batch was taken from the worker's queue (it may be sent another). */
+  | { readonly kind: 'ack' }
+  | { readonly kind: 'progress'; readonly openCases: number; readonly doneCases: number }
+  /** Some of the worker's cases in case order, each its id and its JSON. */
+  | { readonly kind: 'cases'; readonly cases: ReadonlyArray<readonly [string, string]> }
+  /** The worker's result, its `cases` sent before as `cases` messages. */
+  | { readonly kind: 'done'; readonly result: Omit<Replay.Result, 'cases' | 'casesJson'> }
+  /** The worker's first failure, at an input position. */
+  | { readonly kind: 'failed'; readonly position: number; readonly failure: Failure }
+  /** The worker reached the position of a `stop` without a failure of its own. */
+  | { readonly kind: 'stopped' }
+
+/** Items in a batch sent to a worker. */
+export const BATCH = 2000
+
+/** Batches travelling to one worker at a time. */
+export const IN_FLIGHT = 8
+
+// internal
+
+/** The worker's code, compiled: `dist/internal/replayWorker.js` (this module runs from `src` in the tests). */
+const WORKER = new URL('../../dist/internal/replayWorker.js', import.meta.url)
+
+type Outcome =
+  | { readonly kind: 'done'; readonly result: Replay.Result }
+  | { readonly kind: 'failed'; readonly position: number; readonly failure: Failure }
+  | { readonly kind: 'stopped' }
+
+/** The fields of a line the calling thread reads: enough to route it, fold its seal and find the latest `occurredAt`. */
+interface Routed {
+  readonly caseId?: unknown
+  readonly occurredAt?: unknown
+  readonly recordedAt?: unknown
+  readonly meta?: unknown
+}
+
+// operations
+
+/** Replays `input` on `options.workers` worker threads and merges their results (see the module header). */
+export const replay = async (input: Input, options: Options): Promise<E.Either<Failure, Replay.Result>> => {
+  const n = options.workers
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`workers must be a positive integer, got ${n}`)
+  const { workers: _, onProgress, progressEvery, ...settings } = options
+  const every = progressEvery ?? 10_000
+  const threads = Array.from(
+    { length: n },
+    (_, index) => new Worker(WORKER, { workerData: { settings, index, workers: n } }),
+  )
+  const inFlight = threads.map(() => 0)
+  const progress = threads.map(() => ({ openCases: 0, doneCases: 0 }))
+  const cases = threads.map(() =>
+    Spill.runs<Replay.CaseResult>(settings.spillDir === undefined ? {} : { dir: settings.spillDir }),
+  )
+  // the earliest failure known so far (the calling thread's own, or a worker's)
+  let failed: { readonly position: number; readonly failure: Failure } | undefined
+  let crash: Error | undefined
+  let wake: (() => void) | undefined
+  const nudge = (): void => {
+    const w = wake
+    wake = undefined
+    w?.()
+  }
+  // set once every batch has been sent: a `stop` may then go to the workers (not before: a
+  // worker told to stop must already hold every item before the failure)
+  let flushed = false
+  const stopAt = (position: number, failure: Failure): void => {
+    if (failed !== undefined && failed.position <= position) return
+    failed = { position, failure }
+    if (flushed) for (const t of threads) t.postMessage({ kind: 'stop', position } satisfies ToWorker)
+    nudge()
+  }
+  const outcomes = threads.map(
+    (t, i) =>
+      new Promise<Outcome>((resolve, reject) => {
+        t.on('message', (m: FromWorker) => {
+          switch (m.kind) {
+            case 'ack':
+              inFlight[i]!--
+              nudge()
+              return
+            case 'progress':
+              progress[i] = { openCases: m.openCases, doneCases: m.doneCases }
+              return
+            case 'cases':
+              if (failed === undefined) for (const [caseId, json] of m.cases) cases[i]!.putJson(caseId, json)
+              t.postMessage({ kind: 'casesAck' } satisfies ToWorker)
+              return
+            case 'done':
+              resolve({ kind: 'done', result: withCases(m.result, cases[i]!) })
+              return
+            case 'failed':
+              stopAt(m.position, m.failure)
+              resolve(m)
+              return
+            case 'stopped':
+              resolve(m)
+          }
+        })
+        t.on('error', (e) => {
+          crash ??= e
+          reject(e)
+          nudge()
+        })
+        t.on('exit', (code) => {
+          const e = new Error(`replay worker ${i} exited (code ${code}) before its result`)
+          crash ??= e
+          reject(e)
+          nudge()
+        })
+      }),
+  )
+  for (const o of outcomes) o.catch(() => undefined)
+  const batches = threads.map(() => ({
+    items: [] as Array<string | Recorded>,
+    positions: [] as number[],
+    lineNumbers: [] as number[],
+  }))
+  // a batch is sent even after a failure is known: its items may come before the failure
+  const send = async (i: number): Promise<void> => {
+    while (inFlight[i]! >= IN_FLIGHT && crash === undefined) await new Promise<void>((r) => (wake = r))
+    if (crash !== undefined) throw crash
+    const b = batches[i]!
+    inFlight[i]!++
+    threads[i]!.postMessage({
+      kind: 'batch',
+      ...(input._tag === 'Lines'
+        ? { lines: b.items as ReadonlyArray<string> }
+        : { events: b.items as ReadonlyArray<Recorded> }),
+      positions: b.positions,
+      lineNumbers: b.lineNumbers,
+    } satisfies ToWorker)
+    batches[i] = { items: [], positions: [], lineNumbers: [] }
+  }
+  const knownAt = settings.knownAt === undefined ? undefined : Timestamp.toMillis(settings.knownAt)
+  let digest = Integrity.EMPTY_HEAD.digest
+  let sealed = 0
+  let latest = Number.NEGATIVE_INFINITY
+  let latestText: string | undefined
+  let position = 0
+  const report = (done: boolean): void =>
+    onProgress?.({
+      events: position,
+      openCases: progress.reduce((s, p) => s + p.openCases, 0),
+      doneCases: progress.reduce((s, p) => s + p.doneCases, 0),
+      done,
+    })
+  // as Replay.run: seals folded in read order (checkpoints too), `latest` over known events
+  const note = (e: Routed): void => {
+    if (e.caseId === Integrity.CHECKPOINT_CASE) return
+    const seal = Integrity.sealFrom(e as Recorded)
+    if (seal !== undefined) {
+      digest = Integrity.fold(digest, seal)
+      sealed++
+    }
+    // a timestamp that does not parse is the decoding worker's failure to report
+    if (typeof e.occurredAt !== 'string') return
+    const recorded = typeof e.recordedAt === 'string' ? e.recordedAt : e.occurredAt
+    try {
+      if (knownAt !== undefined && Timestamp.toMillis(recorded) > knownAt) return
+      const occ = Timestamp.toMillis(e.occurredAt)
+      if (occ > latest) {
+        latest = occ
+        latestText = e.occurredAt
+      }
+    } catch {
+      return
+    }
+  }
+  const route = async (item: string | Recorded, caseId: unknown, line: number): Promise<void> => {
+    // an event with no string caseId cannot be decoded: the first worker says so
+    const i = typeof caseId === 'string' ? Partition.of(caseId, n) : 0
+    const b = batches[i]!
+    b.items.push(item)
+    b.positions.push(position)
+    if (line > 0) b.lineNumbers.push(line)
+    if (b.items.length >= BATCH) await send(i)
+  }
+  try {
+    if (input._tag === 'Lines') {
+      let line = 0
+      reading: for await (const lines of input.batches) {
+        for (const text of lines) {
+          line++
+          if (text.trim() === '') continue
+          position++
+          if (position % every === 0) report(false)
+          let e: Routed
+          try {
+            e = JSON.parse(text) as Routed
+          } catch {
+            const d = Source.decodeLine(text, line)
+            stopAt(position, { _tag: 'BadLine', error: E.isLeft(d) ? d.left : badJson(line) })
+            break reading
+          }
+          if (typeof e !== 'object' || e === null) e = {}
+          note(e)
+          await route(text, e.caseId, line)
+          if (failed !== undefined || crash !== undefined) break reading
+        }
+      }
+    } else {
+      for await (const e of input.events) {
+        position++
+        if (position % every === 0) report(false)
+        note(e)
+        await route(e, e.caseId, 0)
+        if (failed !== undefined || crash !== undefined) break
+      }
+    }
+    if (crash !== undefined) throw crash
+    for (let i = 0; i < n; i++) if (batches[i]!.items.length > 0) await send(i)
+    flushed = true
+    const asOf = Timestamp.format(Timestamp.toMillis(latestText ?? '1970-01-01T00:00:00.000Z'))
+    for (const t of threads)
+      t.postMessage(
+        (failed === undefined
+          ? { kind: 'end', asOf }
+          : { kind: 'stop', position: failed.position }) satisfies ToWorker,
+      )
+    const ends = await Promise.all(outcomes)
+    if (failed !== undefined) return E.left(failed.failure)
+    const parts = ends.map((o) => {
+      if (o.kind !== 'done') throw new Error(`replay worker ended with ${o.kind} and no failure`)
+      return o.result
+    })
+    const merged = Partition.merge(parts, sealed === 0 ? null : { events: sealed, digest })
+    report(true)
+    return E.right(merged)
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()))
+    // the sealed runs' open descriptors keep their data for the merged result
+    for (const c of cases) c.close()
+  }
+}
+
+/** A worker's result with the cases it sent, now sealed. */
+const withCases = (
+  result: Omit<Replay.Result, 'cases' | 'casesJson'>,
+  runs: Spill.Runs<Replay.CaseResult>,
+): Replay.Result => {
+  const cases = runs.seal()
+  return { ...result, cases, casesJson: cases.texts }
+}
+
+/** A line that `JSON.parse` refused but the decoder accepted cannot happen; this says so if it does. */
+const badJson = (line: number): DecodeError.DecodeError => {
+  throw new Error(`line ${line}: not JSON, yet decoded`)
+}
