@@ -187,6 +187,31 @@ describe.skipIf(!online)('published tarballs', () => {
     )
 
     it(
+      'the installed docket replays on worker threads (its worker file ships) to the bytes of one thread',
+      async () => {
+        const seed = join(Workspace.root, 'examples/seed-case/events.jsonl')
+        const cli = pkgs.find((p) => p.bins.docket !== undefined)!
+        for (const runtime of runtimes) {
+          const replay = (workers: string) =>
+            Consumer.runBin(full!, runtime, cli.name, cli.bins.docket!, [
+              'replay',
+              seed,
+              '--report',
+              'csv',
+              '--quiet',
+              '--workers',
+              workers,
+            ])
+          const [one, two] = [await replay('1'), await replay('2')]
+          expect(two.code, `docket replay --workers 2 under ${runtime.version}: ${two.stderr}`).toBe(0)
+          expect(one.stdout.split('\n').length).toBeGreaterThan(2)
+          expect(two.stdout).toBe(one.stdout)
+        }
+      },
+      LONG,
+    )
+
+    it(
       'type-checks an importer of every entry point (NodeNext, strict, our declarations checked)',
       async () => {
         expect(await Consumer.typeCheck(full!)).toBe('')
