@@ -1,4 +1,4 @@
-import { Profile, type Recorded } from '@docket/core'
+import { Integrity, Profile, type Recorded } from '@docket/core'
 import { History } from '@docket/core/testing'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
@@ -64,6 +64,23 @@ describe('Workers.replay', () => {
     }
     // results spilled to sorted runs in every worker
     expect(bytes(await onLines(lines(events), 2, { ...base, maxDoneCases: 9 }))).toBe(reference)
+  })
+
+  it('folds the integrity chain of sealed lines, and routes lines with escapes, as one replay does', async () => {
+    // sealed every third event (a chain over those), and a case id and a field with escapes
+    let prev: string | null = null
+    const mixed = events.slice(0, 600).map((e, i) => {
+      const escaped = i % 5 === 0 ? ({ ...e, caseId: `${e.caseId}\u00e9"q` } as Recorded) : e
+      if (i % 3 !== 0) return escaped
+      const s = Integrity.seal(escaped, prev)
+      prev = Integrity.sealFrom(s)!.hash
+      return s
+    })
+    const r = await one(mixed)
+    expect(E.isRight(r) && r.right.integrity !== null).toBe(true)
+    const ls = lines(mixed)
+    expect(ls.some((l) => l.includes('\\'))).toBe(true)
+    expect(bytes(await onLines(ls, 2))).toBe(bytes(r))
   })
 
   it('passes cases on as the JSON of the cases', async () => {

@@ -1,10 +1,11 @@
 /**
  * Workers: one replay run as partitions on worker threads (`docket replay
  * --workers N`), merged into what a replay in one thread gives (`Partition`):
- * the same report, byte for byte.
+ * the same report, byte for byte, but for the memory counters (`stats.dropped`,
+ * `reopened`, `maxOpenCases`: each worker's own, summed).
  *
  * The calling thread reads the input once. A JSON Lines file's lines are
- * parsed just enough to route each to the worker of its case
+ * read just enough (`internal/routeFields.ts`) to route each to the worker of its case
  * (`Partition.of`), to fold the integrity chain in read order and to find the
  * latest `occurredAt`; each worker decodes its own lines (the validation of a
  * replay in one thread), replays its cases with `Replay.run`, and, once the
@@ -29,6 +30,7 @@
 import { Worker } from 'node:worker_threads'
 import { type DecodeError, Integrity, type Recorded, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import * as RouteFields from '../internal/routeFields.js'
 import * as Source from '../Source.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
@@ -269,14 +271,16 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           if (text.trim() === '') continue
           position++
           if (position % every === 0) report(false)
-          let e: Routed
-          try {
-            e = JSON.parse(text) as Routed
-          } catch {
-            const d = Source.decodeLine(text, line)
-            stopAt(position, { _tag: 'BadLine', error: E.isLeft(d) ? d.left : badJson(line) })
-            break reading
-          }
+          // most lines are read plainly; the others (escapes, seals) are parsed
+          let e: Routed | undefined = RouteFields.read(text)
+          if (e === undefined)
+            try {
+              e = JSON.parse(text) as Routed
+            } catch {
+              const d = Source.decodeLine(text, line)
+              stopAt(position, { _tag: 'BadLine', error: E.isLeft(d) ? d.left : badJson(line) })
+              break reading
+            }
           if (typeof e !== 'object' || e === null) e = {}
           note(e)
           await route(text, e.caseId, line)
