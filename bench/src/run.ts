@@ -118,7 +118,7 @@ const storeFigure = async (
   options: Record<string, unknown>,
 ): Promise<Row[]> => {
   try {
-    const m = await phased(name, options, ['load', 'baseline', 'read', 'replay'])
+    const m = await phased(name, options, ['load', 'baseline', 'read', 'replay', 'workers'])
     return m === undefined ? [] : Replay.storeRows(engine, events, m)
   } finally {
     await child(name, { ...options, phase: 'drop' })

@@ -6,8 +6,8 @@
  * replay) runs in a process of its own, so that its peak RSS is its own.
  */
 import * as fs from 'node:fs'
-import type { EventStore, Recorded } from '@docket/core'
-import { Replay } from '@docket/cli'
+import { type EventStore, Profile, type Recorded } from '@docket/core'
+import { Replay, Workers } from '@docket/cli'
 import { PgliteEventStore } from '@docket/adapters/pglite'
 import { PostgresEventStore } from '@docket/adapters/postgres'
 import { PGlite } from '@electric-sql/pglite'
@@ -110,10 +110,11 @@ export const jsonlRows = ({
 
 /**
  * A phase of figure 2, each run by `run.ts` in a fresh process: `load` (schema and rows), then
- * the measured `baseline`, `read` and `replay`, then `drop` (always, even after a failure).
+ * the measured `baseline`, `read`, `replay` and `workers` (the replay on 2 worker threads, as
+ * `docket replay --store URL --workers 2`), then `drop` (always, even after a failure).
  * Figure 1b runs `baseline` and `replay` the same way ({@link JsonlPhase}).
  */
-export type Phase = 'load' | 'baseline' | 'read' | 'replay' | 'drop'
+export type Phase = 'load' | 'baseline' | 'read' | 'replay' | 'workers' | 'drop'
 
 /** An engine of figure 2 as its phases use it: loading, the bare driver's pages, and a store on the loaded table. */
 interface Engine {
@@ -192,10 +193,26 @@ const measured = async (phase: Phase, schema: string, events: number, engine: En
         await timedAlone(async () => (await Docket.replay(Replay.fromStore(store))).stats.events),
         events,
       )
+    if (phase === 'workers')
+      return counted(
+        'the replay on 2 workers',
+        await timedAlone(async () => (await replayOnWorkers(Replay.fromStore(store), 2)).stats.events),
+        events,
+      )
     throw new Error(`unknown phase ${phase}`)
   } finally {
     await store.close()
   }
+}
+
+/** A store's events replayed on `n` worker threads, as `docket replay --store URL --workers n` does (decoded events sent to the workers). */
+const replayOnWorkers = async (events: AsyncIterable<Recorded>, n: number): Promise<Replay.Result> => {
+  const r = await Workers.replay(
+    { _tag: 'Events', events },
+    { profile: Profile.DEFAULTS, workers: n, checkOrder: false },
+  )
+  if (r._tag === 'Left') throw new Error(`replay failed: ${JSON.stringify(r.left)}`)
+  return r.right
 }
 
 /** What `drop` reports: cleanup has nothing to measure. */
@@ -238,7 +255,12 @@ const readAll = async (store: EventStore.EventStore): Promise<number> => {
 export const storeRows = (
   engine: string,
   events: number,
-  { baseline: base, read, replay: run }: Readonly<Record<'baseline' | 'read' | 'replay', Measured>>,
+  {
+    baseline: base,
+    read,
+    replay: run,
+    workers,
+  }: Readonly<Record<'baseline' | 'read' | 'replay', Measured>> & { readonly workers?: Measured },
 ): Row[] => {
   const b = {
     label: 'bare driver, 20,000-row pages',
@@ -262,6 +284,24 @@ export const storeRows = (
       target: isPg ? '≥ 300,000 events/s; peak RSS < 512 MB at 10M events' : 'events/s and peak RSS reported',
       met: isPg ? rate(events, run.ms) >= 300_000 : null,
     },
+    ...(workers === undefined
+      ? []
+      : [
+          {
+            figure: `2 replay streamed from ${engine}, 2 worker threads`,
+            docket: {
+              label: 'readAll + Workers.replay (docket replay --workers 2)',
+              value: rate(events, workers.ms),
+              unit: 'events/s',
+              extra: { events, ms: Math.round(workers.ms), ...peakRss(workers) },
+            },
+            baseline: b,
+            ratio: base.ms / workers.ms,
+            ratioMeaning: 'Docket events/s ÷ baseline events/s',
+            target: isPg ? '≥ 300,000 events/s' : 'events/s and peak RSS reported',
+            met: isPg ? rate(events, workers.ms) >= 300_000 : null,
+          },
+        ]),
     {
       figure: `2 read only, ${engine} (readAll + JSON.parse)`,
       docket: {

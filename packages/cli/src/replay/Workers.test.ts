@@ -141,6 +141,17 @@ describe('Workers.replay', () => {
     expect(await onLines(later, 2, { ...base, checkOrder: true })).toEqual(expected)
   })
 
+  it('rejects with the error a worker throws (a profile the rules cannot read)', async () => {
+    const broken = {
+      ...base,
+      profile: { ...base.profile, warningFractions: null },
+    } as unknown as Settings.Settings
+    await expect(one(events.slice(0, 200), broken)).rejects.toThrow(TypeError)
+    await expect(
+      Workers.replay({ _tag: 'Events', events: stream(events.slice(0, 200)) }, { ...broken, workers: 2 }),
+    ).rejects.toThrow(/Cannot read properties of null/)
+  })
+
   it('reports progress, and refuses a number of workers that is not a positive integer', async () => {
     const seen: Replay.Progress[] = []
     const r = await Workers.replay(
