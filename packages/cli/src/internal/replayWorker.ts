@@ -109,8 +109,10 @@ const late = Partition.lateAsOf({
   onProgress: (p) => post({ kind: 'progress', openCases: p.openCases, doneCases: p.doneCases }),
 })
 
+/** Posts the outcome; batches still queued are let go, acknowledged, as are any sent later. */
 const finish = (m: Workers.FromWorker): void => {
   finished = true
+  for (const _ of queue) post({ kind: 'ack' })
   queue.length = 0
   post(m)
 }

@@ -121,6 +121,13 @@ describe('Workers.replay', () => {
     )
   })
 
+  it('stops early on a bad line while the reading thread still has batches in flight', async () => {
+    // more batches for each worker than may travel at once: the failing worker must let them go
+    const many = lines([...History.generate({ events: Workers.BATCH * Workers.IN_FLIGHT * 3, seed: 5 })])
+    many[4] = '{"id": 1}'
+    expect(await onLines(many, 2)).toEqual(E.left(firstBadLine(many)))
+  }, 120_000)
+
   it('reports the first out-of-order event, or a bad line before it', async () => {
     // the second event of a case recorded before the first: a single replay's OutOfOrder
     const withOrder = events.slice(0, 400)
