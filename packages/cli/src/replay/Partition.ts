@@ -125,6 +125,61 @@ export function* canonical(r: Replay.Result): Generator<string> {
   yield `],"summary":${JSON.stringify(r.summary)},"events":${r.stats.events},"unknownAtKnownAt":${r.stats.unknownAtKnownAt},"integrity":${JSON.stringify(r.integrity)}}`
 }
 
+/** The fields of an event {@link lead} reads (a decoded event, or a line's JSON not yet decoded). */
+export interface Fields {
+  readonly caseId?: unknown
+  readonly occurredAt?: unknown
+  readonly recordedAt?: unknown
+  readonly meta?: unknown
+}
+
+/** What the reader of a whole history keeps for its partitions (see {@link lead}). */
+export interface Lead {
+  /** Takes the next event in read order. */
+  readonly see: (e: Fields) => void
+  /** The integrity chain head folded from the events' seals, `null` when none was sealed. */
+  readonly integrity: () => Integrity.ChainHead | null
+  /** The instant to judge at unless fixed: the latest `occurredAt` of an event known at `knownAt`. */
+  readonly asOf: () => string
+}
+
+/**
+ * The reader's share of a partitioned replay, as `Replay.run` keeps it for a whole one: seals
+ * folded in read order (checkpoints' too), and the latest `occurredAt` among the events recorded
+ * by `knownAt`. An event whose instants do not parse is left out: its decoder reports it.
+ */
+export const lead = (knownAt: string | undefined): Lead => {
+  const known = knownAt === undefined ? undefined : Timestamp.toMillis(knownAt)
+  let digest = Integrity.EMPTY_HEAD.digest
+  let sealed = 0
+  let latest = Number.NEGATIVE_INFINITY
+  let latestText: string | undefined
+  return {
+    see: (e) => {
+      if (e.caseId === Integrity.CHECKPOINT_CASE) return
+      const seal = Integrity.sealFrom(e as Recorded)
+      if (seal !== undefined) {
+        digest = Integrity.fold(digest, seal)
+        sealed++
+      }
+      if (typeof e.occurredAt !== 'string') return
+      const recorded = typeof e.recordedAt === 'string' ? e.recordedAt : e.occurredAt
+      try {
+        if (known !== undefined && Timestamp.toMillis(recorded) > known) return
+        const occ = Timestamp.toMillis(e.occurredAt)
+        if (occ > latest) {
+          latest = occ
+          latestText = e.occurredAt
+        }
+      } catch {
+        return
+      }
+    },
+    integrity: () => (sealed === 0 ? null : { events: sealed, digest }),
+    asOf: () => Timestamp.format(Timestamp.toMillis(latestText ?? '1970-01-01T00:00:00.000Z')),
+  }
+}
+
 // internal: a bounded single-consumer channel
 
 interface Channel<A> {
@@ -180,28 +235,13 @@ export const replay = async (
   const late = lateAsOf(options)
   const channels = Array.from({ length: n }, () => channel<Recorded>())
   const runs = channels.map((c) => Replay.run(c.items, late.options))
-  let latest = Number.NEGATIVE_INFINITY
-  let latestText: string | undefined
-  let digest = Integrity.EMPTY_HEAD.digest
-  let sealed = 0
-  const knownAt = options.knownAt === undefined ? undefined : Timestamp.toMillis(options.knownAt)
+  const reader = lead(options.knownAt)
   for await (const e of source) {
-    // as Replay.run: checkpoints skipped, seals folded in read order, `latest` over known events
-    if (e.caseId === Integrity.CHECKPOINT_CASE) continue
-    const seal = Integrity.sealFrom(e)
-    if (seal !== undefined) {
-      digest = Integrity.fold(digest, seal)
-      sealed++
-    }
-    const known = knownAt === undefined || Timestamp.toMillis(e.recordedAt ?? e.occurredAt) <= knownAt
-    const occ = Timestamp.toMillis(e.occurredAt)
-    if (known && occ > latest) {
-      latest = occ
-      latestText = e.occurredAt
-    }
-    await channels[of(e.caseId, n)]!.push(e)
+    reader.see(e)
+    // checkpoints are not cases (the replays would skip them)
+    if (e.caseId !== Integrity.CHECKPOINT_CASE) await channels[of(e.caseId, n)]!.push(e)
   }
-  late.set(latestText ?? '1970-01-01T00:00:00.000Z')
+  late.set(reader.asOf())
   for (const c of channels) c.end()
   const results = await Promise.all(runs)
   const parts: Replay.Result[] = []
@@ -209,5 +249,5 @@ export const replay = async (
     if (E.isLeft(r)) return r
     parts.push(r.right)
   }
-  return E.right(merge(parts, sealed === 0 ? null : { events: sealed, digest }))
+  return E.right(merge(parts, reader.integrity()))
 }

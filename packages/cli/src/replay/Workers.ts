@@ -28,10 +28,9 @@
  * (`internal/replayWorker.ts`).
  */
 import { Worker } from 'node:worker_threads'
-import { type DecodeError, Integrity, type Recorded, Timestamp } from '@docket/core'
+import type { DecodeError, Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as RouteFields from '../internal/routeFields.js'
-import * as Source from '../Source.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
@@ -112,14 +111,6 @@ type Outcome =
   | { readonly kind: 'done'; readonly result: Replay.Result }
   | { readonly kind: 'failed'; readonly position: number; readonly failure: Failure }
   | { readonly kind: 'stopped' }
-
-/** The fields of a line the calling thread reads: enough to route it, fold its seal and find the latest `occurredAt`. */
-interface Routed {
-  readonly caseId?: unknown
-  readonly occurredAt?: unknown
-  readonly recordedAt?: unknown
-  readonly meta?: unknown
-}
 
 // operations
 
@@ -218,11 +209,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     } satisfies ToWorker)
     batches[i] = { items: [], positions: [], lineNumbers: [] }
   }
-  const knownAt = settings.knownAt === undefined ? undefined : Timestamp.toMillis(settings.knownAt)
-  let digest = Integrity.EMPTY_HEAD.digest
-  let sealed = 0
-  let latest = Number.NEGATIVE_INFINITY
-  let latestText: string | undefined
+  const lead = Partition.lead(settings.knownAt)
   let position = 0
   const report = (done: boolean): void =>
     onProgress?.({
@@ -231,28 +218,6 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
       doneCases: progress.reduce((s, p) => s + p.doneCases, 0),
       done,
     })
-  // as Replay.run: seals folded in read order (checkpoints too), `latest` over known events
-  const note = (e: Routed): void => {
-    if (e.caseId === Integrity.CHECKPOINT_CASE) return
-    const seal = Integrity.sealFrom(e as Recorded)
-    if (seal !== undefined) {
-      digest = Integrity.fold(digest, seal)
-      sealed++
-    }
-    // a timestamp that does not parse is the decoding worker's failure to report
-    if (typeof e.occurredAt !== 'string') return
-    const recorded = typeof e.recordedAt === 'string' ? e.recordedAt : e.occurredAt
-    try {
-      if (knownAt !== undefined && Timestamp.toMillis(recorded) > knownAt) return
-      const occ = Timestamp.toMillis(e.occurredAt)
-      if (occ > latest) {
-        latest = occ
-        latestText = e.occurredAt
-      }
-    } catch {
-      return
-    }
-  }
   const route = async (item: string | Recorded, caseId: unknown, line: number): Promise<void> => {
     // an event with no string caseId cannot be decoded: the first worker says so
     const i = typeof caseId === 'string' ? Partition.of(caseId, n) : 0
@@ -271,18 +236,10 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           if (text.trim() === '') continue
           position++
           if (position % every === 0) report(false)
-          // most lines are read plainly; the others (escapes, seals) are parsed
-          let e: Routed | undefined = RouteFields.read(text)
-          if (e === undefined)
-            try {
-              e = JSON.parse(text) as Routed
-            } catch {
-              const d = Source.decodeLine(text, line)
-              stopAt(position, { _tag: 'BadLine', error: E.isLeft(d) ? d.left : badJson(line) })
-              break reading
-            }
-          if (typeof e !== 'object' || e === null) e = {}
-          note(e)
+          // most lines are read plainly; the others (escapes, seals) are parsed, and a line that
+          // is not a JSON object goes to the first worker, whose decoder reports it
+          const e = RouteFields.read(text) ?? parsed(text)
+          lead.see(e)
           await route(text, e.caseId, line)
           if (failed !== undefined || crash !== undefined) break reading
         }
@@ -291,7 +248,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
       for await (const e of input.events) {
         position++
         if (position % every === 0) report(false)
-        note(e)
+        lead.see(e)
         await route(e, e.caseId, 0)
         if (failed !== undefined || crash !== undefined) break
       }
@@ -299,7 +256,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     if (crash !== undefined) throw crash
     for (let i = 0; i < n; i++) if (batches[i]!.items.length > 0) await send(i)
     flushed = true
-    const asOf = Timestamp.format(Timestamp.toMillis(latestText ?? '1970-01-01T00:00:00.000Z'))
+    const asOf = lead.asOf()
     for (const t of threads)
       t.postMessage(
         (failed === undefined
@@ -312,7 +269,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
       if (o.kind !== 'done') throw new Error(`replay worker ended with ${o.kind} and no failure`)
       return o.result
     })
-    const merged = Partition.merge(parts, sealed === 0 ? null : { events: sealed, digest })
+    const merged = Partition.merge(parts, lead.integrity())
     report(true)
     return E.right(merged)
   } finally {
@@ -331,7 +288,12 @@ const withCases = (
   return { ...result, cases, casesJson: cases.texts }
 }
 
-/** A line that `JSON.parse` refused but the decoder accepted cannot happen; this says so if it does. */
-const badJson = (line: number): DecodeError.DecodeError => {
-  throw new Error(`line ${line}: not JSON, yet decoded`)
+/** A line's JSON object, or `{}` when it is not one (its worker's decoder says why). */
+const parsed = (text: string): Partition.Fields => {
+  try {
+    const v: unknown = JSON.parse(text)
+    return typeof v === 'object' && v !== null ? (v as Partition.Fields) : {}
+  } catch {
+    return {}
+  }
 }
