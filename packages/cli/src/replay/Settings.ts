@@ -21,9 +21,12 @@ export interface Settings {
   readonly to?: string
   readonly policies?: ReadonlyArray<string>
   readonly whatIf?: ReadonlyArray<string>
+  /** Directory for the temporary files (`Replay.Options.spillDir`). */
   readonly spillDir?: string
   readonly maxOpenCases?: number
+  /** Finished cases' results held in memory before a sorted run goes to disk (`Replay.Options`). */
   readonly maxDoneCases?: number
+  /** Check `recordedAt` order within each case (default true; false for a store's global order). */
   readonly checkOrder?: boolean
 }
 

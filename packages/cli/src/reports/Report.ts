@@ -63,25 +63,13 @@ export const refusalsThenAuthority = (r: Pick<Report, 'cases'>): ReadonlyArray<R
 /** Compares strings by code unit (locale-independent, deterministic). */
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-/** Options of {@link build}: the evaluation's, and the replay's. */
-export interface BuildOptions {
+/** Options of {@link build}: a replay's settings (the profile optional), the rules, and progress. */
+export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
   /** The platform profile (default: `Profile.DEFAULTS`). */
   readonly profile?: Profile.Resolved
   /** Rules to run (default: the policy pack's rules for the profile). */
   readonly rules?: ReadonlyArray<ClockRule.Rule>
-  readonly asOf?: string
-  readonly knownAt?: string
-  readonly from?: string
-  readonly to?: string
-  readonly policies?: ReadonlyArray<string>
-  readonly whatIf?: ReadonlyArray<string>
-  readonly spillDir?: string
-  readonly maxOpenCases?: number
-  /** Finished cases' results held in memory before a sorted run goes to disk (`Replay.Options`). */
-  readonly maxDoneCases?: number
   readonly onProgress?: (p: Replay.Progress) => void
-  /** Check `recordedAt` order within each case (default true; false for a store's global order). */
-  readonly checkOrder?: boolean
 }
 
 /** Date of the legal reference the policy pack was checked against (`shared/reference/legal.md`, "compiled 2026-11-24"). */
