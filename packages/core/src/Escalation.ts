@@ -20,6 +20,7 @@
  * compute them) and not a notifier (sinks live in `Outbox`).
  */
 import type { DocketEvent, EventOf } from './Envelope.js'
+import * as Hash from './internal/hash.js'
 import { hash128 } from './internal/hash.js'
 import type * as Obligation from './Obligation.js'
 import * as Observability from './Observability.js'
@@ -157,8 +158,44 @@ export const configOf = (profile: Pick<Profile.Resolved, 'escalation'>): Config 
 export const escalationId = (
   caseId: string,
   t: Pick<Trigger.Trigger, 'reason' | 'obligationId' | 'level' | 'cause'>,
-): string =>
-  `esc-${hash128(`[${jsonString(caseId)},${jsonString(t.reason)},${jsonString(t.obligationId ?? '')},${JSON.stringify(t.level)},${jsonString(t.cause)}]`)}`
+): string => idOf(caseId, t.reason, t.obligationId, t.level, t.cause)
+
+/**
+ * {@link escalationId} from its parts: the hash of the JSON array `[caseId, reason, obligationId,
+ * level, cause]`, streamed into the hash without building the text when no part needs escaping.
+ */
+const idOf = (
+  caseId: string,
+  reason: string,
+  obligationId: string | null,
+  level: number,
+  cause: string,
+): string => {
+  const o = obligationId ?? ''
+  const lv = JSON.stringify(level)
+  // brackets, four quoted strings and four commas
+  const length = caseId.length + reason.length + o.length + lv.length + cause.length + 14
+  if (Hash.streamable(length)) {
+    Hash.begin()
+    Hash.feedCode(91) // [
+    if (Hash.feedJson(caseId)) {
+      Hash.feedCode(44) // ,
+      if (Hash.feedJson(reason)) {
+        Hash.feedCode(44)
+        if (Hash.feedJson(o)) {
+          Hash.feedCode(44)
+          Hash.feed(lv)
+          Hash.feedCode(44)
+          if (Hash.feedJson(cause)) {
+            Hash.feedCode(93) // ]
+            return `esc-${Hash.end()}`
+          }
+        }
+      }
+    }
+  }
+  return `esc-${hash128(`[${jsonString(caseId)},${jsonString(reason)},${jsonString(o)},${lv},${jsonString(cause)}]`)}`
+}
 
 /** Characters `JSON.stringify` escapes in a string (quote, backslash, controls, lone surrogates). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes
@@ -308,7 +345,7 @@ const plan = (
       continue
     }
     const level = clamp(input.config, t.level)
-    const id = escalationId(input.caseId, { ...t, level })
+    const id = idOf(input.caseId, t.reason, t.obligationId, level, t.cause)
     if (derived.has(id)) continue
     derived.add(id)
     // The refusal guard is not silenced by an acknowledgement: only a specialist's decision ends it.
