@@ -460,6 +460,30 @@ describe('versions, what-if, confidence and internal targets', () => {
       '2026-06-03T10:00:00.000+05:30',
     )
   })
+
+  it('counts each case in its own trigger offset, the rules prepared once', () => {
+    // One rule list for every call: the engine's per-version contexts are shared across cases.
+    const rules = [
+      rule({}, { zone: 'event', period: { duration: 'P2D', clock: 'calendar-days', endOfDay: true } }),
+    ]
+    const at = (caseId: string, t: string) => only(run([report('e1', t)], { rules }, caseId)).dueAt
+    for (let k = 0; k < 2; k++) {
+      expect(at('a', '2026-06-01T10:00:00+05:30')).toBe('2026-06-04T00:00:00.000+05:30')
+      expect(at('b', '2026-06-01T10:00:00-04:00')).toBe('2026-06-04T00:00:00.000-04:00')
+      expect(at('c', '2026-06-01T10:00:00Z')).toBe('2026-06-04T00:00:00.000Z')
+    }
+    const both = Evaluation.evaluate(
+      [
+        ev('a', report('e1', '2026-06-01T22:00:00+05:30')),
+        ev('b', report('e2', '2026-06-01T22:00:00-04:00')),
+      ],
+      { rules },
+    )
+    expect(both.cases.map((c) => c.obligations[0]!.dueAt)).toEqual([
+      '2026-06-04T00:00:00.000+05:30',
+      '2026-06-04T00:00:00.000-04:00',
+    ])
+  })
 })
 
 describe('two time axes', () => {

@@ -127,6 +127,13 @@ const axes = (entries: ReadonlyArray<Entry>, options: Options): Axes => {
 const visible = (e: Entry, ax: Axes): boolean =>
   e.at <= ax.asOf && (ax.knownAt === null || e.recorded <= ax.knownAt)
 
+/** The visible entries: `entries` itself (the caller's fresh array) when all are. */
+const visibleOnly = (entries: Entry[], ax: Axes): Entry[] => {
+  for (let i = 0; i < entries.length; i++)
+    if (!visible(entries[i]!, ax)) return entries.filter((e) => visible(e, ax))
+  return entries
+}
+
 const runOne = (
   caseId: string,
   entries: Entry[],
@@ -136,19 +143,23 @@ const runOne = (
 ): CaseReport => {
   entries.sort(compare)
   const { obligations, instants } = Engine.runCase(caseId, entries, prep, ax.asOf)
-  const escalations =
-    options.escalate === undefined
-      ? []
-      : options.escalate({
-          caseId,
-          history: entries.map((x) => x.event),
-          occurredMs: entries.map((x) => x.at),
-          obligations,
-          instants,
-          asOf: Timestamp.format(ax.asOf),
-          asOfMs: ax.asOf,
-          profile: prep.profile,
-        })
+  if (options.escalate === undefined) return { caseId, obligations, escalations: [] }
+  const history: DocketEvent[] = []
+  const occurredMs: number[] = []
+  for (const x of entries) {
+    history.push(x.event)
+    occurredMs.push(x.at)
+  }
+  const escalations = options.escalate({
+    caseId,
+    history,
+    occurredMs,
+    obligations,
+    instants,
+    asOf: Timestamp.format(ax.asOf),
+    asOfMs: ax.asOf,
+    profile: prep.profile,
+  })
   return { caseId, obligations, escalations }
 }
 
@@ -196,13 +207,7 @@ export const evaluator = (options: Options): CaseEvaluator => {
       if (e.event.caseId !== caseId) throw new Error(`event ${e.event.id} is not in case ${caseId}`)
     }
     const ax = axes(all, options)
-    return runOne(
-      caseId,
-      all.filter((e) => visible(e, ax)),
-      prep,
-      ax,
-      options,
-    )
+    return runOne(caseId, visibleOnly(all, ax), prep, ax, options)
   }
 }
 

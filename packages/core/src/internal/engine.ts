@@ -21,6 +21,12 @@ interface PreparedVersion {
   readonly version: ClockRule.Version
   readonly from: number
   readonly to: number
+  /** The internal target of this version under the profile (`targetOf`), read once. */
+  readonly target: string | undefined
+  /** Whether the law gives no number (the due time is the internal target). */
+  readonly noNumber: boolean
+  /** The period's counting context by zone name (`ctxOf`), built once per zone. */
+  readonly contexts: Map<string, Duration.Context>
 }
 
 /** A rule selected for this evaluation, its versions' instants read once. */
@@ -83,6 +89,9 @@ export const prepare = (
         version,
         from: Timestamp.toMillis(version.validFrom),
         to: version.validTo === null ? Number.POSITIVE_INFINITY : Timestamp.toMillis(version.validTo),
+        target: profile.internalTargets[id] ?? profile.internalTargets[rule.policy] ?? version.defaultTarget,
+        noNumber: version.period.duration === null || version.period.clock === 'unspecified',
+        contexts: new Map<string, Duration.Context>(),
       }))
       .sort((a, b) => a.from - b.from)
     selected.push({ rule, id, versions, whatIf: isWhatIf, offered: null })
@@ -183,15 +192,24 @@ interface Clock {
   }>
 }
 
+/** `Duration.fixedZone` by offset in minutes: one string per offset, so zone lookups hash it once. */
+const fixedZones = new Map<number, string>()
+
+const fixedZone = (offsetMinutes: number): string => {
+  let z = fixedZones.get(offsetMinutes)
+  if (z === undefined) {
+    z = Duration.fixedZone(offsetMinutes)
+    fixedZones.set(offsetMinutes, z)
+  }
+  return z
+}
+
 const zoneOf = (v: ClockRule.Version, profile: Profile.Resolved, trigger: DocketEvent): string =>
   v.zone === 'profile'
     ? profile.timeZone
     : v.zone === 'event' || v.zone === ''
-      ? Duration.fixedZone(Timestamp.offsetOf(trigger.occurredAt))
+      ? fixedZone(Timestamp.offsetOf(trigger.occurredAt))
       : v.zone
-
-const targetOf = (pr: PreparedRule, v: ClockRule.Version, profile: Profile.Resolved): string | undefined =>
-  profile.internalTargets[pr.id] ?? profile.internalTargets[pr.rule.policy] ?? v.defaultTarget
 
 const versionAt = (pr: PreparedRule, at: number): PreparedVersion | undefined => {
   const vs = pr.versions
@@ -212,6 +230,16 @@ interface CaseContext {
   readonly caseId: string
   readonly prep: Prepared
   readonly jurisdictions: () => ReadonlyArray<string>
+}
+
+/** The counting context of a prepared version in a zone, built once per version and zone (read-only). */
+const contextOf = (pv: PreparedVersion, zone: string): Duration.Context => {
+  let ctx = pv.contexts.get(zone)
+  if (ctx === undefined) {
+    ctx = ctxOf(pv.version, zone)
+    pv.contexts.set(zone, ctx)
+  }
+  return ctx
 }
 
 const ctxOf = (v: ClockRule.Version, zone: string): Duration.Context => {
@@ -246,9 +274,9 @@ const open = (cc: CaseContext, pr: PreparedRule, p: Pending, startEntry: Entry):
   const v = pv.version
   if (!pr.rule.applies({ jurisdictions: cc.jurisdictions(), profile, at: startedAt })) return undefined
   const zone = zoneOf(v, profile, startEntry.event)
-  const ctx = ctxOf(v, zone)
-  const target = targetOf(pr, v, profile)
-  const noNumber = v.period.duration === null || v.period.clock === 'unspecified'
+  const ctx = contextOf(pv, zone)
+  const target = pv.target
+  const noNumber = pv.noNumber
   if (noNumber && target === undefined) {
     throw new Error(`rule ${pr.id} gives no number and has no defaultTarget nor profile internal target`)
   }
@@ -268,7 +296,7 @@ const open = (cc: CaseContext, pr: PreparedRule, p: Pending, startEntry: Entry):
         startedAt,
         other.version.period.duration,
         other.version.period.clock,
-        ctxOf(other.version, zoneOf(other.version, profile, startEntry.event)),
+        contextOf(other, zoneOf(other.version, profile, startEntry.event)),
       )
       due = pr.rule.kind === 'deadline' ? Math.min(due, alt) : Math.max(due, alt)
     }
@@ -541,6 +569,38 @@ const endOf = (c: Clock): number | null => {
   return end ?? c.completedAt
 }
 
+// Formatted instants, direct-mapped by instant: a case's obligations write the same instants
+// several times (a clock's start and its start action, a completion and its action, rules started
+// by one event), so most are formatted once. The same string either way.
+const FORMATTED = 256
+const formattedMs = new Float64Array(FORMATTED).fill(Number.NaN)
+const formattedZone: Array<string | undefined> = new Array(FORMATTED).fill(undefined)
+const formattedText: string[] = new Array(FORMATTED).fill('')
+
+/** `Timestamp.format` of `ms` at the zone's offset at that instant. */
+export const formatIn = (zone: string, ms: number): string => {
+  const slot = (ms ^ (ms / 4_294_967_296)) & (FORMATTED - 1)
+  if (formattedMs[slot] === ms && formattedZone[slot] === zone) return formattedText[slot]!
+  const text = Timestamp.format(ms, Duration.offsetAt(zone, ms))
+  formattedMs[slot] = ms
+  formattedZone[slot] = zone
+  formattedText[slot] = text
+  return text
+}
+
+const writeActions = (
+  actions: Clock['actions'],
+  zone: string,
+): Array<{ readonly action: Obligation.Action['action']; readonly at: string; readonly eventId: string }> => {
+  const out: Array<{
+    readonly action: Obligation.Action['action']
+    readonly at: string
+    readonly eventId: string
+  }> = []
+  for (const a of actions) out.push({ action: a.action, at: formatIn(zone, a.at), eventId: a.eventId })
+  return out
+}
+
 const judge = (caseId: string, c: Clock, prep: Prepared, asOf: number): Judged => {
   // A clock still paused at asOf: its due time has moved by the time paused so far.
   const paused = c.pausedAt !== null
@@ -551,7 +611,8 @@ const judge = (caseId: string, c: Clock, prep: Prepared, asOf: number): Judged =
       : paused
         ? c.targetDue + Math.max(0, asOf - (c.pausedAt as number))
         : c.targetDue
-  const fmt = (ms: number): string => Timestamp.format(ms, Duration.offsetAt(c.ctx.zone, ms))
+  const zone = c.ctx.zone
+  const fmt = (ms: number): string => formatIn(zone, ms)
   const kind = c.pr.rule.kind
   const span = due - c.anchor
   const warningMs =
@@ -582,12 +643,12 @@ const judge = (caseId: string, c: Clock, prep: Prepared, asOf: number): Judged =
     dueAt: fmt(due),
     targetAt: targetDue === null || kind !== 'deadline' ? null : fmt(targetDue),
     shadowDueAt: c.shadowDue === null ? null : fmt(c.shadowDue),
-    warnings: warningMs.map(fmt),
+    warnings: warningMs.length === 0 ? [] : warningMs.map(fmt),
     completedAt: c.completedAt === null ? null : fmt(c.completedAt),
     completedBy: c.completedBy,
     status,
     targetStatus,
-    actions: c.actions.map((a) => ({ action: a.action, at: fmt(a.at), eventId: a.eventId })),
+    actions: writeActions(c.actions, zone),
   }
   const instants: Obligation.Instants = {
     due,
