@@ -199,4 +199,26 @@ describe('Timestamp.format / parse', () => {
       expect(Timestamp.format(ms)).toBe(new Date(ms).toISOString())
     }
   })
+
+  it('writes each instant and offset anew, whatever it wrote before (its cache of written instants)', () => {
+    // Few distinct local times and offsets, so that cache slots are shared and a local time comes back
+    // at other offsets (offsets 0 and 1024 share slots).
+    const local = fc.oneof(
+      fc.integer({ min: 0, max: 7 }).map((k) => 1_750_000_000_000 + k * 1024),
+      fc.integer({ min: 0, max: 7 }).map((k) => 1_750_000_000_000 + k * 4_294_967_296),
+      fc.integer({ min: 2_000_000_000, max: 253_402_300_799_999 - 2_000_000_000 }),
+    )
+    const offset = fc.constantFrom(0, 60, -60, 330, -300, 1024, -1024, 1080)
+    fc.assert(
+      fc.property(fc.array(fc.tuple(local, offset), { maxLength: 60 }), (calls) => {
+        for (const [t, off] of calls) {
+          const ms = t - off * 60_000
+          const text = Timestamp.format(ms, off)
+          expect(text.slice(0, 23)).toBe(new Date(ms + off * 60_000).toISOString().slice(0, 23))
+          expect(Timestamp.parse(text)).toEqual({ epochMs: ms, offsetMinutes: off })
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
 })

@@ -160,7 +160,8 @@ export const toMillis = (s: string): number => {
 
 /** The offset in minutes a validated timestamp was written with. */
 export const offsetOf = (s: string): number => {
-  const p = parse(s)
+  if (!Number.isNaN(fastMillis(s))) return fastOffset
+  const p = parseSlow(s)
   if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
   return p.offsetMinutes
 }
@@ -194,6 +195,25 @@ export const format = (epochMs: number, offsetMinutes = 0): string => {
     !(Number.isInteger(offsetMinutes) && Math.abs(offsetMinutes) < 6000)
   )
     return formatSlow(epochMs, offsetMinutes)
+  // The same instants are written again and again (a due time in its obligation, then in the
+  // escalations it raises): the last string written in this instant's slot, when it is the same.
+  const slot = (local ^ (local / 4_294_967_296) ^ offsetMinutes) & (WRITTEN - 1)
+  if (writtenLocal[slot] === local && writtenOffset[slot] === offsetMinutes) return writtenText[slot]!
+  const text = formatFast(local, offsetMinutes)
+  writtenLocal[slot] = local
+  writtenOffset[slot] = offsetMinutes
+  writtenText[slot] = text
+  return text
+}
+
+/** Slots of the cache of written instants (a power of two). */
+const WRITTEN = 1024
+const writtenLocal = new Float64Array(WRITTEN).fill(Number.NaN)
+const writtenOffset = new Int32Array(WRITTEN)
+const writtenText: string[] = new Array<string>(WRITTEN).fill('')
+
+/** The hot path of {@link format}: `local` is the local time in ms (an integer from 1970 to 9999). */
+const formatFast = (local: number, offsetMinutes: number): string => {
   // the hot path (reports format every due time): the civil date from the day number, no Date object
   // (days-from-civil inverse, H. Hinnant, "chrono-compatible low-level date algorithms")
   const days = Math.floor(local / 86_400_000)
