@@ -370,6 +370,53 @@ describe('a request completed later (TAKE IT DOWN style)', () => {
         .shadowDueAt,
     ).toBeNull()
   })
+
+  it('a request left waiting under a version that asked for elements is opened by a later version from its first receipt', () => {
+    const twoVersions: ClockRule.Rule = {
+      ...tida,
+      versions: [
+        version({
+          validTo: '2026-06-02T00:00:00Z',
+          key: (e) => String((e.data as { reportId?: string }).reportId),
+          requiredElements: required,
+        }),
+        version({
+          validFrom: '2026-06-02T00:00:00Z',
+          key: (e) => String((e.data as { reportId?: string }).reportId),
+        }),
+      ],
+    }
+    const o = only(
+      run(
+        [
+          report('evt-1', '2026-06-01T10:00:00-04:00', {
+            reportId: 'r1',
+            removalRequest: { signature: true },
+          }),
+          report('evt-2', '2026-06-03T10:00:00-04:00', { reportId: 'r1' }),
+        ],
+        { rules: [twoVersions] },
+      ),
+    )
+    expect(o.id).toBe('case-1/us-take-it-down/removal/evt-1')
+    expect(o.triggeredBy).toBe('evt-2')
+    expect(o.shadowDueAt).toBe('2026-06-03T10:00:00.000-04:00')
+    // Another key has nothing waiting: it opens on its own first receipt.
+    const other = only(
+      run(
+        [
+          report('evt-1', '2026-06-01T10:00:00-04:00', {
+            reportId: 'r1',
+            removalRequest: { signature: true },
+          }),
+          report('evt-2', '2026-06-03T10:00:00-04:00', { reportId: 'r2' }),
+        ],
+        { rules: [twoVersions] },
+      ),
+    )
+    expect(other.id).toBe('case-1/us-take-it-down/removal/evt-2')
+    expect(other.shadowDueAt).toBeNull()
+  })
 })
 
 describe('versions, what-if, confidence and internal targets', () => {

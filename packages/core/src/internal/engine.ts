@@ -254,7 +254,12 @@ const ctxOf = (v: ClockRule.Version, zone: string): Duration.Context => {
 }
 
 /** Starts a clock, or returns undefined when no version is in force or the rule does not apply. */
-const open = (cc: CaseContext, pr: PreparedRule, p: Pending, startEntry: Entry): Clock | undefined => {
+const open = (
+  cc: CaseContext,
+  pr: PreparedRule,
+  p: Pick<Pending, 'first' | 'identity'>,
+  startEntry: Entry,
+): Clock | undefined => {
   const { profile } = cc.prep
   const at = startEntry.at
   let pv = versionAt(pr, at)
@@ -461,15 +466,24 @@ export const runCase = (
       const isCompletion = !isStart && v.requiredElements !== undefined && en.event.type === 'ReportCompleted'
       if (!isStart && !isCompletion) continue
       const key = v.key === undefined ? caseId : v.key(en.event)
-      if (byKey === undefined || pending === undefined) {
-        byKey = new Map()
-        pending = new Map()
-      }
-      const existing = byKey.get(key)
+      const existing = byKey?.get(key)
       if (existing !== undefined) {
         if (isStart && earlierRecorded(en, existing.identity)) existing.identity = en
         continue
       }
+      if (v.requiredElements === undefined && (pending === undefined || !pending.has(key))) {
+        // The usual start (no elements to wait for, nothing pending under this key): the clock opens
+        // now or the match is forgotten, so nothing is kept when it does not open (most rules do
+        // not apply to most cases).
+        const c = open(cc, pr, { first: en, identity: en }, en)
+        if (c === undefined) continue
+        if (byKey === undefined) byKey = new Map()
+        byKey.set(key, c)
+        clocks.push(c)
+        continue
+      }
+      if (byKey === undefined) byKey = new Map()
+      if (pending === undefined) pending = new Map()
       let p = pending.get(key)
       if (p === undefined) {
         if (!isStart) continue
