@@ -197,7 +197,9 @@ export const format = (epochMs: number, offsetMinutes = 0): string => {
     return formatSlow(epochMs, offsetMinutes)
   // The same instants are written again and again (a due time in its obligation, then in the
   // escalations it raises): the last string written in this instant's slot, when it is the same.
-  const slot = (local ^ (local / 4_294_967_296) ^ offsetMinutes) & (WRITTEN - 1)
+  // multiplicative hashing (the top bits): round instants (whole seconds, midnights) spread over the slots
+  const slot =
+    Math.imul(local ^ (local / 4_294_967_296) ^ Math.imul(offsetMinutes, 0x27d4eb2d), 0x9e3779b1) >>> 22
   if (writtenLocal[slot] === local && writtenOffset[slot] === offsetMinutes) return writtenText[slot]!
   const text = formatFast(local, offsetMinutes)
   writtenLocal[slot] = local
@@ -206,7 +208,7 @@ export const format = (epochMs: number, offsetMinutes = 0): string => {
   return text
 }
 
-/** Slots of the cache of written instants (a power of two). */
+/** Slots of the cache of written instants (2^10: the slot is the top 10 bits of a 32-bit hash). */
 const WRITTEN = 1024
 const writtenLocal = new Float64Array(WRITTEN).fill(Number.NaN)
 const writtenOffset = new Int32Array(WRITTEN)

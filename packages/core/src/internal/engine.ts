@@ -586,14 +586,16 @@ const endOf = (c: Clock): number | null => {
 // Formatted instants, direct-mapped by instant: a case's obligations write the same instants
 // several times (a clock's start and its start action, a completion and its action, rules started
 // by one event), so most are formatted once. The same string either way.
-const FORMATTED = 256
+/** Slots (2^10: the slot is the top 10 bits of a 32-bit hash). */
+const FORMATTED = 1024
 const formattedMs = new Float64Array(FORMATTED).fill(Number.NaN)
 const formattedZone: Array<string | undefined> = new Array(FORMATTED).fill(undefined)
 const formattedText: string[] = new Array(FORMATTED).fill('')
 
 /** `Timestamp.format` of `ms` at the zone's offset at that instant. */
 export const formatIn = (zone: string, ms: number): string => {
-  const slot = (ms ^ (ms / 4_294_967_296)) & (FORMATTED - 1)
+  // multiplicative hashing (the top 10 bits): round instants (whole seconds, midnights) spread over the slots
+  const slot = Math.imul(ms ^ (ms / 4_294_967_296), 0x9e3779b1) >>> 22
   if (formattedMs[slot] === ms && formattedZone[slot] === zone) return formattedText[slot]!
   const text = Timestamp.format(ms, Duration.offsetAt(zone, ms))
   formattedMs[slot] = ms
