@@ -70,13 +70,6 @@ const parseSlow = (s: string): Parsed | undefined => {
 // regular expression and allocates nothing; `fastOffset` carries the offset out.
 let fastOffset = 0
 
-const digit = (s: string, i: number): number => {
-  const d = s.charCodeAt(i) - 48
-  return d >= 0 && d <= 9 ? d : Number.NaN
-}
-
-const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
-
 const fastMillis = (s: string): number => {
   const len = s.length
   if (
@@ -88,13 +81,45 @@ const fastMillis = (s: string): number => {
     s.charCodeAt(16) !== 58
   )
     return Number.NaN
-  const year = two(s, 0) * 100 + two(s, 2)
-  const month = two(s, 5)
-  const day = two(s, 8)
-  const hour = two(s, 11)
-  const minute = two(s, 14)
-  const second = two(s, 17)
-  // NaN fails every comparison: a non-digit anywhere falls through to the general parser
+  // Digit values (character code - 48), read once; each must be 0–9.
+  const y0 = s.charCodeAt(0) - 48
+  const y1 = s.charCodeAt(1) - 48
+  const y2 = s.charCodeAt(2) - 48
+  const y3 = s.charCodeAt(3) - 48
+  const mo0 = s.charCodeAt(5) - 48
+  const mo1 = s.charCodeAt(6) - 48
+  const d0 = s.charCodeAt(8) - 48
+  const d1 = s.charCodeAt(9) - 48
+  const h0 = s.charCodeAt(11) - 48
+  const h1 = s.charCodeAt(12) - 48
+  const mi0 = s.charCodeAt(14) - 48
+  const mi1 = s.charCodeAt(15) - 48
+  const s0 = s.charCodeAt(17) - 48
+  const s1 = s.charCodeAt(18) - 48
+  // All digits: no value negative (the OR would be) nor above 9 (its +6 would reach 16).
+  const any = y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1
+  const plus6 =
+    (y0 + 6) |
+    (y1 + 6) |
+    (y2 + 6) |
+    (y3 + 6) |
+    (mo0 + 6) |
+    (mo1 + 6) |
+    (d0 + 6) |
+    (d1 + 6) |
+    (h0 + 6) |
+    (h1 + 6) |
+    (mi0 + 6) |
+    (mi1 + 6) |
+    (s0 + 6) |
+    (s1 + 6)
+  if ((any | plus6) >>> 0 >= 16) return Number.NaN
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+  const month = mo0 * 10 + mo1
+  const day = d0 * 10 + d1
+  const hour = h0 * 10 + h1
+  const minute = mi0 * 10 + mi1
+  const second = s0 * 10 + s1
   if (
     !(year >= 100 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59) ||
     day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!)
@@ -104,11 +129,17 @@ const fastMillis = (s: string): number => {
   let fraction = 0
   if (s.charCodeAt(i) === 46) {
     const start = ++i
-    while (i < len && digit(s, i) >= 0) i++
+    while (i < len) {
+      const d = s.charCodeAt(i) - 48
+      if (d < 0 || d > 9) break
+      i++
+    }
     const n = i - start
     if (n < 1 || n > 9) return Number.NaN
     fraction =
-      digit(s, start) * 100 + (n > 1 ? digit(s, start + 1) * 10 : 0) + (n > 2 ? digit(s, start + 2) : 0)
+      (s.charCodeAt(start) - 48) * 100 +
+      (n > 1 ? (s.charCodeAt(start + 1) - 48) * 10 : 0) +
+      (n > 2 ? s.charCodeAt(start + 2) - 48 : 0)
   }
   const c = s.charCodeAt(i)
   const rest = len - i
@@ -116,8 +147,15 @@ const fastMillis = (s: string): number => {
   if (rest === 1 && (c === 90 || c === 122)) offset = 0
   else if ((c === 43 || c === 45) && (rest === 6 || rest === 5)) {
     if (rest === 6 && s.charCodeAt(i + 3) !== 58) return Number.NaN
-    const oh = two(s, i + 1)
-    const om = two(s, rest === 6 ? i + 4 : i + 3)
+    const m = rest === 6 ? i + 4 : i + 3
+    const oh0 = s.charCodeAt(i + 1) - 48
+    const oh1 = s.charCodeAt(i + 2) - 48
+    const om0 = s.charCodeAt(m) - 48
+    const om1 = s.charCodeAt(m + 1) - 48
+    if ((oh0 | oh1 | om0 | om1 | ((oh0 + 6) | (oh1 + 6) | (om0 + 6) | (om1 + 6))) >>> 0 >= 16)
+      return Number.NaN
+    const oh = oh0 * 10 + oh1
+    const om = om0 * 10 + om1
     if (!(oh <= 18 && om <= 59)) return Number.NaN
     offset = (c === 45 ? -1 : 1) * (oh * 60 + om)
   } else return Number.NaN
