@@ -3,6 +3,7 @@ import type * as ClockRule from './ClockRule.js'
 import type { DocketEvent } from './Envelope.js'
 import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
+import * as Timestamp from './Timestamp.js'
 import * as Profile from './Profile.js'
 
 // Small rules of our own (the real ones live in @docket/policies).
@@ -598,6 +599,25 @@ describe('escalation hook and per-case entry point', () => {
     expect(() => Evaluation.evaluateCase('other', events, { rules: [rule()] })).toThrow()
     const each = Evaluation.evaluator({ rules: [rule()], asOf: whole.asOf })
     expect(each('case-1', [...events].reverse())).toEqual(whole.cases[0])
+  })
+
+  it('evaluateCase judges at the asOf of each call, case after case (the last asOf read is kept)', () => {
+    const events = [report('e1', '2026-06-01T10:00:00Z')].map((e) => ev('case-1', e))
+    const rules = [rule()]
+    const statusAt = (asOf: string | number) =>
+      Evaluation.evaluateCase('case-1', events, { rules, asOf }).obligations[0]!.status
+    const before = '2026-06-02T10:00:00Z'
+    const after = '2026-06-04T10:00:00Z'
+    for (let k = 0; k < 2; k++) {
+      expect(statusAt(before)).toBe('pending')
+      expect(statusAt(before)).toBe('pending')
+      expect(statusAt(after)).toBe('breached')
+      expect(statusAt(`${before.slice(0, 19)}+00:00`)).toBe('pending')
+      expect(statusAt(Timestamp.toMillis(after))).toBe('breached')
+      expect(statusAt(Timestamp.toMillis(before))).toBe('pending')
+    }
+    expect(() => statusAt('not a time')).toThrow()
+    expect(statusAt(after)).toBe('breached')
   })
 })
 

@@ -115,9 +115,22 @@ interface Axes {
   readonly knownAt: number | null
 }
 
+// The last `asOf` read and its instant: a replay judges case after case at the same instant.
+let lastAsOf: string | number | undefined
+let lastAsOfMs = 0
+
+/** `instant(asOf)`, parsed once for consecutive calls with the same text. */
+const asOfInstant = (asOf: string | number): number => {
+  if (asOf !== lastAsOf) {
+    lastAsOfMs = instant(asOf)
+    lastAsOf = asOf
+  }
+  return lastAsOfMs
+}
+
 const axes = (entries: ReadonlyArray<Entry>, options: Options): Axes => {
   const knownAt = options.knownAt === undefined ? null : instant(options.knownAt)
-  if (options.asOf !== undefined) return { asOf: instant(options.asOf), knownAt }
+  if (options.asOf !== undefined) return { asOf: asOfInstant(options.asOf), knownAt }
   if (knownAt !== null) return { asOf: knownAt, knownAt }
   let latest = Number.NEGATIVE_INFINITY
   for (const e of entries) if (e.at > latest) latest = e.at
