@@ -295,6 +295,28 @@ describe('calendar arithmetic without DateTime objects agrees with luxon', () =>
     )
   })
 
+  it('plusInZone of whole days and weeks (its Date-free path) is luxon plus', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        instantArb,
+        fc.record({
+          years: fc.constant(0),
+          months: fc.constant(0),
+          weeks: fc.nat(10),
+          days: fc.nat(800),
+          hours: fc.nat(50),
+          minutes: fc.constant(0),
+          seconds: fc.constant(0),
+        }),
+        (zone, t, p) => {
+          expect(Duration.plusInZone(t, p, zone)).toBe(DateTime.fromMillis(t, { zone }).plus(p).toMillis())
+        },
+      ),
+      { numRuns: 3000 },
+    )
+  })
+
   it('endOfLocalDay is luxon startOf(day) + 1 day, including around DST changes', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ZONES), instantArb, (zone, t) => {

@@ -254,19 +254,17 @@ const fixOffset = (localTs: number, o: number, zone: string): readonly [number, 
   return [localTs - Math.min(o2, o3) * 60_000, Math.max(o2, o3)]
 }
 
-/**
- * `DateTime.fromMillis(ms, { zone }).plus(duration)` without building DateTimes: date parts move the
- * local date (months and years clamp the day to the month's last), time parts add real time.
- * A property test checks it against luxon.
- */
-export const plusInZone = (startMs: number, p: Parts, zone: string): number => {
-  const o = offsetAt(zone, startMs)
-  const w = new Date(startMs + o * 60_000)
+/** 10000-01-01T00:00:00Z: far enough from the end of `Date`'s range (275760) that no month end overflows. */
+const YEAR_10000_MS = 253_402_300_800_000
+
+/** The wall time `wall` (local ms) moved by the date parts of `p`, the day clamped to the month's last. */
+const localPlus = (wall: number, p: Parts): number => {
+  const w = new Date(wall)
   const year = w.getUTCFullYear() + p.years
   const month = w.getUTCMonth() + p.months
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
   const day = Math.min(w.getUTCDate(), lastDay) + p.days + p.weeks * 7
-  const localTs = Date.UTC(
+  return Date.UTC(
     year,
     month,
     day,
@@ -275,6 +273,28 @@ export const plusInZone = (startMs: number, p: Parts, zone: string): number => {
     w.getUTCSeconds(),
     w.getUTCMilliseconds(),
   )
+}
+
+/**
+ * `DateTime.fromMillis(ms, { zone }).plus(duration)` without building DateTimes: date parts move the
+ * local date (months and years clamp the day to the month's last), time parts add real time.
+ * A property test checks it against luxon.
+ */
+export const plusInZone = (startMs: number, p: Parts, zone: string): number => {
+  const o = offsetAt(zone, startMs)
+  const wall = startMs + o * 60_000
+  const n = p.days + p.weeks * 7
+  const localTs =
+    p.years === 0 &&
+    p.months === 0 &&
+    Number.isInteger(wall) &&
+    wall >= 0 &&
+    Number.isInteger(n) &&
+    n >= 0 &&
+    wall + n * DAY < YEAR_10000_MS
+      ? // Whole days on a wall time from 1970 to 9999: what `Date.UTC` gives for the same fields, without Dates.
+        wall + n * DAY
+      : localPlus(wall, p)
   const dateMoved = p.years !== 0 || p.months !== 0 || p.days !== 0 || p.weeks !== 0
   const ts = dateMoved ? fixOffset(localTs, o, zone)[0] : startMs
   return ts + Math.round(((p.hours * 60 + p.minutes) * 60 + p.seconds) * 1000)
