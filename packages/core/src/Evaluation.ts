@@ -215,10 +215,14 @@ export type CaseEvaluator = (caseId: string, history: ReadonlyArray<DocketEvent>
 export const evaluator = (options: Options): CaseEvaluator => {
   const prep = prepare(options)
   return (caseId, history) => {
-    const all = history.map((e) => entry(e))
-    for (const e of all) {
-      if (e.event.caseId !== caseId) throw new Error(`event ${e.event.id} is not in case ${caseId}`)
+    // One pass: every instant read (an unreadable one throws first), the first stranger noted.
+    const all: Entry[] = []
+    let stranger: DocketEvent | undefined
+    for (const e of history) {
+      all.push(entry(e))
+      if (stranger === undefined && e.caseId !== caseId) stranger = e
     }
+    if (stranger !== undefined) throw new Error(`event ${stranger.id} is not in case ${caseId}`)
     const ax = axes(all, options)
     return runOne(caseId, visibleOnly(all, ax), prep, ax, options)
   }
