@@ -5,7 +5,7 @@
  * `reopened`, `maxOpenCases`: each worker's own, summed).
  *
  * The calling thread reads the input once. A JSON Lines file's lines are
- * read just enough (`internal/routeFields.ts`) to route each to the worker of its case
+ * parsed (not decoded) to route each to the worker of its case
  * (`Partition.of`), to fold the integrity chain in read order and to find the
  * latest `occurredAt`; each worker decodes its own lines (the validation of a
  * replay in one thread), replays its cases with `Replay.run`, and, once the
@@ -30,7 +30,6 @@
 import { Worker } from 'node:worker_threads'
 import type { DecodeError, Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
-import * as RouteFields from '../internal/routeFields.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
@@ -236,9 +235,9 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           if (text.trim() === '') continue
           position++
           if (position % every === 0) report(false)
-          // most lines are read plainly; the others (escapes, seals) are parsed, and a line that
-          // is not a JSON object goes to the first worker, whose decoder reports it
-          const e = RouteFields.read(text) ?? parsed(text)
+          // parsed for its case id, seal and instants; a line that is not a JSON object goes to
+          // the first worker, whose decoder reports it
+          const e = parsed(text)
           lead.see(e)
           await route(text, e.caseId, line)
           if (failed !== undefined || crash !== undefined) break reading
