@@ -250,7 +250,7 @@ export const command: Command = {
       return EXIT.usage
     }
     const report = built.right
-    // json is written case by case: a large replay's report outgrows one string
+    // json and csv are written case by case: a large replay's report outgrows one string
     let text: string | Iterable<string>
     let sor: DsaSor.Output | undefined
     switch (format as Report.Format) {
@@ -258,7 +258,7 @@ export const command: Command = {
         text = Json.pieces(report)
         break
       case 'csv':
-        text = Csv.render(report)
+        text = Csv.pieces(report)
         break
       case 'md':
         text = Markdown.render(report)

@@ -37,13 +37,19 @@ export const COLUMNS = [
 
 const guard = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s)
 
-/** Renders one row per obligation (cases by id, obligations in report order). */
-export const render = (r: Report.Report): string => {
+const CSV = { record_delimiter: '\n' } as const
+
+/**
+ * The report in pieces: the header, then each case's rows (cases by id, obligations in report
+ * order), so that a large report is written without ever being one string.
+ */
+export function* pieces(r: Report.Report): Generator<string> {
   const scenario = r.counterfactual ? `counterfactual (what-if: ${r.whatIf.join(' ')})` : 'actual'
-  const rows: string[][] = []
-  for (const c of r.cases)
-    for (const o of c.obligations)
-      rows.push([
+  yield stringify([[...COLUMNS]], CSV)
+  for (const c of r.cases) {
+    if (c.obligations.length === 0) continue
+    const rows = c.obligations.map((o) =>
+      [
         scenario,
         c.caseId,
         o.id,
@@ -66,6 +72,11 @@ export const render = (r: Report.Report): string => {
         o.status,
         o.targetStatus ?? '',
         r.asOf,
-      ])
-  return stringify([[...COLUMNS], ...rows.map((row) => row.map(guard))], { record_delimiter: '\n' })
+      ].map(guard),
+    )
+    yield stringify(rows, CSV)
+  }
 }
+
+/** Renders one row per obligation (cases by id, obligations in report order): {@link pieces} joined. */
+export const render = (r: Report.Report): string => [...pieces(r)].join('')

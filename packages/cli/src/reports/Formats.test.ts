@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as Fixtures from '../testing/ReplayFixtures.js'
@@ -91,6 +92,16 @@ describe('report formats', () => {
       cases: [...r.cases].slice(0, 1).map((c) => ({ ...c, caseId: '=HYPERLINK("http://x")' })),
     } as Report.Report
     expect(parseCsv(Csv.render(evil))[1]![1]).toBe('\'=HYPERLINK("http://x")')
+  })
+
+  it('csv: the pieces, case by case, make the bytes of every row stringified at once', async () => {
+    for (const r of [await build(), await build({ whatIf: ['us-take-it-down'] })]) {
+      const text = Csv.render(r)
+      const rows = parseCsv(text)
+      expect(rows.length).toBeGreaterThan(2)
+      expect(text).toBe(stringify(rows, { record_delimiter: '\n' }))
+      expect([...Csv.pieces(r)].length).toBeGreaterThan(2)
+    }
   })
 
   it('label a what-if report as counterfactual in every format', async () => {
