@@ -1,0 +1,30 @@
+/**
+ * One replay of N generated events, decoded in memory beforehand (figure 1a's
+ * input and options), timed alone: `node bench/dist/replayTime.js [events]`
+ * prints the wall and CPU milliseconds of `Replay.run` and the digest of its
+ * result. For before/after comparisons, run it alternately in two checkouts:
+ * on a machine whose speed drifts, pairs of runs minutes apart compare where
+ * single runs do not.
+ */
+import { Heap } from '@docket/cli'
+import * as Data from './internal/data.js'
+import * as Docket from './internal/docket.js'
+import { stream } from './internal/measure.js'
+
+Heap.tighten()
+const events = Number(process.argv[2] ?? 300_000)
+const all = [...Data.history(events)]
+const cpu = process.cpuUsage()
+const started = performance.now()
+const result = await Docket.replay(stream(all))
+const ms = performance.now() - started
+const used = process.cpuUsage(cpu)
+process.stdout.write(
+  `${JSON.stringify({
+    events,
+    ms: Math.round(ms),
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    cases: result.stats.cases,
+    digest: Docket.digest(result),
+  })}\n`,
+)
