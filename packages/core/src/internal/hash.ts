@@ -105,28 +105,16 @@ export const feed = (s: string): void => {
 
 /**
  * Feeds `s` as `JSON.stringify(s)` writes it when it has nothing to escape (`"` + s + `"`), and
- * returns true; returns false, the state then unusable, at a character `JSON.stringify` would
- * escape (quote, backslash, control, any surrogate): the caller starts again with the string.
+ * returns true; returns false, having fed nothing, when `s` holds a character `JSON.stringify`
+ * would escape (quote, backslash, control, any surrogate): the caller starts again another way.
  */
 export const feedJson = (s: string): boolean => {
-  feedCode(34)
-  let h1 = l1
-  let h2 = l2
-  let h3 = l3
-  let h4 = l4
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
     if (c < 0x20 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return false
-    h1 = (Math.imul(rotl(h1 ^ c, 13), 0xcc9e2d51) + h4) | 0
-    h2 = (Math.imul(rotl(h2 ^ c, 15), 0x1b873593) + h1) | 0
-    h3 = (Math.imul(rotl(h3 ^ c, 17), 0x38b34ae5) + h2) | 0
-    h4 = (Math.imul(rotl(h4 ^ c, 19), 0xa1e38b93) + h3) | 0
   }
-  l1 = h1
-  l2 = h2
-  l3 = h3
-  l4 = h4
-  fed += s.length
+  feedCode(34)
+  feed(s)
   feedCode(34)
   return true
 }
