@@ -6,21 +6,14 @@
  * `asOf` the main thread sends at the end; `Partition.merge` joins them. The
  * figure checks the merged bytes against the single-process replay's (1b).
  */
-import { Profile } from '@docket/core'
-import { type Replay, Workers } from '@docket/cli'
+import type { Replay } from '@docket/cli'
 import * as Data from '../internal/data.js'
 import * as Docket from '../internal/docket.js'
 import * as Measure from '../internal/measure.js'
 
 /** Replays `file` on `n` workers; returns the merged result. */
-export const replayFile = async (file: string, n: number): Promise<Replay.Result> => {
-  const r = await Workers.replay(
-    { _tag: 'Lines', batches: Data.lineBatches(file) },
-    { profile: Profile.DEFAULTS, workers: n },
-  )
-  if (r._tag === 'Left') throw new Error(`replay failed: ${JSON.stringify(r.left)}`)
-  return r.right
-}
+export const replayFile = (file: string, n: number): Promise<Replay.Result> =>
+  Docket.onWorkers({ _tag: 'Lines', batches: Data.lineBatches(file) }, n)
 
 /** What a run of figure 5 reports: its measurement (its process's peak RSS), the events replayed, the digest of the merged bytes. */
 export interface Measured extends Measure.Measured {

@@ -6,8 +6,8 @@
  * replay) runs in a process of its own, so that its peak RSS is its own.
  */
 import * as fs from 'node:fs'
-import { type EventStore, Profile, type Recorded } from '@docket/core'
-import { Replay, Workers } from '@docket/cli'
+import type { EventStore, Recorded } from '@docket/core'
+import { Replay } from '@docket/cli'
 import { PgliteEventStore } from '@docket/adapters/pglite'
 import { PostgresEventStore } from '@docket/adapters/postgres'
 import { PGlite } from '@electric-sql/pglite'
@@ -196,23 +196,17 @@ const measured = async (phase: Phase, schema: string, events: number, engine: En
     if (phase === 'workers')
       return counted(
         'the replay on 2 workers',
-        await timedAlone(async () => (await replayOnWorkers(Replay.fromStore(store), 2)).stats.events),
+        await timedAlone(
+          async () =>
+            (await Docket.onWorkers({ _tag: 'Events', events: Replay.fromStore(store) }, 2, false)).stats
+              .events,
+        ),
         events,
       )
     throw new Error(`unknown phase ${phase}`)
   } finally {
     await store.close()
   }
-}
-
-/** A store's events replayed on `n` worker threads, as `docket replay --store URL --workers n` does (decoded events sent to the workers). */
-const replayOnWorkers = async (events: AsyncIterable<Recorded>, n: number): Promise<Replay.Result> => {
-  const r = await Workers.replay(
-    { _tag: 'Events', events },
-    { profile: Profile.DEFAULTS, workers: n, checkOrder: false },
-  )
-  if (r._tag === 'Left') throw new Error(`replay failed: ${JSON.stringify(r.left)}`)
-  return r.right
 }
 
 /** What `drop` reports: cleanup has nothing to measure. */

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Escalation, type Evaluation, Profile, type Recorded } from '@docket/core'
-import { Partition, Replay, Source } from '@docket/cli'
+import { Partition, Replay, Source, Workers } from '@docket/cli'
 import { Policy } from '@docket/policies'
 
 /** The evaluation options of every replay of the benchmark. */
@@ -18,6 +18,20 @@ export const options = (): Evaluation.Options => {
 export const replay = async (source: AsyncIterable<Recorded>): Promise<Replay.Result> => {
   const r = await Replay.run(source, { evaluate: Replay.fromCore(options()) })
   if (r._tag === 'Left') throw new Error(Replay.describe(r.left))
+  return r.right
+}
+
+/**
+ * Replays on `n` worker threads as `docket replay --workers n` does (the same options as
+ * {@link replay}); throws on a failure (the generated input has none).
+ */
+export const onWorkers = async (
+  input: Workers.Input,
+  n: number,
+  checkOrder = true,
+): Promise<Replay.Result> => {
+  const r = await Workers.replay(input, { profile: Profile.DEFAULTS, workers: n, checkOrder })
+  if (r._tag === 'Left') throw new Error(`replay failed: ${JSON.stringify(r.left)}`)
   return r.right
 }
 

@@ -21,7 +21,6 @@
  */
 import type { DocketEvent, EventOf } from './Envelope.js'
 import * as Hash from './internal/hash.js'
-import { hash128 } from './internal/hash.js'
 import type * as Obligation from './Obligation.js'
 import * as Observability from './Observability.js'
 import type * as Profile from './Profile.js'
@@ -175,26 +174,31 @@ const idOf = (
   const lv = JSON.stringify(level)
   // brackets, four quoted strings and four commas
   const length = caseId.length + reason.length + o.length + lv.length + cause.length + 14
-  if (Hash.streamable(length)) {
-    Hash.begin()
-    Hash.feedCode(91) // [
-    if (Hash.feedJson(caseId)) {
-      Hash.feedCode(44) // ,
-      if (Hash.feedJson(reason)) {
-        Hash.feedCode(44)
-        if (Hash.feedJson(o)) {
-          Hash.feedCode(44)
-          Hash.feed(lv)
-          Hash.feedCode(44)
-          if (Hash.feedJson(cause)) {
-            Hash.feedCode(93) // ]
-            return `esc-${Hash.end()}`
-          }
-        }
-      }
-    }
-  }
-  return `esc-${hash128(`[${jsonString(caseId)},${jsonString(reason)},${jsonString(o)},${lv},${jsonString(cause)}]`)}`
+  const streamed = Hash.streamable(length) ? streamedHash(caseId, reason, o, lv, cause) : undefined
+  return `esc-${streamed ?? Hash.hash128(`[${jsonString(caseId)},${jsonString(reason)},${jsonString(o)},${lv},${jsonString(cause)}]`)}`
+}
+
+/** The hash of `[caseId,reason,obligation,level,cause]` as JSON, streamed; `undefined` when a part needs escaping. */
+const streamedHash = (
+  caseId: string,
+  reason: string,
+  o: string,
+  lv: string,
+  cause: string,
+): string | undefined => {
+  Hash.begin()
+  Hash.feedCode(91) // [
+  if (!Hash.feedJson(caseId)) return undefined
+  Hash.feedCode(44) // ,
+  if (!Hash.feedJson(reason)) return undefined
+  Hash.feedCode(44)
+  if (!Hash.feedJson(o)) return undefined
+  Hash.feedCode(44)
+  Hash.feed(lv)
+  Hash.feedCode(44)
+  if (!Hash.feedJson(cause)) return undefined
+  Hash.feedCode(93) // ]
+  return Hash.end()
 }
 
 /** Characters `JSON.stringify` escapes in a string (quote, backslash, controls, lone surrogates). */

@@ -7,6 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import * as Written from './internal/written.js'
 
 // model
 
@@ -222,6 +223,9 @@ const zoneOf = (offsetMinutes: number): string => {
 /** 9999-12-31T23:59:59.999Z + 1: the fast path covers local times from 1970 to year 9999 (offsets under 100 hours). */
 const END_OF_9999 = 253_402_300_800_000
 
+/** Written instants by local time and offset (see {@link format}). */
+const written = Written.make<number>()
+
 /**
  * Formats an instant with a fixed offset, as `2020-01-28T09:14:00.000-08:00`
  * (`Z` for offset 0). Deterministic: no zone database is consulted.
@@ -235,22 +239,13 @@ export const format = (epochMs: number, offsetMinutes = 0): string => {
     return formatSlow(epochMs, offsetMinutes)
   // The same instants are written again and again (a due time in its obligation, then in the
   // escalations it raises): the last string written in this instant's slot, when it is the same.
-  // multiplicative hashing (the top bits): round instants (whole seconds, midnights) spread over the slots
-  const slot =
-    Math.imul(local ^ (local / 4_294_967_296) ^ Math.imul(offsetMinutes, 0x27d4eb2d), 0x9e3779b1) >>> 22
-  if (writtenLocal[slot] === local && writtenOffset[slot] === offsetMinutes) return writtenText[slot]!
+  const slot = written.slot(local, Math.imul(offsetMinutes, 0x27d4eb2d))
+  const hit = written.get(slot, local, offsetMinutes)
+  if (hit !== undefined) return hit
   const text = formatFast(local, offsetMinutes)
-  writtenLocal[slot] = local
-  writtenOffset[slot] = offsetMinutes
-  writtenText[slot] = text
+  written.set(slot, local, offsetMinutes, text)
   return text
 }
-
-/** Slots of the cache of written instants (2^10: the slot is the top 10 bits of a 32-bit hash). */
-const WRITTEN = 1024
-const writtenLocal = new Float64Array(WRITTEN).fill(Number.NaN)
-const writtenOffset = new Int32Array(WRITTEN)
-const writtenText: string[] = new Array<string>(WRITTEN).fill('')
 
 /** The hot path of {@link format}: `local` is the local time in ms (an integer from 1970 to 9999). */
 const formatFast = (local: number, offsetMinutes: number): string => {

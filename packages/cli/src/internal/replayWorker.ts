@@ -63,7 +63,7 @@ async function* events(): AsyncGenerator<Recorded> {
         if (d._tag === 'Left') throw new Halt({ position, failure: { _tag: 'BadLine', error: d.left } })
         e = d.right
       }
-      if (Partition.of(e.caseId, workers) !== index && typeof e.caseId === 'string')
+      if (Partition.of(e.caseId, workers) !== index)
         throw new Error(`event ${e.id} of case ${e.caseId} was routed to worker ${index}`)
       current = position
       yield e

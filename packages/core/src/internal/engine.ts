@@ -14,6 +14,7 @@ import * as Obligation from '../Obligation.js'
 import type * as Profile from '../Profile.js'
 import * as Timestamp from '../Timestamp.js'
 import { type Entry, instant } from './order.js'
+import * as Written from './written.js'
 
 // preparation (once per evaluation)
 
@@ -583,38 +584,18 @@ const endOf = (c: Clock): number | null => {
   return end ?? c.completedAt
 }
 
-// Formatted instants, direct-mapped by instant: a case's obligations write the same instants
-// several times (a clock's start and its start action, a completion and its action, rules started
-// by one event), so most are formatted once. The same string either way.
-/** Slots (2^10: the slot is the top 10 bits of a 32-bit hash). */
-const FORMATTED = 1024
-const formattedMs = new Float64Array(FORMATTED).fill(Number.NaN)
-const formattedZone: Array<string | undefined> = new Array(FORMATTED).fill(undefined)
-const formattedText: string[] = new Array(FORMATTED).fill('')
+// A case's obligations write the same instants several times (a clock's start and its start
+// action, a completion and its action, rules started by one event): formatted once per (zone, instant).
+const formatted = Written.make<string>()
 
 /** `Timestamp.format` of `ms` at the zone's offset at that instant. */
 export const formatIn = (zone: string, ms: number): string => {
-  // multiplicative hashing (the top 10 bits): round instants (whole seconds, midnights) spread over the slots
-  const slot = Math.imul(ms ^ (ms / 4_294_967_296), 0x9e3779b1) >>> 22
-  if (formattedMs[slot] === ms && formattedZone[slot] === zone) return formattedText[slot]!
+  const slot = formatted.slot(ms, 0)
+  const hit = formatted.get(slot, ms, zone)
+  if (hit !== undefined) return hit
   const text = Timestamp.format(ms, Duration.offsetAt(zone, ms))
-  formattedMs[slot] = ms
-  formattedZone[slot] = zone
-  formattedText[slot] = text
+  formatted.set(slot, ms, zone, text)
   return text
-}
-
-const writeActions = (
-  actions: Clock['actions'],
-  zone: string,
-): Array<{ readonly action: Obligation.Action['action']; readonly at: string; readonly eventId: string }> => {
-  const out: Array<{
-    readonly action: Obligation.Action['action']
-    readonly at: string
-    readonly eventId: string
-  }> = []
-  for (const a of actions) out.push({ action: a.action, at: formatIn(zone, a.at), eventId: a.eventId })
-  return out
 }
 
 const judge = (caseId: string, c: Clock, prep: Prepared, asOf: number): Judged => {
@@ -659,12 +640,12 @@ const judge = (caseId: string, c: Clock, prep: Prepared, asOf: number): Judged =
     dueAt: fmt(due),
     targetAt: targetDue === null || kind !== 'deadline' ? null : fmt(targetDue),
     shadowDueAt: c.shadowDue === null ? null : fmt(c.shadowDue),
-    warnings: warningMs.length === 0 ? [] : warningMs.map(fmt),
+    warnings: warningMs.map(fmt),
     completedAt: c.completedAt === null ? null : fmt(c.completedAt),
     completedBy: c.completedBy,
     status,
     targetStatus,
-    actions: writeActions(c.actions, zone),
+    actions: c.actions.map((a) => ({ action: a.action, at: fmt(a.at), eventId: a.eventId })),
   }
   const instants: Obligation.Instants = {
     due,
