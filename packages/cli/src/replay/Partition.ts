@@ -5,7 +5,7 @@
  * case), so a case's result depends only on its own events and on `asOf`.
  *
  * The partitions may run anywhere: in this process ({@link replay}), in worker
- * threads (the benchmark's `bench/src/partitionWorker.ts`), or on several
+ * threads (`Workers`, `docket replay --workers`), or on several
  * machines each reading one partition of a shared store (each keeps the events
  * with `of(caseId, n) === i` and returns its `Replay.Result`; `merge` them).
  * Two things must be shared: the instant the cases are judged at (`asOf`:
