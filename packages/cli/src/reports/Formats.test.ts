@@ -182,3 +182,56 @@ describe('report formats', () => {
     ])
   })
 })
+
+describe('one pass over the cases', () => {
+  const allRows = (r: Report.Report): Report.RefusalRow[] =>
+    [...r.cases].flatMap((c) => Report.refusalRows(c))
+
+  it('refusals later followed by an authority: the texts read as the parsed cases do', async () => {
+    const r = await build()
+    expect(Report.refusalsThenAuthority(r)).toEqual(allRows(r))
+    expect(allRows(r).length).toBeGreaterThan(0)
+  })
+
+  it('refusals later followed by an authority: a user string quoting the empty list does not hide a case', async () => {
+    const r = await build()
+    const quoted = [...r.cases].map((c) => ({
+      ...c,
+      facts: {
+        ...c.facts,
+        timeline: c.facts.timeline.map((e) => ({ ...e, note: '"refusalsThenAuthority":[]' })),
+      },
+    }))
+    const texts = quoted.map((c) => [c.caseId, JSON.stringify(c)] as const)
+    expect(texts.some(([, t]) => t.includes('refusalsThenAuthority'))).toBe(true)
+    expect(Report.refusalsThenAuthority({ casesJson: texts })).toEqual(allRows(r))
+  })
+
+  it('md: a list longer than the limit shows its first rows and counts the rest', async () => {
+    const r = await build()
+    const breached = [...r.cases].flatMap((c) => c.obligations.filter((o) => o.status === 'breached'))
+    expect(breached.length).toBeGreaterThan(1)
+    const md = Markdown.render(r, { limit: 1 })
+    const section = md.slice(md.indexOf('## Breached obligations'), md.indexOf('## Refusals'))
+    expect(section.split('\n').filter((l) => /^\| (?!case |---)/.test(l)).length).toBe(1)
+    expect(section).toContain(`_${breached.length - 1} more not shown; see the json or csv report._`)
+    expect(Markdown.render(r, { limit: breached.length })).not.toContain('more not shown')
+  })
+
+  it('html: the timelines drawn are the first cases of interest, and all of them are counted', async () => {
+    const r = await build()
+    const ofInterest = [...r.cases].filter(
+      (c) =>
+        c.escalations.length > 0 ||
+        c.facts.refusalsThenAuthority.length > 0 ||
+        c.obligations.some(
+          (o) => o.status === 'breached' && o.statutory && !o.preEffective && !o.counterfactual,
+        ),
+    )
+    expect(ofInterest.length).toBeGreaterThan(1)
+    const html = Html.render(r, { maxTimelines: 1 })
+    expect(html).toContain(`1 of ${ofInterest.length} cases with a statutory breach`)
+    expect(html).toContain(`<span class="case-id">${Html.escapeText(ofInterest[0]!.caseId)}</span>`)
+    expect(html.match(/class="case-id"/g)?.length).toBe(1)
+  })
+})

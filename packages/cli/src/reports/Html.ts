@@ -97,19 +97,13 @@ const median = (xs: ReadonlyArray<number>): number => {
 }
 const round1 = (x: number): number => Math.round(x * 10) / 10
 
-const timelines = (r: Report.Report, max: number): { readonly shown: Timeline[]; readonly total: number } => {
-  const shown: Timeline[] = []
-  let total = 0
-  for (const c of r.cases) {
-    const why: string[] = []
-    if (c.obligations.some(statutoryBreach)) why.push('statutory breach')
-    if (c.facts.refusalsThenAuthority.length > 0) why.push('refusal followed by an authority')
-    if (c.escalations.length > 0) why.push('escalated')
-    if (why.length === 0) continue
-    if (total < max) shown.push(toTimeline(c, why))
-    total++
-  }
-  return { shown, total }
+/** Why a case is drawn as a timeline (empty: it is not a case of interest). */
+const whyOfInterest = (c: Replay.CaseResult): string[] => {
+  const why: string[] = []
+  if (c.obligations.some(statutoryBreach)) why.push('statutory breach')
+  if (c.facts.refusalsThenAuthority.length > 0) why.push('refusal followed by an authority')
+  if (c.escalations.length > 0) why.push('escalated')
+  return why
 }
 
 const repeat = (os: ReadonlyArray<Obligation.Obligation>, i: number): string => {
@@ -140,26 +134,29 @@ const toTimeline = (c: Replay.CaseResult, why: ReadonlyArray<string>): Timeline 
   })),
 })
 
-const timeToAction = (r: Report.Report, max: number) => {
-  const groups = new Map<string, { took: number[]; limit: number[] }>()
-  for (const c of r.cases) {
-    const category = c.facts.category ?? 'unknown'
-    const js = c.facts.jurisdictions.length > 0 ? c.facts.jurisdictions : ['—']
-    for (const o of c.obligations) {
-      if (o.kind !== 'deadline' || !o.statutory || o.completedAt === null) continue
-      // completed before the clock started (a report filed early): no time taken
-      const took = Math.max(0, ms(o.completedAt) - ms(o.startedAt)) / 3_600_000
-      const limit = (ms(o.dueAt) - ms(o.startedAt)) / 3_600_000
-      for (const j of js) {
-        const k = `${category} · ${j}`
-        const g = groups.get(k) ?? { took: [], limit: [] }
-        g.took.push(took)
-        g.limit.push(limit)
-        groups.set(k, g)
-      }
+/** Times to action of completed statutory deadlines, by category and jurisdiction. */
+type Groups = Map<string, { took: number[]; limit: number[] }>
+
+const addTimesToAction = (groups: Groups, c: Replay.CaseResult): void => {
+  const category = c.facts.category ?? 'unknown'
+  const js = c.facts.jurisdictions.length > 0 ? c.facts.jurisdictions : ['—']
+  for (const o of c.obligations) {
+    if (o.kind !== 'deadline' || !o.statutory || o.completedAt === null) continue
+    // completed before the clock started (a report filed early): no time taken
+    const took = Math.max(0, ms(o.completedAt) - ms(o.startedAt)) / 3_600_000
+    const limit = (ms(o.dueAt) - ms(o.startedAt)) / 3_600_000
+    for (const j of js) {
+      const k = `${category} · ${j}`
+      const g = groups.get(k) ?? { took: [], limit: [] }
+      g.took.push(took)
+      g.limit.push(limit)
+      groups.set(k, g)
     }
   }
-  return [...groups.entries()]
+}
+
+const timeToAction = (groups: Groups, max: number) =>
+  [...groups.entries()]
     .sort(([a, x], [b, y]) => y.took.length - x.took.length || Report.compare(a, b))
     .slice(0, max)
     .sort(([a], [b]) => Report.compare(a, b))
@@ -169,28 +166,50 @@ const timeToAction = (r: Report.Report, max: number) => {
       medianHours: round1(median(g.took)),
       limitHours: round1(median(g.limit)),
     }))
+
+/** Statutory deadlines met, late or breached, by month of start. */
+type Months = Map<string, { met: number; late: number; breached: number }>
+
+const addCompliance = (months: Months, c: Replay.CaseResult): void => {
+  for (const o of c.obligations) {
+    if (!o.statutory || o.preEffective || o.counterfactual) continue
+    if (o.status !== 'met' && o.status !== 'met_late' && o.status !== 'breached') continue
+    const m = Timestamp.format(ms(o.startedAt), 0).slice(0, 7)
+    const x = months.get(m) ?? { met: 0, late: 0, breached: 0 }
+    if (o.status === 'met') x.met++
+    else if (o.status === 'met_late') x.late++
+    else x.breached++
+    months.set(m, x)
+  }
 }
 
-const compliance = (r: Report.Report) => {
-  const months = new Map<string, { met: number; late: number; breached: number }>()
-  for (const c of r.cases)
-    for (const o of c.obligations) {
-      if (!o.statutory || o.preEffective || o.counterfactual) continue
-      if (o.status !== 'met' && o.status !== 'met_late' && o.status !== 'breached') continue
-      const m = Timestamp.format(ms(o.startedAt), 0).slice(0, 7)
-      const x = months.get(m) ?? { met: 0, late: 0, breached: 0 }
-      if (o.status === 'met') x.met++
-      else if (o.status === 'met_late') x.late++
-      else x.breached++
-      months.set(m, x)
-    }
-  return [...months.entries()]
+const compliance = (months: Months) =>
+  [...months.entries()]
     .sort(([a], [b]) => Report.compare(a, b))
     .map(([month, x]) => ({
       month,
       ...x,
       onTimePercent: round1((100 * x.met) / Math.max(1, x.met + x.late + x.breached)),
     }))
+
+/** What the charts and lists need from the cases, gathered in one pass over them (a large replay reads them back from disk). */
+const tally = (r: Report.Report, maxTimelines: number) => {
+  const shown: Timeline[] = []
+  let total = 0
+  const groups: Groups = new Map()
+  const months: Months = new Map()
+  const refusals: Report.RefusalRow[] = []
+  for (const c of r.cases) {
+    const why = whyOfInterest(c)
+    if (why.length > 0) {
+      if (total < maxTimelines) shown.push(toTimeline(c, why))
+      total++
+    }
+    addTimesToAction(groups, c)
+    addCompliance(months, c)
+    for (const row of Report.refusalRows(c)) refusals.push(row)
+  }
+  return { timelines: { shown, total }, groups, months, refusals }
 }
 
 const CLIENT = `
@@ -275,10 +294,11 @@ const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' 
 /** Renders the self-contained HTML report. */
 export const render = (r: Report.Report, options: Options = {}): string => {
   const label = Report.counterfactualLabel(r)
-  const tl = timelines(r, options.maxTimelines ?? 30)
-  const tta = timeToAction(r, options.maxGroups ?? 24)
-  const comp = compliance(r)
-  const refusals = Report.refusalsThenAuthority(r)
+  const all = tally(r, options.maxTimelines ?? 30)
+  const tl = all.timelines
+  const tta = timeToAction(all.groups, options.maxGroups ?? 24)
+  const comp = compliance(all.months)
+  const refusals = all.refusals
   const s = r.summary
   const st = r.stamp
   const rows = (cells: ReadonlyArray<ReadonlyArray<string | number>>): string =>

@@ -30,13 +30,53 @@ const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<st
     ...rows.map((r) => `| ${r.map((c) => (typeof c === 'number' ? String(c) : c)).join(' | ')} |`),
   ].join('\n')
 
-const cut = <A>(
-  xs: ReadonlyArray<A>,
-  limit: number,
-): { readonly shown: ReadonlyArray<A>; readonly note: string } => ({
-  shown: xs.slice(0, limit),
-  note: xs.length > limit ? `\n\n_${xs.length - limit} more not shown; see the json or csv report._` : '',
-})
+/** The first `limit` rows of a list, and how many there were: a long list is never held whole. */
+interface Cut<A> {
+  readonly shown: A[]
+  total: number
+}
+
+const cut = <A>(): Cut<A> => ({ shown: [], total: 0 })
+
+const keep = <A>(c: Cut<A>, row: A, limit: number): void => {
+  if (c.shown.length < limit) c.shown.push(row)
+  c.total++
+}
+
+const leftOut = (c: Cut<unknown>): string =>
+  c.total > c.shown.length
+    ? `\n\n_${c.total - c.shown.length} more not shown; see the json or csv report._`
+    : ''
+
+interface RuleCounts {
+  n: number
+  met: number
+  late: number
+  breached: number
+  pending: number
+}
+
+/** What the lists need from the cases, gathered in one pass over them (a large replay reads them back from disk). */
+const tally = (r: Report.Report, limit: number) => {
+  const byRule = new Map<string, RuleCounts>()
+  const breached = cut<{ readonly caseId: string; readonly o: Obligation.Obligation }>()
+  const refusals = cut<Report.RefusalRow>()
+  for (const c of r.cases) {
+    for (const o of c.obligations) {
+      const k = `${o.policy}/${o.rule}`
+      const x = byRule.get(k) ?? { n: 0, met: 0, late: 0, breached: 0, pending: 0 }
+      x.n++
+      if (o.status === 'met') x.met++
+      if (o.status === 'met_late') x.late++
+      if (o.status === 'breached') x.breached++
+      if (o.status === 'pending') x.pending++
+      byRule.set(k, x)
+      if (o.status === 'breached') keep(breached, { caseId: c.caseId, o }, limit)
+    }
+    for (const row of Report.refusalRows(c)) keep(refusals, row, limit)
+  }
+  return { byRule, breached, refusals }
+}
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
 
@@ -80,21 +120,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
       ],
     ),
   )
-  const byRule = new Map<
-    string,
-    { n: number; met: number; late: number; breached: number; pending: number }
-  >()
-  for (const c of r.cases)
-    for (const o of c.obligations) {
-      const k = `${o.policy}/${o.rule}`
-      const x = byRule.get(k) ?? { n: 0, met: 0, late: 0, breached: 0, pending: 0 }
-      x.n++
-      if (o.status === 'met') x.met++
-      if (o.status === 'met_late') x.late++
-      if (o.status === 'breached') x.breached++
-      if (o.status === 'pending') x.pending++
-      byRule.set(k, x)
-    }
+  const { byRule, breached, refusals } = tally(r, limit)
   out.push('## By rule')
   out.push(
     table(
@@ -104,17 +130,13 @@ export const render = (r: Report.Report, options: Options = {}): string => {
         .map(([k, x]) => [`\`${escapeText(k)}\``, x.n, x.met, x.late, x.breached, x.pending]),
     ),
   )
-  const breached: Array<{ readonly caseId: string; readonly o: Obligation.Obligation }> = []
-  for (const c of r.cases)
-    for (const o of c.obligations) if (o.status === 'breached') breached.push({ caseId: c.caseId, o })
   out.push('## Breached obligations')
-  if (breached.length === 0) out.push('None.')
-  else {
-    const { shown, note } = cut(breached, limit)
+  if (breached.total === 0) out.push('None.')
+  else
     out.push(
       table(
         ['case', 'rule', 'statutory', 'started', 'due', 'completed'],
-        shown.map(({ caseId, o }) => [
+        breached.shown.map(({ caseId, o }) => [
           escapeText(caseId),
           `\`${escapeText(`${o.policy}/${o.rule}`)}\``,
           o.statutory && !o.preEffective && !o.counterfactual ? 'yes' : 'no',
@@ -122,27 +144,23 @@ export const render = (r: Report.Report, options: Options = {}): string => {
           o.dueAt,
           o.completedAt ?? '—',
         ]),
-      ) + note,
+      ) + leftOut(breached),
     )
-  }
-  const refusals = Report.refusalsThenAuthority(r)
   out.push('## Refusals later followed by an authority')
-  if (refusals.length === 0) out.push('None.')
-  else {
-    const { shown, note } = cut(refusals, limit)
+  if (refusals.total === 0) out.push('None.')
+  else
     out.push(
       table(
         ['case', 'refused', 'authority', 'kind', 'jurisdiction'],
-        shown.map((x) => [
+        refusals.shown.map((x) => [
           escapeText(x.caseId),
           x.refusedAt,
           x.authorityAt,
           escapeText(x.kind),
           escapeText(x.jurisdiction ?? '—'),
         ]),
-      ) + note,
+      ) + leftOut(refusals),
     )
-  }
   out.push('## Reproducibility')
   const st = r.stamp
   out.push(

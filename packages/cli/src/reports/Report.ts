@@ -52,11 +52,27 @@ export const counterfactualLabel = (r: Pick<Report, 'counterfactual' | 'whatIf'>
     ? `COUNTERFACTUAL (what-if: ${r.whatIf.join(', ')}): policies applied as if in force before their entry into force; not a statement of what the law required.`
     : null
 
-/** Every refusal later followed by an authority's request or intervention, by case. */
-export const refusalsThenAuthority = (r: Pick<Report, 'cases'>): ReadonlyArray<RefusalRow> => {
+/** A case's refusals later followed by an authority's request or intervention, as report rows. */
+export const refusalRows = (c: Replay.CaseResult): ReadonlyArray<RefusalRow> =>
+  c.facts.refusalsThenAuthority.map((x) => ({ caseId: c.caseId, ...x }))
+
+/**
+ * How a case's JSON text (`JSON.stringify` of the case, `Result.casesJson`) reads when it has
+ * no refusal later followed by an authority. The key is the report's own and comes once, in the
+ * facts; inside a user-supplied string every `"` is escaped, so only that key can match.
+ */
+const NO_REFUSAL_THEN_AUTHORITY = '"refusalsThenAuthority":[]'
+
+/**
+ * Every refusal later followed by an authority's request or intervention, by case. One pass
+ * over the cases' JSON texts: a case whose text says it has none (nearly all) is not parsed.
+ */
+export const refusalsThenAuthority = (r: Pick<Report, 'casesJson'>): ReadonlyArray<RefusalRow> => {
   const rows: RefusalRow[] = []
-  for (const c of r.cases)
-    for (const x of c.facts.refusalsThenAuthority) rows.push({ caseId: c.caseId, ...x })
+  for (const [, json] of r.casesJson) {
+    if (json.includes(NO_REFUSAL_THEN_AUTHORITY)) continue
+    for (const row of refusalRows(JSON.parse(json) as Replay.CaseResult)) rows.push(row)
+  }
   return rows
 }
 
