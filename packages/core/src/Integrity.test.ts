@@ -1,3 +1,4 @@
+import * as fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Recorded } from './Envelope.js'
@@ -173,5 +174,115 @@ describe('Integrity', () => {
     )
     const forged = await Integrity.verify(from(edited), { checkpointCounts: counts })
     expect(forged.failure?.problem).toBe('checkpoint_mismatch')
+  })
+})
+
+describe('Integrity.sealed remembers stream heads', () => {
+  /** A store that counts the reads of each stream. */
+  const counting = (raw: EventStore): { readonly store: EventStore; readonly reads: string[] } => {
+    const reads: string[] = []
+    return {
+      reads,
+      store: {
+        ...raw,
+        readStream: (caseId) => {
+          reads.push(caseId)
+          return raw.readStream(caseId)
+        },
+      },
+    }
+  }
+
+  it('seals the next append to a stream it appended to without reading the stream', async () => {
+    const raw = counting(MemoryEventStore.make())
+    const store = Integrity.sealed(raw.store)
+    await must(store.append('a', [ev('a', 0)], 'any'))
+    await must(store.append('a', [ev('a', 1), ev('a', 2)], 'any'))
+    await must(store.append('a', [ev('a', 3)], 2))
+    expect(raw.reads).toEqual(['a'])
+    const report = await Integrity.verify(store.readAll())
+    expect(report.failure).toBeNull()
+    expect(report.events).toBe(4)
+  })
+
+  it('reads the stream again when another writer moved it, and keeps one chain', async () => {
+    const raw = counting(MemoryEventStore.make())
+    const one = Integrity.sealed(raw.store)
+    const two = Integrity.sealed(raw.store)
+    await must(one.append('a', [ev('a', 0)], 'any'))
+    await must(two.append('a', [ev('a', 1)], 'any'))
+    await must(one.append('a', [ev('a', 2)], 'any'))
+    expect(raw.reads).toEqual(['a', 'a', 'a'])
+    const report = await Integrity.verify(one.readAll())
+    expect(report.failure).toBeNull()
+    expect(report.events).toBe(3)
+  })
+
+  it('checks an append repeating a known event id against the stored events', async () => {
+    const raw = counting(MemoryEventStore.make())
+    const store = Integrity.sealed(raw.store)
+    await must(store.append('a', [ev('a', 0), ev('a', 1)], 'any'))
+    const repeat = await must(store.append('a', [ev('a', 1), ev('a', 2)], 'any'))
+    expect(repeat.appended).toBe(1)
+    const conflict = await store.append('a', [ev('a', 2, 'changed')], 'any')()
+    expect(E.isLeft(conflict)).toBe(true)
+    expect(raw.reads).toEqual(['a', 'a', 'a'])
+    expect((await Integrity.verify(store.readAll())).events).toBe(3)
+  })
+
+  it('forgets the least recently appended streams beyond rememberedStreams, and none are kept at 0', async () => {
+    const lru = counting(MemoryEventStore.make())
+    const one = Integrity.sealed(lru.store, { rememberedStreams: 1 })
+    for (const [c, n] of [
+      ['a', 0],
+      ['b', 1],
+      ['a', 2],
+      ['a', 3],
+    ] as const)
+      await must(one.append(c, [ev(c, n)], 'any'))
+    expect(lru.reads).toEqual(['a', 'b', 'a'])
+    const none = counting(MemoryEventStore.make())
+    const zero = Integrity.sealed(none.store, { rememberedStreams: 0 })
+    for (const n of [0, 1, 2]) await must(zero.append('a', [ev('a', n)], 'any'))
+    expect(none.reads).toEqual(['a', 'a', 'a'])
+  })
+
+  it('gives the history an unremembering wrapper gives, for any interleaving of two writers with repeats', async () => {
+    const step = fc.record({
+      writer: fc.integer({ min: 0, max: 1 }),
+      caseId: fc.constantFrom('a', 'b', 'c'),
+      first: fc.integer({ min: 0, max: 11 }),
+      count: fc.integer({ min: 1, max: 3 }),
+      expectAny: fc.boolean(),
+    })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 25 }),
+        fc.integer({ min: 0, max: 2 }),
+        async (steps, remembered) => {
+          const play = async (rememberedStreams: number) => {
+            const raw = MemoryEventStore.make()
+            const writers = [0, 1].map(() => Integrity.sealed(raw, { rememberedStreams }))
+            const outcomes: string[] = []
+            for (const s of steps) {
+              const events = Array.from({ length: s.count }, (_, k) => ev(s.caseId, s.first + k))
+              const r = await writers[s.writer]!.append(s.caseId, events, s.expectAny ? 'any' : 'no_stream')()
+              outcomes.push(E.isLeft(r) ? r.left._tag : `${r.right.revision}/${r.right.appended}`)
+            }
+            const stored = await collect(raw.readAll())
+            return {
+              outcomes,
+              history: stored.map((x) => x.event),
+              ok: (await Integrity.verify(from(stored))).ok,
+            }
+          }
+          const expected = await play(0)
+          const actual = await play(remembered + 1)
+          expect(actual).toEqual(expected)
+          expect(actual.ok).toBe(true)
+        },
+      ),
+      { numRuns: 150 },
+    )
   })
 })

@@ -107,6 +107,46 @@ export const EMPTY_HEAD: ChainHead = { events: 0, digest: GENESIS }
 export interface SealOptions {
   /** Retries at most this many times when a concurrent writer moved the stream under an `any` append (default 100). */
   readonly maxRetries?: number
+  /**
+   * Streams whose head (revision, last seal, event ids) is remembered after an append through
+   * this wrapper (default 1,000; 0 remembers none): the next append to such a stream seals
+   * against that head without reading the stream first.
+   */
+  readonly rememberedStreams?: number
+}
+
+/** A stream's head as this wrapper last saw it: enough to seal the next append without reading the stream. */
+interface Head {
+  /** Revision of the last event, -1 for no stream. */
+  readonly revision: number
+  /** The last event's seal, `null` when it has none (or no stream). */
+  readonly hash: string | null
+  /** Ids of every event of the stream (an append repeating one is checked against the stored events). */
+  readonly ids: ReadonlySet<string>
+}
+
+const headOf = (stored: ReadonlyArray<StoredEvent>): Head => {
+  const last = stored[stored.length - 1]
+  return {
+    revision: last === undefined ? -1 : last.revision,
+    hash: last === undefined ? null : (sealFrom(last.event)?.hash ?? null),
+    ids: new Set(stored.map((s) => s.event.id)),
+  }
+}
+
+/** Streams' heads, the least recently used forgotten first beyond `max` (a Map keeps insertion order). */
+const heads = (max: number) => {
+  const known = new Map<string, Head>()
+  return {
+    get: (caseId: string): Head | undefined => known.get(caseId),
+    set: (caseId: string, head: Head): void => {
+      if (max <= 0) return
+      known.delete(caseId)
+      known.set(caseId, head)
+      if (known.size > max) known.delete(known.keys().next().value as string)
+    },
+    forget: (caseId: string): boolean => known.delete(caseId),
+  }
 }
 
 /**
@@ -114,40 +154,71 @@ export interface SealOptions {
  * `any` append is turned into an exact one at the head it sealed against, and
  * retried if another writer got there first; idempotent repeats are dropped
  * before sealing, so a retried batch keeps the chain intact.
+ *
+ * The head of a stream appended to through the wrapper is remembered
+ * (`rememberedStreams`), so the next append to it is one round trip, not a
+ * read and then an append. A remembered head can be stale (another process
+ * appended since): the exact revision makes the store refuse that append, and
+ * the wrapper reads the stream and seals again. An append naming an event id
+ * the stream already holds is always checked against the stored events.
  */
 export const sealed = (store: EventStore, options: SealOptions = {}): EventStore => {
   // each lost round means another writer's append went in: with W concurrent writers, W - 1 rounds at worst
   const maxRetries = options.maxRetries ?? 100
+  const remembered = heads(options.rememberedStreams ?? 1_000)
   const attempt = (
     caseId: string,
     events: ReadonlyArray<Recorded>,
     expected: ExpectedRevision,
     left: number,
-  ): TE.TaskEither<StoreError, AppendResult> =>
-    TE.flatMap(store.readStream(caseId), (stored) => {
-      const last = stored[stored.length - 1]
+  ): TE.TaskEither<StoreError, AppendResult> => {
+    const known = remembered.get(caseId)
+    const usable =
+      known !== undefined &&
+      (expected === 'any' || expected === known.revision) &&
+      events.every((e) => !known.ids.has(e.id))
+    if (usable) return append(caseId, events, events, known, expected, left)
+    return TE.flatMap(store.readStream(caseId), (stored) => {
       const byId = new Map(stored.map((s) => [s.event.id, fingerprint(s.event)]))
       const fresh = events.filter((e) => byId.get(e.id) !== fingerprint(e))
-      if (fresh.length === 0) {
-        // everything is a repeat: let the store answer (no-op, whatever the expectation)
-        return store.append(caseId, events, expected)
-      }
-      let prev = last === undefined ? null : (sealFrom(last.event)?.hash ?? null)
+      // everything is a repeat: let the store answer (no-op, whatever the expectation)
+      if (fresh.length === 0) return store.append(caseId, events, expected)
+      return append(caseId, events, fresh, headOf(stored), expected, left)
+    })
+  }
+  /** Seals `fresh` (of `events`) after `head` and appends them at exactly that head, remembering the new one. */
+  const append =
+    (
+      caseId: string,
+      events: ReadonlyArray<Recorded>,
+      fresh: ReadonlyArray<Recorded>,
+      head: Head,
+      expected: ExpectedRevision,
+      left: number,
+    ): TE.TaskEither<StoreError, AppendResult> =>
+    async () => {
+      let prev = head.hash
       const out = fresh.map((e) => {
         const s = seal(e, prev)
         prev = sealFrom(s)!.hash
         return s
       })
       const exact: ExpectedRevision =
-        expected === 'any' ? (last === undefined ? 'no_stream' : last.revision) : expected
-      return async () => {
-        const r = await store.append(caseId, out, exact)()
-        if (E.isLeft(r) && r.left._tag === 'WrongExpectedRevision' && expected === 'any' && left > 0) {
-          return attempt(caseId, events, expected, left - 1)()
-        }
+        expected === 'any' ? (head.revision === -1 ? 'no_stream' : head.revision) : expected
+      const r = await store.append(caseId, out, exact)()
+      if (E.isRight(r) && r.right.appended === out.length) {
+        remembered.set(caseId, {
+          revision: r.right.revision,
+          hash: prev,
+          ids: new Set([...head.ids, ...out.map((e) => e.id)]),
+        })
         return r
       }
-    })
+      remembered.forget(caseId)
+      if (E.isLeft(r) && r.left._tag === 'WrongExpectedRevision' && expected === 'any' && left > 0)
+        return attempt(caseId, events, expected, left - 1)()
+      return r
+    }
   return { ...store, append: (caseId, events, expected) => attempt(caseId, events, expected, maxRetries) }
 }
 
