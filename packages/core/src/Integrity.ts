@@ -108,9 +108,9 @@ export interface SealOptions {
   /** Retries at most this many times when a concurrent writer moved the stream under an `any` append (default 100). */
   readonly maxRetries?: number
   /**
-   * Streams whose head (revision, last seal, event ids) is remembered after an append through
-   * this wrapper (default 1,000; 0 remembers none): the next append to such a stream seals
-   * against that head without reading the stream first.
+   * Streams whose head (revision, last seal, event ids) is remembered after an append or a
+   * stream read through this wrapper (default 1,000; 0 remembers none): the next append to such
+   * a stream seals against that head without reading the stream first.
    */
   readonly rememberedStreams?: number
 }
@@ -155,9 +155,10 @@ const heads = (max: number) => {
  * retried if another writer got there first; idempotent repeats are dropped
  * before sealing, so a retried batch keeps the chain intact.
  *
- * The head of a stream appended to through the wrapper is remembered
+ * The head of a stream appended to or read through the wrapper is remembered
  * (`rememberedStreams`), so the next append to it is one round trip, not a
- * read and then an append. A remembered head can be stale (another process
+ * read and then an append (a command handler reads the stream to decide, then
+ * appends at that revision). A remembered head can be stale (another process
  * appended since): the exact revision makes the store refuse that append, and
  * the wrapper reads the stream and seals again. An append naming an event id
  * the stream already holds is always checked against the stored events.
@@ -219,7 +220,16 @@ export const sealed = (store: EventStore, options: SealOptions = {}): EventStore
         return attempt(caseId, events, expected, left - 1)()
       return r
     }
-  return { ...store, append: (caseId, events, expected) => attempt(caseId, events, expected, maxRetries) }
+  return {
+    ...store,
+    append: (caseId, events, expected) => attempt(caseId, events, expected, maxRetries),
+    // a reader about to append (a command handler deciding on the stream) hands the head over
+    readStream: (caseId) =>
+      pipe(
+        store.readStream(caseId),
+        TE.tap((stored) => TE.fromIO(() => remembered.set(caseId, headOf(stored)))),
+      ),
+  }
 }
 
 /**
