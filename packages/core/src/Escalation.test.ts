@@ -440,6 +440,47 @@ describe('idempotence', () => {
     ).toEqual([])
   })
 
+  it('lists each escalation and level once, whether the history records its pages or not', () => {
+    const summary = Escalation.summarize({ caseId: 'c1', history, config, obligations }, end)
+    expect(summary.length).toBeGreaterThan(5)
+    fc.assert(
+      fc.property(fc.subarray(all), fc.subarray(all), (recorded, twice) => {
+        // the pages recorded (some twice), in any order after the case's own events
+        const log = [...history, ...recorded, ...twice]
+        expect(Escalation.summarize({ caseId: 'c1', history: log, config, obligations }, end)).toEqual(
+          summary,
+        )
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it('lists an escalation raised by hand, sorted with the planned ones by time, level, then event id', () => {
+    const summary = Escalation.summarize({ caseId: 'c1', history, config, obligations }, end)
+    const first = summary[0]!
+    // at the instant and level of the first planned line, with an event id that sorts just before
+    // its own (`<escalationId>/L<level>`) but after its escalation id alone; recorded twice, and
+    // acknowledged at once (it does not climb)
+    const byHand = {
+      ...ev('EscalationRaised', first.at, {
+        escalationId: 'esc-by-hand',
+        level: first.level,
+        reason: 'reach',
+      }),
+      id: `${first.escalationId}/A`,
+    } as DocketEvent
+    const listed = Escalation.summarize(
+      {
+        caseId: 'c1',
+        history: [...history, byHand, byHand, ack(first.at, 'esc-by-hand')],
+        config,
+        obligations,
+      },
+      end,
+    )
+    expect(listed.map((s) => s.escalationId)).toEqual(['esc-by-hand', ...summary.map((s) => s.escalationId)])
+  })
+
   it('derives escalation ids from case, reason, obligation, level and cause only', () => {
     const a = Escalation.escalationId('c1', { reason: 'reach', obligationId: null, level: 1, cause: 'x' })
     expect(a).toMatch(/^esc-[0-9a-f]{32}$/)

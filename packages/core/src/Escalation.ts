@@ -69,6 +69,7 @@ export interface Config {
 export interface Rung {
   /** When the next level is paged if unacknowledged, or `null` at the top or without `acknowledgeWithin`. */
   readonly stepMs: number | null
+  /** The next level up (always higher: an escalation never pages a level twice), or `null` at the top. */
   readonly next: number | null
   readonly repeatMs: number | null
   readonly repeatTimes: number
@@ -245,45 +246,52 @@ const clamp = (config: Config, level: number): number => {
 
 // operations
 
-/** A planned page: one `EscalationRaised` the engine will write at `at`. */
-interface Page {
-  readonly at: number
-  readonly level: number
-  readonly repeat: number
-}
+/** What a planned page's escalation started from: its trigger without cause and resolution. */
+type Start = Omit<Trigger.Trigger, 'cause' | 'resolvedAt'>
 
 /**
- * The pages of one escalation: its first level at `start`, then repeats and
- * steps up the ladder while unacknowledged and unresolved. Returns the pages
- * at or before `now` and the first page after it.
+ * Receives one page of one escalation, as {@link plan} finds it: the escalation, its start, and
+ * the page's instant, level and repeat (0 for the first page at a level).
  */
-const pages = (
+type OnPage = (id: string, start: Start, at: number, level: number, repeat: number) => void
+
+/** The earlier of `next` and `t`, counting only instants after `now`. */
+const sooner = (next: number | null, t: number | null, now: number): number | null =>
+  t !== null && t > now && (next === null || t < next) ? t : next
+
+/**
+ * The pages of one escalation: its first level at `start.at`, then repeats and steps up the
+ * ladder while unacknowledged and unresolved (`stopAt`). Gives `onPage` the pages at or before
+ * `now` (re-pages only if `repeats`) and returns the first page after it.
+ */
+const climb = (
   config: Config,
+  id: string,
+  start: Start,
   startLevel: number,
-  start: number,
   stopAt: number | null,
   now: number,
-): { readonly pages: ReadonlyArray<Page>; readonly next: number | null } => {
-  const out: Page[] = []
+  repeats: boolean,
+  onPage: OnPage,
+): number | null => {
   let level = startLevel
-  let at = start
-  const stopped = (t: number): boolean => stopAt !== null && t >= stopAt
+  let at = start.at
   for (;;) {
-    if (stopped(at)) return { pages: out, next: null }
-    if (at > now) return { pages: out, next: at }
-    out.push({ at, level, repeat: 0 })
+    if (stopAt !== null && at >= stopAt) return null
+    if (at > now) return at
+    onPage(id, start, at, level, 0)
     const rung = config.rungs.get(level)
     const stepAt = rung?.stepMs == null ? null : at + rung.stepMs
     if (rung?.repeatMs != null && rung.repeatMs > 0) {
       for (let k = 1; k <= rung.repeatTimes; k++) {
         const r = at + k * rung.repeatMs
         if (stepAt !== null && r >= stepAt) break
-        if (stopped(r)) return { pages: out, next: null }
-        if (r > now) return { pages: out, next: r }
-        out.push({ at: r, level, repeat: k })
+        if (stopAt !== null && r >= stopAt) return null
+        if (r > now) return r
+        if (repeats) onPage(id, start, r, level, k)
       }
     }
-    if (stepAt === null || rung?.next == null) return { pages: out, next: null }
+    if (stepAt === null || rung?.next == null) return null
     level = rung.next
     at = stepAt
   }
@@ -302,57 +310,53 @@ const fire = (ctx: Trigger.Context): Trigger.Trigger[] => {
   return out
 }
 
-/** One page of one escalation, as {@link plan} finds it. */
-interface PlannedPage {
-  readonly id: string
-  readonly trigger: Omit<Trigger.Trigger, 'cause' | 'resolvedAt'>
-  readonly page: Page
+/** What the history records of escalations: the first acknowledgement and the first raise of each. */
+interface Recorded {
+  readonly acks: ReadonlyMap<string, number>
+  readonly raised: ReadonlyMap<string, Raised>
+}
+
+const NONE_RECORDED: Recorded = { acks: new Map(), raised: new Map() }
+
+/** The escalations `ctx.history` acknowledges and raises (most histories hold neither). */
+const recordedIn = (ctx: Trigger.Context): Recorded => {
+  let found: { acks: Map<string, number>; raised: Map<string, Raised> } | undefined
+  for (let i = 0; i < ctx.history.length; i++) {
+    const e = ctx.history[i]!
+    if (e.type !== 'EscalationAcknowledged' && e.type !== 'EscalationRaised') continue
+    found ??= { acks: new Map(), raised: new Map() }
+    if (e.type === 'EscalationAcknowledged') {
+      const at = ctx.at[i]!
+      const prev = found.acks.get(e.data.escalationId)
+      if (prev === undefined || at < prev) found.acks.set(e.data.escalationId, at)
+    } else if (!found.raised.has(e.data.escalationId)) found.raised.set(e.data.escalationId, e)
+  }
+  return found ?? NONE_RECORDED
 }
 
 /**
  * Every page of every escalation up to `now` (recorded or not; re-pages only if `repeats`), given to
- * `onPage` in trigger order, and the next page after `now`.
+ * `onPage` in trigger order, and the next page after `now`. An escalation's pages at repeat 0 have
+ * distinct levels (each step goes up the ladder) and each escalation is planned once, so no
+ * (id, level) pair is given twice at repeat 0.
  */
 const plan = (
   input: Input,
   now: number,
   repeats: boolean,
-  onPage: (p: PlannedPage) => void,
+  onPage: OnPage,
 ): { readonly next: number | null; readonly ctx: Trigger.Context } => {
   const ctx = Trigger.context(input, now)
   const fired = fire(ctx)
-  const acks = new Map<string, number>()
-  const manual = new Map<string, Raised>()
-  ctx.history.forEach((e, i) => {
-    if (e.type === 'EscalationAcknowledged') {
-      const at = ctx.at[i]!
-      const prev = acks.get(e.data.escalationId)
-      if (prev === undefined || at < prev) acks.set(e.data.escalationId, at)
-    } else if (e.type === 'EscalationRaised' && !manual.has(e.data.escalationId)) {
-      manual.set(e.data.escalationId, e)
-    }
-  })
+  const { acks, raised } = recordedIn(ctx)
   let next: number | null = null
-  const soonest = (t: number | null): void => {
-    if (t !== null && t > now && (next === null || t < next)) next = t
-  }
-  const emit = (
-    id: string,
-    trigger: Omit<Trigger.Trigger, 'cause' | 'resolvedAt'>,
-    level: number,
-    stopAt: number | null,
-  ): void => {
-    const p = pages(input.config, level, trigger.at, stopAt, now)
-    soonest(p.next)
-    for (const page of p.pages) if (repeats || page.repeat === 0) onPage({ id, trigger, page })
-  }
   // An event written ahead of `now` (clock skew, a scheduled import) wakes the engine when it occurs.
-  if (input.occurredMs !== undefined) for (const at of input.occurredMs) soonest(at)
-  else for (const e of input.history) soonest(ms(e.occurredAt))
+  if (input.occurredMs !== undefined) for (const at of input.occurredMs) next = sooner(next, at, now)
+  else for (const e of input.history) next = sooner(next, ms(e.occurredAt), now)
   const derived = new Set<string>()
   for (const t of fired) {
     if (t.at > now) {
-      soonest(t.at)
+      next = sooner(next, t.at, now)
       continue
     }
     const level = clamp(input.config, t.level)
@@ -362,12 +366,12 @@ const plan = (
     // The refusal guard is not silenced by an acknowledgement: only a specialist's decision ends it.
     const ack = t.reason === 'refusal_guard' ? null : (acks.get(id) ?? null)
     const stopAt = ack === null ? t.resolvedAt : t.resolvedAt === null ? ack : Math.min(ack, t.resolvedAt)
-    emit(id, t, level, stopAt)
+    next = sooner(next, climb(input.config, id, t, level, stopAt, now, repeats, onPage), now)
   }
   // Escalations raised by people (or by an older configuration) still climb the ladder until acknowledged.
-  for (const [id, e] of manual) {
+  for (const [id, e] of raised) {
     if (derived.has(id)) continue
-    const t: Omit<Trigger.Trigger, 'cause' | 'resolvedAt'> = {
+    const t: Start = {
       reason: e.data.reason as Reason,
       level: e.data.level,
       at: ms(e.occurredAt),
@@ -376,24 +380,35 @@ const plan = (
       causationId: e.meta?.causationId ?? null,
       missedObligation: e.data.missedObligation === true,
     }
-    emit(id, t, e.data.level, acks.get(id) ?? null)
+    next = sooner(
+      next,
+      climb(input.config, id, t, e.data.level, acks.get(id) ?? null, now, repeats, onPage),
+      now,
+    )
   }
   return { next, ctx }
 }
 
 /** The `EscalationRaised` event of a planned page. */
-const raisedEvent = (caseId: string, { id, trigger: t, page }: PlannedPage): Raised => ({
-  id: eventId(id, page.level, page.repeat),
+const raisedEvent = (
+  caseId: string,
+  id: string,
+  t: Start,
+  at: number,
+  level: number,
+  repeat: number,
+): Raised => ({
+  id: eventId(id, level, repeat),
   type: 'EscalationRaised',
   caseId,
-  occurredAt: Timestamp.format(page.at, t.offset),
+  occurredAt: Timestamp.format(at, t.offset),
   actor: { kind: 'system', id: 'docket-escalation' },
   data: {
     escalationId: id,
-    level: page.level,
+    level,
     reason: t.reason,
     ...(t.obligationId === null ? {} : { obligationId: t.obligationId }),
-    ...(page.repeat === 0 ? {} : { repeat: page.repeat }),
+    ...(repeat === 0 ? {} : { repeat }),
     ...(t.missedObligation ? { missedObligation: true } : {}),
   },
   ...(t.causationId === null ? {} : { meta: { causationId: t.causationId } }),
@@ -403,13 +418,26 @@ const raisedEvent = (caseId: string, { id, trigger: t, page }: PlannedPage): Rai
 interface Keyed<A> {
   readonly at: number
   readonly level: number
-  readonly eventId: string
+  /** The page's event id; `null` for a first page planned at `level`, whose id is written only to break a tie. */
+  readonly eventId: string | null
+  readonly escalationId: string
   readonly value: A
 }
 
+const eventIdOf = <A>(k: Keyed<A>): string => k.eventId ?? eventId(k.escalationId, k.level)
+
 /** Time, then level (lower first), then id: deterministic, and readable where several fire at once. */
-const byTimeThenId = <A>(a: Keyed<A>, b: Keyed<A>): number =>
-  a.at - b.at || a.level - b.level || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0)
+const byTimeThenId = <A>(a: Keyed<A>, b: Keyed<A>): number => {
+  const d = a.at - b.at || a.level - b.level
+  if (d !== 0) return d
+  const x = eventIdOf(a)
+  const y = eventIdOf(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** The values of `keyed` in {@link byTimeThenId} order. */
+const sorted = <A>(keyed: Keyed<A>[]): A[] =>
+  keyed.length === 0 ? [] : keyed.sort(byTimeThenId).map((k) => k.value)
 
 /**
  * The escalations due at `now` that the history does not hold yet, and the
@@ -419,12 +447,11 @@ const tickUntraced = (input: Input, now: number): Tick => {
   const known = new Set<string>()
   for (const e of input.history) if (e.type === 'EscalationRaised') known.add(e.id)
   const due: Keyed<Raised>[] = []
-  const { next } = plan(input, now, true, (p) => {
-    const event = raisedEvent(input.caseId, p)
-    if (!known.has(event.id))
-      due.push({ at: p.page.at, level: p.page.level, eventId: event.id, value: event })
+  const { next } = plan(input, now, true, (id, t, at, level, repeat) => {
+    const event = raisedEvent(input.caseId, id, t, at, level, repeat)
+    if (!known.has(event.id)) due.push({ at, level, eventId: event.id, escalationId: id, value: event })
   })
-  return { due: due.sort(byTimeThenId).map((k) => k.value), nextWakeAt: next }
+  return { due: sorted(due), nextWakeAt: next }
 }
 
 /** The escalations due at `now` and the next wake instant (see above), inside a `docket.escalation.tick` span. */
@@ -451,32 +478,36 @@ export interface Outlook {
 
 /** {@link summarize} and {@link nextWakeAt} at `asOf` from one plan of the case (each alone plans it once). */
 export const outlook = (input: Input, asOf: number): Outlook => {
-  const seen = new Set<string>()
   const lines: Keyed<Summary>[] = []
-  const { ctx, next } = plan(input, asOf, false, ({ id, trigger: t, page }) => {
-    const eid = eventId(id, page.level)
-    if (seen.has(eid)) return
-    seen.add(eid)
+  // No (id, level) is planned twice at repeat 0 (see `plan`), so planned lines need no dedup.
+  const { ctx, next } = plan(input, asOf, false, (id, t, at, level) => {
     lines.push({
-      at: page.at,
-      level: page.level,
-      eventId: eid,
+      at,
+      level,
+      eventId: null,
+      escalationId: id,
       value: {
         escalationId: id,
-        level: page.level,
+        level,
         reason: t.reason,
-        at: Timestamp.format(page.at, t.offset),
+        at: Timestamp.format(at, t.offset),
         obligationId: t.obligationId,
       },
     })
   })
-  ctx.history.forEach((e, i) => {
-    if (e.type !== 'EscalationRaised' || e.data.repeat !== undefined || seen.has(e.id)) return
+  let seen: Set<string> | undefined
+  for (let i = 0; i < ctx.history.length; i++) {
+    const e = ctx.history[i]!
+    if (e.type !== 'EscalationRaised' || e.data.repeat !== undefined) continue
+    // the first recorded escalation: the event ids of the planned lines, written once
+    seen ??= new Set(lines.map(eventIdOf))
+    if (seen.has(e.id)) continue
     seen.add(e.id)
     lines.push({
       at: ctx.at[i]!,
       level: e.data.level,
       eventId: e.id,
+      escalationId: e.data.escalationId,
       value: {
         escalationId: e.data.escalationId,
         level: e.data.level,
@@ -485,8 +516,8 @@ export const outlook = (input: Input, asOf: number): Outlook => {
         obligationId: e.data.obligationId ?? null,
       },
     })
-  })
-  return { summary: lines.length === 0 ? [] : lines.sort(byTimeThenId).map((k) => k.value), nextWakeAt: next }
+  }
+  return { summary: sorted(lines), nextWakeAt: next }
 }
 
 /** What `Evaluation`'s `escalate` hook passes for one case (structurally `Evaluation.EscalationInput`). */
