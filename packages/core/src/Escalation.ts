@@ -172,12 +172,15 @@ const idOf = (
   cause: string,
 ): string => {
   const o = obligationId ?? ''
-  const lv = JSON.stringify(level)
+  const lv = LEVEL_JSON[level] ?? JSON.stringify(level)
   // brackets, four quoted strings and four commas
   const length = caseId.length + reason.length + o.length + lv.length + cause.length + 14
   const streamed = Hash.streamable(length) ? streamedHash(caseId, reason, o, lv, cause) : undefined
   return `esc-${streamed ?? Hash.hash128(`[${jsonString(caseId)},${jsonString(reason)},${jsonString(o)},${lv},${jsonString(cause)}]`)}`
 }
+
+/** `JSON.stringify` of the levels ladders use (0 to 15), written once: it costs more than a table lookup. */
+const LEVEL_JSON: ReadonlyArray<string> = Array.from({ length: 16 }, (_, i) => JSON.stringify(i))
 
 /** The hash of `[caseId,reason,obligation,level,cause]` as JSON, streamed; `undefined` when a part needs escaping. */
 const streamedHash = (
@@ -543,13 +546,14 @@ export const inputOf = (hook: HookInput): Input => {
     config = configOf(hook.profile)
     configs.set(hook.profile, config)
   }
+  // one shape for every case (absent host arrays stay `undefined`)
   return {
     caseId: hook.caseId,
     history: hook.history,
+    occurredMs: hook.occurredMs,
     obligations: hook.obligations,
+    instants: hook.instants,
     config,
-    ...(hook.occurredMs === undefined ? {} : { occurredMs: hook.occurredMs }),
-    ...(hook.instants === undefined ? {} : { instants: hook.instants }),
   }
 }
 
