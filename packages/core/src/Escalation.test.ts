@@ -336,6 +336,61 @@ describe('time', () => {
   })
 })
 
+describe('order', () => {
+  const day = at('2026-06-01T00:00:00.000Z')
+  const write = (t: number): string => Timestamp.format(t)
+  /** Obligations with warnings and due times on a coarse grid, so that many pages share instants. */
+  const obligations = fc.array(
+    fc.record({
+      warnings: fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 4 }),
+      due: fc.integer({ min: 41, max: 60 }),
+    }),
+    { minLength: 1, maxLength: 8 },
+  )
+
+  it('lists and raises pages by time, level, then event id, however many (sorted by insertion or not)', () => {
+    let many = 0
+    fc.assert(
+      fc.property(obligations, (os) => {
+        const obs = os.map((o, k) =>
+          obligation({
+            id: `c1/o${k}`,
+            targetAt: null,
+            dueAt: write(day + o.due * 30 * M),
+            warnings: [...o.warnings].sort((a, b) => a - b).map((w) => write(day + w * 30 * M)),
+          }),
+        )
+        const input = { caseId: 'c1', history: [], config, obligations: obs }
+        const end = day + 200 * 30 * M
+        const key = (t: number, level: number, id: string) => [t, level, id] as const
+        const inOrder = (keys: ReadonlyArray<readonly [number, number, string]>): boolean =>
+          keys.every((k, i) => {
+            const p = keys[i - 1]
+            return (
+              p === undefined ||
+              p[0] < k[0] ||
+              (p[0] === k[0] && (p[1] < k[1] || (p[1] === k[1] && p[2] < k[2])))
+            )
+          })
+        const summary = Escalation.summarize(input, end)
+        if (summary.length > 16) many++
+        expect(
+          inOrder(summary.map((s) => key(at(s.at), s.level, Escalation.eventId(s.escalationId, s.level)))),
+        ).toBe(true)
+        const due = Escalation.tick(input, end).due
+        expect(
+          inOrder(due.map((e) => key(at(e.occurredAt), (e.data as { level: number }).level, e.id))),
+        ).toBe(true)
+        expect(new Set(summary.map((s) => Escalation.eventId(s.escalationId, s.level))).size).toBe(
+          summary.length,
+        )
+      }),
+      { numRuns: 200 },
+    )
+    expect(many).toBeGreaterThan(20)
+  })
+})
+
 describe('repeats', () => {
   it('re-pages at repeatEvery, at most repeatTimes, before stepping up', () => {
     const cfg = Escalation.configOf({

@@ -438,9 +438,21 @@ const byTimeThenId = <A>(a: Keyed<A>, b: Keyed<A>): number => {
   return x < y ? -1 : x > y ? 1 : 0
 }
 
-/** The values of `keyed` in {@link byTimeThenId} order. */
-const sorted = <A>(keyed: Keyed<A>[]): A[] =>
-  keyed.length === 0 ? [] : keyed.sort(byTimeThenId).map((k) => k.value)
+/** Up to this many lines are sorted by insertion: `Array.prototype.sort` costs about five times more on a case's few. */
+const INSERTION_MAX = 16
+
+/** The values of `keyed` in {@link byTimeThenId} order (a total order: no two pages share an event id). */
+const sorted = <A>(keyed: Keyed<A>[]): A[] => {
+  if (keyed.length > INSERTION_MAX) keyed.sort(byTimeThenId)
+  else
+    for (let i = 1; i < keyed.length; i++) {
+      const k = keyed[i]!
+      let j = i - 1
+      for (; j >= 0 && byTimeThenId(keyed[j]!, k) > 0; j--) keyed[j + 1] = keyed[j]!
+      keyed[j + 1] = k
+    }
+  return keyed.map((k) => k.value)
+}
 
 /**
  * The escalations due at `now` that the history does not hold yet, and the
