@@ -99,6 +99,20 @@ describe('refusal guard', () => {
     for (const history of cases) expect(Escalation.tick({ caseId: 'c1', history, config }, t).due).toEqual([])
   })
 
+  it('pages each level once when the profile names a level twice (the later rung wins)', () => {
+    const refusal = decision('2024-01-02T00:00:00Z', 'no_violation')
+    const history: DocketEvent[] = [guardedReport('2024-01-01T00:00:00Z'), refusal]
+    const ladder = [
+      { level: 2, name: 'specialist', acknowledgeWithin: 'PT30M' },
+      { level: 2, name: 'specialist again', acknowledgeWithin: 'PT30M' },
+      { level: 3, name: 'legal' },
+    ]
+    const twice = Escalation.configOf({ escalation: { ...Profile.DEFAULTS.escalation, ladder } })
+    const instants = [0, 1, 2, 3].map((h) => at(refusal.occurredAt) + h * H)
+    const levels = raisedData(drive(history, instants, twice)).map((d) => d?.level)
+    expect(levels).toEqual([2, 3])
+  })
+
   it('climbs the ladder, and only a specialist decision silences it (an acknowledgement does not)', () => {
     const refusal = decision('2024-01-02T00:00:00Z', 'no_violation')
     const history: DocketEvent[] = [guardedReport('2024-01-01T00:00:00Z'), refusal]
