@@ -103,9 +103,9 @@ describe('refusal guard', () => {
     const refusal = decision('2024-01-02T00:00:00Z', 'no_violation')
     const history: DocketEvent[] = [guardedReport('2024-01-01T00:00:00Z'), refusal]
     const ladder = [
-      { level: 2, name: 'specialist', acknowledgeWithin: 'PT30M' },
-      { level: 2, name: 'specialist again', acknowledgeWithin: 'PT30M' },
-      { level: 3, name: 'legal' },
+      { level: 2, name: 'specialist', notify: [], acknowledgeWithin: 'PT30M' },
+      { level: 2, name: 'specialist again', notify: [], acknowledgeWithin: 'PT30M' },
+      { level: 3, name: 'legal', notify: [] },
     ]
     const twice = Escalation.configOf({ escalation: { ...Profile.DEFAULTS.escalation, ladder } })
     const instants = [0, 1, 2, 3].map((h) => at(refusal.occurredAt) + h * H)
