@@ -206,6 +206,12 @@ const prepare = (options: Options): Engine.Prepared => {
 /** Evaluates one case's history; see {@link evaluator}. */
 export type CaseEvaluator = (caseId: string, history: ReadonlyArray<DocketEvent>) => CaseReport
 
+/** Throws when an event of `history` belongs to another case. */
+const checkCase = (caseId: string, history: ReadonlyArray<DocketEvent>): void => {
+  const stranger = history.find((e) => e.caseId !== caseId)
+  if (stranger !== undefined) throw new Error(`event ${stranger.id} is not in case ${caseId}`)
+}
+
 /**
  * Prepares the rules once and returns a function that evaluates one case at a time:
  * the entry point for streaming case by case (replay). Give `asOf` (or `knownAt`)
@@ -215,16 +221,72 @@ export type CaseEvaluator = (caseId: string, history: ReadonlyArray<DocketEvent>
 export const evaluator = (options: Options): CaseEvaluator => {
   const prep = prepare(options)
   return (caseId, history) => {
-    // One pass: every instant read (an unreadable one throws first), the first stranger noted.
-    const all: Entry[] = []
-    let stranger: DocketEvent | undefined
-    for (const e of history) {
-      all.push(entry(e))
-      if (stranger === undefined && e.caseId !== caseId) stranger = e
-    }
-    if (stranger !== undefined) throw new Error(`event ${stranger.id} is not in case ${caseId}`)
+    // Every instant read first (an unreadable one throws first), then the case checked.
+    const all = history.map(entry)
+    checkCase(caseId, history)
     const ax = axes(all, options)
     return runOne(caseId, visibleOnly(all, ax), prep, ax, options)
+  }
+}
+
+/** A case judged by a {@link Judge}: its report, and when its history would show more. */
+export interface Judgment {
+  readonly report: CaseReport
+  /** The instant judged at, in epoch ms. */
+  readonly asOfMs: number
+  /**
+   * The earliest `occurredAt` (epoch ms) after `asOf` of an event of the history recorded by
+   * `knownAt`: when judging the same history later could see more of it. `null` when none.
+   */
+  nextVisibleMs(): number | null
+}
+
+/** Judges one case's history at `asOf`; `null` when the case is outside the report. */
+export type Judge = (
+  caseId: string,
+  history: ReadonlyArray<DocketEvent>,
+  asOf: string | number,
+) => Judgment | null
+
+class Judged implements Judgment {
+  constructor(
+    readonly report: CaseReport,
+    private readonly all: ReadonlyArray<Entry>,
+    private readonly ax: Axes,
+  ) {}
+  get asOfMs(): number {
+    return this.ax.asOf
+  }
+  nextVisibleMs(): number | null {
+    const { asOf, knownAt } = this.ax
+    let next = Number.POSITIVE_INFINITY
+    for (const e of this.all)
+      if (e.at > asOf && e.at < next && (knownAt === null || e.recorded <= knownAt)) next = e.at
+    return next === Number.POSITIVE_INFINITY ? null : next
+  }
+}
+
+/**
+ * Advanced (the replay's entry point): prepares the rules once and judges case after case,
+ * each at the `asOf` it is given (`options.asOf` is not read), reading each event's instants
+ * once per judgment. A case is left out (`null`) as {@link evaluate} leaves it out: no event
+ * visible at `asOf` (and recorded by `knownAt`), or the first visible one outside `from`/`to`;
+ * otherwise its report is {@link evaluateCase}'s with that `asOf`.
+ */
+export const judge = (options: Options): Judge => {
+  const prep = prepare(options)
+  const knownAt = options.knownAt === undefined ? null : instant(options.knownAt)
+  const from = options.from === undefined ? Number.NEGATIVE_INFINITY : instant(options.from)
+  const to = options.to === undefined ? Number.POSITIVE_INFINITY : instant(options.to)
+  return (caseId, history, asOf) => {
+    const all = history.map(entry)
+    const ax: Axes = { asOf: asOfInstant(asOf), knownAt }
+    let first = Number.POSITIVE_INFINITY
+    for (const e of all)
+      if (e.at <= ax.asOf && e.at < first && (knownAt === null || e.recorded <= knownAt)) first = e.at
+    if (first === Number.POSITIVE_INFINITY || first < from || first >= to) return null
+    checkCase(caseId, history)
+    return new Judged(runOne(caseId, visibleOnly(all, ax), prep, ax, options), all, ax)
   }
 }
 

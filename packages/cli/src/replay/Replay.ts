@@ -213,35 +213,31 @@ export const summarize = (obligations: Iterable<Obligation.Obligation>): Summary
 /**
  * The core engine as an {@link EvaluateCase}: `Evaluation.evaluateCase` with the
  * given options at each `asOf`, and `from`/`to` applied to the first event
- * visible at `asOf` (as `Evaluation.evaluate` does).
+ * visible at `asOf` (as `Evaluation.evaluate` does). One `Evaluation.judge`
+ * reads each event's instants once per judgment.
  */
 export const fromCore = (options: Evaluation.Options): EvaluateCase => {
-  const from = options.from === undefined ? Number.NEGATIVE_INFINITY : instant(options.from)
-  const to = options.to === undefined ? Number.POSITIVE_INFINITY : instant(options.to)
-  const knownAt = options.knownAt === undefined ? Number.POSITIVE_INFINITY : instant(options.knownAt)
-  const unbounded = options.from === undefined && options.to === undefined
+  const hook = options.escalate
+  // The escalations are computed when first read: a drop reads only the obligations of a
+  // case whose clocks still run. The hook's input is the engine's own snapshot (a fresh array
+  // of the visible events and the obligations), so reading later gives the same answer.
+  // (set by every judgment that returns a report: the engine calls its hook once per case)
+  let input: Evaluation.EscalationInput | undefined
+  const judge = Evaluation.judge(
+    hook === undefined
+      ? options
+      : {
+          ...options,
+          escalate: (i) => {
+            input = i
+            return []
+          },
+        },
+  )
   return (caseId, history, asOf) => {
-    const at = Timestamp.toMillis(asOf)
-    let first = Number.POSITIVE_INFINITY
-    for (const e of history) {
-      const occ = Timestamp.toMillis(e.occurredAt)
-      if (occ <= at && occ < first && (knownAt === Number.POSITIVE_INFINITY || recordedMs(e) <= knownAt)) {
-        first = occ
-        // without --from/--to only whether some event is visible matters
-        if (unbounded) break
-      }
-    }
-    if (first === Number.POSITIVE_INFINITY || first < from || first >= to) return null
-    // the first event of the history not visible yet at asOf (never, for one recorded after knownAt)
-    const unseen = (): number => {
-      let next = Number.POSITIVE_INFINITY
-      for (const e of history) {
-        const occ = Timestamp.toMillis(e.occurredAt)
-        if (occ > at && occ < next && (knownAt === Number.POSITIVE_INFINITY || recordedMs(e) <= knownAt))
-          next = occ
-      }
-      return next
-    }
+    const j = judge(caseId, history, asOf)
+    if (j === null) return null
+    const r = j.report
     // the next instant the evaluation could change: an event becomes visible, a clock or a
     // warning falls due, or (`escalates`) an escalation climbs
     const wakeOf = (
@@ -251,29 +247,14 @@ export const fromCore = (options: Evaluation.Options): EvaluateCase => {
       once(() =>
         orNull(
           Math.min(
-            unseen(),
-            ObligationQuery.nextWakeAt(obligations, at) ?? Infinity,
+            j.nextVisibleMs() ?? Infinity,
+            ObligationQuery.nextWakeAt(obligations, j.asOfMs) ?? Infinity,
             escalates() ?? Infinity,
           ),
         ),
       )
-    const hook = options.escalate
-    if (hook === undefined) {
-      const r = Evaluation.evaluateCase(caseId, history, { ...options, asOf })
+    if (hook === undefined)
       return { obligations: r.obligations, escalations: r.escalations, wakeAt: wakeOf(r.obligations) }
-    }
-    // The escalations are computed when first read: a drop reads only the obligations of a
-    // case whose clocks still run. The hook's input is the engine's own snapshot (a fresh array
-    // of the visible events and the obligations), so reading later gives the same answer.
-    let input: Evaluation.EscalationInput | undefined
-    const r = Evaluation.evaluateCase(caseId, history, {
-      ...options,
-      asOf,
-      escalate: (i) => {
-        input = i
-        return []
-      },
-    })
     const seen = input
     if (hook !== CoreEscalation.escalate || seen === undefined)
       return new Lazy(
@@ -327,8 +308,6 @@ const once = <A>(f: () => A): (() => A) => {
 }
 
 const orNull = (ms: number): number | null => (ms === Number.POSITIVE_INFINITY ? null : ms)
-
-const instant = (x: string | number): number => (typeof x === 'number' ? x : Timestamp.toMillis(x))
 
 /** A case held in memory: its history so far and the order check's state. */
 interface OpenCase {
