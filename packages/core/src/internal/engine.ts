@@ -1,7 +1,7 @@
 /**
  * The clock machine: runs prepared clock rules over one case's ordered
  * events and builds its obligations. Private; the public entry points are
- * `Evaluation.evaluate` and `Evaluation.evaluateCase`.
+ * `Evaluation.evaluate`, `Evaluation.evaluateCase` and (for a replay) `Evaluation.judge`.
  *
  * Cost: one pass over the case's events per selected rule, O(1) work per
  * event and open clock; luxon only when a clock starts, pauses, restarts or
