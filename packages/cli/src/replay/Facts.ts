@@ -122,14 +122,13 @@ export interface Facts {
 // internal
 
 type Data = Readonly<Record<string, unknown>>
-const data = (e: DocketEvent): Data => (e.data ?? {}) as Data
+const NO_DATA: Data = Object.freeze({})
+const data = (e: DocketEvent): Data => (e.data ?? NO_DATA) as Data
 const str = (u: unknown): string | null => (typeof u === 'string' ? u : null)
 const strs = (u: unknown): ReadonlyArray<string> =>
   Array.isArray(u) ? u.filter((x): x is string => typeof x === 'string') : []
-const ms = (s: string): number => Timestamp.toMillis(s)
 
-const label = (e: DocketEvent): string => {
-  const d = data(e)
+const label = (e: DocketEvent, d: Data): string => {
   switch (e.type) {
     case 'ContentReported':
       return `${str(d.channel) ?? ''} ${str(d.category) ?? ''}`.trim()
@@ -160,12 +159,141 @@ const label = (e: DocketEvent): string => {
   }
 }
 
-const note = (e: DocketEvent): string | null => {
+/** The note so far with one more part (non-empty strings only), parts separated by ` — `. */
+const withPart = (note: string | null, part: unknown): string | null =>
+  typeof part !== 'string' || part === '' ? note : note === null ? part : `${note} — ${part}`
+
+const note = (d: Data): string | null => {
+  let n = withPart(null, d.text)
+  n = withPart(n, d.explanation)
+  n = withPart(n, d.reason)
+  n = withPart(n, d.what)
+  n = withPart(n, d.authority)
+  n = withPart(n, d.legalGround)
+  n = withPart(n, d.policyRef)
+  return n === null ? null : n.slice(0, 500)
+}
+
+const entry = (e: DocketEvent): TimelineEntry => {
   const d = data(e)
-  const parts = [d.text, d.explanation, d.reason, d.what, d.authority, d.legalGround, d.policyRef].filter(
-    (x): x is string => typeof x === 'string' && x !== '',
-  )
-  return parts.length === 0 ? null : parts.join(' — ').slice(0, 500)
+  return {
+    id: e.id,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt ?? null,
+    label: label(e, d),
+    note: note(d),
+  }
+}
+
+const EFFECTED = ['complied', 'disclosed', 'partially_complied']
+
+/** `occurredAt` in epoch ms of each event of the ordered history (scratch, reused from case to case). */
+let at = new Float64Array(64)
+
+/**
+ * The history in the engine's order, `at` filled with its instants. Input whose instants
+ * strictly increase is already in that order and is kept as it is (no copy, no sort).
+ */
+const ordered = (input: ReadonlyArray<DocketEvent>): ReadonlyArray<DocketEvent> => {
+  if (at.length < input.length) at = new Float64Array(Math.max(input.length, 2 * at.length))
+  let inOrder = true
+  for (let i = 0; i < input.length; i++) {
+    at[i] = Timestamp.toMillis(input[i]!.occurredAt)
+    if (i > 0 && at[i]! <= at[i - 1]!) inOrder = false
+  }
+  if (inOrder) return input
+  const sorted = Evaluation.inEngineOrder(input)
+  for (let i = 0; i < sorted.length; i++) at[i] = Timestamp.toMillis(sorted[i]!.occurredAt)
+  return sorted
+}
+
+/** The first event from `from` on that is a receipt's notice to the authority. */
+const acknowledgement = (history: ReadonlyArray<DocketEvent>, from: number): DocketEvent | undefined => {
+  for (let i = from; i < history.length; i++) {
+    const x = history[i]!
+    if (x.type === 'NotificationSent' && data(x).to === 'authority') return x
+  }
+  return undefined
+}
+
+/** The first event from `from` on that effects request `requestId`. */
+const effect = (
+  history: ReadonlyArray<DocketEvent>,
+  from: number,
+  requestId: string,
+): DocketEvent | undefined => {
+  for (let i = from; i < history.length; i++) {
+    const x = history[i]!
+    if (x.type !== 'AuthorityResponded') continue
+    const d = data(x)
+    if (d.requestId === requestId && EFFECTED.includes(String(d.response))) return x
+  }
+  return undefined
+}
+
+/** The order an authority's request (at `i` of `history`) makes, with its receipt noticed and its effect. */
+const order = (history: ReadonlyArray<DocketEvent>, i: number): Order => {
+  const e = history[i]!
+  const d = data(e)
+  const requestId = str(d.requestId) ?? e.id
+  // what happened at or after the receipt: the events from the first at its instant on
+  let from = i
+  while (from > 0 && at[from - 1]! >= at[i]!) from--
+  return {
+    eventId: e.id,
+    requestId,
+    kind: str(d.kind) ?? 'unknown',
+    jurisdiction: str(d.jurisdiction),
+    receivedAt: e.occurredAt,
+    acknowledgedAt: acknowledgement(history, from)?.occurredAt ?? null,
+    effectedAt: effect(history, from, requestId)?.occurredAt ?? null,
+  }
+}
+
+const review = (e: DocketEvent, v: Data): NonNullable<RestrictiveDecision['review']> => ({
+  eventId: e.id,
+  ground: str(v.ground),
+  legalGround: str(v.legalGround),
+  policyRef: str(v.policyRef),
+  automation: str(v.automation),
+  detection: str(v.detection),
+  tier: str(v.tier),
+  explanation: str(v.explanation),
+})
+
+const decision = (
+  e: DocketEvent & { readonly type: RestrictiveDecision['type'] },
+  d: Data,
+  review: RestrictiveDecision['review'],
+): RestrictiveDecision => ({
+  eventId: e.id,
+  type: e.type,
+  occurredAt: e.occurredAt,
+  action: str(d.action) ?? 'unknown',
+  scope: str(d.scope),
+  territories: Array.isArray(d.territories) ? strs(d.territories) : null,
+  until: str(d.until),
+  review,
+})
+
+const appeal = (e: DocketEvent, decisions: ReadonlyArray<DocketEvent>): Appeal => {
+  const d = data(e)
+  const decided = decisions.find((x) => data(x).appealId === d.appealId)
+  return {
+    appealId: str(d.appealId) ?? e.id,
+    venue: str(d.venue) ?? 'internal',
+    by: str(d.by) ?? 'unknown',
+    lodgedAt: e.occurredAt,
+    decidedAt: decided?.occurredAt ?? null,
+    outcome: decided ? str(data(decided).outcome) : null,
+  }
+}
+
+/** Adds the strings of `xs` not yet in `to`. */
+const addNew = (to: string[], xs: unknown): void => {
+  if (!Array.isArray(xs)) return
+  for (const x of xs) if (typeof x === 'string' && !to.includes(x)) to.push(x)
 }
 
 // operations
@@ -173,21 +301,74 @@ const note = (e: DocketEvent): string | null => {
 /** Extracts the facts of one case from its history (any order). */
 export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Facts => {
   // the engine's order, so that facts do not depend on input order
-  const sorted = Evaluation.inEngineOrder(input)
-  const history = sorted
-  const first = sorted[0]
-  const origin0 = history.find((e) => e.type === 'ContentReported' || e.type === 'ContentDetected')
-  const report = history.find((e) => e.type === 'ContentReported')
-  const od = origin0 ? data(origin0) : {}
-  const content = (od.content ?? {}) as Data
-  const jurisdictions = new Set<string>()
-  for (const e of history) {
+  const history = ordered(input)
+  let origin0: DocketEvent | undefined
+  let report: DocketEvent | undefined
+  let notices = 0
+  let depictsMinor = false
+  let firstDecisionAt: string | null = null
+  let firstActionAt: string | null = null
+  let anyDecision = false
+  let closed = false
+  let reopened = 0
+  let lastReview: RestrictiveDecision['review'] = null
+  const jurisdictions: string[] = []
+  const authorities: number[] = []
+  const decisions: RestrictiveDecision[] = []
+  const lodged: DocketEvent[] = []
+  const decided: DocketEvent[] = []
+  for (let i = 0; i < history.length; i++) {
+    const e = history[i]!
     const d = data(e)
-    if (e.type === 'ContentReported' || e.type === 'ContentDetected')
-      for (const j of strs(d.jurisdictions)) jurisdictions.add(j)
-    if (e.type === 'AuthorityRequestReceived' && typeof d.jurisdiction === 'string')
-      jurisdictions.add(d.jurisdiction)
+    switch (e.type) {
+      case 'ContentReported':
+        report ??= e
+        notices++
+        if ((d.claims as Data | null | undefined)?.depictsMinor === true) depictsMinor = true
+        origin0 ??= e
+        addNew(jurisdictions, d.jurisdictions)
+        break
+      case 'ContentDetected':
+        origin0 ??= e
+        addNew(jurisdictions, d.jurisdictions)
+        break
+      case 'AuthorityRequestReceived':
+        authorities.push(i)
+        if (typeof d.jurisdiction === 'string' && !jurisdictions.includes(d.jurisdiction))
+          jurisdictions.push(d.jurisdiction)
+        break
+      case 'ReviewDecided':
+        anyDecision = true
+        firstDecisionAt ??= e.occurredAt
+        if (d.outcome === 'violation') lastReview = review(e, d)
+        break
+      case 'ContentActioned':
+      case 'AccountActioned':
+        firstActionAt ??= e.occurredAt
+        decisions.push(decision(e, d, lastReview))
+        break
+      case 'AppealLodged':
+        lodged.push(e)
+        break
+      case 'AppealDecided':
+        decided.push(e)
+        break
+      case 'CaseClosed':
+        closed = true
+        break
+      case 'CaseReopened':
+        closed = false
+        reopened++
+        break
+    }
   }
+  const od = origin0 ? data(origin0) : NO_DATA
+  const rd = report ? data(report) : NO_DATA
+  const content = (od.content ?? NO_DATA) as Data
+  const flagger = (rd.flagger ?? null) as Data | null
+  const category = str(od.category)
+  const categories = category ? [category] : []
+  addNew(categories, od.categories)
   const origin: Facts['origin'] =
     origin0?.type === 'ContentReported'
       ? str(od.channel) === 'authority'
@@ -195,15 +376,18 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
         : 'notice'
       : origin0?.type === 'ContentDetected'
         ? 'detection'
-        : history.some((e) => e.type === 'AuthorityRequestReceived')
+        : authorities.length > 0
           ? 'authority'
           : 'other'
-  const refusalEvents = Refusal.refusals(history)
-  const authorities = sorted.filter((e) => e.type === 'AuthorityRequestReceived')
+  // no decision, no refusal (the predicate only ever picks decisions)
+  const refusalEvents = anyDecision ? Refusal.refusals(history) : []
   const refusalsThenAuthority: RefusalThenAuthority[] = []
-  for (const r of refusalEvents) {
-    const later = authorities.find((a) => ms(a.occurredAt) > ms(r.occurredAt))
-    if (later) {
+  if (authorities.length > 0)
+    for (const r of refusalEvents) {
+      const refusedAt = Timestamp.toMillis(r.occurredAt)
+      const i = authorities.find((a) => at[a]! > refusedAt)
+      if (i === undefined) continue
+      const later = history[i]!
       const d = data(later)
       refusalsThenAuthority.push({
         refusalId: r.id,
@@ -214,121 +398,33 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
         jurisdiction: str(d.jurisdiction),
       })
     }
-  }
-  const decisions: RestrictiveDecision[] = []
-  let lastViolation: DocketEvent | undefined
-  for (const e of history) {
-    const d = data(e)
-    if (e.type === 'ReviewDecided' && d.outcome === 'violation') lastViolation = e
-    if (e.type === 'ContentActioned' || e.type === 'AccountActioned') {
-      const v = lastViolation ? data(lastViolation) : undefined
-      decisions.push({
-        eventId: e.id,
-        type: e.type,
-        occurredAt: e.occurredAt,
-        action: str(d.action) ?? 'unknown',
-        scope: str(d.scope),
-        territories: Array.isArray(d.territories) ? strs(d.territories) : null,
-        until: str(d.until),
-        review:
-          lastViolation && v
-            ? {
-                eventId: lastViolation.id,
-                ground: str(v.ground),
-                legalGround: str(v.legalGround),
-                policyRef: str(v.policyRef),
-                automation: str(v.automation),
-                detection: str(v.detection),
-                tier: str(v.tier),
-                explanation: str(v.explanation),
-              }
-            : null,
-      })
-    }
-  }
-  const orders: Order[] = authorities
-    .filter((e) => data(e).kind !== 'intervention')
-    .map((e) => {
-      const d = data(e)
-      const requestId = str(d.requestId) ?? e.id
-      const after = sorted.filter((x) => ms(x.occurredAt) >= ms(e.occurredAt))
-      const ack = after.find((x) => x.type === 'NotificationSent' && data(x).to === 'authority')
-      const done = after.find(
-        (x) =>
-          x.type === 'AuthorityResponded' &&
-          data(x).requestId === requestId &&
-          ['complied', 'disclosed', 'partially_complied'].includes(String(data(x).response)),
-      )
-      return {
-        eventId: e.id,
-        requestId,
-        kind: str(d.kind) ?? 'unknown',
-        jurisdiction: str(d.jurisdiction),
-        receivedAt: e.occurredAt,
-        acknowledgedAt: ack?.occurredAt ?? null,
-        effectedAt: done?.occurredAt ?? null,
-      }
-    })
-  const appeals: Appeal[] = history
-    .filter((e) => e.type === 'AppealLodged')
-    .map((e) => {
-      const d = data(e)
-      const decided = history.find((x) => x.type === 'AppealDecided' && data(x).appealId === d.appealId)
-      return {
-        appealId: str(d.appealId) ?? e.id,
-        venue: str(d.venue) ?? 'internal',
-        by: str(d.by) ?? 'unknown',
-        lodgedAt: e.occurredAt,
-        decidedAt: decided?.occurredAt ?? null,
-        outcome: decided ? str(data(decided).outcome) : null,
-      }
-    })
-  const firstOf = (p: (e: DocketEvent) => boolean): string | null => sorted.find(p)?.occurredAt ?? null
-  const rd = report ? data(report) : {}
-  const flagger = (rd.flagger ?? null) as Data | null
-  let closed = false
-  let reopened = 0
-  for (const e of history) {
-    if (e.type === 'CaseClosed') closed = true
-    if (e.type === 'CaseReopened') {
-      closed = false
-      reopened++
-    }
-  }
+  const orders: Order[] = []
+  for (const i of authorities) if (data(history[i]!).kind !== 'intervention') orders.push(order(history, i))
   return {
     caseId,
-    firstOccurredAt: first?.occurredAt ?? null,
+    firstOccurredAt: history[0]?.occurredAt ?? null,
     origin,
-    category: str(od.category),
-    categories: [...new Set([...(str(od.category) ? [str(od.category)!] : []), ...strs(od.categories)])],
+    category,
+    categories,
     channel: str(rd.channel),
     trustedFlagger: flagger && typeof flagger.id === 'string' ? flagger.id : null,
-    jurisdictions: [...jurisdictions].sort(),
+    jurisdictions: jurisdictions.slice().sort(),
     contentKind: str(content.kind),
     synthetic: content.synthetic === true,
-    depictsMinor: history.some(
-      (e) => e.type === 'ContentReported' && ((data(e).claims ?? {}) as Data).depictsMinor === true,
-    ),
+    depictsMinor,
     postedAt: str(content.postedAt),
     detectionMethod: origin0?.type === 'ContentDetected' ? str(od.method) : null,
-    noticeAt: firstOf((e) => e.type === 'ContentReported'),
-    notices: history.filter((e) => e.type === 'ContentReported').length,
-    firstDecisionAt: firstOf((e) => e.type === 'ReviewDecided'),
-    firstActionAt: firstOf((e) => e.type === 'ContentActioned' || e.type === 'AccountActioned'),
+    noticeAt: report?.occurredAt ?? null,
+    notices,
+    firstDecisionAt,
+    firstActionAt,
     refusals: refusalEvents.map((r) => r.id),
     refusalsThenAuthority,
     decisions,
     orders,
-    appeals,
+    appeals: lodged.map((e) => appeal(e, decided)),
     closed,
     reopened,
-    timeline: sorted.map((e) => ({
-      id: e.id,
-      type: e.type,
-      occurredAt: e.occurredAt,
-      recordedAt: e.recordedAt ?? null,
-      label: label(e),
-      note: note(e),
-    })),
+    timeline: history.map(entry),
   }
 }
