@@ -308,7 +308,6 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
   let depictsMinor = false
   let firstDecisionAt: string | null = null
   let firstActionAt: string | null = null
-  let anyDecision = false
   let closed = false
   let reopened = 0
   let lastReview: RestrictiveDecision['review'] = null
@@ -338,7 +337,6 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
           jurisdictions.push(d.jurisdiction)
         break
       case 'ReviewDecided':
-        anyDecision = true
         firstDecisionAt ??= e.occurredAt
         if (d.outcome === 'violation') lastReview = review(e, d)
         break
@@ -379,8 +377,7 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
         : authorities.length > 0
           ? 'authority'
           : 'other'
-  // no decision, no refusal (the predicate only ever picks decisions)
-  const refusalEvents = anyDecision ? Refusal.refusals(history) : []
+  const refusalEvents = Refusal.refusals(history)
   const refusalsThenAuthority: RefusalThenAuthority[] = []
   if (authorities.length > 0)
     for (const r of refusalEvents) {
