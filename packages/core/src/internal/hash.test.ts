@@ -87,4 +87,48 @@ describe('hash128', () => {
       { numRuns: 1000 },
     )
   })
+
+  it('feedJson in one pass feeds what the old scan-then-feed did, and nothing when it refuses', () => {
+    // The old two passes: a scan for a character JSON escapes, then the quoted string fed.
+    const twoPass = (s: string): boolean => {
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i)
+        if (c < 0x20 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return false
+      }
+      Hash.feedCode(34)
+      Hash.feed(s)
+      Hash.feedCode(34)
+      return true
+    }
+    const unit = fc.oneof(
+      fc.constantFrom(
+        '"',
+        '\\',
+        '\u0000',
+        '\u001f',
+        '\u007f',
+        '\ud800',
+        '\udbff',
+        '\udc00',
+        '\udfff',
+        '\u2028',
+      ),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }),
+    )
+    const tricky = fc.oneof(fc.string({ unit, maxLength: 40 }), text)
+    fc.assert(
+      fc.property(text, fc.array(tricky, { maxLength: 4 }), text, (head, pieces, tail) => {
+        const run = (json: (s: string) => boolean): readonly [string, number, ReadonlyArray<boolean>] => {
+          Hash.begin()
+          Hash.feed(head)
+          const fed = pieces.map(json)
+          Hash.feed(tail)
+          return [Hash.end(), Hash.fedLength(), fed]
+        }
+        expect(run(Hash.feedJson)).toEqual(run(twoPass))
+      }),
+      { numRuns: 2000 },
+    )
+  })
 })
