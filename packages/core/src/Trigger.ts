@@ -60,6 +60,25 @@ export type Rule = (ctx: Context) => ReadonlyArray<Trigger>
 const ms = (s: string): number => Timestamp.toMillis(s)
 const offsetOf = (s: string): number => Timestamp.offsetOf(s)
 
+/**
+ * The offset of a timestamp already validated (an obligation's instants were parsed into
+ * `Obligation.Instants`), read from its last characters (`Z`, `z` or `±hh:mm`) without parsing it
+ * again; any other form goes through `Timestamp.offsetOf`.
+ */
+const offsetOfValid = (s: string): number => {
+  const n = s.length
+  const z = s.charCodeAt(n - 1)
+  if (z === 90 || z === 122) return 0
+  const sign = s.charCodeAt(n - 6)
+  if ((sign !== 43 && sign !== 45) || s.charCodeAt(n - 3) !== 58) return offsetOf(s)
+  const minutes =
+    ((s.charCodeAt(n - 5) - 48) * 10 + s.charCodeAt(n - 4) - 48) * 60 +
+    (s.charCodeAt(n - 2) - 48) * 10 +
+    s.charCodeAt(n - 1) -
+    48
+  return (sign === 45 ? -1 : 1) * minutes
+}
+
 const reportedCategories = (e: EventOf<'ContentReported'>): ReadonlyArray<Category> => [
   e.data.category,
   ...(e.data.categories ?? []),
@@ -87,6 +106,15 @@ const isTakedown = (e: DocketEvent): boolean =>
 /** Undoes a refusal: a violation found, or the content taken down. */
 const reverses = (e: DocketEvent): boolean =>
   (isDecision(e) && e.data.outcome === 'violation') || isTakedown(e)
+
+/** Index of the first guarded report of `history` ({@link isGuarded}), or its length when none is. */
+const firstGuardedReport = (history: ReadonlyArray<DocketEvent>): number => {
+  for (let i = 0; i < history.length; i++) {
+    const e = history[i]!
+    if (isReport(e) && isGuarded(e)) return i
+  }
+  return history.length
+}
 
 /** The first event at or after index `from` that satisfies `p`, as epoch ms, or `null`. */
 const firstAfter = (ctx: Context, from: number, p: (e: DocketEvent) => boolean): number | null => {
@@ -131,10 +159,12 @@ const fromEvent = (
  */
 export const refusalGuard: Rule = (ctx) => {
   const out: Trigger[] = []
+  let guardedFrom: number | undefined
   for (const i of ctx.refusals) {
     const e = ctx.history[i]!
     if (!isDecision(e) || e.data.tier !== 'frontline') continue
-    if (!ctx.history.slice(0, i).some((r) => isReport(r) && isGuarded(r))) continue
+    guardedFrom ??= firstGuardedReport(ctx.history)
+    if (guardedFrom >= i) continue
     const resolvedAt = firstAfter(ctx, i + 1, isSpecialistDecision)
     out.push(fromEvent(e, ctx.at[i]!, 'refusal_guard', ctx.config.levels.refusal_guard, resolvedAt))
   }
@@ -148,6 +178,7 @@ export const refusalGuard: Rule = (ctx) => {
  */
 export const authorityAfterRefusal: Rule = (ctx) => {
   const out: Trigger[] = []
+  if (ctx.refusals.size === 0) return out // no refusal stands anywhere
   ctx.history.forEach((e, j) => {
     if (e.type !== 'AuthorityRequestReceived' || standingRefusal(ctx.history, ctx.refusals, j) < 0) return
     const resolvedAt = firstAfter(ctx, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
@@ -173,14 +204,15 @@ export const authorityAfterRefusal: Rule = (ctx) => {
  */
 export const repeatReport: Rule = (ctx) => {
   const out: Trigger[] = []
-  let guarded = false
+  if (ctx.refusals.size === 0) return out // no refusal stands anywhere
+  let guardedFrom: number | undefined
   ctx.history.forEach((e, j) => {
-    if (!isReport(e)) return
-    guarded = guarded || isGuarded(e)
-    if (standingRefusal(ctx.history, ctx.refusals, j) < 0) return
-    const level = guarded
-      ? Math.max(ctx.config.levels.repeat_report, ctx.config.specialistLevel)
-      : ctx.config.levels.repeat_report
+    if (!isReport(e) || standingRefusal(ctx.history, ctx.refusals, j) < 0) return
+    guardedFrom ??= firstGuardedReport(ctx.history)
+    const level =
+      guardedFrom <= j
+        ? Math.max(ctx.config.levels.repeat_report, ctx.config.specialistLevel)
+        : ctx.config.levels.repeat_report
     const resolvedAt = firstAfter(ctx, j + 1, (x) => isSpecialistDecision(x) || reverses(x))
     out.push(fromEvent(e, ctx.at[j]!, 'repeat_report', level, resolvedAt))
   })
@@ -241,7 +273,7 @@ const fromObligation = (
   reason,
   level,
   at,
-  offset: offsetOf(instant),
+  offset: offsetOfValid(instant),
   obligationId: o.id,
   cause: `${label}@${instant}`,
   causationId: o.triggeredBy,
@@ -324,9 +356,12 @@ export const visible = (
   return { history: history.filter(keep), at: occurredMs.filter(keep) }
 }
 
+const NO_REFUSALS: ReadonlySet<number> = new Set()
+
 /** Indexes in `history` of its refusals (core's one `Refusal` predicate). */
 const refusalIndexes = (history: ReadonlyArray<DocketEvent>): ReadonlySet<number> => {
   const found = Refusal.refusals(history)
+  if (found.length === 0) return NO_REFUSALS
   const out = new Set<number>()
   let k = 0
   for (let i = 0; i < history.length && k < found.length; i++) {

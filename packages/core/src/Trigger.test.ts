@@ -1,0 +1,146 @@
+import * as fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { DocketEvent } from './Envelope.js'
+import * as Escalation from './Escalation.js'
+import type * as Obligation from './Obligation.js'
+import * as Profile from './Profile.js'
+import * as Timestamp from './Timestamp.js'
+import * as Trigger from './Trigger.js'
+
+const config = Escalation.configOf(Profile.DEFAULTS)
+
+let n = 0
+const ev = (type: string, occurredAt: string, data: Record<string, unknown>): DocketEvent =>
+  ({ id: `e${++n}-${type}`, type, caseId: 'c1', occurredAt, data }) as DocketEvent
+const report = (minute: number, extra: Record<string, unknown> = {}): DocketEvent =>
+  ev('ContentReported', `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`, {
+    reportId: `r${n}`,
+    channel: 'in_app',
+    category: 'policy_other',
+    content: { ref: 'v1', kind: 'video' },
+    jurisdictions: ['US'],
+    ...extra,
+  })
+const guarded = (minute: number): DocketEvent => report(minute, { category: 'csam' })
+const decision = (minute: number, outcome: string, tier = 'frontline'): DocketEvent =>
+  ev('ReviewDecided', `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`, {
+    reviewId: `rv${n}`,
+    outcome,
+    tier,
+    automation: 'not',
+  })
+const fired = (rule: Trigger.Rule, history: ReadonlyArray<DocketEvent>) =>
+  rule(Trigger.context({ caseId: 'c1', history, config }, Number.POSITIVE_INFINITY)).map((t) => ({
+    causationId: t.causationId,
+    level: t.level,
+  }))
+
+describe('the refusal guard and repeated reports read which reports are guarded once', () => {
+  it('guards only refusals that follow a guarded report', () => {
+    const early = decision(1, 'no_violation')
+    const late = decision(3, 'no_violation')
+    const history = [report(0), early, guarded(2), late]
+    expect(fired(Trigger.refusalGuard, history)).toEqual([
+      { causationId: late.id, level: config.levels.refusal_guard },
+    ])
+  })
+
+  it('pages a repeat at the specialist tier from the first guarded report on (itself included)', () => {
+    const before = report(2)
+    const first = guarded(3)
+    const after = report(4)
+    const history = [report(0), decision(1, 'no_violation'), before, first, after]
+    const specialist = Math.max(config.levels.repeat_report, config.specialistLevel)
+    expect(specialist).toBeGreaterThan(config.levels.repeat_report)
+    expect(fired(Trigger.repeatReport, history)).toEqual([
+      { causationId: before.id, level: config.levels.repeat_report },
+      { causationId: first.id, level: specialist },
+      { causationId: after.id, level: specialist },
+    ])
+  })
+
+  it('finds no repeat or authority trigger without a refusal, and finds them with one', () => {
+    const authority = ev('AuthorityRequestReceived', '2026-01-01T00:05:00Z', {
+      requestId: 'q1',
+      authority: 'DHS',
+      kind: 'intervention',
+      jurisdiction: 'US',
+    })
+    const refused = [report(0), decision(1, 'no_violation'), report(2), authority]
+    const upheld = [report(0), decision(1, 'violation'), report(2), authority]
+    expect(fired(Trigger.repeatReport, refused)).toHaveLength(1)
+    expect(fired(Trigger.authorityAfterRefusal, refused)).toHaveLength(1)
+    expect(fired(Trigger.repeatReport, upheld)).toEqual([])
+    expect(fired(Trigger.authorityAfterRefusal, upheld)).toEqual([])
+  })
+})
+
+describe('time triggers', () => {
+  // Every form a timestamp's offset can take: Z, z, ±hh:mm (−00:00 included), ±hhmm.
+  const pad = (v: number, width = 2): string => String(v).padStart(width, '0')
+  const timestamp = fc
+    .record({
+      year: fc.integer({ min: 0, max: 9999 }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 28 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.option(fc.integer({ min: 0, max: 59 })),
+      fraction: fc.option(fc.stringMatching(/^\d{1,9}$/)),
+      offset: fc.oneof(
+        fc.constantFrom('Z', 'z', '-00:00', '+00:00', '-0000'),
+        fc
+          .tuple(
+            fc.constantFrom('+', '-'),
+            fc.integer({ min: 0, max: 18 }),
+            fc.integer({ min: 0, max: 59 }),
+            fc.boolean(),
+          )
+          .map(([sign, h, m, colon]) => `${sign}${pad(h)}${colon ? ':' : ''}${pad(m)}`),
+      ),
+    })
+    .map(
+      (t) =>
+        `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}` +
+        `${t.second === null ? '' : `:${pad(t.second)}${t.fraction === null ? '' : `.${t.fraction}`}`}${t.offset}`,
+    )
+
+  const obligation = (dueAt: string): Obligation.Obligation =>
+    ({
+      id: 'c1/p/r/e1',
+      kind: 'deadline',
+      statutory: true,
+      counterfactual: false,
+      preEffective: false,
+      triggeredBy: 'e1',
+      dueAt,
+      targetAt: null,
+      warnings: [],
+      completedAt: null,
+      status: 'breached',
+      actions: [],
+    }) as unknown as Obligation.Obligation
+
+  it('write a trigger with the offset its instant was written with (read from its end)', () => {
+    fc.assert(
+      fc.property(timestamp, (dueAt) => {
+        expect(Timestamp.isValid(dueAt)).toBe(true)
+        const due = Timestamp.toMillis(dueAt)
+        const ctx: Trigger.Context = {
+          caseId: 'c1',
+          history: [],
+          at: [],
+          refusals: new Set(),
+          obligations: [obligation(dueAt)],
+          instants: [{ due, target: null, warnings: [], end: null, completed: null }],
+          config,
+          now: due,
+        }
+        const [t] = Trigger.time(ctx)
+        // Object.is: −00:00 is an offset of −0, as `Timestamp` reads it
+        expect(Object.is(t?.offset, Timestamp.offsetOf(dueAt))).toBe(true)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
