@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it, vi } from 'vitest'
 import * as Clock from './Clock.js'
 import type { DocketEvent, Recorded } from './Envelope.js'
+import * as Evaluation from './Evaluation.js'
 import type * as EventStore from './EventStore.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
 import * as Outbox from './Outbox.js'
@@ -9,6 +10,7 @@ import * as ProcessManager from './ProcessManager.js'
 import * as Profile from './Profile.js'
 import * as Timer from './Timer.js'
 import * as Timestamp from './Timestamp.js'
+import * as History from './testing/History.js'
 
 const at = (s: string): number => Timestamp.toMillis(s)
 const M = 60_000
@@ -247,6 +249,55 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     await running
     const warnings = (await raisedIn(store)).filter((e) => e.data.reason === 'time_warning')
     expect(new Set(warnings.map((e) => e.data.escalationId)).size).toBe(3)
+  })
+})
+
+describe('ProcessManager.obligationsFrom', () => {
+  it("gives evaluateCase's obligations at any instant, before, inside and after a case's history", () => {
+    const versions = (start: string, complete: string, duration: string, zone: string) => [
+      {
+        validFrom: '2000-01-01T00:00:00Z',
+        validTo: null,
+        zone,
+        citation: 'test',
+        quote: 'test',
+        start: (e: DocketEvent) => e.type === start,
+        complete: (e: DocketEvent) => e.type === complete,
+        period: { duration, clock: 'elapsed' as const },
+      },
+    ]
+    const rule = (name: string, v: ReturnType<typeof versions>) => ({
+      policy: 'test',
+      rule: name,
+      kind: 'deadline' as const,
+      title: name,
+      confidence: 'primary' as const,
+      applies: () => true,
+      versions: v,
+    })
+    const rules = [
+      rule('decide', versions('ContentReported', 'ReviewDecided', 'PT24H', 'UTC')),
+      rule('notify', versions('ReviewDecided', 'NotificationSent', 'P1D', 'event')),
+    ]
+    const byCase = new Map<string, DocketEvent[]>()
+    for (const e of History.generate({ events: 3_000, seed: 5 }))
+      byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e])
+    const from = ProcessManager.obligationsFrom({ rules, profile: Profile.DEFAULTS })
+    let compared = 0
+    for (const [caseId, history] of byCase) {
+      const first = Timestamp.toMillis(history[0]!.occurredAt)
+      const last = Timestamp.toMillis(history[history.length - 1]!.occurredAt)
+      for (const now of [first - 1, first, (first + last) / 2, last, last + 30 * 24 * 60 * M]) {
+        const expected = Evaluation.evaluateCase(caseId, history, {
+          rules,
+          profile: Profile.DEFAULTS,
+          asOf: now,
+        })
+        expect(from(caseId, history, now)).toEqual(expected.obligations)
+        compared += expected.obligations.length
+      }
+    }
+    expect(compared).toBeGreaterThan(100)
   })
 })
 

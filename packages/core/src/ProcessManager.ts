@@ -34,11 +34,17 @@ export type Obligations = (
   now: number,
 ) => ReadonlyArray<Obligation.Obligation>
 
-/** Obligations from the obligation engine with these rules, judged at each tick's `now`. */
-export const obligationsFrom =
-  (options: Pick<Evaluation.Options, 'rules' | 'profile' | 'policies'>): Obligations =>
-  (caseId, history, now) =>
-    Evaluation.evaluateCase(caseId, history, { ...options, asOf: now }).obligations
+/**
+ * Obligations from the obligation engine with these rules, judged at each tick's `now`: those
+ * of `Evaluation.evaluateCase` at `now`, through `Evaluation.judge` (the rules prepared once,
+ * and no options object copied per case).
+ */
+export const obligationsFrom = (
+  options: Pick<Evaluation.Options, 'rules' | 'profile' | 'policies'>,
+): Obligations => {
+  const judge = Evaluation.judge(options)
+  return (caseId, history, now) => judge(caseId, history, now)?.report.obligations ?? []
+}
 
 /** Options of {@link make}. */
 export interface Options {
