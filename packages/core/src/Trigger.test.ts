@@ -144,3 +144,118 @@ describe('time triggers', () => {
     )
   })
 })
+
+describe('standing refusals and resolutions, read in one pass', () => {
+  const minute = (i: number): string => Timestamp.format(Date.UTC(2026, 0, 1) + i * 60_000)
+  const kinds = fc.constantFrom(
+    'report',
+    'guarded',
+    'no_violation',
+    'insufficient_information',
+    'violation',
+    'specialist_no_violation',
+    'removed',
+    'restricted',
+    'authority',
+  )
+  const eventOf = (kind: string, i: number): DocketEvent => {
+    const at = minute(i)
+    if (kind === 'report')
+      return ev('ContentReported', at, {
+        reportId: `r${i}`,
+        channel: 'in_app',
+        category: 'hate',
+        content: { ref: 'v', kind: 'video' },
+        jurisdictions: ['US'],
+      })
+    if (kind === 'guarded')
+      return ev('ContentReported', at, {
+        reportId: `r${i}`,
+        channel: 'in_app',
+        category: 'csam',
+        content: { ref: 'v', kind: 'video' },
+        jurisdictions: ['US'],
+      })
+    if (kind === 'removed' || kind === 'restricted')
+      return ev('ContentActioned', at, { action: kind, reviewId: 'x' })
+    if (kind === 'authority')
+      return ev('AuthorityRequestReceived', at, {
+        requestId: `q${i}`,
+        authority: 'DHS',
+        kind: 'intervention',
+        jurisdiction: 'US',
+      })
+    const specialist = kind.startsWith('specialist_')
+    return ev('ReviewDecided', at, {
+      reviewId: `rv${i}`,
+      outcome: kind.replace('specialist_', ''),
+      tier: specialist ? 'specialist' : 'frontline',
+      automation: 'not',
+    })
+  }
+  const isDecision = (e: DocketEvent, p: (d: Record<string, unknown>) => boolean): boolean =>
+    e.type === 'ReviewDecided' && p(e.data as unknown as Record<string, unknown>)
+  const specialist = (e: DocketEvent): boolean =>
+    isDecision(e, (d) => d.tier === 'specialist' || d.tier === 'legal')
+  const takedown = (e: DocketEvent): boolean =>
+    e.type === 'ContentActioned' && (e.data.action === 'removed' || e.data.action === 'disabled')
+  const reverses = (e: DocketEvent): boolean => isDecision(e, (d) => d.outcome === 'violation') || takedown(e)
+
+  /** The rules as documented, by scanning back and forth from each event (the oracle). */
+  const oracle = (history: ReadonlyArray<DocketEvent>) => {
+    const ctx = Trigger.context({ caseId: 'c1', history, config }, Number.POSITIVE_INFINITY)
+    const standing = (j: number): boolean => {
+      for (let i = j - 1; i >= 0; i--) {
+        if (ctx.refusals.has(i)) return true
+        if (reverses(history[i]!)) return false
+      }
+      return false
+    }
+    const firstAfter = (j: number, p: (e: DocketEvent) => boolean): number | null => {
+      for (let i = j + 1; i < history.length; i++) if (p(history[i]!)) return ctx.at[i]!
+      return null
+    }
+    const guardedAt = history.findIndex((e) => e.type === 'ContentReported' && Trigger.isGuarded(e))
+    const pick = (want: (e: DocketEvent, j: number) => boolean, p: (e: DocketEvent) => boolean) =>
+      history.flatMap((e, j) => (want(e, j) ? [{ causationId: e.id, resolvedAt: firstAfter(j, p) }] : []))
+    return {
+      repeat: pick(
+        (e, j) => e.type === 'ContentReported' && standing(j),
+        (x) => specialist(x) || reverses(x),
+      ),
+      authority: pick(
+        (e, j) => e.type === 'AuthorityRequestReceived' && standing(j),
+        (x) => specialist(x) || takedown(x),
+      ),
+      guard: pick(
+        (e, j) =>
+          ctx.refusals.has(j) &&
+          isDecision(e, (d) => d.tier === 'frontline') &&
+          guardedAt >= 0 &&
+          guardedAt < j,
+        specialist,
+      ),
+    }
+  }
+  const firedWith = (rule: Trigger.Rule, history: ReadonlyArray<DocketEvent>) =>
+    rule(Trigger.context({ caseId: 'c1', history, config }, Number.POSITIVE_INFINITY)).map((t) => ({
+      causationId: t.causationId,
+      resolvedAt: t.resolvedAt,
+    }))
+
+  it('fire and resolve as scanning from each event would, for any history', () => {
+    let seen = 0
+    fc.assert(
+      fc.property(fc.array(kinds, { maxLength: 40 }), (ks) => {
+        const history = ks.map(eventOf)
+        const want = oracle(history)
+        expect(firedWith(Trigger.repeatReport, history)).toEqual(want.repeat)
+        expect(firedWith(Trigger.authorityAfterRefusal, history)).toEqual(want.authority)
+        expect(firedWith(Trigger.refusalGuard, history)).toEqual(want.guard)
+        seen += want.repeat.length + want.authority.length + want.guard.length
+      }),
+      { numRuns: 1_000 },
+    )
+    expect(seen).toBeGreaterThan(500)
+  })
+})

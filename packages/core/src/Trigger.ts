@@ -122,13 +122,34 @@ const firstAfter = (ctx: Context, from: number, p: (e: DocketEvent) => boolean):
   return null
 }
 
-/** Index of the refusal that still stands just before index `j` (none reversed it since), or -1. */
-const standingRefusal = (history: ReadonlyArray<DocketEvent>, refusalAt: ReadonlySet<number>, j: number) => {
-  for (let i = j - 1; i >= 0; i--) {
-    if (refusalAt.has(i)) return i
-    if (reverses(history[i]!)) return -1
+/**
+ * For each index j of the history, the instant of the first event after j that satisfies `p`
+ * (what `firstAfter(ctx, j + 1, p)` gives), in one pass from the end: a rule that asks for every
+ * event stays linear in the history (a viral case can hold thousands of reports).
+ */
+const firstAfterEach = (ctx: Context, p: (e: DocketEvent) => boolean): ReadonlyArray<number | null> => {
+  const out = new Array<number | null>(ctx.history.length)
+  let next: number | null = null
+  for (let i = ctx.history.length - 1; i >= 0; i--) {
+    out[i] = next
+    if (p(ctx.history[i]!)) next = ctx.at[i]!
   }
-  return -1
+  return out
+}
+
+/**
+ * For each index j of the history, the index of the refusal that still stands just before j (no
+ * event since reversed it), or -1: one pass, where a scan back from each event was quadratic.
+ */
+const standingRefusals = (ctx: Context): Int32Array => {
+  const out = new Int32Array(ctx.history.length)
+  let standing = -1
+  for (let i = 0; i < ctx.history.length; i++) {
+    out[i] = standing
+    if (ctx.refusals.has(i)) standing = i
+    else if (reverses(ctx.history[i]!)) standing = -1
+  }
+  return out
 }
 
 const fromEvent = (
@@ -160,13 +181,14 @@ const fromEvent = (
 export const refusalGuard: Rule = (ctx) => {
   const out: Trigger[] = []
   let guardedFrom: number | undefined
+  let resolved: ReadonlyArray<number | null> | undefined
   for (const i of ctx.refusals) {
     const e = ctx.history[i]!
     if (!isDecision(e) || e.data.tier !== 'frontline') continue
     guardedFrom ??= firstGuardedReport(ctx.history)
     if (guardedFrom >= i) continue
-    const resolvedAt = firstAfter(ctx, i + 1, isSpecialistDecision)
-    out.push(fromEvent(e, ctx.at[i]!, 'refusal_guard', ctx.config.levels.refusal_guard, resolvedAt))
+    resolved ??= firstAfterEach(ctx, isSpecialistDecision)
+    out.push(fromEvent(e, ctx.at[i]!, 'refusal_guard', ctx.config.levels.refusal_guard, resolved[i] ?? null))
   }
   return out
 }
@@ -179,16 +201,18 @@ export const refusalGuard: Rule = (ctx) => {
 export const authorityAfterRefusal: Rule = (ctx) => {
   const out: Trigger[] = []
   if (ctx.refusals.size === 0) return out // no refusal stands anywhere
+  const standing = standingRefusals(ctx)
+  let resolved: ReadonlyArray<number | null> | undefined
   ctx.history.forEach((e, j) => {
-    if (e.type !== 'AuthorityRequestReceived' || standingRefusal(ctx.history, ctx.refusals, j) < 0) return
-    const resolvedAt = firstAfter(ctx, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
+    if (e.type !== 'AuthorityRequestReceived' || standing[j]! < 0) return
+    resolved ??= firstAfterEach(ctx, (x) => isSpecialistDecision(x) || isTakedown(x))
     out.push(
       fromEvent(
         e,
         ctx.at[j]!,
         'authority_after_refusal',
         ctx.config.levels.authority_after_refusal,
-        resolvedAt,
+        resolved[j] ?? null,
         {
           missedObligation: true,
         },
@@ -205,16 +229,18 @@ export const authorityAfterRefusal: Rule = (ctx) => {
 export const repeatReport: Rule = (ctx) => {
   const out: Trigger[] = []
   if (ctx.refusals.size === 0) return out // no refusal stands anywhere
+  const standing = standingRefusals(ctx)
   let guardedFrom: number | undefined
+  let resolved: ReadonlyArray<number | null> | undefined
   ctx.history.forEach((e, j) => {
-    if (!isReport(e) || standingRefusal(ctx.history, ctx.refusals, j) < 0) return
+    if (!isReport(e) || standing[j]! < 0) return
     guardedFrom ??= firstGuardedReport(ctx.history)
     const level =
       guardedFrom <= j
         ? Math.max(ctx.config.levels.repeat_report, ctx.config.specialistLevel)
         : ctx.config.levels.repeat_report
-    const resolvedAt = firstAfter(ctx, j + 1, (x) => isSpecialistDecision(x) || reverses(x))
-    out.push(fromEvent(e, ctx.at[j]!, 'repeat_report', level, resolvedAt))
+    resolved ??= firstAfterEach(ctx, (x) => isSpecialistDecision(x) || reverses(x))
+    out.push(fromEvent(e, ctx.at[j]!, 'repeat_report', level, resolved[j] ?? null))
   })
   return out
 }

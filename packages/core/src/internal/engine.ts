@@ -42,6 +42,12 @@ export interface PreparedRule {
    * elements); `null` offers every event (an untyped start condition).
    */
   readonly offered: Uint8Array | null
+  /**
+   * The event types an open clock of this rule can act on (its versions' `cancel`, `complete`,
+   * `restart`, `pause`, `resume`, and `DeadlineExtended` when extendable), or `null` for any
+   * (an untyped condition): an event of another type is not offered to its clocks at all.
+   */
+  readonly reacts: ReadonlySet<string> | null
 }
 
 /** Everything a case run needs, computed once per evaluation. */
@@ -64,6 +70,20 @@ const offeredTypes = (versions: ReadonlyArray<PreparedVersion>): ReadonlySet<str
     if (version.start.types === undefined) return null
     for (const t of version.start.types) types.add(t)
     if (version.requiredElements !== undefined) types.add('ReportCompleted')
+  }
+  return types
+}
+
+/** The event types a clock of these versions can act on once open (see `PreparedRule.reacts`). */
+const reactingTypes = (versions: ReadonlyArray<PreparedVersion>): ReadonlySet<string> | null => {
+  const types = new Set<string>()
+  for (const { version: v } of versions) {
+    for (const c of [v.cancel, v.complete, v.restart, v.pause, v.resume]) {
+      if (c === undefined) continue
+      if (c.types === undefined) return null
+      for (const t of c.types) types.add(t)
+    }
+    if (v.extendable === true) types.add('DeadlineExtended')
   }
   return types
 }
@@ -95,7 +115,7 @@ export const prepare = (
         contexts: new Map<string, Duration.Context>(),
       }))
       .sort((a, b) => a.from - b.from)
-    selected.push({ rule, id, versions, whatIf: isWhatIf, offered: null })
+    selected.push({ rule, id, versions, whatIf: isWhatIf, offered: null, reacts: reactingTypes(versions) })
     offered.push(offeredTypes(versions))
   }
   const warningFractions = [...new Set(profile.warningFractions.filter((f) => f > 0 && f < 1))].sort(
@@ -453,12 +473,16 @@ export const runCase = (
     const clocks: Clock[] = []
     let byKey: Map<string, Clock> | undefined
     let pending: Map<string, Pending> | undefined
+    const reacts = pr.reacts
     for (let i = 0; i < entries.length; i++) {
       const en = entries[i]!
-      for (let k = 0; k < clocks.length; k++) {
-        const c = clocks[k]!
-        if (!c.cancelled && c.completedAt === null) act(cc, c, en, viewAt(i))
-      }
+      // an event no condition of the rule can hold on is not offered to its clocks: a case with
+      // thousands of open clocks (a viral case's reports) stays linear in its events
+      if (reacts === null || reacts.has(en.event.type))
+        for (let k = 0; k < clocks.length; k++) {
+          const c = clocks[k]!
+          if (!c.cancelled && c.completedAt === null) act(cc, c, en, viewAt(i))
+        }
       if (offered !== null && offered[typeIds[i]!] === 0) continue
       const pv = versionAt(pr, en.at) ?? (en.at < pr.versions[0]!.from ? pr.versions[0] : undefined)
       if (pv === undefined) continue

@@ -1,0 +1,61 @@
+/**
+ * One viral case, timed alone: `node bench/dist/viralTime.js [reports…]` builds, for each count
+ * (default 1,000, 2,000, 4,000, 8,000), a case reported once, refused by the frontline, then
+ * reported again that many times a minute apart (guarded: a minor is alleged), and prints the
+ * milliseconds of `Escalation.triggers` on it and of judging it whole as `docket replay` does
+ * (obligations of every policy, then its escalations), with the counts of each. For before/after
+ * comparisons run it in two checkouts (see `replayTime.ts`).
+ */
+import { type DocketEvent, Escalation, Profile } from '@docket/core'
+import * as Docket from './internal/docket.js'
+import { Replay } from '@docket/cli'
+
+const counts = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1_000, 2_000, 4_000, 8_000]
+const evaluate = Replay.fromCore(Docket.options())
+const config = Escalation.configOf(Profile.DEFAULTS)
+const start = Date.UTC(2025, 0, 1)
+
+const report = (i: number): DocketEvent =>
+  ({
+    id: `r${i}`,
+    type: 'ContentReported',
+    caseId: 'viral',
+    occurredAt: new Date(start + 2 * 3_600_000 + i * 60_000).toISOString(),
+    data: {
+      reportId: `r${i}`,
+      channel: 'in_app',
+      category: 'sextortion',
+      content: { ref: 'v1', kind: 'video' },
+      jurisdictions: ['US', 'FR'],
+      claims: { depictsMinor: true },
+    },
+  }) as DocketEvent
+
+const refusal = {
+  id: 'd0',
+  type: 'ReviewDecided',
+  caseId: 'viral',
+  occurredAt: new Date(start + 3_600_000).toISOString(),
+  data: { reviewId: 'd0', outcome: 'no_violation', tier: 'frontline', automation: 'not' },
+} as DocketEvent
+
+for (const n of counts) {
+  const history = [report(-120), refusal, ...Array.from({ length: n }, (_, i) => report(i))]
+  const asOf = new Date(start + 10 * 86_400_000).toISOString()
+  const t0 = performance.now()
+  const triggers = Escalation.triggers({ caseId: 'viral', history, config }, Date.parse(asOf)).length
+  const t1 = performance.now()
+  const judged = evaluate('viral', history, asOf)
+  const escalations = judged?.escalations.length ?? 0
+  const t2 = performance.now()
+  process.stdout.write(
+    `${JSON.stringify({
+      reports: n,
+      triggers,
+      triggersMs: Math.round(t1 - t0),
+      obligations: judged?.obligations.length ?? 0,
+      escalations,
+      judgedMs: Math.round(t2 - t1),
+    })}\n`,
+  )
+}
