@@ -4,6 +4,7 @@ import type * as ClockRule from './ClockRule.js'
 import type { DocketEvent } from './Envelope.js'
 import * as Evaluation from './Evaluation.js'
 import * as Timestamp from './Timestamp.js'
+import { testRule } from './internal/testRule.js'
 
 // `Evaluation.judge` (each instant read once per judgment) against what the replay did before it:
 // its own scan of the history for the first visible event (and, for a wake-up, the first unseen
@@ -15,28 +16,17 @@ const OFFSETS = [0, 60, -300, 330, 525] as const
 
 const write = (t: number, offset: number): string => Timestamp.format(t, offset)
 
-const rule: ClockRule.Rule = {
-  policy: 'p',
-  rule: 'r',
-  kind: 'deadline',
-  title: 't',
-  confidence: 'primary',
-  applies: () => true,
-  versions: [
-    {
-      validFrom: '1970-01-01T00:00:00Z',
-      validTo: null,
-      zone: 'event',
-      citation: 'c',
-      quote: 'q',
-      start: (e) => e.type === 'ContentReported',
-      complete: (e) => e.type === 'ContentActioned',
-      pause: (e) => e.type === 'InformationRequested',
-      resume: (e) => e.type === 'InformationProvided',
-      period: { duration: 'PT5H', clock: 'elapsed' },
-    },
-  ],
-}
+const rule: ClockRule.Rule = testRule(
+  {
+    zone: 'event',
+    start: (e) => e.type === 'ContentReported',
+    complete: (e) => e.type === 'ContentActioned',
+    pause: (e) => e.type === 'InformationRequested',
+    resume: (e) => e.type === 'InformationProvided',
+    period: { duration: 'PT5H', clock: 'elapsed' },
+  },
+  { policy: 'p', rule: 'r' },
+)
 
 const event = (
   id: string,

@@ -5,6 +5,7 @@ import type { DocketEvent } from './Envelope.js'
 import * as Evaluation from './Evaluation.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
+import { testRule } from './internal/testRule.js'
 
 /** Open clocks are offered only the event types their conditions declare (`Condition.types`). */
 
@@ -12,27 +13,8 @@ const minute = (i: number): string => Timestamp.format(Date.UTC(2026, 0, 1) + i 
 const ev = (type: string, i: number, data: Record<string, unknown> = {}): DocketEvent =>
   ({ id: `e${i}`, type, caseId: 'c', occurredAt: minute(i), data }) as DocketEvent
 
-const rule = (version: Partial<ClockRule.Version>, name = 'r'): ClockRule.Rule => ({
-  policy: 'test',
-  rule: name,
-  kind: 'deadline',
-  title: name,
-  confidence: 'primary',
-  applies: () => true,
-  versions: [
-    {
-      validFrom: '2000-01-01T00:00:00Z',
-      validTo: null,
-      zone: 'UTC',
-      citation: 'test',
-      quote: 'test',
-      start: ClockRule.typed(['ContentReported'], (e) => e.type === 'ContentReported'),
-      complete: ClockRule.typed(['ContentActioned'], (e) => e.type === 'ContentActioned'),
-      period: { duration: 'PT24H', clock: 'elapsed' },
-      ...version,
-    },
-  ],
-})
+const rule = (version: Partial<ClockRule.Version>, name = 'r'): ClockRule.Rule =>
+  testRule(version, { rule: name })
 
 const judge = (rules: ReadonlyArray<ClockRule.Rule>, history: ReadonlyArray<DocketEvent>) =>
   Evaluation.evaluateCase('c', history, { rules, profile: Profile.DEFAULTS, asOf: minute(10_000) })

@@ -10,6 +10,7 @@ import * as ProcessManager from './ProcessManager.js'
 import * as Profile from './Profile.js'
 import * as Timer from './Timer.js'
 import * as Timestamp from './Timestamp.js'
+import { testRule } from './internal/testRule.js'
 import * as History from './testing/History.js'
 
 const at = (s: string): number => Timestamp.toMillis(s)
@@ -254,30 +255,18 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
 
 describe('ProcessManager.obligationsFrom', () => {
   it("gives evaluateCase's obligations at any instant, before, inside and after a case's history", () => {
-    const versions = (start: string, complete: string, duration: string, zone: string) => [
-      {
-        validFrom: '2000-01-01T00:00:00Z',
-        validTo: null,
-        zone,
-        citation: 'test',
-        quote: 'test',
-        start: (e: DocketEvent) => e.type === start,
-        complete: (e: DocketEvent) => e.type === complete,
-        period: { duration, clock: 'elapsed' as const },
-      },
-    ]
-    const rule = (name: string, v: ReturnType<typeof versions>) => ({
-      policy: 'test',
-      rule: name,
-      kind: 'deadline' as const,
-      title: name,
-      confidence: 'primary' as const,
-      applies: () => true,
-      versions: v,
-    })
+    const rule = (name: string, start: string, complete: string, zone: string) =>
+      testRule(
+        {
+          zone,
+          start: (e: DocketEvent) => e.type === start,
+          complete: (e: DocketEvent) => e.type === complete,
+        },
+        { rule: name },
+      )
     const rules = [
-      rule('decide', versions('ContentReported', 'ReviewDecided', 'PT24H', 'UTC')),
-      rule('notify', versions('ReviewDecided', 'NotificationSent', 'P1D', 'event')),
+      rule('decide', 'ContentReported', 'ReviewDecided', 'UTC'),
+      rule('notify', 'ReviewDecided', 'NotificationSent', 'event'),
     ]
     const byCase = new Map<string, DocketEvent[]>()
     for (const e of History.generate({ events: 3_000, seed: 5 }))
