@@ -162,15 +162,13 @@ class View implements ClockRule.CaseView {
   private cached: ReadonlyArray<DocketEvent> | undefined
   constructor(
     readonly caseId: string,
-    private readonly entries: ReadonlyArray<Entry>,
+    /** The case's events in the engine's order, shared by every view of the case. */
+    private readonly events: () => ReadonlyArray<DocketEvent>,
     private readonly upTo: number,
   ) {}
   get history(): ReadonlyArray<DocketEvent> {
-    if (this.cached === undefined) {
-      const out = new Array<DocketEvent>(this.upTo + 1)
-      for (let i = 0; i <= this.upTo; i++) out[i] = this.entries[i]!.event
-      this.cached = out
-    }
+    // a native copy of the prefix (a case whose every event is asked about copies n²/2 slots)
+    if (this.cached === undefined) this.cached = this.events().slice(0, this.upTo + 1)
     return this.cached
   }
 }
@@ -446,11 +444,16 @@ export const runCase = (
   prep: Prepared,
   asOf: number,
 ): CaseObligations => {
+  let events: ReadonlyArray<DocketEvent> | undefined
+  const eventsOf = (): ReadonlyArray<DocketEvent> => {
+    events ??= entries.map((en) => en.event)
+    return events
+  }
   const views: Array<View | undefined> = new Array(entries.length)
   const viewAt = (i: number): View => {
     let v = views[i]
     if (v === undefined) {
-      v = new View(caseId, entries, i)
+      v = new View(caseId, eventsOf, i)
       views[i] = v
     }
     return v
