@@ -121,8 +121,11 @@ interface Head {
   readonly revision: number
   /** The last event's seal, `null` when it has none (or no stream). */
   readonly hash: string | null
-  /** Ids of every event of the stream (an append repeating one is checked against the stored events). */
-  readonly ids: ReadonlySet<string>
+  /**
+   * Ids of every event of the stream (an append repeating one is checked against the stored
+   * events). The wrapper's own: a successful append adds its ids in place rather than copying.
+   */
+  readonly ids: Set<string>
 }
 
 const headOf = (stored: ReadonlyArray<StoredEvent>): Head => {
@@ -134,7 +137,7 @@ const headOf = (stored: ReadonlyArray<StoredEvent>): Head => {
   }
 }
 
-/** Streams' heads, the least recently used forgotten first beyond `max` (a Map keeps insertion order). */
+/** Streams' heads, the least recently appended to or read forgotten first beyond `max` (a Map keeps insertion order). */
 const heads = (max: number) => {
   const known = new Map<string, Head>()
   return {
@@ -145,7 +148,10 @@ const heads = (max: number) => {
       known.set(caseId, head)
       if (known.size > max) known.delete(known.keys().next().value as string)
     },
-    forget: (caseId: string): boolean => known.delete(caseId),
+    /** Forgets `head` for `caseId`, unless another append has remembered a newer one since. */
+    forget: (caseId: string, head: Head): void => {
+      if (known.get(caseId) === head) known.delete(caseId)
+    },
   }
 }
 
@@ -208,14 +214,11 @@ export const sealed = (store: EventStore, options: SealOptions = {}): EventStore
         expected === 'any' ? (head.revision === -1 ? 'no_stream' : head.revision) : expected
       const r = await store.append(caseId, out, exact)()
       if (E.isRight(r) && r.right.appended === out.length) {
-        remembered.set(caseId, {
-          revision: r.right.revision,
-          hash: prev,
-          ids: new Set([...head.ids, ...out.map((e) => e.id)]),
-        })
+        for (const e of out) head.ids.add(e.id)
+        remembered.set(caseId, { revision: r.right.revision, hash: prev, ids: head.ids })
         return r
       }
-      remembered.forget(caseId)
+      remembered.forget(caseId, head)
       if (E.isLeft(r) && r.left._tag === 'WrongExpectedRevision' && expected === 'any' && left > 0)
         return attempt(caseId, events, expected, left - 1)()
       return r

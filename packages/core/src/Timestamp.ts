@@ -205,6 +205,25 @@ export const offsetOf = (s: string): number => {
   return p.offsetMinutes
 }
 
+/**
+ * The offset of a timestamp already validated (one Docket wrote or parsed before, such as an
+ * obligation's instants), read from its last characters (`Z`, `z` or `±hh:mm`) without parsing
+ * it again; any other form goes through {@link offsetOf}.
+ */
+export const offsetOfValid = (s: string): number => {
+  const n = s.length
+  const z = s.charCodeAt(n - 1)
+  if (z === 90 || z === 122) return 0
+  const sign = s.charCodeAt(n - 6)
+  if ((sign !== 43 && sign !== 45) || s.charCodeAt(n - 3) !== 58) return offsetOf(s)
+  const minutes =
+    ((s.charCodeAt(n - 5) - 48) * 10 + s.charCodeAt(n - 4) - 48) * 60 +
+    (s.charCodeAt(n - 2) - 48) * 10 +
+    s.charCodeAt(n - 1) -
+    48
+  return (sign === 45 ? -1 : 1) * minutes
+}
+
 const pad = (n: number, width = 2): string => String(Math.abs(n)).padStart(width, '0')
 
 const formatSlow = (epochMs: number, offsetMinutes: number): string => {

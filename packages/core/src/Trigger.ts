@@ -60,25 +60,6 @@ export type Rule = (ctx: Context) => ReadonlyArray<Trigger>
 const ms = (s: string): number => Timestamp.toMillis(s)
 const offsetOf = (s: string): number => Timestamp.offsetOf(s)
 
-/**
- * The offset of a timestamp already validated (an obligation's instants were parsed into
- * `Obligation.Instants`), read from its last characters (`Z`, `z` or `±hh:mm`) without parsing it
- * again; any other form goes through `Timestamp.offsetOf`.
- */
-const offsetOfValid = (s: string): number => {
-  const n = s.length
-  const z = s.charCodeAt(n - 1)
-  if (z === 90 || z === 122) return 0
-  const sign = s.charCodeAt(n - 6)
-  if ((sign !== 43 && sign !== 45) || s.charCodeAt(n - 3) !== 58) return offsetOf(s)
-  const minutes =
-    ((s.charCodeAt(n - 5) - 48) * 10 + s.charCodeAt(n - 4) - 48) * 60 +
-    (s.charCodeAt(n - 2) - 48) * 10 +
-    s.charCodeAt(n - 1) -
-    48
-  return (sign === 45 ? -1 : 1) * minutes
-}
-
 const reportedCategories = (e: EventOf<'ContentReported'>): ReadonlyArray<Category> => [
   e.data.category,
   ...(e.data.categories ?? []),
@@ -299,7 +280,7 @@ const fromObligation = (
   reason,
   level,
   at,
-  offset: offsetOfValid(instant),
+  offset: Timestamp.offsetOfValid(instant),
   obligationId: o.id,
   cause: `${label}@${instant}`,
   causationId: o.triggeredBy,

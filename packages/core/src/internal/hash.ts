@@ -33,8 +33,12 @@ export const hash128 = (s: string): string => {
   return end()
 }
 
-/** The reference loop, for inputs long enough that the lanes' doubles could lose precision. */
-const hash128Exact = (s: string): string => {
+/**
+ * The reference loop (lanes added without truncation, exact doubles, truncated only where they
+ * are read), for inputs long enough that the lanes' doubles could lose precision; the tests'
+ * oracle for the streamed form.
+ */
+export const hash128Exact = (s: string): string => {
   let h1 = 0x9e3779b9
   let h2 = 0x243f6a88
   let h3 = 0xb7e15162
