@@ -1,8 +1,9 @@
 /**
  * Appends by 8 concurrent writers to PostgreSQL, timed alone: `node
- * bench/dist/appendTime.js [sealed|bare] [appendsPerWriter]` appends 1–10
- * generated events at a time, three appends per case (figure 3's shape),
- * through `Integrity.sealed` (as `Store.open` opens a store) or to the bare
+ * bench/dist/appendTime.js [sealed|decorated|bare] [appendsPerWriter]` appends
+ * 1–10 generated events at a time, three appends per case (figure 3's shape),
+ * to a store sealing inside its appends (`seal: true`, as `Store.open` opens
+ * a store), through `Integrity.sealed` on the bare store, or to the bare
  * store, in a schema of its own (dropped at the end), and prints events per
  * second and the process's CPU. For before/after comparisons run it in two
  * checkouts, alternately (see `replayTime.ts`). The server is
@@ -14,12 +15,13 @@ import pg from 'pg'
 import * as Data from './internal/data.js'
 
 const mode = process.argv[2] ?? 'sealed'
-if (mode !== 'sealed' && mode !== 'bare') throw new Error(`appendTime: sealed or bare, not ${mode}`)
+if (mode !== 'sealed' && mode !== 'decorated' && mode !== 'bare')
+  throw new Error(`appendTime: sealed, decorated or bare, not ${mode}`)
 const appendsPerWriter = Number(process.argv[3] ?? 300)
 const url = process.env.DOCKET_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const schema = `bench_${process.pid}_appendtime`
-const store = await PostgresEventStore.make(url, { schema, max: 10 })
-const target = mode === 'sealed' ? Integrity.sealed(store) : store
+const store = await PostgresEventStore.make(url, { schema, max: 10, seal: mode === 'sealed' })
+const target = mode === 'decorated' ? Integrity.sealed(store) : store
 const supply = Data.history(10_000_000, 7)[Symbol.iterator]()
 let k = 0
 const make = (caseId: string, n: number): Recorded[] =>

@@ -6,14 +6,15 @@
  * driver, a PGlite directory held by another process, a server that does not
  * answer.
  *
- * Every store opened here is sealed (`Integrity.sealed`): each append is
- * chained into its case stream's SHA-256 chain, so `docket verify` works on
- * any store the library or the CLI wrote. Sealing is done in the decorator,
- * for every engine alike (read the stream head, seal, append at exactly that
- * revision; a concurrent writer makes the append fail with
- * `WrongExpectedRevision` and the decorator or the command handler retries),
- * not inside one engine's transaction. `seal: false` opens a raw store (tests,
- * or tools that write pre-sealed events). With `keys`, personal data is
+ * Every store opened here is sealed: each append is chained into its case
+ * stream's SHA-256 chain, so `docket verify` works on any store the library
+ * or the CLI wrote. The SQL stores (PostgreSQL, PGlite) seal inside their own
+ * append, against the stream's head read under their lock (one round trip,
+ * as an unsealed append); the others are wrapped in `Integrity.sealed`,
+ * which reads the stream's head (or remembers it), seals and appends at
+ * exactly that revision, retrying when a concurrent writer got there first.
+ * Both give the same seals. `seal: false` opens a raw store (tests, or tools
+ * that write pre-sealed events). With `keys`, personal data is
  * encrypted per data subject on top (`PersonalData.protect`), outside the
  * seal so that seals cover the encrypted form. See docs/security.md.
  */
@@ -85,8 +86,18 @@ const missingDriver = (e: unknown, kind: Exclude<StoreUrl.Kind, 'memory'>): Miss
   return undefined
 }
 
+const sealing = (options: Options): boolean => options.seal !== false
+
+/** The SQL stores seal inside their own append (`seal` option of the SQL store). */
+const sealsItself = (u: StoreUrl.StoreUrl): boolean => u.kind === 'pglite' || u.kind === 'postgres'
+
 const openParsed = async (u: StoreUrl.StoreUrl, options: Options): Promise<EventStore.EventStore> => {
-  const sql = { schema: options.schema, migrate: options.migrate, pollMs: options.pollMs }
+  const sql = {
+    schema: options.schema,
+    migrate: options.migrate,
+    pollMs: options.pollMs,
+    seal: sealing(options),
+  }
   switch (u.kind) {
     case 'memory':
       return MemoryEventStore.make()
@@ -120,7 +131,7 @@ export const open =
     return TE.tryCatch(
       async () => {
         const raw = await openParsed(u, options)
-        const store = options.seal === false ? raw : Integrity.sealed(raw)
+        const store = sealing(options) && !sealsItself(u) ? Integrity.sealed(raw) : raw
         return options.keys === undefined ? store : PersonalData.protect(store, options.keys)
       },
       (e): OpenError => {

@@ -17,7 +17,14 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { canonical, fingerprint, type Recorded } from './Envelope.js'
-import type { AppendResult, EventStore, ExpectedRevision, StoredEvent, StoreError } from './EventStore.js'
+import {
+  type AppendResult,
+  checkBatch,
+  type EventStore,
+  type ExpectedRevision,
+  type StoredEvent,
+  type StoreError,
+} from './EventStore.js'
 
 // model
 
@@ -80,11 +87,14 @@ const withoutSeal = (e: Recorded): Recorded => {
   return { ...e, meta: Object.keys(meta).length === 0 ? undefined : meta } as Recorded
 }
 
+/** A seal's hash: of the canonical JSON of the unsealed event, after the previous seal's hash. */
+const chained = (prev: string | null, hashed: string): string => sha256(`${prev ?? ''}\n${hashed}`)
+
 /** The seal an event gets after `prev` (the stored form is hashed, so encrypted fields are hashed encrypted). */
 export const sealOf = (e: Recorded, prev: string | null): Seal => ({
   alg: 'sha256',
   prev,
-  hash: sha256(`${prev ?? ''}\n${canonical(withoutSeal(e))}`),
+  hash: chained(prev, canonical(withoutSeal(e))),
 })
 
 /** The seal stored on an event, if any. */
@@ -93,9 +103,46 @@ export const sealFrom = (e: Recorded): Seal | undefined => {
   return s !== undefined && typeof s === 'object' && typeof s.hash === 'string' ? s : undefined
 }
 
-/** The event with its seal after `prev`. */
-export const seal = (e: Recorded, prev: string | null): Recorded =>
-  ({ ...e, meta: { ...withoutSeal(e).meta, integrity: sealOf(withoutSeal(e), prev) } }) as Recorded
+/**
+ * The event with its seal after `prev`. `meta` is its last key, so that its JSON ends with the seal:
+ * `JSON.stringify(seal(e, prev))` is the `body` {@link sealedBody} gives (what a store sealing inside
+ * its own append writes).
+ */
+export const seal = (e: Recorded, prev: string | null): Recorded => {
+  const bare = withoutSeal(e)
+  const { meta, ...rest } = bare
+  return { ...rest, meta: { ...meta, integrity: sealOf(bare, prev) } } as Recorded
+}
+
+/**
+ * What a store needs to seal an event inside its own append, once it holds the stream's head under
+ * its lock (the SQL stores do, in SQL): the seal's hash is the SHA-256 hex of the UTF-8 bytes of
+ * `${prev ?? ''}\n${hashed}`, and the stored JSON is `${bodyHead}${JSON.stringify(seal)}}}`.
+ */
+export interface Sealable {
+  /** The canonical JSON of the event without a seal: what its seal hashes after `prev`. */
+  readonly hashed: string
+  /** The JSON of the sealed event up to its seal (`meta` last, `integrity` last in it). */
+  readonly bodyHead: string
+}
+
+/** The parts of `e` a store seals it from (any seal it carries is dropped). */
+export const sealable = (e: Recorded): Sealable => {
+  const bare = withoutSeal(e)
+  const { meta, ...rest } = bare
+  const json = JSON.stringify({ ...rest, meta: { ...meta, integrity: 0 } })
+  // the JSON ends with `"integrity":0}}`
+  return { hashed: canonical(bare), bodyHead: json.slice(0, -3) }
+}
+
+/** The stored JSON of a {@link sealable} event sealed after `prev`, and its seal's hash (equal to `seal`'s). */
+export const sealedBody = (
+  e: Sealable,
+  prev: string | null,
+): { readonly body: string; readonly hash: string } => {
+  const hash = chained(prev, e.hashed)
+  return { body: `${e.bodyHead}${JSON.stringify({ alg: 'sha256', prev, hash })}}}`, hash }
+}
 
 /** Folds one seal into the global digest. */
 export const fold = (digest: string, s: Seal): string => sha256(`${digest}\n${s.hash}`)
@@ -158,8 +205,11 @@ const heads = (max: number) => {
 /**
  * Wraps a store so that every append is sealed onto its stream's chain. An
  * `any` append is turned into an exact one at the head it sealed against, and
- * retried if another writer got there first; idempotent repeats are dropped
- * before sealing, so a retried batch keeps the chain intact.
+ * retried if another writer got there first; idempotent repeats (of stored
+ * events, or within the batch) are dropped before sealing, so a retried batch
+ * keeps the chain intact. The SQL stores can seal inside their own append
+ * instead (their `seal` option, as `Store.open` opens them), with the same
+ * seals and no read of the stream.
  *
  * The head of a stream appended to or read through the wrapper is remembered
  * (`rememberedStreams`), so the next append to it is one round trip, not a
@@ -225,7 +275,12 @@ export const sealed = (store: EventStore, options: SealOptions = {}): EventStore
     }
   return {
     ...store,
-    append: (caseId, events, expected) => attempt(caseId, events, expected, maxRetries),
+    // in-batch repeats go before sealing, as the store drops them: sealed, each would move the chain
+    append: (caseId, events, expected) =>
+      pipe(
+        TE.fromEither(checkBatch(caseId, events)),
+        TE.flatMap((batch) => attempt(caseId, batch, expected, maxRetries)),
+      ),
     // a reader about to append (a command handler deciding on the stream) hands the head over
     readStream: (caseId) =>
       pipe(

@@ -26,7 +26,7 @@
  * append's commit, with a poll as a safety net (and as the only mechanism,
  * with backoff, while the listening connection is lost).
  */
-import { CasePartition, Envelope, EventStore, Observability, type Recorded } from '@docket/core'
+import { CasePartition, Envelope, EventStore, Integrity, Observability, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
@@ -47,12 +47,28 @@ export interface Options {
   readonly pollMs?: number
   /** Most appends written together in one transaction when they arrive concurrently (default 64). */
   readonly maxGroup?: number
+  /**
+   * Seal every append onto its stream's chain (`Integrity`) inside the append itself, against the
+   * head read under the store's lock (default false: events are stored as given). The seals are
+   * those `Integrity.sealed` gives, without its read of the stream; an event that carries a seal
+   * already is sealed again.
+   */
+  readonly seal?: boolean
 }
 
 interface Row {
   readonly position: string
   readonly revision: number
   readonly body: string
+}
+
+/**
+ * The hash of a stream's last seal, from what the head query read: its `seal_hash`, or its whole body
+ * when it was stored without one (before migration 4, or unsealed); `null` when it has no seal.
+ */
+const hashOf = (read: string | null): string | null => {
+  if (read === null || /^[0-9a-f]{64}$/.test(read)) return read
+  return Integrity.sealFrom(JSON.parse(read) as Recorded)?.hash ?? null
 }
 
 // constructors
@@ -68,6 +84,7 @@ export const make = async (
   const pageSize = options.pageSize ?? 5000
   const pollMs = options.pollMs ?? 1000
   const appendKey = Migrations.lockKey(schema, 'append')
+  const seal = options.seal === true
   const channel = `docket_${schema}`.slice(0, 63)
 
   if (options.migrate === false) {
@@ -151,10 +168,11 @@ export const make = async (
     const ids = [...new Set(group.flatMap((p) => p.batch.map((e) => e.id)))]
     const state = await q.query<{ head: string; streams: string; existing: string }>(
       `SELECT (SELECT coalesce(max(position), 0)::text FROM ${s}.events) AS head,
-              (SELECT coalesce(json_agg(json_build_array(c.stream, l.revision, l.position::text)), '[]')::text
+              (SELECT coalesce(json_agg(json_build_array(c.stream, l.revision, l.position::text, l.seal)), '[]')::text
                  FROM unnest($1::text[]) AS c(stream)
-                 CROSS JOIN LATERAL (SELECT revision, position FROM ${s}.events
-                                     WHERE stream = c.stream ORDER BY revision DESC LIMIT 1) l) AS streams,
+                 CROSS JOIN LATERAL (SELECT revision, position,
+                                            ${seal ? 'coalesce(seal_hash, body)' : 'NULL'} AS seal
+                                     FROM ${s}.events WHERE stream = c.stream ORDER BY revision DESC LIMIT 1) l) AS streams,
               (SELECT coalesce(json_agg(json_build_array(x.event_id, x.stream, x.body)), '[]')::text
                  FROM ${s}.events x WHERE x.event_id = ANY($2::text[])) AS existing`,
       [cases, ids],
@@ -162,10 +180,9 @@ export const make = async (
     const row = state[0]!
     let head = BigInt(row.head)
     const streams = new Map(
-      (JSON.parse(row.streams) as Array<[string, number, string]>).map(([c, revision, position]) => [
-        c,
-        { revision, position },
-      ]),
+      (JSON.parse(row.streams) as Array<[string, number, string, string | null]>).map(
+        ([c, revision, position, last]) => [c, { revision, position, hash: hashOf(last) }],
+      ),
     )
     const stored = new Map<string, { readonly stream: string; readonly fingerprint: () => string }>(
       (JSON.parse(row.existing) as Array<[string, string, string]>).map(([id, stream, body]) => [
@@ -183,12 +200,13 @@ export const make = async (
       recordedAt: [] as string[],
       body: [] as string[],
       partitionKey: [] as number[],
+      sealHash: [] as Array<string | null>,
     }
     const results = group.map((p): E.Either<EventStore.StoreError, EventStore.AppendResult> => {
-      const fresh: Recorded[] = []
-      for (const e of p.batch) {
+      const fresh: number[] = []
+      for (const [k, e] of p.batch.entries()) {
         const r = stored.get(e.id)
-        if (r === undefined) fresh.push(e)
+        if (r === undefined) fresh.push(k)
         else if (r.stream !== p.caseId || r.fingerprint() !== Envelope.fingerprint(e)) {
           return E.left(EventStore.idempotencyConflict(e.id, p.caseId, r.stream))
         }
@@ -201,8 +219,10 @@ export const make = async (
       if (E.isLeft(check)) return check
       let revision = last?.revision ?? -1
       let position = ''
+      let hash = last?.hash ?? null
       const key = CasePartition.key(p.caseId)
-      for (const e of fresh) {
+      for (const k of fresh) {
+        const e = p.batch[k]!
         head += 1n
         revision += 1
         position = head.toString()
@@ -214,10 +234,17 @@ export const make = async (
         rows.type.push(e.type)
         rows.occurredAt.push(e.occurredAt)
         rows.recordedAt.push(e.recordedAt)
-        rows.body.push(JSON.stringify(e))
+        const text = p.texts[k]!
+        if (typeof text === 'string') rows.body.push(text)
+        else {
+          const sealed = Integrity.sealedBody(text, hash)
+          rows.body.push(sealed.body)
+          hash = sealed.hash
+        }
+        rows.sealHash.push(seal ? hash : null)
         rows.partitionKey.push(key)
       }
-      streams.set(p.caseId, { revision, position })
+      streams.set(p.caseId, { revision, position, hash })
       return E.right({ revision, appended: fresh.length, position })
     })
     if (rows.position.length > 0) {
@@ -225,11 +252,11 @@ export const make = async (
       await q.query(
         `WITH ins AS (
            INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body,
-                                    partition_key)
+                                    partition_key, seal_hash)
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[],
-                                $6::timestamptz[], $7::timestamptz[], $8::text[], $9::bigint[])
+                                $6::timestamptz[], $7::timestamptz[], $8::text[], $9::bigint[], $10::text[])
            RETURNING 1)
-         SELECT pg_notify($10, $11) FROM (SELECT count(*) FROM ins) c`,
+         SELECT pg_notify($11, $12) FROM (SELECT count(*) FROM ins) c`,
         [
           rows.position,
           rows.stream,
@@ -240,6 +267,7 @@ export const make = async (
           rows.recordedAt,
           rows.body,
           rows.partitionKey,
+          rows.sealHash,
           channel,
           head.toString(),
         ],
@@ -254,6 +282,11 @@ export const make = async (
   interface Pending {
     readonly caseId: string
     readonly batch: ReadonlyArray<Recorded>
+    /**
+     * Each event's text, written when the append is queued (while an earlier group commits): its JSON,
+     * or when sealing, the parts its sealed JSON is made of once its stream's head is known.
+     */
+    readonly texts: ReadonlyArray<string | Integrity.Sealable>
     readonly expected: EventStore.ExpectedRevision
     readonly resolve: (r: E.Either<EventStore.StoreError, EventStore.AppendResult>) => void
   }
@@ -288,6 +321,7 @@ export const make = async (
       occurredAt: [] as string[],
       recordedAt: [] as string[],
       body: [] as string[],
+      hashed: [] as string[],
     }
     for (const p of group) {
       const x = p.expected
@@ -302,7 +336,7 @@ export const make = async (
       appends.case.push(c)
       appends.expected.push(x === 'any' ? -1 : x === 'no_stream' ? -2 : x)
       appends.prior.push(counts[c - 1]!)
-      for (const e of p.batch) {
+      for (const [k, e] of p.batch.entries()) {
         if (seen.has(e.id)) return undefined
         seen.add(e.id)
         rows.case.push(c)
@@ -311,11 +345,18 @@ export const make = async (
         rows.type.push(e.type)
         rows.occurredAt.push(e.occurredAt)
         rows.recordedAt.push(e.recordedAt)
-        rows.body.push(JSON.stringify(e))
+        const text = p.texts[k]!
+        if (typeof text === 'string') rows.body.push(text)
+        else {
+          rows.body.push(text.bodyHead)
+          rows.hashed.push(text.hashed)
+        }
       }
     }
     const answer = await sql.query<{ r: string | null }>(
-      `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS r`,
+      seal
+        ? `SELECT ${s}.append_group_sealed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS r`
+        : `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS r`,
       [
         appendKey,
         channel,
@@ -329,8 +370,10 @@ export const make = async (
         rows.type,
         rows.occurredAt,
         rows.recordedAt,
-        rows.body,
+        // sealing: one text each, joined by U+0001, which JSON text never holds (no array escaping)
+        seal ? rows.body.join('\u0001') : rows.body,
         keys,
+        ...(seal ? [rows.hashed.join('\u0001')] : []),
       ],
     )
     const r = answer[0]?.r
@@ -382,7 +425,8 @@ export const make = async (
       if (nul !== undefined)
         return E.left(EventStore.invalidAppend(caseId, 'a case id, event id or type holds NUL'))
       return new Promise((resolve) => {
-        queue.push({ caseId, batch: batch.right, expected, resolve })
+        const texts = batch.right.map((e) => (seal ? Integrity.sealable(e) : JSON.stringify(e)))
+        queue.push({ caseId, batch: batch.right, texts, expected, resolve })
         if (!draining) void drain()
       })
     }
