@@ -29,7 +29,7 @@ const pgRuns = await Services.requireOrSkip({
 interface Engine {
   readonly query: <R>(text: string, params?: ReadonlyArray<unknown>) => Promise<ReadonlyArray<R>>
   readonly exec: (text: string) => Promise<void>
-  readonly open: (schema: string) => Promise<EventStore.EventStore>
+  readonly open: (schema: string, seal?: boolean) => Promise<EventStore.EventStore>
   readonly close: () => Promise<void>
 }
 
@@ -44,7 +44,7 @@ const engines: ReadonlyArray<readonly [string, boolean, () => Promise<Engine>]> 
         exec: async (text) => {
           await db.exec(text)
         },
-        open: (schema) => PgliteEventStore.make(db, { schema }),
+        open: (schema, seal) => PgliteEventStore.make(db, { schema, seal }),
         close: () => db.close(),
       }
     },
@@ -59,7 +59,7 @@ const engines: ReadonlyArray<readonly [string, boolean, () => Promise<Engine>]> 
         exec: async (text) => {
           await pool.query(text)
         },
-        open: (schema) => PostgresEventStore.make(url, { schema, max: 2 }),
+        open: (schema, seal) => PostgresEventStore.make(url, { schema, max: 2, seal }),
         close: () => pool.end(),
       }
     },
@@ -228,6 +228,70 @@ for (const [name, runs, make] of engines) {
         }
       } finally {
         await store.close()
+      }
+    })
+  })
+}
+
+for (const [name, runs, make] of engines) {
+  describe.skipIf(!runs)(`migration 4 (append_group_sealed) on ${name}`, () => {
+    it('continues the chains sealed before it, and plans the append functions at each call', async () => {
+      const engine = await make()
+      const schema = schemaName('seal')
+      const s = Migrations.quote(schema)
+      try {
+        // version 3 as a DBA applied it, with a stream sealed by a process of that version (Integrity.sealed)
+        await engine.exec(Migrations.script(schema).split('-- migration 4')[0]!)
+        let prev: string | null = null
+        for (const [i, e] of [testEvent('c', 0), testEvent('c', 1)].entries()) {
+          const sealed = Integrity.seal(e, prev)
+          prev = Integrity.sealFrom(sealed)!.hash
+          await engine.query(
+            `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body,
+                                      partition_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            [
+              i + 1,
+              e.caseId,
+              i,
+              e.id,
+              e.type,
+              e.occurredAt,
+              e.recordedAt,
+              JSON.stringify(sealed),
+              CasePartition.key('c'),
+            ],
+          )
+        }
+        const store = await engine.open(schema, true)
+        try {
+          // the first append reads the old seal from the body; the next one from seal_hash
+          await ok(store.append('c', [testEvent('c', 2)], 'any'))
+          await ok(store.append('c', [testEvent('c', 3)], 'any'))
+          const report = await Integrity.verify(store.readAll())
+          expect(report.failure).toBeNull()
+          expect(report.events).toBe(4)
+        } finally {
+          await store.close()
+        }
+        expect(
+          (await engine.query<{ v: number }>(`SELECT max(version) AS v FROM ${s}.schema_migrations`))[0]!.v,
+        ).toBe(Migrations.LATEST)
+        const config = await engine.query<{ f: string; c: string | null }>(
+          `SELECT p.proname AS f, array_to_string(p.proconfig, ',') AS c FROM pg_proc p
+             JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = $1 AND p.proname LIKE 'append_group%'`,
+          [schema],
+        )
+        // version 2's function stays as it was (a process of that version still calls it)
+        expect(config.map((r) => `${r.f} ${r.c}`).sort()).toEqual([
+          'append_group null',
+          'append_group plan_cache_mode=force_custom_plan',
+          'append_group_sealed plan_cache_mode=force_custom_plan',
+        ])
+      } finally {
+        await engine.exec(`DROP SCHEMA IF EXISTS ${s} CASCADE`)
+        await engine.close()
       }
     })
   })
