@@ -208,9 +208,32 @@ export const fingerprint = (e: DocketEvent): string => {
  */
 export const canonical = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  if (Array.isArray(value)) {
+    let out = '['
+    // a hole is written as nothing, as `join` writes it
+    for (let i = 0; i < value.length; i++)
+      out += (i === 0 ? '' : ',') + (i in value ? canonical(value[i]) : '')
+    return `${out}]`
+  }
+  const o = value as Record<string, unknown>
+  // the default sort compares UTF-16 code units, as `<` does
+  const keys = Object.keys(o).sort()
+  let out = '{'
+  for (const k of keys) {
+    const v = o[k]
+    if (v === undefined) continue
+    out += `${out.length === 1 ? '' : ','}${quotedKey(k)}:${canonical(v)}`
+  }
+  return `${out}}`
+}
+
+// Keys come from a small vocabulary (event and payload fields): their JSON is kept, up to a bound.
+const quotedKeys = new Map<string, string>()
+const quotedKey = (k: string): string => {
+  let q = quotedKeys.get(k)
+  if (q === undefined) {
+    q = JSON.stringify(k)
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q)
+  }
+  return q
 }
