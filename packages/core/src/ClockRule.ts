@@ -23,7 +23,8 @@
  * - The obligation id carries the first receipt: among the key's `start` matches, the one
  *   recorded first, so late information never renames an obligation.
  * - Conditions see `view.history` = the case's events up to and including the event,
- *   computed lazily: a condition that never reads it costs nothing.
+ *   computed lazily: a condition that never reads it costs nothing. `view.caseEvents` and
+ *   `view.upTo` give the same prefix without a copy (see {@link CaseView}).
  */
 import type { DocketEvent } from './Envelope.js'
 import type * as Profile from './Profile.js'
@@ -73,6 +74,15 @@ export interface Period {
 export interface CaseView {
   readonly caseId: string
   readonly history: ReadonlyArray<DocketEvent>
+  /**
+   * Optional (the engine sets it, with `upTo`): the case's events as a whole, of which `history` is
+   * the first `upTo + 1`. The same array for every view of a case in one run, never changed: a
+   * condition that scans the history can read it without the copy `history` makes, and remember
+   * per array how far it has looked (a viral case asks about thousands of events).
+   */
+  readonly caseEvents?: ReadonlyArray<DocketEvent>
+  /** With `caseEvents`: the index in it of the last event of `history`. */
+  readonly upTo?: number
 }
 
 /**

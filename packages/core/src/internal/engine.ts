@@ -164,12 +164,16 @@ class View implements ClockRule.CaseView {
     readonly caseId: string,
     /** The case's events in the engine's order, shared by every view of the case. */
     private readonly events: () => ReadonlyArray<DocketEvent>,
-    private readonly upTo: number,
+    readonly upTo: number,
   ) {}
   get history(): ReadonlyArray<DocketEvent> {
-    // a native copy of the prefix (a case whose every event is asked about copies n²/2 slots)
+    // a native copy of the prefix (a case whose every event is asked about copies n²/2 slots:
+    // conditions that scan the history read `caseEvents` and `upTo` instead)
     if (this.cached === undefined) this.cached = this.events().slice(0, this.upTo + 1)
     return this.cached
+  }
+  get caseEvents(): ReadonlyArray<DocketEvent> {
+    return this.events()
   }
 }
 
