@@ -34,6 +34,7 @@ import {
   decisionOn,
   detected,
   filed,
+  historyHas,
   notified,
   on,
   removed,
@@ -204,10 +205,7 @@ export const notifyDecision: Rule = rule({
       citation: `${DSA} Art. 16(5)`,
       quote:
         '"notify that individual or entity of its decision … providing information on the possibilities for redress" "without undue delay"',
-      start: ClockRule.typed(
-        ['ReviewDecided'],
-        (e, v) => e.type === 'ReviewDecided' && v.history.some((x) => x.type === 'ContentReported'),
-      ),
+      start: all(on('ReviewDecided'), historyHas(on('ContentReported'))),
       key: byEvent,
       complete: notified('reporter', 'decision'),
       period: { duration: null, clock: 'unspecified' },

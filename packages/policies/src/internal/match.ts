@@ -6,6 +6,8 @@
  * package: the public surface is the rules they build.
  */
 import { ClockRule, type DocketEvent, type EventOf } from '@docket/core'
+import * as Notice from './notice.js'
+import * as Prefix from './prefix.js'
 
 type Condition = ClockRule.Condition
 type EventType = DocketEvent['type']
@@ -102,14 +104,33 @@ export const allegesMinor: Condition = typed(['ContentReported'], (e) => {
   )
 })
 
-/** The case so far (up to and including `e`) has a report or detection satisfying `c`. */
-export const caseHas =
-  (c: Condition): Condition =>
-  (e, v, s) => {
+/**
+ * The case so far (up to and including `e`) has a report or detection satisfying `c`. `c` must be a
+ * condition of the event alone (not of the view or the clock's start): what it said of a case's
+ * earlier events is remembered from one event of the case to the next.
+ */
+export const caseHas = (c: Condition): Condition => {
+  const within = Prefix.firstMatch(c)
+  return (e, v, s) => {
+    if (Prefix.indexed(v)) {
+      const at = Prefix.indexIn(v, e)
+      return within(v.caseEvents, at < 0 ? v.upTo : at, v, s)
+    }
     const at = v.history.indexOf(e)
     const upTo = at < 0 ? v.history : v.history.slice(0, at + 1)
     return upTo.some((x) => c(x, v, s))
   }
+}
+
+/**
+ * The history (the case's events up to and including the view's last) has an event satisfying `c`,
+ * a condition of the event alone (remembered from one event of the case to the next, as in {@link caseHas}).
+ */
+export const historyHas = (c: Condition): Condition => {
+  const within = Prefix.firstMatch(c)
+  return (_e, v, s) =>
+    Prefix.indexed(v) ? within(v.caseEvents, v.upTo, v, s) : v.history.some((x) => c(x, v, s))
+}
 
 // decisions and actions
 
@@ -199,25 +220,17 @@ export const decisionOn: Condition = typed(
 export const completeNotice = (
   required: ReadonlyArray<string>,
   waived: (report: EventOf<'ContentReported'>) => ReadonlyArray<string>,
-): Condition =>
-  typed(['ContentReported', 'ReportCompleted'], (e, v) => {
+): Condition => {
+  const req = { required, waived }
+  const scan = Notice.scanner(req)
+  return typed(['ContentReported', 'ReportCompleted'], (e, v) => {
     if (e.type !== 'ContentReported' && e.type !== 'ReportCompleted') return false
-    const id = e.data.reportId
-    const at = v.history.indexOf(e)
+    const at = Prefix.indexIn(v, e)
+    if (at >= 0 && Prefix.indexed(v)) return scan(v.caseEvents, at)
     const upTo = at < 0 ? [...v.history, e] : v.history.slice(0, at + 1)
-    const report = upTo.find(
-      (x): x is EventOf<'ContentReported'> => x.type === 'ContentReported' && x.data.reportId === id,
-    )
-    if (report === undefined) return false
-    if (report.data.removalRequest === undefined) return true
-    const elements: Record<string, boolean> = { ...report.data.removalRequest }
-    for (const x of upTo) {
-      if (x.type === 'ReportCompleted' && x.data.reportId === id)
-        Object.assign(elements, x.data.removalRequest)
-    }
-    const skip = waived(report)
-    return required.filter((k) => !skip.includes(k)).every((k) => elements[k] === true)
+    return Notice.plain(req, e.data.reportId, upTo)
   })
+}
 
 /** The decision on the appeal that started the clock. */
 export const sameAppealDecided: Condition = typed(
