@@ -421,13 +421,19 @@ const raisedEvent = (
 interface Keyed<A> {
   readonly at: number
   readonly level: number
-  /** The page's event id; `null` for a first page planned at `level`, whose id is written only to break a tie. */
-  readonly eventId: string | null
+  /**
+   * The page's event id; `null` for a first page planned at `level`, whose id is written only to break
+   * a tie (and then kept here: a long case's sort breaks many ties on the same line).
+   */
+  eventId: string | null
   readonly escalationId: string
   readonly value: A
 }
 
-const eventIdOf = <A>(k: Keyed<A>): string => k.eventId ?? eventId(k.escalationId, k.level)
+const eventIdOf = <A>(k: Keyed<A>): string => {
+  k.eventId ??= eventId(k.escalationId, k.level)
+  return k.eventId
+}
 
 /** Time, then level (lower first), then id: deterministic, and readable where several fire at once. */
 const byTimeThenId = <A>(a: Keyed<A>, b: Keyed<A>): number => {
