@@ -23,12 +23,19 @@ export const isRefusal = (decision: Decision, history: ReadonlyArray<DocketEvent
 
 /** Every decision of the history that is a refusal, in order (one pass, same answer as {@link isRefusal}). */
 export const refusals = (history: ReadonlyArray<DocketEvent>): ReadonlyArray<Decision> => {
-  if (!history.some((e) => e.type === 'ContentReported')) return []
-  const decisions = history.filter((e): e is Decision => e.type === 'ReviewDecided')
+  let reported = false
+  const found: Decision[] = []
+  let last: Decision | undefined
+  for (let i = 0; i < history.length; i++) {
+    const e = history[i]!
+    if (e.type === 'ContentReported') reported = true
+    else if (e.type === 'ReviewDecided') {
+      last = e
+      if (e.data.outcome === 'no_violation') found.push(e)
+    }
+  }
+  if (!reported) return []
   // `insufficient_information` is a refusal only when no decision follows it: only the last can be.
-  return decisions.filter(
-    (d, i) =>
-      d.data.outcome === 'no_violation' ||
-      (d.data.outcome === 'insufficient_information' && i === decisions.length - 1),
-  )
+  if (last?.data.outcome === 'insufficient_information') found.push(last)
+  return found
 }
