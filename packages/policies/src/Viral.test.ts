@@ -138,9 +138,9 @@ const event = (m: number): fc.Arbitrary<DocketEvent> =>
 
 /** A case's events, some at the same minute, some the very same object twice. */
 const history: fc.Arbitrary<ReadonlyArray<DocketEvent>> = fc
-  .array(fc.tuple(fc.nat({ max: 40 }), fc.option(fc.nat(), { nil: undefined })), {
+  .array(fc.tuple(fc.nat({ max: 60 }), fc.option(fc.nat(), { nil: undefined })), {
     minLength: 1,
-    maxLength: 20,
+    maxLength: 40,
   })
   .chain((slots) =>
     fc.tuple(...slots.map(([m]) => event(m))).map((events) => {

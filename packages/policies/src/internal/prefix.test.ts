@@ -73,7 +73,7 @@ const event: fc.Arbitrary<DocketEvent> = fc.oneof(
 
 /** A history in which some events are the very same object as an earlier one (as a careless caller may pass). */
 const history: fc.Arbitrary<ReadonlyArray<DocketEvent>> = fc
-  .array(fc.tuple(event, fc.option(fc.nat(), { nil: undefined })), { minLength: 1, maxLength: 25 })
+  .array(fc.tuple(event, fc.option(fc.nat(), { nil: undefined })), { minLength: 1, maxLength: 40 })
   .map((xs) => {
     const out: DocketEvent[] = []
     for (const [e, again] of xs)
@@ -143,6 +143,28 @@ describe('conditions on the history, read from the case events', () => {
       }),
       { numRuns: 200 },
     )
+  })
+
+  it('an event passed twice is judged at its first place, in a short history and a long one', () => {
+    for (const length of [6, 40]) {
+      const decision = ev('ReviewDecided', at, {
+        reviewId: 'v',
+        outcome: 'violation',
+        tier: 'frontline',
+        automation: 'not',
+      })
+      const h = [
+        decision,
+        report(at, { category: 'sextortion', jurisdictions: ['FR'] }, { id: 'r-0' }),
+        ...Array.from({ length: length - 3 }, () => ev('ContentActioned', at, { action: 'removed' })),
+        decision,
+      ]
+      const c = caseHas(reported('sextortion'))
+      // every event asked about in turn, as the engine does, then the repeated decision
+      for (let i = 0; i < h.length - 1; i++) c(h[i]!, fastView(h, i))
+      expect([length, c(decision, fastView(h, h.length - 1))]).toEqual([length, false])
+      expect(c(decision, plainView(h, h.length - 1))).toBe(false)
+    }
   })
 
   it('asking about each of n events inspects O(n) events (a viral case stays linear)', () => {

@@ -19,17 +19,25 @@ interface Firsts {
   built: number
 }
 
+/** Up to this many events, a history is searched directly (cheaper than a map, and most cases are this short). */
+const SHORT = 16
+
 // One case is judged at a time: the last array asked about is the one asked about next.
 let firsts: Firsts | undefined
 
 /**
  * `v.history.indexOf(e)`: the index of the first occurrence of `e` in the history, or -1. From the
- * case's events (one map per case, filled once) when the view gives them.
+ * case's events when the view gives them: searched directly in a short history, else from one map
+ * per case, filled once.
  */
 export const indexIn = (v: View, e: DocketEvent): number => {
   const events = v.caseEvents
   const upTo = v.upTo
   if (events === undefined || upTo === undefined) return v.history.indexOf(e)
+  if (upTo < SHORT) {
+    for (let i = 0; i <= upTo; i++) if (events[i] === e) return i
+    return -1
+  }
   let f = firsts
   if (f === undefined || f.events !== events) {
     f = { events, first: new Map(), built: 0 }
