@@ -1,8 +1,11 @@
 /**
  * Test support for the PostgreSQL integration tests: dropping the schema a
- * test created, through a connection of its own. Not used by the stores.
+ * test created, through a connection of its own, and a fixture that closes
+ * the stores each test opened and drops its schemas. Not used by the stores.
  */
+import type { EventStore } from '@docket/core'
 import pg from 'pg'
+import { afterAll, afterEach } from 'vitest'
 
 /** Drops `schema` and everything in it, if it exists (close the stores using it first). */
 export const dropSchema = async (url: string, schema: string): Promise<void> => {
@@ -12,5 +15,38 @@ export const dropSchema = async (url: string, schema: string): Promise<void> => 
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
   } finally {
     await admin.end()
+  }
+}
+
+/** What {@link schemas} gives a test file. */
+export interface Schemas {
+  /** A fresh schema name (`<prefix>_<pid>_<n>`), dropped after the file's tests. */
+  readonly fresh: () => string
+  /** Closes `store` after the current test (connections are a shared budget on the test server). */
+  readonly keep: <S extends EventStore.EventStore>(store: S) => S
+}
+
+/** Registers vitest hooks (call it inside a `describe`) closing each test's stores and dropping the schemas at the end. */
+export const schemas = (url: string, prefix: string): Schemas => {
+  const admin = new pg.Pool({ connectionString: url, max: 2 })
+  const made: string[] = []
+  const open: EventStore.EventStore[] = []
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close()
+  })
+  afterAll(async () => {
+    for (const schema of made) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await admin.end()
+  })
+  return {
+    fresh: () => {
+      const schema = `${prefix}_${process.pid}_${made.length}`
+      made.push(schema)
+      return schema
+    },
+    keep: (store) => {
+      open.push(store)
+      return store
+    },
   }
 }

@@ -8,9 +8,9 @@
 import type { EventStore, Recorded } from '@docket/core'
 import { collect, ok, run as runTE, Services, testEvent } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
-import pg from 'pg'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as PostgresEventStore from './PostgresEventStore.js'
+import { schemas } from '../internal/pgTest.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -24,27 +24,16 @@ const WRITERS = 24
 const PER_WRITER = 15
 
 describe.skipIf(!run)('PostgreSQL under concurrent writers', () => {
-  const admin = new pg.Pool({ connectionString: url, max: 2 })
-  const schemas: string[] = []
-  const stores: EventStore.EventStore[] = []
-  // connections are a shared budget on the test server: close each test's stores at once
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close()
-  })
-  afterAll(async () => {
-    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await admin.end()
-  })
+  const fixture = schemas(url, 'docket_conc')
 
   /** Several independent store instances on one fresh schema. */
   const instances = async (count: number): Promise<ReadonlyArray<EventStore.EventStore>> => {
-    const schema = `docket_conc_${process.pid}_${schemas.length}`
-    schemas.push(schema)
+    const schema = fixture.fresh()
     const out: EventStore.EventStore[] = []
     for (let i = 0; i < count; i++) {
-      const s = await PostgresEventStore.make(url, { schema, max: 5, pollMs: 100, pageSize: 50 })
-      out.push(s)
-      stores.push(s)
+      out.push(
+        fixture.keep(await PostgresEventStore.make(url, { schema, max: 5, pollMs: 100, pageSize: 50 })),
+      )
     }
     return out
   }

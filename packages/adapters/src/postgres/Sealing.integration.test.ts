@@ -8,9 +8,9 @@
  */
 import { type EventStore, Integrity, MemoryEventStore, type Recorded } from '@docket/core'
 import { collect, ok, Services, testEvent } from '@docket/core/testing'
-import pg from 'pg'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as PostgresEventStore from './PostgresEventStore.js'
+import { schemas } from '../internal/pgTest.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -26,23 +26,11 @@ const noted = (caseId: string, id: string, text: string): Recorded =>
   testEvent(caseId, 0, { id, data: { text } } as Partial<Recorded>)
 
 describe.skipIf(!run)('PostgreSQL sealing inside the append', () => {
-  const admin = new pg.Pool({ connectionString: url, max: 2 })
-  const schemas: string[] = []
-  const stores: EventStore.EventStore[] = []
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close()
-  })
-  afterAll(async () => {
-    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await admin.end()
-  })
+  const fixture = schemas(url, 'docket_seal')
 
-  const open = async (options: PostgresEventStore.Options, schema?: string) => {
-    const name = schema ?? `docket_seal_${process.pid}_${schemas.length}`
-    if (schema === undefined) schemas.push(name)
-    const store = await PostgresEventStore.make(url, { schema: name, max: 4, ...options })
-    stores.push(store)
-    return { store, schema: name }
+  const open = async (options: PostgresEventStore.Options, schema = fixture.fresh()) => {
+    const store = fixture.keep(await PostgresEventStore.make(url, { schema, max: 4, ...options }))
+    return { store, schema }
   }
 
   it('stores the bytes Integrity.sealed stores, for any text, on either path', async () => {
