@@ -424,8 +424,14 @@ export const make = async (
       const nul = batch.right.find((e) => `${e.caseId}${e.id}${e.type}`.includes('\u0000'))
       if (nul !== undefined)
         return E.left(EventStore.invalidAppend(caseId, 'a case id, event id or type holds NUL'))
+      let texts: ReadonlyArray<string | Integrity.Sealable>
+      try {
+        texts = batch.right.map((e) => (seal ? Integrity.sealable(e) : JSON.stringify(e)))
+      } catch (e) {
+        // a BigInt, a cycle…: not an event's content
+        return E.left(EventStore.invalidAppend(caseId, `an event cannot be written as JSON: ${messageOf(e)}`))
+      }
       return new Promise((resolve) => {
-        const texts = batch.right.map((e) => (seal ? Integrity.sealable(e) : JSON.stringify(e)))
         queue.push({ caseId, batch: batch.right, texts, expected, resolve })
         if (!draining) void drain()
       })

@@ -65,3 +65,26 @@ describe('PGlite schema upgrade', () => {
     }
   })
 })
+
+describe('PGlite store given an event that is not JSON', () => {
+  it.each([false, true])(
+    'answers InvalidAppend (seal: %s), stores nothing and keeps appending',
+    async (seal) => {
+      const schema = `notjson_${++n}`
+      const store = await PgliteEventStore.make(db, { schema, seal })
+      try {
+        const bad = testEvent('c', 0, { data: { n: 1n } } as never)
+        const r = await store.append('c', [testEvent('c', 1), bad], 'any')()
+        expect(r._tag === 'Left' && r.left._tag).toBe('InvalidAppend')
+        expect(r._tag === 'Left' && r.left._tag === 'InvalidAppend' && r.left.message).toMatch(
+          /cannot be written as JSON/,
+        )
+        await ok(store.append('c', [testEvent('c', 2)], 'no_stream'))
+        expect((await collect(store.readAll())).length).toBe(1)
+      } finally {
+        await store.close()
+        await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
+      }
+    },
+  )
+})
