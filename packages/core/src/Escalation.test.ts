@@ -6,6 +6,7 @@ import type { DocketEvent } from './Envelope.js'
 import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
 import { hash128 } from './internal/hash.js'
+import { authority, decision, ev, report } from './internal/testEvents.js'
 import type * as Obligation from './Obligation.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
@@ -15,28 +16,6 @@ const at = (s: string): number => Timestamp.toMillis(s)
 const H = 3_600_000
 const M = 60_000
 
-let n = 0
-const ev = (type: string, occurredAt: string, data: Record<string, unknown>, caseId = 'c1'): DocketEvent =>
-  ({ id: `e${++n}-${type}`, type, caseId, occurredAt, data }) as DocketEvent
-
-const report = (occurredAt: string, extra: Record<string, unknown> = {}): DocketEvent =>
-  ev('ContentReported', occurredAt, {
-    reportId: `r${n}`,
-    channel: 'in_app',
-    category: 'policy_other',
-    content: { ref: 'v1', kind: 'video' },
-    jurisdictions: ['US'],
-    ...extra,
-  })
-const decision = (occurredAt: string, outcome: string, tier = 'frontline'): DocketEvent =>
-  ev('ReviewDecided', occurredAt, { reviewId: `rv${n}`, outcome, tier, automation: 'not' })
-const authority = (occurredAt: string, kind = 'intervention'): DocketEvent =>
-  ev('AuthorityRequestReceived', occurredAt, {
-    requestId: `q${n}`,
-    authority: 'DHS',
-    kind,
-    jurisdiction: 'US',
-  })
 const exposure = (occurredAt: string, views: number, shares: number): DocketEvent =>
   ev('ExposureObserved', occurredAt, { views, shares })
 const ack = (occurredAt: string, escalationId: string): DocketEvent =>

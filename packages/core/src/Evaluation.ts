@@ -140,6 +140,20 @@ const axes = (entries: ReadonlyArray<Entry>, options: Options): Axes => {
 const visible = (e: Entry, ax: Axes): boolean =>
   e.at <= ax.asOf && (ax.knownAt === null || e.recorded <= ax.knownAt)
 
+/** The earliest instant of `entries`, `+Infinity` when there are none. */
+const earliest = (entries: ReadonlyArray<Entry>): number => {
+  let first = Number.POSITIVE_INFINITY
+  for (const e of entries) if (e.at < first) first = e.at
+  return first
+}
+
+/** Whether a case whose first (visible) event occurred at `first` is inside `from`/`to` (half-open). */
+const windowOf = (options: Options): ((first: number) => boolean) => {
+  const from = options.from === undefined ? Number.NEGATIVE_INFINITY : instant(options.from)
+  const to = options.to === undefined ? Number.POSITIVE_INFINITY : instant(options.to)
+  return (first) => first >= from && first < to
+}
+
 /** The visible entries: `entries` itself (the caller's fresh array) when all are. */
 const visibleOnly = (entries: Entry[], ax: Axes): Entry[] => {
   for (let i = 0; i < entries.length; i++)
@@ -276,17 +290,14 @@ class Judged implements Judgment {
 export const judge = (options: Options): Judge => {
   const prep = prepare(options)
   const knownAt = options.knownAt === undefined ? null : instant(options.knownAt)
-  const from = options.from === undefined ? Number.NEGATIVE_INFINITY : instant(options.from)
-  const to = options.to === undefined ? Number.POSITIVE_INFINITY : instant(options.to)
+  const inWindow = windowOf(options)
   return (caseId, history, asOf) => {
     const all = history.map(entry)
     const ax: Axes = { asOf: asOfInstant(asOf), knownAt }
-    let first = Number.POSITIVE_INFINITY
-    for (const e of all)
-      if (e.at <= ax.asOf && e.at < first && (knownAt === null || e.recorded <= knownAt)) first = e.at
-    if (first === Number.POSITIVE_INFINITY || first < from || first >= to) return null
+    const seen = visibleOnly(all, ax)
+    if (seen.length === 0 || !inWindow(earliest(seen))) return null
     checkCase(caseId, history)
-    return new Judged(runOne(caseId, visibleOnly(all, ax), prep, ax, options), all, ax)
+    return new Judged(runOne(caseId, seen, prep, ax, options), all, ax)
   }
 }
 
@@ -353,16 +364,12 @@ const evaluateUntraced = (events: Iterable<DocketEvent>, options: Options): Repo
     if (list === undefined) byCase.set(e.event.caseId, [e])
     else list.push(e)
   }
-  const from = options.from === undefined ? Number.NEGATIVE_INFINITY : instant(options.from)
-  const to = options.to === undefined ? Number.POSITIVE_INFINITY : instant(options.to)
+  const inWindow = windowOf(options)
   const ids = [...byCase.keys()].sort()
   const cases: CaseReport[] = []
   for (const caseId of ids) {
     const entries = byCase.get(caseId)!
-    let first = Number.POSITIVE_INFINITY
-    for (const e of entries) if (e.at < first) first = e.at
-    if (first < from || first >= to) continue
-    cases.push(runOne(caseId, entries, prep, ax, options))
+    if (inWindow(earliest(entries))) cases.push(runOne(caseId, entries, prep, ax, options))
   }
   return {
     asOf: Timestamp.format(ax.asOf),

@@ -2,6 +2,7 @@ import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { DocketEvent } from './Envelope.js'
 import * as Escalation from './Escalation.js'
+import { authority, decision, ev, report } from './internal/testEvents.js'
 import type * as Obligation from './Obligation.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
@@ -9,26 +10,13 @@ import * as Trigger from './Trigger.js'
 
 const config = Escalation.configOf(Profile.DEFAULTS)
 
-let n = 0
-const ev = (type: string, occurredAt: string, data: Record<string, unknown>): DocketEvent =>
-  ({ id: `e${++n}-${type}`, type, caseId: 'c1', occurredAt, data }) as DocketEvent
-const report = (minute: number, extra: Record<string, unknown> = {}): DocketEvent =>
-  ev('ContentReported', `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`, {
-    reportId: `r${n}`,
-    channel: 'in_app',
-    category: 'policy_other',
-    content: { ref: 'v1', kind: 'video' },
-    jurisdictions: ['US'],
-    ...extra,
-  })
-const guarded = (minute: number): DocketEvent => report(minute, { category: 'csam' })
-const decision = (minute: number, outcome: string, tier = 'frontline'): DocketEvent =>
-  ev('ReviewDecided', `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`, {
-    reviewId: `rv${n}`,
-    outcome,
-    tier,
-    automation: 'not',
-  })
+/** `2026-01-01T00:mm:00Z` */
+const minuteAt = (minute: number): string => `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`
+const reportAt = (minute: number, extra: Record<string, unknown> = {}): DocketEvent =>
+  report(minuteAt(minute), extra)
+const guarded = (minute: number): DocketEvent => reportAt(minute, { category: 'csam' })
+const decisionAt = (minute: number, outcome: string, tier = 'frontline'): DocketEvent =>
+  decision(minuteAt(minute), outcome, tier)
 const fired = (rule: Trigger.Rule, history: ReadonlyArray<DocketEvent>) =>
   rule(Trigger.context({ caseId: 'c1', history, config }, Number.POSITIVE_INFINITY)).map((t) => ({
     causationId: t.causationId,
@@ -37,19 +25,19 @@ const fired = (rule: Trigger.Rule, history: ReadonlyArray<DocketEvent>) =>
 
 describe('the refusal guard and repeated reports read which reports are guarded once', () => {
   it('guards only refusals that follow a guarded report', () => {
-    const early = decision(1, 'no_violation')
-    const late = decision(3, 'no_violation')
-    const history = [report(0), early, guarded(2), late]
+    const early = decisionAt(1, 'no_violation')
+    const late = decisionAt(3, 'no_violation')
+    const history = [reportAt(0), early, guarded(2), late]
     expect(fired(Trigger.refusalGuard, history)).toEqual([
       { causationId: late.id, level: config.levels.refusal_guard },
     ])
   })
 
   it('pages a repeat at the specialist tier from the first guarded report on (itself included)', () => {
-    const before = report(2)
+    const before = reportAt(2)
     const first = guarded(3)
-    const after = report(4)
-    const history = [report(0), decision(1, 'no_violation'), before, first, after]
+    const after = reportAt(4)
+    const history = [reportAt(0), decisionAt(1, 'no_violation'), before, first, after]
     const specialist = Math.max(config.levels.repeat_report, config.specialistLevel)
     expect(specialist).toBeGreaterThan(config.levels.repeat_report)
     expect(fired(Trigger.repeatReport, history)).toEqual([
@@ -60,14 +48,9 @@ describe('the refusal guard and repeated reports read which reports are guarded 
   })
 
   it('finds no repeat or authority trigger without a refusal, and finds them with one', () => {
-    const authority = ev('AuthorityRequestReceived', '2026-01-01T00:05:00Z', {
-      requestId: 'q1',
-      authority: 'DHS',
-      kind: 'intervention',
-      jurisdiction: 'US',
-    })
-    const refused = [report(0), decision(1, 'no_violation'), report(2), authority]
-    const upheld = [report(0), decision(1, 'violation'), report(2), authority]
+    const request = authority('2026-01-01T00:05:00Z')
+    const refused = [reportAt(0), decisionAt(1, 'no_violation'), reportAt(2), request]
+    const upheld = [reportAt(0), decisionAt(1, 'violation'), reportAt(2), request]
     expect(fired(Trigger.repeatReport, refused)).toHaveLength(1)
     expect(fired(Trigger.authorityAfterRefusal, refused)).toHaveLength(1)
     expect(fired(Trigger.repeatReport, upheld)).toEqual([])
@@ -160,38 +143,20 @@ describe('standing refusals and resolutions, read in one pass', () => {
   )
   const eventOf = (kind: string, i: number): DocketEvent => {
     const at = minute(i)
-    if (kind === 'report')
-      return ev('ContentReported', at, {
+    if (kind === 'report' || kind === 'guarded')
+      return report(at, {
         reportId: `r${i}`,
-        channel: 'in_app',
-        category: 'hate',
+        category: kind === 'guarded' ? 'csam' : 'hate',
         content: { ref: 'v', kind: 'video' },
-        jurisdictions: ['US'],
-      })
-    if (kind === 'guarded')
-      return ev('ContentReported', at, {
-        reportId: `r${i}`,
-        channel: 'in_app',
-        category: 'csam',
-        content: { ref: 'v', kind: 'video' },
-        jurisdictions: ['US'],
       })
     if (kind === 'removed' || kind === 'restricted')
       return ev('ContentActioned', at, { action: kind, reviewId: 'x' })
-    if (kind === 'authority')
-      return ev('AuthorityRequestReceived', at, {
-        requestId: `q${i}`,
-        authority: 'DHS',
-        kind: 'intervention',
-        jurisdiction: 'US',
-      })
-    const specialist = kind.startsWith('specialist_')
-    return ev('ReviewDecided', at, {
-      reviewId: `rv${i}`,
-      outcome: kind.replace('specialist_', ''),
-      tier: specialist ? 'specialist' : 'frontline',
-      automation: 'not',
-    })
+    if (kind === 'authority') return authority(at)
+    return decision(
+      at,
+      kind.replace('specialist_', ''),
+      kind.startsWith('specialist_') ? 'specialist' : 'frontline',
+    )
   }
   const isDecision = (e: DocketEvent, p: (d: Record<string, unknown>) => boolean): boolean =>
     e.type === 'ReviewDecided' && p(e.data as unknown as Record<string, unknown>)
