@@ -14,9 +14,15 @@ export const options = (): Evaluation.Options => {
   return { rules: Policy.forProfile(profile), profile, escalate: Escalation.escalate }
 }
 
-/** Replays a stream of decoded events; throws on a replay error (the generated input has none). */
-export const replay = async (source: AsyncIterable<Recorded>): Promise<Replay.Result> => {
-  const r = await Replay.run(source, { evaluate: Replay.fromCore(options()) })
+/**
+ * Replays a stream of decoded events, or a source that reads its events back (`Replay.Source`);
+ * throws on a replay error (the generated input has none).
+ */
+export const replay = async (source: AsyncIterable<Recorded> | Replay.Source): Promise<Replay.Result> => {
+  const r =
+    Symbol.asyncIterator in source
+      ? await Replay.run(source, { evaluate: Replay.fromCore(options()) })
+      : await Replay.run(source.events, { evaluate: Replay.fromCore(options()), readBack: source.readBack })
   if (r._tag === 'Left') throw new Error(Replay.describe(r.left))
   return r.right
 }

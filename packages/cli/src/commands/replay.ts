@@ -227,13 +227,20 @@ export const command: Command = {
     }
     // on workers, a file's lines are decoded by the workers; sorted or stored events go decoded
     const lines = Args.flag(inv, 'sort') ? undefined : input.right.lines
-    const built =
-      workers === 1
-        ? await Report.build(events, options)
-        : await Report.buildOnWorkers(
-            lines === undefined ? { _tag: 'Events', events } : { _tag: 'Lines', batches: lines },
-            { ...options, workers },
-          )
+    // sorted events come from the spill files, which cannot be read back by the source's handles
+    const readBack = Args.flag(inv, 'sort') ? undefined : input.right.readBack
+    let built: Awaited<ReturnType<typeof Report.build | typeof Report.buildOnWorkers>>
+    try {
+      built =
+        workers === 1
+          ? await Report.build(events, readBack === undefined ? options : { ...options, readBack })
+          : await Report.buildOnWorkers(
+              lines === undefined ? { _tag: 'Events', events } : { _tag: 'Lines', batches: lines },
+              { ...options, workers },
+            )
+    } finally {
+      await input.right.close()
+    }
     const failure = input.right.failure()
     if (failure !== undefined) {
       Output.error(inv, `${Source.describe(failure)}\nNothing was written.`)

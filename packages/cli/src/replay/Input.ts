@@ -3,7 +3,10 @@
  * input) decoded line by line as they are read, or of a store in its global
  * order, without collecting them. A bad line stops the stream; `failure()`
  * then names it (line number, field path, what was expected). `position()`
- * gives bytes read and the file's size for a progress bar's time left.
+ * gives bytes read and the file's size for a progress bar's time left. A file
+ * and a store can read their events back (`readBack`, a file by each line's
+ * byte offset, a store by stream revision), so a replay need not archive the
+ * histories of cases leaving memory; standard input cannot.
  *
  * Not `Source.read`, which loads a whole source for commands that need it.
  */
@@ -11,8 +14,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import * as FileLines from '../internal/fileLines.js'
 import * as Store from '../internal/store.js'
 import * as Source from '../Source.js'
+import * as Replay from './Replay.js'
 
 // model
 
@@ -28,6 +33,10 @@ export interface Input {
   readonly failure: () => Source.SourceError | undefined
   /** Bytes read so far and the total, when the source has a size. */
   readonly position: () => { readonly done: number; readonly total: number | null }
+  /** How a replay of `events` reads them back (`Replay.Options.readBack`); absent for standard input. */
+  readonly readBack?: Replay.ReadBack
+  /** Releases the source (a store's connections): call it once the replay, reading back included, is over. */
+  readonly close: () => Promise<void>
 }
 
 // internal
@@ -50,15 +59,23 @@ const batchesOf = (
 ): AsyncIterable<ReadonlyArray<string>> =>
   Jsonl.lineBatchesOf(counted(stream as AsyncIterable<string | Uint8Array>, count))
 
-const decoded = (
-  batches: AsyncIterable<ReadonlyArray<string>>,
+/**
+ * The events of batches of lines, decoded; `at(i, batch)` is told the index in its batch of each
+ * line about to be yielded (a file's reader keeps its offset).
+ */
+const decoded = <B>(
+  batches: AsyncIterable<B>,
+  linesOf: (batch: B) => ReadonlyArray<string>,
   fail: (e: Source.SourceError) => void,
+  at: (i: number, batch: B) => void = () => {},
 ): AsyncIterable<Recorded> => ({
   async *[Symbol.asyncIterator]() {
     let line = 0
     // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
     for await (const batch of batches) {
-      for (const text of batch) {
+      const lines = linesOf(batch)
+      for (let i = 0; i < lines.length; i++) {
+        const text = lines[i]!
         line++
         if (text.trim() === '') continue
         const decoded = Source.decodeLine(text, line)
@@ -66,11 +83,64 @@ const decoded = (
           fail({ _tag: 'BadInput', errors: [decoded.left] })
           return
         }
+        at(i, batch)
         yield decoded.right
       }
     }
   },
 })
+
+const same = <A>(a: A): A => a
+const NOTHING_TO_CLOSE = async (): Promise<void> => {}
+
+/**
+ * A file's input: its lines decoded as they are read with their byte offsets, read back by those
+ * offsets (a line that no longer decodes to an event of its case means the file changed).
+ */
+const ofFile = (
+  file: string,
+  fail: (e: Source.SourceError) => void,
+  count: (n: number) => void,
+): Pick<Input, 'events' | 'lines' | 'readBack'> => {
+  let offset = -1
+  const readBack: Replay.ReadBack = {
+    handle: () => offset,
+    read: async (caseId, offsets) => {
+      const fd = fs.openSync(file, 'r')
+      try {
+        return offsets.map((o) => {
+          const d = Source.decodeLine(FileLines.lineAt(fd, o), 0)
+          if (E.isLeft(d) || d.right.caseId !== caseId)
+            throw new Error(
+              `${file}: the line at byte ${o} is no longer an event of case ${caseId}: the file changed during the replay`,
+            )
+          return d.right
+        })
+      } finally {
+        fs.closeSync(fd)
+      }
+    },
+  }
+  const batches = (): AsyncIterable<FileLines.Batch> => ({
+    [Symbol.asyncIterator]: () => FileLines.batches(file, count),
+  })
+  return {
+    events: decoded(
+      batches(),
+      (b) => b.lines,
+      fail,
+      (i, b) => {
+        offset = b.offsets[i]!
+      },
+    ),
+    lines: {
+      async *[Symbol.asyncIterator]() {
+        for await (const b of batches()) yield b.lines
+      },
+    },
+    readBack,
+  }
+}
 
 /** A stream's input: its lines decoded as they are read, or (`lines`) as they are. */
 const ofStream = (
@@ -79,7 +149,7 @@ const ofStream = (
   count: (n: number) => void,
 ): Pick<Input, 'events' | 'lines'> => {
   const lines = batchesOf(stream, count)
-  return { events: decoded(lines, fail), lines }
+  return { events: decoded(lines, same, fail), lines }
 }
 
 // constructors
@@ -103,38 +173,41 @@ export const open = async (
         ...ofStream(inv.stdin, fail, count),
         failure: () => failure,
         position: () => ({ done, total: null }),
+        close: NOTHING_TO_CLOSE,
       })
     case 'File': {
       const file = path.resolve(inv.cwd, source.path)
       if (!fs.existsSync(file)) return E.left({ _tag: 'NotFound', path: source.path })
       const total = fs.statSync(file).size
       return E.right({
-        ...ofStream(fs.createReadStream(file), fail, count),
+        ...ofFile(file, fail, count),
         failure: () => failure,
         position: () => ({ done: Math.min(done, total), total }),
+        close: NOTHING_TO_CLOSE,
       })
     }
     case 'Store': {
       const opened = await Store.open(source.url, inv.cwd)
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
+      const stored = Replay.storeSource(store)
       return E.right({
         events: {
           async *[Symbol.asyncIterator]() {
             try {
-              for await (const s of store.readAll()) {
+              for await (const e of stored.events) {
                 done++
-                yield s.event
+                yield e
               }
             } catch (e) {
               fail({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
-            } finally {
-              await store.close()
             }
           },
         },
+        readBack: stored.readBack,
         failure: () => failure,
         position: () => ({ done, total: null }),
+        close: () => store.close(),
       })
     }
   }

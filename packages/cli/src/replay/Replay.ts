@@ -52,8 +52,15 @@
  * Not here: the rules (`@docket/policies`), the clocks (`@docket/core`), the
  * formats (`reports/`).
  */
-import type { DocketEvent, EventStore, Obligation, Recorded } from '@docket/core'
-import { Escalation as CoreEscalation, Evaluation, Integrity, ObligationQuery, Timestamp } from '@docket/core'
+import type { DocketEvent, Obligation, Recorded } from '@docket/core'
+import {
+  Escalation as CoreEscalation,
+  EventStore,
+  Evaluation,
+  Integrity,
+  ObligationQuery,
+  Timestamp,
+} from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Facts from './Facts.js'
 import * as Spill from './Spill.js'
@@ -176,6 +183,33 @@ export interface Options {
    * merged when `Result.cases` is read.
    */
   readonly maxDoneCases?: number
+  /**
+   * How the source reads its events back, when it can ({@link Source}): a case leaving memory
+   * then keeps only its events' handles on disk, and its history is read back from the source
+   * when the case returns (a later event, or judging a parked case at the end), instead of being
+   * written to disk as JSON each time it leaves.
+   */
+  readonly readBack?: ReadBack
+}
+
+/**
+ * A source's way to read its events back. Most cases that leave memory never return, so keeping
+ * their handles (numbers) instead of their histories saves writing every history to disk.
+ */
+export interface ReadBack {
+  /** The handle of the event the source yielded last: a number it can read that event back by. */
+  readonly handle: () => number
+  /**
+   * The events of `caseId` with these handles, in the order given, equal to those yielded.
+   * Rejects when they cannot be read back (the source changed since, or a store failed).
+   */
+  readonly read: (caseId: string, handles: ReadonlyArray<number>) => Promise<ReadonlyArray<Recorded>>
+}
+
+/** A replay source that can read its events back: `events` for `Replay.run`, `readBack` for its options. */
+export interface Source {
+  readonly events: AsyncIterable<Recorded>
+  readonly readBack: ReadBack
 }
 
 /** An event recorded before the previous event of its case. */
@@ -196,8 +230,56 @@ export type ReplayError = OutOfOrder
 // operations
 
 /** The events of a store in its global order, as a replay source. */
-export const fromStore = async function* (store: EventStore.EventStore): AsyncGenerator<Recorded> {
-  for await (const s of store.readAll()) yield s.event
+export const fromStore = (store: EventStore.EventStore): AsyncIterable<Recorded> => storeSource(store).events
+
+/**
+ * The events of a store in its global order, read back by their stream revision
+ * (`EventStore.readStream`): one read per case that returns to memory. The store must stay open
+ * until the replay ends.
+ */
+export const storeSource = (store: EventStore.EventStore): Source => {
+  let revision = -1
+  return {
+    events: {
+      async *[Symbol.asyncIterator]() {
+        for await (const s of store.readAll()) {
+          revision = s.revision
+          yield s.event
+        }
+      },
+    },
+    readBack: {
+      handle: () => revision,
+      read: async (caseId, revisions) => {
+        const read = await store.readStream(caseId)()
+        if (E.isLeft(read))
+          throw new Error(`reading case ${caseId} back from the store: ${EventStore.describe(read.left)}`)
+        const byRevision = new Map(read.right.map((s) => [s.revision, s.event]))
+        return revisions.map((r) => {
+          const e = byRevision.get(r)
+          if (e === undefined)
+            throw new Error(`reading case ${caseId} back from the store: its event at revision ${r} is gone`)
+          return e
+        })
+      },
+    },
+  }
+}
+
+/** Events already in memory, as a replay source read back by their index: nothing is archived. */
+export const fromEvents = (events: ReadonlyArray<Recorded>): Source => {
+  let index = -1
+  return {
+    events: {
+      async *[Symbol.asyncIterator]() {
+        for (index = 0; index < events.length; index++) yield events[index]!
+      },
+    },
+    readBack: {
+      handle: () => index,
+      read: async (_caseId, handles) => handles.map((i) => events[i]!),
+    },
+  }
 }
 
 /** A one-line explanation of a replay error. */
@@ -314,6 +396,8 @@ const orNull = (ms: number): number | null => (ms === Number.POSITIVE_INFINITY ?
 /** A case held in memory: its history so far and the order check's state. */
 interface OpenCase {
   history: DocketEvent[]
+  /** The source's handles of `history`'s events, when it reads them back (`Options.readBack`). */
+  handles: number[] | undefined
   last: number
   lastId: string
   lastText: string
@@ -334,6 +418,14 @@ interface Parked {
    */
   readonly judged?: { readonly own: Summary | null }
 }
+
+/** A case's history as kept while it is out of memory: its events, and their handles when the source reads them back. */
+interface Kept {
+  readonly history: ReadonlyArray<DocketEvent>
+  readonly handles: ReadonlyArray<number> | undefined
+}
+
+const NOTHING_KEPT: Kept = { history: [], handles: undefined }
 
 /** The order check's state of a case with no event yet. */
 const NEW_CASE: Parked = { last: null, lastId: '', lastText: '', closed: false }
@@ -372,7 +464,19 @@ export const run = async (
     ...(options.spillDir === undefined ? {} : { dir: options.spillDir }),
     ...(options.maxDoneCases === undefined ? {} : { runSize: options.maxDoneCases }),
   })
-  const archive = Spill.archive(options.spillDir)
+  // a case leaving memory keeps its history on disk, or only its events' handles when the source
+  // reads them back (most never return)
+  const readBack = options.readBack
+  const archive = Spill.archive<DocketEvent | number>(options.spillDir)
+  const keep = (caseId: string, state: OpenCase, note: string): void =>
+    archive.put(caseId, state.handles ?? state.history, note)
+  /** The history (and handles) of a case taken back from the archive. */
+  const historyOf = async (caseId: string, back: Spill.Archived<DocketEvent | number>): Promise<Kept> => {
+    if (readBack === undefined)
+      return { history: back.history as ReadonlyArray<DocketEvent>, handles: undefined }
+    const handles = back.history as ReadonlyArray<number>
+    return { history: await readBack.read(caseId, handles), handles }
+  }
   // the summary and case count of the results put, less those of cases reopened since
   const summary = counts()
   let caseCount = 0
@@ -417,8 +521,9 @@ export const run = async (
       done: final,
     })
   // A case back in memory at the current input position, with its order check's state.
-  const openCase = (history: ReadonlyArray<DocketEvent>, p: Parked): OpenCase => ({
+  const openCase = ({ history, handles }: Kept, p: Parked): OpenCase => ({
     history: [...history],
+    handles: readBack === undefined ? undefined : [...(handles ?? [])],
     last: p.last ?? Number.NEGATIVE_INFINITY,
     lastId: p.lastId,
     lastText: p.lastText,
@@ -440,7 +545,7 @@ export const run = async (
       closed: state.closed,
       ...(judgment === undefined ? {} : { judged: judgment }),
     }
-    archive.put(caseId, state.history, JSON.stringify(p))
+    keep(caseId, state, JSON.stringify(p))
     parked.set(caseId, until)
     if (judgment !== undefined) parkedDone++
   }
@@ -455,7 +560,7 @@ export const run = async (
     const fixed = options.asOf !== undefined || options.knownAt !== undefined
     const final = fixed || (!isOpen(ev) && settled(caseId, history, now, ev))
     if (final) {
-      archive.put(caseId, history, JSON.stringify(finish(caseId, history, ev)))
+      keep(caseId, state, JSON.stringify(finish(caseId, history, ev)))
       dropped++
     } else if (ev?.wakeAt === undefined) park(caseId, state)
     else park(caseId, state, { own: finish(caseId, history, ev) }, ev.wakeAt() ?? Number.POSITIVE_INFINITY)
@@ -519,24 +624,25 @@ export const run = async (
             unfinish(p.judged.own)
             parkedDone--
           }
-          state = openCase(back.history, p)
+          state = openCase(await historyOf(e.caseId, back), p)
         } else if (back !== undefined) {
           reopened++
           // its result will be put again (dropped anew, or judged at the end): its counts go
           unfinish(JSON.parse(back.note) as Summary | null)
-          const stamped = back.history.filter((x) => x.meta?.recordedAtInferred !== true)
+          const kept = await historyOf(e.caseId, back)
+          const stamped = kept.history.filter((x) => x.meta?.recordedAtInferred !== true)
           const last = stamped.reduce<DocketEvent | undefined>(
             (m, x) => (m === undefined || recordedMs(x) >= recordedMs(m) ? x : m),
             undefined,
           )
-          state = openCase(back.history, {
+          state = openCase(kept, {
             last: last === undefined ? null : recordedMs(last),
             lastId: last?.id ?? '',
             lastText: last === undefined ? '' : (last.recordedAt ?? last.occurredAt),
             closed: false,
           })
         } else {
-          state = openCase([], NEW_CASE)
+          state = openCase(NOTHING_KEPT, NEW_CASE)
         }
         open.set(e.caseId, state)
         if (open.size > maxOpen) maxOpen = open.size
@@ -560,6 +666,7 @@ export const run = async (
         state.lastText = e.recordedAt ?? e.occurredAt
       }
       state.history.push(e)
+      state.handles?.push(readBack!.handle())
       const occ = Timestamp.toMillis(e.occurredAt)
       if (occ > latest) {
         latest = occ
@@ -580,7 +687,8 @@ export const run = async (
       const back = archive.take(caseId)!
       const was = (JSON.parse(back.note) as Parked).judged
       if (was !== undefined) unfinish(was.own)
-      finish(caseId, back.history, options.evaluate(caseId, back.history, asOf))
+      const { history } = await historyOf(caseId, back)
+      finish(caseId, history, options.evaluate(caseId, history, asOf))
     }
     parked.clear()
     parkedDone = 0

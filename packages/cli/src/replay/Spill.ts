@@ -24,19 +24,22 @@ import * as Utf8 from '../internal/utf8.js'
 
 // model
 
-/** Histories of dropped cases, kept on disk. */
-export interface Archive {
+/**
+ * Histories of cases that left memory, kept on disk: their events (default), or whatever the
+ * caller keeps in their place (the handles a source reads them back by, `Replay.ReadBack`).
+ */
+export interface Archive<A = DocketEvent> {
   /** Writes a case's history and a note of the caller's (replacing any earlier copy). */
-  readonly put: (caseId: string, history: ReadonlyArray<DocketEvent>, note?: string) => void
+  readonly put: (caseId: string, history: ReadonlyArray<A>, note?: string) => void
   /** Reads a case's history and note back and forgets them, or `undefined` when it was never archived. */
-  readonly take: (caseId: string) => Archived | undefined
+  readonly take: (caseId: string) => Archived<A> | undefined
   readonly has: (caseId: string) => boolean
   readonly close: () => void
 }
 
 /** A history read back from an {@link Archive}, with the note written beside it (`''` when none). */
-export interface Archived {
-  readonly history: ReadonlyArray<DocketEvent>
+export interface Archived<A = DocketEvent> {
+  readonly history: ReadonlyArray<A>
   readonly note: string
 }
 
@@ -99,14 +102,14 @@ const keyOf = (e: DocketEvent): number => Timestamp.toMillis(e.recordedAt ?? e.o
 /**
  * A fresh archive in a private temporary directory. Records are appended to one file through a
  * write buffer of `bufferBytes` (default 1 MiB: one write per buffer, not one per case); a record
- * still in the buffer is read from it.
+ * still in the buffer is read from it. What it keeps is written as JSON.
  */
-export const archive = (dir?: string, bufferBytes = 1 << 20): Archive => {
+export const archive = <A = DocketEvent>(dir?: string, bufferBytes = 1 << 20): Archive<A> => {
   let root: string | undefined
   let file: Appender | undefined
   // a compact index (millions of dropped cases): the record names its case, to tell hash twins apart
   let index = Extents.make()
-  type Record = { readonly c: string; readonly n: string; readonly h: DocketEvent[] }
+  type Record = { readonly c: string; readonly n: string; readonly h: A[] }
   const find = (caseId: string): { readonly slot: number; readonly record: Record } | undefined => {
     for (const { slot, extent } of index.candidates(caseId)) {
       const record = JSON.parse(file!.read(extent)) as Record

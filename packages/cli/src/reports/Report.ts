@@ -86,6 +86,8 @@ export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
   /** Rules to run (default: the policy pack's rules for the profile). */
   readonly rules?: ReadonlyArray<ClockRule.Rule>
   readonly onProgress?: (p: Replay.Progress) => void
+  /** How the source reads its events back (`Replay.Options.readBack`; `build` only, not workers). */
+  readonly readBack?: Replay.ReadBack
 }
 
 /** Date of the legal reference the policy pack was checked against (`shared/reference/legal.md`, "compiled 2026-11-24"). */
@@ -142,6 +144,7 @@ export const build = async (
   const result = await Replay.run(source, {
     ...Settings.replay({ ...options, profile }, options.rules),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.readBack === undefined ? {} : { readBack: options.readBack }),
   })
   return pipe(
     result,

@@ -1,0 +1,86 @@
+/**
+ * The lines of a file with the byte offset each starts at, so that a line can
+ * be read back later by its offset alone (`Replay.ReadBack` for a file). Lines
+ * are split as `Jsonl.lineBatchesOf` splits them: on `\n`, a `\r` before it
+ * dropped, a leading byte order mark dropped; a `\n` byte never occurs inside
+ * a multi-byte UTF-8 character, so splitting bytes equals splitting text.
+ */
+import * as fs from 'node:fs'
+
+// model
+
+/** The lines of one chunk read, each with the byte offset in the file where it starts. */
+export interface Batch {
+  readonly lines: ReadonlyArray<string>
+  readonly offsets: ReadonlyArray<number>
+}
+
+// internal
+
+const NL = 10
+const CR = 13
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+
+/** The text of `buf[start, end)` without a final `\r`. */
+const text = (buf: Buffer, start: number, end: number): string =>
+  buf.toString('utf8', start, end > start && buf[end - 1] === CR ? end - 1 : end)
+
+// operations
+
+/**
+ * The lines of `file` in batches, one per chunk read (`chunkBytes`, default 1 MiB), with their
+ * offsets; `count` is told the bytes of each chunk as it is read (a progress bar's).
+ */
+export async function* batches(
+  file: string,
+  count: (bytes: number) => void = () => {},
+  chunkBytes = 1 << 20,
+): AsyncGenerator<Batch> {
+  // bytes of a line not ended yet, and the file offset of its first byte
+  let rest: Buffer = Buffer.alloc(0)
+  let base = 0
+  let first = true
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: chunkBytes })) {
+    const bytes = chunk as Buffer
+    count(bytes.length)
+    const buf = rest.length === 0 ? bytes : Buffer.concat([rest, bytes])
+    let start = 0
+    if (first && buf.length >= BOM.length) {
+      if (buf.subarray(0, BOM.length).equals(BOM)) start = BOM.length
+      first = false
+    }
+    const lines: string[] = []
+    const offsets: number[] = []
+    for (let nl = buf.indexOf(NL, start); nl !== -1; nl = buf.indexOf(NL, start)) {
+      lines.push(text(buf, start, nl))
+      offsets.push(base + start)
+      start = nl + 1
+    }
+    rest = buf.subarray(start)
+    base += start
+    if (lines.length > 0) yield { lines, offsets }
+  }
+  if (first && rest.subarray(0, BOM.length).equals(BOM)) {
+    rest = rest.subarray(BOM.length)
+    base += BOM.length
+  }
+  if (rest.length > 0) yield { lines: [text(rest, 0, rest.length)], offsets: [base] }
+}
+
+/** The line of the file open as `fd` that starts at byte `offset` (read up to its `\n` or the end). */
+export const lineAt = (fd: number, offset: number): string => {
+  let buf = Buffer.allocUnsafe(4096)
+  let end = 0
+  for (;;) {
+    const n = fs.readSync(fd, buf, end, buf.length - end, offset + end)
+    const nl = buf.indexOf(NL, end)
+    end += n
+    if (nl !== -1 && nl < end) return text(buf, 0, nl)
+    if (n === 0) return text(buf, 0, end)
+    if (end === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2)
+      buf.copy(bigger, 0, 0, end)
+      buf = bigger
+    }
+  }
+}
