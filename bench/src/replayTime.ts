@@ -5,9 +5,9 @@
  * digest of its result. The events are read back from memory by their index
  * (`Replay.fromEvents`), as figure 1a does; `--archive` replays them as a
  * plain stream instead, whose cases leaving memory have their histories
- * archived on disk (as a replay of standard input does). For before/after comparisons, run it alternately in two checkouts:
- * on a machine whose speed drifts, pairs of runs minutes apart compare where
- * single runs do not.
+ * archived on disk (as a replay of standard input does). For before/after
+ * comparisons, run it alternately in two checkouts: on a machine whose speed
+ * drifts, pairs of runs minutes apart compare where single runs do not.
  */
 import { Heap, Replay } from '@docket/cli'
 import * as Data from './internal/data.js'

@@ -14,7 +14,7 @@ import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import * as Data from '../internal/data.js'
 import * as Docket from '../internal/docket.js'
-import { type Measured, peakRss, type Row, rate, stream, timed, timedAlone } from '../internal/measure.js'
+import { type Measured, peakRss, type Row, rate, timed, timedAlone } from '../internal/measure.js'
 
 /** 1a: decoded events in memory. Baseline: the bare loop a replay cannot avoid (group events by case). */
 export const memory = async (events: number): Promise<Row[]> => {
@@ -28,13 +28,13 @@ export const memory = async (events: number): Promise<Row[]> => {
     }
     return byCase.size
   })
-  const run = await timed(() => Docket.replay(stream(all)))
+  const run = await timed(() => Docket.replay(Replay.fromEvents(all)))
   const docketRate = rate(events, run.ms)
   return [
     {
       figure: '1a replay, decoded in memory',
       docket: {
-        label: 'Replay.run, every policy',
+        label: 'Replay.run, every policy (read back from memory)',
         value: docketRate,
         unit: 'events/s',
         extra: { events, ms: Math.round(run.ms), cases: run.result.stats.cases },
@@ -73,7 +73,7 @@ export const jsonl = async (phase: Phase, file: string): Promise<JsonlMeasured> 
     return { ...m, events: result }
   }
   if (phase === 'replay') {
-    const { result, ...m } = await timedAlone(() => Docket.replay(Docket.decoded(Data.lineBatches(file))))
+    const { result, ...m } = await timedAlone(() => Docket.replayFile(file))
     return { ...m, events: result.stats.events, digest: Docket.digest(result) }
   }
   throw new Error(`figure 1b has no phase ${phase}`)

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { Escalation, type Evaluation, Profile, type Recorded } from '@docket/core'
-import { Partition, Replay, Source, Workers } from '@docket/cli'
+import { Input, Partition, Replay, Source, Workers } from '@docket/cli'
 import { Policy } from '@docket/policies'
 
 /** The evaluation options of every replay of the benchmark. */
@@ -41,17 +41,21 @@ export const onWorkers = async (
   return r.right
 }
 
-/** Decodes JSON Lines batches into events (the validation `docket replay` does on a file). */
-export async function* decoded(batches: AsyncIterable<ReadonlyArray<string>>): AsyncGenerator<Recorded> {
-  let line = 0
-  for await (const lines of batches) {
-    for (const text of lines) {
-      line++
-      if (text.length === 0) continue
-      const d = Source.decodeLine(text, line)
-      if (d._tag === 'Left') throw new Error(`line ${line}: ${JSON.stringify(d.left)}`)
-      yield d.right
-    }
+/**
+ * Replays a JSON Lines file as `docket replay FILE` reads it (`Input.open`: each line decoded as
+ * it is read, cases read back by their lines' byte offsets); throws on a bad line or a replay error.
+ */
+export const replayFile = async (file: string): Promise<Replay.Result> => {
+  const input = await Input.open({ stdin: process.stdin, cwd: process.cwd() }, { _tag: 'File', path: file })
+  if (input._tag === 'Left') throw new Error(Source.describe(input.left))
+  const { events, readBack } = input.right
+  try {
+    const result = await replay(readBack === undefined ? events : { events, readBack })
+    const failure = input.right.failure()
+    if (failure !== undefined) throw new Error(Source.describe(failure))
+    return result
+  } finally {
+    await input.right.close()
   }
 }
 

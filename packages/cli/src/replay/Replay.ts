@@ -52,15 +52,8 @@
  * Not here: the rules (`@docket/policies`), the clocks (`@docket/core`), the
  * formats (`reports/`).
  */
-import type { DocketEvent, Obligation, Recorded } from '@docket/core'
-import {
-  Escalation as CoreEscalation,
-  EventStore,
-  Evaluation,
-  Integrity,
-  ObligationQuery,
-  Timestamp,
-} from '@docket/core'
+import type { DocketEvent, EventStore, Obligation, Recorded } from '@docket/core'
+import { Escalation as CoreEscalation, Evaluation, Integrity, ObligationQuery, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Facts from './Facts.js'
 import * as Spill from './Spill.js'
@@ -230,40 +223,8 @@ export type ReplayError = OutOfOrder
 // operations
 
 /** The events of a store in its global order, as a replay source. */
-export const fromStore = (store: EventStore.EventStore): AsyncIterable<Recorded> => storeSource(store).events
-
-/**
- * The events of a store in its global order, read back by their stream revision
- * (`EventStore.readStream`): one read per case that returns to memory. The store must stay open
- * until the replay ends.
- */
-export const storeSource = (store: EventStore.EventStore): Source => {
-  let revision = -1
-  return {
-    events: {
-      async *[Symbol.asyncIterator]() {
-        for await (const s of store.readAll()) {
-          revision = s.revision
-          yield s.event
-        }
-      },
-    },
-    readBack: {
-      handle: () => revision,
-      read: async (caseId, revisions) => {
-        const read = await store.readStream(caseId)()
-        if (E.isLeft(read))
-          throw new Error(`reading case ${caseId} back from the store: ${EventStore.describe(read.left)}`)
-        const byRevision = new Map(read.right.map((s) => [s.revision, s.event]))
-        return revisions.map((r) => {
-          const e = byRevision.get(r)
-          if (e === undefined)
-            throw new Error(`reading case ${caseId} back from the store: its event at revision ${r} is gone`)
-          return e
-        })
-      },
-    },
-  }
+export const fromStore = async function* (store: EventStore.EventStore): AsyncGenerator<Recorded> {
+  for await (const s of store.readAll()) yield s.event
 }
 
 /** Events already in memory, as a replay source read back by their index: nothing is archived. */
