@@ -103,6 +103,13 @@ describe('Jsonl.linesOf / lineBatchesOf / decodeLines', () => {
     )
   })
 
+  it('drops one byte order mark at the start of bytes, as splitLines does, not two', async () => {
+    const text = '\ufeff\ufeffx\ny'
+    const bytes = new TextEncoder().encode(text)
+    expect((await collect(Jsonl.lineBatchesOf(chunked([bytes])))).flat()).toEqual(Jsonl.splitLines(text))
+    expect(Jsonl.splitLines(text)).toEqual(['\ufeffx', 'y'])
+  })
+
   it('decodes async lines like the whole text, in order', async () => {
     const text = [line(1), '', 'nope', line(4)].join('\n')
     const results = await collect(Jsonl.decodeLines(Jsonl.linesOf(chunked([text]))))

@@ -95,7 +95,8 @@ export const splitLines = (text: string): ReadonlyArray<string> => {
 export async function* lineBatchesOf(
   chunks: AsyncIterable<string | Uint8Array>,
 ): AsyncGenerator<ReadonlyArray<string>> {
-  const decoder = new TextDecoder('utf-8')
+  // the decoder keeps a byte order mark: `emit` drops one, and only one, at the start
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
   let pending = ''
   let first = true
   const emit = (final: boolean): string[] => {
