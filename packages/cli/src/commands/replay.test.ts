@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { History } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docket } from '../internal/testing.js'
@@ -116,6 +117,25 @@ describe('docket replay', () => {
     const bad = await docket(['replay', file, '--quiet'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('line 3')
+  })
+
+  it('reads cases leaving memory back from the file: the report standard input gives, which archives them', async () => {
+    const text = [...History.generate({ events: 3_000, seed: 5 })]
+      .map((e) => `${JSON.stringify(e)}\n`)
+      .join('')
+    const plain = path.join(dir, 'generated.jsonl')
+    fs.writeFileSync(plain, text)
+    const crlf = path.join(dir, 'crlf-back.jsonl')
+    fs.writeFileSync(crlf, `\uFEFF${text.split('\n').join('\r\n\u3000\r\n')}`)
+    const argv = ['--report', 'json', '--quiet', '--max-open-cases', '10']
+    const piped = await docket(['replay', '-', ...argv], { stdin: text })
+    expect(piped.code, piped.stderr).toBe(0)
+    expect(JSON.parse(piped.stdout).stats.dropped).toBeGreaterThan(5)
+    for (const file of [plain, crlf]) {
+      const back = await docket(['replay', file, ...argv])
+      expect(back.code, back.stderr).toBe(0)
+      expect(back.stdout).toBe(piped.stdout)
+    }
   })
 
   it('refuses bad usage with exit 2', async () => {

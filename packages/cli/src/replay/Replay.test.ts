@@ -1,4 +1,6 @@
 import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import {
   type DocketEvent,
   Escalation,
@@ -388,6 +390,91 @@ describe('Replay.run', () => {
       ),
       { numRuns: 40 },
     )
+  })
+})
+
+describe('Replay.run reading cases back from the source', () => {
+  /** `Replay.fromEvents(events)`, counting the handles read back. */
+  const counted = (events: ReadonlyArray<Recorded>) => {
+    const source = Replay.fromEvents(events)
+    const reads: Array<{ readonly caseId: string; readonly handles: ReadonlyArray<number> }> = []
+    const readBack: Replay.ReadBack = {
+      handle: source.readBack.handle,
+      read: (caseId, handles) => {
+        reads.push({ caseId, handles: [...handles] })
+        return source.readBack.read(caseId, handles)
+      },
+    }
+    return { events: source.events, readBack, reads }
+  }
+  const bytes = (r: Replay.Result): string => [...Partition.canonical(r)].join('')
+
+  it('gives the bytes, counts and stats of the replay that archives histories, for any history and budget (property)', async () => {
+    let read = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 20, max: 400 }),
+        fc.integer({ min: 1, max: 6 }),
+        async (s, n, budget) => {
+          const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
+          const options = { maxOpenCases: budget, maxDoneCases: budget }
+          const archived = await run(events, options)
+          const source = counted(events)
+          const back = await run(source.events, { ...options, readBack: source.readBack })
+          expect(bytes(back)).toBe(bytes(archived))
+          expect(back.stats).toEqual(archived.stats)
+          expect(back.summary).toEqual(archived.summary)
+          for (const r of source.reads)
+            expect(r.handles.every((h) => events[h]!.caseId === r.caseId)).toBe(true)
+          read += source.reads.length
+        },
+      ),
+      { numRuns: 30 },
+    )
+    // cases did return, and were read back
+    expect(read).toBeGreaterThan(0)
+  })
+
+  it('reads a reopened case back by the handles of the events it had, in order', async () => {
+    const events: Recorded[] = [
+      report('a', 0),
+      ev('a-c', 'a', 1, 'CaseClosed', {}),
+      report('b', 2),
+      report('c', 3),
+      ev('a-o', 'a', 4, 'CaseReopened', { reason: 'authority' }),
+    ]
+    const source = counted(events)
+    const r = await run(source.events, { maxOpenCases: 1, readBack: source.readBack })
+    // a as it reopens; then, at the end, the cases still parked (b and c left memory open)
+    expect(source.reads).toEqual([
+      { caseId: 'a', handles: [0, 1] },
+      { caseId: 'b', handles: [2] },
+      { caseId: 'c', handles: [3] },
+      { caseId: 'a', handles: [0, 1, 4] },
+    ])
+    expect(r.stats.reopened).toBe(1)
+    expect(bytes(r)).toBe(bytes(await run(events, { maxOpenCases: 1 })))
+  })
+
+  it('fails with the reading error when a case cannot be read back, and leaves no spill file behind', async () => {
+    const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-readback-'))
+    try {
+      const events = [report('a', 0), report('b', 1), report('c', 2), ev('a-x', 'a', 3, 'CaseClosed', {})]
+      const source = Replay.fromEvents(events)
+      const failing: Replay.ReadBack = {
+        handle: source.readBack.handle,
+        read: async () => {
+          throw new Error('events.jsonl: the file changed during the replay')
+        },
+      }
+      await expect(
+        Replay.run(source.events, { evaluate, maxOpenCases: 1, spillDir, readBack: failing }),
+      ).rejects.toThrow('the file changed during the replay')
+      expect(fs.readdirSync(spillDir)).toEqual([])
+    } finally {
+      fs.rmSync(spillDir, { recursive: true, force: true })
+    }
   })
 })
 

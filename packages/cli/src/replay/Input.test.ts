@@ -1,0 +1,59 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { PassThrough } from 'node:stream'
+import type { Recorded } from '@docket/core'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as Fixtures from '../testing/ReplayFixtures.js'
+import * as Input from './Input.js'
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-input-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+const openFile = async (file: string): Promise<Input.Input> => {
+  const opened = await Input.open({ stdin: new PassThrough().end(), cwd: dir }, { _tag: 'File', path: file })
+  if (opened._tag === 'Left') throw new Error(JSON.stringify(opened.left))
+  return opened.right
+}
+
+describe('Input of a file', () => {
+  it('reads events back by the handles it gave them, through a byte order mark, CRLF ends and blank lines', async () => {
+    const events = [...Fixtures.cases()]
+    const file = path.join(dir, 'events.jsonl')
+    // blank lines of ideographic spaces: three bytes per character, so bytes and characters differ
+    fs.writeFileSync(file, `\uFEFF${events.map((e) => JSON.stringify(e)).join('\r\n\u3000\u3000\r\n')}\r\n`)
+    const input = await openFile(file)
+    const byCase = new Map<string, Array<{ readonly event: Recorded; readonly handle: number }>>()
+    const ids: string[] = []
+    for await (const event of input.events) {
+      ids.push(event.id)
+      const list = byCase.get(event.caseId) ?? []
+      list.push({ event, handle: input.readBack!.handle() })
+      byCase.set(event.caseId, list)
+    }
+    expect(ids).toEqual(events.map((e) => e.id))
+    expect(byCase.size).toBeGreaterThan(1)
+    for (const [caseId, read] of byCase)
+      expect(
+        await input.readBack!.read(
+          caseId,
+          read.map((r) => r.handle),
+        ),
+      ).toEqual(read.map((r) => r.event))
+    await input.close()
+  })
+
+  it('refuses to read back a line that is no longer the event it was: the file changed during the replay', async () => {
+    const file = path.join(dir, 'changing.jsonl')
+    const [a, b] = [...Fixtures.cases()].filter((e, i, all) => e.caseId !== all[0]!.caseId || i === 0)
+    fs.writeFileSync(file, `${JSON.stringify(a)}\n${JSON.stringify(b)}\n`)
+    const input = await openFile(file)
+    const handles: number[] = []
+    for await (const _ of input.events) handles.push(input.readBack!.handle())
+    // the second line now starts where the first did: an event of another case
+    fs.writeFileSync(file, `${JSON.stringify(b)}\n`)
+    await expect(input.readBack!.read(a!.caseId, [handles[0]!])).rejects.toThrow(
+      `${file}: the line at byte 0 is no longer an event of case ${a!.caseId}: the file changed during the replay`,
+    )
+  })
+})
