@@ -190,7 +190,7 @@ const measured = async (phase: Phase, schema: string, events: number, engine: En
     if (phase === 'replay')
       return counted(
         'the replay',
-        await timedAlone(async () => (await Docket.replay(Replay.fromStore(store))).stats.events),
+        await timedAlone(async () => (await Docket.replay(Replay.storeSource(store))).stats.events),
         events,
       )
     if (phase === 'workers')

@@ -4,10 +4,10 @@
  * order, without collecting them. A bad line stops the stream; `failure()`
  * then names it (line number, field path, what was expected). `position()`
  * gives bytes read and the file's size for a progress bar's time left. A file
- * can read its events back by each line's byte offset (`readBack`), so a
- * replay need not archive the histories of cases leaving memory. Standard
- * input cannot; a store could (by stream revision), but a round trip per
- * returning case costs more than the archive saves (docs/performance.md).
+ * reads its events back by each line's byte offset (`readBack`), so a replay
+ * need not archive the histories of cases leaving memory; a store by stream
+ * revision, one round trip per case (`Replay.storeSource`, a remote
+ * read-back: only dropped cases are read back). Standard input cannot.
  *
  * Not `Source.read`, which loads a whole source for commands that need it.
  */
@@ -18,7 +18,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Store from '../internal/store.js'
 import * as Source from '../Source.js'
-import type * as Replay from './Replay.js'
+import * as Replay from './Replay.js'
 
 // model
 
@@ -34,7 +34,7 @@ export interface Input {
   readonly failure: () => Source.SourceError | undefined
   /** Bytes read so far and the total, when the source has a size. */
   readonly position: () => { readonly done: number; readonly total: number | null }
-  /** How a replay of `events` reads them back (`Replay.Options.readBack`): a file's only. */
+  /** How a replay of `events` reads them back (`Replay.Options.readBack`); absent for standard input. */
   readonly readBack?: Replay.ReadBack
   /** Releases the source (a store's connections): call it once the replay, reading back included, is over. */
   readonly close: () => Promise<void>
@@ -191,19 +191,21 @@ export const open = async (
       const opened = await Store.open(source.url, inv.cwd)
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
+      const stored = Replay.storeSource(store)
       return E.right({
         events: {
           async *[Symbol.asyncIterator]() {
             try {
-              for await (const s of store.readAll()) {
+              for await (const e of stored.events) {
                 done++
-                yield s.event
+                yield e
               }
             } catch (e) {
               fail({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
             }
           },
         },
+        readBack: stored.readBack,
         failure: () => failure,
         position: () => ({ done, total: null }),
         close: () => store.close(),

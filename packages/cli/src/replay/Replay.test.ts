@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import {
   type DocketEvent,
   Escalation,
+  EventStore,
   Evaluation,
   Integrity,
   MemoryEventStore,
@@ -14,6 +15,7 @@ import { History } from '@docket/core/testing'
 import { Policy } from '@docket/policies'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
 import { describe, expect, it } from 'vitest'
 import * as Source from '../Source.js'
 import * as Partition from './Partition.js'
@@ -523,6 +525,71 @@ describe('Replay.run on a store', () => {
     expect(r.integrity?.events).toBe(500)
     expect(core(r)).toEqual(batch(events))
     expect((await run(events)).integrity).toBeNull()
+  })
+
+  /** A memory store holding `events`, each appended to its case's stream. */
+  const storeOf = async (events: ReadonlyArray<Recorded>) => {
+    const store = MemoryEventStore.make()
+    for (const e of events) {
+      const r = await store.append(e.caseId, [e], 'any')()
+      if (E.isLeft(r)) throw new Error('append failed')
+    }
+    return store
+  }
+
+  it('reads only dropped cases back by stream revision (a remote read-back), and equals the archiving replay', async () => {
+    const events: Recorded[] = [
+      report('a', 0),
+      ev('a-c', 'a', 1, 'CaseClosed', {}),
+      report('b', 2),
+      report('c', 3),
+      ev('b-x', 'b', 4, 'AuthorityRequestReceived', {
+        requestId: 'q',
+        authority: 'police',
+        kind: 'intervention',
+        jurisdiction: 'US',
+      }),
+      ev('a-o', 'a', 5, 'CaseReopened', { reason: 'authority' }),
+    ]
+    const store = await storeOf(events)
+    const source = Replay.storeSource(store)
+    const reads: Array<readonly [string, ReadonlyArray<number>]> = []
+    const readBack: Replay.ReadBack = {
+      ...source.readBack,
+      read: (caseId, revisions) => {
+        reads.push([caseId, [...revisions]])
+        return source.readBack.read(caseId, revisions)
+      },
+    }
+    const back = await run(source.events, { maxOpenCases: 1, readBack })
+    // a was dropped and read back as it reopened; b and c were parked: their histories were archived
+    expect(reads).toEqual([['a', [0, 1]]])
+    expect(back.stats.reopened).toBe(1)
+    const archived = await run(Replay.fromStore(store), { maxOpenCases: 1 })
+    expect([...Partition.canonical(back)].join('')).toBe([...Partition.canonical(archived)].join(''))
+    expect(back.stats).toEqual(archived.stats)
+    // a generated history, whatever the budget
+    const generated = [...History.generate({ events: 2_000, seed: 23 })]
+    const big = await storeOf(generated)
+    const g = Replay.storeSource(big)
+    const r = await run(g.events, { maxOpenCases: 30, readBack: g.readBack })
+    expect(r.stats.dropped).toBeGreaterThan(0)
+    expect(core(r)).toEqual(batch(generated))
+  })
+
+  it('fails naming the case and the store error when a case cannot be read back', async () => {
+    const store = await storeOf([
+      report('a', 0),
+      ev('a-c', 'a', 1, 'CaseClosed', {}),
+      report('b', 2),
+      report('c', 3),
+      ev('a-o', 'a', 4, 'CaseReopened', { reason: 'authority' }),
+    ])
+    const failing = { ...store, readStream: () => TE.left(EventStore.unavailable('connection lost')) }
+    const source = Replay.storeSource(failing)
+    await expect(run(source.events, { maxOpenCases: 1, readBack: source.readBack })).rejects.toThrow(
+      /^reading case a back from the store: .*connection lost/,
+    )
   })
 
   it('--from/--to keep the cases whose first event falls in the window, as evaluate does', async () => {

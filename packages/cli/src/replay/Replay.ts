@@ -52,8 +52,15 @@
  * Not here: the rules (`@docket/policies`), the clocks (`@docket/core`), the
  * formats (`reports/`).
  */
-import type { DocketEvent, EventStore, Obligation, Recorded } from '@docket/core'
-import { Escalation as CoreEscalation, Evaluation, Integrity, ObligationQuery, Timestamp } from '@docket/core'
+import type { DocketEvent, Obligation, Recorded } from '@docket/core'
+import {
+  Escalation as CoreEscalation,
+  EventStore,
+  Evaluation,
+  Integrity,
+  ObligationQuery,
+  Timestamp,
+} from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Facts from './Facts.js'
 import * as Spill from './Spill.js'
@@ -180,7 +187,7 @@ export interface Options {
    * How the source reads its events back, when it can ({@link Source}): a case leaving memory
    * then keeps only its events' handles on disk, and its history is read back from the source
    * when the case returns (a later event, or judging a parked case at the end), instead of being
-   * written to disk as JSON each time it leaves.
+   * written to disk as JSON each time it leaves (a `remote` source: only the dropped cases).
    */
   readonly readBack?: ReadBack
 }
@@ -197,6 +204,12 @@ export interface ReadBack {
    * Rejects when they cannot be read back (the source changed since, or a store failed).
    */
   readonly read: (caseId: string, handles: ReadonlyArray<number>) => Promise<ReadonlyArray<Recorded>>
+  /**
+   * Each read is a round trip to a server (a store). The replay then keeps only the handles of
+   * dropped cases, which seldom return, and archives the histories of parked cases, which often
+   * do (reading each of those back cost more than archiving it: docs/performance.md).
+   */
+  readonly remote?: boolean
 }
 
 /** A replay source that can read its events back: `events` for `Replay.run`, `readBack` for its options. */
@@ -223,8 +236,41 @@ export type ReplayError = OutOfOrder
 // operations
 
 /** The events of a store in its global order, as a replay source. */
-export const fromStore = async function* (store: EventStore.EventStore): AsyncGenerator<Recorded> {
-  for await (const s of store.readAll()) yield s.event
+export const fromStore = (store: EventStore.EventStore): AsyncIterable<Recorded> => storeSource(store).events
+
+/**
+ * The events of a store in its global order, read back by their stream revision
+ * (`EventStore.readStream`, one round trip per case read: a `remote` read-back). The store must
+ * stay open until the replay ends.
+ */
+export const storeSource = (store: EventStore.EventStore): Source => {
+  let revision = -1
+  return {
+    events: {
+      async *[Symbol.asyncIterator]() {
+        for await (const s of store.readAll()) {
+          revision = s.revision
+          yield s.event
+        }
+      },
+    },
+    readBack: {
+      handle: () => revision,
+      read: async (caseId, revisions) => {
+        const read = await store.readStream(caseId)()
+        if (read._tag === 'Left')
+          throw new Error(`reading case ${caseId} back from the store: ${EventStore.describe(read.left)}`)
+        const byRevision = new Map(read.right.map((s) => [s.revision, s.event]))
+        return revisions.map((r) => {
+          const e = byRevision.get(r)
+          if (e === undefined)
+            throw new Error(`reading case ${caseId} back from the store: its event at revision ${r} is gone`)
+          return e
+        })
+      },
+      remote: true,
+    },
+  }
 }
 
 /** Events already in memory, as a replay source read back by their index: nothing is archived. */
@@ -378,6 +424,8 @@ interface Parked {
    * counts), and `parked` holds the instant until which it holds.
    */
   readonly judged?: { readonly own: Summary | null }
+  /** The source's handles of the archived history (a `remote` read-back: the history is archived, and so are they). */
+  readonly handles?: ReadonlyArray<number>
 }
 
 /** A case's history as kept while it is out of memory: its events, and their handles when the source reads them back. */
@@ -425,18 +473,25 @@ export const run = async (
     ...(options.spillDir === undefined ? {} : { dir: options.spillDir }),
     ...(options.maxDoneCases === undefined ? {} : { runSize: options.maxDoneCases }),
   })
-  // a case leaving memory keeps its history on disk, or only its events' handles when the source
-  // reads them back (most never return)
+  // A case leaving memory keeps its history on disk, or only its events' handles when the source
+  // reads them back (most cases never return); a remote source's parked cases, which often do,
+  // keep their history (and their handles in their note).
   const readBack = options.readBack
   const archive = Spill.archive<DocketEvent | number>(options.spillDir)
-  const keep = (caseId: string, state: OpenCase, note: string): void =>
-    archive.put(caseId, state.handles ?? state.history, note)
-  /** The history (and handles) of a case taken back from the archive. */
-  const historyOf = async (caseId: string, back: Spill.Archived<DocketEvent | number>): Promise<Kept> => {
-    if (readBack === undefined)
-      return { history: back.history as ReadonlyArray<DocketEvent>, handles: undefined }
+  const byHandles = (parkedCase: boolean): boolean =>
+    readBack !== undefined && !(parkedCase && readBack.remote === true)
+  const keep = (caseId: string, state: OpenCase, note: string, parkedCase: boolean): void =>
+    archive.put(caseId, byHandles(parkedCase) ? state.handles! : state.history, note)
+  /** The history (and handles) of a case taken back from the archive, with its note when it was parked. */
+  const historyOf = async (
+    caseId: string,
+    back: Spill.Archived<DocketEvent | number>,
+    parkedNote: Parked | undefined,
+  ): Promise<Kept> => {
+    if (!byHandles(parkedNote !== undefined))
+      return { history: back.history as ReadonlyArray<DocketEvent>, handles: parkedNote?.handles }
     const handles = back.history as ReadonlyArray<number>
-    return { history: await readBack.read(caseId, handles), handles }
+    return { history: await readBack!.read(caseId, handles), handles }
   }
   // the summary and case count of the results put, less those of cases reopened since
   const summary = counts()
@@ -505,8 +560,9 @@ export const run = async (
       lastText: state.lastText,
       closed: state.closed,
       ...(judgment === undefined ? {} : { judged: judgment }),
+      ...(byHandles(true) || state.handles === undefined ? {} : { handles: state.handles }),
     }
-    keep(caseId, state, JSON.stringify(p))
+    keep(caseId, state, JSON.stringify(p), true)
     parked.set(caseId, until)
     if (judgment !== undefined) parkedDone++
   }
@@ -521,7 +577,7 @@ export const run = async (
     const fixed = options.asOf !== undefined || options.knownAt !== undefined
     const final = fixed || (!isOpen(ev) && settled(caseId, history, now, ev))
     if (final) {
-      keep(caseId, state, JSON.stringify(finish(caseId, history, ev)))
+      keep(caseId, state, JSON.stringify(finish(caseId, history, ev)), false)
       dropped++
     } else if (ev?.wakeAt === undefined) park(caseId, state)
     else park(caseId, state, { own: finish(caseId, history, ev) }, ev.wakeAt() ?? Number.POSITIVE_INFINITY)
@@ -585,12 +641,12 @@ export const run = async (
             unfinish(p.judged.own)
             parkedDone--
           }
-          state = openCase(await historyOf(e.caseId, back), p)
+          state = openCase(await historyOf(e.caseId, back, p), p)
         } else if (back !== undefined) {
           reopened++
           // its result will be put again (dropped anew, or judged at the end): its counts go
           unfinish(JSON.parse(back.note) as Summary | null)
-          const kept = await historyOf(e.caseId, back)
+          const kept = await historyOf(e.caseId, back, undefined)
           const stamped = kept.history.filter((x) => x.meta?.recordedAtInferred !== true)
           const last = stamped.reduce<DocketEvent | undefined>(
             (m, x) => (m === undefined || recordedMs(x) >= recordedMs(m) ? x : m),
@@ -646,9 +702,9 @@ export const run = async (
       // judged as it left, at an instant no later than asOf: its recorded result holds until `until`
       if (asOfMs < until) continue
       const back = archive.take(caseId)!
-      const was = (JSON.parse(back.note) as Parked).judged
-      if (was !== undefined) unfinish(was.own)
-      const { history } = await historyOf(caseId, back)
+      const p = JSON.parse(back.note) as Parked
+      if (p.judged !== undefined) unfinish(p.judged.own)
+      const { history } = await historyOf(caseId, back, p)
       finish(caseId, history, options.evaluate(caseId, history, asOf))
     }
     parked.clear()
