@@ -136,6 +136,16 @@ describe('docket replay', () => {
       expect(back.code, back.stderr).toBe(0)
       expect(back.stdout).toBe(piped.stdout)
     }
+    // and from a store, its dropped cases read back by stream revision
+    const store = `pglite:${path.join(dir, 'read-back-store')}`
+    expect((await docket(['import', plain, '--store', store])).code).toBe(0)
+    const stored = await docket(['replay', '--store', store, ...argv])
+    expect(stored.code, stored.stderr).toBe(0)
+    // the same report, but for the stamp's integrity chain head: the store sealed what it stored
+    const unsealed = JSON.parse(stored.stdout)
+    expect(unsealed.stamp.integrity.events).toBe(3_000)
+    unsealed.stamp.integrity = null
+    expect(unsealed).toEqual(JSON.parse(piped.stdout))
   })
 
   it('refuses bad usage with exit 2', async () => {
