@@ -136,6 +136,18 @@ describe('docket replay', () => {
       expect(back.code, back.stderr).toBe(0)
       expect(back.stdout).toBe(piped.stdout)
     }
+    // and on worker threads, each reading its cases back from the file: the same but for the
+    // memory counters (each worker's own, summed)
+    const counters = (json: string): unknown => {
+      const r = JSON.parse(json)
+      return { ...r, stats: { ...r.stats, dropped: 0, reopened: 0, maxOpenCases: 0 } }
+    }
+    for (const file of [plain, crlf]) {
+      const workers = await docket(['replay', file, ...argv, '--workers', '2'])
+      expect(workers.code, workers.stderr).toBe(0)
+      expect(counters(workers.stdout)).toEqual(counters(piped.stdout))
+      expect(JSON.parse(workers.stdout).stats.dropped).toBeGreaterThan(0)
+    }
     // and from a store, its dropped cases read back by stream revision
     const store = `pglite:${path.join(dir, 'read-back-store')}`
     expect((await docket(['import', plain, '--store', store])).code).toBe(0)

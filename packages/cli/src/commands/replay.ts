@@ -225,17 +225,24 @@ export const command: Command = {
       // a store's global order is the order; a file must be in recordedAt order per case
       checkOrder: source.right._tag !== 'Store',
     }
-    // on workers, a file's lines are decoded by the workers; sorted or stored events go decoded
-    const lines = Args.flag(inv, 'sort') ? undefined : input.right.lines
+    // on workers, a file's lines are decoded by the workers (which read cases back from the file);
+    // sorted or stored events go decoded
+    const sorted = Args.flag(inv, 'sort')
+    const lines = sorted ? undefined : input.right.lines
+    const fileLines = sorted ? undefined : input.right.fileLines
     // sorted events come from the spill files, which cannot be read back by the source's handles
-    const readBack = Args.flag(inv, 'sort') ? undefined : input.right.readBack
+    const readBack = sorted ? undefined : input.right.readBack
     let built: Awaited<ReturnType<typeof Report.build | typeof Report.buildOnWorkers>>
     try {
       built =
         workers === 1
           ? await Report.build(events, readBack === undefined ? options : { ...options, readBack })
           : await Report.buildOnWorkers(
-              lines === undefined ? { _tag: 'Events', events } : { _tag: 'Lines', batches: lines },
+              fileLines !== undefined
+                ? { _tag: 'FileLines', ...fileLines }
+                : lines === undefined
+                  ? { _tag: 'Events', events }
+                  : { _tag: 'Lines', batches: lines },
               { ...options, workers },
             )
     } finally {

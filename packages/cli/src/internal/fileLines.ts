@@ -4,8 +4,11 @@
  * are split as `Jsonl.lineBatchesOf` splits them: on `\n`, a `\r` before it
  * dropped, a leading byte order mark dropped; a `\n` byte never occurs inside
  * a multi-byte UTF-8 character, so splitting bytes equals splitting text.
+ * {@link readEvents} reads a case's events back by their lines' offsets.
  */
 import * as fs from 'node:fs'
+import type { Recorded } from '@docket/core'
+import * as Source from '../Source.js'
 
 // model
 
@@ -82,5 +85,25 @@ export const lineAt = (fd: number, offset: number): string => {
       buf.copy(bigger, 0, 0, end)
       buf = bigger
     }
+  }
+}
+
+/**
+ * The events of `caseId` at these byte offsets of `file`, decoded. Throws when a line is no longer
+ * an event of that case: the file changed since it was read.
+ */
+export const readEvents = (file: string, caseId: string, offsets: ReadonlyArray<number>): Recorded[] => {
+  const fd = fs.openSync(file, 'r')
+  try {
+    return offsets.map((o) => {
+      const d = Source.decodeLine(lineAt(fd, o), 0)
+      if (d._tag === 'Left' || d.right.caseId !== caseId)
+        throw new Error(
+          `${file}: the line at byte ${o} is no longer an event of case ${caseId}: the file changed during the replay`,
+        )
+      return d.right
+    })
+  } finally {
+    fs.closeSync(fd)
   }
 }

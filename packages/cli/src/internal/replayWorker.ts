@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Recorded } from '@docket/core'
 import * as Source from '../Source.js'
+import * as FileLines from './fileLines.js'
 import * as Partition from '../replay/Partition.js'
 import * as Replay from '../replay/Replay.js'
 import * as Settings from '../replay/Settings.js'
@@ -18,10 +19,12 @@ const port = ((): NonNullable<typeof parentPort> => {
   return parentPort
 })()
 
-const { settings, index, workers } = workerData as {
+const { settings, index, workers, file } = workerData as {
   readonly settings: Settings.Settings
   readonly index: number
   readonly workers: number
+  /** The file whose lines the worker is sent with their byte offsets: it reads cases back from it. */
+  readonly file?: string
 }
 
 const post = (m: Workers.FromWorker): void => port.postMessage(m)
@@ -39,8 +42,10 @@ let stopAt = Number.POSITIVE_INFINITY
 // set once the outcome is posted: later batches are acknowledged unread
 let finished = false
 let wake: (() => void) | undefined
-// the input position of the event last handed to the replay (an out-of-order error names it)
+// the input position of the event last handed to the replay (an out-of-order error names it),
+// and its line's byte offset in `file`
 let current = 0
+let currentOffset = -1
 
 async function* events(): AsyncGenerator<Recorded> {
   for (;;) {
@@ -66,6 +71,7 @@ async function* events(): AsyncGenerator<Recorded> {
       if (Partition.of(e.caseId, workers) !== index)
         throw new Error(`event ${e.id} of case ${e.caseId} was routed to worker ${index}`)
       current = position
+      if (batch.offsets !== undefined) currentOffset = batch.offsets[k]!
       yield e
     }
   }
@@ -107,6 +113,14 @@ const sendCases = (cases: ReadonlyArray<readonly [string, string]>): Promise<voi
 const late = Partition.lateAsOf({
   ...Settings.replay(settings),
   onProgress: (p) => post({ kind: 'progress', openCases: p.openCases, doneCases: p.doneCases }),
+  ...(file === undefined
+    ? {}
+    : {
+        readBack: {
+          handle: () => currentOffset,
+          read: async (c, offsets) => FileLines.readEvents(file, c, offsets),
+        },
+      }),
 })
 
 /** Posts the outcome; batches still queued are let go, acknowledged, as are any sent later. */

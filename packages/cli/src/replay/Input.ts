@@ -30,6 +30,12 @@ export interface Input {
    * worker threads); only a file or standard input has them. Read either this or `events`.
    */
   readonly lines?: AsyncIterable<ReadonlyArray<string>>
+  /**
+   * A file's lines in batches with each line's byte offset, and the file's path: for worker
+   * threads that decode their own lines and read cases back from the file (`Workers.Input`
+   * `FileLines`); only a file has them. Read this, `lines` or `events`.
+   */
+  readonly fileLines?: { readonly file: string; readonly batches: AsyncIterable<FileLines.Batch> }
   /** Why the stream stopped early, once it has. */
   readonly failure: () => Source.SourceError | undefined
   /** Bytes read so far and the total, when the source has a size. */
@@ -102,25 +108,11 @@ const ofFile = (
   file: string,
   fail: (e: Source.SourceError) => void,
   count: (n: number) => void,
-): Pick<Input, 'events' | 'lines' | 'readBack'> => {
+): Pick<Input, 'events' | 'lines' | 'fileLines' | 'readBack'> => {
   let offset = -1
   const readBack: Replay.ReadBack = {
     handle: () => offset,
-    read: async (caseId, offsets) => {
-      const fd = fs.openSync(file, 'r')
-      try {
-        return offsets.map((o) => {
-          const d = Source.decodeLine(FileLines.lineAt(fd, o), 0)
-          if (E.isLeft(d) || d.right.caseId !== caseId)
-            throw new Error(
-              `${file}: the line at byte ${o} is no longer an event of case ${caseId}: the file changed during the replay`,
-            )
-          return d.right
-        })
-      } finally {
-        fs.closeSync(fd)
-      }
-    },
+    read: async (caseId, offsets) => FileLines.readEvents(file, caseId, offsets),
   }
   const batches = (): AsyncIterable<FileLines.Batch> => ({
     [Symbol.asyncIterator]: () => FileLines.batches(file, count),
@@ -139,6 +131,7 @@ const ofFile = (
         for await (const b of batches()) yield b.lines
       },
     },
+    fileLines: { file, batches: batches() },
     readBack,
   }
 }

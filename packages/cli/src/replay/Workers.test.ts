@@ -1,8 +1,12 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { Integrity, Profile, type Recorded } from '@docket/core'
 import { History } from '@docket/core/testing'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import * as FileLines from '../internal/fileLines.js'
 import * as Source from '../Source.js'
 import * as Partition from './Partition.js'
 import * as Replay from './Replay.js'
@@ -49,6 +53,32 @@ const firstBadLine = (ls: ReadonlyArray<string>): Workers.BadLine | undefined =>
 
 describe('Workers.replay', () => {
   const events = [...History.generate({ events: 1500, seed: 11, meanGapMinutes: 60 })]
+
+  it('reads cases back from the file by the offsets it is given: the bytes of one replay', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-workers-file-'))
+    try {
+      const file = path.join(dir, 'events.jsonl')
+      fs.writeFileSync(file, lines(events).join('\n'))
+      const onFile = (n: number, shift = 0) =>
+        Workers.replay(
+          {
+            _tag: 'FileLines',
+            file,
+            batches: (async function* () {
+              for await (const b of FileLines.batches(file, () => {}, 4096))
+                yield { lines: b.lines, offsets: b.offsets.map((o, i) => b.offsets[i + shift] ?? o) }
+            })(),
+          },
+          { ...base, workers: n },
+        )
+      const reference = bytes(await one(events))
+      for (const n of [1, 2]) expect(bytes(await onFile(n))).toBe(reference)
+      // offsets that name the next line's event: the case read back is not the one it was
+      await expect(onFile(2, 1)).rejects.toThrow('the file changed during the replay')
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 
   it('gives the bytes of one replay, from lines and from decoded events, on 1 to 3 workers', async () => {
     const reference = bytes(await one(events))

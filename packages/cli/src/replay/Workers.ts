@@ -8,7 +8,10 @@
  * parsed (not decoded) to route each to the worker of its case
  * (`Partition.of`), to fold the integrity chain in read order and to find the
  * latest `occurredAt`; each worker decodes its own lines (the validation of a
- * replay in one thread), replays its cases with `Replay.run`, and, once the
+ * replay in one thread), replays its cases with `Replay.run` (given the
+ * file's path and each line's byte offset, `FileLines`, it reads cases that
+ * return to memory back from the file, as a replay in one thread of a file
+ * does, instead of archiving their histories), and, once the
  * input has ended, judges them at the instant the calling thread sends
  * (`Partition.lateAsOf`) and sends them back as JSON, held in sorted runs
  * (`Spill.runs`) until the merge reads them. Events already decoded (a store,
@@ -30,6 +33,7 @@
 import { Worker } from 'node:worker_threads'
 import type { DecodeError, Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import type * as FileLines from '../internal/fileLines.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
@@ -45,9 +49,14 @@ export interface Options extends Settings.Settings {
   readonly progressEvery?: number
 }
 
-/** What is read: the lines of a JSON Lines file (decoded by the workers), or events already decoded. */
+/**
+ * What is read: the lines of a JSON Lines file (decoded by the workers), the same with each
+ * line's byte offset in `file` (the workers read cases back from it: `Input.fileLines`), or
+ * events already decoded.
+ */
 export type Input =
   | { readonly _tag: 'Lines'; readonly batches: AsyncIterable<ReadonlyArray<string>> }
+  | { readonly _tag: 'FileLines'; readonly file: string; readonly batches: AsyncIterable<FileLines.Batch> }
   | { readonly _tag: 'Events'; readonly events: AsyncIterable<Recorded> }
 
 /** A line that is not a valid event (the first of the input). */
@@ -70,6 +79,8 @@ export type ToWorker =
       readonly positions: ReadonlyArray<number>
       /** Each line's 1-based line number (`Lines` input only). */
       readonly lineNumbers: ReadonlyArray<number>
+      /** Each line's byte offset in the file (`FileLines` input only). */
+      readonly offsets?: ReadonlyArray<number>
     }
   /** The input has ended: judge at `asOf` (unless fixed by the settings). */
   | { readonly kind: 'end'; readonly asOf: string }
@@ -121,7 +132,15 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   const every = progressEvery ?? 10_000
   const threads = Array.from(
     { length: n },
-    (_, index) => new Worker(WORKER, { workerData: { settings, index, workers: n } }),
+    (_, index) =>
+      new Worker(WORKER, {
+        workerData: {
+          settings,
+          index,
+          workers: n,
+          ...(input._tag === 'FileLines' ? { file: input.file } : {}),
+        },
+      }),
   )
   const inFlight = threads.map(() => 0)
   const progress = threads.map(() => ({ openCases: 0, doneCases: 0 }))
@@ -187,11 +206,13 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
       }),
   )
   for (const o of outcomes) o.catch(() => undefined)
-  const batches = threads.map(() => ({
+  const emptyBatch = () => ({
     items: [] as Array<string | Recorded>,
     positions: [] as number[],
     lineNumbers: [] as number[],
-  }))
+    offsets: [] as number[],
+  })
+  const batches = threads.map(emptyBatch)
   // a batch is sent even after a failure is known: its items may come before the failure
   const send = async (i: number): Promise<void> => {
     while (inFlight[i]! >= IN_FLIGHT && crash === undefined) await new Promise<void>((r) => (wake = r))
@@ -200,13 +221,14 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     inFlight[i]!++
     threads[i]!.postMessage({
       kind: 'batch',
-      ...(input._tag === 'Lines'
-        ? { lines: b.items as ReadonlyArray<string> }
-        : { events: b.items as ReadonlyArray<Recorded> }),
+      ...(input._tag === 'Events'
+        ? { events: b.items as ReadonlyArray<Recorded> }
+        : { lines: b.items as ReadonlyArray<string> }),
       positions: b.positions,
       lineNumbers: b.lineNumbers,
+      ...(input._tag === 'FileLines' ? { offsets: b.offsets } : {}),
     } satisfies ToWorker)
-    batches[i] = { items: [], positions: [], lineNumbers: [] }
+    batches[i] = emptyBatch()
   }
   const lead = Partition.lead(settings.knownAt)
   let position = 0
@@ -217,20 +239,31 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
       doneCases: progress.reduce((s, p) => s + p.doneCases, 0),
       done,
     })
-  const route = async (item: string | Recorded, caseId: unknown, line: number): Promise<void> => {
+  const route = async (
+    item: string | Recorded,
+    caseId: unknown,
+    line: number,
+    offset = -1,
+  ): Promise<void> => {
     // an event with no string caseId cannot be decoded: the first worker says so
     const i = typeof caseId === 'string' ? Partition.of(caseId, n) : 0
     const b = batches[i]!
     b.items.push(item)
     b.positions.push(position)
     if (line > 0) b.lineNumbers.push(line)
+    if (offset >= 0) b.offsets.push(offset)
     if (b.items.length >= BATCH) await send(i)
   }
   try {
-    if (input._tag === 'Lines') {
+    if (input._tag !== 'Events') {
       let line = 0
-      reading: for await (const lines of input.batches) {
-        for (const text of lines) {
+      reading: for await (const batch of input.batches) {
+        const lines = Array.isArray(batch)
+          ? (batch as ReadonlyArray<string>)
+          : (batch as FileLines.Batch).lines
+        const offsets = Array.isArray(batch) ? undefined : (batch as FileLines.Batch).offsets
+        for (let k = 0; k < lines.length; k++) {
+          const text = lines[k]!
           line++
           if (text.trim() === '') continue
           position++
@@ -239,7 +272,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           // the first worker, whose decoder reports it
           const e = parsed(text)
           lead.see(e)
-          await route(text, e.caseId, line)
+          await route(text, e.caseId, line, offsets?.[k])
           if (failed !== undefined || crash !== undefined) break reading
         }
       }
