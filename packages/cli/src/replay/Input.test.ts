@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -41,6 +42,20 @@ describe('Input of a file', () => {
         ),
       ).toEqual(read.map((r) => r.event))
     await input.close()
+  })
+
+  it('reads a named pipe as a stream, which cannot be read back', async () => {
+    const fifo = path.join(dir, 'events.fifo')
+    execFileSync('mkfifo', [fifo])
+    const events = [...Fixtures.cases()]
+    const writer = fs.createWriteStream(fifo)
+    writer.end(events.map((e) => `${JSON.stringify(e)}\n`).join(''))
+    const input = await openFile(fifo)
+    expect(input.readBack).toBeUndefined()
+    expect(input.fileLines).toBeUndefined()
+    const ids: string[] = []
+    for await (const e of input.events) ids.push(e.id)
+    expect(ids).toEqual(events.map((e) => e.id))
   })
 
   it('refuses to read back a line that is no longer the event it was: the file changed during the replay', async () => {

@@ -172,9 +172,11 @@ export const open = async (
     case 'File': {
       const file = path.resolve(inv.cwd, source.path)
       if (!fs.existsSync(file)) return E.left({ _tag: 'NotFound', path: source.path })
-      const total = fs.statSync(file).size
+      const stat = fs.statSync(file)
+      const total = stat.size
       return E.right({
-        ...ofFile(file, fail, count),
+        // a pipe or a device (`<(zcat events.gz)`) is read as a stream: it cannot be read back
+        ...(stat.isFile() ? ofFile(file, fail, count) : ofStream(fs.createReadStream(file), fail, count)),
         failure: () => failure,
         position: () => ({ done: Math.min(done, total), total }),
         close: NOTHING_TO_CLOSE,
