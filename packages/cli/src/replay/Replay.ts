@@ -18,7 +18,8 @@
  * last life-cycle event is `CaseClosed`) whose result is final is dropped:
  * judged at the current instant (the fixed `asOf` or `knownAt`, or the latest
  * `occurredAt` read so far), its result is kept and its history moves to a disk
- * archive (`Spill.archive`). Final means, when `asOf` is not fixed, no
+ * archive (`Spill.archive`), or, when the source can read its events back
+ * (`Options.readBack`), only their handles do. Final means, when `asOf` is not fixed, no
  * obligation `pending` or `paused` and, if an escalation was raised, the same
  * result judged ten years later (no escalation still climbing its ladder;
  * `CaseEvaluation.wakeAt` usually answers without that second judgment). Any

@@ -1,8 +1,9 @@
 /**
  * Disk spill for replays larger than memory: an external merge sort that puts
  * an out-of-order event file into `recordedAt` order (stable: ties keep file
- * order), an archive of dropped cases' histories so that a case reopened
- * after it was dropped can be replayed in full, and sorted runs of finished
+ * order), an archive of the histories of cases leaving memory (or of the
+ * handles their source reads them back by) so that a case that returns can
+ * be replayed in full, and sorted runs of finished
  * cases' results ({@link runs}) so that a replay's report can be read in case
  * order without holding every case in memory. Files live in private temporary
  * directories (`docket-replay-*` under the given directory, or the OS's) that
