@@ -18,7 +18,7 @@ import pg from 'pg'
 import * as Figures from './figures/replay.js'
 import * as Data from './internal/data.js'
 import * as Docket from './internal/docket.js'
-import { processPeakRssMb, stream } from './internal/measure.js'
+import { cpuTimed, processPeakRssMb, stream } from './internal/measure.js'
 
 Heap.tighten()
 const [source = 'memory', ...rest] = process.argv.slice(2)
@@ -71,19 +71,14 @@ const prepare = async (): Promise<() => Promise<Replay.Result>> => {
   throw new Error(`readBackTime: unknown source ${source} (memory, file, postgres or postgres-drop)`)
 }
 
-const replay = await prepare()
-const cpu = process.cpuUsage()
-const started = performance.now()
-const result = await replay()
-const ms = performance.now() - started
-const used = process.cpuUsage(cpu)
+const { result, ms, cpuMs } = await cpuTimed(await prepare())
 process.stdout.write(
   `${JSON.stringify({
     source,
     archive,
     events: result.stats.events,
-    ms: Math.round(ms),
-    cpuMs: Math.round((used.user + used.system) / 1000),
+    ms,
+    cpuMs,
     digest: Docket.digest(result),
     peakRssMb: processPeakRssMb(),
   })}\n`,

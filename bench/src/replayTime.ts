@@ -12,23 +12,15 @@
 import { Heap, Replay } from '@docket/cli'
 import * as Data from './internal/data.js'
 import * as Docket from './internal/docket.js'
-import { stream } from './internal/measure.js'
+import { cpuTimed, stream } from './internal/measure.js'
 
 Heap.tighten()
 const args = process.argv.slice(2)
 const events = Number(args.find((a) => !a.startsWith('--')) ?? 300_000)
 const all = [...Data.history(events)]
-const cpu = process.cpuUsage()
-const started = performance.now()
-const result = await Docket.replay(args.includes('--archive') ? stream(all) : Replay.fromEvents(all))
-const ms = performance.now() - started
-const used = process.cpuUsage(cpu)
+const { result, ms, cpuMs } = await cpuTimed(() =>
+  Docket.replay(args.includes('--archive') ? stream(all) : Replay.fromEvents(all)),
+)
 process.stdout.write(
-  `${JSON.stringify({
-    events,
-    ms: Math.round(ms),
-    cpuMs: Math.round((used.user + used.system) / 1000),
-    cases: result.stats.cases,
-    digest: Docket.digest(result),
-  })}\n`,
+  `${JSON.stringify({ events, ms, cpuMs, cases: result.stats.cases, digest: Docket.digest(result) })}\n`,
 )

@@ -80,6 +80,18 @@ export const peakRss = (m: Measured): Readonly<Record<string, number | string>> 
   sampledPeakRssMb: m.sampledPeakRssMb,
 })
 
+/** Runs `f` and returns its result with the wall and CPU (user + system) milliseconds it took, rounded. */
+export const cpuTimed = async <A>(
+  f: () => Promise<A>,
+): Promise<{ readonly result: A; readonly ms: number; readonly cpuMs: number }> => {
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  const result = await f()
+  const ms = performance.now() - started
+  const used = process.cpuUsage(cpu)
+  return { result, ms: Math.round(ms), cpuMs: Math.round((used.user + used.system) / 1000) }
+}
+
 /** Events per second. */
 export const rate = (n: number, ms: number): number => Math.round((n / ms) * 1000)
 

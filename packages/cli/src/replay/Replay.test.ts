@@ -54,6 +54,13 @@ const run = async (
   return r.right
 }
 
+/** A generated history's seed and size, and a memory budget small enough to drop and park cases. */
+const historyAndBudget = [
+  fc.integer({ min: 1, max: 10_000 }),
+  fc.integer({ min: 20, max: 400 }),
+  fc.integer({ min: 1, max: 6 }),
+] as const
+
 /** The part of a replay that `evaluate --format json` also gives. */
 const core = (r: Replay.Result) => ({
   asOf: r.asOf,
@@ -379,17 +386,12 @@ describe('Replay.run', () => {
 
   it('equals the batch engine for any history and any memory budget (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 20, max: 400 }),
-        fc.integer({ min: 1, max: 6 }),
-        async (s, n, budget) => {
-          const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
-          const r = await run(events, { maxOpenCases: budget, maxDoneCases: budget })
-          expect(core(r)).toEqual(batch(events))
-          expect(r.stats.cases).toBe(batch(events).cases.length)
-        },
-      ),
+      fc.asyncProperty(...historyAndBudget, async (s, n, budget) => {
+        const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
+        const r = await run(events, { maxOpenCases: budget, maxDoneCases: budget })
+        expect(core(r)).toEqual(batch(events))
+        expect(r.stats.cases).toBe(batch(events).cases.length)
+      }),
       { numRuns: 40 },
     )
   })
@@ -414,24 +416,19 @@ describe('Replay.run reading cases back from the source', () => {
   it('gives the bytes, counts and stats of the replay that archives histories, for any history and budget (property)', async () => {
     let read = 0
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 20, max: 400 }),
-        fc.integer({ min: 1, max: 6 }),
-        async (s, n, budget) => {
-          const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
-          const options = { maxOpenCases: budget, maxDoneCases: budget }
-          const archived = await run(events, options)
-          const source = counted(events)
-          const back = await run(source.events, { ...options, readBack: source.readBack })
-          expect(bytes(back)).toBe(bytes(archived))
-          expect(back.stats).toEqual(archived.stats)
-          expect(back.summary).toEqual(archived.summary)
-          for (const r of source.reads)
-            expect(r.handles.every((h) => events[h]!.caseId === r.caseId)).toBe(true)
-          read += source.reads.length
-        },
-      ),
+      fc.asyncProperty(...historyAndBudget, async (s, n, budget) => {
+        const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
+        const options = { maxOpenCases: budget, maxDoneCases: budget }
+        const archived = await run(events, options)
+        const source = counted(events)
+        const back = await run(source.events, { ...options, readBack: source.readBack })
+        expect(bytes(back)).toBe(bytes(archived))
+        expect(back.stats).toEqual(archived.stats)
+        expect(back.summary).toEqual(archived.summary)
+        for (const r of source.reads)
+          expect(r.handles.every((h) => events[h]!.caseId === r.caseId)).toBe(true)
+        read += source.reads.length
+      }),
       { numRuns: 30 },
     )
     // cases did return, and were read back
