@@ -66,6 +66,16 @@ describe('FileLines', () => {
     )
   })
 
+  it('drops a byte order mark only at the start of the file, whatever the chunks', async () => {
+    const file = path.join(dir, 'late-bom.jsonl')
+    fs.writeFileSync(file, Buffer.from([10, 0xef, 0xbb, 0xbf]))
+    for (const chunkBytes of [1, 2, 3, 4, 64]) {
+      const got: string[] = []
+      for await (const b of FileLines.batches(file, () => {}, chunkBytes)) got.push(...b.lines)
+      expect(got, `chunks of ${chunkBytes}`).toEqual(['', '\ufeff'])
+    }
+  })
+
   it('reads back a line longer than its read buffer, at the end of a file with no final newline', () => {
     const file = path.join(dir, 'long.jsonl')
     const long = `{"x":"${'é'.repeat(9_000)}"}`

@@ -42,15 +42,16 @@ export async function* batches(
   // bytes of a line not ended yet, and the file offset of its first byte
   let rest: Buffer = Buffer.alloc(0)
   let base = 0
-  let first = true
+  // whether the file's first bytes were looked at for a byte order mark (only offset 0 has one)
+  let bomChecked = false
   for await (const chunk of fs.createReadStream(file, { highWaterMark: chunkBytes })) {
     const bytes = chunk as Buffer
     count(bytes.length)
     const buf = rest.length === 0 ? bytes : Buffer.concat([rest, bytes])
     let start = 0
-    if (first && buf.length >= BOM.length) {
-      if (buf.subarray(0, BOM.length).equals(BOM)) start = BOM.length
-      first = false
+    if (!bomChecked && (base > 0 || buf.length >= BOM.length)) {
+      if (base === 0 && buf.subarray(0, BOM.length).equals(BOM)) start = BOM.length
+      bomChecked = true
     }
     const lines: string[] = []
     const offsets: number[] = []
@@ -62,10 +63,6 @@ export async function* batches(
     rest = buf.subarray(start)
     base += start
     if (lines.length > 0) yield { lines, offsets }
-  }
-  if (first && rest.subarray(0, BOM.length).equals(BOM)) {
-    rest = rest.subarray(BOM.length)
-    base += BOM.length
   }
   if (rest.length > 0) yield { lines: [text(rest, 0, rest.length)], offsets: [base] }
 }
