@@ -85,19 +85,40 @@ export const lineAt = (fd: number, offset: number): string => {
   }
 }
 
+/** What tells a file's versions apart: its size, modification time and inode. */
+export interface Version {
+  readonly size: number
+  readonly mtimeMs: number
+  readonly ino: number
+}
+
+/** The version of `file` now. */
+export const versionOf = (file: string): Version => {
+  const { size, mtimeMs, ino } = fs.statSync(file)
+  return { size, mtimeMs, ino }
+}
+
 /**
- * The events of `caseId` at these byte offsets of `file`, decoded. Throws when a line is no longer
- * an event of that case: the file changed since it was read.
+ * The events of `caseId` at these byte offsets of `file`, decoded. Throws when the file is no
+ * longer the `version` it was when it was read (written since: its size, modification time or
+ * inode differ), or a line is no longer an event of that case.
  */
-export const readEvents = (file: string, caseId: string, offsets: ReadonlyArray<number>): Recorded[] => {
+export const readEvents = (
+  file: string,
+  version: Version,
+  caseId: string,
+  offsets: ReadonlyArray<number>,
+): Recorded[] => {
+  const changed = (why: string): Error => new Error(`${file}: ${why}: the file changed during the replay`)
   const fd = fs.openSync(file, 'r')
   try {
+    const now = fs.fstatSync(fd)
+    if (now.size !== version.size || now.mtimeMs !== version.mtimeMs || now.ino !== version.ino)
+      throw changed('its size, modification time or inode differ from when it was read')
     return offsets.map((o) => {
       const d = Source.decodeLine(lineAt(fd, o), 0)
       if (d._tag === 'Left' || d.right.caseId !== caseId)
-        throw new Error(
-          `${file}: the line at byte ${o} is no longer an event of case ${caseId}: the file changed during the replay`,
-        )
+        throw changed(`the line at byte ${o} is no longer an event of case ${caseId}`)
       return d.right
     })
   } finally {

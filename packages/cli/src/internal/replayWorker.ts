@@ -19,12 +19,14 @@ const port = ((): NonNullable<typeof parentPort> => {
   return parentPort
 })()
 
-const { settings, index, workers, file } = workerData as {
+const { settings, index, workers, file, version } = workerData as {
   readonly settings: Settings.Settings
   readonly index: number
   readonly workers: number
   /** The file whose lines the worker is sent with their byte offsets: it reads cases back from it. */
   readonly file?: string
+  /** That file's version when it was first read: reading back from another fails. */
+  readonly version?: FileLines.Version
 }
 
 const post = (m: Workers.FromWorker): void => port.postMessage(m)
@@ -118,7 +120,7 @@ const late = Partition.lateAsOf({
     : {
         readBack: {
           handle: () => currentOffset,
-          read: async (c, offsets) => FileLines.readEvents(file, c, offsets),
+          read: async (c, offsets) => FileLines.readEvents(file, version!, c, offsets),
         },
       }),
 })

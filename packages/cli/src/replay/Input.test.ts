@@ -58,17 +58,26 @@ describe('Input of a file', () => {
     expect(ids).toEqual(events.map((e) => e.id))
   })
 
-  it('refuses to read back a line that is no longer the event it was: the file changed during the replay', async () => {
+  it('refuses to read back from a file written since it was read: the file changed during the replay', async () => {
     const file = path.join(dir, 'changing.jsonl')
     const [a, b] = [...Fixtures.cases()].filter((e, i, all) => e.caseId !== all[0]!.caseId || i === 0)
-    fs.writeFileSync(file, `${JSON.stringify(a)}\n${JSON.stringify(b)}\n`)
+    const original = `${JSON.stringify(a)}\n${JSON.stringify(b)}\n`
+    fs.writeFileSync(file, original)
     const input = await openFile(file)
     const handles: number[] = []
     for await (const _ of input.events) handles.push(input.readBack!.handle())
-    // the second line now starts where the first did: an event of another case
+    expect(await input.readBack!.read(a!.caseId, [handles[0]!])).toEqual([a])
+    // the same lines written again: the same bytes, another modification time
+    const later = new Date(fs.statSync(file).mtimeMs + 5_000)
+    fs.writeFileSync(file, original)
+    fs.utimesSync(file, later, later)
+    await expect(input.readBack!.read(a!.caseId, [handles[0]!])).rejects.toThrow(
+      `${file}: its size, modification time or inode differ from when it was read: the file changed during the replay`,
+    )
+    // the second line now starts where the first did: another size, and another case at byte 0
     fs.writeFileSync(file, `${JSON.stringify(b)}\n`)
     await expect(input.readBack!.read(a!.caseId, [handles[0]!])).rejects.toThrow(
-      `${file}: the line at byte 0 is no longer an event of case ${a!.caseId}: the file changed during the replay`,
+      'the file changed during the replay',
     )
   })
 })

@@ -35,7 +35,12 @@ export interface Input {
    * threads that decode their own lines and read cases back from the file (`Workers.Input`
    * `FileLines`); only a file has them. Read this, `lines` or `events`.
    */
-  readonly fileLines?: { readonly file: string; readonly batches: AsyncIterable<FileLines.Batch> }
+  readonly fileLines?: {
+    readonly file: string
+    /** The file's version when it was opened: reading back from another version fails. */
+    readonly version: FileLines.Version
+    readonly batches: AsyncIterable<FileLines.Batch>
+  }
   /** Why the stream stopped early, once it has. */
   readonly failure: () => Source.SourceError | undefined
   /** Bytes read so far and the total, when the source has a size. */
@@ -102,7 +107,7 @@ const NOTHING_TO_CLOSE = async (): Promise<void> => {}
 
 /**
  * A file's input: its lines decoded as they are read with their byte offsets, read back by those
- * offsets (a line that no longer decodes to an event of its case means the file changed).
+ * offsets from the same version of the file (written since, it is refused as changed).
  */
 const ofFile = (
   file: string,
@@ -110,9 +115,11 @@ const ofFile = (
   count: (n: number) => void,
 ): Pick<Input, 'events' | 'lines' | 'fileLines' | 'readBack'> => {
   let offset = -1
+  // the file as it is now, before its first byte is read: a replay reads back only from it
+  const version = FileLines.versionOf(file)
   const readBack: Replay.ReadBack = {
     handle: () => offset,
-    read: async (caseId, offsets) => FileLines.readEvents(file, caseId, offsets),
+    read: async (caseId, offsets) => FileLines.readEvents(file, version, caseId, offsets),
   }
   const batches = (): AsyncIterable<FileLines.Batch> => ({
     [Symbol.asyncIterator]: () => FileLines.batches(file, count),
@@ -131,7 +138,7 @@ const ofFile = (
         for await (const b of batches()) yield b.lines
       },
     },
-    fileLines: { file, batches: batches() },
+    fileLines: { file, version, batches: batches() },
     readBack,
   }
 }

@@ -56,7 +56,13 @@ export interface Options extends Settings.Settings {
  */
 export type Input =
   | { readonly _tag: 'Lines'; readonly batches: AsyncIterable<ReadonlyArray<string>> }
-  | { readonly _tag: 'FileLines'; readonly file: string; readonly batches: AsyncIterable<FileLines.Batch> }
+  | {
+      readonly _tag: 'FileLines'
+      readonly file: string
+      /** The file's version when its lines were first read (`FileLines.versionOf`). */
+      readonly version: FileLines.Version
+      readonly batches: AsyncIterable<FileLines.Batch>
+    }
   | { readonly _tag: 'Events'; readonly events: AsyncIterable<Recorded> }
 
 /** A line that is not a valid event (the first of the input). */
@@ -138,7 +144,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           settings,
           index,
           workers: n,
-          ...(input._tag === 'FileLines' ? { file: input.file } : {}),
+          ...(input._tag === 'FileLines' ? { file: input.file, version: input.version } : {}),
         },
       }),
   )
