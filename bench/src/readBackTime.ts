@@ -12,7 +12,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Heap, Input, Replay, Source } from '@docket/cli'
+import { Heap, Replay } from '@docket/cli'
 import { PostgresEventStore } from '@docket/adapters/postgres'
 import pg from 'pg'
 import * as Figures from './figures/replay.js'
@@ -37,15 +37,7 @@ const prepare = async (): Promise<() => Promise<Replay.Result>> => {
     case 'file': {
       const file = path.join(os.tmpdir(), `docket-read-back-${events}.jsonl`)
       if (!fs.existsSync(file)) await Data.writeJsonl(file, events)
-      return async () => {
-        const input = await Input.open(
-          { stdin: process.stdin, cwd: process.cwd() },
-          { _tag: 'File', path: file },
-        )
-        if (input._tag === 'Left') throw new Error(Source.describe(input.left))
-        const { events: read, readBack } = input.right
-        return Docket.replay(archive || readBack === undefined ? read : { events: read, readBack })
-      }
+      return () => Docket.replayFile(file, !archive)
     }
     case 'postgres': {
       const pool = new pg.Pool({ connectionString: url, max: 1 })

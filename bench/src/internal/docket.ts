@@ -43,14 +43,16 @@ export const onWorkers = async (
 
 /**
  * Replays a JSON Lines file as `docket replay FILE` reads it (`Input.open`: each line decoded as
- * it is read, cases read back by their lines' byte offsets); throws on a bad line or a replay error.
+ * it is read, cases read back by their lines' byte offsets; with `readBack` false, archived as
+ * from standard input instead); throws on a bad line or a replay error.
  */
-export const replayFile = async (file: string): Promise<Replay.Result> => {
+export const replayFile = async (file: string, readBack = true): Promise<Replay.Result> => {
   const input = await Input.open({ stdin: process.stdin, cwd: process.cwd() }, { _tag: 'File', path: file })
   if (input._tag === 'Left') throw new Error(Source.describe(input.left))
-  const { events, readBack } = input.right
+  const { events } = input.right
+  const back = readBack ? input.right.readBack : undefined
   try {
-    const result = await replay(readBack === undefined ? events : { events, readBack })
+    const result = await replay(back === undefined ? events : { events, readBack: back })
     const failure = input.right.failure()
     if (failure !== undefined) throw new Error(Source.describe(failure))
     return result

@@ -4,17 +4,23 @@
  * are split as `Jsonl.lineBatchesOf` splits them: on `\n`, a `\r` before it
  * dropped, a leading byte order mark dropped; a `\n` byte never occurs inside
  * a multi-byte UTF-8 character, so splitting bytes equals splitting text.
- * {@link readEvents} reads a case's events back by their lines' offsets.
+ * {@link readBack} reads a case's events back by their lines' offsets.
  */
 import * as fs from 'node:fs'
 import type { Recorded } from '@docket/core'
+import type * as Replay from '../replay/Replay.js'
 import * as Source from '../Source.js'
 
 // model
 
-/** The lines of one chunk read, each with the byte offset in the file where it starts. */
-export interface Batch {
+/** The lines of one chunk read, and the byte offset in its file where each starts when there is a file. */
+export interface Lines {
   readonly lines: ReadonlyArray<string>
+  readonly offsets?: ReadonlyArray<number>
+}
+
+/** The lines of one chunk of a file, each with the byte offset where it starts. */
+export interface Batch extends Lines {
   readonly offsets: ReadonlyArray<number>
 }
 
@@ -98,12 +104,24 @@ export const versionOf = (file: string): Version => {
   return { size, mtimeMs, ino }
 }
 
+/** Batches of lines read from a stream, which has no offsets. */
+export async function* withoutOffsets(batches: AsyncIterable<ReadonlyArray<string>>): AsyncGenerator<Lines> {
+  for await (const lines of batches) yield { lines }
+}
+
 /**
- * The events of `caseId` at these byte offsets of `file`, decoded. Throws when the file is no
- * longer the `version` it was when it was read (written since: its size, modification time or
- * inode differ), or a line is no longer an event of that case.
+ * How a replay reads events of `file` back by their lines' offsets: `handle` gives the offset of
+ * the line of the event read last. Reading fails when the file is no longer the `version` it was
+ * when it was read (written since: its size, modification time or inode differ), or a line is no
+ * longer an event of its case.
  */
-export const readEvents = (
+export const readBack = (file: string, version: Version, handle: () => number): Replay.ReadBack => ({
+  handle,
+  read: async (caseId, offsets) => readEvents(file, version, caseId, offsets),
+})
+
+/** The events of `caseId` at these byte offsets of `file`, decoded (see {@link readBack}). */
+const readEvents = (
   file: string,
   version: Version,
   caseId: string,

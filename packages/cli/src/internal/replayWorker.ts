@@ -115,14 +115,7 @@ const sendCases = (cases: ReadonlyArray<readonly [string, string]>): Promise<voi
 const late = Partition.lateAsOf({
   ...Settings.replay(settings),
   onProgress: (p) => post({ kind: 'progress', openCases: p.openCases, doneCases: p.doneCases }),
-  ...(file === undefined
-    ? {}
-    : {
-        readBack: {
-          handle: () => currentOffset,
-          read: async (c, offsets) => FileLines.readEvents(file, version!, c, offsets),
-        },
-      }),
+  ...(file === undefined ? {} : { readBack: FileLines.readBack(file, version!, () => currentOffset) }),
 })
 
 /** Posts the outcome; batches still queued are let go, acknowledged, as are any sent later. */

@@ -27,7 +27,8 @@ export interface Input {
   readonly events: AsyncIterable<Recorded>
   /**
    * The same input as raw lines in batches, for a reader that decodes them itself (a replay on
-   * worker threads); only a file or standard input has them. Read either this or `events`.
+   * worker threads); only standard input and a file that is not a regular file (a pipe) have
+   * them, a regular file has `fileLines`. Read either this or `events`.
    */
   readonly lines?: AsyncIterable<ReadonlyArray<string>>
   /**
@@ -72,20 +73,18 @@ const batchesOf = (
   Jsonl.lineBatchesOf(counted(stream as AsyncIterable<string | Uint8Array>, count))
 
 /**
- * The events of batches of lines, decoded; `at(i, batch)` is told the index in its batch of each
- * line about to be yielded (a file's reader keeps its offset).
+ * The events of batches of lines, decoded; `at` is told the byte offset of the line of each event
+ * about to be yielded, when its batch has offsets (a file's reader keeps it).
  */
-const decoded = <B>(
-  batches: AsyncIterable<B>,
-  linesOf: (batch: B) => ReadonlyArray<string>,
+const decoded = (
+  batches: AsyncIterable<FileLines.Lines>,
   fail: (e: Source.SourceError) => void,
-  at: (i: number, batch: B) => void = () => {},
+  at: (offset: number) => void = () => {},
 ): AsyncIterable<Recorded> => ({
   async *[Symbol.asyncIterator]() {
     let line = 0
     // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
-    for await (const batch of batches) {
-      const lines = linesOf(batch)
+    for await (const { lines, offsets } of batches) {
       for (let i = 0; i < lines.length; i++) {
         const text = lines[i]!
         line++
@@ -95,14 +94,13 @@ const decoded = <B>(
           fail({ _tag: 'BadInput', errors: [decoded.left] })
           return
         }
-        at(i, batch)
+        if (offsets !== undefined) at(offsets[i]!)
         yield decoded.right
       }
     }
   },
 })
 
-const same = <A>(a: A): A => a
 const NOTHING_TO_CLOSE = async (): Promise<void> => {}
 
 /**
@@ -113,33 +111,19 @@ const ofFile = (
   file: string,
   fail: (e: Source.SourceError) => void,
   count: (n: number) => void,
-): Pick<Input, 'events' | 'lines' | 'fileLines' | 'readBack'> => {
+): Pick<Input, 'events' | 'fileLines' | 'readBack'> => {
   let offset = -1
   // the file as it is now, before its first byte is read: a replay reads back only from it
   const version = FileLines.versionOf(file)
-  const readBack: Replay.ReadBack = {
-    handle: () => offset,
-    read: async (caseId, offsets) => FileLines.readEvents(file, version, caseId, offsets),
-  }
-  const batches = (): AsyncIterable<FileLines.Batch> => ({
+  const batches: AsyncIterable<FileLines.Batch> = {
     [Symbol.asyncIterator]: () => FileLines.batches(file, count),
-  })
+  }
   return {
-    events: decoded(
-      batches(),
-      (b) => b.lines,
-      fail,
-      (i, b) => {
-        offset = b.offsets[i]!
-      },
-    ),
-    lines: {
-      async *[Symbol.asyncIterator]() {
-        for await (const b of batches()) yield b.lines
-      },
-    },
-    fileLines: { file, version, batches: batches() },
-    readBack,
+    events: decoded(batches, fail, (at) => {
+      offset = at
+    }),
+    fileLines: { file, version, batches },
+    readBack: FileLines.readBack(file, version, () => offset),
   }
 }
 
@@ -150,7 +134,7 @@ const ofStream = (
   count: (n: number) => void,
 ): Pick<Input, 'events' | 'lines'> => {
   const lines = batchesOf(stream, count)
-  return { events: decoded(lines, same, fail), lines }
+  return { events: decoded(FileLines.withoutOffsets(lines), fail), lines }
 }
 
 // constructors

@@ -61,6 +61,34 @@ const historyAndBudget = [
   fc.integer({ min: 1, max: 6 }),
 ] as const
 
+/** A replay's report bytes, as a partitioned replay must reproduce them. */
+const bytes = (r: Replay.Result): string => [...Partition.canonical(r)].join('')
+
+/** `source` with the reads of its read-back recorded, in order. */
+const recording = (source: Replay.Source) => {
+  const reads: Array<{ readonly caseId: string; readonly handles: ReadonlyArray<number> }> = []
+  const readBack: Replay.ReadBack = {
+    ...source.readBack,
+    read: (caseId, handles) => {
+      reads.push({ caseId, handles: [...handles] })
+      return source.readBack.read(caseId, handles)
+    },
+  }
+  return { events: source.events, readBack, reads }
+}
+
+/** Appends each event to its case's stream of `store`; returns the store. */
+const fill = async <S extends EventStore.EventStore>(
+  store: S,
+  events: ReadonlyArray<Recorded>,
+): Promise<S> => {
+  for (const e of events) {
+    const r = await store.append(e.caseId, [e], 'any')()
+    if (E.isLeft(r)) throw new Error('append failed')
+  }
+  return store
+}
+
 /** The part of a replay that `evaluate --format json` also gives. */
 const core = (r: Replay.Result) => ({
   asOf: r.asOf,
@@ -89,6 +117,15 @@ const report = (caseId: string, h: number, jurisdiction = 'US'): Recorded =>
     content: { ref: `x-${caseId}`, kind: 'text' },
     jurisdictions: [jurisdiction],
   })
+
+/** Case a closes and leaves memory as b and c come (a budget of one), then reopens. */
+const closedThenReopened = (): Recorded[] => [
+  report('a', 0),
+  ev('a-c', 'a', 1, 'CaseClosed', {}),
+  report('b', 2),
+  report('c', 3),
+  ev('a-o', 'a', 4, 'CaseReopened', { reason: 'authority' }),
+]
 
 describe('Replay.run', () => {
   it('replays the seed case as the batch engine evaluates it, and finds the refusal the agent followed', async () => {
@@ -142,7 +179,7 @@ describe('Replay.run', () => {
     const spilled = await run(events, { maxOpenCases: 300, maxDoneCases: 7 })
     expect(held.stats.cases).toBeGreaterThan(1_000)
     expect(spilled.cases).not.toBeInstanceOf(Array)
-    expect([...Partition.canonical(spilled)].join('')).toBe([...Partition.canonical(held)].join(''))
+    expect(bytes(spilled)).toBe(bytes(held))
     expect(spilled.stats).toEqual(held.stats)
     // the counts equal those of the cases read back
     const back = [...spilled.cases]
@@ -177,7 +214,7 @@ describe('Replay.run', () => {
     }
     const a = await run(events, { evaluate: counted, maxOpenCases: 300 })
     const b = await run(events, { evaluate: unknown, maxOpenCases: 300 })
-    expect([...Partition.canonical(a)].join('')).toBe([...Partition.canonical(b)].join(''))
+    expect(bytes(a)).toBe(bytes(b))
     expect(a.stats).toEqual(b.stats)
     expect(a.stats.dropped).toBeGreaterThan(200)
     expect(a.stats.reopened).toBe(0)
@@ -205,7 +242,7 @@ describe('Replay.run', () => {
     const without = new Map<string, number>()
     const a = await run(events, { evaluate: counting(withWake, false), maxOpenCases: 300 })
     const b = await run(events, { evaluate: counting(without, true), maxOpenCases: 300 })
-    expect([...Partition.canonical(a)].join('')).toBe([...Partition.canonical(b)].join(''))
+    expect(bytes(a)).toBe(bytes(b))
     expect(a.stats).toEqual(b.stats)
     expect(a.summary).toEqual(b.summary)
     // both ways happen: results kept to the end, and results whose clock fell due before it
@@ -254,7 +291,7 @@ describe('Replay.run', () => {
     const parked = await run(moved, { maxOpenCases: 4 })
     expect(held.stats.maxOpenCases).toBeGreaterThan(100)
     expect(parked.stats.maxOpenCases).toBeLessThanOrEqual(5)
-    expect([...Partition.canonical(parked)].join('')).toBe([...Partition.canonical(held)].join(''))
+    expect(bytes(parked)).toBe(bytes(held))
     expect(core(parked)).toEqual(batch(moved))
     // the parked case's last recorded event is still known: an earlier one after it is out of order
     const early = { ...own[1]!, id: `${own[1]!.id}-again` } as Recorded
@@ -318,7 +355,7 @@ describe('Replay.run', () => {
     const r = await run(events, { maxOpenCases: 1 })
     // the same with every result on disk: the reopened case's earlier result is superseded
     const spilled = await run(events, { maxOpenCases: 1, maxDoneCases: 1 })
-    expect([...Partition.canonical(spilled)].join('')).toBe([...Partition.canonical(r)].join(''))
+    expect(bytes(spilled)).toBe(bytes(r))
     expect(spilled.summary).toEqual(Replay.summarize([...spilled.cases].flatMap((c) => c.obligations)))
     expect(r.stats.dropped).toBeGreaterThanOrEqual(1)
     expect(r.stats.reopened).toBe(1)
@@ -398,21 +435,6 @@ describe('Replay.run', () => {
 })
 
 describe('Replay.run reading cases back from the source', () => {
-  /** `Replay.fromEvents(events)`, counting the handles read back. */
-  const counted = (events: ReadonlyArray<Recorded>) => {
-    const source = Replay.fromEvents(events)
-    const reads: Array<{ readonly caseId: string; readonly handles: ReadonlyArray<number> }> = []
-    const readBack: Replay.ReadBack = {
-      handle: source.readBack.handle,
-      read: (caseId, handles) => {
-        reads.push({ caseId, handles: [...handles] })
-        return source.readBack.read(caseId, handles)
-      },
-    }
-    return { events: source.events, readBack, reads }
-  }
-  const bytes = (r: Replay.Result): string => [...Partition.canonical(r)].join('')
-
   it('gives the bytes, counts and stats of the replay that archives histories, for any history and budget (property)', async () => {
     let read = 0
     await fc.assert(
@@ -420,7 +442,7 @@ describe('Replay.run reading cases back from the source', () => {
         const events = [...History.generate({ events: n, seed: s, meanGapMinutes: 120 })]
         const options = { maxOpenCases: budget, maxDoneCases: budget }
         const archived = await run(events, options)
-        const source = counted(events)
+        const source = recording(Replay.fromEvents(events))
         const back = await run(source.events, { ...options, readBack: source.readBack })
         expect(bytes(back)).toBe(bytes(archived))
         expect(back.stats).toEqual(archived.stats)
@@ -436,14 +458,8 @@ describe('Replay.run reading cases back from the source', () => {
   })
 
   it('reads a reopened case back by the handles of the events it had, in order', async () => {
-    const events: Recorded[] = [
-      report('a', 0),
-      ev('a-c', 'a', 1, 'CaseClosed', {}),
-      report('b', 2),
-      report('c', 3),
-      ev('a-o', 'a', 4, 'CaseReopened', { reason: 'authority' }),
-    ]
-    const source = counted(events)
+    const events = closedThenReopened()
+    const source = recording(Replay.fromEvents(events))
     const r = await run(source.events, { maxOpenCases: 1, readBack: source.readBack })
     // a as it reopens; then, at the end, the cases still parked (b and c left memory open)
     expect(source.reads).toEqual([
@@ -508,31 +524,14 @@ describe('Replay.run at a fixed instant', () => {
 
 describe('Replay.run on a store', () => {
   it('reads a sealed store in global order and reports its integrity chain head', async () => {
-    const store = Integrity.sealed(MemoryEventStore.make())
     const events = [...History.generate({ events: 500, seed: 17 })]
-    for (const e of events) {
-      const r = await store.append(e.caseId, [e], 'any')()
-      if (E.isLeft(r)) throw new Error('append failed')
-    }
-    const read = async function* (): AsyncGenerator<Recorded> {
-      for await (const s of store.readAll()) yield s.event
-    }
-    const r = await run(read())
+    const store = await fill(Integrity.sealed(MemoryEventStore.make()), events)
+    const r = await run(Replay.fromStore(store))
     expect(r.integrity).toEqual(await Integrity.head(store.readAll()))
     expect(r.integrity?.events).toBe(500)
     expect(core(r)).toEqual(batch(events))
     expect((await run(events)).integrity).toBeNull()
   })
-
-  /** A memory store holding `events`, each appended to its case's stream. */
-  const storeOf = async (events: ReadonlyArray<Recorded>) => {
-    const store = MemoryEventStore.make()
-    for (const e of events) {
-      const r = await store.append(e.caseId, [e], 'any')()
-      if (E.isLeft(r)) throw new Error('append failed')
-    }
-    return store
-  }
 
   it('reads only dropped cases back by stream revision (a remote read-back), and equals the archiving replay', async () => {
     const events: Recorded[] = [
@@ -548,26 +547,18 @@ describe('Replay.run on a store', () => {
       }),
       ev('a-o', 'a', 5, 'CaseReopened', { reason: 'authority' }),
     ]
-    const store = await storeOf(events)
-    const source = Replay.storeSource(store)
-    const reads: Array<readonly [string, ReadonlyArray<number>]> = []
-    const readBack: Replay.ReadBack = {
-      ...source.readBack,
-      read: (caseId, revisions) => {
-        reads.push([caseId, [...revisions]])
-        return source.readBack.read(caseId, revisions)
-      },
-    }
-    const back = await run(source.events, { maxOpenCases: 1, readBack })
+    const store = await fill(MemoryEventStore.make(), events)
+    const source = recording(Replay.storeSource(store))
+    const back = await run(source.events, { maxOpenCases: 1, readBack: source.readBack })
     // a was dropped and read back as it reopened; b and c were parked: their histories were archived
-    expect(reads).toEqual([['a', [0, 1]]])
+    expect(source.reads).toEqual([{ caseId: 'a', handles: [0, 1] }])
     expect(back.stats.reopened).toBe(1)
     const archived = await run(Replay.fromStore(store), { maxOpenCases: 1 })
-    expect([...Partition.canonical(back)].join('')).toBe([...Partition.canonical(archived)].join(''))
+    expect(bytes(back)).toBe(bytes(archived))
     expect(back.stats).toEqual(archived.stats)
     // a generated history, whatever the budget
     const generated = [...History.generate({ events: 2_000, seed: 23 })]
-    const big = await storeOf(generated)
+    const big = await fill(MemoryEventStore.make(), generated)
     const g = Replay.storeSource(big)
     const r = await run(g.events, { maxOpenCases: 30, readBack: g.readBack })
     expect(r.stats.dropped).toBeGreaterThan(0)
@@ -575,13 +566,7 @@ describe('Replay.run on a store', () => {
   })
 
   it('fails naming the case and the store error when a case cannot be read back', async () => {
-    const store = await storeOf([
-      report('a', 0),
-      ev('a-c', 'a', 1, 'CaseClosed', {}),
-      report('b', 2),
-      report('c', 3),
-      ev('a-o', 'a', 4, 'CaseReopened', { reason: 'authority' }),
-    ])
+    const store = await fill(MemoryEventStore.make(), closedThenReopened())
     const failing = { ...store, readStream: () => TE.left(EventStore.unavailable('connection lost')) }
     const source = Replay.storeSource(failing)
     await expect(run(source.events, { maxOpenCases: 1, readBack: source.readBack })).rejects.toThrow(

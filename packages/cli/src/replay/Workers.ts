@@ -33,7 +33,7 @@
 import { Worker } from 'node:worker_threads'
 import type { DecodeError, Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
-import type * as FileLines from '../internal/fileLines.js'
+import * as FileLines from '../internal/fileLines.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
@@ -263,11 +263,8 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   try {
     if (input._tag !== 'Events') {
       let line = 0
-      reading: for await (const batch of input.batches) {
-        const lines = Array.isArray(batch)
-          ? (batch as ReadonlyArray<string>)
-          : (batch as FileLines.Batch).lines
-        const offsets = Array.isArray(batch) ? undefined : (batch as FileLines.Batch).offsets
+      const batches = input._tag === 'FileLines' ? input.batches : FileLines.withoutOffsets(input.batches)
+      reading: for await (const { lines, offsets } of batches) {
         for (let k = 0; k < lines.length; k++) {
           const text = lines[k]!
           line++
