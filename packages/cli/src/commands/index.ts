@@ -8,6 +8,7 @@ import { command as demo } from './demo.js'
 import { command as evaluate } from './evaluate.js'
 import { command as exportEvents } from './export.js'
 import { command as importEvents } from './import.js'
+import { command as merge } from './merge.js'
 import { command as policies } from './policies.js'
 import { command as replay } from './replay.js'
 import { command as verify } from './verify.js'
@@ -20,6 +21,7 @@ export const COMMANDS: ReadonlyArray<Command> = [
   exportEvents,
   evaluate,
   replay,
+  merge,
   watch,
   verify,
   policies,

@@ -2,36 +2,31 @@
  * `docket replay <source> [options] --report json|csv|md|html|dsa-sor|dsa-transparency`:
  * what was owed, when, and whether it was delivered, from the event history
  * of a file or a store, streamed case by case (`replay/Replay.ts`), written
- * in one of the report formats (`reports/`). With `--report dsa-sor
- * --submit URL`, the statements of reasons are also sent to the DSA
- * Transparency Database API (`submit/Submitter.ts`), with the token read from
- * the environment variable `DOCKET_DSA_TOKEN`. The `csv` and `dsa-sor` rows
- * have no place for the reproducibility stamp: it is written beside them, to
- * `<out>.stamp.json` (or as one JSON line on standard error without `--out`).
+ * in one of the report formats (`reports/`), written as `merge` writes them
+ * (`internal/reportOutput.ts`: the stamp beside csv and dsa-sor rows, the
+ * submission of statements of reasons). With `--partition I/N --report
+ * partial`, only one partition's share of the cases is replayed and written as
+ * a partial report (`reports/Partial.ts`) for `docket merge`: one machine per
+ * partition, each reading its cases from a shared store or the whole file.
  */
-import { Timestamp } from '@docket/core'
+import { type CasePartition, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Config from '../Config.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
+import * as ReportOutput from '../internal/reportOutput.js'
 import * as Output from '../Output.js'
 import * as Input from '../replay/Input.js'
 import * as Progress from '../replay/Progress.js'
 import * as Replay from '../replay/Replay.js'
 import * as Spill from '../replay/Spill.js'
-import * as Csv from '../reports/Csv.js'
-import * as DsaSor from '../reports/DsaSor.js'
-import * as DsaTransparency from '../reports/DsaTransparency.js'
-import * as Html from '../reports/Html.js'
-import * as Json from '../reports/Json.js'
-import * as Markdown from '../reports/Markdown.js'
+import * as Partial from '../reports/Partial.js'
 import * as Report from '../reports/Report.js'
 import * as Source from '../Source.js'
-import * as Submitter from '../submit/Submitter.js'
 
-/** The environment variable holding the Transparency Database API token. */
-export const TOKEN_ENV = 'DOCKET_DSA_TOKEN'
+/** The `--report` values of `replay`: every report format, and one partition's share for `docket merge`. */
+const FORMATS: ReadonlyArray<string> = [...Report.FORMATS, 'partial']
 
 /** The most worker threads `--workers` takes. */
 const MAX_WORKERS = 64
@@ -39,11 +34,20 @@ const MAX_WORKERS = 64
 const iso = (ms: number | undefined): string | undefined =>
   ms === undefined ? undefined : Timestamp.format(ms)
 
+/** `--partition I/N` read: partition I of N, or `undefined` when the text is not one. */
+const parsePartition = (text: string): CasePartition.Partition | undefined => {
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(text)
+  if (m === null) return undefined
+  const index = Number(m[1])
+  const count = Number(m[2])
+  return count >= 1 && index < count ? { index, count } : undefined
+}
+
 /** The `replay` command. */
 export const command: Command = {
   name: 'replay',
   summary:
-    'Replay an event history into a compliance report (json, csv, md, html, dsa-sor, dsa-transparency).',
+    'Replay an event history into a compliance report (json, csv, md, html, dsa-sor, dsa-transparency), or one partition of it for docket merge.',
   usage: 'replay <file|-> [options] | replay --store URL [options]',
   options: [
     {
@@ -54,13 +58,8 @@ export const command: Command = {
     },
     ...Evaluation.OPTIONS,
     { name: 'config', kind: 'string', description: 'The platform profile (JSON or YAML).' },
-    {
-      name: 'report',
-      kind: 'string',
-      description: `Report format: ${Report.FORMATS.join(', ')}.`,
-      default: 'json',
-    },
-    { name: 'out', kind: 'string', description: 'Write the report to this file instead of standard output.' },
+    ReportOutput.reportOption(FORMATS),
+    ...ReportOutput.OPTIONS,
     {
       name: 'sort',
       kind: 'flag',
@@ -85,34 +84,14 @@ export const command: Command = {
         'Replay on this many worker threads, cases partitioned among them (default 1: in this thread); the report is the same, byte for byte. Memory budgets apply to each worker.',
     },
     {
-      name: 'period',
+      name: 'partition',
+      value: 'I/N',
       kind: 'string',
       description:
-        'dsa-transparency periods: year or half-year (default: half-year for a vlop profile, else year).',
-    },
-    {
-      name: 'submit',
-      kind: 'string',
-      description: `With --report dsa-sor: send the statements to this Transparency Database API base URL (token in ${TOKEN_ENV}).`,
-    },
-    {
-      name: 'journal',
-      kind: 'string',
-      description:
-        'With --submit: file of acknowledged puids, so that a rerun after a crash sends nothing twice.',
-    },
-    {
-      name: 'published-out',
-      kind: 'string',
-      description:
-        'With --submit: write StatementOfReasonsPublished events for the statements stored, as JSON Lines to import.',
+        'Replay only partition I of N (0 ≤ I < N) of the cases, with --report partial, for docket merge: a store sends only its cases (give --as-of or --known-at, the same on every machine), a file is read whole.',
     },
     { name: 'quiet', kind: 'flag', description: 'No progress on standard error.' },
-    {
-      name: 'fail-on',
-      kind: 'string',
-      description: 'Exit 1 when a statutory obligation is breached (the only value: breached).',
-    },
+    ReportOutput.FAIL_ON,
   ],
   examples: [
     'docket replay examples/seed-case/events.jsonl --report md',
@@ -123,23 +102,15 @@ export const command: Command = {
     'DOCKET_DSA_TOKEN=… docket replay events.jsonl --report dsa-sor --submit https://transparency.dsa.ec.europa.eu --journal sor.journal',
     'docket replay unsorted.jsonl --sort --report dsa-transparency --period half-year',
     'docket replay events.jsonl --workers 4 --report json --out report.json',
+    'docket replay --store postgres://db/docket --partition 0/4 --as-of 2026-07-01T00:00:00Z --report partial --out part-0.jsonl',
   ],
   run: async (inv) => {
-    const format = Args.str(inv, 'report') ?? 'json'
-    if (!(Report.FORMATS as ReadonlyArray<string>).includes(format)) {
-      Output.error(inv, `--report ${JSON.stringify(format)}: expected one of ${Report.FORMATS.join(', ')}`)
+    const settings = ReportOutput.check(inv, FORMATS)
+    if (E.isLeft(settings)) {
+      Output.error(inv, settings.left)
       return EXIT.usage
     }
-    const failOn = Args.str(inv, 'fail-on')
-    if (failOn !== undefined && failOn !== 'breached') {
-      Output.error(inv, `--fail-on ${JSON.stringify(failOn)}: expected breached`)
-      return EXIT.usage
-    }
-    const period = Args.str(inv, 'period')
-    if (period !== undefined && period !== 'year' && period !== 'half-year') {
-      Output.error(inv, `--period ${JSON.stringify(period)}: expected year or half-year`)
-      return EXIT.usage
-    }
+    const format = settings.right.format
     const maxOpenText = Args.str(inv, 'max-open-cases')
     const maxOpen = maxOpenText === undefined ? undefined : Number(maxOpenText)
     if (maxOpen !== undefined && !(Number.isInteger(maxOpen) && maxOpen > 0)) {
@@ -155,16 +126,20 @@ export const command: Command = {
       )
       return EXIT.usage
     }
-    const submitUrl = Args.str(inv, 'submit')
-    if (
-      submitUrl === undefined &&
-      (Args.str(inv, 'journal') ?? Args.str(inv, 'published-out')) !== undefined
-    ) {
-      Output.error(inv, '--journal and --published-out need --submit')
+    const partitionText = Args.str(inv, 'partition')
+    const partition = partitionText === undefined ? undefined : parsePartition(partitionText)
+    if (partitionText !== undefined && partition === undefined) {
+      Output.error(
+        inv,
+        `--partition ${JSON.stringify(partitionText)}: expected I/N with 0 ≤ I < N, such as 0/4 (partition 0 of 4)`,
+      )
       return EXIT.usage
     }
-    if (submitUrl !== undefined && format !== 'dsa-sor') {
-      Output.error(inv, '--submit needs --report dsa-sor')
+    if (partition !== undefined && format !== 'partial') {
+      Output.error(
+        inv,
+        '--partition replays one share of the cases: write it with --report partial, then merge the partitions with docket merge',
+      )
       return EXIT.usage
     }
     const source = Source.ofInvocation(inv, 'replay')
@@ -178,16 +153,26 @@ export const command: Command = {
       return EXIT.usage
     }
     const o = checked.right
-    if (format === 'dsa-sor' && (o.whatIf?.length ?? 0) > 0) {
-      Output.error(
-        inv,
-        '--what-if with --report dsa-sor: statements of reasons record what was decided, not a counterfactual; run without --what-if',
-      )
-      return EXIT.usage
+    const fromStore = source.right._tag === 'Store'
+    if (partition !== undefined && partition.count > 1) {
+      if (fromStore && o.asOf === undefined && o.knownAt === undefined) {
+        Output.error(
+          inv,
+          '--partition of a store: give --as-of or --known-at, the same for every partition (each machine reads only its own cases, so none knows the latest occurredAt of the whole store)',
+        )
+        return EXIT.usage
+      }
+      if (!fromStore && workers > 1) {
+        Output.error(
+          inv,
+          '--partition of a file with --workers: not supported; replay each partition in one thread',
+        )
+        return EXIT.usage
+      }
     }
-    const token = inv.env[TOKEN_ENV]
-    if (submitUrl !== undefined && (token === undefined || token === '')) {
-      Output.error(inv, `--submit needs the API token in the environment variable ${TOKEN_ENV}`)
+    const refused = ReportOutput.refusal(format, o.whatIf ?? [])
+    if (refused !== undefined) {
+      Output.error(inv, refused)
       return EXIT.usage
     }
     const profile = Config.load(inv.cwd, Args.str(inv, 'config'))
@@ -195,7 +180,11 @@ export const command: Command = {
       Output.error(inv, profile.left.message)
       return EXIT.usage
     }
-    const input = await Input.open(inv, source.right)
+    const input = await Input.open(
+      inv,
+      source.right,
+      partition === undefined ? {} : { storePartition: partition },
+    )
     if (E.isLeft(input)) {
       Output.error(inv, Source.describe(input.left))
       return EXIT.usage
@@ -222,8 +211,9 @@ export const command: Command = {
       ...(spillDir === undefined ? {} : { spillDir }),
       ...(maxOpen === undefined ? {} : { maxOpenCases: maxOpen }),
       ...(onProgress === undefined ? {} : { onProgress }),
+      ...(partition === undefined ? {} : { partition }),
       // a store's global order is the order; a file must be in recordedAt order per case
-      checkOrder: source.right._tag !== 'Store',
+      checkOrder: !fromStore,
     }
     // on workers, a file's lines are decoded by the workers (which read cases back from the file);
     // sorted or stored events go decoded
@@ -264,91 +254,22 @@ export const command: Command = {
       return EXIT.usage
     }
     const report = built.right
-    // json and csv are written case by case: a large replay's report outgrows one string
-    let text: string | Iterable<string>
-    let sor: DsaSor.Output | undefined
-    switch (format as Report.Format) {
-      case 'json':
-        text = Json.pieces(report)
-        break
-      case 'csv':
-        text = Csv.pieces(report)
-        break
-      case 'md':
-        text = Markdown.render(report)
-        break
-      case 'html':
-        text = Html.render(report)
-        break
-      case 'dsa-transparency':
-        text = DsaTransparency.render(
-          report,
-          (period as DsaTransparency.Period | undefined) ??
-            (profile.right.providerType?.kind === 'vlop' ? 'half-year' : 'year'),
-        )
-        break
-      case 'dsa-sor':
-        sor = DsaSor.build(report)
-        text = DsaSor.render(sor)
-        for (const p of sor.problems) Output.warn(inv, DsaSor.describe(p))
-        Output.log(
-          inv,
-          `docket: ${sor.statements.length} statements of reasons, ${sor.problems.length} decisions lacking facts, ${sor.outOfScope} decisions outside the EEA`,
-        )
-        break
-    }
-    const out = Args.str(inv, 'out')
-    const written =
-      typeof text === 'string' ? await Output.emit(inv, out, text) : await Output.emitPieces(inv, out, text)
-    if (E.isLeft(written)) {
-      Output.error(inv, Output.describe(written.left))
-      return EXIT.usage
-    }
-    // csv and dsa-sor rows have no place for the stamp: it goes beside them
-    if (format === 'csv' || format === 'dsa-sor') {
-      const side = `${JSON.stringify({
-        report: `docket-replay-${format}`,
-        label: Report.counterfactualLabel(report),
-        asOf: report.asOf,
-        knownAt: report.knownAt,
-        profile: report.profile,
-        stamp: report.stamp,
-        ...(sor === undefined
-          ? {}
-          : { statements: sor.statements.length, outOfScope: sor.outOfScope, problems: sor.problems }),
-      })}\n`
-      if (out === undefined || out === '-') Output.log(inv, side.trimEnd())
-      else {
-        const w = await Output.emit(inv, `${out}.stamp.json`, side)
-        if (E.isLeft(w)) {
-          Output.error(inv, Output.describe(w.left))
-          return EXIT.usage
-        }
-      }
-    }
-    if (submitUrl !== undefined && sor !== undefined) {
-      const journal = Args.str(inv, 'journal')
-      const result = await Submitter.submit(sor.statements, {
-        url: submitUrl,
-        token: token!,
-        ...(journal === undefined ? {} : { journal }),
-      })
-      for (const r of result.rejected) Output.warn(inv, `statement ${r.puid} refused: ${r.errors.join('; ')}`)
-      const publishedOut = Args.str(inv, 'published-out')
-      if (publishedOut !== undefined) {
-        const events = DsaSor.publishedEvents(sor, result.stored, Timestamp.format(Date.now()))
-        const w = await Output.emit(inv, publishedOut, events.map((e) => `${JSON.stringify(e)}\n`).join(''))
-        if (E.isLeft(w)) Output.error(inv, Output.describe(w.left))
-      }
-      Output.log(
+    const providerType = profile.right.providerType?.kind ?? null
+    if (format === 'partial') {
+      // a store read by partition sees only its cases' events; a file (or a whole store) sees all
+      const share = partition ?? { index: 0, count: 1 }
+      const wholeLog = !(fromStore && share.count > 1)
+      const written = await Output.emitPieces(
         inv,
-        `docket: submitted ${result.stored.length}, already stored ${result.alreadyStored.length}, refused ${result.rejected.length}, unsent ${result.unsent.length}`,
+        settings.right.out,
+        Partial.pieces(report, share, wholeLog, providerType),
       )
-      if (result.stopped !== null) {
-        Output.error(inv, `submission stopped: ${result.stopped}`)
+      if (E.isLeft(written)) {
+        Output.error(inv, Output.describe(written.left))
         return EXIT.usage
       }
+      return settings.right.failOnBreached && report.summary.breached > 0 ? EXIT.finding : EXIT.ok
     }
-    return failOn === 'breached' && report.summary.breached > 0 ? EXIT.finding : EXIT.ok
+    return ReportOutput.write(inv, report, settings.right, providerType === 'vlop')
   },
 }

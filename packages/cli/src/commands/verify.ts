@@ -19,11 +19,6 @@ import * as Args from '../internal/args.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 
-const parseHead = (text: string): Integrity.ChainHead | undefined => {
-  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim())
-  return m === null ? undefined : { events: Number(m[1]), digest: m[2]! }
-}
-
 /** The `verify` command. */
 export const command: Command = {
   name: 'verify',
@@ -74,7 +69,7 @@ export const command: Command = {
       return usage(`--format ${JSON.stringify(format)}: expected text or json`)
     }
     const headText = Args.str(inv, 'head')
-    const expect = headText === undefined ? undefined : parseHead(headText)
+    const expect = headText === undefined ? undefined : Args.chainHead(headText)
     if (headText !== undefined && expect === undefined) {
       return usage(`--head ${JSON.stringify(headText)}: expected <events>:<64 hex digits>`)
     }

@@ -5,6 +5,7 @@
  * unknown option or a missing value is a usage error (exit 2), never guessed.
  */
 import { parseArgs } from 'node:util'
+import type { Integrity } from '@docket/core'
 import type { Command, Invocation, OptionSpec } from '../Command.js'
 
 /** A usage error: the message to print on stderr before exiting with 2. */
@@ -133,3 +134,9 @@ export const list = (inv: Pick<Invocation, 'options'>, name: string): ReadonlyAr
 
 /** True when a flag was given. */
 export const flag = (inv: Pick<Invocation, 'options'>, name: string): boolean => inv.options[name] === true
+
+/** A chain head as `docket verify` prints it and `--head` takes it (`<events>:<64 hex digits>`), or `undefined`. */
+export const chainHead = (text: string): Integrity.ChainHead | undefined => {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim())
+  return m === null ? undefined : { events: Number(m[1]), digest: m[2]! }
+}

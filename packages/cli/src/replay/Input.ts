@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { Jsonl, type Recorded } from '@docket/core'
+import { type CasePartition, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Store from '../internal/store.js'
@@ -50,6 +50,12 @@ export interface Input {
   readonly readBack?: Replay.ReadBack
   /** Releases the source (a store's connections): call it once the replay, reading back included, is over. */
   readonly close: () => Promise<void>
+}
+
+/** Options of {@link open}. */
+export interface OpenOptions {
+  /** Read only this partition's cases from a store (`EventStore.readAll({ partition })`); files and standard input are read whole. */
+  readonly storePartition?: CasePartition.Partition
 }
 
 // internal
@@ -143,6 +149,7 @@ const ofStream = (
 export const open = async (
   inv: { readonly stdin: NodeJS.ReadableStream; readonly cwd: string },
   source: Source.Source,
+  options: OpenOptions = {},
 ): Promise<E.Either<Source.SourceError, Input>> => {
   let failure: Source.SourceError | undefined
   let done = 0
@@ -177,7 +184,7 @@ export const open = async (
       const opened = await Store.open(source.url, inv.cwd)
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
-      const stored = Replay.storeSource(store)
+      const stored = Replay.storeSource(store, options.storePartition)
       return E.right({
         events: {
           async *[Symbol.asyncIterator]() {

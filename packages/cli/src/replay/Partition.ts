@@ -180,6 +180,34 @@ export const lead = (knownAt: string | undefined): Lead => {
   }
 }
 
+/**
+ * Replays one partition of a history read whole (every machine reads the same file and keeps
+ * its share): the events of the other partitions are skipped, but the reader still sees every
+ * event, so the result's `integrity` is the whole history's chain head and, unless fixed, its
+ * `asOf` the latest `occurredAt` of the whole history, as in every other partition. {@link merge}
+ * the partitions' results (`docket merge`) to get what a replay of the whole history gives.
+ */
+export const only = async (
+  source: AsyncIterable<Recorded>,
+  partition: CasePartition.Partition,
+  options: Replay.Options,
+): Promise<E.Either<Replay.ReplayError, Replay.Result>> => {
+  const { index, count } = CasePartition.check(partition, 'Partition.only')
+  const late = lateAsOf(options)
+  const reader = lead(options.knownAt)
+  const mine: AsyncIterable<Recorded> = {
+    async *[Symbol.asyncIterator]() {
+      for await (const e of source) {
+        reader.see(e)
+        if (e.caseId !== Integrity.CHECKPOINT_CASE && of(e.caseId, count) === index) yield e
+      }
+      late.set(reader.asOf())
+    },
+  }
+  const result = await Replay.run(mine, late.options)
+  return E.map((r: Replay.Result) => ({ ...r, integrity: reader.integrity() }))(result)
+}
+
 // internal: a bounded single-consumer channel
 
 interface Channel<A> {

@@ -55,6 +55,7 @@
  */
 import type { DocketEvent, Obligation, Recorded } from '@docket/core'
 import {
+  type CasePartition,
   Escalation as CoreEscalation,
   EventStore,
   Evaluation,
@@ -241,15 +242,16 @@ export const fromStore = (store: EventStore.EventStore): AsyncIterable<Recorded>
 
 /**
  * The events of a store in its global order, read back by their stream revision
- * (`EventStore.readStream`, one round trip per case read: a `remote` read-back). The store must
+ * (`EventStore.readStream`, one round trip per case read: a `remote` read-back); with a
+ * `partition`, only its cases' events (`EventStore.readAll({ partition })`). The store must
  * stay open until the replay ends.
  */
-export const storeSource = (store: EventStore.EventStore): Source => {
+export const storeSource = (store: EventStore.EventStore, partition?: CasePartition.Partition): Source => {
   let revision = -1
   return {
     events: {
       async *[Symbol.asyncIterator]() {
-        for await (const s of store.readAll()) {
+        for await (const s of store.readAll(partition === undefined ? {} : { partition })) {
           revision = s.revision
           yield s.event
         }

@@ -20,6 +20,7 @@ import * as readline from 'node:readline'
 import type { DocketEvent, Recorded } from '@docket/core'
 import { Timestamp } from '@docket/core'
 import * as Extents from '../internal/extents.js'
+import { lines } from '../internal/fdLines.js'
 import { mergeSorted } from '../internal/merge.js'
 import * as Utf8 from '../internal/utf8.js'
 
@@ -146,40 +147,6 @@ export const archive = <A = DocketEvent>(dir?: string, bufferBytes = 1 << 20): A
 }
 
 const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-
-/** The lines of a file read through `fd` from its start, without their newline, in chunks. */
-function* lines(fd: number): Generator<string> {
-  let buf = Buffer.allocUnsafe(1 << 16)
-  let start = 0
-  let end = 0
-  let pos = 0
-  for (;;) {
-    // a newline found past `end` is a stale byte: none in [start, end)
-    const nl = buf.indexOf(10, start)
-    if (nl !== -1 && nl < end) {
-      yield buf.toString('utf8', start, nl)
-      start = nl + 1
-      continue
-    }
-    if (start > 0) {
-      buf.copy(buf, 0, start, end)
-      end -= start
-      start = 0
-    }
-    if (end === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2)
-      buf.copy(bigger, 0, 0, end)
-      buf = bigger
-    }
-    const n = fs.readSync(fd, buf, end, buf.length - end, pos)
-    if (n === 0) {
-      if (end > start) yield buf.toString('utf8', start, end)
-      return
-    }
-    pos += n
-    end += n
-  }
-}
 
 /** A run's line: the key as JSON, a tab, the value as JSON (empty for `null`). */
 interface Line {

@@ -5,11 +5,12 @@
  * so the formats cannot disagree.
  */
 import { createHash } from 'node:crypto'
-import { type ClockRule, Envelope, Profile, type Recorded, Timestamp } from '@docket/core'
+import { type CasePartition, type ClockRule, Envelope, Profile, type Recorded, Timestamp } from '@docket/core'
 import { Policy } from '@docket/policies'
 import type * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as Ei from 'fp-ts/lib/Either.js'
+import * as Partition from '../replay/Partition.js'
 import * as Replay from '../replay/Replay.js'
 import * as Settings from '../replay/Settings.js'
 import * as Workers from '../replay/Workers.js'
@@ -88,6 +89,11 @@ export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
   readonly onProgress?: (p: Replay.Progress) => void
   /** How the source reads its events back (`Replay.Options.readBack`; `build` only, not workers). */
   readonly readBack?: Replay.ReadBack
+  /**
+   * Replay only the cases of this partition (`Partition.only`; `build` only, not workers): the
+   * report is then one partition's share, for `Partial.pieces` and `docket merge`.
+   */
+  readonly partition?: CasePartition.Partition
 }
 
 /** Date of the legal reference the policy pack was checked against (`shared/reference/legal.md`, "compiled 2026-11-24"). */
@@ -141,11 +147,15 @@ export const build = async (
       : (async function* () {
           yield* events as Iterable<Recorded>
         })()
-  const result = await Replay.run(source, {
+  const replayOptions: Replay.Options = {
     ...Settings.replay({ ...options, profile }, options.rules),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.readBack === undefined ? {} : { readBack: options.readBack }),
-  })
+  }
+  const result =
+    options.partition === undefined
+      ? await Replay.run(source, replayOptions)
+      : await Partition.only(source, options.partition, replayOptions)
   return pipe(
     result,
     Ei.map((r) => framed(r, options, profile)),

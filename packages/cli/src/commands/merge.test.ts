@@ -1,0 +1,294 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { History, Services } from '@docket/core/testing'
+import fc from 'fast-check'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { docket } from '../internal/testing.js'
+
+let dir: string
+let history: string
+let n = 0
+/** A fresh path in the test directory. */
+const fresh = (name: string): string => path.join(dir, `${n++}-${name}`)
+
+const writeHistory = (file: string, events: number, seed: number): string => {
+  fs.writeFileSync(
+    file,
+    [...History.generate({ events, seed })].map((e) => `${JSON.stringify(e)}\n`).join(''),
+  )
+  return file
+}
+
+/** Replays `source` (a file, or `--store URL` arguments) as `count` partials; returns their paths. */
+const partials = async (source: ReadonlyArray<string>, count: number, extra: ReadonlyArray<string> = []) => {
+  const files: string[] = []
+  for (let i = 0; i < count; i++) {
+    const out = fresh(`part-${i}-of-${count}.jsonl`)
+    const r = await docket([
+      'replay',
+      ...source,
+      '--partition',
+      `${i}/${count}`,
+      '--report',
+      'partial',
+      '--out',
+      out,
+      '--quiet',
+      ...extra,
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    files.push(out)
+  }
+  return files
+}
+
+/**
+ * A json report without the memory counters (cases dropped, reopened, most held at once), which
+ * count each process's own evictions and are summed over the partitions.
+ */
+const withoutMemoryCounters = (json: string): unknown => {
+  const r = JSON.parse(json)
+  return { ...r, stats: { ...r.stats, dropped: 0, reopened: 0, maxOpenCases: 0 } }
+}
+
+const ok = async (argv: ReadonlyArray<string>): Promise<string> => {
+  const r = await docket(argv)
+  expect(r.code, r.stderr).toBe(0)
+  return r.stdout
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-merge-'))
+  history = writeHistory(path.join(dir, 'history.jsonl'), 3_000, 11)
+})
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+describe('docket replay --partition and docket merge', () => {
+  it('merge the partitions of any history, read from a file, into the bytes of one replay', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 50, max: 1_200 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom('json', 'csv', 'dsa-transparency'),
+        async (seed, events, count, format) => {
+          const file = writeHistory(fresh('history.jsonl'), events, seed)
+          // a small budget: cases leave memory, are read back, reopen
+          const whole = await ok(['replay', file, '--report', format, '--quiet', '--max-open-cases', '40'])
+          const parts = await partials([file], count, ['--max-open-cases', '40'])
+          // in any order
+          const merged = await ok(['merge', ...parts.reverse(), '--report', format])
+          if (format === 'json') expect(withoutMemoryCounters(merged)).toEqual(withoutMemoryCounters(whole))
+          else expect(merged).toBe(whole)
+        },
+      ),
+      { numRuns: 6 },
+    )
+  })
+
+  it('merge partitions read from a sealed store given its chain head, and refuse a missing or wrong head', async () => {
+    const store = `pglite:${fresh('store')}`
+    expect((await docket(['import', history, '--store', store])).code).toBe(0)
+    // a checkpoint is an event of the log, in partition 0 of every split
+    expect((await docket(['verify', '--store', store, '--checkpoint'])).code).toBe(0)
+    const asOf = ['--as-of', '2025-01-05T00:00:00Z']
+    const whole = await ok(['replay', '--store', store, ...asOf, '--report', 'json', '--quiet'])
+    const head = /^head: (\S+)$/m.exec(await ok(['verify', '--store', store]))![1]!
+    const parts = await partials(['--store', store], 3, asOf)
+    expect(await ok(['merge', ...parts, '--head', head, '--report', 'json'])).toBe(whole)
+    expect(JSON.parse(whole).stamp.integrity.events).toBe(3_000)
+    // each machine may replay its partition on worker threads
+    const onWorkers = await partials(['--store', store], 2, [...asOf, '--workers', '2'])
+    expect(await ok(['merge', ...onWorkers, '--head', head, '--report', 'json'])).toBe(whole)
+
+    const without = await docket(['merge', ...parts, '--report', 'json'])
+    expect(without.code).toBe(2)
+    expect(without.stderr).toContain(
+      'store holding 3000 sealed events: give the chain head of the whole history with --head',
+    )
+    const wrong = await docket(['merge', ...parts, '--head', `2999:${'0'.repeat(64)}`])
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toContain('--head counts 2999 sealed events, the partitions 3000')
+    // partials read from the file carry the whole history's head: a --head must match it
+    const fromFile = await partials([history], 2)
+    const mismatch = await docket(['merge', ...fromFile, '--head', head])
+    expect(mismatch.code).toBe(2)
+    expect(mismatch.stderr).toContain(
+      'is not the chain head of the history the partitions were read from (no sealed event)',
+    )
+    // a store partition must be judged at an instant every machine shares
+    const noInstant = await docket(['replay', '--store', store, '--partition', '0/2', '--report', 'partial'])
+    expect(noInstant.code).toBe(2)
+    expect(noInstant.stderr).toContain('--partition of a store: give --as-of or --known-at')
+  })
+
+  it('refuse partials that are not every partition of one split, framed alike, and name the file', async () => {
+    const parts = await partials([history], 3)
+    const expectRefused = async (argv: ReadonlyArray<string>, message: string | RegExp) => {
+      const out = fresh('refused.json')
+      const r = await docket(['merge', ...argv, '--out', out])
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toMatch(message)
+      expect(r.stderr).toContain('Nothing was written.')
+      expect(fs.existsSync(out)).toBe(false)
+    }
+    await expectRefused([parts[0]!, parts[2]!], 'partition 1 of 3 missing: every partition is needed')
+    await expectRefused([parts[0]!, parts[1]!, parts[1]!, parts[2]!], /both partition 1 of 3/)
+    const halves = await partials([history], 2)
+    await expectRefused(
+      [parts[0]!, parts[1]!, halves[1]!],
+      /is partition 1 of 2, .* of 3: merge the partitions of one split/,
+    )
+    const later = await partials([history], 3, ['--as-of', '2030-01-01T00:00:00Z'])
+    await expectRefused(
+      [parts[0]!, later[1]!, parts[2]!],
+      /differ in asOf: replay every partition with the same options/,
+    )
+    const otherRules = await partials([history], 3, ['--policies', 'us-2258a'])
+    await expectRefused([parts[0]!, parts[1]!, otherRules[2]!], /differ in stamp.options/)
+
+    const edited = (from: string, edit: (lines: string[]) => void): string => {
+      const lines = fs.readFileSync(from, 'utf8').trimEnd().split('\n')
+      edit(lines)
+      const to = fresh('edited.jsonl')
+      fs.writeFileSync(to, `${lines.join('\n')}\n`)
+      return to
+    }
+    const truncated = edited(parts[1]!, (l) => l.pop())
+    await expectRefused(
+      [parts[0]!, truncated, parts[2]!],
+      /holds \d+ cases where its header counts \d+: the file is incomplete or was altered/,
+    )
+    const corrupt = edited(parts[1]!, (l) => {
+      l[3] = l[3]!.slice(0, 40)
+    })
+    await expectRefused(
+      [parts[0]!, corrupt, parts[2]!],
+      new RegExp(`${corrupt}: line 4: not a case of a partial report`),
+    )
+    // a case of partition 0 slipped into partition 1's file
+    const stray = edited(parts[1]!, (l) => {
+      l.splice(1, 0, fs.readFileSync(parts[0]!, 'utf8').split('\n')[1]!)
+    })
+    await expectRefused(
+      [parts[0]!, stray, parts[2]!],
+      /line 2: case "[^"]+" (belongs to partition 0 of 3, not 1|is not after)/,
+    )
+    const header = edited(parts[1]!, (l) => {
+      const h = JSON.parse(l[0]!)
+      h.stats.cases = 'many'
+      l[0] = JSON.stringify(h)
+    })
+    await expectRefused([parts[0]!, header, parts[2]!], /line 1: not a partial report header: .*stats\.cases/)
+    const report = fresh('report.json')
+    await ok(['replay', history, '--report', 'json', '--quiet', '--out', report])
+    await expectRefused([report], `${report}: line 1: not JSON: not a partial report`)
+    const older = (from: string) =>
+      edited(from, (l) => {
+        const h = JSON.parse(l[0]!)
+        h.stamp.library.cli = '0.0.1'
+        l[0] = JSON.stringify(h)
+      })
+    await expectRefused(
+      parts.map(older),
+      /was written by docket cli 0\.0\.1, .*; this is cli .*: merge with the version that replayed/,
+    )
+    await expectRefused([fresh('absent.jsonl')], /cannot read it/)
+  })
+
+  it('check the partition options', async () => {
+    for (const bad of ['1', '2/2', '1/-2', 'a/b', '0/0', '0/1000000000']) {
+      const r = await docket(['replay', history, '--partition', bad, '--report', 'partial'])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(`--partition "${bad}": expected I/N with 0 ≤ I < N`)
+    }
+    const json = await docket(['replay', history, '--partition', '0/2'])
+    expect(json.code).toBe(2)
+    expect(json.stderr).toContain(
+      'write it with --report partial, then merge the partitions with docket merge',
+    )
+    const workers = await docket([
+      'replay',
+      history,
+      '--partition',
+      '0/2',
+      '--report',
+      'partial',
+      '--workers',
+      '2',
+    ])
+    expect(workers.code).toBe(2)
+    expect((await docket(['merge'])).stderr).toContain('merge needs the partial reports to merge')
+    expect((await docket(['merge', history, '--head', 'nope'])).stderr).toContain('--head "nope": expected')
+    // a whole replay written as a partial merges alone into the whole report
+    const one = fresh('one.jsonl')
+    await ok(['replay', history, '--report', 'partial', '--quiet', '--out', one])
+    expect(await ok(['merge', one, '--report', 'csv'])).toBe(
+      await ok(['replay', history, '--report', 'csv', '--quiet']),
+    )
+  })
+
+  it('write every format and exit code of the whole replay', async () => {
+    const parts = await partials([history], 2, ['--what-if', 'us-take-it-down'])
+    for (const format of ['html', 'dsa-transparency']) {
+      const whole = await ok([
+        'replay',
+        history,
+        '--what-if',
+        'us-take-it-down',
+        '--report',
+        format,
+        '--quiet',
+      ])
+      expect(await ok(['merge', ...parts, '--report', format])).toBe(whole)
+    }
+    const sor = await docket(['merge', ...parts, '--report', 'dsa-sor'])
+    expect(sor.code).toBe(2)
+    expect(sor.stderr).toContain('--what-if with --report dsa-sor')
+    const plain = await partials([history], 2)
+    const breached = await docket(['replay', history, '--fail-on', 'breached', '--quiet'])
+    expect((await docket(['merge', ...plain, '--fail-on', 'breached'])).code).toBe(breached.code)
+    const csv = fresh('merged.csv')
+    await ok(['merge', ...plain, '--report', 'csv', '--out', csv])
+    const single = fresh('single.csv')
+    await ok(['replay', history, '--report', 'csv', '--quiet', '--out', single])
+    expect(fs.readFileSync(`${csv}.stamp.json`, 'utf8')).toBe(fs.readFileSync(`${single}.stamp.json`, 'utf8'))
+  })
+})
+
+const pgUrl = Services.pgUrl()
+const withPostgres = await Services.requireOrSkip({
+  service: 'PostgreSQL',
+  available: Services.pgAvailable(pgUrl),
+  what: 'docket merge of partitions read from PostgreSQL',
+  howToRun: `start PostgreSQL on ${pgUrl} (or set DOCKET_PG_URL)`,
+})
+
+describe.skipIf(!withPostgres)('docket replay --partition on PostgreSQL', () => {
+  const schema = `docket_merge_${process.pid}`
+  const drop = async (): Promise<void> => {
+    const admin = new pg.Client({ connectionString: pgUrl })
+    await admin.connect()
+    try {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    } finally {
+      await admin.end()
+    }
+  }
+  afterAll(drop)
+
+  it('reads each partition on the server and merges into the bytes of one replay', async () => {
+    await drop()
+    const store = `${pgUrl}?schema=${schema}`
+    expect((await docket(['import', history, '--store', store])).code).toBe(0)
+    const knownAt = ['--known-at', '2025-01-04T12:00:00Z']
+    const head = /^head: (\S+)$/m.exec(await ok(['verify', '--store', store]))![1]!
+    for (const format of ['md', 'csv']) {
+      const whole = await ok(['replay', '--store', store, ...knownAt, '--report', format, '--quiet'])
+      const parts = await partials(['--store', store], 2, knownAt)
+      expect(await ok(['merge', ...parts, '--head', head, '--report', format])).toBe(whole)
+    }
+  })
+})

@@ -1,0 +1,218 @@
+/**
+ * Writing a replay report, as `replay` and `merge` both do: the output options
+ * (`--report`, `--out`, `--period`, `--submit`, `--journal`,
+ * `--published-out`, `--fail-on`), checked from a command line, and the report
+ * rendered in its format and written (json and csv case by case), with the
+ * stamp beside csv and dsa-sor rows (`<out>.stamp.json`, or one JSON line on
+ * standard error without `--out`) and, with `--report dsa-sor --submit URL`,
+ * the statements sent to the DSA Transparency Database API with the token read
+ * from `DOCKET_DSA_TOKEN`.
+ */
+import { Timestamp } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import { EXIT, type Invocation, type OptionSpec } from '../Command.js'
+import * as Output from '../Output.js'
+import * as Csv from '../reports/Csv.js'
+import * as DsaSor from '../reports/DsaSor.js'
+import * as DsaTransparency from '../reports/DsaTransparency.js'
+import * as Html from '../reports/Html.js'
+import * as Json from '../reports/Json.js'
+import * as Markdown from '../reports/Markdown.js'
+import * as Report from '../reports/Report.js'
+import * as Submitter from '../submit/Submitter.js'
+import * as Args from './args.js'
+
+/** The environment variable holding the Transparency Database API token. */
+export const TOKEN_ENV = 'DOCKET_DSA_TOKEN'
+
+/** The `--report` option, listing `formats`. */
+export const reportOption = (formats: ReadonlyArray<string>): OptionSpec => ({
+  name: 'report',
+  kind: 'string',
+  description: `Report format: ${formats.join(', ')}.`,
+  default: 'json',
+})
+
+/** The output options after `--report`, in the order `--help` lists them. */
+export const OPTIONS: ReadonlyArray<OptionSpec> = [
+  { name: 'out', kind: 'string', description: 'Write the report to this file instead of standard output.' },
+  {
+    name: 'period',
+    kind: 'string',
+    description:
+      'dsa-transparency periods: year or half-year (default: half-year for a vlop profile, else year).',
+  },
+  {
+    name: 'submit',
+    kind: 'string',
+    description: `With --report dsa-sor: send the statements to this Transparency Database API base URL (token in ${TOKEN_ENV}).`,
+  },
+  {
+    name: 'journal',
+    kind: 'string',
+    description:
+      'With --submit: file of acknowledged puids, so that a rerun after a crash sends nothing twice.',
+  },
+  {
+    name: 'published-out',
+    kind: 'string',
+    description:
+      'With --submit: write StatementOfReasonsPublished events for the statements stored, as JSON Lines to import.',
+  },
+]
+
+/** The `--fail-on` option. */
+export const FAIL_ON: OptionSpec = {
+  name: 'fail-on',
+  kind: 'string',
+  description: 'Exit 1 when a statutory obligation is breached (the only value: breached).',
+}
+
+/** Checked output options. */
+export interface Settings {
+  readonly format: string
+  readonly out: string | undefined
+  readonly period: DsaTransparency.Period | undefined
+  readonly failOnBreached: boolean
+  readonly submit: { readonly url: string; readonly token: string } | undefined
+}
+
+/** Reads and checks the output options; `formats` are the `--report` values the command takes. */
+export const check = (inv: Invocation, formats: ReadonlyArray<string>): E.Either<string, Settings> => {
+  const format = Args.str(inv, 'report') ?? 'json'
+  if (!formats.includes(format))
+    return E.left(`--report ${JSON.stringify(format)}: expected one of ${formats.join(', ')}`)
+  const failOn = Args.str(inv, 'fail-on')
+  if (failOn !== undefined && failOn !== 'breached')
+    return E.left(`--fail-on ${JSON.stringify(failOn)}: expected breached`)
+  const period = Args.str(inv, 'period')
+  if (period !== undefined && period !== 'year' && period !== 'half-year')
+    return E.left(`--period ${JSON.stringify(period)}: expected year or half-year`)
+  const url = Args.str(inv, 'submit')
+  if (url === undefined && (Args.str(inv, 'journal') ?? Args.str(inv, 'published-out')) !== undefined)
+    return E.left('--journal and --published-out need --submit')
+  if (url !== undefined && format !== 'dsa-sor') return E.left('--submit needs --report dsa-sor')
+  const token = inv.env[TOKEN_ENV]
+  if (url !== undefined && (token === undefined || token === ''))
+    return E.left(`--submit needs the API token in the environment variable ${TOKEN_ENV}`)
+  return E.right({
+    format,
+    out: Args.str(inv, 'out'),
+    period: period as DsaTransparency.Period | undefined,
+    failOnBreached: failOn === 'breached',
+    submit: url === undefined ? undefined : { url, token: token! },
+  })
+}
+
+/** Why a report cannot be written in a format, or `undefined`: statements of reasons are never counterfactual. */
+export const refusal = (format: string, whatIf: ReadonlyArray<string>): string | undefined =>
+  format === 'dsa-sor' && whatIf.length > 0
+    ? '--what-if with --report dsa-sor: statements of reasons record what was decided, not a counterfactual; run without --what-if'
+    : undefined
+
+/**
+ * Renders `report` in one of `Report.FORMATS` and writes it (and the stamp beside csv and dsa-sor
+ * rows, and the submission), returning the exit code. `vlop` sets the default dsa-transparency period.
+ */
+export const write = async (
+  inv: Invocation,
+  report: Report.Report,
+  settings: Settings,
+  vlop: boolean,
+): Promise<number> => {
+  const { format, out } = settings
+  // json and csv are written case by case: a large replay's report outgrows one string
+  let text: string | Iterable<string>
+  let sor: DsaSor.Output | undefined
+  switch (format as Report.Format) {
+    case 'json':
+      text = Json.pieces(report)
+      break
+    case 'csv':
+      text = Csv.pieces(report)
+      break
+    case 'md':
+      text = Markdown.render(report)
+      break
+    case 'html':
+      text = Html.render(report)
+      break
+    case 'dsa-transparency':
+      text = DsaTransparency.render(report, settings.period ?? (vlop ? 'half-year' : 'year'))
+      break
+    case 'dsa-sor':
+      sor = DsaSor.build(report)
+      text = DsaSor.render(sor)
+      for (const p of sor.problems) Output.warn(inv, DsaSor.describe(p))
+      Output.log(
+        inv,
+        `docket: ${sor.statements.length} statements of reasons, ${sor.problems.length} decisions lacking facts, ${sor.outOfScope} decisions outside the EEA`,
+      )
+      break
+    default:
+      throw new Error(`not a report format: ${format}`)
+  }
+  const written =
+    typeof text === 'string' ? await Output.emit(inv, out, text) : await Output.emitPieces(inv, out, text)
+  if (E.isLeft(written)) {
+    Output.error(inv, Output.describe(written.left))
+    return EXIT.usage
+  }
+  // csv and dsa-sor rows have no place for the stamp: it goes beside them
+  if (format === 'csv' || format === 'dsa-sor') {
+    const side = `${JSON.stringify({
+      report: `docket-replay-${format}`,
+      label: Report.counterfactualLabel(report),
+      asOf: report.asOf,
+      knownAt: report.knownAt,
+      profile: report.profile,
+      stamp: report.stamp,
+      ...(sor === undefined
+        ? {}
+        : { statements: sor.statements.length, outOfScope: sor.outOfScope, problems: sor.problems }),
+    })}\n`
+    if (out === undefined || out === '-') Output.log(inv, side.trimEnd())
+    else {
+      const w = await Output.emit(inv, `${out}.stamp.json`, side)
+      if (E.isLeft(w)) {
+        Output.error(inv, Output.describe(w.left))
+        return EXIT.usage
+      }
+    }
+  }
+  if (settings.submit !== undefined && sor !== undefined) {
+    const submitted = await submit(inv, sor, settings.submit)
+    if (submitted !== EXIT.ok) return submitted
+  }
+  return settings.failOnBreached && report.summary.breached > 0 ? EXIT.finding : EXIT.ok
+}
+
+/** Sends the statements of reasons (`--submit`), writing `--published-out` if asked; returns the exit code. */
+const submit = async (
+  inv: Invocation,
+  sor: DsaSor.Output,
+  to: { readonly url: string; readonly token: string },
+): Promise<number> => {
+  const journal = Args.str(inv, 'journal')
+  const result = await Submitter.submit(sor.statements, {
+    url: to.url,
+    token: to.token,
+    ...(journal === undefined ? {} : { journal }),
+  })
+  for (const r of result.rejected) Output.warn(inv, `statement ${r.puid} refused: ${r.errors.join('; ')}`)
+  const publishedOut = Args.str(inv, 'published-out')
+  if (publishedOut !== undefined) {
+    const events = DsaSor.publishedEvents(sor, result.stored, Timestamp.format(Date.now()))
+    const w = await Output.emit(inv, publishedOut, events.map((e) => `${JSON.stringify(e)}\n`).join(''))
+    if (E.isLeft(w)) Output.error(inv, Output.describe(w.left))
+  }
+  Output.log(
+    inv,
+    `docket: submitted ${result.stored.length}, already stored ${result.alreadyStored.length}, refused ${result.rejected.length}, unsent ${result.unsent.length}`,
+  )
+  if (result.stopped !== null) {
+    Output.error(inv, `submission stopped: ${result.stopped}`)
+    return EXIT.usage
+  }
+  return EXIT.ok
+}
