@@ -4,7 +4,8 @@
  * `node bench/dist/figure.js <name> '<json options>'`. Prints `RESULT {…}`.
  * Figures 1b (`jsonl`) and 2 (`postgres`, `pglite`) run one phase per
  * process, named by the `phase` option (1b: `baseline`, `replay`; 2: `load`,
- * `baseline`, `read`, `replay`, `drop`). Each process
+ * `baseline`, `read`, `replay`, `drop`; figure 5's `machines` runs on
+ * PostgreSQL's loaded table before `drop`). Each process
  * sizes its heap as the `docket` executable does (`Heap.tighten`), Docket and
  * baselines alike.
  */
@@ -12,6 +13,7 @@ import { Heap } from '@docket/cli'
 import { emit } from './internal/measure.js'
 import * as Decode from './figures/decode.js'
 import * as Escalation from './figures/escalation.js'
+import * as Machines from './figures/machines.js'
 import * as Partition from './figures/partition.js'
 import * as Replay from './figures/replay.js'
 
@@ -37,6 +39,8 @@ const main = async (): Promise<void> => {
       const Emmett = await import('./figures/emmett.js')
       return emit(await Emmett.run(o as unknown as import('./figures/emmett.js').Options))
     }
+    case 'machines':
+      return emit([], await Machines.measure(str('url'), str('schema'), num('events'), str('dir')))
     case 'partition':
       return emit([], await Partition.measure(str('file'), num('workers')))
     case 'decode':

@@ -2,7 +2,9 @@
  * `pnpm bench`: Docket's benchmarks (not part of the test suite). Generates a
  * seeded history, runs each figure in a process of its own (figure 1b: one per
  * phase, baseline then replay; figure 2: one per phase, load, baseline, read,
- * replay, then one that drops the table; figure 5: one per worker count), so
+ * replay, then one that drops the table; figure 5: one per worker count, and
+ * across machines, `docket` processes reading partitions of figure 2's
+ * PostgreSQL table, run with `2pg` before the table is dropped), so
  * that a phase's peak RSS is its own process's `maxRSS`, prints a
  * table and writes `bench/results.json`. Every figure sets Docket beside a
  * baseline measured in the same run; docs/performance.md explains each one.
@@ -21,6 +23,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as Machines from './figures/machines.js'
 import type * as Partition from './figures/partition.js'
 import * as Replay from './figures/replay.js'
 import * as Data from './internal/data.js'
@@ -116,10 +119,11 @@ const storeFigure = async (
   name: string,
   engine: string,
   options: Record<string, unknown>,
+  onLoaded: () => Promise<Row[]> = async () => [],
 ): Promise<Row[]> => {
   try {
     const m = await phased(name, options, ['load', 'baseline', 'read', 'replay', 'workers'])
-    return m === undefined ? [] : Replay.storeRows(engine, events, m)
+    return m === undefined ? [] : [...Replay.storeRows(engine, events, m), ...(await onLoaded())]
   } finally {
     await child(name, { ...options, phase: 'drop' })
   }
@@ -170,14 +174,26 @@ const main = async (): Promise<void> => {
       parseOnly = m.baseline
     }
   }
-  if (wanted('2pg'))
-    rows.push(
-      ...(await storeFigure('postgres', 'PostgreSQL', {
-        url: pgUrl,
-        schema: `bench_${process.pid}`,
-        events,
-      })),
-    )
+  if (wanted('2pg')) {
+    const schema = `bench_${process.pid}`
+    // figure 5 across machines reads the table figure 2 loaded, before it is dropped
+    const machines = async (): Promise<Row[]> => {
+      if (!wanted('5')) return []
+      try {
+        const m = (await runChild('machines', {
+          url: pgUrl,
+          schema,
+          events,
+          dir: tmp,
+        })) as unknown as Machines.Measured
+        return [Machines.row(m, digest)]
+      } catch (e) {
+        failed('machines', e)
+        return []
+      }
+    }
+    rows.push(...(await storeFigure('postgres', 'PostgreSQL', { url: pgUrl, schema, events }, machines)))
+  }
   if (wanted('2pglite'))
     rows.push(...(await storeFigure('pglite', 'PGlite', { dir: path.join(tmp, 'pglite'), events })))
   if (wanted('3'))

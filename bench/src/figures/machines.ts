@@ -1,0 +1,133 @@
+/**
+ * Figure 5 across machines: the replay split over processes that each read one
+ * partition of the PostgreSQL store of figure 2 (`docket replay --store URL
+ * --partition I/N --as-of T --report partial`, the filter on the server) and
+ * merged (`docket merge`'s checks and merge, `Partial.open` and
+ * `Partial.merge`). Here the "machines" are `docket` processes on this one
+ * machine, run at the same time; the baseline is one such process replaying
+ * the whole store into one partial, the same command with `--partition 0/1`.
+ * Both are timed from spawning the processes to the merged result; the
+ * digests of the two merged results (`Partition.canonical`) must be equal, and
+ * equal to figure 1b's replay of the same history.
+ */
+import { spawn } from 'node:child_process'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Partial } from '@docket/cli'
+import { Timestamp } from '@docket/core'
+import * as Data from '../internal/data.js'
+import * as Docket from '../internal/docket.js'
+import type { Row } from '../internal/measure.js'
+
+const DOCKET = fileURLToPath(new URL('../../../packages/cli/bin/docket.js', import.meta.url))
+
+/** What the figure measured: wall time of N processes and the merge, for N = 1 and N = `count`. */
+export interface Measured {
+  readonly events: number
+  readonly count: number
+  readonly one: Run
+  readonly many: Run
+}
+
+/** One split: processes spawned to merged result, the merge's own share, and the merged result's digest. */
+export interface Run {
+  readonly ms: number
+  readonly mergeMs: number
+  readonly digest: string
+}
+
+/** Runs `docket` with `args`; rejects with its standard error when it exits other than 0. */
+const docket = (args: ReadonlyArray<string>): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [DOCKET, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let err = ''
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString('utf8')
+    })
+    p.on('error', reject)
+    p.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`docket ${args.join(' ')}: exit ${code}\n${err}`)),
+    )
+  })
+
+/** Replays the store in `count` processes at once, then opens, checks and merges their partials. */
+const split = async (store: string, asOf: string, count: number, dir: string): Promise<Run> => {
+  const files = Array.from({ length: count }, (_, i) => path.join(dir, `machines-${count}-part-${i}.jsonl`))
+  const started = performance.now()
+  await Promise.all(
+    files.map((out, i) =>
+      docket([
+        'replay',
+        '--store',
+        store,
+        '--partition',
+        `${i}/${count}`,
+        '--as-of',
+        asOf,
+        '--report',
+        'partial',
+        '--out',
+        out,
+        '--quiet',
+      ]),
+    ),
+  )
+  const mergeStarted = performance.now()
+  const parts = files.map((f) => {
+    const p = Partial.open(f)
+    if (p._tag === 'Left') throw new Error(Partial.describe(p.left))
+    return p.right
+  })
+  const merged = Partial.merge(parts)
+  if (merged._tag === 'Left') throw new Error(Partial.describe(merged.left))
+  const done = performance.now()
+  return { ms: done - started, mergeMs: done - mergeStarted, digest: Docket.digest(merged.right) }
+}
+
+/**
+ * Measures the figure on the loaded schema of figure 2 (`url`, `schema`, `events` rows of the
+ * generated history): judged at the history's latest `occurredAt`, as a replay of the whole
+ * store judges by default, so that the digests compare.
+ */
+export const measure = async (
+  url: string,
+  schema: string,
+  events: number,
+  dir: string,
+  count = 2,
+): Promise<Measured> => {
+  let latest = Number.NEGATIVE_INFINITY
+  for (const e of Data.history(events)) latest = Math.max(latest, Timestamp.toMillis(e.occurredAt))
+  const asOf = Timestamp.format(latest)
+  const store = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`
+  const one = await split(store, asOf, 1, dir)
+  const many = await split(store, asOf, count, dir)
+  return { events, count, one, many }
+}
+
+/** The figure's row; `singleProcessDigest` is figure 1b's, when it ran. */
+export const row = (m: Measured, singleProcessDigest: string | undefined): Row => ({
+  figure: '5 scale-out across machines: processes each reading one PostgreSQL partition',
+  docket: {
+    label: `${m.count} processes (docket replay --partition i/${m.count}, merged)`,
+    value: Math.round(m.many.ms),
+    unit: 'ms',
+    extra: { events: m.events, mergeMs: Math.round(m.many.mergeMs), digest: m.many.digest },
+  },
+  baseline: {
+    label: '1 process (--partition 0/1), the same command',
+    value: Math.round(m.one.ms),
+    unit: 'ms',
+    extra: {
+      mergeMs: Math.round(m.one.mergeMs),
+      digest: m.one.digest,
+      singleProcessDigest: singleProcessDigest ?? 'not run',
+    },
+  },
+  ratio: m.one.ms / m.many.ms,
+  ratioMeaning: 'speed-up: 1-process time ÷ N-process time (all on this machine)',
+  target: 'merged bytes = single-process bytes',
+  met:
+    m.one.digest === m.many.digest &&
+    (singleProcessDigest === undefined || singleProcessDigest === m.one.digest),
+})
