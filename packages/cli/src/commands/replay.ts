@@ -162,13 +162,6 @@ export const command: Command = {
         )
         return EXIT.usage
       }
-      if (!fromStore && workers > 1) {
-        Output.error(
-          inv,
-          '--partition of a file with --workers: not supported; replay each partition in one thread',
-        )
-        return EXIT.usage
-      }
     }
     const refused = ReportOutput.refusal(format, o.whatIf ?? [])
     if (refused !== undefined) {

@@ -6,7 +6,7 @@
  * reported with the item's position in the whole input.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { Recorded } from '@docket/core'
+import type { CasePartition, Recorded } from '@docket/core'
 import * as Source from '../Source.js'
 import * as FileLines from './fileLines.js'
 import * as Partition from '../replay/Partition.js'
@@ -19,10 +19,12 @@ const port = ((): NonNullable<typeof parentPort> => {
   return parentPort
 })()
 
-const { settings, index, workers, file, version } = workerData as {
+const { settings, index, workers, partition, file, version } = workerData as {
   readonly settings: Settings.Settings
   readonly index: number
   readonly workers: number
+  /** The partition of the input the workers share (`Workers.Options.partition`), if only one. */
+  readonly partition?: CasePartition.Partition
   /** The file whose lines the worker is sent with their byte offsets: it reads cases back from it. */
   readonly file?: string
   /** That file's version when it was first read: reading back from another fails. */
@@ -70,7 +72,7 @@ async function* events(): AsyncGenerator<Recorded> {
         if (d._tag === 'Left') throw new Halt({ position, failure: { _tag: 'BadLine', error: d.left } })
         e = d.right
       }
-      if (Partition.of(e.caseId, workers) !== index)
+      if (Partition.worker(e.caseId, workers, partition) !== index)
         throw new Error(`event ${e.id} of case ${e.caseId} was routed to worker ${index}`)
       current = position
       if (batch.offsets !== undefined) currentOffset = batch.offsets[k]!

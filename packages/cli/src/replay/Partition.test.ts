@@ -92,3 +92,36 @@ describe('Partition', () => {
     )
   })
 })
+
+describe('Partition.worker', () => {
+  it('spreads the cases of one partition over every worker, each case on one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 8 }),
+        (ids, count, n) => {
+          for (let index = 0; index < count; index++) {
+            const within = { index, count }
+            for (const id of ids) {
+              if (Partition.of(id, count) !== index) continue
+              const w = Partition.worker(id, n, within)
+              expect(Number.isInteger(w) && w >= 0 && w < n).toBe(true)
+              // the case's hash modulo count·n is the partition plus count times its worker
+              expect(Partition.of(id, count * n)).toBe(index + count * w)
+            }
+          }
+          for (const id of ids) expect(Partition.worker(id, n)).toBe(Partition.of(id, n))
+        },
+      ),
+    )
+  })
+
+  it('gives every worker cases when the partitions and the workers share a factor', () => {
+    const ids = Array.from({ length: 400 }, (_, i) => `case-${i}`).filter((id) => Partition.of(id, 2) === 0)
+    const used = new Set(ids.map((id) => Partition.worker(id, 2, { index: 0, count: 2 })))
+    expect(used).toEqual(new Set([0, 1]))
+    // the plain assignment would put them all on worker 0
+    expect(new Set(ids.map((id) => Partition.of(id, 2)))).toEqual(new Set([0]))
+  })
+})

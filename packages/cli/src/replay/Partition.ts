@@ -40,6 +40,18 @@ export interface Options extends Replay.Options {
 export const of = (caseId: string, n: number): number => CasePartition.hash(caseId) % n
 
 /**
+ * The worker (0 ≤ w < n) of a case among `n` worker threads, when the threads share only
+ * partition `within` of the cases (`docket replay --partition I/N --workers n`), or all of them:
+ * the cases of partition I of N spread evenly over the workers (their hash modulo N·n, which is
+ * I + N·w for exactly one w), where the plain {@link of}`(caseId, n)` would put them all on one
+ * worker whenever N and n share a factor.
+ */
+export const worker = (caseId: string, n: number, within?: CasePartition.Partition): number =>
+  within === undefined
+    ? of(caseId, n)
+    : Math.floor((CasePartition.hash(caseId) % (within.count * n)) / within.count)
+
+/**
  * Replay options whose `asOf` is read late: unset while the partition runs (each drop then
  * checks that a dropped case's result is settled, as a whole replay does), and the shared
  * instant once `set` has been called, which must happen before the partition's input ends.

@@ -31,7 +31,7 @@
  * (`internal/replayWorker.ts`).
  */
 import { Worker } from 'node:worker_threads'
-import type { DecodeError, Recorded } from '@docket/core'
+import type { CasePartition, DecodeError, Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Partition from './Partition.js'
@@ -44,6 +44,13 @@ import * as Spill from './Spill.js'
 /** Options of {@link replay}: the settings every worker binds, the number of workers, and progress. */
 export interface Options extends Settings.Settings {
   readonly workers: number
+  /**
+   * Replay only the cases of this partition of the input (`docket replay --partition I/N`), as
+   * `Partition.only` does in one thread: the other partitions' events are read (the integrity
+   * chain and the latest `occurredAt` are the whole input's) but not sent to any worker, and
+   * their lines are not decoded.
+   */
+  readonly partition?: CasePartition.Partition
   readonly onProgress?: (p: Replay.Progress) => void
   /** Events read between two progress reports (default 10,000). */
   readonly progressEvery?: number
@@ -134,7 +141,7 @@ type Outcome =
 export const replay = async (input: Input, options: Options): Promise<E.Either<Failure, Replay.Result>> => {
   const n = options.workers
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`workers must be a positive integer, got ${n}`)
-  const { workers: _, onProgress, progressEvery, ...settings } = options
+  const { workers: _, onProgress, progressEvery, partition, ...settings } = options
   const every = progressEvery ?? 10_000
   const threads = Array.from(
     { length: n },
@@ -144,6 +151,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           settings,
           index,
           workers: n,
+          ...(partition === undefined ? {} : { partition }),
           ...(input._tag === 'FileLines' ? { file: input.file, version: input.version } : {}),
         },
       }),
@@ -252,7 +260,13 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     offset = -1,
   ): Promise<void> => {
     // an event with no string caseId cannot be decoded: the first worker says so
-    const i = typeof caseId === 'string' ? Partition.of(caseId, n) : 0
+    if (
+      typeof caseId === 'string' &&
+      partition !== undefined &&
+      Partition.of(caseId, partition.count) !== partition.index
+    )
+      return
+    const i = typeof caseId === 'string' ? Partition.worker(caseId, n, partition) : 0
     const b = batches[i]!
     b.items.push(item)
     b.positions.push(position)

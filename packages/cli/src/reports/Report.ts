@@ -90,8 +90,9 @@ export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
   /** How the source reads its events back (`Replay.Options.readBack`; `build` only, not workers). */
   readonly readBack?: Replay.ReadBack
   /**
-   * Replay only the cases of this partition (`Partition.only`; `build` only, not workers): the
-   * report is then one partition's share, for `Partial.pieces` and `docket merge`.
+   * Replay only the cases of this partition (`Partition.only`; on workers,
+   * `Workers.Options.partition`): the report is then one partition's share, for
+   * `Partial.pieces` and `docket merge`.
    */
   readonly partition?: CasePartition.Partition
 }
