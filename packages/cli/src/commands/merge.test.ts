@@ -114,6 +114,16 @@ describe('docket replay --partition and docket merge', () => {
     const wrong = await docket(['merge', ...parts, '--head', `2999:${'0'.repeat(64)}`])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toContain('--head counts 2999 sealed events, the partitions 3000')
+    // exported, the sealed history (checkpoint included) partitions as a file: every partial
+    // carries the whole file's chain head, the one verify prints
+    const exported = fresh('exported.jsonl')
+    fs.writeFileSync(exported, (await docket(['export', '--store', store])).stdout)
+    const fromExport = await partials([exported], 2)
+    const mergedExport = await ok(['merge', ...fromExport, '--head', head, '--report', 'json'])
+    expect(mergedExport).toBe(await ok(['replay', exported, '--report', 'json', '--quiet']))
+    expect(
+      `${JSON.parse(mergedExport).stamp.integrity.events}:${JSON.parse(mergedExport).stamp.integrity.digest}`,
+    ).toBe(head)
     // partials read from the file carry the whole history's head: a --head must match it
     const fromFile = await partials([history], 2)
     const mismatch = await docket(['merge', ...fromFile, '--head', head])
