@@ -6,8 +6,10 @@
  *
  * The partitions may run anywhere: in this process ({@link replay}), in worker
  * threads (`Workers`, `docket replay --workers`), or on several
- * machines each reading one partition of a shared store (each keeps the events
- * with `of(caseId, n) === i` and returns its `Replay.Result`; `merge` them).
+ * machines (`docket replay --partition I/N`), each reading one partition of a
+ * shared store (`Replay.storeSource(store, partition)`) or keeping its share of
+ * a history it reads whole ({@link only}); their results travel as partial
+ * reports (`reports/Partial.ts`, `docket merge`) and are merged here.
  * Two things must be shared: the instant the cases are judged at (`asOf`:
  * the latest `occurredAt` of the whole history unless fixed, which only the
  * reader of the whole input knows at its end; {@link lateAsOf} hands it to a
@@ -43,8 +45,8 @@ export const of = (caseId: string, n: number): number => CasePartition.hash(case
  * The worker (0 ≤ w < n) of a case among `n` worker threads, when the threads share only
  * partition `within` of the cases (`docket replay --partition I/N --workers n`), or all of them:
  * the cases of partition I of N spread evenly over the workers (their hash modulo N·n, which is
- * I + N·w for exactly one w), where the plain {@link of}`(caseId, n)` would put them all on one
- * worker whenever N and n share a factor.
+ * I + N·w for exactly one w), where the plain {@link of}`(caseId, n)` would leave workers idle
+ * whenever N and n share a factor (and use only one when n divides N).
  */
 export const worker = (caseId: string, n: number, within?: CasePartition.Partition): number =>
   within === undefined
