@@ -181,6 +181,10 @@ describe('docket replay --partition and docket merge', () => {
       [parts[0]!, corrupt, parts[2]!],
       new RegExp(`${corrupt}: line 4: not a case of a partial report`),
     )
+    const nulled = edited(parts[1]!, (l) => {
+      l[2] = 'null'
+    })
+    await expectRefused([parts[0]!, nulled, parts[2]!], `${nulled}: line 3: not a case of a partial report`)
     // a case of partition 0 slipped into partition 1's file
     const stray = edited(parts[1]!, (l) => {
       l.splice(1, 0, fs.readFileSync(parts[0]!, 'utf8').split('\n')[1]!)

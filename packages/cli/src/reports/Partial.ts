@@ -171,8 +171,9 @@ export const open = (file: string): E.Either<PartialError, Part> => {
     let line = 1
     for (const text of read) {
       line++
-      const c = parseJson(text) as { readonly caseId?: unknown } | undefined
-      const caseId = c === undefined ? undefined : c.caseId
+      const c = parseJson(text)
+      const caseId =
+        typeof c === 'object' && c !== null ? (c as { readonly caseId?: unknown }).caseId : undefined
       if (typeof caseId !== 'string' || idOf(text) !== caseId)
         return fail(`line ${line}: not a case of a partial report (a JSON object starting with its caseId)`)
       if (previous !== undefined && !(previous < caseId))
