@@ -181,6 +181,12 @@ describe('docket replay --partition and docket merge', () => {
       [parts[0]!, corrupt, parts[2]!],
       new RegExp(`${corrupt}: line 4: not a case of a partial report`),
     )
+    // copied through a system that ends lines with CRLF: the same report
+    const crlf = fresh('crlf.jsonl')
+    fs.writeFileSync(crlf, fs.readFileSync(parts[1]!, 'utf8').replaceAll('\n', '\r\n'))
+    expect(await ok(['merge', parts[0]!, crlf, parts[2]!, '--report', 'json'])).toBe(
+      await ok(['merge', ...parts, '--report', 'json']),
+    )
     const nulled = edited(parts[1]!, (l) => {
       l[2] = 'null'
     })

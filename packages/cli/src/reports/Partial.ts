@@ -153,7 +153,7 @@ export const open = (file: string): E.Either<PartialError, Part> => {
   }
   try {
     const version = FileLines.versionOf(file)
-    const read = lines(fd)
+    const read = partialLines(fd)
     const first = read.next()
     if (first.done === true || first.value.trim() === '') return fail('empty: not a partial report')
     const parsed = parseJson(first.value)
@@ -267,6 +267,11 @@ const parseJson = (text: string): unknown => {
   }
 }
 
+/** A partial's lines; a line ending copied as CRLF (a transfer through another system) reads as LF. */
+function* partialLines(fd: number): Generator<string> {
+  for (const line of lines(fd)) yield line.endsWith('\r') ? line.slice(0, -1) : line
+}
+
 const PREFIX = '{"caseId":"'
 
 /** The case id a case line starts with (`{"caseId":"…"`), read without parsing the rest. */
@@ -290,7 +295,7 @@ const resultOf = (file: string, version: FileLines.Version, h: Header): Replay.R
       throw new Error(`${file} changed since it was checked: merge it again`)
     const fd = fs.openSync(file, 'r')
     try {
-      const read = lines(fd)
+      const read = partialLines(fd)
       read.next()
       yield* read
     } finally {
