@@ -17,6 +17,11 @@
  * (`Spill.runs`) until the merge reads them. Events already decoded (a store,
  * or sorted input) are sent as they are (structured clone).
  *
+ * One machine's share (`partition`, `docket replay --partition I/N
+ * --workers n`): the calling thread still reads every event of the input (the
+ * chain head and latest `occurredAt` are the whole input's) but routes only the
+ * partition's, spread over the workers by `Partition.worker`.
+ *
  * Failures are a single thread's: the first bad line or out-of-order event of
  * the whole input wins, whichever worker meets it. A worker stops at its first
  * failure; the others go on up to that position, no further, in case one of
