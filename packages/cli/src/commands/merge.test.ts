@@ -219,6 +219,7 @@ describe('docket replay --partition and docket merge', () => {
       /was written by docket cli 0\.0\.1, .*; this is cli .*: merge with the version that replayed/,
     )
     await expectRefused([fresh('absent.jsonl')], /cannot read it/)
+    await expectRefused([dir], /cannot read it \(EISDIR/)
   })
 
   it('check the partition options', async () => {

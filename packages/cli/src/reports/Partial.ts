@@ -192,6 +192,9 @@ export const open = (file: string): E.Either<PartialError, Part> => {
         `holds ${cases} cases where its header counts ${header.stats.cases}: the file is incomplete or was altered`,
       )
     return E.right({ file, header, result: resultOf(file, version, header) })
+  } catch (e) {
+    // a directory, or a read that failed half-way
+    return fail(`cannot read it (${e instanceof Error ? e.message : String(e)})`)
   } finally {
     fs.closeSync(fd)
   }
