@@ -21,6 +21,9 @@ import type { Row } from '../internal/measure.js'
 
 const DOCKET = fileURLToPath(new URL('../../../packages/cli/bin/docket.js', import.meta.url))
 
+/** Preloaded into each `docket` process: its peak RSS on descriptor 3 at exit. */
+const PEAK_RSS_AT_EXIT = new URL('../internal/peakRssAtExit.js', import.meta.url).href
+
 /** What the figure measured: wall time of N processes and the merge, for N = 1 and N = `count`. */
 export interface Measured {
   readonly events: number
@@ -29,24 +32,34 @@ export interface Measured {
   readonly many: Run
 }
 
-/** One split: processes spawned to merged result, the merge's own share, and the merged result's digest. */
+/** One split: processes spawned to merged result, the merge's own share, the processes' peak RSS, and the merged result's digest. */
 export interface Run {
   readonly ms: number
   readonly mergeMs: number
+  /** The largest peak RSS among the `docket` processes (each a machine's), MB. */
+  readonly peakRssMb: number
   readonly digest: string
 }
 
-/** Runs `docket` with `args`; rejects with its standard error when it exits other than 0. */
-const docket = (args: ReadonlyArray<string>): Promise<void> =>
+/** Runs `docket` with `args`; resolves with its peak RSS (MB), rejects with its standard error when it exits other than 0. */
+const docket = (args: ReadonlyArray<string>): Promise<number> =>
   new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [DOCKET, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const p = spawn(process.execPath, ['--import', PEAK_RSS_AT_EXIT, DOCKET, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    })
     let err = ''
-    p.stderr.on('data', (d: Buffer) => {
+    let rss = ''
+    p.stderr!.on('data', (d: Buffer) => {
       err += d.toString('utf8')
     })
+    ;(p.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+      rss += d.toString('utf8')
+    })
     p.on('error', reject)
-    p.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`docket ${args.join(' ')}: exit ${code}\n${err}`)),
+    p.on('close', (code) =>
+      code === 0
+        ? resolve(Math.round(Number(rss) / 1024))
+        : reject(new Error(`docket ${args.join(' ')}: exit ${code}\n${err}`)),
     )
   })
 
@@ -54,7 +67,7 @@ const docket = (args: ReadonlyArray<string>): Promise<void> =>
 const split = async (store: string, asOf: string, count: number, dir: string): Promise<Run> => {
   const files = Array.from({ length: count }, (_, i) => path.join(dir, `machines-${count}-part-${i}.jsonl`))
   const started = performance.now()
-  await Promise.all(
+  const rss = await Promise.all(
     files.map((out, i) =>
       docket([
         'replay',
@@ -81,7 +94,12 @@ const split = async (store: string, asOf: string, count: number, dir: string): P
   const merged = Partial.merge(parts)
   if (merged._tag === 'Left') throw new Error(Partial.describe(merged.left))
   const done = performance.now()
-  return { ms: done - started, mergeMs: done - mergeStarted, digest: Docket.digest(merged.right) }
+  return {
+    ms: done - started,
+    mergeMs: done - mergeStarted,
+    peakRssMb: Math.max(...rss),
+    digest: Docket.digest(merged.right),
+  }
 }
 
 /**
@@ -112,7 +130,13 @@ export const row = (m: Measured, singleProcessDigest: string | undefined): Row =
     label: `${m.count} processes (docket replay --partition i/${m.count}, merged)`,
     value: Math.round(m.many.ms),
     unit: 'ms',
-    extra: { events: m.events, mergeMs: Math.round(m.many.mergeMs), digest: m.many.digest },
+    extra: {
+      events: m.events,
+      mergeMs: Math.round(m.many.mergeMs),
+      peakRssMb: m.many.peakRssMb,
+      peakRssOf: 'the largest of the docket processes (resourceUsage().maxRSS at exit)',
+      digest: m.many.digest,
+    },
   },
   baseline: {
     label: '1 process (--partition 0/1), the same command',
@@ -120,6 +144,7 @@ export const row = (m: Measured, singleProcessDigest: string | undefined): Row =
     unit: 'ms',
     extra: {
       mergeMs: Math.round(m.one.mergeMs),
+      peakRssMb: m.one.peakRssMb,
       digest: m.one.digest,
       singleProcessDigest: singleProcessDigest ?? 'not run',
     },
