@@ -88,24 +88,25 @@ describe('docket replay --partition and docket merge', () => {
     )
   })
 
+  /** A PGlite store holding the history, sealed, with a checkpoint; built once, by the first test that needs it. */
+  let sealed: Promise<{ readonly store: string; readonly head: string }> | undefined
+  const sealedStore = () =>
+    (sealed ??= (async () => {
+      const store = `pglite:${fresh('store')}`
+      expect((await docket(['import', history, '--store', store])).code).toBe(0)
+      // a checkpoint is an event of the log, in partition 0 of every split
+      expect((await docket(['verify', '--store', store, '--checkpoint'])).code).toBe(0)
+      const head = /^head: (\S+)$/m.exec(await ok(['verify', '--store', store]))![1]!
+      return { store, head }
+    })())
+  const asOf = ['--as-of', '2025-01-05T00:00:00Z']
+
   it('merge partitions read from a sealed store given its chain head, and refuse a missing or wrong head', async () => {
-    const store = `pglite:${fresh('store')}`
-    expect((await docket(['import', history, '--store', store])).code).toBe(0)
-    // a checkpoint is an event of the log, in partition 0 of every split
-    expect((await docket(['verify', '--store', store, '--checkpoint'])).code).toBe(0)
-    const asOf = ['--as-of', '2025-01-05T00:00:00Z']
+    const { store, head } = await sealedStore()
     const whole = await ok(['replay', '--store', store, ...asOf, '--report', 'json', '--quiet'])
-    const head = /^head: (\S+)$/m.exec(await ok(['verify', '--store', store]))![1]!
     const parts = await partials(['--store', store], 3, asOf)
     expect(await ok(['merge', ...parts, '--head', head, '--report', 'json'])).toBe(whole)
     expect(JSON.parse(whole).stamp.integrity.events).toBe(3_000)
-    // each machine may replay its partition on worker threads, its cases spread over them
-    const onWorkers = await partials(['--store', store], 2, [...asOf, '--workers', '2'])
-    expect(await ok(['merge', ...onWorkers, '--head', head, '--report', 'json'])).toBe(whole)
-    const csv = await ok(['replay', history, '--report', 'csv', '--quiet'])
-    const fileOnWorkers = await partials([history], 2, ['--workers', '2'])
-    expect(await ok(['merge', ...fileOnWorkers, '--report', 'csv'])).toBe(csv)
-
     const without = await docket(['merge', ...parts, '--report', 'json'])
     expect(without.code).toBe(2)
     expect(without.stderr).toContain(
@@ -114,6 +115,25 @@ describe('docket replay --partition and docket merge', () => {
     const wrong = await docket(['merge', ...parts, '--head', `2999:${'0'.repeat(64)}`])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toContain('--head counts 2999 sealed events, the partitions 3000')
+    // a store partition must be judged at an instant every machine shares
+    const noInstant = await docket(['replay', '--store', store, '--partition', '0/2', '--report', 'partial'])
+    expect(noInstant.code).toBe(2)
+    expect(noInstant.stderr).toContain('--partition of a store: give --as-of or --known-at')
+  })
+
+  it('merge partitions replayed on worker threads, from a store and from a file', async () => {
+    const { store, head } = await sealedStore()
+    const whole = await ok(['replay', '--store', store, ...asOf, '--report', 'json', '--quiet'])
+    // each machine may replay its partition on worker threads, its cases spread over them
+    const onWorkers = await partials(['--store', store], 2, [...asOf, '--workers', '2'])
+    expect(await ok(['merge', ...onWorkers, '--head', head, '--report', 'json'])).toBe(whole)
+    const csv = await ok(['replay', history, '--report', 'csv', '--quiet'])
+    const fileOnWorkers = await partials([history], 2, ['--workers', '2'])
+    expect(await ok(['merge', ...fileOnWorkers, '--report', 'csv'])).toBe(csv)
+  })
+
+  it("merge partitions of a file into the file's own chain head", async () => {
+    const { store, head } = await sealedStore()
     // exported, the sealed history (checkpoint included) partitions as a file: every partial
     // carries the whole file's chain head, the one verify prints
     const exported = fresh('exported.jsonl')
@@ -121,20 +141,15 @@ describe('docket replay --partition and docket merge', () => {
     const fromExport = await partials([exported], 2)
     const mergedExport = await ok(['merge', ...fromExport, '--head', head, '--report', 'json'])
     expect(mergedExport).toBe(await ok(['replay', exported, '--report', 'json', '--quiet']))
-    expect(
-      `${JSON.parse(mergedExport).stamp.integrity.events}:${JSON.parse(mergedExport).stamp.integrity.digest}`,
-    ).toBe(head)
-    // partials read from the file carry the whole history's head: a --head must match it
+    const integrity = JSON.parse(mergedExport).stamp.integrity
+    expect(`${integrity.events}:${integrity.digest}`).toBe(head)
+    // partials read from the unsealed file carry its head (none): a --head must match it
     const fromFile = await partials([history], 2)
     const mismatch = await docket(['merge', ...fromFile, '--head', head])
     expect(mismatch.code).toBe(2)
     expect(mismatch.stderr).toContain(
       'is not the chain head of the history the partitions were read from (no sealed event)',
     )
-    // a store partition must be judged at an instant every machine shares
-    const noInstant = await docket(['replay', '--store', store, '--partition', '0/2', '--report', 'partial'])
-    expect(noInstant.code).toBe(2)
-    expect(noInstant.stderr).toContain('--partition of a store: give --as-of or --known-at')
   })
 
   it('refuse partials that are not every partition of one split, framed alike, and name the file', async () => {
@@ -172,8 +187,25 @@ describe('docket replay --partition and docket merge', () => {
     const truncated = edited(parts[1]!, (l) => l.pop())
     await expectRefused(
       [parts[0]!, truncated, parts[2]!],
+      `${truncated}: no end line: the file is incomplete`,
+    )
+    const caseLost = edited(parts[1]!, (l) => l.splice(2, 1))
+    await expectRefused(
+      [parts[0]!, caseLost, parts[2]!],
       /holds \d+ cases where its header counts \d+: the file is incomplete or was altered/,
     )
+    // a case edited by hand, still valid and in place: its obligations no longer match the digest
+    const altered = edited(parts[1]!, (l) => {
+      const c = JSON.parse(l[1]!)
+      c.obligations = []
+      l[1] = JSON.stringify(c)
+    })
+    await expectRefused(
+      [parts[0]!, altered, parts[2]!],
+      `${altered}: its cases do not match the digest of its end line: the file was altered`,
+    )
+    const appended = edited(parts[1]!, (l) => l.push(l[1]!))
+    await expectRefused([parts[0]!, appended, parts[2]!], /line \d+: a line after the end line/)
     const corrupt = edited(parts[1]!, (l) => {
       l[3] = l[3]!.slice(0, 40)
     })

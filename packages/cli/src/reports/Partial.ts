@@ -8,14 +8,15 @@
  * The format is JSON Lines. The first line is the {@link Header}: format and
  * version, the partition, how the report was framed (asOf, knownAt, profile,
  * counterfactual, stamp) and the partition's counts (summary, stats, integrity).
- * Every other line is one case of the partition as the `json` report writes it
+ * Then one line per case of the partition as the `json` report writes it
  * (`{"caseId":…,"obligations":…,"escalations":…,"facts":…}`), in `caseId`
- * order (code units).
+ * order (code units). The last line ({@link End}) holds the SHA-256 of the
+ * case lines (each with its `\n`).
  *
  * Reading ({@link open}) checks the whole file before anything is merged: the
  * header's fields, each line's JSON, the cases' order, that each case belongs
- * to the partition, and that the file holds as many cases as its header says
- * (a truncated copy fails). Merging ({@link merge}) checks that the partials
+ * to the partition, that the file holds as many cases as its header says, and
+ * the digest of the end line (a truncated or altered copy fails). Merging ({@link merge}) checks that the partials
  * are every partition of one split exactly once, framed alike and written by
  * this version of Docket, and settles the integrity chain head (below).
  *
@@ -29,6 +30,7 @@
 import { CasePartition, DecodeError, type Integrity } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import { lines } from '../internal/fdLines.js'
 import * as FileLines from '../internal/fileLines.js'
@@ -94,6 +96,12 @@ export const Header = t.type(
 /** The header line of a partial report. */
 export type Header = t.TypeOf<typeof Header>
 
+/** The last line of a partial report: the SHA-256 (hex) of its case lines, each with its newline. */
+export const End = t.strict({ docket: t.literal('replay-partial-end'), sha256: t.string }, 'PartialEnd')
+
+/** The last line of a partial report. */
+export type End = t.TypeOf<typeof End>
+
 /** A partial report read and checked ({@link open}). */
 export interface Part {
   readonly file: string
@@ -138,7 +146,13 @@ export function* pieces(
     integrity: report.integrity,
   }
   yield `${JSON.stringify(header)}\n`
-  for (const [, json] of report.casesJson) yield `${json}\n`
+  const digest = createHash('sha256')
+  for (const [, json] of report.casesJson) {
+    const line = `${json}\n`
+    digest.update(line)
+    yield line
+  }
+  yield `${JSON.stringify({ docket: 'replay-partial-end', sha256: digest.digest('hex') } satisfies End)}\n`
 }
 
 /** Reads a partial report and checks every line of it (see the module header). */
@@ -169,8 +183,21 @@ export const open = (file: string): E.Either<PartialError, Part> => {
     let cases = 0
     let previous: string | undefined
     let line = 1
+    let end: End | undefined
+    const digest = createHash('sha256')
     for (const text of read) {
       line++
+      if (end !== undefined) return fail(`line ${line}: a line after the end line`)
+      if (text.startsWith(END_PREFIX)) {
+        const decoded = End.decode(parseJson(text))
+        if (E.isLeft(decoded))
+          return fail(
+            `line ${line}: not a partial report's end line: ${DecodeError.format(DecodeError.fromValidation(decoded.left))}`,
+          )
+        end = decoded.right
+        continue
+      }
+      digest.update(`${text}\n`)
       const c = parseJson(text)
       const caseId =
         typeof c === 'object' && c !== null ? (c as { readonly caseId?: unknown }).caseId : undefined
@@ -191,6 +218,9 @@ export const open = (file: string): E.Either<PartialError, Part> => {
       return fail(
         `holds ${cases} cases where its header counts ${header.stats.cases}: the file is incomplete or was altered`,
       )
+    if (end === undefined) return fail('no end line: the file is incomplete')
+    if (digest.digest('hex') !== end.sha256)
+      return fail('its cases do not match the digest of its end line: the file was altered')
     return E.right({ file, header, result: resultOf(file, version, header) })
   } catch (e) {
     // a directory, or a read that failed half-way
@@ -277,6 +307,9 @@ function* partialLines(fd: number): Generator<string> {
 
 const PREFIX = '{"caseId":"'
 
+/** How the end line starts (a case line starts with {@link PREFIX}). */
+const END_PREFIX = '{"docket":"replay-partial-end"'
+
 /** The case id a case line starts with (`{"caseId":"…"`), read without parsing the rest. */
 const idOf = (line: string): string | undefined => {
   if (!line.startsWith(PREFIX)) return undefined
@@ -300,7 +333,12 @@ const resultOf = (file: string, version: FileLines.Version, h: Header): Replay.R
     try {
       const read = partialLines(fd)
       read.next()
-      yield* read
+      // the case lines: as many as the header counts, the end line after them
+      for (let i = 0; i < h.stats.cases; i++) {
+        const next = read.next()
+        if (next.done === true) throw new Error(`${file} changed since it was checked: merge it again`)
+        yield next.value
+      }
     } finally {
       fs.closeSync(fd)
     }
