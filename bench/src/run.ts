@@ -18,7 +18,7 @@
  * postgres://postgres@127.0.0.1:5432/test); each run uses schema
  * bench_<pid> and database docket_bench_emmett, dropped afterwards.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -127,6 +127,20 @@ const storeFigure = async (
   } finally {
     await child(name, { ...options, phase: 'drop' })
   }
+}
+
+/**
+ * The checkout the run measured: its commit and whether it had uncommitted changes (`git`), or
+ * `null` outside a git checkout. Docs quote it beside each number.
+ */
+const sourceVersion = (): { readonly commit: string; readonly uncommittedChanges: boolean } | null => {
+  const git = (...a: string[]): string | null => {
+    const r = spawnSync('git', a, { cwd: path.dirname(fileURLToPath(import.meta.url)), encoding: 'utf8' })
+    return r.status === 0 ? r.stdout.trim() : null
+  }
+  const commit = git('rev-parse', '--short', 'HEAD')
+  const status = git('status', '--porcelain', '--untracked-files=no')
+  return commit === null ? null : { commit, uncommittedChanges: status !== null && status !== '' }
 }
 
 const fmt = (n: number): string =>
@@ -253,6 +267,7 @@ const main = async (): Promise<void> => {
     started,
     finished: new Date().toISOString(),
     command: `node bench/dist/run.js ${args.join(' ')}`.trim(),
+    source: sourceVersion(),
     events,
     machine: {
       cpus: os.cpus().length,
