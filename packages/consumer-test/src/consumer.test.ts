@@ -187,25 +187,42 @@ describe.skipIf(!online)('published tarballs', () => {
     )
 
     it(
-      'the installed docket replays on worker threads (its worker file ships) to the bytes of one thread',
+      'the installed docket replays on worker threads (its worker file ships) and in partitions merged, to the bytes of one thread',
       async () => {
         const seed = join(Workspace.root, 'examples/seed-case/events.jsonl')
         const cli = pkgs.find((p) => p.bins.docket !== undefined)!
-        for (const runtime of runtimes) {
-          const replay = (workers: string) =>
-            Consumer.runBin(full!, runtime, cli.name, cli.bins.docket!, [
-              'replay',
-              seed,
-              '--report',
-              'csv',
-              '--quiet',
-              '--workers',
-              workers,
-            ])
-          const [one, two] = [await replay('1'), await replay('2')]
-          expect(two.code, `docket replay --workers 2 under ${runtime.version}: ${two.stderr}`).toBe(0)
-          expect(one.stdout.split('\n').length).toBeGreaterThan(2)
-          expect(two.stdout).toBe(one.stdout)
+        const parts = mkdtempSync(join(tmpdir(), 'docket-partials-'))
+        try {
+          for (const runtime of runtimes) {
+            const docket = (args: ReadonlyArray<string>) =>
+              Consumer.runBin(full!, runtime, cli.name, cli.bins.docket!, args)
+            const replay = (workers: string) =>
+              docket(['replay', seed, '--report', 'csv', '--quiet', '--workers', workers])
+            const [one, two] = [await replay('1'), await replay('2')]
+            expect(two.code, `docket replay --workers 2 under ${runtime.version}: ${two.stderr}`).toBe(0)
+            expect(one.stdout.split('\n').length).toBeGreaterThan(2)
+            expect(two.stdout).toBe(one.stdout)
+            const files = ['0', '1'].map((i) => join(parts, `${runtime.version}-${i}.jsonl`))
+            for (const [i, out] of files.entries()) {
+              const r = await docket([
+                'replay',
+                seed,
+                '--partition',
+                `${i}/2`,
+                '--report',
+                'partial',
+                '--out',
+                out,
+                '--quiet',
+              ])
+              expect(r.code, `docket replay --partition under ${runtime.version}: ${r.stderr}`).toBe(0)
+            }
+            const merged = await docket(['merge', ...files, '--report', 'csv'])
+            expect(merged.code, `docket merge under ${runtime.version}: ${merged.stderr}`).toBe(0)
+            expect(merged.stdout).toBe(one.stdout)
+          }
+        } finally {
+          rmSync(parts, { recursive: true, force: true })
         }
       },
       LONG,
