@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -223,6 +224,24 @@ describe('docket replay --partition and docket merge', () => {
       l[2] = 'null'
     })
     await expectRefused([parts[0]!, nulled, parts[2]!], `${nulled}: line 3: not a case of a partial report`)
+    // a case whose obligations are not a list, its digest recomputed: named, before rendering
+    const misshapen = edited(parts[1]!, (l) => {
+      const c = JSON.parse(l[1]!)
+      c.obligations = 'none'
+      l[1] = JSON.stringify(c)
+      const cases = l
+        .slice(1, -1)
+        .map((x) => `${x}\n`)
+        .join('')
+      l[l.length - 1] = JSON.stringify({
+        docket: 'replay-partial-end',
+        sha256: createHash('sha256').update(cases).digest('hex'),
+      })
+    })
+    await expectRefused(
+      [parts[0]!, misshapen, parts[2]!],
+      /line 2: not a case of a partial report: .*obligations/,
+    )
     // a case of partition 0 slipped into partition 1's file
     const stray = edited(parts[1]!, (l) => {
       l.splice(1, 0, fs.readFileSync(parts[0]!, 'utf8').split('\n')[1]!)

@@ -96,6 +96,22 @@ export const Header = t.type(
 /** The header line of a partial report. */
 export type Header = t.TypeOf<typeof Header>
 
+/**
+ * A case line's shape as far as the merge relies on it: the case id, and its obligations,
+ * escalations and facts as the renderers take them (arrays of objects, an object). A partial is
+ * as trustworthy as the machine that wrote it: the end line's digest catches a corrupted copy,
+ * not a forged one.
+ */
+const CaseLine = t.type(
+  {
+    caseId: t.string,
+    obligations: t.array(t.UnknownRecord),
+    escalations: t.array(t.UnknownRecord),
+    facts: t.UnknownRecord,
+  },
+  'PartialCase',
+)
+
 /** The last line of a partial report: the SHA-256 (hex) of its case lines, each with its newline. */
 export const End = t.strict({ docket: t.literal('replay-partial-end'), sha256: t.string }, 'PartialEnd')
 
@@ -198,11 +214,14 @@ export const open = (file: string): E.Either<PartialError, Part> => {
         continue
       }
       digest.update(`${text}\n`)
-      const c = parseJson(text)
-      const caseId =
-        typeof c === 'object' && c !== null ? (c as { readonly caseId?: unknown }).caseId : undefined
-      if (typeof caseId !== 'string' || idOf(text) !== caseId)
-        return fail(`line ${line}: not a case of a partial report (a JSON object starting with its caseId)`)
+      const c = CaseLine.decode(parseJson(text))
+      if (E.isLeft(c))
+        return fail(
+          `line ${line}: not a case of a partial report: ${DecodeError.format(DecodeError.fromValidation(c.left))}`,
+        )
+      const caseId = c.right.caseId
+      if (idOf(text) !== caseId)
+        return fail(`line ${line}: not a case of a partial report: its line must start with its caseId`)
       if (previous !== undefined && !(previous < caseId))
         return fail(
           `line ${line}: case ${JSON.stringify(caseId)} is not after ${JSON.stringify(previous)}: cases must be in caseId order, each once`,
