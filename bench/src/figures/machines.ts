@@ -5,8 +5,9 @@
  * merged (`docket merge`'s checks and merge, `Partial.open` and
  * `Partial.merge`). Here the "machines" are `docket` processes on this one
  * machine, run at the same time; the baseline is one such process replaying
- * the whole store into one partial, the same command with `--partition 0/1`.
- * Both are timed from spawning the processes to the merged result; the
+ * the whole store into one partial, the same command with `--partition 0/1`
+ * and no `--as-of` (it finds the latest `occurredAt`, which the partitions
+ * are then given). Both are timed from spawning the processes to the merged result; the
  * digests of the two merged results (`Partition.canonical`) must be equal, and
  * equal to figure 1b's replay of the same history.
  */
@@ -14,8 +15,6 @@ import { spawn } from 'node:child_process'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Partial } from '@docket/cli'
-import { Timestamp } from '@docket/core'
-import * as Data from '../internal/data.js'
 import * as Docket from '../internal/docket.js'
 import type { Row } from '../internal/measure.js'
 
@@ -57,14 +56,21 @@ const docket = (args: ReadonlyArray<string>): Promise<number> =>
     })
     p.on('error', reject)
     p.on('close', (code) =>
-      code === 0
-        ? resolve(Math.round(Number(rss) / 1024))
-        : reject(new Error(`docket ${args.join(' ')}: exit ${code}\n${err}`)),
+      code === 0 ? resolve(Number(rss)) : reject(new Error(`docket ${args.join(' ')}: exit ${code}\n${err}`)),
     )
   })
 
-/** Replays the store in `count` processes at once, then opens, checks and merges their partials. */
-const split = async (store: string, asOf: string, count: number, dir: string): Promise<Run> => {
+/**
+ * Replays the store in `count` processes at once, then opens, checks and merges their partials;
+ * judged at `asOf` (one process reading the whole store needs none: it finds the latest
+ * `occurredAt`, which its result gives as `asOf`).
+ */
+const split = async (
+  store: string,
+  asOf: string | undefined,
+  count: number,
+  dir: string,
+): Promise<Run & { readonly asOf: string }> => {
   const files = Array.from({ length: count }, (_, i) => path.join(dir, `machines-${count}-part-${i}.jsonl`))
   const started = performance.now()
   const rss = await Promise.all(
@@ -75,8 +81,7 @@ const split = async (store: string, asOf: string, count: number, dir: string): P
         store,
         '--partition',
         `${i}/${count}`,
-        '--as-of',
-        asOf,
+        ...(asOf === undefined ? [] : ['--as-of', asOf]),
         '--report',
         'partial',
         '--out',
@@ -99,13 +104,15 @@ const split = async (store: string, asOf: string, count: number, dir: string): P
     mergeMs: done - mergeStarted,
     peakRssMb: Math.max(...rss),
     digest: Docket.digest(merged.right),
+    asOf: merged.right.asOf,
   }
 }
 
 /**
  * Measures the figure on the loaded schema of figure 2 (`url`, `schema`, `events` rows of the
- * generated history): judged at the history's latest `occurredAt`, as a replay of the whole
- * store judges by default, so that the digests compare.
+ * generated history): the partitions are judged at the instant the single process found (the
+ * latest `occurredAt`, as a replay of the whole store judges by default), so that the digests
+ * compare.
  */
 export const measure = async (
   url: string,
@@ -114,12 +121,9 @@ export const measure = async (
   dir: string,
   count = 2,
 ): Promise<Measured> => {
-  let latest = Number.NEGATIVE_INFINITY
-  for (const e of Data.history(events)) latest = Math.max(latest, Timestamp.toMillis(e.occurredAt))
-  const asOf = Timestamp.format(latest)
   const store = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`
-  const one = await split(store, asOf, 1, dir)
-  const many = await split(store, asOf, count, dir)
+  const one = await split(store, undefined, 1, dir)
+  const many = await split(store, one.asOf, count, dir)
   return { events, count, one, many }
 }
 

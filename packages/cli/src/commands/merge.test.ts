@@ -4,9 +4,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { History, Services } from '@docket/core/testing'
 import fc from 'fast-check'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { docket } from '../internal/testing.js'
+import { docket, dropSchema, withoutMemoryCounters } from '../internal/testing.js'
 
 let dir: string
 let history: string
@@ -43,15 +42,6 @@ const partials = async (source: ReadonlyArray<string>, count: number, extra: Rea
     files.push(out)
   }
   return files
-}
-
-/**
- * A json report without the memory counters (cases dropped, reopened, most held at once), which
- * count each process's own evictions and are summed over the partitions.
- */
-const withoutMemoryCounters = (json: string): unknown => {
-  const r = JSON.parse(json)
-  return { ...r, stats: { ...r.stats, dropped: 0, reopened: 0, maxOpenCases: 0 } }
 }
 
 const ok = async (argv: ReadonlyArray<string>): Promise<string> => {
@@ -332,19 +322,10 @@ const withPostgres = await Services.requireOrSkip({
 
 describe.skipIf(!withPostgres)('docket replay --partition on PostgreSQL', () => {
   const schema = `docket_merge_${process.pid}`
-  const drop = async (): Promise<void> => {
-    const admin = new pg.Client({ connectionString: pgUrl })
-    await admin.connect()
-    try {
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    } finally {
-      await admin.end()
-    }
-  }
-  afterAll(drop)
+  afterAll(() => dropSchema(pgUrl, schema))
 
   it('reads each partition on the server and merges into the bytes of one replay', async () => {
-    await drop()
+    await dropSchema(pgUrl, schema)
     const store = `${pgUrl}?schema=${schema}`
     expect((await docket(['import', history, '--store', store])).code).toBe(0)
     const knownAt = ['--known-at', '2025-01-04T12:00:00Z']

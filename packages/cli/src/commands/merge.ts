@@ -83,6 +83,8 @@ export const command: Command = {
       inv,
       `docket: merged ${parts.length} partitions, ${merged.right.stats.cases} cases, ${merged.right.stats.events} events`,
     )
-    return ReportOutput.write(inv, merged.right, settings.right, parts[0]!.header.providerType === 'vlop')
+    return ReportOutput.write(inv, merged.right, settings.right, {
+      providerType: parts[0]!.header.providerType,
+    })
   },
 }

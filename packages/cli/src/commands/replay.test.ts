@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { History } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { docket } from '../internal/testing.js'
+import { docket, withoutMemoryCounters } from '../internal/testing.js'
 import * as Report from '../reports/Report.js'
 import * as Source from '../Source.js'
 import * as TestServer from '../submit/TestServer.js'
@@ -147,14 +147,10 @@ describe('docket replay', () => {
     })
 
     it('on worker threads, each reading its cases back from the file (but for the memory counters)', async () => {
-      const counters = (json: string): unknown => {
-        const r = JSON.parse(json)
-        return { ...r, stats: { ...r.stats, dropped: 0, reopened: 0, maxOpenCases: 0 } }
-      }
       for (const file of [plain, crlf]) {
         const workers = await docket(['replay', file, ...argv, '--workers', '2'])
         expect(workers.code, workers.stderr).toBe(0)
-        expect(counters(workers.stdout)).toEqual(counters(piped))
+        expect(withoutMemoryCounters(workers.stdout)).toEqual(withoutMemoryCounters(piped))
         expect(JSON.parse(workers.stdout).stats.dropped).toBeGreaterThan(0)
       }
     })
@@ -186,15 +182,11 @@ describe('docket replay', () => {
 
   it('--workers N replays on worker threads: the same report, but for the memory counters', async () => {
     // json, md and html state how many case states were dropped and held at once: per worker, summed
-    const memory = (json: string): unknown => {
-      const r = JSON.parse(json)
-      return { ...r, stats: { ...r.stats, dropped: 0, reopened: 0, maxOpenCases: 0 } }
-    }
     for (const format of ['csv', 'json'] as const) {
       const a = await docket(['replay', fixtures, '--report', format, '--quiet'])
       const b = await docket(['replay', fixtures, '--report', format, '--quiet', '--workers', '3'])
       expect(b.code, `${format}: ${b.stderr}`).toBe(0)
-      if (format === 'json') expect(memory(b.stdout)).toEqual(memory(a.stdout))
+      if (format === 'json') expect(withoutMemoryCounters(b.stdout)).toEqual(withoutMemoryCounters(a.stdout))
       else expect(b.stdout).toBe(a.stdout)
     }
     // decoded events travel to the workers when the input is sorted first, or read from a store

@@ -21,7 +21,6 @@ import * as Input from '../replay/Input.js'
 import * as Progress from '../replay/Progress.js'
 import * as Replay from '../replay/Replay.js'
 import * as Spill from '../replay/Spill.js'
-import * as Partial from '../reports/Partial.js'
 import * as Report from '../reports/Report.js'
 import * as Source from '../Source.js'
 
@@ -204,10 +203,12 @@ export const command: Command = {
       ...(spillDir === undefined ? {} : { spillDir }),
       ...(maxOpen === undefined ? {} : { maxOpenCases: maxOpen }),
       ...(onProgress === undefined ? {} : { onProgress }),
-      ...(partition === undefined ? {} : { partition }),
       // a store's global order is the order; a file must be in recordedAt order per case
       checkOrder: !fromStore,
     }
+    // one thread keeps its partition of a source read whole (a store sent only its own); workers
+    // are always told it, to spread the partition's cases over them
+    const share = partition === undefined ? {} : { partition }
     // on workers, a file's lines are decoded by the workers (which read cases back from the file);
     // sorted or stored events go decoded
     const sorted = Args.flag(inv, 'sort')
@@ -219,14 +220,18 @@ export const command: Command = {
     try {
       built =
         workers === 1
-          ? await Report.build(events, readBack === undefined ? options : { ...options, readBack })
+          ? await Report.build(events, {
+              ...options,
+              ...(fromStore ? {} : share),
+              ...(readBack === undefined ? {} : { readBack }),
+            })
           : await Report.buildOnWorkers(
               fileLines !== undefined
                 ? { _tag: 'FileLines', ...fileLines }
                 : lines === undefined
                   ? { _tag: 'Events', events }
                   : { _tag: 'Lines', batches: lines },
-              { ...options, workers },
+              { ...options, ...share, workers },
             )
     } finally {
       await input.right.close()
@@ -247,22 +252,13 @@ export const command: Command = {
       return EXIT.usage
     }
     const report = built.right
-    const providerType = profile.right.providerType?.kind ?? null
-    if (format === 'partial') {
+    return ReportOutput.write(inv, report, settings.right, {
+      providerType: profile.right.providerType?.kind ?? null,
       // a store read by partition sees only its cases' events; a file (or a whole store) sees all
-      const share = partition ?? { index: 0, count: 1 }
-      const wholeLog = !(fromStore && share.count > 1)
-      const written = await Output.emitPieces(
-        inv,
-        settings.right.out,
-        Partial.pieces(report, share, wholeLog, providerType),
-      )
-      if (E.isLeft(written)) {
-        Output.error(inv, Output.describe(written.left))
-        return EXIT.usage
-      }
-      return settings.right.failOnBreached && report.summary.breached > 0 ? EXIT.finding : EXIT.ok
-    }
-    return ReportOutput.write(inv, report, settings.right, providerType === 'vlop')
+      share: {
+        partition: partition ?? { index: 0, count: 1 },
+        wholeLog: !(fromStore && partition !== undefined && partition.count > 1),
+      },
+    })
   },
 }

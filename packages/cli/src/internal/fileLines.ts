@@ -104,6 +104,10 @@ export const versionOf = (file: string): Version => {
   return { size, mtimeMs, ino }
 }
 
+/** Whether a file's `stat` is still of `version` (same size, modification time and inode). */
+export const sameVersion = (now: Version, version: Version): boolean =>
+  now.size === version.size && now.mtimeMs === version.mtimeMs && now.ino === version.ino
+
 /** Batches of lines read from a stream, which has no offsets. */
 export async function* withoutOffsets(batches: AsyncIterable<ReadonlyArray<string>>): AsyncGenerator<Lines> {
   for await (const lines of batches) yield { lines }
@@ -131,7 +135,7 @@ const readEvents = (
   const fd = fs.openSync(file, 'r')
   try {
     const now = fs.fstatSync(fd)
-    if (now.size !== version.size || now.mtimeMs !== version.mtimeMs || now.ino !== version.ino)
+    if (!sameVersion(now, version))
       throw changed('its size, modification time or inode differ from when it was read')
     return offsets.map((o) => {
       const d = Source.decodeLine(lineAt(fd, o), 0)

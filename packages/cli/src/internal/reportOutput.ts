@@ -2,13 +2,14 @@
  * Writing a replay report, as `replay` and `merge` both do: the output options
  * (`--report`, `--out`, `--period`, `--submit`, `--journal`,
  * `--published-out`, `--fail-on`), checked from a command line, and the report
- * rendered in its format and written (json and csv case by case), with the
+ * rendered in its format (or as `replay --partition`'s partial report) and
+ * written (json, csv and partial case by case), with the
  * stamp beside csv and dsa-sor rows (`<out>.stamp.json`, or one JSON line on
  * standard error without `--out`) and, with `--report dsa-sor --submit URL`,
  * the statements sent to the DSA Transparency Database API with the token read
  * from `DOCKET_DSA_TOKEN`.
  */
-import { Timestamp } from '@docket/core'
+import { type CasePartition, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { EXIT, type Invocation, type OptionSpec } from '../Command.js'
 import * as Output from '../Output.js'
@@ -18,6 +19,7 @@ import * as DsaTransparency from '../reports/DsaTransparency.js'
 import * as Html from '../reports/Html.js'
 import * as Json from '../reports/Json.js'
 import * as Markdown from '../reports/Markdown.js'
+import * as Partial from '../reports/Partial.js'
 import * as Report from '../reports/Report.js'
 import * as Submitter from '../submit/Submitter.js'
 import * as Args from './args.js'
@@ -110,15 +112,24 @@ export const refusal = (format: string, whatIf: ReadonlyArray<string>): string |
     ? '--what-if with --report dsa-sor: statements of reasons record what was decided, not a counterfactual; run without --what-if'
     : undefined
 
+/** How a report was framed beyond the report itself: what the renderers need to know. */
+export interface Framing {
+  /** The profile's provider type (`vlop` makes dsa-transparency periods half-years by default). */
+  readonly providerType: string | null
+  /** For the `partial` format (`replay --partition`): the partition, and whether the whole log was read. */
+  readonly share?: { readonly partition: CasePartition.Partition; readonly wholeLog: boolean }
+}
+
 /**
- * Renders `report` in one of `Report.FORMATS` and writes it (and the stamp beside csv and dsa-sor
- * rows, and the submission), returning the exit code. `vlop` sets the default dsa-transparency period.
+ * Renders `report` in one of `Report.FORMATS`, or as a partial report (`partial`, with
+ * `framing.share`), and writes it (and the stamp beside csv and dsa-sor rows, and the submission),
+ * returning the exit code.
  */
 export const write = async (
   inv: Invocation,
   report: Report.Report,
   settings: Settings,
-  vlop: boolean,
+  framing: Framing,
 ): Promise<number> => {
   const { format, out } = settings
   // json and csv are written case by case: a large replay's report outgrows one string
@@ -138,7 +149,10 @@ export const write = async (
       text = Html.render(report)
       break
     case 'dsa-transparency':
-      text = DsaTransparency.render(report, settings.period ?? (vlop ? 'half-year' : 'year'))
+      text = DsaTransparency.render(
+        report,
+        settings.period ?? (framing.providerType === 'vlop' ? 'half-year' : 'year'),
+      )
       break
     case 'dsa-sor':
       sor = DsaSor.build(report)
@@ -150,7 +164,9 @@ export const write = async (
       )
       break
     default:
-      throw new Error(`not a report format: ${format}`)
+      if (format !== 'partial' || framing.share === undefined)
+        throw new Error(`not a report format: ${format}`)
+      text = Partial.pieces(report, framing.share.partition, framing.share.wholeLog, framing.providerType)
   }
   const written =
     typeof text === 'string' ? await Output.emit(inv, out, text) : await Output.emitPieces(inv, out, text)

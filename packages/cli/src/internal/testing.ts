@@ -1,8 +1,10 @@
 /**
  * Running `docket` in-process for tests: captured standard output and error,
- * a given standard input, a fixed environment (no colour unless asked).
+ * a given standard input, a fixed environment (no colour unless asked); and
+ * what several command tests compare or clean up.
  */
 import { PassThrough, Readable, Writable } from 'node:stream'
+import pg from 'pg'
 import type { Command } from '../Command.js'
 import { run } from '../main.js'
 
@@ -53,4 +55,25 @@ export const docket = async (argv: ReadonlyArray<string>, options: RunOptions = 
     options.commands,
   )
   return { code, stdout: out.text(), stderr: err.text() }
+}
+
+/**
+ * A json report without its memory counters (cases dropped, reopened, most held at once), which
+ * count each process's or worker's own evictions: what a replay on workers or in partitions must
+ * equal a replay in one thread on.
+ */
+export const withoutMemoryCounters = (json: string): unknown => {
+  const r = JSON.parse(json)
+  return { ...r, stats: { ...r.stats, dropped: 0, reopened: 0, maxOpenCases: 0 } }
+}
+
+/** Drops a PostgreSQL schema a test created, and everything in it, through a connection of its own. */
+export const dropSchema = async (url: string, schema: string): Promise<void> => {
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+  } finally {
+    await admin.end()
+  }
 }

@@ -42,16 +42,18 @@ export interface Options extends Replay.Options {
 export const of = (caseId: string, n: number): number => CasePartition.hash(caseId) % n
 
 /**
- * The worker (0 ≤ w < n) of a case among `n` worker threads, when the threads share only
- * partition `within` of the cases (`docket replay --partition I/N --workers n`), or all of them:
- * the cases of partition I of N spread evenly over the workers (their hash modulo N·n, which is
- * I + N·w for exactly one w), where the plain {@link of}`(caseId, n)` would leave workers idle
- * whenever N and n share a factor (and use only one when n divides N).
+ * The worker (0 ≤ w < n) of a case among `n` worker threads, or `undefined` when the threads
+ * share only partition `within` of the cases (`docket replay --partition I/N --workers n`) and the
+ * case is outside it. The cases of partition I of N are spread evenly over the workers (their
+ * hash modulo N·n, which is I + N·w for exactly one w), where the plain {@link of}`(caseId, n)`
+ * would leave workers idle whenever N and n share a factor (and use only one when n divides N).
  */
-export const worker = (caseId: string, n: number, within?: CasePartition.Partition): number =>
-  within === undefined
-    ? of(caseId, n)
-    : Math.floor((CasePartition.hash(caseId) % (within.count * n)) / within.count)
+export const worker = (caseId: string, n: number, within?: CasePartition.Partition): number | undefined => {
+  const h = CasePartition.hash(caseId)
+  if (within === undefined) return h % n
+  if (h % within.count !== within.index) return undefined
+  return Math.floor((h % (within.count * n)) / within.count)
+}
 
 /**
  * Replay options whose `asOf` is read late: unset while the partition runs (each drop then

@@ -264,14 +264,10 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     line: number,
     offset = -1,
   ): Promise<void> => {
-    // an event with no string caseId cannot be decoded: the first worker says so
-    if (
-      typeof caseId === 'string' &&
-      partition !== undefined &&
-      Partition.of(caseId, partition.count) !== partition.index
-    )
-      return
+    // an event with no string caseId cannot be decoded: the first worker says so; an event of
+    // another partition than the one shared goes nowhere
     const i = typeof caseId === 'string' ? Partition.worker(caseId, n, partition) : 0
+    if (i === undefined) return
     const b = batches[i]!
     b.items.push(item)
     b.positions.push(position)

@@ -280,7 +280,7 @@ export const merge = (
     return fail(
       `partition${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count} missing: every partition is needed`,
     )
-  const own = ownLibrary()
+  const own = Stamp.library()
   for (const p of parts) {
     const differs = framingDifference(first.header, p.header)
     if (differs !== undefined)
@@ -295,8 +295,10 @@ export const merge = (
   const integrity = integrityOf(parts, head)
   if (E.isLeft(integrity)) return fail(integrity.left)
   const h = first.header
-  const ordered = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p.result)
-  const merged = Partition.merge(ordered, integrity.right)
+  const merged = Partition.merge(
+    Array.from({ length: count }, (_, i) => byIndex.get(i)!.result),
+    integrity.right,
+  )
   return E.right({
     ...merged,
     profile: h.profile,
@@ -345,8 +347,7 @@ const idOf = (line: string): string | undefined => {
 /** The partition's result; its cases re-read from the file (checked unchanged) at each iteration. */
 const resultOf = (file: string, version: FileLines.Version, h: Header): Replay.Result => {
   function* caseLines(): Generator<string> {
-    const now = FileLines.versionOf(file)
-    if (now.size !== version.size || now.mtimeMs !== version.mtimeMs || now.ino !== version.ino)
+    if (!FileLines.sameVersion(fs.statSync(file), version))
       throw new Error(`${file} changed since it was checked: merge it again`)
     const fd = fs.openSync(file, 'r')
     try {
@@ -420,9 +421,6 @@ const integrityOf = (
 }
 
 const canonical = (u: unknown): string => JSON.stringify(u)
-
-const ownLibrary = (): Stamp.Stamp['library'] =>
-  Stamp.make({ policyPack: [], legalReferenceDate: null, options: {}, integrity: null }).library
 
 const describeLibrary = (l: Stamp.Stamp['library']): string =>
   `cli ${l.cli}, core ${l.core}, policies ${l.policies}`

@@ -90,9 +90,10 @@ export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
   /** How the source reads its events back (`Replay.Options.readBack`; `build` only, not workers). */
   readonly readBack?: Replay.ReadBack
   /**
-   * Replay only the cases of this partition (`Partition.only`; on workers,
-   * `Workers.Options.partition`): the report is then one partition's share, for
-   * `Partial.pieces` and `docket merge`.
+   * Replay only the cases of this partition of a history read whole (`Partition.only`; on
+   * workers, `Workers.Options.partition`, which also spreads them over the workers): the report
+   * is then one partition's share, for `Partial.pieces` and `docket merge`. Events already
+   * limited to the partition (a store's `readAll({ partition })`) need it only on workers.
    */
   readonly partition?: CasePartition.Partition
 }
@@ -102,8 +103,7 @@ export const LEGAL_REFERENCE_DATE = '2026-11-24'
 
 /** Each policy module with a version: the package version and a digest of its rules as data. */
 export const policyPack = (): ReadonlyArray<Stamp.PolicyVersion> => {
-  const pkg = Stamp.make({ policyPack: [], legalReferenceDate: null, options: {}, integrity: null }).library
-    .policies
+  const pkg = Stamp.library().policies
   return Policy.all.map((p) => ({
     id: p.id,
     version: `${pkg}+${createHash('sha256')

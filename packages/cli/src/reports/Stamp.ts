@@ -55,6 +55,13 @@ const ownVersion = (): string => {
 
 // constructors
 
+/** The versions of the libraries running now (`@docket/cli`, `@docket/core`, `@docket/policies`). */
+export const library = (): Stamp['library'] => ({
+  cli: ownVersion(),
+  core: versionOf('@docket/core/package.json'),
+  policies: versionOf('@docket/policies/package.json'),
+})
+
 /** Builds the stamp; library versions and tzdata are read from the runtime. */
 export const make = (input: {
   readonly policyPack: ReadonlyArray<PolicyVersion>
@@ -62,11 +69,7 @@ export const make = (input: {
   readonly options: Readonly<Record<string, unknown>>
   readonly integrity: Integrity.ChainHead | null
 }): Stamp => ({
-  library: {
-    cli: ownVersion(),
-    core: versionOf('@docket/core/package.json'),
-    policies: versionOf('@docket/policies/package.json'),
-  },
+  library: library(),
   policyPack: [...input.policyPack].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   legalReferenceDate: input.legalReferenceDate,
   tzdata: process.versions.tz ?? null,
