@@ -97,6 +97,12 @@ export interface ReadAllOptions extends ReadOptions {
    * A bad value (not integers, not 0 ≤ index < count) throws when the read starts, naming the field.
    */
   readonly partition?: CasePartition.Partition
+  /**
+   * Read no further than this position (included): a position this store gave, from {@link
+   * EventStore.head} or a stored event. Readers that share one cut of a live log (partitions read
+   * on several threads or machines) read the same events; to the head when absent.
+   */
+  readonly until?: Position
 }
 
 /** Options for a subscription. */
@@ -123,6 +129,11 @@ export interface EventStore {
   readonly readStream: (caseId: string) => TE.TaskEither<StoreError, ReadonlyArray<StoredEvent>>
   /** Streams the global log in position order, in bounded memory; ends at the current head. */
   readonly readAll: (options?: ReadAllOptions) => AsyncIterable<StoredEvent>
+  /**
+   * The log's current end, `undefined` when it is empty: `readAll({ until })` with it reads every
+   * event committed so far and none committed later (several readers, one cut).
+   */
+  readonly head: () => Promise<Position | undefined>
   /** Catch-up then live: every event after `after`, then new ones as they commit, until aborted. */
   readonly subscribe: (options?: SubscribeOptions) => AsyncIterable<StoredEvent>
   /** Orders two positions of this store (negative, zero, positive). */

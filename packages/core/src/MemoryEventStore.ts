@@ -111,7 +111,7 @@ export const make = (options: Options = {}): EventStore.EventStore => {
   const readAll = async function* (
     options: EventStore.ReadAllOptions = {},
   ): AsyncGenerator<EventStore.StoredEvent> {
-    const head = log.length
+    const head = options.until === undefined ? log.length : Math.min(log.length, from(options.until))
     const keep = matches(options.types)
     const start = from(options.after)
     const partition = CasePartition.option(options.partition)
@@ -161,6 +161,7 @@ export const make = (options: Options = {}): EventStore.EventStore => {
           : E.right((streams.get(caseId) ?? []).map((s) => s.stored)),
       ),
     readAll,
+    head: () => Promise.resolve(log.at(-1)?.stored.position),
     subscribe,
     comparePositions: EventStore.compareDecimal,
     checkpoints: {

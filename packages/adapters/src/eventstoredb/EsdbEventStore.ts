@@ -382,7 +382,9 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
     const partition = CasePartition.option(options.partition)
     const end = await head()
     if (end === undefined) return
-    const endText = formatPosition(end)
+    const last = formatPosition(end)
+    const endText =
+      options.until === undefined || comparePositions(last, options.until) <= 0 ? last : options.until
     const types = options.types === undefined ? undefined : new Set(options.types)
     let from: ReadPosition = options.after === undefined ? START : parsePosition(options.after)
     let skip = options.after
@@ -447,6 +449,10 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
     append,
     readStream,
     readAll,
+    head: async () => {
+      const end = await head()
+      return end === undefined ? undefined : formatPosition(end)
+    },
     subscribe,
     comparePositions,
     checkpoints: {

@@ -499,13 +499,15 @@ export const readAll =
   ): ((options?: EventStore.ReadAllOptions) => AsyncIterable<EventStore.StoredEvent>) =>
   (options = {}) =>
     new Events(() => {
-      const after = options.after ?? '0'
-      if (!/^\d{1,19}$/.test(after))
-        throw new Error(`not a position of a SQL store: ${JSON.stringify(after)}`)
+      const after = sqlPosition(options.after ?? '0')
       const partition = CasePartition.option(options.partition)
       // parameters are strings (see the module header): the types as a JSON array, the partition as decimals
       const values: string[] = [after]
       let where = 'e.position > $1'
+      if (options.until !== undefined) {
+        values.push(sqlPosition(options.until))
+        where += ` AND e.position <= $${values.length}::bigint`
+      }
       if (options.types !== undefined) {
         values.push(JSON.stringify(options.types))
         where += ` AND e.type = ANY(ARRAY(SELECT jsonb_array_elements_text($${values.length}::jsonb)))`
@@ -517,3 +519,9 @@ export const readAll =
       const text = `SELECT e.position::text, e.revision::text, e.body FROM ${table} e WHERE ${where} ORDER BY e.position`
       return rows(pool, text, values, batch)
     })
+
+/** A position of a SQL store (a decimal bigint), or a thrown error naming the value. */
+const sqlPosition = (p: string): string => {
+  if (!/^\d{1,19}$/.test(p)) throw new Error(`not a position of a SQL store: ${JSON.stringify(p)}`)
+  return p
+}

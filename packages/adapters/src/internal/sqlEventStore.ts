@@ -502,15 +502,19 @@ export const make = async (
     }
   }
 
+  const head = async (): Promise<EventStore.Position | undefined> =>
+    (await sql.query<{ head: string | null }>(`SELECT max(position)::text AS head FROM ${s}.events`))[0]!.head ??
+    undefined
+
   const readAll = async function* (
     options: EventStore.ReadAllOptions = {},
   ): AsyncGenerator<EventStore.StoredEvent> {
     const after = checkPosition(options.after)
     const partition = CasePartition.option(options.partition)
-    const head = (
-      await sql.query<{ head: string }>(`SELECT coalesce(max(position), 0)::text AS head FROM ${s}.events`)
-    )[0]!.head
-    for await (const rows of pages(after, head, options.types, partition)) {
+    const until = options.until === undefined ? undefined : checkPosition(options.until)
+    const last = (await head()) ?? '0'
+    const upTo = until === undefined || EventStore.compareDecimal(last, until) < 0 ? last : until
+    for await (const rows of pages(after, upTo, options.types, partition)) {
       for (const r of rows) yield toStored(r)
     }
   }
@@ -563,6 +567,7 @@ export const make = async (
     append,
     readStream,
     readAll,
+    head,
     subscribe,
     comparePositions: EventStore.compareDecimal,
     checkpoints: {

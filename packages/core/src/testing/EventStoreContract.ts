@@ -373,6 +373,37 @@ export const eventStoreContract = (
         }
       })
 
+      it('a cut (head, then until) reads the same events however many readers, whatever is appended after', async () => {
+        const s = await fresh()
+        expect(await s.head()).toBeUndefined()
+        await fill(s)
+        const all = await collect(s.readAll())
+        const cut = await s.head()
+        expect(cut).toBe(all.at(-1)!.position)
+        // appends after the cut are not read up to it, by any reader
+        for (const caseId of CASES.slice(0, 6)) await ok(s.append(caseId, [testEvent(caseId, 5000)], 'any'))
+        expect(s.comparePositions((await s.head())!, cut!)).toBeGreaterThan(0)
+        expect(ids(await collect(s.readAll({ until: cut! })))).toEqual(ids(all))
+        for (const count of [2, 3]) {
+          const union = new Set<string>()
+          for (let index = 0; index < count; index++)
+            for (const e of await collect(s.readAll({ until: cut!, partition: { index, count } })))
+              union.add(e.event.id)
+          expect([...union].sort()).toEqual([...ids(all)].sort())
+        }
+        // any cut, with after and types
+        const rank = new Map(all.map((e, i) => [e.position, i]))
+        for (const k of [0, 7, all.length - 2]) {
+          const until = all[k]!.position
+          expect(ids(await collect(s.readAll({ until })))).toEqual(ids(all.slice(0, k + 1)))
+          const got = await collect(s.readAll({ after: all[0]!.position, until, types: ['CaseClosed'] }))
+          const want = all.filter(
+            (e) => rank.get(e.position)! > 0 && rank.get(e.position)! <= k && e.event.type === 'CaseClosed',
+          )
+          expect(ids(got)).toEqual(ids(want))
+        }
+      })
+
       it('refuses a bad partition option, naming the field', async () => {
         const s = await fresh()
         await ok(s.append('c1', [testEvent('c1', 0)], 'any'))
