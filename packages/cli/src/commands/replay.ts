@@ -209,9 +209,10 @@ export const command: Command = {
     // one thread keeps its partition of a source read whole (a store sent only its own); workers
     // are always told it, to spread the partition's cases over them
     const share = partition === undefined ? {} : { partition }
-    // on workers, a file's lines are decoded by the workers (which read cases back from the file);
-    // sorted or stored events go decoded
+    // on workers, a file's lines are decoded by the workers (which read cases back from the file), a
+    // server's store is read by each worker (its partition of one cut); sorted or stored events go decoded
     const sorted = Args.flag(inv, 'sort')
+    const sharedStore = sorted ? undefined : input.right.sharedStore
     const lines = sorted ? undefined : input.right.lines
     const fileLines = sorted ? undefined : input.right.fileLines
     // sorted events come from the spill files, which cannot be read back by the source's handles
@@ -226,11 +227,12 @@ export const command: Command = {
               ...(readBack === undefined ? {} : { readBack }),
             })
           : await Report.buildOnWorkers(
-              fileLines !== undefined
-                ? { _tag: 'FileLines', ...fileLines }
-                : lines === undefined
-                  ? { _tag: 'Events', events }
-                  : { _tag: 'Lines', batches: lines },
+              sharedStore ??
+                (fileLines !== undefined
+                  ? { _tag: 'FileLines', ...fileLines }
+                  : lines === undefined
+                    ? { _tag: 'Events', events }
+                    : { _tag: 'Lines', batches: lines }),
               { ...options, ...share, workers },
             )
     } finally {
@@ -245,9 +247,9 @@ export const command: Command = {
       const f = built.left
       Output.error(
         inv,
-        f._tag === 'BadLine'
-          ? `${Source.describe({ _tag: 'BadInput', errors: [f.error] })}\nNothing was written.`
-          : Replay.describe(f),
+        f._tag === 'OutOfOrder'
+          ? Replay.describe(f)
+          : `${Source.describe(f._tag === 'BadLine' ? { _tag: 'BadInput', errors: [f.error] } : f)}\nNothing was written.`,
       )
       return EXIT.usage
     }

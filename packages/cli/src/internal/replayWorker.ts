@@ -6,12 +6,13 @@
  * reported with the item's position in the whole input.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { CasePartition, Recorded } from '@docket/core'
+import type { CasePartition, EventStore, Recorded } from '@docket/core'
 import * as Source from '../Source.js'
 import * as FileLines from './fileLines.js'
 import * as Partition from '../replay/Partition.js'
 import * as Replay from '../replay/Replay.js'
 import * as Settings from '../replay/Settings.js'
+import * as Store from './store.js'
 import type * as Workers from '../replay/Workers.js'
 
 const port = ((): NonNullable<typeof parentPort> => {
@@ -19,7 +20,7 @@ const port = ((): NonNullable<typeof parentPort> => {
   return parentPort
 })()
 
-const { settings, index, workers, partition, file, version } = workerData as {
+const { settings, index, workers, partition, file, version, store } = workerData as {
   readonly settings: Settings.Settings
   readonly index: number
   readonly workers: number
@@ -29,6 +30,8 @@ const { settings, index, workers, partition, file, version } = workerData as {
   readonly file?: string
   /** That file's version when it was first read: reading back from another fails. */
   readonly version?: FileLines.Version
+  /** The store the worker reads its share of itself (`Workers.StoreInput`), up to `until` (`null`: an empty log). */
+  readonly store?: { readonly url: string; readonly cwd: string; readonly until: EventStore.Position | null }
 }
 
 const post = (m: Workers.FromWorker): void => port.postMessage(m)
@@ -114,10 +117,62 @@ const sendCases = (cases: ReadonlyArray<readonly [string, string]>): Promise<voi
     post({ kind: 'cases', cases })
   })
 
+/** Waits for the end of the input (the `asOf` is then set) or a stop. */
+const endOfInput = async (): Promise<void> => {
+  while (!ended) {
+    if (Number.isFinite(stopAt)) throw new Halt()
+    await new Promise<void>((r) => (wake = r))
+  }
+}
+
+/**
+ * The worker's own partition of a store's cut, read from a store it opens when the replay
+ * starts (and closes with {@link closeStore}), read back by stream revision.
+ */
+const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
+  const failed = (e: unknown): Halt =>
+    new Halt({ position: 0, failure: { _tag: 'Store', message: e instanceof Error ? e.message : String(e) } })
+  let source: Replay.Source | undefined
+  return {
+    events: {
+      async *[Symbol.asyncIterator]() {
+        if (share.until !== null) {
+          const opened = await Store.open(share.url, share.cwd)
+          if (opened._tag === 'Left') throw failed(opened.left)
+          closeStore = opened.right.close
+          source = Replay.storeSource(opened.right, {
+            partition: Partition.workerPartition(index, workers, partition),
+            until: share.until,
+          })
+          try {
+            for await (const e of source.events) {
+              if (Number.isFinite(stopAt)) throw new Halt()
+              yield e
+            }
+          } catch (e) {
+            throw e instanceof Halt ? e : failed(e)
+          }
+        }
+        await endOfInput()
+      },
+    },
+    readBack: {
+      handle: () => source!.readBack.handle(),
+      read: (caseId, handles) => source!.readBack.read(caseId, handles),
+      remote: true,
+    },
+  }
+}
+
+let closeStore = (): Promise<void> => Promise.resolve()
+const stored = store === undefined ? undefined : storeShare(store)
+
 const late = Partition.lateAsOf({
   ...Settings.replay(settings),
-  onProgress: (p) => post({ kind: 'progress', openCases: p.openCases, doneCases: p.doneCases }),
+  onProgress: (p) =>
+    post({ kind: 'progress', events: p.events, openCases: p.openCases, doneCases: p.doneCases }),
   ...(file === undefined ? {} : { readBack: FileLines.readBack(file, version!, () => currentOffset) }),
+  ...(stored === undefined ? {} : { readBack: stored.readBack }),
 })
 
 /** Posts the outcome; batches still queued are let go, acknowledged, as are any sent later. */
@@ -131,10 +186,12 @@ const finish = (m: Workers.FromWorker): void => {
 const main = async (): Promise<void> => {
   let r: Awaited<ReturnType<typeof Replay.run>>
   try {
-    r = await Replay.run(events(), late.options)
+    r = await Replay.run(stored?.events ?? events(), late.options)
   } catch (e) {
     if (!(e instanceof Halt)) throw e
     return finish(e.failed === undefined ? { kind: 'stopped' } : { kind: 'failed', ...e.failed })
+  } finally {
+    await closeStore()
   }
   if (r._tag === 'Left')
     return finish({ kind: 'failed', position: current, failure: { ...r.left, position: current } })

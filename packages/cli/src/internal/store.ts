@@ -20,6 +20,15 @@ import * as E from 'fp-ts/lib/Either.js'
 /** The URL with any password hidden, for logs and errors. */
 export const redact = (url: string): string => StoreUrl.redact(url)
 
+/**
+ * Whether the store at `url` can be opened again by other threads while it is open (a server's:
+ * PostgreSQL, KurrentDB), not held by one process (PGlite, memory).
+ */
+export const servesThreads = (url: string): boolean => {
+  const parsed = StoreUrl.parse(url)
+  return E.isRight(parsed) && (parsed.right.kind === 'postgres' || parsed.right.kind === 'esdb')
+}
+
 /** The URL with a relative `pglite:` directory made absolute against `cwd`. */
 export const absolute = (url: string, cwd: string): string => {
   if (!url.startsWith('pglite:')) return url

@@ -19,6 +19,7 @@ import * as FileLines from '../internal/fileLines.js'
 import * as Store from '../internal/store.js'
 import * as Source from '../Source.js'
 import * as Replay from './Replay.js'
+import type * as Workers from './Workers.js'
 
 // model
 
@@ -46,6 +47,12 @@ export interface Input {
   readonly failure: () => Source.SourceError | undefined
   /** Bytes read so far and the total, when the source has a size. */
   readonly position: () => { readonly done: number; readonly total: number | null }
+  /**
+   * A store that worker threads can each open again and read their own partition of
+   * (`Workers.StoreInput`): a server's (PostgreSQL, KurrentDB), not an embedded one (PGlite,
+   * memory), which one process holds. Read this or `events`.
+   */
+  readonly sharedStore?: Workers.StoreInput
   /** How a replay of `events` reads them back (`Replay.Options.readBack`); absent for standard input. */
   readonly readBack?: Replay.ReadBack
   /** Releases the source (a store's connections): call it once the replay, reading back included, is over. */
@@ -184,7 +191,10 @@ export const open = async (
       const opened = await Store.open(source.url, inv.cwd)
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
-      const stored = Replay.storeSource(store, options.storePartition)
+      const stored = Replay.storeSource(
+        store,
+        options.storePartition === undefined ? {} : { partition: options.storePartition },
+      )
       return E.right({
         events: {
           async *[Symbol.asyncIterator]() {
@@ -199,6 +209,9 @@ export const open = async (
           },
         },
         readBack: stored.readBack,
+        ...(Store.servesThreads(source.url)
+          ? { sharedStore: { _tag: 'Store', url: source.url, cwd: inv.cwd, store } }
+          : {}),
         failure: () => failure,
         position: () => ({ done, total: null }),
         close: () => store.close(),

@@ -56,6 +56,16 @@ export const worker = (caseId: string, n: number, within?: CasePartition.Partiti
 }
 
 /**
+ * The cases {@link worker} gives worker `w` of `n` (within partition `within`, if any), as the
+ * partition of a store that worker reads itself (`readAll({ partition })`): I + N·w of N·n.
+ */
+export const workerPartition = (
+  w: number,
+  n: number,
+  within: CasePartition.Partition = { index: 0, count: 1 },
+): CasePartition.Partition => ({ index: within.index + within.count * w, count: within.count * n })
+
+/**
  * Replay options whose `asOf` is read late: unset while the partition runs (each drop then
  * checks that a dropped case's result is settled, as a whole replay does), and the shared
  * instant once `set` has been called, which must happen before the partition's input ends.

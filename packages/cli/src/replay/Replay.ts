@@ -55,7 +55,6 @@
  */
 import type { DocketEvent, Obligation, Recorded } from '@docket/core'
 import {
-  type CasePartition,
   Escalation as CoreEscalation,
   EventStore,
   Evaluation,
@@ -242,16 +241,19 @@ export const fromStore = (store: EventStore.EventStore): AsyncIterable<Recorded>
 
 /**
  * The events of a store in its global order, read back by their stream revision
- * (`EventStore.readStream`, one round trip per case read: a `remote` read-back); with a
- * `partition`, only its cases' events (`EventStore.readAll({ partition })`). The store must
- * stay open until the replay ends.
+ * (`EventStore.readAll` with `read`: a `partition` reads only its cases' events, `until` no
+ * further than a cut; `EventStore.readStream` reads back, one round trip per case read: a
+ * `remote` read-back). The store must stay open until the replay ends.
  */
-export const storeSource = (store: EventStore.EventStore, partition?: CasePartition.Partition): Source => {
+export const storeSource = (
+  store: EventStore.EventStore,
+  read: Pick<EventStore.ReadAllOptions, 'partition' | 'until'> = {},
+): Source => {
   let revision = -1
   return {
     events: {
       async *[Symbol.asyncIterator]() {
-        for await (const s of store.readAll(partition === undefined ? {} : { partition })) {
+        for await (const s of store.readAll(read)) {
           revision = s.revision
           yield s.event
         }

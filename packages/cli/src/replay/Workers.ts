@@ -36,7 +36,7 @@
  * (`internal/replayWorker.ts`).
  */
 import { Worker } from 'node:worker_threads'
-import type { CasePartition, DecodeError, Recorded } from '@docket/core'
+import type { CasePartition, DecodeError, EventStore, Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Partition from './Partition.js'
@@ -76,6 +76,22 @@ export type Input =
       readonly batches: AsyncIterable<FileLines.Batch>
     }
   | { readonly _tag: 'Events'; readonly events: AsyncIterable<Recorded> }
+  | StoreInput
+
+/**
+ * A store every worker reads itself, its own partition of one cut of the log
+ * (`readAll({ partition, until })`), each in a store it opens again from `url` (relative to
+ * `cwd`; `Store.open`): so only for engines that serve several connections (PostgreSQL,
+ * KurrentDB). `store` is the calling thread's: it takes the cut (`head()`) and reads the cut
+ * itself (the machine's partition of it, when `partition` is given) for the integrity chain head
+ * and the latest `occurredAt`, as a replay in one thread does.
+ */
+export interface StoreInput {
+  readonly _tag: 'Store'
+  readonly url: string
+  readonly cwd: string
+  readonly store: EventStore.EventStore
+}
 
 /** A line that is not a valid event (the first of the input). */
 export interface BadLine {
@@ -83,8 +99,14 @@ export interface BadLine {
   readonly error: DecodeError.DecodeError
 }
 
-/** A replay's failure on workers: a replay's own, or a bad line. */
-export type Failure = Replay.ReplayError | BadLine
+/** A store could not be read (by the calling thread or a worker); nothing was written. */
+export interface StoreFailure {
+  readonly _tag: 'Store'
+  readonly message: string
+}
+
+/** A replay's failure on workers: a replay's own, a bad line, or a store's. */
+export type Failure = Replay.ReplayError | BadLine | StoreFailure
 
 /** What the calling thread sends a worker. */
 export type ToWorker =
@@ -114,7 +136,13 @@ export type ToWorker =
 export type FromWorker =
   /** A batch was taken from the worker's queue (it may be sent another). */
   | { readonly kind: 'ack' }
-  | { readonly kind: 'progress'; readonly openCases: number; readonly doneCases: number }
+  | {
+      readonly kind: 'progress'
+      /** Events the worker has replayed. */
+      readonly events: number
+      readonly openCases: number
+      readonly doneCases: number
+    }
   /** Some of the worker's cases in case order, each its id and its JSON. */
   | { readonly kind: 'cases'; readonly cases: ReadonlyArray<readonly [string, string]> }
   /** The worker's result, its `cases` sent before as `cases` messages. */
@@ -148,6 +176,8 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`workers must be a positive integer, got ${n}`)
   const { workers: _, onProgress, progressEvery, partition, ...settings } = options
   const every = progressEvery ?? 10_000
+  // one cut of a store for every reader (an empty log: none reads anything)
+  const cut = input._tag === 'Store' ? await input.store.head() : undefined
   const threads = Array.from(
     { length: n },
     (_, index) =>
@@ -158,11 +188,14 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           workers: n,
           ...(partition === undefined ? {} : { partition }),
           ...(input._tag === 'FileLines' ? { file: input.file, version: input.version } : {}),
+          ...(input._tag === 'Store'
+            ? { store: { url: input.url, cwd: input.cwd, until: cut ?? null } }
+            : {}),
         },
       }),
   )
   const inFlight = threads.map(() => 0)
-  const progress = threads.map(() => ({ openCases: 0, doneCases: 0 }))
+  const progress = threads.map(() => ({ events: 0, openCases: 0, doneCases: 0 }))
   const cases = threads.map(() =>
     Spill.runs<Replay.CaseResult>(settings.spillDir === undefined ? {} : { dir: settings.spillDir }),
   )
@@ -177,7 +210,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   }
   // set once every batch has been sent: a `stop` may then go to the workers (not before: a
   // worker told to stop must already hold every item before the failure)
-  let flushed = false
+  let flushed = input._tag === 'Store'
   const stopAt = (position: number, failure: Failure): void => {
     if (failed !== undefined && failed.position <= position) return
     failed = { position, failure }
@@ -194,7 +227,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
               nudge()
               return
             case 'progress':
-              progress[i] = { openCases: m.openCases, doneCases: m.doneCases }
+              progress[i] = { events: m.events, openCases: m.openCases, doneCases: m.doneCases }
               return
             case 'cases':
               if (failed === undefined) for (const [caseId, json] of m.cases) cases[i]!.putJson(caseId, json)
@@ -253,7 +286,8 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   let position = 0
   const report = (done: boolean): void =>
     onProgress?.({
-      events: position,
+      // the workers read a store themselves: what they have replayed
+      events: input._tag === 'Store' ? progress.reduce((s, p) => s + p.events, 0) : position,
       openCases: progress.reduce((s, p) => s + p.openCases, 0),
       doneCases: progress.reduce((s, p) => s + p.doneCases, 0),
       done,
@@ -276,7 +310,21 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     if (b.items.length >= BATCH) await send(i)
   }
   try {
-    if (input._tag !== 'Events') {
+    if (input._tag === 'Store') {
+      if (cut !== undefined) {
+        const read = input.store.readAll({ ...(partition === undefined ? {} : { partition }), until: cut })
+        try {
+          for await (const e of read) {
+            position++
+            if (position % every === 0) report(false)
+            lead.see(e.event)
+            if (failed !== undefined || crash !== undefined) break
+          }
+        } catch (e) {
+          stopAt(0, { _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
+        }
+      }
+    } else if (input._tag !== 'Events') {
       let line = 0
       const batches = input._tag === 'FileLines' ? input.batches : FileLines.withoutOffsets(input.batches)
       reading: for await (const { lines, offsets } of batches) {
