@@ -121,6 +121,8 @@ interface Engine {
   readonly load: () => Promise<void>
   readonly page: (text: string, after: string) => Promise<ReadonlyArray<[string, string]>>
   readonly store: () => Promise<EventStore.EventStore>
+  /** The store's URL, when worker threads can each open it and read their own partition (a server's). */
+  readonly url?: string
 }
 
 /** 2: one phase streamed from PostgreSQL. Baseline: the bare driver paging 20,000 rows at a time (see `pagedRows`). */
@@ -146,6 +148,7 @@ export const postgres = async (
       page: async (text, after) =>
         (await pool.query<[string, string]>({ text, values: [after], rowMode: 'array' })).rows,
       store: () => PostgresEventStore.make(url, { schema, migrate: false }),
+      url: `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`,
     })
   } finally {
     await pool.end()
@@ -198,8 +201,15 @@ const measured = async (phase: Phase, schema: string, events: number, engine: En
         'the replay on 2 workers',
         await timedAlone(
           async () =>
-            (await Docket.onWorkers({ _tag: 'Events', events: Replay.fromStore(store) }, 2, false)).stats
-              .events,
+            (
+              await Docket.onWorkers(
+                engine.url === undefined
+                  ? { _tag: 'Events', events: Replay.fromStore(store) }
+                  : { _tag: 'Store', url: engine.url, cwd: process.cwd(), store },
+                2,
+                false,
+              )
+            ).stats.events,
         ),
         events,
       )

@@ -80,7 +80,7 @@ export const command: Command = {
       name: 'workers',
       kind: 'string',
       description:
-        'Replay on this many worker threads, cases partitioned among them (default 1: in this thread); the report is the same, byte for byte. Memory budgets apply to each worker.',
+        'Replay on this many worker threads, cases partitioned among them (default 1: in this thread); the report is the same, byte for byte. Memory budgets apply to each worker. From a PostgreSQL or KurrentDB store each worker reads its own partition of one cut of the log.',
     },
     {
       name: 'partition',

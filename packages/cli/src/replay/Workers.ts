@@ -14,8 +14,14 @@
  * does, instead of archiving their histories), and, once the
  * input has ended, judges them at the instant the calling thread sends
  * (`Partition.lateAsOf`) and sends them back as JSON, held in sorted runs
- * (`Spill.runs`) until the merge reads them. Events already decoded (a store,
- * or sorted input) are sent as they are (structured clone).
+ * (`Spill.runs`) until the merge reads them. Events already decoded (an
+ * embedded store, or sorted input) are sent as they are (structured clone).
+ *
+ * A server's store (`StoreInput`) is not routed: the calling thread takes one
+ * cut of its log (`EventStore.head`) and every worker opens the store again and
+ * reads its own partition of the cut (`readAll({ partition, until })`,
+ * `Partition.workerPartition`), while the calling thread reads the cut too,
+ * only for the chain head and the latest `occurredAt`.
  *
  * One machine's share (`partition`, `docket replay --partition I/N
  * --workers n`): the calling thread still reads every event of the input (the
