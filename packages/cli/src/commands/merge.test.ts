@@ -324,7 +324,7 @@ describe.skipIf(!withPostgres)('docket replay --partition on PostgreSQL', () => 
   const schema = `docket_merge_${process.pid}`
   afterAll(() => dropSchema(pgUrl, schema))
 
-  it('reads each partition on the server and merges into the bytes of one replay', async () => {
+  it('reads each partition on the server (on worker threads too) and merges into the bytes of one replay', async () => {
     await dropSchema(pgUrl, schema)
     const store = `${pgUrl}?schema=${schema}`
     expect((await docket(['import', history, '--store', store])).code).toBe(0)
@@ -334,6 +334,14 @@ describe.skipIf(!withPostgres)('docket replay --partition on PostgreSQL', () => 
       const whole = await ok(['replay', '--store', store, ...knownAt, '--report', format, '--quiet'])
       const parts = await partials(['--store', store], 2, knownAt)
       expect(await ok(['merge', ...parts, '--head', head, '--report', format])).toBe(whole)
+      // worker threads each reading their own partition of the store, for one machine or for each
+      const onWorkers = ['--workers', '2', '--quiet']
+      expect(await ok(['replay', '--store', store, ...knownAt, '--report', format, ...onWorkers])).toBe(whole)
+      const workerParts = await partials(['--store', store], 2, [...knownAt, '--workers', '2'])
+      expect(await ok(['merge', ...workerParts, '--head', head, '--report', format])).toBe(whole)
     }
+    // the latest occurredAt of the whole store, found by the reading thread
+    const latest = ['replay', '--store', store, '--report', 'csv', '--quiet']
+    expect(await ok([...latest, '--workers', '3'])).toBe(await ok(latest))
   })
 })

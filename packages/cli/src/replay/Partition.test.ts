@@ -93,7 +93,7 @@ describe('Partition', () => {
   })
 })
 
-describe('Partition.worker', () => {
+describe('Partition.worker and workerPartition', () => {
   it('spreads the cases of one partition over every worker, each case on one', () => {
     fc.assert(
       fc.property(
@@ -113,9 +113,20 @@ describe('Partition.worker', () => {
               expect(w !== undefined && Number.isInteger(w) && w >= 0 && w < n).toBe(true)
               // the case's hash modulo count·n is the partition plus count times its worker
               expect(Partition.of(id, count * n)).toBe(index + count * w!)
+              // the store partition that worker reads itself holds the case, and no other worker's does
+              for (let v = 0; v < n; v++) {
+                const p = Partition.workerPartition(v, n, within)
+                expect(Partition.of(id, p.count) === p.index).toBe(v === w)
+              }
             }
           }
-          for (const id of ids) expect(Partition.worker(id, n)).toBe(Partition.of(id, n))
+          for (const id of ids) {
+            expect(Partition.worker(id, n)).toBe(Partition.of(id, n))
+            expect(Partition.workerPartition(Partition.of(id, n), n)).toEqual({
+              index: Partition.of(id, n),
+              count: n,
+            })
+          }
         },
       ),
     )
