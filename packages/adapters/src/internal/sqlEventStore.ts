@@ -503,8 +503,8 @@ export const make = async (
   }
 
   const head = async (): Promise<EventStore.Position | undefined> =>
-    (await sql.query<{ head: string | null }>(`SELECT max(position)::text AS head FROM ${s}.events`))[0]!.head ??
-    undefined
+    (await sql.query<{ head: string | null }>(`SELECT max(position)::text AS head FROM ${s}.events`))[0]!
+      .head ?? undefined
 
   const readAll = async function* (
     options: EventStore.ReadAllOptions = {},
