@@ -145,7 +145,7 @@ export const sealedBody = (
 }
 
 /** Folds one seal into the global digest. */
-export const fold = (digest: string, s: Seal): string => sha256(`${digest}\n${s.hash}`)
+export const fold = (digest: string, s: Pick<Seal, 'hash'>): string => sha256(`${digest}\n${s.hash}`)
 
 /** The digest of an empty history. */
 export const EMPTY_HEAD: ChainHead = { events: 0, digest: GENESIS }

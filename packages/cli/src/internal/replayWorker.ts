@@ -6,7 +6,7 @@
  * reported with the item's position in the whole input.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { CasePartition, EventStore, Recorded } from '@docket/core'
+import { type CasePartition, type EventStore, Integrity, type Recorded } from '@docket/core'
 import * as Source from '../Source.js'
 import * as FileLines from './fileLines.js'
 import * as Partition from '../replay/Partition.js'
@@ -14,6 +14,7 @@ import * as Replay from '../replay/Replay.js'
 import * as Settings from '../replay/Settings.js'
 import * as Store from './store.js'
 import type * as Workers from '../replay/Workers.js'
+import { BATCH, IN_FLIGHT } from '../replay/Workers.js'
 
 const port = ((): NonNullable<typeof parentPort> => {
   if (parentPort === null) throw new Error('replayWorker runs in a worker thread')
@@ -97,6 +98,9 @@ port.on('message', (m: Workers.ToWorker) => {
     case 'stop':
       stopAt = Math.min(stopAt, m.position)
       break
+    case 'sealsAck':
+      sealsInFlight--
+      break
     case 'casesAck': {
       const t = taken
       taken = undefined
@@ -125,9 +129,48 @@ const endOfInput = async (): Promise<void> => {
   }
 }
 
+// seals sent and not yet folded by the calling thread (back-pressure)
+let sealsInFlight = 0
+
+/** Sends seals to the calling thread, waiting while {@link Workers.IN_FLIGHT} batches are not yet folded. */
+const sendSeals = async (seals: ReadonlyArray<string>): Promise<void> => {
+  sealsInFlight++
+  post({ kind: 'seals', seals })
+  while (sealsInFlight >= IN_FLIGHT) {
+    if (Number.isFinite(stopAt)) throw new Halt()
+    await new Promise<void>((r) => (wake = r))
+  }
+}
+
+/**
+ * A store's events as read, with the positions and hashes of the sealed ones sent to the
+ * calling thread in batches, and the latest `occurredAt` sent once the read ends (`read`).
+ */
+async function* reported(
+  read: AsyncIterable<EventStore.StoredEvent>,
+): AsyncGenerator<EventStore.StoredEvent> {
+  const last = Partition.latest(settings.knownAt)
+  let seals: string[] = []
+  for await (const s of read) {
+    if (s.event.caseId !== Integrity.CHECKPOINT_CASE) {
+      const seal = Integrity.sealFrom(s.event)
+      if (seal !== undefined) seals.push(s.position, seal.hash)
+      if (seals.length >= 2 * BATCH) {
+        await sendSeals(seals)
+        seals = []
+      }
+      last.see(s.event)
+    }
+    yield s
+  }
+  if (seals.length > 0) await sendSeals(seals)
+  post({ kind: 'read', latest: last.text() ?? null })
+}
+
 /**
  * The worker's own partition of a store's cut, read from a store it opens when the replay
- * starts (and closes with {@link closeStore}), read back by stream revision.
+ * starts (and closes with {@link closeStore}), read back by stream revision; its seals and latest
+ * `occurredAt` go to the calling thread ({@link reported}).
  */
 const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
   const failed = (e: unknown): Halt =>
@@ -139,11 +182,15 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
         if (share.until !== null) {
           const opened = await Store.open(share.url, share.cwd)
           if (opened._tag === 'Left') throw failed(opened.left)
-          closeStore = opened.right.close
-          source = Replay.storeSource(opened.right, {
-            partition: Partition.workerPartition(index, workers, partition),
-            until: share.until,
-          })
+          const store = opened.right
+          closeStore = store.close
+          source = Replay.storeSource(
+            { ...store, readAll: (o) => reported(store.readAll(o)) },
+            {
+              partition: Partition.workerPartition(index, workers, partition),
+              until: share.until,
+            },
+          )
           try {
             for await (const e of source.events) {
               if (Number.isFinite(stopAt)) throw new Halt()
@@ -152,7 +199,7 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
           } catch (e) {
             throw e instanceof Halt ? e : failed(e)
           }
-        }
+        } else post({ kind: 'read', latest: null })
         await endOfInput()
       },
     },

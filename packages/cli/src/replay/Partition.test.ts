@@ -1,4 +1,4 @@
-import { Escalation, type Evaluation, Profile, type Recorded } from '@docket/core'
+import { Escalation, type Evaluation, EventStore, Profile, type Recorded } from '@docket/core'
 import { History } from '@docket/core/testing'
 import { Policy } from '@docket/policies'
 import fc from 'fast-check'
@@ -138,5 +138,60 @@ describe('Partition.worker and workerPartition', () => {
     expect(used).toEqual(new Set([0, 1]))
     // the plain assignment would put them all on worker 0
     expect(new Set(ids.map((id) => Partition.of(id, 2)))).toEqual(new Set([0]))
+  })
+})
+
+describe('Partition.sealMerge', () => {
+  it("folds the partitions' seals in log order, whatever batches they come in and however they interleave", () => {
+    fc.assert(
+      fc.property(
+        // each seal of a log: the partition that reads it and the size of the batch it closes
+        fc.array(fc.record({ part: fc.nat({ max: 3 }), cut: fc.boolean() }), { maxLength: 120 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.infiniteStream(fc.nat()),
+        (log, parts, picks) => {
+          const seals = log.map((s, i) => ({
+            ...s,
+            part: s.part % parts,
+            position: String(i * 7 + 3),
+            hash: `h${i}`,
+          }))
+          // each partition's batches, in its own log order
+          const batches = Array.from({ length: parts }, (_, p) => {
+            const out: string[][] = [[]]
+            for (const s of seals.filter((x) => x.part === p)) {
+              out.at(-1)!.push(s.position, s.hash)
+              if (s.cut) out.push([])
+            }
+            return out
+          })
+          const folded: string[] = []
+          const merge = Partition.sealMerge(parts, EventStore.compareDecimal, {
+            fold: (hash) => folded.push(hash),
+            integrity: () => null,
+          })
+          let consumed = 0
+          let sent = 0
+          // the partitions send their batches, then end, in an order the stream picks
+          const left: Array<string[][] | undefined> = batches.map((b) => [...b])
+          const it = picks[Symbol.iterator]()
+          while (left.some((b) => b !== undefined)) {
+            const open = left.flatMap((b, p) => (b === undefined ? [] : [p]))
+            const p = open[it.next().value! % open.length]!
+            const next = left[p]!.shift()
+            if (next === undefined) {
+              merge.end(p)
+              left[p] = undefined
+            } else {
+              sent++
+              merge.push(p, next, () => consumed++)
+            }
+          }
+          expect(folded).toEqual(seals.map((s) => s.hash))
+          expect(consumed).toBe(sent)
+          expect(merge.done()).toBe(true)
+        },
+      ),
+    )
   })
 })

@@ -21,7 +21,7 @@
  * What is not: the memory counters (cases dropped, reopened, most held at
  * once), which describe each process's own evictions; merged, they are sums.
  */
-import { CasePartition, Integrity, type Recorded, Timestamp } from '@docket/core'
+import { CasePartition, type EventStore, Integrity, type Recorded, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { mergeSorted } from '../internal/merge.js'
 import * as Replay from './Replay.js'
@@ -170,39 +170,154 @@ export interface Lead {
 }
 
 /**
- * The reader's share of a partitioned replay, as `Replay.run` keeps it for a whole one: seals
- * folded in read order (checkpoints' too), and the latest `occurredAt` among the events recorded
- * by `knownAt`. An event whose instants do not parse is left out: its decoder reports it.
+ * The reader's share of a partitioned replay, as `Replay.run` keeps it for a whole one: the
+ * seals of case events folded in read order ({@link chain}), and the latest `occurredAt` among
+ * the events recorded by `knownAt` ({@link latest}). Checkpoints are skipped, as a replay skips them.
  */
 export const lead = (knownAt: string | undefined): Lead => {
-  const known = knownAt === undefined ? undefined : Timestamp.toMillis(knownAt)
-  let digest = Integrity.EMPTY_HEAD.digest
-  let sealed = 0
-  let latest = Number.NEGATIVE_INFINITY
-  let latestText: string | undefined
+  const sealed = chain()
+  const last = latest(knownAt)
   return {
     see: (e) => {
       if (e.caseId === Integrity.CHECKPOINT_CASE) return
       const seal = Integrity.sealFrom(e as Recorded)
-      if (seal !== undefined) {
-        digest = Integrity.fold(digest, seal)
-        sealed++
-      }
-      if (typeof e.occurredAt !== 'string') return
+      if (seal !== undefined) sealed.fold(seal.hash)
+      last.see(e)
+    },
+    integrity: sealed.integrity,
+    asOf: last.asOf,
+  }
+}
+
+/** The integrity chain head of seals folded in log order (`Integrity.fold`), as `Replay.run` folds it. */
+export interface Chain {
+  /** Folds the next seal's hash. */
+  readonly fold: (hash: string) => void
+  /** The head so far, `null` when nothing was folded. */
+  readonly integrity: () => Integrity.ChainHead | null
+}
+
+/** A chain with nothing folded yet (see {@link Chain}). */
+export const chain = (): Chain => {
+  let digest = Integrity.EMPTY_HEAD.digest
+  let sealed = 0
+  return {
+    fold: (hash) => {
+      digest = Integrity.fold(digest, { hash })
+      sealed++
+    },
+    integrity: () => (sealed === 0 ? null : { events: sealed, digest }),
+  }
+}
+
+/** The latest `occurredAt` of a history's events as they are read (see {@link latest}). */
+export interface Latest {
+  /** Takes the next event (checkpoints are skipped). */
+  readonly see: (e: Fields) => void
+  /** The latest `occurredAt` seen, as written; `undefined` before any. */
+  readonly text: () => string | undefined
+  /** The instant a replay judges at unless fixed: that `occurredAt` in UTC (the epoch when none). */
+  readonly asOf: () => string
+}
+
+/**
+ * The latest `occurredAt` among the events recorded by `knownAt` (all when undefined). An event
+ * whose instants do not parse is left out: its decoder reports it.
+ */
+export const latest = (knownAt: string | undefined): Latest => {
+  const known = knownAt === undefined ? undefined : Timestamp.toMillis(knownAt)
+  let ms = Number.NEGATIVE_INFINITY
+  let text: string | undefined
+  const see = (occurredAt: string): void => {
+    const occ = Timestamp.toMillis(occurredAt)
+    if (occ > ms) {
+      ms = occ
+      text = occurredAt
+    }
+  }
+  return {
+    see: (e) => {
+      if (e.caseId === Integrity.CHECKPOINT_CASE || typeof e.occurredAt !== 'string') return
       const recorded = typeof e.recordedAt === 'string' ? e.recordedAt : e.occurredAt
       try {
         if (known !== undefined && Timestamp.toMillis(recorded) > known) return
-        const occ = Timestamp.toMillis(e.occurredAt)
-        if (occ > latest) {
-          latest = occ
-          latestText = e.occurredAt
-        }
+        see(e.occurredAt)
       } catch {
         return
       }
     },
-    integrity: () => (sealed === 0 ? null : { events: sealed, digest }),
-    asOf: () => Timestamp.format(Timestamp.toMillis(latestText ?? '1970-01-01T00:00:00.000Z')),
+    text: () => text,
+    asOf: () => Timestamp.format(Timestamp.toMillis(text ?? '1970-01-01T00:00:00.000Z')),
+  }
+}
+
+/** The latest of several partitions' latest `occurredAt` ({@link Latest}`.text`), as the instant a replay judges at. */
+export const latestOf = (texts: Iterable<string | undefined>): string => {
+  let best: string | undefined
+  for (const t of texts)
+    if (t !== undefined && (best === undefined || Timestamp.toMillis(t) > Timestamp.toMillis(best))) best = t
+  return Timestamp.format(Timestamp.toMillis(best ?? '1970-01-01T00:00:00.000Z'))
+}
+
+/**
+ * Folds the seals of several partitions of one log into one {@link Chain} in log order, each
+ * partition's seals coming in its own log order, in batches of positions and hashes
+ * (`[position, hash, position, hash, …]`): the smallest position among the partitions' next
+ * seals is folded as soon as every partition still reading has one waiting, and a batch's
+ * `consumed` is called once all of it is folded (the sender may then send another).
+ */
+export const sealMerge = (
+  parts: number,
+  compare: (a: EventStore.Position, b: EventStore.Position) => number,
+  into: Chain,
+) => {
+  const queues = Array.from({ length: parts }, () => ({
+    batches: [] as Array<{
+      readonly seals: ReadonlyArray<string>
+      at: number
+      readonly consumed: () => void
+    }>,
+    ended: false,
+  }))
+  const drain = (): void => {
+    for (;;) {
+      let next: (typeof queues)[number] | undefined
+      for (const q of queues) {
+        const head = q.batches[0]
+        if (head === undefined) {
+          if (q.ended) continue
+          return
+        }
+        if (
+          next === undefined ||
+          compare(head.seals[head.at]!, next.batches[0]!.seals[next.batches[0]!.at]!) < 0
+        )
+          next = q
+      }
+      if (next === undefined) return
+      const b = next.batches[0]!
+      into.fold(b.seals[b.at + 1]!)
+      b.at += 2
+      if (b.at >= b.seals.length) {
+        next.batches.shift()
+        b.consumed()
+      }
+    }
+  }
+  return {
+    /** Partition `i`'s next seals. */
+    push: (i: number, seals: ReadonlyArray<string>, consumed: () => void): void => {
+      if (seals.length === 0) consumed()
+      else queues[i]!.batches.push({ seals, at: 0, consumed })
+      drain()
+    },
+    /** Partition `i` has sent all its seals. */
+    end: (i: number): void => {
+      queues[i]!.ended = true
+      drain()
+    },
+    /** Whether every partition has ended and every seal is folded. */
+    done: (): boolean => queues.every((q) => q.ended && q.batches.length === 0),
   }
 }
 

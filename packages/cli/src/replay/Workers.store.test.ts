@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { EventStore, Profile, type Recorded } from '@docket/core'
 import { History, Services } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Store from '../internal/store.js'
 import { docket, dropSchema } from '../internal/testing.js'
@@ -31,6 +32,17 @@ const cwd = os.tmpdir()
 const bytes = (r: E.Either<unknown, Replay.Result>): string => {
   if (E.isLeft(r)) throw new Error(`replay failed: ${JSON.stringify(r.left)}`)
   return [...Partition.canonical(r.right)].join('')
+}
+
+/** Runs one statement on the server, through a connection of its own. */
+const sql = async (text: string): Promise<void> => {
+  const client = new pg.Client({ connectionString: pgUrl })
+  await client.connect()
+  try {
+    await client.query(text)
+  } finally {
+    await client.end()
+  }
 }
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex')
@@ -138,26 +150,37 @@ describe.skipIf(!withPostgres)('Workers.replay from a store each worker reads', 
     }
   })
 
-  it("fails with the store's error when a worker cannot read it, or the reading thread's read breaks", async () => {
+  it("fails with the store's error when the cut cannot be taken, or a worker cannot open or read the store", async () => {
     const unreachable = 'postgres://127.0.0.1:1/test?schema=docket_nowhere'
     const r = await Workers.replay({ _tag: 'Store', url: unreachable, cwd, store }, { ...base, workers: 2 })
     expect(E.isLeft(r) && r.left._tag).toBe('Store')
     expect(E.isLeft(r) && r.left._tag === 'Store' && r.left.message).toMatch(
       /127\.0\.0\.1:1|ECONNREFUSED|connect/,
     )
-    let read = 0
-    const breaking: EventStore.EventStore = {
+    // the cut cannot be taken
+    const headless: EventStore.EventStore = {
       ...store,
-      readAll: (options) => ({
-        async *[Symbol.asyncIterator]() {
-          for await (const e of store.readAll(options)) {
-            if (++read > 100) throw new Error('connection reset while reading')
-            yield e
-          }
-        },
-      }),
+      head: () => Promise.reject(new Error('connection reset taking the head')),
     }
-    const broken = await Workers.replay({ _tag: 'Store', url, cwd, store: breaking }, { ...base, workers: 2 })
-    expect(broken).toEqual(E.left({ _tag: 'Store', message: 'connection reset while reading' }))
+    const cutless = await Workers.replay(
+      { _tag: 'Store', url, cwd, store: headless },
+      { ...base, workers: 2 },
+    )
+    expect(cutless).toEqual(E.left({ _tag: 'Store', message: 'connection reset taking the head' }))
+    // a worker's read breaks halfway (a row whose body is not JSON); the other worker stops too
+    const own = await storeOf(events)
+    const schema = new URL(own).searchParams.get('schema')!
+    await sql(`UPDATE "${schema}".events SET body = '{"broken' WHERE position = 600`)
+    const damaged = await opened(own)
+    try {
+      const broken = await Workers.replay(
+        { _tag: 'Store', url: own, cwd, store: damaged },
+        { ...base, workers: 2 },
+      )
+      expect(E.isLeft(broken) && broken.left._tag).toBe('Store')
+      expect(E.isLeft(broken) && broken.left._tag === 'Store' && broken.left.message).toMatch(/JSON/)
+    } finally {
+      await damaged.close()
+    }
   })
 })

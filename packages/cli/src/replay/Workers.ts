@@ -137,6 +137,8 @@ export type ToWorker =
   | { readonly kind: 'stop'; readonly position: number }
   /** The last chunk of cases was taken in: send the next. */
   | { readonly kind: 'casesAck' }
+  /** A batch of seals was folded: send the next (a store read by the workers). */
+  | { readonly kind: 'sealsAck' }
 
 /** What a worker sends back. */
 export type FromWorker =
@@ -149,6 +151,13 @@ export type FromWorker =
       readonly openCases: number
       readonly doneCases: number
     }
+  /**
+   * The positions and hashes of the worker's next sealed events, in log order (`[position, hash,
+   * …]`; a store read by the workers): the calling thread folds every worker's into one chain.
+   */
+  | { readonly kind: 'seals'; readonly seals: ReadonlyArray<string> }
+  /** The worker's share of a store is read: the latest `occurredAt` it saw (`Partition.Latest`). */
+  | { readonly kind: 'read'; readonly latest: string | null }
   /** Some of the worker's cases in case order, each its id and its JSON. */
   | { readonly kind: 'cases'; readonly cases: ReadonlyArray<readonly [string, string]> }
   /** The worker's result, its `cases` sent before as `cases` messages. */
@@ -183,7 +192,12 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   const { workers: _, onProgress, progressEvery, partition, ...settings } = options
   const every = progressEvery ?? 10_000
   // one cut of a store for every reader (an empty log: none reads anything)
-  const cut = input._tag === 'Store' ? await input.store.head() : undefined
+  let cut: EventStore.Position | undefined
+  try {
+    cut = input._tag === 'Store' ? await input.store.head() : undefined
+  } catch (e) {
+    return E.left({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
+  }
   const threads = Array.from(
     { length: n },
     (_, index) =>
@@ -217,6 +231,12 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   // set once every batch has been sent: a `stop` may then go to the workers (not before: a
   // worker told to stop must already hold every item before the failure)
   let flushed = input._tag === 'Store'
+  // a store read by the workers: their seals folded in log order, and each one's latest occurredAt
+  const chain = Partition.chain()
+  const seals =
+    input._tag === 'Store' ? Partition.sealMerge(n, input.store.comparePositions, chain) : undefined
+  const latest: Array<string | undefined> = []
+  let read = 0
   const stopAt = (position: number, failure: Failure): void => {
     if (failed !== undefined && failed.position <= position) return
     failed = { position, failure }
@@ -234,6 +254,16 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
               return
             case 'progress':
               progress[i] = { events: m.events, openCases: m.openCases, doneCases: m.doneCases }
+              if (input._tag === 'Store') report(false)
+              return
+            case 'seals':
+              seals!.push(i, m.seals, () => t.postMessage({ kind: 'sealsAck' } satisfies ToWorker))
+              return
+            case 'read':
+              latest[i] = m.latest ?? undefined
+              seals!.end(i)
+              read++
+              nudge()
               return
             case 'cases':
               if (failed === undefined) for (const [caseId, json] of m.cases) cases[i]!.putJson(caseId, json)
@@ -317,19 +347,9 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   }
   try {
     if (input._tag === 'Store') {
-      if (cut !== undefined) {
-        const read = input.store.readAll({ ...(partition === undefined ? {} : { partition }), until: cut })
-        try {
-          for await (const e of read) {
-            position++
-            if (position % every === 0) report(false)
-            lead.see(e.event)
-            if (failed !== undefined || crash !== undefined) break
-          }
-        } catch (e) {
-          stopAt(0, { _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
-        }
-      }
+      // the workers read; this thread folds their seals as they come
+      while (read < n && failed === undefined && crash === undefined)
+        await new Promise<void>((r) => (wake = r))
     } else if (input._tag !== 'Events') {
       let line = 0
       const batches = input._tag === 'FileLines' ? input.batches : FileLines.withoutOffsets(input.batches)
@@ -360,7 +380,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     if (crash !== undefined) throw crash
     for (let i = 0; i < n; i++) if (batches[i]!.items.length > 0) await send(i)
     flushed = true
-    const asOf = lead.asOf()
+    const asOf = input._tag === 'Store' ? Partition.latestOf(latest) : lead.asOf()
     for (const t of threads)
       t.postMessage(
         (failed === undefined
@@ -373,7 +393,8 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
       if (o.kind !== 'done') throw new Error(`replay worker ended with ${o.kind} and no failure`)
       return o.result
     })
-    const merged = Partition.merge(parts, lead.integrity())
+    if (seals !== undefined && !seals.done()) throw new Error('replay workers ended with seals not folded')
+    const merged = Partition.merge(parts, input._tag === 'Store' ? chain.integrity() : lead.integrity())
     report(true)
     return E.right(merged)
   } finally {
