@@ -5,9 +5,13 @@
  * merged (`docket merge`'s checks and merge, `Partial.open` and
  * `Partial.merge`). Here the "machines" are `docket` processes on this one
  * machine, run at the same time; the baseline is one such process replaying
- * the whole store into one partial, the same command with `--partition 0/1`
- * and no `--as-of` (it finds the latest `occurredAt`, which the partitions
- * are then given). Both are timed from spawning the processes to the merged result; the
+ * the whole store into one partial, the same command with `--partition 0/1`.
+ * Every process is given the same `--as-of`, the store's latest `occurredAt`
+ * (what a replay of the whole store judges at by default, read with one
+ * query): judged at a fixed instant, a replay drops closed cases without
+ * checking that their results are settled, so the single process must be
+ * given it too for the two to do the same work (until the tenth pass it ran
+ * without it). Both are timed from spawning the processes to the merged result; the
  * digests of the two merged results (`Partition.canonical`) must be equal, and
  * equal to figure 1b's replay of the same history.
  */
@@ -15,6 +19,7 @@ import { spawn } from 'node:child_process'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Partial } from '@docket/cli'
+import pg from 'pg'
 import * as Docket from '../internal/docket.js'
 import type { Row } from '../internal/measure.js'
 
@@ -60,17 +65,8 @@ const docket = (args: ReadonlyArray<string>): Promise<number> =>
     )
   })
 
-/**
- * Replays the store in `count` processes at once, then opens, checks and merges their partials;
- * judged at `asOf` (one process reading the whole store needs none: it finds the latest
- * `occurredAt`, which its result gives as `asOf`).
- */
-const split = async (
-  store: string,
-  asOf: string | undefined,
-  count: number,
-  dir: string,
-): Promise<Run & { readonly asOf: string }> => {
+/** Replays the store in `count` processes at once, each judging at `asOf`, then opens, checks and merges their partials. */
+const split = async (store: string, asOf: string, count: number, dir: string): Promise<Run> => {
   const files = Array.from({ length: count }, (_, i) => path.join(dir, `machines-${count}-part-${i}.jsonl`))
   const started = performance.now()
   const rss = await Promise.all(
@@ -81,7 +77,8 @@ const split = async (
         store,
         '--partition',
         `${i}/${count}`,
-        ...(asOf === undefined ? [] : ['--as-of', asOf]),
+        '--as-of',
+        asOf,
         '--report',
         'partial',
         '--out',
@@ -104,15 +101,27 @@ const split = async (
     mergeMs: done - mergeStarted,
     peakRssMb: Math.max(...rss),
     digest: Docket.digest(merged.right),
-    asOf: merged.right.asOf,
+  }
+}
+
+/** The latest `occurredAt` of the loaded events, as a replay's `asOf` (UTC, milliseconds). */
+const latestOccurredAt = async (url: string, schema: string): Promise<string> => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const r = await client.query<{ at: string }>(
+      `SELECT to_char(max(occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM "${schema}".events`,
+    )
+    return r.rows[0]!.at
+  } finally {
+    await client.end()
   }
 }
 
 /**
  * Measures the figure on the loaded schema of figure 2 (`url`, `schema`, `events` rows of the
- * generated history): the partitions are judged at the instant the single process found (the
- * latest `occurredAt`, as a replay of the whole store judges by default), so that the digests
- * compare.
+ * generated history), every process judging at the store's latest `occurredAt`, as a replay of
+ * the whole store judges by default, so that the digests compare with figure 1b's.
  */
 export const measure = async (
   url: string,
@@ -122,8 +131,9 @@ export const measure = async (
   count = 2,
 ): Promise<Measured> => {
   const store = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`
-  const one = await split(store, undefined, 1, dir)
-  const many = await split(store, one.asOf, count, dir)
+  const asOf = await latestOccurredAt(url, schema)
+  const one = await split(store, asOf, 1, dir)
+  const many = await split(store, asOf, count, dir)
   return { events, count, one, many }
 }
 
