@@ -301,7 +301,9 @@ export const storeRows = (
       : [
           row(
             `2 replay streamed from ${engine}, 2 worker threads`,
-            'readAll + Workers.replay (docket replay --workers 2)',
+            isPg
+              ? 'Workers.replay, each worker reading its partition of one cut (docket replay --workers 2)'
+              : 'readAll, events sent to Workers.replay (docket replay --workers 2)',
             workers,
             '≥ 300,000 events/s',
             { events },
