@@ -180,7 +180,8 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
     events: {
       async *[Symbol.asyncIterator]() {
         if (share.until !== null) {
-          const opened = await Store.open(share.url, share.cwd)
+          // the calling thread has said what there is to say about the store (an experimental label)
+          const opened = await Store.open(share.url, share.cwd, process.env, true)
           if (opened._tag === 'Left') throw failed(opened.left)
           const store = opened.right
           closeStore = store.close

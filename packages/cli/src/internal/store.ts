@@ -72,18 +72,23 @@ const keysFor = async (
   }
 }
 
-/** Opens the store a URL names (with the key store `DOCKET_KEYS` names, if any). Left: a message saying why not. */
+/**
+ * Opens the store a URL names (with the key store `DOCKET_KEYS` names, if any). Left: a message
+ * saying why not. An adapter's experimental label goes to standard error unless `quiet` (a
+ * replay worker opening the store again after the calling thread).
+ */
 export const open = async (
   url: string,
   cwd: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  quiet = false,
 ): Promise<E.Either<string, EventStore.EventStore>> => {
   const keys = await keysFor(url, env)
   if (E.isLeft(keys)) return keys
   const k = keys.right
   // The experimental label of an adapter (EventStoreDB today) goes to standard error, never to the output.
   const warn = (message: string): void => {
-    process.stderr.write(`docket: ${message}\n`)
+    if (!quiet) process.stderr.write(`docket: ${message}\n`)
   }
   const opened = await openStore(absolute(url, cwd), k === undefined ? { warn } : { keys: k, warn })()
   if (E.isLeft(opened)) {
