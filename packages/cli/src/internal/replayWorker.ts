@@ -12,6 +12,7 @@ import * as FileLines from './fileLines.js'
 import * as Partition from '../replay/Partition.js'
 import * as Replay from '../replay/Replay.js'
 import * as Settings from '../replay/Settings.js'
+import * as Spill from '../replay/Spill.js'
 import * as Store from './store.js'
 import type * as Workers from '../replay/Workers.js'
 import { BATCH, IN_FLIGHT } from '../replay/Workers.js'
@@ -101,25 +102,11 @@ port.on('message', (m: Workers.ToWorker) => {
     case 'sealsAck':
       sealsInFlight--
       break
-    case 'casesAck': {
-      const t = taken
-      taken = undefined
-      t?.()
-      return
-    }
   }
   const w = wake
   wake = undefined
   w?.()
 })
-
-// resolves when the calling thread has taken in the last chunk of cases (back-pressure)
-let taken: (() => void) | undefined
-const sendCases = (cases: ReadonlyArray<readonly [string, string]>): Promise<void> =>
-  new Promise<void>((r) => {
-    taken = r
-    post({ kind: 'cases', cases })
-  })
 
 /** Waits for the end of the input (the `asOf` is then set) or a stop. */
 const endOfInput = async (): Promise<void> => {
@@ -217,6 +204,8 @@ const stored = store === undefined ? undefined : storeShare(store)
 
 const late = Partition.lateAsOf({
   ...Settings.replay(settings),
+  // the calling thread takes the results' sorted runs as files
+  handOffResults: true,
   onProgress: (p) =>
     post({ kind: 'progress', events: p.events, openCases: p.openCases, doneCases: p.doneCases }),
   ...(file === undefined ? {} : { readBack: FileLines.readBack(file, version!, () => currentOffset) }),
@@ -243,19 +232,12 @@ const main = async (): Promise<void> => {
   }
   if (r._tag === 'Left')
     return finish({ kind: 'failed', position: current, failure: { ...r.left, position: current } })
-  // the cases may be read back from disk: they travel as JSON, in case order, one acknowledged
-  // chunk at a time
-  let chunk: Array<readonly [string, string]> = []
-  for (const c of r.right.casesJson) {
-    chunk.push(c)
-    if (chunk.length === 1000) {
-      await sendCases(chunk)
-      chunk = []
-    }
-  }
-  if (chunk.length > 0) await sendCases(chunk)
+  // the sorted runs of the cases change hands as files: the calling thread opens them, nothing
+  // is read or written again
+  const cases = Spill.detach(r.right.cases)
+  if (cases === undefined) throw new Error("a replay worker's cases are not sealed runs")
   const { cases: _, casesJson: __, ...rest } = r.right
-  finish({ kind: 'done', result: rest })
+  finish({ kind: 'done', result: rest, cases })
 }
 
 // an unexpected error is the thread's 'error' event in the calling thread

@@ -662,7 +662,7 @@ describe('Spill', () => {
     )
   })
 
-  it('runs give each key its latest value in key order, whatever the run size, bytes and fan-in (property)', () => {
+  it('runs give each key its latest value in key order, whatever the run size, bytes and fan-in, and whoever reads them (property)', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -674,8 +674,15 @@ describe('Spill', () => {
         fc.integer({ min: 1, max: 10 }),
         fc.integer({ min: 1, max: 200 }),
         fc.integer({ min: 2, max: 4 }),
-        (puts, runSize, runBytes, fanIn) => {
-          const runs = Spill.runs<{ readonly k: string; readonly v: number }>({ runSize, runBytes, fanIn })
+        // sealed and read here; handed off, read here; handed off to another reader (`detach`, `adopt`)
+        fc.constantFrom('plain', 'handed off, read here', 'handed off'),
+        (puts, runSize, runBytes, fanIn, reader) => {
+          const runs = Spill.runs<{ readonly k: string; readonly v: number }>({
+            runSize,
+            runBytes,
+            fanIn,
+            handOff: reader !== 'plain',
+          })
           const model = new Map<string, { readonly k: string; readonly v: number } | null>()
           for (const [k, v] of puts) {
             const value = v === null ? null : { k, v }
@@ -687,9 +694,20 @@ describe('Spill', () => {
             .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
             .map((kv) => kv[1])
           const sealed = runs.seal()
-          expect([...sealed]).toEqual(expected)
+          let read: Iterable<{ readonly k: string; readonly v: number }> = sealed
+          if (reader === 'handed off') {
+            const from = Spill.detach(sealed)!
+            // the files stay until the other reader opens them, then go
+            if ('dir' in from) expect(fs.existsSync(from.dir)).toBe(true)
+            read = Spill.adopt(from)
+            if ('dir' in from) expect(fs.existsSync(from.dir)).toBe(false)
+            expect(() => [...sealed]).toThrow(/handed to another thread/)
+          }
+          expect([...read]).toEqual(expected)
           // read twice: the same values
-          expect([...sealed]).toEqual(expected)
+          expect([...read]).toEqual(expected)
+          // runs read where they were sealed cannot be handed off any more
+          expect(Spill.detach(sealed)).toBeUndefined()
           runs.close()
         },
       ),

@@ -185,6 +185,11 @@ export interface Options {
    */
   readonly maxDoneCases?: number
   /**
+   * Seal the results' runs so that another thread can take them (`Spill.detach` of
+   * `Result.cases`, then `Spill.adopt`; a replay worker's): default false.
+   */
+  readonly handOffResults?: boolean
+  /**
    * How the source reads its events back, when it can ({@link Source}): a case leaving memory
    * then keeps only its events' handles on disk, and its history is read back from the source
    * when the case returns (a later event, or judging a parked case at the end), instead of being
@@ -477,6 +482,7 @@ export const run = async (
   const results = Spill.runs<CaseResult>({
     ...(options.spillDir === undefined ? {} : { dir: options.spillDir }),
     ...(options.maxDoneCases === undefined ? {} : { runSize: options.maxDoneCases }),
+    ...(options.handOffResults === true ? { handOff: true } : {}),
   })
   // A case leaving memory keeps its history on disk, or only its events' handles when the source
   // reads them back (most cases never return); a remote source's parked cases, which often do,

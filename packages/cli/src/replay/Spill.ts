@@ -82,6 +82,12 @@ export interface RunsOptions {
   readonly runBytes?: number
   /** Runs of one level on disk before they are merged into one run of the next (default 64). */
   readonly fanIn?: number
+  /**
+   * Seal into runs that another thread can take ({@link detach}, then {@link adopt}): their
+   * files stay until they are first read, here or there (default false: opened and removed at
+   * once).
+   */
+  readonly handOff?: boolean
 }
 
 /** Options of {@link sort}. */
@@ -305,6 +311,88 @@ const sealedFds = new FinalizationRegistry<ReadonlyArray<number>>((fds) => {
   }
 })
 
+/** Sealed runs reading `fds`, closed once the result is garbage. */
+const fromFds = <A>(fds: ReadonlyArray<number>): Sealed<A> => {
+  const sealed: Sealed<A> = {
+    [Symbol.iterator]: () => parsed<A>(texts(fds, sealed)),
+    texts: { [Symbol.iterator]: () => texts(fds, sealed) },
+  }
+  sealedFds.register(sealed, fds)
+  return sealed
+}
+
+/** Sealed runs held in memory (no run was written), parsed once when first read. */
+const fromEntries = <A>(entries: ReadonlyArray<readonly [string, string]>): Sealed<A> => {
+  let values: A[] | undefined
+  return {
+    [Symbol.iterator]: () => {
+      values ??= [...parsed<A>(entries)]
+      return values[Symbol.iterator]()
+    },
+    texts: entries,
+  }
+}
+
+/**
+ * Opens the run files and removes their directory (the open descriptors keep the data; where an
+ * open file cannot be removed, it goes at exit).
+ */
+const openRuns = (dir: string, files: ReadonlyArray<string>): number[] => {
+  const fds = files.map((f) => fs.openSync(f, 'r'))
+  try {
+    fs.rmSync(dir, { recursive: true, force: true })
+  } catch {
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
+  }
+  return fds
+}
+
+/**
+ * Sealed runs that can change threads ({@link RunsOptions}`.handOff`): their files and the
+ * directory holding them, or their entries when no run was written. A worker thread's open
+ * descriptors are closed when it exits, so runs go from one thread to another as files.
+ */
+export type Detached =
+  | { readonly dir: string; readonly files: ReadonlyArray<string> }
+  | { readonly entries: ReadonlyArray<readonly [string, string]> }
+
+// handed-off runs not yet read here nor detached
+const handable = new WeakMap<object, Detached>()
+
+/** Sealed runs from {@link Detached}: files are opened (and their directory removed) now. */
+export const adopt = <A>(from: Detached): Sealed<A> =>
+  'entries' in from ? fromEntries<A>(from.entries) : fromFds<A>(openRuns(from.dir, from.files))
+
+/**
+ * Takes handed-off sealed runs ({@link RunsOptions}`.handOff`) for another thread to
+ * {@link adopt}: `sealed` can no longer be read here. `undefined` when `sealed` is not handed-off
+ * runs, or was read here already.
+ */
+export const detach = (sealed: Iterable<unknown>): Detached | undefined => {
+  const from = handable.get(sealed)
+  handable.delete(sealed)
+  return from
+}
+
+/** Handed-off runs: adopted here when first read, unless {@link detach}ed before. */
+const handOff = <A>(from: Detached): Sealed<A> => {
+  let here: Sealed<A> | undefined
+  const get = (): Sealed<A> => {
+    if (here === undefined) {
+      if (!handable.has(sealed)) throw new Error('these sealed runs were handed to another thread')
+      handable.delete(sealed)
+      here = adopt<A>(from)
+    }
+    return here
+  }
+  const sealed: Sealed<A> = {
+    [Symbol.iterator]: () => get()[Symbol.iterator](),
+    texts: { [Symbol.iterator]: () => get().texts[Symbol.iterator]() },
+  }
+  handable.set(sealed, from)
+  return sealed
+}
+
 /** Sorted runs of results in a private temporary directory (see {@link Runs}). */
 export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
   const runSize = options.runSize ?? 5_000
@@ -391,34 +479,17 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
           .map(([k, at]): readonly [string, string] => [k, pending.read(at)])
         held = new Map()
         pending.clear()
-        // parsed once, when first read
-        let values: A[] | undefined
-        return {
-          [Symbol.iterator]: () => {
-            values ??= [...parsed<A>(entries)]
-            return values[Symbol.iterator]()
-          },
-          texts: entries,
-        }
+        return options.handOff === true ? handOff<A>({ entries }) : fromEntries<A>(entries)
       }
       flush()
-      const fds = files.map((f) => fs.openSync(f, 'r'))
-      const dir = root!
+      const sealedDir = root!
+      const sealedFiles = files
       root = undefined
       files = []
       levels = []
-      // the open descriptors keep the data; where an open file cannot be removed, it goes at exit
-      try {
-        fs.rmSync(dir, { recursive: true, force: true })
-      } catch {
-        process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
-      }
-      const sealed: Sealed<A> = {
-        [Symbol.iterator]: () => parsed<A>(texts(fds, sealed)),
-        texts: { [Symbol.iterator]: () => texts(fds, sealed) },
-      }
-      sealedFds.register(sealed, fds)
-      return sealed
+      return options.handOff === true
+        ? handOff<A>({ dir: sealedDir, files: sealedFiles })
+        : fromFds<A>(openRuns(sealedDir, sealedFiles))
     },
     close,
     written: () => count,

@@ -13,8 +13,9 @@
  * return to memory back from the file, as a replay in one thread of a file
  * does, instead of archiving their histories), and, once the
  * input has ended, judges them at the instant the calling thread sends
- * (`Partition.lateAsOf`) and sends them back as JSON, held in sorted runs
- * (`Spill.runs`) until the merge reads them. Events already decoded (an
+ * (`Partition.lateAsOf`): its results' sorted runs (`Spill.runs`, sealed to be
+ * handed off) pass to the calling thread as files, which the merge reads
+ * (`Spill.detach`, `Spill.adopt`). Events already decoded (an
  * embedded store, or sorted input) are sent as they are (structured clone).
  *
  * A server's store (`StoreInput`) is not routed: the calling thread takes one
@@ -35,7 +36,7 @@
  *
  * Memory: each worker has the replay's budgets (`maxOpenCases`,
  * `maxDoneCases`) to itself, and at most {@link IN_FLIGHT} batches travel to
- * a worker, and one chunk of cases back, at a time.
+ * a worker at a time.
  *
  * Not here: rules given as functions (a worker binds the policy pack's rules
  * for the profile, `Settings.evaluation`), and the thread's own code
@@ -135,8 +136,6 @@ export type ToWorker =
    * then stop without judging; sent instead of `end`, or after it.
    */
   | { readonly kind: 'stop'; readonly position: number }
-  /** The last chunk of cases was taken in: send the next. */
-  | { readonly kind: 'casesAck' }
   /** A batch of seals was folded: send the next (a store read by the workers). */
   | { readonly kind: 'sealsAck' }
 
@@ -158,10 +157,12 @@ export type FromWorker =
   | { readonly kind: 'seals'; readonly seals: ReadonlyArray<string> }
   /** The worker's share of a store is read: the latest `occurredAt` it saw (`Partition.Latest`). */
   | { readonly kind: 'read'; readonly latest: string | null }
-  /** Some of the worker's cases in case order, each its id and its JSON. */
-  | { readonly kind: 'cases'; readonly cases: ReadonlyArray<readonly [string, string]> }
-  /** The worker's result, its `cases` sent before as `cases` messages. */
-  | { readonly kind: 'done'; readonly result: Omit<Replay.Result, 'cases' | 'casesJson'> }
+  | {
+      readonly kind: 'done'
+      readonly result: Omit<Replay.Result, 'cases' | 'casesJson'>
+      /** The worker's cases: its sealed runs, read from here on by the calling thread (`Spill.detach`). */
+      readonly cases: Spill.Detached
+    }
   /** The worker's first failure, at an input position. */
   | { readonly kind: 'failed'; readonly position: number; readonly failure: Failure }
   /** The worker reached the position of a `stop` without a failure of its own. */
@@ -216,9 +217,6 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   )
   const inFlight = threads.map(() => 0)
   const progress = threads.map(() => ({ events: 0, openCases: 0, doneCases: 0 }))
-  const cases = threads.map(() =>
-    Spill.runs<Replay.CaseResult>(settings.spillDir === undefined ? {} : { dir: settings.spillDir }),
-  )
   // the earliest failure known so far (the calling thread's own, or a worker's)
   let failed: { readonly position: number; readonly failure: Failure } | undefined
   let crash: Error | undefined
@@ -265,12 +263,8 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
               read++
               nudge()
               return
-            case 'cases':
-              if (failed === undefined) for (const [caseId, json] of m.cases) cases[i]!.putJson(caseId, json)
-              t.postMessage({ kind: 'casesAck' } satisfies ToWorker)
-              return
             case 'done':
-              resolve({ kind: 'done', result: withCases(m.result, cases[i]!) })
+              resolve({ kind: 'done', result: withCases(m.result, m.cases) })
               return
             case 'failed':
               stopAt(m.position, m.failure)
@@ -399,17 +393,15 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     return E.right(merged)
   } finally {
     await Promise.all(threads.map((t) => t.terminate()))
-    // the sealed runs' open descriptors keep their data for the merged result
-    for (const c of cases) c.close()
   }
 }
 
-/** A worker's result with the cases it sent, now sealed. */
+/** A worker's result with its cases, read from the sorted runs it handed over. */
 const withCases = (
   result: Omit<Replay.Result, 'cases' | 'casesJson'>,
-  runs: Spill.Runs<Replay.CaseResult>,
+  runs: Spill.Detached,
 ): Replay.Result => {
-  const cases = runs.seal()
+  const cases = Spill.adopt<Replay.CaseResult>(runs)
   return { ...result, cases, casesJson: cases.texts }
 }
 
