@@ -1,9 +1,10 @@
 /**
  * The code of one worker thread of `Workers.replay`: it decodes the lines it
- * is sent (or takes the events as they come), replays its cases with the
- * settings it was started with, and sends its result back (protocol:
- * `Workers.ToWorker` and `Workers.FromWorker`). It stops at its first failure,
- * reported with the item's position in the whole input.
+ * is sent (or takes the events as they come, or reads its own partition of a
+ * store's cut), replays its cases with the settings it was started with, and
+ * sends its result back, its cases' sorted runs handed over as files
+ * (protocol: `Workers.ToWorker` and `Workers.FromWorker`). It stops at its
+ * first failure, reported with the item's position in the whole input.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { type CasePartition, type EventStore, Integrity, type Recorded } from '@docket/core'

@@ -21,8 +21,10 @@
  * A server's store (`StoreInput`) is not routed: the calling thread takes one
  * cut of its log (`EventStore.head`) and every worker opens the store again and
  * reads its own partition of the cut (`readAll({ partition, until })`,
- * `Partition.workerPartition`), while the calling thread reads the cut too,
- * only for the chain head and the latest `occurredAt`.
+ * `Partition.workerPartition`), sending the calling thread the positions and
+ * hashes of its sealed events and, at the end of its read, its latest
+ * `occurredAt`: the calling thread reads nothing, folds the seals in log order
+ * (`Partition.sealMerge`) and hands every worker the latest instant.
  *
  * One machine's share (`partition`, `docket replay --partition I/N
  * --workers n`): the calling thread still reads every event of the input (the
@@ -89,9 +91,8 @@ export type Input =
  * A store every worker reads itself, its own partition of one cut of the log
  * (`readAll({ partition, until })`), each in a store it opens again from `url` (relative to
  * `cwd`; `Store.open`): so only for engines that serve several connections (PostgreSQL,
- * KurrentDB). `store` is the calling thread's: it takes the cut (`head()`) and reads the cut
- * itself (the machine's partition of it, when `partition` is given) for the integrity chain head
- * and the latest `occurredAt`, as a replay in one thread does.
+ * KurrentDB). `store` is the calling thread's, which takes the cut (`head()`) and orders the
+ * workers' seals by position (`comparePositions`).
  */
 export interface StoreInput {
   readonly _tag: 'Store'
