@@ -2,7 +2,7 @@
  * Figure 5 across machines: the replay split over processes that each read one
  * partition of the PostgreSQL store of figure 2 (`docket replay --store URL
  * --partition I/N --as-of T --report partial`, the filter on the server) and
- * merged (`docket merge`'s checks and merge, `Partial.open` and
+ * merged (`docket merge`'s checks and merge, `Partial.openAll` and
  * `Partial.merge`). Here the "machines" are `docket` processes on this one
  * machine, run at the same time; the baseline is one such process replaying
  * the whole store into one partial, the same command with `--partition 0/1`.
@@ -88,12 +88,9 @@ const split = async (store: string, asOf: string, count: number, dir: string): P
     ),
   )
   const mergeStarted = performance.now()
-  const parts = files.map((f) => {
-    const p = Partial.open(f)
-    if (p._tag === 'Left') throw new Error(Partial.describe(p.left))
-    return p.right
-  })
-  const merged = Partial.merge(parts)
+  const parts = await Partial.openAll(files)
+  if (parts._tag === 'Left') throw new Error(Partial.describe(parts.left))
+  const merged = Partial.merge(parts.right)
   if (merged._tag === 'Left') throw new Error(Partial.describe(merged.left))
   const done = performance.now()
   return {

@@ -5,7 +5,9 @@ import * as path from 'node:path'
 import { History, Services } from '@docket/core/testing'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
 import { docket, dropSchema, withoutMemoryCounters } from '../internal/testing.js'
+import * as Partial from '../reports/Partial.js'
 
 let dir: string
 let history: string
@@ -261,6 +263,33 @@ describe('docket replay --partition and docket merge', () => {
     )
     await expectRefused([fresh('absent.jsonl')], /cannot read it/)
     await expectRefused([dir], /cannot read it \(EISDIR/)
+  })
+
+  it('check large partials at once on worker threads: the same parts, or the first bad file in order', async () => {
+    const parts = await partials([history], 3)
+    const whole = (ps: ReadonlyArray<Partial.Part>) =>
+      ps.map((p) => ({ file: p.file, header: p.header, cases: [...p.result.casesJson] }))
+    const one = parts.map((f) => {
+      const p = Partial.open(f)
+      if (E.isLeft(p)) throw new Error(Partial.describe(p.left))
+      return p.right
+    })
+    for (const threads of [2, 3]) {
+      const all = await Partial.openAll(parts, { threads, minBytesForThreads: 0 })
+      expect(E.isRight(all) && whole(all.right)).toEqual(whole(one))
+    }
+    // two bad files: the error of the first in the arguments' order, whichever thread ends first
+    const cut = fresh('cut.jsonl')
+    fs.writeFileSync(cut, fs.readFileSync(parts[1]!, 'utf8').split('\n').slice(0, 3).join('\n'))
+    const missing = fresh('missing.jsonl')
+    for (const files of [
+      [parts[0]!, cut, missing],
+      [missing, parts[2]!, cut],
+    ]) {
+      const sequential = files.map(Partial.open).find(E.isLeft)
+      const onThreads = await Partial.openAll(files, { threads: 3, minBytesForThreads: 0 })
+      expect(onThreads).toEqual(sequential)
+    }
   })
 
   it('check the partition options', async () => {

@@ -60,16 +60,13 @@ export const command: Command = {
       Output.error(inv, `--head ${JSON.stringify(headText)}: expected <events>:<64 hex digits>`)
       return EXIT.usage
     }
-    const parts: Partial.Part[] = []
-    for (const file of inv.positionals) {
-      const part = Partial.open(path.resolve(inv.cwd, file))
-      if (E.isLeft(part)) {
-        Output.error(inv, `${Partial.describe(part.left)}\nNothing was written.`)
-        return EXIT.usage
-      }
-      parts.push(part.right)
+    // checked at once on worker threads when they are large
+    const parts = await Partial.openAll(inv.positionals.map((file) => path.resolve(inv.cwd, file)))
+    if (E.isLeft(parts)) {
+      Output.error(inv, `${Partial.describe(parts.left)}\nNothing was written.`)
+      return EXIT.usage
     }
-    const merged = Partial.merge(parts, head)
+    const merged = Partial.merge(parts.right, head)
     if (E.isLeft(merged)) {
       Output.error(inv, `${Partial.describe(merged.left)}\nNothing was written.`)
       return EXIT.usage
@@ -81,10 +78,10 @@ export const command: Command = {
     }
     Output.log(
       inv,
-      `docket: merged ${parts.length} partitions, ${merged.right.stats.cases} cases, ${merged.right.stats.events} events`,
+      `docket: merged ${parts.right.length} partitions, ${merged.right.stats.cases} cases, ${merged.right.stats.events} events`,
     )
     return ReportOutput.write(inv, merged.right, settings.right, {
-      providerType: parts[0]!.header.providerType,
+      providerType: parts.right[0]!.header.providerType,
     })
   },
 }

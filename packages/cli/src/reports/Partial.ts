@@ -32,6 +32,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
+import { Worker } from 'node:worker_threads'
 import { lines } from '../internal/fdLines.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Partition from '../replay/Partition.js'
@@ -171,9 +173,94 @@ export function* pieces(
   yield `${JSON.stringify({ docket: 'replay-partial-end', sha256: digest.digest('hex') } satisfies End)}\n`
 }
 
+/** A partial report checked whole ({@link check}): its file, header and the file's version then. */
+export interface Checked {
+  readonly file: string
+  readonly header: Header
+  readonly version: FileLines.Version
+}
+
 /** Reads a partial report and checks every line of it (see the module header). */
-export const open = (file: string): E.Either<PartialError, Part> => {
-  const fail = (message: string): E.Either<PartialError, Part> =>
+export const open = (file: string): E.Either<PartialError, Part> => E.map(part)(check(file))
+
+/** A checked partial report as a {@link Part}: its cases are read from the file, checked unchanged. */
+export const part = ({ file, header, version }: Checked): Part => ({
+  file,
+  header,
+  result: resultOf(file, version, header),
+})
+
+/** Options of {@link openAll}. */
+export interface OpenAllOptions {
+  /** Worker threads checking files at once (default: the machine's available parallelism). */
+  readonly threads?: number
+  /** Below this many bytes in all, the files are checked in this thread (default 16 MiB). */
+  readonly minBytesForThreads?: number
+}
+
+/**
+ * {@link open}s several partial reports, checking them at once on worker threads when they are
+ * large: the same parts, or the error {@link open} gives for the first bad file in `files`'s order.
+ */
+export const openAll = async (
+  files: ReadonlyArray<string>,
+  options: OpenAllOptions = {},
+): Promise<E.Either<PartialError, ReadonlyArray<Part>>> => {
+  const bytes = files.reduce((n, f) => n + sizeOf(f), 0)
+  const threads = Math.max(1, Math.min(files.length, options.threads ?? os.availableParallelism()))
+  const checked =
+    threads > 1 && bytes >= (options.minBytesForThreads ?? 16 << 20)
+      ? await onThreads(files, threads)
+      : files.map(check)
+  return E.map((cs: ReadonlyArray<Checked>) => cs.map(part))(E.sequenceArray(checked))
+}
+
+/** Each file's {@link check}, made on at most `threads` worker threads at once, in `files`'s order. */
+const onThreads = async (
+  files: ReadonlyArray<string>,
+  threads: number,
+): Promise<ReadonlyArray<E.Either<PartialError, Checked>>> => {
+  const out: Array<E.Either<PartialError, Checked>> = []
+  let next = 0
+  const run = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++
+      out[i] = await checkOnThread(files[i]!)
+    }
+  }
+  await Promise.all(Array.from({ length: threads }, run))
+  return out
+}
+
+/** The worker's code, compiled (this module runs from `src` in the tests). */
+const CHECK_WORKER = new URL('../../dist/internal/partialWorker.js', import.meta.url)
+
+/** {@link check} of `file` on a worker thread of its own. */
+const checkOnThread = (file: string): Promise<E.Either<PartialError, Checked>> =>
+  new Promise((resolve, reject) => {
+    const w = new Worker(CHECK_WORKER, { workerData: { file } })
+    w.once('message', (m: E.Either<PartialError, Checked>) => {
+      resolve(m)
+      void w.terminate()
+    })
+    w.once('error', reject)
+    w.once('exit', (code) =>
+      reject(new Error(`partial check worker exited (code ${code}) before its result`)),
+    )
+  })
+
+/** A file's size, 0 when it cannot be read (its check says why). */
+const sizeOf = (file: string): number => {
+  try {
+    return fs.statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+/** Reads a partial report and checks every line of it, without opening its cases (see {@link open}). */
+export const check = (file: string): E.Either<PartialError, Checked> => {
+  const fail = (message: string): E.Either<PartialError, Checked> =>
     E.left({ _tag: 'PartialError', message: `${file}: ${message}` })
   let fd: number
   try {
@@ -240,7 +327,7 @@ export const open = (file: string): E.Either<PartialError, Part> => {
     if (end === undefined) return fail('no end line: the file is incomplete')
     if (digest.digest('hex') !== end.sha256)
       return fail('its cases do not match the digest of its end line: the file was altered')
-    return E.right({ file, header, result: resultOf(file, version, header) })
+    return E.right({ file, header, version })
   } catch (e) {
     // a directory, or a read that failed half-way
     return fail(`cannot read it (${e instanceof Error ? e.message : String(e)})`)
