@@ -18,7 +18,7 @@ import pg from 'pg'
 import * as Figures from './figures/replay.js'
 import * as Data from './internal/data.js'
 import * as Docket from './internal/docket.js'
-import { cpuTimed, processPeakRssMb, stream } from './internal/measure.js'
+import { cpuTimed, stream } from './internal/measure.js'
 
 Heap.tighten()
 const [source = 'memory', ...rest] = process.argv.slice(2)
@@ -63,15 +63,4 @@ const prepare = async (): Promise<() => Promise<Replay.Result>> => {
   throw new Error(`readBackTime: unknown source ${source} (memory, file, postgres or postgres-drop)`)
 }
 
-const { result, ms, cpuMs } = await cpuTimed(await prepare())
-process.stdout.write(
-  `${JSON.stringify({
-    source,
-    archive,
-    events: result.stats.events,
-    ms,
-    cpuMs,
-    digest: Docket.digest(result),
-    peakRssMb: processPeakRssMb(),
-  })}\n`,
-)
+Docket.printTimed({ source, archive }, await cpuTimed(await prepare()))

@@ -14,7 +14,7 @@ import { PostgresEventStore } from '@docket/adapters/postgres'
 import pg from 'pg'
 import * as Figures from './figures/replay.js'
 import * as Docket from './internal/docket.js'
-import { cpuTimed, processPeakRssMb } from './internal/measure.js'
+import { cpuTimed } from './internal/measure.js'
 
 Heap.tighten()
 const args = process.argv.slice(2)
@@ -48,20 +48,10 @@ const input: Workers.Input =
         store,
       }
 try {
-  const { result, ms, cpuMs } = await cpuTimed(() =>
+  const timed = await cpuTimed(() =>
     mode === 'one' ? Docket.replay(Replay.storeSource(store)) : Docket.onWorkers(input, workers, false),
   )
-  process.stdout.write(
-    `${JSON.stringify({
-      mode,
-      workers: mode === 'one' ? 0 : workers,
-      events: result.stats.events,
-      ms,
-      cpuMs,
-      digest: Docket.digest(result),
-      peakRssMb: processPeakRssMb(),
-    })}\n`,
-  )
+  Docket.printTimed({ mode, workers: mode === 'one' ? 0 : workers }, timed)
 } finally {
   await store.close()
 }

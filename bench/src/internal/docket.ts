@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { Escalation, type Evaluation, Profile, type Recorded } from '@docket/core'
 import { Input, Partition, Replay, Source, Workers } from '@docket/cli'
 import { Policy } from '@docket/policies'
+import { processPeakRssMb } from './measure.js'
 
 /** The evaluation options of every replay of the benchmark. */
 export const options = (): Evaluation.Options => {
@@ -66,4 +67,14 @@ export const digest = (r: Replay.Result): string => {
   const h = createHash('sha256')
   for (const piece of Partition.canonical(r)) h.update(piece)
   return h.digest('hex').slice(0, 16)
+}
+
+/** Prints one timed replay as a JSON line: `fields`, then its events, wall and CPU ms, digest and the process's peak RSS. */
+export const printTimed = (
+  fields: object,
+  { result, ms, cpuMs }: { readonly result: Replay.Result; readonly ms: number; readonly cpuMs: number },
+): void => {
+  process.stdout.write(
+    `${JSON.stringify({ ...fields, events: result.stats.events, ms, cpuMs, digest: digest(result), peakRssMb: processPeakRssMb() })}\n`,
+  )
 }
