@@ -182,5 +182,22 @@ describe.skipIf(!withPostgres)('Workers.replay from a store each worker reads', 
     } finally {
       await damaged.close()
     }
+    // as docket replay reports it: the store's error, nothing written
+    const out = path.join(dir, 'damaged.json')
+    const replayed = await docket([
+      'replay',
+      '--store',
+      own,
+      '--workers',
+      '2',
+      '--report',
+      'json',
+      '--out',
+      out,
+      '--quiet',
+    ])
+    expect(replayed.code).toBe(2)
+    expect(replayed.stderr).toMatch(/JSON[\s\S]*Nothing was written\./)
+    expect(fs.existsSync(out)).toBe(false)
   })
 })
