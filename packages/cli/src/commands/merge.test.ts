@@ -292,6 +292,17 @@ describe('docket replay --partition and docket merge', () => {
     }
   })
 
+  it('say what was merged on standard error, unless --quiet', async () => {
+    const parts = await partials([history], 2)
+    const said = await docket(['merge', ...parts, '--report', 'md'])
+    expect(said.code, said.stderr).toBe(0)
+    expect(said.stderr).toMatch(/^docket: merged 2 partitions, \d+ cases, 3000 events\n$/)
+    const quiet = await docket(['merge', ...parts, '--report', 'md', '--quiet'])
+    expect(quiet.code).toBe(0)
+    expect(quiet.stderr).toBe('')
+    expect(quiet.stdout).toBe(said.stdout)
+  })
+
   it('check the partition options', async () => {
     for (const bad of ['1', '2/2', '1/-2', 'a/b', '0/0', '0/1000000000']) {
       const r = await docket(['replay', history, '--partition', bad, '--report', 'partial'])

@@ -35,6 +35,7 @@ export const command: Command = {
     ReportOutput.reportOption(Report.FORMATS),
     ...ReportOutput.OPTIONS,
     ReportOutput.FAIL_ON,
+    { name: 'quiet', kind: 'flag', description: 'No summary line on standard error.' },
   ],
   examples: [
     'docket merge part-0.jsonl part-1.jsonl part-2.jsonl part-3.jsonl --report html --out report.html',
@@ -76,10 +77,11 @@ export const command: Command = {
       Output.error(inv, refused)
       return EXIT.usage
     }
-    Output.log(
-      inv,
-      `docket: merged ${parts.right.length} partitions, ${merged.right.stats.cases} cases, ${merged.right.stats.events} events`,
-    )
+    if (!Args.flag(inv, 'quiet'))
+      Output.log(
+        inv,
+        `docket: merged ${parts.right.length} partitions, ${merged.right.stats.cases} cases, ${merged.right.stats.events} events`,
+      )
     return ReportOutput.write(inv, merged.right, settings.right, {
       providerType: parts.right[0]!.header.providerType,
     })
