@@ -150,6 +150,27 @@ export const fold = (digest: string, s: Pick<Seal, 'hash'>): string => sha256(`$
 /** The digest of an empty history. */
 export const EMPTY_HEAD: ChainHead = { events: 0, digest: GENESIS }
 
+/** The chain head of seals folded one by one in log order ({@link chain}). */
+export interface Chain {
+  /** Folds the next seal (its hash). */
+  readonly fold: (seal: Pick<Seal, 'hash'>) => void
+  /** The head so far, `null` when nothing was folded. */
+  readonly head: () => ChainHead | null
+}
+
+/** A chain head with nothing folded yet: a reader of the log folds each sealed case event's seal into it. */
+export const chain = (): Chain => {
+  let digest = GENESIS
+  let events = 0
+  return {
+    fold: (seal) => {
+      digest = fold(digest, seal)
+      events++
+    },
+    head: () => (events === 0 ? null : { events, digest }),
+  }
+}
+
 /** Options of {@link sealed}. */
 export interface SealOptions {
   /** Retries at most this many times when a concurrent writer moved the stream under an `any` append (default 100). */

@@ -37,7 +37,7 @@
  */
 import { CasePartition, type EventStore } from '@docket/core'
 import type pg from 'pg'
-import { inPartition } from './sql.js'
+import { checkPosition, inPartition } from './sql.js'
 import { stored } from './storedEvent.js'
 
 // model
@@ -499,13 +499,13 @@ export const readAll =
   ): ((options?: EventStore.ReadAllOptions) => AsyncIterable<EventStore.StoredEvent>) =>
   (options = {}) =>
     new Events(() => {
-      const after = sqlPosition(options.after ?? '0')
+      const after = checkPosition(options.after)
       const partition = CasePartition.option(options.partition)
       // parameters are strings (see the module header): the types as a JSON array, the partition as decimals
       const values: string[] = [after]
       let where = 'e.position > $1'
       if (options.until !== undefined) {
-        values.push(sqlPosition(options.until))
+        values.push(checkPosition(options.until))
         where += ` AND e.position <= $${values.length}::bigint`
       }
       if (options.types !== undefined) {
@@ -519,9 +519,3 @@ export const readAll =
       const text = `SELECT e.position::text, e.revision::text, e.body FROM ${table} e WHERE ${where} ORDER BY e.position`
       return rows(pool, text, values, batch)
     })
-
-/** A position of a SQL store (a decimal bigint), or a thrown error naming the value. */
-const sqlPosition = (p: string): string => {
-  if (!/^\d{1,19}$/.test(p)) throw new Error(`not a position of a SQL store: ${JSON.stringify(p)}`)
-  return p
-}

@@ -39,6 +39,13 @@ export const sqlState = (error: unknown): string | undefined => {
 }
 
 /** The message of a thrown value. */
+/** A position of a SQL store (a decimal bigint; `'0'`, before the first event, when absent), or a thrown error naming the value. */
+export const checkPosition = (p: string | undefined): string => {
+  if (p === undefined) return '0'
+  if (!/^\d{1,19}$/.test(p)) throw new Error(`not a position of a SQL store: ${JSON.stringify(p)}`)
+  return p
+}
+
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** A schema name safe to splice into SQL: lowercase letters, digits and `_`, at most 63 bytes. */

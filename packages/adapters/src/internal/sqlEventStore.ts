@@ -30,7 +30,15 @@ import { CasePartition, Envelope, EventStore, Integrity, Observability, type Rec
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
-import { inPartition, isTransient, messageOf, type Queryable, type Sql, sqlState } from './sql.js'
+import {
+  checkPosition,
+  inPartition,
+  isTransient,
+  messageOf,
+  type Queryable,
+  type Sql,
+  sqlState,
+} from './sql.js'
 import { stored } from './storedEvent.js'
 
 // model
@@ -146,12 +154,6 @@ export const make = async (
 
   // `event` is parsed on first access: an export that writes `json` verbatim never parses
   const toStored = (r: Row): EventStore.StoredEvent => stored(r.position, r.revision, r.body)
-
-  const checkPosition = (p: EventStore.Position | undefined): string => {
-    if (p === undefined) return '0'
-    if (!/^\d{1,19}$/.test(p)) throw new Error(`not a position of a SQL store: ${JSON.stringify(p)}`)
-    return p
-  }
 
   /**
    * Appends a group inside one transaction holding the lock, in two statements whatever its size: one

@@ -109,9 +109,9 @@ port.on('message', (m: Workers.ToWorker) => {
   w?.()
 })
 
-/** Waits for the end of the input (the `asOf` is then set) or a stop. */
-const endOfInput = async (): Promise<void> => {
-  while (!ended) {
+/** Waits, message by message, until `done()`; throws {@link Halt} once a stop is known. */
+const waitUntil = async (done: () => boolean): Promise<void> => {
+  while (!done()) {
     if (Number.isFinite(stopAt)) throw new Halt()
     await new Promise<void>((r) => (wake = r))
   }
@@ -124,10 +124,7 @@ let sealsInFlight = 0
 const sendSeals = async (seals: ReadonlyArray<string>): Promise<void> => {
   sealsInFlight++
   post({ kind: 'seals', seals })
-  while (sealsInFlight >= IN_FLIGHT) {
-    if (Number.isFinite(stopAt)) throw new Halt()
-    await new Promise<void>((r) => (wake = r))
-  }
+  await waitUntil(() => sealsInFlight < IN_FLIGHT)
 }
 
 /**
@@ -189,7 +186,8 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
             throw e instanceof Halt ? e : failed(e)
           }
         } else post({ kind: 'read', latest: null })
-        await endOfInput()
+        // the end of the input sets the asOf
+        await waitUntil(() => ended)
       },
     },
     readBack: {

@@ -167,8 +167,8 @@ describe('Partition.sealMerge', () => {
           })
           const folded: string[] = []
           const merge = Partition.sealMerge(parts, EventStore.compareDecimal, {
-            fold: (hash) => folded.push(hash),
-            integrity: () => null,
+            fold: (seal) => folded.push(seal.hash),
+            head: () => null,
           })
           let consumed = 0
           let sent = 0

@@ -171,42 +171,20 @@ export interface Lead {
 
 /**
  * The reader's share of a partitioned replay, as `Replay.run` keeps it for a whole one: the
- * seals of case events folded in read order ({@link chain}), and the latest `occurredAt` among
- * the events recorded by `knownAt` ({@link latest}). Checkpoints are skipped, as a replay skips them.
+ * seals of case events folded in read order into `sealed`, and the latest `occurredAt` among the
+ * events recorded by `knownAt` ({@link latest}). Checkpoints are skipped, as a replay skips them.
  */
-export const lead = (knownAt: string | undefined): Lead => {
-  const sealed = chain()
+export const lead = (knownAt: string | undefined, sealed: Integrity.Chain = Integrity.chain()): Lead => {
   const last = latest(knownAt)
   return {
     see: (e) => {
       if (e.caseId === Integrity.CHECKPOINT_CASE) return
       const seal = Integrity.sealFrom(e as Recorded)
-      if (seal !== undefined) sealed.fold(seal.hash)
+      if (seal !== undefined) sealed.fold(seal)
       last.see(e)
     },
-    integrity: sealed.integrity,
+    integrity: sealed.head,
     asOf: last.asOf,
-  }
-}
-
-/** The integrity chain head of seals folded in log order (`Integrity.fold`), as `Replay.run` folds it. */
-export interface Chain {
-  /** Folds the next seal's hash. */
-  readonly fold: (hash: string) => void
-  /** The head so far, `null` when nothing was folded. */
-  readonly integrity: () => Integrity.ChainHead | null
-}
-
-/** A chain with nothing folded yet (see {@link Chain}). */
-export const chain = (): Chain => {
-  let digest = Integrity.EMPTY_HEAD.digest
-  let sealed = 0
-  return {
-    fold: (hash) => {
-      digest = Integrity.fold(digest, { hash })
-      sealed++
-    },
-    integrity: () => (sealed === 0 ? null : { events: sealed, digest }),
   }
 }
 
@@ -228,39 +206,35 @@ export const latest = (knownAt: string | undefined): Latest => {
   const known = knownAt === undefined ? undefined : Timestamp.toMillis(knownAt)
   let ms = Number.NEGATIVE_INFINITY
   let text: string | undefined
-  const see = (occurredAt: string): void => {
-    const occ = Timestamp.toMillis(occurredAt)
-    if (occ > ms) {
-      ms = occ
-      text = occurredAt
-    }
-  }
   return {
     see: (e) => {
       if (e.caseId === Integrity.CHECKPOINT_CASE || typeof e.occurredAt !== 'string') return
       const recorded = typeof e.recordedAt === 'string' ? e.recordedAt : e.occurredAt
       try {
         if (known !== undefined && Timestamp.toMillis(recorded) > known) return
-        see(e.occurredAt)
+        const occ = Timestamp.toMillis(e.occurredAt)
+        if (occ > ms) {
+          ms = occ
+          text = e.occurredAt
+        }
       } catch {
         return
       }
     },
     text: () => text,
-    asOf: () => Timestamp.format(Timestamp.toMillis(text ?? '1970-01-01T00:00:00.000Z')),
+    asOf: () => latestOf([text]),
   }
 }
 
 /** The latest of several partitions' latest `occurredAt` ({@link Latest}`.text`), as the instant a replay judges at. */
 export const latestOf = (texts: Iterable<string | undefined>): string => {
-  let best: string | undefined
-  for (const t of texts)
-    if (t !== undefined && (best === undefined || Timestamp.toMillis(t) > Timestamp.toMillis(best))) best = t
-  return Timestamp.format(Timestamp.toMillis(best ?? '1970-01-01T00:00:00.000Z'))
+  let ms = Number.NEGATIVE_INFINITY
+  for (const t of texts) if (t !== undefined) ms = Math.max(ms, Timestamp.toMillis(t))
+  return Timestamp.format(Number.isFinite(ms) ? ms : 0)
 }
 
 /**
- * Folds the seals of several partitions of one log into one {@link Chain} in log order, each
+ * Folds the seals of several partitions of one log into one chain (`Integrity.chain`) in log order, each
  * partition's seals coming in its own log order, in batches of positions and hashes
  * (`[position, hash, position, hash, …]`): the smallest position among the partitions' next
  * seals is folded as soon as every partition still reading has one waiting, and a batch's
@@ -269,7 +243,7 @@ export const latestOf = (texts: Iterable<string | undefined>): string => {
 export const sealMerge = (
   parts: number,
   compare: (a: EventStore.Position, b: EventStore.Position) => number,
-  into: Chain,
+  into: Integrity.Chain,
 ) => {
   const queues = Array.from({ length: parts }, () => ({
     batches: [] as Array<{
@@ -282,21 +256,22 @@ export const sealMerge = (
   const drain = (): void => {
     for (;;) {
       let next: (typeof queues)[number] | undefined
+      let nextPosition = ''
       for (const q of queues) {
         const head = q.batches[0]
         if (head === undefined) {
           if (q.ended) continue
           return
         }
-        if (
-          next === undefined ||
-          compare(head.seals[head.at]!, next.batches[0]!.seals[next.batches[0]!.at]!) < 0
-        )
+        const position = head.seals[head.at]!
+        if (next === undefined || compare(position, nextPosition) < 0) {
           next = q
+          nextPosition = position
+        }
       }
       if (next === undefined) return
       const b = next.batches[0]!
-      into.fold(b.seals[b.at + 1]!)
+      into.fold({ hash: b.seals[b.at + 1]! })
       b.at += 2
       if (b.at >= b.seals.length) {
         next.batches.shift()

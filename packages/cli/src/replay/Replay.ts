@@ -537,8 +537,7 @@ export const run = async (
   let maxOpen = 0
   let latest = Number.NEGATIVE_INFINITY
   let latestText: string | undefined
-  let digest = Integrity.EMPTY_HEAD.digest
-  let sealed = 0
+  const sealed = Integrity.chain()
   let position = 0
   const progress = (final: boolean): void =>
     options.onProgress?.({
@@ -632,10 +631,7 @@ export const run = async (
       if (position % every === 0) progress(false)
       if (e.caseId === Integrity.CHECKPOINT_CASE) continue
       const seal = Integrity.sealFrom(e)
-      if (seal !== undefined) {
-        digest = Integrity.fold(digest, seal)
-        sealed++
-      }
+      if (seal !== undefined) sealed.fold(seal)
       const rec = recordedMs(e)
       if (knownAt !== undefined && rec > knownAt) {
         unknown++
@@ -740,7 +736,7 @@ export const run = async (
         reopened,
         maxOpenCases: maxOpen,
       },
-      integrity: sealed === 0 ? null : { events: sealed, digest },
+      integrity: sealed.head(),
     })
   } finally {
     archive.close()

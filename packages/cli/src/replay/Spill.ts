@@ -407,6 +407,9 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
   // the RSS) by a hundred MB at a million events. `held` maps a key to its latest value's bytes.
   const pending = heldBytes()
   let held = new Map<string, Extents.Extent>()
+  // sealed runs read here at once, or handed off (see `RunsOptions.handOff`)
+  const sealedAs = (from: Detached): Sealed<A> =>
+    options.handOff === true ? handOff<A>(from) : adopt<A>(from)
   const file = (): string => {
     root ??= tempDir(options.dir)
     return path.join(root, `results-${count++}.jsonl`)
@@ -479,17 +482,14 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
           .map(([k, at]): readonly [string, string] => [k, pending.read(at)])
         held = new Map()
         pending.clear()
-        return options.handOff === true ? handOff<A>({ entries }) : fromEntries<A>(entries)
+        return sealedAs({ entries })
       }
       flush()
-      const sealedDir = root!
-      const sealedFiles = files
+      const written = { dir: root!, files }
       root = undefined
       files = []
       levels = []
-      return options.handOff === true
-        ? handOff<A>({ dir: sealedDir, files: sealedFiles })
-        : fromFds<A>(openRuns(sealedDir, sealedFiles))
+      return sealedAs(written)
     },
     close,
     written: () => count,

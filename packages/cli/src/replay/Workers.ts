@@ -45,7 +45,7 @@
  * (`internal/replayWorker.ts`).
  */
 import { Worker } from 'node:worker_threads'
-import type { CasePartition, DecodeError, EventStore, Recorded } from '@docket/core'
+import { type CasePartition, type DecodeError, type EventStore, Integrity, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Partition from './Partition.js'
@@ -230,8 +230,9 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   // set once every batch has been sent: a `stop` may then go to the workers (not before: a
   // worker told to stop must already hold every item before the failure)
   let flushed = input._tag === 'Store'
-  // a store read by the workers: their seals folded in log order, and each one's latest occurredAt
-  const chain = Partition.chain()
+  // the chain head: folded by this thread as it reads, or from the seals of workers reading a
+  // store, in log order; and each such worker's latest occurredAt
+  const chain = Integrity.chain()
   const seals =
     input._tag === 'Store' ? Partition.sealMerge(n, input.store.comparePositions, chain) : undefined
   const latest: Array<string | undefined> = []
@@ -313,7 +314,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     } satisfies ToWorker)
     batches[i] = emptyBatch()
   }
-  const lead = Partition.lead(settings.knownAt)
+  const lead = Partition.lead(settings.knownAt, chain)
   let position = 0
   const report = (done: boolean): void =>
     onProgress?.({
@@ -389,7 +390,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
       return o.result
     })
     if (seals !== undefined && !seals.done()) throw new Error('replay workers ended with seals not folded')
-    const merged = Partition.merge(parts, input._tag === 'Store' ? chain.integrity() : lead.integrity())
+    const merged = Partition.merge(parts, chain.head())
     report(true)
     return E.right(merged)
   } finally {
