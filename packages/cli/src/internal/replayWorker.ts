@@ -166,7 +166,7 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
       async *[Symbol.asyncIterator]() {
         if (share.until !== null) {
           // the calling thread has said what there is to say about the store (an experimental label)
-          const opened = await Store.open(share.url, share.cwd, process.env, true)
+          const opened = await Store.open(share.url, share.cwd, { quiet: true })
           if (opened._tag === 'Left') throw failed(opened.left)
           const store = opened.right
           closeStore = store.close

@@ -73,15 +73,23 @@ const keysFor = async (
 }
 
 /**
+ * How {@link open} opens a store: the environment naming the key store (`process.env` by
+ * default), and `quiet` to keep an adapter's experimental label off standard error (a replay
+ * worker opening the store again after the calling thread has shown it).
+ */
+export interface OpenOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly quiet?: boolean
+}
+
+/**
  * Opens the store a URL names (with the key store `DOCKET_KEYS` names, if any). Left: a message
- * saying why not. An adapter's experimental label goes to standard error unless `quiet` (a
- * replay worker opening the store again after the calling thread).
+ * saying why not.
  */
 export const open = async (
   url: string,
   cwd: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  quiet = false,
+  { env = process.env, quiet = false }: OpenOptions = {},
 ): Promise<E.Either<string, EventStore.EventStore>> => {
   const keys = await keysFor(url, env)
   if (E.isLeft(keys)) return keys

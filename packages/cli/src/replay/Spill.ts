@@ -337,14 +337,37 @@ const fromEntries = <A>(entries: ReadonlyArray<readonly [string, string]>): Seal
  * Opens the run files and removes their directory (the open descriptors keep the data; where an
  * open file cannot be removed, it goes at exit).
  */
-const openRuns = (dir: string, files: ReadonlyArray<string>): number[] => {
-  const fds = files.map((f) => fs.openSync(f, 'r'))
+/** Removes a directory and what it holds, or at exit where open files keep it (Windows). */
+const removeDir = (dir: string): void => {
   try {
     fs.rmSync(dir, { recursive: true, force: true })
   } catch {
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
   }
+}
+
+const openRuns = (dir: string, files: ReadonlyArray<string>): number[] => {
+  const fds = files.map((f) => fs.openSync(f, 'r'))
+  removeDir(dir)
   return fds
+}
+
+/** A private temporary directory shared by several threads' spills (see {@link scratch}). */
+export interface Scratch {
+  readonly dir: string
+  /** Removes the directory and everything in it. */
+  readonly remove: () => void
+}
+
+/**
+ * A private temporary directory under `dir` (default: the OS temporary directory) for other
+ * threads to spill into (replay workers' runs and archives): removing it removes whatever a
+ * thread left there, one stopped mid-replay or one that ended between sealing its runs and
+ * handing them over. Runs already adopted stay readable (they are open).
+ */
+export const scratch = (dir?: string): Scratch => {
+  const root = fs.mkdtempSync(path.join(dir ?? os.tmpdir(), 'docket-workers-'))
+  return { dir: root, remove: () => removeDir(root) }
 }
 
 /**

@@ -190,6 +190,40 @@ describe('Workers.replay', () => {
     ).rejects.toThrow(/Cannot read properties of null/)
   })
 
+  it('leaves no temporary files behind, whether the workers finish, stop at a bad line or are stopped mid-replay', async () => {
+    const spillDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-workers-spill-'))
+    // results and histories leave memory: every worker has runs and an archive on disk
+    const tight = { ...base, spillDir, maxOpenCases: 2, maxDoneCases: 5 }
+    const left = (): string[] => fs.readdirSync(spillDir)
+    try {
+      const ok = await Workers.replay({ _tag: 'Events', events: stream(events) }, { ...tight, workers: 2 })
+      expect(E.isRight(ok)).toBe(true)
+      expect(left()).toEqual([])
+      const ls = lines(events)
+      ls[ls.length - 3] = '{'
+      expect(await onLines(ls, 2, tight)).toEqual(E.left(firstBadLine(ls)))
+      expect(left()).toEqual([])
+      // the input fails halfway (a store's read), once the workers have files on disk: they are
+      // stopped mid-replay
+      const onDisk = (): boolean =>
+        fs.readdirSync(spillDir).some((d) => fs.readdirSync(path.join(spillDir, d)).length > 0)
+      let spilled = false
+      async function* failing(): AsyncGenerator<Recorded> {
+        yield* History.generate({ events: Workers.BATCH * 6, seed: 3 })
+        for (let waited = 0; !(spilled = onDisk()) && waited < 30_000; waited += 10)
+          await new Promise((r) => setTimeout(r, 10))
+        throw new Error('the store went away')
+      }
+      await expect(
+        Workers.replay({ _tag: 'Events', events: failing() }, { ...tight, workers: 2 }),
+      ).rejects.toThrow('the store went away')
+      expect(spilled).toBe(true)
+      expect(left()).toEqual([])
+    } finally {
+      fs.rmSync(spillDir, { recursive: true, force: true })
+    }
+  })
+
   it('reports progress, and refuses a number of workers that is not a positive integer', async () => {
     const seen: Replay.Progress[] = []
     const r = await Workers.replay(

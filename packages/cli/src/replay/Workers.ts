@@ -36,6 +36,9 @@
  * failure; the others go on up to that position, no further, in case one of
  * them has an earlier one.
  *
+ * Temporary files: the workers spill under one directory of the calling thread's
+ * (`Spill.scratch`, in `spillDir`), removed when the replay ends, however it ends.
+ *
  * Memory: each worker has the replay's budgets (`maxOpenCases`,
  * `maxDoneCases`) to itself, and at most {@link IN_FLIGHT} batches travel to
  * a worker at a time.
@@ -200,12 +203,14 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   } catch (e) {
     return E.left({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
   }
+  // every worker spills under one directory, removed at the end whatever the workers left
+  const scratch = Spill.scratch(settings.spillDir)
   const threads = Array.from(
     { length: n },
     (_, index) =>
       new Worker(WORKER, {
         workerData: {
-          settings,
+          settings: { ...settings, spillDir: scratch.dir },
           index,
           workers: n,
           ...(partition === undefined ? {} : { partition }),
@@ -395,6 +400,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     return E.right(merged)
   } finally {
     await Promise.all(threads.map((t) => t.terminate()))
+    scratch.remove()
   }
 }
 
