@@ -210,8 +210,9 @@ describe('Workers.replay', () => {
       let spilled = false
       async function* failing(): AsyncGenerator<Recorded> {
         yield* History.generate({ events: Workers.BATCH * 6, seed: 3 })
-        for (let waited = 0; !(spilled = onDisk()) && waited < 30_000; waited += 10)
+        for (let waited = 0; !onDisk() && waited < 30_000; waited += 10)
           await new Promise((r) => setTimeout(r, 10))
+        spilled = onDisk()
         throw new Error('the store went away')
       }
       await expect(
