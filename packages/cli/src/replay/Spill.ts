@@ -333,10 +333,6 @@ const fromEntries = <A>(entries: ReadonlyArray<readonly [string, string]>): Seal
   }
 }
 
-/**
- * Opens the run files and removes their directory (the open descriptors keep the data; where an
- * open file cannot be removed, it goes at exit).
- */
 /** Removes a directory and what it holds, or at exit where open files keep it (Windows). */
 const removeDir = (dir: string): void => {
   try {
@@ -346,6 +342,10 @@ const removeDir = (dir: string): void => {
   }
 }
 
+/**
+ * Opens the run files and removes their directory (the open descriptors keep the data; where an
+ * open file cannot be removed, it goes at exit).
+ */
 const openRuns = (dir: string, files: ReadonlyArray<string>): number[] => {
   const fds = files.map((f) => fs.openSync(f, 'r'))
   removeDir(dir)
