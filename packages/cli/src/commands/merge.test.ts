@@ -125,6 +125,47 @@ describe('docket replay --partition and docket merge', () => {
     expect(await ok(['merge', ...fileOnWorkers, '--report', 'csv'])).toBe(csv)
   })
 
+  it('merge partitions of one cut of a store still written to (--until), given the head verify printed at that cut', async () => {
+    // the cut falls inside cases: their later events are appended after it
+    const lines = fs.readFileSync(history, 'utf8').trimEnd().split('\n')
+    const early = fresh('early.jsonl')
+    const late = fresh('late.jsonl')
+    fs.writeFileSync(early, `${lines.slice(0, 2_000).join('\n')}\n`)
+    fs.writeFileSync(late, `${lines.slice(2_000).join('\n')}\n`)
+    const store = `pglite:${fresh('live')}`
+    const before = `pglite:${fresh('before')}`
+    await ok(['import', early, '--store', store])
+    await ok(['import', early, '--store', before])
+    const verified = await ok(['verify', '--store', store])
+    const position = /^position: (\S+)$/m.exec(verified)![1]!
+    const head = /^head: (\S+)$/m.exec(verified)![1]!
+    await ok(['import', late, '--store', store])
+    // the cut reads what the store held then: a store that never held more gives the same bytes
+    const atCut = ['--until', position, ...asOf, '--report', 'json', '--quiet']
+    const expected = await ok(['replay', '--store', before, ...asOf, '--report', 'json', '--quiet'])
+    expect(await ok(['replay', '--store', store, ...atCut])).toBe(expected)
+    expect(await ok(['replay', '--store', store, ...asOf, '--report', 'json', '--quiet'])).not.toBe(expected)
+    const parts = await partials(['--store', store], 2, ['--until', position, ...asOf])
+    expect(await ok(['merge', ...parts, '--head', head, '--report', 'json'])).toBe(expected)
+    // verify at the cut prints the same head and position after the appends; the whole log has moved on
+    expect(await ok(['verify', '--store', store, '--until', position])).toBe(verified)
+    const now = await ok(['verify', '--store', store, '--format', 'json'])
+    expect(JSON.parse(now)).toMatchObject({ events: 3_000, position: String(3_000) })
+    // a cut of what the log has not reached, or is not a position, or of a file, or checkpointed
+    const past = await docket(['replay', '--store', store, '--until', '3001', '--report', 'csv'])
+    expect(past.code).toBe(2)
+    expect(past.stderr).toContain('--until 3001: past the end of the log (position 3000)')
+    const notOne = await docket(['verify', '--store', store, '--until', 'yesterday'])
+    expect(notOne.code).toBe(2)
+    expect(notOne.stderr).toContain('--until yesterday: not a position of a SQL store: "yesterday"')
+    const ofFile = await docket(['replay', history, '--until', '5', '--report', 'csv'])
+    expect(ofFile.code).toBe(2)
+    expect(ofFile.stderr).toContain('--until cuts the log of a store: give --store URL')
+    const sealing = await docket(['verify', '--store', store, '--until', position, '--checkpoint'])
+    expect(sealing.code).toBe(2)
+    expect(sealing.stderr).toContain('--checkpoint seals the whole log: not with --until')
+  })
+
   it("merge partitions of a file into the file's own chain head", async () => {
     const { store, head } = await sealedStore()
     // exported, the sealed history (checkpoint included) partitions as a file: every partial
@@ -383,5 +424,35 @@ describe.skipIf(!withPostgres)('docket replay --partition on PostgreSQL', () => 
     // the latest occurredAt of the whole store, found by the reading thread
     const latest = ['replay', '--store', store, '--report', 'csv', '--quiet']
     expect(await ok([...latest, '--workers', '3'])).toBe(await ok(latest))
+  })
+
+  it('reads one cut (--until) on worker threads, for one machine or each, whatever is appended after it', async () => {
+    const cutSchema = `${schema}_cut`
+    await dropSchema(pgUrl, cutSchema)
+    try {
+      const store = `${pgUrl}?schema=${cutSchema}`
+      const lines = fs.readFileSync(history, 'utf8').trimEnd().split('\n')
+      const early = fresh('early.jsonl')
+      fs.writeFileSync(early, `${lines.slice(0, 1_800).join('\n')}\n`)
+      await ok(['import', early, '--store', store])
+      const verified = await ok(['verify', '--store', store])
+      const position = /^position: (\S+)$/m.exec(verified)![1]!
+      const head = /^head: (\S+)$/m.exec(verified)![1]!
+      const late = fresh('late.jsonl')
+      fs.writeFileSync(late, `${lines.slice(1_800).join('\n')}\n`)
+      await ok(['import', late, '--store', store])
+      const atCut = ['--until', position, '--as-of', '2025-01-05T00:00:00Z']
+      const whole = await ok(['replay', '--store', store, ...atCut, '--report', 'csv', '--quiet'])
+      expect(
+        await ok(['replay', early, '--as-of', '2025-01-05T00:00:00Z', '--report', 'csv', '--quiet']),
+      ).toBe(whole)
+      expect(
+        await ok(['replay', '--store', store, ...atCut, '--report', 'csv', '--quiet', '--workers', '2']),
+      ).toBe(whole)
+      const parts = await partials(['--store', store], 2, [...atCut, '--workers', '2'])
+      expect(await ok(['merge', ...parts, '--head', head, '--report', 'csv'])).toBe(whole)
+    } finally {
+      await dropSchema(pgUrl, cutSchema)
+    }
   })
 })

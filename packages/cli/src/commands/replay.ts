@@ -89,6 +89,13 @@ export const command: Command = {
       description:
         'Replay only partition I of N (0 ≤ I < N) of the cases, with --report partial, for docket merge: a store sends only its cases (give --as-of or --known-at, the same on every machine), a file is read whole.',
     },
+    {
+      name: 'until',
+      value: 'POSITION',
+      kind: 'string',
+      description:
+        'With --store: read the log no further than this position (the end docket verify printed), so that every machine of a --partition split, or a later replay, reads the same cut of a store still being written to.',
+    },
     { name: 'quiet', kind: 'flag', description: 'No progress on standard error.' },
     ReportOutput.FAIL_ON,
   ],
@@ -102,6 +109,7 @@ export const command: Command = {
     'docket replay unsorted.jsonl --sort --report dsa-transparency --period half-year',
     'docket replay events.jsonl --workers 4 --report json --out report.json',
     'docket replay --store postgres://db/docket --partition 0/4 --as-of 2026-07-01T00:00:00Z --report partial --out part-0.jsonl',
+    'docket replay --store postgres://db/docket --partition 0/4 --until 812345 --as-of 2026-07-01T00:00:00Z --report partial --out part-0.jsonl',
   ],
   run: async (inv) => {
     const settings = ReportOutput.check(inv, FORMATS)
@@ -146,6 +154,11 @@ export const command: Command = {
       Output.error(inv, source.left)
       return EXIT.usage
     }
+    const until = Args.str(inv, 'until')
+    if (until !== undefined && source.right._tag !== 'Store') {
+      Output.error(inv, '--until cuts the log of a store: give --store URL (a file is read whole)')
+      return EXIT.usage
+    }
     const checked = Evaluation.check(inv)
     if (E.isLeft(checked)) {
       Output.error(inv, checked.left)
@@ -172,11 +185,10 @@ export const command: Command = {
       Output.error(inv, profile.left.message)
       return EXIT.usage
     }
-    const input = await Input.open(
-      inv,
-      source.right,
-      partition === undefined ? {} : { storePartition: partition },
-    )
+    const input = await Input.open(inv, source.right, {
+      ...(partition === undefined ? {} : { storePartition: partition }),
+      ...(until === undefined ? {} : { storeUntil: until }),
+    })
     if (E.isLeft(input)) {
       Output.error(inv, Source.describe(input.left))
       return EXIT.usage

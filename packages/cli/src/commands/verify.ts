@@ -1,9 +1,13 @@
 /**
- * `docket verify --store URL [--head N:DIGEST] [--checkpoint] [--format text|json]`:
+ * `docket verify --store URL [--until POSITION] [--head N:DIGEST] [--checkpoint] [--format text|json]`:
  * walks the stored history and checks every case stream's hash chain and
  * every global checkpoint (`Integrity.verify`). Exit 0 with the chain head
  * when intact; exit 1 naming the first event whose content, order or
  * presence was altered; exit 2 on bad usage or a store that cannot be read.
+ *
+ * It reads one cut of the log (`Store.cut`: its end when the command starts,
+ * or `--until`) and prints that position with the head: the `--until` and
+ * `--head` of a report split across machines over a store still written to.
  *
  * `--head` checks the history against a chain head kept elsewhere (the
  * `integrity` of a report's stamp): it catches events removed from the end
@@ -19,11 +23,14 @@ import * as Args from '../internal/args.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 
+/** An empty log's events. */
+async function* noEvents(): AsyncGenerator<never> {}
+
 /** The `verify` command. */
 export const command: Command = {
   name: 'verify',
   summary: 'Check the integrity of the stored history (hash chains and checkpoints).',
-  usage: 'verify --store URL [--head N:DIGEST] [--checkpoint] [--format text|json]',
+  usage: 'verify --store URL [--until POSITION] [--head N:DIGEST] [--checkpoint] [--format text|json]',
   options: [
     {
       name: 'store',
@@ -31,6 +38,13 @@ export const command: Command = {
       kind: 'string',
       description:
         'The store to check: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://…, kurrentdb://….',
+    },
+    {
+      name: 'until',
+      value: 'POSITION',
+      kind: 'string',
+      description:
+        'Check the log no further than this position (a position it printed before): the head of that cut.',
     },
     {
       name: 'head',
@@ -55,6 +69,7 @@ export const command: Command = {
     'docket verify --store pglite:.docket',
     'docket verify --store postgres://postgres@127.0.0.1:5432/docket --format json',
     'docket verify --store pglite:.docket --head 42:<digest from a report> --checkpoint',
+    'docket verify --store postgres://postgres@127.0.0.1:5432/docket --until 812345',
   ],
   run: async (inv) => {
     const url = Args.str(inv, 'store')
@@ -73,6 +88,9 @@ export const command: Command = {
     if (headText !== undefined && expect === undefined) {
       return usage(`--head ${JSON.stringify(headText)}: expected <events>:<64 hex digits>`)
     }
+    const until = Args.str(inv, 'until')
+    if (until !== undefined && Args.flag(inv, 'checkpoint'))
+      return usage('--checkpoint seals the whole log: not with --until')
     const opened = await Store.open(url, inv.cwd)
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
@@ -80,6 +98,12 @@ export const command: Command = {
     }
     const store = opened.right
     try {
+      const cut = await Store.cut(store, until)
+      if (E.isLeft(cut)) {
+        Output.error(inv, until === undefined ? `cannot read ${Store.redact(url)}: ${cut.left}` : cut.left)
+        return EXIT.usage
+      }
+      const position = cut.right ?? null
       const counts = await Integrity.checkpointCounts(store)()
       if (E.isLeft(counts)) {
         Output.error(inv, `cannot read ${Store.redact(url)}: ${Store.describeError(counts.left)}`)
@@ -87,7 +111,8 @@ export const command: Command = {
       }
       let report: Integrity.Report
       try {
-        report = await Integrity.verify(store.readAll(), {
+        // one cut: what is appended while the log is read is left for the next verification
+        report = await Integrity.verify(position === null ? noEvents() : store.readAll({ until: position }), {
           checkpointCounts: counts.right,
           ...(expect === undefined ? {} : { expect }),
         })
@@ -106,9 +131,9 @@ export const command: Command = {
       }
       const text =
         format === 'json'
-          ? `${JSON.stringify({ ok: report.ok, events: report.events, streams: report.streams, head: report.head, failure: report.failure, checkpoint }, null, 2)}\n`
+          ? `${JSON.stringify({ ok: report.ok, events: report.events, streams: report.streams, head: report.head, position, failure: report.failure, checkpoint }, null, 2)}\n`
           : report.ok
-            ? `intact: ${report.events} sealed event(s) in ${report.streams} stream(s)\nhead: ${report.head.events}:${report.head.digest}\n${checkpoint === null ? '' : 'checkpoint stored\n'}`
+            ? `intact: ${report.events} sealed event(s) in ${report.streams} stream(s)\nhead: ${report.head.events}:${report.head.digest}\nposition: ${position ?? 'none (empty log)'}\n${checkpoint === null ? '' : 'checkpoint stored\n'}`
             : `ALTERED: ${Integrity.describeFailure(report.failure!)}\n` +
               `(the ${report.events} event(s) before it verify; their head: ${report.head.events}:${report.head.digest})\n`
       const written = await Output.emit(inv, undefined, text)

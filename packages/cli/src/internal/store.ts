@@ -114,5 +114,30 @@ export const open = async (
   })
 }
 
+/**
+ * The cut a command reads the log to (`readAll({ until })`): `until` when given, checked against
+ * the store (a position it gave, no further than its end: a cut is a point the log has reached),
+ * else the log's current end. Right `undefined`: the log is empty. Left: a message saying why not.
+ */
+export const cut = async (
+  store: EventStore.EventStore,
+  until?: EventStore.Position,
+): Promise<E.Either<string, EventStore.Position | undefined>> => {
+  try {
+    const end = await store.head()
+    if (until === undefined) return E.right(end)
+    // a read of nothing at `until`: the store checks that it is one of its positions
+    for await (const _ of store.readAll({ after: until, until })) break
+    if (end === undefined || store.comparePositions(until, end) > 0)
+      return E.left(
+        `--until ${until}: past the end of the log (${end === undefined ? 'empty' : `position ${end}`}); a cut is a position the log has reached (docket verify prints the end it checked)`,
+      )
+    return E.right(until)
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    return E.left(until === undefined ? `cannot read the end of the log: ${why}` : `--until ${until}: ${why}`)
+  }
+}
+
 /** A one-line description of a store error. */
 export const describeError = (e: EventStore.StoreError): string => EventStore.describe(e)

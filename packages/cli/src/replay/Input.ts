@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { type CasePartition, Jsonl, type Recorded } from '@docket/core'
+import { type CasePartition, type EventStore, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Store from '../internal/store.js'
@@ -63,6 +63,12 @@ export interface Input {
 export interface OpenOptions {
   /** Read only this partition's cases from a store (`EventStore.readAll({ partition })`); files and standard input are read whole. */
   readonly storePartition?: CasePartition.Partition
+  /**
+   * Read a store no further than this position (`EventStore.readAll({ until })`: one cut of a
+   * live log for several machines), checked against the store (`Store.cut`); files and standard
+   * input are read whole.
+   */
+  readonly storeUntil?: EventStore.Position
 }
 
 // internal
@@ -191,10 +197,15 @@ export const open = async (
       const opened = await Store.open(source.url, inv.cwd)
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
-      const stored = Replay.storeSource(
-        store,
-        options.storePartition === undefined ? {} : { partition: options.storePartition },
-      )
+      const until = options.storeUntil === undefined ? undefined : await Store.cut(store, options.storeUntil)
+      if (until !== undefined && E.isLeft(until)) {
+        await store.close()
+        return E.left({ _tag: 'Store', message: until.left })
+      }
+      const stored = Replay.storeSource(store, {
+        ...(options.storePartition === undefined ? {} : { partition: options.storePartition }),
+        ...(until?.right === undefined ? {} : { until: until.right }),
+      })
       return E.right({
         events: {
           async *[Symbol.asyncIterator]() {
@@ -210,7 +221,15 @@ export const open = async (
         },
         readBack: stored.readBack,
         ...(Store.servesThreads(source.url)
-          ? { sharedStore: { _tag: 'Store', url: source.url, cwd: inv.cwd, store } }
+          ? {
+              sharedStore: {
+                _tag: 'Store',
+                url: source.url,
+                cwd: inv.cwd,
+                store,
+                ...(until?.right === undefined ? {} : { until: until.right }),
+              },
+            }
           : {}),
         failure: () => failure,
         position: () => ({ done, total: null }),

@@ -102,6 +102,8 @@ export interface StoreInput {
   readonly url: string
   readonly cwd: string
   readonly store: EventStore.EventStore
+  /** The cut every worker reads to (checked already: `Store.cut`): the log's end when absent. */
+  readonly until?: EventStore.Position
 }
 
 /** A line that is not a valid event (the first of the input). */
@@ -199,7 +201,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   // one cut of a store for every reader (an empty log: none reads anything)
   let cut: EventStore.Position | undefined
   try {
-    cut = input._tag === 'Store' ? await input.store.head() : undefined
+    cut = input._tag === 'Store' ? (input.until ?? (await input.store.head())) : undefined
   } catch (e) {
     return E.left({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
   }
