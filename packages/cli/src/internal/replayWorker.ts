@@ -121,34 +121,40 @@ const waitUntil = async (done: () => boolean): Promise<void> => {
 let sealsInFlight = 0
 
 /** Sends seals to the calling thread, waiting while {@link Workers.IN_FLIGHT} batches are not yet folded. */
-const sendSeals = async (seals: ReadonlyArray<string>): Promise<void> => {
+const sendSeals = async (seals: ReadonlyArray<string>, through: string): Promise<void> => {
   sealsInFlight++
-  post({ kind: 'seals', seals })
+  post({ kind: 'seals', seals, through })
   await waitUntil(() => sealsInFlight < IN_FLIGHT)
 }
 
 /**
  * A store's events as read, with the positions and hashes of the sealed ones sent to the
- * calling thread in batches, and the latest `occurredAt` sent once the read ends (`read`).
+ * calling thread in batches, and the latest `occurredAt` sent once the read ends (`read`). A
+ * batch goes every {@link BATCH} events read, with their seals or none: it says how far this
+ * worker has read, so that the others' seals need not wait for its next one.
  */
 async function* reported(
   read: AsyncIterable<EventStore.StoredEvent>,
 ): AsyncGenerator<EventStore.StoredEvent> {
   const last = Partition.latest(settings.knownAt)
   let seals: string[] = []
+  let unsent = 0
+  let through: string | undefined
   for await (const s of read) {
+    through = s.position
     if (s.event.caseId !== Integrity.CHECKPOINT_CASE) {
       const seal = Integrity.sealFrom(s.event)
       if (seal !== undefined) seals.push(s.position, seal.hash)
-      if (seals.length >= 2 * BATCH) {
-        await sendSeals(seals)
-        seals = []
-      }
       last.see(s.event)
+    }
+    if (++unsent >= BATCH) {
+      await sendSeals(seals, through)
+      seals = []
+      unsent = 0
     }
     yield s
   }
-  if (seals.length > 0) await sendSeals(seals)
+  if (seals.length > 0) await sendSeals(seals, through!)
   post({ kind: 'read', latest: last.text() ?? null })
 }
 

@@ -142,28 +142,34 @@ describe('Partition.worker and workerPartition', () => {
 })
 
 describe('Partition.sealMerge', () => {
-  it("folds the partitions' seals in log order, whatever batches they come in and however they interleave", () => {
+  it("folds the partitions' seals in log order, whatever batches they come in and however they interleave, as soon as every partition has read past them", () => {
     fc.assert(
       fc.property(
-        // each seal of a log: the partition that reads it and the size of the batch it closes
-        fc.array(fc.record({ part: fc.nat({ max: 3 }), cut: fc.boolean() }), { maxLength: 120 }),
+        // each event of a log: the partition that reads it, whether it is sealed, and whether it closes a batch
+        fc.array(fc.record({ part: fc.nat({ max: 3 }), sealed: fc.boolean(), cut: fc.boolean() }), {
+          maxLength: 120,
+        }),
         fc.integer({ min: 1, max: 4 }),
         fc.infiniteStream(fc.nat()),
         (log, parts, picks) => {
-          const seals = log.map((s, i) => ({
-            ...s,
-            part: s.part % parts,
+          const events = log.map((e, i) => ({
+            ...e,
+            part: e.part % parts,
             position: String(i * 7 + 3),
             hash: `h${i}`,
           }))
-          // each partition's batches, in its own log order
+          const seals = events.filter((e) => e.sealed)
+          // each partition's batches, in its own log order: seals and the last position read
+          type Batch = { seals: string[]; through: string | undefined }
           const batches = Array.from({ length: parts }, (_, p) => {
-            const out: string[][] = [[]]
-            for (const s of seals.filter((x) => x.part === p)) {
-              out.at(-1)!.push(s.position, s.hash)
-              if (s.cut) out.push([])
+            const out: Batch[] = [{ seals: [], through: undefined }]
+            for (const e of events.filter((x) => x.part === p)) {
+              const b = out.at(-1)!
+              if (e.sealed) b.seals.push(e.position, e.hash)
+              b.through = e.position
+              if (e.cut) out.push({ seals: [], through: undefined })
             }
-            return out
+            return out.filter((b) => b.through !== undefined)
           })
           const folded: string[] = []
           const merge = Partition.sealMerge(parts, EventStore.compareDecimal, {
@@ -172,21 +178,21 @@ describe('Partition.sealMerge', () => {
           })
           let consumed = 0
           let sent = 0
-          // the partitions send their batches, then end, in an order the stream picks
-          const left: Array<string[][] | undefined> = batches.map((b) => [...b])
+          // the partitions send their batches in an order the stream picks
+          const left = batches.map((b) => [...b])
           const it = picks[Symbol.iterator]()
-          while (left.some((b) => b !== undefined)) {
-            const open = left.flatMap((b, p) => (b === undefined ? [] : [p]))
+          while (left.some((b) => b.length > 0)) {
+            const open = left.flatMap((b, p) => (b.length === 0 ? [] : [p]))
             const p = open[it.next().value! % open.length]!
-            const next = left[p]!.shift()
-            if (next === undefined) {
-              merge.end(p)
-              left[p] = undefined
-            } else {
-              sent++
-              merge.push(p, next, () => consumed++)
-            }
+            const next = left[p]!.shift()!
+            sent++
+            merge.push(p, next.seals, next.through, () => consumed++)
           }
+          // before any partition ends: every seal no later than where the slowest has read
+          const reads = batches.map((b) => b.at(-1)?.through)
+          const slowest = reads.includes(undefined) ? -1 : Math.min(...reads.map(Number))
+          expect(folded).toEqual(seals.filter((s) => Number(s.position) <= slowest).map((s) => s.hash))
+          for (let p = 0; p < parts; p++) merge.end(p)
           expect(folded).toEqual(seals.map((s) => s.hash))
           expect(consumed).toBe(sent)
           expect(merge.done()).toBe(true)

@@ -236,8 +236,11 @@ export const latestOf = (texts: Iterable<string | undefined>): string => {
 /**
  * Folds the seals of several partitions of one log into one chain (`Integrity.chain`) in log order, each
  * partition's seals coming in its own log order, in batches of positions and hashes
- * (`[position, hash, position, hash, …]`): the smallest position among the partitions' next
- * seals is folded as soon as every partition still reading has one waiting, and a batch's
+ * (`[position, hash, position, hash, …]`), each batch with the position of the last event its
+ * partition had read (`through`: its seals up to there are in this batch or earlier ones). The
+ * smallest position among the partitions' next seals is folded as soon as every partition still
+ * reading either has a seal waiting or has read past it (a batch with no seals says how far a
+ * partition with no sealed events has read, so that it holds no other back), and a batch's
  * `consumed` is called once all of it is folded (the sender may then send another).
  */
 export const sealMerge = (
@@ -251,6 +254,7 @@ export const sealMerge = (
       at: number
       readonly consumed: () => void
     }>,
+    through: undefined as EventStore.Position | undefined,
     ended: false,
   }))
   const drain = (): void => {
@@ -259,10 +263,7 @@ export const sealMerge = (
       let nextPosition = ''
       for (const q of queues) {
         const head = q.batches[0]
-        if (head === undefined) {
-          if (q.ended) continue
-          return
-        }
+        if (head === undefined) continue
         const position = head.seals[head.at]!
         if (next === undefined || compare(position, nextPosition) < 0) {
           next = q
@@ -270,6 +271,14 @@ export const sealMerge = (
         }
       }
       if (next === undefined) return
+      // a partition still reading with nothing waiting may yet send an earlier seal, unless it has read past
+      for (const q of queues)
+        if (
+          q.batches.length === 0 &&
+          !q.ended &&
+          (q.through === undefined || compare(q.through, nextPosition) < 0)
+        )
+          return
       const b = next.batches[0]!
       into.fold({ hash: b.seals[b.at + 1]! })
       b.at += 2
@@ -280,10 +289,17 @@ export const sealMerge = (
     }
   }
   return {
-    /** Partition `i`'s next seals. */
-    push: (i: number, seals: ReadonlyArray<string>, consumed: () => void): void => {
+    /** Partition `i`'s next seals, read up to position `through`. */
+    push: (
+      i: number,
+      seals: ReadonlyArray<string>,
+      through: EventStore.Position | undefined,
+      consumed: () => void,
+    ): void => {
+      const q = queues[i]!
+      if (through !== undefined) q.through = through
       if (seals.length === 0) consumed()
-      else queues[i]!.batches.push({ seals, at: 0, consumed })
+      else q.batches.push({ seals, at: 0, consumed })
       drain()
     },
     /** Partition `i` has sent all its seals. */

@@ -158,9 +158,11 @@ export type FromWorker =
     }
   /**
    * The positions and hashes of the worker's next sealed events, in log order (`[position, hash,
-   * …]`; a store read by the workers): the calling thread folds every worker's into one chain.
+   * …]`; a store read by the workers), and the position of the last event it has read (none
+   * sealed, as far as it has read, beyond these): the calling thread folds every worker's into one
+   * chain (`Partition.sealMerge`).
    */
-  | { readonly kind: 'seals'; readonly seals: ReadonlyArray<string> }
+  | { readonly kind: 'seals'; readonly seals: ReadonlyArray<string>; readonly through: string }
   /** The worker's share of a store is read: the latest `occurredAt` it saw (`Partition.Latest`). */
   | { readonly kind: 'read'; readonly latest: string | null }
   | {
@@ -264,7 +266,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
               if (input._tag === 'Store') report(false)
               return
             case 'seals':
-              seals!.push(i, m.seals, () => t.postMessage({ kind: 'sealsAck' } satisfies ToWorker))
+              seals!.push(i, m.seals, m.through, () => t.postMessage({ kind: 'sealsAck' } satisfies ToWorker))
               return
             case 'read':
               latest[i] = m.latest ?? undefined
