@@ -140,13 +140,22 @@ describe('docket replay --partition and docket merge', () => {
     const position = /^position: (\S+)$/m.exec(verified)![1]!
     const head = /^head: (\S+)$/m.exec(verified)![1]!
     await ok(['import', late, '--store', store])
-    // the cut reads what the store held then: a store that never held more gives the same bytes
+    // the cut reads what the store held then: a store that never held more gives the same bytes,
+    // the cut stated in the stamp
     const atCut = ['--until', position, ...asOf, '--report', 'json', '--quiet']
-    const expected = await ok(['replay', '--store', before, ...asOf, '--report', 'json', '--quiet'])
+    const expected = await ok(['replay', '--store', before, ...atCut])
+    expect(JSON.parse(expected).stamp.options.until).toBe(position)
     expect(await ok(['replay', '--store', store, ...atCut])).toBe(expected)
-    expect(await ok(['replay', '--store', store, ...asOf, '--report', 'json', '--quiet'])).not.toBe(expected)
+    const whole = await ok(['replay', '--store', store, ...asOf, '--report', 'json', '--quiet'])
+    expect(JSON.parse(whole).stamp.options.until).toBeUndefined()
+    expect(JSON.parse(whole).cases).not.toEqual(JSON.parse(expected).cases)
     const parts = await partials(['--store', store], 2, ['--until', position, ...asOf])
     expect(await ok(['merge', ...parts, '--head', head, '--report', 'json'])).toBe(expected)
+    // partitions read at different cuts do not merge
+    const [later] = await partials(['--store', store], 2, ['--until', '2500', ...asOf])
+    const mixed = await docket(['merge', parts[1]!, later!, '--head', head])
+    expect(mixed.code).toBe(2)
+    expect(mixed.stderr).toContain('differ in stamp.options.until')
     // verify at the cut prints the same head and position after the appends; the whole log has moved on
     expect(await ok(['verify', '--store', store, '--until', position])).toBe(verified)
     const now = await ok(['verify', '--store', store, '--format', 'json'])

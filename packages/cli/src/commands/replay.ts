@@ -214,6 +214,7 @@ export const command: Command = {
       ...(o.whatIf === undefined ? {} : { whatIf: o.whatIf }),
       ...(spillDir === undefined ? {} : { spillDir }),
       ...(maxOpen === undefined ? {} : { maxOpenCases: maxOpen }),
+      ...(until === undefined ? {} : { until }),
       ...(onProgress === undefined ? {} : { onProgress }),
       // a store's global order is the order; a file must be in recordedAt order per case
       checkOrder: !fromStore,

@@ -470,11 +470,24 @@ const resultOf = (file: string, version: FileLines.Version, h: Header): Replay.R
 }
 
 /** The first field in which two partials' framing differs, if any (the integrity head aside). */
+/** `.key` of the first key in which two objects differ (`stamp.options.until`), or nothing. */
+const keyDifference = (a: unknown, b: unknown): string => {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return ''
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  const key = [...new Set([...Object.keys(x), ...Object.keys(y)])]
+    .sort()
+    .find((k) => canonical(x[k]) !== canonical(y[k]))
+  return key === undefined ? '' : `.${key}`
+}
+
 const framingDifference = (a: Header, b: Header): string | undefined => {
   const fields = ['asOf', 'knownAt', 'profile', 'providerType', 'counterfactual', 'whatIf'] as const
   for (const f of fields) if (canonical(a[f]) !== canonical(b[f])) return f
   const stampFields = ['library', 'policyPack', 'legalReferenceDate', 'tzdata', 'options'] as const
-  for (const f of stampFields) if (canonical(a.stamp[f]) !== canonical(b.stamp[f])) return `stamp.${f}`
+  for (const f of stampFields)
+    if (canonical(a.stamp[f]) !== canonical(b.stamp[f]))
+      return `stamp.${f}${keyDifference(a.stamp[f], b.stamp[f])}`
   if (a.wholeLog && b.wholeLog && canonical(a.integrity) !== canonical(b.integrity))
     return 'integrity (the histories they were read from differ)'
   return undefined

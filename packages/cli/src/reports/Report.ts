@@ -96,6 +96,11 @@ export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
    * limited to the partition (a store's `readAll({ partition })`) need it only on workers.
    */
   readonly partition?: CasePartition.Partition
+  /**
+   * The position of a store's log the events were read to (`docket replay --until`), stated in
+   * the stamp's options: partial reports read at different cuts are not merged.
+   */
+  readonly until?: string
 }
 
 /** Date of the legal reference the policy pack was checked against (`shared/reference/legal.md`, "compiled 2026-11-24"). */
@@ -175,7 +180,9 @@ export const buildOnWorkers = async (
   if (options.rules !== undefined)
     throw new Error('Report.buildOnWorkers: rules cannot be sent to worker threads')
   const profile = options.profile ?? Profile.DEFAULTS
-  const result = await Workers.replay(input, { ...options, profile })
+  // the cut is the input's (`Workers.StoreInput.until`), not a setting of the workers
+  const { until: _, ...settings } = options
+  const result = await Workers.replay(input, { ...settings, profile })
   return pipe(
     result,
     Ei.map((r) => framed(r, options, profile)),
@@ -202,6 +209,8 @@ const framed = (r: Replay.Result, options: BuildOptions, profile: Profile.Resolv
         whatIf,
         profile: profile.name,
         profileDigest: createHash('sha256').update(Envelope.canonical(profile)).digest('hex').slice(0, 16),
+        // only when given: the stamps of reports read whole are as they were
+        ...(options.until === undefined ? {} : { until: options.until }),
       },
       integrity: r.integrity,
     }),
