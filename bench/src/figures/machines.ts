@@ -11,7 +11,9 @@
  * query): judged at a fixed instant, a replay drops closed cases without
  * checking that their results are settled, so the single process must be
  * given it too for the two to do the same work (until the tenth pass it ran
- * without it). Both are timed from spawning the processes to the merged result; the
+ * without it). Every process also reads one cut of the log (`--until`, the
+ * store's last position, read by the same query), as machines must on a store
+ * still written to (since the eleventh pass). Both are timed from spawning the processes to the merged result; the
  * digests of the two merged results (`Partition.canonical`) must be equal, and
  * equal to figure 1b's replay of the same history.
  */
@@ -65,8 +67,14 @@ const docket = (args: ReadonlyArray<string>): Promise<number> =>
     )
   })
 
-/** Replays the store in `count` processes at once, each judging at `asOf`, then opens, checks and merges their partials. */
-const split = async (store: string, asOf: string, count: number, dir: string): Promise<Run> => {
+/** What every process is given: the instant it judges at and the position it reads to. */
+interface Frame {
+  readonly asOf: string
+  readonly until: string
+}
+
+/** Replays the store in `count` processes at once, each at the same {@link Frame}, then opens, checks and merges their partials. */
+const split = async (store: string, frame: Frame, count: number, dir: string): Promise<Run> => {
   const files = Array.from({ length: count }, (_, i) => path.join(dir, `machines-${count}-part-${i}.jsonl`))
   const started = performance.now()
   const rss = await Promise.all(
@@ -78,7 +86,9 @@ const split = async (store: string, asOf: string, count: number, dir: string): P
         '--partition',
         `${i}/${count}`,
         '--as-of',
-        asOf,
+        frame.asOf,
+        '--until',
+        frame.until,
         '--report',
         'partial',
         '--out',
@@ -101,15 +111,16 @@ const split = async (store: string, asOf: string, count: number, dir: string): P
   }
 }
 
-/** The latest `occurredAt` of the loaded events, as a replay's `asOf` (UTC, milliseconds). */
-const latestOccurredAt = async (url: string, schema: string): Promise<string> => {
+/** The latest `occurredAt` of the loaded events, as a replay's `asOf` (UTC, milliseconds), and the log's last position. */
+const frameOf = async (url: string, schema: string): Promise<Frame> => {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    const r = await client.query<{ at: string }>(
-      `SELECT to_char(max(occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM "${schema}".events`,
+    const r = await client.query<{ at: string; until: string }>(
+      `SELECT to_char(max(occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+              max(position)::text AS until FROM "${schema}".events`,
     )
-    return r.rows[0]!.at
+    return { asOf: r.rows[0]!.at, until: r.rows[0]!.until }
   } finally {
     await client.end()
   }
@@ -128,9 +139,9 @@ export const measure = async (
   count = 2,
 ): Promise<Measured> => {
   const store = `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`
-  const asOf = await latestOccurredAt(url, schema)
-  const one = await split(store, asOf, 1, dir)
-  const many = await split(store, asOf, count, dir)
+  const frame = await frameOf(url, schema)
+  const one = await split(store, frame, 1, dir)
+  const many = await split(store, frame, count, dir)
   return { events, count, one, many }
 }
 
