@@ -160,10 +160,13 @@ describe('docket replay', () => {
       expect((await docket(['import', plain, '--store', store])).code).toBe(0)
       const stored = await docket(['replay', '--store', store, ...argv])
       expect(stored.code, stored.stderr).toBe(0)
-      // the same report, but for the stamp's integrity chain head: the store sealed what it stored
+      // the same report, but for the stamp's integrity chain head (the store sealed what it stored)
+      // and the position of the log it was read to
       const unsealed = JSON.parse(stored.stdout)
       expect(unsealed.stamp.integrity.events).toBe(1_000)
+      expect(unsealed.stamp.options.until).toBe('1000')
       unsealed.stamp.integrity = null
+      delete unsealed.stamp.options.until
       expect(unsealed).toEqual(JSON.parse(piped))
     }, 60_000)
   })

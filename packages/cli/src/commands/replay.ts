@@ -94,7 +94,7 @@ export const command: Command = {
       value: 'POSITION',
       kind: 'string',
       description:
-        'With --store: read the log no further than this position (the end docket verify printed), so that every machine of a --partition split, or a later replay, reads the same cut of a store still being written to.',
+        'With --store: read the log no further than this position (default: its end when the replay starts; the report states it), so that every machine of a --partition split, or a later replay, reads the same cut of a store still being written to (docket verify prints one).',
     },
     { name: 'quiet', kind: 'flag', description: 'No progress on standard error.' },
     ReportOutput.FAIL_ON,
@@ -214,7 +214,7 @@ export const command: Command = {
       ...(o.whatIf === undefined ? {} : { whatIf: o.whatIf }),
       ...(spillDir === undefined ? {} : { spillDir }),
       ...(maxOpen === undefined ? {} : { maxOpenCases: maxOpen }),
-      ...(until === undefined ? {} : { until }),
+      ...(input.right.cut === undefined ? {} : { until: input.right.cut }),
       ...(onProgress === undefined ? {} : { onProgress }),
       // a store's global order is the order; a file must be in recordedAt order per case
       checkOrder: !fromStore,

@@ -48,6 +48,11 @@ export interface Input {
   /** Bytes read so far and the total, when the source has a size. */
   readonly position: () => { readonly done: number; readonly total: number | null }
   /**
+   * A store's cut: the position it is read to (`storeUntil`, or its end when opened), which a
+   * report states (`stamp.options.until`); absent for files, standard input and an empty store.
+   */
+  readonly cut?: EventStore.Position
+  /**
    * A store that worker threads can each open again and read their own partition of
    * (`Workers.StoreInput`): a server's (PostgreSQL, KurrentDB), not an embedded one (PGlite,
    * memory), which one process holds. Read this or `events`.
@@ -65,8 +70,8 @@ export interface OpenOptions {
   readonly storePartition?: CasePartition.Partition
   /**
    * Read a store no further than this position (`EventStore.readAll({ until })`: one cut of a
-   * live log for several machines), checked against the store (`Store.cut`); files and standard
-   * input are read whole.
+   * live log for several machines), checked against the store (`Store.cut`); by default, its end
+   * when it is opened. Files and standard input are read whole.
    */
   readonly storeUntil?: EventStore.Position
 }
@@ -197,14 +202,15 @@ export const open = async (
       const opened = await Store.open(source.url, inv.cwd)
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
-      const until = options.storeUntil === undefined ? undefined : await Store.cut(store, options.storeUntil)
-      if (until !== undefined && E.isLeft(until)) {
+      // one cut, given or the end now: what is appended during the replay is left for the next
+      const until = await Store.cut(store, options.storeUntil)
+      if (E.isLeft(until)) {
         await store.close()
         return E.left({ _tag: 'Store', message: until.left })
       }
       const stored = Replay.storeSource(store, {
         ...(options.storePartition === undefined ? {} : { partition: options.storePartition }),
-        ...(until?.right === undefined ? {} : { until: until.right }),
+        ...(until.right === undefined ? {} : { until: until.right }),
       })
       return E.right({
         events: {
@@ -220,6 +226,7 @@ export const open = async (
           },
         },
         readBack: stored.readBack,
+        ...(until.right === undefined ? {} : { cut: until.right }),
         ...(Store.servesThreads(source.url)
           ? {
               sharedStore: {
@@ -227,7 +234,7 @@ export const open = async (
                 url: source.url,
                 cwd: inv.cwd,
                 store,
-                ...(until?.right === undefined ? {} : { until: until.right }),
+                ...(until.right === undefined ? {} : { until: until.right }),
               },
             }
           : {}),

@@ -97,8 +97,9 @@ export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
    */
   readonly partition?: CasePartition.Partition
   /**
-   * The position of a store's log the events were read to (`docket replay --until`), stated in
-   * the stamp's options: partial reports read at different cuts are not merged.
+   * The position of a store's log the events were read to (`docket replay --store`: `--until`, or
+   * the end when the replay started), stated in the stamp's options: partial reports read at
+   * different cuts are not merged, and a later replay with `--until` gives the same bytes.
    */
   readonly until?: string
 }
@@ -209,7 +210,7 @@ const framed = (r: Replay.Result, options: BuildOptions, profile: Profile.Resolv
         whatIf,
         profile: profile.name,
         profileDigest: createHash('sha256').update(Envelope.canonical(profile)).digest('hex').slice(0, 16),
-        // only when given: the stamps of reports read whole are as they were
+        // a store's cut only: the stamps of reports of files are as they were
         ...(options.until === undefined ? {} : { until: options.until }),
       },
       integrity: r.integrity,
