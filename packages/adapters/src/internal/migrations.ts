@@ -238,8 +238,7 @@ ${appendGroup(s, true)}`,
     sql: (s) => `
 ALTER TABLE ${s}.events ADD COLUMN seal_hash text;
 ${appendGroup(s, true, true)}
-ALTER FUNCTION ${s}.append_group(bigint, text, text[], integer[], bigint[], integer[], integer[], integer[], text[],
-  text[], timestamptz[], timestamptz[], text[], bigint[]) SET plan_cache_mode = force_custom_plan;`,
+ALTER FUNCTION ${s}.${APPEND_GROUP_ARGS} SET plan_cache_mode = force_custom_plan;`,
   },
   {
     version: 5,

@@ -38,7 +38,6 @@ export const sqlState = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined
 }
 
-/** The message of a thrown value. */
 /** A position of a SQL store (a decimal bigint; `'0'`, before the first event, when absent), or a thrown error naming the value. */
 export const checkPosition = (p: string | undefined): string => {
   if (p === undefined) return '0'
@@ -46,6 +45,7 @@ export const checkPosition = (p: string | undefined): string => {
   return p
 }
 
+/** The message of a thrown value. */
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** A schema name safe to splice into SQL: lowercase letters, digits and `_`, at most 63 bytes. */

@@ -208,9 +208,11 @@ export const open = async (
         await store.close()
         return E.left({ _tag: 'Store', message: until.left })
       }
+      // an empty log has no cut: read as it is
+      const cut = until.right === undefined ? {} : { until: until.right }
       const stored = Replay.storeSource(store, {
         ...(options.storePartition === undefined ? {} : { partition: options.storePartition }),
-        ...(until.right === undefined ? {} : { until: until.right }),
+        ...cut,
       })
       return E.right({
         events: {
@@ -234,7 +236,7 @@ export const open = async (
                 url: source.url,
                 cwd: inv.cwd,
                 store,
-                ...(until.right === undefined ? {} : { until: until.right }),
+                ...cut,
               },
             }
           : {}),

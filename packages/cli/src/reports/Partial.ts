@@ -469,7 +469,6 @@ const resultOf = (file: string, version: FileLines.Version, h: Header): Replay.R
   }
 }
 
-/** The first field in which two partials' framing differs, if any (the integrity head aside). */
 /** `.key` of the first key in which two objects differ (`stamp.options.until`), or nothing. */
 const keyDifference = (a: unknown, b: unknown): string => {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return ''
@@ -481,6 +480,7 @@ const keyDifference = (a: unknown, b: unknown): string => {
   return key === undefined ? '' : `.${key}`
 }
 
+/** The first field in which two partials' framing differs, if any (the integrity head aside). */
 const framingDifference = (a: Header, b: Header): string | undefined => {
   const fields = ['asOf', 'knownAt', 'profile', 'providerType', 'counterfactual', 'whatIf'] as const
   for (const f of fields) if (canonical(a[f]) !== canonical(b[f])) return f
