@@ -188,9 +188,19 @@ export const describe: (e: StoreError) => string = match({
   StoreUnavailable: (e) => `store unavailable: ${e.message}`,
 })
 
-/** The stream name of a case: `case-<id>` with the id escaped so it never starts with `$` nor holds a separator. */
+/**
+ * The stream name of a case: `case-<id>` with the id escaped so it never starts with `$` nor holds a
+ * separator. Letters, digits and `_.~-` stay; any other UTF-16 code unit below U+0100 becomes `%XX`
+ * and any other `%uXXXX` (fixed widths, so two case ids never share a name).
+ */
 export const streamName = (caseId: string): string =>
-  `case-${caseId.replace(/[^A-Za-z0-9_.~-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`)}`
+  `case-${caseId.replace(/[^A-Za-z0-9_.~-]/g, escapeUnit)}`
+
+const escapeUnit = (c: string): string => {
+  const code = c.charCodeAt(0)
+  const hex = code.toString(16).toUpperCase()
+  return code < 0x100 ? `%${hex.padStart(2, '0')}` : `%u${hex.padStart(4, '0')}`
+}
 
 /**
  * Validates an append batch and drops in-batch repeats: every event must be of
