@@ -28,4 +28,17 @@ describe('ca-mandatory-reporting', () => {
     })
     expect(one(run([r, police, early]), 'ca-mandatory-reporting/s4-preserve').status).toBe('breached')
   })
+
+  it("ss. 2 and 3 name no zone: their times carry the report's own offset, whatever the profile's US zone", () => {
+    const atUtc = report('2026-03-01T15:00:00+01:00', {
+      category: 'csam',
+      jurisdictions: ['CA'],
+      claims: { ageAtCapture: 12 },
+    })
+    for (const timeZone of ['America/Los_Angeles', 'Asia/Tokyo']) {
+      const obligations = run([atUtc], { asOf: '2026-03-05T00:00:00+01:00', profile: { timeZone } })
+      for (const id of ['ca-mandatory-reporting/s2-report', 'ca-mandatory-reporting/s3-police'])
+        expect(one(obligations, id).startedAt).toBe('2026-03-01T15:00:00.000+01:00')
+    }
+  })
 })

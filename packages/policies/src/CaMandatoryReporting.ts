@@ -40,7 +40,7 @@ export const report: Rule = rule({
     {
       validFrom: IN_FORCE,
       validTo: null,
-      zone: 'profile',
+      zone: 'event',
       dateSource: 'cross-check',
       citation: `${ACT}, s. 2; SOR/2011-292, s. 2`,
       quote:
@@ -70,7 +70,7 @@ export const police: Rule = rule({
     {
       validFrom: IN_FORCE,
       validTo: null,
-      zone: 'profile',
+      zone: 'event',
       dateSource: 'cross-check',
       citation: `${ACT}, s. 3`,
       quote:
