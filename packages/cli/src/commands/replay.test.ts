@@ -70,7 +70,7 @@ describe('docket replay', () => {
     expect(JSON.parse(s.stdout).cases).toEqual([])
   })
 
-  it('rejects input out of order within a case, and sorts it with --sort', async () => {
+  it('replays a file out of order within a case sorted, saying so; refuses standard input out of order', async () => {
     // with recordedAt given (the seed file has none, and is then taken in file order)
     const lines = fs
       .readFileSync(SEED, 'utf8')
@@ -84,14 +84,26 @@ describe('docket replay', () => {
     fs.writeFileSync(file, [...lines].reverse().join('\n'))
     const ordered = path.join(dir, 'ordered.jsonl')
     fs.writeFileSync(ordered, lines.join('\n'))
-    const bad = await docket(['replay', file, '--quiet'])
-    expect(bad.code).toBe(2)
-    expect(bad.stderr).toContain('recordedAt order')
-    expect(bad.stderr).toContain('--sort')
-    const sorted = await docket(['replay', file, '--sort', '--quiet'])
     const plain = await docket(['replay', ordered, '--quiet'])
-    expect(sorted.code).toBe(0)
+    expect(plain.code).toBe(0)
+    // any file of events.md is a source: read again, sorted, with a note (not with --quiet)
+    const resorted = await docket(['replay', file, '--report', 'json'])
+    expect(resorted.code, resorted.stderr).toBe(0)
+    expect(resorted.stderr).toContain(`${file}: event `)
+    expect(resorted.stderr).toContain('replaying the file sorted, as --sort does')
+    expect((await docket(['replay', file, '--quiet'])).stdout).toBe(plain.stdout)
+    const onWorkers = await docket(['replay', file, '--quiet', '--workers', '2'])
+    expect(onWorkers.code, onWorkers.stderr).toBe(0)
+    expect(withoutMemoryCounters(onWorkers.stdout)).toEqual(withoutMemoryCounters(plain.stdout))
+    // --sort sorts at once; standard input cannot be read twice
+    const sorted = await docket(['replay', file, '--sort'])
     expect(sorted.stdout).toBe(plain.stdout)
+    expect(sorted.stderr).not.toContain('replaying the file sorted')
+    const piped = await docket(['replay', '-', '--quiet'], { stdin: [...lines].reverse().join('\n') })
+    expect(piped.code).toBe(2)
+    expect(piped.stderr).toContain('recordedAt order')
+    expect(piped.stderr).toContain('--sort')
+    expect(piped.stdout).toBe('')
   })
 
   it('names a bad line and writes nothing', async () => {

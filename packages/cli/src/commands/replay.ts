@@ -9,6 +9,8 @@
  * a partial report (`reports/Partial.ts`) for `docket merge`: one machine per
  * partition, each reading its cases from a shared store or the whole file.
  */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { type CasePartition, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
@@ -42,6 +44,19 @@ const parsePartition = (text: string): CasePartition.Partition | undefined => {
   return count >= 1 && index < count ? { index, count } : undefined
 }
 
+/** What building the report gives: the report, or the replay's failure. */
+type Built = Awaited<ReturnType<typeof Report.build | typeof Report.buildOnWorkers>>
+
+/** A source that can be read a second time: a regular file (not standard input, a pipe or a store). */
+const rereadable = (source: Source.Source, cwd: string): boolean => {
+  if (source._tag !== 'File') return false
+  try {
+    return fs.statSync(path.resolve(cwd, source.path)).isFile()
+  } catch {
+    return false
+  }
+}
+
 /** The `replay` command. */
 export const command: Command = {
   name: 'replay',
@@ -63,7 +78,7 @@ export const command: Command = {
       name: 'sort',
       kind: 'flag',
       description:
-        'Sort input that is not in recordedAt order within each case (spills to disk) instead of rejecting it.',
+        'Sort the input by recordedAt within each case first (spills to disk). Without it, a file out of that order is replayed again sorted, and standard input out of order is refused.',
     },
     {
       name: 'spill-dir',
@@ -185,25 +200,7 @@ export const command: Command = {
       Output.error(inv, profile.left.message)
       return EXIT.usage
     }
-    const input = await Input.open(inv, source.right, {
-      ...(partition === undefined ? {} : { storePartition: partition }),
-      ...(until === undefined ? {} : { storeUntil: until }),
-    })
-    if (E.isLeft(input)) {
-      Output.error(inv, Source.describe(input.left))
-      return EXIT.usage
-    }
     const spillDir = Args.str(inv, 'spill-dir')
-    const events = Args.flag(inv, 'sort')
-      ? Spill.sort(input.right.events, spillDir === undefined ? {} : { dir: spillDir })
-      : input.right.events
-    const onProgress = Args.flag(inv, 'quiet')
-      ? undefined
-      : Progress.make({
-          write: (s) => inv.stderr.write(s),
-          tty: inv.stderr.isTTY === true,
-          position: input.right.position,
-        })
     const options: Report.BuildOptions = {
       profile: profile.right,
       ...(o.asOf === undefined ? {} : { asOf: iso(o.asOf)! }),
@@ -214,48 +211,83 @@ export const command: Command = {
       ...(o.whatIf === undefined ? {} : { whatIf: o.whatIf }),
       ...(spillDir === undefined ? {} : { spillDir }),
       ...(maxOpen === undefined ? {} : { maxOpenCases: maxOpen }),
-      ...(input.right.cut === undefined ? {} : { until: input.right.cut }),
-      ...(onProgress === undefined ? {} : { onProgress }),
       // a store's global order is the order; a file must be in recordedAt order per case
       checkOrder: !fromStore,
     }
     // one thread keeps its partition of a source read whole (a store sent only its own); workers
     // are always told it, to spread the partition's cases over them
     const share = partition === undefined ? {} : { partition }
-    // on workers, a file's lines are decoded by the workers (which read cases back from the file), a
-    // server's store is read by each worker (its partition of one cut); sorted or stored events go decoded
-    const sorted = Args.flag(inv, 'sort')
-    const sharedStore = sorted ? undefined : input.right.sharedStore
-    const lines = sorted ? undefined : input.right.lines
-    const fileLines = sorted ? undefined : input.right.fileLines
-    // sorted events come from the spill files, which cannot be read back by the source's handles
-    const readBack = sorted ? undefined : input.right.readBack
-    let built: Awaited<ReturnType<typeof Report.build | typeof Report.buildOnWorkers>>
-    try {
-      built =
-        workers === 1
-          ? await Report.build(events, {
-              ...options,
-              ...(fromStore ? {} : share),
-              ...(readBack === undefined ? {} : { readBack }),
-            })
-          : await Report.buildOnWorkers(
-              sharedStore ??
-                (fileLines !== undefined
-                  ? { _tag: 'FileLines', ...fileLines }
-                  : lines === undefined
-                    ? { _tag: 'Events', events }
-                    : { _tag: 'Lines', batches: lines }),
-              { ...options, ...share, workers },
-            )
-    } finally {
-      await input.right.close()
+    /** Opens the source and builds the report; Left: the message of a failure of the source. */
+    const attempt = async (sorted: boolean): Promise<E.Either<string, Built>> => {
+      const input = await Input.open(inv, source.right, {
+        ...(partition === undefined ? {} : { storePartition: partition }),
+        ...(until === undefined ? {} : { storeUntil: until }),
+      })
+      if (E.isLeft(input)) return E.left(Source.describe(input.left))
+      const events = sorted
+        ? Spill.sort(input.right.events, spillDir === undefined ? {} : { dir: spillDir })
+        : input.right.events
+      const onProgress = Args.flag(inv, 'quiet')
+        ? undefined
+        : Progress.make({
+            write: (s) => inv.stderr.write(s),
+            tty: inv.stderr.isTTY === true,
+            position: input.right.position,
+          })
+      const run: Report.BuildOptions = {
+        ...options,
+        ...(input.right.cut === undefined ? {} : { until: input.right.cut }),
+        ...(onProgress === undefined ? {} : { onProgress }),
+      }
+      // on workers, a file's lines are decoded by the workers (which read cases back from the file), a
+      // server's store is read by each worker (its partition of one cut); sorted or stored events go decoded
+      const sharedStore = sorted ? undefined : input.right.sharedStore
+      const lines = sorted ? undefined : input.right.lines
+      const fileLines = sorted ? undefined : input.right.fileLines
+      // sorted events come from the spill files, which cannot be read back by the source's handles
+      const readBack = sorted ? undefined : input.right.readBack
+      let built: Built
+      try {
+        built =
+          workers === 1
+            ? await Report.build(events, {
+                ...run,
+                ...(fromStore ? {} : share),
+                ...(readBack === undefined ? {} : { readBack }),
+              })
+            : await Report.buildOnWorkers(
+                sharedStore ??
+                  (fileLines !== undefined
+                    ? { _tag: 'FileLines', ...fileLines }
+                    : lines === undefined
+                      ? { _tag: 'Events', events }
+                      : { _tag: 'Lines', batches: lines }),
+                { ...run, ...share, workers },
+              )
+      } finally {
+        await input.right.close()
+      }
+      const failure = input.right.failure()
+      return failure === undefined
+        ? E.right(built)
+        : E.left(`${Source.describe(failure)}\nNothing was written.`)
     }
-    const failure = input.right.failure()
-    if (failure !== undefined) {
-      Output.error(inv, `${Source.describe(failure)}\nNothing was written.`)
+    const sortAsked = Args.flag(inv, 'sort')
+    let attempted = await attempt(sortAsked)
+    // any file of events.md is a source: a regular file out of order is read again, sorted
+    const unordered = E.isRight(attempted) && E.isLeft(attempted.right) ? attempted.right.left : undefined
+    if (unordered?._tag === 'OutOfOrder' && !sortAsked && rereadable(source.right, inv.cwd)) {
+      if (!Args.flag(inv, 'quiet'))
+        inv.stderr.write(
+          `${Source.label(source.right)}: event ${unordered.eventId} (input position ${unordered.position}) of case ${unordered.caseId} was recorded before the previous event of that case; replaying the file sorted, as --sort does (give --sort to skip this first pass)\n`,
+        )
+      attempted = await attempt(true)
+    }
+    if (E.isLeft(attempted)) {
+      Output.error(inv, attempted.left)
       return EXIT.usage
     }
+    const built = attempted.right
     if (E.isLeft(built)) {
       const f = built.left
       Output.error(
