@@ -65,3 +65,25 @@ describe.skipIf(!run)('PostgreSQL streamed reads stopped early', () => {
     }
   })
 })
+
+describe.skipIf(!run)('PostgreSQL ?schema= in the URL', () => {
+  it('opens the schema the URL names, as docket store URLs do, and refuses a second name', async () => {
+    const schema = `docket_urlschema_${process.pid}`
+    const withSchema = new URL(url)
+    withSchema.searchParams.set('schema', schema)
+    try {
+      const store = await PostgresEventStore.make(withSchema.toString(), { max: 2 })
+      await ok(store.append('c', [testEvent('c', 0)], 'no_stream'))
+      await store.close()
+      const again = await PostgresEventStore.make(url, { schema, max: 2 })
+      expect((await ok(again.readStream('c'))).length).toBe(1)
+      await again.close()
+      await expect(
+        PostgresEventStore.make(withSchema.toString(), { schema: 'docket_other' }),
+      ).rejects.toThrow(/names schema "docket_urlschema_\d+" and the schema option "docket_other"/)
+      expect(await PostgresEventStore.migrate(withSchema.toString())).toEqual([])
+    } finally {
+      await dropSchema(url, schema)
+    }
+  })
+})

@@ -101,11 +101,39 @@ export const fromPool = (pool: pg.Pool, listenConfig: pg.ClientConfig, owned: bo
   },
 })
 
-/** Opens a store on the PostgreSQL server at `url` (`postgres://…` or `postgresql://…`). */
+/**
+ * The connection string without `?schema=`, and the schema: the URL's `?schema=` (as `docket`
+ * store URLs give it), the option, or `docket`. A URL and an option naming two schemas is an error.
+ */
+const located = (
+  url: string,
+  option: string | undefined,
+): { readonly url: string; readonly schema: string } => {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return { url, schema: checkSchema(option ?? 'docket') }
+  }
+  const inUrl = parsed.searchParams.get('schema')
+  if (inUrl === null) return { url, schema: checkSchema(option ?? 'docket') }
+  if (option !== undefined && option !== inUrl)
+    throw new Error(
+      `the URL names schema ${JSON.stringify(inUrl)} and the schema option ${JSON.stringify(option)}: give one`,
+    )
+  parsed.searchParams.delete('schema')
+  return { url: parsed.toString(), schema: checkSchema(inUrl) }
+}
+
+/**
+ * Opens a store on the PostgreSQL server at `url` (`postgres://…` or `postgresql://…`), in the
+ * schema its `?schema=` names, or `options.schema`, or `docket`.
+ */
 export const make = async (url: string, options: Options = {}): Promise<EventStore.EventStore> => {
-  const schema = checkSchema(options.schema ?? 'docket')
+  const target = located(url, options.schema)
+  const schema = target.schema
   const config: pg.PoolConfig = {
-    connectionString: url,
+    connectionString: target.url,
     application_name: options.applicationName ?? 'docket',
     max: options.max ?? 10,
   }
@@ -131,12 +159,16 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
 export const printMigrations = (schema = 'docket', from = 0): string =>
   Migrations.script(checkSchema(schema), from)
 
-/** Applies the missing migrations to `schema` on the server at `url`; returns the versions applied. */
-export const migrate = async (url: string, schema = 'docket'): Promise<ReadonlyArray<number>> => {
-  const pool = new pg.Pool({ connectionString: url, application_name: 'docket-migrate', max: 1 })
+/**
+ * Applies the missing migrations to `schema` (default: the URL's `?schema=`, else `docket`) on the
+ * server at `url`; returns the versions applied.
+ */
+export const migrate = async (url: string, schema?: string): Promise<ReadonlyArray<number>> => {
+  const target = located(url, schema)
+  const pool = new pg.Pool({ connectionString: target.url, application_name: 'docket-migrate', max: 1 })
   pool.on('error', () => undefined)
   try {
-    return await Migrations.migrate(fromPool(pool, {}, true).transaction, checkSchema(schema))
+    return await Migrations.migrate(fromPool(pool, {}, true).transaction, target.schema)
   } finally {
     await pool.end()
   }
