@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PgliteEventStore } from '@docket/adapters/pglite'
+import { Envelope } from '@docket/core'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, describe, expect, it } from 'vitest'
 import { docket } from '../internal/testing.js'
@@ -67,5 +69,21 @@ describe('docket verify', { timeout: 180_000 }, () => {
     expect(altered.code).toBe(1)
     expect(altered.stdout).toContain('ALTERED: case case-a revision 1 (event e-3): content altered')
     expect(altered.stderr).toContain('integrity check failed')
+  })
+
+  it('names an event written without a seal UNSEALED, not ALTERED, and says how to adopt sealing', async () => {
+    const data = join(dir, 'unsealed')
+    const raw = await PgliteEventStore.make(data)
+    const event = Envelope.withRecordedAt(
+      JSON.parse(line('u-1', 'case-u', '2026-06-01T10:00:00-04:00')),
+      '2026-06-01T14:00:00Z',
+    )
+    expect((await raw.append('case-u', [event], 'no_stream')())._tag).toBe('Right')
+    await raw.close()
+    const r = await docket(['verify', '--store', `pglite:${data}`])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/^UNSEALED: case case-u revision 0 \(event u-1\): unsealed/)
+    expect(r.stdout).not.toContain('ALTERED')
+    expect(r.stdout).toContain('To adopt sealing, copy the store into a new one')
   })
 })

@@ -26,6 +26,16 @@ import * as Output from '../Output.js'
 /** An empty log's events. */
 async function* noEvents(): AsyncGenerator<never> {}
 
+/**
+ * The first word of a failed check: `UNSEALED` for an event with no seal at all (nothing to check
+ * it against: written around the library, or before sealing), `ALTERED` for every other problem.
+ */
+const headline = (failure: Integrity.Failure): string =>
+  failure.problem === 'unsealed' ? 'UNSEALED' : 'ALTERED'
+
+const UNSEALED_HINT =
+  "An unsealed event was written without Docket's seal: by a store opened unsealed (PostgresEventStore.make without seal: true, openStore with seal: false), before sealing existed, or around the library. To adopt sealing, copy the store into a new one (docs/security.md).\n"
+
 /** The `verify` command. */
 export const command: Command = {
   name: 'verify',
@@ -134,8 +144,9 @@ export const command: Command = {
           ? `${JSON.stringify({ ok: report.ok, events: report.events, streams: report.streams, head: report.head, position, failure: report.failure, checkpoint }, null, 2)}\n`
           : report.ok
             ? `intact: ${report.events} sealed event(s) in ${report.streams} stream(s)\nhead: ${report.head.events}:${report.head.digest}\nposition: ${position ?? 'none (empty log)'}\n${checkpoint === null ? '' : 'checkpoint stored\n'}`
-            : `ALTERED: ${Integrity.describeFailure(report.failure!)}\n` +
-              `(the ${report.events} event(s) before it verify; their head: ${report.head.events}:${report.head.digest})\n`
+            : `${headline(report.failure!)}: ${Integrity.describeFailure(report.failure!)}\n` +
+              `(the ${report.events} event(s) before it verify; their head: ${report.head.events}:${report.head.digest})\n` +
+              (report.failure!.problem === 'unsealed' ? UNSEALED_HINT : '')
       const written = await Output.emit(inv, undefined, text)
       if (E.isLeft(written)) {
         Output.error(inv, Output.describe(written.left))
