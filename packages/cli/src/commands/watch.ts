@@ -113,7 +113,10 @@ export const make = (deps: () => Deps): Command => ({
     try {
       if (Args.flag(inv, 'once')) {
         const s = await pm.runOnce()
-        Output.log(inv, `watch: ${s.cases} case(s), ${s.raised} escalation(s) raised`)
+        Output.log(
+          inv,
+          `watch: ${s.events} event(s) read, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline`,
+        )
         return EXIT.ok
       }
       const ac = new AbortController()
