@@ -49,6 +49,12 @@ describe('docket demo', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('What-if: us-take-it-down')
     expect(r.stdout).toContain('us-take-it-down/removal')
+    // the rule's legal zone is not the case's: its lines read at the timeline's offset, like the events
+    expect(r.stdout).toContain('Timeline (times in UTC-08:00, as the case was recorded)')
+    expect(r.stdout).toContain(
+      '2020-01-21 16:05  ◷ clock starts: us-take-it-down/removal, due 2020-01-23 16:05',
+    )
+    expect(r.stdout).toContain('2020-01-30 14:00  ✓ us-take-it-down/removal done (met_late) by seed-010')
   })
 
   it('exits 2 on an unknown what-if policy', async () => {

@@ -88,13 +88,14 @@ const obligationLines = (
   asOfMs: number,
   order: number,
   s: Style.Style,
+  shown: (iso: string) => string,
 ): ReadonlyArray<Line> => {
   const lines: Line[] = [
     {
       at: Timestamp.toMillis(o.startedAt),
       order,
       text: [
-        `  ${Timeline.localTime(o.startedAt)}  ${s.cyan(`◷ clock starts: ${ruleLabel(o)}`)}, due ${Timeline.localTime(o.dueAt)}${o.statutory ? '' : ' (internal target: the law gives no number)'}${o.counterfactual ? ' [what-if]' : ''}`,
+        `  ${shown(o.startedAt)}  ${s.cyan(`◷ clock starts: ${ruleLabel(o)}`)}, due ${shown(o.dueAt)}${o.statutory ? '' : ' (internal target: the law gives no number)'}${o.counterfactual ? ' [what-if]' : ''}`,
       ],
     },
   ]
@@ -104,14 +105,14 @@ const obligationLines = (
       at: Timestamp.toMillis(o.completedAt),
       order,
       text: [
-        `  ${Timeline.localTime(o.completedAt)}  ${(o.status === 'met' ? s.green : s.yellow)(`✓ ${ruleLabel(o)} done (${o.status})`)} by ${o.completedBy ?? '?'}`,
+        `  ${shown(o.completedAt)}  ${(o.status === 'met' ? s.green : s.yellow)(`✓ ${ruleLabel(o)} done (${o.status})`)} by ${o.completedBy ?? '?'}`,
       ],
     })
   } else if (due <= asOfMs) {
     lines.push({
       at: due,
       order,
-      text: [`  ${Timeline.localTime(o.dueAt)}  ${s.red(`✗ ${ruleLabel(o)} due, not done: ${o.status}`)}`],
+      text: [`  ${shown(o.dueAt)}  ${s.red(`✗ ${ruleLabel(o)} due, not done: ${o.status}`)}`],
     })
   }
   return lines
@@ -142,6 +143,8 @@ const render = (
   inv: Invocation,
 ): string => {
   const s = Style.forStream(inv.stdout, inv.env)
+  // every time in the timeline and below at the offset the case was recorded with, so lines compare
+  const shown = Timeline.timeAt(Timeline.offsetOf(history[0]!.occurredAt))
   const asOfMs = Timestamp.toMillis(report.asOf)
   const last = history.find((e) => Timestamp.toMillis(e.occurredAt) === asOfMs)
   const asOfLocal = last === undefined ? report.asOf : last.occurredAt
@@ -157,20 +160,20 @@ const render = (
       at: Timestamp.toMillis(e.occurredAt),
       order: i,
       text: [
-        `  ${Timeline.localTime(e.occurredAt)}  ${s.dim(e.id)}  ${s.bold(e.type.padEnd(26))}${Timeline.label(e)}`,
+        `  ${shown(e.occurredAt)}  ${s.dim(e.id)}  ${s.bold(e.type.padEnd(26))}${Timeline.label(e)}`,
         ...(q === undefined ? [] : Timeline.wrap(`“${q}”`, WIDTH, INDENT).map(s.dim)),
       ],
     })
   })
   obligations.forEach((o, i) => {
-    lines.push(...obligationLines(o, asOfMs, history.length + i, s))
+    lines.push(...obligationLines(o, asOfMs, history.length + i, s, shown))
   })
   groups.forEach(({ first }, i) => {
     lines.push({
       at: Timestamp.toMillis(first.at),
       order: history.length + obligations.length + i,
       text: [
-        `  ${Timeline.localTime(first.at)}  ${s.yellow(`▲ escalation: ${first.reason}, level ${first.level}`)}${first.obligationId === null ? '' : ` (${first.obligationId})`}`,
+        `  ${shown(first.at)}  ${s.yellow(`▲ escalation: ${first.reason}, level ${first.level}`)}${first.obligationId === null ? '' : ` (${first.obligationId})`}`,
       ],
     })
   })
@@ -204,8 +207,8 @@ const render = (
       `  ${s.bold(ruleLabel(o))}: ${title(o)}`,
       `    ${o.citation} (${o.confidence} source)${o.counterfactual ? '; counterfactual: applied before the law existed' : ''}${o.preEffective ? '; before the law entered into force' : ''}`,
       ...(words === undefined ? [] : Timeline.wrap(words, WIDTH, '    ').map(s.dim)),
-      `    triggered by ${o.triggeredBy} at ${Timeline.localTime(o.startedAt)}; due ${Timeline.localTime(o.dueAt)}${o.statutory ? '' : ' (the internal target: the law says no number)'}${o.targetAt === null ? '' : `; internal target ${Timeline.localTime(o.targetAt)}`}`,
-      `    status: ${Table.status(o, s)}${o.completedAt === null ? '' : `, completed ${Timeline.localTime(o.completedAt)} by ${o.completedBy ?? '?'}`}`,
+      `    triggered by ${o.triggeredBy} at ${shown(o.startedAt)}; due ${shown(o.dueAt)}${o.statutory ? '' : ' (the internal target: the law says no number)'}${o.targetAt === null ? '' : `; internal target ${shown(o.targetAt)}`}`,
+      `    status: ${Table.status(o, s)}${o.completedAt === null ? '' : `, completed ${shown(o.completedAt)} by ${o.completedBy ?? '?'}`}`,
     ]
   })
   const whatIfNotes = whatIf.flatMap((id) => {
@@ -237,10 +240,10 @@ const render = (
       ? []
       : ['', s.yellow(`What-if: ${whatIf.join(', ')} applied as if in force then.`)]),
     '',
-    s.bold(`Timeline (times as recorded, ${Timeline.offsetLabel(history[0]!.occurredAt)})`),
+    s.bold(`Timeline (times in ${Timeline.offsetLabel(history[0]!.occurredAt)}, as the case was recorded)`),
     ...lines.flatMap((l) => l.text),
     '',
-    s.bold(`Obligations (judged as of ${Timeline.localTime(asOfLocal)}, profile ${report.profile})`),
+    s.bold(`Obligations (judged as of ${shown(asOfLocal)}, profile ${report.profile})`),
     ...(obligations.length === 0 ? ['  none'] : obligationSection),
     ...whatIfNotes,
     '',
@@ -248,11 +251,11 @@ const render = (
     ...(groups.length === 0
       ? ['  none']
       : groups.flatMap(({ first, steps }) => [
-          `  ${first.reason.padEnd(24)}raised ${Timeline.localTime(first.at)} at level ${first.level}${first.obligationId === null ? '' : ` for ${first.obligationId}`}`,
+          `  ${first.reason.padEnd(24)}raised ${shown(first.at)} at level ${first.level}${first.obligationId === null ? '' : ` for ${first.obligationId}`}`,
           ...(steps.length === 0
             ? []
             : [
-                `  ${''.padEnd(24)}then ${steps.map((x) => `level ${x.level} at ${Timeline.localTime(x.at).slice(11)}`).join(', ')} (unacknowledged)`,
+                `  ${''.padEnd(24)}then ${steps.map((x) => `level ${x.level} at ${shown(x.at).slice(11)}`).join(', ')} (unacknowledged)`,
               ]),
         ])),
     '',

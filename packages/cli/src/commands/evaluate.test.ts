@@ -74,6 +74,10 @@ describe('docket evaluate', () => {
     expect(r.stdout).toContain('case doe-v-twitter')
     expect(r.stdout).toContain('us-2258a/report')
     expect(r.stdout).not.toContain('\u001b[')
+    // each time with its offset: rules of other legal zones start at the same instant, written otherwise
+    const whatIf = await docket(['evaluate', seed, '--what-if', 'us-take-it-down'])
+    expect(whatIf.stdout).toMatch(/us-2258a\/report .* 2020-01-21 16:05 UTC-08:00/)
+    expect(whatIf.stdout).toMatch(/us-take-it-down\/removal .* 2020-01-21 19:05 UTC-05:00/)
   })
 
   it('exits 1 with --fail-on breached when a statutory obligation is breached, 0 without it', async () => {

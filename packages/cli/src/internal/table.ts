@@ -6,7 +6,7 @@
  */
 import { type Evaluation, type Obligation, Timestamp } from '@docket/core'
 import type { Style } from './style.js'
-import { localTime } from './timeline.js'
+import { timeWithOffset } from './timeline.js'
 
 /** Visible width: characters, not counting colour escapes. */
 const ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
@@ -70,10 +70,10 @@ export const obligationRows = (
     `${o.policy}/${o.rule}`,
     o.kind,
     o.triggeredBy,
-    localTime(o.startedAt),
-    localTime(o.dueAt),
+    timeWithOffset(o.startedAt),
+    timeWithOffset(o.dueAt),
     status(o, s),
-    o.completedAt === null ? '-' : `${localTime(o.completedAt)} (${o.completedBy ?? '?'})`,
+    o.completedAt === null ? '-' : `${timeWithOffset(o.completedAt)} (${o.completedBy ?? '?'})`,
   ]),
 ]
 
@@ -95,7 +95,7 @@ export const render = (report: Evaluation.Report, s: Style): string => {
           ...[...groups.values()].map((g) => [
             g[0]!.reason,
             g.map((x) => x.level).join('→'),
-            localTime(g[0]!.at),
+            timeWithOffset(g[0]!.at),
             g[0]!.obligationId ?? '-',
           ]),
         ]),

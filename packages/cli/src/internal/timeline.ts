@@ -9,10 +9,29 @@ import { type DocketEvent, Timestamp } from '@docket/core'
 /** `2020-01-28 09:14` in the timestamp's own offset (seconds shown only when not zero). */
 export const localTime = (iso: string): string => {
   const p = Timestamp.parse(iso)
-  if (p === undefined) return iso
-  const s = Timestamp.format(p.epochMs, p.offsetMinutes)
-  const seconds = s.slice(17, 19)
-  return `${s.slice(0, 10)} ${s.slice(11, 16)}${seconds === '00' ? '' : `:${seconds}`}`
+  return p === undefined ? iso : short(Timestamp.format(p.epochMs, p.offsetMinutes))
+}
+
+/**
+ * `2020-01-28 09:14` for every instant read at one offset (minutes east of UTC), whatever offset
+ * each was written with: for lines of several sources read side by side, in order.
+ */
+export const timeAt =
+  (offsetMinutes: number) =>
+  (iso: string): string => {
+    const p = Timestamp.parse(iso)
+    return p === undefined ? iso : short(Timestamp.format(p.epochMs, offsetMinutes))
+  }
+
+/** `2020-01-28 09:14 UTC-05:00`: the time in its own offset, and that offset. */
+export const timeWithOffset = (iso: string): string => `${localTime(iso)} ${offsetLabel(iso)}`
+
+/** The offset a timestamp was written with, in minutes east of UTC (0 when it does not parse). */
+export const offsetOf = (iso: string): number => Timestamp.parse(iso)?.offsetMinutes ?? 0
+
+const short = (formatted: string): string => {
+  const seconds = formatted.slice(17, 19)
+  return `${formatted.slice(0, 10)} ${formatted.slice(11, 16)}${seconds === '00' ? '' : `:${seconds}`}`
 }
 
 /** `UTC-08:00` for a timestamp written with offset -08:00. */
