@@ -63,6 +63,15 @@ const describe = (type: t.Decoder<unknown, unknown>): string => {
   return FRIENDLY[type.name] ?? type.name
 }
 
+/** A timestamp's shape with an offset: when one fails, its date or time is what does not exist. */
+const TIMESTAMP_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i
+
+/** What was expected, said for the value given where that helps (`2021-02-29T08:00:00Z` has its offset). */
+const expectedFor = (type: t.Decoder<unknown, unknown>, value: unknown): string =>
+  type.name === 'IsoTimestamp' && typeof value === 'string' && TIMESTAMP_WITH_OFFSET.test(value)
+    ? `a date and time that exist (${FRIENDLY.IsoTimestamp})`
+    : describe(type)
+
 const isTransparent = (type: t.Decoder<unknown, unknown>): boolean => {
   const tag = (type as { _tag?: string })._tag
   return tag === 'IntersectionType' || tag === 'UnionType' || tag === 'RefinementType' || tag === 'ExactType'
@@ -88,7 +97,11 @@ export const fromValidation = (errors: t.Errors, basePath = ''): DecodeError => 
     if (seen.has(path)) continue
     seen.add(path)
     const last = ctx[ctx.length - 1]
-    issues.push({ path, value: error.value, expected: last ? describe(last.type) : 'a value' })
+    issues.push({
+      path,
+      value: error.value,
+      expected: last ? expectedFor(last.type, error.value) : 'a value',
+    })
   }
   return make(issues)
 }

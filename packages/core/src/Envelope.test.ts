@@ -319,6 +319,15 @@ describe('Envelope.decode: bad input (fuzzed)', () => {
     expect(E.isLeft(r2) && DecodeError.format(r2.left)).toMatch(
       /^occurredAt: got "2026-01-01T00:00:00", expected an ISO-8601 timestamp with offset/,
     )
+    // with its offset, a date that does not exist is said to be what is wrong
+    const leap = Envelope.decode({
+      ...base,
+      occurredAt: '2021-02-29T08:00:00Z',
+      data: { ...base.data, by: 'reporter' },
+    })
+    expect(E.isLeft(leap) && DecodeError.format(leap.left)).toBe(
+      'occurredAt: got "2021-02-29T08:00:00Z", expected a date and time that exist (an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00)',
+    )
     const r3 = Envelope.decode({ ...base, type: 'Appealed' })
     expect(E.isLeft(r3) && r3.left.issues[0]!.expected).toMatch(/x-<vendor>\.<Name>/)
   })
