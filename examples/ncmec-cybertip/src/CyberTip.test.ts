@@ -89,4 +89,17 @@ describe('CyberTipline report content from a case', () => {
     const r = CyberTip.build(events(), { espName: 'A & B <Ltd>' })
     expect(E.isRight(r) && CyberTip.toXml(r.right)).toContain('<espName>A &amp; B &lt;Ltd&gt;</espName>')
   })
+
+  it("takes the victim's age from the earliest report that states one: the seed case's second report", () => {
+    const seed = fileURLToPath(new URL('../../seed-case/events.jsonl', import.meta.url))
+    const history = Jsonl.decodeText(readFileSync(seed, 'utf8')).events.map((l) =>
+      Envelope.withImportedRecordedAt(l.event),
+    )
+    const r = CyberTip.build(history, { espName: 'P', urlOf: (ref) => `https://p.example/${ref}` })
+    expect(E.isRight(r)).toBe(true)
+    const report = (r as E.Right<CyberTip.Report>).right
+    expect(report.provenance['incidentSummary.incidentType']).toBe('seed-001')
+    expect(report.victim).toEqual({ age: 13 })
+    expect(report.provenance['victim.age']).toBe('seed-002')
+  })
 })

@@ -140,8 +140,10 @@ export const build = (
   const content = first.data.content
   const url = platform.urlOf?.(content.ref)
   if (url !== undefined) provenance['internetDetails.webPageIncident.url'] = first.id
-  const age = first.type === 'ContentReported' ? first.data.claims?.ageAtCapture : undefined
-  if (age !== undefined) provenance['victim.age'] = first.id
+  // the age stated by the earliest report that gives one (a later report often adds it, as in the seed case)
+  const aged = notices.find((n) => n.type === 'ContentReported' && n.data.claims?.ageAtCapture !== undefined)
+  const age = aged?.type === 'ContentReported' ? aged.data.claims?.ageAtCapture : undefined
+  if (aged !== undefined && age !== undefined) provenance['victim.age'] = aged.id
   if (humanReview !== undefined) provenance['files.0.fileViewedByEsp'] = humanReview.id
   if (exposure !== undefined) provenance['files.0.publiclyAvailable'] = exposure.id
   const jurisdictions = first.data.jurisdictions.join(', ')
