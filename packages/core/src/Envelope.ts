@@ -16,7 +16,15 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import * as DecodeError from './DecodeError.js'
 import * as Guard from './internal/guard.js'
-import { ActorKind, DATA_CODECS, type DataOf, type EventType, isEventType, isVendorType } from './Event.js'
+import {
+  ActorKind,
+  DATA_CODECS,
+  type DataOf,
+  type EventType,
+  Id,
+  isEventType,
+  isVendorType,
+} from './Event.js'
 import { IsoTimestamp } from './Timestamp.js'
 import * as Upcaster from './Upcaster.js'
 
@@ -83,11 +91,15 @@ export const MetaCodec = t.partial(
   'Meta',
 )
 
-const EnvelopeCodec = t.intersection([
+/**
+ * io-ts codec of the envelope alone: `data` is any object here and `type` any
+ * string; {@link decode} then checks `type` and `data` against `Event`'s codecs.
+ */
+export const EnvelopeCodec = t.intersection([
   t.type({
-    id: t.refinement(t.string, (s) => s.length > 0, 'Id'),
+    id: Id,
     type: t.string,
-    caseId: t.refinement(t.string, (s) => s.length > 0, 'Id'),
+    caseId: Id,
     occurredAt: IsoTimestamp,
     data: t.UnknownRecord,
   }),
@@ -129,7 +141,7 @@ const validate = (raw: Readonly<Record<string, unknown>>): E.Either<DecodeError.
       issues.push({
         path: 'type',
         value: type,
-        expected: 'a Docket event type (see events.md) or a platform type x-<vendor>.<Name>',
+        expected: 'a Docket event type (see docs/events.md) or a platform type x-<vendor>.<Name>',
       })
     } else if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
       const decoded = (DATA_CODECS[type] as t.Decoder<unknown, unknown>).decode(data)

@@ -1,8 +1,9 @@
 /**
- * The event types of Docket's interchange format (`shared/spec/events.md`),
- * one io-ts codec per `data` payload. Codecs keep keys they do not know:
- * io-ts' `t.type` validates the keys it names and returns the object as it
- * came, so a platform's extra fields survive a round trip verbatim.
+ * The event types of Docket's interchange format, one io-ts codec per `data`
+ * payload (docs/events.md, the reference page, is generated from them).
+ * Codecs keep keys they do not know: io-ts' `t.type` validates the keys it
+ * names and returns the object as it came, so a platform's extra fields
+ * survive a round trip verbatim.
  *
  * This module is the vocabulary; `Envelope` wraps it with identity and time.
  */
@@ -375,5 +376,8 @@ export const EVENT_TYPES: ReadonlyArray<EventType> = (Object.keys(DATA_CODECS) a
 /** True for a standard event type name. */
 export const isEventType = (s: string): s is EventType => Object.hasOwn(DATA_CODECS, s)
 
+/** The pattern of a platform's own event type, `x-<vendor>.<Name>` (no `g` flag: `test` keeps no state). */
+export const VENDOR_TYPE: RegExp = /^x-[a-z0-9][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_]*$/
+
 /** True for a platform's own event type, namespaced `x-<vendor>.<Name>`. */
-export const isVendorType = (s: string): boolean => /^x-[a-z0-9][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_]*$/.test(s)
+export const isVendorType = (s: string): boolean => VENDOR_TYPE.test(s)

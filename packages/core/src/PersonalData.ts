@@ -1,15 +1,15 @@
 /**
- * Personal data (the fields `events.md` marks ‡) encrypted at rest with a key
- * per data subject. `protect(store, keys)` wraps an `EventStore`: appends
+ * Personal data (the fields docs/events.md marks ‡, listed in {@link FIELDS})
+ * encrypted at rest with a key per data subject. `protect(store, keys)` wraps an `EventStore`: appends
  * encrypt those fields, reads decrypt them, and a field whose subject was
  * erased reads as {@link ERASED}. Everything else in the event stays readable
  * forever, so obligations, reports and the integrity chain keep working.
  *
- * Which subject owns which field:
- * - `ContentReported.data.reporter.{name,email}` and `data.text`: the reporter's `subjectId`
- *   (`text` falls back to the victim when there is no reporter);
- * - `ContentReported.data.victim.{name,dateOfBirth}`: the victim's `subjectId`;
- * - `ReviewDecided.data.explanation`: `meta.subjectId` when given, else the case (`case:<caseId>`).
+ * Which subject owns which field is {@link FIELDS}: the reporter's
+ * `subjectId` owns `ContentReported.data.reporter.{name,email}` and
+ * `data.text` (the victim's when there is no reporter), the victim's owns
+ * `data.victim.{name,dateOfBirth}`, and `ReviewDecided.data.explanation`
+ * belongs to `meta.subjectId`, else to the case (`case:<caseId>`).
  *
  * Encryption is AES-256-GCM with a synthetic IV (HMAC of the event id, field
  * path and plaintext), so the same event encrypts to the same bytes: a retried
@@ -19,6 +19,7 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Recorded } from './Envelope.js'
+import type { EventType } from './Event.js'
 import type { EventStore, StoredEvent, StoreError } from './EventStore.js'
 import type { KeyStore } from './KeyStore.js'
 
@@ -36,31 +37,69 @@ export interface Field {
   readonly subjectId: string
 }
 
+/**
+ * Whose a personal field is: the reporter's `subjectId`, the victim's, the
+ * reporter's or else the victim's, or `meta.subjectId` or else the case
+ * (`case:<caseId>`).
+ */
+export type Owner = 'reporter' | 'victim' | 'reporterOrVictim' | 'metaOrCase'
+
+/** Where a personal field sits in `data`, and whose it is. */
+export interface Personal {
+  readonly path: ReadonlyArray<string>
+  readonly owner: Owner
+}
+
+/**
+ * Every personal field, by event type: the one list that encryption,
+ * erasure and the reference page docs/events.md (its ‡ marks) read.
+ */
+export const FIELDS: { readonly [T in EventType]?: ReadonlyArray<Personal> } = {
+  ContentReported: [
+    { path: ['reporter', 'name'], owner: 'reporter' },
+    { path: ['reporter', 'email'], owner: 'reporter' },
+    { path: ['victim', 'name'], owner: 'victim' },
+    { path: ['victim', 'dateOfBirth'], owner: 'victim' },
+    { path: ['text'], owner: 'reporterOrVictim' },
+  ],
+  ReviewDecided: [{ path: ['explanation'], owner: 'metaOrCase' }],
+}
+
 // operations
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const rec = (v: unknown): Record<string, unknown> | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
 
+const at = (data: Readonly<Record<string, unknown>>, path: ReadonlyArray<string>): unknown =>
+  path.reduce<unknown>((v, k) => rec(v)?.[k], data)
+
+const subjectOf = (
+  e: Recorded,
+  data: Readonly<Record<string, unknown>>,
+  owner: Owner,
+): string | undefined => {
+  switch (owner) {
+    case 'reporter':
+    case 'victim':
+      return str(at(data, [owner, 'subjectId']))
+    case 'reporterOrVictim':
+      return subjectOf(e, data, 'reporter') ?? subjectOf(e, data, 'victim')
+    case 'metaOrCase':
+      return str(e.meta?.subjectId) ?? `case:${e.caseId}`
+  }
+}
+
 /** The personal fields an event holds, with their subjects. */
 export const fieldsOf = (e: Recorded): ReadonlyArray<Field> => {
+  const personal = Object.hasOwn(FIELDS, e.type) ? FIELDS[e.type as EventType] : undefined
+  if (personal === undefined) return []
   const data = rec(e.data) ?? {}
   const out: Field[] = []
-  if (e.type === 'ContentReported') {
-    const reporter = rec(data.reporter)
-    const victim = rec(data.victim)
-    const rid = str(reporter?.subjectId)
-    const vid = str(victim?.subjectId)
-    if (rid !== undefined)
-      for (const k of ['name', 'email'])
-        if (reporter?.[k] !== undefined) out.push({ path: ['reporter', k], subjectId: rid })
-    if (vid !== undefined)
-      for (const k of ['name', 'dateOfBirth'])
-        if (victim?.[k] !== undefined) out.push({ path: ['victim', k], subjectId: vid })
-    const owner = rid ?? vid
-    if (data.text !== undefined && owner !== undefined) out.push({ path: ['text'], subjectId: owner })
-  } else if (e.type === 'ReviewDecided' && data.explanation !== undefined) {
-    out.push({ path: ['explanation'], subjectId: str(e.meta?.subjectId) ?? `case:${e.caseId}` })
+  for (const { path, owner } of personal) {
+    if (at(data, path) === undefined) continue
+    const subjectId = subjectOf(e, data, owner)
+    if (subjectId !== undefined) out.push({ path, subjectId })
   }
   return out
 }
