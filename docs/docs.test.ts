@@ -73,20 +73,39 @@ const help = async (): Promise<ReadonlyMap<string, ReadonlySet<string>>> => {
   return map
 }
 
+/** The link targets of a page, outside code: the `target` of every `[text](target)`. */
+const linksOf = (f: string): ReadonlyArray<string> =>
+  [
+    ...Markdown.read(f)
+      .replace(/```[\s\S]*?```/g, '')
+      .replace(/`[^`\n]*`/g, '')
+      .matchAll(/\]\(([^)\s]+)\)/g),
+  ].map((m) => m[1]!)
+
 describe('links between the docs', () => {
   it('every relative link points to a file that exists', () => {
     const dead: string[] = []
-    for (const f of docs) {
-      const text = Markdown.read(f)
-        .replace(/```[\s\S]*?```/g, '')
-        .replace(/`[^`\n]*`/g, '')
-      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-        const target = m[1]!.split('#')[0]!
+    for (const f of docs)
+      for (const link of linksOf(f)) {
+        const target = link.split('#')[0]!
         if (target === '' || /^[a-z]+:/.test(target)) continue
         if (!existsSync(join(dirname(f), decodeURIComponent(target))))
-          dead.push(`${Markdown.rel(root, f)}: ${m[1]}`)
+          dead.push(`${Markdown.rel(root, f)}: ${link}`)
       }
-    }
+    expect(dead).toEqual([])
+  })
+
+  it('every link to a section of a page names a heading the page has', () => {
+    const dead: string[] = []
+    for (const f of docs)
+      for (const link of linksOf(f)) {
+        const [target, section] = link.split('#') as [string, string | undefined]
+        if (section === undefined || /^[a-z]+:/.test(target) || (target !== '' && !target.endsWith('.md')))
+          continue
+        const page = target === '' ? f : join(dirname(f), decodeURIComponent(target))
+        if (existsSync(page) && !Markdown.anchors(Markdown.read(page)).has(decodeURIComponent(section)))
+          dead.push(`${Markdown.rel(root, f)}: ${link}`)
+      }
     expect(dead).toEqual([])
   })
 })

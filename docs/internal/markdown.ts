@@ -101,6 +101,33 @@ export const invocations = (file: string, text: string): ReadonlyArray<Invocatio
   return found
 }
 
+/**
+ * The anchors a Markdown page has, as GitHub makes them from its headings
+ * (the text lowercased, punctuation dropped, spaces as hyphens, `-1`, `-2`…
+ * for repeats), and any `<a id="…">` or `<a name="…">` it writes.
+ */
+export const anchors = (text: string): ReadonlySet<string> => {
+  const out = new Set<string>()
+  const seen = new Map<string, number>()
+  let inFence = false
+  for (const l of text.split('\n')) {
+    if (/^\s*(```|~~~)/.test(l)) inFence = !inFence
+    if (inFence) continue
+    for (const m of l.matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) out.add(m[1]!)
+    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(l)
+    if (heading === null) continue
+    const slug = heading[1]!
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-')
+    const n = seen.get(slug) ?? 0
+    seen.set(slug, n + 1)
+    out.add(n === 0 ? slug : `${slug}-${n}`)
+  }
+  return out
+}
+
 /** A path relative to the repository, for messages. */
 export const rel = (root: string, p: string): string => relative(root, p)
 
