@@ -4,6 +4,7 @@
  * act on. This replaces io-ts' raw error output at every boundary.
  */
 import type * as t from 'io-ts'
+import * as Jurisdiction from './Jurisdiction.js'
 
 // model
 
@@ -47,30 +48,36 @@ export const prefixed = (e: DecodeError, prefix: string): DecodeError =>
 const FRIENDLY: Readonly<Record<string, string>> = {
   IsoTimestamp: 'an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00',
   IsoDuration: 'an ISO-8601 duration, such as PT48H or P90D',
-  Jurisdiction: 'an ISO 3166-1 alpha-2 country code, such as US or GB',
+  Jurisdiction: 'an officially assigned ISO 3166-1 alpha-2 country code, such as US or GB',
   Id: 'a non-empty string',
   Level: 'an integer ≥ 1',
   UnknownRecord: 'an object',
   Int: 'an integer',
 }
 
-const describe = (type: t.Decoder<unknown, unknown>): string => {
+/** A timestamp's shape with an offset: when one fails, its date or time is what does not exist. */
+const TIMESTAMP_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i
+
+// Likely mistakes, by codec name: a note on the value found (`UK`: the United Kingdom is `GB`).
+const CORRECTIONS: Readonly<Record<string, (value: unknown) => string | undefined>> = {
+  Jurisdiction: Jurisdiction.correction,
+  // `2021-02-29T08:00:00Z` has its offset: what is wrong is the date or time
+  IsoTimestamp: (value) =>
+    typeof value === 'string' && TIMESTAMP_WITH_OFFSET.test(value)
+      ? 'it has an offset, but its date or time does not exist'
+      : undefined,
+}
+
+const describe = (type: t.Decoder<unknown, unknown>, value: unknown): string => {
   const tag = (type as { _tag?: string })._tag
   if (tag === 'KeyofType') {
     const keys = Object.keys((type as unknown as { keys: Record<string, unknown> }).keys)
     return `one of ${keys.join(', ')}`
   }
-  return FRIENDLY[type.name] ?? type.name
+  const expected = FRIENDLY[type.name] ?? type.name
+  const correction = Object.hasOwn(CORRECTIONS, type.name) ? CORRECTIONS[type.name]!(value) : undefined
+  return correction === undefined ? expected : `${expected} (${correction})`
 }
-
-/** A timestamp's shape with an offset: when one fails, its date or time is what does not exist. */
-const TIMESTAMP_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i
-
-/** What was expected, said for the value given where that helps (`2021-02-29T08:00:00Z` has its offset). */
-const expectedFor = (type: t.Decoder<unknown, unknown>, value: unknown): string =>
-  type.name === 'IsoTimestamp' && typeof value === 'string' && TIMESTAMP_WITH_OFFSET.test(value)
-    ? `a date and time that exist (${FRIENDLY.IsoTimestamp})`
-    : describe(type)
 
 const isTransparent = (type: t.Decoder<unknown, unknown>): boolean => {
   const tag = (type as { _tag?: string })._tag
@@ -97,11 +104,7 @@ export const fromValidation = (errors: t.Errors, basePath = ''): DecodeError => 
     if (seen.has(path)) continue
     seen.add(path)
     const last = ctx[ctx.length - 1]
-    issues.push({
-      path,
-      value: error.value,
-      expected: last ? expectedFor(last.type, error.value) : 'a value',
-    })
+    issues.push({ path, value: error.value, expected: last ? describe(last.type, error.value) : 'a value' })
   }
   return make(issues)
 }

@@ -6,6 +6,7 @@ import * as Envelope from './Envelope.js'
 import { DATA_CODECS, EVENT_TYPES } from './Event.js'
 import * as Guard from './internal/guard.js'
 import * as Jsonl from './Jsonl.js'
+import * as Jurisdiction from './Jurisdiction.js'
 import * as History from './testing/History.js'
 import * as Timestamp from './Timestamp.js'
 import * as Upcaster from './Upcaster.js'
@@ -33,7 +34,7 @@ const ts = fc
 const REFINED: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   IsoTimestamp: ts,
   Id: fc.string({ minLength: 1, maxLength: 8 }),
-  Jurisdiction: fc.constantFrom('US', 'FR', 'DE', 'GB', 'AU', 'IN', 'CA', 'BR'),
+  Jurisdiction: fc.constantFrom(...Jurisdiction.CODES),
   IsoDuration: fc.constantFrom('PT48H', 'P90D', 'P1Y2M', 'PT1M30S', 'P2W'),
   Level: fc.integer({ min: 1, max: 9 }),
   SchemaVersion: fc.integer({ min: 1, max: 3 }),
@@ -171,6 +172,9 @@ const replacement: fc.Arbitrary<unknown> = fc.oneof(
     ['US'],
     'US',
     'us',
+    'UK',
+    'EU',
+    'ZZ',
     'csam',
     'video',
     'removed',

@@ -326,7 +326,7 @@ describe('Envelope.decode: bad input (fuzzed)', () => {
       data: { ...base.data, by: 'reporter' },
     })
     expect(E.isLeft(leap) && DecodeError.format(leap.left)).toBe(
-      'occurredAt: got "2021-02-29T08:00:00Z", expected a date and time that exist (an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00)',
+      'occurredAt: got "2021-02-29T08:00:00Z", expected an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00 (it has an offset, but its date or time does not exist)',
     )
     const r3 = Envelope.decode({ ...base, type: 'Appealed' })
     expect(E.isLeft(r3) && r3.left.issues[0]!.expected).toMatch(/x-<vendor>\.<Name>/)

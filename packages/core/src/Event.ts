@@ -8,6 +8,7 @@
  * This module is the vocabulary; `Envelope` wraps it with identity and time.
  */
 import * as t from 'io-ts'
+import * as Iso3166 from './internal/iso3166.js'
 import { IsoTimestamp } from './Timestamp.js'
 
 // enumerations
@@ -61,8 +62,11 @@ export const ActorKind = literals('ActorKind', [
 ])
 export type ActorKind = t.TypeOf<typeof ActorKind>
 
-/** ISO 3166-1 alpha-2 country code (`GB` for the United Kingdom). */
-export const Jurisdiction = t.refinement(t.string, (s) => /^[A-Z]{2}$/.test(s), 'Jurisdiction')
+/**
+ * An officially assigned ISO 3166-1 alpha-2 country code (`GB` for the United Kingdom; never `UK`
+ * or `EU`, see `Jurisdiction.CODES`).
+ */
+export const Jurisdiction = t.refinement(t.string, Iso3166.isAlpha2, 'Jurisdiction')
 export type Jurisdiction = t.TypeOf<typeof Jurisdiction>
 
 /** A non-empty string identifier. */

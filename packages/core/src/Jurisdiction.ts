@@ -1,13 +1,17 @@
 /**
- * Jurisdictions and the European Union's membership over time. Policies use
- * it in their `applies`: an EU rule binds a case whose jurisdictions include
- * a member state at the instant the clock would start. Membership is
+ * Jurisdictions and the European Union's membership over time. A
+ * jurisdiction is an officially assigned ISO 3166-1 alpha-2 code (`GB` for
+ * the United Kingdom, `GR` for Greece, never the EU's `EL`); the event and
+ * profile codecs accept exactly those ({@link CODES}). `EU` is not one: the
+ * library derives EU membership from the member states. Policies use it in
+ * their `applies`: an EU rule binds a case whose jurisdictions include a
+ * member state at the instant the clock would start. Membership is
  * date-aware: the United Kingdom (`GB`) was a member until
- * 2020-01-31T23:00:00Z (midnight Brussels time). Codes are ISO 3166-1
- * alpha-2 (`GR` for Greece, never the EU's `EL`).
+ * 2020-01-31T23:00:00Z (midnight Brussels time).
  *
  * This is not a general geography module: only what the policies need.
  */
+import * as Iso3166 from './internal/iso3166.js'
 
 // model
 
@@ -17,6 +21,9 @@ export interface Membership {
   readonly from: number
   readonly to: number | null
 }
+
+/** Every officially assigned ISO 3166-1 alpha-2 code, sorted (249; ISO 3166-1:2020, unchanged since 2011). */
+export const CODES: ReadonlyArray<string> = Iso3166.ALPHA2
 
 // constructors
 
@@ -65,6 +72,26 @@ export const EU_MEMBERS: ReadonlyArray<string> = SINCE.map(([c]) => c).sort()
 const byCode = new Map(EU_MEMBERSHIPS.map((m) => [m.code, m]))
 
 // operations
+
+/** Whether `s` is a jurisdiction: an officially assigned ISO 3166-1 alpha-2 code, upper case. */
+export const isCode = (s: string): boolean => Iso3166.isAlpha2(s)
+
+const MISTAKES: Readonly<Record<string, string>> = {
+  UK: 'UK is not an ISO 3166-1 code: the United Kingdom is GB',
+  EU: 'EU is not a country: name the member states (FR, DE, …); the library derives EU membership from them, by date',
+  EL: 'EL is the EU’s code for Greece: ISO 3166-1 has GR',
+}
+
+/**
+ * What to write instead of a likely wrong jurisdiction (`UK`, `EU`, `EL`, a code
+ * in lower case), for error messages; `undefined` when there is nothing to say.
+ */
+export const correction = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return undefined
+  const upper = value.toUpperCase()
+  if (upper !== value && isCode(upper)) return `codes are upper case: ${upper}`
+  return Object.hasOwn(MISTAKES, upper) ? MISTAKES[upper] : undefined
+}
 
 /** Whether `code` was an EU member state at instant `at` (epoch ms). */
 export const isEuMember = (code: string, at: number): boolean => {

@@ -69,6 +69,26 @@ describe('Custom', () => {
     expect(E.isLeft(Custom.parse('{ not yaml: ['))).toBe(true)
   })
 
+  it('takes ISO 3166-1 codes (or EU for the policy) as jurisdictions, and names the path of any other', () => {
+    const text = (jurisdictions: string, condition: string): string =>
+      `id: x\ntitle: t\njurisdictions: ${jurisdictions}\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported, jurisdictions: ${condition} }\n    complete: { event: CaseClosed }\n    period: PT1H\n`
+    expect(E.isRight(Custom.parse(text('[EU, GB]', '[FR, GB]')))).toBe(true)
+    const issues = (t: string) => {
+      const r = Custom.parse(t)
+      return E.isLeft(r) ? r.left.issues.map((i) => `${i.path}: ${i.expected}`) : []
+    }
+    // UK is no ISO code: the policy would never apply, the condition never match
+    expect(issues(text('[UK]', '[FR]'))).toEqual([expect.stringMatching(/^jurisdictions\.0: .*GB/)])
+    expect(issues(text('[FR]', '[DE, UK]'))).toEqual([
+      expect.stringMatching(/^rules\.0\.start\.jurisdictions\.1: .*GB/),
+    ])
+    // events never carry EU, so a condition on it would never match
+    expect(issues(text('[FR]', '[EU]'))).toEqual([
+      expect.stringMatching(/^rules\.0\.start\.jurisdictions\.0: .*member states/),
+    ])
+    expect(issues(text('[ZZ]', '[FR]'))).toEqual([expect.stringMatching(/^jurisdictions\.0: .*ISO 3166-1/)])
+  })
+
   it('takes TypeScript conditions as functions', () => {
     const p = Custom.policy({
       id: 'ts',

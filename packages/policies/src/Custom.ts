@@ -30,9 +30,14 @@ import type * as Policy from './Policy.js'
 
 // codecs
 
-/** An io-ts object type that rejects keys it does not name (a typo is an error, not a silent no-op). */
+/**
+ * An io-ts object type that rejects keys it does not name (a typo is an error, not a silent no-op).
+ * Its two halves validate in its own context, so an error's path is `rules.0.period`, not
+ * `rules.0.0.period` (this type is opaque to `DecodeError`'s paths, an intersection is not).
+ */
 const exact = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) => {
-  const base = t.intersection([t.type(required), t.partial(optional)])
+  const halves: [t.TypeC<R>, t.PartialC<O>] = [t.type(required), t.partial(optional)]
+  const base = t.intersection(halves)
   const known = new Set([...Object.keys(required), ...Object.keys(optional)])
   return new t.Type<t.TypeOf<typeof base>, t.OutputOf<typeof base>, unknown>(
     name,
@@ -50,13 +55,24 @@ const exact = <R extends t.Props, O extends t.Props>(name: string, required: R, 
           )
         }
       }
-      return base.validate(u, c)
+      const errors: t.ValidationError[] = []
+      for (const half of halves) {
+        const r = half.validate(u, c)
+        if (E.isLeft(r)) errors.push(...r.left)
+      }
+      return errors.length > 0 ? t.failures(errors) : base.validate(u, c)
     },
     base.encode,
   )
 }
 
 const strings = t.array(t.string)
+
+/** A condition names jurisdictions that events carry: ISO 3166-1 alpha-2 codes (never `UK` or `EU`). */
+const jurisdictions = t.array(Event.Jurisdiction)
+
+/** A policy's scope: ISO 3166-1 alpha-2 codes, or `EU` for every Member State at the trigger date. */
+const scopeJurisdictions = t.array(t.union([Event.Jurisdiction, t.literal('EU')]))
 
 /** A condition document: one event's type and fields, or `all` / `any` / `not` of conditions. */
 export type ConditionDoc =
@@ -85,34 +101,48 @@ const EventName = t.refinement(
   'EventType (a standard type or x-<vendor>.<Name>)',
 )
 
-/** io-ts codec of a condition document. */
-export const ConditionCodec: t.Type<ConditionDoc, unknown, unknown> = t.recursion(
-  'Condition',
-  () =>
-    t.union([
-      exact(
-        'EventCondition',
-        { event: t.union([EventName, t.array(EventName)]) },
-        {
-          categories: strings,
-          jurisdictions: strings,
-          channel: strings,
-          outcome: strings,
-          action: strings,
-          recipient: strings,
-          kind: strings,
-          legalBasis: strings,
-          to: strings,
-          allegesMinor: t.boolean,
-          sameReport: t.boolean,
-          sameRequest: t.boolean,
-        },
-      ),
-      exact('All', { all: t.array(ConditionCodec) }, {}),
-      exact('Any', { any: t.array(ConditionCodec) }, {}),
-      exact('Not', { not: ConditionCodec }, {}),
-    ]) as unknown as t.Type<ConditionDoc, unknown, unknown>,
+const EventCondition = exact(
+  'EventCondition',
+  { event: t.union([EventName, t.array(EventName)]) },
+  {
+    categories: strings,
+    jurisdictions,
+    channel: strings,
+    outcome: strings,
+    action: strings,
+    recipient: strings,
+    kind: strings,
+    legalBasis: strings,
+    to: strings,
+    allegesMinor: t.boolean,
+    sameReport: t.boolean,
+    sameRequest: t.boolean,
+  },
 )
+
+/**
+ * io-ts codec of a condition document. The document's key picks its form (`all`, `any`, `not`, or
+ * else an event condition), so an error names the field of that form only, at its own path.
+ */
+export const ConditionCodec: t.Type<ConditionDoc, unknown, unknown> = t.recursion('Condition', () => {
+  const combinators = {
+    all: exact('All', { all: t.array(ConditionCodec) }, {}),
+    any: exact('Any', { any: t.array(ConditionCodec) }, {}),
+    not: exact('Not', { not: ConditionCodec }, {}),
+  }
+  const union = t.union([EventCondition, combinators.all, combinators.any, combinators.not])
+  const formOf = (u: unknown): t.Decoder<unknown, unknown> => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return EventCondition
+    const key = (['all', 'any', 'not'] as const).find((k) => Object.hasOwn(u, k))
+    return key === undefined ? EventCondition : combinators[key]
+  }
+  return new t.Type<ConditionDoc, unknown, unknown>(
+    'Condition',
+    (u): u is ConditionDoc => union.is(u),
+    (u, c) => formOf(u).validate(u, c) as t.Validation<ConditionDoc>,
+    t.identity,
+  )
+})
 
 const ClockName = t.keyof(
   {
@@ -175,7 +205,7 @@ export const DocumentCodec = exact(
   },
   {
     /** ISO codes or `EU`; absent: every case. */
-    jurisdictions: strings,
+    jurisdictions: scopeJurisdictions,
     summary: t.string,
   },
 )

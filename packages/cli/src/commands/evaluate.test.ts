@@ -187,6 +187,7 @@ describe('docket evaluate', () => {
       [['evaluate', seed, '--config', write('bad3.json', '{"name": ')], 'not valid JSON'],
       [['evaluate', seed, '--config', join(dir, 'none.yaml')], 'no such file'],
       [['evaluate', write('bad.jsonl', '{"id":"a"}\n')], 'line 1'],
+      [['evaluate', seed, '--config', write('uk.yaml', 'markets: [US, UK]\n')], 'markets.1'],
     ]
     for (const [argv, message] of cases) {
       const r = await docket(argv)
@@ -194,5 +195,15 @@ describe('docket evaluate', () => {
       expect(r.stdout, argv.join(' ')).toBe('')
       expect(r.stderr, argv.join(' ')).toContain(message)
     }
+  })
+
+  it('exits 2 on a jurisdiction that is not an ISO 3166-1 code, naming the line, the field and GB', async () => {
+    const good = readFileSync(ignored, 'utf8')
+    const uk = good.replace('"jurisdictions":["US"]', '"jurisdictions":["UK"]').replace('evt-1', 'evt-2')
+    const r = await docket(['evaluate', write('uk.jsonl', good + uk)])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('line 2: data.jurisdictions.0: got "UK"')
+    expect(r.stderr).toContain('the United Kingdom is GB')
   })
 })

@@ -6,10 +6,11 @@
  *
  * Proportions (measured and documented in docs/performance.md): categories
  * weighted towards what platforms receive (policy_other and hate most,
- * csam/ncii/sextortion a few per cent), jurisdictions US/EU/GB/IN/AU/BR/CA,
- * three decisions in ten are refusals (no violation or insufficient
- * information), a tenth of actioned cases are appealed, one case in fifty sees
- * an authority request, exposure is observed once per case.
+ * csam/ncii/sextortion a few per cent), jurisdictions US, FR and DE (EU),
+ * GB, IN, AU, BR and CA (ISO 3166-1 codes, as events must have), three
+ * decisions in ten are refusals (no violation or insufficient information), a
+ * tenth of actioned cases are appealed, one case in fifty sees an authority
+ * request, exposure is observed once per case.
  */
 import type { Recorded } from '../Envelope.js'
 import type { Category } from '../Event.js'
