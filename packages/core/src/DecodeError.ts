@@ -49,6 +49,7 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   IsoTimestamp: 'an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00',
   IsoDuration: 'an ISO-8601 duration, such as PT48H or P90D',
   Jurisdiction: 'an officially assigned ISO 3166-1 alpha-2 country code, such as US or GB',
+  DeadlineExtended: 'exactly one of until (an instant) and by (an ISO-8601 duration)',
   Id: 'a non-empty string',
   Level: 'an integer ≥ 1',
   UnknownRecord: 'an object',
@@ -66,6 +67,10 @@ const CORRECTIONS: Readonly<Record<string, (value: unknown) => string | undefine
     typeof value === 'string' && TIMESTAMP_WITH_OFFSET.test(value)
       ? 'it has an offset, but its date or time does not exist'
       : undefined,
+  DeadlineExtended: (value) => {
+    const d = value as { readonly until?: unknown; readonly by?: unknown }
+    return d.until !== undefined && d.by !== undefined ? 'both were given: keep one' : undefined
+  },
 }
 
 const describe = (type: t.Decoder<unknown, unknown>, value: unknown): string => {

@@ -59,8 +59,13 @@ const arbitraryOf = (codec: Any): fc.Arbitrary<unknown> => {
       return fc.constantFrom(...Object.keys((codec as unknown as t.KeyofType<Record<string, unknown>>).keys))
     case 'RefinementType': {
       const known = REFINED[codec.name]
-      if (known === undefined) throw new Error(`no arbitrary for refinement ${codec.name}`)
-      return known
+      if (known !== undefined) return known
+      // a refinement of an object (DeadlineExtended): the base's values that pass the predicate
+      const r = codec as unknown as t.RefinementC<t.Any>
+      const base = r.type as Any
+      if (base._tag === 'IntersectionType' || base._tag === 'InterfaceType')
+        return arbitraryOf(base).filter((u) => r.predicate(u))
+      throw new Error(`no arbitrary for refinement ${codec.name}`)
     }
     case 'InterfaceType':
     case 'PartialType': {

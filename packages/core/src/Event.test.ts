@@ -3,6 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import * as CaseCommand from './CaseCommand.js'
 import * as DecodeError from './DecodeError.js'
 import * as Envelope from './Envelope.js'
 import * as Event from './Event.js'
@@ -132,5 +133,100 @@ describe('Event.Jurisdiction', () => {
       { path: 'data.jurisdiction', value: 'UK', expected: expect.stringContaining('GB') },
     ])
     expect(issues(request('EU'))[0]!.path).toBe('data.jurisdiction')
+  })
+})
+
+describe('Event.DeadlineExtended', () => {
+  const extended = (data: Record<string, unknown>): Record<string, unknown> => ({
+    id: 'e-2',
+    type: 'DeadlineExtended',
+    caseId: 'c-1',
+    occurredAt: '2026-06-02T10:00:00+02:00',
+    data,
+  })
+  const until = '2026-07-01T00:00:00+02:00'
+
+  it('takes until or by, keeping every other key of data verbatim', () => {
+    for (const data of [
+      { target: 'c-1/eu-tco/3-remove/e-1', until },
+      { target: { requestId: 'q-1', rule: '6-preserve', ref: 'ORD-7' }, by: 'P90D', authorityRef: 'A-12' },
+    ]) {
+      const e = extended(data)
+      const r = Envelope.decode(e)
+      expect(r).toEqual(E.right(e))
+      expect(E.isRight(r) && r.right).toBe(e)
+      expect(Envelope.decodeWithCodecs(e)).toEqual(E.right(e))
+    }
+  })
+
+  it('rejects both until and by, instead of letting until win, naming the line and data', () => {
+    const line = JSON.stringify(extended({ target: 'o-1', until, by: 'P90D', note: 'kept' }))
+    const r = Jsonl.decodeLine(line, 7)
+    expect(E.isLeft(r)).toBe(true)
+    if (E.isLeft(r)) {
+      expect(r.left.issues).toEqual([
+        {
+          path: 'data',
+          value: { target: 'o-1', until, by: 'P90D', note: 'kept' },
+          expected:
+            'exactly one of until (an instant) and by (an ISO-8601 duration) (both were given: keep one)',
+        },
+      ])
+      expect(DecodeError.format(r.left)).toMatch(/^line 7: data: got .*, expected exactly one of until/)
+    }
+    // a bad value of either is still named at its own path
+    expect(issues(extended({ target: 'o-1', until, by: 'ninety days' })).map((i) => i.path)).toEqual([
+      'data.by',
+    ])
+  })
+
+  it('rejects neither until nor by', () => {
+    expect(issues(extended({ target: 'o-1', note: 'no period' }))).toEqual([
+      {
+        path: 'data',
+        value: { target: 'o-1', note: 'no period' },
+        expected: 'exactly one of until (an instant) and by (an ISO-8601 duration)',
+      },
+    ])
+  })
+
+  it('decodes iff exactly one of until and by is given, whatever else data holds (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.boolean(),
+        fc.dictionary(fc.constantFrom('note', 'authorityRef', 'extra'), fc.jsonValue({ maxDepth: 1 })),
+        (withUntil, withBy, extra) => {
+          const data = {
+            ...extra,
+            target: 'o-1',
+            ...(withUntil ? { until } : {}),
+            ...(withBy ? { by: 'PT48H' } : {}),
+          }
+          const e = extended(data)
+          const r = Envelope.decode(e)
+          expect(r).toEqual(Envelope.decodeWithCodecs(e))
+          expect(E.isRight(r)).toBe(withUntil !== withBy)
+          if (E.isRight(r)) expect(r.right.data).toBe(data)
+        },
+      ),
+      { numRuns: 300, seed: 20261126 },
+    )
+  })
+
+  it('refuses the ExtendDeadline command with both', () => {
+    const command = (data: Record<string, unknown>) =>
+      CaseCommand.decode({
+        type: 'ExtendDeadline',
+        caseId: 'c-1',
+        eventId: 'e-2',
+        occurredAt: '2026-06-02T10:00:00+02:00',
+        data,
+      })
+    expect(E.isRight(command({ target: 'o-1', by: 'P30D' }))).toBe(true)
+    const both = command({ target: 'o-1', until, by: 'P30D' })
+    expect(E.isLeft(both) && both.left.issues.map((i) => [i.path, i.expected])).toEqual([
+      ['data', expect.stringContaining('both were given')],
+    ])
   })
 })

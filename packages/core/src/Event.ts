@@ -257,11 +257,17 @@ export const ExtensionTarget = t.union(
   [t.string, obj('RequestTarget', { requestId: t.string }, { rule: t.string })],
   'ExtensionTarget',
 )
-export const DeadlineExtended = t.union(
-  [
-    t.type({ target: ExtensionTarget, until: IsoTimestamp }),
-    t.type({ target: ExtensionTarget, by: IsoDuration }),
-  ],
+/** The payload of a `DeadlineExtended`: a new due instant (`until`) or a longer period (`by`). */
+export type Extension =
+  | { readonly target: t.TypeOf<typeof ExtensionTarget>; readonly until: string }
+  | { readonly target: t.TypeOf<typeof ExtensionTarget>; readonly by: string }
+/**
+ * Exactly one of `until` and `by` (events.md): both is an error, not a silent choice of one. Only
+ * that pair is exclusive: other keys of `data` are kept verbatim, as for every type.
+ */
+export const DeadlineExtended = t.refinement(
+  obj('Extension', { target: ExtensionTarget }, { until: IsoTimestamp, by: IsoDuration }),
+  (d): d is Extension => (d.until === undefined) !== (d.by === undefined),
   'DeadlineExtended',
 )
 

@@ -206,4 +206,20 @@ describe('docket evaluate', () => {
     expect(r.stderr).toContain('line 2: data.jurisdictions.0: got "UK"')
     expect(r.stderr).toContain('the United Kingdom is GB')
   })
+
+  it('exits 2 on a DeadlineExtended with both until and by, naming the line and data', async () => {
+    const good = readFileSync(ignored, 'utf8')
+    const both = `${JSON.stringify({
+      id: 'evt-2',
+      type: 'DeadlineExtended',
+      caseId: 'case-1',
+      occurredAt: '2026-06-02T10:00:00-04:00',
+      data: { target: 'case-1/us-take-it-down/remove/evt-1', until: '2026-06-10T00:00:00Z', by: 'P7D' },
+    })}\n`
+    const r = await docket(['evaluate', write('both.jsonl', good + both)])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('line 2: data: got ')
+    expect(r.stderr).toContain('exactly one of until (an instant) and by (an ISO-8601 duration)')
+  })
 })
