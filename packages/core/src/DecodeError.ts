@@ -68,6 +68,7 @@ const CORRECTIONS: Readonly<Record<string, (value: unknown) => string | undefine
       ? 'it has an offset, but its date or time does not exist'
       : undefined,
   DeadlineExtended: (value) => {
+    if (typeof value !== 'object' || value === null) return undefined
     const d = value as { readonly until?: unknown; readonly by?: unknown }
     return d.until !== undefined && d.by !== undefined ? 'both were given: keep one' : undefined
   },

@@ -138,6 +138,11 @@ const SECTIONS: ReadonlyArray<{
   },
 ]
 
+/** Refined object codecs whose rule is "exactly one of these fields" (a predicate the page cannot read). */
+const ONE_OF: Readonly<Record<string, ReadonlyArray<string>>> = {
+  DeadlineExtended: ['until', 'by'],
+}
+
 /** What a field means, where the codec cannot say it: `<Type>.<path>` (or `envelope.<path>`). */
 const NOTES: Readonly<Record<string, string>> = {
   'envelope.id':
@@ -275,6 +280,15 @@ const fields = (ctx: Context, c: Any): ReadonlyArray<Field> => {
     }
     case 'IntersectionType':
       return (c as unknown as t.IntersectionType<Any[]>).types.flatMap((m) => fields(ctx, m))
+    case 'RefinementType': {
+      // an object with a rule across its fields, which the codec cannot show: say it from ONE_OF
+      const alternatives = ONE_OF[c.name]
+      if (alternatives === undefined) throw new Error(`${c.name}: a refined object; say its rule in ONE_OF`)
+      const inner = fields(ctx, (c as unknown as t.RefinementType<Any>).type)
+      return inner.map((f) =>
+        alternatives.includes(f.name) ? { ...f, required: `one of ${alternatives.map(code).join(', ')}` } : f,
+      )
+    }
     case 'UnionType': {
       // `{ a, b } | { a, c }`: `a` as the members say, and "one of `b`, `c`" for the others
       const members = membersOf(c).map((m) => fields(ctx, m))
