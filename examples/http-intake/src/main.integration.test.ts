@@ -75,4 +75,14 @@ describe.skipIf(!run)('http-intake service on PostgreSQL', () => {
     expect(stdout).toContain('case-pg')
     expect(() => JSON.parse(stdout)).not.toThrow()
   })
+
+  it('seals what it stores: docket verify finds the chains intact (exit 0)', async () => {
+    const cli = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url))
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [cli, 'verify', '--store', `${url}?schema=${schema}`],
+      { env: { ...process.env, NO_COLOR: '1' } },
+    )
+    expect(stdout).toContain('intact: 2 sealed event(s) in 1 stream(s)')
+  })
 })
