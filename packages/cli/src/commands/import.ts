@@ -3,8 +3,10 @@
  * command line. The whole file (or standard input) is decoded before
  * anything is written, so a file with a bad line stores nothing (unless
  * `--skip-bad`, which reports every skipped line); then events are appended
- * case by case. Appends are idempotent: importing the same file twice stores
- * nothing the second time.
+ * case by case, each append atomic, the import as a whole not: a store
+ * failure part-way leaves the earlier batches stored. Appends are idempotent:
+ * importing the same file again stores nothing twice, and completes an import
+ * that stopped.
  */
 import { DecodeError, Import } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -17,7 +19,8 @@ import * as Source from '../Source.js'
 /** The `import` command. */
 export const command: Command = {
   name: 'import',
-  summary: 'Store the events of a JSON Lines file (all or nothing, idempotent).',
+  summary:
+    'Store the events of a JSON Lines file. A bad line stores nothing; a store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops).',
   usage: 'import <file|-> --store URL [--skip-bad]',
   options: [
     {
