@@ -31,7 +31,7 @@ export const command: Command = {
   ],
   examples: [
     'docket export --store pglite:.docket > events.jsonl',
-    'docket export --store postgres://postgres@127.0.0.1:5432/docket --out backup.jsonl',
+    'docket export --store postgres://postgres@127.0.0.1:5432/test --out backup.jsonl',
   ],
   run: async (inv) => {
     const url = Args.str(inv, 'store')

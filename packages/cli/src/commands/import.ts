@@ -38,7 +38,7 @@ export const command: Command = {
   ],
   examples: [
     'docket import events.jsonl --store pglite:.docket',
-    'cat events.jsonl | docket import - --store postgres://postgres@127.0.0.1:5432/docket',
+    'cat events.jsonl | docket import - --store postgres://postgres@127.0.0.1:5432/test',
     'docket import events.jsonl --store pglite:.docket --skip-bad',
   ],
   run: async (inv) => {

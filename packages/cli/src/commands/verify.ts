@@ -77,9 +77,9 @@ export const command: Command = {
   ],
   examples: [
     'docket verify --store pglite:.docket',
-    'docket verify --store postgres://postgres@127.0.0.1:5432/docket --format json',
+    'docket verify --store postgres://postgres@127.0.0.1:5432/test --format json',
     'docket verify --store pglite:.docket --head 42:<digest from a report> --checkpoint',
-    'docket verify --store postgres://postgres@127.0.0.1:5432/docket --until 812345',
+    'docket verify --store postgres://postgres@127.0.0.1:5432/test --until 812345',
   ],
   run: async (inv) => {
     const url = Args.str(inv, 'store')

@@ -70,7 +70,7 @@ export const make = (deps: () => Deps): Command => ({
     },
   ],
   examples: [
-    'docket watch --store postgres://postgres@127.0.0.1:5432/docket --config profile.yaml --webhook https://pager.example.com/hooks/docket',
+    'docket watch --store postgres://postgres@127.0.0.1:5432/test --config profile.yaml --webhook https://pager.example.com/hooks/docket',
     'docket watch --store pglite:.docket --once',
   ],
   run: async (inv) => {
