@@ -30,7 +30,7 @@ export const command: Command = {
       value: 'N:DIGEST',
       kind: 'string',
       description:
-        'The chain head of the whole history (docket verify --store URL prints it): needed when the partitions were read from a sealed store.',
+        'The chain head of the whole history (docket verify --store URL prints it): needed when the partitions were read from a sealed store (as every store docket import writes); not for partials of a file.',
     },
     ReportOutput.reportOption(Report.FORMATS),
     ...ReportOutput.OPTIONS,
@@ -38,8 +38,8 @@ export const command: Command = {
     { name: 'quiet', kind: 'flag', description: 'No summary line on standard error.' },
   ],
   examples: [
-    'docket merge part-0.jsonl part-1.jsonl part-2.jsonl part-3.jsonl --report html --out report.html',
-    'docket merge part-*.jsonl --head 1042:<digest from docket verify> --report json --out report.json',
+    'docket merge part-0.jsonl part-1.jsonl part-2.jsonl part-3.jsonl --report html --out report.html  # partials replayed from a file',
+    'docket merge part-*.jsonl --head 1042:<digest from docket verify> --report json --out report.json  # partials replayed from a sealed store',
   ],
   run: async (inv) => {
     const settings = ReportOutput.check(inv, Report.FORMATS)
