@@ -2,10 +2,11 @@
  * The worker end to end, as a real process: events in an embedded PGlite
  * store, the built worker started on it with a webhook on a loopback port,
  * the refused child-safety report paged at once, SIGTERM, a clean exit 0, and
- * the escalation stored in the log. Needs `tsc -b` first (pnpm test does).
+ * the escalation stored in the log; a bad DOCKET_PROFILE exits 2 with one
+ * line. Needs `tsc -b` first (pnpm test does).
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -130,4 +131,36 @@ describe('worker example (a real process on PGlite, webhook on loopback)', () =>
     const raised = E.isRight(stream) ? stream.right.filter((s) => s.event.type === 'EscalationRaised') : []
     expect(raised.map((s) => s.event.id)).toContain(guard!.body.idempotencyKey)
   }, 120_000)
+
+  it.each([
+    ['a DOCKET_PROFILE file that does not exist', 'missing.json', 'missing.json: no such file'],
+    ['a DOCKET_PROFILE file that is not JSON', 'broken.json', 'broken.json: not valid JSON'],
+    ['a DOCKET_PROFILE with a bad field', 'bad-field.json', 'bad-field.json: '],
+  ])(
+    'exits 2 with one line on standard error for %s',
+    async (_what, name, expected) => {
+      expect(existsSync(main), `${main} is missing: run tsc -b first`).toBe(true)
+      writeFileSync(join(dir, 'broken.json'), '{"timeZone": ')
+      writeFileSync(join(dir, 'bad-field.json'), '{"timeZone": 42}')
+      const child = spawn(process.execPath, [main], {
+        env: {
+          ...process.env,
+          DOCKET_STORE: `pglite:${join(dir, 'unused')}`,
+          WEBHOOK_URL: 'http://127.0.0.1:9/hooks/docket',
+          DOCKET_PROFILE: join(dir, name),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stderr = ''
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d
+      })
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+      expect(code, stderr).toBe(2)
+      const lines = stderr.trimEnd().split('\n')
+      expect(lines, stderr).toHaveLength(1)
+      expect(JSON.parse(lines[0]!).message).toContain(`worker: bad DOCKET_PROFILE: ${join(dir, expected)}`)
+    },
+    30_000,
+  )
 })

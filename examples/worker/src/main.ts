@@ -13,6 +13,33 @@ import { DecodeError, Observability, Profile, Timer } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Worker from './Worker.js'
 
+/**
+ * The profile of `DOCKET_PROFILE` (a JSON file, decoded by core's `Profile.decode`), the built-in
+ * one without it, or a one-line reason it cannot be used: no such file, not JSON, or the path of
+ * each bad field.
+ */
+const loadProfile = (file: string | undefined): E.Either<string, Profile.Resolved> => {
+  if (file === undefined || file === '') return E.right(Profile.resolve())
+  const text = E.tryCatch(
+    () => readFileSync(file, 'utf8'),
+    (e) =>
+      (e as { code?: unknown }).code === 'ENOENT'
+        ? `${file}: no such file`
+        : `${file}: ${e instanceof Error ? e.message : String(e)}`,
+  )
+  const json = E.chain((t: string) =>
+    E.tryCatch(
+      (): unknown => JSON.parse(t),
+      (e) => `${file}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+    ),
+  )(text)
+  return E.chain((u: unknown) =>
+    E.mapLeft((e: DecodeError.DecodeError) => `${file}: ${DecodeError.format(e).split('\n').join('; ')}`)(
+      Profile.decode(u),
+    ),
+  )(json)
+}
+
 /** Runs until a signal; returns the exit code. */
 export const main = async (env: Readonly<Record<string, string | undefined>>): Promise<number> => {
   const logger = Observability.json((line) => process.stderr.write(line))
@@ -21,11 +48,9 @@ export const main = async (env: Readonly<Record<string, string | undefined>>): P
     Observability.error(logger, 'worker: WEBHOOK_URL is required')
     return 2
   }
-  const profile = env.DOCKET_PROFILE
-    ? Profile.decode(JSON.parse(readFileSync(env.DOCKET_PROFILE, 'utf8')))
-    : E.right(Profile.resolve())
+  const profile = loadProfile(env.DOCKET_PROFILE)
   if (E.isLeft(profile)) {
-    Observability.error(logger, 'worker: bad profile', { issues: DecodeError.format(profile.left) })
+    Observability.error(logger, `worker: bad DOCKET_PROFILE: ${profile.left}`)
     return 2
   }
   const opened = await openStore(env.DOCKET_STORE ?? 'pglite:.docket')()
