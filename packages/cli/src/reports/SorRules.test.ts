@@ -23,7 +23,7 @@ describe('SorRules', () => {
     const reference = new URL('../../../../../shared/reference/dsa-sor-rules.json', import.meta.url)
     if (!fs.existsSync(reference)) {
       console.warn(
-        'SKIPPED: ../shared/reference/dsa-sor-rules.json is absent; the shipped copy was not compared',
+        'SKIPPED dsa-sor-rules check: it needs the shared legal reference beside the repository (../shared/reference/dsa-sor-rules.json), absent in a clone without it; the shipped copy was not compared',
       )
       return
     }
