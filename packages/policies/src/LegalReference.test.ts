@@ -10,7 +10,7 @@ const path = fileURLToPath(new URL('../../../../shared/reference/legal.md', impo
 const present = existsSync(path)
 if (!present) {
   console.warn(
-    `SKIPPED legal-reference checks: ${path} not found (it lives beside the repository, at ../shared/reference/legal.md from /work/main).`,
+    'SKIPPED legal-reference checks: they need the shared legal reference beside the repository (../shared/reference/legal.md), absent in a clone without it.',
   )
 }
 const doc = present ? readFileSync(path, 'utf8') : ''
