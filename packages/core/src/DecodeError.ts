@@ -52,6 +52,7 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   DeadlineExtended: 'exactly one of until (an instant) and by (an ISO-8601 duration)',
   Id: 'a non-empty string',
   Level: 'an integer ≥ 1',
+  TimeZone: 'an IANA time zone, such as Europe/Paris, or a fixed offset, such as UTC+02:00',
   UnknownRecord: 'an object',
   Int: 'an integer',
 }

@@ -7,11 +7,23 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { IANAZone, Info } from 'luxon'
 import * as DecodeError from './DecodeError.js'
 import { IsoDuration, Jurisdiction, Level } from './Event.js'
 import { IsoTimestamp } from './Timestamp.js'
 
 // codecs
+
+/**
+ * A time zone the engine can count in: an IANA name (`Europe/Paris`, as luxon and the
+ * runtime's time zone data know it) or a fixed offset (`UTC`, `UTC+02:00`). The machine's
+ * own zone (`local`, `system`) is refused: the same input must give the same output anywhere.
+ */
+export const TimeZone = t.refinement(
+  t.string,
+  (s) => IANAZone.isValidZone(s) || Info.normalizeZone(s)?.type === 'fixed',
+  'TimeZone',
+)
 
 /** One level of an escalation ladder (like a paging escalation policy). */
 export const LadderLevel = t.intersection(
@@ -84,7 +96,8 @@ const fields = {
   providerType: ProviderType,
   size: t.keyof({ micro: null, small: null, other: null }, 'Size'),
   monthlyActiveUsers: t.number,
-  timeZone: t.string,
+  /** The zone of rules counted in the profile's zone (`zone: 'profile'`). */
+  timeZone: TimeZone,
   /** Internal targets per `policy/rule` (or per `policy`), as ISO-8601 durations. */
   internalTargets: t.record(t.string, IsoDuration),
   /** Rules off by default (unconfirmed confidence) that this platform turns on, as `policy/rule`. */

@@ -36,6 +36,25 @@ const ignored = write(
   })}\n`,
 )
 
+/** A § 2703(f) preservation request: a hold counted in the profile's time zone. */
+const preservation = write(
+  'preservation.jsonl',
+  `${JSON.stringify({
+    id: 'evt-1',
+    type: 'AuthorityRequestReceived',
+    caseId: 'case-1',
+    occurredAt: '2026-06-01T10:00:00-04:00',
+    actor: { kind: 'law_enforcement' },
+    data: {
+      requestId: 'req-1',
+      authority: 'FBI',
+      kind: 'preservation_request',
+      jurisdiction: 'US',
+      legalBasis: 'us-2703f',
+    },
+  })}\n`,
+)
+
 describe('docket evaluate', () => {
   it('writes the cli.md JSON for the seed case: deterministic, as of the latest event', async () => {
     const a = await docket(['evaluate', seed, '--format', 'json'])
@@ -169,6 +188,23 @@ describe('docket evaluate', () => {
     expect(
       JSON.parse((await docket(['evaluate', seed, '--config', json, '--format', 'json'])).stdout).profile,
     ).toBe('json-platform')
+  })
+
+  it('refuses a profile whose timeZone is no zone before evaluating (no crash in the engine)', async () => {
+    const tz = write('tz.json', JSON.stringify({ name: 'acme', timeZone: 'Mars/Olympus' }))
+    const r = await docket(['evaluate', preservation, '--config', tz])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('tz.json: timeZone: got "Mars/Olympus", expected an IANA time zone')
+    expect(r.stderr).not.toContain('internal error')
+    const paris = write('paris.json', JSON.stringify({ name: 'acme', timeZone: 'Europe/Paris' }))
+    const ok = await docket(['evaluate', preservation, '--config', paris, '--format', 'json'])
+    expect(ok.code, ok.stderr).toBe(0)
+    const held = JSON.parse(ok.stdout).cases[0].obligations.map((o: { policy: string; rule: string }) => [
+      o.policy,
+      o.rule,
+    ])
+    expect(held).toContainEqual(['us-2703f', 'preserve'])
   })
 
   it('exits 2 on bad input, naming the problem', async () => {
