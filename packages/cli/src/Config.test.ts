@@ -49,6 +49,30 @@ describe('Config', () => {
     expect(enumeration).toContain('size: got "huge", expected one of micro, small, other')
   })
 
+  it('refuses unknown fields nested in the profile, naming the file and the full path', () => {
+    const typo = message(
+      Config.load(
+        dir,
+        file('vlop.json', '{"providerType":{"kind":"vlop","designationDate":"2023-04-25T00:00:00+02:00"}}'),
+      ),
+    )
+    expect(typo).toContain('vlop.json: providerType.designationDate: got "2023-04-25T00:00:00+02:00"')
+    expect(typo).toContain('no such field (known: kind, designatedAt)')
+    expect(message(Config.load(dir, file('ladderr.yaml', 'escalation:\n  ladderr: []\n')))).toContain(
+      'ladderr.yaml: escalation.ladderr: got [], expected no such field',
+    )
+    const ack = message(
+      Config.load(
+        dir,
+        file(
+          'ack.yaml',
+          'escalation:\n  ladder:\n    - { level: 1, name: a, notify: [x], ackWithin: PT1H }\n',
+        ),
+      ),
+    )
+    expect(ack).toContain('ack.yaml: escalation.ladder.0.ackWithin: got "PT1H", expected no such field')
+  })
+
   it('reports unreadable or unparsable files', () => {
     expect(message(Config.load(dir, 'missing.yaml'))).toBe('missing.yaml: no such file')
     expect(message(Config.load(dir, file('bad.yaml', 'name: [unclosed\n')))).toContain(

@@ -47,3 +47,76 @@ describe('Profile.decode: jurisdictions', () => {
     expect(issues({ establishment: 'ZZ' }).map((i) => i.path)).toEqual(['establishment'])
   })
 })
+
+describe('Profile.decode: unknown fields', () => {
+  const ladder = [{ level: 1, name: 'frontline', notify: ['oncall'], acknowledgeWithin: 'PT1H' }]
+
+  it('refuses an unknown field at any depth, naming its full path and the known fields', () => {
+    expect(problems({ colour: 'blue' })).toMatch(
+      /^colour: got "blue", expected no such field \(known: name, /,
+    )
+    expect(problems({ escalation: { ladderr: [] } })).toBe(
+      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, levels)',
+    )
+    expect(
+      problems({ escalation: { ladder: [...ladder, { ...ladder[0], level: 2, ackWithin: 'PT1H' }] } }),
+    ).toBe(
+      'escalation.ladder.1.ackWithin: got "PT1H", expected no such field (known: level, name, notify, acknowledgeWithin, repeatEvery, repeatTimes)',
+    )
+    expect(problems({ escalation: { reach: { view: [10] } } })).toContain('escalation.reach.view: got [10]')
+    expect(problems({ escalation: { levels: { reaach: 2 } } })).toContain('escalation.levels.reaach: got 2')
+  })
+
+  it('checks the member of a union the value decodes as (providerType)', () => {
+    expect(problems({ providerType: { kind: 'vlop', designationDate: '2023-04-25T00:00:00+02:00' } })).toBe(
+      'providerType.designationDate: got "2023-04-25T00:00:00+02:00", expected no such field (known: kind, designatedAt)',
+    )
+    expect(problems({ providerType: { kind: 'hosting', designatedAt: '2023-04-25T00:00:00+02:00' } })).toBe(
+      'providerType.designatedAt: got "2023-04-25T00:00:00+02:00", expected no such field (known: kind)',
+    )
+    expect(problems({ providerType: { kind: 'vlop', designatedAt: '2023-04-25T00:00:00+02:00' } })).toBe(
+      'decoded',
+    )
+  })
+
+  it('reports unknown fields and invalid values together', () => {
+    expect(problems({ size: 'huge', escalation: { ladderr: [] } }).split('\n')).toEqual([
+      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, levels)',
+      'size: got "huge", expected one of micro, small, other',
+    ])
+  })
+
+  it('takes any key under internalTargets (rule ids are checked by the policies, not here)', () => {
+    const decoded = Profile.decode({ internalTargets: { 'us-2258a/report': 'PT2H', 'acme/triage': 'PT1H' } })
+    expect(E.isRight(decoded) && decoded.right.internalTargets).toEqual({
+      'us-2258a/report': 'PT2H',
+      'acme/triage': 'PT1H',
+    })
+    expect(problems({ internalTargets: { 'acme/triage': 'soon' } })).toContain(
+      'internalTargets.acme/triage: got "soon", expected an ISO-8601 duration',
+    )
+  })
+
+  it('decodes a full profile with every nested object', () => {
+    const decoded = Profile.decode({
+      name: 'acme',
+      establishment: 'IE',
+      markets: ['US', 'FR'],
+      providerType: { kind: 'online_platform' },
+      size: 'small',
+      monthlyActiveUsers: 1000,
+      timeZone: 'Europe/Dublin',
+      internalTargets: { 'us-2258a': 'PT2H' },
+      enabledRules: ['eu-e-evidence'],
+      warningFractions: [0.5],
+      conservative: true,
+      escalation: {
+        ladder: [{ ...ladder[0], repeatEvery: 'PT10M', repeatTimes: 2 }],
+        specialistLevel: 1,
+        reach: { views: [10], shares: [1], viewsPerHour: 5, sharesPerHour: 1 },
+        levels: { reach: 2, repeat_report: 1 },
+      },
+    })
+    expect(E.isRight(decoded) && decoded.right.name).toBe('acme')
+  })
+})

@@ -2,14 +2,15 @@
  * The platform profile: who the platform is decides which rules bind it
  * (markets, provider type and size, establishment), what its internal
  * targets are for duties with no number in the law, and whom to wake when a
- * clock runs out (the escalation ladder). Decoded with io-ts; unknown fields
- * are an error; every field is optional and has a documented default.
+ * clock runs out (the escalation ladder). Decoded with io-ts; an unknown field
+ * is an error at any depth; every field is optional and has a documented default.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { IANAZone, Info } from 'luxon'
 import * as DecodeError from './DecodeError.js'
 import { IsoDuration, Jurisdiction, Level } from './Event.js'
+import { unknownFields } from './internal/unknownFields.js'
 import { IsoTimestamp } from './Timestamp.js'
 
 // codecs
@@ -179,25 +180,20 @@ export const resolve = (p: Profile = {}): Resolved => ({
   escalation: { ...DEFAULTS.escalation, ...p.escalation },
 })
 
-/** Decodes a profile from parsed JSON or YAML; unknown top-level fields are an error. */
+/**
+ * Decodes a profile from parsed JSON or YAML. A field the profile does not define is an
+ * error at any depth (`escalation.ladder.0.ackWithin`), except under `internalTargets`,
+ * whose keys are rule ids; every problem is reported, each with its path.
+ */
 export const decode = (u: unknown): E.Either<DecodeError.DecodeError, Resolved> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
     return E.left(DecodeError.single('', u, 'a platform profile object'))
   }
-  const unknown = Object.keys(u).filter((k) => !Object.hasOwn(fields, k))
-  if (unknown.length > 0) {
-    return E.left(
-      DecodeError.make(
-        unknown.map((k) => ({
-          path: k,
-          value: (u as Record<string, unknown>)[k],
-          expected: `no such field (known: ${Object.keys(fields).join(', ')})`,
-        })),
-      ),
-    )
-  }
   const decoded = ProfileCodec.decode(u)
-  return E.isLeft(decoded)
-    ? E.left(DecodeError.fromValidation(decoded.left))
-    : E.right(resolve(decoded.right))
+  const issues = [
+    ...unknownFields(ProfileCodec, u),
+    ...(E.isLeft(decoded) ? DecodeError.fromValidation(decoded.left).issues : []),
+  ]
+  if (issues.length > 0 || E.isLeft(decoded)) return E.left(DecodeError.make(issues))
+  return E.right(resolve(decoded.right))
 }

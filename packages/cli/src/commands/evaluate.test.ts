@@ -221,6 +221,27 @@ describe('docket evaluate', () => {
         'escalation.ladder.0',
       ],
       [['evaluate', seed, '--config', write('bad3.json', '{"name": ')], 'not valid JSON'],
+      [
+        [
+          'evaluate',
+          seed,
+          '--config',
+          write(
+            'nested.yaml',
+            'escalation:\n  ladder:\n    - { level: 1, name: a, notify: [x], ackWithin: PT1H }\n',
+          ),
+        ],
+        'nested.yaml: escalation.ladder.0.ackWithin: got "PT1H", expected no such field',
+      ],
+      [
+        [
+          'evaluate',
+          seed,
+          '--config',
+          write('vlop.json', '{"providerType":{"kind":"vlop","designationDate":"2023-04-25"}}'),
+        ],
+        'vlop.json: providerType.designationDate',
+      ],
       [['evaluate', seed, '--config', join(dir, 'none.yaml')], 'no such file'],
       [['evaluate', write('bad.jsonl', '{"id":"a"}\n')], 'line 1'],
       [['evaluate', seed, '--config', write('uk.yaml', 'markets: [US, UK]\n')], 'markets.1'],
