@@ -73,6 +73,30 @@ describe('Config', () => {
     expect(ack).toContain('ack.yaml: escalation.ladder.0.ackWithin: got "PT1H", expected no such field')
   })
 
+  it('refuses rule ids that name no policy or rule, in enabledRules and internalTargets', () => {
+    const bogus = message(
+      Config.load(
+        dir,
+        file(
+          'ids.yaml',
+          'enabledRules: [eu-e-evidence, bogus/rule]\ninternalTargets:\n  us-2258a/reprot: PT2H\n',
+        ),
+      ),
+    )
+    expect(bogus).toContain(
+      'ids.yaml: enabledRules.1: got "bogus/rule", expected a policy id or the policy/rule id',
+    )
+    expect(bogus).toContain('ids.yaml: internalTargets.us-2258a/reprot: got "us-2258a/reprot"')
+    const known = Config.load(
+      dir,
+      file(
+        'known.yaml',
+        'enabledRules: [eu-dsa/21-ods, uk-osa]\ninternalTargets: { us-2258a/report: PT2H, eu-dsa: PT12H }\n',
+      ),
+    )
+    expect(E.isRight(known) && known.right.enabledRules).toEqual(['eu-dsa/21-ods', 'uk-osa'])
+  })
+
   it('reports unreadable or unparsable files', () => {
     expect(message(Config.load(dir, 'missing.yaml'))).toBe('missing.yaml: no such file')
     expect(message(Config.load(dir, file('bad.yaml', 'name: [unclosed\n')))).toContain(

@@ -1,7 +1,8 @@
 /**
  * The platform profile a command runs with (`--config FILE`): read as JSON
  * or YAML, decoded with core's `Profile.decode` (unknown fields are an
- * error, every field has a default), and reported with the field path of
+ * error, every field has a default), its rule ids checked against the
+ * policy pack (`Policy.checkProfile`), and reported with the field path of
  * every problem. Without `--config`, the documented defaults apply and the
  * output names the profile `default`.
  *
@@ -10,6 +11,7 @@
 import { readFileSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { DecodeError, Profile } from '@docket/core'
+import { Policy } from '@docket/policies'
 import * as E from 'fp-ts/lib/Either.js'
 import { parse as parseYaml } from 'yaml'
 
@@ -37,9 +39,12 @@ export const parseText = (text: string, path: string): E.Either<ConfigError, unk
   }
 }
 
-/** Decodes a parsed profile, naming the file and the field path of each problem. */
+/**
+ * Decodes a parsed profile and checks the rule ids it names against the statutory policies,
+ * naming the file and the field path of each problem.
+ */
 export const decode = (u: unknown, path: string): E.Either<ConfigError, Profile.Resolved> => {
-  const decoded = Profile.decode(u ?? {})
+  const decoded = E.chain(Policy.checkProfile)(Profile.decode(u ?? {}))
   if (E.isRight(decoded)) return decoded
   const lines = DecodeError.format(decoded.left)
     .split('\n')

@@ -99,9 +99,12 @@ const fields = {
   monthlyActiveUsers: t.number,
   /** The zone of rules counted in the profile's zone (`zone: 'profile'`). */
   timeZone: TimeZone,
-  /** Internal targets per `policy/rule` (or per `policy`), as ISO-8601 durations. */
+  /**
+   * Internal targets per `policy/rule` (or per `policy`), as ISO-8601 durations. The ids are
+   * the policies' (checked by `Policy.checkProfile` in `@docket/policies`, not here).
+   */
   internalTargets: t.record(t.string, IsoDuration),
-  /** Rules off by default (unconfirmed confidence) that this platform turns on, as `policy/rule`. */
+  /** Rules off by default (unconfirmed confidence) that this platform turns on, as `policy/rule` or `policy`. */
   enabledRules: t.array(t.string),
   /** Warning fractions of the time allowed (default 0.5, 0.75, 0.9). */
   warningFractions: t.array(t.number),

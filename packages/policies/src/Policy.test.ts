@@ -1,11 +1,12 @@
 // The registry: defaults follow confidence, enabling is explicit, selection names policies or rules,
 // establishment zones are applied for the profile, and applicability reads the profile.
-import { Profile } from '@docket/core'
+import { DecodeError, Profile } from '@docket/core'
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import { DateTime, IANAZone } from 'luxon'
 import { describe, expect, it } from 'vitest'
+import * as Custom from './Custom.js'
 import * as Policy from './Policy.js'
 
 const profile = (p: Profile.Profile = {}): Profile.Resolved => Profile.resolve(p)
@@ -102,5 +103,66 @@ describe('Policy', () => {
         at: Date.parse('2019-01-01T00:00:00Z'),
       }),
     ).toBe(true)
+  })
+
+  describe('checkProfile', () => {
+    const problems = (p: Profile.Profile, policies?: ReadonlyArray<Policy.Policy>): string => {
+      const checked = Policy.checkProfile(profile(p), policies)
+      return E.isLeft(checked) ? DecodeError.format(checked.left) : 'checked'
+    }
+
+    it('takes policy ids and policy/rule ids of rules in enabledRules and internalTargets', () => {
+      expect(
+        problems({
+          enabledRules: ['eu-e-evidence', 'eu-dsa/21-ods', 'uk-osa'],
+          internalTargets: { 'us-2258a/report': 'PT2H', 'us-take-it-down': 'PT24H' },
+        }),
+      ).toBe('checked')
+      expect(Policy.checkProfile(Profile.DEFAULTS)).toEqual(E.right(Profile.DEFAULTS))
+    })
+
+    it('names the field and each unknown id', () => {
+      const lines = problems({
+        enabledRules: ['eu-dsa/21-ods', 'bogus/rule'],
+        internalTargets: { 'us-2258a/reprot': 'PT2H', 'us-2258a': 'PT4H' },
+      }).split('\n')
+      expect(lines).toHaveLength(2)
+      expect(lines[0]).toMatch(
+        /^enabledRules\.1: got "bogus\/rule", expected a policy id or the policy\/rule id of a rule, as docket policies lists them \(policies: us-2258a, /,
+      )
+      expect(lines[1]).toMatch(
+        /^internalTargets\.us-2258a\/reprot: got "us-2258a\/reprot", expected a policy id/,
+      )
+    })
+
+    it('refuses a metadata-only entry: it has no clock to enable or target', () => {
+      const entry = Policy.all.flatMap((p) => p.entries)[0]!
+      const id = `${entry.policy}/${entry.rule}`
+      expect(problems({ enabledRules: [id] })).toBe(
+        `enabledRules.0: got ${JSON.stringify(id)}, expected a rule with a clock (${id} is metadata only)`,
+      )
+    })
+
+    it('takes the ids of the custom policies it is given', () => {
+      const acme = Custom.policy({
+        id: 'acme',
+        title: 'ACME',
+        rules: [
+          {
+            rule: 'triage',
+            title: 'Triage',
+            start: { event: 'ContentReported' },
+            complete: { event: 'ReviewDecided' },
+            period: 'PT1H',
+          },
+        ],
+      })
+      const p = {
+        enabledRules: ['acme/triage'],
+        internalTargets: { acme: 'PT30M', 'us-2258a/report': 'PT2H' },
+      }
+      expect(problems(p, [...Policy.all, acme])).toBe('checked')
+      expect(problems(p)).toContain('enabledRules.0: got "acme/triage"')
+    })
   })
 })

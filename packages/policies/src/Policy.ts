@@ -9,7 +9,7 @@
  * This module is the model and the registry; it is not the engine (which
  * lives in `@docket/core`) and it holds no statute itself (each module does).
  */
-import type { ClockRule, Profile } from '@docket/core'
+import { type ClockRule, DecodeError, type Profile } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as AuOsa from './AuOsa.js'
@@ -170,9 +170,44 @@ export const select = (
 }
 
 /**
+ * The profile, or a decode error naming each entry of `enabledRules` and each key of
+ * `internalTargets` that is neither a policy id nor the `policy/rule` id of a rule of
+ * `policies` (a typo there would silently leave a rule off or a target unset; a
+ * metadata-only entry has no clock to enable or target). Pass the custom policies the
+ * profile names too: `checkProfile(profile, [...Policy.all, acme])`.
+ */
+export const checkProfile = (
+  profile: Profile.Resolved,
+  policies: ReadonlyArray<Policy> = all,
+): E.Either<DecodeError.DecodeError, Profile.Resolved> => {
+  const known = new Set([
+    ...policies.map((p) => p.id),
+    ...rules(policies).map((r) => `${r.policy}/${r.rule}`),
+  ])
+  const entries = new Set(policies.flatMap((p) => p.entries.map((e) => `${e.policy}/${e.rule}`)))
+  const expected = `a policy id or the policy/rule id of a rule, as docket policies lists them (policies: ${policies.map((p) => p.id).join(', ')})`
+  const check = (id: string, path: string): ReadonlyArray<DecodeError.Issue> =>
+    known.has(id)
+      ? []
+      : [
+          {
+            path,
+            value: id,
+            expected: entries.has(id) ? `a rule with a clock (${id} is metadata only)` : expected,
+          },
+        ]
+  const issues = [
+    ...profile.enabledRules.flatMap((id, i) => check(id, `enabledRules.${i}`)),
+    ...Object.keys(profile.internalTargets).flatMap((id) => check(id, `internalTargets.${id}`)),
+  ]
+  return issues.length === 0 ? E.right(profile) : E.left(DecodeError.make(issues))
+}
+
+/**
  * The rules as this platform runs them: versions counted where the provider is established
  * (`establishmentZone`) take the zone and holiday calendar of the profile's Member State of
- * establishment (Belgium when none). Pass the result to `Evaluation.evaluate`.
+ * establishment (Belgium when none). Pass the result to `Evaluation.evaluate`, after
+ * {@link checkProfile} has checked the rule ids the profile names.
  */
 export const forProfile = (
   profile: Profile.Resolved,

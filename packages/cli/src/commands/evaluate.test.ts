@@ -222,6 +222,14 @@ describe('docket evaluate', () => {
       ],
       [['evaluate', seed, '--config', write('bad3.json', '{"name": ')], 'not valid JSON'],
       [
+        ['evaluate', seed, '--config', write('ids.json', '{"enabledRules":["bogus/rule"]}')],
+        'ids.json: enabledRules.0: got "bogus/rule", expected a policy id or the policy/rule id of a rule',
+      ],
+      [
+        ['evaluate', seed, '--config', write('targets.json', '{"internalTargets":{"bogus/rule":"PT1H"}}')],
+        'targets.json: internalTargets.bogus/rule: got "bogus/rule"',
+      ],
+      [
         [
           'evaluate',
           seed,
