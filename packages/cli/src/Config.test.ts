@@ -28,7 +28,14 @@ describe('Config', () => {
     const json = Config.load(dir, file('p.json', '{"name":"acme","timeZone":"Europe/Paris"}'))
     expect(E.isRight(json) && json.right.timeZone).toBe('Europe/Paris')
     const empty = Config.load(dir, file('empty.yaml', ''))
-    expect(empty).toEqual(E.right(Profile.DEFAULTS))
+    expect(empty).toEqual(E.right({ ...Profile.DEFAULTS, name: 'empty.yaml' }))
+  })
+
+  it('names a profile without name after its file, so that it is not taken for the defaults', () => {
+    const nameless = Config.load(dir, file('nameless.json', '{"timeZone":"Europe/Paris"}'))
+    expect(E.isRight(nameless) && nameless.right.name).toBe('nameless.json')
+    const nested = Config.load(dir, `./${file('n2.yaml', 'size: small\n')}`)
+    expect(E.isRight(nested) && nested.right.name).toBe('n2.yaml')
   })
 
   it('names the file and the field path of every problem', () => {

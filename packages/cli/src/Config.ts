@@ -4,12 +4,13 @@
  * error, every field has a default), its rule ids checked against the
  * policy pack (`Policy.checkProfile`), and reported with the field path of
  * every problem. Without `--config`, the documented defaults apply and the
- * output names the profile `default`.
+ * output names the profile `default`; a profile without `name` is named
+ * after its file.
  *
  * This module reads files; what the fields mean is `@docket/core`'s Profile.
  */
 import { readFileSync } from 'node:fs'
-import { extname, resolve } from 'node:path'
+import { basename, extname, resolve } from 'node:path'
 import { DecodeError, Profile } from '@docket/core'
 import { Policy } from '@docket/policies'
 import * as E from 'fp-ts/lib/Either.js'
@@ -41,10 +42,11 @@ export const parseText = (text: string, path: string): E.Either<ConfigError, unk
 
 /**
  * Decodes a parsed profile and checks the rule ids it names against the statutory policies,
- * naming the file and the field path of each problem.
+ * naming the file and the field path of each problem. A profile without `name` is named
+ * after its file (`acme.yaml`), never `default`, which means no profile.
  */
 export const decode = (u: unknown, path: string): E.Either<ConfigError, Profile.Resolved> => {
-  const decoded = E.chain(Policy.checkProfile)(Profile.decode(u ?? {}))
+  const decoded = E.chain(Policy.checkProfile)(Profile.decode(u ?? {}, basename(path)))
   if (E.isRight(decoded)) return decoded
   const lines = DecodeError.format(decoded.left)
     .split('\n')

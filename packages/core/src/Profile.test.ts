@@ -48,6 +48,19 @@ describe('Profile.decode: jurisdictions', () => {
   })
 })
 
+describe('Profile.decode: name', () => {
+  const nameOf = (u: unknown, name?: string): string => {
+    const decoded = Profile.decode(u, name)
+    return E.isRight(decoded) ? decoded.right.name : 'not decoded'
+  }
+
+  it('names a profile without name by the name the caller gives (the file), else default', () => {
+    expect(nameOf({ size: 'small' }, 'acme.yaml')).toBe('acme.yaml')
+    expect(nameOf({ name: 'acme' }, 'acme.yaml')).toBe('acme')
+    expect(nameOf({ size: 'small' })).toBe('default')
+  })
+})
+
 describe('Profile.decode: unknown fields', () => {
   const ladder = [{ level: 1, name: 'frontline', notify: ['oncall'], acknowledgeWithin: 'PT1H' }]
 

@@ -186,9 +186,14 @@ export const resolve = (p: Profile = {}): Resolved => ({
 /**
  * Decodes a profile from parsed JSON or YAML. A field the profile does not define is an
  * error at any depth (`escalation.ladder.0.ackWithin`), except under `internalTargets`,
- * whose keys are rule ids; every problem is reported, each with its path.
+ * whose keys are rule ids; every problem is reported, each with its path. `name` names
+ * a profile that gives none (the CLI passes the file's name, so that the output says
+ * which profile it used).
  */
-export const decode = (u: unknown): E.Either<DecodeError.DecodeError, Resolved> => {
+export const decode = (
+  u: unknown,
+  name: string = DEFAULTS.name,
+): E.Either<DecodeError.DecodeError, Resolved> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
     return E.left(DecodeError.single('', u, 'a platform profile object'))
   }
@@ -198,5 +203,5 @@ export const decode = (u: unknown): E.Either<DecodeError.DecodeError, Resolved> 
     ...(E.isLeft(decoded) ? DecodeError.fromValidation(decoded.left).issues : []),
   ]
   if (issues.length > 0 || E.isLeft(decoded)) return E.left(DecodeError.make(issues))
-  return E.right(resolve(decoded.right))
+  return E.right(resolve({ name, ...decoded.right }))
 }

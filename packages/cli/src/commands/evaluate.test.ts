@@ -188,6 +188,10 @@ describe('docket evaluate', () => {
     expect(
       JSON.parse((await docket(['evaluate', seed, '--config', json, '--format', 'json'])).stdout).profile,
     ).toBe('json-platform')
+    const nameless = write('nameless.yaml', 'markets: [US]\n')
+    expect(
+      JSON.parse((await docket(['evaluate', seed, '--config', nameless, '--format', 'json'])).stdout).profile,
+    ).toBe('nameless.yaml')
   })
 
   it('refuses a profile whose timeZone is no zone before evaluating (no crash in the engine)', async () => {
