@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url'
 import { openStore } from '@docket/adapters'
 import { Envelope, type DocketEvent } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { main as run } from './main.js'
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 
@@ -59,6 +60,23 @@ interface Received {
 describe('worker example (a real process on PGlite, webhook on loopback)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'docket-worker-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('exits 2 on a profile naming a rule that does not exist, before opening the store', async () => {
+    const profile = join(dir, 'bad-profile.json')
+    writeFileSync(profile, JSON.stringify({ enabledRules: ['bogus/rule'] }))
+    const logged: string[] = []
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      logged.push(String(chunk))
+      return true
+    })
+    try {
+      expect(await run({ WEBHOOK_URL: 'http://127.0.0.1:9/', DOCKET_PROFILE: profile })).toBe(2)
+    } finally {
+      stderr.mockRestore()
+    }
+    expect(logged.join('')).toContain('worker: bad DOCKET_PROFILE')
+    expect(logged.join('')).toContain('enabledRules.0: got \\"bogus/rule\\"')
+  })
 
   it('pages the refused report to the webhook, stops on SIGTERM with exit 0, and the escalation is stored', async () => {
     expect(existsSync(main), `${main} is missing: run tsc -b first`).toBe(true)

@@ -10,13 +10,14 @@ import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { openStore, Store, systemClock } from '@docket/adapters'
 import { DecodeError, Observability, Profile, Timer } from '@docket/core'
+import { Policy } from '@docket/policies'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Worker from './Worker.js'
 
 /**
  * The profile of `DOCKET_PROFILE` (a JSON file, decoded by core's `Profile.decode`), the built-in
  * one without it, or a one-line reason it cannot be used: no such file, not JSON, or the path of
- * each bad field.
+ * each bad field (a rule id the catalog does not have included).
  */
 const loadProfile = (file: string | undefined): E.Either<string, Profile.Resolved> => {
   if (file === undefined || file === '') return E.right(Profile.resolve())
@@ -33,9 +34,10 @@ const loadProfile = (file: string | undefined): E.Either<string, Profile.Resolve
       (e) => `${file}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
     ),
   )(text)
+  // the rule ids of enabledRules and internalTargets checked against the catalog, as docket --config does
   return E.chain((u: unknown) =>
     E.mapLeft((e: DecodeError.DecodeError) => `${file}: ${DecodeError.format(e).split('\n').join('; ')}`)(
-      Profile.decode(u),
+      E.chain(Policy.checkProfile)(Profile.decode(u)),
     ),
   )(json)
 }
