@@ -69,6 +69,19 @@ describe('Custom', () => {
     expect(E.isLeft(Custom.parse('{ not yaml: ['))).toBe(true)
   })
 
+  it("checks a rule's zone when the document is parsed (a zone luxon does not know would stop the engine)", () => {
+    const withZone = (zone: string) =>
+      Custom.parse(
+        `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: PT1H\n    zone: ${zone}\n`,
+      )
+    for (const zone of ['Europe/Paris', 'profile', 'event', 'UTC+02:00'])
+      expect(E.isRight(withZone(zone)), zone).toBe(true)
+    const bad = withZone('Mars/Olympus')
+    expect(E.isLeft(bad) && DecodeError.format(bad.left)).toBe(
+      'rules.0.zone: got "Mars/Olympus", expected an IANA time zone (such as Europe/Paris), a fixed offset (UTC+02:00), profile or event',
+    )
+  })
+
   it('takes ISO 3166-1 codes (or EU for the policy) as jurisdictions, and names the path of any other', () => {
     const text = (jurisdictions: string, condition: string): string =>
       `id: x\ntitle: t\njurisdictions: ${jurisdictions}\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported, jurisdictions: ${condition} }\n    complete: { event: CaseClosed }\n    period: PT1H\n`

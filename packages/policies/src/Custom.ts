@@ -11,7 +11,7 @@
  * fields, combined with `all`, `any` and `not`, and relate it to the event
  * that started the clock (`sameReport`, `sameRequest`).
  */
-import { ClockRule, DecodeError, type DocketEvent, Event, Timestamp } from '@docket/core'
+import { ClockRule, DecodeError, type DocketEvent, Event, Profile, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parse as parseYaml } from 'yaml'
@@ -156,6 +156,13 @@ const ClockName = t.keyof(
   'ClockType',
 )
 
+/** A rule's zone: `profile`, `event`, or a zone luxon knows, checked as a profile's `timeZone` is. */
+const RuleZone = t.refinement(
+  t.string,
+  (s) => s === 'profile' || s === 'event' || Profile.TimeZone.is(s),
+  'an IANA time zone (such as Europe/Paris), a fixed offset (UTC+02:00), profile or event',
+)
+
 /** io-ts codec of one custom rule. */
 export const RuleCodec = exact(
   'CustomRule',
@@ -175,7 +182,7 @@ export const RuleCodec = exact(
     kind: t.keyof({ deadline: null, hold: null, window: null }, 'Kind'),
     clock: ClockName,
     /** IANA zone, `profile` or `event` (default `event`). */
-    zone: t.string,
+    zone: RuleZone,
     endOfDay: t.boolean,
     calendar: t.string,
     /** Internal target before the due time (`targetAt`). */
