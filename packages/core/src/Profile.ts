@@ -145,7 +145,7 @@ export const DEFAULT_LADDER: ReadonlyArray<LadderLevel> = [
   { level: 4, name: 'executive', notify: ['executive'] },
 ]
 
-/** The defaults every missing field takes (documented in docs/profile.md). */
+/** The defaults every missing field takes (documented in docs/cli.md, "The platform profile"). */
 export const DEFAULTS: Resolved = {
   name: 'default',
   establishment: null,
