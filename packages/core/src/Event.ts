@@ -199,13 +199,25 @@ export const ContentActioned = obj(
       'demonetized',
     ]),
   },
-  { territories: t.array(t.string), copiesActioned: t.number, until: IsoTimestamp },
+  {
+    territories: t.array(t.string),
+    copiesActioned: t.number,
+    until: IsoTimestamp,
+    /** `false` when the uploader's electronic contact details are unknown (DSA Art. 17(1)); absent means known. */
+    recipientContactKnown: t.boolean,
+  },
 )
 export const ContentRestored = t.partial({ reason: t.string }, 'ContentRestored')
 export const AccountActioned = obj(
   'AccountActioned',
   { accountRef: t.string, action: literals('AccountAction', ['suspended', 'terminated', 'restricted']) },
-  { scope: literals('Scope', ['partial', 'total']), until: IsoTimestamp, ground: t.string },
+  {
+    scope: literals('Scope', ['partial', 'total']),
+    until: IsoTimestamp,
+    ground: t.string,
+    /** `false` when the account holder's electronic contact details are unknown (DSA Art. 17(1)); absent means known. */
+    recipientContactKnown: t.boolean,
+  },
 )
 export const AccountRestored = t.type({ accountRef: t.string }, 'AccountRestored')
 export const AppealLodged = t.type(

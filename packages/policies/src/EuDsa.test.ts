@@ -116,6 +116,21 @@ describe('eu-dsa applicability and other clocks', () => {
     expect(one(run([notice('2026-01-10T09:00:00+01:00'), rm, sor]), 'eu-dsa/17-sor').status).toBe('met')
   })
 
+  it("Art. 17(1): no statement is owed where the recipient's contact details are not known", () => {
+    const at = '2026-01-10T12:00:00+01:00'
+    const anonymous = ev('ContentActioned', at, { action: 'removed', recipientContactKnown: false })
+    expect(of(run([notice('2026-01-10T09:00:00+01:00'), anonymous]), 'eu-dsa/17-sor')).toEqual([])
+    const account = ev('AccountActioned', at, {
+      accountRef: 'a-1',
+      action: 'suspended',
+      recipientContactKnown: false,
+    })
+    expect(of(run([notice('2026-01-10T09:00:00+01:00'), account]), 'eu-dsa/17-sor')).toEqual([])
+    // known, or not said: the statement is owed
+    const known = ev('ContentActioned', at, { action: 'removed', recipientContactKnown: true })
+    expect(of(run([notice('2026-01-10T09:00:00+01:00'), known]), 'eu-dsa/17-sor')).toHaveLength(1)
+  })
+
   it('Art. 16(5): a refusal must be notified with redress options', () => {
     const refusal = ev('ReviewDecided', '2026-01-10T12:00:00+01:00', {
       reviewId: 'v',

@@ -40,6 +40,7 @@ import {
   removed,
   reported,
   restricted,
+  restrictedReachable,
   sameAppealDecided,
   sameRequest,
   withdrawn,
@@ -225,10 +226,12 @@ export const statementOfReasons: Rule = rule({
   dateZone: ZONE,
   scope: EU_EARLY,
   trigger:
-    'A restriction: `ContentActioned` (any action but `labelled`) or `AccountActioned`; one clock per restriction.',
+    'A restriction: `ContentActioned` (any action but `labelled`) or `AccountActioned`, unless it says `recipientContactKnown: false`; one clock per restriction.',
   completion: 'A `NotificationSent` to the uploader of kind `statement_of_reasons`.',
   notes: [
-    'Due at the restriction instant itself ("at the latest from the date"). Applies only where the recipient’s contact details are known.',
+    'Due at the restriction instant itself ("at the latest from the date").',
+    'Applies only "where the relevant electronic contact details are known": a restriction whose event says `recipientContactKnown: false` (an anonymous upload, say) starts no clock; without the field the details are taken as known.',
+    'The exclusion of "deceptive high-volume commercial content" (Art. 17(2)) is not modelled: no event field says it.',
   ],
   versions: [
     {
@@ -238,7 +241,7 @@ export const statementOfReasons: Rule = rule({
       citation: `${DSA} Art. 17(1)–(3)`,
       quote:
         '"a clear and specific statement of reasons" … "at the latest from the date that the restriction is imposed"',
-      start: restricted,
+      start: restrictedReachable,
       key: byEvent,
       complete: notified('uploader', 'statement_of_reasons'),
       period: { duration: 'PT0S', clock: 'event' },

@@ -151,10 +151,19 @@ export const removed = (opts: { readonly territorial?: boolean } = {}): Conditio
         (opts.territorial === true && e.data.action === 'geo_blocked')),
   )
 
+const isRestriction = (e: DocketEvent): e is EventOf<'ContentActioned'> | EventOf<'AccountActioned'> =>
+  (e.type === 'ContentActioned' && e.data.action !== 'labelled') || e.type === 'AccountActioned'
+
 /** A restriction in the sense of DSA Art. 17(1): content or account measures. */
-export const restricted: Condition = typed(
+export const restricted: Condition = typed(['ContentActioned', 'AccountActioned'], isRestriction)
+
+/**
+ * A restriction whose recipient can be told: DSA Art. 17(1) applies "where the relevant electronic
+ * contact details are known"; unknown only when the event says `recipientContactKnown: false`.
+ */
+export const restrictedReachable: Condition = typed(
   ['ContentActioned', 'AccountActioned'],
-  (e) => (e.type === 'ContentActioned' && e.data.action !== 'labelled') || e.type === 'AccountActioned',
+  (e) => isRestriction(e) && e.data.recipientContactKnown !== false,
 )
 
 /** A notification of this kind sent to this party. */
