@@ -106,6 +106,28 @@ describe('docket replay', () => {
     expect(piped.stdout).toBe('')
   })
 
+  it('--as-of T reports the facts of the events that occurred by T, as it judges the obligations', async () => {
+    // the seed case: the intervention (seed-009) and the removal come after 2020-01-28 12:00
+    const at = ['--as-of', '2020-01-28T12:00:00-08:00', '--report', 'json', '--quiet']
+    const r = JSON.parse((await docket(['replay', SEED, ...at])).stdout)
+    expect(r.refusalsThenAuthority).toEqual([])
+    const timeline = r.cases[0].facts.timeline as ReadonlyArray<{ readonly id: string }>
+    expect(timeline.map((e) => e.id)).toEqual([
+      'seed-001',
+      'seed-002',
+      'seed-003',
+      'seed-004',
+      'seed-005',
+      'seed-006',
+      'seed-007',
+      'seed-008',
+    ])
+    // without it, the whole history
+    const whole = JSON.parse((await docket(['replay', SEED, '--report', 'json', '--quiet'])).stdout)
+    expect(whole.refusalsThenAuthority).toHaveLength(1)
+    expect(whole.cases[0].facts.timeline).toHaveLength(12)
+  })
+
   it('names a bad line and writes nothing', async () => {
     const file = path.join(dir, 'bad.jsonl')
     const lines = fs.readFileSync(SEED, 'utf8').trim().split('\n')

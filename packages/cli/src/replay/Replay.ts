@@ -457,6 +457,15 @@ const caseResult = (caseId: string, ev: CaseEvaluation, history: ReadonlyArray<D
   facts: Facts.extract(caseId, history),
 })
 
+/**
+ * The events of a history that occurred by `cutMs` (`--as-of`: the report uses "the events that
+ * occurred by T", its facts as its obligations); the history itself when all of them did.
+ */
+const occurredBy = (history: ReadonlyArray<DocketEvent>, cutMs: number): ReadonlyArray<DocketEvent> =>
+  history.some((e) => Timestamp.toMillis(e.occurredAt) > cutMs)
+    ? history.filter((e) => Timestamp.toMillis(e.occurredAt) <= cutMs)
+    : history
+
 const isOpen = (e: CaseEvaluation | null): boolean =>
   e?.obligations.some((o) => o.status === 'pending' || o.status === 'paused') === true
 
@@ -471,6 +480,8 @@ export const run = async (
   options: Options,
 ): Promise<E.Either<ReplayError, Result>> => {
   const knownAt = options.knownAt === undefined ? undefined : Timestamp.toMillis(options.knownAt)
+  // a fixed instant (`asOf`, else `knownAt`) cuts the facts too; the latest occurredAt cuts nothing
+  const factsCut = options.asOf !== undefined ? Timestamp.toMillis(options.asOf) : knownAt
   const every = options.progressEvery ?? 10_000
   const budget = options.maxOpenCases ?? 10_000
   const open = new Map<string, OpenCase>()
@@ -514,7 +525,10 @@ export const run = async (
     history: ReadonlyArray<DocketEvent>,
     ev: CaseEvaluation | null,
   ): Summary | null => {
-    const r = ev === null ? null : caseResult(caseId, ev, history)
+    const r =
+      ev === null
+        ? null
+        : caseResult(caseId, ev, factsCut === undefined ? history : occurredBy(history, factsCut))
     results.put(caseId, r)
     doneCases++
     if (r === null) return null
