@@ -162,11 +162,11 @@ export const statement = (
         : undefined
   if (ground === undefined)
     missing.push('decision_ground (ReviewDecided.ground of a violation decision before the action)')
-  if (ground === 'DECISION_GROUND_ILLEGAL_CONTENT' && !rv?.legalGround)
+  if (ground === 'DECISION_GROUND_ILLEGAL_CONTENT' && SorRules.isBlank(rv?.legalGround))
     missing.push('illegal_content_legal_ground (ReviewDecided.legalGround)')
-  if (ground === 'DECISION_GROUND_INCOMPATIBLE_CONTENT' && !rv?.policyRef)
+  if (ground === 'DECISION_GROUND_INCOMPATIBLE_CONTENT' && SorRules.isBlank(rv?.policyRef))
     missing.push('incompatible_content_ground (ReviewDecided.policyRef)')
-  if (ground !== undefined && !rv?.explanation)
+  if (ground !== undefined && SorRules.isBlank(rv?.explanation))
     missing.push(
       `${ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? 'illegal' : 'incompatible'}_content_explanation (ReviewDecided.explanation)`,
     )

@@ -128,6 +128,22 @@ describe('SorRules', () => {
         'incompatible_content_illegal',
       )
     })
+    it('a text of white space only is missing, as the database trims it', () => {
+      expect(fieldsOf(base, { illegal_content_legal_ground: '   ' })).toContain(
+        'illegal_content_legal_ground',
+      )
+      expect(fieldsOf(base, { illegal_content_explanation: ' \n\t' })).toContain(
+        'illegal_content_explanation',
+      )
+      expect(fieldsOf(base, { illegal_content_legal_ground: ' Art. 1 ' })).toEqual([])
+    })
+    it('a maximum length counts characters, not UTF-16 units', () => {
+      const max = raw.fields.illegal_content_explanation!.maxLength!
+      expect(fieldsOf(base, { illegal_content_explanation: '😀'.repeat(max) })).toEqual([])
+      expect(fieldsOf(base, { illegal_content_explanation: '😀'.repeat(max + 1) })).toContain(
+        'illegal_content_explanation',
+      )
+    })
     it('source_voluntary: no source identity for own-initiative decisions', () => {
       expect(fieldsOf(base, { source_type: 'SOURCE_VOLUNTARY' })).toContain('source_identity')
       expect(fieldsOf(base, { source_type: 'SOURCE_VOLUNTARY', source_identity: undefined })).toEqual([])

@@ -72,8 +72,22 @@ export const KNOWN_CROSS_FIELD_RULES = [
   'puid_unique_per_platform',
 ] as const
 
+/** A text the database takes as missing: none, or only white space (its `required` trims strings). */
+export const isBlank = (v: string | null | undefined): boolean =>
+  v === undefined || v === null || v.trim() === ''
+
 const absent = (v: unknown): boolean =>
-  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)
+  v === undefined ||
+  v === null ||
+  (typeof v === 'string' && isBlank(v)) ||
+  (Array.isArray(v) && v.length === 0)
+
+/** A text's length as the database counts it (`max:N` counts characters, not UTF-16 units). */
+const characters = (v: string): number => {
+  let n = 0
+  for (const _ of v) n++
+  return n
+}
 
 const isDate = (s: string): boolean => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
@@ -144,7 +158,7 @@ const checkField = (name: string, rule: FieldRule, v: unknown, out: Violation[])
       bad('type', 'must be a string')
       return
     }
-    if (rule.maxLength !== undefined && v.length > rule.maxLength)
+    if (rule.maxLength !== undefined && v.length > rule.maxLength && characters(v) > rule.maxLength)
       bad('maxLength', `longer than ${rule.maxLength}`)
     if (rule.enum && !rule.enum.includes(v))
       bad('enum', `${JSON.stringify(v)} is not one of the allowed values`)
