@@ -176,6 +176,8 @@ export const build = (r: Pick<Report.Report, 'cases'>, period: Period): Readonly
     if (!f.jurisdictions.some((j) => EEA.has(j))) continue
     const cat = f.category ?? 'unknown'
     for (const o of f.orders) {
+      // Art. 9 and 10 orders come from the authorities of Member States, not from any authority
+      if (o.jurisdiction === null || !EEA.has(o.jurisdiction)) continue
       const target = ART9.has(o.kind)
         ? at(o.receivedAt).o9
         : ART10.has(o.kind)
@@ -183,7 +185,7 @@ export const build = (r: Pick<Report.Report, 'cases'>, period: Period): Readonly
           : undefined
       if (target === undefined) continue
       target.n++
-      inc(target.ms, o.jurisdiction ?? 'unknown')
+      inc(target.ms, o.jurisdiction)
       inc(target.cat, cat)
       inc(target.kind, o.kind)
       if (o.acknowledgedAt) target.ack.push((ms(o.acknowledgedAt) - ms(o.receivedAt)) / H)

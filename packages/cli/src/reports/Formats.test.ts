@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import type { Recorded } from '@docket/core'
 import * as Fixtures from '../testing/ReplayFixtures.js'
 import * as Csv from './Csv.js'
 import * as DsaTransparency from './DsaTransparency.js'
@@ -168,6 +169,25 @@ describe('report formats', () => {
       automatedDetection: 1,
     })
     expect(DsaTransparency.build(await build(), 'year').map((p) => p.period)).toEqual(['2026'])
+  })
+
+  it('dsa-transparency: an order of an authority outside the EEA is no Art. 9 or 10 order', async () => {
+    const us = {
+      id: 'us-order',
+      caseId: 'eu-refused',
+      type: 'AuthorityRequestReceived',
+      occurredAt: '2026-03-06T10:00:00+01:00',
+      recordedAt: '2026-03-06T10:00:00+01:00',
+      actor: { kind: 'law_enforcement' },
+      data: { requestId: 'q-us', authority: 'FBI', kind: 'removal_order', jurisdiction: 'US' },
+    } as unknown as Recorded
+    const events = [...Fixtures.cases(), us].sort(
+      (a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt),
+    )
+    const r = await Report.build(events, {})
+    if (E.isLeft(r)) throw new Error('replay failed')
+    const h1 = DsaTransparency.build(r.right, 'half-year')[0]!
+    expect(h1.art9Orders).toMatchObject({ total: 1, byMemberState: { DE: 1 } })
   })
 
   it('list refusals later followed by an authority', async () => {
