@@ -134,6 +134,22 @@ describe('Event.Jurisdiction', () => {
     ])
     expect(issues(request('EU'))[0]!.path).toBe('data.jurisdiction')
   })
+
+  it('checks a geo-block’s territories as country codes (free text there reached the DSA statements)', () => {
+    const geoBlocked = (territories: ReadonlyArray<string>) => ({
+      ...reported([]),
+      type: 'ContentActioned',
+      data: { action: 'geo_blocked', territories },
+    })
+    expect(E.isRight(Envelope.decode(geoBlocked(['FR', 'DE'])))).toBe(true)
+    expect(issues(geoBlocked(['FR', 'Jane Doe, 12 rue de la Paix']))).toEqual([
+      {
+        path: 'data.territories.1',
+        value: 'Jane Doe, 12 rue de la Paix',
+        expected: expect.stringContaining('ISO 3166-1'),
+      },
+    ])
+  })
 })
 
 describe('Event.DeadlineExtended', () => {

@@ -200,7 +200,8 @@ export const ContentActioned = obj(
     ]),
   },
   {
-    territories: t.array(t.string),
+    /** Where a geo-block applies: country codes, as jurisdictions are. */
+    territories: t.array(Jurisdiction),
     copiesActioned: t.number,
     until: IsoTimestamp,
     /** `false` when the uploader's electronic contact details are unknown (DSA Art. 17(1)); absent means known. */

@@ -159,6 +159,7 @@ const NOTES: Readonly<Record<string, string>> = {
   'envelope.meta': 'Correlation and versioning. Other keys are kept.',
   'envelope.meta.schemaVersion': 'Absent means 1; older versions are upcast on decoding.',
   'envelope.meta.recordedAtInferred': 'Set by an import that took `recordedAt` from `occurredAt`.',
+  'ContentActioned.territories': 'Where the action applies (a geo-block’s countries).',
   'ContentActioned.recipientContactKnown':
     '`false` when the uploader’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed. Absent means known.',
   'AccountActioned.recipientContactKnown':
