@@ -56,6 +56,10 @@ const disposed = any(removed({ territorial: true }), decided('no_violation'))
 const SINCE =
   'In force 2017-10-01; complaint duties applied from 2018-01-01, which is the `validFrom` encoded.'
 
+/** Why the duties end on 2024-05-14, not 2024-02-17: the decision, recorded where the rules use it. */
+const UNTIL =
+  'Ends when the DDG entered into force (2024-05-14), the date the reference gives for the displacement. The DSA applies from 2024-02-17 "with primacy" and may have displaced these duties for services in its scope earlier; the later date is kept, so a complaint between the two dates is still judged here, beside the DSA\'s own clocks (the conservative reading for a compliance record).'
+
 /** § 3(2) Nr. 2: manifestly unlawful content within 24 hours of the complaint. */
 export const manifest: Rule = rule({
   policy: ID,
@@ -70,7 +74,7 @@ export const manifest: Rule = rule({
     'A complaint (`ContentReported` naming DE) of a category that may be manifestly unlawful, one clock per report.',
   completion: 'The content removed, disabled or geo-blocked, or a `no_violation` decision.',
   extensions: 'Longer only by agreement with the law-enforcement authority: unconfirmed, not encoded.',
-  notes: [SINCE],
+  notes: [SINCE, UNTIL],
   versions: [
     {
       validFrom: FROM,
@@ -101,7 +105,7 @@ export const unlawful: Rule = rule({
   completion: 'The content removed, disabled or geo-blocked, or a `no_violation` decision.',
   extensions:
     '"in der Regel" allowed exceptions (e.g. referral to regulated self-regulation): unconfirmed, not encoded.',
-  notes: [SINCE],
+  notes: [SINCE, UNTIL],
   versions: [
     {
       validFrom: FROM,
