@@ -107,8 +107,18 @@ describe.skipIf(!present)('the legal reference', () => {
     expect(missing).toEqual([])
   })
 
-  it('labels every rule and entry with its row’s confidence', () => {
-    for (const r of everyRule) expect(r.confidence, r.row).toBe(confidenceOf(row(r.row)!))
+  it('labels every rule and entry with its row’s confidence, or the cross-check’s where it corrects the row', () => {
+    for (const r of everyRule) {
+      if (r.confidenceFrom === undefined) {
+        expect(r.confidence, r.row).toBe(confidenceOf(row(r.row)!))
+        continue
+      }
+      expect(norm(crossCheck), `${r.row}: "${r.confidenceFrom}" in the cross-check`).toContain(
+        norm(r.confidenceFrom),
+      )
+      const label = /\((P|S)\)$/.exec(r.confidenceFrom)?.[1]
+      expect(r.confidence, r.row).toBe(label === 'P' ? 'primary' : label === 'S' ? 'secondary' : 'no label')
+    }
     for (const e of everyEntry) {
       // Authority-side rows mix labels; their entries carry the label of the number they describe.
       if (e.row === 'eu-tco/3-2-first-order') continue

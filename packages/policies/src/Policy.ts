@@ -55,6 +55,11 @@ export interface Rule extends ClockRule.Rule {
   readonly row: string
   /** The zone the law's dates are read in: each `validFrom`/`validTo` is a midnight there. */
   readonly dateZone: string
+  /**
+   * Where the reference's cross-check corrects the row's confidence label: its words, ending in the
+   * label it gives (`… (S)`), quoted exactly so that a test finds them there.
+   */
+  readonly confidenceFrom?: string
   readonly versions: ReadonlyArray<Version>
   /** Who and where it binds; `applies` is derived from it. */
   readonly scope: ScopeSpec

@@ -46,14 +46,21 @@ describe('uk-osa/10-3A-ncii', () => {
     )
   })
 
-  it('s. 66 CSEA reporting is unconfirmed: off by default, and an NCMEC report discharges it (s. 70(5))', () => {
+  it('s. 66 CSEA reporting (SI 2026/268 in force): on by default, an internal target only, and an NCMEC report discharges it (s. 70(5))', () => {
     const r = report('2026-07-01T12:00:00+01:00', { category: 'csam', jurisdictions: ['GB'] })
-    expect(of(run([r]), 'uk-osa/66-csea-nca')).toEqual([])
+    const pending = one(run([r]), 'uk-osa/66-csea-nca')
+    expect(pending).toMatchObject({ statutory: false, confidence: 'secondary' })
+    // before the regulations came into force, no clock
+    const early = report('2026-04-06T12:00:00+01:00', { category: 'csam', jurisdictions: ['GB'] })
+    expect(one(run([early]), 'uk-osa/66-csea-nca').preEffective).toBe(true)
     const ncmec = ev('MandatoryReportFiled', '2026-07-01T14:00:00+01:00', {
       recipient: 'NCMEC',
       status: 'completed',
     })
-    const o = one(run([r, ncmec], { profile: { enabledRules: ['uk-osa'] } }), 'uk-osa/66-csea-nca')
-    expect(o.completedBy).toBe(ncmec.id)
+    expect(one(run([r, ncmec]), 'uk-osa/66-csea-nca').completedBy).toBe(ncmec.id)
+    // no report at all: the internal target is missed, never a statutory breach
+    const late = one(run([r], { asOf: '2026-07-03T12:00:00+01:00' }), 'uk-osa/66-csea-nca')
+    expect(late.status).toBe('breached')
+    expect(late.statutory).toBe(false)
   })
 })

@@ -172,7 +172,8 @@ export const cseaReporting: Rule = rule({
   row: 'uk-osa/66-csea-nca',
   kind: 'deadline',
   title: 'Report detected CSEA content to the National Crime Agency',
-  confidence: 'unconfirmed',
+  confidence: 'secondary',
+  confidenceFrom: 'reporting time frames are words, not hours (S)',
   dateZone: ZONE,
   scope: {
     jurisdictions: ['GB'],
@@ -184,7 +185,8 @@ export const cseaReporting: Rule = rule({
   completion:
     'A `MandatoryReportFiled` to the `NCA`, or to `NCMEC` (s. 70(5): already reported under arrangements with a foreign agency).',
   notes: [
-    'Time frames under SI 2026/268 are unconfirmed: the rule is off unless the profile enables it, and its due time is the internal target (default PT24H).',
+    'SI 2026/268 (in force 2026-04-07) words its time frames, not in hours: priority 1 "immediately", priority 2 "as soon as reasonably practicable", priority 3 "without undue delay" (the reference\'s cross-check, S). No number: the due time is an internal target (default PT24H), never a statutory breach. The event format carries no priority, so one target serves all three: set it in the profile to the tightest your triage needs.',
+    'Not encoded as clocks: keeping the NCA report reference for 5 years and the content and reported information for 1 year (reg 8(1)(a), (b)), and registering with the NCA before the first report (reg 4(1)).',
   ],
   versions: [
     {

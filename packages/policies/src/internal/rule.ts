@@ -23,6 +23,8 @@ export interface RuleInput {
   readonly kind: ClockRule.Kind
   readonly title: string
   readonly confidence: ClockRule.Confidence
+  /** The cross-check's words that correct the row's confidence label (see `Policy.Rule`). */
+  readonly confidenceFrom?: string
   /** The zone the law's dates are read in (each version's `validFrom`/`validTo` is midnight there). */
   readonly dateZone: string
   readonly scope: ScopeSpec
@@ -44,6 +46,7 @@ export const rule = (r: RuleInput): Rule => ({
   kind: r.kind,
   title: r.title,
   confidence: r.confidence,
+  ...(r.confidenceFrom === undefined ? {} : { confidenceFrom: r.confidenceFrom }),
   dateZone: r.dateZone,
   ...(r.internal === true ? { internal: true } : {}),
   scope: r.scope,
