@@ -39,25 +39,7 @@ describe('Event.Jurisdiction', () => {
     const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
     const pairs = [...letters].flatMap((a) => [...letters].map((b) => a + b))
     expect(pairs.filter(accepts)).toEqual(Jurisdiction.CODES)
-    for (const s of [
-      'UK',
-      'EU',
-      'EZ',
-      'UN',
-      'XK',
-      'ZZ',
-      'QO',
-      'AC',
-      'CP',
-      'DG',
-      'EA',
-      'IC',
-      'TA',
-      'XA',
-      'XB',
-      'EL',
-    ])
-      expect(accepts(s), s).toBe(false)
+    // which codes CLDR names but ISO does not assign is Jurisdiction.test's (CODES leaves them out)
   })
 
   it('accepts any string iff it is in the list (property)', () => {
