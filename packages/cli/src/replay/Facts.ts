@@ -40,6 +40,12 @@ export interface RestrictiveDecision {
   readonly action: string
   readonly scope: string | null
   readonly territories: ReadonlyArray<string> | null
+  /**
+   * The case's jurisdictions known when the decision was taken (its reports, detections and
+   * authority requests up to it, sorted): what a statement of reasons of this decision is scoped
+   * by, which later events must not change.
+   */
+  readonly jurisdictions: ReadonlyArray<string>
   readonly until: string | null
   /** The latest `violation` decision before the action, if any. */
   readonly review: {
@@ -266,6 +272,7 @@ const decision = (
   e: DocketEvent & { readonly type: RestrictiveDecision['type'] },
   d: Data,
   review: RestrictiveDecision['review'],
+  jurisdictions: ReadonlyArray<string>,
 ): RestrictiveDecision => ({
   eventId: e.id,
   type: e.type,
@@ -273,6 +280,7 @@ const decision = (
   action: str(d.action) ?? 'unknown',
   scope: str(d.scope),
   territories: Array.isArray(d.territories) ? strs(d.territories) : null,
+  jurisdictions: jurisdictions.slice().sort(),
   until: str(d.until),
   review,
 })
@@ -343,7 +351,7 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
       case 'ContentActioned':
       case 'AccountActioned':
         firstActionAt ??= e.occurredAt
-        decisions.push(decision(e, d, lastReview))
+        decisions.push(decision(e, d, lastReview, jurisdictions))
         break
       case 'AppealLodged':
         lodged.push(e)

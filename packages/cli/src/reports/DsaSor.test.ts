@@ -84,6 +84,25 @@ describe('DsaSor.build', () => {
     expect(DsaSor.describe(out.problems[0]!)).toContain('missing content_date')
   })
 
+  it('scopes a statement by what was known at its decision: a later authority changes no statement', async () => {
+    const base = Fixtures.cases()
+    const last = base.filter((e) => e.caseId === 'eu-ncii').at(-1)!
+    const at = new Date(Date.parse(last.recordedAt) + 86_400_000).toISOString()
+    const later = {
+      ...last,
+      id: 'de-late',
+      type: 'AuthorityRequestReceived',
+      occurredAt: at,
+      recordedAt: at,
+      actor: { kind: 'law_enforcement' },
+      data: { requestId: 'q-late', authority: 'BKA', kind: 'information_request', jurisdiction: 'DE' },
+    } as unknown as (typeof base)[number]
+    const before = DsaSor.build(await build(base))
+    const after = DsaSor.build(await build([...base, later]))
+    expect(after.statements).toEqual(before.statements)
+    expect(before.statements.some((s) => JSON.stringify(s.territorial_scope) === '["FR"]')).toBe(true)
+  })
+
   it('reports missing ground, automation and hosting date instead of inventing them', async () => {
     const out = DsaSor.build(
       await build(Fixtures.cases().filter((e) => e.caseId === 'eu-ncii' && e.id !== 'fr-2')),

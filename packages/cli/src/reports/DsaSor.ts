@@ -212,7 +212,8 @@ export const statement = (
     kind === null
       ? []
       : [CONTENT_TYPE[kind] ?? 'CONTENT_TYPE_OTHER', ...(f.synthetic ? ['CONTENT_TYPE_SYNTHETIC_MEDIA'] : [])]
-  const scope = (d.territories ?? f.jurisdictions).filter((j) => eea.has(j))
+  // as the decision was taken: a later authority's country must not change a statement already sent
+  const scope = (d.territories ?? d.jurisdictions).filter((j) => eea.has(j))
   const source =
     f.trustedFlagger !== null || f.channel === 'trusted_flagger'
       ? 'SOURCE_TRUSTED_FLAGGER'
@@ -307,9 +308,8 @@ export const build = (
   const problems: Problem[] = []
   let outOfScope = 0
   for (const c of r.cases) {
-    const inScope = c.facts.jurisdictions.some((j) => eea.has(j))
     for (const d of c.facts.decisions) {
-      if (!inScope) {
+      if (!d.jurisdictions.some((j) => eea.has(j))) {
         outOfScope++
         continue
       }
