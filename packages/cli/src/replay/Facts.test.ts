@@ -87,6 +87,7 @@ describe('Facts.extract', () => {
       'detectionMethod',
       'noticeAt',
       'notices',
+      'art16Notices',
       'firstDecisionAt',
       'firstActionAt',
       'refusals',

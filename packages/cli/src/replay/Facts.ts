@@ -93,6 +93,13 @@ export interface Appeal {
   readonly outcome: string | null
 }
 
+/** One notice of a case (see {@link Facts.art16Notices}). */
+export interface Notice {
+  readonly at: string
+  readonly category: string | null
+  readonly trustedFlagger: boolean
+}
+
 /** Everything reports need about one case. */
 export interface Facts {
   readonly caseId: string
@@ -113,6 +120,11 @@ export interface Facts {
   readonly detectionMethod: string | null
   readonly noticeAt: string | null
   readonly notices: number
+  /**
+   * Every notice in the sense of DSA Art. 16 (a `ContentReported` not made through the `authority`
+   * channel), in order: when, its own category, and whether a trusted flagger gave it.
+   */
+  readonly art16Notices: ReadonlyArray<Notice>
   readonly firstDecisionAt: string | null
   readonly firstActionAt: string | null
   readonly refusals: ReadonlyArray<string>
@@ -313,6 +325,7 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
   let origin0: DocketEvent | undefined
   let report: DocketEvent | undefined
   let notices = 0
+  const art16Notices: Notice[] = []
   let depictsMinor = false
   let firstDecisionAt: string | null = null
   let firstActionAt: string | null = null
@@ -331,6 +344,13 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
       case 'ContentReported':
         report ??= e
         notices++
+        if (str(d.channel) !== 'authority')
+          art16Notices.push({
+            at: e.occurredAt,
+            category: str(d.category),
+            trustedFlagger:
+              str(d.channel) === 'trusted_flagger' || typeof (d.flagger as Data | null)?.id === 'string',
+          })
         if ((d.claims as Data | null | undefined)?.depictsMinor === true) depictsMinor = true
         origin0 ??= e
         addNew(jurisdictions, d.jurisdictions)
@@ -421,6 +441,7 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
     detectionMethod: origin0?.type === 'ContentDetected' ? str(od.method) : null,
     noticeAt: report?.occurredAt ?? null,
     notices,
+    art16Notices,
     firstDecisionAt,
     firstActionAt,
     refusals: refusalEvents.map((r) => r.id),

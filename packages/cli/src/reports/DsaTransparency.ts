@@ -191,12 +191,17 @@ export const build = (r: Pick<Report.Report, 'cases'>, period: Period): Readonly
       if (o.acknowledgedAt) target.ack.push((ms(o.acknowledgedAt) - ms(o.receivedAt)) / H)
       if (o.effectedAt) target.eff.push((ms(o.effectedAt) - ms(o.receivedAt)) / H)
     }
+    // every notice counts, in its own period (a repeat report is a notice too); the action taken
+    // on them is the case's, counted once, in the period of its first notice
+    for (const n of f.art16Notices) {
+      const a = at(n.at)
+      a.notices++
+      inc(a.noticeCat, n.category ?? cat)
+      if (n.trustedFlagger) a.flagger++
+    }
     const firstDecision = f.decisions[0]
     if (f.origin === 'notice' && f.noticeAt) {
       const a = at(f.noticeAt)
-      a.notices++
-      inc(a.noticeCat, cat)
-      if (f.trustedFlagger !== null || f.channel === 'trusted_flagger') a.flagger++
       if (firstDecision) {
         a.actioned++
         if (firstDecision.review?.ground === 'illegal') a.illegal++

@@ -190,6 +190,36 @@ describe('report formats', () => {
     expect(h1.art9Orders).toMatchObject({ total: 1, byMemberState: { DE: 1 } })
   })
 
+  it('dsa-transparency: every notice counts, in its own period; a report through the authority channel is none', async () => {
+    const report = (id: string, at: string, channel: string) =>
+      ({
+        id,
+        caseId: 'eu-repeat',
+        type: 'ContentReported',
+        occurredAt: at,
+        recordedAt: at,
+        actor: { kind: 'reporter' },
+        data: {
+          reportId: id,
+          channel,
+          category: 'hate',
+          content: { ref: 'post-r', kind: 'text' },
+          jurisdictions: ['FR'],
+        },
+      }) as unknown as Recorded
+    const events = [
+      report('r-1', '2026-05-01T10:00:00+02:00', 'web_form'),
+      report('r-2', '2026-06-01T10:00:00+02:00', 'trusted_flagger'),
+      report('r-3', '2026-08-01T10:00:00+02:00', 'web_form'),
+      report('r-4', '2026-08-02T10:00:00+02:00', 'authority'),
+    ]
+    const r = await Report.build(events, {})
+    if (E.isLeft(r)) throw new Error('replay failed')
+    const [h1, h2] = DsaTransparency.build(r.right, 'half-year')
+    expect(h1!.art16Notices).toMatchObject({ total: 2, fromTrustedFlaggers: 1, byCategory: { hate: 2 } })
+    expect(h2!.art16Notices).toMatchObject({ total: 1, fromTrustedFlaggers: 0 })
+  })
+
   it('list refusals later followed by an authority', async () => {
     const rows = Report.refusalsThenAuthority(await build())
     expect(rows).toEqual([
