@@ -37,7 +37,7 @@ export const COLUMNS = [
 
 const guard = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s)
 
-const CSV = { record_delimiter: '\n' } as const
+const CSV = { record_delimiter: '\r\n' } as const
 
 /**
  * The report in pieces: the header, then each case's rows (cases by id, obligations in report

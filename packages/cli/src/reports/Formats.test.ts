@@ -31,6 +31,7 @@ const parseCsv = (text: string): string[][] => {
       } else if (c === '"') quoted = false
       else cell += c
     } else if (c === '"') quoted = true
+    else if (c === '\r' && text[i + 1] === '\n') continue
     else if (c === ',') {
       row.push(cell)
       cell = ''
@@ -100,7 +101,10 @@ describe('report formats', () => {
       const text = Csv.render(r)
       const rows = parseCsv(text)
       expect(rows.length).toBeGreaterThan(2)
-      expect(text).toBe(stringify(rows, { record_delimiter: '\n' }))
+      expect(text).toBe(stringify(rows, { record_delimiter: '\r\n' }))
+      // RFC 4180 §2.1: every record ends in CRLF, none in a bare LF
+      expect(text.endsWith('\r\n')).toBe(true)
+      expect(/[^\r]\n/.test(text.replace(/"[^"]*"/g, ''))).toBe(false)
       expect([...Csv.pieces(r)].length).toBeGreaterThan(2)
     }
   })
