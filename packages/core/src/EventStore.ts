@@ -183,7 +183,7 @@ export const describe: (e: StoreError) => string = match({
   WrongExpectedRevision: (e) =>
     `case ${e.caseId}: expected revision ${String(e.expected)}, stream is at ${String(e.actual)}`,
   IdempotencyConflict: (e) =>
-    `event ${e.eventId} is already stored (case ${e.storedCaseId}) with different content`,
+    `event ${e.eventId} is already stored (case ${e.storedCaseId}) with different content (IdempotencyConflict: an id is stored once, with one content)`,
   InvalidAppend: (e) => `case ${e.caseId}: ${e.message}`,
   StoreUnavailable: (e) => `store unavailable: ${e.message}`,
 })

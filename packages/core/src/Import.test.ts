@@ -150,6 +150,8 @@ describe('Import.run: writing', () => {
     expect(Import.describe(r.left)).toMatch(
       /^import stopped at line 3 \(event taken, case c2\): event taken is already stored/,
     )
+    // the contract's name for it (events.md), for a reader who searches the docs
+    expect(Import.describe(r.left)).toContain('IdempotencyConflict')
     expect((await all(store)).map((e) => e.id)).toEqual(['taken', 'e1', 'e2'])
 
     const fixed = [...text.slice(0, 2), line('e3', 'c2'), text[3]!]
