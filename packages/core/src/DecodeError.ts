@@ -5,6 +5,7 @@
  */
 import type * as t from 'io-ts'
 import * as Jurisdiction from './Jurisdiction.js'
+import * as Timestamp from './Timestamp.js'
 
 // model
 
@@ -57,17 +58,10 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   Int: 'an integer',
 }
 
-/** A timestamp's shape with an offset: when one fails, its date or time is what does not exist. */
-const TIMESTAMP_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i
-
 // Likely mistakes, by codec name: a note on the value found (`UK`: the United Kingdom is `GB`).
 const CORRECTIONS: Readonly<Record<string, (value: unknown) => string | undefined>> = {
   Jurisdiction: Jurisdiction.correction,
-  // `2021-02-29T08:00:00Z` has its offset: what is wrong is the date or time
-  IsoTimestamp: (value) =>
-    typeof value === 'string' && TIMESTAMP_WITH_OFFSET.test(value)
-      ? 'it has an offset, but its date or time does not exist'
-      : undefined,
+  IsoTimestamp: Timestamp.correction,
   DeadlineExtended: (value) => {
     if (typeof value !== 'object' || value === null) return undefined
     const d = value as { readonly until?: unknown; readonly by?: unknown }

@@ -188,6 +188,15 @@ export const parse = (s: string): Parsed | undefined => {
 /** Whether `s` is a timestamp with offset (the test of {@link IsoTimestamp}; allocates nothing in the usual form). */
 export const isValid = (s: string): boolean => !Number.isNaN(fastMillis(s)) || parseSlow(s) !== undefined
 
+/**
+ * What is wrong with a value written as a timestamp with offset that is none (`2021-02-29T08:00:00Z`:
+ * its date does not exist), for error messages; `undefined` when its shape is not that of one.
+ */
+export const correction = (value: unknown): string | undefined =>
+  typeof value === 'string' && PATTERN.test(value) && !isValid(value)
+    ? 'it has an offset, but its date or time does not exist'
+    : undefined
+
 /** The epoch milliseconds of a timestamp already validated by {@link IsoTimestamp}. */
 export const toMillis = (s: string): number => {
   const ms = fastMillis(s)

@@ -130,6 +130,10 @@ export const rules = (policies: ReadonlyArray<Policy> = all): ReadonlyArray<Rule
 export const ruleById = (id: string, policies: ReadonlyArray<Policy> = all): O.Option<Rule> =>
   O.fromNullable(rules(policies).find((r) => `${r.policy}/${r.rule}` === id))
 
+/** Whether `id` names a policy of `policies` or one of their rules (`policy/rule`). */
+const isKnownId = (id: string, policies: ReadonlyArray<Policy>): boolean =>
+  policies.some((p) => p.id === id) || O.isSome(ruleById(id, policies))
+
 /** On by default: primary and secondary rules. Unconfirmed rules are encoded but off. */
 export const onByDefault = (r: Pick<ClockRule.Rule, 'confidence'>): boolean => r.confidence !== 'unconfirmed'
 
@@ -166,7 +170,7 @@ export const select = (
   for (const id of ids) {
     const byRule = every.filter((r) => `${r.policy}/${r.rule}` === id)
     const byPolicy = every.filter((r) => r.policy === id && isEnabled(r, profile))
-    if (byRule.length === 0 && !policies.some((p) => p.id === id)) {
+    if (!isKnownId(id, policies)) {
       return E.left({ _tag: 'UnknownId', id, known: policies.map((p) => p.id) })
     }
     for (const r of [...byRule, ...byPolicy]) if (!out.includes(r)) out.push(r)
@@ -185,14 +189,10 @@ export const checkProfile = (
   profile: Profile.Resolved,
   policies: ReadonlyArray<Policy> = all,
 ): E.Either<DecodeError.DecodeError, Profile.Resolved> => {
-  const known = new Set([
-    ...policies.map((p) => p.id),
-    ...rules(policies).map((r) => `${r.policy}/${r.rule}`),
-  ])
   const entries = new Set(policies.flatMap((p) => p.entries.map((e) => `${e.policy}/${e.rule}`)))
   const expected = `a policy id or the policy/rule id of a rule, as docket policies lists them (policies: ${policies.map((p) => p.id).join(', ')})`
   const check = (id: string, path: string): ReadonlyArray<DecodeError.Issue> =>
-    known.has(id)
+    isKnownId(id, policies)
       ? []
       : [
           {

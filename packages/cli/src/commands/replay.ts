@@ -9,8 +9,6 @@
  * a partial report (`reports/Partial.ts`) for `docket merge`: one machine per
  * partition, each reading its cases from a shared store or the whole file.
  */
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { type CasePartition, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
@@ -46,16 +44,6 @@ const parsePartition = (text: string): CasePartition.Partition | undefined => {
 
 /** What building the report gives: the report, or the replay's failure. */
 type Built = Awaited<ReturnType<typeof Report.build | typeof Report.buildOnWorkers>>
-
-/** A source that can be read a second time: a regular file (not standard input, a pipe or a store). */
-const rereadable = (source: Source.Source, cwd: string): boolean => {
-  if (source._tag !== 'File') return false
-  try {
-    return fs.statSync(path.resolve(cwd, source.path)).isFile()
-  } catch {
-    return false
-  }
-}
 
 /** The `replay` command. */
 export const command: Command = {
@@ -217,8 +205,13 @@ export const command: Command = {
     // one thread keeps its partition of a source read whole (a store sent only its own); workers
     // are always told it, to spread the partition's cases over them
     const share = partition === undefined ? {} : { partition }
-    /** Opens the source and builds the report; Left: the message of a failure of the source. */
-    const attempt = async (sorted: boolean): Promise<E.Either<string, Built>> => {
+    /**
+     * Opens the source and builds the report, with whether the source can be read again (a regular
+     * file: `Input` reads only those by their lines, `fileLines`); Left: the source's failure.
+     */
+    const attempt = async (
+      sorted: boolean,
+    ): Promise<E.Either<string, { readonly built: Built; readonly rereadable: boolean }>> => {
       const input = await Input.open(inv, source.right, {
         ...(partition === undefined ? {} : { storePartition: partition }),
         ...(until === undefined ? {} : { storeUntil: until }),
@@ -269,14 +262,15 @@ export const command: Command = {
       }
       const failure = input.right.failure()
       return failure === undefined
-        ? E.right(built)
+        ? E.right({ built, rereadable: input.right.fileLines !== undefined })
         : E.left(`${Source.describe(failure)}\nNothing was written.`)
     }
     const sortAsked = Args.flag(inv, 'sort')
     let attempted = await attempt(sortAsked)
     // any file of events.md is a source: a regular file out of order is read again, sorted
-    const unordered = E.isRight(attempted) && E.isLeft(attempted.right) ? attempted.right.left : undefined
-    if (unordered?._tag === 'OutOfOrder' && !sortAsked && rereadable(source.right, inv.cwd)) {
+    const first = E.isRight(attempted) ? attempted.right : undefined
+    const unordered = first !== undefined && E.isLeft(first.built) ? first.built.left : undefined
+    if (unordered?._tag === 'OutOfOrder' && !sortAsked && first?.rereadable === true) {
       if (!Args.flag(inv, 'quiet'))
         inv.stderr.write(
           `${Source.label(source.right)}: event ${unordered.eventId} (input position ${unordered.position}) of case ${unordered.caseId} was recorded before the previous event of that case; replaying the file sorted, as --sort does (give --sort to skip this first pass)\n`,
@@ -287,7 +281,7 @@ export const command: Command = {
       Output.error(inv, attempted.left)
       return EXIT.usage
     }
-    const built = attempted.right
+    const built = attempted.right.built
     if (E.isLeft(built)) {
       const f = built.left
       Output.error(
