@@ -228,3 +228,15 @@ describe('Event.DeadlineExtended', () => {
     ])
   })
 })
+
+describe('Event.byTrustedFlagger', () => {
+  it('is true through the trusted_flagger channel or with a flagger, and only then', () => {
+    expect(Event.byTrustedFlagger({ channel: 'trusted_flagger' })).toBe(true)
+    expect(Event.byTrustedFlagger({ channel: 'web_form', flagger: { id: 'tf-1' } })).toBe(true)
+    const others = (Object.keys(Event.Channel.keys) as Array<keyof typeof Event.Channel.keys>).filter(
+      (c) => c !== 'trusted_flagger',
+    )
+    expect(others).toHaveLength(5)
+    for (const channel of others) expect(Event.byTrustedFlagger({ channel })).toBe(false)
+  })
+})

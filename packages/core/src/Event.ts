@@ -399,6 +399,14 @@ export const EVENT_TYPES: ReadonlyArray<EventType> = (Object.keys(DATA_CODECS) a
 /** True for a standard event type name. */
 export const isEventType = (s: string): s is EventType => Object.hasOwn(DATA_CODECS, s)
 
+/**
+ * True for a report given by a trusted flagger (EU DSA Art. 22): through the `trusted_flagger`
+ * channel or naming its `flagger`. The rule of Art. 22 and the reports that count such notices
+ * all ask this one question.
+ */
+export const byTrustedFlagger = (report: Pick<DataOf<'ContentReported'>, 'channel' | 'flagger'>): boolean =>
+  report.channel === 'trusted_flagger' || report.flagger !== undefined
+
 /** The pattern of a platform's own event type, `x-<vendor>.<Name>` (no `g` flag: `test` keeps no state). */
 export const VENDOR_TYPE: RegExp = /^x-[a-z0-9][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_]*$/
 

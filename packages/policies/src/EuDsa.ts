@@ -438,9 +438,7 @@ export const trustedFlagger: Rule = rule({
         'notices from trusted flaggers "within their designated area of expertise" are "given priority and processed and decided upon without undue delay"',
       start: ClockRule.typed(
         ['ContentReported'],
-        (e) =>
-          e.type === 'ContentReported' &&
-          (e.data.channel === 'trusted_flagger' || e.data.flagger !== undefined),
+        (e) => e.type === 'ContentReported' && Event.byTrustedFlagger(e.data),
       ),
       key: byReport,
       complete: decisionOn,

@@ -11,7 +11,7 @@
  * `@docket/core`.
  */
 import type { DocketEvent } from '@docket/core'
-import { Evaluation, Refusal, Timestamp } from '@docket/core'
+import { Evaluation, Event, Refusal, Timestamp } from '@docket/core'
 
 // model
 
@@ -348,8 +348,7 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
           art16Notices.push({
             at: e.occurredAt,
             category: str(d.category),
-            trustedFlagger:
-              str(d.channel) === 'trusted_flagger' || typeof (d.flagger as Data | null)?.id === 'string',
+            trustedFlagger: Event.byTrustedFlagger(e.data),
           })
         if ((d.claims as Data | null | undefined)?.depictsMinor === true) depictsMinor = true
         origin0 ??= e
