@@ -341,14 +341,18 @@ export const compile = (doc: Document): Policy.Policy => ({
   entries: [],
 })
 
-/** Decodes a parsed JSON or YAML value into a policy; every problem names its field path. */
-export const decode = (u: unknown): E.Either<DecodeError.DecodeError, Policy.Policy> => {
+/** Decodes a parsed JSON or YAML value into a policy document; every problem names its field path. */
+export const decodeDocument = (u: unknown): E.Either<DecodeError.DecodeError, Document> => {
   const d = DocumentCodec.decode(u)
-  return E.isLeft(d) ? E.left(DecodeError.fromValidation(d.left)) : E.right(compile(d.right))
+  return E.isLeft(d) ? E.left(DecodeError.fromValidation(d.left)) : d
 }
 
-/** Parses and decodes a JSON or YAML document (YAML is a superset of JSON). */
-export const parse = (text: string): E.Either<DecodeError.DecodeError, Policy.Policy> => {
+/** Decodes a parsed JSON or YAML value into a policy; every problem names its field path. */
+export const decode = (u: unknown): E.Either<DecodeError.DecodeError, Policy.Policy> =>
+  E.map(compile)(decodeDocument(u))
+
+/** Parses and decodes a JSON or YAML document (YAML is a superset of JSON) into a policy document. */
+export const parseDocument = (text: string): E.Either<DecodeError.DecodeError, Document> => {
   let u: unknown
   try {
     u = parseYaml(text)
@@ -361,8 +365,12 @@ export const parse = (text: string): E.Either<DecodeError.DecodeError, Policy.Po
       ),
     )
   }
-  return decode(u)
+  return decodeDocument(u)
 }
+
+/** Parses and decodes a JSON or YAML document into a policy ({@link parseDocument}, compiled). */
+export const parse = (text: string): E.Either<DecodeError.DecodeError, Policy.Policy> =>
+  E.map(compile)(parseDocument(text))
 
 /** A rule written in TypeScript: conditions as functions or documents. */
 export interface RuleInput

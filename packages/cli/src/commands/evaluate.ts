@@ -8,7 +8,6 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
-import * as Config from '../Config.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
 import * as Style from '../internal/style.js'
@@ -56,6 +55,7 @@ export const command: Command = {
     'docket evaluate --store pglite:.docket --known-at 2020-01-28T12:00:00-08:00 --config profile.yaml',
     'docket evaluate examples/seed-case/events.jsonl --what-if us-take-it-down --format json',
     'cat events.jsonl | docket evaluate - --policies us-2258a --fail-on breached',
+    'docket evaluate events.jsonl --custom-policy acme-trust-safety.yaml --config profile.yaml',
   ],
   run: async (inv) => {
     const format = Args.str(inv, 'format') ?? 'table'
@@ -73,22 +73,18 @@ export const command: Command = {
       Output.error(inv, source.left)
       return EXIT.usage
     }
-    const options = Evaluation.check(inv)
-    if (E.isLeft(options)) {
-      Output.error(inv, options.left)
+    const setup = Evaluation.setup(inv)
+    if (E.isLeft(setup)) {
+      Output.error(inv, setup.left)
       return EXIT.usage
     }
-    const profile = Config.load(inv.cwd, Args.str(inv, 'config'))
-    if (E.isLeft(profile)) {
-      Output.error(inv, profile.left.message)
-      return EXIT.usage
-    }
+    const { options, profile, pack } = setup.right
     const read = await Source.read(inv, source.right)
     if (E.isLeft(read)) {
       Output.error(inv, Source.describe(read.left))
       return EXIT.usage
     }
-    const report = Evaluation.evaluate(read.right.events, profile.right, options.right)
+    const report = Evaluation.evaluate(read.right.events, profile, options, pack)
     const text =
       format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`

@@ -3,19 +3,22 @@
  * quoted words, versions in force, confidence and whether it is on by
  * default; metadata-only entries (rows with no clock) are listed and say so.
  * The listing is `Catalog` of `@docket/policies`, the same data the
- * documentation pages are generated from.
+ * documentation pages are generated from. `--custom-policy FILE` lists the
+ * platform's own policies after the statutes, as `evaluate` and `replay` run them.
  */
 import { Catalog } from '@docket/policies'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
+import * as Config from '../Config.js'
 import * as Args from '../internal/args.js'
 import * as Output from '../Output.js'
+import * as Settings from '../replay/Settings.js'
 
 /** The `policies` command. */
 export const command: Command = {
   name: 'policies',
   summary: 'List every policy and rule: citation, quoted words, versions, confidence, default state.',
-  usage: 'policies [--format text|json] [--out FILE]',
+  usage: 'policies [--format text|json] [--out FILE] [--custom-policy FILE]…',
   options: [
     {
       name: 'format',
@@ -24,8 +27,20 @@ export const command: Command = {
       default: 'text',
     },
     { name: 'out', kind: 'string', description: 'Write to this file instead of standard output.' },
+    {
+      name: 'custom-policy',
+      value: 'FILE',
+      kind: 'string',
+      multiple: true,
+      description:
+        'Also list the platform policy of this JSON or YAML document, checked as evaluate and replay read it.',
+    },
   ],
-  examples: ['docket policies', 'docket policies --format json > policies.json'],
+  examples: [
+    'docket policies',
+    'docket policies --format json > policies.json',
+    'docket policies --custom-policy acme-trust-safety.yaml',
+  ],
   run: async (inv) => {
     const format = Args.str(inv, 'format') ?? 'text'
     if (format !== 'text' && format !== 'json') {
@@ -39,8 +54,16 @@ export const command: Command = {
       Output.error(inv, `unexpected argument ${inv.positionals[0]}\nRun docket policies --help for usage.`)
       return EXIT.usage
     }
+    const custom = Config.loadCustom(inv.cwd, Args.all(inv, 'custom-policy'))
+    if (E.isLeft(custom)) {
+      Output.error(inv, custom.left.message)
+      return EXIT.usage
+    }
+    const pack = Settings.policies(custom.right)
     const body =
-      format === 'json' ? `${JSON.stringify({ policies: Catalog.list() }, null, 2)}\n` : Catalog.text()
+      format === 'json'
+        ? `${JSON.stringify({ policies: Catalog.list(pack) }, null, 2)}\n`
+        : Catalog.text(pack)
     const written = await Output.emit(inv, Args.str(inv, 'out'), body)
     if (E.isLeft(written)) {
       Output.error(inv, Output.describe(written.left))

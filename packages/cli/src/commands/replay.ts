@@ -12,7 +12,6 @@
 import { type CasePartition, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
-import * as Config from '../Config.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
 import * as ReportOutput from '../internal/reportOutput.js'
@@ -111,6 +110,7 @@ export const command: Command = {
     'DOCKET_DSA_TOKEN=… docket replay events.jsonl --report dsa-sor --submit https://transparency.dsa.ec.europa.eu --journal sor.journal',
     'docket replay unsorted.jsonl --sort --report dsa-transparency --period half-year',
     'docket replay events.jsonl --workers 4 --report json --out report.json',
+    'docket replay events.jsonl --custom-policy acme-trust-safety.yaml --report md',
     'docket replay --store postgres://db/docket --partition 0/4 --as-of 2026-07-01T00:00:00Z --report partial --out part-0.jsonl',
     'docket replay --store postgres://db/docket --partition 0/4 --until 812345 --as-of 2026-07-01T00:00:00Z --report partial --out part-0.jsonl',
   ],
@@ -162,12 +162,12 @@ export const command: Command = {
       Output.error(inv, '--until cuts the log of a store: give --store URL (a file is read whole)')
       return EXIT.usage
     }
-    const checked = Evaluation.check(inv)
-    if (E.isLeft(checked)) {
-      Output.error(inv, checked.left)
+    const setup = Evaluation.setup(inv)
+    if (E.isLeft(setup)) {
+      Output.error(inv, setup.left)
       return EXIT.usage
     }
-    const o = checked.right
+    const { options: o, profile, custom } = setup.right
     const fromStore = source.right._tag === 'Store'
     if (partition !== undefined && partition.count > 1) {
       if (fromStore && o.asOf === undefined && o.knownAt === undefined) {
@@ -183,14 +183,10 @@ export const command: Command = {
       Output.error(inv, refused)
       return EXIT.usage
     }
-    const profile = Config.load(inv.cwd, Args.str(inv, 'config'))
-    if (E.isLeft(profile)) {
-      Output.error(inv, profile.left.message)
-      return EXIT.usage
-    }
     const spillDir = Args.str(inv, 'spill-dir')
     const options: Report.BuildOptions = {
-      profile: profile.right,
+      profile,
+      ...(custom.length === 0 ? {} : { custom }),
       ...(o.asOf === undefined ? {} : { asOf: iso(o.asOf)! }),
       ...(o.knownAt === undefined ? {} : { knownAt: iso(o.knownAt)! }),
       ...(o.from === undefined ? {} : { from: iso(o.from)! }),
@@ -294,7 +290,7 @@ export const command: Command = {
     }
     const report = built.right
     return ReportOutput.write(inv, report, settings.right, {
-      providerType: profile.right.providerType?.kind ?? null,
+      providerType: profile.providerType?.kind ?? null,
       // a store read by partition sees only its cases' events; a file (or a whole store) sees all
       share: {
         partition: partition ?? { index: 0, count: 1 },

@@ -121,12 +121,17 @@ export const str = (inv: Pick<Invocation, 'options'>, name: string): string | un
   return undefined
 }
 
+/** Every value of a repeatable option, as given (file paths: never split). */
+export const all = (inv: Pick<Invocation, 'options'>, name: string): ReadonlyArray<string> => {
+  const v = inv.options[name]
+  if (v === undefined || typeof v === 'boolean') return []
+  return typeof v === 'string' ? [v] : v
+}
+
 /** Every value of a repeatable option, each split on commas (`--policies a,b --policies c`). */
 export const list = (inv: Pick<Invocation, 'options'>, name: string): ReadonlyArray<string> | undefined => {
-  const v = inv.options[name]
-  if (v === undefined || typeof v === 'boolean') return undefined
-  const values = typeof v === 'string' ? [v] : v
-  return values
+  if (inv.options[name] === undefined) return undefined
+  return all(inv, name)
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter((s) => s.length > 0)

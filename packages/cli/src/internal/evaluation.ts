@@ -6,10 +6,12 @@
  * profile and core's escalation hook. The CLI computes nothing itself.
  */
 import { type DocketEvent, Escalation, Evaluation, type Profile, Timestamp } from '@docket/core'
-import { Policy } from '@docket/policies'
+import { type Custom, Policy } from '@docket/policies'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import type { Invocation, OptionSpec } from '../Command.js'
+import * as Config from '../Config.js'
+import * as Settings from '../replay/Settings.js'
 import * as Args from './args.js'
 
 /** The declared options of an evaluation, for a command's `options`. */
@@ -54,6 +56,14 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     multiple: true,
     description: 'Apply these policies even before their entry into force (counterfactual; comma-separated).',
   },
+  {
+    name: 'custom-policy',
+    value: 'FILE',
+    kind: 'string',
+    multiple: true,
+    description:
+      'Also run the platform policy of this JSON or YAML document (see docs/policies/custom.md). Its rules are internal, never statutory.',
+  },
 ]
 
 /** Checked evaluation options. */
@@ -81,33 +91,38 @@ const instant = (
     : E.right(p.epochMs)
 }
 
-const known = (id: string): boolean => O.isSome(Policy.byId(id)) || O.isSome(Policy.ruleById(id))
-
 const ids = (
   inv: Pick<Invocation, 'options'>,
   name: string,
+  pack: ReadonlyArray<Policy.Policy>,
 ): E.Either<string, ReadonlyArray<string> | undefined> => {
   const list = Args.list(inv, name)
   if (list === undefined) return E.right(undefined)
+  const known = (id: string): boolean =>
+    O.isSome(Policy.byId(id, pack)) || O.isSome(Policy.ruleById(id, pack))
   const unknown = list.filter((id) => !known(id))
   return unknown.length === 0
     ? E.right(list)
     : E.left(
-        `--${name}: unknown policy ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known policies: ${Policy.all.map((p) => p.id).join(', ')} (or a policy/rule id from docket policies)`,
+        `--${name}: unknown policy ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known policies: ${pack.map((p) => p.id).join(', ')} (or a policy/rule id from docket policies)`,
       )
 }
 
-/** Reads and checks the evaluation options of a command line. `now` is read only for `now`. */
+/**
+ * Reads and checks the evaluation options of a command line. `now` is read only for `now`;
+ * `--policies` and `--what-if` may name the policies of `pack` (default: the statutes).
+ */
 export const check = (
   inv: Pick<Invocation, 'options'>,
   now: () => number = Date.now,
+  pack: ReadonlyArray<Policy.Policy> = Policy.all,
 ): E.Either<string, Checked> => {
   const asOf = instant('as-of', Args.str(inv, 'as-of'), now)
   const knownAt = instant('known-at', Args.str(inv, 'known-at'), now)
   const from = instant('from', Args.str(inv, 'from'), now)
   const to = instant('to', Args.str(inv, 'to'), now)
-  const policies = ids(inv, 'policies')
-  const whatIf = ids(inv, 'what-if')
+  const policies = ids(inv, 'policies', pack)
+  const whatIf = ids(inv, 'what-if', pack)
   const errors = [asOf, knownAt, from, to, policies, whatIf].flatMap((x) => (E.isLeft(x) ? [x.left] : []))
   if (errors.length > 0) return E.left(errors.join('\n'))
   const get = <A>(x: E.Either<string, A>): A => (x as E.Right<A>).right
@@ -123,14 +138,47 @@ export const check = (
   return E.right(out)
 }
 
-/** Runs the engine: every case's obligations and escalations, in the shape of `evaluate --format json`. */
+/** What a command evaluates with, read from its command line. */
+export interface Setup {
+  /** The documents of `--custom-policy` (plain data, for worker threads). */
+  readonly custom: ReadonlyArray<Custom.Document>
+  /** The statutes and the custom policies. */
+  readonly pack: ReadonlyArray<Policy.Policy>
+  readonly options: Checked
+  /** The profile of `--config`, its rule ids checked against `pack`. */
+  readonly profile: Profile.Resolved
+}
+
+/**
+ * Reads a command's custom policies, evaluation options and profile, in that order (the options
+ * and the profile may name the custom policies' ids); Left: the first problem, for standard error.
+ */
+export const setup = (
+  inv: Pick<Invocation, 'options' | 'cwd'>,
+  now: () => number = Date.now,
+): E.Either<string, Setup> => {
+  const custom = Config.loadCustom(inv.cwd, Args.all(inv, 'custom-policy'))
+  if (E.isLeft(custom)) return E.left(custom.left.message)
+  const pack = Settings.policies(custom.right)
+  const options = check(inv, now, pack)
+  if (E.isLeft(options)) return options
+  const profile = Config.load(inv.cwd, Args.str(inv, 'config'), pack)
+  if (E.isLeft(profile)) return E.left(profile.left.message)
+  return E.right({ custom: custom.right, pack, options: options.right, profile: profile.right })
+}
+
+/**
+ * Runs the engine: every case's obligations and escalations, in the shape of `evaluate --format json`,
+ * with the rules of `pack` (default: the statutes) for the profile.
+ */
 export const evaluate = (
   events: Iterable<DocketEvent>,
   profile: Profile.Resolved,
   options: Checked,
+  pack: ReadonlyArray<Policy.Policy> = Policy.all,
 ): Evaluation.Report =>
   Evaluation.evaluate(events, {
-    rules: Policy.forProfile(profile),
+    rules: Policy.forProfile(profile, pack),
     profile,
     escalate: Escalation.escalate,
     ...options,

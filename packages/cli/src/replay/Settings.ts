@@ -7,7 +7,7 @@
  * the rules are the pack's for the profile unless the caller passes others.
  */
 import { type ClockRule, Escalation, type Evaluation, type Profile } from '@docket/core'
-import { Policy } from '@docket/policies'
+import { Custom, Policy } from '@docket/policies'
 import * as Replay from './Replay.js'
 
 // model
@@ -28,13 +28,22 @@ export interface Settings {
   readonly maxDoneCases?: number
   /** Check `recordedAt` order within each case (default true; false for a store's global order). */
   readonly checkOrder?: boolean
+  /**
+   * The platform's own policies, as decoded documents (`Custom.Document`, plain data a worker
+   * can receive), run beside the statutes (`docket … --custom-policy FILE`).
+   */
+  readonly custom?: ReadonlyArray<Custom.Document>
 }
 
 // operations
 
+/** The policies a replay runs: the statutes (`Policy.all`) and the custom documents, compiled. */
+export const policies = (custom: ReadonlyArray<Custom.Document> = []): ReadonlyArray<Policy.Policy> =>
+  custom.length === 0 ? Policy.all : [...Policy.all, ...custom.map(Custom.compile)]
+
 /** The core evaluation options: `rules` (default: the pack's for the profile) with core's escalation hook. */
 export const evaluation = (s: Settings, rules?: ReadonlyArray<ClockRule.Rule>): Evaluation.Options => ({
-  rules: rules ?? Policy.forProfile(s.profile),
+  rules: rules ?? Policy.forProfile(s.profile, policies(s.custom)),
   profile: s.profile,
   escalate: Escalation.escalate,
   ...(s.knownAt === undefined ? {} : { knownAt: s.knownAt }),

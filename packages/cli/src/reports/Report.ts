@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { type CasePartition, type ClockRule, Envelope, Profile, type Recorded, Timestamp } from '@docket/core'
-import { Policy } from '@docket/policies'
+import { type Custom, Policy } from '@docket/policies'
 import type * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as Ei from 'fp-ts/lib/Either.js'
@@ -107,10 +107,19 @@ export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
 /** Date of the legal reference the policy pack was checked against (`shared/reference/legal.md`, "compiled 2026-11-24"). */
 export const LEGAL_REFERENCE_DATE = '2026-11-24'
 
-/** Each policy module with a version: the package version and a digest of its rules as data. */
-export const policyPack = (): ReadonlyArray<Stamp.PolicyVersion> => {
+/**
+ * Each policy module with a version: the package version and a digest of its rules as data; then
+ * each custom policy document run beside them, `custom+` a digest of the document as decoded.
+ */
+export const policyPack = (
+  custom: ReadonlyArray<Custom.Document> = [],
+): ReadonlyArray<Stamp.PolicyVersion> => {
   const pkg = Stamp.library().policies
-  return Policy.all.map((p) => ({
+  const documents = custom.map((d) => ({
+    id: d.id,
+    version: `custom+${createHash('sha256').update(Envelope.canonical(d)).digest('hex').slice(0, 12)}`,
+  }))
+  const statutes = Policy.all.map((p) => ({
     id: p.id,
     version: `${pkg}+${createHash('sha256')
       .update(
@@ -134,6 +143,7 @@ export const policyPack = (): ReadonlyArray<Stamp.PolicyVersion> => {
       .digest('hex')
       .slice(0, 12)}`,
   }))
+  return [...statutes, ...documents]
 }
 
 const iso = (s: string | undefined): string | null =>
@@ -199,7 +209,7 @@ const framed = (r: Replay.Result, options: BuildOptions, profile: Profile.Resolv
     counterfactual: whatIf.length > 0,
     whatIf,
     stamp: Stamp.make({
-      policyPack: policyPack(),
+      policyPack: policyPack(options.custom),
       legalReferenceDate: LEGAL_REFERENCE_DATE,
       options: {
         asOf: iso(options.asOf),
