@@ -10,14 +10,20 @@
  * WAL archives, replicas keep the key until they are rotated; see
  * docs/security.md).
  *
- * Keys are cached in the process for `cacheMs`; an erasure made through
- * another process is seen here within that time (erasures made through this
- * instance at once).
+ * Keys are cached in the process for `cacheMs`. The cache is only trusted
+ * while the instance listens for erasures: destroying a key sends a NOTIFY
+ * on the schema's channel in the statement that erases it (so only once it
+ * commits), and every instance with a cache drops that subject when it
+ * arrives. While the listening connection is down (being opened, lost,
+ * re-established) the cache is bypassed and emptied, so an erasure is never
+ * missed silently; see {@link Options.cacheMs} for what is immediate and
+ * what depends on the listener.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
 import type { KeyStore } from '@docket/core'
 import pg from 'pg'
 import * as Migrations from '../internal/migrations.js'
+import * as PgListener from '../internal/pgListener.js'
 import { checkSchema } from '../internal/sql.js'
 
 // model
@@ -34,13 +40,48 @@ export interface Options {
    * outside the database (a secret manager, an environment variable).
    */
   readonly masterKey?: Uint8Array
-  /** How long a key is cached in this process, in ms (default 30,000; 0 disables the cache). */
+  /**
+   * How long a key is cached in this process, in ms (default 30,000; 0 disables the cache, and the
+   * listening connection with it).
+   *
+   * With a cache, the instance holds one more connection, of its own, listening for erasures on the
+   * channel `docket_keys.<schema>`. An erasure made through this instance is effective here at once.
+   * One made through another instance (another process, worker or pod, on this version or later)
+   * stops this one decrypting as soon as the notification arrives, sent when the erasure commits: a
+   * read already under way then returns the key but does not cache it. While the listener is not
+   * connected (at start until `LISTEN` returns, after losing it until it is back: it retries every
+   * second) the cache is emptied and bypassed, every read goes to the table, and
+   * {@link PostgresKeyStore.listening} is false. What still depends on the listener: a connection
+   * cut without the process being told (a network partition) is noticed by a heartbeat within
+   * about 10 s, and until then cached keys are served (never longer than `cacheMs`); and the
+   * listener needs a session of its own (a direct connection or session pooling, not a
+   * transaction-pooling PgBouncer: there set `cacheMs: 0`). Erasures made without the
+   * notification (an older version of this library, SQL by hand) reach this process only when
+   * its cached key expires, after `cacheMs`.
+   */
   readonly cacheMs?: number
+  /** The `application_name` of the store's connections (default `docket-keys`; its listener's gets `-listen`). */
+  readonly applicationName?: string
 }
 
 /** A key store that also releases its connections. */
 export interface PostgresKeyStore extends KeyStore.KeyStore {
+  /**
+   * Whether the cache is in use: the listener is connected, so an erasure made through another
+   * instance reaches this one's cache when it commits (always false with `cacheMs: 0`). For
+   * health checks; while false every read goes to the table.
+   */
+  readonly listening: () => boolean
+  /** Ends the listener and the connections (the pool's, when the store made it). */
   readonly close: () => Promise<void>
+}
+
+/** The NOTIFY channel of the key store in `schema` (at most 63 bytes, PostgreSQL's limit; never an event store's). */
+const channelOf = (schema: string): string => {
+  const c = `docket_keys.${schema}`
+  return c.length <= 63
+    ? c
+    : `docket_keys.${schema.slice(0, 34)}.${createHash('sha1').update(schema).digest('hex').slice(0, 16)}`
 }
 
 // operations
@@ -68,7 +109,9 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
   const master = options.masterKey
   if (master !== undefined && master.length !== 32) throw new Error('masterKey must be 32 bytes (AES-256)')
   const cacheMs = options.cacheMs ?? 30_000
-  const pool = options.pool ?? new pg.Pool({ connectionString: url, max: 4, application_name: 'docket-keys' })
+  const applicationName = options.applicationName ?? 'docket-keys'
+  const config: pg.ClientConfig = { connectionString: url, application_name: applicationName }
+  const pool = options.pool ?? new pg.Pool({ ...config, max: 4 })
   const owned = options.pool === undefined
   if (owned) pool.on('error', () => undefined)
   try {
@@ -100,13 +143,49 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
     if (owned) await pool.end().catch(() => undefined)
     throw e
   }
+  const channel = channelOf(schema)
   const cache = new Map<string, { readonly key: Uint8Array; readonly until: number }>()
   const erased = new Set<string>()
+  // Bumped whenever the cache may have missed something (a notification, the listener up or
+  // down): a read caches its key only if nothing happened while it was in flight.
+  let epoch = 0
+  const forget = (subjectId: string): void => {
+    cache.get(subjectId)?.key.fill(0)
+    cache.delete(subjectId)
+  }
+  const invalidate = (): void => {
+    epoch++
+    cache.clear()
+  }
+  const listener =
+    cacheMs > 0
+      ? await PgListener.start(
+          {
+            ...(owned ? config : (pool.options as pg.ClientConfig)),
+            application_name: `${applicationName}-listen`,
+          },
+          channel,
+          {
+            notify: (subjectId) => {
+              epoch++
+              // a notification only evicts (anyone may NOTIFY): the table stays the truth
+              if (subjectId === '') cache.clear()
+              else forget(subjectId)
+            },
+            up: invalidate,
+            down: invalidate,
+          },
+          { retryMs: 1_000, heartbeatMs: 5_000 },
+        )
+      : undefined
+  const cached = (): boolean => listener?.isUp() === true
 
   const read = async (subjectId: string): Promise<Uint8Array | undefined> => {
     if (erased.has(subjectId)) return undefined
-    const hit = cache.get(subjectId)
+    const trusted = cached()
+    const hit = trusted ? cache.get(subjectId) : undefined
     if (hit !== undefined && hit.until > performance.now()) return hit.key
+    const since = epoch
     const rows = await pool.query<{ key: Buffer | null; erased_at: Date | null }>(
       `SELECT key, erased_at FROM ${table} WHERE subject_id = $1`,
       [subjectId],
@@ -114,12 +193,13 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
     const row = rows.rows[0]
     if (row === undefined) return undefined
     if (row.erased_at !== null || row.key === null) {
-      cache.delete(subjectId)
+      forget(subjectId)
       erased.add(subjectId)
       return undefined
     }
     const key = unwrap(master, subjectId, row.key)
-    if (cacheMs > 0) cache.set(subjectId, { key, until: performance.now() + cacheMs })
+    if (trusted && since === epoch && cached())
+      cache.set(subjectId, { key, until: performance.now() + cacheMs })
     return key
   }
 
@@ -135,13 +215,19 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
     },
     find: read,
     destroy: async (subjectId) => {
+      // One statement, so one transaction: the NOTIFY is delivered when the erasure commits, and
+      // not at all if it does not. A payload has to stay under 8,000 bytes: an id too long for it
+      // sends '' instead, which empties every cache.
       await pool.query(
-        `INSERT INTO ${table} (subject_id, key, erased_at) VALUES ($1, NULL, now())
-         ON CONFLICT (subject_id) DO UPDATE SET key = NULL, erased_at = coalesce(${table}.erased_at, now())`,
-        [subjectId],
+        `WITH erased AS (
+           INSERT INTO ${table} (subject_id, key, erased_at) VALUES ($1, NULL, now())
+           ON CONFLICT (subject_id) DO UPDATE SET key = NULL, erased_at = coalesce(${table}.erased_at, now())
+         )
+         SELECT pg_notify($2, $3)`,
+        [subjectId, channel, Buffer.byteLength(subjectId) <= 4_000 ? subjectId : ''],
       )
-      cache.get(subjectId)?.key.fill(0)
-      cache.delete(subjectId)
+      epoch++
+      forget(subjectId)
       erased.add(subjectId)
       // the overwritten row version stays in the heap until vacuumed
       await pool.query(`VACUUM ${table}`).catch(() => undefined)
@@ -154,7 +240,9 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
       )
       return rows.rows[0]?.erased === true
     },
+    listening: cached,
     close: async () => {
+      await listener?.close()
       for (const { key } of cache.values()) key.fill(0)
       cache.clear()
       if (owned) await pool.end()
