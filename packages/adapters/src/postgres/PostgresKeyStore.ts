@@ -168,9 +168,11 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
           {
             notify: (subjectId) => {
               epoch++
-              // a notification only evicts (anyone may NOTIFY): the table stays the truth
+              // a notification only evicts (anyone may NOTIFY): the table stays the truth, and the
+              // key's bytes are left to whoever still holds them (zeroing them here could hand a
+              // caller a key of zeros)
               if (subjectId === '') cache.clear()
-              else forget(subjectId)
+              else cache.delete(subjectId)
             },
             up: invalidate,
             down: invalidate,
