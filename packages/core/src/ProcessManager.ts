@@ -1,13 +1,20 @@
 /**
  * The escalation process manager: a thin host that runs the pure engine
- * (`Escalation.tick`) over a live event store. It rebuilds each case from
- * the log, keeps every case that can still change in a `WakeQueue` ordered by
- * its next wake instant, sleeps until the earliest one or until a new event
- * arrives (never a fixed polling loop), and appends the escalations due. Their
- * ids are derived from their causes and the store's appends are idempotent,
- * so a crash at any point followed by a restart raises each escalation
- * exactly once. Notifications leave through the `Outbox`, one dispatcher per
- * sink, each resuming from its own stored checkpoint.
+ * (`Escalation.tick`) over a live event store. It keeps every case that can
+ * still change in a `WakeQueue` ordered by its next wake instant, sleeps until
+ * the earliest one or until a new event arrives (never a fixed polling loop),
+ * and appends the escalations due. Their ids are derived from their causes and
+ * the store's appends are idempotent, so a crash at any point followed by a
+ * restart raises each escalation exactly once. Notifications leave through the
+ * `Outbox`, one dispatcher per sink, each resuming from its own stored
+ * checkpoint.
+ *
+ * At safe points (every case ticked after its last event) it saves its own
+ * checkpoint: its position and the cases to watch with their wake instants. A
+ * start resumes from it, reading only the log after the position and each
+ * case's history from its stream when an event touches it or its wake comes;
+ * without a usable one (none, unreadable, another version, another profile or
+ * other rules) it rebuilds every case from the whole log.
  *
  * Run it with `docket watch`, or inside a platform's own worker:
  * `ProcessManager.make({ store, timer, profile, sinks }).run(signal)`.
@@ -17,7 +24,9 @@ import { type DocketEvent, type Recorded, withRecordedAt } from './Envelope.js'
 import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
 import * as EventStore from './EventStore.js'
+import * as Hash from './internal/hash.js'
 import { compare, type Entry, entry } from './internal/order.js'
+import * as WatchState from './internal/watchState.js'
 import type * as Obligation from './Obligation.js'
 import * as Outbox from './Outbox.js'
 import type * as Profile from './Profile.js'
@@ -34,16 +43,34 @@ export type Obligations = (
   now: number,
 ) => ReadonlyArray<Obligation.Obligation>
 
+/** The fingerprints of the obligations {@link obligationsFrom} made (a process manager reads them). */
+const fingerprints = new WeakMap<Obligations, string>()
+
+/**
+ * A digest of what obligations depend on besides a case's history: the rules (their data and
+ * the source text of their functions), the profile and the policies selected. A process
+ * manager does not trust a checkpoint saved under another one.
+ */
+export const fingerprintOf = (options: Pick<Evaluation.Options, 'rules' | 'profile' | 'policies'>): string =>
+  Hash.hash128(
+    JSON.stringify([options.rules, options.profile ?? null, options.policies ?? null], (_key, v: unknown) =>
+      typeof v === 'function' ? `function ${String(v)}` : v,
+    ),
+  )
+
 /**
  * Obligations from the obligation engine with these rules, judged at each tick's `now`: those
  * of `Evaluation.evaluateCase` at `now`, through `Evaluation.judge` (the rules prepared once,
- * and no options object copied per case).
+ * and no options object copied per case). It carries its {@link fingerprintOf}.
  */
 export const obligationsFrom = (
   options: Pick<Evaluation.Options, 'rules' | 'profile' | 'policies'>,
 ): Obligations => {
   const judge = Evaluation.judge(options)
-  return (caseId, history, now) => judge(caseId, history, now)?.report.obligations ?? []
+  const obligations: Obligations = (caseId, history, now) =>
+    judge(caseId, history, now)?.report.obligations ?? []
+  fingerprints.set(obligations, fingerprintOf(options))
+  return obligations
 }
 
 /** Options of {@link make}. */
@@ -66,13 +93,26 @@ export interface Options {
   readonly evict?: boolean
   /** Delay before retrying a failed append. Default 1 s. */
   readonly retryMs?: number
+  /**
+   * Resume from the stored checkpoint of the cases to watch (default true). False rebuilds
+   * every case from the whole log at start (a checkpoint is still saved for the next one).
+   */
+  readonly resume?: boolean
+  /**
+   * What `obligations` depend on besides a case's history (see {@link fingerprintOf}); those of
+   * {@link obligationsFrom} carry theirs. With other `obligations` and no fingerprint, no
+   * checkpoint of the cases to watch is saved or used.
+   */
+  readonly fingerprint?: string
+  /** Least time on the timer's clock between two checkpoints of the cases to watch while live. Default 60 s. */
+  readonly checkpointEveryMs?: number
   readonly log?: (line: string) => void
   readonly onDeadLetter?: (n: Outbox.Notification, error: Outbox.DeliveryError) => void
 }
 
 /** What the process manager has done so far. */
 export interface Stats {
-  /** Events applied from the log (catch-up and live). */
+  /** Events applied from the log (catch-up and live), after the checkpoint when it resumed from one. */
   readonly events: number
   /** Cases held in memory (those that can still change without a new event, and those in hand). */
   readonly cases: number
@@ -82,8 +122,10 @@ export interface Stats {
   readonly raised: number
   /** True once the catch-up is over and the live subscription runs. */
   readonly live: boolean
-  /** Position of the last event applied. */
+  /** Position of the last event applied (or of the checkpoint it resumed from). */
   readonly position: EventStore.Position | null
+  /** The position of the checkpoint this process resumed from, `null` after a full rebuild. */
+  readonly resumedFrom: EventStore.Position | null
   /** The next wake instant (epoch ms), or `null`. */
   readonly nextWakeAt: number | null
 }
@@ -135,17 +177,34 @@ export const make = (options: Options): ProcessManager => {
   const queue = WakeQueue.make()
   const failed = new Set<string>()
   const evict = options.evict ?? true
+  const checkpointEveryMs = options.checkpointEveryMs ?? 60_000
   /** Ids this process appended whose echo from the subscription has not come back yet. */
   const mine = new Set<string>()
+  /** Cases with an event applied (or a wake popped) and not ticked since: no checkpoint while any is. */
+  const unticked = new Set<string>()
+  const obligationsFingerprint =
+    options.fingerprint ?? (options.obligations === undefined ? null : fingerprints.get(options.obligations))
+  /** What wake instants depend on besides the histories; `null`: no checkpoint of the cases can be trusted. */
+  const fingerprint =
+    obligationsFingerprint === undefined
+      ? null
+      : Hash.hash128(JSON.stringify([WatchState.VERSION, options.profile.escalation, obligationsFingerprint]))
   let events = 0
   let raised = 0
   let live = false
+  let started = false
+  /** True while folding the whole log from its start: every case's history is then in memory. */
+  let folding = false
+  /** The queue or the position changed since the last checkpoint of the cases. */
+  let dirty = false
+  let stateSavedAt = Number.NEGATIVE_INFINITY
   let position: EventStore.Position | null = null
+  let resumedFrom: EventStore.Position | null = null
   let saved: EventStore.Position | null = null
 
   const fresh = (): CaseState => ({ partial: false, history: [], entries: [], ids: new Set() })
 
-  /** Reads a case's stream back into memory (a live event on a case not held). */
+  /** Reads a case's stream back into memory (a case not held, touched by an event or woken). */
   const load = async (caseId: string, c: CaseState): Promise<void> => {
     const read = await store.readStream(caseId)()
     if (E.isLeft(read)) {
@@ -159,27 +218,35 @@ export const make = (options: Options): ProcessManager => {
     for (const s of read.right) if (!c.ids.has(s.event.id)) insert(c, s.event)
   }
 
-  /** Folds one event into its case; live, a case not held in memory is read back from its stream first. */
-  const apply = async (s: EventStore.StoredEvent, isLive: boolean): Promise<string | null> => {
+  /** Folds one event into its case; unless folding the whole log, a case not held is read back from its stream first. */
+  const apply = async (s: EventStore.StoredEvent): Promise<string | null> => {
     const e = s.event
     position = s.position
     events++
+    dirty = true
     let c = cases.get(e.caseId)
     // The echo of our own append on a case already let go: nothing new to see.
     if (mine.delete(e.id) && c === undefined) return null
+    unticked.add(e.caseId)
     if (c === undefined) {
       c = fresh()
       cases.set(e.caseId, c)
-      if (isLive) await load(e.caseId, c)
+      if (!folding) await load(e.caseId, c)
     }
     if (!c.ids.has(e.id)) insert(c, e)
     return e.caseId
   }
 
-  /** Ticks one case: appends what is due, reschedules it. */
+  /** Ticks one case (read back from its stream when not held): appends what is due, reschedules it. */
   const process = async (caseId: string): Promise<void> => {
-    const c = cases.get(caseId)
-    if (c === undefined) return
+    unticked.delete(caseId)
+    dirty = true
+    let c = cases.get(caseId)
+    if (c === undefined) {
+      c = fresh()
+      cases.set(caseId, c)
+      await load(caseId, c)
+    }
     const now = timer.clock.now()
     if (c.partial) {
       await load(caseId, c)
@@ -195,10 +262,10 @@ export const make = (options: Options): ProcessManager => {
       config,
     }
     const { due, nextWakeAt } = Escalation.tick(input, now)
-    const fresh = due.filter((e) => !failed.has(e.id))
-    if (fresh.length > 0) {
+    const unfailed = due.filter((e) => !failed.has(e.id))
+    if (unfailed.length > 0) {
       const stamp = Timestamp.format(now, 0)
-      const batch: Recorded[] = fresh.map((e) => withRecordedAt(e, stamp))
+      const batch: Recorded[] = unfailed.map((e) => withRecordedAt(e, stamp))
       const result = await store.append(caseId, batch, 'any')()
       if (E.isLeft(result)) {
         log(`escalation: case ${caseId}: ${EventStore.describe(result.left)}`)
@@ -232,22 +299,97 @@ export const make = (options: Options): ProcessManager => {
     }
   }
 
-  /** Rebuilds every case from the log (a fold, no ticking), then ticks each once. */
+  /**
+   * Saves the checkpoint of the cases to watch, at a safe point only: every event up to `position`
+   * applied and its case ticked since, so the queue holds every case that can still change.
+   */
+  const saveState = async (): Promise<void> => {
+    if (fingerprint === null || position === null || !dirty || unticked.size > 0) return
+    const wakes = queue.entries().map((e) => [e.key, e.at] as const)
+    try {
+      await WatchState.save(store.checkpoints, name, fingerprint, { position, wakes })
+      dirty = false
+      stateSavedAt = timer.clock.now()
+    } catch (e) {
+      // Not saving is always safe: the next start reads more of the log.
+      log(
+        `escalation: cannot save the checkpoint of the cases to watch (${e instanceof Error ? e.message : String(e)})`,
+      )
+    }
+  }
+
+  /** Resumes from the stored checkpoint of the cases to watch, when there is a usable one. */
+  const restore = async (): Promise<void> => {
+    const rebuild = 'rebuilding every case from the whole log'
+    if (fingerprint === null) {
+      log(`escalation: obligations without a fingerprint: no checkpoint of the cases to watch; ${rebuild}`)
+      return
+    }
+    if (options.resume === false) {
+      log(`escalation: not resuming from a checkpoint (asked); ${rebuild}`)
+      return
+    }
+    const loaded = await WatchState.load(store.checkpoints, name, fingerprint)
+    if (E.isLeft(loaded)) {
+      log(`escalation: ${WatchState.describe(loaded.left)}; ${rebuild}`)
+      return
+    }
+    const head = await store.head()
+    let ahead: boolean
+    try {
+      ahead = head === undefined || store.comparePositions(loaded.right.position, head) > 0
+    } catch {
+      ahead = true
+    }
+    if (ahead) {
+      log(
+        `escalation: the checkpoint of the cases to watch is past the end of the log (position ${loaded.right.position}; another store?); ${rebuild}`,
+      )
+      return
+    }
+    position = loaded.right.position
+    saved = position
+    resumedFrom = position
+    for (const [caseId, at] of loaded.right.wakes) queue.set(caseId, at)
+    log(
+      `escalation: resuming from the checkpoint at position ${position}: ${loaded.right.wakes.length} case(s) to watch`,
+    )
+  }
+
+  /**
+   * Reads the log after the position (the whole log the first time, without a usable checkpoint),
+   * then ticks every case touched or due, in case id order, and saves the checkpoints.
+   */
   const catchUp = async (signal: AbortSignal): Promise<void> => {
-    const resumed = await store.checkpoints.load(name)
-    for await (const s of store.readAll({ ...(position === null ? {} : { after: position }) })) {
-      if (signal.aborted) return
-      await apply(s, false)
+    const previous = started ? undefined : await store.checkpoints.load(name)
+    if (!started) {
+      started = true
+      await restore()
+    }
+    const from = position
+    const before = events
+    folding = from === null
+    try {
+      for await (const s of store.readAll(from === null ? {} : { after: from })) {
+        if (signal.aborted) return
+        await apply(s)
+      }
+    } finally {
+      folding = false
     }
     log(
-      `escalation: rebuilt ${cases.size} case(s) from ${events} event(s)${resumed === undefined ? '' : `; the last run had reached position ${resumed}`}`,
+      from === null
+        ? `escalation: rebuilt ${cases.size} case(s) from ${events} event(s)${previous === undefined ? '' : `; the last run had reached position ${previous}`}`
+        : `escalation: read ${events - before} event(s) after position ${from}; ${unticked.size} case(s) touched`,
     )
-    for (const caseId of [...cases.keys()].sort()) {
+    for (const { key } of queue.popDue(timer.clock.now())) unticked.add(key)
+    for (const caseId of [...unticked].sort()) {
       if (signal.aborted) return
       await process(caseId)
     }
     for (const { key } of queue.popDue(timer.clock.now())) await process(key)
     await checkpoint()
+    await saveState()
   }
 
   const runEngine = async (signal: AbortSignal): Promise<void> => {
@@ -266,6 +408,7 @@ export const make = (options: Options): ProcessManager => {
       }
       pending ??= iterator.next()
       await checkpoint()
+      if (timer.clock.now() - stateSavedAt >= checkpointEveryMs) await saveState()
       const sleep = new AbortController()
       const onAbort = (): void => sleep.abort()
       signal.addEventListener('abort', onAbort, { once: true })
@@ -280,10 +423,11 @@ export const make = (options: Options): ProcessManager => {
       if (step.kind === 'wake') continue
       pending = null
       if (step.r.done === true) break
-      const caseId = await apply(step.r.value, true)
+      const caseId = await apply(step.r.value)
       if (caseId !== null) await process(caseId)
     }
     await checkpoint()
+    await saveState()
   }
 
   const outbox = (signal: AbortSignal, follow: boolean): ReadonlyArray<Promise<void>> =>
@@ -311,6 +455,7 @@ export const make = (options: Options): ProcessManager => {
     raised,
     live,
     position,
+    resumedFrom,
     nextWakeAt: queue.peek()?.at ?? null,
   })
 

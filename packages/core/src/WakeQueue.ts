@@ -36,6 +36,8 @@ export interface WakeQueue {
   readonly peek: () => Entry | undefined
   /** Removes and returns every entry due at `now` (instant ≤ now), earliest first. */
   readonly popDue: (now: number) => ReadonlyArray<Entry>
+  /** Every scheduled entry, in no particular order (for a checkpoint of the queue). */
+  readonly entries: () => ReadonlyArray<Entry>
 }
 
 // constructors
@@ -161,6 +163,11 @@ export const make = (): WakeQueue => {
         out.push({ key: keyOf[slot]!, at: times[slot]! })
         removeAt(0)
       }
+      return out
+    },
+    entries: () => {
+      const out: Entry[] = []
+      for (let i = 0; i < n; i++) out.push({ key: keyOf[heap[i]!]!, at: times[heap[i]!]! })
       return out
     },
   }
