@@ -1,0 +1,141 @@
+/**
+ * The process manager's checkpoint, as a property: over random histories appended in random
+ * segments, each run at a random later instant, a process manager that resumes from its own
+ * checkpoint (restarted at random points, and crashed at a random store operation, before or
+ * after it takes effect, then restarted) leaves exactly the escalations of one that rebuilds
+ * every case from the whole log on every run: none lost, none twice, in the same order.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as Clock from './Clock.js'
+import type { Recorded } from './Envelope.js'
+import type * as EventStore from './EventStore.js'
+import { testRule } from './internal/testRule.js'
+import * as MemoryEventStore from './MemoryEventStore.js'
+import * as ProcessManager from './ProcessManager.js'
+import * as Profile from './Profile.js'
+import * as History from './testing/History.js'
+import * as Timer from './Timer.js'
+import * as Timestamp from './Timestamp.js'
+
+const HOUR = 3_600_000
+
+/** Time triggers too: a 24-hour deadline from each report, met by taking the content down. */
+const obligations = ProcessManager.obligationsFrom({ rules: [testRule()], profile: Profile.DEFAULTS })
+
+class Crash extends Error {}
+
+/** The store as a process that dies at its `at`-th operation sees it: before the operation or right after it. */
+const crashing = (
+  store: EventStore.EventStore,
+  plan: { left: number; readonly after: boolean },
+): EventStore.EventStore => {
+  const step = async <A>(op: () => Promise<A>): Promise<A> => {
+    if (plan.left-- === 0) {
+      if (plan.after) await op()
+      throw new Crash('crash')
+    }
+    return op()
+  }
+  return {
+    ...store,
+    append: (caseId, events, expected) => () => step(() => store.append(caseId, events, expected)()),
+    readStream: (caseId) => () => step(() => store.readStream(caseId)()),
+    checkpoints: {
+      load: (name) => step(() => store.checkpoints.load(name)),
+      save: (name, position) => step(() => store.checkpoints.save(name, position)),
+    },
+  }
+}
+
+const appendAll = async (store: EventStore.EventStore, events: ReadonlyArray<Recorded>): Promise<void> => {
+  for (const e of events) {
+    const r = await store.append(e.caseId, [e], 'any')()
+    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left))
+  }
+}
+
+/** Every event the process manager appended, in log order, with everything but the position. */
+const escalations = async (store: EventStore.EventStore): Promise<unknown[]> => {
+  const out: unknown[] = []
+  for await (const s of store.readAll()) if (s.event.type === 'EscalationRaised') out.push(s.event)
+  return out
+}
+
+const run = (store: EventStore.EventStore, now: number, resume: boolean) =>
+  ProcessManager.make({
+    store,
+    timer: Timer.manual(Clock.manual(now)),
+    profile: Profile.DEFAULTS,
+    obligations,
+    resume,
+  }).runOnce()
+
+const scenario = fc.record({
+  seed: fc.integer({ min: 1, max: 1_000_000 }),
+  events: fc.integer({ min: 5, max: 120 }),
+  /** Where the history is cut into segments (fractions), and how long after each segment's last event its run is. */
+  runs: fc.array(
+    fc.record({ cut: fc.integer({ min: 0, max: 1000 }), later: fc.integer({ min: 0, max: 60 }) }),
+    {
+      minLength: 1,
+      maxLength: 6,
+    },
+  ),
+  /** Per run: the store operation at which the resuming process dies (none when beyond its last), and whether after it. */
+  crashes: fc.array(fc.record({ at: fc.integer({ min: 0, max: 60 }), after: fc.boolean() }), {
+    minLength: 6,
+    maxLength: 6,
+  }),
+})
+
+describe('ProcessManager checkpoint (property)', () => {
+  it('resuming, restarted and crashed anywhere, raises exactly what rebuilding from the whole log raises', async () => {
+    let resumes = 0
+    let crashes_ = 0
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ seed, events, runs, crashes }) => {
+        const history = [...History.generate({ seed, events, meanGapMinutes: 30 })]
+        const cuts = runs.map((r) => Math.round((r.cut / 1000) * history.length)).sort((a, b) => a - b)
+        const scratch = MemoryEventStore.make()
+        const resumed = MemoryEventStore.make()
+        let from = 0
+        let now = Number.NEGATIVE_INFINITY
+        let crashed = 0
+        for (const [i, cut] of cuts.entries()) {
+          const segment = history.slice(from, Math.max(from, cut))
+          from = Math.max(from, cut)
+          await appendAll(scratch, segment)
+          await appendAll(resumed, segment)
+          const last = segment.at(-1) ?? history[Math.max(0, from - 1)]!
+          now = Math.max(now, Timestamp.toMillis(last.recordedAt) + runs[i]!.later * HOUR)
+          await run(scratch, now, false)
+          const crash = crashes[i]!
+          try {
+            await run(crashing(resumed, { left: crash.at, after: crash.after }), now, true)
+          } catch (e) {
+            if (!(e instanceof Crash)) throw e
+            crashed++
+            // restarted at the same instant
+            await run(resumed, now, true)
+          }
+          expect(await escalations(resumed)).toEqual(await escalations(scratch))
+        }
+        // a last run a month later, after every event, raises what is left in both
+        now += 30 * 24 * HOUR
+        await appendAll(scratch, history.slice(from))
+        await appendAll(resumed, history.slice(from))
+        await run(scratch, now, false)
+        const last = await run(resumed, now, true)
+        expect(await escalations(resumed)).toEqual(await escalations(scratch))
+        if (last.resumedFrom !== null) resumes++
+        crashes_ += crashed
+      }),
+      { numRuns: 60 },
+    )
+    // the property did exercise resuming and crashing
+    expect(resumes).toBeGreaterThan(20)
+    expect(crashes_).toBeGreaterThan(20)
+  })
+})
