@@ -356,9 +356,36 @@ export const make = (options: Options): ProcessManager => {
     )
   }
 
+  /** Applies the log after the position; false when aborted. */
+  const drain = async (signal: AbortSignal): Promise<boolean> => {
+    const from = position
+    folding = from === null
+    try {
+      for await (const s of store.readAll(from === null ? {} : { after: from })) {
+        if (signal.aborted) return false
+        await apply(s)
+      }
+    } finally {
+      folding = false
+    }
+    return true
+  }
+
+  /** Ticks every case touched or due, in case id order; false when aborted. */
+  const tickAll = async (signal: AbortSignal): Promise<boolean> => {
+    for (const { key } of queue.popDue(timer.clock.now())) unticked.add(key)
+    for (const caseId of [...unticked].sort()) {
+      if (signal.aborted) return false
+      await process(caseId)
+    }
+    for (const { key } of queue.popDue(timer.clock.now())) await process(key)
+    return true
+  }
+
   /**
    * Reads the log after the position (the whole log the first time, without a usable checkpoint),
-   * then ticks every case touched or due, in case id order, and saves the checkpoints.
+   * ticks every case touched or due, reads back what that appended (so the checkpoint is past its
+   * own escalations), and saves the checkpoints.
    */
   const catchUp = async (signal: AbortSignal): Promise<void> => {
     const previous = started ? undefined : await store.checkpoints.load(name)
@@ -368,26 +395,15 @@ export const make = (options: Options): ProcessManager => {
     }
     const from = position
     const before = events
-    folding = from === null
-    try {
-      for await (const s of store.readAll(from === null ? {} : { after: from })) {
-        if (signal.aborted) return
-        await apply(s)
-      }
-    } finally {
-      folding = false
-    }
+    if (!(await drain(signal))) return
     log(
       from === null
         ? `escalation: rebuilt ${cases.size} case(s) from ${events} event(s)${previous === undefined ? '' : `; the last run had reached position ${previous}`}`
         : `escalation: read ${events - before} event(s) after position ${from}; ${unticked.size} case(s) touched`,
     )
-    for (const { key } of queue.popDue(timer.clock.now())) unticked.add(key)
-    for (const caseId of [...unticked].sort()) {
-      if (signal.aborted) return
-      await process(caseId)
-    }
-    for (const { key } of queue.popDue(timer.clock.now())) await process(key)
+    const raisedBefore = raised
+    if (!(await tickAll(signal))) return
+    if (raised > raisedBefore && !((await drain(signal)) && (await tickAll(signal)))) return
     await checkpoint()
     await saveState()
   }

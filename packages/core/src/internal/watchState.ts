@@ -40,7 +40,7 @@ export type Problem =
   | { readonly _tag: 'Unreadable'; readonly message: string }
   | { readonly _tag: 'Incompatible'; readonly message: string }
 
-const Manifest = t.strict({
+const Manifest = t.type({
   version: t.number,
   fingerprint: t.string,
   position: t.string,
