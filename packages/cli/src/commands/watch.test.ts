@@ -32,8 +32,13 @@ describe('docket watch', () => {
     const first = await docket(['watch', '--store', store, '--once'])
     expect(first.code, first.stderr).toBe(0)
     const after = raised(await exported(store))
-    // the summary counts what was read and raised (the seed case, finished, is no longer held)
-    expect(first.stderr).toContain(`watch: 12 event(s) read, ${after.length} escalation(s) raised`)
+    // the summary counts what was read (the seed's events and its own escalations read back) and raised
+    expect(first.stderr).toContain(
+      `watch: ${12 + after.length} event(s) read, ${after.length} escalation(s) raised`,
+    )
+    expect(first.stderr).toContain(
+      'no checkpoint of the cases to watch; rebuilding every case from the whole log',
+    )
     expect(after).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ reason: 'refusal_guard', level: 2, at: '2020-01-28T09:14:00.000-08:00' }),
@@ -45,10 +50,18 @@ describe('docket watch', () => {
         }),
       ]),
     )
+    // the second pass resumes from the checkpoint: nothing after it to read
     const second = await docket(['watch', '--store', store, '--once'])
     expect(second.code, second.stderr).toBe(0)
-    expect(second.stderr).toContain('0 escalation(s) raised')
+    expect(second.stderr).toMatch(
+      /watch: 0 event\(s\) read after the checkpoint at position \d+, 0 escalation\(s\) raised/,
+    )
     expect(raised(await exported(store))).toHaveLength(after.length)
+    // --rebuild reads the whole log again, and raises nothing new either
+    const rebuilt = await docket(['watch', '--store', store, '--once', '--rebuild'])
+    expect(rebuilt.code, rebuilt.stderr).toBe(0)
+    expect(rebuilt.stderr).toContain('not resuming from a checkpoint (asked)')
+    expect(rebuilt.stderr).toContain(`watch: ${12 + after.length} event(s) read, 0 escalation(s) raised`)
   }, 60_000)
 
   it('runs until stopped, posting each page to a webhook', async () => {
@@ -89,6 +102,13 @@ describe('docket watch', () => {
     const bad = await docket(['watch', '--store', 'memory:', '--webhook', 'not a url'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--webhook')
-    expect(command.options.map((o) => o.name)).toEqual(['store', 'config', 'webhook', 'name', 'once'])
+    expect(command.options.map((o) => o.name)).toEqual([
+      'store',
+      'config',
+      'webhook',
+      'name',
+      'once',
+      'rebuild',
+    ])
   })
 })

@@ -1,6 +1,7 @@
 /**
- * `docket watch --store URL [--config FILE] [--webhook URL]… [--once]`: the
- * escalation process manager. It rebuilds every case from the store, raises
+ * `docket watch --store URL [--config FILE] [--webhook URL]… [--once] [--rebuild]`: the
+ * escalation process manager. It resumes from its own checkpoint (or, without
+ * a usable one, rebuilds every case from the whole log), raises
  * the escalations due (appended as `EscalationRaised` events with ids derived
  * from their causes, so a restart never raises one twice), sleeps until the
  * next one can fall due or a new event arrives, and hands every page to the
@@ -34,7 +35,7 @@ const usage = (inv: Invocation, message: string): number => {
 export const make = (deps: () => Deps): Command => ({
   name: 'watch',
   summary: 'Run the escalation process manager: raise escalations as they fall due and notify the ladder.',
-  usage: 'watch --store URL [--config FILE] [--webhook URL]... [--once]',
+  usage: 'watch --store URL [--config FILE] [--webhook URL]... [--once] [--rebuild]',
   options: [
     {
       name: 'store',
@@ -67,6 +68,12 @@ export const make = (deps: () => Deps): Command => ({
       name: 'once',
       kind: 'flag',
       description: 'One pass: raise what is due now, deliver, and exit (for cron).',
+    },
+    {
+      name: 'rebuild',
+      kind: 'flag',
+      description:
+        'Ignore the stored checkpoint of the cases to watch and rebuild every case from the whole log (a new checkpoint is saved).',
     },
   ],
   examples: [
@@ -103,6 +110,7 @@ export const make = (deps: () => Deps): Command => ({
       profile: profile.right,
       sinks,
       name: Args.str(inv, 'name') ?? 'docket-escalation',
+      resume: !Args.flag(inv, 'rebuild'),
       log: (line) => Output.log(inv, line),
       // time triggers: the obligations of the profile's default rules, judged at each tick
       obligations: ProcessManager.obligationsFrom({
@@ -115,7 +123,7 @@ export const make = (deps: () => Deps): Command => ({
         const s = await pm.runOnce()
         Output.log(
           inv,
-          `watch: ${s.events} event(s) read, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline`,
+          `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline`,
         )
         return EXIT.ok
       }
