@@ -19,6 +19,8 @@ const pm = ProcessManager.make({
   profile: profile.right,
   sinks,
   backoff: { baseMs: 20, maxMs: 200 },
+  // its own checkpoint often, so that a kill lands between saves and a restart resumes from one
+  checkpointEveryMs: 200,
   log: (line) => process.stdout.write(`${line}\n`),
 })
 const ac = new AbortController()

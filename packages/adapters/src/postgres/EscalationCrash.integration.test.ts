@@ -105,10 +105,14 @@ describe.skipIf(!run)('escalation process manager on PostgreSQL, killed and rest
     await new Promise((r) => server?.close(r))
   })
 
+  /** What each worker wrote on stdout (its log). */
+  const output = new Map<ChildProcess, string>()
   const spawnWorker = (): ChildProcess => {
     const child = spawn(process.execPath, [worker, url, schema, JSON.stringify(profileJson), hook], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    output.set(child, '')
+    child.stdout?.on('data', (d) => output.set(child, `${output.get(child)}${d}`))
     child.stderr?.on('data', (d) => process.stderr.write(`[worker ${child.pid}] ${d}`))
     children.push(child)
     return child
@@ -159,6 +163,8 @@ describe.skipIf(!run)('escalation process manager on PostgreSQL, killed and rest
     while (expected.some((e) => !received.includes(e.id)) && Date.now() < deliveredAll) await sleep(50)
     second.kill('SIGTERM')
     await exited(second)
+    // the restart resumed from the checkpoint the killed worker had saved, not from the whole log
+    expect(output.get(second)).toMatch(/escalation: resuming from the checkpoint at position \d+/)
 
     const log = await raised()
     const ids = log.map((e) => e.id)
