@@ -227,4 +227,48 @@ describe('ProcessManager checkpoint', () => {
     await once(scratch, timer.clock.now(), { resume: false })
     expect(new Set(await raised(scratch))).toEqual(new Set(ids))
   })
+
+  it('a second runOnce of the same instance reads back a case it let go before ticking it', async () => {
+    const rec = (id: string, type: string, occurredAt: string, data: Record<string, unknown>): Recorded =>
+      ({ id, type, caseId: 'c1', occurredAt, recordedAt: occurredAt, data }) as Recorded
+    const store = MemoryEventStore.make({
+      initial: [
+        rec('r1', 'ContentReported', '2020-01-21T10:00:00-08:00', {
+          reportId: 'r1',
+          channel: 'in_app',
+          category: 'csam',
+          content: { ref: 'v1', kind: 'video' },
+          jurisdictions: ['US'],
+          claims: { depictsMinor: true, policeReference: 'PR-1' },
+        }),
+        rec('d1', 'ReviewDecided', '2020-01-28T09:14:00-08:00', {
+          reviewId: 'd1',
+          outcome: 'no_violation',
+          tier: 'frontline',
+          automation: 'not',
+        }),
+      ],
+    })
+    const pm = ProcessManager.make({
+      store,
+      timer: Timer.manual(Clock.manual(Timestamp.toMillis('2020-01-30T00:00:00-08:00'))),
+      profile: Profile.DEFAULTS,
+    })
+    // the refusal guard climbs to the top of the ladder: nothing left to wait for, the case is let go
+    expect((await pm.runOnce()).cases).toBe(0)
+    await appendAll(store, [
+      rec('a1', 'AuthorityRequestReceived', '2020-01-29T11:00:00-08:00', {
+        requestId: 'a1',
+        authority: 'DHS',
+        kind: 'intervention',
+        jurisdiction: 'US',
+      }),
+    ])
+    // an authority after a refusal: seen only with the refusal, which is in the stream, not in memory
+    await pm.runOnce()
+    const reasons: string[] = []
+    for await (const s of store.readAll())
+      if (s.event.type === 'EscalationRaised') reasons.push(s.event.data.reason)
+    expect(reasons).toContain('authority_after_refusal')
+  })
 })
