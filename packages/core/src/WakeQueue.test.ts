@@ -57,4 +57,17 @@ describe('WakeQueue', () => {
     expect(q.popDue(25)).toEqual([{ key: 'x', at: 20 }])
     expect(q.peek()).toBeUndefined()
   })
+
+  it('lists every scheduled entry once, with its current instant', () => {
+    const q = WakeQueue.make()
+    for (let i = 0; i < 3000; i++) q.set(`k${i}`, i % 97)
+    for (let i = 0; i < 3000; i += 3) q.delete(`k${i}`)
+    q.set('k1', 1000)
+    q.popDue(5)
+    const entries = q.entries()
+    expect(entries).toHaveLength(q.size())
+    const rebuilt = WakeQueue.make()
+    for (const e of entries) rebuilt.set(e.key, e.at)
+    expect(rebuilt.popDue(Number.POSITIVE_INFINITY)).toEqual(q.popDue(Number.POSITIVE_INFINITY))
+  })
 })
