@@ -47,14 +47,15 @@ export type Obligations = (
 const fingerprints = new WeakMap<Obligations, string>()
 
 /**
- * A digest of what obligations depend on besides a case's history: the rules (their data and
- * the source text of their functions), the profile and the policies selected. A process
- * manager does not trust a checkpoint saved under another one.
+ * A digest of what obligations depend on besides a case's history: the rules (their data, and
+ * the source text and own properties of their functions: a condition's event `types`, a custom
+ * policy's condition `document`), the profile and the policies selected. A process manager does
+ * not trust a checkpoint saved under another one.
  */
 export const fingerprintOf = (options: Pick<Evaluation.Options, 'rules' | 'profile' | 'policies'>): string =>
   Hash.hash128(
     JSON.stringify([options.rules, options.profile ?? null, options.policies ?? null], (_key, v: unknown) =>
-      typeof v === 'function' ? `function ${String(v)}` : v,
+      typeof v === 'function' ? { function: String(v), ...v } : v,
     ),
   )
 

@@ -230,8 +230,14 @@ const oneOf = (e: DocketEvent, name: string, values: ReadonlyArray<string> | und
   return typeof v === 'string' && values.includes(v)
 }
 
-/** Compiles a condition document to a `ClockRule.Condition`. */
-export const condition = (doc: ConditionDoc): ClockRule.Condition => {
+/**
+ * Compiles a condition document to a `ClockRule.Condition`, which carries its `document` (so
+ * that `ProcessManager.fingerprintOf` tells conditions of one shape apart).
+ */
+export const condition = (doc: ConditionDoc): ClockRule.Condition =>
+  Object.assign(compileCondition(doc), { document: doc })
+
+const compileCondition = (doc: ConditionDoc): ClockRule.Condition => {
   if ('all' in doc) return all(...doc.all.map(condition))
   if ('any' in doc) return any(...doc.any.map(condition))
   if ('not' in doc) return not(condition(doc.not))

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Clock, type DocketEvent, Timer, Timestamp } from '@docket/core'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import * as Seed from '../internal/seed.js'
@@ -105,10 +106,67 @@ describe('docket watch', () => {
     expect(command.options.map((o) => o.name)).toEqual([
       'store',
       'config',
+      'custom-policy',
       'webhook',
       'name',
       'once',
       'rebuild',
     ])
   })
+
+  it('--custom-policy watches the document’s clocks too, and a changed document is not trusted to resume', async () => {
+    const store = `pglite:${join(dir, 'custom')}`
+    const acme = fileURLToPath(
+      new URL('../../../../examples/custom-policy/acme-trust-safety.yaml', import.meta.url),
+    )
+    expect((await docket(['import', Seed.eventsPath()!, '--store', store])).code).toBe(0)
+    const first = await docket(['watch', '--store', store, '--once', '--custom-policy', acme])
+    expect(first.code, first.stderr).toBe(0)
+    const custom = raised(await exported(store)).filter((r) =>
+      String((r as { obligationId?: string }).obligationId).includes('/acme-trust-safety/csam-triage/'),
+    )
+    // the first report's one-hour triage clock: warnings, then its target missed at 19:30
+    expect(custom).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ reason: 'internal_target_missed', at: '2019-12-25T19:30:00.000-08:00' }),
+      ]),
+    )
+    const again = await docket(['watch', '--store', store, '--once', '--custom-policy', acme])
+    expect(again.stderr).toMatch(/0 event\(s\) read after the checkpoint/)
+    // a rule cancelled by another event is another rule, though only a condition differs (which the
+    // rule's data does not spell out): the checkpoint is not trusted
+    const cancelledBy = (event: string): string => {
+      const path = join(dir, `cancelled-by-${event}.yaml`)
+      writeFileSync(
+        path,
+        readFileSync(acme, 'utf8').replace(
+          '    per: report\n',
+          `    per: report\n    cancel: { event: ${event} }\n`,
+        ),
+      )
+      return path
+    }
+    const closed = await docket([
+      'watch',
+      '--store',
+      store,
+      '--once',
+      '--custom-policy',
+      cancelledBy('CaseClosed'),
+    ])
+    expect(closed.code, closed.stderr).toBe(0)
+    const changed = await docket([
+      'watch',
+      '--store',
+      store,
+      '--once',
+      '--custom-policy',
+      cancelledBy('CaseReopened'),
+    ])
+    expect(changed.code, changed.stderr).toBe(0)
+    expect(changed.stderr).toContain('saved under another profile or other rules')
+    const bad = await docket(['watch', '--store', store, '--once', '--custom-policy', join(dir, 'nope.yaml')])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('nope.yaml: no such file')
+  }, 60_000)
 })

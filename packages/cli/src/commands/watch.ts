@@ -1,5 +1,5 @@
 /**
- * `docket watch --store URL [--config FILE] [--webhook URL]… [--once] [--rebuild]`: the
+ * `docket watch --store URL [--config FILE] [--custom-policy FILE]… [--webhook URL]… [--once] [--rebuild]`: the
  * escalation process manager. It resumes from its own checkpoint (or, without
  * a usable one, rebuilds every case from the whole log), raises
  * the escalations due (appended as `EscalationRaised` events with ids derived
@@ -18,6 +18,7 @@ import * as Config from '../Config.js'
 import * as Args from '../internal/args.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
+import * as Settings from '../replay/Settings.js'
 
 /** Dependencies the command can be given (tests pass their own clock and signal). */
 export interface Deps {
@@ -35,7 +36,8 @@ const usage = (inv: Invocation, message: string): number => {
 export const make = (deps: () => Deps): Command => ({
   name: 'watch',
   summary: 'Run the escalation process manager: raise escalations as they fall due and notify the ladder.',
-  usage: 'watch --store URL [--config FILE] [--webhook URL]... [--once] [--rebuild]',
+  usage:
+    'watch --store URL [--config FILE] [--custom-policy FILE]... [--webhook URL]... [--once] [--rebuild]',
   options: [
     {
       name: 'store',
@@ -49,6 +51,14 @@ export const make = (deps: () => Deps): Command => ({
       kind: 'string',
       description:
         'The platform profile (JSON or YAML) with the escalation ladder; default: the built-in ladder.',
+    },
+    {
+      name: 'custom-policy',
+      value: 'FILE',
+      kind: 'string',
+      multiple: true,
+      description:
+        'Also watch the clocks of the platform policy of this JSON or YAML document (see docs/policies/custom.md).',
     },
     {
       name: 'webhook',
@@ -79,12 +89,19 @@ export const make = (deps: () => Deps): Command => ({
   examples: [
     'docket watch --store postgres://postgres@127.0.0.1:5432/test --config profile.yaml --webhook https://pager.example.com/hooks/docket',
     'docket watch --store pglite:.docket --once',
+    'docket watch --store pglite:.docket --once --custom-policy acme-trust-safety.yaml',
   ],
   run: async (inv) => {
     const url = Args.str(inv, 'store')
     if (url === undefined) return usage(inv, 'missing --store URL (the store to watch)')
     if (inv.positionals.length > 0) return usage(inv, `unexpected argument ${inv.positionals[0]}`)
-    const profile = Config.load(inv.cwd, Args.str(inv, 'config'))
+    const custom = Config.loadCustom(inv.cwd, Args.all(inv, 'custom-policy'))
+    if (E.isLeft(custom)) {
+      Output.error(inv, custom.left.message)
+      return EXIT.usage
+    }
+    const pack = Settings.policies(custom.right)
+    const profile = Config.load(inv.cwd, Args.str(inv, 'config'), pack)
     if (E.isLeft(profile)) {
       Output.error(inv, profile.left.message)
       return EXIT.usage
@@ -112,9 +129,9 @@ export const make = (deps: () => Deps): Command => ({
       name: Args.str(inv, 'name') ?? 'docket-escalation',
       resume: !Args.flag(inv, 'rebuild'),
       log: (line) => Output.log(inv, line),
-      // time triggers: the obligations of the profile's default rules, judged at each tick
+      // time triggers: the obligations of the rules as evaluate runs them, judged at each tick
       obligations: ProcessManager.obligationsFrom({
-        rules: Policy.defaultRules(profile.right),
+        rules: Policy.forProfile(profile.right, pack),
         profile: profile.right,
       }),
     })
