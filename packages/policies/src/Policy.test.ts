@@ -74,6 +74,11 @@ describe('Policy', () => {
     expect(window(profile({ establishment: 'IE' })).zone).toBe('Europe/Dublin')
     expect(window(profile({ establishment: 'IE' })).period.calendar).toBe('IE')
     expect(window(profile({ establishment: 'US' })).period.calendar).toBe('BE')
+    // the default rules (what docket watch and the guides run) are counted the same way
+    const byDefault = Policy.defaultRules(profile({ establishment: 'IE' })).find(
+      (r) => r.rule === '20-window',
+    )!
+    expect(byDefault.versions[0]!.zone).toBe('Europe/Dublin')
   })
 
   it('applies EU rules to a case in a Member State whatever the platform’s EU market, unless its markets exclude the EU', () => {

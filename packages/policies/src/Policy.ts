@@ -143,11 +143,14 @@ export const isEnabled = (r: ClockRule.Rule, profile: Profile.Resolved): boolean
   profile.enabledRules.includes(`${r.policy}/${r.rule}`) ||
   profile.enabledRules.includes(r.policy)
 
-/** The rules a platform runs when it names no policies: every enabled rule of every module. */
+/**
+ * The rules a platform runs when it names no policies: every enabled rule of every module, as
+ * this platform runs them ({@link forProfile}: versions counted where it is established).
+ */
 export const defaultRules = (
   profile: Profile.Resolved,
   policies: ReadonlyArray<Policy> = all,
-): ReadonlyArray<Rule> => rules(policies).filter((r) => isEnabled(r, profile))
+): ReadonlyArray<Rule> => forProfile(profile, policies).filter((r) => isEnabled(r, profile))
 
 /** An id given to `--policies` or `--what-if` that names no policy or rule. */
 export interface UnknownId {
