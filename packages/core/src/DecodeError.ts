@@ -80,9 +80,21 @@ const describe = (type: t.Decoder<unknown, unknown>, value: unknown): string => 
   return correction === undefined ? expected : `${expected} (${correction})`
 }
 
-const isTransparent = (type: t.Decoder<unknown, unknown>): boolean => {
-  const tag = (type as { _tag?: string })._tag
-  return tag === 'IntersectionType' || tag === 'UnionType' || tag === 'RefinementType' || tag === 'ExactType'
+/**
+ * Whether the members of a codec's value are entered in the context under an index of the codec's
+ * own (an intersection's or union's members, `0`, `1`…), which a path leaves out. A refinement, an
+ * exact, readonly or recursive codec validates in its parent's context, so it is looked through.
+ */
+const addsIndex = (type: t.Decoder<unknown, unknown>): boolean => {
+  let node = type as { readonly _tag?: string; readonly type?: t.Decoder<unknown, unknown> }
+  for (let depth = 0; depth < 16; depth++) {
+    const tag = node._tag
+    if (tag === 'IntersectionType' || tag === 'UnionType') return true
+    const wraps = tag === 'RefinementType' || tag === 'ExactType' || tag === 'ReadonlyType' || tag === 'RecursiveType'
+    if (!wraps || node.type === undefined) return false
+    node = node.type as typeof node
+  }
+  return false
 }
 
 const render = (value: unknown): string => {
@@ -99,7 +111,7 @@ export const fromValidation = (errors: t.Errors, basePath = ''): DecodeError => 
     const keys: string[] = basePath === '' ? [] : [basePath]
     const ctx = error.context
     for (let i = 1; i < ctx.length; i++) {
-      if (!isTransparent(ctx[i - 1]!.type)) keys.push(ctx[i]!.key)
+      if (!addsIndex(ctx[i - 1]!.type)) keys.push(ctx[i]!.key)
     }
     const path = keys.join('.')
     if (seen.has(path)) continue
