@@ -127,6 +127,18 @@ export interface EventStore {
   ) => TE.TaskEither<StoreError, AppendResult>
   /** Reads one case stream in revision order (empty when it does not exist). */
   readonly readStream: (caseId: string) => TE.TaskEither<StoreError, ReadonlyArray<StoredEvent>>
+  /**
+   * The idempotency check of an append, without writing, for events of any cases: an
+   * `IdempotencyConflict` for each event whose id is already stored in another case or with other
+   * content (in the order given); an event not stored, or stored with the same content, gives none.
+   * The events are compared with what is stored, not with one another. One call checks many events
+   * (SQL: one query; KurrentDB: the ids' claim streams, read in parallel), so a caller with a large
+   * input checks it in batches, not event by event. The answer is the store's at the time of the
+   * call: another writer may store one of the ids right after, and the append then refuses it.
+   */
+  readonly conflicts: (
+    events: ReadonlyArray<Recorded>,
+  ) => TE.TaskEither<StoreError, ReadonlyArray<IdempotencyConflict>>
   /** Streams the global log in position order, in bounded memory; ends at the current head. */
   readonly readAll: (options?: ReadAllOptions) => AsyncIterable<StoredEvent>
   /**
@@ -236,6 +248,26 @@ export const checkBatch = (
   }
   return E.right(kept)
 }
+
+/**
+ * The `IdempotencyConflict` of appending `event` when `stored` is the event of that id already stored
+ * (`undefined`: the id is not stored): its case or its content (`Envelope.fingerprint`) differs.
+ * `undefined` when the append would write the event or be a no-op. For stores implementing
+ * {@link EventStore.conflicts}.
+ */
+export const conflict = (
+  event: Recorded,
+  stored: StoredEvent | undefined,
+): IdempotencyConflict | undefined =>
+  stored === undefined ||
+  (stored.event.caseId === event.caseId && fingerprint(stored.event) === fingerprint(event))
+    ? undefined
+    : {
+        _tag: 'IdempotencyConflict',
+        eventId: event.id,
+        caseId: event.caseId,
+        storedCaseId: stored.event.caseId,
+      }
 
 /** Checks an expected revision against the stream's actual one (`undefined` when the stream does not exist). */
 export const checkExpected = (

@@ -160,6 +160,21 @@ export const make = (options: Options = {}): EventStore.EventStore => {
           ? E.left(EventStore.unavailable('the memory store is closed'))
           : E.right((streams.get(caseId) ?? []).map((s) => s.stored)),
       ),
+    conflicts: (events) => () => {
+      if (closed) return Promise.resolve(E.left(EventStore.unavailable('the memory store is closed')))
+      const found: EventStore.IdempotencyConflict[] = []
+      for (const e of events) {
+        const s = byId.get(e.id)
+        if (s !== undefined && (s.stored.event.caseId !== e.caseId || s.fingerprint !== fingerprint(e)))
+          found.push({
+            _tag: 'IdempotencyConflict',
+            eventId: e.id,
+            caseId: e.caseId,
+            storedCaseId: s.stored.event.caseId,
+          })
+      }
+      return Promise.resolve(E.right(found))
+    },
     readAll,
     head: () => Promise.resolve(log.at(-1)?.stored.position),
     subscribe,

@@ -62,6 +62,33 @@ describe('PersonalData', () => {
     expect(await collect(raw.readAll())).toHaveLength(2)
   })
 
+  it('checks conflicts as append compares, encrypted: the event in clear or as exported is no conflict, another value is, and no key is made', async () => {
+    const { raw, store, keys } = await setup()
+    const exported = (await collect(raw.readAll()))[0]!.event
+    const changed = {
+      ...report,
+      data: { ...(report.data as object), text: 'another text' },
+    } as Recorded
+    const stranger = {
+      ...report,
+      data: {
+        ...(report.data as object),
+        reporter: { subjectId: 'bob', name: 'Bob', email: 'b@example.org' },
+      },
+    } as Recorded
+    const found = await store.conflicts([report, exported, decision, changed, stranger])()
+    expect(E.isRight(found) && found.right.map((c) => c.eventId)).toEqual(['r1', 'r1'])
+    expect(E.isRight(await store.append('case-1', [changed], 'any')())).toBe(false)
+    expect(await keys.find('bob')).toBeUndefined()
+    // an erased subject's fields compare as append writes them: erased
+    await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+    const afterErasure = await store.conflicts([report, exported])()
+    expect(E.isRight(afterErasure) && afterErasure.right.map((c) => c.eventId)).toEqual(['r1'])
+    const append = await store.append('case-1', [report], 'any')()
+    expect(E.isLeft(append) && append.left._tag).toBe('IdempotencyConflict')
+    expect(E.isRight(await store.append('case-1', [exported], 'any')())).toBe(true)
+  })
+
   it('reads erased fields as the documented erased form and the chain still verifies', async () => {
     const { raw, store, keys } = await setup()
     const r = await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()

@@ -21,7 +21,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Recorded } from './Envelope.js'
 import type { EventType } from './Event.js'
 import type { EventStore, StoredEvent, StoreError } from './EventStore.js'
-import type { KeyStore } from './KeyStore.js'
+import type { Key, KeyStore } from './KeyStore.js'
 
 // model
 
@@ -143,10 +143,16 @@ const mapAt = (
 const contextOf = (e: Recorded, path: ReadonlyArray<string>): string => `${e.id}\n${path.join('.')}`
 
 /** Encrypts an event's personal fields (a no-op for events without any). */
-export const encrypt = async (keys: KeyStore, e: Recorded): Promise<Recorded> => {
+export const encrypt = (keys: KeyStore, e: Recorded): Promise<Recorded> => encryptWith(keys.obtain, e)
+
+/** Encrypts with the keys `keyOf` gives (`undefined`: the subject's fields are written erased). */
+const encryptWith = async (
+  keyOf: (subjectId: string) => Promise<Key | undefined>,
+  e: Recorded,
+): Promise<Recorded> => {
   let data = rec(e.data) ?? {}
   for (const field of fieldsOf(e)) {
-    const key = await keys.obtain(field.subjectId)
+    const key = await keyOf(field.subjectId)
     data = mapAt(data, field.path, (v) => {
       if (typeof v !== 'string' && typeof v !== 'number') return v
       if (typeof v === 'string' && v.startsWith(PREFIX)) return v
@@ -209,6 +215,13 @@ export const protect = (store: EventStore, keys: KeyStore): EventStore => ({
   readStream: (caseId) =>
     TE.flatMap(store.readStream(caseId), (list) =>
       tryAsync(() => Promise.all(list.map((s) => decrypted(keys, s)))),
+    ),
+  // compared as append compares them, encrypted; with `find`, as a check creates no key (a subject
+  // without one has no ciphertext stored, so its fields written as erased compare alike)
+  conflicts: (events) =>
+    TE.flatMap(
+      tryAsync(() => Promise.all(events.map((e) => encryptWith(keys.find, e)))),
+      (encrypted) => store.conflicts(encrypted),
     ),
   readAll: (options) => decrypting(keys, store.readAll(options)),
   subscribe: (options) => decrypting(keys, store.subscribe(options)),

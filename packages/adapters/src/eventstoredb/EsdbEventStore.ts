@@ -91,6 +91,9 @@ interface EsdbEvent {
 
 const CASE_PREFIX = 'case-'
 
+/** Claim streams read at once by `conflicts`. */
+const CHECK_READS = 32
+
 // operations
 
 /** Writes a server position as `<commit>/<prepare>`. */
@@ -369,6 +372,51 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
       }
     }
 
+  /**
+   * No index by id on the server: each id's claim stream is read (at most `CHECK_READS` at a time),
+   * then, once per case a claim names, that case's stream, where the claimed event must have landed to
+   * be stored (a claim whose append failed or is still in flight is no event), and is compared.
+   */
+  const conflicts =
+    (
+      events: ReadonlyArray<Recorded>,
+    ): TE.TaskEither<EventStore.StoreError, ReadonlyArray<EventStore.IdempotencyConflict>> =>
+    async () => {
+      if (closed) return E.left(EventStore.unavailable('the EventStoreDB store is closed'))
+      const ids = [...new Set(events.map((e) => e.id))]
+      const streams = new Map<string, Promise<ReadonlyMap<string, EsdbEvent>>>()
+      const streamOf = (claimCase: string): Promise<ReadonlyMap<string, EsdbEvent>> => {
+        let read = streams.get(claimCase)
+        if (read === undefined) {
+          read = readWhole(caseStream(claimCase, namespace)).then((xs) => new Map(xs.map((x) => [x.id, x])))
+          streams.set(claimCase, read)
+        }
+        return read
+      }
+      const stored = new Map<string, EventStore.StoredEvent>()
+      let next = 0
+      const reader = async (): Promise<void> => {
+        while (next < ids.length) {
+          const id = ids[next++]!
+          const claim = await readClaim(id)
+          if (claim === undefined) continue
+          const landed = (await streamOf(claim.caseId)).get(Uuid.v5(id))
+          if (landed !== undefined) stored.set(id, toStored(landed))
+        }
+      }
+      try {
+        await Promise.all(Array.from({ length: Math.min(CHECK_READS, ids.length) }, reader))
+      } catch (e) {
+        return E.left(EventStore.unavailable(`EventStoreDB: ${messageOf(e)}`))
+      }
+      return E.right(
+        events.flatMap((e) => {
+          const c = EventStore.conflict(e, stored.get(e.id))
+          return c === undefined ? [] : [c]
+        }),
+      )
+    }
+
   const head = async (): Promise<EsdbPosition | undefined> => {
     for await (const r of client.readAll({ direction: BACKWARDS, fromPosition: 'end', maxCount: 1 })) {
       if (r.event?.position !== undefined) return r.event.position
@@ -448,6 +496,7 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
   return Observability.traceStore({
     append,
     readStream,
+    conflicts,
     readAll,
     head: async () => {
       const end = await head()

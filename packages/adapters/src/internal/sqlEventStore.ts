@@ -453,6 +453,39 @@ export const make = async (
       }
     }
 
+  /** One query on the `event_id` unique index, however many events. */
+  const conflicts =
+    (
+      events: ReadonlyArray<Recorded>,
+    ): TE.TaskEither<EventStore.StoreError, ReadonlyArray<EventStore.IdempotencyConflict>> =>
+    async () => {
+      if (closed) return E.left(EventStore.unavailable(`${sql.engine} store is closed`))
+      // an id holding NUL cannot be stored (append refuses it), and PostgreSQL text cannot carry it
+      const ids = [...new Set(events.map((e) => e.id))].filter((id) => !id.includes('\u0000'))
+      if (ids.length === 0) return E.right([])
+      let rows: unknown[][]
+      try {
+        rows = await sql.queryArrays(
+          `SELECT event_id, position::text, revision, body FROM ${s}.events WHERE event_id = ANY($1::text[])`,
+          [ids],
+        )
+      } catch (e) {
+        return E.left(unavailable(e))
+      }
+      const stored = new Map(
+        rows.map((r) => [
+          r[0] as string,
+          toStored({ position: r[1] as string, revision: r[2] as number, body: r[3] as string }),
+        ]),
+      )
+      return E.right(
+        events.flatMap((e) => {
+          const c = EventStore.conflict(e, stored.get(e.id))
+          return c === undefined ? [] : [c]
+        }),
+      )
+    }
+
   // No upper bound in SQL: "position > $1 ORDER BY position LIMIT n" always walks the primary key,
   // whereas a range bound lets a planner with stale statistics pick a bitmap scan and a sort.
   const page = async (
@@ -568,6 +601,7 @@ export const make = async (
   return Observability.traceStore({
     append,
     readStream,
+    conflicts,
     readAll,
     head,
     subscribe,

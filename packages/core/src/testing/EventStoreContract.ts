@@ -534,6 +534,67 @@ export const eventStoreContract = (
       })
     })
 
+    describe('conflicts: the idempotency check without writing', () => {
+      it('names each event whose id is stored in another case or with other content, as append would, and writes nothing', async () => {
+        const s = await fresh()
+        const a = testEvent('c1', 0)
+        const b = testEvent('c2', 0)
+        await ok(s.append('c1', [a], 'any'))
+        await ok(s.append('c2', [b], 'any'))
+        const before = await collect(s.readAll())
+        const unseen = testEvent('c3', 0)
+        const changed = { ...b, data: { n: 9 } } as Recorded
+        const moved = { ...a, caseId: 'c3' }
+        const found = await ok(
+          s.conflicts([
+            // recordedAt is not content: the same event
+            { ...a, recordedAt: '2026-03-02T00:00:00Z' },
+            unseen,
+            changed,
+            moved,
+          ]),
+        )
+        expect(found).toEqual([
+          { _tag: 'IdempotencyConflict', eventId: b.id, caseId: 'c2', storedCaseId: 'c2' },
+          { _tag: 'IdempotencyConflict', eventId: a.id, caseId: 'c3', storedCaseId: 'c1' },
+        ])
+        expect(await ok(s.conflicts([]))).toEqual([])
+        expect(await collect(s.readAll())).toEqual(before)
+        // what append then says
+        expect(await fails(s.append('c2', [changed], 'any'))).toEqual(found[0])
+        expect(await fails(s.append('c3', [moved], 'any'))).toEqual(found[1])
+        expect((await ok(s.append('c3', [unseen], 'no_stream'))).appended).toBe(1)
+      })
+
+      it('checks many events of many cases in one call, hostile ids included', async () => {
+        const s = await fresh()
+        const stored = Array.from({ length: 300 }, (_, i) => testEvent(`c${i % 30}`, i))
+        for (let c = 0; c < 30; c++)
+          await ok(
+            s.append(
+              `c${c}`,
+              stored.filter((e) => e.caseId === `c${c}`),
+              'no_stream',
+            ),
+          )
+        const hostile = HOSTILE_IDS.map((id, i) => testEvent('h', i, { id }))
+        await ok(s.append('h', hostile, 'no_stream'))
+        const changed = new Set([0, 7, 150, 299])
+        const checked = [
+          ...stored.map((e, i) => (changed.has(i) ? ({ ...e, data: { n: -1 } } as Recorded) : e)),
+          ...Array.from({ length: 300 }, (_, i) => testEvent('new', i)),
+          ...hostile.map((e, i) => (i % 2 === 0 ? e : ({ ...e, data: { n: -1 } } as Recorded))),
+          // an id no store can hold (PostgreSQL text has no NUL): not stored
+          testEvent('new', 0, { id: 'nul\u0000id' }),
+        ]
+        const found = await ok(s.conflicts(checked))
+        expect(found.map((c) => c.eventId)).toEqual([
+          ...[...changed].map((i) => stored[i]!.id),
+          ...hostile.filter((_, i) => i % 2 === 1).map((e) => e.id),
+        ])
+      })
+    })
+
     describe('atomicity', () => {
       it('a failing append writes nothing', async () => {
         const s = await fresh()
