@@ -2,7 +2,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Recorded } from './Envelope.js'
-import type * as EventStore from './EventStore.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import * as EventStore from './EventStore.js'
 import * as Import from './Import.js'
 import * as Jsonl from './Jsonl.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
@@ -116,6 +117,146 @@ describe('Import.run: all or nothing, for any file', () => {
   })
 })
 
+describe('Import.run: checked against the store before any write', () => {
+  const taken = (store: EventStore.EventStore) =>
+    Import.run(store, [line('taken', 'c9', { data: { views: 1, shares: 0 } }), line('kept', 'c2')])()
+
+  it('an id stored with other content (IdempotencyConflict) stores nothing and names every such line, its id and the stored case', async () => {
+    const store = MemoryEventStore.make()
+    await taken(store)
+    const before = await all(store)
+    // line 3: stored in another case; line 5: same case, other content; line 6: the same line again
+    const text = [
+      line('e1', 'c1'),
+      line('e2', 'c1'),
+      line('taken', 'c2'),
+      line('e4', 'c3'),
+      line('kept', 'c2', { data: { views: 2, shares: 0 } }),
+      line('kept', 'c2', { data: { views: 2, shares: 0 } }),
+    ]
+    const r = await Import.run(store, text)()
+    if (E.isRight(r) || r.left._tag !== 'BadInput')
+      throw new Error(`expected BadInput, got ${JSON.stringify(r)}`)
+    expect(r.left.errors.map((e) => [e.line, e.issues.map((i) => [i.path, i.value])])).toEqual([
+      [3, [['id', 'taken']]],
+      [5, [['id', 'kept']]],
+      [6, [['id', 'kept']]],
+    ])
+    const message = Import.describe(r.left)
+    expect(message).toMatch(/^3 of 6 lines are bad; nothing was imported/)
+    expect(message).toContain(
+      'line 3: id: got "taken", expected an event id not already stored with other content (IdempotencyConflict: stored in case c9 with different content)',
+    )
+    expect(message).toContain('line 5: id: got "kept", expected an event id not already stored')
+    expect(await all(store)).toEqual(before)
+
+    // with the lines fixed, the same import completes
+    const fixed = [...text.slice(0, 2), line('e3', 'c2'), text[3]!, line('kept', 'c2')]
+    const rerun = await Import.run(store, fixed)()
+    expect(E.isRight(rerun) && rerun.right).toMatchObject({ appended: 4, duplicates: 1, skipped: [] })
+    expect((await all(store)).map((e) => e.id)).toEqual(['taken', 'kept', 'e1', 'e2', 'e3', 'e4'])
+  })
+
+  it('with skipBad leaves the conflicting lines out, lists them, and stores the rest', async () => {
+    const store = MemoryEventStore.make()
+    await taken(store)
+    const r = await Import.run(store, [line('e1', 'c1'), line('taken', 'c1'), line('kept', 'c2')], {
+      skipBad: true,
+    })()
+    expect(E.isRight(r) && r.right).toMatchObject({ read: 3, appended: 1, duplicates: 1 })
+    expect(E.isRight(r) && r.right.skipped.map((s) => [s.line, s.message])).toEqual([
+      [
+        2,
+        'id: got "taken", expected an event id not already stored with other content (IdempotencyConflict: stored in case c9 with different content)',
+      ],
+    ])
+    expect((await all(store)).map((e) => [e.id, e.caseId])).toEqual([
+      ['taken', 'c9'],
+      ['kept', 'c2'],
+      ['e1', 'c1'],
+    ])
+  })
+
+  it('for any valid file, a line conflicting with a stored event anywhere stores nothing and is the line reported', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('c1', 'c2'), fc.nat(20)), { minLength: 1, maxLength: 20 }),
+        fc.nat(),
+        fc.constantFrom('c9', 'c1'),
+        fc.integer({ min: 1, max: 4 }),
+        async (rows, at, caseId, batchSize) => {
+          const store = MemoryEventStore.make()
+          await taken(store)
+          const before = await all(store)
+          const good = rows.map(([c, n]) => line(`${c}-${n}`, c))
+          const pos = at % (good.length + 1)
+          const lines = [...good.slice(0, pos), line('taken', caseId), ...good.slice(pos)]
+          const r = await Import.run(store, lines, { batchSize })()
+          expect(E.isLeft(r) && r.left._tag === 'BadInput' && r.left.errors.map((e) => e.line)).toEqual([
+            pos + 1,
+          ])
+          expect(await all(store)).toEqual(before)
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+
+  it('asks the store about each id once, in batches of at most 1000 events', async () => {
+    const inner = MemoryEventStore.make()
+    const asked: number[] = []
+    const store: EventStore.EventStore = {
+      ...inner,
+      conflicts: (events) => {
+        asked.push(events.length)
+        return inner.conflicts(events)
+      },
+    }
+    const text = Array.from({ length: 2500 }, (_, i) => line(`e${i}`, `c${i % 7}`))
+    const first = await Import.run(store, [...text, ...text])()
+    expect(E.isRight(first) && first.right).toMatchObject({ appended: 2500, duplicates: 2500 })
+    expect(asked).toEqual([1000, 1000, 500])
+  })
+
+  it('a store that cannot answer the check stops the import before any write', async () => {
+    const inner = MemoryEventStore.make()
+    const store: EventStore.EventStore = {
+      ...inner,
+      conflicts: () => TE.left(EventStore.unavailable('connection lost')),
+    }
+    const r = await Import.run(store, [line('e1', 'c1'), line('e2', 'c2')])()
+    if (E.isRight(r) || r.left._tag !== 'StoreFailed') throw new Error('expected StoreFailed')
+    expect(r.left).toMatchObject({ line: 1, eventId: 'e1', appended: 0, error: { _tag: 'StoreUnavailable' } })
+    expect(Import.describe(r.left)).toMatch(/store unavailable: connection lost; nothing was written$/)
+    expect(await all(inner)).toEqual([])
+  })
+
+  it('another writer storing an id after the check: the append refuses it, the import stops there naming line and id, earlier batches stay', async () => {
+    const inner = MemoryEventStore.make()
+    // the other writer commits right after the check answered
+    const store: EventStore.EventStore = {
+      ...inner,
+      conflicts: (events) => async () => {
+        const answer = await inner.conflicts(events)()
+        await inner.append(
+          'c9',
+          [{ ...(JSON.parse(line('e3', 'c9')) as Recorded), recordedAt: '2026-04-01T15:00:00Z' }],
+          'any',
+        )()
+        return answer
+      },
+    }
+    const r = await Import.run(store, [line('e1', 'c1'), line('e2', 'c1'), line('e3', 'c2')])()
+    if (E.isRight(r) || r.left._tag !== 'StoreFailed') throw new Error('expected StoreFailed')
+    expect(r.left).toMatchObject({ line: 3, eventId: 'e3', caseId: 'c2', appended: 2 })
+    expect(r.left.error._tag).toBe('IdempotencyConflict')
+    expect(Import.describe(r.left)).toMatch(
+      /^import stopped at line 3 \(event e3, case c2\): event e3 is already stored \(case c9\) with different content \(IdempotencyConflict.*2 events written before it stay stored/,
+    )
+    expect((await all(inner)).map((e) => e.id)).toEqual(['e3', 'e1', 'e2'])
+  })
+})
+
 describe('Import.run: writing', () => {
   it('keeps a given recordedAt and infers a missing one from occurredAt, marking it', async () => {
     const store = MemoryEventStore.make()
@@ -136,28 +277,6 @@ describe('Import.run: writing', () => {
     const again = await Import.run(store, text)()
     expect(E.isRight(again) && again.right).toMatchObject({ read: 4, appended: 0, duplicates: 4 })
     expect(await all(store)).toEqual(before)
-  })
-
-  it('an IdempotencyConflict stops the import naming line and event id; earlier cases stay; a fixed re-run completes', async () => {
-    const store = MemoryEventStore.make()
-    await Import.run(store, [line('taken', 'c9', { data: { views: 1, shares: 0 } })])()
-    const text = [line('e1', 'c1'), line('e2', 'c1'), line('taken', 'c2'), line('e4', 'c3')]
-    const r = await Import.run(store, text)()
-    expect(E.isLeft(r)).toBe(true)
-    if (E.isRight(r) || r.left._tag !== 'StoreFailed') throw new Error('expected StoreFailed')
-    expect(r.left).toMatchObject({ line: 3, eventId: 'taken', caseId: 'c2', appended: 2 })
-    expect(r.left.error._tag).toBe('IdempotencyConflict')
-    expect(Import.describe(r.left)).toMatch(
-      /^import stopped at line 3 \(event taken, case c2\): event taken is already stored/,
-    )
-    // the contract's name for it (events.md), for a reader who searches the docs
-    expect(Import.describe(r.left)).toContain('IdempotencyConflict')
-    expect((await all(store)).map((e) => e.id)).toEqual(['taken', 'e1', 'e2'])
-
-    const fixed = [...text.slice(0, 2), line('e3', 'c2'), text[3]!]
-    const rerun = await Import.run(store, fixed)()
-    expect(E.isRight(rerun) && rerun.right).toMatchObject({ appended: 2, duplicates: 2 })
-    expect((await all(store)).map((e) => e.id)).toEqual(['taken', 'e1', 'e2', 'e3', 'e4'])
   })
 
   it('stops on an unavailable store with the first line of the failed batch', async () => {

@@ -3,22 +3,27 @@
  * as input is concerned (`shared/spec/events.md`, "Bad input").
  *
  * What is atomic, exactly:
- * - **The whole file is validated before the first write.** Every line is
- *   decoded (and checked against the other lines: one event id with two
- *   different contents is a bad line). If any line is bad and `skipBad` is
- *   off, nothing is written and every bad line is reported. With `skipBad`,
- *   the bad lines are left out and each is listed in the summary.
+ * - **The whole file is checked before the first write.** Every line is
+ *   decoded, checked against the other lines (one event id with two
+ *   different contents is a bad line) and against the store (an event id
+ *   already stored in another case or with other content, which the append
+ *   would refuse as an `IdempotencyConflict`, is a bad line too; the store
+ *   answers `EventStore.conflicts` for `CHECK_BATCH` events per call). If any
+ *   line is bad and `skipBad` is off, nothing is written and every bad line
+ *   is reported. With `skipBad`, the bad lines are left out and each is
+ *   listed in the summary.
  * - **Each append is atomic, the import as a whole is not.** Events are
  *   appended per case, in file order, with expected revision `'any'`;
  *   consecutive events of one case go in one append (at most `batchSize`).
- *   If the store fails part-way (an `IdempotencyConflict`: an event id
- *   already stored with other content; the store unreachable), the import
- *   stops with an error naming the line and event id, and the batches
- *   already appended stay stored.
+ *   What can still stop it part-way is the store failing (unreachable), or
+ *   another writer storing one of the file's ids with other content between
+ *   the check and the append: the append refuses it (`IdempotencyConflict`),
+ *   the import stops with an error naming the line and event id, and the
+ *   batches already appended stay stored.
  * - **Re-running is harmless.** An event already stored with the same content
  *   is a no-op (store idempotency), so importing a file twice, or again after
- *   fixing the line that stopped it, completes it without duplicating
- *   anything. Nothing already stored is ever changed.
+ *   a failure part-way, completes it without duplicating anything. Nothing
+ *   already stored is ever changed.
  *
  * `recordedAt` is kept when a line gives it; otherwise it takes `occurredAt`
  * and `meta.recordedAtInferred: true` is set (`Envelope.withImportedRecordedAt`).
@@ -76,10 +81,13 @@ export interface BadInput {
   readonly errors: ReadonlyArray<DecodeError.DecodeError>
 }
 
-/** The store refused or failed an append; the batches before it are stored. */
+/**
+ * The store failed (the check before writing, or an append), or refused an append: another writer
+ * stored one of the file's ids with other content after the check. The batches before it are stored.
+ */
 export interface StoreFailed {
   readonly _tag: 'StoreFailed'
-  /** The line of the event at fault (the first line of the batch when no single event is). */
+  /** The line of the event at fault (the first line of the batch, or of the checked events, when no single event is). */
   readonly line: number
   readonly eventId: string
   readonly caseId: string
@@ -95,6 +103,9 @@ export type ImportError = BadInput | StoreFailed
 // operations
 
 const DEFAULT_BATCH = 500
+
+/** Events per `EventStore.conflicts` call: one round trip each (SQL), bounded memory in the answer. */
+const CHECK_BATCH = 1000
 
 const message = (e: DecodeError.DecodeError): string =>
   DecodeError.format(DecodeError.make(e.issues)).split('\n').join('; ')
@@ -130,13 +141,72 @@ const checkIds = (
   return { ok, errors }
 }
 
+/** An event and the line it came from, as it will be appended. */
+interface Pending {
+  readonly line: number
+  readonly event: Recorded
+}
+
+/**
+ * Marks lines whose event id the store holds in another case or with other content (what the append
+ * would refuse as an `IdempotencyConflict`), asking about each id once, `CHECK_BATCH` ids per call.
+ */
+const checkStored = async (
+  store: EventStore.EventStore,
+  lines: ReadonlyArray<Pending>,
+): Promise<
+  E.Either<
+    StoreFailed,
+    { readonly ok: ReadonlyArray<Pending>; readonly errors: ReadonlyArray<DecodeError.DecodeError> }
+  >
+> => {
+  const firsts = new Map<string, Pending>()
+  for (const l of lines) if (!firsts.has(l.event.id)) firsts.set(l.event.id, l)
+  const unique = [...firsts.values()]
+  const conflicts = new Map<string, EventStore.IdempotencyConflict>()
+  for (let i = 0; i < unique.length; i += CHECK_BATCH) {
+    const chunk = unique.slice(i, i + CHECK_BATCH)
+    const r = await store.conflicts(chunk.map((l) => l.event))()
+    if (E.isLeft(r)) {
+      const at = chunk[0]!
+      const failed: StoreFailed = {
+        _tag: 'StoreFailed',
+        line: at.line,
+        eventId: at.event.id,
+        caseId: at.event.caseId,
+        error: r.left,
+        appended: 0,
+        duplicates: 0,
+      }
+      return E.left(failed)
+    }
+    for (const c of r.right) conflicts.set(c.eventId, c)
+  }
+  if (conflicts.size === 0) return E.right({ ok: lines, errors: [] })
+  const ok: Pending[] = []
+  const errors: DecodeError.DecodeError[] = []
+  for (const l of lines) {
+    const c = conflicts.get(l.event.id)
+    if (c === undefined) ok.push(l)
+    else
+      errors.push(
+        DecodeError.atLine(
+          DecodeError.single(
+            'id',
+            l.event.id,
+            `an event id not already stored with other content (IdempotencyConflict: stored in case ${c.storedCaseId} with different content)`,
+          ),
+          l.line,
+        ),
+      )
+  }
+  return E.right({ ok, errors })
+}
+
 /** Runs of consecutive lines of one case, at most `size` long. */
-const batches = (
-  lines: ReadonlyArray<Jsonl.Line>,
-  size: number,
-): ReadonlyArray<ReadonlyArray<Jsonl.Line>> => {
-  const out: Jsonl.Line[][] = []
-  let current: Jsonl.Line[] = []
+const batches = (lines: ReadonlyArray<Pending>, size: number): ReadonlyArray<ReadonlyArray<Pending>> => {
+  const out: Pending[][] = []
+  let current: Pending[] = []
   for (const l of lines) {
     if (current.length > 0 && (current[0]!.event.caseId !== l.event.caseId || current.length >= size)) {
       out.push(current)
@@ -148,7 +218,7 @@ const batches = (
   return out
 }
 
-const culprit = (batch: ReadonlyArray<Jsonl.Line>, error: EventStore.StoreError): Jsonl.Line => {
+const culprit = (batch: ReadonlyArray<Pending>, error: EventStore.StoreError): Pending => {
   const id = error._tag === 'IdempotencyConflict' ? error.eventId : undefined
   return batch.find((l) => l.event.id === id) ?? batch[0]!
 }
@@ -157,8 +227,8 @@ const culprit = (batch: ReadonlyArray<Jsonl.Line>, error: EventStore.StoreError)
  * Imports JSON Lines (a whole text, lines, async lines, or async batches of
  * lines such as `Jsonl.lineBatchesOf(stream)`, which reads a file with one
  * asynchronous step per chunk rather than per line) into `store`: validates
- * every line first, then appends per case in file order. See the module notes
- * for what is atomic.
+ * every line first, against the file and against what the store holds, then
+ * appends per case in file order. See the module notes for what is atomic.
  *
  * @example
  * const result = await Import.run(store, Jsonl.lineBatchesOf(fs.createReadStream(path)), { skipBad: true })()
@@ -177,17 +247,25 @@ export const run =
       options.upcasters === undefined ? {} : { upcasters: options.upcasters },
     )
     const ids = checkIds(decoded.events)
-    const errors = [...decoded.errors, ...ids.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+    const pending = ids.ok.map((l): Pending => ({ line: l.line, event: withImportedRecordedAt(l.event) }))
+    const stored = await checkStored(store, pending)
+    if (E.isLeft(stored)) return stored
+    const errors = [...decoded.errors, ...ids.errors, ...stored.right.errors].sort(
+      (a, b) => (a.line ?? 0) - (b.line ?? 0),
+    )
     if (errors.length > 0 && options.skipBad !== true) {
       return E.left({ _tag: 'BadInput', read: decoded.read, errors })
     }
     let appended = 0
     let duplicates = 0
     const cases = new Set<string>()
-    for (const batch of batches(ids.ok, size)) {
+    for (const batch of batches(stored.right.ok, size)) {
       const caseId = batch[0]!.event.caseId
-      const events: ReadonlyArray<Recorded> = batch.map((l) => withImportedRecordedAt(l.event))
-      const result = await store.append(caseId, events, 'any')()
+      const result = await store.append(
+        caseId,
+        batch.map((l) => l.event),
+        'any',
+      )()
       if (E.isLeft(result)) {
         const at = culprit(batch, result.left)
         return E.left({
@@ -231,5 +309,7 @@ export const describe: (e: ImportError) => string = match({
     ].join('\n'),
   StoreFailed: (e) =>
     `import stopped at line ${e.line} (event ${e.eventId}, case ${e.caseId}): ${EventStore.describe(e.error)}; ` +
-    `${e.appended} events written before it stay stored, and re-running the import after a fix completes it`,
+    (e.appended === 0
+      ? 'nothing was written'
+      : `${e.appended} events written before it stay stored, and re-running the import after a fix completes it`),
 })

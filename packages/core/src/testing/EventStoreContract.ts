@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as CasePartition from '../CasePartition.js'
 import type { Recorded } from '../Envelope.js'
 import type * as EventStore from '../EventStore.js'
+import * as Import from '../Import.js'
 import { CHECKPOINT_CASE } from '../Integrity.js'
 
 // model
@@ -592,6 +593,38 @@ export const eventStoreContract = (
           ...[...changed].map((i) => stored[i]!.id),
           ...hostile.filter((_, i) => i % 2 === 1).map((e) => e.id),
         ])
+      })
+    })
+
+    describe('Import.run on this store', () => {
+      it('a file with a line conflicting with a stored event stores nothing; fixed, it imports; again, it is a no-op', async () => {
+        const s = await fresh()
+        const stored = testEvent('c0', 0)
+        await ok(s.append('c0', [stored], 'any'))
+        const before = await collect(s.readAll())
+        const events = [
+          testEvent('c1', 0),
+          testEvent('c1', 1),
+          { ...stored, caseId: 'c2' },
+          testEvent('c3', 0),
+        ]
+        const lines = events.map((e) => JSON.stringify(e))
+        const r = await Import.run(s, lines, { batchSize: 1 })()
+        expect(
+          E.isLeft(r) && r.left._tag === 'BadInput' && r.left.errors.map((e) => [e.line, e.issues[0]!.path]),
+        ).toEqual([[3, 'id']])
+        expect(E.isLeft(r) && Import.describe(r.left)).toContain(
+          `line 3: id: got "${stored.id}", expected an event id not already stored with other content (IdempotencyConflict: stored in case c0`,
+        )
+        expect(await collect(s.readAll())).toEqual(before)
+        expect(await ok(s.readStream('c1'))).toEqual([])
+
+        const fixed = [...lines.slice(0, 2), JSON.stringify(testEvent('c2', 0)), lines[3]!]
+        const done = await Import.run(s, fixed, { batchSize: 1 })()
+        expect(E.isRight(done) && done.right).toMatchObject({ appended: 4, duplicates: 0, cases: 3 })
+        const again = await Import.run(s, [...fixed, JSON.stringify(stored)])()
+        expect(E.isRight(again) && again.right).toMatchObject({ appended: 0, duplicates: 5 })
+        expect((await collect(s.readAll())).length).toBe(5)
       })
     })
 
