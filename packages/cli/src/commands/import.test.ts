@@ -68,11 +68,25 @@ describe('docket import and export', { timeout: 120_000 }, () => {
     expect(r.stderr).toContain('3 already stored')
   })
 
-  it('rejects the same id with different content (exit 2)', async () => {
+  it('refuses a file reusing a stored id with other content: exit 2, line and id on stderr, nothing stored, not even the lines before it', async () => {
+    const before = await docket(['export', '--store', store])
     const changed = event('e-1', 'case-a', '2026-06-01T10:05:00-04:00')
-    const r = await docket(['import', file('changed.jsonl', [changed]), '--store', store])
+    const lines = [
+      event('e-9', 'case-z', '2026-06-04T10:00:00Z'),
+      event('e-10', 'case-y', '2026-06-04T11:00:00Z'),
+      changed,
+      event('e-2', 'case-x', '2026-06-01T11:00:00-04:00', { recordedAt: '2026-06-02T09:00:00Z' }),
+    ]
+    const r = await docket(['import', file('changed.jsonl', lines), '--store', store])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('e-1')
+    expect(r.stderr).toContain(
+      'line 3: id: got "e-1", expected an event id not already stored with other content (IdempotencyConflict: stored in case case-a with different content)',
+    )
+    expect(r.stderr).toContain(
+      'line 4: id: got "e-2", expected an event id not already stored with other content (IdempotencyConflict: stored in case case-b with different content)',
+    )
+    expect(r.stderr).toContain('2 of 4 line(s) are bad. Nothing was stored.')
+    expect((await docket(['export', '--store', store])).stdout).toBe(before.stdout)
   })
 
   it('with --skip-bad, stores the good lines and reports every skipped one', async () => {
@@ -80,12 +94,14 @@ describe('docket import and export', { timeout: 120_000 }, () => {
       event('e-4', 'case-c', '2026-06-03T10:00:00Z'),
       '{not json',
       event('e-5', 'case-c', '2026-06-03T11:00:00Z', { type: 'NoSuchType' }),
+      event('e-3', 'case-a', '2026-06-01T12:30:00-04:00'),
     ])
     const r = await docket(['import', mixed, '--store', store, '--skip-bad'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain('line 2')
     expect(r.stderr).toContain('line 3: type')
-    expect(r.stderr).toContain('2 bad line(s) skipped')
+    expect(r.stderr).toContain('skipped line 4: id: got "e-3", expected an event id not already stored')
+    expect(r.stderr).toContain('3 bad line(s) skipped')
     const out = await docket(['export', '--store', store, '--out', join(dir, 'out', 'all.jsonl')])
     expect(out.code).toBe(0)
     expect(out.stdout).toBe('')

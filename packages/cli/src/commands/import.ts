@@ -1,12 +1,14 @@
 /**
  * `docket import <file> --store URL [--skip-bad]`: core's `Import` from the
- * command line. The whole file (or standard input) is decoded before
- * anything is written, so a file with a bad line stores nothing (unless
- * `--skip-bad`, which reports every skipped line); then events are appended
- * case by case, each append atomic, the import as a whole not: a store
- * failure part-way leaves the earlier batches stored. Appends are idempotent:
- * importing the same file again stores nothing twice, and completes an import
- * that stopped.
+ * command line. The whole file (or standard input) is decoded and checked
+ * against the store before anything is written, so a file with a bad line
+ * (an event id already stored with other content, an `IdempotencyConflict`,
+ * included) stores nothing, unless `--skip-bad`, which reports every skipped
+ * line; then events are appended case by case, each append atomic, the
+ * import as a whole not: a store failure part-way (or another writer storing
+ * one of the ids after the check) leaves the earlier batches stored. Appends
+ * are idempotent: importing the same file again stores nothing twice, and
+ * completes an import that stopped.
  */
 import { DecodeError, Import } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -20,7 +22,7 @@ import * as Source from '../Source.js'
 export const command: Command = {
   name: 'import',
   summary:
-    'Store the events of a JSON Lines file. A bad line stores nothing; a store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops).',
+    'Store the events of a JSON Lines file. Every line is checked, against the file and the store, before the first write: a bad line, such as an event id already stored with other content (IdempotencyConflict), stores nothing. A store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops).',
   usage: 'import <file|-> --store URL [--skip-bad]',
   options: [
     {
@@ -33,7 +35,8 @@ export const command: Command = {
     {
       name: 'skip-bad',
       kind: 'flag',
-      description: 'Skip bad lines (each is reported on stderr) instead of storing nothing.',
+      description:
+        'Skip bad lines, those conflicting with stored events included (each is reported on stderr), instead of storing nothing.',
     },
   ],
   examples: [
