@@ -21,7 +21,9 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'examples/*/**/*.test.ts', 'docs/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
-    testTimeout: 30_000,
+    // generous: on two cores, with files in parallel, the end-to-end tests that spawn several
+    // docket processes on PGlite (merge, crash) have taken 20–30 s; a hang still fails
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     // PostgreSQL-backed suites each use their own schema, so files may run in parallel.
     fileParallelism: true,
