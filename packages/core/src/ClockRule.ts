@@ -126,6 +126,13 @@ export interface Version {
    * event was written with ("the rule names none").
    */
   readonly zone: string
+  /**
+   * Other legal zones (IANA) the period is also counted in, where the law names no single zone:
+   * the due time is the reading that protects — the earliest for a deadline, the latest for a hold
+   * or a window — and the obligation's timestamps carry the offset of the zone that gave it (`zone`
+   * on a tie). A pause moves the due time in that zone.
+   */
+  readonly alsoZones?: ReadonlyArray<string>
   readonly citation: string
   /** The statute's own words for the duty and its deadline. */
   readonly quote: string

@@ -689,6 +689,49 @@ describe('legal time through the engine', () => {
     const o = only(run([report('e1', '2024-02-29T12:00:00-05:00')], { rules }))
     expect(o.dueAt).toBe('2025-02-28T12:00:00.000-05:00')
   })
+
+  describe('alsoZones: the reading that protects', () => {
+    // 00:30 in New York is still the day before in Los Angeles: one day to the end of the day
+    // ends at 24:00 on the 2nd in New York, and at 24:00 on the 1st in Los Angeles (three hours earlier).
+    const period: ClockRule.Period = { duration: 'P1D', clock: 'calendar-days', endOfDay: true }
+    const at = '2026-06-01T00:30:00-04:00'
+    const zones = { zone: 'America/Los_Angeles', alsoZones: ['America/New_York'], period }
+
+    it('a hold or a window runs to the latest reading, written in the zone that gave it', () => {
+      for (const kind of ['hold', 'window'] as const) {
+        const o = only(run([report('e1', at)], { rules: [rule({ kind }, zones)] }))
+        expect(o.dueAt).toBe('2026-06-03T00:00:00.000-04:00')
+        expect(o.startedAt).toBe('2026-06-01T00:30:00.000-04:00')
+      }
+    })
+
+    it('a deadline is due at the earliest reading', () => {
+      const o = only(
+        run([report('e1', at)], {
+          rules: [rule({}, { ...zones, zone: 'America/New_York', alsoZones: ['America/Los_Angeles'] })],
+        }),
+      )
+      expect(o.dueAt).toBe('2026-06-02T00:00:00.000-07:00')
+    })
+
+    it('a tie keeps the version’s own zone; a restart reads every zone again', () => {
+      const noon = only(
+        run([report('e1', '2026-06-01T12:00:00-04:00')], { rules: [rule({ kind: 'hold' }, zones)] }),
+      )
+      expect(noon.dueAt).toBe('2026-06-03T00:00:00.000-07:00')
+      const restart = is('ContentRestored')
+      const o = only(
+        run(
+          [
+            report('e1', '2026-06-01T12:00:00-04:00'),
+            { id: 'e2', type: 'ContentRestored', at: '2026-06-05T00:30:00-04:00' },
+          ],
+          { rules: [rule({ kind: 'hold' }, { ...zones, restart })] },
+        ),
+      )
+      expect(o.dueAt).toBe('2026-06-07T00:00:00.000-04:00')
+    })
+  })
 })
 
 describe('the case view given to conditions', () => {

@@ -189,7 +189,10 @@ interface Clock {
   readonly pr: PreparedRule
   readonly version: ClockRule.Version
   readonly kind: Duration.Kind
-  readonly ctx: Duration.Context
+  /** The context the due time was counted in: of `contexts`, the one whose reading protects. */
+  ctx: Duration.Context
+  /** The version's counting contexts: its zone first, then its `alsoZones`. */
+  readonly contexts: ReadonlyArray<Duration.Context>
   readonly first: Entry
   identity: Entry
   readonly startEntry: Entry
@@ -243,11 +246,32 @@ const versionAt = (pr: PreparedRule, at: number): PreparedVersion | undefined =>
   return undefined
 }
 
-/** The due time of a clock running from `from`, and of its internal target. */
-const dueFrom = (c: Pick<Clock, 'version' | 'ctx' | 'targetOnly' | 'target'>, from: number): number =>
+type Counted = Pick<Clock, 'version' | 'targetOnly' | 'contexts'>
+
+/** The due time of a clock running from `from` counted in `ctx` (its internal target when the law gives no number). */
+const dueIn = (c: Counted, ctx: Duration.Context, from: number): number =>
   c.targetOnly !== undefined
-    ? Duration.add(from, c.targetOnly, 'mixed', c.ctx)
-    : Duration.add(from, c.version.period.duration as string, c.version.period.clock, c.ctx)
+    ? Duration.add(from, c.targetOnly, 'mixed', ctx)
+    : Duration.add(from, c.version.period.duration as string, c.version.period.clock, ctx)
+
+/**
+ * The due time of a clock running from `from`, and the context that gives it: counted in each of
+ * the version's contexts, the reading that protects — the earliest for a deadline, the latest for
+ * a hold or a window (`ClockRule.Version.alsoZones`). Ties keep the version's own zone.
+ */
+const dueFrom = (c: Counted, kind: ClockRule.Kind, from: number): readonly [number, Duration.Context] => {
+  let ctx = c.contexts[0]!
+  let due = dueIn(c, ctx, from)
+  for (let i = 1; i < c.contexts.length; i++) {
+    const alt = c.contexts[i]!
+    const d = dueIn(c, alt, from)
+    if (kind === 'deadline' ? d < due : d > due) {
+      due = d
+      ctx = alt
+    }
+  }
+  return [due, ctx]
+}
 
 interface CaseContext {
   readonly caseId: string
@@ -263,6 +287,17 @@ const contextOf = (pv: PreparedVersion, zone: string): Duration.Context => {
     pv.contexts.set(zone, ctx)
   }
   return ctx
+}
+
+/** The counting contexts of a version for a trigger: its zone, then its `alsoZones`. */
+const contextsOf = (
+  pv: PreparedVersion,
+  profile: Profile.Resolved,
+  trigger: DocketEvent,
+): ReadonlyArray<Duration.Context> => {
+  const own = contextOf(pv, zoneOf(pv.version, profile, trigger))
+  const also = pv.version.alsoZones
+  return also === undefined || also.length === 0 ? [own] : [own, ...also.map((z) => contextOf(pv, z))]
 }
 
 const ctxOf = (v: ClockRule.Version, zone: string): Duration.Context => {
@@ -301,15 +336,15 @@ const open = (
   }
   const v = pv.version
   if (!pr.rule.applies({ jurisdictions: cc.jurisdictions(), profile, at: startedAt })) return undefined
-  const zone = zoneOf(v, profile, startEntry.event)
-  const ctx = contextOf(pv, zone)
+  const contexts = contextsOf(pv, profile, startEntry.event)
   const target = pv.target
   const noNumber = pv.noNumber
   if (noNumber && target === undefined) {
     throw new Error(`rule ${pr.id} gives no number and has no defaultTarget nor profile internal target`)
   }
-  const base = { version: v, ctx, targetOnly: noNumber ? target : undefined, target }
-  let due = dueFrom(base, startedAt)
+  const base = { version: v, contexts, targetOnly: noNumber ? target : undefined }
+  const kind = pr.rule.kind
+  let [due, ctx] = dueFrom(base, kind, startedAt)
   if (profile.conservative && !noNumber) {
     // Transitional mode: also count the period of every version entering into force before the due time; keep the stricter.
     for (const other of pr.versions) {
@@ -320,21 +355,25 @@ const open = (
         other.version.period.duration === null
       )
         continue
-      const alt = Duration.add(
+      const [alt] = dueFrom(
+        {
+          version: other.version,
+          contexts: contextsOf(other, profile, startEntry.event),
+          targetOnly: undefined,
+        },
+        kind,
         startedAt,
-        other.version.period.duration,
-        other.version.period.clock,
-        contextOf(other, zoneOf(other.version, profile, startEntry.event)),
       )
-      due = pr.rule.kind === 'deadline' ? Math.min(due, alt) : Math.max(due, alt)
+      due = kind === 'deadline' ? Math.min(due, alt) : Math.max(due, alt)
     }
   }
-  const shadowDue = p.first.at < at ? dueFrom(base, p.first.at) : null
+  const shadowDue = p.first.at < at ? dueFrom(base, kind, p.first.at)[0] : null
   return {
     pr,
     version: v,
     kind: noNumber ? 'mixed' : v.period.clock,
     ctx,
+    contexts,
     first: p.first,
     identity: p.identity,
     startEntry,
@@ -399,7 +438,9 @@ const act = (cc: CaseContext, c: Clock, en: Entry, view: View): void => {
   } else if (v.restart?.(e, view, started) === true) {
     c.pausedAt = null
     c.anchor = en.at
-    c.due = dueFrom(c, en.at)
+    const [due, ctx] = dueFrom(c, c.pr.rule.kind, en.at)
+    c.due = due
+    c.ctx = ctx
     if (c.targetDue !== null && c.target !== undefined)
       c.targetDue = Duration.add(en.at, c.target, 'mixed', c.ctx)
     record(c, 'restart', en)
