@@ -7,13 +7,18 @@
  * the related data for 21 days after that notification (s. 4). In force
  * 2011-12-08 (the reference's cross-check); dates read in America/Toronto.
  *
- * Whether the day of notification counts in the 21 days is open: the hold is
- * counted in America/Vancouver (Canada's latest midnight in winter) to the end
- * of the 21st day after the notification — the later reading.
+ * Whether the day of notification counts in the 21 days is open, and the
+ * reference's cross-check says "take the later date": the hold runs to the end
+ * of the 21st day after the notification's date. The Act names no zone, and
+ * the notification's date is not the same across Canada (00:30 in Toronto is
+ * still the day before in Vancouver), so the days are counted in each of
+ * Canada's zones and the latest reading applies; its timestamps carry the
+ * offset of the zone that gave it (America/Vancouver on a tie).
  */
 import type { ClockRule } from '@docket/core'
 import { byEvent, filed, released, reported } from './internal/match.js'
 import { at, entry, rule } from './internal/rule.js'
+import { CANADA } from './internal/zones.js'
 import type { Policy, Rule } from './Policy.js'
 import { knowledge, SEXUAL_CONTENT_CATEGORIES } from './UsReport2258a.js'
 
@@ -98,12 +103,16 @@ export const preserve: Rule = rule({
   trigger: 'Each notification to the police (`MandatoryReportFiled` to `police`) on a case naming CA.',
   completion:
     'A `PreservationReleased` for `ca-mandatory-reporting/s4-preserve` (or a general release); before `dueAt` it is a breach.',
-  notes: ['Bill C-63 (which would have changed the period) died on 2025-01-06; still 21 days.'],
+  notes: [
+    'Bill C-63 (which would have changed the period) died on 2025-01-06; still 21 days.',
+    '"take the later date" (cross-check): to the end of the 21st day after the notification’s date, counted in each of Canada’s zones (the tz database’s CA entries), the latest reading; the Act names no zone.',
+  ],
   versions: [
     {
       validFrom: IN_FORCE,
       validTo: null,
       zone: 'America/Vancouver',
+      alsoZones: CANADA.filter((z) => z !== 'America/Vancouver'),
       dateSource: 'cross-check',
       citation: `${ACT}, s. 4`,
       quote:

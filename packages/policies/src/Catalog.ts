@@ -16,6 +16,8 @@ export interface VersionListing {
   readonly validFrom: string
   readonly validTo: string | null
   readonly zone: string
+  /** Other zones the period is also counted in (the reading that protects applies), when any. */
+  readonly alsoZones?: ReadonlyArray<string>
   readonly citation: string
   readonly quote: string
   /** ISO-8601 duration, or `null` where the law gives no number. */
@@ -106,6 +108,7 @@ export const ofRule = (r: Policy.Rule): Listing => {
       validFrom: v.validFrom,
       validTo: v.validTo,
       zone: v.zone,
+      ...(v.alsoZones === undefined || v.alsoZones.length === 0 ? {} : { alsoZones: v.alsoZones }),
       citation: v.citation,
       quote: v.quote,
       duration: v.period.duration,
@@ -231,8 +234,12 @@ export const markdown = (p: Policy.Policy): string => {
       out.push(`- Dates in force read at midnight in ${r.dateZone}`)
       out.push('', '| from | until | zone | period | citation |', '|---|---|---|---|---|')
       for (const v of r.versions) {
+        const zone =
+          v.alsoZones === undefined
+            ? v.zone
+            : `${v.zone} and ${v.alsoZones.length} more (the ${r.kind === 'deadline' ? 'earliest' : 'latest'} reading)`
         out.push(
-          `| ${v.validFrom} | ${v.validTo ?? '—'} | ${v.zone} | ${cell(period(v))} | ${cell(v.citation)} |`,
+          `| ${v.validFrom} | ${v.validTo ?? '—'} | ${zone} | ${cell(period(v))} | ${cell(v.citation)} |`,
         )
       }
       const vt = r.versions.filter((v) => v.trigger !== null || v.note !== null)

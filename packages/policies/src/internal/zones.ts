@@ -1,8 +1,9 @@
 /**
- * The legal time zone and holiday calendar of a Member State of
- * establishment, for rules whose period is counted where the provider is
- * established (DSA Art. 20 windows, note (b)3 of the legal reference).
- * Calendars are date-holidays country codes.
+ * Legal time zones the policy modules share: the zone and holiday calendar
+ * of a Member State of establishment, for rules whose period is counted
+ * where the provider is established (DSA Art. 20 windows, note (b)3 of the
+ * legal reference; calendars are date-holidays country codes), and the zones
+ * of a country whose law names none of them (Canada).
  */
 
 const ZONES: Readonly<Record<string, string>> = {
@@ -42,3 +43,33 @@ export const establishment = (code: string | null): { readonly zone: string; rea
     ? { zone: 'Europe/Brussels', calendar: 'BE' }
     : { zone, calendar: code }
 }
+
+/**
+ * Canada's zones: the tz database's `zone.tab` entries for CA, east to west. Rules whose Act names
+ * no zone count their days in each and keep the later date (`ClockRule.Version.alsoZones`).
+ */
+export const CANADA: ReadonlyArray<string> = [
+  'America/St_Johns',
+  'America/Halifax',
+  'America/Glace_Bay',
+  'America/Moncton',
+  'America/Goose_Bay',
+  'America/Blanc-Sablon',
+  'America/Toronto',
+  'America/Iqaluit',
+  'America/Atikokan',
+  'America/Winnipeg',
+  'America/Resolute',
+  'America/Rankin_Inlet',
+  'America/Regina',
+  'America/Swift_Current',
+  'America/Edmonton',
+  'America/Cambridge_Bay',
+  'America/Inuvik',
+  'America/Creston',
+  'America/Dawson_Creek',
+  'America/Fort_Nelson',
+  'America/Whitehorse',
+  'America/Dawson',
+  'America/Vancouver',
+]
