@@ -206,6 +206,8 @@ export const ContentActioned = obj(
     until: IsoTimestamp,
     /** `false` when the uploader's electronic contact details are unknown (DSA Art. 17(1)); absent means known. */
     recipientContactKnown: t.boolean,
+    /** `true` when the restricted information is deceptive high-volume commercial content (DSA Art. 17); absent means not. */
+    deceptiveHighVolumeCommercial: t.boolean,
   },
 )
 export const ContentRestored = t.partial({ reason: t.string }, 'ContentRestored')
@@ -218,6 +220,8 @@ export const AccountActioned = obj(
     ground: t.string,
     /** `false` when the account holder's electronic contact details are unknown (DSA Art. 17(1)); absent means known. */
     recipientContactKnown: t.boolean,
+    /** `true` when the account is restricted for deceptive high-volume commercial content (DSA Art. 17); absent means not. */
+    deceptiveHighVolumeCommercial: t.boolean,
   },
 )
 export const AccountRestored = t.type({ accountRef: t.string }, 'AccountRestored')

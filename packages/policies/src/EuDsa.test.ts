@@ -131,6 +131,30 @@ describe('eu-dsa applicability and other clocks', () => {
     expect(of(run([notice('2026-01-10T09:00:00+01:00'), known]), 'eu-dsa/17-sor')).toHaveLength(1)
   })
 
+  it('Art. 17: no statement, and none to submit (Art. 24(5)), for deceptive high-volume commercial content', () => {
+    const at = '2026-01-10T12:00:00+01:00'
+    const spam = notice('2026-01-10T09:00:00+01:00', { category: 'fraud' })
+    const content = ev('ContentActioned', at, { action: 'removed', deceptiveHighVolumeCommercial: true })
+    const account = ev('AccountActioned', at, {
+      accountRef: 'a-1',
+      action: 'terminated',
+      deceptiveHighVolumeCommercial: true,
+    })
+    const profile = { providerType: { kind: 'online_platform' as const } }
+    for (const restriction of [content, account]) {
+      const obligations = run([spam, restriction], { profile })
+      expect(of(obligations, 'eu-dsa/17-sor')).toEqual([])
+      expect(of(obligations, 'eu-dsa/24-5-sor-db')).toEqual([])
+    }
+    // not said, or said to be false: the statement is owed, and its submission
+    for (const flag of [{}, { deceptiveHighVolumeCommercial: false }]) {
+      const removal = ev('ContentActioned', at, { action: 'removed', ...flag })
+      const obligations = run([spam, removal], { profile })
+      expect(of(obligations, 'eu-dsa/17-sor')).toHaveLength(1)
+      expect(of(obligations, 'eu-dsa/24-5-sor-db')).toHaveLength(1)
+    }
+  })
+
   it('Art. 16(5): a refusal must be notified with redress options', () => {
     const refusal = ev('ReviewDecided', '2026-01-10T12:00:00+01:00', {
       reviewId: 'v',

@@ -39,8 +39,8 @@ import {
   on,
   removed,
   reported,
-  restricted,
   restrictedReachable,
+  restrictedWithReasons,
   sameAppealDecided,
   sameRequest,
   withdrawn,
@@ -226,12 +226,12 @@ export const statementOfReasons: Rule = rule({
   dateZone: ZONE,
   scope: EU_EARLY,
   trigger:
-    'A restriction: `ContentActioned` (any action but `labelled`) or `AccountActioned`, unless it says `recipientContactKnown: false`; one clock per restriction.',
+    'A restriction: `ContentActioned` (any action but `labelled`) or `AccountActioned`, unless it says `recipientContactKnown: false` or `deceptiveHighVolumeCommercial: true`; one clock per restriction.',
   completion: 'A `NotificationSent` to the uploader of kind `statement_of_reasons`.',
   notes: [
     'Due at the restriction instant itself ("at the latest from the date").',
     'Applies only "where the relevant electronic contact details are known": a restriction whose event says `recipientContactKnown: false` (an anonymous upload, say) starts no clock; without the field the details are taken as known.',
-    'The exclusion of "deceptive high-volume commercial content" (Art. 17(2)) is not modelled: no event field says it.',
+    'Not for "deceptive high-volume commercial content": a restriction whose event says `deceptiveHighVolumeCommercial: true` (spam, say) starts no clock; without the field it is taken as not such content.',
   ],
   versions: [
     {
@@ -468,8 +468,11 @@ export const transparencyDatabase: Rule = rule({
     note: 'VLOPs from the database launch (2023-09-26); other online platforms from 2024-02-17; micro and small enterprises exempt.',
   },
   trigger:
-    'A restriction (`ContentActioned` other than `labelled`, or `AccountActioned`); one clock per restriction.',
+    'A restriction (`ContentActioned` other than `labelled`, or `AccountActioned`), unless it says `deceptiveHighVolumeCommercial: true`; one clock per restriction.',
   completion: 'A `StatementOfReasonsPublished`.',
+  notes: [
+    'Art. 17 does not apply to "deceptive high-volume commercial content", so such a restriction has no statement of reasons to submit.',
+  ],
   versions: [
     {
       validFrom: at('2023-09-26', ZONE),
@@ -477,7 +480,7 @@ export const transparencyDatabase: Rule = rule({
       zone: 'event',
       citation: `${DSA} Art. 24(5)`,
       quote: SOR_DB_QUOTE,
-      start: restricted,
+      start: restrictedWithReasons,
       key: byEvent,
       complete: on('StatementOfReasonsPublished'),
       period: { duration: null, clock: 'unspecified' },
@@ -489,7 +492,7 @@ export const transparencyDatabase: Rule = rule({
       zone: 'event',
       citation: `${DSA} Art. 24(5); data categories of Implementing Regulation (EU) 2024/2835`,
       quote: `${SOR_DB_QUOTE}, using the updated data categories aligned with Implementing Reg. 2024/2835`,
-      start: restricted,
+      start: restrictedWithReasons,
       key: byEvent,
       complete: on('StatementOfReasonsPublished'),
       period: { duration: null, clock: 'unspecified' },

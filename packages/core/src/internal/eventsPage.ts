@@ -164,6 +164,10 @@ const NOTES: Readonly<Record<string, string>> = {
     '`false` when the uploader’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed. Absent means known.',
   'AccountActioned.recipientContactKnown':
     '`false` when the account holder’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed. Absent means known.',
+  'ContentActioned.deceptiveHighVolumeCommercial':
+    '`true` when the restricted information is deceptive high-volume commercial content: no DSA Art. 17 statement of reasons is then owed, nor its submission to the Transparency Database. Absent means not.',
+  'AccountActioned.deceptiveHighVolumeCommercial':
+    '`true` when the account is restricted for deceptive high-volume commercial content: no DSA Art. 17 statement of reasons is then owed, nor its submission to the Transparency Database. Absent means not.',
   'ContentReported.category': 'The main category.',
   'ContentReported.categories': 'Every other category that applies.',
   'ContentReported.content.postedAt': 'When the platform started hosting it.',

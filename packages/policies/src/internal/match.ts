@@ -158,12 +158,27 @@ const isRestriction = (e: DocketEvent): e is EventOf<'ContentActioned'> | EventO
 export const restricted: Condition = typed(['ContentActioned', 'AccountActioned'], isRestriction)
 
 /**
- * A restriction whose recipient can be told: DSA Art. 17(1) applies "where the relevant electronic
- * contact details are known"; unknown only when the event says `recipientContactKnown: false`.
+ * A restriction DSA Art. 17 covers: not one of "deceptive high-volume commercial content" (only when
+ * the event says `deceptiveHighVolumeCommercial: true`). Its statement of reasons is what Art. 24(5)
+ * submits to the Transparency Database.
+ */
+export const restrictedWithReasons: Condition = typed(
+  ['ContentActioned', 'AccountActioned'],
+  (e) => isRestriction(e) && e.data.deceptiveHighVolumeCommercial !== true,
+)
+
+/**
+ * A restriction whose recipient is owed a statement of reasons: one DSA Art. 17 covers
+ * ({@link restrictedWithReasons}) whose recipient can be told — Art. 17(1) applies "where the
+ * relevant electronic contact details are known"; unknown only when the event says
+ * `recipientContactKnown: false`.
  */
 export const restrictedReachable: Condition = typed(
   ['ContentActioned', 'AccountActioned'],
-  (e) => isRestriction(e) && e.data.recipientContactKnown !== false,
+  (e) =>
+    isRestriction(e) &&
+    e.data.recipientContactKnown !== false &&
+    e.data.deceptiveHighVolumeCommercial !== true,
 )
 
 /** A notification of this kind sent to this party. */
