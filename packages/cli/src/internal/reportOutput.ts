@@ -160,7 +160,7 @@ export const write = async (
       for (const p of sor.problems) Output.warn(inv, DsaSor.describe(p))
       Output.log(
         inv,
-        `docket: ${sor.statements.length} statements of reasons, ${sor.problems.length} decisions lacking facts, ${sor.outOfScope} decisions outside the EEA`,
+        `docket: ${sor.statements.length} statements of reasons, ${sor.problems.length} decisions lacking facts, ${sor.outOfScope} decisions outside the EEA${sor.notOwed > 0 ? `, ${sor.notOwed} decisions owing none (deceptive high-volume commercial content)` : ''}`,
       )
       break
     default:
@@ -185,7 +185,12 @@ export const write = async (
       stamp: report.stamp,
       ...(sor === undefined
         ? {}
-        : { statements: sor.statements.length, outOfScope: sor.outOfScope, problems: sor.problems }),
+        : {
+            statements: sor.statements.length,
+            outOfScope: sor.outOfScope,
+            ...(sor.notOwed > 0 ? { notOwed: sor.notOwed } : {}),
+            problems: sor.problems,
+          }),
     })}\n`
     if (out === undefined || out === '-') Output.log(inv, side.trimEnd())
     else {

@@ -47,6 +47,11 @@ export interface RestrictiveDecision {
    */
   readonly jurisdictions: ReadonlyArray<string>
   readonly until: string | null
+  /**
+   * Present (`true`) only when the event says the restricted information is deceptive high-volume
+   * commercial content, which DSA Art. 17 does not cover: no statement of reasons is owed.
+   */
+  readonly deceptiveHighVolumeCommercial?: true
   /** The latest `violation` decision before the action, if any. */
   readonly review: {
     readonly eventId: string
@@ -294,6 +299,7 @@ const decision = (
   territories: Array.isArray(d.territories) ? strs(d.territories) : null,
   jurisdictions: jurisdictions.slice().sort(),
   until: str(d.until),
+  ...(d.deceptiveHighVolumeCommercial === true ? { deceptiveHighVolumeCommercial: true as const } : {}),
   review,
 })
 

@@ -103,6 +103,29 @@ describe('DsaSor.build', () => {
     expect(before.statements.some((s) => JSON.stringify(s.territorial_scope) === '["FR"]')).toBe(true)
   })
 
+  it('writes no statement, and reports no missing facts, for deceptive high-volume commercial content (Art. 17)', async () => {
+    const base = Fixtures.cases()
+    const flagged = base.map((e) =>
+      e.caseId === 'eu-ncii' && e.type === 'ContentActioned'
+        ? { ...e, data: { ...(e.data as object), deceptiveHighVolumeCommercial: true } }
+        : e,
+    ) as typeof base
+    const ids = new Set(
+      flagged.filter((e) => e.caseId === 'eu-ncii' && e.type === 'ContentActioned').map((e) => e.id),
+    )
+    const before = DsaSor.build(await build(base))
+    const after = DsaSor.build(await build(flagged))
+    const of = (o: DsaSor.Output) => o.origins.filter((x) => ids.has(x.eventId)).length
+    expect(of(before)).toBeGreaterThan(0)
+    expect(of(after)).toBe(0)
+    expect(after.statements).toHaveLength(before.statements.length - of(before))
+    expect(after.problems).toEqual(before.problems)
+    expect(after.notOwed).toBe(of(before))
+    expect(before.notOwed).toBe(0)
+    // only content restrictions were flagged: the account suspension keeps its statement
+    expect(after.statements.some((s) => s.decision_account === 'DECISION_ACCOUNT_SUSPENDED')).toBe(true)
+  })
+
   it('reports missing ground, automation and hosting date instead of inventing them', async () => {
     const out = DsaSor.build(
       await build(Fixtures.cases().filter((e) => e.caseId === 'eu-ncii' && e.id !== 'fr-2')),

@@ -3,7 +3,8 @@
  * the field names and enumerations of the EU DSA Transparency Database API
  * (Art. 24(5)), one per restrictive decision (a `ContentActioned` or
  * `AccountActioned`) on a case with an EEA jurisdiction. A refusal restricts
- * nothing and has no statement.
+ * nothing and has no statement; nor has a restriction of deceptive high-volume
+ * commercial content, which Art. 17 does not cover (counted in `notOwed`).
  *
  * `puid` is derived from the case id and the decision's event id with an
  * injective escape into the database's alphabet (`[A-Za-z0-9-_]`): letters,
@@ -47,6 +48,8 @@ export interface Output {
   readonly problems: ReadonlyArray<Problem>
   /** Restrictive decisions on cases with no EEA jurisdiction (no statement owed to the database). */
   readonly outOfScope: number
+  /** Restrictive decisions of deceptive high-volume commercial content in the EEA: Art. 17 owes no statement. */
+  readonly notOwed: number
 }
 
 // internal
@@ -307,10 +310,15 @@ export const build = (
   const origins: Array<{ caseId: string; eventId: string }> = []
   const problems: Problem[] = []
   let outOfScope = 0
+  let notOwed = 0
   for (const c of r.cases) {
     for (const d of c.facts.decisions) {
       if (!d.jurisdictions.some((j) => eea.has(j))) {
         outOfScope++
+        continue
+      }
+      if (d.deceptiveHighVolumeCommercial === true) {
+        notOwed++
         continue
       }
       const x = statement(c, d, rules)
@@ -322,7 +330,7 @@ export const build = (
   }
   const dup = SorRules.validateAll(statements, rules)
   if (dup.length > 0) throw new Error(`bug: duplicate puid in ${JSON.stringify(dup[0])}`)
-  return { statements, origins, problems, outOfScope }
+  return { statements, origins, problems, outOfScope, notOwed }
 }
 
 /**
