@@ -8,9 +8,15 @@
  * A notice is an `AuthorityRequestReceived` of kind `removal_order` whose
  * `legalBasis` names the section's rule (`au-osa/77-ncii-provider` …): the
  * module has several kinds of notice, so a bare `au-osa` starts nothing.
+ *
+ * Before an adult cyber-abuse notice (s. 88) can be given, the material must
+ * have been the subject of a complaint to the provider and not removed within
+ * 48 hours: the reference calls that window a "de facto platform SLA". It is
+ * encoded as an internal target (never a statutory breach) that starts on the
+ * complaint and warns the platform before the 48 hours are up.
  */
 import type { ClockRule } from '@docket/core'
-import { authorityRequest, byRequest, removed, withdrawn } from './internal/match.js'
+import { authorityRequest, byReport, byRequest, removed, reported, withdrawn } from './internal/match.js'
 import { at, rule } from './internal/rule.js'
 import type { Policy, Rule } from './Policy.js'
 
@@ -100,9 +106,49 @@ export const adultAbuse: Rule = notice(
   's. 88 (s. 89 for end-users)',
   '"24 hours after the notice was given"; precondition: a complaint to the provider "was not removed … within: (i) 48 hours after the complaint was made; or (ii) such longer period as the Commissioner allows"',
   [
-    'The 48-hour complaint precondition is a de facto service level, not a clock: missing it exposes the platform to a notice.',
+    'The 48-hour complaint precondition is a de facto service level, not a duty: `au-osa/88-adult-abuse-complaint` tracks it as an internal target.',
   ],
 )
+
+/**
+ * s. 88 precondition: a complaint about adult cyber-abuse material not removed within 48 hours
+ * exposes the platform to a removal notice. An internal target, not a duty.
+ */
+export const adultAbuseComplaint: Rule = rule({
+  policy: ID,
+  rule: '88-adult-abuse-complaint',
+  row: 'au-osa/88-adult-abuse',
+  kind: 'deadline',
+  title:
+    'Remove complained-of adult cyber-abuse material before an eSafety notice can be given (internal target)',
+  confidence: 'primary',
+  dateZone: ZONE,
+  internal: true,
+  scope: { jurisdictions: ['AU'] },
+  trigger:
+    'A complaint to the provider: a `ContentReported` of category `adult_cyber_abuse` on a case naming AU; one clock per report.',
+  completion: 'The material removed or disabled.',
+  extensions: LONGER.replace('on the notice', 'on this obligation'),
+  notes: [
+    'Internal target, never a statutory breach: s. 88 sets no duty to remove within 48 hours; it lets the Commissioner give a removal notice when the material "was not removed" within them. The reference calls the window a "de facto platform SLA: missing it exposes the platform to a notice".',
+    'Warnings come before the 48 hours are up; a miss is an internal breach (amber), and the notice, if given, starts `au-osa/88-adult-abuse`.',
+  ],
+  versions: [
+    {
+      validFrom: COMMENCED,
+      validTo: null,
+      zone: ZONE,
+      citation: `${OSA} s. 88 (precondition of a removal notice)`,
+      quote:
+        'the material was the subject of a complaint to the provider and "was not removed … within: (i) 48 hours after the complaint was made; or (ii) such longer period as the Commissioner allows"',
+      start: reported('adult_cyber_abuse'),
+      key: byReport,
+      complete: removed(),
+      extendable: true,
+      period: { duration: 'PT48H', clock: 'elapsed' },
+    },
+  ],
+})
 
 /** s. 65: a removal notice about cyber-bullying material targeted at an Australian child. */
 export const childBullying: Rule = notice(
@@ -133,6 +179,6 @@ export const policy: Policy = {
   jurisdictions: ['AU'],
   summary:
     'Remove material within 24 hours of an eSafety removal notice, or such longer period as the Commissioner allows.',
-  rules: [nciiProvider, nciiEndUser, nciiHost, adultAbuse, childBullying, classOne],
+  rules: [nciiProvider, nciiEndUser, nciiHost, adultAbuse, adultAbuseComplaint, childBullying, classOne],
   entries: [],
 }

@@ -224,7 +224,13 @@ export const markdown = (p: Policy.Policy): string => {
     )
     out.push(`> ${r.quote}`, '', `— ${r.citation}`, '')
     if (r.clock) {
-      out.push(`- Kind: ${r.kind}${r.statutory ? '' : ' (no number in the law: never a statutory breach)'}`)
+      const numbered = r.versions.some((v) => v.duration !== null && v.clock !== 'unspecified')
+      const label = r.statutory
+        ? ''
+        : numbered
+          ? ' (internal target, not a legal duty: never a statutory breach)'
+          : ' (no number in the law: never a statutory breach)'
+      out.push(`- Kind: ${r.kind}${label}`)
       out.push(`- Trigger: ${r.trigger}`)
       out.push(`- Completed by: ${r.completion}`)
       out.push(`- Pauses: ${r.pauses ?? 'none'}`)
