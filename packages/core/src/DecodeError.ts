@@ -90,7 +90,8 @@ const addsIndex = (type: t.Decoder<unknown, unknown>): boolean => {
   for (let depth = 0; depth < 16; depth++) {
     const tag = node._tag
     if (tag === 'IntersectionType' || tag === 'UnionType') return true
-    const wraps = tag === 'RefinementType' || tag === 'ExactType' || tag === 'ReadonlyType' || tag === 'RecursiveType'
+    const wraps =
+      tag === 'RefinementType' || tag === 'ExactType' || tag === 'ReadonlyType' || tag === 'RecursiveType'
     if (!wraps || node.type === undefined) return false
     node = node.type as typeof node
   }

@@ -4,7 +4,7 @@ import type * as ClockRule from './ClockRule.js'
 import type { DocketEvent } from './Envelope.js'
 import * as Evaluation from './Evaluation.js'
 import * as Timestamp from './Timestamp.js'
-import { testRule } from './internal/testRule.js'
+import { testRule } from './testing/Rule.js'
 
 // `Evaluation.judge` (each instant read once per judgment) against what the replay did before it:
 // its own scan of the history for the first visible event (and, for a wake-up, the first unseen

@@ -5,7 +5,7 @@ import type { DocketEvent } from './Envelope.js'
 import * as Evaluation from './Evaluation.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
-import { testRule } from './internal/testRule.js'
+import { testRule } from './testing/Rule.js'
 
 /** Open clocks are offered only the event types their conditions declare (`Condition.types`). */
 

@@ -5,17 +5,16 @@
  * after it takes effect, then restarted) leaves exactly the escalations of one that rebuilds
  * every case from the whole log on every run: none lost, none twice, in the same order.
  */
-import * as E from 'fp-ts/lib/Either.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Clock from './Clock.js'
-import type { Recorded } from './Envelope.js'
 import type * as EventStore from './EventStore.js'
-import { testRule } from './internal/testRule.js'
+import { testRule } from './testing/Rule.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
 import * as ProcessManager from './ProcessManager.js'
 import * as Profile from './Profile.js'
 import * as History from './testing/History.js'
+import { appendEach, Crash, crashing, escalations } from './testing/Resume.js'
 import * as Timer from './Timer.js'
 import * as Timestamp from './Timestamp.js'
 
@@ -23,45 +22,6 @@ const HOUR = 3_600_000
 
 /** Time triggers too: a 24-hour deadline from each report, met by taking the content down. */
 const obligations = ProcessManager.obligationsFrom({ rules: [testRule()], profile: Profile.DEFAULTS })
-
-class Crash extends Error {}
-
-/** The store as a process that dies at its `at`-th operation sees it: before the operation or right after it. */
-const crashing = (
-  store: EventStore.EventStore,
-  plan: { left: number; readonly after: boolean },
-): EventStore.EventStore => {
-  const step = async <A>(op: () => Promise<A>): Promise<A> => {
-    if (plan.left-- === 0) {
-      if (plan.after) await op()
-      throw new Crash('crash')
-    }
-    return op()
-  }
-  return {
-    ...store,
-    append: (caseId, events, expected) => () => step(() => store.append(caseId, events, expected)()),
-    readStream: (caseId) => () => step(() => store.readStream(caseId)()),
-    checkpoints: {
-      load: (name) => step(() => store.checkpoints.load(name)),
-      save: (name, position) => step(() => store.checkpoints.save(name, position)),
-    },
-  }
-}
-
-const appendAll = async (store: EventStore.EventStore, events: ReadonlyArray<Recorded>): Promise<void> => {
-  for (const e of events) {
-    const r = await store.append(e.caseId, [e], 'any')()
-    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left))
-  }
-}
-
-/** Every event the process manager appended, in log order, with everything but the position. */
-const escalations = async (store: EventStore.EventStore): Promise<unknown[]> => {
-  const out: unknown[] = []
-  for await (const s of store.readAll()) if (s.event.type === 'EscalationRaised') out.push(s.event)
-  return out
-}
 
 const run = (store: EventStore.EventStore, now: number, resume: boolean) =>
   ProcessManager.make({
@@ -106,8 +66,8 @@ describe('ProcessManager checkpoint (property)', () => {
         for (const [i, cut] of cuts.entries()) {
           const segment = history.slice(from, Math.max(from, cut))
           from = Math.max(from, cut)
-          await appendAll(scratch, segment)
-          await appendAll(resumed, segment)
+          await appendEach(scratch, segment)
+          await appendEach(resumed, segment)
           const last = segment.at(-1) ?? history[Math.max(0, from - 1)]!
           now = Math.max(now, Timestamp.toMillis(last.recordedAt) + runs[i]!.later * HOUR)
           await run(scratch, now, false)
@@ -124,8 +84,8 @@ describe('ProcessManager checkpoint (property)', () => {
         }
         // a last run a month later, after every event, raises what is left in both
         now += 30 * 24 * HOUR
-        await appendAll(scratch, history.slice(from))
-        await appendAll(resumed, history.slice(from))
+        await appendEach(scratch, history.slice(from))
+        await appendEach(resumed, history.slice(from))
         await run(scratch, now, false)
         const last = await run(resumed, now, true)
         expect(await escalations(resumed)).toEqual(await escalations(scratch))

@@ -10,7 +10,7 @@ import * as ProcessManager from './ProcessManager.js'
 import * as Profile from './Profile.js'
 import * as Timer from './Timer.js'
 import * as Timestamp from './Timestamp.js'
-import { testRule } from './internal/testRule.js'
+import { testRule } from './testing/Rule.js'
 import * as History from './testing/History.js'
 
 const at = (s: string): number => Timestamp.toMillis(s)

@@ -5,6 +5,7 @@ import * as fc from 'fast-check'
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
 import { ev, one, plus, report, run } from './internal/testing.js'
+import { CANADA } from './internal/zones.js'
 
 const r = report('2026-03-01T10:00:00-05:00', {
   category: 'csam',
@@ -68,32 +69,19 @@ describe('ca-mandatory-reporting', () => {
     }
   })
 
-  // Canada's zones (the tz database's zone.tab, country CA): the Act names none of them.
-  const CANADA = [
-    'America/St_Johns',
-    'America/Halifax',
-    'America/Glace_Bay',
-    'America/Moncton',
-    'America/Goose_Bay',
-    'America/Blanc-Sablon',
-    'America/Toronto',
-    'America/Iqaluit',
-    'America/Atikokan',
-    'America/Winnipeg',
-    'America/Resolute',
-    'America/Rankin_Inlet',
-    'America/Regina',
-    'America/Swift_Current',
-    'America/Edmonton',
-    'America/Cambridge_Bay',
-    'America/Inuvik',
-    'America/Creston',
-    'America/Dawson_Creek',
-    'America/Fort_Nelson',
-    'America/Whitehorse',
-    'America/Dawson',
-    'America/Vancouver',
-  ]
+  it('counts in every Canadian zone of the tz database (zone.tab, CA): from Newfoundland to the Yukon', () => {
+    expect(CANADA).toHaveLength(23)
+    expect(new Set(CANADA).size).toBe(CANADA.length)
+    for (const zone of [
+      'America/St_Johns',
+      'America/Halifax',
+      'America/Toronto',
+      'America/Regina',
+      'America/Vancouver',
+    ])
+      expect(CANADA).toContain(zone)
+    for (const zone of CANADA) expect(DateTime.now().setZone(zone).isValid, zone).toBe(true)
+  })
 
   it('s. 4: the hold never ends before the end of the 21st day after the notification in any Canadian zone', () => {
     const from = Date.parse('2011-12-08T00:00:00-05:00')

@@ -7,18 +7,15 @@
  */
 import {
   Clock,
-  type DocketEvent,
   type EventStore,
   MemoryEventStore,
   ProcessManager,
   Profile,
-  type Recorded,
   Timer,
   Timestamp,
 } from '@docket/core'
-import { History, Services } from '@docket/core/testing'
+import { History, Resume, Services, testRule } from '@docket/core/testing'
 import fc from 'fast-check'
-import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as PostgresEventStore from './PostgresEventStore.js'
@@ -33,65 +30,10 @@ const run = await Services.requireOrSkip({
 
 const HOUR = 3_600_000
 
-/** A 24-hour deadline from each report, met by taking the content down: time triggers too. */
-const rule = {
-  policy: 'test',
-  rule: 'removal',
-  kind: 'deadline' as const,
-  title: 'Remove within 24 hours',
-  confidence: 'primary' as const,
-  applies: () => true,
-  versions: [
-    {
-      validFrom: '2000-01-01T00:00:00Z',
-      validTo: null,
-      zone: 'UTC',
-      citation: 'test',
-      quote: 'within 24 hours',
-      start: (e: DocketEvent) => e.type === 'ContentReported',
-      complete: (e: DocketEvent) => e.type === 'ContentActioned',
-      period: { duration: 'PT24H', clock: 'elapsed' as const },
-    },
-  ],
-}
-const obligations = ProcessManager.obligationsFrom({ rules: [rule], profile: Profile.DEFAULTS })
-
-class Crash extends Error {}
-
-const crashing = (
-  store: EventStore.EventStore,
-  plan: { left: number; readonly after: boolean },
-): EventStore.EventStore => {
-  const step = async <A>(op: () => Promise<A>): Promise<A> => {
-    if (plan.left-- === 0) {
-      if (plan.after) await op()
-      throw new Crash('crash')
-    }
-    return op()
-  }
-  return {
-    ...store,
-    append: (caseId, events, expected) => () => step(() => store.append(caseId, events, expected)()),
-    readStream: (caseId) => () => step(() => store.readStream(caseId)()),
-    checkpoints: {
-      load: (name) => step(() => store.checkpoints.load(name)),
-      save: (name, position) => step(() => store.checkpoints.save(name, position)),
-    },
-  }
-}
-
-const appendAll = async (store: EventStore.EventStore, events: ReadonlyArray<Recorded>): Promise<void> => {
-  for (const e of events) {
-    const r = await store.append(e.caseId, [e], 'any')()
-    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left))
-  }
-}
-
-const escalations = async (store: EventStore.EventStore): Promise<unknown[]> => {
-  const out: unknown[] = []
-  for await (const s of store.readAll()) if (s.event.type === 'EscalationRaised') out.push(s.event)
-  return out
-}
+const obligations = ProcessManager.obligationsFrom({
+  rules: [testRule()],
+  profile: Profile.DEFAULTS,
+})
 
 const once = (store: EventStore.EventStore, now: number, resume: boolean, lines: string[] = []) =>
   ProcessManager.make({
@@ -126,7 +68,7 @@ describe.skipIf(!run)('escalation checkpoint on PostgreSQL', () => {
   it('stores the checkpoint in the checkpoints table and resumes from it, reading only the log after it', async () => {
     const store = await open()
     const history = [...History.generate({ seed: 11, events: 300, meanGapMinutes: 20 })]
-    await appendAll(store, history.slice(0, 250))
+    await Resume.appendEach(store, history.slice(0, 250))
     const first = await once(store, Timestamp.toMillis(history[249]!.recordedAt), true)
     expect(first.resumedFrom).toBeNull()
     const rows = await admin.query<{ subscriber: string }>(
@@ -137,7 +79,7 @@ describe.skipIf(!run)('escalation checkpoint on PostgreSQL', () => {
       'docket-escalation/state',
       'docket-escalation/state/a/0',
     ])
-    await appendAll(store, history.slice(250))
+    await Resume.appendEach(store, history.slice(250))
     const lines: string[] = []
     const second = await once(store, Timestamp.toMillis(history[299]!.recordedAt) + HOUR, true, lines)
     expect(second.resumedFrom).toBe(first.position)
@@ -174,8 +116,8 @@ describe.skipIf(!run)('escalation checkpoint on PostgreSQL', () => {
           let now = Number.NEGATIVE_INFINITY
           for (const r of [...sorted, { cut: 1000, later: 30 * 24, crash: 1000, after: false }]) {
             const cut = Math.max(from, Math.round((r.cut / 1000) * history.length))
-            await appendAll(scratch, history.slice(from, cut))
-            await appendAll(resumed, history.slice(from, cut))
+            await Resume.appendEach(scratch, history.slice(from, cut))
+            await Resume.appendEach(resumed, history.slice(from, cut))
             from = cut
             now = Math.max(
               now,
@@ -183,12 +125,12 @@ describe.skipIf(!run)('escalation checkpoint on PostgreSQL', () => {
             )
             await once(scratch, now, false)
             try {
-              await once(crashing(resumed, { left: r.crash, after: r.after }), now, true)
+              await once(Resume.crashing(resumed, { left: r.crash, after: r.after }), now, true)
             } catch (e) {
-              if (!(e instanceof Crash)) throw e
+              if (!(e instanceof Resume.Crash)) throw e
               await once(resumed, now, true)
             }
-            expect(await escalations(resumed)).toEqual(await escalations(scratch))
+            expect(await Resume.escalations(resumed)).toEqual(await Resume.escalations(scratch))
           }
         },
       ),

@@ -1,7 +1,8 @@
 /**
  * A minimal clock rule for tests: a deadline of policy `test`, in force since 1970 in UTC,
  * started by a `ContentReported` and completed by a `ContentActioned` (both typed), 24 hours of
- * elapsed time. Any field of its one version, or of the rule, can be replaced. Tests only.
+ * elapsed time. Any field of its one version, or of the rule, can be replaced: for tests of
+ * code that runs rules (a process manager, a replay), where the law's rules would be noise.
  */
 import * as ClockRule from '../ClockRule.js'
 
