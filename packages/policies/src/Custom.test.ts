@@ -69,6 +69,15 @@ describe('Custom', () => {
     expect(E.isLeft(Custom.parse('{ not yaml: ['))).toBe(true)
   })
 
+  it('refuses two rules of one name (one rule id, two clocks, obligations sharing ids)', () => {
+    const rule = (title: string, period: string) =>
+      `  - rule: x\n    title: ${title}\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: ${period}\n`
+    const bad = Custom.parse(`id: acme\ntitle: t\nrules:\n${rule('a', 'PT1H')}${rule('b', 'P10D')}`)
+    expect(E.isLeft(bad) && DecodeError.format(bad.left)).toBe(
+      'rules.1.rule: got "x", expected a rule name not already used in this policy',
+    )
+  })
+
   it("checks a rule's zone when the document is parsed (a zone luxon does not know would stop the engine)", () => {
     const withZone = (zone: string) =>
       Custom.parse(

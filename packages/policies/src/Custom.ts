@@ -350,7 +350,20 @@ export const compile = (doc: Document): Policy.Policy => ({
 /** Decodes a parsed JSON or YAML value into a policy document; every problem names its field path. */
 export const decodeDocument = (u: unknown): E.Either<DecodeError.DecodeError, Document> => {
   const d = DocumentCodec.decode(u)
-  return E.isLeft(d) ? E.left(DecodeError.fromValidation(d.left)) : d
+  if (E.isLeft(d)) return E.left(DecodeError.fromValidation(d.left))
+  // Two rules of one name would be one rule id (`policy/rule`) running two clocks: their
+  // obligations, and the escalations raised on them, would share ids.
+  const seen = new Set<string>()
+  const issues = d.right.rules.flatMap((r, i) => {
+    if (!seen.has(r.rule)) {
+      seen.add(r.rule)
+      return []
+    }
+    return [
+      { path: `rules.${i}.rule`, value: r.rule, expected: 'a rule name not already used in this policy' },
+    ]
+  })
+  return issues.length > 0 ? E.left(DecodeError.make(issues)) : d
 }
 
 /** Decodes a parsed JSON or YAML value into a policy; every problem names its field path. */
