@@ -91,6 +91,19 @@ describe('Custom', () => {
     )
   })
 
+  it("checks a rule's holiday calendar when the document is parsed (an unknown one stopped the engine)", () => {
+    const withCalendar = (calendar: string) =>
+      Custom.parse(
+        `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: P2D\n    clock: business-days\n    calendar: ${calendar}\n`,
+      )
+    for (const calendar of ['FR', 'DE-BY', 'US'])
+      expect(E.isRight(withCalendar(calendar)), calendar).toBe(true)
+    const bad = withCalendar('ZZ')
+    expect(E.isLeft(bad) && DecodeError.format(bad.left)).toBe(
+      'rules.0.calendar: got "ZZ", expected a holiday calendar: COUNTRY[-STATE[-REGION]] with public holidays in date-holidays (such as FR or DE-BY)',
+    )
+  })
+
   it('takes ISO 3166-1 codes (or EU for the policy) as jurisdictions, and names the path of any other', () => {
     const text = (jurisdictions: string, condition: string): string =>
       `id: x\ntitle: t\njurisdictions: ${jurisdictions}\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported, jurisdictions: ${condition} }\n    complete: { event: CaseClosed }\n    period: PT1H\n`

@@ -11,7 +11,7 @@
  * fields, combined with `all`, `any` and `not`, and relate it to the event
  * that started the clock (`sameReport`, `sameRequest`).
  */
-import { ClockRule, DecodeError, type DocketEvent, Event, Profile, Timestamp } from '@docket/core'
+import { Calendar, ClockRule, DecodeError, type DocketEvent, Event, Profile, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parse as parseYaml } from 'yaml'
@@ -163,6 +163,13 @@ const RuleZone = t.refinement(
   'an IANA time zone (such as Europe/Paris), a fixed offset (UTC+02:00), profile or event',
 )
 
+/** A holiday calendar `date-holidays` has data for (`FR`, `DE-BY`): an unknown one would stop the engine. */
+const RuleCalendar = t.refinement(
+  t.string,
+  (s) => Calendar.isKnown(s),
+  'a holiday calendar: COUNTRY[-STATE[-REGION]] with public holidays in date-holidays (such as FR or DE-BY)',
+)
+
 /** io-ts codec of one custom rule. */
 export const RuleCodec = exact(
   'CustomRule',
@@ -184,7 +191,8 @@ export const RuleCodec = exact(
     /** IANA zone, `profile` or `event` (default `event`). */
     zone: RuleZone,
     endOfDay: t.boolean,
-    calendar: t.string,
+    /** Holiday calendar for business time, checked as `zone` is. */
+    calendar: RuleCalendar,
     /** Internal target before the due time (`targetAt`). */
     target: Event.IsoDuration,
     pause: ConditionCodec,
