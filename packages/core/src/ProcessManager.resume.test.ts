@@ -131,6 +131,14 @@ describe('ProcessManager checkpoint', () => {
     expect(broken.lines[0]).toMatch(
       /^escalation: the checkpoint of the cases to watch is unreadable \(manifest: /,
     )
+    // valid JSON of another shape: every problem on the one log line
+    await store.checkpoints.save('docket-escalation/state', '{"version":1}')
+    const shape = await once(store, t(99))
+    expect(shape.stats.resumedFrom).toBeNull()
+    expect(shape.lines[0]).toMatch(
+      /^escalation: the checkpoint of the cases to watch is unreadable \(manifest: fingerprint: got nothing, expected string; position: got nothing/,
+    )
+    expect(shape.lines[0]).not.toContain('\n')
     // another store, shorter than the checkpoint's position
     const short = MemoryEventStore.make()
     await appendAll(short, history.slice(0, 10))

@@ -84,7 +84,12 @@ const parse = <A>(codec: t.Type<A, unknown>, text: string, what: string): E.Eith
   }
   const decoded = codec.decode(json)
   return E.isLeft(decoded)
-    ? E.left(unreadable(`${what}: ${DecodeError.format(DecodeError.fromValidation(decoded.left))}`))
+    ? // one log line: every issue, separated by '; '
+      E.left(
+        unreadable(
+          `${what}: ${DecodeError.format(DecodeError.fromValidation(decoded.left)).replaceAll('\n', '; ')}`,
+        ),
+      )
     : E.right(decoded.right)
 }
 
