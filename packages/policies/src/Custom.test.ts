@@ -91,6 +91,24 @@ describe('Custom', () => {
     )
   })
 
+  it('refuses a category or channel the events cannot carry (a typo would never match)', () => {
+    const withStart = (start: string) =>
+      Custom.parse(
+        `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: ${start}\n    complete: { event: CaseClosed }\n    period: PT1H\n`,
+      )
+    expect(
+      E.isRight(withStart('{ event: ContentReported, categories: [csam, ncii], channel: [in_app] }')),
+    ).toBe(true)
+    const category = withStart('{ event: ContentReported, categories: [csma] }')
+    expect(E.isLeft(category) && DecodeError.format(category.left)).toMatch(
+      /^rules\.0\.start\.categories\.0: got "csma", expected one of csam, /,
+    )
+    const channel = withStart('{ event: ContentReported, channel: [webform] }')
+    expect(E.isLeft(channel) && DecodeError.format(channel.left)).toMatch(
+      /^rules\.0\.start\.channel\.0: got "webform", expected one of in_app, /,
+    )
+  })
+
   it("checks a rule's holiday calendar when the document is parsed (an unknown one stopped the engine)", () => {
     const withCalendar = (calendar: string) =>
       Custom.parse(

@@ -105,9 +105,10 @@ const EventCondition = exact(
   'EventCondition',
   { event: t.union([EventName, t.array(EventName)]) },
   {
-    categories: strings,
+    // a value the events cannot carry (a typo: `csma`) would never match: refused, with the values
+    categories: t.array(Event.Category),
     jurisdictions,
-    channel: strings,
+    channel: t.array(Event.Channel),
     outcome: strings,
     action: strings,
     recipient: strings,
