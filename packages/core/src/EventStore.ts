@@ -165,7 +165,11 @@ export const wrongExpectedRevision = (
 ): StoreError => ({ _tag: 'WrongExpectedRevision', caseId, expected, actual })
 
 /** An `IdempotencyConflict` error. */
-export const idempotencyConflict = (eventId: string, caseId: string, storedCaseId: string): StoreError => ({
+export const idempotencyConflict = (
+  eventId: string,
+  caseId: string,
+  storedCaseId: string,
+): IdempotencyConflict => ({
   _tag: 'IdempotencyConflict',
   eventId,
   caseId,
@@ -262,12 +266,7 @@ export const conflict = (
   stored === undefined ||
   (stored.event.caseId === event.caseId && fingerprint(stored.event) === fingerprint(event))
     ? undefined
-    : {
-        _tag: 'IdempotencyConflict',
-        eventId: event.id,
-        caseId: event.caseId,
-        storedCaseId: stored.event.caseId,
-      }
+    : idempotencyConflict(event.id, event.caseId, stored.event.caseId)
 
 /** Checks an expected revision against the stream's actual one (`undefined` when the stream does not exist). */
 export const checkExpected = (

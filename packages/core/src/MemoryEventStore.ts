@@ -30,6 +30,12 @@ interface Stored {
   readonly key: number
 }
 
+/** The conflict of appending `e` over the event of its id already stored (its remembered fingerprint). */
+const conflictWith = (existing: Stored, e: Recorded): EventStore.IdempotencyConflict | undefined =>
+  existing.stored.event.caseId !== e.caseId || existing.fingerprint !== fingerprint(e)
+    ? EventStore.idempotencyConflict(e.id, e.caseId, existing.stored.event.caseId)
+    : undefined
+
 // constructors
 
 /** A new, empty (or pre-filled) in-memory event store. */
@@ -74,8 +80,9 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     for (const e of batch.right) {
       const existing = byId.get(e.id)
       if (existing === undefined) fresh.push(e)
-      else if (existing.fingerprint !== fingerprint(e) || existing.stored.event.caseId !== caseId) {
-        return E.left(EventStore.idempotencyConflict(e.id, caseId, existing.stored.event.caseId))
+      else {
+        const conflict = conflictWith(existing, e)
+        if (conflict !== undefined) return E.left(conflict)
       }
     }
     const stream = streams.get(caseId)
@@ -164,14 +171,9 @@ export const make = (options: Options = {}): EventStore.EventStore => {
       if (closed) return Promise.resolve(E.left(EventStore.unavailable('the memory store is closed')))
       const found: EventStore.IdempotencyConflict[] = []
       for (const e of events) {
-        const s = byId.get(e.id)
-        if (s !== undefined && (s.stored.event.caseId !== e.caseId || s.fingerprint !== fingerprint(e)))
-          found.push({
-            _tag: 'IdempotencyConflict',
-            eventId: e.id,
-            caseId: e.caseId,
-            storedCaseId: s.stored.event.caseId,
-          })
+        const existing = byId.get(e.id)
+        const conflict = existing === undefined ? undefined : conflictWith(existing, e)
+        if (conflict !== undefined) found.push(conflict)
       }
       return Promise.resolve(E.right(found))
     },

@@ -9,10 +9,9 @@
 import { Catalog } from '@docket/policies'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
-import * as Config from '../Config.js'
 import * as Args from '../internal/args.js'
+import * as Evaluation from '../internal/evaluation.js'
 import * as Output from '../Output.js'
-import * as Settings from '../replay/Settings.js'
 
 /** The `policies` command. */
 export const command: Command = {
@@ -27,14 +26,7 @@ export const command: Command = {
       default: 'text',
     },
     { name: 'out', kind: 'string', description: 'Write to this file instead of standard output.' },
-    {
-      name: 'custom-policy',
-      value: 'FILE',
-      kind: 'string',
-      multiple: true,
-      description:
-        'Also list the platform policy of this JSON or YAML document, checked as evaluate and replay read it.',
-    },
+    Evaluation.CUSTOM_POLICY,
   ],
   examples: [
     'docket policies',
@@ -54,12 +46,12 @@ export const command: Command = {
       Output.error(inv, `unexpected argument ${inv.positionals[0]}\nRun docket policies --help for usage.`)
       return EXIT.usage
     }
-    const custom = Config.loadCustom(inv.cwd, Args.all(inv, 'custom-policy'))
-    if (E.isLeft(custom)) {
-      Output.error(inv, custom.left.message)
+    const policies = Evaluation.customPolicies(inv)
+    if (E.isLeft(policies)) {
+      Output.error(inv, policies.left)
       return EXIT.usage
     }
-    const pack = Settings.policies(custom.right)
+    const { pack } = policies.right
     const body =
       format === 'json'
         ? `${JSON.stringify({ policies: Catalog.list(pack) }, null, 2)}\n`

@@ -16,9 +16,9 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Config from '../Config.js'
 import * as Args from '../internal/args.js'
+import * as Evaluation from '../internal/evaluation.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
-import * as Settings from '../replay/Settings.js'
 
 /** Dependencies the command can be given (tests pass their own clock and signal). */
 export interface Deps {
@@ -52,14 +52,7 @@ export const make = (deps: () => Deps): Command => ({
       description:
         'The platform profile (JSON or YAML) with the escalation ladder; default: the built-in ladder.',
     },
-    {
-      name: 'custom-policy',
-      value: 'FILE',
-      kind: 'string',
-      multiple: true,
-      description:
-        'Also watch the clocks of the platform policy of this JSON or YAML document (see docs/policies/custom.md).',
-    },
+    Evaluation.CUSTOM_POLICY,
     {
       name: 'webhook',
       value: 'URL',
@@ -95,12 +88,12 @@ export const make = (deps: () => Deps): Command => ({
     const url = Args.str(inv, 'store')
     if (url === undefined) return usage(inv, 'missing --store URL (the store to watch)')
     if (inv.positionals.length > 0) return usage(inv, `unexpected argument ${inv.positionals[0]}`)
-    const custom = Config.loadCustom(inv.cwd, Args.all(inv, 'custom-policy'))
-    if (E.isLeft(custom)) {
-      Output.error(inv, custom.left.message)
+    const policies = Evaluation.customPolicies(inv)
+    if (E.isLeft(policies)) {
+      Output.error(inv, policies.left)
       return EXIT.usage
     }
-    const pack = Settings.policies(custom.right)
+    const { pack } = policies.right
     const profile = Config.load(inv.cwd, Args.str(inv, 'config'), pack)
     if (E.isLeft(profile)) {
       Output.error(inv, profile.left.message)

@@ -14,6 +14,16 @@ import * as Config from '../Config.js'
 import * as Settings from '../replay/Settings.js'
 import * as Args from './args.js'
 
+/** `--custom-policy FILE`, repeatable: of `evaluate` and `replay`, and of `watch` and `policies`. */
+export const CUSTOM_POLICY: OptionSpec = {
+  name: 'custom-policy',
+  value: 'FILE',
+  kind: 'string',
+  multiple: true,
+  description:
+    'Also run the platform policy of this JSON or YAML document beside the statutes (see docs/policies/custom.md). Its rules are internal, never statutory.',
+}
+
 /** The declared options of an evaluation, for a command's `options`. */
 export const OPTIONS: ReadonlyArray<OptionSpec> = [
   {
@@ -56,14 +66,7 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     multiple: true,
     description: 'Apply these policies even before their entry into force (counterfactual; comma-separated).',
   },
-  {
-    name: 'custom-policy',
-    value: 'FILE',
-    kind: 'string',
-    multiple: true,
-    description:
-      'Also run the platform policy of this JSON or YAML document (see docs/policies/custom.md). Its rules are internal, never statutory.',
-  },
+  CUSTOM_POLICY,
 ]
 
 /** Checked evaluation options. */
@@ -157,14 +160,27 @@ export const setup = (
   inv: Pick<Invocation, 'options' | 'cwd'>,
   now: () => number = Date.now,
 ): E.Either<string, Setup> => {
-  const custom = Config.loadCustom(inv.cwd, Args.all(inv, 'custom-policy'))
-  if (E.isLeft(custom)) return E.left(custom.left.message)
-  const pack = Settings.policies(custom.right)
+  const policies = customPolicies(inv)
+  if (E.isLeft(policies)) return policies
+  const { custom, pack } = policies.right
   const options = check(inv, now, pack)
   if (E.isLeft(options)) return options
   const profile = Config.load(inv.cwd, Args.str(inv, 'config'), pack)
   if (E.isLeft(profile)) return E.left(profile.left.message)
-  return E.right({ custom: custom.right, pack, options: options.right, profile: profile.right })
+  return E.right({ custom, pack, options: options.right, profile: profile.right })
+}
+
+/**
+ * The documents of {@link CUSTOM_POLICY} and the policies a command runs with them (the statutes,
+ * then the documents); Left: the first problem of a file, for standard error.
+ */
+export const customPolicies = (
+  inv: Pick<Invocation, 'options' | 'cwd'>,
+): E.Either<string, Pick<Setup, 'custom' | 'pack'>> => {
+  const custom = Config.loadCustom(inv.cwd, Args.all(inv, CUSTOM_POLICY.name))
+  return E.isLeft(custom)
+    ? E.left(custom.left.message)
+    : E.right({ custom: custom.right, pack: Settings.policies(custom.right) })
 }
 
 /**
