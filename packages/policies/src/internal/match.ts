@@ -157,15 +157,15 @@ const isRestriction = (e: DocketEvent): e is EventOf<'ContentActioned'> | EventO
 /** A restriction in the sense of DSA Art. 17(1): content or account measures. */
 export const restricted: Condition = typed(['ContentActioned', 'AccountActioned'], isRestriction)
 
+const coveredByArt17 = (e: DocketEvent): e is EventOf<'ContentActioned'> | EventOf<'AccountActioned'> =>
+  isRestriction(e) && e.data.deceptiveHighVolumeCommercial !== true
+
 /**
  * A restriction DSA Art. 17 covers: not one of "deceptive high-volume commercial content" (only when
  * the event says `deceptiveHighVolumeCommercial: true`). Its statement of reasons is what Art. 24(5)
  * submits to the Transparency Database.
  */
-export const restrictedWithReasons: Condition = typed(
-  ['ContentActioned', 'AccountActioned'],
-  (e) => isRestriction(e) && e.data.deceptiveHighVolumeCommercial !== true,
-)
+export const restrictedWithReasons: Condition = typed(['ContentActioned', 'AccountActioned'], coveredByArt17)
 
 /**
  * A restriction whose recipient is owed a statement of reasons: one DSA Art. 17 covers
@@ -175,10 +175,7 @@ export const restrictedWithReasons: Condition = typed(
  */
 export const restrictedReachable: Condition = typed(
   ['ContentActioned', 'AccountActioned'],
-  (e) =>
-    isRestriction(e) &&
-    e.data.recipientContactKnown !== false &&
-    e.data.deceptiveHighVolumeCommercial !== true,
+  (e) => coveredByArt17(e) && e.data.recipientContactKnown !== false,
 )
 
 /** A notification of this kind sent to this party. */
