@@ -11,6 +11,10 @@ const yamlBlock = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!
 
 const decoded = (): ReturnType<typeof Custom.parse> => Custom.parse(yamlBlock)
 
+/** A one-rule document whose rule starts on the condition `start`. */
+const withStartText = (start: string): string =>
+  `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: ${start}\n    complete: { event: CaseClosed }\n    period: PT1H\n`
+
 describe('Custom', () => {
   it('decodes the example of docs/policies/custom.md', () => {
     const p = decoded()
@@ -92,10 +96,7 @@ describe('Custom', () => {
   })
 
   it('refuses a category or channel the events cannot carry (a typo would never match)', () => {
-    const withStart = (start: string) =>
-      Custom.parse(
-        `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: ${start}\n    complete: { event: CaseClosed }\n    period: PT1H\n`,
-      )
+    const withStart = (start: string) => Custom.parse(withStartText(start))
     expect(
       E.isRight(withStart('{ event: ContentReported, categories: [csam, ncii], channel: [in_app] }')),
     ).toBe(true)
@@ -107,6 +108,70 @@ describe('Custom', () => {
     expect(E.isLeft(channel) && DecodeError.format(channel.left)).toMatch(
       /^rules\.0\.start\.channel\.0: got "webform", expected one of in_app, /,
     )
+  })
+
+  it('refuses outcome, action, recipient, kind or to values the events of the type cannot carry', () => {
+    const issue = (start: string): string => {
+      const r = Custom.parse(withStartText(start))
+      return E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
+    }
+    for (const start of [
+      '{ event: ReviewDecided, outcome: [violation, no_violation] }',
+      '{ event: [ReviewDecided, AppealDecided], outcome: [violation, decision_reversed] }',
+      '{ event: ContentActioned, action: [removed, geo_blocked] }',
+      '{ event: AccountActioned, action: [suspended] }',
+      '{ event: MandatoryReportFiled, recipient: [NCMEC] }',
+      '{ event: AuthorityRequestReceived, kind: [removal_order], legalBasis: [any words], jurisdictions: [FR] }',
+      '{ event: NotificationSent, to: [uploader], kind: [decision], sameReport: true }',
+      '{ event: ContentReported, allegesMinor: true, sameReport: true }',
+    ])
+      expect(issue(start), start).toBe('decoded')
+    expect(issue('{ event: ReviewDecided, outcome: [violaton] }')).toBe(
+      'rules.0.start.outcome.0: got "violaton", expected one of violation, no_violation, insufficient_information',
+    )
+    // the values of the type named, not of another type's field of the same name
+    expect(issue('{ event: ContentActioned, action: [suspended] }')).toMatch(
+      /^rules\.0\.start\.action\.0: got "suspended", expected one of removed, disabled, /,
+    )
+    expect(issue('{ event: MandatoryReportFiled, recipient: [ncmec] }')).toMatch(
+      /^rules\.0\.start\.recipient\.0: got "ncmec", expected one of NCMEC, NCA, /,
+    )
+    expect(issue('{ event: NotificationSent, kind: [removal_order] }')).toMatch(
+      /^rules\.0\.start\.kind\.0: got "removal_order", expected one of acknowledgement, decision, /,
+    )
+    expect(issue('{ event: NotificationSent, to: [uploadr] }')).toBe(
+      'rules.0.start.to.0: got "uploadr", expected one of reporter, uploader, authority',
+    )
+  })
+
+  it('refuses a condition field the event type does not have, naming the types it applies to', () => {
+    const issue = (start: string): string => {
+      const r = Custom.parse(withStartText(start))
+      return E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
+    }
+    expect(issue('{ event: ContentReported, outcome: [violation] }')).toBe(
+      'rules.0.start.outcome: got ["violation"], expected no outcome (it does not apply to ContentReported); ' +
+        'outcome applies to AppealDecided: decision_upheld, decision_reversed, inadmissible_late; ' +
+        'ReviewDecided: violation, no_violation, insufficient_information',
+    )
+    expect(issue('{ event: ReviewDecided, legalBasis: [x] }')).toBe(
+      'rules.0.start.legalBasis: got ["x"], expected no legalBasis (it does not apply to ReviewDecided); ' +
+        'legalBasis applies to AuthorityRequestReceived',
+    )
+    // one type of a list without the field is a part of the condition that never matches
+    expect(issue('{ event: [ContentReported, CaseClosed], channel: [in_app] }')).toMatch(
+      /^rules\.0\.start\.channel: got \["in_app"\], expected no channel \(it does not apply to CaseClosed\); channel applies to ContentReported: in_app, .*; give CaseClosed a condition of its own under any$/,
+    )
+    expect(issue('{ event: CaseClosed, sameReport: true }')).toMatch(
+      /^rules\.0\.start\.sameReport: got true, expected no sameReport \(it does not apply to CaseClosed\)/,
+    )
+    expect(issue('{ event: x-acme.Escalated, categories: [csam] }')).toMatch(
+      /expected no categories \(it does not apply to x-acme\.Escalated \(conditions read no field of a platform’s own event type\)\)/,
+    )
+    // nested conditions are checked at their own path
+    expect(
+      issue('{ all: [{ event: ReviewDecided }, { not: { event: AppealLodged, outcome: [x] } }] }'),
+    ).toMatch(/^rules\.0\.start\.all\.1\.not\.outcome: got \["x"\], expected no outcome/)
   })
 
   it("checks a rule's holiday calendar when the document is parsed (an unknown one stopped the engine)", () => {

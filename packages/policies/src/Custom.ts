@@ -25,6 +25,7 @@ import {
   reportIdOf,
   requestIdOf,
 } from './internal/match.js'
+import * as ConditionFields from './internal/conditionFields.js'
 import { applies } from './internal/scope.js'
 import type * as Policy from './Policy.js'
 
@@ -101,24 +102,51 @@ const EventName = t.refinement(
   'EventType (a standard type or x-<vendor>.<Name>)',
 )
 
-const EventCondition = exact(
+const EventTypes = t.union([EventName, t.array(EventName)])
+
+/** The condition fields that read an event's data, with the codecs of their kind of value. */
+const dataFields: Readonly<Record<ConditionFields.Field, t.Mixed>> = {
+  categories: strings,
+  jurisdictions,
+  channel: strings,
+  outcome: strings,
+  action: strings,
+  recipient: strings,
+  kind: strings,
+  legalBasis: strings,
+  to: strings,
+  allegesMinor: t.boolean,
+  sameReport: t.boolean,
+  sameRequest: t.boolean,
+}
+
+/** An event condition of any event types (its `event` is not known yet, or not valid). */
+const AnyEventCondition = exact('EventCondition', { event: EventTypes }, dataFields)
+
+const forTypes = new Map<string, t.Decoder<unknown, unknown>>()
+
+/**
+ * An event condition whose fields are checked against what events of its types carry
+ * (`ConditionFields.codecs`): a value they cannot carry (a typo: `csma`, `violaton`) or a field they
+ * do not have (`outcome` on `ContentReported`) would never match, so it is refused, with the values.
+ */
+const EventCondition = new t.Type<t.TypeOf<typeof AnyEventCondition>, unknown, unknown>(
   'EventCondition',
-  { event: t.union([EventName, t.array(EventName)]) },
-  {
-    // a value the events cannot carry (a typo: `csma`) would never match: refused, with the values
-    categories: t.array(Event.Category),
-    jurisdictions,
-    channel: t.array(Event.Channel),
-    outcome: strings,
-    action: strings,
-    recipient: strings,
-    kind: strings,
-    legalBasis: strings,
-    to: strings,
-    allegesMinor: t.boolean,
-    sameReport: t.boolean,
-    sameRequest: t.boolean,
+  AnyEventCondition.is,
+  (u, c) => {
+    if (typeof u !== 'object' || u === null) return AnyEventCondition.validate(u, c)
+    const event = EventTypes.decode((u as { readonly event?: unknown }).event)
+    if (E.isLeft(event)) return AnyEventCondition.validate(u, c)
+    const types = typeof event.right === 'string' ? [event.right] : event.right
+    const key = types.join('\n')
+    let codec = forTypes.get(key)
+    if (codec === undefined) {
+      codec = exact('EventCondition', { event: EventTypes }, ConditionFields.codecs(types, dataFields))
+      forTypes.set(key, codec)
+    }
+    return codec.validate(u, c) as t.Validation<t.TypeOf<typeof AnyEventCondition>>
   },
+  t.identity,
 )
 
 /**
