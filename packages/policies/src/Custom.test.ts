@@ -174,6 +174,54 @@ describe('Custom', () => {
     ).toMatch(/^rules\.0\.start\.all\.1\.not\.outcome: got \["x"\], expected no outcome/)
   })
 
+  it('refuses a rule whose validTo is not after its validFrom (it would never apply)', () => {
+    const withWindow = (fields: string) =>
+      Custom.parse(`${withStartText('{ event: ContentReported }')}${fields}`)
+    expect(
+      E.isRight(withWindow('    validFrom: 2026-01-01T00:00:00Z\n    validTo: 2026-06-01T00:00:00+02:00\n')),
+    ).toBe(true)
+    const bad = withWindow('    validFrom: 2026-06-01T00:00:00Z\n    validTo: 2026-01-01T00:00:00Z\n')
+    expect(E.isLeft(bad) && DecodeError.format(bad.left)).toBe(
+      'rules.0.validTo: got "2026-01-01T00:00:00Z", expected an instant after validFrom (2026-06-01T00:00:00Z): the rule would never apply',
+    )
+    const same = withWindow('    validFrom: 2026-01-01T01:00:00+01:00\n    validTo: 2026-01-01T00:00:00Z\n')
+    expect(E.isLeft(same)).toBe(true)
+    // without validFrom the rule applies from 1970
+    expect(E.isLeft(withWindow('    validTo: 1969-12-31T00:00:00Z\n'))).toBe(true)
+  })
+
+  it('refuses a zero period or target, and a target longer than the period', () => {
+    const rule = (fields: string) =>
+      Custom.parse(
+        `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n${fields}`,
+      )
+    const issue = (fields: string): string => {
+      const r = rule(fields)
+      return E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
+    }
+    for (const fields of [
+      '    period: PT1H\n    target: PT30M\n',
+      '    period: PT1H\n    target: PT1H\n',
+      '    period: P1D\n    target: PT24H\n',
+      '    period: P1M\n    target: P31D\n',
+      '    period: P3D\n    endOfDay: true\n    target: P4D\n',
+      // business time has no bound that holds over every weekend and holiday
+      '    period: P2D\n    clock: business-days\n    target: P4D\n',
+    ])
+      expect(issue(fields), fields).toBe('decoded')
+    expect(issue('    period: PT0S\n')).toBe(
+      'rules.0.period: got "PT0S", expected an ISO-8601 duration longer than zero, such as PT48H or P90D',
+    )
+    expect(issue('    period: PT1H\n    target: P0D\n')).toBe(
+      'rules.0.target: got "P0D", expected an ISO-8601 duration longer than zero, such as PT48H or P90D',
+    )
+    expect(issue('    period: PT1H\n    target: PT2H\n')).toBe(
+      'rules.0.target: got "PT2H", expected an internal target no longer than the period (PT1H): a target after the due time is never the earlier one',
+    )
+    expect(issue('    period: P1M\n    target: P32D\n')).toMatch(/^rules\.0\.target: got "P32D"/)
+    expect(issue('    period: P3D\n    target: P1W\n')).toMatch(/^rules\.0\.target: got "P1W"/)
+  })
+
   it("checks a rule's holiday calendar when the document is parsed (an unknown one stopped the engine)", () => {
     const withCalendar = (calendar: string) =>
       Custom.parse(

@@ -11,7 +11,16 @@
  * fields, combined with `all`, `any` and `not`, and relate it to the event
  * that started the clock (`sameReport`, `sameRequest`).
  */
-import { Calendar, ClockRule, DecodeError, type DocketEvent, Event, Profile, Timestamp } from '@docket/core'
+import {
+  Calendar,
+  ClockRule,
+  DecodeError,
+  type DocketEvent,
+  Duration,
+  Event,
+  Profile,
+  Timestamp,
+} from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parse as parseYaml } from 'yaml'
@@ -26,6 +35,7 @@ import {
   requestIdOf,
 } from './internal/match.js'
 import * as ConditionFields from './internal/conditionFields.js'
+import * as RuleChecks from './internal/ruleChecks.js'
 import { applies } from './internal/scope.js'
 import type * as Policy from './Policy.js'
 
@@ -199,6 +209,13 @@ const RuleCalendar = t.refinement(
   'a holiday calendar: COUNTRY[-STATE[-REGION]] with public holidays in date-holidays (such as FR or DE-BY)',
 )
 
+/** A duration that is not zero: a period or target of `PT0S` is due the instant its clock starts. */
+const Length = t.refinement(
+  Event.IsoDuration,
+  (s) => Object.values(Duration.parse(s)).some((n) => n > 0),
+  'an ISO-8601 duration longer than zero, such as PT48H or P90D',
+)
+
 /** io-ts codec of one custom rule. */
 export const RuleCodec = exact(
   'CustomRule',
@@ -211,8 +228,8 @@ export const RuleCodec = exact(
     title: t.string,
     start: ConditionCodec,
     complete: ConditionCodec,
-    /** ISO-8601 duration. */
-    period: Event.IsoDuration,
+    /** ISO-8601 duration, not zero. */
+    period: Length,
   },
   {
     kind: t.keyof({ deadline: null, hold: null, window: null }, 'Kind'),
@@ -223,7 +240,7 @@ export const RuleCodec = exact(
     /** Holiday calendar for business time, checked as `zone` is. */
     calendar: RuleCalendar,
     /** Internal target before the due time (`targetAt`). */
-    target: Event.IsoDuration,
+    target: Length,
     pause: ConditionCodec,
     resume: ConditionCodec,
     restart: ConditionCodec,
@@ -330,7 +347,7 @@ export const compileRule = (
   const cancel = optional(r.cancel, condition)
   const key = KEYS[r.per ?? 'case']
   const version: Policy.Version = {
-    validFrom: r.validFrom ?? '1970-01-01T00:00:00.000Z',
+    validFrom: r.validFrom ?? RuleChecks.VALID_FROM,
     validTo: r.validTo ?? null,
     zone: r.zone ?? 'event',
     citation: `${policyId} (platform policy)`,
@@ -388,18 +405,7 @@ export const compile = (doc: Document): Policy.Policy => ({
 export const decodeDocument = (u: unknown): E.Either<DecodeError.DecodeError, Document> => {
   const d = DocumentCodec.decode(u)
   if (E.isLeft(d)) return E.left(DecodeError.fromValidation(d.left))
-  // Two rules of one name would be one rule id (`policy/rule`) running two clocks: their
-  // obligations, and the escalations raised on them, would share ids.
-  const seen = new Set<string>()
-  const issues = d.right.rules.flatMap((r, i) => {
-    if (!seen.has(r.rule)) {
-      seen.add(r.rule)
-      return []
-    }
-    return [
-      { path: `rules.${i}.rule`, value: r.rule, expected: 'a rule name not already used in this policy' },
-    ]
-  })
+  const issues = RuleChecks.issues(d.right.rules)
   return issues.length > 0 ? E.left(DecodeError.make(issues)) : d
 }
 

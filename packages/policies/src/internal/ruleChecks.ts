@@ -1,0 +1,109 @@
+/**
+ * Checks of a custom policy document that relate one field to another, run
+ * once its fields have decoded: two rules of one name, a rule whose `validTo`
+ * is not after its `validFrom` (it would never apply), and an internal
+ * `target` longer than the rule's `period` (a target after the due time is
+ * never the earlier one). Each problem is a `DecodeError` issue at the path of
+ * the field to change.
+ *
+ * Single fields (a zero duration, an unknown zone) are the codecs' business.
+ */
+import { type DecodeError, Duration, Timestamp } from '@docket/core'
+
+// model
+
+/** The fields of a rule document these checks read. */
+export interface Rule {
+  readonly rule: string
+  readonly period: string
+  readonly clock?: string
+  readonly endOfDay?: boolean
+  readonly target?: string
+  readonly validFrom?: string
+  readonly validTo?: string
+}
+
+/** The instant a rule applies from when its document gives no `validFrom`. */
+export const VALID_FROM = '1970-01-01T00:00:00.000Z'
+
+// lengths
+
+const HOUR = Duration.HOUR_MS
+const DAY = Duration.DAY_MS
+
+/** The extreme lengths of a duration's date parts read in a zone: months of 28 to 31 days, a DST hour either way. */
+const bounds = (iso: string): { readonly shortest: number; readonly longest: number } => {
+  const p = Duration.parse(iso)
+  const time = ((p.hours * 60 + p.minutes) * 60 + p.seconds) * 1000
+  const days = p.weeks * 7 + p.days
+  // transitions alternate, so a span of days moves by one hour at most
+  const dst = p.years + p.months + days > 0 ? HOUR : 0
+  return {
+    shortest: (p.years * 365 + p.months * 28 + days) * DAY - dst + time,
+    longest: (p.years * 366 + p.months * 31 + days) * DAY + dst + time,
+  }
+}
+
+/**
+ * The longest a period can last, or `undefined` when it has no bound that holds everywhere (business
+ * time stretches over weekends and holidays). An elapsed period of days and hours is exact.
+ */
+const longestPeriod = (r: Rule): number | undefined => {
+  if (r.clock === 'business-days' || r.clock === 'business-hours') return undefined
+  const exact = r.clock === 'elapsed' || (r.clock === undefined && r.period.includes('T'))
+  const ms = exact ? Duration.toMillis(r.period) : undefined
+  return (ms ?? bounds(r.period).longest) + (r.endOfDay === true && !exact ? DAY : 0)
+}
+
+// checks
+
+const duplicate = (rules: ReadonlyArray<Rule>): ReadonlyArray<DecodeError.Issue> => {
+  // Two rules of one name would be one rule id (`policy/rule`) running two clocks: their
+  // obligations, and the escalations raised on them, would share ids.
+  const seen = new Set<string>()
+  return rules.flatMap((r, i) => {
+    if (!seen.has(r.rule)) {
+      seen.add(r.rule)
+      return []
+    }
+    return [
+      { path: `rules.${i}.rule`, value: r.rule, expected: 'a rule name not already used in this policy' },
+    ]
+  })
+}
+
+const window = (r: Rule, i: number): ReadonlyArray<DecodeError.Issue> => {
+  if (r.validTo === undefined) return []
+  const from = r.validFrom ?? VALID_FROM
+  return Timestamp.toMillis(r.validTo) > Timestamp.toMillis(from)
+    ? []
+    : [
+        {
+          path: `rules.${i}.validTo`,
+          value: r.validTo,
+          expected: `an instant after validFrom (${from}): the rule would never apply`,
+        },
+      ]
+}
+
+const target = (r: Rule, i: number): ReadonlyArray<DecodeError.Issue> => {
+  if (r.target === undefined) return []
+  const longest = longestPeriod(r)
+  // counted as targets are (date parts in the zone, time parts elapsed): longer than the period
+  // however the calendar falls
+  return longest === undefined || bounds(r.target).shortest <= longest
+    ? []
+    : [
+        {
+          path: `rules.${i}.target`,
+          value: r.target,
+          expected: `an internal target no longer than the period (${r.period}): a target after the due time is never the earlier one`,
+        },
+      ]
+}
+
+/** Every problem of the rules that relates one field to another, with its path (`rules.1.target`). */
+export const issues = (rules: ReadonlyArray<Rule>): ReadonlyArray<DecodeError.Issue> => [
+  ...duplicate(rules),
+  ...rules.flatMap((r, i) => [...window(r, i), ...target(r, i)]),
+]
