@@ -222,6 +222,28 @@ describe('Custom', () => {
     expect(issue('    period: P3D\n    target: P1W\n')).toMatch(/^rules\.0\.target: got "P1W"/)
   })
 
+  it('counts a period in every zone of alsoZones, the earliest reading of a deadline applying', () => {
+    const withZones = (also: string) =>
+      Custom.parse(
+        `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: P1D\n    endOfDay: true\n    zone: America/Toronto\n${also}`,
+      )
+    // 22:30 in Vancouver is already the next day in Toronto
+    const r = report('2026-05-01T22:30:00-07:00', { category: 'hate', jurisdictions: ['CA'] })
+    const dueAt = (also: string): string => {
+      const p = withZones(also)
+      if (E.isLeft(p)) throw new Error(DecodeError.format(p.left))
+      return one(run([r], { rules: p.right.rules }), 'x/r').dueAt
+    }
+    expect(dueAt('')).toBe('2026-05-04T00:00:00.000-04:00')
+    expect(dueAt('    alsoZones: []\n')).toBe('2026-05-04T00:00:00.000-04:00')
+    expect(dueAt('    alsoZones: [America/Vancouver]\n')).toBe('2026-05-03T00:00:00.000-07:00')
+    const bad = withZones('    alsoZones: [America/Vancouver, Mars/Olympus]\n')
+    expect(E.isLeft(bad) && DecodeError.format(bad.left)).toBe(
+      'rules.0.alsoZones.1: got "Mars/Olympus", expected an IANA time zone luxon knows, such as America/Toronto',
+    )
+    expect(E.isLeft(withZones('    alsoZones: [profile]\n'))).toBe(true)
+  })
+
   it("checks a rule's holiday calendar when the document is parsed (an unknown one stopped the engine)", () => {
     const withCalendar = (calendar: string) =>
       Custom.parse(

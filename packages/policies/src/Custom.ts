@@ -23,6 +23,7 @@ import {
 } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { IANAZone } from 'luxon'
 import { parse as parseYaml } from 'yaml'
 import {
   all,
@@ -202,6 +203,13 @@ const RuleZone = t.refinement(
   'an IANA time zone (such as Europe/Paris), a fixed offset (UTC+02:00), profile or event',
 )
 
+/** An IANA zone luxon knows (`America/Toronto`): a zone a rule's period is also counted in. */
+const AlsoZone = t.refinement(
+  t.string,
+  (s) => IANAZone.isValidZone(s),
+  'an IANA time zone luxon knows, such as America/Toronto',
+)
+
 /** A holiday calendar `date-holidays` has data for (`FR`, `DE-BY`): an unknown one would stop the engine. */
 const RuleCalendar = t.refinement(
   t.string,
@@ -236,6 +244,8 @@ export const RuleCodec = exact(
     clock: ClockName,
     /** IANA zone, `profile` or `event` (default `event`). */
     zone: RuleZone,
+    /** Other IANA zones the period is also counted in; the reading that protects applies. */
+    alsoZones: t.array(AlsoZone),
     endOfDay: t.boolean,
     /** Holiday calendar for business time, checked as `zone` is. */
     calendar: RuleCalendar,
@@ -350,6 +360,7 @@ export const compileRule = (
     validFrom: r.validFrom ?? RuleChecks.VALID_FROM,
     validTo: r.validTo ?? null,
     zone: r.zone ?? 'event',
+    ...(r.alsoZones === undefined || r.alsoZones.length === 0 ? {} : { alsoZones: r.alsoZones }),
     citation: `${policyId} (platform policy)`,
     quote: r.description ?? r.title,
     start: condition(r.start),
