@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import * as Catalog from './Catalog.js'
+import * as Custom from './Custom.js'
 import * as Policy from './Policy.js'
 
 const docs = fileURLToPath(new URL('../../../docs/policies/', import.meta.url))
@@ -56,6 +57,30 @@ describe('Catalog', () => {
     expect(text).toContain('eu-dsa/21-ods  deadline  unconfirmed  off by default (enable in the profile)')
     expect(text).toContain('us-2258a/fines  -  primary  metadata only (no clock)')
     expect(text).toContain('from 2026-02-20T00:00:00.000+05:30 in force: PT2H elapsed')
+  })
+
+  it('says a policy naming no jurisdictions applies everywhere (the JSON keeps [])', () => {
+    const acme = Custom.policy({
+      id: 'acme',
+      title: 'ACME',
+      rules: [
+        {
+          rule: 'ack',
+          title: 'Acknowledge',
+          start: { event: 'ContentReported' },
+          complete: { event: 'CaseClosed' },
+          period: 'PT1H',
+        },
+      ],
+    })
+    expect(Catalog.text([acme])).toMatch(/^acme — ACME \[everywhere\]\n/)
+    const [listing] = Catalog.list([acme])
+    expect(listing!.jurisdictions).toEqual([])
+    expect(listing!.rules[0]!.scope).toBe('every case, whatever its jurisdictions')
+    expect(Catalog.markdown(acme)).toContain('\nJurisdictions: everywhere.\n')
+    expect(Catalog.indexPage([acme])).toContain('| 1 / 0 / 0 | everywhere |')
+    // a policy naming some lists them, as the statutes do
+    expect(Catalog.text([{ ...acme, jurisdictions: ['EU', 'GB'] }])).toMatch(/^acme — ACME \[EU, GB\]\n/)
   })
 
   it('writes the same JSON for the same rules (deterministic)', () => {

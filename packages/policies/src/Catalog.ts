@@ -60,6 +60,7 @@ export interface Listing {
 export interface PolicyListing {
   readonly id: string
   readonly title: string
+  /** ISO codes, or `EU`; empty for a policy that applies to every case (a custom policy naming none). */
   readonly jurisdictions: ReadonlyArray<string>
   readonly summary: string
   readonly rules: ReadonlyArray<Listing>
@@ -67,9 +68,18 @@ export interface PolicyListing {
 
 // constructors
 
+/**
+ * A policy's jurisdictions in words. An empty list is a policy that names none and so applies to
+ * every case (a custom policy's, `Custom.compile`), whatever jurisdictions the case names, even none.
+ */
+const where = (jurisdictions: ReadonlyArray<string>): string =>
+  jurisdictions.length === 0 ? 'everywhere' : jurisdictions.join(', ')
+
 const scopeWords = (s: Policy.ScopeSpec): string => {
   const parts = [
-    `jurisdictions ${s.jurisdictions.join(', ')}${s.jurisdictions.includes('EU') ? ' (membership at the trigger date)' : ''}`,
+    s.jurisdictions.length === 0
+      ? 'every case, whatever its jurisdictions'
+      : `jurisdictions ${s.jurisdictions.join(', ')}${s.jurisdictions.includes('EU') ? ' (membership at the trigger date)' : ''}`,
   ]
   if (s.providerTypes !== undefined) parts.push(`provider types ${s.providerTypes.join(', ')}`)
   if (s.exemptSizes !== undefined) parts.push(`exempt sizes ${s.exemptSizes.join(', ')} (never a VLOP)`)
@@ -179,7 +189,7 @@ const until = (v: VersionListing): string => (v.validTo === null ? 'in force' : 
 export const text = (policies: ReadonlyArray<Policy.Policy> = Policy.all): string => {
   const out: string[] = []
   for (const p of list(policies)) {
-    out.push(`${p.id} — ${p.title} [${p.jurisdictions.join(', ')}]`)
+    out.push(`${p.id} — ${p.title} [${where(p.jurisdictions)}]`)
     for (const l of p.rules) {
       out.push(`  ${l.id}  ${l.kind ?? '-'}  ${l.confidence}  ${state(l)}`)
       out.push(`    ${l.title}`)
@@ -205,7 +215,7 @@ export const markdown = (p: Policy.Policy): string => {
     '',
     l.summary,
     '',
-    `Jurisdictions: ${l.jurisdictions.join(', ')}.`,
+    `Jurisdictions: ${where(l.jurisdictions)}.`,
     '',
     '| rule | kind | confidence | default | citation |',
     '|---|---|---|---|---|',
@@ -296,7 +306,7 @@ export const indexPage = (policies: ReadonlyArray<Policy.Policy> = Policy.all): 
     const off = p.rules.filter((r) => r.clock && !r.onByDefault).length
     const meta = p.rules.filter((r) => !r.clock).length
     out.push(
-      `| [\`${p.id}\`](${p.id}.md) — ${p.title} | ${on} / ${off} / ${meta} | ${p.jurisdictions.join(', ')} |`,
+      `| [\`${p.id}\`](${p.id}.md) — ${p.title} | ${on} / ${off} / ${meta} | ${where(p.jurisdictions)} |`,
     )
   }
   out.push('')

@@ -92,7 +92,7 @@ export interface Entry {
 export interface Policy {
   readonly id: string
   readonly title: string
-  /** ISO codes, or `EU`. */
+  /** ISO codes, or `EU`; empty: every case (a custom policy that names none). */
   readonly jurisdictions: ReadonlyArray<string>
   readonly summary: string
   readonly rules: ReadonlyArray<Rule>

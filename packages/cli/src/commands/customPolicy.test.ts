@@ -132,6 +132,16 @@ describe('--custom-policy', () => {
     )
     expect(ids.at(-1)).toBe('acme-trust-safety')
     expect(ids).toContain('us-2258a')
+    // it names no jurisdictions, so applies to every case: [] in JSON, said in words in text
+    const acmeListing = (
+      JSON.parse(r.stdout) as {
+        policies: ReadonlyArray<{ id: string; jurisdictions: ReadonlyArray<string> }>
+      }
+    ).policies.at(-1)!
+    expect(acmeListing.jurisdictions).toEqual([])
+    const text = await docket(['policies', '--custom-policy', acme])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain('acme-trust-safety — ACME trust & safety service levels [everywhere]\n')
   })
 
   it('refuses a missing file, a bad field and an id already taken, naming the file (exit 2)', async () => {
@@ -147,6 +157,27 @@ describe('--custom-policy', () => {
     expect(badRun.stderr).toContain(`${bad}: rules.0.complete.event`)
     expect(badRun.stderr).toContain(`${bad}: rules.0.period`)
     expect(badRun.stdout).toBe('')
+    // a condition that could never match, a target after the due time, an unknown zone
+    const never = write(
+      'never.yaml',
+      'id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported, outcome: [violation] }\n    complete: { event: ReviewDecided, outcome: [violaton] }\n    period: PT1H\n    target: PT2H\n    alsoZones: [Mars/Olympus]\n',
+    )
+    const neverRun = await docket(['evaluate', seed, '--custom-policy', never])
+    expect(neverRun.code).toBe(2)
+    expect(neverRun.stderr).toContain(
+      `${never}: rules.0.start.outcome: got ["violation"], expected no outcome`,
+    )
+    expect(neverRun.stderr).toContain(`${never}: rules.0.complete.outcome.0: got "violaton", expected one of`)
+    expect(neverRun.stderr).toContain(`${never}: rules.0.alsoZones.0: got "Mars/Olympus"`)
+    const late = write(
+      'late.yaml',
+      'id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: PT1H\n    target: PT2H\n',
+    )
+    const lateRun = await docket(['policies', '--custom-policy', late])
+    expect(lateRun.code).toBe(2)
+    expect(lateRun.stderr).toContain(
+      `${late}: rules.0.target: got "PT2H", expected an internal target no longer`,
+    )
     const statute = write('statute.yaml', 'id: us-2258a\ntitle: t\nrules: []\n')
     const taken = await docket(['policies', '--custom-policy', statute])
     expect(taken.code).toBe(2)

@@ -4,7 +4,8 @@
  * default; metadata-only entries (rows with no clock) are listed and say so.
  * The listing is `Catalog` of `@docket/policies`, the same data the
  * documentation pages are generated from. `--custom-policy FILE` lists the
- * platform's own policies after the statutes, as `evaluate` and `replay` run them.
+ * platform's own policies after the statutes, as `evaluate` and `replay` run them; one
+ * that names no jurisdictions applies to every case (`[everywhere]`, and `[]` in JSON).
  */
 import { Catalog } from '@docket/policies'
 import * as E from 'fp-ts/lib/Either.js'
@@ -22,7 +23,8 @@ export const command: Command = {
     {
       name: 'format',
       kind: 'string',
-      description: 'text (default) or json (every field of every rule and metadata entry).',
+      description:
+        'text (default) or json (every field of every rule and metadata entry). A policy naming no jurisdictions applies to every case: text says everywhere, json gives jurisdictions [].',
       default: 'text',
     },
     { name: 'out', kind: 'string', description: 'Write to this file instead of standard output.' },
