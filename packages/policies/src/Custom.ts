@@ -35,154 +35,18 @@ import {
   reportIdOf,
   requestIdOf,
 } from './internal/match.js'
-import * as ConditionFields from './internal/conditionFields.js'
+import { ConditionCodec, type ConditionDoc } from './internal/conditionCodec.js'
+import { exact } from './internal/exact.js'
 import * as RuleChecks from './internal/ruleChecks.js'
 import { applies } from './internal/scope.js'
 import type * as Policy from './Policy.js'
 
 // codecs
 
-/**
- * An io-ts object type that rejects keys it does not name (a typo is an error, not a silent no-op).
- * Its two halves validate in its own context, so an error's path is `rules.0.period`, not
- * `rules.0.0.period` (this type is opaque to `DecodeError`'s paths, an intersection is not).
- */
-const exact = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) => {
-  const halves: [t.TypeC<R>, t.PartialC<O>] = [t.type(required), t.partial(optional)]
-  const base = t.intersection(halves)
-  const known = new Set([...Object.keys(required), ...Object.keys(optional)])
-  return new t.Type<t.TypeOf<typeof base>, t.OutputOf<typeof base>, unknown>(
-    name,
-    base.is,
-    (u, c) => {
-      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
-        const extra = Object.keys(u).filter((k) => !known.has(k))
-        if (extra.length > 0) {
-          return t.failures(
-            extra.map((k) => ({
-              value: (u as Record<string, unknown>)[k],
-              context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
-              message: `unknown field ${k} (known: ${[...known].join(', ')})`,
-            })),
-          )
-        }
-      }
-      const errors: t.ValidationError[] = []
-      for (const half of halves) {
-        const r = half.validate(u, c)
-        if (E.isLeft(r)) errors.push(...r.left)
-      }
-      return errors.length > 0 ? t.failures(errors) : base.validate(u, c)
-    },
-    base.encode,
-  )
-}
-
-const strings = t.array(t.string)
-
-/** A condition names jurisdictions that events carry: ISO 3166-1 alpha-2 codes (never `UK` or `EU`). */
-const jurisdictions = t.array(Event.Jurisdiction)
+export { ConditionCodec, type ConditionDoc }
 
 /** A policy's scope: ISO 3166-1 alpha-2 codes, or `EU` for every Member State at the trigger date. */
 const scopeJurisdictions = t.array(t.union([Event.Jurisdiction, t.literal('EU')]))
-
-/** A condition document: one event's type and fields, or `all` / `any` / `not` of conditions. */
-export type ConditionDoc =
-  | {
-      readonly event: string | ReadonlyArray<string>
-      readonly categories?: ReadonlyArray<string>
-      readonly jurisdictions?: ReadonlyArray<string>
-      readonly channel?: ReadonlyArray<string>
-      readonly outcome?: ReadonlyArray<string>
-      readonly action?: ReadonlyArray<string>
-      readonly recipient?: ReadonlyArray<string>
-      readonly kind?: ReadonlyArray<string>
-      readonly legalBasis?: ReadonlyArray<string>
-      readonly to?: ReadonlyArray<string>
-      readonly allegesMinor?: boolean
-      readonly sameReport?: boolean
-      readonly sameRequest?: boolean
-    }
-  | { readonly all: ReadonlyArray<ConditionDoc> }
-  | { readonly any: ReadonlyArray<ConditionDoc> }
-  | { readonly not: ConditionDoc }
-
-const EventName = t.refinement(
-  t.string,
-  (s) => Event.isEventType(s) || Event.isVendorType(s),
-  'EventType (a standard type or x-<vendor>.<Name>)',
-)
-
-const EventTypes = t.union([EventName, t.array(EventName)])
-
-/** The condition fields that read an event's data, with the codecs of their kind of value. */
-const dataFields: Readonly<Record<ConditionFields.Field, t.Mixed>> = {
-  categories: strings,
-  jurisdictions,
-  channel: strings,
-  outcome: strings,
-  action: strings,
-  recipient: strings,
-  kind: strings,
-  legalBasis: strings,
-  to: strings,
-  allegesMinor: t.boolean,
-  sameReport: t.boolean,
-  sameRequest: t.boolean,
-}
-
-/** An event condition of any event types (its `event` is not known yet, or not valid). */
-const AnyEventCondition = exact('EventCondition', { event: EventTypes }, dataFields)
-
-const forTypes = new Map<string, t.Decoder<unknown, unknown>>()
-
-/**
- * An event condition whose fields are checked against what events of its types carry
- * (`ConditionFields.codecs`): a value they cannot carry (a typo: `csma`, `violaton`) or a field they
- * do not have (`outcome` on `ContentReported`) would never match, so it is refused, with the values.
- */
-const EventCondition = new t.Type<t.TypeOf<typeof AnyEventCondition>, unknown, unknown>(
-  'EventCondition',
-  AnyEventCondition.is,
-  (u, c) => {
-    if (typeof u !== 'object' || u === null) return AnyEventCondition.validate(u, c)
-    const event = EventTypes.decode((u as { readonly event?: unknown }).event)
-    if (E.isLeft(event)) return AnyEventCondition.validate(u, c)
-    const types = typeof event.right === 'string' ? [event.right] : event.right
-    const key = types.join('\n')
-    let codec = forTypes.get(key)
-    if (codec === undefined) {
-      codec = exact('EventCondition', { event: EventTypes }, ConditionFields.codecs(types, dataFields))
-      forTypes.set(key, codec)
-    }
-    return codec.validate(u, c) as t.Validation<t.TypeOf<typeof AnyEventCondition>>
-  },
-  t.identity,
-)
-
-/**
- * io-ts codec of a condition document. The document's key picks its form (`all`, `any`, `not`, or
- * else an event condition), so an error names the field of that form only, at its own path.
- */
-export const ConditionCodec: t.Type<ConditionDoc, unknown, unknown> = t.recursion('Condition', () => {
-  const combinators = {
-    all: exact('All', { all: t.array(ConditionCodec) }, {}),
-    any: exact('Any', { any: t.array(ConditionCodec) }, {}),
-    not: exact('Not', { not: ConditionCodec }, {}),
-  }
-  const union = t.union([EventCondition, combinators.all, combinators.any, combinators.not])
-  const formOf = (u: unknown): t.Decoder<unknown, unknown> => {
-    if (typeof u !== 'object' || u === null || Array.isArray(u)) return EventCondition
-    const key = (['all', 'any', 'not'] as const).find((k) => Object.hasOwn(u, k))
-    return key === undefined ? EventCondition : combinators[key]
-  }
-  return new t.Type<ConditionDoc, unknown, unknown>(
-    'Condition',
-    (u): u is ConditionDoc => union.is(u),
-    (u, c) => formOf(u).validate(u, c) as t.Validation<ConditionDoc>,
-    t.identity,
-  )
-})
 
 const ClockName = t.keyof(
   {

@@ -1,0 +1,115 @@
+/**
+ * The io-ts codec of a custom condition document: one event's type and
+ * fields, or `all`, `any` and `not` of conditions. An event condition's
+ * fields are checked against what events of its types carry
+ * (`conditionFields`), so a condition that could never match is an error
+ * naming its path. Decoding only: `Custom.condition` compiles a document.
+ */
+import { Event } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import * as ConditionFields from './conditionFields.js'
+import { exact } from './exact.js'
+
+const strings = t.array(t.string)
+
+/** A condition names jurisdictions that events carry: ISO 3166-1 alpha-2 codes (never `UK` or `EU`). */
+const jurisdictions = t.array(Event.Jurisdiction)
+
+/** A condition document: one event's type and fields, or `all` / `any` / `not` of conditions. */
+export type ConditionDoc =
+  | {
+      readonly event: string | ReadonlyArray<string>
+      readonly categories?: ReadonlyArray<string>
+      readonly jurisdictions?: ReadonlyArray<string>
+      readonly channel?: ReadonlyArray<string>
+      readonly outcome?: ReadonlyArray<string>
+      readonly action?: ReadonlyArray<string>
+      readonly recipient?: ReadonlyArray<string>
+      readonly kind?: ReadonlyArray<string>
+      readonly legalBasis?: ReadonlyArray<string>
+      readonly to?: ReadonlyArray<string>
+      readonly allegesMinor?: boolean
+      readonly sameReport?: boolean
+      readonly sameRequest?: boolean
+    }
+  | { readonly all: ReadonlyArray<ConditionDoc> }
+  | { readonly any: ReadonlyArray<ConditionDoc> }
+  | { readonly not: ConditionDoc }
+
+const EventName = t.refinement(
+  t.string,
+  (s) => Event.isEventType(s) || Event.isVendorType(s),
+  'EventType (a standard type or x-<vendor>.<Name>)',
+)
+
+const EventTypes = t.union([EventName, t.array(EventName)])
+
+/** The condition fields that read an event's data, with the codecs of their kind of value. */
+const dataFields: Readonly<Record<ConditionFields.Field, t.Mixed>> = {
+  categories: strings,
+  jurisdictions,
+  channel: strings,
+  outcome: strings,
+  action: strings,
+  recipient: strings,
+  kind: strings,
+  legalBasis: strings,
+  to: strings,
+  allegesMinor: t.boolean,
+  sameReport: t.boolean,
+  sameRequest: t.boolean,
+}
+
+/** An event condition of any event types (its `event` is not known yet, or not valid). */
+const AnyEventCondition = exact('EventCondition', { event: EventTypes }, dataFields)
+
+const forTypes = new Map<string, t.Decoder<unknown, unknown>>()
+
+/**
+ * An event condition whose fields are checked against what events of its types carry
+ * (`ConditionFields.codecs`): a value they cannot carry (a typo: `csma`, `violaton`) or a field they
+ * do not have (`outcome` on `ContentReported`) would never match, so it is refused, with the values.
+ */
+const EventCondition = new t.Type<t.TypeOf<typeof AnyEventCondition>, unknown, unknown>(
+  'EventCondition',
+  AnyEventCondition.is,
+  (u, c) => {
+    if (typeof u !== 'object' || u === null) return AnyEventCondition.validate(u, c)
+    const event = EventTypes.decode((u as { readonly event?: unknown }).event)
+    if (E.isLeft(event)) return AnyEventCondition.validate(u, c)
+    const types = typeof event.right === 'string' ? [event.right] : event.right
+    const key = types.join('\n')
+    let codec = forTypes.get(key)
+    if (codec === undefined) {
+      codec = exact('EventCondition', { event: EventTypes }, ConditionFields.codecs(types, dataFields))
+      forTypes.set(key, codec)
+    }
+    return codec.validate(u, c) as t.Validation<t.TypeOf<typeof AnyEventCondition>>
+  },
+  t.identity,
+)
+
+/**
+ * io-ts codec of a condition document. The document's key picks its form (`all`, `any`, `not`, or
+ * else an event condition), so an error names the field of that form only, at its own path.
+ */
+export const ConditionCodec: t.Type<ConditionDoc, unknown, unknown> = t.recursion('Condition', () => {
+  const combinators = {
+    all: exact('All', { all: t.array(ConditionCodec) }, {}),
+    any: exact('Any', { any: t.array(ConditionCodec) }, {}),
+    not: exact('Not', { not: ConditionCodec }, {}),
+  }
+  const union = t.union([EventCondition, combinators.all, combinators.any, combinators.not])
+  const formOf = (u: unknown): t.Decoder<unknown, unknown> => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return EventCondition
+    const key = (['all', 'any', 'not'] as const).find((k) => Object.hasOwn(u, k))
+    return key === undefined ? EventCondition : combinators[key]
+  }
+  return new t.Type<ConditionDoc, unknown, unknown>(
+    'Condition',
+    (u): u is ConditionDoc => union.is(u),
+    (u, c) => formOf(u).validate(u, c) as t.Validation<ConditionDoc>,
+    t.identity,
+  )
+})

@@ -1,0 +1,43 @@
+/**
+ * Closed io-ts object codecs for custom policy documents: a key the codec
+ * does not name is an error with its path, not a silent no-op. Private to the
+ * package (the document codecs of `Custom` are built with it).
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+
+/**
+ * An io-ts object type that rejects keys it does not name (a typo is an error, not a silent no-op).
+ * Its two halves validate in its own context, so an error's path is `rules.0.period`, not
+ * `rules.0.0.period` (this type is opaque to `DecodeError`'s paths, an intersection is not).
+ */
+export const exact = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) => {
+  const halves: [t.TypeC<R>, t.PartialC<O>] = [t.type(required), t.partial(optional)]
+  const base = t.intersection(halves)
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)])
+  return new t.Type<t.TypeOf<typeof base>, t.OutputOf<typeof base>, unknown>(
+    name,
+    base.is,
+    (u, c) => {
+      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
+        const extra = Object.keys(u).filter((k) => !known.has(k))
+        if (extra.length > 0) {
+          return t.failures(
+            extra.map((k) => ({
+              value: (u as Record<string, unknown>)[k],
+              context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
+              message: `unknown field ${k} (known: ${[...known].join(', ')})`,
+            })),
+          )
+        }
+      }
+      const errors: t.ValidationError[] = []
+      for (const half of halves) {
+        const r = half.validate(u, c)
+        if (E.isLeft(r)) errors.push(...r.left)
+      }
+      return errors.length > 0 ? t.failures(errors) : base.validate(u, c)
+    },
+    base.encode,
+  )
+}
