@@ -144,6 +144,29 @@ describe('Custom', () => {
     )
   })
 
+  it('refuses an empty list (an empty event, any or field list never matches, an empty all always does)', () => {
+    const issue = (start: string): string => {
+      const r = Custom.parse(withStartText(start))
+      return E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
+    }
+    expect(issue('{ event: [] }')).toMatch(/^rules\.0\.start\.event: got \[\], expected /)
+    expect(issue('{ any: [] }')).toMatch(
+      /^rules\.0\.start\.any: got \[\], expected a non-empty list of Condition/,
+    )
+    expect(issue('{ all: [] }')).toMatch(
+      /^rules\.0\.start\.all: got \[\], expected a non-empty list of Condition/,
+    )
+    expect(issue('{ event: ReviewDecided, outcome: [] }')).toMatch(
+      /^rules\.0\.start\.outcome: got \[\], expected a non-empty list of outcome/,
+    )
+    expect(issue('{ event: ContentReported, jurisdictions: [] }')).toMatch(
+      /^rules\.0\.start\.jurisdictions: got \[\], expected a non-empty list of /,
+    )
+    expect(issue('{ event: AuthorityRequestReceived, legalBasis: [] }')).toMatch(
+      /^rules\.0\.start\.legalBasis: got \[\], expected a non-empty list of string/,
+    )
+  })
+
   it('refuses a condition field the event type does not have, naming the types it applies to', () => {
     const issue = (start: string): string => {
       const r = Custom.parse(withStartText(start))

@@ -10,11 +10,12 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import * as ConditionFields from './conditionFields.js'
 import { exact } from './exact.js'
+import { nonEmpty } from './nonEmpty.js'
 
-const strings = t.array(t.string)
+const strings = nonEmpty(t.string)
 
 /** A condition names jurisdictions that events carry: ISO 3166-1 alpha-2 codes (never `UK` or `EU`). */
-const jurisdictions = t.array(Event.Jurisdiction)
+const jurisdictions = nonEmpty(Event.Jurisdiction)
 
 /** A condition document: one event's type and fields, or `all` / `any` / `not` of conditions. */
 export type ConditionDoc =
@@ -43,7 +44,7 @@ const EventName = t.refinement(
   'EventType (a standard type or x-<vendor>.<Name>)',
 )
 
-const EventTypes = t.union([EventName, t.array(EventName)])
+const EventTypes = t.union([EventName, nonEmpty(EventName)])
 
 /** The condition fields that read an event's data, with the codecs of their kind of value. */
 const dataFields: Readonly<Record<ConditionFields.Field, t.Mixed>> = {
@@ -96,8 +97,8 @@ const EventCondition = new t.Type<t.TypeOf<typeof AnyEventCondition>, unknown, u
  */
 export const ConditionCodec: t.Type<ConditionDoc, unknown, unknown> = t.recursion('Condition', () => {
   const combinators = {
-    all: exact('All', { all: t.array(ConditionCodec) }, {}),
-    any: exact('Any', { any: t.array(ConditionCodec) }, {}),
+    all: exact('All', { all: nonEmpty(ConditionCodec) }, {}),
+    any: exact('Any', { any: nonEmpty(ConditionCodec) }, {}),
     not: exact('Not', { not: ConditionCodec }, {}),
   }
   const union = t.union([EventCondition, combinators.all, combinators.any, combinators.not])

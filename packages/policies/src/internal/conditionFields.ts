@@ -13,6 +13,7 @@
  */
 import { Event } from '@docket/core'
 import * as t from 'io-ts'
+import { nonEmpty } from './nonEmpty.js'
 
 // model
 
@@ -154,7 +155,7 @@ export const codecs = (
     }
     const lists = types.map((type) => valuesFor(type, field))
     out[field] = lists.every((l) => l !== undefined)
-      ? t.array(t.keyof(Object.fromEntries(lists.flat().map((v) => [v, null])), field))
+      ? nonEmpty(t.keyof(Object.fromEntries(lists.flat().map((v) => [v, null])), field))
       : open[field]
   }
   return out as Record<Field, t.Mixed>
