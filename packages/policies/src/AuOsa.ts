@@ -9,11 +9,12 @@
  * `legalBasis` names the section's rule (`au-osa/77-ncii-provider` …): the
  * module has several kinds of notice, so a bare `au-osa` starts nothing.
  *
- * Before an adult cyber-abuse notice (s. 88) can be given, the material must
- * have been the subject of a complaint to the provider and not removed within
- * 48 hours: the reference calls that window a "de facto platform SLA". It is
- * encoded as an internal target (never a statutory breach) that starts on the
- * complaint and warns the platform before the 48 hours are up.
+ * Before an adult cyber-abuse notice (s. 88) or a child cyber-bullying notice
+ * (s. 65) can be given, the material must have been the subject of a complaint
+ * to the provider and not removed within 48 hours: the reference calls that
+ * window a "de facto platform SLA". Each is encoded as an internal target
+ * (never a statutory breach) that starts on the complaint and warns the
+ * platform before the 48 hours are up.
  */
 import type { ClockRule } from '@docket/core'
 import { authorityRequest, byReport, byRequest, removed, reported, withdrawn } from './internal/match.js'
@@ -111,42 +112,78 @@ export const adultAbuse: Rule = notice(
 )
 
 /**
+ * A complaint window that must pass before an eSafety removal notice can be given: material complained
+ * of to the provider and not removed within 48 hours exposes the platform to a notice under `noticeRule`.
+ * An internal target with the section's citation, never a statutory breach: the Act sets no duty to
+ * remove within the window, it only lets the Commissioner act once it has passed.
+ */
+const complaintWindow = (w: {
+  readonly name: string
+  readonly row: string
+  readonly title: string
+  readonly category: string
+  readonly material: string
+  readonly section: string
+  readonly quote: string
+  /** What the reference says happened to the complaint within the window ("was not removed"). */
+  readonly unmet: string
+  readonly extensions: string
+  readonly noticeRule: string
+  readonly notes: ReadonlyArray<string>
+}): Rule =>
+  rule({
+    policy: ID,
+    rule: w.name,
+    row: w.row,
+    kind: 'deadline',
+    title: w.title,
+    confidence: 'primary',
+    dateZone: ZONE,
+    internal: true,
+    scope: { jurisdictions: ['AU'] },
+    trigger: `A complaint to the provider: a \`ContentReported\` of category \`${w.category}\` on a case naming AU; one clock per report.`,
+    completion: 'The material removed or disabled.',
+    extensions: w.extensions,
+    notes: [
+      `Internal target, never a statutory breach: ${w.section} sets no duty to remove ${w.material} within 48 hours; it lets the Commissioner give a removal notice when ${w.unmet} within them.`,
+      ...w.notes,
+      `Warnings come before the 48 hours are up; a miss is an internal breach (amber), and the notice, if given, starts \`${w.noticeRule}\`.`,
+    ],
+    versions: [
+      {
+        validFrom: COMMENCED,
+        validTo: null,
+        zone: ZONE,
+        citation: `${OSA} ${w.section} (precondition of a removal notice)`,
+        quote: w.quote,
+        start: reported(w.category),
+        key: byReport,
+        complete: removed(),
+        extendable: true,
+        period: { duration: 'PT48H', clock: 'elapsed' },
+      },
+    ],
+  })
+
+/**
  * s. 88 precondition: a complaint about adult cyber-abuse material not removed within 48 hours
  * exposes the platform to a removal notice. An internal target, not a duty.
  */
-export const adultAbuseComplaint: Rule = rule({
-  policy: ID,
-  rule: '88-adult-abuse-complaint',
+export const adultAbuseComplaint: Rule = complaintWindow({
+  name: '88-adult-abuse-complaint',
   row: 'au-osa/88-adult-abuse',
-  kind: 'deadline',
   title:
     'Remove complained-of adult cyber-abuse material before an eSafety notice can be given (internal target)',
-  confidence: 'primary',
-  dateZone: ZONE,
-  internal: true,
-  scope: { jurisdictions: ['AU'] },
-  trigger:
-    'A complaint to the provider: a `ContentReported` of category `adult_cyber_abuse` on a case naming AU; one clock per report.',
-  completion: 'The material removed or disabled.',
+  category: 'adult_cyber_abuse',
+  material: 'adult cyber-abuse material',
+  section: 's. 88',
+  quote:
+    'the material was the subject of a complaint to the provider and "was not removed … within: (i) 48 hours after the complaint was made; or (ii) such longer period as the Commissioner allows"',
+  unmet: 'the material "was not removed"',
   extensions: LONGER.replace('on the notice', 'on this obligation'),
+  noticeRule: 'au-osa/88-adult-abuse',
   notes: [
-    'Internal target, never a statutory breach: s. 88 sets no duty to remove within 48 hours; it lets the Commissioner give a removal notice when the material "was not removed" within them. The reference calls the window a "de facto platform SLA: missing it exposes the platform to a notice".',
-    'Warnings come before the 48 hours are up; a miss is an internal breach (amber), and the notice, if given, starts `au-osa/88-adult-abuse`.',
-  ],
-  versions: [
-    {
-      validFrom: COMMENCED,
-      validTo: null,
-      zone: ZONE,
-      citation: `${OSA} s. 88 (precondition of a removal notice)`,
-      quote:
-        'the material was the subject of a complaint to the provider and "was not removed … within: (i) 48 hours after the complaint was made; or (ii) such longer period as the Commissioner allows"',
-      start: reported('adult_cyber_abuse'),
-      key: byReport,
-      complete: removed(),
-      extendable: true,
-      period: { duration: 'PT48H', clock: 'elapsed' },
-    },
+    'The reference calls the window a "de facto platform SLA: missing it exposes the platform to a notice".',
   ],
 })
 
@@ -158,8 +195,33 @@ export const childBullying: Rule = notice(
   'primary',
   's. 65',
   '"remove the material" within "24 hours after the removal notice was given"',
-  ['Precondition: a complaint to the provider not acted on within 48 hours.'],
+  [
+    'Precondition: a complaint to the provider not acted on within 48 hours; `au-osa/65-child-bullying-complaint` tracks it as an internal target.',
+  ],
 )
+
+/**
+ * s. 65 precondition: a complaint about cyber-bullying material targeting an Australian child not acted
+ * on within 48 hours exposes the platform to a removal notice. An internal target, not a duty.
+ */
+export const childBullyingComplaint: Rule = complaintWindow({
+  name: '65-child-bullying-complaint',
+  row: 'au-osa/65-child-bullying',
+  title:
+    'Remove complained-of cyber-bullying material targeting a child before an eSafety notice can be given (internal target)',
+  category: 'child_cyberbullying',
+  material: 'cyber-bullying material',
+  section: 's. 65',
+  quote:
+    'precondition of a notice: a "Complaint to the provider not acted on within 48 h, then a notice" (the reference’s summary of s. 65: "48 h (precondition)"; the section’s own words on the complaint are not quoted there)',
+  unmet: 'the complaint was "not acted on"',
+  extensions:
+    'The Commissioner (the reference’s "who may pause / extend" for s. 65): `DeadlineExtended` on this obligation.',
+  noticeRule: 'au-osa/65-child-bullying',
+  notes: [
+    'The same 48-hour precondition as s. 88 (`au-osa/88-adult-abuse-complaint`), and for the same reason: the reference gives it as "48 h (precondition)" of a s. 65 notice, not as a duty.',
+  ],
+})
 
 /** s. 109: a removal notice about class 1 material (including CSAM). */
 export const classOne: Rule = notice(
@@ -179,6 +241,15 @@ export const policy: Policy = {
   jurisdictions: ['AU'],
   summary:
     'Remove material within 24 hours of an eSafety removal notice, or such longer period as the Commissioner allows.',
-  rules: [nciiProvider, nciiEndUser, nciiHost, adultAbuse, adultAbuseComplaint, childBullying, classOne],
+  rules: [
+    nciiProvider,
+    nciiEndUser,
+    nciiHost,
+    adultAbuse,
+    adultAbuseComplaint,
+    childBullying,
+    childBullyingComplaint,
+    classOne,
+  ],
   entries: [],
 }
