@@ -131,6 +131,24 @@ describe('eu-dsa applicability and other clocks', () => {
     expect(of(run([notice('2026-01-10T09:00:00+01:00'), known]), 'eu-dsa/17-sor')).toHaveLength(1)
   })
 
+  it('Art. 24(5): the decision is still submitted when the recipient cannot be told (the protective reading)', () => {
+    // "Each Art. 17(1) decision and statement of reasons" goes to the database "with no personal data";
+    // the contact-details condition of Art. 17 governs telling the recipient, not the decision.
+    const at = '2026-01-10T12:00:00+01:00'
+    const profile = { providerType: { kind: 'online_platform' as const } }
+    const anonymous = ev('ContentActioned', at, { action: 'removed', recipientContactKnown: false })
+    const account = ev('AccountActioned', at, {
+      accountRef: 'a-1',
+      action: 'suspended',
+      recipientContactKnown: false,
+    })
+    for (const restriction of [anonymous, account]) {
+      const obligations = run([notice('2026-01-10T09:00:00+01:00'), restriction], { profile })
+      expect(of(obligations, 'eu-dsa/17-sor')).toEqual([])
+      expect(of(obligations, 'eu-dsa/24-5-sor-db')).toHaveLength(1)
+    }
+  })
+
   it('Art. 17: no statement, and none to submit (Art. 24(5)), for deceptive high-volume commercial content', () => {
     const at = '2026-01-10T12:00:00+01:00'
     const spam = notice('2026-01-10T09:00:00+01:00', { category: 'fraud' })

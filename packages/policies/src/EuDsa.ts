@@ -230,7 +230,7 @@ export const statementOfReasons: Rule = rule({
   completion: 'A `NotificationSent` to the uploader of kind `statement_of_reasons`.',
   notes: [
     'Due at the restriction instant itself ("at the latest from the date").',
-    'Applies only "where the relevant electronic contact details are known": a restriction whose event says `recipientContactKnown: false` (an anonymous upload, say) starts no clock; without the field the details are taken as known.',
+    'Applies only "where the relevant electronic contact details are known": a restriction whose event says `recipientContactKnown: false` (an anonymous upload, say) starts no clock; without the field the details are taken as known. Its submission to the Transparency Database is still owed (see `eu-dsa/24-5-sor-db`).',
     'Not for "deceptive high-volume commercial content": a restriction whose event says `deceptiveHighVolumeCommercial: true` (spam, say) starts no clock; without the field it is taken as not such content.',
   ],
   versions: [
@@ -468,10 +468,11 @@ export const transparencyDatabase: Rule = rule({
     note: 'VLOPs from the database launch (2023-09-26); other online platforms from 2024-02-17; micro and small enterprises exempt.',
   },
   trigger:
-    'A restriction (`ContentActioned` other than `labelled`, or `AccountActioned`), unless it says `deceptiveHighVolumeCommercial: true`; one clock per restriction.',
+    'A restriction (`ContentActioned` other than `labelled`, or `AccountActioned`), unless it says `deceptiveHighVolumeCommercial: true`; also when it says `recipientContactKnown: false`; one clock per restriction.',
   completion: 'A `StatementOfReasonsPublished`.',
   notes: [
     'Art. 17 does not apply to "deceptive high-volume commercial content", so such a restriction has no statement of reasons to submit.',
+    'Still owed when the recipient’s contact details are not known (`recipientContactKnown: false`), though no Art. 17 statement is then given to the recipient. The reference’s Art. 24(5) row (`eu-dsa/24-5-sor-db`) triggers on "Each Art. 17(1) decision and statement of reasons", submitted "with no personal data"; its Art. 17 row (`eu-dsa/17-sor`) makes the statement to the recipient apply only "where the relevant electronic contact details are known". The decision is an Art. 17(1) decision either way, and nothing the database takes (dsa-sor-rules.json: no field names or reaches the recipient) needs the recipient to be reachable, so the condition reads as one on telling the recipient, not on the decision. The text can be read the other way (no statement given, so none to submit); the reading kept is the protective one: a submission carries no personal data and nothing in the reference forbids an extra one, while an owed one missed is a breach of Art. 24(5).',
   ],
   versions: [
     {

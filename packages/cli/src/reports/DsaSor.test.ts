@@ -126,6 +126,21 @@ describe('DsaSor.build', () => {
     expect(after.statements.some((s) => s.decision_account === 'DECISION_ACCOUNT_SUSPENDED')).toBe(true)
   })
 
+  it('still writes the statement when the recipient cannot be told (Art. 24(5) submits every Art. 17(1) decision)', async () => {
+    const base = Fixtures.cases()
+    const anonymous = base.map((e) =>
+      e.type === 'ContentActioned' || e.type === 'AccountActioned'
+        ? { ...e, data: { ...(e.data as object), recipientContactKnown: false } }
+        : e,
+    ) as typeof base
+    const before = DsaSor.build(await build(base))
+    const after = DsaSor.build(await build(anonymous))
+    expect(before.statements.length).toBeGreaterThan(0)
+    expect(after.statements).toEqual(before.statements)
+    expect(after.problems).toEqual(before.problems)
+    expect(after.notOwed).toBe(0)
+  })
+
   it('reports missing ground, automation and hosting date instead of inventing them', async () => {
     const out = DsaSor.build(
       await build(Fixtures.cases().filter((e) => e.caseId === 'eu-ncii' && e.id !== 'fr-2')),

@@ -161,9 +161,9 @@ const NOTES: Readonly<Record<string, string>> = {
   'envelope.meta.recordedAtInferred': 'Set by an import that took `recordedAt` from `occurredAt`.',
   'ContentActioned.territories': 'Where the action applies (a geo-block’s countries).',
   'ContentActioned.recipientContactKnown':
-    '`false` when the uploader’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed. Absent means known.',
+    '`false` when the uploader’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed to them; the decision is still submitted to the Transparency Database (Art. 24(5)). Absent means known.',
   'AccountActioned.recipientContactKnown':
-    '`false` when the account holder’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed. Absent means known.',
+    '`false` when the account holder’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed to them; the decision is still submitted to the Transparency Database (Art. 24(5)). Absent means known.',
   'ContentActioned.deceptiveHighVolumeCommercial':
     '`true` when the restricted information is deceptive high-volume commercial content: no DSA Art. 17 statement of reasons is then owed, nor its submission to the Transparency Database. Absent means not.',
   'AccountActioned.deceptiveHighVolumeCommercial':

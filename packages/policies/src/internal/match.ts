@@ -163,7 +163,8 @@ const coveredByArt17 = (e: DocketEvent): e is EventOf<'ContentActioned'> | Event
 /**
  * A restriction DSA Art. 17 covers: not one of "deceptive high-volume commercial content" (only when
  * the event says `deceptiveHighVolumeCommercial: true`). Its statement of reasons is what Art. 24(5)
- * submits to the Transparency Database.
+ * submits to the Transparency Database, whether or not the recipient's contact details are known
+ * (that condition governs telling the recipient, {@link restrictedReachable}; see `eu-dsa/24-5-sor-db`).
  */
 export const restrictedWithReasons: Condition = typed(['ContentActioned', 'AccountActioned'], coveredByArt17)
 
