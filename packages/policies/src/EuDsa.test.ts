@@ -98,6 +98,35 @@ describe('eu-dsa applicability and other clocks', () => {
     expect(of(run([notice('2024-02-17T00:00:00+01:00')]), 'eu-dsa/16-decide')).toHaveLength(1)
   })
 
+  it('Art. 92 binds VLOPs to the whole Regulation from 2023-08-25: orders, complaint handling, trusted flaggers', () => {
+    const vlop = { profile: { providerType: { kind: 'vlop' as const } } }
+    const platform = { profile: { providerType: { kind: 'online_platform' as const } } }
+    const order = ev('AuthorityRequestReceived', '2023-12-01T09:00:00+01:00', {
+      requestId: 'q-1',
+      authority: 'A',
+      kind: 'removal_order',
+      jurisdiction: 'BE',
+      legalBasis: 'eu-dsa/9-orders',
+    })
+    const appeal = ev('AppealLodged', '2023-12-01T09:00:00+01:00', {
+      appealId: 'p-1',
+      venue: 'internal',
+      by: 'uploader',
+    })
+    const flagged = notice('2023-12-01T09:00:00+01:00', { channel: 'trusted_flagger' })
+    const cases: ReadonlyArray<readonly [string, ReadonlyArray<ReturnType<typeof ev>>]> = [
+      ['eu-dsa/9-orders', [order]],
+      ['eu-dsa/20-handle', [notice('2023-11-30T09:00:00+01:00'), appeal]],
+      ['eu-dsa/22-trusted-flagger', [flagged]],
+    ]
+    for (const [id, events] of cases) {
+      // a VLOP's clock runs from the trigger, not from 2024-02-17 as a pre-effective one
+      expect(one(run(events, vlop), id).preEffective, id).toBe(false)
+      // other platforms are bound from 2024-02-17, as for the rows that name the VLOP date
+      expect(of(run(events, platform), id), id).toEqual([])
+    }
+  })
+
   it('takes EU membership at the trigger date: GB until the end of January 2020', () => {
     const gb = (at: string) => report(at, { category: 'threat_to_life', jurisdictions: ['GB'] })
     const all = { profile: { providerType: { kind: 'vlop' as const } }, whatIf: ['eu-dsa'] }

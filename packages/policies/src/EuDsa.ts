@@ -9,6 +9,10 @@
  * The DSA applies from 2024-02-17; designated VLOPs were bound "from four
  * months after the notification", 2023-08-25 for the first designations, so
  * rows that say so start at 2023-08-25 and bind only VLOPs until 2024-02-17.
+ * So do the platform duties whose rows give only the general date (Arts. 9,
+ * 20(4)–(5), 22): Art. 92 bound VLOPs to the whole Regulation. Art. 6 (a
+ * condition of the liability exemption, not a duty) and Art. 21 (binding the
+ * out-of-court body) keep 2024-02-17.
  * Dates are read in Europe/Brussels. Most clocks have no number ("without
  * undue delay", "timely"): their due time is the internal target, never
  * statutory. The Art. 20 window is counted in the zone and holiday calendar
@@ -84,6 +88,17 @@ const EU_EARLY = {
   note: 'VLOPs from four months after designation (2023-08-25 for the first); all providers from 2024-02-17.',
 }
 const PLATFORMS = ['online_platform', 'vlop'] as const
+
+/**
+ * The VLOP date of a rule whose own row gives only 2024-02-17: the reference's DSA section says, under
+ * Art. 92, that designated VLOPs "were bound 'from four months after the notification'" (2023-08-25 for
+ * the first designations), for the whole Regulation, not row by row.
+ */
+const VLOPS_BY_ART_92 = {
+  validFrom: VLOPS,
+  dateSource: 'section',
+  note: 'VLOPs from 2023-08-25 (Art. 92, in the reference’s DSA section); the row gives the general date only.',
+} as const
 
 const notice = any(
   all(reported(...ILLEGAL), completeNotice(NOTICE_ELEMENTS, waivedFor)),
@@ -286,13 +301,13 @@ export const orders: Rule = rule({
   title: 'Inform the authority of the effect given to an order against illegal content',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: EU,
+  scope: EU_EARLY,
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` or `court_order` with legal basis `eu-dsa` or `eu-dsa/9-orders`.',
   completion: 'An `AuthorityResponded` for the same request.',
   versions: [
     {
-      validFrom: GENERAL,
+      ...VLOPS_BY_ART_92,
       validTo: null,
       zone: 'event',
       citation: `${DSA} Art. 9(1)`,
@@ -360,12 +375,12 @@ export const complaintHandling: Rule = rule({
   title: 'Handle an internal complaint and inform the complainant of the reasoned decision',
   confidence: 'secondary',
   dateZone: ZONE,
-  scope: { ...EU, providerTypes: PLATFORMS, exemptSizes: ['micro', 'small'] },
+  scope: { ...EU_EARLY, providerTypes: PLATFORMS, exemptSizes: ['micro', 'small'] },
   trigger: 'An `AppealLodged` with venue `internal`.',
   completion: 'The `AppealDecided` on that appeal.',
   versions: [
     {
-      validFrom: GENERAL,
+      ...VLOPS_BY_ART_92,
       validTo: null,
       zone: 'event',
       citation: `${DSA} Art. 20(4)–(5)`,
@@ -422,7 +437,7 @@ export const trustedFlagger: Rule = rule({
   title: 'Process a trusted flagger’s notice with priority',
   confidence: 'secondary',
   dateZone: ZONE,
-  scope: { ...EU, providerTypes: PLATFORMS },
+  scope: { ...EU_EARLY, providerTypes: PLATFORMS },
   trigger: 'A `ContentReported` through channel `trusted_flagger` or with a `flagger`.',
   completion: 'A `ReviewDecided` on that report.',
   notes: [
@@ -430,7 +445,7 @@ export const trustedFlagger: Rule = rule({
   ],
   versions: [
     {
-      validFrom: GENERAL,
+      ...VLOPS_BY_ART_92,
       validTo: null,
       zone: 'event',
       citation: `${DSA} Art. 22(1)`,

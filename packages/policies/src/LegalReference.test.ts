@@ -39,6 +39,12 @@ const withAbove = (r: Row): string => {
   return `${r.line}\n${back}`
 }
 const crossCheck = doc.slice(doc.indexOf('### Cross-check of key facts'))
+/** The paragraphs opening the section a row sits in: from its `###` heading to its table. */
+const sectionIntro = (r: Row): string => {
+  const at = doc.indexOf(r.line)
+  const heading = doc.lastIndexOf('\n### ', at)
+  return doc.slice(heading, doc.indexOf('\n| id |', heading))
+}
 
 /** cli.md: row prefixes onto policy ids (and the documented extra placements of this package). */
 const PREFIX: Readonly<Record<string, string>> = {
@@ -152,9 +158,11 @@ describe.skipIf(!present)('the legal reference', () => {
         const where =
           v.dateSource === 'cross-check'
             ? crossCheck
-            : v.dateSource !== undefined
-              ? withAbove(row(v.dateSource)!)
-              : withAbove(row(r.row)!)
+            : v.dateSource === 'section'
+              ? sectionIntro(row(r.row)!)
+              : v.dateSource !== undefined
+                ? withAbove(row(v.dateSource)!)
+                : withAbove(row(r.row)!)
         const wanted = v.datePrecision === 'year' ? date.slice(0, 4) : date
         expect(where, `${r.policy}/${r.rule}: ${wanted} (from ${v.validFrom})`).toContain(wanted)
       }

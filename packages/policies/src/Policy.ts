@@ -38,7 +38,8 @@ export interface Version extends ClockRule.Version {
   readonly trigger?: string
   /**
    * Where the legal reference states `validFrom`'s date, when not in the rule's own row: another
-   * row id, or `cross-check` (the reference's cross-check section).
+   * row id, `cross-check` (the reference's cross-check section), or `section` (the paragraphs that
+   * open the row's section, such as the DSA's Art. 92 dates for VLOPs).
    */
   readonly dateSource?: string
   /** `year`: the reference gives only the year of `validFrom`, read as its first instant. */
