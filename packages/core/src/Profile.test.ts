@@ -90,6 +90,8 @@ describe('Profile.decode: unknown fields', () => {
     expect(problems({ providerType: { kind: 'vlop', designatedAt: '2023-04-25T00:00:00+02:00' } })).toBe(
       'decoded',
     )
+    // a regulated search service (UK OSA s. 27)
+    expect(problems({ providerType: { kind: 'search' } })).toBe('decoded')
   })
 
   it('reports unknown fields and invalid values together', () => {

@@ -81,7 +81,10 @@ const scopeWords = (s: Policy.ScopeSpec): string => {
       ? 'every case, whatever its jurisdictions'
       : `jurisdictions ${s.jurisdictions.join(', ')}${s.jurisdictions.includes('EU') ? ' (membership at the trigger date)' : ''}`,
   ]
-  if (s.providerTypes !== undefined) parts.push(`provider types ${s.providerTypes.join(', ')}`)
+  if (s.providerTypes !== undefined)
+    parts.push(
+      `provider types ${s.providerTypes.join(', ')}${s.declaredOnly === true ? ' (declared in the profile)' : ''}`,
+    )
   if (s.exemptSizes !== undefined) parts.push(`exempt sizes ${s.exemptSizes.join(', ')} (never a VLOP)`)
   if (s.generalFrom !== undefined) parts.push(`only designated VLOPs before ${s.generalFrom}`)
   if (s.note !== undefined) parts.push(s.note)

@@ -1,5 +1,6 @@
 // OSA s. 10(3A): "as soon as reasonably practicable, and no later than 48 hours, after the provider
 // receives the report" (a valid s. 20A report), from 2026-06-29 (Europe/London); s. 10(3B) exemption.
+import type { Profile } from '@docket/core'
 import { describe, expect, it } from 'vitest'
 import { ev, HOUR, of, one, report, run } from './internal/testing.js'
 
@@ -44,6 +45,21 @@ describe('uk-osa/10-3A-ncii', () => {
     expect(one(run([r, decide()], { asOf: '2026-07-05T00:00:00+01:00' }), 'uk-osa/10-3A-ncii').status).toBe(
       'breached',
     )
+  })
+
+  it('binds a regulated search service by the same duty (s. 27), one clock per report whatever the profile says', () => {
+    const r = iicr('2026-10-24T12:00:00+01:00')
+    const ids = (profile: Profile.Profile) =>
+      run([r], { profile })
+        .map((o) => `${o.policy}/${o.rule}`)
+        .filter((id) => id.startsWith('uk-osa/10-3A'))
+    expect(ids({ providerType: { kind: 'search' } })).toEqual(['uk-osa/10-3A-ncii-search'])
+    expect(ids({ providerType: { kind: 'online_platform' } })).toEqual(['uk-osa/10-3A-ncii'])
+    expect(ids({})).toEqual(['uk-osa/10-3A-ncii'])
+    const o = one(run([r], { profile: { providerType: { kind: 'search' } } }), 'uk-osa/10-3A-ncii-search')
+    expect(o.dueAt).toBe('2026-10-26T11:00:00.000Z')
+    expect(o.statutory).toBe(true)
+    expect(o.citation).toContain('s. 27')
   })
 
   it('s. 66 CSEA reporting (SI 2026/268 in force): on by default, an internal target only, and an NCMEC report discharges it (s. 70(5))', () => {

@@ -2,7 +2,8 @@
  * The Online Safety Act 2023 (UK): the illegal-content takedown duty
  * ("swiftly", s. 10(3)(b)), the 48-hour takedown of intimate image content
  * reported under s. 20A (s. 10(3A), inserted by the Crime and Policing Act
- * 2026, from 2026-06-29), the expedited complaints procedure (s. 21(2A)) and
+ * 2026, from 2026-06-29; the same duty binds regulated search services under
+ * s. 27), the expedited complaints procedure (s. 21(2A)) and
  * CSEA reporting to the NCA (s. 66, time frames unconfirmed). Dates are read
  * in Europe/London.
  *
@@ -29,7 +30,7 @@ import {
   sameAppealDecided,
 } from './internal/match.js'
 import { at, entry, rule } from './internal/rule.js'
-import type { Policy, Rule } from './Policy.js'
+import type { Policy, Rule, ScopeSpec } from './Policy.js'
 
 const ID = 'uk-osa'
 const ZONE = 'Europe/London'
@@ -98,42 +99,88 @@ export const swift: Rule = rule({
   ],
 })
 
-/** s. 10(3A): take down reported intimate image content within 48 hours. */
-export const intimateImage: Rule = rule({
-  policy: ID,
-  rule: '10-3A-ncii',
-  row: 'uk-osa/10-3A-ncii',
-  kind: 'deadline',
+const TAKE_DOWN_3A =
+  'take down "(a) content in relation to which an intimate image content report is made … and (b) any other content identified by the provider as the same, or substantially the same" "as soon as reasonably practicable, and no later than 48 hours, after the provider receives the report"'
+
+/**
+ * The s. 10(3A) takedown of reported intimate image content, for one kind of service: user-to-user
+ * services (s. 10) or regulated search services, which the reference's cross-check says bears "the
+ * same duty" (s. 27).
+ */
+const intimateImageRule = (r: {
+  readonly name: string
+  readonly title: string
+  readonly scope: ScopeSpec
+  readonly citation: string
+  readonly notes: ReadonlyArray<string>
+}): Rule =>
+  rule({
+    policy: ID,
+    rule: r.name,
+    row: 'uk-osa/10-3A-ncii',
+    kind: 'deadline',
+    title: r.title,
+    confidence: 'primary',
+    dateZone: ZONE,
+    scope: r.scope,
+    trigger:
+      'An intimate image content report (category `ncii`, `synthetic_sexual`, `sextortion` or `csam`) with the s. 20A(2) declarations `declaresIntimateImage`, `bySubjectOrOnBehalf`, `goodFaithAndTrue`, on the report or a later `ReportCompleted`.',
+    completion: 'The content removed or disabled (and content "the same, or substantially the same").',
+    pauses: 'None.',
+    extensions: 'None.',
+    notes: [
+      'ASAP with a cap: `dueAt` is the 48-hour cap, `targetAt` the internal target (default PT24H).',
+      's. 10(3B): a `no_violation` decision whose `legalGround` cites `10(3B)` waives the clock; a bare refusal does not.',
+      ...r.notes,
+    ],
+    versions: [
+      {
+        validFrom: COMMENCED_3A,
+        validTo: null,
+        zone: ZONE,
+        citation: r.citation,
+        quote: TAKE_DOWN_3A,
+        start: reported(...INTIMATE_CATEGORIES),
+        key: byReport,
+        requiredElements: REQUIRED_ELEMENTS,
+        complete: removed(),
+        cancel: exempted,
+        period: { duration: 'PT48H', clock: 'elapsed' },
+        defaultTarget: 'PT24H',
+      },
+    ],
+  })
+
+const S_10_3A = `${OSA} s. 10(3A)–(3B) (inserted by the Crime and Policing Act 2026 (c. 20) s. 100)`
+
+/** s. 10(3A): take down reported intimate image content within 48 hours (user-to-user services). */
+export const intimateImage: Rule = intimateImageRule({
+  name: '10-3A-ncii',
   title: 'Take down reported intimate image content within 48 hours',
-  confidence: 'primary',
-  dateZone: ZONE,
-  scope: { jurisdictions: ['GB'] },
-  trigger:
-    'An intimate image content report (category `ncii`, `synthetic_sexual`, `sextortion` or `csam`) with the s. 20A(2) declarations `declaresIntimateImage`, `bySubjectOrOnBehalf`, `goodFaithAndTrue`, on the report or a later `ReportCompleted`.',
-  completion: 'The content removed or disabled (and content "the same, or substantially the same").',
-  pauses: 'None.',
-  extensions: 'None.',
+  scope: {
+    jurisdictions: ['GB'],
+    providerTypes: ['hosting', 'online_platform', 'vlop'],
+    note: 'User-to-user services; a profile without a provider type is taken to be one.',
+  },
+  citation: S_10_3A,
   notes: [
-    'ASAP with a cap: `dueAt` is the 48-hour cap, `targetAt` the internal target (default PT24H).',
-    's. 10(3B): a `no_violation` decision whose `legalGround` cites `10(3B)` waives the clock; a bare refusal does not.',
-    'The same duty binds regulated search services (s. 27); the profile has no search-service type yet, so it is not encoded separately.',
+    'A regulated search service (provider type `search`) has the same duty under s. 27: `uk-osa/10-3A-ncii-search`.',
   ],
-  versions: [
-    {
-      validFrom: COMMENCED_3A,
-      validTo: null,
-      zone: ZONE,
-      citation: `${OSA} s. 10(3A)–(3B) (inserted by the Crime and Policing Act 2026 (c. 20) s. 100)`,
-      quote:
-        'take down "(a) content in relation to which an intimate image content report is made … and (b) any other content identified by the provider as the same, or substantially the same" "as soon as reasonably practicable, and no later than 48 hours, after the provider receives the report"',
-      start: reported(...INTIMATE_CATEGORIES),
-      key: byReport,
-      requiredElements: REQUIRED_ELEMENTS,
-      complete: removed(),
-      cancel: exempted,
-      period: { duration: 'PT48H', clock: 'elapsed' },
-      defaultTarget: 'PT24H',
-    },
+})
+
+/** s. 27: the same 48-hour takedown for regulated search services. */
+export const intimateImageSearch: Rule = intimateImageRule({
+  name: '10-3A-ncii-search',
+  title: 'Take down reported intimate image content within 48 hours (search services)',
+  scope: {
+    jurisdictions: ['GB'],
+    providerTypes: ['search'],
+    declaredOnly: true,
+    note: 'Regulated search services: a profile whose provider type is `search`.',
+  },
+  citation: `${S_10_3A}, applied to regulated search services by s. 27`,
+  notes: [
+    'The reference’s cross-check: "The same duty applies to regulated search services (s. 27)". The words quoted are s. 10(3A)’s; s. 27’s own were not read.',
   ],
 })
 
@@ -214,8 +261,8 @@ export const policy: Policy = {
   title: 'Online Safety Act 2023 (UK)',
   jurisdictions: ['GB'],
   summary:
-    'Swift takedown of priority illegal content; 48-hour takedown of reported intimate images from 2026-06-29; expedited complaints; CSEA reporting to the NCA (unconfirmed time frames).',
-  rules: [swift, intimateImage, expedited, cseaReporting],
+    'Swift takedown of priority illegal content; 48-hour takedown of reported intimate images from 2026-06-29 (user-to-user and search services); expedited complaints; CSEA reporting to the NCA (unconfirmed time frames).',
+  rules: [swift, intimateImage, intimateImageSearch, expedited, cseaReporting],
   entries: [
     entry({
       policy: ID,

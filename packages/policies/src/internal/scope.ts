@@ -9,8 +9,8 @@
 import { type ClockRule, Jurisdiction } from '@docket/core'
 import { DateTime } from 'luxon'
 
-/** A provider type of the platform profile. */
-export type ProviderKind = 'hosting' | 'online_platform' | 'vlop'
+/** A provider type of the platform profile (`search`: a regulated search service, UK OSA s. 27). */
+export type ProviderKind = 'hosting' | 'online_platform' | 'vlop' | 'search'
 
 /** Who and where a rule binds. */
 export interface ScopeSpec {
@@ -18,6 +18,11 @@ export interface ScopeSpec {
   readonly jurisdictions: ReadonlyArray<string>
   /** Provider types bound (absent: every provider). A profile without a provider type is taken to be in scope. */
   readonly providerTypes?: ReadonlyArray<ProviderKind>
+  /**
+   * Binds only a profile that declares one of `providerTypes`, not one without a provider type: for a
+   * rule whose twin binds the other types, so that a profile saying nothing gets one clock, not two.
+   */
+  readonly declaredOnly?: boolean
   /** Sizes exempt (DSA Art. 19: micro and small enterprises), never a VLOP. */
   readonly exemptSizes?: ReadonlyArray<'micro' | 'small'>
   /**
@@ -52,6 +57,7 @@ export const applies =
     if (!market) return false
     const kind = profile.providerType?.kind ?? null
     if (spec.providerTypes !== undefined && kind !== null && !spec.providerTypes.includes(kind)) return false
+    if (spec.declaredOnly === true && kind === null) return false
     if (kind !== 'vlop' && spec.exemptSizes?.includes(profile.size as 'micro' | 'small') === true)
       return false
     if (spec.generalFrom !== undefined && at < Date.parse(spec.generalFrom)) {
