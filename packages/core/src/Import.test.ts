@@ -177,6 +177,63 @@ describe('Import.run: checked against the store before any write', () => {
     ])
   })
 
+  it('a line equal to the stored event is a retry even after a line giving its id other content: only that line is bad', async () => {
+    const store = MemoryEventStore.make()
+    await taken(store)
+    const before = await all(store)
+    const text = [
+      line('taken', 'c9', { data: { views: 2, shares: 0 } }),
+      line('e1', 'c1'),
+      line('taken', 'c9', { data: { views: 1, shares: 0 } }),
+    ]
+    const r = await Import.run(store, text)()
+    expect(E.isLeft(r) && r.left._tag === 'BadInput' && r.left.errors.map((e) => e.line)).toEqual([1])
+    expect(await all(store)).toEqual(before)
+    const skipping = await Import.run(store, text, { skipBad: true })()
+    expect(E.isRight(skipping) && skipping.right).toMatchObject({ read: 3, appended: 1, duplicates: 1 })
+    expect(E.isRight(skipping) && skipping.right.skipped.map((s) => [s.line, s.message])).toEqual([
+      [
+        1,
+        'id: got "taken", expected an event id not already stored with other content (IdempotencyConflict: stored in case c9 with different content)',
+      ],
+    ])
+    expect((await all(store)).map((e) => e.id)).toEqual(['taken', 'kept', 'e1'])
+  })
+
+  it('an id not stored takes its first line content: a later line with other content is bad, a later copy of the first is not', async () => {
+    const store = MemoryEventStore.make()
+    const other = { data: { views: 2, shares: 0 } }
+    const text = [line('e1', 'c1'), line('e1', 'c1', other), line('e1', 'c1'), line('e1', 'c1', other)]
+    const r = await Import.run(store, text, { skipBad: true })()
+    expect(E.isRight(r) && r.right.skipped.map((s) => [s.line, s.message])).toEqual([
+      [2, 'id: got "e1", expected an event id not already used on line 1 with other content'],
+      [4, 'id: got "e1", expected an event id not already used on line 1 with other content'],
+    ])
+    expect(E.isRight(r) && r.right).toMatchObject({ appended: 1, duplicates: 1 })
+  })
+
+  it('asks about each further content of an id in a round of its own, so each answer names its line', async () => {
+    const inner = MemoryEventStore.make()
+    await taken(inner)
+    const asked: string[][] = []
+    const store: EventStore.EventStore = {
+      ...inner,
+      conflicts: (events) => {
+        asked.push(events.map((e) => e.id))
+        return inner.conflicts(events)
+      },
+    }
+    const text = [
+      line('taken', 'c9', { data: { views: 3, shares: 0 } }),
+      line('e1', 'c1'),
+      line('taken', 'c9', { data: { views: 2, shares: 0 } }),
+      line('taken', 'c9', { data: { views: 1, shares: 0 } }),
+    ]
+    const r = await Import.run(store, text)()
+    expect(E.isLeft(r) && r.left._tag === 'BadInput' && r.left.errors.map((e) => e.line)).toEqual([1, 3])
+    expect(asked).toEqual([['taken', 'e1'], ['taken'], ['taken']])
+  })
+
   it('for any valid file, a line conflicting with a stored event anywhere stores nothing and is the line reported', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -4,13 +4,14 @@
  *
  * What is atomic, exactly:
  * - **The whole file is checked before the first write.** Every line is
- *   decoded, checked against the other lines (one event id with two
- *   different contents is a bad line) and against the store (an event id
- *   already stored in another case or with other content, which the append
- *   would refuse as an `IdempotencyConflict`, is a bad line too; the store
- *   answers `EventStore.conflicts` for `CHECK_BATCH` events per call). If any
- *   line is bad and `skipBad` is off, nothing is written and every bad line
- *   is reported. With `skipBad`, the bad lines are left out and each is
+ *   decoded, then checked against the store and the other lines: an event
+ *   id's content is the stored event's when the id is stored (a line with
+ *   another, which the append would refuse as an `IdempotencyConflict`, is
+ *   bad), else its first line's (a later line with another is bad); a line
+ *   with that content is a retry, never bad (`internal/importCheck.ts`; the
+ *   store answers `EventStore.conflicts` for `CHECK_BATCH` events per call).
+ *   If any line is bad and `skipBad` is off, nothing is written and every bad
+ *   line is reported. With `skipBad`, the bad lines are left out and each is
  *   listed in the summary.
  * - **Each append is atomic, the import as a whole is not.** Events are
  *   appended per case, in file order, with expected revision `'any'`;
@@ -34,8 +35,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as DecodeError from './DecodeError.js'
-import { fingerprint, type Recorded, withImportedRecordedAt } from './Envelope.js'
+import { withImportedRecordedAt } from './Envelope.js'
 import * as EventStore from './EventStore.js'
+import * as ImportCheck from './internal/importCheck.js'
 import * as Jsonl from './Jsonl.js'
 import type * as Upcaster from './Upcaster.js'
 
@@ -110,98 +112,7 @@ const CHECK_BATCH = 1000
 const message = (e: DecodeError.DecodeError): string =>
   DecodeError.format(DecodeError.make(e.issues)).split('\n').join('; ')
 
-/** Marks lines that reuse an event id of an earlier line with other content. */
-const checkIds = (
-  lines: ReadonlyArray<Jsonl.Line>,
-): { readonly ok: ReadonlyArray<Jsonl.Line>; readonly errors: ReadonlyArray<DecodeError.DecodeError> } => {
-  const seen = new Map<string, { readonly line: number; readonly fingerprint: string }>()
-  const ok: Jsonl.Line[] = []
-  const errors: DecodeError.DecodeError[] = []
-  for (const l of lines) {
-    const f = fingerprint(l.event)
-    const first = seen.get(l.event.id)
-    if (first === undefined) {
-      seen.set(l.event.id, { line: l.line, fingerprint: f })
-      ok.push(l)
-    } else if (first.fingerprint === f) {
-      ok.push(l)
-    } else {
-      errors.push(
-        DecodeError.atLine(
-          DecodeError.single(
-            'id',
-            l.event.id,
-            `an event id not already used on line ${first.line} with other content`,
-          ),
-          l.line,
-        ),
-      )
-    }
-  }
-  return { ok, errors }
-}
-
-/** An event and the line it came from, as it will be appended. */
-interface Pending {
-  readonly line: number
-  readonly event: Recorded
-}
-
-/**
- * Marks lines whose event id the store holds in another case or with other content (what the append
- * would refuse as an `IdempotencyConflict`), asking about each id once, `CHECK_BATCH` ids per call.
- */
-const checkStored = async (
-  store: EventStore.EventStore,
-  lines: ReadonlyArray<Pending>,
-): Promise<
-  E.Either<
-    StoreFailed,
-    { readonly ok: ReadonlyArray<Pending>; readonly errors: ReadonlyArray<DecodeError.DecodeError> }
-  >
-> => {
-  const firsts = new Map<string, Pending>()
-  for (const l of lines) if (!firsts.has(l.event.id)) firsts.set(l.event.id, l)
-  const unique = [...firsts.values()]
-  const conflicts = new Map<string, EventStore.IdempotencyConflict>()
-  for (let i = 0; i < unique.length; i += CHECK_BATCH) {
-    const chunk = unique.slice(i, i + CHECK_BATCH)
-    const r = await store.conflicts(chunk.map((l) => l.event))()
-    if (E.isLeft(r)) {
-      const at = chunk[0]!
-      const failed: StoreFailed = {
-        _tag: 'StoreFailed',
-        line: at.line,
-        eventId: at.event.id,
-        caseId: at.event.caseId,
-        error: r.left,
-        appended: 0,
-        duplicates: 0,
-      }
-      return E.left(failed)
-    }
-    for (const c of r.right) conflicts.set(c.eventId, c)
-  }
-  if (conflicts.size === 0) return E.right({ ok: lines, errors: [] })
-  const ok: Pending[] = []
-  const errors: DecodeError.DecodeError[] = []
-  for (const l of lines) {
-    const c = conflicts.get(l.event.id)
-    if (c === undefined) ok.push(l)
-    else
-      errors.push(
-        DecodeError.atLine(
-          DecodeError.single(
-            'id',
-            l.event.id,
-            `an event id not already stored with other content (IdempotencyConflict: stored in case ${c.storedCaseId} with different content)`,
-          ),
-          l.line,
-        ),
-      )
-  }
-  return E.right({ ok, errors })
-}
+type Pending = ImportCheck.Pending
 
 /** Runs of consecutive lines of one case, at most `size` long. */
 const batches = (lines: ReadonlyArray<Pending>, size: number): ReadonlyArray<ReadonlyArray<Pending>> => {
@@ -246,20 +157,30 @@ export const run =
       input,
       options.upcasters === undefined ? {} : { upcasters: options.upcasters },
     )
-    const ids = checkIds(decoded.events)
-    const pending = ids.ok.map((l): Pending => ({ line: l.line, event: withImportedRecordedAt(l.event) }))
-    const stored = await checkStored(store, pending)
-    if (E.isLeft(stored)) return stored
-    const errors = [...decoded.errors, ...ids.errors, ...stored.right.errors].sort(
-      (a, b) => (a.line ?? 0) - (b.line ?? 0),
+    const pending = decoded.events.map(
+      (l): Pending => ({ line: l.line, event: withImportedRecordedAt(l.event) }),
     )
+    const checked = await ImportCheck.check(store, pending, CHECK_BATCH)
+    if (E.isLeft(checked)) {
+      const { at, error } = checked.left
+      return E.left({
+        _tag: 'StoreFailed',
+        line: at.line,
+        eventId: at.event.id,
+        caseId: at.event.caseId,
+        error,
+        appended: 0,
+        duplicates: 0,
+      })
+    }
+    const errors = [...decoded.errors, ...checked.right.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
     if (errors.length > 0 && options.skipBad !== true) {
       return E.left({ _tag: 'BadInput', read: decoded.read, errors })
     }
     let appended = 0
     let duplicates = 0
     const cases = new Set<string>()
-    for (const batch of batches(stored.right.ok, size)) {
+    for (const batch of batches(checked.right.ok, size)) {
       const caseId = batch[0]!.event.caseId
       const result = await store.append(
         caseId,

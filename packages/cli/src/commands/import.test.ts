@@ -112,6 +112,20 @@ describe('docket import and export', { timeout: 120_000 }, () => {
     expect(ids).toEqual(['e-1', 'e-2', 'e-3', 'e-4'])
   })
 
+  it('with --skip-bad, a line equal to a stored event is a duplicate even after a line giving its id other content', async () => {
+    const lines = [
+      event('e-1', 'case-a', '2026-06-01T10:05:00-04:00'),
+      good[0]!,
+      event('e-6', 'case-d', '2026-06-05T10:00:00Z'),
+    ]
+    const r = await docket(['import', file('retry.jsonl', lines), '--store', store, '--skip-bad'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('skipped line 1: id: got "e-1", expected an event id not already stored')
+    expect(r.stderr).not.toContain('line 2')
+    expect(r.stderr).toContain('imported 1 new event(s) into 2 case(s)')
+    expect(r.stderr).toContain('1 already stored; 1 bad line(s) skipped')
+  })
+
   it('reads standard input with -', async () => {
     const r = await docket(['import', '-', '--store', 'memory:'], { stdin: `${good.join('\n')}\n` })
     expect(r.code, r.stderr).toBe(0)
