@@ -50,6 +50,15 @@ describe.skipIf(!run)('PostgreSQL key store', () => {
     }
   })
 
+  it('exists: whether a key store was opened in the schema, creating nothing', async () => {
+    const schema = fresh()
+    expect(await PostgresKeyStore.exists(url, { schema })).toBe(false)
+    expect(await PostgresKeyStore.exists(url, { schema })).toBe(false)
+    const keys = await PostgresKeyStore.make(url, { schema, cacheMs: 0 })
+    await keys.close()
+    expect(await PostgresKeyStore.exists(url, { schema })).toBe(true)
+  })
+
   it('makes one key per subject, shared by every process, and destroys it for good', async () => {
     const schema = fresh()
     const [a, b] = await Promise.all([

@@ -102,6 +102,27 @@ const unwrap = (master: Uint8Array | undefined, subjectId: string, stored: Buffe
   return new Uint8Array(Buffer.concat([d.update(stored.subarray(12, stored.length - 16)), d.final()]))
 }
 
+/**
+ * Whether a key store was ever opened in `schema` (default `docket`) on the server at `url`: its
+ * table exists. An event store sharing that schema then holds personal fields encrypted, so a
+ * writer without the key store would compare them wrongly and store new ones in clear. Creates
+ * nothing; throws when the server cannot be reached.
+ */
+export const exists = async (url: string, options: Pick<Options, 'schema'> = {}): Promise<boolean> => {
+  const table = `${Migrations.quote(checkSchema(options.schema ?? 'docket'))}.subject_keys`
+  const client = new pg.Client({ connectionString: url, application_name: 'docket-keys' })
+  client.on('error', () => undefined)
+  await client.connect()
+  try {
+    const rows = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+      table,
+    ])
+    return rows.rows[0]?.found === true
+  } finally {
+    await client.end()
+  }
+}
+
 /** Opens the key store on the server at `url`, creating its table if missing. */
 export const make = async (url: string, options: Options = {}): Promise<PostgresKeyStore> => {
   const schema = checkSchema(options.schema ?? 'docket')

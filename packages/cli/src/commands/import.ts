@@ -8,7 +8,10 @@
  * import as a whole not: a store failure part-way (or another writer storing
  * one of the ids after the check) leaves the earlier batches stored. Appends
  * are idempotent: importing the same file again stores nothing twice, and
- * completes an import that stopped.
+ * completes an import that stopped. A store keeping personal data encrypted
+ * (a key store in its schema) is refused without `DOCKET_KEYS` (exit 2):
+ * without the keys every stored event with personal fields would look like a
+ * conflict, and new personal fields would be stored in clear.
  */
 import { DecodeError, Import } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -17,6 +20,11 @@ import * as Args from '../internal/args.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 import * as Source from '../Source.js'
+
+/** Why import needs the key store of a store that keeps personal data encrypted. */
+const KEYS_NEEDED =
+  "import needs its subjects' keys to compare each line's personal fields with the stored ones, " +
+  'which are encrypted, and to store new ones encrypted; nothing was stored'
 
 /** The `import` command. */
 export const command: Command = {
@@ -64,7 +72,7 @@ export const command: Command = {
       Output.error(inv, Source.describe(input.left))
       return EXIT.usage
     }
-    const opened = await Store.open(url, inv.cwd)
+    const opened = await Store.open(url, inv.cwd, { keysNeeded: KEYS_NEEDED })
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
       return EXIT.usage

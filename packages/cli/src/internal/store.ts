@@ -10,7 +10,9 @@
  * stores only), personal fields are encrypted per data subject with the
  * PostgreSQL key store in the store's schema, its keys wrapped with
  * `DOCKET_MASTER_KEY` (base64 of 32 bytes) when set; erased subjects then
- * read as `[erased]` in every command's output (docs/security.md).
+ * read as `[erased]` in every command's output (docs/security.md). Without it, a
+ * command that needs the keys (`import`) refuses a store whose schema has a
+ * key store, naming the variable.
  */
 import { isAbsolute, resolve } from 'node:path'
 import { openStore, Store, StoreUrl } from '@docket/adapters'
@@ -74,26 +76,61 @@ const keysFor = async (
 
 /**
  * How {@link open} opens a store: the environment naming the key store (`process.env` by
- * default), and `quiet` to keep an adapter's experimental label off standard error (a replay
- * worker opening the store again after the calling thread has shown it).
+ * default), `quiet` to keep an adapter's experimental label off standard error (a replay
+ * worker opening the store again after the calling thread has shown it), and `keysNeeded`,
+ * what the command needs the subjects' keys for, when it must not run on an encrypted store
+ * without them.
  */
 export interface OpenOptions {
   readonly env?: Readonly<Record<string, string | undefined>>
   readonly quiet?: boolean
+  /**
+   * Why the command needs the key store on a store that keeps personal data encrypted (one whose
+   * schema has a key store, `PostgresKeyStore.exists`): without `DOCKET_KEYS`, {@link open} then
+   * refuses it, naming the variable and giving this reason. Absent: such a store opens without
+   * keys (personal fields read as their ciphertext).
+   */
+  readonly keysNeeded?: string
+}
+
+/**
+ * Without `DOCKET_KEYS`: Left when the command needs keys (`why`) and the store at `url` keeps
+ * personal data encrypted (a key store in its schema; only postgres:// stores have one).
+ */
+const refuseEncrypted = async (url: string, why: string | undefined): Promise<E.Either<string, void>> => {
+  const parsed = StoreUrl.parse(url)
+  if (why === undefined || E.isLeft(parsed) || parsed.right.kind !== 'postgres') return E.right(undefined)
+  const u = parsed.right
+  const schema = u.schema ?? 'docket'
+  try {
+    const { PostgresKeyStore } = await import('@docket/adapters/postgres')
+    if (!(await PostgresKeyStore.exists(u.url, { schema }))) return E.right(undefined)
+  } catch (e) {
+    return E.left(`cannot open ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  return E.left(
+    `DOCKET_KEYS is not set, but ${redact(url)} keeps personal data encrypted (schema ${schema} has a key store, ` +
+      `the table subject_keys): ${why}. Set DOCKET_KEYS=postgres, and DOCKET_MASTER_KEY to the master key ` +
+      `its keys are wrapped with (docs/security.md).`,
+  )
 }
 
 /**
  * Opens the store a URL names (with the key store `DOCKET_KEYS` names, if any). Left: a message
- * saying why not.
+ * saying why not (an encrypted store without `DOCKET_KEYS` when {@link OpenOptions.keysNeeded}).
  */
 export const open = async (
   url: string,
   cwd: string,
-  { env = process.env, quiet = false }: OpenOptions = {},
+  { env = process.env, quiet = false, keysNeeded }: OpenOptions = {},
 ): Promise<E.Either<string, EventStore.EventStore>> => {
   const keys = await keysFor(url, env)
   if (E.isLeft(keys)) return keys
   const k = keys.right
+  if (k === undefined) {
+    const refused = await refuseEncrypted(url, keysNeeded)
+    if (E.isLeft(refused)) return refused
+  }
   // The experimental label of an adapter (EventStoreDB today) goes to standard error, never to the output.
   const warn = (message: string): void => {
     if (!quiet) process.stderr.write(`docket: ${message}\n`)
