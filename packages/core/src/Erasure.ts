@@ -8,13 +8,17 @@
  * hold covers any case holding the subject's data: the law's duty to keep
  * evidence (18 U.S.C. §2258A(h), §2703(f), TCO Art. 6…) outranks the request.
  * It can be carried out once the last hold has ended.
+ *
+ * Finding the subject's cases reads the events that can hold personal
+ * fields (`PersonalData.TYPES`), not the whole log; it is not an index of
+ * subjects: those events are all read, whoever they name.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { DocketEvent, Recorded } from './Envelope.js'
 import type { EventStore, StoreError } from './EventStore.js'
 import type { KeyStore } from './KeyStore.js'
-import { subjectsOf } from './PersonalData.js'
+import { subjectsOf, TYPES } from './PersonalData.js'
 import * as Timestamp from './Timestamp.js'
 
 // model
@@ -84,9 +88,15 @@ export const activeHolds = (
   return [...open.values()].filter((h) => h.until === null || Timestamp.toMillis(h.until) > atMs)
 }
 
+/**
+ * The histories of the cases holding the subject's personal fields. Only the event types that can
+ * hold them are read (`PersonalData.TYPES`): the SQL stores filter them on the server, on their
+ * `(type, position)` index, so the rest of the log is not read; the others filter as they read.
+ */
 const casesOf = async (store: EventStore, subjectId: string): Promise<Map<string, Recorded[]>> => {
   const mine = new Set<string>()
-  for await (const s of store.readAll()) if (subjectsOf(s.event).includes(subjectId)) mine.add(s.event.caseId)
+  for await (const s of store.readAll({ types: TYPES }))
+    if (subjectsOf(s.event).includes(subjectId)) mine.add(s.event.caseId)
   const histories = new Map<string, Recorded[]>()
   for (const caseId of [...mine].sort()) {
     const r = await store.readStream(caseId)()

@@ -65,6 +65,9 @@ export const FIELDS: { readonly [T in EventType]?: ReadonlyArray<Personal> } = {
   ReviewDecided: [{ path: ['explanation'], owner: 'metaOrCase' }],
 }
 
+/** The event types that can hold personal fields (those of {@link FIELDS}): a reader of personal data reads no others. */
+export const TYPES: ReadonlyArray<EventType> = Object.keys(FIELDS) as EventType[]
+
 // operations
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)

@@ -37,7 +37,7 @@
  */
 import { CasePartition, type EventStore } from '@docket/core'
 import type pg from 'pg'
-import { checkPosition, inPartition } from './sql.js'
+import { checkPosition, inPartition, ofTypes } from './sql.js'
 import { stored } from './storedEvent.js'
 
 // model
@@ -490,6 +490,36 @@ class Events implements AsyncIterableIterator<EventStore.StoredEvent> {
   }
 }
 
+/** The query of {@link readAll} on `table`: its text and its parameters, all strings (see the module header). */
+export const readAllQuery = (
+  table: string,
+  options: EventStore.ReadAllOptions,
+): { readonly text: string; readonly values: ReadonlyArray<string> } => {
+  const after = checkPosition(options.after)
+  const partition = CasePartition.option(options.partition)
+  // each type and the partition as decimals, as strings
+  const values: string[] = [after]
+  let where = 'e.position > $1'
+  if (options.until !== undefined) {
+    values.push(checkPosition(options.until))
+    where += ` AND e.position <= $${values.length}::bigint`
+  }
+  if (partition !== undefined) {
+    values.push(String(partition.count), String(partition.index))
+    where += ` AND ${inPartition(`$${values.length - 1}::bigint`, `$${values.length}::bigint`)}`
+  }
+  let from = `${table} e WHERE ${where}`
+  if (options.types !== undefined) {
+    const typed = ofTypes(table, where, options.types, values.length + 1)
+    values.push(...typed.values)
+    from = typed.from
+  }
+  return {
+    text: `SELECT e.position::text, e.revision::text, e.body FROM ${from} ORDER BY e.position`,
+    values,
+  }
+}
+
 /** `readAll` of the SQL store, streamed over one portal (see the module header). */
 export const readAll =
   (
@@ -499,23 +529,6 @@ export const readAll =
   ): ((options?: EventStore.ReadAllOptions) => AsyncIterable<EventStore.StoredEvent>) =>
   (options = {}) =>
     new Events(() => {
-      const after = checkPosition(options.after)
-      const partition = CasePartition.option(options.partition)
-      // parameters are strings (see the module header): the types as a JSON array, the partition as decimals
-      const values: string[] = [after]
-      let where = 'e.position > $1'
-      if (options.until !== undefined) {
-        values.push(checkPosition(options.until))
-        where += ` AND e.position <= $${values.length}::bigint`
-      }
-      if (options.types !== undefined) {
-        values.push(JSON.stringify(options.types))
-        where += ` AND e.type = ANY(ARRAY(SELECT jsonb_array_elements_text($${values.length}::jsonb)))`
-      }
-      if (partition !== undefined) {
-        values.push(String(partition.count), String(partition.index))
-        where += ` AND ${inPartition(`$${values.length - 1}::bigint`, `$${values.length}::bigint`)}`
-      }
-      const text = `SELECT e.position::text, e.revision::text, e.body FROM ${table} e WHERE ${where} ORDER BY e.position`
-      return rows(pool, text, values, batch)
+      const q = readAllQuery(table, options)
+      return rows(pool, q.text, q.values, batch)
     })

@@ -3,7 +3,8 @@
  * test created, through a connection of its own, and a fixture that closes
  * the stores each test opened and drops its schemas. Not used by the stores.
  */
-import type { EventStore } from '@docket/core'
+import type { EventStore, Recorded } from '@docket/core'
+import { ok, testEvent } from '@docket/core/testing'
 import pg from 'pg'
 import { afterAll, afterEach } from 'vitest'
 
@@ -49,4 +50,32 @@ export const schemas = (url: string, prefix: string): Schemas => {
       return store
     },
   }
+}
+
+/**
+ * Appends `cases` cases of 20 events each, the first a `ContentReported` naming the subject `s<i>`, the
+ * others platform events: a log in which the types that can hold personal data are rare.
+ */
+export const rareReports = async (store: EventStore.EventStore, cases: number): Promise<void> => {
+  for (let c = 0; c < cases; c++) {
+    const report = testEvent(`c${c}`, 0, {
+      type: 'ContentReported',
+      data: { reporter: { subjectId: `s${c}`, name: 'N' } },
+    } as Partial<Recorded>)
+    const rest = Array.from({ length: 19 }, (_, i) => testEvent(`c${c}`, i + 1))
+    await ok(store.append(`c${c}`, [report, ...rest], 'any'))
+  }
+}
+
+/** Every node of the plan an `EXPLAIN (FORMAT JSON)` answers (its `QUERY PLAN` value), as its type and the index or table it reads. */
+export const planNodes = (queryPlan: unknown): ReadonlyArray<string> => {
+  type Node = Readonly<Record<string, unknown>> & { readonly Plans?: ReadonlyArray<Node> }
+  const parsed = (typeof queryPlan === 'string' ? JSON.parse(queryPlan) : queryPlan) as ReadonlyArray<{
+    readonly Plan: Node
+  }>
+  const walk = (node: Node): ReadonlyArray<string> => [
+    [node['Node Type'], node['Index Name'] ?? node['Relation Name']].filter(Boolean).join(' '),
+    ...(node.Plans ?? []).flatMap(walk),
+  ]
+  return walk(parsed[0]!.Plan)
 }

@@ -3,6 +3,7 @@
  * both run the same SQL through the same code (`sqlEventStore.ts`): a pg
  * `Pool` and a `PGlite` instance are each wrapped into it by their entry point.
  */
+import type { CasePartition } from '@docket/core'
 
 /** Something that runs one statement with parameters and returns its rows. */
 export interface Queryable {
@@ -88,3 +89,57 @@ export const isTransient = (error: unknown): boolean => {
  */
 export const inPartition = (count: string, index: string): string =>
   `CASE WHEN e.partition_key % ${count} = ${index} THEN true ELSE false END`
+
+/**
+ * The `FROM` of a read of the events table `table` (as `e`: position, revision, body) of the rows meeting `where`
+ * whose type is one of `types`, bound to the parameters from `$next` on (`values`, the distinct types): one
+ * `UNION ALL` branch per type, so that each reads the `(type, position)` index in position order and the planner
+ * merges them (`Merge Append`) for an outer `ORDER BY e.position`. A filter `e.type = ANY(…)` instead had the
+ * planner walk the whole log by position, filtering each row, when it could not see how rare the types are (a
+ * portal's array parameter) or expected to meet a page of them soon (`LIMIT`): a read of the few events of one
+ * type read the whole log.
+ */
+export const ofTypes = (
+  table: string,
+  where: string,
+  types: ReadonlyArray<string>,
+  next: number,
+): { readonly from: string; readonly values: ReadonlyArray<string> } => {
+  const values = [...new Set(types)]
+  const branch = (type: string): string =>
+    `SELECT e.position, e.revision, e.body FROM ${table} e WHERE e.type = ${type} AND ${where}`
+  const branches = values.length === 0 ? [branch('NULL')] : values.map((_, i) => branch(`$${next + i}::text`))
+  return { from: `(${branches.join(' UNION ALL ')}) e`, values }
+}
+
+/**
+ * A page of the log in `table` (as `e`) after `$1`, at most `$2` rows, of `types` and `partition` when given:
+ * the query of the SQL stores' paged reads (PGlite's `readAll`, and subscriptions). No upper bound in SQL:
+ * "position > $1 ORDER BY position LIMIT n" walks the primary key, whereas a range bound lets a planner with
+ * stale statistics pick a bitmap scan and a sort.
+ */
+export const pageQuery = (
+  table: string,
+  after: string,
+  size: number,
+  types: ReadonlyArray<string> | undefined,
+  partition: CasePartition.Partition | undefined,
+): { readonly text: string; readonly params: ReadonlyArray<unknown> } => {
+  const params: unknown[] = [after, size]
+  let where = 'e.position > $1'
+  if (partition !== undefined) {
+    params.push(partition.count, partition.index)
+    where += ` AND ${inPartition(`$${params.length - 1}::bigint`, `$${params.length}::bigint`)}`
+  }
+  let from = `${table} e WHERE ${where}`
+  if (types !== undefined) {
+    const typed = ofTypes(table, where, types, params.length + 1)
+    params.push(...typed.values)
+    from = typed.from
+  }
+  // ORDER BY e.position: a bare "position" would sort the text output column
+  return {
+    text: `SELECT e.position::text, e.revision, e.body FROM ${from} ORDER BY e.position LIMIT $2`,
+    params,
+  }
+}

@@ -32,9 +32,9 @@ import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
 import {
   checkPosition,
-  inPartition,
   isTransient,
   messageOf,
+  pageQuery,
   type Queryable,
   type Sql,
   sqlState,
@@ -486,28 +486,14 @@ export const make = async (
       )
     }
 
-  // No upper bound in SQL: "position > $1 ORDER BY position LIMIT n" always walks the primary key,
-  // whereas a range bound lets a planner with stale statistics pick a bitmap scan and a sort.
+  // the query: sql.ts pageQuery
   const page = async (
     after: string,
     types: ReadonlyArray<string> | undefined,
     partition: CasePartition.Partition | undefined,
   ): Promise<Row[]> => {
-    const params: unknown[] = [after, pageSize]
-    let where = 'e.position > $1'
-    if (types !== undefined) {
-      params.push(types)
-      where += ` AND e.type = ANY($${params.length}::text[])`
-    }
-    if (partition !== undefined) {
-      params.push(partition.count, partition.index)
-      where += ` AND ${inPartition(`$${params.length - 1}::bigint`, `$${params.length}::bigint`)}`
-    }
-    // ORDER BY e.position: a bare "position" would sort the text output column
-    const rows = await sql.queryArrays(
-      `SELECT e.position::text, e.revision, e.body FROM ${s}.events e WHERE ${where} ORDER BY e.position LIMIT $2`,
-      params,
-    )
+    const q = pageQuery(`${s}.events`, after, pageSize, types, partition)
+    const rows = await sql.queryArrays(q.text, q.params)
     return rows.map((r) => ({ position: r[0] as string, revision: r[1] as number, body: r[2] as string }))
   }
 

@@ -1,8 +1,11 @@
-import type { EventStore } from '@docket/core'
+import { Erasure, type EventStore, KeyStore, PersonalData } from '@docket/core'
 import { collect, eventStoreContract, ok, testEvent } from '@docket/core/testing'
 import { PGlite } from '@electric-sql/pglite'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Migrations from '../internal/migrations.js'
+import { planNodes, rareReports } from '../internal/pgTest.js'
+import { pageQuery } from '../internal/sql.js'
 import * as PgliteEventStore from './PgliteEventStore.js'
 
 // One embedded database for the file (starting PGlite takes seconds); each store gets its own schema.
@@ -87,4 +90,35 @@ describe('PGlite store given an event that is not JSON', () => {
       }
     },
   )
+})
+
+describe('PGlite reads by type', () => {
+  it('a page of rare types reads the (type, position) index, never the whole log (what Erasure.erase reads)', async () => {
+    const schema = `types_${++n}`
+    const store = await PgliteEventStore.make(db, { schema })
+    try {
+      await rareReports(store, 100)
+      await db.exec(`ANALYZE "${schema}".events`)
+      const q = pageQuery(`"${schema}".events`, '0', 128, PersonalData.TYPES, undefined)
+      const explained = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${q.text}`, [
+        ...q.params,
+      ])
+      const nodes = planNodes(explained.rows[0]!['QUERY PLAN'])
+      expect(
+        nodes.some((p) => p.includes('events_type_position_idx')),
+        nodes.join(', '),
+      ).toBe(true)
+      expect(
+        nodes.filter((p) => p.startsWith('Seq Scan') || p.includes('events_pkey')),
+        nodes.join(', '),
+      ).toEqual([])
+      const read = await collect(store.readAll({ types: [...PersonalData.TYPES, 'ContentReported'] }))
+      expect(read.map((s) => s.event.caseId)).toEqual(Array.from({ length: 100 }, (_, c) => `c${c}`))
+      const erased = await Erasure.erase(store, KeyStore.memory(), 's42', { at: '2026-03-02T00:00:00Z' })()
+      expect(E.isRight(erased) && erased.right.cases).toEqual(['c42'])
+    } finally {
+      await store.close()
+      await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
+    }
+  })
 })

@@ -1,9 +1,12 @@
-import type { EventStore } from '@docket/core'
-import { eventStoreContract, ok, Services, take, testEvent } from '@docket/core/testing'
+import { Erasure, type EventStore, KeyStore, PersonalData } from '@docket/core'
+import { collect, eventStoreContract, ok, Services, take, testEvent } from '@docket/core/testing'
+import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as PostgresEventStore from './PostgresEventStore.js'
-import { dropSchema } from '../internal/pgTest.js'
+import { dropSchema, planNodes, rareReports } from '../internal/pgTest.js'
+import { readAllQuery } from '../internal/pgStream.js'
+import { pageQuery } from '../internal/sql.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -84,6 +87,47 @@ describe.skipIf(!run)('PostgreSQL ?schema= in the URL', () => {
       expect(await PostgresEventStore.migrate(withSchema.toString())).toEqual([])
     } finally {
       await dropSchema(url, schema)
+    }
+  })
+})
+
+describe.skipIf(!run)('PostgreSQL reads by type', () => {
+  const admin = new pg.Pool({ connectionString: url, max: 1 })
+  const schema = `docket_types_${process.pid}`
+  afterAll(async () => {
+    await dropSchema(url, schema)
+    await admin.end()
+  })
+
+  it('reads rare types on the (type, position) index, never the whole log: the streamed readAll, the pages, Erasure.erase', async () => {
+    const store = await PostgresEventStore.make(url, { schema })
+    try {
+      await rareReports(store, 1000)
+      await admin.query(`ANALYZE "${schema}".events`)
+      const table = `"${schema}".events`
+      const streamed = readAllQuery(table, { types: PersonalData.TYPES })
+      const paged = pageQuery(table, '0', 128, PersonalData.TYPES, undefined)
+      for (const [text, values] of [
+        [streamed.text, streamed.values],
+        [paged.text, paged.params],
+      ] as const) {
+        const explained = await admin.query(`EXPLAIN (FORMAT JSON) ${text}`, [...values])
+        const nodes = planNodes(explained.rows[0]['QUERY PLAN'])
+        expect(
+          nodes.some((p) => p.includes('events_type_position_idx')),
+          nodes.join(', '),
+        ).toBe(true)
+        expect(
+          nodes.filter((p) => p.startsWith('Seq Scan') || p.includes('events_pkey')),
+          nodes.join(', '),
+        ).toEqual([])
+      }
+      const read = await collect(store.readAll({ types: [...PersonalData.TYPES, 'ContentReported'] }))
+      expect(read.map((s) => s.event.caseId)).toEqual(Array.from({ length: 1000 }, (_, c) => `c${c}`))
+      const erased = await Erasure.erase(store, KeyStore.memory(), 's42', { at: '2026-03-02T00:00:00Z' })()
+      expect(E.isRight(erased) && erased.right.cases).toEqual(['c42'])
+    } finally {
+      await store.close()
     }
   })
 })

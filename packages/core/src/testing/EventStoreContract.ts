@@ -13,9 +13,12 @@ import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as CasePartition from '../CasePartition.js'
 import type { Recorded } from '../Envelope.js'
+import * as Erasure from '../Erasure.js'
 import type * as EventStore from '../EventStore.js'
 import * as Import from '../Import.js'
 import { CHECKPOINT_CASE } from '../Integrity.js'
+import * as KeyStore from '../KeyStore.js'
+import * as PersonalData from '../PersonalData.js'
 
 // model
 
@@ -625,6 +628,49 @@ export const eventStoreContract = (
         const again = await Import.run(s, [...fixed, JSON.stringify(stored)])()
         expect(E.isRight(again) && again.right).toMatchObject({ appended: 0, duplicates: 5 })
         expect((await collect(s.readAll())).length).toBe(5)
+      })
+    })
+
+    describe('Erasure.erase on this store', () => {
+      it("finds the subject's cases reading only the events that can hold personal fields", async () => {
+        const s = await fresh()
+        const personal = (caseId: string, type: string, data: object, meta?: object): Recorded =>
+          testEvent(caseId, 0, { type, data, ...(meta === undefined ? {} : { meta }) } as Partial<Recorded>)
+        const reported = (subjectId: string) => ({ reporter: { subjectId, name: 'N' }, text: 't' })
+        await ok(s.append('e1', [personal('e1', 'ContentReported', reported('alice'))], 'any'))
+        await ok(
+          s.append(
+            'e2',
+            [personal('e2', 'ReviewDecided', { explanation: 'x' }, { subjectId: 'alice' })],
+            'any',
+          ),
+        )
+        await ok(s.append('e3', [personal('e3', 'ContentReported', reported('bob'))], 'any'))
+        for (const c of ['e1', 'e4'])
+          await ok(
+            s.append(
+              c,
+              Array.from({ length: 20 }, (_, i) => testEvent(c, i)),
+              'any',
+            ),
+          )
+        const read: EventStore.StoredEvent[] = []
+        const watched: EventStore.EventStore = {
+          ...s,
+          readAll: (o) =>
+            (async function* () {
+              for await (const e of s.readAll(o)) {
+                read.push(e)
+                yield e
+              }
+            })(),
+        }
+        const keys = KeyStore.memory()
+        const r = await Erasure.erase(watched, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+        expect(E.isRight(r) && r.right.cases).toEqual(['e1', 'e2'])
+        expect(await keys.isErased('alice')).toBe(true)
+        expect(read.map((e) => e.event.caseId)).toEqual(['e1', 'e2', 'e3'])
+        expect(read.every((e) => PersonalData.TYPES.includes(e.event.type as never))).toBe(true)
       })
     })
 
