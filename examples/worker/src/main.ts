@@ -1,46 +1,18 @@
 /**
  * Runs the worker from the environment until SIGTERM or SIGINT:
  * `DOCKET_STORE` (a store URL: `pglite:<dir>`, `postgres://…`; default
- * `pglite:.docket`), `WEBHOOK_URL` (required), `DOCKET_PROFILE` (a JSON
- * profile file; default: the built-in ladder), `DOCKET_WORKER_NAME`
+ * `pglite:.docket`), `WEBHOOK_URL` (required), `DOCKET_PROFILE` (a JSON or
+ * YAML profile file, loaded by `@docket/cli`'s `Config`; default: the
+ * built-in ladder), `DOCKET_WORKER_NAME`
  * (checkpoint name). Logs JSON lines on standard error. Exit codes: 0 after a
  * graceful stop, 2 on bad configuration.
  */
-import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { openStore, Store, systemClock } from '@docket/adapters'
-import { DecodeError, Observability, Profile, Timer } from '@docket/core'
-import { Policy } from '@docket/policies'
+import { Config } from '@docket/cli'
+import { Observability, Timer } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Worker from './Worker.js'
-
-/**
- * The profile of `DOCKET_PROFILE` (a JSON file, decoded by core's `Profile.decode`), the built-in
- * one without it, or a one-line reason it cannot be used: no such file, not JSON, or the path of
- * each bad field (a rule id the catalog does not have included).
- */
-const loadProfile = (file: string | undefined): E.Either<string, Profile.Resolved> => {
-  if (file === undefined || file === '') return E.right(Profile.resolve())
-  const text = E.tryCatch(
-    () => readFileSync(file, 'utf8'),
-    (e) =>
-      (e as { code?: unknown }).code === 'ENOENT'
-        ? `${file}: no such file`
-        : `${file}: ${e instanceof Error ? e.message : String(e)}`,
-  )
-  const json = E.chain((t: string) =>
-    E.tryCatch(
-      (): unknown => JSON.parse(t),
-      (e) => `${file}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
-    ),
-  )(text)
-  // the rule ids of enabledRules and internalTargets checked against the catalog, as docket --config does
-  return E.chain((u: unknown) =>
-    E.mapLeft((e: DecodeError.DecodeError) => `${file}: ${DecodeError.format(e).split('\n').join('; ')}`)(
-      E.chain(Policy.checkProfile)(Profile.decode(u)),
-    ),
-  )(json)
-}
 
 /** Runs until a signal; returns the exit code. */
 export const main = async (env: Readonly<Record<string, string | undefined>>): Promise<number> => {
@@ -50,9 +22,11 @@ export const main = async (env: Readonly<Record<string, string | undefined>>): P
     Observability.error(logger, 'worker: WEBHOOK_URL is required')
     return 2
   }
-  const profile = loadProfile(env.DOCKET_PROFILE)
+  // read and checked as the commands' --config is (JSON or YAML, rule ids checked against the catalog)
+  const file = env.DOCKET_PROFILE
+  const profile = Config.load(process.cwd(), file === '' ? undefined : file)
   if (E.isLeft(profile)) {
-    Observability.error(logger, `worker: bad DOCKET_PROFILE: ${profile.left}`)
+    Observability.error(logger, `worker: bad DOCKET_PROFILE: ${profile.left.message.split('\n').join('; ')}`)
     return 2
   }
   const opened = await openStore(env.DOCKET_STORE ?? 'pglite:.docket')()
