@@ -300,6 +300,35 @@ describe('Custom', () => {
     expect(issues(text('[ZZ]', '[FR]'))).toEqual([expect.stringMatching(/^jurisdictions\.0: .*ISO 3166-1/)])
   })
 
+  it('checks a policy written in TypeScript as a document, throwing with each path', () => {
+    const rule = {
+      rule: 'ack',
+      title: 'Acknowledge',
+      start: (e: { readonly type: string }) => e.type === 'ContentReported',
+      complete: { event: 'NotificationSent' },
+      period: 'PT2H',
+    }
+    expect(() => Custom.policy({ id: 'ts', title: 'TS', rules: [rule] })).not.toThrow()
+    const thrown = (rules: ReadonlyArray<Custom.RuleInput>): string => {
+      try {
+        Custom.policy({ id: 'ts', title: 'TS', rules })
+        return 'accepted'
+      } catch (e) {
+        return e instanceof TypeError ? e.message : String(e)
+      }
+    }
+    expect(thrown([{ ...rule, target: 'PT3H' }])).toMatch(
+      /^Custom\.policy ts: rules\.0\.target: got "PT3H", expected an internal target no longer than the period/,
+    )
+    expect(thrown([{ ...rule, alsoZones: ['Mars/Olympus'] }])).toMatch(
+      /rules\.0\.alsoZones\.0: got "Mars\/Olympus"/,
+    )
+    expect(thrown([{ ...rule, complete: { event: 'NotificationSent', to: ['uploadr'] } }])).toMatch(
+      /rules\.0\.complete\.to\.0: got "uploadr", expected one of reporter, uploader, authority/,
+    )
+    expect(thrown([rule, rule])).toMatch(/rules\.1\.rule: got "ack", expected a rule name not already used/)
+  })
+
   it('takes TypeScript conditions as functions', () => {
     const p = Custom.policy({
       id: 'ts',

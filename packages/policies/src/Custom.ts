@@ -323,20 +323,52 @@ export interface RuleInput
 const asCondition = (c: ClockRule.Condition | ConditionDoc): ClockRule.Condition =>
   typeof c === 'function' ? c : condition(c)
 
-/** A policy written in TypeScript. */
-export const policy = (doc: {
+const CONDITIONS = ['start', 'complete', 'pause', 'resume', 'restart', 'cancel'] as const
+
+/** A valid condition document standing where a rule written in TypeScript has a function. */
+const PLACEHOLDER: ConditionDoc = { event: 'CaseClosed' }
+
+/** A policy written in TypeScript, as the fields {@link policy} takes. */
+export interface PolicyInput {
   readonly id: string
   readonly title: string
   readonly jurisdictions?: ReadonlyArray<string>
   readonly summary?: string
   readonly rules: ReadonlyArray<RuleInput>
-}): Policy.Policy => {
-  const placeholder: ConditionDoc = { event: 'CaseClosed' }
+}
+
+/**
+ * The policy's fields checked as a document's are (a function condition stands as a condition that
+ * is always valid: what it matches is its own business), so that a zone luxon does not know, a
+ * target longer than the period or a condition document that could never match fails here, with
+ * its path, not later in the engine or silently.
+ */
+const check = (doc: PolicyInput): void => {
+  const asDoc = (c: ClockRule.Condition | ConditionDoc | undefined) =>
+    typeof c === 'function' ? PLACEHOLDER : c
+  const rules = doc.rules.map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [
+        k,
+        (CONDITIONS as ReadonlyArray<string>).includes(k) ? asDoc(v) : v,
+      ]),
+    ),
+  )
+  const decoded = decodeDocument({ ...doc, rules })
+  if (E.isLeft(decoded)) throw new TypeError(`Custom.policy ${doc.id}: ${DecodeError.format(decoded.left)}`)
+}
+
+/**
+ * A policy written in TypeScript. Its fields are checked as a document's are; a bad one (a bug in
+ * the caller's code, not input) throws a `TypeError` naming the policy and each path.
+ */
+export const policy = (doc: PolicyInput): Policy.Policy => {
+  check(doc)
   const rules = doc.rules.map((r) => {
     const compiled = compileRule(doc.id, doc.jurisdictions, {
       ...r,
-      start: placeholder,
-      complete: placeholder,
+      start: PLACEHOLDER,
+      complete: PLACEHOLDER,
     } as RuleDoc)
     const v = compiled.versions[0]!
     const extra = (name: 'pause' | 'resume' | 'restart' | 'cancel') =>
