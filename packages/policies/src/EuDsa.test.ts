@@ -2,8 +2,15 @@
 // recipient of the service is informed", with Regulation 1182/71 Art. 3(4) where it protects the user;
 // Art. 16(2)(c)'s exception for child sexual abuse notices; Art. 17 "at the latest from the date";
 // VLOPs from 2023-08-25, everyone from 2024-02-17.
+import { Profile } from '@docket/core'
+import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ev, of, one, report, run } from './internal/testing.js'
+import { ev, of, one, plus, report, run } from './internal/testing.js'
+import * as Policy from './Policy.js'
+
+/** 2024-02-17 and 2023-08-25 at midnight in Brussels (the DSA section: "shall apply from 17 February 2024"; Art. 92). */
+const GENERAL = '2024-02-17T00:00:00+01:00'
+const VLOPS = '2023-08-25T00:00:00+02:00'
 
 const notice = (at: string, data = {}) => report(at, { category: 'hate', jurisdictions: ['BE'], ...data })
 const informed = (at: string) =>
@@ -91,11 +98,17 @@ describe('eu-dsa/6-expeditious and Art. 16 notices', () => {
 describe('eu-dsa applicability and other clocks', () => {
   it('binds only VLOPs between 2023-08-25 and 2024-02-17, from four months after their designation', () => {
     const n = notice('2023-12-01T09:00:00+01:00')
-    expect(of(run([n]), 'eu-dsa/16-decide')).toEqual([])
-    expect(of(run([n], { profile: { providerType: { kind: 'vlop' } } }), 'eu-dsa/16-decide')).toHaveLength(1)
+    // others: pre-effective from 2024-02-17 (note 7), see the describe block below
+    expect(one(run([n]), 'eu-dsa/16-decide').preEffective).toBe(true)
+    expect(
+      one(run([n], { profile: { providerType: { kind: 'vlop' } } }), 'eu-dsa/16-decide').preEffective,
+    ).toBe(false)
+    // designated 2023-09-01: bound from 2024-01-01 (Art. 92, four months), so pre-effective until then
     const designated = { providerType: { kind: 'vlop' as const, designatedAt: '2023-09-01T00:00:00+02:00' } }
-    expect(of(run([n], { profile: designated }), 'eu-dsa/16-decide')).toEqual([])
-    expect(of(run([notice('2024-02-17T00:00:00+01:00')]), 'eu-dsa/16-decide')).toHaveLength(1)
+    const late = one(run([n], { profile: designated }), 'eu-dsa/16-decide')
+    expect(late.preEffective).toBe(true)
+    expect(Date.parse(late.startedAt)).toBe(Date.parse('2024-01-01T00:00:00+02:00'))
+    expect(one(run([notice('2024-02-17T00:00:00+01:00')]), 'eu-dsa/16-decide').preEffective).toBe(false)
   })
 
   it('Art. 92 binds VLOPs to the whole Regulation from 2023-08-25: orders, complaint handling, trusted flaggers', () => {
@@ -122,8 +135,10 @@ describe('eu-dsa applicability and other clocks', () => {
     for (const [id, events] of cases) {
       // a VLOP's clock runs from the trigger, not from 2024-02-17 as a pre-effective one
       expect(one(run(events, vlop), id).preEffective, id).toBe(false)
-      // other platforms are bound from 2024-02-17, as for the rows that name the VLOP date
-      expect(of(run(events, platform), id), id).toEqual([])
+      // other platforms are bound from 2024-02-17: a pre-effective clock starting then (note 7)
+      const o = one(run(events, platform), id)
+      expect(o.preEffective, id).toBe(true)
+      expect(Date.parse(o.startedAt), id).toBe(Date.parse(GENERAL))
     }
   })
 
@@ -226,5 +241,88 @@ describe('eu-dsa applicability and other clocks', () => {
         'eu-dsa/21-ods',
       ),
     ).toHaveLength(1)
+  })
+})
+
+// Reference note 7: "a trigger before that date creates no statutory clock. Flag it `preEffective` and,
+// conservatively, start the clock at the effective instant"; for a provider that is not a VLOP the DSA's
+// effective instant is 2024-02-17 ("shall apply from 17 February 2024"), for a VLOP 2023-08-25 (Art. 92).
+describe('eu-dsa rules binding VLOPs first: pre-effective before the provider is bound', () => {
+  const early = '2023-10-01T09:00:00+02:00'
+  const flagged = notice(early, { channel: 'trusted_flagger' })
+  const profiles = {
+    hosting: { providerType: { kind: 'hosting' as const } },
+    platform: { providerType: { kind: 'online_platform' as const } },
+    none: {},
+  }
+
+  it('Art. 16(6) and Art. 22: a provider that is not a VLOP gets pre-effective obligations starting 2024-02-17', () => {
+    for (const [name, profile] of Object.entries(profiles)) {
+      const decide = one(run([notice(early)], { profile }), 'eu-dsa/16-decide')
+      expect(decide.preEffective, name).toBe(true)
+      expect(decide.statutory, name).toBe(false)
+      expect(Date.parse(decide.startedAt), name).toBe(Date.parse(GENERAL))
+      if (name === 'hosting') continue // Art. 22 binds online platforms
+      const trusted = one(run([flagged], { profile }), 'eu-dsa/22-trusted-flagger')
+      expect(trusted.preEffective, name).toBe(true)
+      expect(Date.parse(trusted.startedAt), name).toBe(Date.parse(GENERAL))
+    }
+  })
+
+  it('a VLOP’s same trigger gives a normal obligation from the trigger', () => {
+    const vlop = { profile: { providerType: { kind: 'vlop' as const } } }
+    for (const [events, id] of [
+      [[notice(early)], 'eu-dsa/16-decide'],
+      [[flagged], 'eu-dsa/22-trusted-flagger'],
+    ] as const) {
+      const o = one(run(events, vlop), id)
+      expect(o.preEffective, id).toBe(false)
+      expect(Date.parse(o.startedAt), id).toBe(Date.parse(early))
+    }
+  })
+
+  it('a VLOP’s trigger before 2023-08-25 is pre-effective from 2023-08-25', () => {
+    const o = one(
+      run([notice('2023-06-01T09:00:00+02:00')], { profile: { providerType: { kind: 'vlop' } } }),
+      'eu-dsa/16-decide',
+    )
+    expect(o.preEffective).toBe(true)
+    expect(Date.parse(o.startedAt)).toBe(Date.parse(VLOPS))
+  })
+
+  it('every rule with a VLOP date gives the profile its own first version; the others are untouched', () => {
+    const dsa = Policy.all.filter((p) => p.id === 'eu-dsa')
+    const first = (kind: 'hosting' | 'vlop' | null) =>
+      Policy.forProfile(Profile.resolve(kind === null ? {} : { providerType: { kind } }), dsa).map(
+        (r) => [r.rule, r.versions[0]!.validFrom] as const,
+      )
+    const statute = Policy.rules(dsa).map((r) => [r.rule, r.versions[0]!.validFrom] as const)
+    first(null).forEach(([rule, from], i) => {
+      expect(Date.parse(from), rule).toBeGreaterThanOrEqual(Date.parse(GENERAL))
+      if (Policy.rules(dsa)[i]!.scope.generalFrom === undefined) expect(from, rule).toBe(statute[i]![1])
+    })
+    expect(first('hosting')).toEqual(first(null))
+    expect(first('vlop')).toEqual(statute)
+  })
+
+  it('property: a notice at any instant gives one Art. 16(6) clock, pre-effective exactly before the provider is bound', () => {
+    const instant = fc
+      .integer({ min: Date.parse('2022-11-16T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') })
+      .map((ms) => plus('1970-01-01T00:00:00Z', ms))
+    fc.assert(
+      fc.property(
+        instant,
+        fc.constantFrom<'vlop' | 'hosting' | null>('vlop', 'hosting', null),
+        (at, kind) => {
+          const profile = kind === null ? {} : { providerType: { kind } }
+          const o = one(run([notice(at)], { profile }), 'eu-dsa/16-decide')
+          const bound = Date.parse(kind === 'vlop' ? VLOPS : GENERAL)
+          expect(o.preEffective).toBe(Date.parse(at) < bound)
+          expect(o.statutory).toBe(false)
+          expect(Date.parse(o.startedAt)).toBe(Math.max(Date.parse(at), bound))
+        },
+      ),
+      { numRuns: 60 },
+    )
   })
 })

@@ -12,7 +12,10 @@
  * So do the platform duties whose rows give only the general date (Arts. 9,
  * 20(4)–(5), 22): Art. 92 bound VLOPs to the whole Regulation. Art. 6 (a
  * condition of the liability exemption, not a duty) and Art. 21 (binding the
- * out-of-court body) keep 2024-02-17.
+ * out-of-court body) keep 2024-02-17. `Policy.forProfile` starts these
+ * rules' first version when the profile is bound (2024-02-17 unless it is a
+ * VLOP), so an earlier trigger gives a pre-effective obligation from then, as
+ * the reference's note 7 asks, not none.
  * Dates are read in Europe/Brussels. Most clocks have no number ("without
  * undue delay", "timely"): their due time is the internal target, never
  * statutory. The Art. 20 window is counted in the zone and holiday calendar
@@ -85,7 +88,7 @@ const EU = { jurisdictions: ['EU'] }
 const EU_EARLY = {
   jurisdictions: ['EU'],
   generalFrom: GENERAL,
-  note: 'VLOPs from four months after designation (2023-08-25 for the first); all providers from 2024-02-17.',
+  note: 'VLOPs from four months after designation (2023-08-25 for the first); all providers from 2024-02-17. A trigger before the provider is bound gives a pre-effective obligation starting then (reference note 7).',
 }
 const PLATFORMS = ['online_platform', 'vlop'] as const
 

@@ -12,6 +12,7 @@
 import { type ClockRule, DecodeError, type Profile } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
+import { DateTime } from 'luxon'
 import * as AuOsa from './AuOsa.js'
 import * as BrEcaDigital from './BrEcaDigital.js'
 import * as CaMandatoryReporting from './CaMandatoryReporting.js'
@@ -21,7 +22,7 @@ import * as EuEEvidence from './EuEEvidence.js'
 import * as EuTco from './EuTco.js'
 import * as FrLcen from './FrLcen.js'
 import * as InItRules from './InItRules.js'
-import type { ScopeSpec } from './internal/scope.js'
+import { firstBound, type ScopeSpec } from './internal/scope.js'
 import { establishment } from './internal/zones.js'
 import * as UkOsa from './UkOsa.js'
 import * as UsPreservation2703f from './UsPreservation2703f.js'
@@ -215,24 +216,44 @@ export const checkProfile = (
 /**
  * The rules as this platform runs them: versions counted where the provider is established
  * (`establishmentZone`) take the zone and holiday calendar of the profile's Member State of
- * establishment (Belgium when none). Pass the result to `Evaluation.evaluate`, after
- * {@link checkProfile} has checked the rule ids the profile names.
+ * establishment (Belgium when none); a rule binding designated VLOPs first (scope `generalFrom`)
+ * starts its first version when this profile is first bound (see {@link boundVersions}). Pass the
+ * result to `Evaluation.evaluate`, after {@link checkProfile} has checked the rule ids the
+ * profile names.
  */
 export const forProfile = (
   profile: Profile.Resolved,
   policies: ReadonlyArray<Policy> = all,
 ): ReadonlyArray<Rule> => {
   const here = establishment(profile.establishment)
-  return rules(policies).map((r) =>
-    r.versions.some((v) => v.establishmentZone === true)
-      ? {
-          ...r,
-          versions: r.versions.map((v) =>
-            v.establishmentZone === true
-              ? { ...v, zone: here.zone, period: { ...v.period, calendar: here.calendar } }
-              : v,
-          ),
-        }
-      : r,
-  )
+  return rules(policies).map((r) => {
+    const bound = boundVersions(r, profile)
+    const local = bound.some((v) => v.establishmentZone === true)
+      ? bound.map((v) =>
+          v.establishmentZone === true
+            ? { ...v, zone: here.zone, period: { ...v.period, calendar: here.calendar } }
+            : v,
+        )
+      : bound
+    return local === r.versions ? r : { ...r, versions: local }
+  })
+}
+
+/**
+ * A rule's versions as they bind this profile: where the scope binds designated VLOPs before
+ * `generalFrom` (DSA Art. 92), none starts before the instant the profile is first bound
+ * (`firstBound`: 2024-02-17 for a provider that is not a VLOP or names no provider type, four
+ * months after designation for a VLOP), and a version ending by then is dropped. A trigger before
+ * that instant then gives a `preEffective` obligation starting at it, never a statutory one, as
+ * the reference's note 7 asks: "a trigger before that date creates no statutory clock. Flag it
+ * `preEffective` and, conservatively, start the clock at the effective instant" (without this,
+ * `applies` refused the rule before 2024-02-17 and a provider got no obligation at all).
+ */
+const boundVersions = (r: Rule, profile: Profile.Resolved): ReadonlyArray<Version> => {
+  const from = firstBound(r.scope, profile)
+  if (from === null || r.versions.every((v) => Date.parse(v.validFrom) >= from)) return r.versions
+  const validFrom = DateTime.fromMillis(from, { zone: r.dateZone }).toISO() as string
+  return r.versions
+    .filter((v) => v.validTo === null || Date.parse(v.validTo) > from)
+    .map((v) => (Date.parse(v.validFrom) < from ? { ...v, validFrom } : v))
 }

@@ -6,7 +6,7 @@
  * EU membership is read at the instant the clock would start (core's
  * `Jurisdiction`, date-aware: GB was a member until 2020-01-31).
  */
-import { type ClockRule, Jurisdiction } from '@docket/core'
+import { type ClockRule, Jurisdiction, type Profile } from '@docket/core'
 import { DateTime } from 'luxon'
 
 /** A provider type of the platform profile (`search`: a regulated search service, UK OSA s. 27). */
@@ -27,7 +27,9 @@ export interface ScopeSpec {
   readonly exemptSizes?: ReadonlyArray<'micro' | 'small'>
   /**
    * Before this instant only designated VLOPs are bound, from four months after their designation
-   * (DSA Art. 92); the rule's first version starts at the first VLOP date.
+   * (DSA Art. 92); the rule's first version starts at the first VLOP date, and `Policy.forProfile`
+   * moves it to the instant the profile is bound ({@link firstBound}), so that an earlier trigger
+   * gives a pre-effective obligation (the reference's note 7) instead of none.
    */
   readonly generalFrom?: string
   /** Free-text note on who is bound, shown in listings. */
@@ -43,6 +45,22 @@ const FOUR_MONTHS = { months: 4 }
 /** The instant a VLOP is first bound: four months after its designation (DSA Art. 92). */
 export const vlopBoundFrom = (designatedAt: string): number =>
   DateTime.fromISO(designatedAt, { setZone: true }).plus(FOUR_MONTHS).toMillis()
+
+/**
+ * The instant this profile is first bound by a rule whose scope has `generalFrom`, or `null` when
+ * the scope has none. A designated VLOP is bound from four months after its designation (DSA
+ * Art. 92), from the rule's first version when no designation date is given (`null` too: the
+ * versions stand); a VLOP designated too late to be bound before `generalFrom`, and every other
+ * profile, including one with no provider type (read as not a VLOP, as {@link applies} reads it),
+ * from `generalFrom`.
+ */
+export const firstBound = (spec: ScopeSpec, profile: Profile.Resolved): number | null => {
+  if (spec.generalFrom === undefined) return null
+  const general = Date.parse(spec.generalFrom)
+  const type = profile.providerType
+  if (type?.kind !== 'vlop') return general
+  return type.designatedAt === undefined ? null : Math.min(general, vlopBoundFrom(type.designatedAt))
+}
 
 /** The predicate the engine calls, from the description. */
 export const applies =
