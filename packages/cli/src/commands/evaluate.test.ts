@@ -291,4 +291,53 @@ describe('docket evaluate', () => {
     expect(r.stderr).toContain('line 2: data: got ')
     expect(r.stderr).toContain('exactly one of until (an instant) and by (an ISO-8601 duration)')
   })
+
+  it('DSA before 2024-02-17: a platform that is not a VLOP gets a pre-effective obligation from then, a VLOP an ordinary one', async () => {
+    // legal.md note 7 ("Flag it `preEffective` and ... start the clock at the effective instant"); the DSA
+    // section: applies "from 17 February 2024", designated VLOPs from 2023-08-25 (Art. 92)
+    const notice = write(
+      'dsa-2023.jsonl',
+      `${JSON.stringify({
+        id: 'evt-1',
+        type: 'ContentReported',
+        caseId: 'case-1',
+        occurredAt: '2023-10-01T09:00:00+02:00',
+        data: {
+          reportId: 'r-1',
+          channel: 'web_form',
+          category: 'hate',
+          content: { ref: 'post:1', kind: 'image' },
+          jurisdictions: ['BE'],
+        },
+      })}\n`,
+    )
+    const decide = async (config: string) => {
+      const r = await docket([
+        'evaluate',
+        notice,
+        '--format',
+        'json',
+        '--config',
+        write(config, `{"providerType":{"kind":"${config.split('.')[0]}"}}`),
+      ])
+      expect(r.code, r.stderr).toBe(0)
+      const report = JSON.parse(r.stdout) as {
+        cases: ReadonlyArray<{
+          obligations: ReadonlyArray<{
+            policy: string
+            rule: string
+            preEffective: boolean
+            startedAt: string
+          }>
+        }>
+      }
+      return report.cases[0]!.obligations.find((o) => o.policy === 'eu-dsa' && o.rule === '16-decide')!
+    }
+    const platform = await decide('online_platform.json')
+    expect(platform.preEffective).toBe(true)
+    expect(Date.parse(platform.startedAt)).toBe(Date.parse('2024-02-17T00:00:00+01:00'))
+    const vlop = await decide('vlop.json')
+    expect(vlop.preEffective).toBe(false)
+    expect(Date.parse(vlop.startedAt)).toBe(Date.parse('2023-10-01T09:00:00+02:00'))
+  })
 })
