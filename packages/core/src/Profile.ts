@@ -84,7 +84,8 @@ export type Escalation = t.TypeOf<typeof Escalation>
 
 const ProviderType = t.union(
   [
-    // `search`: a regulated search service (UK OSA s. 27), bound by the rules that name it.
+    // `search`: a regulated search service (UK OSA s. 27), bound by the rules that name it and by those
+    // naming no provider type; not by hosting, platform or user-to-user duties (see docs/cli.md).
     t.type({ kind: t.keyof({ hosting: null, online_platform: null, search: null }) }),
     t.intersection([t.type({ kind: t.literal('vlop') }), t.partial({ designatedAt: IsoTimestamp })]),
   ],

@@ -19,6 +19,7 @@
 import type { ClockRule } from '@docket/core'
 import { authorityRequest, byReport, byRequest, removed, reported, withdrawn } from './internal/match.js'
 import { at, rule } from './internal/rule.js'
+import { HOSTING, type ScopeSpec } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
 const ID = 'au-osa'
@@ -35,6 +36,7 @@ const notice = (
   section: string,
   quote: string,
   notes: ReadonlyArray<string> = [],
+  scope: ScopeSpec = { jurisdictions: ['AU'] },
 ): Rule =>
   rule({
     policy: ID,
@@ -44,7 +46,7 @@ const notice = (
     title,
     confidence,
     dateZone: ZONE,
-    scope: { jurisdictions: ['AU'] },
+    scope,
     trigger: `An eSafety notice: \`AuthorityRequestReceived\` of kind \`removal_order\` with legal basis \`au-osa/${name}\`.`,
     completion: 'The material removed or disabled.',
     extensions: LONGER,
@@ -96,6 +98,11 @@ export const nciiHost: Rule = notice(
   's. 79',
   'Believed to be the same 24 h / longer-period wording (UNCONFIRMED, not read)',
   ['Not read in the reference: off unless the profile enables it.'],
+  {
+    jurisdictions: ['AU'],
+    providerTypes: HOSTING,
+    note: 'Hosting service providers (the reference’s row: "s. 79 (hosting service provider)"), not search services.',
+  },
 )
 
 /** s. 88 (and s. 89): a removal notice about adult cyber-abuse material. */

@@ -11,6 +11,7 @@
  */
 import { any, detected, removed, reported } from './internal/match.js'
 import { at, rule } from './internal/rule.js'
+import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
 const ID = 'br-eca-digital'
@@ -25,7 +26,12 @@ export const CATEGORIES: ReadonlyArray<string> = ['csam', 'sextortion', 'enticem
 const identified = any(reported(...CATEGORIES), detected(...CATEGORIES))
 const TRIGGER =
   'The platform identifies (a detection) or is notified (a report naming BR) of content of category `csam`, `sextortion`, `enticement` or `trafficking`.'
-const SCOPE = { jurisdictions: ['BR'] }
+/** The reference's row: "The platform identifies content"; not a search service. */
+const SCOPE = {
+  jurisdictions: ['BR'],
+  providerTypes: HOSTING,
+  note: 'Platforms (the reference’s word); a profile without a provider type is taken to be one, a search service is not.',
+}
 const NOTE = 'In force "2026-03-17 or 18 (sources differ)": encoded from the earlier date.'
 
 /** Remove the content immediately. */

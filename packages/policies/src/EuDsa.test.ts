@@ -326,3 +326,21 @@ describe('eu-dsa rules binding VLOPs first: pre-effective before the provider is
     )
   })
 })
+
+// The DSA section: "Since 17/02/2024, all hosting service providers"; the Art. 6 row, the "hosting liability
+// exemption" with Art. 16(3); the Art. 18 row, "Hosting provider". A search service is none of them.
+describe('eu-dsa hosting duties and a search service', () => {
+  it('a notice binds a hosting provider or a profile naming no type by Arts. 6 and 16, a search service by neither', () => {
+    const events = [notice('2026-03-02T09:00:00+01:00', { category: 'threat_to_life' })]
+    const hosting = ['eu-dsa/6-expeditious', 'eu-dsa/16-decide', 'eu-dsa/18-notify-le']
+    for (const profile of [{}, { providerType: { kind: 'hosting' as const } }]) {
+      for (const id of hosting) expect(of(run(events, { profile }), id), id).toHaveLength(1)
+    }
+    const search = run(events, { profile: { providerType: { kind: 'search' } } })
+    for (const id of hosting) expect(of(search, id), id).toEqual([])
+    // nor the UK's user-to-user s. 10(3)(b) duty, for the same report made in GB
+    const gb = [report('2026-03-02T09:00:00+00:00', { category: 'csam', jurisdictions: ['GB'] })]
+    expect(of(run(gb), 'uk-osa/10-3-b-swift')).toHaveLength(1)
+    expect(of(run(gb, { profile: { providerType: { kind: 'search' } } }), 'uk-osa/10-3-b-swift')).toEqual([])
+  })
+})

@@ -54,6 +54,7 @@ import {
   all,
 } from './internal/match.js'
 import { at, entry, rule } from './internal/rule.js'
+import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
 const ID = 'eu-dsa'
@@ -85,12 +86,23 @@ export const waivedFor = (report: EventOf<'ContentReported'>): ReadonlyArray<str
 }
 
 const EU = { jurisdictions: ['EU'] }
+/**
+ * Hosting duties (Arts. 6, 16, 17, 18): the reference's Art. 6 row is the "hosting liability exemption",
+ * read "together with Art. 16(3)"; its Art. 18 row binds the "Hosting provider", "all hosting providers
+ * 2024-02-17"; its DSA section, "Since 17/02/2024, all hosting service providers". Not a search service.
+ */
+const HOSTING_DUTY = {
+  providerTypes: HOSTING,
+  note: 'Hosting service providers (online platforms among them), not search services.',
+}
 const EU_EARLY = {
   jurisdictions: ['EU'],
   generalFrom: GENERAL,
   note: 'VLOPs from four months after designation (2023-08-25 for the first); all providers from 2024-02-17. A trigger before the provider is bound gives a pre-effective obligation starting then (reference note 7).',
 }
 const PLATFORMS = ['online_platform', 'vlop'] as const
+/** A hosting duty that binds VLOPs first. */
+const EU_EARLY_HOSTING = { ...EU_EARLY, ...HOSTING_DUTY, note: `${HOSTING_DUTY.note} ${EU_EARLY.note}` }
 
 /**
  * The VLOP date of a rule whose own row gives only 2024-02-17: the reference's DSA section says, under
@@ -117,7 +129,7 @@ export const expeditious: Rule = rule({
   title: 'Act expeditiously on a notice giving actual knowledge of illegal content',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: EU,
+  scope: { ...EU, ...HOSTING_DUTY },
   trigger:
     'A notice of allegedly illegal content with the Art. 16(2) elements (`explanation`, `exactLocation`, `notifierIdentity` — never for child sexual abuse — and `bonaFideStatement`), on the report or a later `ReportCompleted`. A report with no `removalRequest` came through the platform’s own form and counts as complete.',
   completion: 'The content removed, disabled or geo-blocked.',
@@ -150,7 +162,7 @@ export const ack: Rule = rule({
   title: 'Confirm receipt of a notice',
   confidence: 'secondary',
   dateZone: ZONE,
-  scope: EU_EARLY,
+  scope: EU_EARLY_HOSTING,
   trigger:
     'A notice that "contains the electronic contact information" of the notifier (a reporter email, or the `notifierIdentity` element).',
   completion: 'A `NotificationSent` to the reporter of kind `acknowledgement`.',
@@ -184,7 +196,7 @@ export const decide: Rule = rule({
   title: 'Decide on a notice in a timely, diligent, non-arbitrary and objective manner',
   confidence: 'secondary',
   dateZone: ZONE,
-  scope: EU_EARLY,
+  scope: EU_EARLY_HOSTING,
   trigger:
     'A notice of allegedly illegal content (`ContentReported`, any category but `policy_other`), one clock per report.',
   completion: 'A `ReviewDecided` on that report (or a case-level decision naming no report).',
@@ -213,7 +225,7 @@ export const notifyDecision: Rule = rule({
   title: 'Notify the notifier of the decision, with redress options',
   confidence: 'secondary',
   dateZone: ZONE,
-  scope: EU_EARLY,
+  scope: EU_EARLY_HOSTING,
   trigger: 'A `ReviewDecided` on a case that has a notice, including a refusal ("no violation").',
   completion: 'A `NotificationSent` to the reporter of kind `decision`.',
   versions: [
@@ -242,7 +254,7 @@ export const statementOfReasons: Rule = rule({
   title: 'Give the affected recipient a statement of reasons',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: EU_EARLY,
+  scope: EU_EARLY_HOSTING,
   trigger:
     'A restriction: `ContentActioned` (any action but `labelled`) or `AccountActioned`, unless it says `recipientContactKnown: false` or `deceptiveHighVolumeCommercial: true`; one clock per restriction.',
   completion: 'A `NotificationSent` to the uploader of kind `statement_of_reasons`.',
@@ -276,7 +288,7 @@ export const notifyLawEnforcement: Rule = rule({
   title: 'Inform law enforcement of a suspected threat to life or safety',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: EU_EARLY,
+  scope: EU_EARLY_HOSTING,
   trigger: 'A report or detection carrying the `threat_to_life` category.',
   completion: 'A `MandatoryReportFiled` to `police`, `europol` or `le_authority`.',
   versions: [
@@ -304,7 +316,10 @@ export const orders: Rule = rule({
   title: 'Inform the authority of the effect given to an order against illegal content',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: EU_EARLY,
+  scope: {
+    ...EU_EARLY,
+    note: `${EU_EARLY.note} Any provider, a search service included: the reference’s Art. 9 row names no provider type, and its DSA section binds "VLOPs and VLOSEs" under Art. 92.`,
+  },
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` or `court_order` with legal basis `eu-dsa` or `eu-dsa/9-orders`.',
   completion: 'An `AuthorityResponded` for the same request.',

@@ -27,6 +27,7 @@ import {
   all,
 } from './internal/match.js'
 import { at, entry, rule } from './internal/rule.js'
+import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
 const ID = 'eu-tco'
@@ -34,6 +35,8 @@ const ZONE = 'Europe/Brussels'
 const APPLIES = at('2022-06-07', ZONE)
 const TCO = 'Regulation (EU) 2021/784 (TCO)'
 const BASES = ['eu-tco', 'eu-tco/3-3-removal']
+/** The reference's Art. 3 row: the deadline runs once "the hosting service provider has received the necessary clarification". */
+const TCO_HOSTING = 'Hosting service providers (online platforms among them), not search services.'
 
 const removalOrder = authorityRequest(['removal_order'], BASES)
 const tcoCase = caseHas(removalOrder)
@@ -47,7 +50,7 @@ export const removal: Rule = rule({
   title: 'Remove terrorist content within one hour of a removal order',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: { jurisdictions: ['EU'], providerTypes: ['hosting', 'online_platform', 'vlop'] },
+  scope: { jurisdictions: ['EU'], providerTypes: HOSTING, note: TCO_HOSTING },
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` with legal basis `eu-tco` or `eu-tco/3-3-removal`, at the contact point.',
   completion: 'The content removed or disabled "in all Member States".',
@@ -88,7 +91,7 @@ export const inform: Rule = rule({
   title: 'Inform the issuing authority of the removal and its time',
   confidence: 'unconfirmed',
   dateZone: ZONE,
-  scope: { jurisdictions: ['EU'] },
+  scope: { jurisdictions: ['EU'], providerTypes: HOSTING, note: TCO_HOSTING },
   trigger: 'The content removed or disabled on a case with a TCO removal order.',
   completion: 'An `AuthorityResponded` or a `NotificationSent` to the authority.',
   notes: ['From memory in the reference: off unless the profile enables it.'],
@@ -120,7 +123,7 @@ export const preserve: Rule = rule({
   title: 'Preserve removed terrorist content and related data for six months',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: { jurisdictions: ['EU'] },
+  scope: { jurisdictions: ['EU'], providerTypes: HOSTING, note: TCO_HOSTING },
   trigger: 'The content removed or disabled on a case with a TCO removal order.',
   completion:
     'A `PreservationReleased` for `eu-tco/6-preserve` (or a general release); before `dueAt` it is a breach.',
@@ -150,7 +153,7 @@ export const threat: Rule = rule({
   title: 'Inform the authorities of terrorist content involving an imminent threat to life',
   confidence: 'secondary',
   dateZone: ZONE,
-  scope: { jurisdictions: ['EU'] },
+  scope: { jurisdictions: ['EU'], providerTypes: HOSTING, note: TCO_HOSTING },
   trigger: 'A report or detection carrying both `terrorism` and `threat_to_life`.',
   completion: 'A `MandatoryReportFiled` to `police`, `europol` or `le_authority`.',
   versions: [

@@ -12,12 +12,22 @@
  */
 import { authorityRequest, byRequest, removed, sameRequest, withdrawn } from './internal/match.js'
 import { at, entry, rule } from './internal/rule.js'
+import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
 const ID = 'fr-lcen'
 const ZONE = 'Europe/Paris'
 const SREN = at('2024-05-23', ZONE)
 const LCEN = 'LCEN (loi 2004-575)'
+/**
+ * Hosting providers: the reference's art. 6-2 row speaks of a removal request "to a hosting provider",
+ * its art. 6-1-1 row of "The host"; not a search service.
+ */
+const SCOPE = {
+  jurisdictions: ['FR'],
+  providerTypes: HOSTING,
+  note: 'Hosting providers (online platforms among them), not search services.',
+}
 
 const request = authorityRequest(['removal_order'], ['fr-lcen', 'fr-lcen/6-1'], ['FR'])
 const pause = sameRequest('ForceMajeureDeclared', 'ClarificationRequested')
@@ -34,7 +44,7 @@ export const removal: Rule = rule({
   title: 'Remove content on an OFAC removal request within 24 hours',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: { jurisdictions: ['FR'] },
+  scope: SCOPE,
   trigger:
     'An `AuthorityRequestReceived` of kind `removal_order` with legal basis `fr-lcen` or `fr-lcen/6-1` (or none, from a French authority): CSAM (art. 227-23 CP), terrorist provocation or apology (art. 421-2-5 CP), since 2025 torture or barbarity.',
   completion: 'The content removed or disabled.',
@@ -84,7 +94,7 @@ export const tcoInjunction: Rule = rule({
   title: 'Remove terrorist content within one hour of an OFAC removal injunction (TCO)',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: { jurisdictions: ['FR'] },
+  scope: SCOPE,
   trigger: 'An `AuthorityRequestReceived` of kind `removal_order` with legal basis `fr-lcen/6-1-1-tco`.',
   completion: 'The content removed or disabled.',
   pauses: 'As the TCO: `ForceMajeureDeclared` or `ClarificationRequested` stop the clock.',

@@ -171,3 +171,84 @@ describe('Policy', () => {
     })
   })
 })
+
+// Which rules a provider type binds, read from the reference's words: a search service (UK OSA s. 27)
+// is bound only where the reference says so or names no narrower kind of provider; DSA Arts. 6, 16, 17,
+// 18 bind "hosting service providers", the UK s. 10 and s. 21 duties user-to-user services, TCO and LCEN
+// hosting providers, TAKE IT DOWN a "covered platform", ECA Digital "The platform".
+describe('provider types', () => {
+  const every = ['US', 'BE', 'FR', 'DE', 'GB', 'AU', 'IN', 'CA', 'BR']
+  const binding = (p: Profile.Profile): ReadonlyArray<string> =>
+    Policy.forProfile(profile(p))
+      .filter((r) =>
+        r.applies({ jurisdictions: every, profile: profile(p), at: Date.parse('2026-12-01T00:00:00Z') }),
+      )
+      .map((r) => `${r.policy}/${r.rule}`)
+
+  it('a search service is bound only by the rules whose rows reach search services', () => {
+    expect(binding({ providerType: { kind: 'search' } })).toEqual([
+      'us-2258a/report',
+      'us-2258a/preserve',
+      'us-2258a/destroy',
+      'us-2703f/preserve',
+      'eu-dsa/9-orders',
+      'eu-e-evidence/epoc',
+      'eu-e-evidence/epoc-emergency',
+      'eu-e-evidence/epoc-pr',
+      'uk-osa/10-3A-ncii-search',
+      'au-osa/77-ncii-provider',
+      'au-osa/78-ncii-end-user',
+      'au-osa/88-adult-abuse',
+      'au-osa/88-adult-abuse-complaint',
+      'au-osa/65-child-bullying',
+      'au-osa/65-child-bullying-complaint',
+      'au-osa/109-class1',
+      'in-it-rules/3-1-d-order',
+      'in-it-rules/3-1-j-le-info',
+      'in-it-rules/3-2-a-grievance',
+      'in-it-rules/3-2-a-grievance-ack',
+      'in-it-rules/3-2-a-proviso',
+      'in-it-rules/3-2-b-ncii',
+      'in-it-rules/3A-gac',
+      'ca-mandatory-reporting/s2-report',
+      'ca-mandatory-reporting/s3-police',
+      'ca-mandatory-reporting/s4-preserve',
+    ])
+  })
+
+  it('a profile without a provider type is bound by every rule but the search-service twin', () => {
+    expect(binding({})).toEqual(
+      Policy.rules()
+        .filter((r) => r.scope.declaredOnly !== true)
+        .map((r) => `${r.policy}/${r.rule}`),
+    )
+  })
+
+  it('hosting duties bind hosting providers, platforms and VLOPs, never a search service', () => {
+    const hosting = [
+      'eu-dsa/6-expeditious',
+      'eu-dsa/16-ack',
+      'eu-dsa/16-decide',
+      'eu-dsa/16-notify-decision',
+      'eu-dsa/17-sor',
+      'eu-dsa/18-notify-le',
+      'eu-tco/3-3-removal',
+      'eu-tco/3-6-inform',
+      'eu-tco/6-preserve',
+      'eu-tco/14-5-threat',
+      'uk-osa/10-3-b-swift',
+      'uk-osa/21-2A-expedited',
+      'fr-lcen/6-1',
+      'fr-lcen/6-1-1-tco',
+      'us-take-it-down/removal',
+      'au-osa/79-ncii-host',
+      'br-eca-digital/remove',
+      'br-eca-digital/notify',
+    ]
+    for (const kind of ['hosting', 'online_platform', 'vlop'] as const) {
+      expect(binding({ providerType: { kind } }), kind).toEqual(expect.arrayContaining(hosting))
+    }
+    const search = binding({ providerType: { kind: 'search' } })
+    for (const id of hosting) expect(search, id).not.toContain(id)
+  })
+})

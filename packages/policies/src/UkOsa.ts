@@ -30,6 +30,7 @@ import {
   sameAppealDecided,
 } from './internal/match.js'
 import { at, entry, rule } from './internal/rule.js'
+import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule, ScopeSpec } from './Policy.js'
 
 const ID = 'uk-osa'
@@ -78,7 +79,11 @@ export const swift: Rule = rule({
   title: 'Swiftly take down priority illegal content',
   confidence: 'secondary',
   dateZone: ZONE,
-  scope: { jurisdictions: ['GB'] },
+  scope: {
+    jurisdictions: ['GB'],
+    providerTypes: HOSTING,
+    note: 'User-to-user services; a profile without a provider type is taken to be one. Not a search service: the reference gives search services only the s. 10(3A) duty (s. 27).',
+  },
   trigger:
     'The provider "is alerted by a person" (a report) or "becomes aware of it in any other way" (a detection) of priority illegal content.',
   completion: 'The content removed or disabled.',
@@ -159,7 +164,7 @@ export const intimateImage: Rule = intimateImageRule({
   title: 'Take down reported intimate image content within 48 hours',
   scope: {
     jurisdictions: ['GB'],
-    providerTypes: ['hosting', 'online_platform', 'vlop'],
+    providerTypes: HOSTING,
     note: 'User-to-user services; a profile without a provider type is taken to be one.',
   },
   citation: S_10_3A,
@@ -193,7 +198,11 @@ export const expedited: Rule = rule({
   title: 'Handle an intimate image reporter’s complaint by the expedited procedure',
   confidence: 'secondary',
   dateZone: ZONE,
-  scope: { jurisdictions: ['GB'] },
+  scope: {
+    jurisdictions: ['GB'],
+    providerTypes: HOSTING,
+    note: 'User-to-user services; a profile without a provider type is taken to be one. Not a search service: the reference gives search services only the s. 10(3A) duty (s. 27).',
+  },
   trigger:
     'An `AppealLodged` (venue `internal`, by the reporter) on a case with an intimate image content report.',
   completion: 'The `AppealDecided` on that complaint.',

@@ -15,6 +15,7 @@
  */
 import { removed, reported, byReport } from './internal/match.js'
 import { at, entry, rule } from './internal/rule.js'
+import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
 const ID = 'us-take-it-down'
@@ -41,7 +42,11 @@ export const removal: Rule = rule({
   title: 'Remove an intimate visual depiction within 48 hours of a valid request',
   confidence: 'primary',
   dateZone: ZONE,
-  scope: { jurisdictions: ['US'] },
+  scope: {
+    jurisdictions: ['US'],
+    providerTypes: HOSTING,
+    note: 'A "covered platform" (the reference’s words); a profile without a provider type is taken to be one, a search service is not.',
+  },
   trigger:
     'A `ContentReported` of category `ncii`, `synthetic_sexual`, `sextortion` or `csam` whose `removalRequest` has all four elements (`signature`, `identification`, `goodFaithStatement`, `contact`), on the report or a later `ReportCompleted`.',
   completion: 'The content removed or disabled (`ContentActioned` `removed` or `disabled`).',

@@ -12,6 +12,13 @@ import { DateTime } from 'luxon'
 /** A provider type of the platform profile (`search`: a regulated search service, UK OSA s. 27). */
 export type ProviderKind = 'hosting' | 'online_platform' | 'vlop' | 'search'
 
+/**
+ * Hosting services, online platforms and VLOPs among them: the provider types of a rule whose
+ * reference row names a hosting provider, a platform or a user-to-user service. A search service
+ * is none of them; a profile naming no provider type is taken to be one (see `providerTypes`).
+ */
+export const HOSTING: ReadonlyArray<ProviderKind> = ['hosting', 'online_platform', 'vlop']
+
 /** Who and where a rule binds. */
 export interface ScopeSpec {
   /** ISO 3166-1 codes, or `EU` for every Member State at the trigger date. */
