@@ -15,6 +15,10 @@ const decoded = (): ReturnType<typeof Custom.parse> => Custom.parse(yamlBlock)
 const withStartText = (start: string): string =>
   `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: ${start}\n    complete: { event: CaseClosed }\n    period: PT1H\n`
 
+/** A decoding's issues as `DecodeError.format` writes them, or `decoded`. */
+const formatted = (r: E.Either<DecodeError.DecodeError, unknown>): string =>
+  E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
+
 describe('Custom', () => {
   it('decodes the example of docs/policies/custom.md', () => {
     const p = decoded()
@@ -111,10 +115,7 @@ describe('Custom', () => {
   })
 
   it('refuses outcome, action, recipient, kind or to values the events of the type cannot carry', () => {
-    const issue = (start: string): string => {
-      const r = Custom.parse(withStartText(start))
-      return E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
-    }
+    const issue = (start: string): string => formatted(Custom.parse(withStartText(start)))
     for (const start of [
       '{ event: ReviewDecided, outcome: [violation, no_violation] }',
       '{ event: [ReviewDecided, AppealDecided], outcome: [violation, decision_reversed] }',
@@ -145,10 +146,7 @@ describe('Custom', () => {
   })
 
   it('refuses an empty list (an empty event, any or field list never matches, an empty all always does)', () => {
-    const issue = (start: string): string => {
-      const r = Custom.parse(withStartText(start))
-      return E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
-    }
+    const issue = (start: string): string => formatted(Custom.parse(withStartText(start)))
     expect(issue('{ event: [] }')).toMatch(/^rules\.0\.start\.event: got \[\], expected /)
     expect(issue('{ any: [] }')).toMatch(
       /^rules\.0\.start\.any: got \[\], expected a non-empty list of Condition/,
@@ -168,10 +166,7 @@ describe('Custom', () => {
   })
 
   it('refuses a condition field the event type does not have, naming the types it applies to', () => {
-    const issue = (start: string): string => {
-      const r = Custom.parse(withStartText(start))
-      return E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
-    }
+    const issue = (start: string): string => formatted(Custom.parse(withStartText(start)))
     expect(issue('{ event: ContentReported, outcome: [violation] }')).toBe(
       'rules.0.start.outcome: got ["violation"], expected no outcome (it does not apply to ContentReported); ' +
         'outcome applies to AppealDecided: decision_upheld, decision_reversed, inadmissible_late; ' +
@@ -218,10 +213,7 @@ describe('Custom', () => {
       Custom.parse(
         `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n${fields}`,
       )
-    const issue = (fields: string): string => {
-      const r = rule(fields)
-      return E.isLeft(r) ? DecodeError.format(r.left) : 'decoded'
-    }
+    const issue = (fields: string): string => formatted(rule(fields))
     for (const fields of [
       '    period: PT1H\n    target: PT30M\n',
       '    period: PT1H\n    target: PT1H\n',

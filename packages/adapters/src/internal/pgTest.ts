@@ -3,10 +3,11 @@
  * test created, through a connection of its own, and a fixture that closes
  * the stores each test opened and drops its schemas. Not used by the stores.
  */
-import type { EventStore, Recorded } from '@docket/core'
-import { ok, testEvent } from '@docket/core/testing'
+import { Erasure, type EventStore, KeyStore, PersonalData, type Recorded } from '@docket/core'
+import { collect, ok, testEvent } from '@docket/core/testing'
+import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
-import { afterAll, afterEach } from 'vitest'
+import { afterAll, afterEach, expect } from 'vitest'
 
 /** Drops `schema` and everything in it, if it exists (close the stores using it first). */
 export const dropSchema = async (url: string, schema: string): Promise<void> => {
@@ -78,4 +79,24 @@ export const planNodes = (queryPlan: unknown): ReadonlyArray<string> => {
     ...(node.Plans ?? []).flatMap(walk),
   ]
   return walk(parsed[0]!.Plan)
+}
+
+/** Expects a plan (of {@link planNodes}) to read the `(type, position)` index and neither the whole table nor its primary key. */
+export const expectTypeIndexPlan = (nodes: ReadonlyArray<string>): void => {
+  expect(
+    nodes.some((p) => p.includes('events_type_position_idx')),
+    nodes.join(', '),
+  ).toBe(true)
+  expect(
+    nodes.filter((p) => p.startsWith('Seq Scan') || p.includes('events_pkey')),
+    nodes.join(', '),
+  ).toEqual([])
+}
+
+/** Expects a store of {@link rareReports} to read back its `cases` reports by type, and `Erasure.erase` to find subject `s42`'s case. */
+export const expectRareReportsRead = async (store: EventStore.EventStore, cases: number): Promise<void> => {
+  const read = await collect(store.readAll({ types: [...PersonalData.TYPES, 'ContentReported'] }))
+  expect(read.map((s) => s.event.caseId)).toEqual(Array.from({ length: cases }, (_, c) => `c${c}`))
+  const erased = await Erasure.erase(store, KeyStore.memory(), 's42', { at: '2026-03-02T00:00:00Z' })()
+  expect(E.isRight(erased) && erased.right.cases).toEqual(['c42'])
 }

@@ -1,10 +1,9 @@
-import { Erasure, type EventStore, KeyStore, PersonalData } from '@docket/core'
+import { type EventStore, PersonalData } from '@docket/core'
 import { collect, eventStoreContract, ok, testEvent } from '@docket/core/testing'
 import { PGlite } from '@electric-sql/pglite'
-import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Migrations from '../internal/migrations.js'
-import { planNodes, rareReports } from '../internal/pgTest.js'
+import { expectRareReportsRead, expectTypeIndexPlan, planNodes, rareReports } from '../internal/pgTest.js'
 import { pageQuery } from '../internal/sql.js'
 import * as PgliteEventStore from './PgliteEventStore.js'
 
@@ -103,19 +102,8 @@ describe('PGlite reads by type', () => {
       const explained = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${q.text}`, [
         ...q.params,
       ])
-      const nodes = planNodes(explained.rows[0]!['QUERY PLAN'])
-      expect(
-        nodes.some((p) => p.includes('events_type_position_idx')),
-        nodes.join(', '),
-      ).toBe(true)
-      expect(
-        nodes.filter((p) => p.startsWith('Seq Scan') || p.includes('events_pkey')),
-        nodes.join(', '),
-      ).toEqual([])
-      const read = await collect(store.readAll({ types: [...PersonalData.TYPES, 'ContentReported'] }))
-      expect(read.map((s) => s.event.caseId)).toEqual(Array.from({ length: 100 }, (_, c) => `c${c}`))
-      const erased = await Erasure.erase(store, KeyStore.memory(), 's42', { at: '2026-03-02T00:00:00Z' })()
-      expect(E.isRight(erased) && erased.right.cases).toEqual(['c42'])
+      expectTypeIndexPlan(planNodes(explained.rows[0]!['QUERY PLAN']))
+      await expectRareReportsRead(store, 100)
     } finally {
       await store.close()
       await db.exec(`DROP SCHEMA "${schema}" CASCADE`)

@@ -1,10 +1,15 @@
-import { Erasure, type EventStore, KeyStore, PersonalData } from '@docket/core'
-import { collect, eventStoreContract, ok, Services, take, testEvent } from '@docket/core/testing'
-import * as E from 'fp-ts/lib/Either.js'
+import { type EventStore, PersonalData } from '@docket/core'
+import { eventStoreContract, ok, Services, take, testEvent } from '@docket/core/testing'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as PostgresEventStore from './PostgresEventStore.js'
-import { dropSchema, planNodes, rareReports } from '../internal/pgTest.js'
+import {
+  dropSchema,
+  expectRareReportsRead,
+  expectTypeIndexPlan,
+  planNodes,
+  rareReports,
+} from '../internal/pgTest.js'
 import { readAllQuery } from '../internal/pgStream.js'
 import { pageQuery } from '../internal/sql.js'
 
@@ -112,20 +117,9 @@ describe.skipIf(!run)('PostgreSQL reads by type', () => {
         [paged.text, paged.params],
       ] as const) {
         const explained = await admin.query(`EXPLAIN (FORMAT JSON) ${text}`, [...values])
-        const nodes = planNodes(explained.rows[0]['QUERY PLAN'])
-        expect(
-          nodes.some((p) => p.includes('events_type_position_idx')),
-          nodes.join(', '),
-        ).toBe(true)
-        expect(
-          nodes.filter((p) => p.startsWith('Seq Scan') || p.includes('events_pkey')),
-          nodes.join(', '),
-        ).toEqual([])
+        expectTypeIndexPlan(planNodes(explained.rows[0]['QUERY PLAN']))
       }
-      const read = await collect(store.readAll({ types: [...PersonalData.TYPES, 'ContentReported'] }))
-      expect(read.map((s) => s.event.caseId)).toEqual(Array.from({ length: 1000 }, (_, c) => `c${c}`))
-      const erased = await Erasure.erase(store, KeyStore.memory(), 's42', { at: '2026-03-02T00:00:00Z' })()
-      expect(E.isRight(erased) && erased.right.cases).toEqual(['c42'])
+      await expectRareReportsRead(store, 1000)
     } finally {
       await store.close()
     }
