@@ -19,10 +19,12 @@
  * missed silently; see {@link Options.cacheMs} for what is immediate and
  * what depends on the listener.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { KeyStore } from '@docket/core'
 import pg from 'pg'
+import { unwrap, wrap } from '../internal/keyWrap.js'
 import * as Migrations from '../internal/migrations.js'
+import { withClient } from '../internal/pgClient.js'
 import * as PgListener from '../internal/pgListener.js'
 import { checkSchema } from '../internal/sql.js'
 
@@ -86,22 +88,6 @@ const channelOf = (schema: string): string => {
 
 // operations
 
-const wrap = (master: Uint8Array | undefined, subjectId: string, key: Buffer): Buffer => {
-  if (master === undefined) return key
-  const iv = randomBytes(12)
-  const c = createCipheriv('aes-256-gcm', master, iv)
-  c.setAAD(Buffer.from(subjectId))
-  return Buffer.concat([iv, c.update(key), c.final(), c.getAuthTag()])
-}
-
-const unwrap = (master: Uint8Array | undefined, subjectId: string, stored: Buffer): Uint8Array => {
-  if (master === undefined) return new Uint8Array(stored)
-  const d = createDecipheriv('aes-256-gcm', master, stored.subarray(0, 12))
-  d.setAAD(Buffer.from(subjectId))
-  d.setAuthTag(stored.subarray(stored.length - 16))
-  return new Uint8Array(Buffer.concat([d.update(stored.subarray(12, stored.length - 16)), d.final()]))
-}
-
 /**
  * Whether a key store was ever opened in `schema` (default `docket`) on the server at `url`: its
  * table exists. An event store sharing that schema then holds personal fields encrypted, so a
@@ -110,17 +96,12 @@ const unwrap = (master: Uint8Array | undefined, subjectId: string, stored: Buffe
  */
 export const exists = async (url: string, options: Pick<Options, 'schema'> = {}): Promise<boolean> => {
   const table = `${Migrations.quote(checkSchema(options.schema ?? 'docket'))}.subject_keys`
-  const client = new pg.Client({ connectionString: url, application_name: 'docket-keys' })
-  client.on('error', () => undefined)
-  await client.connect()
-  try {
+  return withClient(url, async (client) => {
     const rows = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
       table,
     ])
     return rows.rows[0]?.found === true
-  } finally {
-    await client.end()
-  }
+  })
 }
 
 /** Opens the key store on the server at `url`, creating its table if missing. */
