@@ -152,9 +152,12 @@ export const readStore = async (store: EventStore.EventStore): Promise<ReadonlyA
   return out
 }
 
-/** Reads every event of a source. Store sources are opened and closed here. */
+/**
+ * Reads every event of a source. Store sources are opened and closed here, with the key store
+ * `inv.env` names (the process's environment when not given).
+ */
 export const read = async (
-  inv: Pick<Invocation, 'stdin' | 'cwd'>,
+  inv: Pick<Invocation, 'stdin' | 'cwd'> & Partial<Pick<Invocation, 'env' | 'stderr'>>,
   source: Source,
   options: ReadOptions = {},
 ): Promise<E.Either<SourceError, Read>> => {
@@ -167,7 +170,7 @@ export const read = async (
       return readLines(createReadStream(path), options)
     }
     case 'Store': {
-      const opened = await Store.open(source.url, inv.cwd)
+      const opened = await Store.open(source.url, Store.context(inv))
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       try {
         return E.right({ events: await readStore(opened.right), skipped: [] })

@@ -326,7 +326,7 @@ export const command: Command = {
       return EXIT.usage
     }
     const url = storeUrl(Args.str(inv, 'data-dir') ?? '.docket')
-    const opened = await Store.open(url, inv.cwd)
+    const opened = await Store.open(url, inv)
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
       return EXIT.usage

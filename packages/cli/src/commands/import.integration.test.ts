@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Scenario, Services } from '@docket/core/testing'
 import pg from 'pg'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { docket } from '../internal/testing.js'
 
 const url = Services.pgUrl()
@@ -52,28 +52,8 @@ describe.skipIf(!run)('docket import into an encrypted PostgreSQL store', { time
         `SELECT body FROM "${new URL(s).searchParams.get('schema')}".events ORDER BY position`,
       )
     ).rows.map((r) => r.body)
-  const saved = { keys: process.env.DOCKET_KEYS, master: process.env.DOCKET_MASTER_KEY }
-  const restore = (name: 'DOCKET_KEYS' | 'DOCKET_MASTER_KEY', value: string | undefined): void => {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
-  const master = randomBytes(32).toString('base64')
-  const withKeys = <A>(f: () => Promise<A>): Promise<A> => {
-    process.env.DOCKET_KEYS = 'postgres'
-    process.env.DOCKET_MASTER_KEY = master
-    return f().finally(() => {
-      delete process.env.DOCKET_KEYS
-      delete process.env.DOCKET_MASTER_KEY
-    })
-  }
-  beforeEach(() => {
-    delete process.env.DOCKET_KEYS
-    delete process.env.DOCKET_MASTER_KEY
-  })
-  afterEach(() => {
-    restore('DOCKET_KEYS', saved.keys)
-    restore('DOCKET_MASTER_KEY', saved.master)
-  })
+  // the keys are given in the invocation's environment (the CLI's seam), never the process's
+  const keys = { env: { DOCKET_KEYS: 'postgres', DOCKET_MASTER_KEY: randomBytes(32).toString('base64') } }
   afterAll(async () => {
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`)
     await admin.end()
@@ -82,9 +62,7 @@ describe.skipIf(!run)('docket import into an encrypted PostgreSQL store', { time
 
   it('without DOCKET_KEYS, refuses with exit 2 naming the variable and why, and writes nothing, with or without --skip-bad', async () => {
     const encrypted = store('encrypted')
-    const first = await withKeys(() =>
-      docket(['import', file('first.jsonl', [report]), '--store', encrypted]),
-    )
+    const first = await docket(['import', file('first.jsonl', [report]), '--store', encrypted], keys)
     expect(first.code, first.stderr).toBe(0)
     const before = await rows(encrypted)
     expect(before.join('\n')).not.toContain('Alice Example')
@@ -102,7 +80,7 @@ describe.skipIf(!run)('docket import into an encrypted PostgreSQL store', { time
     }
 
     // with the keys, the same file is a retry of the stored report and one new event
-    const keyed = await withKeys(() => docket(['import', again, '--store', encrypted]))
+    const keyed = await docket(['import', again, '--store', encrypted], keys)
     expect(keyed.code, keyed.stderr).toBe(0)
     expect(keyed.stderr).toContain('imported 1 new event(s)')
     expect(keyed.stderr).toContain('1 already stored')

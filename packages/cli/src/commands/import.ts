@@ -72,7 +72,7 @@ export const command: Command = {
       Output.error(inv, Source.describe(input.left))
       return EXIT.usage
     }
-    const opened = await Store.open(url, inv.cwd, { keysNeeded: KEYS_NEEDED })
+    const opened = await Store.open(url, inv, { keysNeeded: KEYS_NEEDED })
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
       return EXIT.usage

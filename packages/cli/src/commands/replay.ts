@@ -15,6 +15,7 @@ import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
 import * as ReportOutput from '../internal/reportOutput.js'
+import type * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 import * as Input from '../replay/Input.js'
 import * as Progress from '../replay/Progress.js'
@@ -25,6 +26,23 @@ import * as Source from '../Source.js'
 
 /** The `--report` values of `replay`: every report format, and one partition's share for `docket merge`. */
 const FORMATS: ReadonlyArray<string> = [...Report.FORMATS, 'partial']
+
+/**
+ * How a store keeping personal data encrypted is read without `DOCKET_KEYS`: statements of reasons
+ * quote a personal field (`ReviewDecided.data.explanation`), so they say it is shown encrypted,
+ * and are not submitted so (the Transparency Database would publish ciphertext); the other
+ * reports show no personal field.
+ */
+const withoutKeys = (settings: ReportOutput.Settings): Store.OpenOptions => {
+  if (settings.format !== 'dsa-sor') return {}
+  if (settings.submit !== undefined) return { keysNeeded: SUBMIT_NEEDS_KEYS }
+  return { shows: "the statements' explanations (ReviewDecided.data.explanation, a personal field)" }
+}
+
+/** Why `replay --submit` needs the key store of a store that keeps personal data encrypted. */
+const SUBMIT_NEEDS_KEYS =
+  "replay --submit needs its subjects' keys to send the statements' explanations, which are encrypted, " +
+  'as they were written; nothing was submitted'
 
 /** The most worker threads `--workers` takes. */
 const MAX_WORKERS = 64
@@ -211,6 +229,7 @@ export const command: Command = {
       const input = await Input.open(inv, source.right, {
         ...(partition === undefined ? {} : { storePartition: partition }),
         ...(until === undefined ? {} : { storeUntil: until }),
+        withoutKeys: withoutKeys(settings.right),
       })
       if (E.isLeft(input)) return E.left(Source.describe(input.left))
       const events = sorted

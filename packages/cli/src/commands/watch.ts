@@ -108,7 +108,7 @@ export const make = (deps: () => Deps): Command => ({
       }
       sinks.push(WebhookSink.make({ url: hook, log: (line) => Output.log(inv, line) }))
     }
-    const opened = await Store.open(url, inv.cwd)
+    const opened = await Store.open(url, inv)
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
       return EXIT.usage

@@ -16,8 +16,9 @@ import { Erasure, PersonalData } from '@docket/core'
 import { Services } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { docket } from '../internal/testing.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { docket as inProcess, type Ran } from '../internal/testing.js'
+import { events, SECRETS } from '../testing/PersonalFixtures.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -27,64 +28,16 @@ const run = await Services.requireOrSkip({
   howToRun: `start PostgreSQL on ${url} (or set DOCKET_PG_URL)`,
 })
 
-const ev = (id: string, at: string, type: string, data: Record<string, unknown>, meta?: object): string =>
-  JSON.stringify({ id, type, caseId: 'eu-e', occurredAt: at, data, ...(meta ? { meta } : {}) })
-
-const events = [
-  ev('e-1', '2026-03-02T09:00:00+01:00', 'ContentReported', {
-    reportId: 'r-1',
-    channel: 'web_form',
-    category: 'ncii',
-    content: { ref: 'post-1', kind: 'image', postedAt: '2026-03-01T20:00:00+01:00' },
-    jurisdictions: ['FR'],
-    removalRequest: {
-      explanation: true,
-      exactLocation: true,
-      notifierIdentity: true,
-      bonaFideStatement: true,
-    },
-    reporter: { subjectId: 'alice', name: 'Alice Example', email: 'alice@example.org' },
-    text: 'This is an intimate image of me posted without consent.',
-  }),
-  ev(
-    'e-2',
-    '2026-03-02T15:00:00+01:00',
-    'ReviewDecided',
-    {
-      reviewId: 'v-1',
-      outcome: 'violation',
-      tier: 'specialist',
-      automation: 'not',
-      detection: 'manual',
-      reportId: 'r-1',
-      ground: 'illegal',
-      legalGround: 'Code pénal art. 226-2-1',
-      explanation: 'Intimate image of Alice Example shared without consent.',
-    },
-    { subjectId: 'alice' },
-  ),
-  ev('e-3', '2026-03-02T15:05:00+01:00', 'ContentActioned', { action: 'removed' }),
-  ev('e-4', '2026-03-03T10:00:00+01:00', 'LegalHoldPlaced', { holdId: 'h-1', reason: 'police request' }),
-  ev('e-5', '2026-03-10T10:00:00+01:00', 'LegalHoldLifted', { holdId: 'h-1' }),
-]
-const SECRETS = ['Alice Example', 'alice@example.org', 'posted without consent']
-
 describe.skipIf(!run)('fault suite: erasure through the docket commands', { timeout: 120_000 }, () => {
   const admin = new pg.Pool({ connectionString: url, max: 1 })
   const schema = `docket_faults_erasure_${process.pid}`
   const store = `${url}?schema=${schema}`
   const dir = mkdtempSync(join(tmpdir(), 'docket-erasure-'))
   const master = randomBytes(32)
-  const saved = { keys: process.env.DOCKET_KEYS, master: process.env.DOCKET_MASTER_KEY }
-  beforeAll(() => {
-    process.env.DOCKET_KEYS = 'postgres'
-    process.env.DOCKET_MASTER_KEY = master.toString('base64')
-  })
+  // the invocation's environment (the CLI's seam), not the process's
+  const env = { DOCKET_KEYS: 'postgres', DOCKET_MASTER_KEY: master.toString('base64') }
+  const docket = (argv: ReadonlyArray<string>): Promise<Ran> => inProcess(argv, { env })
   afterAll(async () => {
-    process.env.DOCKET_KEYS = saved.keys
-    process.env.DOCKET_MASTER_KEY = saved.master
-    if (saved.keys === undefined) delete process.env.DOCKET_KEYS
-    if (saved.master === undefined) delete process.env.DOCKET_MASTER_KEY
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await admin.end()
     rmSync(dir, { recursive: true, force: true })

@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { type CasePartition, type EventStore, Integrity, type Recorded } from '@docket/core'
 import * as Source from '../Source.js'
 import * as FileLines from './fileLines.js'
+import type * as Keys from './keys.js'
 import * as Partition from '../replay/Partition.js'
 import * as Replay from '../replay/Replay.js'
 import * as Settings from '../replay/Settings.js'
@@ -34,7 +35,13 @@ const { settings, index, workers, partition, file, version, store } = workerData
   /** That file's version when it was first read: reading back from another fails. */
   readonly version?: FileLines.Version
   /** The store the worker reads its share of itself (`Workers.StoreInput`), up to `until` (`null`: an empty log). */
-  readonly store?: { readonly url: string; readonly cwd: string; readonly until: EventStore.Position | null }
+  readonly store?: {
+    readonly url: string
+    readonly cwd: string
+    /** The invocation's key variables (`Keys.pick`): not this thread's `process.env`. */
+    readonly env: Keys.Env
+    readonly until: EventStore.Position | null
+  }
 }
 
 const post = (m: Workers.FromWorker): void => port.postMessage(m)
@@ -172,7 +179,11 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
       async *[Symbol.asyncIterator]() {
         if (share.until !== null) {
           // the calling thread has said what there is to say about the store (an experimental label)
-          const opened = await Store.open(share.url, share.cwd, { quiet: true })
+          const opened = await Store.open(
+            share.url,
+            { cwd: share.cwd, env: share.env, stderr: process.stderr },
+            { quiet: true },
+          )
           if (opened._tag === 'Left') throw failed(opened.left)
           const store = opened.right
           closeStore = store.close

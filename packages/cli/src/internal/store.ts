@@ -6,18 +6,23 @@
  * directory is resolved against the invocation's working directory, and
  * failures become one message for standard error.
  *
- * Personal data: with `DOCKET_KEYS=postgres` in the environment (postgres://
- * stores only), personal fields are encrypted per data subject with the
- * PostgreSQL key store in the store's schema, its keys wrapped with
- * `DOCKET_MASTER_KEY` (base64 of 32 bytes) when set; erased subjects then
- * read as `[erased]` in every command's output (docs/security.md). Without it, a
- * command that needs the keys (`import`) refuses a store whose schema has a
- * key store, naming the variable.
+ * Personal data: with `DOCKET_KEYS=postgres` in the invocation's environment
+ * (postgres:// stores only), personal fields are encrypted per data subject
+ * with the PostgreSQL key store in the store's schema (`keys.ts`), its keys
+ * wrapped with `DOCKET_MASTER_KEY` (base64 of 32 bytes) when set; erased
+ * subjects then read as `[erased]` in every command's output
+ * (docs/security.md). Without it, a command that needs the keys (`import`)
+ * refuses a store whose schema has a key store, naming the variable, and one
+ * whose output shows personal fields (`export`, `replay --report dsa-sor`)
+ * says on standard error that they are shown encrypted.
  */
 import { isAbsolute, resolve } from 'node:path'
 import { openStore, Store, StoreUrl } from '@docket/adapters'
-import { EventStore, type KeyStore } from '@docket/core'
+import { EventStore } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import type { Invocation } from '../Command.js'
+import * as Output from '../Output.js'
+import * as Keys from './keys.js'
 
 /** The URL with any password hidden, for logs and errors. */
 export const redact = (url: string): string => StoreUrl.redact(url)
@@ -40,49 +45,24 @@ export const absolute = (url: string, cwd: string): string => {
   return `pglite:${resolve(cwd, dir)}`
 }
 
-type Keys = KeyStore.KeyStore & { readonly close: () => Promise<void> }
-
-/** The key store `DOCKET_KEYS` asks for, if any. */
-const keysFor = async (
-  url: string,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<E.Either<string, Keys | undefined>> => {
-  const kind = env.DOCKET_KEYS
-  if (kind === undefined || kind === '') return E.right(undefined)
-  const parsed = StoreUrl.parse(url)
-  if (kind !== 'postgres' || E.isLeft(parsed) || parsed.right.kind !== 'postgres') {
-    return E.left(`DOCKET_KEYS=${kind}: the only key store is postgres, for postgres:// stores`)
-  }
-  const master = env.DOCKET_MASTER_KEY
-  const masterKey = master === undefined || master === '' ? undefined : Buffer.from(master, 'base64')
-  if (masterKey !== undefined && masterKey.length !== 32) {
-    return E.left('DOCKET_MASTER_KEY must be the base64 of 32 bytes')
-  }
-  try {
-    const { PostgresKeyStore } = await import('@docket/adapters/postgres')
-    const u = parsed.right
-    return E.right(
-      await PostgresKeyStore.make(u.url, {
-        ...(u.schema === undefined ? {} : { schema: u.schema }),
-        ...(masterKey === undefined ? {} : { masterKey }),
-      }),
-    )
-  } catch (e) {
-    return E.left(
-      `cannot open the key store of ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`,
-    )
-  }
-}
+/** Where a command opens a store: its working directory, its environment (the key store's variables) and standard error. */
+export type Context = Pick<Invocation, 'cwd' | 'env' | 'stderr'>
 
 /**
- * How {@link open} opens a store: the environment naming the key store (`process.env` by
- * default), `quiet` to keep an adapter's experimental label off standard error (a replay
- * worker opening the store again after the calling thread has shown it), and `keysNeeded`,
- * what the command needs the subjects' keys for, when it must not run on an encrypted store
- * without them.
+ * The context of a caller of the public API that may not give its environment or standard error
+ * (`Source.read`, `Input.open`): the process's then, as before they could be given.
+ */
+export const context = (
+  inv: Pick<Invocation, 'cwd'> & Partial<Pick<Invocation, 'env' | 'stderr'>>,
+): Context => ({ cwd: inv.cwd, env: inv.env ?? process.env, stderr: inv.stderr ?? process.stderr })
+
+/**
+ * How {@link open} opens a store: `quiet` to keep an adapter's experimental label off standard
+ * error (a replay worker opening the store again after the calling thread has shown it), and,
+ * for a store that keeps personal data encrypted opened without `DOCKET_KEYS`, `keysNeeded` to
+ * refuse it or `shows` to warn that personal fields are shown encrypted.
  */
 export interface OpenOptions {
-  readonly env?: Readonly<Record<string, string | undefined>>
   readonly quiet?: boolean
   /**
    * Why the command needs the key store on a store that keeps personal data encrypted (one whose
@@ -91,55 +71,57 @@ export interface OpenOptions {
    * keys (personal fields read as their ciphertext).
    */
   readonly keysNeeded?: string
+  /**
+   * What the command's output shows of personal fields (`the exported events' personal fields`):
+   * opening a store that keeps personal data encrypted without `DOCKET_KEYS`, {@link open} says on
+   * standard error, in one line, that they are shown encrypted and why. Absent: no such line (the
+   * output shows none).
+   */
+  readonly shows?: string
 }
 
 /**
- * Without `DOCKET_KEYS`: Left when the command needs keys (`why`) and the store at `url` keeps
- * personal data encrypted (a key store in its schema; only postgres:// stores have one).
+ * Without keys: Left the refusal when the command needs them and the store keeps personal data
+ * encrypted, else Right the warning to give once it is open, if any.
  */
-const refuseEncrypted = async (url: string, why: string | undefined): Promise<E.Either<string, void>> => {
-  const parsed = StoreUrl.parse(url)
-  if (why === undefined || E.isLeft(parsed) || parsed.right.kind !== 'postgres') return E.right(undefined)
-  const u = parsed.right
-  const schema = u.schema ?? 'docket'
-  try {
-    const { PostgresKeyStore } = await import('@docket/adapters/postgres')
-    if (!(await PostgresKeyStore.exists(u.url, { schema }))) return E.right(undefined)
-  } catch (e) {
-    return E.left(`cannot open ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`)
-  }
-  return E.left(
-    `DOCKET_KEYS is not set, but ${redact(url)} keeps personal data encrypted (schema ${schema} has a key store, ` +
-      `the table subject_keys): ${why}. Set DOCKET_KEYS=postgres, and DOCKET_MASTER_KEY to the master key ` +
-      `its keys are wrapped with (docs/security.md).`,
-  )
+const withoutKeys = async (
+  url: string,
+  { keysNeeded, shows }: OpenOptions,
+): Promise<E.Either<string, string | undefined>> => {
+  if (keysNeeded === undefined && shows === undefined) return E.right(undefined)
+  const encrypted = await Keys.encrypted(url)
+  if (E.isLeft(encrypted) || encrypted.right === undefined) return encrypted
+  const schema = encrypted.right
+  if (keysNeeded !== undefined) return E.left(Keys.refusal(url, schema, keysNeeded))
+  return E.right(shows === undefined ? undefined : Keys.shownEncrypted(url, schema, shows))
 }
 
 /**
- * Opens the store a URL names (with the key store `DOCKET_KEYS` names, if any). Left: a message
- * saying why not (an encrypted store without `DOCKET_KEYS` when {@link OpenOptions.keysNeeded}).
+ * Opens the store a URL names, with the key store the context's environment names (`DOCKET_KEYS`,
+ * `DOCKET_MASTER_KEY`), if any. Left: a message saying why not (a key variable malformed or not
+ * fitting the stored keys, an encrypted store without `DOCKET_KEYS` when
+ * {@link OpenOptions.keysNeeded}), given before anything is read or written.
  */
 export const open = async (
   url: string,
-  cwd: string,
-  { env = process.env, quiet = false, keysNeeded }: OpenOptions = {},
+  ctx: Context,
+  options: OpenOptions = {},
 ): Promise<E.Either<string, EventStore.EventStore>> => {
-  const keys = await keysFor(url, env)
+  const keys = await Keys.open(url, ctx.env)
   if (E.isLeft(keys)) return keys
   const k = keys.right
-  if (k === undefined) {
-    const refused = await refuseEncrypted(url, keysNeeded)
-    if (E.isLeft(refused)) return refused
-  }
+  const note = k === undefined ? await withoutKeys(url, options) : E.right(undefined)
+  if (E.isLeft(note)) return note
   // The experimental label of an adapter (EventStoreDB today) goes to standard error, never to the output.
   const warn = (message: string): void => {
-    if (!quiet) process.stderr.write(`docket: ${message}\n`)
+    if (options.quiet !== true) ctx.stderr.write(`docket: ${message}\n`)
   }
-  const opened = await openStore(absolute(url, cwd), k === undefined ? { warn } : { keys: k, warn })()
+  const opened = await openStore(absolute(url, ctx.cwd), k === undefined ? { warn } : { keys: k, warn })()
   if (E.isLeft(opened)) {
     await k?.close()
     return E.left(Store.describeError(opened.left))
   }
+  if (note.right !== undefined && options.quiet !== true) Output.warn(ctx, note.right)
   if (k === undefined) return opened
   const store = opened.right
   return E.right({

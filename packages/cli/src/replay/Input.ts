@@ -16,6 +16,7 @@ import * as path from 'node:path'
 import { type CasePartition, type EventStore, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
+import * as Keys from '../internal/keys.js'
 import * as Store from '../internal/store.js'
 import * as Source from '../Source.js'
 import * as Replay from './Replay.js'
@@ -74,6 +75,12 @@ export interface OpenOptions {
    * when it is opened. Files and standard input are read whole.
    */
   readonly storeUntil?: EventStore.Position
+  /**
+   * How a store that keeps personal data encrypted is opened without `DOCKET_KEYS`
+   * (`Store.OpenOptions`): refused (`keysNeeded`), or with a warning that the personal fields the
+   * report shows are shown encrypted (`shows`).
+   */
+  readonly withoutKeys?: Pick<Store.OpenOptions, 'keysNeeded' | 'shows'>
 }
 
 // internal
@@ -163,9 +170,12 @@ const ofStream = (
 
 // constructors
 
-/** Opens a source for streaming. */
+/**
+ * Opens a source for streaming; a store with the key store `inv.env` names (the process's
+ * environment when not given).
+ */
 export const open = async (
-  inv: { readonly stdin: NodeJS.ReadableStream; readonly cwd: string },
+  inv: { readonly stdin: NodeJS.ReadableStream; readonly cwd: string } & Partial<Omit<Store.Context, 'cwd'>>,
   source: Source.Source,
   options: OpenOptions = {},
 ): Promise<E.Either<Source.SourceError, Input>> => {
@@ -199,7 +209,8 @@ export const open = async (
       })
     }
     case 'Store': {
-      const opened = await Store.open(source.url, inv.cwd)
+      const ctx = Store.context(inv)
+      const opened = await Store.open(source.url, ctx, options.withoutKeys)
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
       // one cut, given or the end now: what is appended during the replay is left for the next
@@ -235,6 +246,7 @@ export const open = async (
                 _tag: 'Store',
                 url: source.url,
                 cwd: inv.cwd,
+                env: Keys.pick(ctx.env),
                 store,
                 ...cut,
               },

@@ -48,7 +48,7 @@ const sql = async (text: string): Promise<void> => {
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex')
 
 const opened = async (url: string): Promise<EventStore.EventStore> => {
-  const s = await Store.open(url, cwd)
+  const s = await Store.open(url, { cwd, env: {}, stderr: process.stderr })
   if (E.isLeft(s)) throw new Error(s.left)
   return s.right
 }

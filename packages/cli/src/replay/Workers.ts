@@ -51,6 +51,7 @@ import { Worker } from 'node:worker_threads'
 import { type CasePartition, type DecodeError, type EventStore, Integrity, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
+import * as Keys from '../internal/keys.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
@@ -93,7 +94,7 @@ export type Input =
 /**
  * A store every worker reads itself, its own partition of one cut of the log
  * (`readAll({ partition, until })`), each in a store it opens again from `url` (relative to
- * `cwd`; `Store.open`): so only for engines that serve several connections (PostgreSQL,
+ * `cwd`, with the key store `env` names; `Store.open`): so only for engines that serve several connections (PostgreSQL,
  * KurrentDB). `store` is the calling thread's, which takes the cut (`head()`) and orders the
  * workers' seals by position (`comparePositions`).
  */
@@ -101,6 +102,11 @@ export interface StoreInput {
   readonly _tag: 'Store'
   readonly url: string
   readonly cwd: string
+  /**
+   * The key variables of the invocation's environment (`DOCKET_KEYS`, `DOCKET_MASTER_KEY`), with
+   * which each worker opens its key store; absent: each worker's own `process.env`.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>
   readonly store: EventStore.EventStore
   /** The cut every worker reads to (checked already: `Store.cut`): the log's end when absent. */
   readonly until?: EventStore.Position
@@ -220,7 +226,14 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           ...(partition === undefined ? {} : { partition }),
           ...(input._tag === 'FileLines' ? { file: input.file, version: input.version } : {}),
           ...(input._tag === 'Store'
-            ? { store: { url: input.url, cwd: input.cwd, until: cut ?? null } }
+            ? {
+                store: {
+                  url: input.url,
+                  cwd: input.cwd,
+                  env: Keys.pick(input.env ?? process.env),
+                  until: cut ?? null,
+                },
+              }
             : {}),
         },
       }),
