@@ -281,6 +281,18 @@ describe('eu-dsa rules binding VLOPs first: pre-effective before the provider is
     }
   })
 
+  it('--what-if eu-dsa: the same trigger gives every profile a counterfactual obligation from the trigger, never none', () => {
+    // docs/cli.md: "Apply these policies even before their entry into force (counterfactual)"; a profile
+    // that gets a pre-effective clock without --what-if must not lose it with it
+    const designated = { providerType: { kind: 'vlop' as const, designatedAt: '2023-09-01T00:00:00+02:00' } }
+    for (const [name, profile] of Object.entries({ ...profiles, designated })) {
+      const o = one(run([notice(early)], { profile, whatIf: ['eu-dsa'] }), 'eu-dsa/16-decide')
+      expect(o.counterfactual, name).toBe(true)
+      expect(o.preEffective, name).toBe(false)
+      expect(Date.parse(o.startedAt), name).toBe(Date.parse(early))
+    }
+  })
+
   it('a VLOP’s trigger before 2023-08-25 is pre-effective from 2023-08-25', () => {
     const o = one(
       run([notice('2023-06-01T09:00:00+02:00')], { profile: { providerType: { kind: 'vlop' } } }),

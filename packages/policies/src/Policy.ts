@@ -22,7 +22,7 @@ import * as EuEEvidence from './EuEEvidence.js'
 import * as EuTco from './EuTco.js'
 import * as FrLcen from './FrLcen.js'
 import * as InItRules from './InItRules.js'
-import { firstBound, type ScopeSpec } from './internal/scope.js'
+import { applies, firstBound, type ScopeSpec } from './internal/scope.js'
 import { establishment } from './internal/zones.js'
 import * as UkOsa from './UkOsa.js'
 import * as UsPreservation2703f from './UsPreservation2703f.js'
@@ -226,17 +226,31 @@ export const forProfile = (
   policies: ReadonlyArray<Policy> = all,
 ): ReadonlyArray<Rule> => {
   const here = establishment(profile.establishment)
-  return rules(policies).map((r) => {
-    const bound = boundVersions(r, profile)
-    const local = bound.some((v) => v.establishmentZone === true)
-      ? bound.map((v) =>
+  return rules(policies).map((statute) => {
+    const r = bound(statute, profile)
+    const local = r.versions.some((v) => v.establishmentZone === true)
+      ? r.versions.map((v) =>
           v.establishmentZone === true
             ? { ...v, zone: here.zone, period: { ...v.period, calendar: here.calendar } }
             : v,
         )
-      : bound
+      : r.versions
     return local === r.versions ? r : { ...r, versions: local }
   })
+}
+
+/**
+ * The rule as it binds this profile: its versions from {@link boundVersions} and, when they moved,
+ * an `applies` that no longer refuses an instant before `generalFrom`, since the versions now say
+ * when the profile is bound. `applies` is asked at the trigger for a `counterfactual` obligation
+ * (`--what-if`): it refused one to every profile not bound then, which without `--what-if` got a
+ * `preEffective` one.
+ */
+const bound = (r: Rule, profile: Profile.Resolved): Rule => {
+  const versions = boundVersions(r, profile)
+  if (versions === r.versions) return r
+  const { generalFrom: _, ...untimed } = r.scope
+  return { ...r, versions, applies: applies(untimed) }
 }
 
 /**
