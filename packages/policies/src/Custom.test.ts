@@ -147,7 +147,14 @@ describe('Custom', () => {
 
   it('refuses an empty list (an empty event, any or field list never matches, an empty all always does)', () => {
     const issue = (start: string): string => formatted(Custom.parse(withStartText(start)))
-    expect(issue('{ event: [] }')).toMatch(/^rules\.0\.start\.event: got \[\], expected /)
+    // the list's own message, not the single type's (which read as if a list were not allowed)
+    expect(issue('{ event: [] }')).toMatch(
+      /^rules\.0\.start\.event: got \[\], expected a non-empty list of EventType/,
+    )
+    expect(issue('{ event: [ContentReported, Nope] }')).toMatch(
+      /^rules\.0\.start\.event\.1: got "Nope", expected EventType/,
+    )
+    expect(issue('{ event: 3 }')).toMatch(/^rules\.0\.start\.event: got 3, expected EventType/)
     expect(issue('{ any: [] }')).toMatch(
       /^rules\.0\.start\.any: got \[\], expected a non-empty list of Condition/,
     )

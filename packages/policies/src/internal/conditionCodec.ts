@@ -44,7 +44,26 @@ const EventName = t.refinement(
   'EventType (a standard type or x-<vendor>.<Name>)',
 )
 
-const EventTypes = t.union([EventName, nonEmpty(EventName)])
+const EventList = nonEmpty(EventName)
+
+/** The context `c` with its last entry's codec `type`, so that an error under it names `type`'s expectation. */
+const as = (c: t.Context, type: t.Decoder<unknown, unknown>): t.Context => [
+  ...c.slice(0, -1),
+  { ...c[c.length - 1]!, type },
+]
+
+/**
+ * One event type or a non-empty list of them. The value's form picks the codec, as in
+ * {@link ConditionCodec}: a union reported an empty list as "expected EventType", as if a list
+ * were not allowed.
+ */
+const EventTypes = new t.Type<string | Array<string>, unknown, unknown>(
+  'EventTypes',
+  (u): u is string | Array<string> => EventName.is(u) || EventList.is(u),
+  (u, c) =>
+    Array.isArray(u) ? EventList.validate(u, as(c, EventList)) : EventName.validate(u, as(c, EventName)),
+  t.identity,
+)
 
 /** The condition fields that read an event's data, with the codecs of their kind of value. */
 const dataFields: Readonly<Record<ConditionFields.Field, t.Mixed>> = {
