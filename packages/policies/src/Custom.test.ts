@@ -74,6 +74,13 @@ describe('Custom', () => {
       expect(text).toContain('categroies')
       expect(text).toContain('period')
     }
+    // the field names the codec knows, as a profile's unknown field does (it read "expected never")
+    expect(formatted(Custom.parse(withStartText('{ event: ContentReported, categroies: [csam] }')))).toMatch(
+      /^rules\.0\.start\.categroies: got \["csam"\], expected no such field \(known: event, categories, /,
+    )
+    expect(formatted(Custom.parse('id: x\ntitle: t\nrules: []\nsumary: s\n'))).toBe(
+      'sumary: got "s", expected no such field (known: id, title, rules, jurisdictions, summary)',
+    )
     expect(E.isLeft(Custom.parse('{ not yaml: ['))).toBe(true)
   })
 

@@ -15,6 +15,14 @@ export const exact = <R extends t.Props, O extends t.Props>(name: string, requir
   const halves: [t.TypeC<R>, t.PartialC<O>] = [t.type(required), t.partial(optional)]
   const base = t.intersection(halves)
   const known = new Set([...Object.keys(required), ...Object.keys(optional)])
+  // the codec of an unknown field: `DecodeError` says what was expected by the codec's name (as a
+  // profile's unknown field reads), where `t.never` read "expected never"
+  const noSuchField = new t.Type<never, unknown, unknown>(
+    `no such field (known: ${[...known].join(', ')})`,
+    (_u): _u is never => false,
+    t.failure,
+    t.identity as (a: never) => unknown,
+  )
   return new t.Type<t.TypeOf<typeof base>, t.OutputOf<typeof base>, unknown>(
     name,
     base.is,
@@ -25,7 +33,7 @@ export const exact = <R extends t.Props, O extends t.Props>(name: string, requir
           return t.failures(
             extra.map((k) => ({
               value: (u as Record<string, unknown>)[k],
-              context: [...c, { key: k, type: t.never, actual: (u as Record<string, unknown>)[k] }],
+              context: [...c, { key: k, type: noSuchField, actual: (u as Record<string, unknown>)[k] }],
               message: `unknown field ${k} (known: ${[...known].join(', ')})`,
             })),
           )
