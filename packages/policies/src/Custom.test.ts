@@ -353,4 +353,26 @@ describe('Custom', () => {
     const o = one(run([r], { rules: p.rules }), 'ts/ack')
     expect(o.dueAt).toBe('2026-05-01T12:00:00.000Z')
   })
+
+  it('describes function pauses and restarts in the listing as it does function starts (a string, never undefined)', () => {
+    const fn = (e: { readonly type: string }): boolean => e.type === 'CaseReopened'
+    const base = {
+      rule: 'r',
+      title: 'T',
+      start: { event: 'ContentReported' as const },
+      complete: fn,
+      period: 'PT2H',
+    }
+    const listed = (extra: object) => {
+      const r = Custom.policy({ id: 'ts', title: 'TS', rules: [{ ...base, ...extra }] }).rules[0]!
+      return { completion: r.completion, pauses: r.pauses, restarts: r.restarts }
+    }
+    expect(listed({ pause: fn, restart: fn })).toEqual({
+      completion: 'a TypeScript condition',
+      pauses: 'a TypeScript condition',
+      restarts: 'a TypeScript condition',
+    })
+    expect(listed({ pause: { event: 'CaseClosed' } }).pauses).toBe('{"event":"CaseClosed"}')
+    expect(listed({}).pauses).toBeNull()
+  })
 })

@@ -323,6 +323,10 @@ export interface RuleInput
 const asCondition = (c: ClockRule.Condition | ConditionDoc): ClockRule.Condition =>
   typeof c === 'function' ? c : condition(c)
 
+/** A condition as a rule's listing shows it (`JSON.stringify` of a function is `undefined`). */
+const described = (c: ClockRule.Condition | ConditionDoc): string =>
+  typeof c === 'function' ? 'a TypeScript condition' : JSON.stringify(c)
+
 const CONDITIONS = ['start', 'complete', 'pause', 'resume', 'restart', 'cancel'] as const
 
 /** A valid condition document standing where a rule written in TypeScript has a function. */
@@ -375,8 +379,10 @@ export const policy = (doc: PolicyInput): Policy.Policy => {
       r[name] === undefined ? {} : { [name]: asCondition(r[name]!) }
     return {
       ...compiled,
-      trigger: typeof r.start === 'function' ? 'a TypeScript condition' : JSON.stringify(r.start),
-      completion: typeof r.complete === 'function' ? 'a TypeScript condition' : JSON.stringify(r.complete),
+      trigger: described(r.start),
+      completion: described(r.complete),
+      pauses: r.pause === undefined ? null : described(r.pause),
+      restarts: r.restart === undefined ? null : described(r.restart),
       versions: [
         {
           ...v,
