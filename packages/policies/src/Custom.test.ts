@@ -251,6 +251,35 @@ describe('Custom', () => {
     expect(issue('    period: P3D\n    target: P1W\n')).toMatch(/^rules\.0\.target: got "P1W"/)
   })
 
+  it('refuses a period its business clock does not count (it was due at once, or a part was dropped)', () => {
+    const issue = (period: string, clock: string): string =>
+      formatted(
+        Custom.parse(
+          `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: ${period}\n    clock: ${clock}\n`,
+        ),
+      )
+    const counted: ReadonlyArray<readonly [string, string]> = [
+      ['P5D', 'business-days'],
+      ['P1W', 'business-days'],
+      ['PT16H', 'business-hours'],
+      ['P2DT4H', 'business-hours'],
+    ]
+    for (const [period, clock] of counted) expect(issue(period, clock), `${period} ${clock}`).toBe('decoded')
+    // business-days counts days and weeks only: PT4H was due the instant the clock started, P1M too
+    // and P1DT2H's two hours were ignored; business-hours counts no month: P1M was due at once
+    const uncounted: ReadonlyArray<readonly [string, string]> = [
+      ['PT4H', 'business-days'],
+      ['P1M', 'business-days'],
+      ['P1DT2H', 'business-days'],
+      ['P1M', 'business-hours'],
+      ['P1Y', 'business-hours'],
+    ]
+    for (const [period, clock] of uncounted)
+      expect(issue(period, clock), `${period} ${clock}`).toMatch(
+        new RegExp(`^rules\\.0\\.period: got "${period}", expected a period of `),
+      )
+  })
+
   it('counts a period in every zone of alsoZones, the earliest reading of a deadline applying', () => {
     const withZones = (also: string) =>
       Custom.parse(

@@ -3,8 +3,8 @@
  * once its fields have decoded: two rules of one name, a rule whose `validTo`
  * is not after its `validFrom` (it would never apply), and an internal
  * `target` longer than the rule's `period` (a target after the due time is
- * never the earlier one). Each problem is a `DecodeError` issue at the path of
- * the field to change.
+ * never the earlier one), and a period its business clock does not count. Each
+ * problem is a `DecodeError` issue at the path of the field to change.
  *
  * Single fields (a zero duration, an unknown zone) are the codecs' business.
  */
@@ -102,8 +102,31 @@ const target = (r: Rule, i: number): ReadonlyArray<DecodeError.Issue> => {
       ]
 }
 
+/**
+ * What a business clock cannot count in a period (`Duration.add`): `business-days` counts its days
+ * and weeks only, `business-hours` no month or year (a month has no fixed number of working hours).
+ * Such a part was ignored, or read as nothing: `PT4H` of business days was due the instant the
+ * clock started.
+ */
+const uncounted = (r: Rule): string | undefined => {
+  const p = Duration.parse(r.period)
+  if (
+    r.clock === 'business-days' &&
+    (p.years + p.months + p.hours + p.minutes + p.seconds > 0 || p.days + p.weeks === 0)
+  )
+    return 'a period of days or weeks only (P5D, P1W): a business-days clock counts working days, and ignores any other part'
+  if (r.clock === 'business-hours' && p.years + p.months > 0)
+    return 'a period of weeks, days, hours or minutes (PT16H, P2D): a business-hours clock counts working hours, and a month or a year has no fixed number of them'
+  return undefined
+}
+
+const counted = (r: Rule, i: number): ReadonlyArray<DecodeError.Issue> => {
+  const expected = uncounted(r)
+  return expected === undefined ? [] : [{ path: `rules.${i}.period`, value: r.period, expected }]
+}
+
 /** Every problem of the rules that relates one field to another, with its path (`rules.1.target`). */
 export const issues = (rules: ReadonlyArray<Rule>): ReadonlyArray<DecodeError.Issue> => [
   ...duplicate(rules),
-  ...rules.flatMap((r, i) => [...window(r, i), ...target(r, i)]),
+  ...rules.flatMap((r, i) => [...counted(r, i), ...window(r, i), ...target(r, i)]),
 ]
