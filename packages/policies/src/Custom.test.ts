@@ -239,10 +239,14 @@ describe('Custom', () => {
     ])
       expect(issue(fields), fields).toBe('decoded')
     expect(issue('    period: PT0S\n')).toBe(
-      'rules.0.period: got "PT0S", expected an ISO-8601 duration longer than zero, such as PT48H or P90D',
+      'rules.0.period: got "PT0S", expected an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
+    )
+    // a fraction is refused as a fraction, not as if it were zero
+    expect(issue('    period: PT1.5H\n')).toBe(
+      'rules.0.period: got "PT1.5H", expected an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
     )
     expect(issue('    period: PT1H\n    target: P0D\n')).toBe(
-      'rules.0.target: got "P0D", expected an ISO-8601 duration longer than zero, such as PT48H or P90D',
+      'rules.0.target: got "P0D", expected an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
     )
     expect(issue('    period: PT1H\n    target: PT2H\n')).toBe(
       'rules.0.target: got "PT2H", expected an internal target no longer than the period (PT1H): a target after the due time is never the earlier one',

@@ -85,7 +85,7 @@ const RuleCalendar = t.refinement(
 const Length = t.refinement(
   Event.IsoDuration,
   (s) => Object.values(Duration.parse(s)).some((n) => n > 0),
-  'an ISO-8601 duration longer than zero, such as PT48H or P90D',
+  'an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
 )
 
 /** io-ts codec of one custom rule. */
