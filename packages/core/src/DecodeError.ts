@@ -69,11 +69,45 @@ const CORRECTIONS: Readonly<Record<string, (value: unknown) => string | undefine
   },
 }
 
+/** The parts of io-ts' codec classes {@link tagValues} reads. */
+interface Node {
+  readonly _tag?: string
+  readonly props?: Readonly<Record<string, Node>>
+  readonly types?: ReadonlyArray<Node>
+  readonly type?: Node
+  readonly value?: unknown
+}
+
+/** The literal values a codec's members give the field `tag` (the tags of a tagged union). */
+const tagValues = (n: Node, tag: string): ReadonlyArray<string> => {
+  switch (n._tag) {
+    case 'InterfaceType':
+    case 'StrictType': {
+      const field = n.props?.[tag]
+      return field?._tag === 'LiteralType' ? [String(field.value)] : []
+    }
+    case 'IntersectionType':
+    case 'UnionType':
+      return (n.types ?? []).flatMap((m) => tagValues(m, tag))
+    case 'ExactType':
+    case 'RefinementType':
+    case 'ReadonlyType':
+      return n.type === undefined ? [] : tagValues(n.type, tag)
+    default:
+      return []
+  }
+}
+
 const describe = (type: t.Decoder<unknown, unknown>, value: unknown): string => {
   const tag = (type as { _tag?: string })._tag
   if (tag === 'KeyofType') {
     const keys = Object.keys((type as unknown as { keys: Record<string, unknown> }).keys)
     return `one of ${keys.join(', ')}`
+  }
+  // a tagged union (io-ts picks the member by a literal field) refuses a value whose tag no member has
+  const by = (type as { tag?: unknown }).tag
+  if (tag === 'UnionType' && typeof by === 'string') {
+    return `an object whose ${by} is one of ${tagValues(type as unknown as Node, by).join(', ')}`
   }
   const expected = FRIENDLY[type.name] ?? type.name
   const correction = Object.hasOwn(CORRECTIONS, type.name) ? CORRECTIONS[type.name]!(value) : undefined

@@ -94,6 +94,34 @@ describe('Profile.decode: unknown fields', () => {
     expect(problems({ providerType: { kind: 'search' } })).toBe('decoded')
   })
 
+  // legal.md, DSA section: under Art. 92, "designated VLOPs and VLOSEs were bound 'from four months
+  // after the notification'"
+  it('takes a designated very large online search engine (vlose), with or without designatedAt', () => {
+    for (const type of [{ kind: 'vlose' }, { kind: 'vlose', designatedAt: '2023-04-25T00:00:00+02:00' }]) {
+      const decoded = Profile.decode({ providerType: type })
+      expect(E.isRight(decoded) && decoded.right.providerType).toEqual(type)
+    }
+    expect(problems({ providerType: { kind: 'vlose', designationDate: '2023-04-25T00:00:00+02:00' } })).toBe(
+      'providerType.designationDate: got "2023-04-25T00:00:00+02:00", expected no such field (known: kind, designatedAt)',
+    )
+    expect(problems({ providerType: { kind: 'search', designatedAt: '2023-04-25T00:00:00+02:00' } })).toBe(
+      'providerType.designatedAt: got "2023-04-25T00:00:00+02:00", expected no such field (known: kind)',
+    )
+  })
+
+  it('refuses an unknown kind by listing every kind, and a bad designation date alone', () => {
+    const kinds = 'an object whose kind is one of hosting, online_platform, search, vlop, vlose'
+    expect(problems({ providerType: { kind: 'vlse' } })).toBe(
+      `providerType: got {"kind":"vlse"}, expected ${kinds}`,
+    )
+    expect(problems({ providerType: 'vlose' })).toBe(`providerType: got "vlose", expected ${kinds}`)
+    // not also "kind: got "vlose", expected one of hosting, online_platform, search", as when the
+    // members were tried in turn
+    expect(problems({ providerType: { kind: 'vlose', designatedAt: '2023-04-25' } })).toBe(
+      'providerType.designatedAt: got "2023-04-25", expected an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00',
+    )
+  })
+
   it('reports unknown fields and invalid values together', () => {
     expect(problems({ size: 'huge', escalation: { ladderr: [] } }).split('\n')).toEqual([
       'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, levels)',

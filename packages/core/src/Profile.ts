@@ -82,12 +82,23 @@ export const Escalation = t.partial(
 )
 export type Escalation = t.TypeOf<typeof Escalation>
 
+/** A designated provider's type: `designatedAt` is when it was designated (DSA Art. 92). */
+const designated = <K extends string>(kind: K) =>
+  t.intersection([t.type({ kind: t.literal(kind) }), t.partial({ designatedAt: IsoTimestamp })])
+
+// One member per kind, tagged by a literal `kind`: io-ts then checks only the member a kind names (a
+// bad `designatedAt` is reported alone) and refuses an unknown kind by listing every kind.
 const ProviderType = t.union(
   [
+    t.type({ kind: t.literal('hosting') }),
+    t.type({ kind: t.literal('online_platform') }),
     // `search`: a regulated search service (UK OSA s. 27), bound by the rules that name it and by those
     // naming no provider type; not by hosting, platform or user-to-user duties (see docs/cli.md).
-    t.type({ kind: t.keyof({ hosting: null, online_platform: null, search: null }) }),
-    t.intersection([t.type({ kind: t.literal('vlop') }), t.partial({ designatedAt: IsoTimestamp })]),
+    t.type({ kind: t.literal('search') }),
+    // `vlop`, `vlose`: a designated very large online platform or search engine, bound from four months
+    // after its designation (DSA Art. 92: "VLOPs and VLOSEs"); a `vlose` is a search service otherwise.
+    designated('vlop'),
+    designated('vlose'),
   ],
   'ProviderType',
 )

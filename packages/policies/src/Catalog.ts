@@ -7,6 +7,7 @@
  *
  * It describes rules; it does not run them (that is `Evaluation.evaluate`).
  */
+import { boundKinds } from './internal/scope.js'
 import * as Policy from './Policy.js'
 
 // model
@@ -83,10 +84,10 @@ const scopeWords = (s: Policy.ScopeSpec): string => {
   ]
   if (s.providerTypes !== undefined)
     parts.push(
-      `provider types ${s.providerTypes.join(', ')}${s.declaredOnly === true ? ' (declared in the profile)' : ''}`,
+      `provider types ${boundKinds(s.providerTypes).join(', ')}${s.declaredOnly === true ? ' (declared in the profile)' : ''}`,
     )
   if (s.exemptSizes !== undefined) parts.push(`exempt sizes ${s.exemptSizes.join(', ')} (never a VLOP)`)
-  if (s.generalFrom !== undefined) parts.push(`only designated VLOPs before ${s.generalFrom}`)
+  if (s.generalFrom !== undefined) parts.push(`only designated VLOPs and VLOSEs before ${s.generalFrom}`)
   if (s.note !== undefined) parts.push(s.note)
   return parts.join('; ')
 }

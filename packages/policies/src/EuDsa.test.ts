@@ -142,6 +142,34 @@ describe('eu-dsa applicability and other clocks', () => {
     }
   })
 
+  // legal.md, DSA section: under Art. 92, "designated VLOPs and VLOSEs were bound 'from four months after the
+  // notification'"; its Art. 9 row names no provider type, so a search service is bound by it too
+  it('Art. 92 binds a VLOSE to Art. 9 four months after its designation, a search service from 2024-02-17', () => {
+    const order = ev('AuthorityRequestReceived', '2023-10-01T09:00:00+02:00', {
+      requestId: 'q-1',
+      authority: 'A',
+      kind: 'removal_order',
+      jurisdiction: 'BE',
+      legalBasis: 'eu-dsa/9-orders',
+    })
+    const vlose = { kind: 'vlose' as const, designatedAt: '2023-04-25T00:00:00+02:00' }
+    for (const providerType of [vlose, { kind: 'vlose' as const }]) {
+      const o = one(run([order], { profile: { providerType } }), 'eu-dsa/9-orders')
+      expect(o.preEffective, JSON.stringify(providerType)).toBe(false)
+      expect(Date.parse(o.startedAt), JSON.stringify(providerType)).toBe(
+        Date.parse('2023-10-01T09:00:00+02:00'),
+      )
+    }
+    const search = one(run([order], { profile: { providerType: { kind: 'search' } } }), 'eu-dsa/9-orders')
+    expect(search.preEffective).toBe(true)
+    expect(Date.parse(search.startedAt)).toBe(Date.parse(GENERAL))
+    // designated 2023-09-01, bound 2024-01-01: the same order is pre-effective until then
+    const late = { kind: 'vlose' as const, designatedAt: '2023-09-01T00:00:00+02:00' }
+    const o = one(run([order], { profile: { providerType: late } }), 'eu-dsa/9-orders')
+    expect(o.preEffective).toBe(true)
+    expect(Date.parse(o.startedAt)).toBe(Date.parse('2024-01-01T00:00:00+02:00'))
+  })
+
   it('takes EU membership at the trigger date: GB until the end of January 2020', () => {
     const gb = (at: string) => report(at, { category: 'threat_to_life', jurisdictions: ['GB'] })
     const all = { profile: { providerType: { kind: 'vlop' as const } }, whatIf: ['eu-dsa'] }
@@ -348,11 +376,16 @@ describe('eu-dsa hosting duties and a search service', () => {
     for (const profile of [{}, { providerType: { kind: 'hosting' as const } }]) {
       for (const id of hosting) expect(of(run(events, { profile }), id), id).toHaveLength(1)
     }
-    const search = run(events, { profile: { providerType: { kind: 'search' } } })
-    for (const id of hosting) expect(of(search, id), id).toEqual([])
+    // a very large online search engine is a search service too, designated or not
+    for (const kind of ['search', 'vlose'] as const) {
+      const search = run(events, { profile: { providerType: { kind } } })
+      for (const id of hosting) expect(of(search, id), `${kind} ${id}`).toEqual([])
+    }
     // nor the UK's user-to-user s. 10(3)(b) duty, for the same report made in GB
     const gb = [report('2026-03-02T09:00:00+00:00', { category: 'csam', jurisdictions: ['GB'] })]
     expect(of(run(gb), 'uk-osa/10-3-b-swift')).toHaveLength(1)
-    expect(of(run(gb, { profile: { providerType: { kind: 'search' } } }), 'uk-osa/10-3-b-swift')).toEqual([])
+    for (const kind of ['search', 'vlose'] as const) {
+      expect(of(run(gb, { profile: { providerType: { kind } } }), 'uk-osa/10-3-b-swift'), kind).toEqual([])
+    }
   })
 })

@@ -6,15 +6,15 @@
  * (Art. 20), out-of-court settlement (Art. 21), trusted flaggers (Art. 22)
  * and the Transparency Database (Art. 24(5)).
  *
- * The DSA applies from 2024-02-17; designated VLOPs were bound "from four
- * months after the notification", 2023-08-25 for the first designations, so
- * rows that say so start at 2023-08-25 and bind only VLOPs until 2024-02-17.
- * So do the platform duties whose rows give only the general date (Arts. 9,
- * 20(4)–(5), 22): Art. 92 bound VLOPs to the whole Regulation. Art. 6 (a
+ * The DSA applies from 2024-02-17; designated VLOPs and VLOSEs were bound
+ * "from four months after the notification", 2023-08-25 for the first
+ * designations, so rows that say so start at 2023-08-25 and bind only them
+ * until 2024-02-17. So do the duties whose rows give only the general date
+ * (Arts. 9, 20(4)–(5), 22): Art. 92 bound them to the whole Regulation. Art. 6 (a
  * condition of the liability exemption, not a duty) and Art. 21 (binding the
  * out-of-court body) keep 2024-02-17. `Policy.forProfile` starts these
  * rules' first version when the profile is bound (2024-02-17 unless it is a
- * VLOP), so an earlier trigger gives a pre-effective obligation from then, as
+ * VLOP or VLOSE), so an earlier trigger gives a pre-effective obligation from then, as
  * the reference's note 7 asks, not none.
  * Dates are read in Europe/Brussels. Most clocks have no number ("without
  * undue delay", "timely"): their due time is the internal target, never
@@ -98,7 +98,7 @@ const HOSTING_DUTY = {
 const EU_EARLY = {
   jurisdictions: ['EU'],
   generalFrom: GENERAL,
-  note: 'VLOPs from four months after designation (2023-08-25 for the first); all providers from 2024-02-17. A trigger before the provider is bound gives a pre-effective obligation starting then (reference note 7).',
+  note: 'VLOPs and VLOSEs from four months after designation (2023-08-25 for the first); all providers from 2024-02-17. A trigger before the provider is bound gives a pre-effective obligation starting then (reference note 7).',
 }
 const PLATFORMS = ['online_platform', 'vlop'] as const
 /** A hosting duty that binds VLOPs first. */

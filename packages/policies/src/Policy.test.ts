@@ -248,7 +248,19 @@ describe('provider types', () => {
     for (const kind of ['hosting', 'online_platform', 'vlop'] as const) {
       expect(binding({ providerType: { kind } }), kind).toEqual(expect.arrayContaining(hosting))
     }
+    for (const kind of ['search', 'vlose'] as const) {
+      const search = binding({ providerType: { kind } })
+      for (const id of hosting) expect(search, `${kind} ${id}`).not.toContain(id)
+    }
+  })
+
+  // legal.md, DSA section: "designated VLOPs and VLOSEs"; a VLOSE is a search service, designated or not
+  it('a very large online search engine is bound by exactly the rules that bind a search service', () => {
     const search = binding({ providerType: { kind: 'search' } })
-    for (const id of hosting) expect(search, id).not.toContain(id)
+    expect(binding({ providerType: { kind: 'vlose' } })).toEqual(search)
+    expect(binding({ providerType: { kind: 'vlose', designatedAt: '2023-04-25T00:00:00+02:00' } })).toEqual(
+      search,
+    )
+    expect(search).toContain('uk-osa/10-3A-ncii-search')
   })
 })

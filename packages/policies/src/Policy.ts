@@ -216,7 +216,7 @@ export const checkProfile = (
 /**
  * The rules as this platform runs them: versions counted where the provider is established
  * (`establishmentZone`) take the zone and holiday calendar of the profile's Member State of
- * establishment (Belgium when none); a rule binding designated VLOPs first (scope `generalFrom`)
+ * establishment (Belgium when none); a rule binding designated VLOPs and VLOSEs first (scope `generalFrom`)
  * starts its first version when this profile is first bound (see {@link boundVersions}). Pass the
  * result to `Evaluation.evaluate`, after {@link checkProfile} has checked the rule ids the
  * profile names.
@@ -254,10 +254,10 @@ const bound = (r: Rule, profile: Profile.Resolved): Rule => {
 }
 
 /**
- * A rule's versions as they bind this profile: where the scope binds designated VLOPs before
- * `generalFrom` (DSA Art. 92), none starts before the instant the profile is first bound
- * (`firstBound`: 2024-02-17 for a provider that is not a VLOP or names no provider type, four
- * months after designation for a VLOP), and a version ending by then is dropped. A trigger before
+ * A rule's versions as they bind this profile: where the scope binds designated VLOPs and VLOSEs
+ * before `generalFrom` (DSA Art. 92), none starts before the instant the profile is first bound
+ * (`firstBound`: 2024-02-17 for a provider that is neither or names no provider type, four months
+ * after designation for a VLOP or VLOSE), and a version ending by then is dropped. A trigger before
  * that instant then gives a `preEffective` obligation starting at it, never a statutory one, as
  * the reference's note 7 asks: "a trigger before that date creates no statutory clock. Flag it
  * `preEffective` and, conservatively, start the clock at the effective instant" (without this,

@@ -54,6 +54,8 @@ describe('uk-osa/10-3A-ncii', () => {
         .map((o) => `${o.policy}/${o.rule}`)
         .filter((id) => id.startsWith('uk-osa/10-3A'))
     expect(ids({ providerType: { kind: 'search' } })).toEqual(['uk-osa/10-3A-ncii-search'])
+    // a very large online search engine is a search service
+    expect(ids({ providerType: { kind: 'vlose' } })).toEqual(['uk-osa/10-3A-ncii-search'])
     expect(ids({ providerType: { kind: 'online_platform' } })).toEqual(['uk-osa/10-3A-ncii'])
     expect(ids({})).toEqual(['uk-osa/10-3A-ncii'])
     const o = one(run([r], { profile: { providerType: { kind: 'search' } } }), 'uk-osa/10-3A-ncii-search')

@@ -169,7 +169,7 @@ export const intimateImage: Rule = intimateImageRule({
   },
   citation: S_10_3A,
   notes: [
-    'A regulated search service (provider type `search`) has the same duty under s. 27: `uk-osa/10-3A-ncii-search`.',
+    'A regulated search service (provider type `search` or `vlose`) has the same duty under s. 27: `uk-osa/10-3A-ncii-search`.',
   ],
 })
 
@@ -181,7 +181,7 @@ export const intimateImageSearch: Rule = intimateImageRule({
     jurisdictions: ['GB'],
     providerTypes: ['search'],
     declaredOnly: true,
-    note: 'Regulated search services: a profile whose provider type is `search`.',
+    note: 'Regulated search services: a profile whose provider type is `search` or `vlose` (a very large online search engine is a search service).',
   },
   citation: `${S_10_3A}, applied to regulated search services by s. 27`,
   notes: [
