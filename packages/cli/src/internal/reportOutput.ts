@@ -42,7 +42,7 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     name: 'period',
     kind: 'string',
     description:
-      'dsa-transparency periods: year or half-year (default: half-year for a vlop profile, else year).',
+      'dsa-transparency periods: year or half-year (default: half-year for a vlop or vlose profile, else year).',
   },
   {
     name: 'submit',
@@ -112,9 +112,16 @@ export const refusal = (format: string, whatIf: ReadonlyArray<string>): string |
     ? '--what-if with --report dsa-sor: statements of reasons record what was decided, not a counterfactual; run without --what-if'
     : undefined
 
+/**
+ * The dsa-transparency period when `--period` gives none: legal.md's Art. 15/24/42 row, "VLOPs and
+ * VLOSEs report every six months (Art. 42)", other intermediaries "at least once a year".
+ */
+export const defaultPeriod = (providerType: string | null): 'half-year' | 'year' =>
+  providerType === 'vlop' || providerType === 'vlose' ? 'half-year' : 'year'
+
 /** How a report was framed beyond the report itself: what the renderers need to know. */
 export interface Framing {
-  /** The profile's provider type (`vlop` makes dsa-transparency periods half-years by default). */
+  /** The profile's provider type (`vlop`, `vlose` make dsa-transparency periods half-years by default). */
   readonly providerType: string | null
   /** For the `partial` format (`replay --partition`): the partition, and whether the whole log was read. */
   readonly share?: { readonly partition: CasePartition.Partition; readonly wholeLog: boolean }
@@ -149,10 +156,7 @@ export const write = async (
       text = Html.render(report)
       break
     case 'dsa-transparency':
-      text = DsaTransparency.render(
-        report,
-        settings.period ?? (framing.providerType === 'vlop' ? 'half-year' : 'year'),
-      )
+      text = DsaTransparency.render(report, settings.period ?? defaultPeriod(framing.providerType))
       break
     case 'dsa-sor':
       sor = DsaSor.build(report)

@@ -58,7 +58,7 @@ export const Header = t.type(
     asOf: t.string,
     knownAt: Nullable(t.string),
     profile: t.string,
-    /** The profile's provider type (`vlop` changes the default `--period` of dsa-transparency). */
+    /** The profile's provider type (`vlop` or `vlose` changes the default `--period` of dsa-transparency). */
     providerType: Nullable(t.string),
     counterfactual: t.boolean,
     whatIf: t.array(t.string),
