@@ -340,4 +340,66 @@ describe('docket evaluate', () => {
     expect(vlop.preEffective).toBe(false)
     expect(Date.parse(vlop.startedAt)).toBe(Date.parse('2023-10-01T09:00:00+02:00'))
   })
+
+  it('DSA Art. 9 before 2024-02-17: a VLOSE designated 2023-04-25 gets an ordinary obligation, a search service a pre-effective one', async () => {
+    // legal.md, DSA section: under Art. 92, "designated VLOPs and VLOSEs were bound 'from four months after
+    // the notification'"; the Art. 9 row names no provider type and gives 2024-02-17
+    const order = write(
+      'order-2023.jsonl',
+      `${JSON.stringify({
+        id: 'evt-1',
+        type: 'AuthorityRequestReceived',
+        caseId: 'case-1',
+        occurredAt: '2023-10-01T09:00:00+02:00',
+        data: {
+          requestId: 'q-1',
+          authority: 'A',
+          kind: 'removal_order',
+          jurisdiction: 'BE',
+          legalBasis: 'eu-dsa/9-orders',
+        },
+      })}\n`,
+    )
+    const orders = async (config: string, providerType: object) => {
+      const r = await docket([
+        'evaluate',
+        order,
+        '--format',
+        'json',
+        '--config',
+        write(config, JSON.stringify({ providerType })),
+      ])
+      expect(r.code, r.stderr).toBe(0)
+      const report = JSON.parse(r.stdout) as {
+        cases: ReadonlyArray<{
+          obligations: ReadonlyArray<{
+            policy: string
+            rule: string
+            preEffective: boolean
+            startedAt: string
+          }>
+        }>
+      }
+      return report.cases[0]!.obligations.find((o) => o.policy === 'eu-dsa' && o.rule === '9-orders')!
+    }
+    const vlose = await orders('vlose.json', { kind: 'vlose', designatedAt: '2023-04-25T00:00:00+02:00' })
+    expect(vlose.preEffective).toBe(false)
+    expect(Date.parse(vlose.startedAt)).toBe(Date.parse('2023-10-01T09:00:00+02:00'))
+    const search = await orders('search.json', { kind: 'search' })
+    expect(search.preEffective).toBe(true)
+    expect(Date.parse(search.startedAt)).toBe(Date.parse('2024-02-17T00:00:00+01:00'))
+  })
+
+  it('refuses a profile of an unknown provider kind, listing every kind', async () => {
+    const r = await docket([
+      'evaluate',
+      write('none.jsonl', ''),
+      '--config',
+      write('vlse.json', '{"providerType":{"kind":"vlse"}}'),
+    ])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(
+      'vlse.json: providerType: got {"kind":"vlse"}, expected an object whose kind is one of hosting, online_platform, search, vlop, vlose',
+    )
+  })
 })
