@@ -5,9 +5,10 @@
  * `reopened`, `maxOpenCases`: each worker's own, summed).
  *
  * The calling thread reads the input once. A JSON Lines file's lines are
- * parsed (not decoded) to route each to the worker of its case
- * (`Partition.of`), to fold the integrity chain in read order and to find the
- * latest `occurredAt`; each worker decodes its own lines (the validation of a
+ * scanned (`internal/lineFields.ts`; parsed when the scan is unsure, never
+ * decoded) to route each to the worker of its case (`Partition.of`), to
+ * fold the integrity chain in read order and to find the latest
+ * `occurredAt`; each worker decodes its own lines (the validation of a
  * replay in one thread), replays its cases with `Replay.run` (given the
  * file's path and each line's byte offset, `FileLines`, it reads cases that
  * return to memory back from the file, as a replay in one thread of a file
@@ -52,6 +53,7 @@ import { type CasePartition, type DecodeError, type EventStore, Integrity, type 
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Keys from '../internal/keys.js'
+import * as LineFields from '../internal/lineFields.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
@@ -378,9 +380,11 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
           if (text.trim() === '') continue
           position++
           if (position % every === 0) report(false)
-          // parsed for its case id, seal and instants; a line that is not a JSON object goes to
-          // the first worker, whose decoder reports it
-          const e = parsed(text)
+          // read for its case id, seal and instants: scanned, or parsed when the scan is unsure or
+          // a line may go to no worker (a bad line must reach one). A line that is not JSON goes to
+          // the worker of the case id the scan read, or to the first when it read none; either
+          // way that worker's decoder reports it, with the same line number and message
+          const e = partition === undefined ? LineFields.of(text) : LineFields.parsed(text)
           lead.see(e)
           await route(text, e.caseId, line, offsets?.[k])
           if (failed !== undefined || crash !== undefined) break reading
@@ -428,14 +432,4 @@ const withCases = (
 ): Replay.Result => {
   const cases = Spill.adopt<Replay.CaseResult>(runs)
   return { ...result, cases, casesJson: cases.texts }
-}
-
-/** A line's JSON object, or `{}` when it is not one (its worker's decoder says why). */
-const parsed = (text: string): Partition.Fields => {
-  try {
-    const v: unknown = JSON.parse(text)
-    return typeof v === 'object' && v !== null ? (v as Partition.Fields) : {}
-  } catch {
-    return {}
-  }
 }
