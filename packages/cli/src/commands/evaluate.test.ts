@@ -55,6 +55,23 @@ const preservation = write(
   })}\n`,
 )
 
+/** The `eu-dsa/<rule>` obligation of the one case in `file`, evaluated for a profile of `providerType`. */
+const dsaObligation = async (
+  file: string,
+  rule: string,
+  providerType: { readonly kind: string; readonly designatedAt?: string },
+): Promise<{ readonly preEffective: boolean; readonly startedAt: string }> => {
+  const config = write(`${providerType.kind}-${rule}.json`, JSON.stringify({ providerType }))
+  const r = await docket(['evaluate', file, '--format', 'json', '--config', config])
+  expect(r.code, r.stderr).toBe(0)
+  const report = JSON.parse(r.stdout) as {
+    cases: ReadonlyArray<{
+      obligations: ReadonlyArray<{ policy: string; rule: string; preEffective: boolean; startedAt: string }>
+    }>
+  }
+  return report.cases[0]!.obligations.find((o) => o.policy === 'eu-dsa' && o.rule === rule)!
+}
+
 describe('docket evaluate', () => {
   it('writes the cli.md JSON for the seed case: deterministic, as of the latest event', async () => {
     const a = await docket(['evaluate', seed, '--format', 'json'])
@@ -311,32 +328,10 @@ describe('docket evaluate', () => {
         },
       })}\n`,
     )
-    const decide = async (config: string) => {
-      const r = await docket([
-        'evaluate',
-        notice,
-        '--format',
-        'json',
-        '--config',
-        write(config, `{"providerType":{"kind":"${config.split('.')[0]}"}}`),
-      ])
-      expect(r.code, r.stderr).toBe(0)
-      const report = JSON.parse(r.stdout) as {
-        cases: ReadonlyArray<{
-          obligations: ReadonlyArray<{
-            policy: string
-            rule: string
-            preEffective: boolean
-            startedAt: string
-          }>
-        }>
-      }
-      return report.cases[0]!.obligations.find((o) => o.policy === 'eu-dsa' && o.rule === '16-decide')!
-    }
-    const platform = await decide('online_platform.json')
+    const platform = await dsaObligation(notice, '16-decide', { kind: 'online_platform' })
     expect(platform.preEffective).toBe(true)
     expect(Date.parse(platform.startedAt)).toBe(Date.parse('2024-02-17T00:00:00+01:00'))
-    const vlop = await decide('vlop.json')
+    const vlop = await dsaObligation(notice, '16-decide', { kind: 'vlop' })
     expect(vlop.preEffective).toBe(false)
     expect(Date.parse(vlop.startedAt)).toBe(Date.parse('2023-10-01T09:00:00+02:00'))
   })
@@ -360,32 +355,13 @@ describe('docket evaluate', () => {
         },
       })}\n`,
     )
-    const orders = async (config: string, providerType: object) => {
-      const r = await docket([
-        'evaluate',
-        order,
-        '--format',
-        'json',
-        '--config',
-        write(config, JSON.stringify({ providerType })),
-      ])
-      expect(r.code, r.stderr).toBe(0)
-      const report = JSON.parse(r.stdout) as {
-        cases: ReadonlyArray<{
-          obligations: ReadonlyArray<{
-            policy: string
-            rule: string
-            preEffective: boolean
-            startedAt: string
-          }>
-        }>
-      }
-      return report.cases[0]!.obligations.find((o) => o.policy === 'eu-dsa' && o.rule === '9-orders')!
-    }
-    const vlose = await orders('vlose.json', { kind: 'vlose', designatedAt: '2023-04-25T00:00:00+02:00' })
+    const vlose = await dsaObligation(order, '9-orders', {
+      kind: 'vlose',
+      designatedAt: '2023-04-25T00:00:00+02:00',
+    })
     expect(vlose.preEffective).toBe(false)
     expect(Date.parse(vlose.startedAt)).toBe(Date.parse('2023-10-01T09:00:00+02:00'))
-    const search = await orders('search.json', { kind: 'search' })
+    const search = await dsaObligation(order, '9-orders', { kind: 'search' })
     expect(search.preEffective).toBe(true)
     expect(Date.parse(search.startedAt)).toBe(Date.parse('2024-02-17T00:00:00+01:00'))
   })
