@@ -37,7 +37,7 @@
  */
 import { CasePartition, type EventStore } from '@docket/core'
 import type pg from 'pg'
-import { checkPosition, inPartition, ofTypes } from './sql.js'
+import { checkPosition, filteredFrom } from './sql.js'
 import { stored } from './storedEvent.js'
 
 // model
@@ -495,28 +495,18 @@ export const readAllQuery = (
   table: string,
   options: EventStore.ReadAllOptions,
 ): { readonly text: string; readonly values: ReadonlyArray<string> } => {
-  const after = checkPosition(options.after)
-  const partition = CasePartition.option(options.partition)
-  // each type and the partition as decimals, as strings
-  const values: string[] = [after]
-  let where = 'e.position > $1'
-  if (options.until !== undefined) {
-    values.push(checkPosition(options.until))
-    where += ` AND e.position <= $${values.length}::bigint`
-  }
-  if (partition !== undefined) {
-    values.push(String(partition.count), String(partition.index))
-    where += ` AND ${inPartition(`$${values.length - 1}::bigint`, `$${values.length}::bigint`)}`
-  }
-  let from = `${table} e WHERE ${where}`
-  if (options.types !== undefined) {
-    const typed = ofTypes(table, where, options.types, values.length + 1)
-    values.push(...typed.values)
-    from = typed.from
-  }
+  // parameters are strings (see the module header)
+  const bounds = [checkPosition(options.after)]
+  if (options.until !== undefined) bounds.push(checkPosition(options.until))
+  const where =
+    options.until === undefined ? 'e.position > $1' : 'e.position > $1 AND e.position <= $2::bigint'
+  const q = filteredFrom(table, where, bounds, {
+    partition: CasePartition.option(options.partition),
+    types: options.types,
+  })
   return {
-    text: `SELECT e.position::text, e.revision::text, e.body FROM ${from} ORDER BY e.position`,
-    values,
+    text: `SELECT e.position::text, e.revision::text, e.body FROM ${q.from} ORDER BY e.position`,
+    values: q.params,
   }
 }
 

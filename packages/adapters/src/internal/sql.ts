@@ -113,6 +113,31 @@ export const ofTypes = (
 }
 
 /**
+ * The `FROM` of a read of `table` (as `e`) of the rows meeting `where`, bound to `params`, kept to
+ * `partition` and `types` when given: `params` with their parameters after it, each a decimal or a
+ * text (the one place the SQL stores' reads filter, so a page and a stream filter alike).
+ */
+export const filteredFrom = <P>(
+  table: string,
+  where: string,
+  params: ReadonlyArray<P>,
+  options: {
+    readonly partition?: CasePartition.Partition | undefined
+    readonly types?: ReadonlyArray<string> | undefined
+  },
+): { readonly from: string; readonly params: ReadonlyArray<P | string> } => {
+  const all: Array<P | string> = [...params]
+  let kept = where
+  if (options.partition !== undefined) {
+    all.push(String(options.partition.count), String(options.partition.index))
+    kept += ` AND ${inPartition(`$${all.length - 1}::bigint`, `$${all.length}::bigint`)}`
+  }
+  if (options.types === undefined) return { from: `${table} e WHERE ${kept}`, params: all }
+  const typed = ofTypes(table, kept, options.types, all.length + 1)
+  return { from: typed.from, params: [...all, ...typed.values] }
+}
+
+/**
  * A page of the log in `table` (as `e`) after `$1`, at most `$2` rows, of `types` and `partition` when given:
  * the query of the SQL stores' paged reads (PGlite's `readAll`, and subscriptions). No upper bound in SQL:
  * "position > $1 ORDER BY position LIMIT n" walks the primary key, whereas a range bound lets a planner with
@@ -125,21 +150,10 @@ export const pageQuery = (
   types: ReadonlyArray<string> | undefined,
   partition: CasePartition.Partition | undefined,
 ): { readonly text: string; readonly params: ReadonlyArray<unknown> } => {
-  const params: unknown[] = [after, size]
-  let where = 'e.position > $1'
-  if (partition !== undefined) {
-    params.push(partition.count, partition.index)
-    where += ` AND ${inPartition(`$${params.length - 1}::bigint`, `$${params.length}::bigint`)}`
-  }
-  let from = `${table} e WHERE ${where}`
-  if (types !== undefined) {
-    const typed = ofTypes(table, where, types, params.length + 1)
-    params.push(...typed.values)
-    from = typed.from
-  }
+  const q = filteredFrom<unknown>(table, 'e.position > $1', [after, size], { partition, types })
   // ORDER BY e.position: a bare "position" would sort the text output column
   return {
-    text: `SELECT e.position::text, e.revision, e.body FROM ${from} ORDER BY e.position LIMIT $2`,
-    params,
+    text: `SELECT e.position::text, e.revision, e.body FROM ${q.from} ORDER BY e.position LIMIT $2`,
+    params: q.params,
   }
 }
