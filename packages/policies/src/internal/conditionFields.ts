@@ -107,19 +107,47 @@ const valuesFor = (type: string, field: Field): ReadonlyArray<string> | undefine
 
 // codecs
 
-/** Where `field` applies, in words: each type that has it, grouped by the values it takes. */
-const whereItApplies = (field: Field): string => {
-  const groups = new Map<string, string[]>()
+/** Event types that carry a field, with the values it takes there (`undefined`: any of its kind). */
+export interface Applicability {
+  readonly types: ReadonlyArray<string>
+  readonly values: ReadonlyArray<string> | undefined
+}
+
+/** Where `field` applies: the event types that have it, grouped by the values it takes. */
+export const appliesTo = (field: Field): ReadonlyArray<Applicability> => {
+  const groups = new Map<string, { types: string[]; values: ReadonlyArray<string> | undefined }>()
   for (const type of Event.EVENT_TYPES) {
     if (readBy(type, field).length === 0) continue
     const values = valuesFor(type, field)
     const key = values === undefined ? '' : values.join(', ')
-    groups.set(key, [...(groups.get(key) ?? []), type])
+    const group = groups.get(key) ?? { types: [], values }
+    group.types.push(type)
+    groups.set(key, group)
   }
-  return [...groups]
-    .map(([values, types]) => `${types.join(', ')}${values === '' ? '' : `: ${values}`}`)
-    .join('; ')
+  return [...groups.values()]
 }
+
+/** Where `field` applies, in words: each type that has it, grouped by the values it takes. */
+const whereItApplies = (field: Field): string =>
+  appliesTo(field)
+    .map((g) => `${g.types.join(', ')}${g.values === undefined ? '' : `: ${g.values.join(', ')}`}`)
+    .join('; ')
+
+/**
+ * The Markdown table of which condition field applies to which event types, with the values each
+ * takes there, as `docs/policies/custom.md` shows it (a test keeps the page equal to it).
+ */
+export const markdownTable = (): string =>
+  [
+    '| field | event types | values |',
+    '|---|---|---|',
+    ...(Object.keys(READS) as Field[]).flatMap((field) =>
+      appliesTo(field).map(
+        (g) =>
+          `| \`${field}\` | ${g.types.join(', ')} | ${g.values === undefined ? '—' : g.values.map((v) => `\`${v}\``).join(', ')} |`,
+      ),
+    ),
+  ].join('\n')
 
 /**
  * A codec that refuses any value: `field` is on none of `missing` (of the condition's `types`), so
