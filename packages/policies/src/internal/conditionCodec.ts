@@ -84,7 +84,29 @@ const dataFields: Readonly<Record<ConditionFields.Field, t.Mixed>> = {
 /** An event condition of any event types (its `event` is not known yet, or not valid). */
 const AnyEventCondition = exact('EventCondition', { event: EventTypes }, dataFields)
 
+/**
+ * The checked event-condition codecs built so far, by their event types. Documents name few sets of
+ * types, but a long-lived process parsing documents it is sent could name many: past
+ * {@link CACHED_TYPE_SETS} sets the oldest is dropped (building one again is cheap).
+ */
 const forTypes = new Map<string, t.Decoder<unknown, unknown>>()
+
+/** How many sets of event types keep their built codec. */
+export const CACHED_TYPE_SETS = 256
+
+/** How many sets of event types have a built codec now (for tests). */
+export const cachedTypeSets = (): number => forTypes.size
+
+/** The checked codec of a condition on events of `types`, built once while it stays cached. */
+const codecFor = (types: ReadonlyArray<string>): t.Decoder<unknown, unknown> => {
+  const key = types.join('\n')
+  const cached = forTypes.get(key)
+  if (cached !== undefined) return cached
+  const codec = exact('EventCondition', { event: EventTypes }, ConditionFields.codecs(types, dataFields))
+  if (forTypes.size >= CACHED_TYPE_SETS) forTypes.delete(forTypes.keys().next().value!)
+  forTypes.set(key, codec)
+  return codec
+}
 
 /**
  * An event condition whose fields are checked against what events of its types carry
@@ -99,13 +121,7 @@ const EventCondition = new t.Type<t.TypeOf<typeof AnyEventCondition>, unknown, u
     const event = EventTypes.decode((u as { readonly event?: unknown }).event)
     if (E.isLeft(event)) return AnyEventCondition.validate(u, c)
     const types = typeof event.right === 'string' ? [event.right] : event.right
-    const key = types.join('\n')
-    let codec = forTypes.get(key)
-    if (codec === undefined) {
-      codec = exact('EventCondition', { event: EventTypes }, ConditionFields.codecs(types, dataFields))
-      forTypes.set(key, codec)
-    }
-    return codec.validate(u, c) as t.Validation<t.TypeOf<typeof AnyEventCondition>>
+    return codecFor(types).validate(u, c) as t.Validation<t.TypeOf<typeof AnyEventCondition>>
   },
   t.identity,
 )
