@@ -8,6 +8,8 @@ import { Services } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
+import { otherFormQuery } from '../internal/keyFormQuery.js'
+import { planNodes } from '../internal/pgTest.js'
 import * as MasterKey from './MasterKey.js'
 import * as PostgresKeyStore from './PostgresKeyStore.js'
 
@@ -69,6 +71,39 @@ describe.skipIf(!run)('MasterKey.check', () => {
     expect(await MasterKey.check(url, { schema, masterKey: master })).toEqual(
       E.left(MasterKey.unused(schema)),
     )
+  })
+
+  it('finds a key of the other form through the length index, not by reading every key', async () => {
+    const schema = fresh()
+    await keyFor(schema, 'alice')
+    const table = `"${schema}".subject_keys`
+    // a large platform's key store: 50,000 subjects' keys, all bare, and one wrapped among them
+    await admin.query(
+      `INSERT INTO ${table} (subject_id, key) SELECT 's' || g, decode(repeat('ab', 32), 'hex') FROM generate_series(1, 50000) g`,
+    )
+    /** Expects the query for keys of the other form to read the length index, not the table. */
+    const expectIndexed = async (masterGiven: boolean): Promise<void> => {
+      await admin.query(`ANALYZE ${table}`)
+      const plan = await admin.query<{ 'QUERY PLAN': unknown }>(
+        `EXPLAIN (FORMAT JSON) ${otherFormQuery(table, masterGiven).replaceAll('$1', '32')}`,
+      )
+      const nodes = planNodes(plan.rows[0]!['QUERY PLAN'])
+      expect(
+        nodes.some((n) => n.includes('subject_keys_key_length')),
+        nodes.join(', '),
+      ).toBe(true)
+      expect(
+        nodes.filter((n) => n.startsWith('Seq Scan')),
+        nodes.join(', '),
+      ).toEqual([])
+    }
+    await expectIndexed(false)
+    expect(await MasterKey.check(url, { schema })).toEqual(E.right(undefined))
+    await admin.query(`INSERT INTO ${table} (subject_id, key) VALUES ('w', decode(repeat('cd', 60), 'hex'))`)
+    expect(await MasterKey.check(url, { schema })).toEqual(E.left(MasterKey.missing(schema)))
+    // and with every key wrapped, the check with a master key looks for a bare one the same way
+    await admin.query(`UPDATE ${table} SET key = decode(repeat('cd', 60), 'hex')`)
+    await expectIndexed(true)
   })
 
   it('keys made both ways fail with and without the master key', async () => {

@@ -9,6 +9,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { isWrapped, KEY_BYTES, unwrap } from '../internal/keyWrap.js'
+import { otherFormQuery } from '../internal/keyFormQuery.js'
 import * as Migrations from '../internal/migrations.js'
 import { withClient } from '../internal/pgClient.js'
 import { checkSchema } from '../internal/sql.js'
@@ -95,11 +96,7 @@ export const check = async (url: string, options: Options = {}): Promise<E.Eithe
       table,
     ])
     if (found.rows[0]?.found !== true) return E.right(undefined)
-    // a key of the form this master key cannot read: wrapped without one, bare with one
-    const other = await client.query(
-      `SELECT 1 FROM ${table} WHERE key IS NOT NULL AND (length(key) = $1) = $2 LIMIT 1`,
-      [KEY_BYTES, master !== undefined],
-    )
+    const other = await client.query(otherFormQuery(table, master !== undefined), [KEY_BYTES])
     if (other.rows.length > 0) return E.left(master === undefined ? missing(schema) : unused(schema))
     if (master === undefined) return E.right(undefined)
     const probe = await client.query<{ subject_id: string; key: Buffer }>(

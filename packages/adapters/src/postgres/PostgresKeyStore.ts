@@ -134,6 +134,8 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
            CONSTRAINT subject_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL)
          )`,
       )
+      // `MasterKey.check` looks for a key of the other form (bare or wrapped) by its length
+      await client.query(`CREATE INDEX IF NOT EXISTS subject_keys_key_length ON ${table} (length(key))`)
       await client.query('COMMIT')
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined)
