@@ -134,8 +134,14 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
            CONSTRAINT subject_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL)
          )`,
       )
-      // `MasterKey.check` looks for a key of the other form (bare or wrapped) by its length
-      await client.query(`CREATE INDEX IF NOT EXISTS subject_keys_key_length ON ${table} (length(key))`)
+      // `MasterKey.check` looks for a key of the other form (bare or wrapped) by its length. Made
+      // only where missing: `CREATE INDEX IF NOT EXISTS` would take a lock that holds up other
+      // processes' new keys at every open.
+      const index = `${Migrations.quote(schema)}.subject_keys_key_length`
+      const indexed = await client.query('SELECT to_regclass($1) IS NOT NULL AS found', [index])
+      if (indexed.rows[0]?.found !== true) {
+        await client.query(`CREATE INDEX IF NOT EXISTS subject_keys_key_length ON ${table} (length(key))`)
+      }
       await client.query('COMMIT')
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined)
