@@ -11,6 +11,7 @@ import { command as importEvents } from './import.js'
 import { command as merge } from './merge.js'
 import { command as policies } from './policies.js'
 import { command as replay } from './replay.js'
+import { command as rotateKeys } from './rotateKeys.js'
 import { command as verify } from './verify.js'
 import { command as watch } from './watch.js'
 
@@ -24,5 +25,6 @@ export const COMMANDS: ReadonlyArray<Command> = [
   merge,
   watch,
   verify,
+  rotateKeys,
   policies,
 ]

@@ -55,16 +55,21 @@ const MasterKeyFromBase64 = new t.Type<Buffer, string, string>(
 export const pick = (env: Env): Env =>
   Object.fromEntries(VARIABLES.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])))
 
-/** The master key `DOCKET_MASTER_KEY` holds; `undefined` when unset or empty. Left: why it is malformed. */
-const masterKeyOf = (env: Env): E.Either<string, Buffer | undefined> => {
-  const value = env.DOCKET_MASTER_KEY
+/**
+ * The master key the variable `name` of `env` holds (default `DOCKET_MASTER_KEY`); `undefined` when
+ * unset or empty. Left: why it is malformed.
+ */
+const masterKeyOf = (env: Env, name = 'DOCKET_MASTER_KEY'): E.Either<string, Buffer | undefined> => {
+  const value = env[name]
   if (value === undefined || value === '') return E.right(undefined)
+  const what =
+    name === 'DOCKET_MASTER_KEY' ? "the store's keys are wrapped with" : "to wrap the store's keys with"
   return pipe(
     MasterKeyFromBase64.validate(value, [{ key: '', type: MasterKeyFromBase64, actual: value }]),
     E.mapLeft(
       (errors) =>
-        `DOCKET_MASTER_KEY ${errors[0]?.message ?? 'is malformed'}: set it to the base64 of the 32-byte master key ` +
-        `the store's keys are wrapped with (a new one: head -c 32 /dev/urandom | base64) ${SEE}.`,
+        `${name} ${errors[0]?.message ?? 'is malformed'}: set it to the base64 of the 32-byte master key ` +
+        `${what} (a new one: head -c 32 /dev/urandom | base64) ${SEE}.`,
     ),
   )
 }
@@ -170,3 +175,52 @@ export const shownEncrypted = (url: string, schema: string, what: string): strin
   `${what} are shown encrypted (enc:v1:…) because DOCKET_KEYS is not set: ${StoreUrl.redact(url)} keeps personal ` +
   `data encrypted (schema ${schema} has a key store). Set DOCKET_KEYS=postgres and DOCKET_MASTER_KEY to show them ` +
   `decrypted ${SEE}.`
+
+/**
+ * Rewraps the subjects' keys of the postgres:// store at `url` (`MasterKeyRotation.rotate`): from
+ * the master key `DOCKET_MASTER_KEY` holds (unset: keys stored bare) to the one
+ * `DOCKET_NEW_MASTER_KEY` holds, or to none with `unwrapped`. Right: how many keys, and where.
+ * Left: a message naming the variable that is missing, malformed or does not fit the stored keys
+ * (nothing was changed), or the server's error.
+ */
+export const rotate = async (
+  url: string,
+  env: Env,
+  unwrapped: boolean,
+): Promise<E.Either<string, { readonly keys: number; readonly where: string }>> => {
+  const parsed = StoreUrl.parse(url)
+  if (E.isLeft(parsed) || parsed.right.kind !== 'postgres')
+    return E.left(`${StoreUrl.redact(url)} is not a postgres:// store: only those keep a key store ${SEE}.`)
+  const from = masterKeyOf(env)
+  if (E.isLeft(from)) return from
+  const to = masterKeyOf(env, 'DOCKET_NEW_MASTER_KEY')
+  if (E.isLeft(to)) return to
+  if (unwrapped && to.right !== undefined)
+    return E.left(
+      `DOCKET_NEW_MASTER_KEY is set, and --unwrap stores the keys bare: give one or the other ${SEE}.`,
+    )
+  if (!unwrapped && to.right === undefined)
+    return E.left(
+      `DOCKET_NEW_MASTER_KEY is not set: set it to the base64 of the new 32-byte master key ` +
+        `(head -c 32 /dev/urandom | base64), or give --unwrap to store the keys bare ${SEE}.`,
+    )
+  const u = parsed.right
+  const schema = u.schema ?? 'docket'
+  try {
+    const { MasterKeyRotation } = await import('@docket/adapters/postgres')
+    const rotated = await MasterKeyRotation.rotate(u.url, {
+      schema,
+      ...(from.right === undefined ? {} : { from: from.right }),
+      ...(to.right === undefined ? {} : { to: to.right }),
+    })
+    return pipe(
+      rotated,
+      E.bimap(
+        (e) => mismatch(url, e),
+        (r) => ({ keys: r.keys, where: where(url, schema) }),
+      ),
+    )
+  } catch (e) {
+    return E.left(`cannot rotate the keys of ${StoreUrl.redact(url)}: ${messageOf(e)}`)
+  }
+}
