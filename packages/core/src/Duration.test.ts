@@ -369,6 +369,29 @@ describe('durations and zones', () => {
     expect(Duration.offsetAt('America/Los_Angeles', change)).toBe(-420)
   })
 
+  it('the cached offsets agree with luxon minute by minute around changes off the quarter hour', () => {
+    // St. John's changed at 00:01 local time until 2011 (03:31Z in spring, 02:31Z in autumn), Goose Bay
+    // likewise: changes that do not fall on a quarter hour of UTC.
+    const changes = [
+      ['America/St_Johns', '2011-03-13T03:31:00Z'],
+      ['America/St_Johns', '2010-11-07T02:31:00Z'],
+      ['America/Goose_Bay', '2010-03-14T04:01:00Z'],
+    ] as const
+    for (const [zone, change] of changes) {
+      for (let t = ms(change) - 20 * 60_000; t <= ms(change) + 20 * 60_000; t += 60_000) {
+        expect([zone, Timestamp.format(t), Duration.offsetAt(zone, t)]).toEqual([
+          zone,
+          Timestamp.format(t),
+          DateTime.fromMillis(t, { zone }).offset,
+        ])
+      }
+    }
+    // One calendar day from just after the change keeps the wall time, as luxon does.
+    const start = ms('2011-03-13T03:42:00Z')
+    const due = Duration.add(start, 'P1D', 'calendar-days', { zone: 'America/St_Johns' })
+    expect(due).toBe(DateTime.fromMillis(start, { zone: 'America/St_Johns' }).plus({ days: 1 }).toMillis())
+  })
+
   it('reads a zone offset at an instant and names fixed offsets', () => {
     expect(Duration.offsetAt('Europe/Paris', ms('2026-07-01T00:00:00Z'))).toBe(120)
     expect(Duration.offsetAt('Europe/Paris', ms('2026-01-01T00:00:00Z'))).toBe(60)

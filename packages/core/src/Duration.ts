@@ -97,21 +97,25 @@ export const DAY_MS = 24 * HOUR_MS
 const DAY = DAY_MS
 /**
  * An IANA zone whose offsets are cached: per UTC day when the offset is the same at
- * both ends of the day (no zone changes twice within a day), else per quarter hour.
- * Luxon's own zone (Intl) stays the source of truth; this only avoids asking twice.
+ * both ends of the day (no zone changes twice within a day), else per quarter hour when
+ * it is the same at both ends of the quarter; within the quarter of a change, asked each
+ * time (not every change falls on a quarter hour of UTC: St. John's changed at 00:01 local
+ * time until 2011). Luxon's own zone (Intl) stays the source of truth; this only avoids
+ * asking twice.
  */
 class CachedZone extends IANAZone {
   private readonly days = new Map<number, number | null>()
-  private readonly quarters = new Map<number, number>()
+  private readonly quarters = new Map<number, number | null>()
   private exact(ts: number): number {
     const q = Math.floor(ts / 900_000)
     let o = this.quarters.get(q)
     if (o === undefined) {
-      o = super.offset(q * 900_000)
+      const a = super.offset(q * 900_000)
+      o = a === super.offset((q + 1) * 900_000 - 1) ? a : null
       if (this.quarters.size > 50_000) this.quarters.clear()
       this.quarters.set(q, o)
     }
-    return o
+    return o === null ? super.offset(ts) : o
   }
   override offset(ts: number): number {
     const day = Math.floor(ts / DAY)
