@@ -14,6 +14,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type * as CasePartition from './CasePartition.js'
 import { fingerprint, type Recorded } from './Envelope.js'
+import * as Timestamp from './Timestamp.js'
 
 // model
 
@@ -218,10 +219,21 @@ const escapeUnit = (c: string): string => {
   return code < 0x100 ? `%${hex.padStart(2, '0')}` : `%u${hex.padStart(4, '0')}`
 }
 
+/** What is wrong with an event's `occurredAt` or `recordedAt` when one is not a timestamp with offset. */
+const badInstant = (e: Recorded): string | undefined => {
+  for (const field of ['occurredAt', 'recordedAt'] as const) {
+    const value: unknown = e[field]
+    if (typeof value !== 'string' || !Timestamp.isValid(value))
+      return `${field} ${JSON.stringify(value)} is not an ISO-8601 timestamp with offset`
+  }
+  return undefined
+}
+
 /**
  * Validates an append batch and drops in-batch repeats: every event must be of
- * `caseId` and carry `recordedAt`; the batch must not be empty; an `id` twice
- * in the batch is kept once when its content is equal, else a conflict.
+ * `caseId` and carry `recordedAt`, its `occurredAt` and `recordedAt` timestamps
+ * with offset (what `Envelope.decode` accepts); the batch must not be empty; an
+ * `id` twice in the batch is kept once when its content is equal, else a conflict.
  * Every store runs this before touching storage, so all report alike.
  */
 export const checkBatch = (
@@ -242,6 +254,8 @@ export const checkBatch = (
     if (typeof e.recordedAt !== 'string') {
       return E.left(invalidAppend(caseId, `event ${e.id} has no recordedAt`))
     }
+    const time = badInstant(e)
+    if (time !== undefined) return E.left(invalidAppend(caseId, `event ${e.id}: ${time}`))
     const previous = first.get(e.id)
     if (previous === undefined) {
       first.set(e.id, e)

@@ -3,7 +3,7 @@
  * both run the same SQL through the same code (`sqlEventStore.ts`): a pg
  * `Pool` and a `PGlite` instance are each wrapped into it by their entry point.
  */
-import type { CasePartition } from '@docket/core'
+import { type CasePartition, Timestamp } from '@docket/core'
 
 /** Something that runs one statement with parameters and returns its rows. */
 export interface Queryable {
@@ -44,6 +44,22 @@ export const checkPosition = (p: string | undefined): string => {
   if (p === undefined) return '0'
   if (!/^\d{1,19}$/.test(p)) throw new Error(`not a position of a SQL store: ${JSON.stringify(p)}`)
   return p
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
+
+/**
+ * A timestamp (validated: `EventStore.checkBatch`) as text `timestamptz` reads, whatever the offset
+ * or year it is written with: its instant in UTC, since PostgreSQL refuses offsets beyond ±15:59, and
+ * `BC` before year 1, since it has no year 0 (`0000-01-01T00:00:00+14:00` is `0001-12-31T10:00:00.000Z BC`).
+ */
+export const instantText = (iso: string): string => {
+  const d = new Date(Timestamp.toMillis(iso))
+  const year = d.getUTCFullYear()
+  if (year >= 1 && year <= 9999) return d.toISOString()
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
+  const date = `${pad(year >= 1 ? year : 1 - year, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+  return `${date}T${time}Z${year >= 1 ? '' : ' BC'}`
 }
 
 /** The message of a thrown value. */

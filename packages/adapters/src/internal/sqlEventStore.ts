@@ -32,6 +32,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
 import {
   checkPosition,
+  instantText,
   isTransient,
   messageOf,
   pageQuery,
@@ -234,8 +235,8 @@ export const make = async (
         rows.revision.push(revision)
         rows.id.push(e.id)
         rows.type.push(e.type)
-        rows.occurredAt.push(e.occurredAt)
-        rows.recordedAt.push(e.recordedAt)
+        rows.occurredAt.push(instantText(e.occurredAt))
+        rows.recordedAt.push(instantText(e.recordedAt))
         const text = p.texts[k]!
         if (typeof text === 'string') rows.body.push(text)
         else {
@@ -345,8 +346,8 @@ export const make = async (
         rows.offset.push(counts[c - 1]!++)
         rows.id.push(e.id)
         rows.type.push(e.type)
-        rows.occurredAt.push(e.occurredAt)
-        rows.recordedAt.push(e.recordedAt)
+        rows.occurredAt.push(instantText(e.occurredAt))
+        rows.recordedAt.push(instantText(e.recordedAt))
         const text = p.texts[k]!
         if (typeof text === 'string') rows.body.push(text)
         else {

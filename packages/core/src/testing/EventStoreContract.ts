@@ -188,6 +188,38 @@ export const eventStoreContract = (
         expect(mixed._tag).toBe('InvalidAppend')
         expect(await collect(s.readAll())).toEqual([])
       })
+
+      it('stores every instant the timestamp codec accepts, whatever its offset or year', async () => {
+        const s = await fresh()
+        // Offsets beyond what PostgreSQL parses (±15:59), years 0 and 1 (PostgreSQL has no year 0), a UTC
+        // instant in year 10000, nanoseconds: each valid to `Envelope.decode`, so each must be storable.
+        const instants = [
+          '2026-02-01T10:00:00+17:00',
+          '2026-02-01T10:00:00-18:59',
+          '0000-01-01T00:00:00+14:00',
+          '0001-01-01T00:00:00+01:00',
+          '9999-12-31T23:59:59.999-18:59',
+          '2026-02-01T10:00:00.123456789Z',
+        ]
+        const events = instants.map((at, i) => testEvent('c1', i, { occurredAt: at, recordedAt: at }))
+        expect((await ok(s.append('c1', events, 'no_stream'))).appended).toBe(events.length)
+        expect((await ok(s.readStream('c1'))).map((e) => e.event)).toEqual(events)
+        expect((await ok(s.append('c1', events, 'any'))).appended).toBe(0)
+      })
+
+      it('refuses an event whose occurredAt or recordedAt is not a timestamp with offset, naming it', async () => {
+        const s = await fresh()
+        const bad = [
+          testEvent('c1', 0, { recordedAt: 'yesterday' }),
+          testEvent('c1', 1, { occurredAt: '2026-02-30T10:00:00Z' }),
+          testEvent('c1', 2, { occurredAt: '2026-02-01T10:00:00' }),
+        ]
+        for (const e of bad) {
+          const err = await fails(s.append('c1', [testEvent('c1', 9), e], 'any'))
+          expect(err._tag === 'InvalidAppend' && err.message).toContain(`event ${e.id}: `)
+        }
+        expect(await collect(s.readAll())).toEqual([])
+      })
     })
 
     describe('reading a stream', () => {
