@@ -30,6 +30,7 @@ describe('CaseCommand.decode', () => {
     expect(paths({ ...lodge, type: 'Appeal' })).toEqual(['type'])
     expect(paths({ ...lodge, eventId: undefined })).toEqual(['eventId'])
     expect(paths({ ...lodge, eventId: '' })).toEqual(['eventId'])
+    expect(paths({ ...lodge, eventId: 'evt\u0000', caseId: '\u0000' })).toEqual(['caseId', 'eventId'])
     expect(paths({ ...lodge, occurredAt: '2026-06-05T10:00:00' })).toEqual(['occurredAt'])
     expect(paths({ ...lodge, data: { ...lodge.data, by: 'judge' } })).toEqual(['data.by'])
     expect(paths({ ...lodge, actor: { kind: 'wizard' } })).toEqual(['actor.kind'])

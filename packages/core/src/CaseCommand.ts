@@ -15,7 +15,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import * as DecodeError from './DecodeError.js'
 import { type Actor, ActorCodec, type DocketEvent, type Meta, MetaCodec } from './Envelope.js'
-import { DATA_CODECS, type DataOf, type EventType, isVendorType } from './Event.js'
+import { DATA_CODECS, type DataOf, type EventType, Id, isVendorType } from './Event.js'
 import { IsoTimestamp } from './Timestamp.js'
 
 // model
@@ -94,7 +94,6 @@ export type CommandOf<K extends CommandType> = Extract<CaseCommand, { readonly t
 
 // codecs
 
-const Id = t.refinement(t.string, (s) => s.length > 0, 'Id')
 const VendorType = t.refinement(t.string, isVendorType, 'VendorType') as unknown as t.Type<`x-${string}`>
 
 const codecOf = <K extends CommandType>(type: K, extra: t.Props): t.Type<CommandOf<K>, unknown, unknown> =>

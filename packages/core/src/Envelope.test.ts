@@ -332,6 +332,24 @@ describe('Envelope.decode: bad input (fuzzed)', () => {
     expect(E.isLeft(r3) && r3.left.issues[0]!.expected).toMatch(/x-<vendor>\.<Name>/)
   })
 
+  it('refuses an id or case id holding NUL, which no SQL store can hold, naming the field', () => {
+    const base = {
+      id: 'e1',
+      type: 'AppealLodged',
+      caseId: 'c1',
+      occurredAt: '2026-01-01T00:00:00Z',
+      data: { appealId: 'a1', by: 'reporter', venue: 'internal' },
+    }
+    const r = Envelope.decode({ ...base, id: 'e\u00001', caseId: 'c\u0000' })
+    expect(E.isLeft(r) && DecodeError.format(r.left)).toBe(
+      [
+        'id: got "e\\u00001", expected a non-empty string without NUL (U+0000)',
+        'caseId: got "c\\u0000", expected a non-empty string without NUL (U+0000)',
+      ].join('\n'),
+    )
+    expect(E.isLeft(Envelope.decodeWithCodecs({ ...base, caseId: 'c\u0000' }))).toBe(true)
+  })
+
   it('never throws on arbitrary JSON, and always explains a failure', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (u) => {

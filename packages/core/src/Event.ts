@@ -69,8 +69,8 @@ export type ActorKind = t.TypeOf<typeof ActorKind>
 export const Jurisdiction = t.refinement(t.string, Iso3166.isAlpha2, 'Jurisdiction')
 export type Jurisdiction = t.TypeOf<typeof Jurisdiction>
 
-/** A non-empty string identifier. */
-export const Id = t.refinement(t.string, (s) => s.length > 0, 'Id')
+/** A non-empty string identifier without NUL (U+0000), which no PostgreSQL text column holds. */
+export const Id = t.refinement(t.string, (s) => s.length > 0 && !s.includes('\u0000'), 'Id')
 
 /** An ISO-8601 duration such as `PT48H` or `P90D`. */
 export const IsoDuration = t.refinement(
