@@ -56,6 +56,8 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   TimeZone: 'an IANA time zone, such as Europe/Paris, or a fixed offset, such as UTC+02:00',
   UnknownRecord: 'an object',
   Int: 'an integer',
+  Count: 'an integer ≥ 0',
+  WarningFraction: 'a fraction of the time allowed, more than 0 and less than 1 (0.9 is 90 %)',
 }
 
 // Likely mistakes, by codec name: a note on the value found (`UK`: the United Kingdom is `GB`).

@@ -8,6 +8,7 @@ import * as Evaluation from './Evaluation.js'
 import { hash128 } from './internal/hash.js'
 import { authority, decision, ev, report } from './internal/testEvents.js'
 import type * as Obligation from './Obligation.js'
+import * as Outbox from './Outbox.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
 
@@ -78,7 +79,7 @@ describe('refusal guard', () => {
     for (const history of cases) expect(Escalation.tick({ caseId: 'c1', history, config }, t).due).toEqual([])
   })
 
-  it('pages each level once when the profile names a level twice (the later rung wins)', () => {
+  it('pages each level once when a configuration names a level twice (the later rung wins, its timing and whom it pages)', () => {
     const refusal = decision('2024-01-02T00:00:00Z', 'no_violation')
     const history: DocketEvent[] = [guardedReport('2024-01-01T00:00:00Z'), refusal]
     const ladder = [
@@ -88,8 +89,12 @@ describe('refusal guard', () => {
     ]
     const twice = Escalation.configOf({ escalation: { ...Profile.DEFAULTS.escalation, ladder } })
     const instants = [0, 1, 2, 3].map((h) => at(refusal.occurredAt) + h * H)
-    const levels = raisedData(drive(history, instants, twice)).map((d) => d?.level)
-    expect(levels).toEqual([2, 3])
+    const raised = drive(history, instants, twice)
+    expect(raisedData(raised).map((d) => d?.level)).toEqual([2, 3])
+    const first = raised[0]!
+    expect(first.type === 'EscalationRaised' && Outbox.notification(first, twice).levelName).toBe(
+      'specialist again',
+    )
   })
 
   it('climbs the ladder, and only a specialist decision silences it (an acknowledgement does not)', () => {

@@ -79,7 +79,8 @@ export const permanent = (message: string): DeliveryError => ({ _tag: 'Permanent
 
 /** The notification of one `EscalationRaised` event under a ladder. */
 export const notification = (e: EventOf<'EscalationRaised'>, config: Escalation.Config): Notification => {
-  const rung = config.ladder.find((l) => l.level === e.data.level)
+  // the rung whose timing `Escalation.configOf` uses: the later of two of one level (a profile refuses both)
+  const rung = config.ladder.findLast((l) => l.level === e.data.level)
   return {
     idempotencyKey: e.id,
     caseId: e.caseId,

@@ -31,6 +31,44 @@ describe('Profile.decode', () => {
   })
 })
 
+describe('Profile.decode: numbers the engine would ignore or misread', () => {
+  const rung = (level: number, extra: object = {}) => ({
+    level,
+    name: `l${level}`,
+    notify: [`p${level}`],
+    ...extra,
+  })
+
+  it('refuses warning fractions that are not between 0 and 1 (percentages), each by its path', () => {
+    expect(problems({ warningFractions: [50, 0.75, 0, 1] }).split('\n')).toEqual([
+      'warningFractions.0: got 50, expected a fraction of the time allowed, more than 0 and less than 1 (0.9 is 90 %)',
+      'warningFractions.2: got 0, expected a fraction of the time allowed, more than 0 and less than 1 (0.9 is 90 %)',
+      'warningFractions.3: got 1, expected a fraction of the time allowed, more than 0 and less than 1 (0.9 is 90 %)',
+    ])
+    expect(problems({ warningFractions: [0.5, 0.9] })).toBe('decoded')
+  })
+
+  it('refuses a repeatTimes that is not a whole number ≥ 0', () => {
+    const ladder = [rung(1, { repeatEvery: 'PT10M', repeatTimes: -1 }), rung(2, { repeatTimes: 1.5 })]
+    expect(problems({ escalation: { ladder } }).split('\n')).toEqual([
+      'escalation.ladder.0.repeatTimes: got -1, expected an integer ≥ 0',
+      'escalation.ladder.1.repeatTimes: got 1.5, expected an integer ≥ 0',
+    ])
+    expect(problems({ escalation: { ladder: [rung(1, { repeatTimes: 0 })] } })).toBe('decoded')
+  })
+
+  it('refuses a ladder naming a level twice (one rung would page, the other time it), at the second', () => {
+    const ladder = [rung(2), rung(3), rung(2, { name: 'again' })]
+    expect(issues({ escalation: { ladder } })).toEqual([
+      {
+        path: 'escalation.ladder.2.level',
+        value: 2,
+        expected: 'a level no other rung has (escalation.ladder.0 is level 2)',
+      },
+    ])
+  })
+})
+
 describe('Profile.decode: jurisdictions', () => {
   it('takes ISO 3166-1 alpha-2 codes for markets and establishment', () => {
     const r = Profile.decode({ establishment: 'IE', markets: ['US', 'GB', 'FR'] })

@@ -26,6 +26,12 @@ export const TimeZone = t.refinement(
   'TimeZone',
 )
 
+/** A whole number ≥ 0. */
+const Count = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'Count')
+
+/** A fraction of a clock's time, more than 0 and less than 1 (the engine counts no other). */
+const WarningFraction = t.refinement(t.number, (f) => f > 0 && f < 1, 'WarningFraction')
+
 /** One level of an escalation ladder (like a paging escalation policy). */
 export const LadderLevel = t.intersection(
   [
@@ -36,7 +42,7 @@ export const LadderLevel = t.intersection(
       /** How often to repeat the notification while unacknowledged. */
       repeatEvery: IsoDuration,
       /** How many repeats at most at this level (default 3), so a forgotten page cannot flood the log. */
-      repeatTimes: t.number,
+      repeatTimes: Count,
     }),
   ],
   'LadderLevel',
@@ -120,7 +126,7 @@ const fields = {
   /** Rules off by default (unconfirmed confidence) that this platform turns on, as `policy/rule` or `policy`. */
   enabledRules: t.array(t.string),
   /** Warning fractions of the time allowed (default 0.5, 0.75, 0.9). */
-  warningFractions: t.array(t.number),
+  warningFractions: t.array(WarningFraction),
   /** Conservative transitional mode: the stricter of old and new rule versions. */
   conservative: t.boolean,
   escalation: Escalation,
@@ -197,11 +203,32 @@ export const resolve = (p: Profile = {}): Resolved => ({
 })
 
 /**
+ * The rungs of a ladder that repeat an earlier rung's level: the engine would page one rung's
+ * `notify` on the other's timing, so the second is an error.
+ */
+const repeatedLevels = (p: Profile): ReadonlyArray<DecodeError.Issue> => {
+  const first = new Map<number, number>()
+  const issues: DecodeError.Issue[] = []
+  for (const [i, rung] of (p.escalation?.ladder ?? []).entries()) {
+    const at = first.get(rung.level)
+    if (at === undefined) first.set(rung.level, i)
+    else
+      issues.push({
+        path: `escalation.ladder.${i}.level`,
+        value: rung.level,
+        expected: `a level no other rung has (escalation.ladder.${at} is level ${rung.level})`,
+      })
+  }
+  return issues
+}
+
+/**
  * Decodes a profile from parsed JSON or YAML. A field the profile does not define is an
  * error at any depth (`escalation.ladder.0.ackWithin`), except under `internalTargets`,
- * whose keys are rule ids; every problem is reported, each with its path. `name` names
- * a profile that gives none (the CLI passes the file's name, so that the output says
- * which profile it used).
+ * whose keys are rule ids; so is a value the engine would ignore or misread (a warning
+ * fraction of 90, a ladder naming a level twice); every problem is reported, each with its
+ * path. `name` names a profile that gives none (the CLI passes the file's name, so that
+ * the output says which profile it used).
  */
 export const decode = (
   u: unknown,
@@ -213,7 +240,7 @@ export const decode = (
   const decoded = ProfileCodec.decode(u)
   const issues = [
     ...unknownFields(ProfileCodec, u),
-    ...(E.isLeft(decoded) ? DecodeError.fromValidation(decoded.left).issues : []),
+    ...(E.isLeft(decoded) ? DecodeError.fromValidation(decoded.left).issues : repeatedLevels(decoded.right)),
   ]
   if (issues.length > 0 || E.isLeft(decoded)) return E.left(DecodeError.make(issues))
   return E.right(resolve({ name, ...decoded.right }))
