@@ -139,6 +139,22 @@ describe('evaluate: the cli.md example', () => {
   })
 })
 
+describe('instants given as options', () => {
+  it('a number that is no instant (NaN, Infinity) is refused like a malformed timestamp, not read as "nothing yet"', () => {
+    const events = [report('e1', '2026-06-01T10:00:00Z')]
+    // `Date.parse` of a bad input is NaN: it judged nothing and reported no obligation at all
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => run(events, { asOf: bad })).toThrow(`not an instant: ${bad}`)
+      expect(() => run(events, { knownAt: bad })).toThrow(`not an instant: ${bad}`)
+      expect(() => run(events, { from: bad })).toThrow(`not an instant: ${bad}`)
+    }
+    expect(() => run(events, { asOf: '2026-02-30T10:00:00Z' })).toThrow(
+      'not an ISO-8601 timestamp with offset',
+    )
+    expect(only(run(events, { asOf: Date.UTC(2026, 5, 3, 10) })).status).toBe('pending')
+  })
+})
+
 describe('statuses', () => {
   it('met, met_late and pending', () => {
     expect(

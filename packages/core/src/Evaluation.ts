@@ -59,7 +59,7 @@ export interface Options {
   readonly rules: ReadonlyArray<ClockRule.Rule>
   /** The platform profile (default `Profile.DEFAULTS`). */
   readonly profile?: Profile.Resolved
-  /** Judge clocks at this instant (ISO-8601 with offset, or epoch ms). */
+  /** Judge clocks at this instant (ISO-8601 with offset, or epoch ms); a malformed one, or NaN, throws. */
   readonly asOf?: string | number
   /** Use only events recorded by this instant. */
   readonly knownAt?: string | number

@@ -27,5 +27,14 @@ export const entry = (event: DocketEvent): Entry => new Entry(event)
 export const compare = (a: Entry, b: Entry): number =>
   a.at - b.at || a.recorded - b.recorded || (a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0)
 
-/** Reads an instant given as ISO-8601 with offset or epoch ms. */
-export const instant = (t: string | number): number => (typeof t === 'number' ? t : Timestamp.toMillis(t))
+/**
+ * Reads an instant given as ISO-8601 with offset or epoch ms. Throws on a malformed timestamp and
+ * on a number that is no instant (`NaN`, as `Date.parse` gives for bad input, or an infinity), which
+ * every comparison would read as "not yet" or "always".
+ */
+export const instant = (t: string | number): number => {
+  if (typeof t !== 'number') return Timestamp.toMillis(t)
+  if (!Number.isFinite(t))
+    throw new Error(`not an instant: ${t} (epoch milliseconds must be a finite number)`)
+  return t
+}
