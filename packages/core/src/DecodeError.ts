@@ -53,10 +53,13 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   DeadlineExtended: 'exactly one of until (an instant) and by (an ISO-8601 duration)',
   Id: 'a non-empty string without NUL (U+0000)',
   Level: 'an integer ≥ 1',
-  TimeZone: 'an IANA time zone, such as Europe/Paris, or a fixed offset, such as UTC+02:00',
+  TimeZone: 'an IANA time zone, such as Europe/Paris, or a fixed offset within ±18:00, such as UTC+02:00',
   UnknownRecord: 'an object',
   Int: 'an integer',
   Count: 'an integer ≥ 0',
+  Age: 'an age in years, a number ≥ 0',
+  Threshold: 'an integer ≥ 1',
+  Rate: 'a number > 0',
   WarningFraction: 'a fraction of the time allowed, more than 0 and less than 1 (0.9 is 90 %)',
 }
 

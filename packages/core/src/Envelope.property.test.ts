@@ -37,6 +37,8 @@ const REFINED: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   Jurisdiction: fc.constantFrom(...Jurisdiction.CODES),
   IsoDuration: fc.constantFrom('PT48H', 'P90D', 'P1Y2M', 'PT1M30S', 'P2W'),
   Level: fc.integer({ min: 1, max: 9 }),
+  Count: fc.nat(),
+  Age: fc.double({ min: 0, max: 120, noNaN: true }),
   SchemaVersion: fc.integer({ min: 1, max: 3 }),
   Int: fc.integer(),
 }

@@ -350,6 +350,33 @@ describe('Envelope.decode: bad input (fuzzed)', () => {
     expect(E.isLeft(Envelope.decodeWithCodecs({ ...base, caseId: 'c\u0000' }))).toBe(true)
   })
 
+  it('refuses a negative age and negative or fractional exposure counts, naming the field', () => {
+    const at = { id: 'e1', caseId: 'c1', occurredAt: '2026-01-01T00:00:00Z' }
+    const report = (claims: unknown) => ({
+      ...at,
+      type: 'ContentReported',
+      data: {
+        reportId: 'r1',
+        channel: 'in_app',
+        category: 'csam',
+        content: { ref: 'v1', kind: 'video' },
+        jurisdictions: ['US'],
+        claims,
+      },
+    })
+    const bad = Envelope.decode(report({ ageAtCapture: -1 }))
+    expect(E.isLeft(bad) && DecodeError.format(bad.left)).toBe(
+      'data.claims.ageAtCapture: got -1, expected an age in years, a number ≥ 0',
+    )
+    expect(E.isRight(Envelope.decode(report({ ageAtCapture: 13.5 })))).toBe(true)
+    const exposure = Envelope.decode({ ...at, type: 'ExposureObserved', data: { views: -5, shares: 2.5 } })
+    expect(E.isLeft(exposure) && DecodeError.format(exposure.left)).toBe(
+      ['data.views: got -5, expected an integer ≥ 0', 'data.shares: got 2.5, expected an integer ≥ 0'].join(
+        '\n',
+      ),
+    )
+  })
+
   it('never throws on arbitrary JSON, and always explains a failure', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (u) => {

@@ -85,6 +85,12 @@ const obj = <P extends t.Props, O extends t.Props>(name: string, required: P, op
 /** An escalation level, an integer ≥ 1 (plain number, no brand, so configuration literals type-check). */
 export const Level = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1, 'Level')
 
+/** A whole number ≥ 0 (views, shares, users): negative, fractional and infinite counts are refused. */
+export const Count = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'Count')
+
+/** An age in years: a finite number ≥ 0 (a negative one read as a minor's). */
+export const Age = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'Age')
+
 // shared payload parts
 
 export const Content = obj(
@@ -98,7 +104,7 @@ export const Claims = t.partial(
   {
     depictsMinor: t.boolean,
     reporterIsDepicted: t.boolean,
-    ageAtCapture: t.number,
+    ageAtCapture: Age,
     consentGiven: t.boolean,
     policeReference: t.string,
   },
@@ -159,7 +165,7 @@ export const ContentDetected = obj(
   },
   { categories: t.array(Category) },
 )
-export const ExposureObserved = t.type({ views: t.number, shares: t.number }, 'ExposureObserved')
+export const ExposureObserved = t.type({ views: Count, shares: Count }, 'ExposureObserved')
 
 export const ReviewOutcome = literals('ReviewOutcome', [
   'violation',

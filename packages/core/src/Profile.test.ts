@@ -23,7 +23,7 @@ describe('Profile.decode', () => {
 
   it('refuses a timeZone luxon does not know, or the machine’s own zone, naming the field and the value', () => {
     expect(problems({ name: 'acme', timeZone: 'Mars/Olympus' })).toBe(
-      'timeZone: got "Mars/Olympus", expected an IANA time zone, such as Europe/Paris, or a fixed offset, such as UTC+02:00',
+      'timeZone: got "Mars/Olympus", expected an IANA time zone, such as Europe/Paris, or a fixed offset within ±18:00, such as UTC+02:00',
     )
     for (const zone of ['', 'local', 'system', 'Europe/Paris ']) {
       expect(problems({ timeZone: zone }), zone).toContain('timeZone: got')
@@ -46,6 +46,32 @@ describe('Profile.decode: numbers the engine would ignore or misread', () => {
       'warningFractions.3: got 1, expected a fraction of the time allowed, more than 0 and less than 1 (0.9 is 90 %)',
     ])
     expect(problems({ warningFractions: [0.5, 0.9] })).toBe('decoded')
+  })
+
+  it('refuses counts and thresholds that are negative, zero where they would always fire, or not whole', () => {
+    expect(
+      problems({
+        monthlyActiveUsers: -1,
+        escalation: { reach: { views: [10_000, 0], shares: [1.5], viewsPerHour: 0, sharesPerHour: -3 } },
+      }).split('\n'),
+    ).toEqual([
+      'monthlyActiveUsers: got -1, expected an integer ≥ 0',
+      'escalation.reach.views.1: got 0, expected an integer ≥ 1',
+      'escalation.reach.shares.0: got 1.5, expected an integer ≥ 1',
+      'escalation.reach.viewsPerHour: got 0, expected a number > 0',
+      'escalation.reach.sharesPerHour: got -3, expected a number > 0',
+    ])
+    expect(
+      problems({ monthlyActiveUsers: 45_000_000, escalation: { reach: { views: [1], viewsPerHour: 0.5 } } }),
+    ).toBe('decoded')
+  })
+
+  it('refuses a fixed-offset timeZone beyond ±18:00, which no place keeps', () => {
+    expect(problems({ timeZone: 'UTC+25:00' })).toContain(
+      'timeZone: got "UTC+25:00", expected an IANA time zone',
+    )
+    expect(problems({ timeZone: 'UTC-18:00' })).toBe('decoded')
+    expect(problems({ timeZone: 'UTC+14:00' })).toBe('decoded')
   })
 
   it('refuses a repeatTimes that is not a whole number ≥ 0', () => {

@@ -9,25 +9,30 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { IANAZone, Info } from 'luxon'
 import * as DecodeError from './DecodeError.js'
-import { IsoDuration, Jurisdiction, Level } from './Event.js'
+import { Count, IsoDuration, Jurisdiction, Level } from './Event.js'
 import { unknownFields } from './internal/unknownFields.js'
 import { IsoTimestamp } from './Timestamp.js'
 
 // codecs
 
+/** The largest fixed offset a profile's zone may have, in minutes (±18:00, as ISO 8601 offsets go). */
+const MAX_FIXED_OFFSET_MINUTES = 18 * 60
+
 /**
  * A time zone the engine can count in: an IANA name (`Europe/Paris`, as luxon and the
  * runtime's time zone data know it) or a fixed offset (`UTC`, `UTC+02:00`). The machine's
- * own zone (`local`, `system`) is refused: the same input must give the same output anywhere.
+ * own zone (`local`, `system`) is refused: the same input must give the same output anywhere,
+ * and so is a fixed offset beyond ±18:00 (`UTC+25:00`), which no place keeps.
  */
 export const TimeZone = t.refinement(
   t.string,
-  (s) => IANAZone.isValidZone(s) || Info.normalizeZone(s)?.type === 'fixed',
+  (s) => {
+    if (IANAZone.isValidZone(s)) return true
+    const zone = Info.normalizeZone(s)
+    return zone?.type === 'fixed' && Math.abs(zone.offset(0)) <= MAX_FIXED_OFFSET_MINUTES
+  },
   'TimeZone',
 )
-
-/** A whole number ≥ 0. */
-const Count = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'Count')
 
 /** A fraction of a clock's time, more than 0 and less than 1 (the engine counts no other). */
 const WarningFraction = t.refinement(t.number, (f) => f > 0 && f < 1, 'WarningFraction')
@@ -49,13 +54,19 @@ export const LadderLevel = t.intersection(
 )
 export type LadderLevel = t.TypeOf<typeof LadderLevel>
 
+/** A count of views or shares that raises a level: a whole number ≥ 1 (0 would escalate every exposure). */
+const Threshold = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1, 'Threshold')
+
+/** Views or shares per hour that raise a level: a finite number > 0. */
+const Rate = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'Rate')
+
 /** Reach thresholds that raise an escalation's level. */
 export const ReachThresholds = t.partial(
   {
-    views: t.array(t.number),
-    shares: t.array(t.number),
-    viewsPerHour: t.number,
-    sharesPerHour: t.number,
+    views: t.array(Threshold),
+    shares: t.array(Threshold),
+    viewsPerHour: Rate,
+    sharesPerHour: Rate,
   },
   'ReachThresholds',
 )
@@ -115,7 +126,7 @@ const fields = {
   markets: t.array(Jurisdiction),
   providerType: ProviderType,
   size: t.keyof({ micro: null, small: null, other: null }, 'Size'),
-  monthlyActiveUsers: t.number,
+  monthlyActiveUsers: Count,
   /** The zone of rules counted in the profile's zone (`zone: 'profile'`). */
   timeZone: TimeZone,
   /**

@@ -199,6 +199,8 @@ const REFINEMENTS: Readonly<Record<string, string>> = {
   IsoDuration: 'ISO-8601 duration',
   Jurisdiction: 'country code',
   Level: 'integer ≥ 1',
+  Count: 'integer ≥ 0',
+  Age: 'number ≥ 0 (years)',
   SchemaVersion: 'integer ≥ 1',
 }
 
