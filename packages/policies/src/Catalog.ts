@@ -82,6 +82,8 @@ const scopeWords = (s: Policy.ScopeSpec): string => {
       ? 'every case, whatever its jurisdictions'
       : `jurisdictions ${s.jurisdictions.join(', ')}${s.jurisdictions.includes('EU') ? ' (membership at the trigger date)' : ''}`,
   ]
+  if (s.establishedReach === true)
+    parts.push('a provider established there on every case, others only on a case naming one of them')
   if (s.providerTypes !== undefined)
     parts.push(
       `provider types ${boundKinds(s.providerTypes).join(', ')}${s.declaredOnly === true ? ' (declared in the profile)' : ''}`,

@@ -81,4 +81,14 @@ describe('uk-osa/10-3A-ncii', () => {
     expect(late.status).toBe('breached')
     expect(late.statutory).toBe(false)
   })
+
+  it('s. 66: a UK provider reports all detected CSEA content, a non-UK provider only UK-linked content', () => {
+    // legal.md uk-osa/66-csea-nca: "(UK providers: all such content; non-UK providers: "UK-linked" content only)"
+    const abroad = report('2026-07-01T12:00:00+01:00', { category: 'csam', jurisdictions: ['US'] })
+    expect(of(run([abroad], { profile: { establishment: 'GB' } }), 'uk-osa/66-csea-nca')).toHaveLength(1)
+    expect(of(run([abroad], { profile: { establishment: 'US' } }), 'uk-osa/66-csea-nca')).toEqual([])
+    expect(of(run([abroad]), 'uk-osa/66-csea-nca')).toEqual([])
+    const linked = report('2026-07-01T12:00:00+01:00', { category: 'csam', jurisdictions: ['GB'] })
+    expect(of(run([linked], { profile: { establishment: 'US' } }), 'uk-osa/66-csea-nca')).toHaveLength(1)
+  })
 })

@@ -234,7 +234,8 @@ export const cseaReporting: Rule = rule({
   scope: {
     jurisdictions: ['GB'],
     providerTypes: ['online_platform', 'vlop'],
-    note: 'User-to-user services; non-UK providers only for UK-linked content (a case naming GB).',
+    establishedReach: true,
+    note: 'User-to-user services. A UK provider (establishment GB) reports all detected CSEA content, wherever the case is; a non-UK provider only UK-linked content (a case naming GB).',
   },
   trigger:
     'CSEA content "detected": a report of `csam` (or of `sextortion`, `enticement`, `ncii` alleging a minor) or a CSAM detection.',

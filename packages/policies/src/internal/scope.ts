@@ -70,6 +70,12 @@ export interface ScopeSpec {
    * gives a pre-effective obligation (the reference's note 7) instead of none.
    */
   readonly generalFrom?: string
+  /**
+   * A provider established in one of `jurisdictions` is bound whatever jurisdictions the case names;
+   * any other provider only on a case naming one of them (UK OSA s. 66: "UK providers: all such
+   * content; non-UK providers: "UK-linked" content only").
+   */
+  readonly establishedReach?: boolean
   /** Free-text note on who is bound, shown in listings. */
   readonly note?: string
 }
@@ -105,11 +111,14 @@ export const applies =
   (spec: ScopeSpec) =>
   (scope: ClockRule.Scope): boolean => {
     const { profile, at } = scope
-    if (!scope.jurisdictions.some((j) => within(j, spec.jurisdictions, at))) return false
+    const established =
+      profile.establishment !== null && within(profile.establishment, spec.jurisdictions, at)
+    const reached = spec.establishedReach === true && established
+    if (!reached && !scope.jurisdictions.some((j) => within(j, spec.jurisdictions, at))) return false
     const market =
       profile.markets === null ||
       profile.markets.some((m) => within(m, spec.jurisdictions, at)) ||
-      (profile.establishment !== null && within(profile.establishment, spec.jurisdictions, at))
+      established
     if (!market) return false
     const kind = profile.providerType?.kind ?? null
     if (spec.providerTypes !== undefined && kind !== null && !boundKinds(spec.providerTypes).includes(kind))
