@@ -170,6 +170,12 @@ export interface Version {
    * event (and `rule`, as `rule` or `policy/rule`). `until` sets the due time; `by` adds in the clock kind.
    */
   readonly extendable?: boolean
+  /**
+   * An event that extends the open clock by `by`, counted in its clock kind as a `DeadlineExtended`'s
+   * `by` is: a renewed request where the law extends the period on it (18 U.S.C. § 2703(f): "extended
+   * for an additional 90-day period upon a renewed request").
+   */
+  readonly renew?: { readonly on: Condition; readonly by: string }
   /** Cancels or waives the clock (a withdrawn order). */
   readonly cancel?: Condition
 }

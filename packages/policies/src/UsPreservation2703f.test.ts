@@ -48,4 +48,18 @@ describe('us-2703f/preserve', () => {
     )
     expect(run([ask, renewal], { profile }).filter((o) => o.policy === 'us-2703f')).toHaveLength(1)
   })
+
+  it('a renewed request naming the first extends its hold by another 90 days', () => {
+    // legal.md us-2703f/preserve: "extended for an additional 90-day period upon a renewed request" → +P90D
+    const renewal = request(
+      '2026-03-30T09:00:00-07:00',
+      { requestId: 'q-2', kind: 'preservation_request', jurisdiction: 'US', renewalOf: 'q-1' },
+      {},
+    )
+    const o = one(run([ask, renewal], { profile }), 'us-2703f/preserve')
+    expect(o.dueAt).toBe('2026-07-05T00:00:00.000-07:00')
+    expect(o.actions.map((a) => a.action)).toEqual(['start', 'extend'])
+    const release = ev('PreservationReleased', '2026-05-01T09:00:00-07:00', { basis: 'us-2703f/preserve' })
+    expect(one(run([ask, renewal, release], { profile }), 'us-2703f/preserve').status).toBe('breached')
+  })
 })

@@ -4,12 +4,13 @@
  * evidence in its possession pending the issuance of a court order or other
  * process", for 90 days, extended by another 90 days "upon a renewed request".
  *
- * A hold, one per request; a renewal is a `DeadlineExtended` (`by: P90D`) on
- * the request, or a new request naming it in `renewalOf` (same clock). This is
+ * A hold, one per request; a renewal is a new request naming it in
+ * `renewalOf` (same clock, 90 more days), or a `DeadlineExtended` (`by: P90D`)
+ * on the request. This is
  * not the § 2258A(h) hold that a CyberTipline report triggers: both run, and
  * the later wins.
  */
-import { authorityRequest, byRequest, released, withdrawn } from './internal/match.js'
+import { authorityRequest, byRequest, released, renewedRequest, withdrawn } from './internal/match.js'
 import { rule } from './internal/rule.js'
 import type { Policy, Rule } from './Policy.js'
 
@@ -26,11 +27,11 @@ export const preserve: Rule = rule({
   dateZone: 'UTC',
   scope: { jurisdictions: ['US'] },
   trigger:
-    'An `AuthorityRequestReceived` of kind `preservation_request` with legal basis `us-2703f` (or none, from a US authority). A request with `renewalOf` joins the clock it renews.',
+    'An `AuthorityRequestReceived` of kind `preservation_request` with legal basis `us-2703f` (or none, from a US authority). A request with `renewalOf` joins the clock it renews and extends it by 90 days.',
   completion:
     'A `PreservationReleased` for `us-2703f/preserve`, for the same request, or a general release; before `dueAt` it is a breach. A withdrawn request waives the hold.',
   extensions:
-    '"shall be extended for an additional 90-day period upon a renewed request": `DeadlineExtended` `by: P90D` per renewal.',
+    '"shall be extended for an additional 90-day period upon a renewed request": each renewed request (an `AuthorityRequestReceived` whose `renewalOf` names the request) adds 90 days; a `DeadlineExtended` (`by: P90D`) on the request records a renewal too.',
   notes: [
     '"long-standing" in the reference: no commencement date is encoded, so no trigger is pre-effective.',
   ],
@@ -47,6 +48,7 @@ export const preserve: Rule = rule({
       key: byRequest,
       complete: released('us-2703f/preserve'),
       cancel: withdrawn,
+      renew: { on: renewedRequest, by: 'P90D' },
       extendable: true,
       period: { duration: 'P90D', clock: 'calendar-days', endOfDay: true },
     },

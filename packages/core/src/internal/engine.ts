@@ -44,7 +44,7 @@ export interface PreparedRule {
   readonly offered: Uint8Array | null
   /**
    * The event types an open clock of this rule can act on (its versions' `cancel`, `complete`,
-   * `restart`, `pause`, `resume`, and `DeadlineExtended` when extendable), or `null` for any
+   * `restart`, `pause`, `resume`, `renew`, and `DeadlineExtended` when extendable), or `null` for any
    * (an untyped condition): an event of another type is not offered to its clocks at all.
    */
   readonly reacts: ReadonlySet<string> | null
@@ -78,7 +78,7 @@ const offeredTypes = (versions: ReadonlyArray<PreparedVersion>): ReadonlySet<str
 const reactingTypes = (versions: ReadonlyArray<PreparedVersion>): ReadonlySet<string> | null => {
   const types = new Set<string>()
   for (const { version: v } of versions) {
-    for (const c of [v.cancel, v.complete, v.restart, v.pause, v.resume]) {
+    for (const c of [v.cancel, v.complete, v.restart, v.pause, v.resume, v.renew?.on]) {
       if (c === undefined) continue
       if (c.types === undefined) return null
       for (const t of c.types) types.add(t)
@@ -452,6 +452,9 @@ const act = (cc: CaseContext, c: Clock, en: Entry, view: View): void => {
   } else if (c.pausedAt !== null && v.resume?.(e, view, started) === true) {
     resumeAt(c, en.at)
     record(c, 'resume', en)
+  } else if (v.renew?.on(e, view, started) === true) {
+    c.due = Duration.extend(c.due, v.renew.by, c.kind, c.ctx)
+    record(c, 'extend', en)
   } else if (v.extendable === true && extensionTargets(cc.caseId, c, e) && e.type === 'DeadlineExtended') {
     const d = e.data
     const next =

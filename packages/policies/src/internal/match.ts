@@ -324,6 +324,15 @@ export const answered: Condition = typed(
     e.data.response !== 'declined',
 )
 
+/** A later request that names the one that started the clock in `renewalOf` (a renewed request). */
+export const renewedRequest: Condition = typed(
+  ['AuthorityRequestReceived'],
+  (e, _v, s) =>
+    e.type === 'AuthorityRequestReceived' &&
+    e.data.renewalOf !== undefined &&
+    e.data.renewalOf === requestIdOf(s),
+)
+
 /** The request that started the clock was withdrawn (its clocks are waived). */
 export const withdrawn: Condition = sameRequest('AuthorityRequestWithdrawn')
 
