@@ -477,9 +477,31 @@ describe('versions, what-if, confidence and internal targets', () => {
     const o = only(run(events, { rules }))
     expect(o.citation).toBe('old')
     expect(o.dueAt).toBe('2026-06-03T08:00:00.000-04:00')
+    // legal.md note 7: min(oldDeadline, newEffectiveStart + newDuration): the new 24 hours count from
+    // 2026-06-02T00:00Z, when the new version enters into force, not from the report
     const c = only(run(events, { rules, profile: Profile.resolve({ conservative: true }) }))
-    expect(c.dueAt).toBe('2026-06-02T08:00:00.000-04:00')
+    expect(c.dueAt).toBe('2026-06-02T20:00:00.000-04:00')
     expect(only(run([report('e1', '2026-06-02T12:00:00Z')], { rules })).citation).toBe('new')
+  })
+
+  it('conservative mode keeps the later end of a hold, counted from the new version’s entry into force', () => {
+    // 90 days, then a year from 2026-06-02 (as 18 U.S.C. § 2258A(h) went from 90 days to a year)
+    const rules = [rule({ kind: 'hold' }, {})].map((x) => ({
+      ...x,
+      versions: [
+        version({ validTo: '2026-06-02T00:00:00Z', period: { duration: 'P90D', clock: 'calendar-days' } }),
+        version({ validFrom: '2026-06-02T00:00:00Z', period: { duration: 'P1Y', clock: 'calendar-years' } }),
+      ],
+    }))
+    const events = [report('e1', '2026-03-15T12:00:00Z')]
+    expect(only(run(events, { rules, asOf: '2026-03-16T00:00:00Z' })).dueAt).toBe(
+      '2026-06-13T08:00:00.000-04:00',
+    )
+    const c = only(
+      run(events, { rules, asOf: '2026-03-16T00:00:00Z', profile: Profile.resolve({ conservative: true }) }),
+    )
+    // max(2026-06-13, 2026-06-02T00:00Z + 1 year), not the report + 1 year (2027-03-15)
+    expect(c.dueAt).toBe('2027-06-01T20:00:00.000-04:00')
   })
 
   it('unconfirmed rules run only when the profile enables them', () => {

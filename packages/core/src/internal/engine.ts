@@ -346,7 +346,9 @@ const open = (
   const kind = pr.rule.kind
   let [due, ctx] = dueFrom(base, kind, startedAt)
   if (profile.conservative && !noNumber) {
-    // Transitional mode: also count the period of every version entering into force before the due time; keep the stricter.
+    // Transitional mode: also count the period of every version entering into force before the due time, from
+    // its entry into force, and keep the stricter (legal.md note 7: "deadline = min(oldDeadline,
+    // newEffectiveStart + newDuration) for clocks, and max(...) for preservation and complaint windows").
     for (const other of pr.versions) {
       if (
         other === pv ||
@@ -362,7 +364,7 @@ const open = (
           targetOnly: undefined,
         },
         kind,
-        startedAt,
+        other.from,
       )
       due = kind === 'deadline' ? Math.min(due, alt) : Math.max(due, alt)
     }
