@@ -315,6 +315,25 @@ export const indexPage = (policies: ReadonlyArray<Policy.Policy> = Policy.all): 
       `| [\`${p.id}\`](${p.id}.md) — ${p.title} | ${on} / ${off} / ${meta} | ${where(p.jurisdictions)} |`,
     )
   }
-  out.push('')
+  out.push(
+    '',
+    '## In the legal reference, not encoded',
+    '',
+    ...NOT_ENCODED.flatMap(({ id, why }) => [`- \`${id}\`: ${why}`]),
+    '',
+  )
   return out.join('\n')
 }
+
+/** Rows of the legal reference (`legal.md`) no module encodes, with the reason, for the index page. */
+export const NOT_ENCODED: ReadonlyArray<{ readonly id: string; readonly why: string }> = [
+  {
+    id: 'sg-osra',
+    why:
+      'Singapore’s Online Safety (Relief and Accountability) Act 2025. Its 24 hours are when a victim may go ' +
+      'to the Online Safety Commission (“if platforms fail to remove harmful content within 24 hours”, from ' +
+      'news reports), not a platform’s deadline; the time to comply with the Commission’s directions is ' +
+      'unconfirmed, and the Commission’s start (first half of 2026, by Gazette notice) has no date. A platform ' +
+      'wanting the 24 hours as its own target can write it as a custom policy ([custom.md](custom.md)).',
+  },
+]

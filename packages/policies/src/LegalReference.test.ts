@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import * as Catalog from './Catalog.js'
 import * as Policy from './Policy.js'
 
 const path = fileURLToPath(new URL('../../../../shared/reference/legal.md', import.meta.url))
@@ -111,6 +112,13 @@ describe.skipIf(!present)('the legal reference', () => {
     const encoded = new Set([...everyRule, ...everyEntry].map((r) => r.row))
     const missing = rows.filter((r) => modules.has(policyOf(r.id)) && !encoded.has(r.id)).map((r) => r.id)
     expect(missing).toEqual([])
+  })
+
+  it('says on the index page why each row outside the modules is not encoded, and names no other', () => {
+    const modules = new Set(Policy.all.map((p) => p.id))
+    const headers = new Set(['id', 'date'])
+    const outside = rows.filter((r) => !headers.has(r.id) && !modules.has(policyOf(r.id))).map((r) => r.id)
+    expect(Catalog.NOT_ENCODED.map((n) => n.id)).toEqual(outside)
   })
 
   it('labels every rule and entry with its row’s confidence, or the cross-check’s where it corrects the row', () => {
