@@ -256,6 +256,29 @@ describe('eu-dsa applicability and other clocks', () => {
     expect(o.triggeredBy).toBe(refusal.id)
   })
 
+  it('Art. 16(4) and 16(5) answer notices of illegal content only, not reports of a policy breach alone', () => {
+    const refusal = ev('ReviewDecided', '2026-01-10T12:00:00+01:00', {
+      reviewId: 'v',
+      outcome: 'no_violation',
+      tier: 'frontline',
+      automation: 'not',
+    })
+    const reporter = { subjectId: 's', email: 'n@example.org' }
+    const policyOnly = notice('2026-01-10T09:00:00+01:00', { category: 'policy_other', reporter })
+    const terms = run([policyOnly, refusal])
+    expect(of(terms, 'eu-dsa/16-ack')).toEqual([])
+    expect(of(terms, 'eu-dsa/16-notify-decision')).toEqual([])
+    // a report naming an illegal category among others is a notice
+    const mixed = notice('2026-01-10T09:00:00+01:00', {
+      category: 'policy_other',
+      categories: ['hate'],
+      reporter,
+    })
+    const both = run([mixed, refusal])
+    expect(of(both, 'eu-dsa/16-ack')).toHaveLength(1)
+    expect(of(both, 'eu-dsa/16-notify-decision')).toHaveLength(1)
+  })
+
   it('Art. 21 is unconfirmed and off unless enabled', () => {
     const a = ev('AppealLodged', '2026-01-12T12:00:00+01:00', {
       appealId: 'a',

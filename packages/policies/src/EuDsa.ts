@@ -164,7 +164,7 @@ export const ack: Rule = rule({
   dateZone: ZONE,
   scope: EU_EARLY_HOSTING,
   trigger:
-    'A notice that "contains the electronic contact information" of the notifier (a reporter email, or the `notifierIdentity` element).',
+    'A notice (a report of allegedly illegal content: any category but `policy_other`) that "contains the electronic contact information" of the notifier (a reporter email, or the `notifierIdentity` element).',
   completion: 'A `NotificationSent` to the reporter of kind `acknowledgement`.',
   versions: [
     {
@@ -173,11 +173,14 @@ export const ack: Rule = rule({
       zone: 'event',
       citation: `${DSA} Art. 16(4)`,
       quote: 'send "a confirmation of receipt" "without undue delay"',
-      start: ClockRule.typed(
-        ['ContentReported'],
-        (e) =>
-          e.type === 'ContentReported' &&
-          (e.data.reporter?.email !== undefined || e.data.removalRequest?.notifierIdentity === true),
+      start: all(
+        reported(...ILLEGAL),
+        ClockRule.typed(
+          ['ContentReported'],
+          (e) =>
+            e.type === 'ContentReported' &&
+            (e.data.reporter?.email !== undefined || e.data.removalRequest?.notifierIdentity === true),
+        ),
       ),
       key: byReport,
       complete: notified('reporter', 'acknowledgement'),
@@ -226,7 +229,8 @@ export const notifyDecision: Rule = rule({
   confidence: 'secondary',
   dateZone: ZONE,
   scope: EU_EARLY_HOSTING,
-  trigger: 'A `ReviewDecided` on a case that has a notice, including a refusal ("no violation").',
+  trigger:
+    'A `ReviewDecided` on a case that has a notice (a report of any category but `policy_other`), including a refusal ("no violation").',
   completion: 'A `NotificationSent` to the reporter of kind `decision`.',
   versions: [
     {
@@ -236,7 +240,7 @@ export const notifyDecision: Rule = rule({
       citation: `${DSA} Art. 16(5)`,
       quote:
         '"notify that individual or entity of its decision … providing information on the possibilities for redress" "without undue delay"',
-      start: all(on('ReviewDecided'), historyHas(on('ContentReported'))),
+      start: all(on('ReviewDecided'), historyHas(reported(...ILLEGAL))),
       key: byEvent,
       complete: notified('reporter', 'decision'),
       period: { duration: null, clock: 'unspecified' },
