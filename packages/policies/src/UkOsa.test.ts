@@ -91,4 +91,14 @@ describe('uk-osa/10-3A-ncii', () => {
     const linked = report('2026-07-01T12:00:00+01:00', { category: 'csam', jurisdictions: ['GB'] })
     expect(of(run([linked], { profile: { establishment: 'US' } }), 'uk-osa/66-csea-nca')).toHaveLength(1)
   })
+
+  it('s. 66 binds the user-to-user provider types the other user-to-user duties bind, not a search service', () => {
+    const r = report('2026-07-01T12:00:00+01:00', { category: 'csam', jurisdictions: ['GB'] })
+    for (const kind of ['hosting', 'online_platform', 'vlop'] as const) {
+      expect(of(run([r], { profile: { providerType: { kind } } }), 'uk-osa/66-csea-nca'), kind).toHaveLength(
+        1,
+      )
+    }
+    expect(of(run([r], { profile: { providerType: { kind: 'search' } } }), 'uk-osa/66-csea-nca')).toEqual([])
+  })
 })

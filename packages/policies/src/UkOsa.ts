@@ -233,9 +233,9 @@ export const cseaReporting: Rule = rule({
   dateZone: ZONE,
   scope: {
     jurisdictions: ['GB'],
-    providerTypes: ['online_platform', 'vlop'],
+    providerTypes: HOSTING,
     establishedReach: true,
-    note: 'User-to-user services. A UK provider (establishment GB) reports all detected CSEA content, wherever the case is; a non-UK provider only UK-linked content (a case naming GB).',
+    note: 'User-to-user services (hosting services among them, as the other user-to-user rows here; a profile without a provider type is taken to be one; not a search service). A UK provider (establishment GB) reports all detected CSEA content, wherever the case is; a non-UK provider only UK-linked content (a case naming GB).',
   },
   trigger:
     'CSEA content "detected": a report of `csam` (or of `sextortion`, `enticement`, `ncii` alleging a minor) or a CSAM detection.',
