@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { DecodeError, Envelope, Jsonl } from '@docket/core'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import { docket } from './internal/testing.js'
 import * as Source from './Source.js'
 
 const line = (id: string, extra: Record<string, unknown> = {}): string =>
@@ -99,5 +103,24 @@ describe('Source', () => {
       { _tag: 'File', path: 'no/such.jsonl' },
     )
     expect(r).toEqual(E.left({ _tag: 'NotFound', path: 'no/such.jsonl' }))
+  })
+
+  it('refuses a directory given as the file with exit 2 naming it, in every command that reads one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docket-source-dir-'))
+    try {
+      for (const argv of [
+        ['evaluate', dir],
+        ['replay', dir, '--quiet'],
+        ['replay', dir, '--quiet', '--workers', '2'],
+        ['import', dir, '--store', 'memory:'],
+      ]) {
+        const r = await docket(argv)
+        expect(r.stderr, argv.join(' ')).toContain(`${dir}: a directory, expected a JSON Lines file`)
+        expect(r.code, argv.join(' ')).toBe(2)
+        expect(r.stdout).toBe('')
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -9,7 +9,7 @@
  *
  * Reading is all it does: storing is `import`'s job, judging is the engine's.
  */
-import { createReadStream, existsSync } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { DecodeError, Envelope, type EventStore, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -28,6 +28,7 @@ export type Source =
 export type SourceError =
   | { readonly _tag: 'Usage'; readonly message: string }
   | { readonly _tag: 'NotFound'; readonly path: string }
+  | { readonly _tag: 'NotAFile'; readonly path: string }
   | { readonly _tag: 'BadInput'; readonly errors: ReadonlyArray<DecodeError.DecodeError> }
   | { readonly _tag: 'Store'; readonly message: string }
 
@@ -123,14 +124,24 @@ export const lines = (input: NodeJS.ReadableStream): AsyncIterable<string> =>
 export const lineBatches = (input: NodeJS.ReadableStream): AsyncIterable<ReadonlyArray<string>> =>
   Jsonl.lineBatchesOf(input as AsyncIterable<string | Uint8Array>)
 
+/**
+ * The absolute path of a file source, relative to `cwd`: Left when nothing is there
+ * (`NotFound`) or a directory is (`NotAFile`), which a read stream would fail on later as a bug.
+ */
+export const filePath = (cwd: string, path: string): E.Either<SourceError, string> => {
+  const absolute = resolve(cwd, path)
+  const stat = statSync(absolute, { throwIfNoEntry: false })
+  if (stat === undefined) return E.left({ _tag: 'NotFound', path })
+  return stat.isDirectory() ? E.left({ _tag: 'NotAFile', path }) : E.right(absolute)
+}
+
 const stream = (
   inv: Pick<Invocation, 'stdin' | 'cwd'>,
   source: Source,
 ): E.Either<SourceError, NodeJS.ReadableStream> => {
   if (source._tag === 'Stdin') return E.right(inv.stdin)
   if (source._tag === 'Store') return E.left({ _tag: 'Usage', message: 'expected a file or -, not --store' })
-  const path = resolve(inv.cwd, source.path)
-  return existsSync(path) ? E.right(createReadStream(path)) : E.left({ _tag: 'NotFound', path: source.path })
+  return E.map((path: string) => createReadStream(path))(filePath(inv.cwd, source.path))
 }
 
 /** The lines of a file or standard input source; Left when the file does not exist. */
@@ -165,9 +176,8 @@ export const read = async (
     case 'Stdin':
       return readLines(inv.stdin, options)
     case 'File': {
-      const path = resolve(inv.cwd, source.path)
-      if (!existsSync(path)) return E.left({ _tag: 'NotFound', path: source.path })
-      return readLines(createReadStream(path), options)
+      const path = filePath(inv.cwd, source.path)
+      return E.isLeft(path) ? path : readLines(createReadStream(path.right), options)
     }
     case 'Store': {
       const opened = await Store.open(source.url, Store.context(inv))
@@ -190,6 +200,8 @@ export const describe = (e: SourceError): string => {
       return e.message
     case 'NotFound':
       return `${e.path}: no such file`
+    case 'NotAFile':
+      return `${e.path}: a directory, expected a JSON Lines file`
     case 'BadInput':
       return e.errors.map(DecodeError.format).join('\n')
     case 'Store':

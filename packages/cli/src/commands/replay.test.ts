@@ -203,6 +203,24 @@ describe('docket replay', () => {
       delete unsealed.stamp.options.until
       expect(unsealed).toEqual(JSON.parse(piped))
     }, 60_000)
+
+    it("--spill-dir: a missing directory or a file is exit 2 naming it; a relative one is the working directory's", async () => {
+      for (const [spill, why] of [
+        [path.join(dir, 'no-such-dir'), 'no such directory'],
+        [plain, 'not a directory'],
+      ] as const) {
+        for (const workers of ['1', '2']) {
+          const r = await docket(['replay', plain, ...argv, '--spill-dir', spill, '--workers', workers])
+          expect(r.stderr).toContain(`--spill-dir ${JSON.stringify(spill)}: ${why}`)
+          expect(r.code).toBe(2)
+          expect(r.stdout).toBe('')
+        }
+      }
+      fs.mkdirSync(path.join(dir, 'spill'), { recursive: true })
+      const relative = await docket(['replay', plain, ...argv, '--spill-dir', 'spill'], { cwd: dir })
+      expect(relative.code, relative.stderr).toBe(0)
+      expect(relative.stdout).toBe(piped)
+    })
   })
 
   it('refuses bad usage with exit 2', async () => {

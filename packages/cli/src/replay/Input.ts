@@ -12,7 +12,6 @@
  * Not `Source.read`, which loads a whole source for commands that need it.
  */
 import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { type CasePartition, type EventStore, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
@@ -196,8 +195,9 @@ export const open = async (
         close: NOTHING_TO_CLOSE,
       })
     case 'File': {
-      const file = path.resolve(inv.cwd, source.path)
-      if (!fs.existsSync(file)) return E.left({ _tag: 'NotFound', path: source.path })
+      const checked = Source.filePath(inv.cwd, source.path)
+      if (E.isLeft(checked)) return checked
+      const file = checked.right
       const stat = fs.statSync(file)
       const total = stat.size
       return E.right({
