@@ -13,6 +13,7 @@ import { dirname, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Invocation } from './Command.js'
 import * as Style from './internal/style.js'
+import * as Temporary from './internal/temporary.js'
 import * as Utf8 from './internal/utf8.js'
 
 // model
@@ -70,7 +71,7 @@ export const open = (
   const temp = `${target}.${process.pid}.tmp`
   try {
     mkdirSync(dirname(target), { recursive: true })
-    const file = createWriteStream(temp, { encoding: 'utf8' })
+    const file = createWriteStream(Temporary.hold(temp), { encoding: 'utf8' })
     const closed = new Promise<void>((done, fail) => {
       file.once('close', () => done())
       file.once('error', fail)
@@ -81,15 +82,18 @@ export const open = (
         file.end()
         await closed
         renameSync(temp, target)
+        Temporary.release(temp)
       },
       abort: async () => {
         file.destroy()
         await closed.catch(() => undefined)
         rmSync(temp, { force: true })
+        Temporary.release(temp)
       },
       isTTY: false,
     })
   } catch (e) {
+    Temporary.release(temp)
     return E.left({ _tag: 'OutputError', path: target, message: e instanceof Error ? e.message : String(e) })
   }
 }

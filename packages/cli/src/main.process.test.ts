@@ -3,11 +3,13 @@
  * the shebang entry point, exit codes and standard streams as a shell sees
  * them. Needs the build (`tsc -b`, which the test command runs first).
  */
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { History } from '@docket/core/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url))
@@ -28,6 +30,34 @@ const docket = (args: ReadonlyArray<string>, input?: string) =>
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
     timeout: 120_000,
+  })
+
+/**
+ * Runs the built `docket` with `args`, sends it `signal` once `ready()` holds (polled), and
+ * resolves with how it ended.
+ */
+const interrupt = (
+  args: ReadonlyArray<string>,
+  signal: NodeJS.Signals,
+  ready: () => boolean,
+): Promise<{
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly sent: boolean
+}> =>
+  new Promise((done, fail) => {
+    const child = spawn(process.execPath, [main, ...args], { cwd: dir, stdio: 'ignore' })
+    let sent = false
+    let ended = false
+    child.once('error', fail)
+    child.once('exit', (code, sig) => {
+      ended = true
+      done({ code, signal: sig, sent })
+    })
+    void (async () => {
+      while (!ended && !ready()) await sleep(5)
+      if (!ended) sent = child.kill(signal)
+    })()
   })
 
 describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
@@ -80,6 +110,44 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
       expect(help.status).toBe(0)
       expect(help.stdout).toContain('Commands:')
       expect(docket(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+    })
+
+    it('interrupted by SIGINT or SIGTERM, replay ends by the signal and leaves no temporary file or half-written report', {
+      timeout: 120_000,
+    }, async () => {
+      const events = join(dir, 'interrupted.jsonl')
+      writeFileSync(
+        events,
+        `${[...History.generate({ events: 60_000, seed: 3 })].map((e) => JSON.stringify(e)).join('\n')}\n`,
+      )
+      const spill = join(dir, 'interrupted-spill')
+      mkdirSync(spill)
+      const out = join(dir, 'interrupted-report.json')
+      writeFileSync(out, 'the previous report\n')
+      const args = ['replay', events, '--quiet', '--out', out, '--spill-dir', spill]
+      const leftovers = (): ReadonlyArray<string> => [
+        ...readdirSync(spill),
+        ...readdirSync(dir).filter((f) => f.startsWith('interrupted-report.json.')),
+      ]
+      // mid-replay, cases spilled to disk, on one thread and on two
+      for (const more of [
+        ['--max-open-cases', '20'],
+        ['--max-open-cases', '20', '--workers', '2'],
+      ]) {
+        const r = await interrupt([...args, ...more], 'SIGINT', () => readdirSync(spill).length > 0)
+        expect(r.sent, more.join(' ')).toBe(true)
+        expect(r.signal, more.join(' ')).toBe('SIGINT')
+        expect(leftovers(), more.join(' ')).toEqual([])
+        expect(readFileSync(out, 'utf8')).toBe('the previous report\n')
+      }
+      // while the report is being written to its temporary file
+      const writing = await interrupt([...args], 'SIGTERM', () =>
+        readdirSync(dir).some((f) => f.startsWith('interrupted-report.json.')),
+      )
+      expect(leftovers()).toEqual([])
+      if (writing.sent && writing.signal === 'SIGTERM')
+        expect(readFileSync(out, 'utf8')).toBe('the previous report\n')
+      else expect(writing.code).toBe(0)
     })
 
     it('reads standard input and pipes JSON to standard output', () => {

@@ -16,6 +16,7 @@ import { type Command, EXIT, type Invocation } from './Command.js'
 import { COMMANDS } from './commands/index.js'
 import * as Heap from './Heap.js'
 import * as Args from './internal/args.js'
+import * as Temporary from './internal/temporary.js'
 import * as Output from './Output.js'
 
 // model
@@ -132,6 +133,18 @@ export const main = (): void => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
     throw e
   })
+  // Interrupted, a command removes its temporary files (an --out report's, the replay's spills),
+  // then ends by the signal as it would have (exit 130 or 143 in a shell); a command handling the
+  // signal itself (watch stops cleanly) keeps doing so.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = (): void => {
+      Temporary.removeAll()
+      if (process.listenerCount(signal) > 1) return
+      process.removeListener(signal, onSignal)
+      process.kill(process.pid, signal)
+    }
+    process.on(signal, onSignal)
+  }
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code

@@ -22,6 +22,7 @@ import { Timestamp } from '@docket/core'
 import * as Extents from '../internal/extents.js'
 import { lines } from '../internal/fdLines.js'
 import { mergeSorted } from '../internal/merge.js'
+import * as Temporary from '../internal/temporary.js'
 import * as Utf8 from '../internal/utf8.js'
 
 // model
@@ -101,7 +102,13 @@ export interface SortOptions {
 // internal
 
 const tempDir = (dir: string | undefined): string =>
-  fs.mkdtempSync(path.join(dir ?? os.tmpdir(), 'docket-replay-'))
+  Temporary.hold(fs.mkdtempSync(path.join(dir ?? os.tmpdir(), 'docket-replay-')))
+
+/** Removes a temporary directory of {@link tempDir} or {@link scratch}. */
+const removeTemp = (root: string): void => {
+  fs.rmSync(root, { recursive: true, force: true })
+  Temporary.release(root)
+}
 
 const keyOf = (e: DocketEvent): number => Timestamp.toMillis(e.recordedAt ?? e.occurredAt)
 
@@ -144,7 +151,7 @@ export const archive = <A = DocketEvent>(dir?: string, bufferBytes = 1 << 20): A
     has: (caseId) => find(caseId) !== undefined,
     close: () => {
       file?.close()
-      if (root !== undefined) fs.rmSync(root, { recursive: true, force: true })
+      if (root !== undefined) removeTemp(root)
       file = undefined
       root = undefined
       index = Extents.make()
@@ -336,7 +343,7 @@ const fromEntries = <A>(entries: ReadonlyArray<readonly [string, string]>): Seal
 /** Removes a directory and what it holds, or at exit where open files keep it (Windows). */
 const removeDir = (dir: string): void => {
   try {
-    fs.rmSync(dir, { recursive: true, force: true })
+    removeTemp(dir)
   } catch {
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
   }
@@ -366,7 +373,7 @@ export interface Scratch {
  * handing them over. Runs already adopted stay readable (they are open).
  */
 export const scratch = (dir?: string): Scratch => {
-  const root = fs.mkdtempSync(path.join(dir ?? os.tmpdir(), 'docket-workers-'))
+  const root = Temporary.hold(fs.mkdtempSync(path.join(dir ?? os.tmpdir(), 'docket-workers-')))
   return { dir: root, remove: () => removeDir(root) }
 }
 
@@ -482,7 +489,7 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
     compact()
   }
   const close = (): void => {
-    if (root !== undefined) fs.rmSync(root, { recursive: true, force: true })
+    if (root !== undefined) removeTemp(root)
     root = undefined
     files = []
     levels = []
@@ -588,6 +595,6 @@ export async function* sort(
       else heads.splice(m, 1)
     }
   } finally {
-    if (root !== undefined) fs.rmSync(root, { recursive: true, force: true })
+    if (root !== undefined) removeTemp(root)
   }
 }
