@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -103,6 +103,42 @@ describe('Source', () => {
       { _tag: 'File', path: 'no/such.jsonl' },
     )
     expect(r).toEqual(E.left({ _tag: 'NotFound', path: 'no/such.jsonl' }))
+  })
+
+  it('refuses a file with bytes that are not UTF-8 with exit 2, naming the line and field, in every command; import stores nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docket-source-utf8-'))
+    try {
+      const [before, after] = line('e-2').split('"c-1"')
+      const file = join(dir, 'latin1.jsonl')
+      // "café" in Latin-1 (0xE9), as a file exported by a tool that did not write UTF-8 has it
+      writeFileSync(
+        file,
+        Buffer.concat([
+          Buffer.from(`${line('e-1')}\n${before}"caf`),
+          Buffer.of(0xe9),
+          Buffer.from(`"${after}\n${line('e-3')}\n`),
+        ]),
+      )
+      const expected =
+        'line 2: caseId: got "caf\uFFFD", expected UTF-8 text (bytes that are not UTF-8, shown as U+FFFD, were read here)'
+      const store = `pglite:${join(dir, 'store')}`
+      for (const [argv] of [
+        [['evaluate', file]],
+        [['replay', file, '--quiet']],
+        [['replay', file, '--quiet', '--workers', '2']],
+        [['import', file, '--store', store]],
+      ] as const) {
+        const r = await docket(argv)
+        expect(r.stderr, argv.join(' ')).toContain(expected)
+        expect(r.code, argv.join(' ')).toBe(2)
+        expect(r.stdout).toBe('')
+      }
+      const exported = await docket(['export', '--store', store])
+      expect(exported.code, exported.stderr).toBe(0)
+      expect(exported.stdout).toBe('')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('refuses a directory given as the file with exit 2 naming it, in every command that reads one', async () => {

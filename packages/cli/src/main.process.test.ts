@@ -23,7 +23,7 @@ if (!built && process.env.DOCKET_REQUIRE_SERVICES !== '1') {
 const dir = mkdtempSync(join(tmpdir(), 'docket-process-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const docket = (args: ReadonlyArray<string>, input?: string) =>
+const docket = (args: ReadonlyArray<string>, input?: string | Buffer) =>
   spawnSync(process.execPath, [main, ...args], {
     cwd: dir,
     input,
@@ -148,6 +148,24 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
       if (writing.sent && writing.signal === 'SIGTERM')
         expect(readFileSync(out, 'utf8')).toBe('the previous report\n')
       else expect(writing.code).toBe(0)
+    })
+
+    it('refuses standard input with bytes that are not UTF-8, naming the line and field', () => {
+      const input = Buffer.concat([
+        Buffer.from('{"id":"x-1","type":"CaseClosed","caseId":"caf'),
+        Buffer.of(0xe9),
+        Buffer.from('","occurredAt":"2026-01-01T00:00:00Z","data":{}}\n'),
+      ])
+      for (const args of [
+        ['evaluate', '-'],
+        ['replay', '-', '--quiet'],
+        ['import', '-', '--store', 'memory:'],
+      ]) {
+        const r = docket(args, input)
+        expect(r.status, args.join(' ')).toBe(2)
+        expect(r.stdout).toBe('')
+        expect(r.stderr).toContain('line 1: caseId: got "caf\uFFFD", expected UTF-8 text')
+      }
     })
 
     it('reads standard input and pipes JSON to standard output', () => {

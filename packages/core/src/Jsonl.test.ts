@@ -110,6 +110,37 @@ describe('Jsonl.linesOf / lineBatchesOf / decodeLines', () => {
     expect(Jsonl.splitLines(text)).toEqual(['\ufeffx', 'y'])
   })
 
+  it('refuses a line whose bytes are not UTF-8, naming its line and field, wherever the chunks cut; a real U+FFFD is text', async () => {
+    const utf8 = (t: string): Uint8Array => new TextEncoder().encode(t)
+    const [before, after] = line(2).split('web_form')
+    // line 2 holds a byte that is never UTF-8 (0xFF); line 3 a real U+FFFD, line 4 a truncated sequence
+    const bytes = new Uint8Array(
+      Buffer.concat([
+        utf8(`${line(1)}\n${before}web`),
+        Uint8Array.of(0xff),
+        utf8(`_form${after}\r\n${line(3, { caseId: 'c\uFFFD' })}\n`),
+        utf8(`${line(4).split('"e4"')[0]}"e`),
+        Uint8Array.of(0xc3, 0x28),
+        utf8(`4"${line(4).split('"e4"')[1]}`),
+      ]),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(bytes.length), { maxLength: 8 }), async (cuts) => {
+        const points = [...new Set([0, ...cuts, bytes.length])].sort((a, b) => a - b)
+        const parts = points.slice(1).map((p, i) => bytes.slice(points[i], p))
+        const results = await collect(Jsonl.decodeLines(Jsonl.lineBatchesOf(chunked(parts))))
+        expect(results.map((r) => (E.isLeft(r) ? DecodeError.format(r.left) : `ok ${r.right.line}`))).toEqual(
+          [
+            'ok 1',
+            'line 2: data.channel: got "web\uFFFD_form", expected UTF-8 text (bytes that are not UTF-8, shown as U+FFFD, were read here)',
+            'ok 3',
+            'line 4: id: got "e\uFFFD(4", expected UTF-8 text (bytes that are not UTF-8, shown as U+FFFD, were read here)',
+          ],
+        )
+      }),
+    )
+  })
+
   it('decodes async lines like the whole text, in order', async () => {
     const text = [line(1), '', 'nope', line(4)].join('\n')
     const results = await collect(Jsonl.decodeLines(Jsonl.linesOf(chunked([text]))))

@@ -10,6 +10,7 @@
  * This module reads and writes text; it never touches a store except to read
  * one for export. `Import` is what writes a decoded file into a store.
  */
+import { isUtf8 } from 'node:buffer'
 import * as E from 'fp-ts/lib/Either.js'
 import * as DecodeError from './DecodeError.js'
 import { type DocketEvent, decode } from './Envelope.js'
@@ -64,6 +65,7 @@ export const decodeLine = (
   line: number,
   options: DecodeOptions = NO_OPTIONS,
 ): E.Either<DecodeError.DecodeError, DocketEvent> => {
+  if (text.charCodeAt(0) === NOT_UTF8) return E.left(DecodeError.atLine(notUtf8Error(text.slice(1)), line))
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -77,6 +79,50 @@ export const decodeLine = (
   return E.isLeft(decoded) ? E.left(DecodeError.atLine(decoded.left, line)) : decoded
 }
 
+/**
+ * A lone surrogate, which no decoding of bytes yields: the first character of a line whose bytes
+ * are not UTF-8 ({@link notUtf8}), so that {@link decodeLine} refuses it instead of decoding the
+ * U+FFFD its bad bytes were read as (an id or a text silently changed).
+ */
+const NOT_UTF8 = 0xd800
+
+/**
+ * The text of a line whose bytes are not UTF-8 (each bad sequence read as U+FFFD), marked so that
+ * {@link decodeLine} refuses it, naming the field. For readers that split bytes themselves.
+ */
+export const notUtf8 = (text: string): string => `${String.fromCharCode(NOT_UTF8)}${text}`
+
+/** The path and value of the first string (member name or value) of `json` holding a U+FFFD. */
+const replaced = (
+  json: unknown,
+  path: string,
+): { readonly path: string; readonly value: string } | undefined => {
+  if (typeof json === 'string') return json.includes('\uFFFD') ? { path, value: json } : undefined
+  if (typeof json !== 'object' || json === null) return undefined
+  for (const [key, value] of Object.entries(json)) {
+    const at = path === '' ? key : `${path}.${key}`
+    if (key.includes('\uFFFD')) return { path: at, value: key }
+    const found = replaced(value, at)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/** The error of a line whose bytes are not UTF-8, at the first field they fall in. */
+const notUtf8Error = (text: string): DecodeError.DecodeError => {
+  const expected = 'UTF-8 text (bytes that are not UTF-8, shown as U+FFFD, were read here)'
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return DecodeError.single('', text, expected)
+  }
+  const found = replaced(json, '')
+  return found === undefined
+    ? DecodeError.single('', text, expected)
+    : DecodeError.single(found.path, found.value, expected)
+}
+
 /** Splits a text into its lines (`\n` or `\r\n`), dropping a leading byte order mark. */
 export const splitLines = (text: string): ReadonlyArray<string> => {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
@@ -85,24 +131,60 @@ export const splitLines = (text: string): ReadonlyArray<string> => {
   return lines
 }
 
+const NL = 10
+const EMPTY = new Uint8Array(0)
+
+/**
+ * The text of whole lines of bytes (each ending in `\n` but perhaps the last): decoded at once
+ * when they are UTF-8, else line by line, each line that is not {@link notUtf8}-marked.
+ */
+const textOf = (bytes: Uint8Array, decode: (bytes: Uint8Array) => string): string => {
+  if (isUtf8(bytes)) return decode(bytes)
+  const lines: string[] = []
+  let start = 0
+  while (start < bytes.length) {
+    const nl = bytes.indexOf(NL, start)
+    const end = nl < 0 ? bytes.length : nl
+    const line = bytes.subarray(start, end)
+    lines.push(isUtf8(line) ? decode(line) : notUtf8(decode(line)))
+    if (nl < 0) return lines.join('\n')
+    start = nl + 1
+  }
+  return `${lines.join('\n')}\n`
+}
+
 /**
  * The lines of a stream of text or UTF-8 byte chunks (a file or standard
  * input) in batches, one per chunk that ends a line, in bounded memory:
  * chunks may split lines and multi-byte characters anywhere. A leading byte
- * order mark and `\r` before `\n` are dropped. A reader that handles each
- * batch synchronously saves an asynchronous step per line over {@link linesOf}.
+ * order mark and `\r` before `\n` are dropped. A line whose bytes are not
+ * UTF-8 is {@link notUtf8}-marked: {@link decodeLine} refuses it. A reader
+ * that handles each batch synchronously saves an asynchronous step per line
+ * over {@link linesOf}.
  */
 export async function* lineBatchesOf(
   chunks: AsyncIterable<string | Uint8Array>,
 ): AsyncGenerator<ReadonlyArray<string>> {
   // the decoder keeps a byte order mark: `emit` drops one, and only one, at the start
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+  const decode = (bytes: Uint8Array): string => decoder.decode(bytes)
+  // the bytes of a line not ended yet, in the chunks they came in (a long line is joined once)
+  let carry: Uint8Array[] = []
+  const carried = (more: Uint8Array): Uint8Array => {
+    if (carry.length === 0) return more
+    const all = Buffer.concat([...carry, more])
+    carry = []
+    return all
+  }
   let pending = ''
   let first = true
   const emit = (final: boolean): string[] => {
     const out: string[] = []
     if (first && pending.length > 0) {
       if (pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1)
+      // a first line not UTF-8 has its mark before the byte order mark
+      else if (pending.charCodeAt(0) === NOT_UTF8 && pending.charCodeAt(1) === 0xfeff)
+        pending = notUtf8(pending.slice(2))
       first = false
     }
     let start = 0
@@ -124,11 +206,21 @@ export async function* lineBatchesOf(
     return out
   }
   for await (const chunk of chunks) {
-    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })
+    if (typeof chunk === 'string') pending += (carry.length > 0 ? textOf(carried(EMPTY), decode) : '') + chunk
+    else {
+      // whole lines are checked and decoded; the bytes after the last newline wait for the rest
+      const nl = chunk.lastIndexOf(NL)
+      if (nl < 0) {
+        carry.push(chunk)
+        continue
+      }
+      pending += textOf(carried(chunk.subarray(0, nl + 1)), decode)
+      if (nl + 1 < chunk.length) carry.push(chunk.subarray(nl + 1))
+    }
     const batch = emit(false)
     if (batch.length > 0) yield batch
   }
-  pending += decoder.decode()
+  if (carry.length > 0) pending += textOf(carried(EMPTY), decode)
   const last = emit(true)
   if (last.length > 0) yield last
 }

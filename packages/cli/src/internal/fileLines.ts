@@ -6,8 +6,9 @@
  * a multi-byte UTF-8 character, so splitting bytes equals splitting text.
  * {@link readBack} reads a case's events back by their lines' offsets.
  */
+import { isUtf8 } from 'node:buffer'
 import * as fs from 'node:fs'
-import type { Recorded } from '@docket/core'
+import { Jsonl, type Recorded } from '@docket/core'
 import type * as Replay from '../replay/Replay.js'
 import * as Source from '../Source.js'
 
@@ -30,9 +31,15 @@ const NL = 10
 const CR = 13
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
-/** The text of `buf[start, end)` without a final `\r`. */
-const text = (buf: Buffer, start: number, end: number): string =>
-  buf.toString('utf8', start, end > start && buf[end - 1] === CR ? end - 1 : end)
+/**
+ * The text of `buf[start, end)` without a final `\r`, `Jsonl.notUtf8`-marked when its bytes are
+ * not UTF-8 (only a text holding a U+FFFD can come from such bytes, so only those are checked).
+ */
+const text = (buf: Buffer, start: number, end: number): string => {
+  const stop = end > start && buf[end - 1] === CR ? end - 1 : end
+  const s = buf.toString('utf8', start, stop)
+  return s.includes('\uFFFD') && !isUtf8(buf.subarray(start, stop)) ? Jsonl.notUtf8(s) : s
+}
 
 // operations
 
