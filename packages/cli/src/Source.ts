@@ -99,6 +99,30 @@ export const decodeLine = (text: string, line: number): E.Either<DecodeError.Dec
   return event === decoded.right ? (decoded as E.Right<Recorded>) : E.right(event)
 }
 
+/**
+ * The lines with each event id once, as a store holds them (events.md: idempotency is global): a
+ * line repeating the content of an earlier line's id is left out, one giving it other content is
+ * bad, in the words `docket import` uses.
+ */
+const once = (
+  lines: ReadonlyArray<Jsonl.Line>,
+): { readonly lines: ReadonlyArray<Jsonl.Line>; readonly errors: ReadonlyArray<DecodeError.DecodeError> } => {
+  const first = new Map<string, Jsonl.Line>()
+  const kept: Jsonl.Line[] = []
+  const errors: DecodeError.DecodeError[] = []
+  for (const l of lines) {
+    const earlier = first.get(l.event.id)
+    if (earlier === undefined) {
+      first.set(l.event.id, l)
+      kept.push(l)
+    } else if (Envelope.fingerprint(earlier.event) !== Envelope.fingerprint(l.event)) {
+      const expected = `an event id not already used on line ${earlier.line} with other content`
+      errors.push(DecodeError.atLine(DecodeError.single('id', l.event.id, expected), l.line))
+    }
+  }
+  return kept.length === lines.length ? { lines, errors } : { lines: kept, errors }
+}
+
 /** Reads and decodes JSON Lines from a stream (core `Jsonl`); blank lines are skipped but counted. */
 export const readLines = async (
   input: NodeJS.ReadableStream,
@@ -107,8 +131,13 @@ export const readLines = async (
   const maxErrors = options.maxErrors ?? 20
   // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
   const decoded = await Jsonl.decodeAll(lineBatches(input))
-  const events = decoded.events.map((l) => Envelope.withImportedRecordedAt(l.event))
-  const errors = options.skipBad === true ? decoded.errors : decoded.errors.slice(0, maxErrors)
+  const unique = once(decoded.events)
+  const events = unique.lines.map((l) => Envelope.withImportedRecordedAt(l.event))
+  const all =
+    unique.errors.length === 0
+      ? decoded.errors
+      : [...decoded.errors, ...unique.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+  const errors = options.skipBad === true ? all : all.slice(0, maxErrors)
   if (errors.length > 0 && options.skipBad !== true) return E.left({ _tag: 'BadInput', errors })
   return E.right({ events, skipped: errors })
 }

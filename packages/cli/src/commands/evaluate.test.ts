@@ -283,6 +283,32 @@ describe('docket evaluate', () => {
     }
   })
 
+  it('reads an event id once, as a store holds it: a repeated line counts once, another content is exit 2 naming both lines', async () => {
+    const lines = readFileSync(seed, 'utf8').trimEnd().split('\n')
+    const plain = await docket(['evaluate', seed, '--format', 'json'])
+    const repeated = await docket([
+      'evaluate',
+      write('repeated.jsonl', `${[...lines, lines[2]].join('\n')}\n`),
+      '--format',
+      'json',
+    ])
+    expect(repeated.code, repeated.stderr).toBe(0)
+    expect(repeated.stdout).toBe(plain.stdout)
+    // line 13 gives seed-002 the content of seed-003, in the same case and in another
+    for (const caseId of ['doe-v-twitter', 'another-case']) {
+      const other = lines[2]!.replace('"seed-003"', '"seed-002"').replace('"doe-v-twitter"', `"${caseId}"`)
+      const r = await docket([
+        'evaluate',
+        write(`conflict-${caseId}.jsonl`, `${[...lines, other].join('\n')}\n`),
+      ])
+      expect(r.code).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toContain(
+        'line 13: id: got "seed-002", expected an event id not already used on line 2 with other content',
+      )
+    }
+  })
+
   it('exits 2 on a jurisdiction that is not an ISO 3166-1 code, naming the line, the field and GB', async () => {
     const good = readFileSync(ignored, 'utf8')
     const uk = good.replace('"jurisdictions":["US"]', '"jurisdictions":["UK"]').replace('evt-1', 'evt-2')

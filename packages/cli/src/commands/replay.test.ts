@@ -223,6 +223,41 @@ describe('docket replay', () => {
     })
   })
 
+  it('replays an event repeated verbatim once, as a store holds it; refuses an id given other content in its case', async () => {
+    const lines = fs.readFileSync(SEED, 'utf8').trimEnd().split('\n')
+    const repeated = path.join(dir, 'repeated.jsonl')
+    fs.writeFileSync(repeated, `${[...lines, lines[2]].join('\n')}\n`)
+    const store = `pglite:${path.join(dir, 'repeated-store')}`
+    expect((await docket(['import', repeated, '--store', store])).code).toBe(0)
+    const stored = JSON.parse((await docket(['replay', '--store', store, '--quiet'])).stdout)
+    for (const more of [[], ['--workers', '2']]) {
+      const r = await docket(['replay', repeated, '--quiet', ...more])
+      expect(r.code, r.stderr).toBe(0)
+      const report = JSON.parse(r.stdout)
+      expect(report.stats.events).toBe(12)
+      expect(report.cases).toEqual(stored.cases)
+    }
+    const piped = await docket(['replay', '-', '--quiet'], { stdin: fs.readFileSync(repeated, 'utf8') })
+    expect(JSON.parse(piped.stdout).cases).toEqual(stored.cases)
+    const conflict = path.join(dir, 'conflict.jsonl')
+    fs.writeFileSync(conflict, `${[...lines, lines[2]!.replace('"seed-003"', '"seed-002"')].join('\n')}\n`)
+    for (const more of [[], ['--workers', '2']]) {
+      const r = await docket([
+        'replay',
+        conflict,
+        '--quiet',
+        '--out',
+        path.join(dir, 'conflict.json'),
+        ...more,
+      ])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(
+        'event seed-002 (input position 13) of case doe-v-twitter gives the id of an earlier event of that case other content',
+      )
+      expect(fs.existsSync(path.join(dir, 'conflict.json'))).toBe(false)
+    }
+  })
+
   it('refuses bad usage with exit 2', async () => {
     expect((await docket(['replay', SEED, '--report', 'pdf'])).code).toBe(2)
     expect(

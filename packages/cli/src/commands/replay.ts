@@ -324,7 +324,7 @@ export const command: Command = {
       const f = built.left
       Output.error(
         inv,
-        f._tag === 'OutOfOrder'
+        f._tag === 'OutOfOrder' || f._tag === 'DuplicateId'
           ? Replay.describe(f)
           : `${Source.describe(f._tag === 'BadLine' ? { _tag: 'BadInput', errors: [f.error] } : f)}\nNothing was written.`,
       )

@@ -11,7 +11,9 @@
  * without a `recordedAt` of their own are taken in file order); an event
  * recorded before the previous event of its case is an `OutOfOrder` error
  * naming both, unless the caller sorts the input first (`Spill.sort`, spill
- * to disk).
+ * to disk). An event id is stored once, with one content (events.md), so an
+ * event repeating an earlier one of its case is left out, as a store's append
+ * leaves it, and one giving its id another content is a `DuplicateId` error.
  *
  * Making room. When more than `maxOpenCases` cases are held, the least
  * recently active leave memory until half of them remain. A closed case (its
@@ -56,6 +58,7 @@
 import type { DocketEvent, Obligation, Recorded } from '@docket/core'
 import {
   Escalation as CoreEscalation,
+  Envelope,
   EventStore,
   Evaluation,
   Integrity,
@@ -236,8 +239,17 @@ export interface OutOfOrder {
   readonly previousRecordedAt: string
 }
 
+/** An event giving the id of an earlier event of its case another content (events.md: an `IdempotencyConflict`). */
+export interface DuplicateId {
+  readonly _tag: 'DuplicateId'
+  /** 1-based position of the event in the input. */
+  readonly position: number
+  readonly caseId: string
+  readonly eventId: string
+}
+
 /** A replay's expected failure. */
-export type ReplayError = OutOfOrder
+export type ReplayError = OutOfOrder | DuplicateId
 
 // operations
 
@@ -301,6 +313,13 @@ export const fromEvents = (events: ReadonlyArray<Recorded>): Source => {
 
 /** A one-line explanation of a replay error. */
 export const describe = (e: ReplayError): string =>
+  e._tag === 'DuplicateId'
+    ? `event ${e.eventId} (input position ${e.position}) of case ${e.caseId} gives the id of an earlier event of that ` +
+      'case other content: an event id is stored once, with one content (an IdempotencyConflict, as an import ' +
+      'of the input would refuse it). Nothing was written.'
+    : describeOrder(e)
+
+const describeOrder = (e: OutOfOrder): string =>
   `event ${e.eventId} (input position ${e.position}) of case ${e.caseId} was recorded at ${e.recordedAt}, ` +
   `before the previous event of that case (${e.previousEventId}, ${e.previousRecordedAt}): the input must be in ` +
   'recordedAt order within each case. Sort it with --sort (spills to disk), or export it from a store.'
@@ -413,6 +432,8 @@ const orNull = (ms: number): number | null => (ms === Number.POSITIVE_INFINITY ?
 /** A case held in memory: its history so far and the order check's state. */
 interface OpenCase {
   history: DocketEvent[]
+  /** The ids of `history`'s events: a repeated id is looked up in the history only then. */
+  ids: Set<string>
   /** The source's handles of `history`'s events, when it reads them back (`Options.readBack`). */
   handles: number[] | undefined
   last: number
@@ -563,6 +584,7 @@ export const run = async (
   // A case back in memory at the current input position, with its order check's state.
   const openCase = ({ history, handles }: Kept, p: Parked): OpenCase => ({
     history: [...history],
+    ids: new Set(history.map((x) => x.id)),
     handles: readBack === undefined ? undefined : [...(handles ?? [])],
     last: p.last ?? Number.NEGATIVE_INFINITY,
     lastId: p.lastId,
@@ -651,7 +673,6 @@ export const run = async (
         unknown++
         continue
       }
-      events++
       let state = open.get(e.caseId)
       if (state === undefined) {
         const back = archive.take(e.caseId)
@@ -685,6 +706,14 @@ export const run = async (
         open.set(e.caseId, state)
         if (open.size > maxOpen) maxOpen = open.size
       }
+      if (state.ids.has(e.id)) {
+        // a repeat is a no-op, as a store's append is; another content is a conflict
+        const earlier = state.history.find((x) => x.id === e.id)!
+        if (Envelope.fingerprint(earlier) === Envelope.fingerprint(e)) continue
+        return E.left({ _tag: 'DuplicateId', position, caseId: e.caseId, eventId: e.id })
+      }
+      state.ids.add(e.id)
+      events++
       // an imported event without recordedAt (inferred from occurredAt) is taken in file order
       const inferred = e.meta?.recordedAtInferred === true
       if (options.checkOrder !== false && !inferred && rec < state.last) {
