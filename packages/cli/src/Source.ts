@@ -209,7 +209,7 @@ export const read = async (
       return E.isLeft(path) ? path : readLines(createReadStream(path.right), options)
     }
     case 'Store': {
-      const opened = await Store.open(source.url, Store.context(inv))
+      const opened = await Store.open(source.url, Store.context(inv), { existing: true })
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       try {
         return E.right({ events: await readStore(opened.right), skipped: [] })

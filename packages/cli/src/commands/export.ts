@@ -43,7 +43,10 @@ export const command: Command = {
       Output.error(inv, `unexpected argument ${inv.positionals[0]}\nRun docket export --help for usage.`)
       return EXIT.usage
     }
-    const opened = await Store.open(url, inv, { shows: "the exported events' personal fields" })
+    const opened = await Store.open(url, inv, {
+      shows: "the exported events' personal fields",
+      existing: true,
+    })
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
       return EXIT.usage

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PgliteEventStore } from '@docket/adapters/pglite'
@@ -22,6 +22,29 @@ describe('docket verify', { timeout: 180_000 }, () => {
     expect(head.code).toBe(2)
     expect(head.stderr).toContain('--head')
     expect((await docket(['verify', '--store', 'mysql://x'])).code).toBe(2)
+  })
+
+  it('refuses a PGlite directory holding no store, in every command that only reads, and creates none', async () => {
+    const empty = join(dir, 'empty-dir')
+    mkdirSync(empty)
+    for (const [where, why] of [
+      [join(dir, 'no-such-store'), 'the directory does not exist'],
+      [empty, 'the directory holds no PGlite store'],
+    ] as const) {
+      for (const argv of [
+        ['verify', '--store', `pglite:${where}`],
+        ['export', '--store', `pglite:${where}`],
+        ['evaluate', '--store', `pglite:${where}`],
+        ['replay', '--store', `pglite:${where}`, '--quiet'],
+      ]) {
+        const r = await docket(argv)
+        expect(r.stderr, argv.join(' ')).toContain(`no store at pglite:${where}: ${why}`)
+        expect(r.code, argv.join(' ')).toBe(2)
+        expect(r.stdout).toBe('')
+      }
+    }
+    expect(existsSync(join(dir, 'no-such-store'))).toBe(false)
+    expect(readdirSync(empty)).toEqual([])
   })
 
   it('an empty store is intact, with the empty head', async () => {

@@ -101,7 +101,7 @@ export const command: Command = {
     const until = Args.str(inv, 'until')
     if (until !== undefined && Args.flag(inv, 'checkpoint'))
       return usage('--checkpoint seals the whole log: not with --until')
-    const opened = await Store.open(url, inv)
+    const opened = await Store.open(url, inv, { existing: true })
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
       return EXIT.usage

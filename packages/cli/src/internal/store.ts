@@ -16,10 +16,12 @@
  * whose output shows personal fields (`export`, `replay --report dsa-sor`)
  * says on standard error that they are shown encrypted.
  */
-import { isAbsolute, resolve } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
 import { openStore, Store, StoreUrl } from '@docket/adapters'
 import { EventStore } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import pg from 'pg'
 import type { Invocation } from '../Command.js'
 import * as Output from '../Output.js'
 import * as Keys from './keys.js'
@@ -34,6 +36,42 @@ export const redact = (url: string): string => StoreUrl.redact(url)
 export const servesThreads = (url: string): boolean => {
   const parsed = StoreUrl.parse(url)
   return E.isRight(parsed) && (parsed.right.kind === 'postgres' || parsed.right.kind === 'esdb')
+}
+
+/**
+ * Why no store is at `url` (absolute), or `undefined` when one may be: a PGlite directory that does
+ * not exist or holds no database cluster, a PostgreSQL schema without Docket's `events` table.
+ * Opening either would create an empty store. Other stores are not asked (memory stores are
+ * always new; a KurrentDB server has no store to create). Asks the server without writing.
+ */
+export const missing = async (url: string): Promise<string | undefined> => {
+  const parsed = StoreUrl.parse(url)
+  if (E.isLeft(parsed)) return undefined
+  const u = parsed.right
+  const none = `no store at ${redact(url)}`
+  const create = 'a command that reads creates none (docket import creates one)'
+  if (u.kind === 'pglite' && u.dir !== 'memory') {
+    const stat = statSync(u.dir, { throwIfNoEntry: false })
+    if (stat === undefined) return `${none}: the directory does not exist; ${create}`
+    if (!stat.isDirectory()) return `${none}: not a directory`
+    return existsSync(join(u.dir, 'PG_VERSION'))
+      ? undefined
+      : `${none}: the directory holds no PGlite store; ${create}`
+  }
+  if (u.kind !== 'postgres') return undefined
+  const schema = u.schema ?? 'docket'
+  const client = new pg.Client({ connectionString: u.url, application_name: 'docket-check' })
+  try {
+    await client.connect()
+    const r = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+      `"${schema}".events`,
+    ])
+    return r.rows[0]?.found === true ? undefined : `${none}: schema ${schema} has no events table; ${create}`
+  } catch (e) {
+    return `cannot open ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`
+  } finally {
+    await client.end().catch(() => undefined)
+  }
 }
 
 /** The URL with a relative `pglite:` directory made absolute against `cwd`. */
@@ -64,6 +102,12 @@ export const context = (
  */
 export interface OpenOptions {
   readonly quiet?: boolean
+  /**
+   * The command reads a history that must already be there (evaluate, replay, export, verify):
+   * a PGlite directory or a PostgreSQL schema holding no store is refused ({@link missing}) instead
+   * of created empty, which a typo in the URL would otherwise pass for an empty, intact history.
+   */
+  readonly existing?: boolean
   /**
    * Why the command needs the key store on a store that keeps personal data encrypted (one whose
    * schema has a key store, `PostgresKeyStore.exists`): without `DOCKET_KEYS`, {@link open} then
@@ -107,6 +151,10 @@ export const open = async (
   ctx: Context,
   options: OpenOptions = {},
 ): Promise<E.Either<string, EventStore.EventStore>> => {
+  if (options.existing === true) {
+    const why = await missing(absolute(url, ctx.cwd))
+    if (why !== undefined) return E.left(why)
+  }
   const keys = await Keys.open(url, ctx.env)
   if (E.isLeft(keys)) return keys
   const k = keys.right

@@ -210,7 +210,7 @@ export const open = async (
     }
     case 'Store': {
       const ctx = Store.context(inv)
-      const opened = await Store.open(source.url, ctx, options.withoutKeys)
+      const opened = await Store.open(source.url, ctx, { ...options.withoutKeys, existing: true })
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
       // one cut, given or the end now: what is appended during the replay is left for the next
