@@ -278,6 +278,37 @@ describe('Replay.run', () => {
     }
   })
 
+  it('leaves out an event repeated in its case and refuses an id given other content, in short and long histories', async () => {
+    // the seed case and 20 exposure observations after it: a history past the length where ids are kept in a Set
+    const base = seed()
+    const exposures = Array.from({ length: 20 }, (_, k): Recorded => {
+      const at = `2021-02-${String(k + 1).padStart(2, '0')}T10:00:00Z`
+      return {
+        ...base[0]!,
+        id: `exposure-${k}`,
+        type: 'ExposureObserved',
+        occurredAt: at,
+        recordedAt: at,
+        data: { views: 1_000 * (k + 1), shares: k },
+      } as Recorded
+    })
+    const long = [...base, ...exposures]
+    const once = bytes(await run(long))
+    for (const after of [5, 30]) {
+      const repeated = [...long.slice(0, after), long[2]!, ...long.slice(after)]
+      expect(bytes(await run(repeated)), `a repeat after ${after} events`).toBe(once)
+      const other = { ...long[2]!, data: { ...(long[2]!.data as object), text: 'other content' } } as Recorded
+      const conflict = await Replay.run(stream([...long.slice(0, after), other, ...long.slice(after)]), {
+        evaluate,
+      })
+      expect(E.isLeft(conflict) && conflict.left, `a conflict after ${after} events`).toMatchObject({
+        _tag: 'DuplicateId',
+        eventId: long[2]!.id,
+        position: after + 1,
+      })
+    }
+  })
+
   it('parks idle open cases on disk and brings them back as they left (order check included)', async () => {
     const events = [...History.generate({ events: 3_000, seed: 23 })]
     // a case with several events, its first events early and its last one late in the input

@@ -429,11 +429,30 @@ const once = <A>(f: () => A): (() => A) => {
 
 const orNull = (ms: number): number | null => (ms === Number.POSITIVE_INFINITY ? null : ms)
 
+/** How long a case's history grows before its ids are kept in a `Set` (scanned below it). */
+const ID_SET_FROM = 16
+
+/** Whether the case already holds an event of id `id`. */
+const holdsId = (c: OpenCase, id: string): boolean => {
+  if (c.ids !== undefined) return c.ids.has(id)
+  for (const x of c.history) if (x.id === id) return true
+  return false
+}
+
+/** Notes that the case now holds an event of id `id` (before it joins the history). */
+const noteId = (c: OpenCase, id: string): void => {
+  if (c.ids !== undefined) c.ids.add(id)
+  else if (c.history.length + 1 >= ID_SET_FROM) c.ids = new Set([...c.history.map((x) => x.id), id])
+}
+
 /** A case held in memory: its history so far and the order check's state. */
 interface OpenCase {
   history: DocketEvent[]
-  /** The ids of `history`'s events: a repeated id is looked up in the history only then. */
-  ids: Set<string>
+  /**
+   * The ids of `history`'s events once it holds {@link ID_SET_FROM} or more (a repeated id is then
+   * looked up in the history only); a shorter history, most cases', is scanned instead.
+   */
+  ids: Set<string> | undefined
   /** The source's handles of `history`'s events, when it reads them back (`Options.readBack`). */
   handles: number[] | undefined
   last: number
@@ -584,7 +603,7 @@ export const run = async (
   // A case back in memory at the current input position, with its order check's state.
   const openCase = ({ history, handles }: Kept, p: Parked): OpenCase => ({
     history: [...history],
-    ids: new Set(history.map((x) => x.id)),
+    ids: history.length >= ID_SET_FROM ? new Set(history.map((x) => x.id)) : undefined,
     handles: readBack === undefined ? undefined : [...(handles ?? [])],
     last: p.last ?? Number.NEGATIVE_INFINITY,
     lastId: p.lastId,
@@ -706,13 +725,13 @@ export const run = async (
         open.set(e.caseId, state)
         if (open.size > maxOpen) maxOpen = open.size
       }
-      if (state.ids.has(e.id)) {
+      if (holdsId(state, e.id)) {
         // a repeat is a no-op, as a store's append is; another content is a conflict
         const earlier = state.history.find((x) => x.id === e.id)!
         if (Envelope.fingerprint(earlier) === Envelope.fingerprint(e)) continue
         return E.left({ _tag: 'DuplicateId', position, caseId: e.caseId, eventId: e.id })
       }
-      state.ids.add(e.id)
+      noteId(state, e.id)
       events++
       // an imported event without recordedAt (inferred from occurredAt) is taken in file order
       const inferred = e.meta?.recordedAtInferred === true
