@@ -49,6 +49,7 @@ export const prefixed = (e: DecodeError, prefix: string): DecodeError =>
 const FRIENDLY: Readonly<Record<string, string>> = {
   IsoTimestamp: 'an ISO-8601 timestamp with offset, such as 2020-01-28T09:14:00-08:00',
   IsoDuration: 'an ISO-8601 duration, such as PT48H or P90D',
+  NonZeroDuration: 'an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
   Jurisdiction: 'an officially assigned ISO 3166-1 alpha-2 country code, such as US or GB',
   DeadlineExtended: 'exactly one of until (an instant) and by (an ISO-8601 duration)',
   Id: 'a non-empty string without NUL (U+0000)',

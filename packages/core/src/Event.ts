@@ -79,6 +79,9 @@ export const IsoDuration = t.refinement(
   'IsoDuration',
 )
 
+/** An ISO-8601 duration longer than zero (some part not 0): a period or target of `PT0S` is due at once. */
+export const NonZeroDuration = t.refinement(IsoDuration, (s) => /[1-9]/.test(s), 'NonZeroDuration')
+
 const obj = <P extends t.Props, O extends t.Props>(name: string, required: P, optional: O) =>
   t.intersection([t.type(required), t.partial(optional)], name)
 

@@ -66,6 +66,14 @@ describe('Profile.decode: numbers the engine would ignore or misread', () => {
     ).toBe('decoded')
   })
 
+  it('refuses an internal target of zero (due the instant its clock starts)', () => {
+    expect(problems({ internalTargets: { 'eu-dsa/16-ack': 'PT0H', 'eu-dsa': 'P0D' } }).split('\n')).toEqual([
+      'internalTargets.eu-dsa/16-ack: got "PT0H", expected an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
+      'internalTargets.eu-dsa: got "P0D", expected an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
+    ])
+    expect(problems({ internalTargets: { 'eu-dsa/16-ack': 'PT10M' } })).toBe('decoded')
+  })
+
   it('refuses a fixed-offset timeZone beyond ±18:00, which no place keeps', () => {
     expect(problems({ timeZone: 'UTC+25:00' })).toContain(
       'timeZone: got "UTC+25:00", expected an IANA time zone',

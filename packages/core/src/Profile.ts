@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { IANAZone, Info } from 'luxon'
 import * as DecodeError from './DecodeError.js'
-import { Count, IsoDuration, Jurisdiction, Level } from './Event.js'
+import { Count, IsoDuration, Jurisdiction, Level, NonZeroDuration } from './Event.js'
 import { unknownFields } from './internal/unknownFields.js'
 import { IsoTimestamp } from './Timestamp.js'
 
@@ -133,7 +133,7 @@ const fields = {
    * Internal targets per `policy/rule` (or per `policy`), as ISO-8601 durations. The ids are
    * the policies' (checked by `Policy.checkProfile` in `@docket/policies`, not here).
    */
-  internalTargets: t.record(t.string, IsoDuration),
+  internalTargets: t.record(t.string, NonZeroDuration),
   /** Rules off by default (unconfirmed confidence) that this platform turns on, as `policy/rule` or `policy`. */
   enabledRules: t.array(t.string),
   /** Warning fractions of the time allowed (default 0.5, 0.75, 0.9). */

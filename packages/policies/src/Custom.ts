@@ -11,16 +11,7 @@
  * fields, combined with `all`, `any` and `not`, and relate it to the event
  * that started the clock (`sameReport`, `sameRequest`).
  */
-import {
-  Calendar,
-  ClockRule,
-  DecodeError,
-  type DocketEvent,
-  Duration,
-  Event,
-  Profile,
-  Timestamp,
-} from '@docket/core'
+import { Calendar, ClockRule, DecodeError, type DocketEvent, Event, Profile, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { IANAZone } from 'luxon'
@@ -82,11 +73,7 @@ const RuleCalendar = t.refinement(
 )
 
 /** A duration that is not zero: a period or target of `PT0S` is due the instant its clock starts. */
-const Length = t.refinement(
-  Event.IsoDuration,
-  (s) => Object.values(Duration.parse(s)).some((n) => n > 0),
-  'an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
-)
+const Length = Event.NonZeroDuration
 
 /** io-ts codec of one custom rule. */
 export const RuleCodec = exact(

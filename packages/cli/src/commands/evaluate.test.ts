@@ -173,6 +173,12 @@ describe('docket evaluate', () => {
     ])
     expect(await cases('--from', '2020-01-01T00:00:00-08:00')).toEqual([])
     expect(await cases('--to', '2019-12-25T18:30:00-08:00')).toEqual([])
+    // a window that can hold nothing is a usage error, not an empty report
+    for (const cmd of ['evaluate', 'replay']) {
+      const r = await docket([cmd, seed, '--from', '2020-02-01T00:00:00Z', '--to', '2020-01-01T00:00:00Z'])
+      expect(r.code, cmd).toBe(2)
+      expect(r.stderr).toContain('--from 2020-02-01T00:00:00Z is not before --to 2020-01-01T00:00:00Z')
+    }
   })
 
   it('reads --store and standard input', async () => {

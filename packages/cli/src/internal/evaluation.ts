@@ -129,6 +129,11 @@ export const check = (
   const errors = [asOf, knownAt, from, to, policies, whatIf].flatMap((x) => (E.isLeft(x) ? [x.left] : []))
   if (errors.length > 0) return E.left(errors.join('\n'))
   const get = <A>(x: E.Either<string, A>): A => (x as E.Right<A>).right
+  const [start, end] = [get(from), get(to)]
+  if (start !== undefined && end !== undefined && start >= end)
+    return E.left(
+      `--from ${Args.str(inv, 'from')} is not before --to ${Args.str(inv, 'to')}: the window [from, to) would hold no case`,
+    )
   const out: {
     -readonly [K in keyof Checked]: Checked[K]
   } = {}
