@@ -34,7 +34,12 @@ const server = async (fail: ReadonlyArray<number>) => {
 }
 const servers: http.Server[] = []
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))))
+  await Promise.all(
+    servers.splice(0).map((s) => {
+      s.closeAllConnections()
+      return new Promise((r) => s.close(r))
+    }),
+  )
 })
 
 const notification: Outbox.Notification = {
@@ -50,6 +55,33 @@ const notification: Outbox.Notification = {
   repeat: 0,
   missedObligation: false,
 }
+
+/** A guarded frontline refusal: the refusal guard pages level 2 at 09:14. */
+const guarded = [
+  {
+    id: 'r1',
+    type: 'ContentReported',
+    caseId: 'c1',
+    occurredAt: '2020-01-21T10:00:00-08:00',
+    recordedAt: '2020-01-21T10:00:00-08:00',
+    data: {
+      reportId: 'r1',
+      channel: 'in_app',
+      category: 'csam',
+      content: { ref: 'v1', kind: 'video' },
+      jurisdictions: ['US'],
+      claims: { depictsMinor: true },
+    },
+  },
+  {
+    id: 'd1',
+    type: 'ReviewDecided',
+    caseId: 'c1',
+    occurredAt: '2020-01-28T09:14:00-08:00',
+    recordedAt: '2020-01-28T09:14:00-08:00',
+    data: { reviewId: 'd1', outcome: 'no_violation', tier: 'frontline', automation: 'not' },
+  },
+] as unknown as Recorded[]
 
 describe('WebhookSink', () => {
   it('retries a real server that fails the first attempts, with exponential backoff and one idempotency key', async () => {
@@ -103,35 +135,53 @@ describe('WebhookSink', () => {
     expect(delays).toEqual([10, 20])
   })
 
+  it('gives up at once when the process manager stops, in a request or between attempts', async () => {
+    // a receiver that never answers, and one that asks to be retried in 30 s
+    const silent = http.createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    servers.push(silent)
+    const later = http.createServer((_req, res) => res.writeHead(503, { 'retry-after': '30' }).end())
+    await new Promise<void>((resolve) => later.listen(0, '127.0.0.1', resolve))
+    servers.push(later)
+    for (const s of [silent, later]) {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`
+      const sink = WebhookSink.make({ url, timeoutMs: 60_000 })
+      const ac = new AbortController()
+      const delivering = sink.deliver(notification, ac.signal)
+      await new Promise((r) => setTimeout(r, 300))
+      const stoppedAt = Date.now()
+      ac.abort()
+      expect(await delivering).toMatchObject({ _tag: 'Left', left: { _tag: 'Transient' } })
+      expect(Date.now() - stoppedAt).toBeLessThan(1000)
+    }
+  }, 10_000)
+
+  it('lets run return promptly on abort while a page is being retried, its checkpoint unmoved', async () => {
+    const later = http.createServer((_req, res) => res.writeHead(503, { 'retry-after': '30' }).end())
+    await new Promise<void>((resolve) => later.listen(0, '127.0.0.1', resolve))
+    servers.push(later)
+    let hits = 0
+    later.on('request', () => hits++)
+    const store = MemoryEventStore.make({ initial: guarded })
+    const timer = Timer.manual(Clock.manual(Date.parse('2020-01-28T17:14:00Z')))
+    const sink = WebhookSink.make({ url: `http://127.0.0.1:${(later.address() as AddressInfo).port}/hook` })
+    const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, sinks: [sink] })
+    const ac = new AbortController()
+    const running = pm.run(ac.signal)
+    await vi.waitFor(() => expect(hits).toBe(1))
+    const stoppedAt = Date.now()
+    ac.abort()
+    await running
+    expect(Date.now() - stoppedAt).toBeLessThan(1000)
+    expect(
+      await store.checkpoints.load(Outbox.checkpointName('docket-escalation', sink.name)),
+    ).toBeUndefined()
+  }, 10_000)
+
   it('delivers the process manager’s pages end to end through the outbox', async () => {
     const hook = await server([502, 502])
     const t0 = Date.parse('2020-01-28T17:14:00Z')
-    const events = [
-      {
-        id: 'r1',
-        type: 'ContentReported',
-        caseId: 'c1',
-        occurredAt: '2020-01-21T10:00:00-08:00',
-        recordedAt: '2020-01-21T10:00:00-08:00',
-        data: {
-          reportId: 'r1',
-          channel: 'in_app',
-          category: 'csam',
-          content: { ref: 'v1', kind: 'video' },
-          jurisdictions: ['US'],
-          claims: { depictsMinor: true },
-        },
-      },
-      {
-        id: 'd1',
-        type: 'ReviewDecided',
-        caseId: 'c1',
-        occurredAt: '2020-01-28T09:14:00-08:00',
-        recordedAt: '2020-01-28T09:14:00-08:00',
-        data: { reviewId: 'd1', outcome: 'no_violation', tier: 'frontline', automation: 'not' },
-      },
-    ] as unknown as Recorded[]
-    const store = MemoryEventStore.make({ initial: events })
+    const store = MemoryEventStore.make({ initial: guarded })
     const timer = Timer.manual(Clock.manual(t0))
     const sink = WebhookSink.make({ url: hook.url, sleep: () => Promise.resolve() })
     const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, sinks: [sink] })

@@ -30,13 +30,24 @@ export interface Options {
   /** Extra headers (an authorization token, for example). */
   readonly headers?: Readonly<Record<string, string>>
   readonly fetch?: typeof fetch
-  readonly sleep?: (ms: number) => Promise<void>
+  /** Waits `ms` between attempts, or less when `signal` aborts. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   readonly log?: (line: string) => void
 }
 
 // constructors
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(handle)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const handle = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+    if (signal?.aborted === true) done()
+  })
 
 const retryable = (status: number): boolean => status === 408 || status === 429 || status >= 500
 
@@ -57,10 +68,18 @@ export const make = (options: Options): Outbox.Sink => {
   const name = options.name ?? `webhook:${new URL(options.url).host}`
   return {
     name,
-    deliver: async (n) => {
+    deliver: async (n, signal) => {
+      // Stopping gives up at once (the outbox delivers again on the next start), so a shutdown
+      // waits for no request timeout and no backoff.
+      const stopped = (): E.Either<Outbox.DeliveryError, void> =>
+        E.left(Outbox.transient(`${options.url}: stopped before an answer`))
+      // a function: the signal can abort during any await below
+      const aborted = (): boolean => signal?.aborted === true
       let last = ''
       for (let attempt = 1; attempt <= attempts; attempt++) {
+        if (aborted()) return stopped()
         let wait = Outbox.backoffMs(attempt, base, cap)
+        const timeout = AbortSignal.timeout(timeoutMs)
         try {
           const response = await doFetch(options.url, {
             method: 'POST',
@@ -71,7 +90,7 @@ export const make = (options: Options): Outbox.Sink => {
               ...options.headers,
             },
             body: JSON.stringify(n),
-            signal: AbortSignal.timeout(timeoutMs),
+            signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
           })
           await response.arrayBuffer().catch(() => undefined)
           if (response.ok) return E.right(undefined)
@@ -79,13 +98,14 @@ export const make = (options: Options): Outbox.Sink => {
           if (!retryable(response.status)) return E.left(Outbox.permanent(`${options.url} answered ${last}`))
           wait = Math.min(cap, retryAfterMs(response.headers.get('retry-after')) ?? wait)
         } catch (error) {
+          if (aborted()) return stopped()
           last = error instanceof Error ? error.message : String(error)
         }
         if (attempt < attempts) {
           options.log?.(
             `webhook ${name}: ${n.idempotencyKey} attempt ${attempt} failed (${last}); retry in ${wait} ms`,
           )
-          await sleep(wait)
+          await sleep(wait, signal)
         }
       }
       return E.left(Outbox.transient(`${options.url}: ${last} after ${attempts} attempt(s)`))

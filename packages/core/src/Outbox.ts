@@ -49,8 +49,12 @@ export type DeliveryError =
 export interface Sink {
   /** Names the sink's checkpoint: keep it stable across restarts. */
   readonly name: string
-  /** Delivers one notification; may be called again with the same one (at-least-once). */
-  readonly deliver: (n: Notification) => Promise<E.Either<DeliveryError, void>>
+  /**
+   * Delivers one notification; may be called again with the same one (at-least-once). `signal`
+   * aborts when the dispatcher stops: give up promptly (a transient failure), the notification is
+   * delivered again on the next start.
+   */
+  readonly deliver: (n: Notification, signal?: AbortSignal) => Promise<E.Either<DeliveryError, void>>
 }
 
 /** Options of {@link dispatch}. */
@@ -122,7 +126,9 @@ export const dispatch = async (options: Options, signal: AbortSignal): Promise<v
     if (s.event.type !== 'EscalationRaised') continue
     const n = notification(s.event, config)
     for (let attempt = 1; ; attempt++) {
-      const result = await sink.deliver(n)
+      const result = await sink.deliver(n, signal)
+      // stopped mid-delivery: the next start delivers it again
+      if (result._tag === 'Left' && signal.aborted) return
       if (result._tag === 'Right') {
         options.onDelivered?.(n)
         break
