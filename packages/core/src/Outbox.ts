@@ -9,8 +9,9 @@
  * event id) so the receiver can drop repeats.
  *
  * A sink says whether a failure is transient (retry, with exponential
- * backoff, for ever) or permanent (the receiver rejected it: reported through
- * `onDeadLetter`, then skipped so one bad message cannot stop the pager).
+ * backoff, for ever; one pass ends there instead, for the next to retry) or
+ * permanent (the receiver rejected it: reported through `onDeadLetter`, then
+ * skipped so one bad message cannot stop the pager).
  */
 import type * as E from 'fp-ts/lib/Either.js'
 import type { EventOf } from './Envelope.js'
@@ -67,7 +68,10 @@ export interface Options {
   readonly name?: string
   /** Backoff between failed deliveries: `base · 2^(n−1)` ms, capped at `max`. Default 1 s to 5 min. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number }
-  /** Follow the log live (default), or stop at its current head (one pass, for cron). */
+  /**
+   * Follow the log live (default), or stop at its current head (one pass, for cron); one pass also
+   * stops at a transient failure, its checkpoint before that page, rather than wait for the receiver.
+   */
   readonly follow?: boolean
   readonly onDelivered?: (n: Notification) => void
   readonly onDeadLetter?: (n: Notification, error: DeliveryError) => void
@@ -137,6 +141,14 @@ export const dispatch = async (options: Options, signal: AbortSignal): Promise<v
         options.log?.(`outbox ${sink.name}: ${n.idempotencyKey} rejected for good: ${result.left.message}`)
         options.onDeadLetter?.(n, result.left)
         break
+      }
+      // One pass (cron) does not wait for the receiver: its checkpoint stays before this page,
+      // which the next pass delivers first.
+      if (options.follow === false) {
+        options.log?.(
+          `outbox ${sink.name}: ${n.idempotencyKey} failed (${result.left.message}); left for the next pass`,
+        )
+        return
       }
       const delay = backoffMs(attempt, baseMs, maxMs)
       options.log?.(

@@ -210,6 +210,39 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     expect(sink.received).toHaveLength(4)
   })
 
+  it('ends its pass at a page the sink cannot take now, and the next pass delivers from there', async () => {
+    const store = MemoryEventStore.make({ initial: [report, refusal, agent] })
+    const timer = Timer.manual(Clock.manual(at('2020-01-29T11:00:00-08:00')))
+    let down = true
+    const tried: string[] = []
+    const received: string[] = []
+    const sink: Outbox.Sink = {
+      name: 'pager',
+      deliver: (n) => {
+        tried.push(n.idempotencyKey)
+        if (down) return Promise.resolve(E.left(Outbox.transient('503')))
+        received.push(n.idempotencyKey)
+        return Promise.resolve(E.right(undefined))
+      },
+    }
+    const lines: string[] = []
+    const pass = () =>
+      ProcessManager.make({
+        store,
+        timer,
+        profile: Profile.DEFAULTS,
+        sinks: [sink],
+        log: (l) => lines.push(l),
+      })
+    // a cron pass must return while the receiver is down (no clock moves it on)
+    expect((await pass().runOnce()).raised).toBe(4)
+    expect(tried).toHaveLength(1)
+    expect(lines).toContainEqual(expect.stringContaining(`${tried[0]} failed (503); left for the next pass`))
+    down = false
+    await pass().runOnce()
+    expect(received).toEqual((await raisedIn(store)).map((e) => e.id))
+  }, 10_000)
+
   it('runs time triggers through the obligation engine', async () => {
     const rule = {
       policy: 'test',

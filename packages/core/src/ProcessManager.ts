@@ -137,7 +137,8 @@ export interface ProcessManager {
   readonly run: (signal: AbortSignal) => Promise<void>
   /**
    * One pass, for a cron job or a queue worker: catch up with the log, raise
-   * everything due now, deliver the outbox up to the head of the log, return.
+   * everything due now, deliver the outbox up to the head of the log (or up to a page a sink
+   * cannot take now, left for the next pass), return.
    */
   readonly runOnce: (signal?: AbortSignal) => Promise<Stats>
   readonly stats: () => Stats
