@@ -31,10 +31,17 @@ export interface ManualTimer extends Timer {
 
 // constructors
 
-/** Longest single `setTimeout` delay Node accepts (about 24.8 days). */
-const MAX_DELAY = 2_147_483_647
+/**
+ * Longest single `setTimeout` before the clock is read again. Node's timers count only time the
+ * machine was awake while the wall clock also counts a suspension, so one long `setTimeout` woke
+ * hours late after a laptop or VM resumed; a minute bounds that lateness at little cost.
+ */
+const MAX_STEP = 60_000
 
-/** A timer over real time: `setTimeout` towards an instant read from `clock` (the system clock in production). */
+/**
+ * A timer over real time: `setTimeout` towards an instant read from `clock` (the system clock in
+ * production), reading the clock again at least once a minute so a jump forward is noticed.
+ */
 export const real = (clock: Clock.Clock): Timer => ({
   clock,
   sleepUntil: (epochMs, signal) =>
@@ -55,7 +62,7 @@ export const real = (clock: Clock.Clock): Timer => ({
           done()
           return
         }
-        handle = setTimeout(arm, Math.min(delay, MAX_DELAY))
+        handle = setTimeout(arm, Math.min(delay, MAX_STEP))
       }
       signal?.addEventListener('abort', done, { once: true })
       arm()
