@@ -103,6 +103,29 @@ describe('WebhookSink', () => {
     expect(hook.received).toEqual([{ key: 'esc-1/L2', body: notification }])
   })
 
+  it('honours a Retry-After given as an HTTP date (RFC 9110), not only in seconds', async () => {
+    const s = http.createServer((_req, res) => {
+      res.writeHead(429, { 'retry-after': new Date(Date.now() + 5000).toUTCString() }).end()
+    })
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+    servers.push(s)
+    const delays: number[] = []
+    const sink = WebhookSink.make({
+      url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`,
+      attempts: 2,
+      baseDelayMs: 100,
+      sleep: (ms) => {
+        delays.push(ms)
+        return Promise.resolve()
+      },
+    })
+    expect(await sink.deliver(notification)).toMatchObject({ _tag: 'Left', left: { _tag: 'Transient' } })
+    // the date has whole seconds: between 4 and 5 s from the answer
+    expect(delays).toHaveLength(1)
+    expect(delays[0]).toBeGreaterThan(3000)
+    expect(delays[0]).toBeLessThanOrEqual(5000)
+  })
+
   it('gives a transient failure back to the outbox when every attempt fails', async () => {
     const hook = await server([503, 503, 503])
     const sink = WebhookSink.make({ url: hook.url, attempts: 3, sleep: () => Promise.resolve() })

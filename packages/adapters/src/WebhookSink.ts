@@ -51,10 +51,13 @@ const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 const retryable = (status: number): boolean => status === 408 || status === 429 || status >= 500
 
-const retryAfterMs = (header: string | null): number | null => {
-  if (header === null) return null
+/** The wait a `Retry-After` asks for (RFC 9110 §10.2.3): seconds, or an HTTP date; `null` when absent or unreadable. */
+const retryAfterMs = (header: string | null, now: number): number | null => {
+  if (header === null || header.trim() === '') return null
   const seconds = Number(header)
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : null
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : null
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? null : Math.max(0, date - now)
 }
 
 /** A webhook sink. */
@@ -96,7 +99,7 @@ export const make = (options: Options): Outbox.Sink => {
           if (response.ok) return E.right(undefined)
           last = `HTTP ${response.status}`
           if (!retryable(response.status)) return E.left(Outbox.permanent(`${options.url} answered ${last}`))
-          wait = Math.min(cap, retryAfterMs(response.headers.get('retry-after')) ?? wait)
+          wait = Math.min(cap, retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? wait)
         } catch (error) {
           if (aborted()) return stopped()
           last = error instanceof Error ? error.message : String(error)
