@@ -98,6 +98,18 @@ describe('docket watch', () => {
     expect(guard?.key).toMatch(/^esc-[0-9a-f]{32}\/L2$/)
   }, 60_000)
 
+  it('stops at once when its signal is already aborted', async () => {
+    const store = `pglite:${join(dir, 'aborted')}`
+    expect((await docket(['import', Seed.eventsPath()!, '--store', store])).code).toBe(0)
+    const timer = Timer.manual(Clock.manual(Timestamp.toMillis('2020-01-28T09:14:00-08:00')))
+    const watch = make(() => ({ timer, signal: AbortSignal.abort() }))
+    const ran = await Promise.race([
+      docket(['watch', '--store', store], { commands: [watch] }),
+      new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000)),
+    ])
+    expect(ran === 'still running' ? ran : ran.code).toBe(0)
+  }, 60_000)
+
   it('rejects a missing store and a bad webhook URL as usage errors', async () => {
     expect((await docket(['watch'])).code).toBe(2)
     const bad = await docket(['watch', '--store', 'memory:', '--webhook', 'not a url'])

@@ -139,6 +139,7 @@ export const make = (deps: () => Deps): Command => ({
       }
       const ac = new AbortController()
       const stop = (): void => ac.abort()
+      if (d.signal?.aborted === true) stop()
       d.signal?.addEventListener('abort', stop, { once: true })
       if (d.signal === undefined) {
         process.once('SIGINT', stop)
@@ -148,9 +149,13 @@ export const make = (deps: () => Deps): Command => ({
         inv,
         `watch: watching ${Store.redact(url)} (profile ${profile.right.name}); stop with Ctrl-C`,
       )
-      await pm.run(ac.signal)
-      process.removeListener('SIGINT', stop)
-      process.removeListener('SIGTERM', stop)
+      try {
+        await pm.run(ac.signal)
+      } finally {
+        // also when the run fails: a later command in the same process must not be stopped by them
+        process.removeListener('SIGINT', stop)
+        process.removeListener('SIGTERM', stop)
+      }
       const s = pm.stats()
       Output.log(inv, `watch: stopped after ${s.events} event(s); ${s.raised} escalation(s) raised`)
       return EXIT.ok
