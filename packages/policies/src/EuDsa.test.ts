@@ -13,6 +13,9 @@ const GENERAL = '2024-02-17T00:00:00+01:00'
 const VLOPS = '2023-08-25T00:00:00+02:00'
 
 const notice = (at: string, data = {}) => report(at, { category: 'hate', jurisdictions: ['BE'], ...data })
+/** A frontline "no violation" decision at `at`. */
+const frontlineRefusal = (at: string) =>
+  ev('ReviewDecided', at, { reviewId: 'v', outcome: 'no_violation', tier: 'frontline', automation: 'not' })
 const informed = (at: string) =>
   ev('NotificationSent', at, { to: 'reporter', kind: 'decision', reportId: 'r-1' })
 
@@ -246,23 +249,13 @@ describe('eu-dsa applicability and other clocks', () => {
   })
 
   it('Art. 16(5): a refusal must be notified with redress options', () => {
-    const refusal = ev('ReviewDecided', '2026-01-10T12:00:00+01:00', {
-      reviewId: 'v',
-      outcome: 'no_violation',
-      tier: 'frontline',
-      automation: 'not',
-    })
+    const refusal = frontlineRefusal('2026-01-10T12:00:00+01:00')
     const o = one(run([notice('2026-01-10T09:00:00+01:00'), refusal]), 'eu-dsa/16-notify-decision')
     expect(o.triggeredBy).toBe(refusal.id)
   })
 
   it('Art. 16(4) and 16(5) answer notices of illegal content only, not reports of a policy breach alone', () => {
-    const refusal = ev('ReviewDecided', '2026-01-10T12:00:00+01:00', {
-      reviewId: 'v',
-      outcome: 'no_violation',
-      tier: 'frontline',
-      automation: 'not',
-    })
+    const refusal = frontlineRefusal('2026-01-10T12:00:00+01:00')
     const reporter = { subjectId: 's', email: 'n@example.org' }
     const policyOnly = notice('2026-01-10T09:00:00+01:00', { category: 'policy_other', reporter })
     const terms = run([policyOnly, refusal])
