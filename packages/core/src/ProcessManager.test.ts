@@ -78,6 +78,19 @@ const start = (store: EventStore.EventStore, timer: Timer.ManualTimer, sinks: Ou
 }
 
 describe('ProcessManager', () => {
+  it('refuses a name whose checkpoints would be another process manager’s', () => {
+    const timer = Timer.manual(Clock.manual(0))
+    const make = (name: string) =>
+      ProcessManager.make({ store: MemoryEventStore.make(), timer, profile: Profile.DEFAULTS, name })
+    // `x/state` would save its position where `x` keeps its state manifest
+    for (const name of ['x/state', 'team/outbox/pager', 'state', ''])
+      expect(() => make(name), name).toThrow(
+        /expected a non-empty name without a segment "state" or "outbox"/,
+      )
+    expect(ProcessManager.nameProblem('team/escalation-eu')).toBeUndefined()
+    expect(make('team/escalation-eu').stats().events).toBe(0)
+  })
+
   it('raises the refusal guard when the refusal lands, then climbs the ladder as the clock moves', async () => {
     const store = MemoryEventStore.make({ initial: [report] })
     const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))

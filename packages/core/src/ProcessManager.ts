@@ -83,7 +83,11 @@ export interface Options {
   /** Time triggers need obligations; without this only event triggers run. */
   readonly obligations?: Obligations
   readonly sinks?: ReadonlyArray<Outbox.Sink>
-  /** Subscriber name for checkpoints. Default `docket-escalation`. */
+  /**
+   * Subscriber name for checkpoints. Default `docket-escalation`. Its checkpoints are saved under
+   * it and under `<name>/state…` and `<name>/outbox/…`, so a name with a segment `state` or
+   * `outbox` (`x/state`) is refused: it would overwrite another process manager's.
+   */
   readonly name?: string
   /** Outbox backoff (see `Outbox.Options`). */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number }
@@ -169,11 +173,32 @@ type Step =
 
 // constructors
 
+/** The names of the checkpoints a process manager derives from its own (`<name>/state`, `<name>/outbox/…`). */
+const RESERVED_SEGMENTS: ReadonlySet<string> = new Set(['state', 'outbox'])
+
+/**
+ * What is wrong with a process manager's `name` (`undefined`: nothing): empty, or with a segment
+ * `state` or `outbox`, which would share the checkpoints of another process manager.
+ */
+export const nameProblem = (name: string): string | undefined =>
+  name === '' || name.split('/').some((segment) => RESERVED_SEGMENTS.has(segment))
+    ? `process manager name ${JSON.stringify(name)}: expected a non-empty name without a segment ` +
+      `"state" or "outbox" (its checkpoints are saved under <name>/state and <name>/outbox/…, and ` +
+      `another process manager's would be overwritten)`
+    : undefined
+
+/** `name` when no checkpoint of another process manager can share it; throws otherwise. */
+const checkName = (name: string): string => {
+  const problem = nameProblem(name)
+  if (problem !== undefined) throw new TypeError(problem)
+  return name
+}
+
 /** A process manager over a store. */
 export const make = (options: Options): ProcessManager => {
   const { store, timer } = options
   const config = Escalation.configOf(options.profile)
-  const name = options.name ?? 'docket-escalation'
+  const name = checkName(options.name ?? 'docket-escalation')
   const log = options.log ?? (() => undefined)
   const cases = new Map<string, CaseState>()
   const queue = WakeQueue.make()

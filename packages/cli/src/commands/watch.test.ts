@@ -115,6 +115,12 @@ describe('docket watch', () => {
     const bad = await docket(['watch', '--store', 'memory:', '--webhook', 'not a url'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--webhook')
+    // a name whose checkpoints would be another process manager's (x/state is x's state manifest)
+    const shared = await docket(['watch', '--store', 'memory:', '--name', 'x/state'])
+    expect(shared.code).toBe(2)
+    expect(shared.stderr).toContain(
+      '--name: process manager name "x/state": expected a non-empty name without',
+    )
     expect(command.options.map((o) => o.name)).toEqual([
       'store',
       'config',

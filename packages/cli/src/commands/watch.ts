@@ -88,6 +88,9 @@ export const make = (deps: () => Deps): Command => ({
     const url = Args.str(inv, 'store')
     if (url === undefined) return usage(inv, 'missing --store URL (the store to watch)')
     if (inv.positionals.length > 0) return usage(inv, `unexpected argument ${inv.positionals[0]}`)
+    const name = Args.str(inv, 'name') ?? 'docket-escalation'
+    const badName = ProcessManager.nameProblem(name)
+    if (badName !== undefined) return usage(inv, `--name: ${badName}`)
     const policies = Evaluation.customPolicies(inv)
     if (E.isLeft(policies)) {
       Output.error(inv, policies.left)
@@ -119,7 +122,7 @@ export const make = (deps: () => Deps): Command => ({
       timer: d.timer,
       profile: profile.right,
       sinks,
-      name: Args.str(inv, 'name') ?? 'docket-escalation',
+      name,
       resume: !Args.flag(inv, 'rebuild'),
       log: (line) => Output.log(inv, line),
       // time triggers: the obligations of the rules as evaluate runs them, judged at each tick
