@@ -38,6 +38,8 @@ import * as DecodeError from './DecodeError.js'
 import { withImportedRecordedAt } from './Envelope.js'
 import * as EventStore from './EventStore.js'
 import * as ImportCheck from './internal/importCheck.js'
+import * as ImportTwice from './internal/importTwice.js'
+import * as ImportWrite from './internal/importWrite.js'
 import * as Jsonl from './Jsonl.js'
 import type * as Upcaster from './Upcaster.js'
 
@@ -102,6 +104,34 @@ export interface StoreFailed {
 /** Why an import stopped. */
 export type ImportError = BadInput | StoreFailed
 
+/**
+ * The second read of {@link runTwice} did not find what the first checked (or `changed` said
+ * so): the import stopped before writing the batch of `line` and any after it.
+ */
+export interface InputChanged {
+  readonly _tag: 'InputChanged'
+  /** The line where the difference was found (0: before the second read). */
+  readonly line: number
+  readonly reason: string
+  /** Events written before it (they stay stored). */
+  readonly appended: number
+  readonly duplicates: number
+}
+
+/** Why an import read twice stopped. */
+export type TwiceError = ImportError | InputChanged
+
+/** Options for {@link runTwice}. */
+export interface TwiceOptions extends Options {
+  /**
+   * Why the input is no longer what the first read found (for a file: another size or
+   * modification time), or undefined; asked before the second read and before each append.
+   */
+  readonly changed?: () => string | undefined
+  /** Events per `EventStore.conflicts` call. Default 1000. */
+  readonly checkBatch?: number
+}
+
 // operations
 
 const DEFAULT_BATCH = 500
@@ -112,27 +142,25 @@ const CHECK_BATCH = 1000
 const message = (e: DecodeError.DecodeError): string =>
   DecodeError.format(DecodeError.make(e.issues)).split('\n').join('; ')
 
-type Pending = ImportCheck.Pending
-
-/** Runs of consecutive lines of one case, at most `size` long. */
-const batches = (lines: ReadonlyArray<Pending>, size: number): ReadonlyArray<ReadonlyArray<Pending>> => {
-  const out: Pending[][] = []
-  let current: Pending[] = []
-  for (const l of lines) {
-    if (current.length > 0 && (current[0]!.event.caseId !== l.event.caseId || current.length >= size)) {
-      out.push(current)
-      current = []
-    }
-    current.push(l)
-  }
-  if (current.length > 0) out.push(current)
-  return out
+const positive = (name: string, n: number): number => {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be an integer ≥ 1, got ${n}`)
+  return n
 }
 
-const culprit = (batch: ReadonlyArray<Pending>, error: EventStore.StoreError): Pending => {
-  const id = error._tag === 'IdempotencyConflict' ? error.eventId : undefined
-  return batch.find((l) => l.event.id === id) ?? batch[0]!
-}
+const batchSize = (options: Options): number => positive('batchSize', options.batchSize ?? DEFAULT_BATCH)
+
+const decodeOptions = (options: Options): Jsonl.DecodeOptions =>
+  options.upcasters === undefined ? {} : { upcasters: options.upcasters }
+
+const summary = (
+  read: number,
+  written: ImportWrite.Written,
+  errors: ReadonlyArray<DecodeError.DecodeError>,
+): Summary => ({
+  read,
+  ...written,
+  skipped: errors.map((e) => ({ line: e.line ?? 0, message: message(e), error: e })),
+})
 
 /**
  * Imports JSON Lines (a whole text, lines, async lines, or async batches of
@@ -151,65 +179,55 @@ export const run =
     options: Options = {},
   ): TE.TaskEither<ImportError, Summary> =>
   async () => {
-    const size = options.batchSize ?? DEFAULT_BATCH
-    if (!Number.isInteger(size) || size < 1) throw new Error(`batchSize must be an integer ≥ 1, got ${size}`)
-    const decoded = await Jsonl.decodeAll(
-      input,
-      options.upcasters === undefined ? {} : { upcasters: options.upcasters },
-    )
+    const size = batchSize(options)
+    const decoded = await Jsonl.decodeAll(input, decodeOptions(options))
     const pending = decoded.events.map(
-      (l): Pending => ({ line: l.line, event: withImportedRecordedAt(l.event) }),
+      (l): ImportCheck.Pending => ({ line: l.line, event: withImportedRecordedAt(l.event) }),
     )
     const checked = await ImportCheck.check(store, pending, CHECK_BATCH)
-    if (E.isLeft(checked)) {
-      const { at, error } = checked.left
-      return E.left({
-        _tag: 'StoreFailed',
-        line: at.line,
-        eventId: at.event.id,
-        caseId: at.event.caseId,
-        error,
-        appended: 0,
-        duplicates: 0,
-      })
-    }
+    if (E.isLeft(checked)) return E.left(ImportCheck.storeFailed(checked.left))
     const errors = [...decoded.errors, ...checked.right.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
     if (errors.length > 0 && options.skipBad !== true) {
       return E.left({ _tag: 'BadInput', read: decoded.read, errors })
     }
-    let appended = 0
-    let duplicates = 0
-    const cases = new Set<string>()
-    for (const batch of batches(checked.right.ok, size)) {
-      const caseId = batch[0]!.event.caseId
-      const result = await store.append(
-        caseId,
-        batch.map((l) => l.event),
-        'any',
-      )()
-      if (E.isLeft(result)) {
-        const at = culprit(batch, result.left)
-        return E.left({
-          _tag: 'StoreFailed',
-          line: at.line,
-          eventId: at.event.id,
-          caseId,
-          error: result.left,
-          appended,
-          duplicates,
-        })
-      }
-      cases.add(caseId)
-      appended += result.right.appended
-      duplicates += batch.length - result.right.appended
+    const w = ImportWrite.writer(store, size)
+    for (const l of checked.right.ok) {
+      const added = await w.add(l)
+      if (E.isLeft(added)) return added
     }
-    return E.right({
-      read: decoded.read,
-      appended,
-      duplicates,
-      cases: cases.size,
-      skipped: errors.map((e) => ({ line: e.line ?? 0, message: message(e), error: e })),
+    const last = await w.finish()
+    return E.isLeft(last) ? last : E.right(summary(decoded.read, w.written(), errors))
+  }
+
+/**
+ * Imports a JSON Lines input that can be read twice (`open` gives a fresh read each time, such as
+ * `() => Jsonl.lineBatchesOf(fs.createReadStream(path))`), with the result, errors and atomicity
+ * of {@link run}, in memory bounded by the number of distinct event ids rather than events:
+ * about 230 bytes per id (its contents as keys, the decode errors, and one batch of events).
+ * The first read checks every line (against the file and the store), the second writes the
+ * good ones. If the second read does not find the lines the first checked (a line decoding
+ * otherwise, lines added, removed or moved), or `changed` gives a reason, it stops with
+ * `InputChanged` before writing that line's batch or any after it; the batches before stay.
+ *
+ * @example
+ * const result = await Import.runTwice(store, () => Jsonl.lineBatchesOf(fs.createReadStream(path)))()
+ */
+export const runTwice =
+  (
+    store: EventStore.EventStore,
+    open: () => Jsonl.Input,
+    options: TwiceOptions = {},
+  ): TE.TaskEither<TwiceError, Summary> =>
+  async () => {
+    const done = await ImportTwice.run(store, {
+      open,
+      decode: decodeOptions(options),
+      skipBad: options.skipBad === true,
+      batchSize: batchSize(options),
+      checkBatch: positive('checkBatch', options.checkBatch ?? CHECK_BATCH),
+      changed: options.changed ?? (() => undefined),
     })
+    return E.map((d: ImportTwice.Done) => summary(d.read, d.written, d.errors))(done)
   }
 
 /** Folds an import error into a value, one branch per tag. */
@@ -222,7 +240,7 @@ export const match =
  * A description for a person: for bad input, a first line saying nothing was
  * written, then one line per issue (`line 3: data.channel: got …, expected …`).
  */
-export const describe: (e: ImportError) => string = match({
+const describeImport: (e: ImportError) => string = match({
   BadInput: (e) =>
     [
       `${e.errors.length} of ${e.read} lines are bad; nothing was imported (fix them, or pass skipBad to leave them out):`,
@@ -234,3 +252,12 @@ export const describe: (e: ImportError) => string = match({
       ? 'nothing was written'
       : `${e.appended} events written before it stay stored, and re-running the import after a fix completes it`),
 })
+
+/** A description for a person of why an import stopped (see `describeImport` above for the tags). */
+export const describe = (e: TwiceError): string =>
+  e._tag === 'InputChanged'
+    ? `the input changed while it was imported (${e.reason}): import stopped at line ${e.line}; ` +
+      (e.appended === 0
+        ? 'nothing was written'
+        : `${e.appended} events written before it stay stored, and importing the file again completes it`)
+    : describeImport(e)
