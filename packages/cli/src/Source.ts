@@ -185,6 +185,36 @@ export const openBatches = (
   source: Source,
 ): E.Either<SourceError, AsyncIterable<ReadonlyArray<string>>> => E.map(lineBatches)(stream(inv, source))
 
+/** A file that can be read again, and whether it still is what its first read found. */
+export interface Rereadable {
+  /** A fresh read of the file's lines, in batches ({@link lineBatches}). */
+  readonly open: () => AsyncIterable<ReadonlyArray<string>>
+  /** Why the file is no longer what it was when first opened (its size or modification time), or undefined. */
+  readonly changed: () => string | undefined
+}
+
+/** The file at `path` (relative to `cwd`) to read twice; Left when nothing or a directory is there. */
+export const rereadable = (cwd: string, path: string): E.Either<SourceError, Rereadable> =>
+  E.map((absolute: string): Rereadable => {
+    const stamp = (): string => {
+      const s = statSync(absolute, { throwIfNoEntry: false, bigint: true })
+      return s === undefined
+        ? 'no file'
+        : `${s.size} bytes, modified ${new Date(Number(s.mtimeMs)).toISOString()} (${s.mtimeNs} ns)`
+    }
+    let first: string | undefined
+    return {
+      open: () => {
+        first ??= stamp()
+        return lineBatches(createReadStream(absolute))
+      },
+      changed: () => {
+        const now = stamp()
+        return first === undefined || now === first ? undefined : `${path} was ${first}, is now ${now}`
+      },
+    }
+  })(filePath(cwd, path))
+
 /** Every event of a store, in global order. */
 export const readStore = async (store: EventStore.EventStore): Promise<ReadonlyArray<Recorded>> => {
   const out: Recorded[] = []

@@ -13,7 +13,7 @@
  * without the keys every stored event with personal fields would look like a
  * conflict, and new personal fields would be stored in clear.
  */
-import { DecodeError, Import } from '@docket/core'
+import { DecodeError, type EventStore, Import, type Jsonl } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
@@ -66,8 +66,18 @@ export const command: Command = {
       return EXIT.usage
     }
     const source = Source.fromArgs(inv.positionals[0], undefined)
-    // a batch of lines per chunk read: no asynchronous step per line
-    const input = E.chain((s: Source.Source) => Source.openBatches(inv, s))(source)
+    // a file is read twice (bounded memory), standard input once; a batch of lines per chunk read
+    const input = E.chain((s: Source.Source) =>
+      s._tag === 'File'
+        ? E.map(
+            (f: Source.Rereadable) => (store: EventStore.EventStore, options: Import.Options) =>
+              Import.runTwice(store, f.open, { ...options, changed: f.changed }),
+          )(Source.rereadable(inv.cwd, s.path))
+        : E.map(
+            (lines: Jsonl.Input) => (store: EventStore.EventStore, options: Import.Options) =>
+              Import.run(store, lines, options),
+          )(Source.openBatches(inv, s)),
+    )(source)
     if (E.isLeft(input)) {
       Output.error(inv, Source.describe(input.left))
       return EXIT.usage
@@ -78,7 +88,7 @@ export const command: Command = {
       return EXIT.usage
     }
     try {
-      const result = await Import.run(opened.right, input.right, { skipBad: Args.flag(inv, 'skip-bad') })()
+      const result = await input.right(opened.right, { skipBad: Args.flag(inv, 'skip-bad') })()
       if (E.isLeft(result)) {
         const e = result.left
         Output.error(

@@ -61,7 +61,8 @@ export type Refused = ReadonlyMap<Content, EventStore.IdempotencyConflict>
  * An event's content as a short key: the SHA-256 of its `Envelope.fingerprint` (44 characters
  * instead of the whole canonical event), so that a content costs the same whatever the event's size.
  */
-export const key = (event: Recorded): string => createHash('sha256').update(fingerprint(event)).digest('base64')
+export const key = (event: Recorded): string =>
+  createHash('sha256').update(fingerprint(event)).digest('base64')
 
 /** The content of `event` (key `k`) first seen on `line`: the known one, or a new one (`isNew`). */
 export const contentOf = (
@@ -159,7 +160,11 @@ export const storeFailed = (f: CheckFailed): StoreFailed => ({
   duplicates: 0,
 })
 
-const storedConflict = (id: string, line: number, c: EventStore.IdempotencyConflict): DecodeError.DecodeError =>
+const storedConflict = (
+  id: string,
+  line: number,
+  c: EventStore.IdempotencyConflict,
+): DecodeError.DecodeError =>
   DecodeError.atLine(
     DecodeError.single(
       'id',

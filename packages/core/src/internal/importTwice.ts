@@ -44,7 +44,8 @@ export interface Done {
 
 // operations
 
-const byLine = (a: DecodeError.DecodeError, b: DecodeError.DecodeError): number => (a.line ?? 0) - (b.line ?? 0)
+const byLine = (a: DecodeError.DecodeError, b: DecodeError.DecodeError): number =>
+  (a.line ?? 0) - (b.line ?? 0)
 
 /** Reads `plan.open()` twice: checks every line, then writes the good ones (or reports the bad). */
 export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.Either<TwiceError, Done>> => {
@@ -78,15 +79,21 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
 
   // second read: the same lines, each decided as Import.run decides, the good ones written
   const w = writer(store, plan.batchSize)
-  const stop = (line: number, reason: string): E.Either<InputChanged, never> =>
-    E.left({ _tag: 'InputChanged', line, reason, ...w.written() })
+  const stop = (line: number, reason: string): E.Either<InputChanged, never> => {
+    const { appended, duplicates } = w.written()
+    return E.left({ _tag: 'InputChanged', line, reason, appended, duplicates })
+  }
   const before = plan.changed()
   if (before !== undefined) return stop(0, before)
   const contentErrors: DecodeError.DecodeError[] = []
   const again = createHash('sha256')
   let count = 0
   for await (const r of Jsonl.decodeLines(plan.open(), plan.decode)) {
-    count++
+    if (++count > read)
+      return stop(
+        E.isLeft(r) ? (r.left.line ?? 0) : r.right.line,
+        `the input has more than the ${read} non-blank lines of the first read`,
+      )
     if (E.isLeft(r)) {
       const line = r.left.line ?? 0
       if (!failed.has(line)) return stop(line, `line ${line} no longer decodes`)
@@ -114,8 +121,7 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
     const added = await w.add(l)
     if (E.isLeft(added)) return added
   }
-  if (count !== read)
-    return stop(count, `the input has ${count} non-blank lines, ${read} on the first read`)
+  if (count !== read) return stop(count, `the input has ${count} non-blank lines, ${read} on the first read`)
   if (seen.digest('base64') !== again.digest('base64'))
     return stop(count, 'the input has its lines in another order than on the first read')
   if (writing && w.holds()) {

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { PgliteEventStore } from '@docket/adapters/pglite'
+import { type EventStore, Import, MemoryEventStore, type Recorded } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as Source from '../Source.js'
+
+const line = (id: string, caseId: string, views: number): string =>
+  JSON.stringify({
+    id,
+    type: 'ExposureObserved',
+    caseId,
+    occurredAt: '2026-04-01T08:00:00-07:00',
+    data: { views, shares: 1 },
+  })
+
+const BAD = '{"id":"b","type":"ExposureObserved","caseId":"c1","occurredAt":"2026-04-01T08:00:00","data":{}}'
+
+const all = async (store: EventStore.EventStore): Promise<Recorded[]> => {
+  const out: Recorded[] = []
+  for await (const s of store.readAll()) out.push(s.event)
+  return out
+}
+
+/** A line of few ids, cases and contents (so that ids repeat, with the same or other content), or a bad or blank one. */
+const anyLine = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc
+      .tuple(fc.nat(5), fc.constantFrom('c1', 'c2'), fc.nat(2))
+      .map(([n, c, v]) => line(`e${n}`, c, v)),
+  },
+  { weight: 1, arbitrary: fc.constantFrom(BAD, 'not json', '', '{}') },
+)
+
+const db = await PGlite.create()
+let schemas = 0
+const stores: ReadonlyArray<readonly [string, () => Promise<EventStore.EventStore>]> = [
+  ['memory', async () => MemoryEventStore.make()],
+  ['PGlite', () => PgliteEventStore.make(db, { schema: `import_twice_${schemas++}` })],
+]
+afterAll(() => db.close())
+
+describe.each(stores)('Import.runTwice on the %s store', (_, make) => {
+  it('gives the result, errors, summary and stored events of Import.run, for any file, stored ids, skipBad, batchSize and checkBatch', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(anyLine, { maxLength: 25 }),
+        fc.array(fc.tuple(fc.nat(5), fc.constantFrom('c1', 'c9'), fc.nat(2)), { maxLength: 4 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (lines, stored, skipBad, batchSize, checkBatch) => {
+          const seed = stored.map(([n, c, v]) => line(`e${n}`, c, v))
+          const once = await make()
+          const twice = await make()
+          try {
+            for (const s of [once, twice]) await Import.run(s, seed, { skipBad: true })()
+            const expected = await Import.run(once, lines, { skipBad, batchSize })()
+            const got = await Import.runTwice(twice, () => lines, { skipBad, batchSize, checkBatch })()
+            expect(got).toEqual(expected)
+            expect(await all(twice)).toEqual(await all(once))
+          } finally {
+            await once.close()
+            await twice.close()
+          }
+        },
+      ),
+      { numRuns: _ === 'memory' ? 300 : 60 },
+    )
+  }, 120_000)
+})
+
+describe('Source.rereadable: a file read twice', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'docket-reread-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('reads the same lines each time and says when the file changed size or time since the first read', async () => {
+    const path = join(dir, 'events.jsonl')
+    writeFileSync(path, `${line('e1', 'c1', 1)}\n${line('e2', 'c1', 1)}\n`)
+    const f = Source.rereadable(dir, 'events.jsonl')
+    if (E.isLeft(f)) throw new Error(Source.describe(f.left))
+    const read = async (): Promise<string[]> => {
+      const out: string[] = []
+      for await (const b of f.right.open()) out.push(...b)
+      return out
+    }
+    const first = await read()
+    expect(await read()).toEqual(first)
+    expect(f.right.changed()).toBeUndefined()
+    utimesSync(path, new Date(0), new Date(1_000))
+    expect(f.right.changed()).toMatch(
+      /^events\.jsonl was \d+ bytes, modified .*, is now \d+ bytes, modified 1970-01-01T00:00:01\.000Z/,
+    )
+    const shorter = `${line('e1', 'c1', 1)}\n`
+    writeFileSync(path, shorter)
+    expect(f.right.changed()).toContain(`is now ${Buffer.byteLength(shorter)} bytes`)
+  })
+
+  it('a file changed between the reads stops the import with InputChanged, naming the file', async () => {
+    const path = join(dir, 'moving.jsonl')
+    writeFileSync(path, `${line('e1', 'c1', 1)}\n`)
+    const f = Source.rereadable(dir, 'moving.jsonl')
+    if (E.isLeft(f)) throw new Error(Source.describe(f.left))
+    // the file grows right after the first read
+    const file = f.right
+    let reads = 0
+    async function* open(): AsyncGenerator<ReadonlyArray<string>> {
+      yield* file.open()
+      if (reads++ === 0) writeFileSync(path, `${line('e1', 'c1', 1)}\n${line('e2', 'c1', 1)}\n`)
+    }
+    const store = MemoryEventStore.make()
+    const r = await Import.runTwice(store, open, { changed: file.changed })()
+    expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InputChanged', appended: 0 })
+    expect(E.isLeft(r) && Import.describe(r.left)).toMatch(
+      /^the input changed while it was imported \(moving\.jsonl was/,
+    )
+    expect(await all(store)).toEqual([])
+  })
+})
