@@ -1,6 +1,9 @@
 /**
  * `docket import <file> --store URL [--skip-bad]`: core's `Import` from the
- * command line. The whole file (or standard input) is decoded and checked
+ * command line. A file is read twice (`Import.runTwice`: checked in the first
+ * read, written in the second, in memory bounded by its distinct ids; a file
+ * whose size or mtime changes between the reads stops the import, exit 2),
+ * standard input once (`Import.run`). The whole input is decoded and checked
  * against the store before anything is written, so a file with a bad line
  * (an event id already stored with other content, an `IdempotencyConflict`,
  * included) stores nothing, unless `--skip-bad`, which reports every skipped
@@ -30,7 +33,7 @@ const KEYS_NEEDED =
 export const command: Command = {
   name: 'import',
   summary:
-    'Store the events of a JSON Lines file. Every line is checked, against the file and the store, before the first write: a bad line, such as an event id already stored with other content (IdempotencyConflict), stores nothing. A store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops).',
+    'Store the events of a JSON Lines file. Every line is checked, against the file and the store, before the first write: a bad line, such as an event id already stored with other content (IdempotencyConflict), stores nothing. A store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops). A file is read twice, checked then written, in memory bounded by its distinct event ids (it must not change in between); standard input is held whole.',
   usage: 'import <file|-> --store URL [--skip-bad]',
   options: [
     {
