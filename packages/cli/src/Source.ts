@@ -185,6 +185,13 @@ export const openBatches = (
   source: Source,
 ): E.Either<SourceError, AsyncIterable<ReadonlyArray<string>>> => E.map(lineBatches)(stream(inv, source))
 
+/**
+ * Whether `path` (relative to `cwd`) is a regular file, which can be read twice: not a named pipe
+ * or a device such as `<(zcat events.jsonl.gz)`, whose second read would find nothing.
+ */
+export const isRegularFile = (cwd: string, path: string): boolean =>
+  statSync(resolve(cwd, path), { throwIfNoEntry: false })?.isFile() === true
+
 /** A file that can be read again, and whether it still is what its first read found. */
 export interface Rereadable {
   /** A fresh read of the file's lines, in batches ({@link lineBatches}). */

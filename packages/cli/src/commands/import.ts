@@ -1,9 +1,9 @@
 /**
  * `docket import <file> --store URL [--skip-bad]`: core's `Import` from the
- * command line. A file is read twice (`Import.runTwice`: checked in the first
- * read, written in the second, in memory bounded by its distinct ids; a file
- * whose size or mtime changes between the reads stops the import, exit 2),
- * standard input once (`Import.run`). The whole input is decoded and checked
+ * command line. A regular file is read twice (`Import.runTwice`: checked in
+ * the first read, written in the second, in memory bounded by its distinct
+ * ids; a file whose size or mtime changes between the reads stops the
+ * import, exit 2), standard input or a named pipe once (`Import.run`). The whole input is decoded and checked
  * against the store before anything is written, so a file with a bad line
  * (an event id already stored with other content, an `IdempotencyConflict`,
  * included) stores nothing, unless `--skip-bad`, which reports every skipped
@@ -33,7 +33,7 @@ const KEYS_NEEDED =
 export const command: Command = {
   name: 'import',
   summary:
-    'Store the events of a JSON Lines file. Every line is checked, against the file and the store, before the first write: a bad line, such as an event id already stored with other content (IdempotencyConflict), stores nothing. A store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops). A file is read twice, checked then written, in memory bounded by its distinct event ids (it must not change in between); standard input is held whole.',
+    'Store the events of a JSON Lines file. Every line is checked, against the file and the store, before the first write: a bad line, such as an event id already stored with other content (IdempotencyConflict), stores nothing. A store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops). A regular file is read twice, checked then written, in memory bounded by its distinct event ids (it must not change in between); standard input or a named pipe is held whole.',
   usage: 'import <file|-> --store URL [--skip-bad]',
   options: [
     {
@@ -69,9 +69,9 @@ export const command: Command = {
       return EXIT.usage
     }
     const source = Source.fromArgs(inv.positionals[0], undefined)
-    // a file is read twice (bounded memory), standard input once; a batch of lines per chunk read
+    // a regular file is read twice (bounded memory), standard input or a pipe once; a batch of lines per chunk read
     const input = E.chain((s: Source.Source) =>
-      s._tag === 'File'
+      s._tag === 'File' && Source.isRegularFile(inv.cwd, s.path)
         ? E.map(
             (f: Source.Rereadable) => (store: EventStore.EventStore, options: Import.Options) =>
               Import.runTwice(store, f.open, { ...options, changed: f.changed }),

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,7 @@ import { type EventStore, Import, MemoryEventStore, type Recorded } from '@docke
 import * as E from 'fp-ts/lib/Either.js'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
+import { docket } from '../internal/testing.js'
 import * as Source from '../Source.js'
 
 const line = (id: string, caseId: string, views: number): string =>
@@ -121,4 +123,25 @@ describe('Source.rereadable: a file read twice', () => {
     )
     expect(await all(store)).toEqual([])
   })
+
+  it.skipIf(process.platform === 'win32')(
+    'docket import reads a named pipe once (it cannot be read again), as it reads standard input',
+    { timeout: 20_000 },
+    async () => {
+      const fifo = join(dir, 'events.fifo')
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+      const writer = spawn('sh', [
+        '-c',
+        `printf '%s\\n%s\\n' "$0" "$1" > "${fifo}"`,
+        line('e1', 'c1', 1),
+        line('e2', 'c2', 1),
+      ])
+      const written = new Promise((done) => writer.on('close', done))
+      const r = await docket(['import', fifo, '--store', 'memory:'])
+      await written
+      expect(Source.isRegularFile(dir, 'events.fifo')).toBe(false)
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toContain('imported 2 new event(s) into 2 case(s)')
+    },
+  )
 })
