@@ -4,40 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PgliteEventStore } from '@docket/adapters/pglite'
-import { type EventStore, Import, MemoryEventStore, type Recorded } from '@docket/core'
+import { type EventStore, Import, MemoryEventStore } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
-import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { docket } from '../internal/testing.js'
 import * as Source from '../Source.js'
-
-const line = (id: string, caseId: string, views: number): string =>
-  JSON.stringify({
-    id,
-    type: 'ExposureObserved',
-    caseId,
-    occurredAt: '2026-04-01T08:00:00-07:00',
-    data: { views, shares: 1 },
-  })
-
-const BAD = '{"id":"b","type":"ExposureObserved","caseId":"c1","occurredAt":"2026-04-01T08:00:00","data":{}}'
-
-const all = async (store: EventStore.EventStore): Promise<Recorded[]> => {
-  const out: Recorded[] = []
-  for await (const s of store.readAll()) out.push(s.event)
-  return out
-}
-
-/** A line of few ids, cases and contents (so that ids repeat, with the same or other content), or a bad or blank one. */
-const anyLine = fc.oneof(
-  {
-    weight: 5,
-    arbitrary: fc
-      .tuple(fc.nat(5), fc.constantFrom('c1', 'c2'), fc.nat(2))
-      .map(([n, c, v]) => line(`e${n}`, c, v)),
-  },
-  { weight: 1, arbitrary: fc.constantFrom(BAD, 'not json', '', '{}') },
-)
+import { all, line, sameAsRun } from './import.twoPass.property.js'
 
 const db = await PGlite.create()
 let schemas = 0
@@ -47,34 +19,8 @@ const stores: ReadonlyArray<readonly [string, () => Promise<EventStore.EventStor
 ]
 afterAll(() => db.close())
 
-describe.each(stores)('Import.runTwice on the %s store', (_, make) => {
-  it('gives the result, errors, summary and stored events of Import.run, for any file, stored ids, skipBad, batchSize and checkBatch', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(anyLine, { maxLength: 25 }),
-        fc.array(fc.tuple(fc.nat(5), fc.constantFrom('c1', 'c9'), fc.nat(2)), { maxLength: 4 }),
-        fc.boolean(),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 3 }),
-        async (lines, stored, skipBad, batchSize, checkBatch) => {
-          const seed = stored.map(([n, c, v]) => line(`e${n}`, c, v))
-          const once = await make()
-          const twice = await make()
-          try {
-            for (const s of [once, twice]) await Import.run(s, seed, { skipBad: true })()
-            const expected = await Import.run(once, lines, { skipBad, batchSize })()
-            const got = await Import.runTwice(twice, () => lines, { skipBad, batchSize, checkBatch })()
-            expect(got).toEqual(expected)
-            expect(await all(twice)).toEqual(await all(once))
-          } finally {
-            await once.close()
-            await twice.close()
-          }
-        },
-      ),
-      { numRuns: _ === 'memory' ? 300 : 60 },
-    )
-  }, 120_000)
+describe.each(stores)('Import.runTwice on the %s store', (name, make) => {
+  sameAsRun(make, name === 'memory' ? 300 : 60)
 })
 
 describe('Source.rereadable: a file read twice', () => {
