@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { isWrapped, KEY_BYTES, unwrap } from '../internal/keyWrap.js'
 import { otherFormQuery } from '../internal/keyFormQuery.js'
 import * as Migrations from '../internal/migrations.js'
-import { withClient } from '../internal/pgClient.js'
+import { relationExists, withClient } from '../internal/pgClient.js'
 import { checkSchema } from '../internal/sql.js'
 
 // model
@@ -92,10 +92,7 @@ export const check = async (url: string, options: Options = {}): Promise<E.Eithe
   if (master !== undefined && master.length !== 32) throw new Error('masterKey must be 32 bytes (AES-256)')
   const table = `${Migrations.quote(schema)}.subject_keys`
   return withClient(url, async (client) => {
-    const found = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-      table,
-    ])
-    if (found.rows[0]?.found !== true) return E.right(undefined)
+    if (!(await relationExists(client, table))) return E.right(undefined)
     const other = await client.query(otherFormQuery(table, master !== undefined), [KEY_BYTES])
     if (other.rows.length > 0) return E.left(master === undefined ? missing(schema) : unused(schema))
     if (master === undefined) return E.right(undefined)

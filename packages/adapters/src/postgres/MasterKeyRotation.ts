@@ -22,7 +22,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
 import { isWrapped, unwrap, wrap } from '../internal/keyWrap.js'
 import * as Migrations from '../internal/migrations.js'
-import { withClient } from '../internal/pgClient.js'
+import { relationExists, withClient } from '../internal/pgClient.js'
 import { checkSchema } from '../internal/sql.js'
 import * as MasterKey from './MasterKey.js'
 
@@ -86,10 +86,7 @@ export const rotate = async (
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer')
   const table = `${Migrations.quote(schema)}.subject_keys`
   return withClient(url, async (client) => {
-    const found = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-      table,
-    ])
-    if (found.rows[0]?.found !== true) return E.right({ schema, keys: 0 })
+    if (!(await relationExists(client, table))) return E.right({ schema, keys: 0 })
     await client.query('BEGIN')
     try {
       // writers (new keys, erasures) wait; readers go on reading the old wrapping until the commit

@@ -10,6 +10,7 @@
 import type { EventStore } from '@docket/core'
 import pg from 'pg'
 import * as Migrations from '../internal/migrations.js'
+import { relationExists, withClient } from '../internal/pgClient.js'
 import * as PgStream from '../internal/pgStream.js'
 import type { Queryable, Sql } from '../internal/sql.js'
 import { checkSchema } from '../internal/sql.js'
@@ -123,6 +124,17 @@ const located = (
     )
   parsed.searchParams.delete('schema')
   return { url: parsed.toString(), schema: checkSchema(inUrl) }
+}
+
+/**
+ * Whether an event store is in `schema` (default `docket`) on the server at `url`: its `events`
+ * table exists. {@link make} would create an empty one; a command reading history asks this first,
+ * so that a typo in the schema is not read as an empty history. Creates nothing; throws when the
+ * server cannot be reached.
+ */
+export const exists = async (url: string, options: Pick<Options, 'schema'> = {}): Promise<boolean> => {
+  const table = `${Migrations.quote(checkSchema(options.schema ?? 'docket'))}.events`
+  return withClient(url, (client) => relationExists(client, table), 'docket-check')
 }
 
 /**

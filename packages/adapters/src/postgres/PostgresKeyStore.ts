@@ -24,7 +24,7 @@ import type { KeyStore } from '@docket/core'
 import pg from 'pg'
 import { unwrap, wrap } from '../internal/keyWrap.js'
 import * as Migrations from '../internal/migrations.js'
-import { withClient } from '../internal/pgClient.js'
+import { relationExists, withClient } from '../internal/pgClient.js'
 import * as PgListener from '../internal/pgListener.js'
 import { checkSchema } from '../internal/sql.js'
 
@@ -96,12 +96,7 @@ const channelOf = (schema: string): string => {
  */
 export const exists = async (url: string, options: Pick<Options, 'schema'> = {}): Promise<boolean> => {
   const table = `${Migrations.quote(checkSchema(options.schema ?? 'docket'))}.subject_keys`
-  return withClient(url, async (client) => {
-    const rows = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-      table,
-    ])
-    return rows.rows[0]?.found === true
-  })
+  return withClient(url, (client) => relationExists(client, table))
 }
 
 /** Opens the key store on the server at `url`, creating its table if missing. */
@@ -138,8 +133,7 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
       // only where missing: `CREATE INDEX IF NOT EXISTS` would take a lock that holds up other
       // processes' new keys at every open.
       const index = `${Migrations.quote(schema)}.subject_keys_key_length`
-      const indexed = await client.query('SELECT to_regclass($1) IS NOT NULL AS found', [index])
-      if (indexed.rows[0]?.found !== true) {
+      if (!(await relationExists(client, index))) {
         await client.query(`CREATE INDEX IF NOT EXISTS subject_keys_key_length ON ${table} (length(key))`)
       }
       await client.query('COMMIT')

@@ -21,7 +21,6 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { openStore, Store, StoreUrl } from '@docket/adapters'
 import { EventStore } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
-import pg from 'pg'
 import type { Invocation } from '../Command.js'
 import * as Output from '../Output.js'
 import * as Keys from './keys.js'
@@ -60,17 +59,13 @@ export const missing = async (url: string): Promise<string | undefined> => {
   }
   if (u.kind !== 'postgres') return undefined
   const schema = u.schema ?? 'docket'
-  const client = new pg.Client({ connectionString: u.url, application_name: 'docket-check' })
   try {
-    await client.connect()
-    const r = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-      `"${schema}".events`,
-    ])
-    return r.rows[0]?.found === true ? undefined : `${none}: schema ${schema} has no events table; ${create}`
+    const { PostgresEventStore } = await import('@docket/adapters/postgres')
+    return (await PostgresEventStore.exists(u.url, { schema }))
+      ? undefined
+      : `${none}: schema ${schema} has no events table; ${create}`
   } catch (e) {
     return `cannot open ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`
-  } finally {
-    await client.end().catch(() => undefined)
   }
 }
 
