@@ -11,7 +11,7 @@
  */
 import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { DecodeError, Envelope, type EventStore, Jsonl, type Recorded } from '@docket/core'
+import { DecodeError, Envelope, type EventStore, Import, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Invocation } from './Command.js'
 import * as Store from './internal/store.js'
@@ -116,8 +116,7 @@ const once = (
       first.set(l.event.id, l)
       kept.push(l)
     } else if (Envelope.fingerprint(earlier.event) !== Envelope.fingerprint(l.event)) {
-      const expected = `an event id not already used on line ${earlier.line} with other content`
-      errors.push(DecodeError.atLine(DecodeError.single('id', l.event.id, expected), l.line))
+      errors.push(Import.idReused(l.event.id, l.line, earlier.line))
     }
   }
   return kept.length === lines.length ? { lines, errors } : { lines: kept, errors }
@@ -136,7 +135,7 @@ export const readLines = async (
   const all =
     unique.errors.length === 0
       ? decoded.errors
-      : [...decoded.errors, ...unique.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+      : [...decoded.errors, ...unique.errors].sort(DecodeError.byLine)
   const errors = options.skipBad === true ? all : all.slice(0, maxErrors)
   if (errors.length > 0 && options.skipBad !== true) return E.left({ _tag: 'BadInput', errors })
   return E.right({ events, skipped: errors })

@@ -37,6 +37,9 @@ export const single = (path: string, value: unknown, expected: string): DecodeEr
 /** The same error, tagged with the line of input it came from. */
 export const atLine = (e: DecodeError, line: number): DecodeError => make(e.issues, line)
 
+/** Orders errors by their line (an error without one first), as reports of a file list them. */
+export const byLine = (a: DecodeError, b: DecodeError): number => (a.line ?? 0) - (b.line ?? 0)
+
 /** The same error with every path prefixed (for nested decoding). */
 export const prefixed = (e: DecodeError, prefix: string): DecodeError =>
   make(

@@ -188,7 +188,7 @@ export const run =
     )
     const checked = await ImportCheck.check(store, pending, CHECK_BATCH)
     if (E.isLeft(checked)) return E.left(ImportCheck.storeFailed(checked.left))
-    const errors = [...decoded.errors, ...checked.right.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+    const errors = [...decoded.errors, ...checked.right.errors].sort(DecodeError.byLine)
     if (errors.length > 0 && options.skipBad !== true) {
       return E.left({ _tag: 'BadInput', read: decoded.read, errors })
     }
@@ -232,6 +232,13 @@ export const runTwice =
     })
     return E.map((d: ImportTwice.Done) => summary(d.read, d.written, d.errors))(done)
   }
+
+/**
+ * The error of a line giving an event id other content than an earlier line of the same input
+ * (`line` and `first`): what an import reports, for readers that check a file's ids themselves.
+ */
+export const idReused: (id: string, line: number, first: number) => DecodeError.DecodeError =
+  ImportCheck.reused
 
 /** Folds an import error into a value, one branch per tag. */
 export const match =

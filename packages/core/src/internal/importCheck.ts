@@ -174,7 +174,8 @@ const storedConflict = (
     line,
   )
 
-const reused = (id: string, line: number, first: number): DecodeError.DecodeError =>
+/** The error of line `line`, giving event id `id` other content than line `first` did. */
+export const reused = (id: string, line: number, first: number): DecodeError.DecodeError =>
   DecodeError.atLine(
     DecodeError.single('id', id, `an event id not already used on line ${first} with other content`),
     line,

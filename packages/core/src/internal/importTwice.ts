@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
-import type * as DecodeError from '../DecodeError.js'
+import * as DecodeError from '../DecodeError.js'
 import { withImportedRecordedAt } from '../Envelope.js'
 import type * as EventStore from '../EventStore.js'
 import type { InputChanged, TwiceError } from '../Import.js'
@@ -43,9 +43,6 @@ export interface Done {
 }
 
 // operations
-
-const byLine = (a: DecodeError.DecodeError, b: DecodeError.DecodeError): number =>
-  (a.line ?? 0) - (b.line ?? 0)
 
 /** Reads `plan.open()` twice: checks every line, then writes the good ones (or reports the bad). */
 export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.Either<TwiceError, Done>> => {
@@ -130,7 +127,7 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
     const last = await w.finish()
     if (E.isLeft(last)) return last
   }
-  const errors = [...decodeErrors, ...contentErrors].sort(byLine)
+  const errors = [...decodeErrors, ...contentErrors].sort(DecodeError.byLine)
   if (!writing) return E.left({ _tag: 'BadInput', read, errors })
   return E.right({ read, written: w.written(), errors })
 }
