@@ -9,6 +9,7 @@
  * `fetch`, `sleep` and the timeout are injected so tests control time; the
  * defaults are Node's global `fetch` and `setTimeout`.
  */
+import { setTimeout as delay } from 'node:timers/promises'
 import { Outbox } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 
@@ -37,17 +38,9 @@ export interface Options {
 
 // constructors
 
+/** Node's own abortable timer; an abort ends the wait early (the rejection it gives is the signal's). */
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(handle)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const handle = setTimeout(done, ms)
-    signal?.addEventListener('abort', done, { once: true })
-    if (signal?.aborted === true) done()
-  })
+  delay(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined)
 
 const retryable = (status: number): boolean => status === 408 || status === 429 || status >= 500
 
