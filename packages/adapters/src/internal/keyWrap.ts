@@ -11,6 +11,12 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 /** The length of a key stored unwrapped (AES-256). */
 export const KEY_BYTES = 32
 
+/** Throws unless `master` (the option `name`) is absent or a 32-byte AES-256 key. */
+export const checkMasterKey = (name: string, master: Uint8Array | undefined): void => {
+  if (master !== undefined && master.length !== KEY_BYTES)
+    throw new Error(`${name} must be 32 bytes (AES-256)`)
+}
+
 /** Whether a stored key is wrapped with a master key (any length but a bare key's). */
 export const isWrapped = (stored: Uint8Array): boolean => stored.length !== KEY_BYTES
 

@@ -8,7 +8,7 @@
  * (`PostgresKeyStore`), and it reads only: it creates and changes nothing.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { isWrapped, KEY_BYTES, unwrap } from '../internal/keyWrap.js'
+import { checkMasterKey, isWrapped, KEY_BYTES, unwrap } from '../internal/keyWrap.js'
 import { otherFormQuery } from '../internal/keyFormQuery.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
@@ -89,7 +89,7 @@ export const describe: (e: MasterKeyError) => string = match({
 export const check = async (url: string, options: Options = {}): Promise<E.Either<MasterKeyError, void>> => {
   const schema = checkSchema(options.schema ?? 'docket')
   const master = options.masterKey
-  if (master !== undefined && master.length !== 32) throw new Error('masterKey must be 32 bytes (AES-256)')
+  checkMasterKey('masterKey', master)
   const table = `${Migrations.quote(schema)}.subject_keys`
   return withClient(url, async (client) => {
     if (!(await relationExists(client, table))) return E.right(undefined)

@@ -20,7 +20,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
-import { isWrapped, unwrap, wrap } from '../internal/keyWrap.js'
+import { checkMasterKey, isWrapped, unwrap, wrap } from '../internal/keyWrap.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
 import { checkSchema } from '../internal/sql.js'
@@ -49,10 +49,6 @@ export interface Rotated {
 
 // operations
 
-const checkMaster = (name: string, key: Uint8Array | undefined): void => {
-  if (key !== undefined && key.length !== 32) throw new Error(`${name} must be 32 bytes (AES-256)`)
-}
-
 /** One page of stored keys after `after` (by subject id), at most `limit`. */
 const page = (
   client: pg.Client,
@@ -80,8 +76,8 @@ export const rotate = async (
 ): Promise<E.Either<MasterKey.MasterKeyError, Rotated>> => {
   const schema = checkSchema(options.schema ?? 'docket')
   const { from, to } = options
-  checkMaster('from', from)
-  checkMaster('to', to)
+  checkMasterKey('from', from)
+  checkMasterKey('to', to)
   const batchSize = options.batchSize ?? 1_000
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer')
   const table = `${Migrations.quote(schema)}.subject_keys`

@@ -22,7 +22,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { KeyStore } from '@docket/core'
 import pg from 'pg'
-import { unwrap, wrap } from '../internal/keyWrap.js'
+import { checkMasterKey, unwrap, wrap } from '../internal/keyWrap.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
 import * as PgListener from '../internal/pgListener.js'
@@ -104,7 +104,7 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
   const schema = checkSchema(options.schema ?? 'docket')
   const table = `${Migrations.quote(schema)}.subject_keys`
   const master = options.masterKey
-  if (master !== undefined && master.length !== 32) throw new Error('masterKey must be 32 bytes (AES-256)')
+  checkMasterKey('masterKey', master)
   const cacheMs = options.cacheMs ?? 30_000
   const applicationName = options.applicationName ?? 'docket-keys'
   const config: pg.ClientConfig = { connectionString: url, application_name: applicationName }
