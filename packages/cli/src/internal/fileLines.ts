@@ -33,12 +33,13 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
 /**
  * The text of `buf[start, end)` without a final `\r`, `Jsonl.notUtf8`-marked when its bytes are
- * not UTF-8 (only a text holding a U+FFFD can come from such bytes, so only those are checked).
+ * not UTF-8. `utf8`: the caller already knows they are (a whole chunk's lines checked at once, as
+ * `Jsonl.lineBatchesOf` checks them), so only the lines of a chunk that is not are checked alone.
  */
-const text = (buf: Buffer, start: number, end: number): string => {
+const text = (buf: Buffer, start: number, end: number, utf8 = false): string => {
   const stop = end > start && buf[end - 1] === CR ? end - 1 : end
   const s = buf.toString('utf8', start, stop)
-  return s.includes('\uFFFD') && !isUtf8(buf.subarray(start, stop)) ? Jsonl.notUtf8(s) : s
+  return utf8 || isUtf8(buf.subarray(start, stop)) ? s : Jsonl.notUtf8(s)
 }
 
 // operations
@@ -68,8 +69,10 @@ export async function* batches(
     }
     const lines: string[] = []
     const offsets: number[] = []
+    // the chunk's whole lines checked at once (one pass); each line alone only when they are not UTF-8
+    const utf8 = isUtf8(buf.subarray(start, buf.lastIndexOf(NL) + 1))
     for (let nl = buf.indexOf(NL, start); nl !== -1; nl = buf.indexOf(NL, start)) {
-      lines.push(text(buf, start, nl))
+      lines.push(text(buf, start, nl, utf8))
       offsets.push(base + start)
       start = nl + 1
     }
