@@ -308,7 +308,7 @@ describe('Import.run: checked against the store before any write', () => {
     expect(r.left).toMatchObject({ line: 3, eventId: 'e3', caseId: 'c2', appended: 2 })
     expect(r.left.error._tag).toBe('IdempotencyConflict')
     expect(Import.describe(r.left)).toMatch(
-      /^import stopped at line 3 \(event e3, case c2\): event e3 is already stored \(case c9\) with different content \(IdempotencyConflict.*2 events written before it stay stored/,
+      /^import stopped at line 3 \(event e3, case c2\): event e3 is already stored \(case c9\) with different content \(IdempotencyConflict.*2 events written stay stored/,
     )
     expect((await all(inner)).map((e) => e.id)).toEqual(['e3', 'e1', 'e2'])
   })
@@ -477,6 +477,114 @@ describe('Import.run: lines read in batches (Jsonl.lineBatchesOf), wherever the 
         },
       ),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('Import.run: appends in flight', () => {
+  /** Events stored, and the appends in flight at most, at once and per case. */
+  interface Watched {
+    readonly store: EventStore.EventStore
+    readonly inner: EventStore.EventStore
+    readonly most: () => { readonly all: number; readonly oneCase: number }
+  }
+  /**
+   * A memory store whose appends answer in the order the scheduler picks: `applyAt` 'issue' runs
+   * each append when it is issued (a store that runs them in the order given), 'answer' when its
+   * answer comes (a store that may run them in any order); appends of the cases in `failing` are refused.
+   */
+  const watched = (s: fc.Scheduler, applyAt: 'issue' | 'answer', failing: ReadonlySet<string>): Watched => {
+    const inner = MemoryEventStore.make()
+    const open = new Map<string, number>()
+    let all = 0
+    let most = { all: 0, oneCase: 0 }
+    const store: EventStore.EventStore = {
+      ...inner,
+      append: (caseId, events, expected) => async () => {
+        all++
+        open.set(caseId, (open.get(caseId) ?? 0) + 1)
+        most = { all: Math.max(most.all, all), oneCase: Math.max(most.oneCase, open.get(caseId)!) }
+        const refused = failing.has(caseId)
+        const run = () =>
+          refused
+            ? TE.left<EventStore.StoreError>({ _tag: 'StoreUnavailable', message: `refused ${caseId}` })()
+            : inner.append(caseId, events, expected)()
+        const early = applyAt === 'issue' ? await run() : undefined
+        await s.schedule(Promise.resolve(), caseId)
+        const result = early ?? (await run())
+        all--
+        open.set(caseId, open.get(caseId)! - 1)
+        return result
+      },
+    }
+    return { store, inner, most: () => most }
+  }
+  const cases = fc.constantFrom('c1', 'c2', 'c3', 'c4', 'c5', 'c6')
+  const rows = fc.array(fc.tuple(cases, fc.nat(60)), { minLength: 1, maxLength: 80 })
+
+  it('for any file and any order of answers, each case keeps file order, one append per case in flight, at most 64 in all', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        rows,
+        fc.constantFrom<'issue' | 'answer'>('issue', 'answer'),
+        async (s, rs, at) => {
+          const lines = rs.map(([c, n]) => line(`${c}-${n}`, c))
+          const w = watched(s, at, new Set())
+          const r = await s.waitFor(Import.run(w.store, lines, { batchSize: 3 })())
+          const unique = [...new Set(lines)].map((l) => JSON.parse(l) as { id: string; caseId: string })
+          expect(E.isRight(r) && r.right.appended).toBe(unique.length)
+          const stored = (await all(w.inner)).map((e) => e.id)
+          if (at === 'issue') expect(stored).toEqual(unique.map((e) => e.id))
+          for (const c of new Set(unique.map((e) => e.caseId)))
+            expect(stored.filter((id) => id.startsWith(`${c}-`))).toEqual(
+              unique.filter((e) => e.caseId === c).map((e) => e.id),
+            )
+          expect(w.most().oneCase).toBe(1)
+          expect(w.most().all).toBeLessThanOrEqual(64)
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('issues appends of other cases before the first answers (a file in time order is not a round trip per event)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        const lines = Array.from({ length: 30 }, (_, i) => line(`e${i}`, `c${i % 6}`))
+        const w = watched(s, 'issue', new Set())
+        const r = await s.waitFor(Import.run(w.store, lines)())
+        expect(E.isRight(r) && r.right.appended).toBe(30)
+        expect(w.most().all).toBe(6)
+      }),
+      { numRuns: 20 },
+    )
+  })
+
+  it('a refused append stops the import once the appends in flight finish: the earliest line reported, every stored event counted', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        rows,
+        fc.subarray(['c1', 'c2', 'c3', 'c4', 'c5', 'c6'], { minLength: 1 }),
+        async (s, rs, failing) => {
+          const lines = [...new Set(rs.map(([c, n]) => line(`${c}-${n}`, c)))]
+          const w = watched(s, 'answer', new Set(failing))
+          const r = await s.waitFor(Import.run(w.store, lines, { batchSize: 2 })())
+          const stored = await all(w.inner)
+          const refused = lines.findIndex((l) => failing.some((c) => l.includes(`"caseId":"${c}"`)))
+          if (refused < 0) {
+            expect(E.isRight(r)).toBe(true)
+            return
+          }
+          if (E.isRight(r) || r.left._tag !== 'StoreFailed') throw new Error('expected StoreFailed')
+          expect(failing).toContain(r.left.caseId)
+          expect(r.left.appended).toBe(stored.length)
+          expect(r.left.line).toBe(refused + 1)
+          expect(stored.every((e) => !failing.includes(e.caseId))).toBe(true)
+        },
+      ),
+      { numRuns: 150 },
     )
   })
 })

@@ -15,12 +15,17 @@
  *   listed in the summary.
  * - **Each append is atomic, the import as a whole is not.** Events are
  *   appended per case, in file order, with expected revision `'any'`;
- *   consecutive events of one case go in one append (at most `batchSize`).
+ *   consecutive events of one case go in one append (at most `batchSize`),
+ *   and up to 64 appends of other cases are in flight at once (the SQL stores
+ *   join them into one transaction), issued in file order: each case's events
+ *   are stored in file order, and the memory, PGlite and PostgreSQL stores
+ *   store the whole file in its order (`internal/importWrite.ts`).
  *   What can still stop it part-way is the store failing (unreachable), or
  *   another writer storing one of the file's ids with other content between
  *   the check and the append: the append refuses it (`IdempotencyConflict`),
- *   the import stops with an error naming the line and event id, and the
- *   batches already appended stay stored.
+ *   nothing more is issued, the appends in flight finish, the import stops
+ *   with an error naming the earliest such line and its event id, and the
+ *   batches appended stay stored.
  * - **Re-running is harmless.** An event already stored with the same content
  *   is a no-op (store idempotency), so importing a file twice, or again after
  *   a failure part-way, completes it without duplicating anything. Nothing
@@ -89,7 +94,8 @@ export interface BadInput {
 
 /**
  * The store failed (the check before writing, or an append), or refused an append: another writer
- * stored one of the file's ids with other content after the check. The batches before it are stored.
+ * stored one of the file's ids with other content after the check. The batches before it are
+ * stored, and so are any of the appends in flight beside it that succeeded.
  */
 export interface StoreFailed {
   readonly _tag: 'StoreFailed'
@@ -98,7 +104,7 @@ export interface StoreFailed {
   readonly eventId: string
   readonly caseId: string
   readonly error: EventStore.StoreError
-  /** Events written before the failure (they stay stored). */
+  /** Events written, counted once every append in flight finished (they stay stored). */
   readonly appended: number
   readonly duplicates: number
 }
@@ -260,7 +266,7 @@ const describeImport: (e: ImportError) => string = match({
     `import stopped at line ${e.line} (event ${e.eventId}, case ${e.caseId}): ${EventStore.describe(e.error)}; ` +
     (e.appended === 0
       ? 'nothing was written'
-      : `${e.appended} events written before it stay stored, and re-running the import after a fix completes it`),
+      : `${e.appended} events written stay stored, and re-running the import after a fix completes it`),
 })
 
 /** A description for a person of why an import stopped (see `describeImport` above for the tags). */

@@ -76,7 +76,8 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
 
   // second read: the same lines, each decided as Import.run decides, the good ones written
   const w = writer(store, plan.batchSize)
-  const stop = (line: number, reason: string): E.Either<InputChanged, never> => {
+  const stop = async (line: number, reason: string): Promise<E.Either<InputChanged, never>> => {
+    await w.settle()
     const { appended, duplicates } = w.written()
     return E.left({ _tag: 'InputChanged', line, reason, appended, duplicates })
   }
