@@ -163,7 +163,8 @@ export const filePath = (cwd: string, path: string): E.Either<SourceError, strin
   return stat.isDirectory() ? E.left({ _tag: 'NotAFile', path }) : E.right(absolute)
 }
 
-const stream = (
+/** The bytes of a file or standard input source; Left when the file does not exist, or for a store. */
+export const readable = (
   inv: Pick<Invocation, 'stdin' | 'cwd'>,
   source: Source,
 ): E.Either<SourceError, NodeJS.ReadableStream> => {
@@ -176,13 +177,13 @@ const stream = (
 export const open = (
   inv: Pick<Invocation, 'stdin' | 'cwd'>,
   source: Source,
-): E.Either<SourceError, AsyncIterable<string>> => E.map(lines)(stream(inv, source))
+): E.Either<SourceError, AsyncIterable<string>> => E.map(lines)(readable(inv, source))
 
 /** The lines of a file or standard input source in batches ({@link lineBatches}); Left when the file does not exist. */
 export const openBatches = (
   inv: Pick<Invocation, 'stdin' | 'cwd'>,
   source: Source,
-): E.Either<SourceError, AsyncIterable<ReadonlyArray<string>>> => E.map(lineBatches)(stream(inv, source))
+): E.Either<SourceError, AsyncIterable<ReadonlyArray<string>>> => E.map(lineBatches)(readable(inv, source))
 
 /**
  * Whether `path` (relative to `cwd`) is a regular file, which can be read twice: not a named pipe

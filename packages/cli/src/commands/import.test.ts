@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -126,10 +126,29 @@ describe('docket import and export', { timeout: 120_000 }, () => {
     expect(r.stderr).toContain('1 already stored; 1 bad line(s) skipped')
   })
 
-  it('reads standard input with -', async () => {
-    const r = await docket(['import', '-', '--store', 'memory:'], { stdin: `${good.join('\n')}\n` })
+  it('reads standard input with -, from a copy in --spill-dir that is gone when the command ends', async () => {
+    const spill = mkdtempSync(join(dir, 'spill-'))
+    const r = await docket(['import', '-', '--store', 'memory:', '--spill-dir', spill], {
+      stdin: `${good.join('\n')}\n`,
+    })
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain('imported 3 new event(s)')
+    expect(readdirSync(spill)).toEqual([])
+    const bad = await docket(['import', '-', '--store', 'memory:', '--spill-dir', spill], {
+      stdin: `${good.join('\n')}\nnot json\n`,
+    })
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('line 4')
+    expect(readdirSync(spill)).toEqual([])
+  })
+
+  it('refuses a --spill-dir that is not a directory (exit 2), before reading standard input', async () => {
+    const r = await docket(['import', '-', '--store', 'memory:', '--spill-dir', join(dir, 'no-such-dir')], {
+      stdin: `${good.join('\n')}\n`,
+    })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`--spill-dir ${JSON.stringify(join(dir, 'no-such-dir'))}: no such directory`)
+    expect(r.stderr).not.toContain('imported')
   })
 
   it('exits 2 on bad usage: no --store, no file, a missing file, an unknown store scheme', async () => {

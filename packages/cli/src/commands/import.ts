@@ -3,7 +3,9 @@
  * command line. A regular file is read twice (`Import.runTwice`: checked in
  * the first read, written in the second, in memory bounded by its distinct
  * ids; a file whose size or mtime changes between the reads stops the
- * import, exit 2), standard input or a named pipe once (`Import.run`). The whole input is decoded and checked
+ * import, exit 2). Standard input or a named pipe, which can be read only
+ * once, is first copied to a private file (`internal/spool.ts`), then read
+ * the same way. The whole input is decoded and checked
  * against the store before anything is written, so a file with a bad line
  * (an event id already stored with other content, an `IdempotencyConflict`,
  * included) stores nothing, unless `--skip-bad`, which reports every skipped
@@ -16,10 +18,11 @@
  * without the keys every stored event with personal fields would look like a
  * conflict, and new personal fields would be stored in clear.
  */
-import { DecodeError, type EventStore, Import, type Jsonl } from '@docket/core'
+import { DecodeError, Import } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
+import * as Spool from '../internal/spool.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 import * as Source from '../Source.js'
@@ -29,12 +32,15 @@ const KEYS_NEEDED =
   "import needs its subjects' keys to compare each line's personal fields with the stored ones, " +
   'which are encrypted, and to store new ones encrypted; nothing was stored'
 
+/** What is imported: a regular file, read as it is, or an input read once, copied first. */
+type Input = { readonly file: Source.Rereadable } | { readonly once: NodeJS.ReadableStream }
+
 /** The `import` command. */
 export const command: Command = {
   name: 'import',
   summary:
-    'Store the events of a JSON Lines file. Every line is checked, against the file and the store, before the first write: a bad line, such as an event id already stored with other content (IdempotencyConflict), stores nothing. A store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops). A regular file is read twice, checked then written, in memory bounded by its distinct event ids (it must not change in between); standard input or a named pipe is held whole.',
-  usage: 'import <file|-> --store URL [--skip-bad]',
+    'Store the events of a JSON Lines file. Every line is checked, against the file and the store, before the first write: a bad line, such as an event id already stored with other content (IdempotencyConflict), stores nothing. Appends of different cases run several at once, each case in file order. A store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops). The input is read twice, checked then written, in memory bounded by its distinct event ids: a regular file as it is (it must not change in between), standard input or a named pipe from a private copy on disk, removed when the command ends.',
+  usage: 'import <file|-> --store URL [--skip-bad] [--spill-dir DIR]',
   options: [
     {
       name: 'store',
@@ -42,6 +48,13 @@ export const command: Command = {
       kind: 'string',
       description:
         'Where to store: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://…, kurrentdb://….',
+    },
+    {
+      name: 'spill-dir',
+      value: 'DIR',
+      kind: 'string',
+      description:
+        "Directory for the copy of standard input or a named pipe, read twice as a file is; it must exist (default: the system's temporary directory).",
     },
     {
       name: 'skip-bad',
@@ -68,19 +81,18 @@ export const command: Command = {
       )
       return EXIT.usage
     }
-    const source = Source.fromArgs(inv.positionals[0], undefined)
-    // a regular file is read twice (bounded memory), standard input or a pipe once; a batch of lines per chunk read
-    const input = E.chain((s: Source.Source) =>
-      s._tag === 'File' && Source.isRegularFile(inv.cwd, s.path)
-        ? E.map(
-            (f: Source.Rereadable) => (store: EventStore.EventStore, options: Import.Options) =>
-              Import.runTwice(store, f.open, { ...options, changed: f.changed }),
-          )(Source.rereadable(inv.cwd, s.path))
-        : E.map(
-            (lines: Jsonl.Input) => (store: EventStore.EventStore, options: Import.Options) =>
-              Import.run(store, lines, options),
-          )(Source.openBatches(inv, s)),
-    )(source)
+    const spillDir = Args.spillDir(inv)
+    if (E.isLeft(spillDir)) {
+      Output.error(inv, spillDir.left)
+      return EXIT.usage
+    }
+    // a regular file is read twice as it is; standard input or a pipe, read once, is copied first
+    const input = E.chain(
+      (s: Source.Source): E.Either<Source.SourceError, Input> =>
+        s._tag === 'File' && Source.isRegularFile(inv.cwd, s.path)
+          ? E.map((f: Source.Rereadable) => ({ file: f }))(Source.rereadable(inv.cwd, s.path))
+          : E.map((once: NodeJS.ReadableStream) => ({ once }))(Source.readable(inv, s)),
+    )(Source.fromArgs(inv.positionals[0], undefined))
     if (E.isLeft(input)) {
       Output.error(inv, Source.describe(input.left))
       return EXIT.usage
@@ -90,8 +102,22 @@ export const command: Command = {
       Output.error(inv, opened.left)
       return EXIT.usage
     }
+    let spooled: Spool.Spooled | undefined
     try {
-      const result = await input.right(opened.right, { skipBad: Args.flag(inv, 'skip-bad') })()
+      let file: Source.Rereadable
+      if ('file' in input.right) file = input.right.file
+      else {
+        const copy = await Spool.spool(input.right.once, spillDir.right)
+        if (E.isLeft(copy)) {
+          Output.error(inv, `${copy.left}; nothing was stored`)
+          return EXIT.usage
+        }
+        file = spooled = copy.right
+      }
+      const result = await Import.runTwice(opened.right, file.open, {
+        skipBad: Args.flag(inv, 'skip-bad'),
+        changed: file.changed,
+      })()
       if (E.isLeft(result)) {
         const e = result.left
         Output.error(
@@ -112,6 +138,7 @@ export const command: Command = {
       if (url === 'memory:') Output.warn(inv, 'memory: keeps nothing after the command ends (a dry run)')
       return EXIT.ok
     } finally {
+      spooled?.remove()
       await opened.right.close()
     }
   },

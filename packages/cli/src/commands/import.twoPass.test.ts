@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -21,6 +21,16 @@ afterAll(() => db.close())
 
 describe.each(stores)('Import.runTwice on the %s store', (name, make) => {
   sameAsRun(make, name === 'memory' ? 300 : 60)
+
+  it('stores a file whose cases interleave (appends in flight at once) in file order', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => line(`e${i}`, `c${i % 150}`, 1))
+    const store = await make()
+    const r = await Import.runTwice(store, async function* () {
+      yield lines
+    })()
+    expect(E.isRight(r) && r.right).toMatchObject({ appended: 400, cases: 150 })
+    expect((await all(store)).map((e) => e.id)).toEqual(lines.map((_, i) => `e${i}`))
+  })
 })
 
 describe('Source.rereadable: a file read twice', () => {
@@ -71,7 +81,7 @@ describe('Source.rereadable: a file read twice', () => {
   })
 
   it.skipIf(process.platform === 'win32')(
-    'docket import reads a named pipe once (it cannot be read again), as it reads standard input',
+    'docket import reads a named pipe (it cannot be read again) from a copy, as it reads standard input',
     { timeout: 20_000 },
     async () => {
       const fifo = join(dir, 'events.fifo')
@@ -83,11 +93,13 @@ describe('Source.rereadable: a file read twice', () => {
         line('e2', 'c2', 1),
       ])
       const written = new Promise((done) => writer.on('close', done))
-      const r = await docket(['import', fifo, '--store', 'memory:'])
+      const spill = mkdtempSync(join(dir, 'spill-'))
+      const r = await docket(['import', fifo, '--store', 'memory:', '--spill-dir', spill])
       await written
       expect(Source.isRegularFile(dir, 'events.fifo')).toBe(false)
       expect(r.code, r.stderr).toBe(0)
       expect(r.stderr).toContain('imported 2 new event(s) into 2 case(s)')
+      expect(readdirSync(spill)).toEqual([])
     },
   )
 })

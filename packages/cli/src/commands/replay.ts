@@ -9,8 +9,6 @@
  * a partial report (`reports/Partial.ts`) for `docket merge`: one machine per
  * partition, each reading its cases from a shared store or the whole file.
  */
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { type CasePartition, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
@@ -61,21 +59,6 @@ const parsePartition = (text: string): CasePartition.Partition | undefined => {
   return count >= 1 && index < count ? { index, count } : undefined
 }
 
-/**
- * `--spill-dir` resolved against the working directory: Left, saying why, unless it names an
- * existing directory (the temporary directories are made inside it, and a bad one would
- * otherwise fail only when the first case leaves memory, as a bug).
- */
-const directory = (cwd: string, text: string): E.Either<string, string> => {
-  const dir = path.resolve(cwd, text)
-  const stat = fs.statSync(dir, { throwIfNoEntry: false })
-  return stat === undefined
-    ? E.left('no such directory')
-    : stat.isDirectory()
-      ? E.right(dir)
-      : E.left('not a directory')
-}
-
 /** What building the report gives: the report, or the replay's failure. */
 type Built = Awaited<ReturnType<typeof Report.build | typeof Report.buildOnWorkers>>
 
@@ -104,6 +87,7 @@ export const command: Command = {
     },
     {
       name: 'spill-dir',
+      value: 'DIR',
       kind: 'string',
       description:
         "Directory for temporary files (sort runs, dropped cases, finished cases' results); it must exist (default: the system's temporary directory).",
@@ -219,10 +203,9 @@ export const command: Command = {
       Output.error(inv, refused)
       return EXIT.usage
     }
-    const spillDirText = Args.str(inv, 'spill-dir')
-    const spillDir = spillDirText === undefined ? undefined : directory(inv.cwd, spillDirText)
-    if (spillDir !== undefined && E.isLeft(spillDir)) {
-      Output.error(inv, `--spill-dir ${JSON.stringify(spillDirText)}: ${spillDir.left}`)
+    const spillDir = Args.spillDir(inv)
+    if (E.isLeft(spillDir)) {
+      Output.error(inv, spillDir.left)
       return EXIT.usage
     }
     const options: Report.BuildOptions = {
@@ -234,7 +217,7 @@ export const command: Command = {
       ...(o.to === undefined ? {} : { to: iso(o.to)! }),
       ...(o.policies === undefined ? {} : { policies: o.policies }),
       ...(o.whatIf === undefined ? {} : { whatIf: o.whatIf }),
-      ...(spillDir === undefined ? {} : { spillDir: spillDir.right }),
+      ...(spillDir.right === undefined ? {} : { spillDir: spillDir.right }),
       ...(maxOpen === undefined ? {} : { maxOpenCases: maxOpen }),
       // a store's global order is the order; a file must be in recordedAt order per case
       checkOrder: !fromStore,
@@ -256,7 +239,7 @@ export const command: Command = {
       })
       if (E.isLeft(input)) return E.left(Source.describe(input.left))
       const events = sorted
-        ? Spill.sort(input.right.events, spillDir === undefined ? {} : { dir: spillDir.right })
+        ? Spill.sort(input.right.events, spillDir.right === undefined ? {} : { dir: spillDir.right })
         : input.right.events
       const onProgress = Args.flag(inv, 'quiet')
         ? undefined

@@ -4,8 +4,11 @@
  * cannot drift apart. Parsing is node:util `parseArgs` in strict mode: an
  * unknown option or a missing value is a usage error (exit 2), never guessed.
  */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Integrity } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
 import type { Command, Invocation, OptionSpec } from '../Command.js'
 
 /** A usage error: the message to print on stderr before exiting with 2. */
@@ -135,6 +138,23 @@ export const list = (inv: Pick<Invocation, 'options'>, name: string): ReadonlyAr
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
+}
+
+/**
+ * `--spill-dir` resolved against the working directory: Right(undefined) when it is not given,
+ * Left with the message to print (exit 2) unless it names an existing directory. The temporary
+ * files are made inside it, and a bad one would otherwise fail only when first used, as a bug.
+ */
+export const spillDir = (inv: Pick<Invocation, 'options' | 'cwd'>): E.Either<string, string | undefined> => {
+  const text = str(inv, 'spill-dir')
+  if (text === undefined) return E.right(undefined)
+  const dir = path.resolve(inv.cwd, text)
+  const stat = fs.statSync(dir, { throwIfNoEntry: false })
+  return stat?.isDirectory() === true
+    ? E.right(dir)
+    : E.left(
+        `--spill-dir ${JSON.stringify(text)}: ${stat === undefined ? 'no such directory' : 'not a directory'}`,
+      )
 }
 
 /** True when a flag was given. */
