@@ -23,6 +23,7 @@ describe('docs/escalation.md', () => {
       'executive',
     ])
     expect(config.levels.repeat_report).toBe(2)
+    expect(config.repeatReports).toEqual([10, 100, 1_000])
   })
 
   it('lists every reason code, and only those', () => {
@@ -35,6 +36,8 @@ describe('docs/escalation.md', () => {
     expect(d.specialistLevel).toBe(2)
     expect(d.reach.views).toEqual([10_000, 100_000, 1_000_000])
     expect(d.reach.shares).toEqual([1_000, 10_000])
+    expect(d.repeatReports).toEqual([10, 100, 1_000])
+    expect(text).toMatch(/\| `repeatReports` +\|.*\| 10 \/ 100 \/ 1,000 +\|/)
     expect(Profile.DEFAULT_LADDER.map((l) => [l.name, l.acknowledgeWithin])).toEqual([
       ['frontline', 'PT1H'],
       ['child-safety specialist', 'PT30M'],

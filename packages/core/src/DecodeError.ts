@@ -64,6 +64,7 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   Age: 'an age in years, a number ≥ 0',
   Threshold: 'an integer ≥ 1',
   Rate: 'a number > 0',
+  RepeatReportThresholds: 'integers ≥ 1, each greater than the one before, such as [10, 100, 1000]',
   WarningFraction: 'a fraction of the time allowed, more than 0 and less than 1 (0.9 is 90 %)',
 }
 

@@ -259,6 +259,65 @@ describe('repeat report', () => {
   })
 })
 
+describe('repeat reports of a viral case', () => {
+  const minutes = (from: string, i: number): string => Timestamp.format(at(from) + i * M)
+  /** A report, a frontline refusal, then `n` repeat reports a minute apart from 2024-01-03 (guarded: a minor alleged). */
+  const viral = (n: number, claims: Record<string, unknown> = {}) => {
+    const repeats = Array.from({ length: n }, (_, i) =>
+      report(minutes('2024-01-03T00:00:00Z', i), { category: 'hate', claims }),
+    )
+    return {
+      repeats,
+      history: [
+        report('2024-01-01T00:00:00Z', { category: 'hate' }),
+        decision('2024-01-02T00:00:00Z', 'no_violation'),
+        ...repeats,
+      ],
+    }
+  }
+  const firstPages = (raised: ReadonlyArray<DocketEvent>) =>
+    raisedData(raised)
+      .filter((d) => d?.reason === 'repeat_report' && d.repeat === undefined)
+      .map((d) => [d?.escalationId, d?.level, d?.at])
+  const idOf = (cause: string, level: number): string =>
+    Escalation.escalationId('c1', { reason: 'repeat_report', obligationId: null, level, cause })
+
+  it('pages at the first repeat report and at 10, 100 and 1,000 of them, not once per report', () => {
+    const { repeats, history } = viral(1_200, { depictsMinor: true })
+    const asOf = at(repeats[repeats.length - 1]!.occurredAt)
+    const ts = Escalation.triggers({ caseId: 'c1', history, config }, asOf)
+    // guarded: from the specialist level (2), one higher per threshold; 5 is clamped to the top (4)
+    expect(ts.map((t) => [t.causationId, t.level])).toEqual([
+      [repeats[0]!.id, 2],
+      [repeats[9]!.id, 3],
+      [repeats[99]!.id, 4],
+      [repeats[999]!.id, 5],
+    ])
+    const escalations = new Set(
+      Escalation.summarize({ caseId: 'c1', history, config }, asOf).map((s) => s.escalationId),
+    )
+    expect([...escalations]).toEqual([
+      idOf(repeats[0]!.id, 2),
+      idOf(repeats[9]!.id, 3),
+      idOf(repeats[99]!.id, 4),
+      idOf(repeats[999]!.id, 4),
+    ])
+  })
+
+  it('keeps the id of the first repeat report’s escalation: a store that holds it gets no duplicate', () => {
+    const { repeats, history } = viral(12)
+    // what a host wrote when the first repeat report came (the same id as before grouping)
+    const log: DocketEvent[] = history.slice(0, 3)
+    const first = Escalation.tick({ caseId: 'c1', history: log, config }, at(repeats[0]!.occurredAt)).due
+    expect(first.map((e) => e.id)).toEqual([`${idOf(repeats[0]!.id, 1)}/L1`])
+    log.push(...first, ...repeats.slice(1))
+    const later = Escalation.tick({ caseId: 'c1', history: log, config }, at(repeats[11]!.occurredAt)).due
+    // the first is not raised again (its id is recorded); the tenth report raises its own, a level higher
+    expect(firstPages(later)).toEqual([[idOf(repeats[9]!.id, 2), 2, repeats[9]!.occurredAt]])
+    expect(later.some((e) => e.id === first[0]!.id)).toBe(false)
+  })
+})
+
 const obligation = (over: Partial<Obligation.Obligation>): Obligation.Obligation => ({
   id: 'c1/us-take-it-down/removal/e1',
   policy: 'us-take-it-down',

@@ -59,6 +59,8 @@ export interface Config {
     readonly viewsPerHour: number | null
     readonly sharesPerHour: number | null
   }
+  /** Counts of repeat reports under one standing refusal that raise `repeat_report` a level, ascending. */
+  readonly repeatReports: ReadonlyArray<number>
   /** The level each reason raises at (before clamping to the ladder). */
   readonly levels: Readonly<Record<Reason, number>>
   /** Each ladder level's timing in ms, precomputed (`acknowledgeWithin`, the next level, repeats). */
@@ -129,6 +131,7 @@ export const configOf = (profile: Pick<Profile.Resolved, 'escalation'>): Config 
       viewsPerHour: e.reach?.viewsPerHour ?? null,
       sharesPerHour: e.reach?.sharesPerHour ?? null,
     },
+    repeatReports: [...new Set(e.repeatReports ?? [])].sort((a, b) => a - b),
     rungs: new Map(
       ladder.map((l, i) => {
         const next = ladder[i + 1]?.level ?? null

@@ -66,6 +66,30 @@ describe('Profile.decode: numbers the engine would ignore or misread', () => {
     ).toBe('decoded')
   })
 
+  it('refuses repeat-report thresholds that are not whole numbers ≥ 1 in strictly increasing order', () => {
+    const expected = 'expected integers ≥ 1, each greater than the one before, such as [10, 100, 1000]'
+    expect(problems({ escalation: { repeatReports: [100, 10] } })).toBe(
+      `escalation.repeatReports: got [100,10], ${expected}`,
+    )
+    expect(problems({ escalation: { repeatReports: [10, 10] } })).toBe(
+      `escalation.repeatReports: got [10,10], ${expected}`,
+    )
+    expect(problems({ escalation: { repeatReports: [10, 0, 2.5] } }).split('\n')).toEqual([
+      'escalation.repeatReports.1: got 0, expected an integer ≥ 1',
+      'escalation.repeatReports.2: got 2.5, expected an integer ≥ 1',
+    ])
+    expect(problems({ escalation: { repeatReports: '10' } })).toBe(
+      `escalation.repeatReports: got "10", ${expected}`,
+    )
+    for (const ok of [[], [1], [5, 50, 500]]) {
+      const decoded = Profile.decode({ escalation: { repeatReports: ok } })
+      expect(E.isRight(decoded) && decoded.right.escalation.repeatReports, JSON.stringify(ok)).toEqual(ok)
+    }
+    // absent: the default thresholds, also when other escalation fields are given
+    const partial = Profile.decode({ escalation: { specialistLevel: 3 } })
+    expect(E.isRight(partial) && partial.right.escalation.repeatReports).toEqual([10, 100, 1_000])
+  })
+
   it('refuses an internal target of zero (due the instant its clock starts)', () => {
     expect(problems({ internalTargets: { 'eu-dsa/16-ack': 'PT0H', 'eu-dsa': 'P0D' } }).split('\n')).toEqual([
       'internalTargets.eu-dsa/16-ack: got "PT0H", expected an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
@@ -141,7 +165,7 @@ describe('Profile.decode: unknown fields', () => {
       /^colour: got "blue", expected no such field \(known: name, /,
     )
     expect(problems({ escalation: { ladderr: [] } })).toBe(
-      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, levels)',
+      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, repeatReports, levels)',
     )
     expect(
       problems({ escalation: { ladder: [...ladder, { ...ladder[0], level: 2, ackWithin: 'PT1H' }] } }),
@@ -196,7 +220,7 @@ describe('Profile.decode: unknown fields', () => {
 
   it('reports unknown fields and invalid values together', () => {
     expect(problems({ size: 'huge', escalation: { ladderr: [] } }).split('\n')).toEqual([
-      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, levels)',
+      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, repeatReports, levels)',
       'size: got "huge", expected one of micro, small, other',
     ])
   })
@@ -229,6 +253,7 @@ describe('Profile.decode: unknown fields', () => {
         ladder: [{ ...ladder[0], repeatEvery: 'PT10M', repeatTimes: 2 }],
         specialistLevel: 1,
         reach: { views: [10], shares: [1], viewsPerHour: 5, sharesPerHour: 1 },
+        repeatReports: [5, 50],
         levels: { reach: 2, repeat_report: 1 },
       },
     })

@@ -71,6 +71,16 @@ export const ReachThresholds = t.partial(
   'ReachThresholds',
 )
 
+/**
+ * Counts of repeat reports under one standing refusal that raise a level: whole numbers ≥ 1, each
+ * greater than the one before (a count given twice, or out of order, would page one level too few).
+ */
+export const RepeatReportThresholds = t.refinement(
+  t.array(Threshold),
+  (ns) => ns.every((n, i) => i === 0 || n > ns[i - 1]!),
+  'RepeatReportThresholds',
+)
+
 /** Escalation reason codes (see `Escalation.REASONS`), for per-reason level overrides. */
 export const ReasonLevels = t.partial(
   {
@@ -92,6 +102,11 @@ export const Escalation = t.partial(
     /** The level the refusal guard pages (a child-safety specialist tier). */
     specialistLevel: Level,
     reach: ReachThresholds,
+    /**
+     * Counts of repeat reports under one standing refusal at which `repeat_report` raises again, one
+     * level higher each (the first repeat report always raises).
+     */
+    repeatReports: RepeatReportThresholds,
     /** The level each trigger raises at (defaults in docs/escalation.md). */
     levels: ReasonLevels,
   },
@@ -192,6 +207,7 @@ export const DEFAULTS: Resolved = {
     ladder: [...DEFAULT_LADDER],
     specialistLevel: 2,
     reach: { views: [10_000, 100_000, 1_000_000], shares: [1_000, 10_000] },
+    repeatReports: [10, 100, 1_000],
   },
 }
 

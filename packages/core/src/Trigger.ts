@@ -204,22 +204,42 @@ export const authorityAfterRefusal: Rule = (ctx) => {
 }
 
 /**
- * Repetition: a further report about content whose refusal still stands. It
- * pages the specialist tier when any report of the case is guarded.
+ * Repetition: further reports about content whose refusal still stands, grouped as alerting
+ * systems group a storm. The reports under one standing refusal are counted (a new refusal, or
+ * one after a reversal, counts from zero again). Each calls for a level: `levels.repeat_report`
+ * (`specialistLevel` when higher and a report of the case up to this one is guarded), plus one
+ * per `repeatReports` threshold the count has reached. A report raises an escalation only when
+ * its level is higher than every level raised under the same refusal: the first does, then one
+ * per threshold, and a guarded report once when it lifts the level to the specialist's. So
+ * thousands of reports about a viral video page a handful of times, not once each.
  */
 export const repeatReport: Rule = (ctx) => {
   const out: Trigger[] = []
   if (ctx.refusals.size === 0) return out // no refusal stands anywhere
   const standing = standingRefusals(ctx)
+  const thresholds = ctx.config.repeatReports
+  const plain = ctx.config.levels.repeat_report
+  const guarded = Math.max(plain, ctx.config.specialistLevel)
   let guardedFrom: number | undefined
   let resolved: ReadonlyArray<number | null> | undefined
+  let refusal = -1
+  let count = 0
+  let reached = 0
+  let raised = Number.NEGATIVE_INFINITY
   ctx.history.forEach((e, j) => {
     if (!isReport(e) || standing[j]! < 0) return
+    if (standing[j] !== refusal) {
+      refusal = standing[j]!
+      count = 0
+      reached = 0
+      raised = Number.NEGATIVE_INFINITY
+    }
+    count++
+    while (reached < thresholds.length && count >= thresholds[reached]!) reached++
     guardedFrom ??= firstGuardedReport(ctx.history)
-    const level =
-      guardedFrom <= j
-        ? Math.max(ctx.config.levels.repeat_report, ctx.config.specialistLevel)
-        : ctx.config.levels.repeat_report
+    const level = (guardedFrom <= j ? guarded : plain) + reached
+    if (level <= raised) return
+    raised = level
     resolved ??= firstAfterEach(ctx, (x) => isSpecialistDecision(x) || reverses(x))
     out.push(fromEvent(e, ctx.at[j]!, 'repeat_report', level, resolved[j] ?? null))
   })

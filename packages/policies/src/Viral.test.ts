@@ -3,7 +3,7 @@
 // (`caseEvents`, `upTo`) instead of scanning a copy of the history for each event. These tests count
 // what is read instead of timing anything, and check that the engine's answers are those of the plain
 // history on random cases.
-import { type ClockRule, type DocketEvent, Profile } from '@docket/core'
+import { type ClockRule, type DocketEvent, Escalation, Evaluation, Profile } from '@docket/core'
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ev, report, run } from './internal/testing.js'
@@ -55,6 +55,25 @@ describe('a viral case', () => {
     // report (the quadratic form) would read each of the 2,000 reports' histories, over 2 million
     expect(large / small).toBeLessThan(5)
     expect(large / 2_002).toBeLessThan(250)
+  })
+})
+
+describe('a viral case’s repeat reports', () => {
+  it('page at the first and at each threshold of their count, not once per report', () => {
+    /** The repeat-report escalations of the whole judgment, as `docket replay` makes it. */
+    const repeatEscalations = (n: number) => {
+      const judged = Evaluation.evaluate(viral(n), {
+        rules,
+        profile: Profile.DEFAULTS,
+        asOf,
+        escalate: Escalation.escalate,
+      })
+      const lines = judged.cases[0]?.escalations.filter((e) => e.reason === 'repeat_report') ?? []
+      return [...new Set(lines.map((e) => e.escalationId))].length
+    }
+    // guarded reports (a minor alleged): the first, the 10th and the 100th; the 1,000th past 500
+    expect(repeatEscalations(500)).toBe(3)
+    expect(repeatEscalations(2_000)).toBe(4)
   })
 })
 

@@ -28,13 +28,13 @@ describe('the process manager checkpoint', () => {
     // other profile or rules
     const other = await WatchState.load(checkpoints, 'pm', 'f2')
     expect(E.isLeft(other) && other.left._tag).toBe('Incompatible')
-    // another version
+    // another version: 1 planned every repeat report's escalation, which version 2 groups
     const manifest = JSON.parse((await checkpoints.load('pm/state'))!) as Record<string, unknown>
-    await checkpoints.save('pm/state', JSON.stringify({ ...manifest, version: 0 }))
+    await checkpoints.save('pm/state', JSON.stringify({ ...manifest, version: 1 }))
     const old = await WatchState.load(checkpoints, 'pm', 'f1')
     expect(E.isLeft(old) && old.left).toEqual({
       _tag: 'Incompatible',
-      message: 'saved by format version 0, not 1',
+      message: 'saved by format version 1, not 2',
     })
     // not JSON, not the shape, chunks of another save
     for (const [text, expected] of [

@@ -23,8 +23,12 @@ import * as Hash from './hash.js'
 
 // model
 
-/** Bumped whenever the meaning of a saved checkpoint changes (its layout, or the engine's wake instants). */
-export const VERSION = 1
+/**
+ * Bumped whenever the meaning of a saved checkpoint changes (its layout, or the engine's wake instants).
+ * 2: repeat reports under one standing refusal raise at the first and at each `repeatReports` threshold
+ * only, so the wake instants saved by version 1 are those of escalations the engine no longer derives.
+ */
+export const VERSION = 2
 
 /** What a restart resumes from. */
 export interface State {
