@@ -316,6 +316,54 @@ describe('repeat reports of a viral case', () => {
     expect(firstPages(later)).toEqual([[idOf(repeats[9]!.id, 2), 2, repeats[9]!.occurredAt]])
     expect(later.some((e) => e.id === first[0]!.id)).toBe(false)
   })
+
+  it('stops an escalation raised before grouping for a report between thresholds when the report is resolved', () => {
+    const { repeats, history } = viral(3)
+    // a store written by the engine before grouping: one escalation per repeat report, each at level 1
+    const old: DocketEvent[] = repeats.map((r) => ({
+      ...ev('EscalationRaised', r.occurredAt, {
+        escalationId: idOf(r.id, 1),
+        level: 1,
+        reason: 'repeat_report',
+      }),
+      id: `${idOf(r.id, 1)}/L1`,
+      meta: { causationId: r.id },
+    }))
+    const takedown = ev('ContentActioned', minutes('2024-01-03T00:00:00Z', 10), { action: 'removed' })
+    const log = [...history, ...old, takedown]
+    // the takedown, 10 minutes on, resolved every report before the first hour: nothing climbs
+    expect(Escalation.tick({ caseId: 'c1', history: log, config }, at('2024-02-01T00:00:00Z')).due).toEqual(
+      [],
+    )
+    // one a person raised naming another event than a report climbs until acknowledged, as before
+    const refusal = history[1]!
+    const person: DocketEvent = {
+      ...ev('EscalationRaised', repeats[0]!.occurredAt, {
+        escalationId: 'esc-by-hand',
+        level: 1,
+        reason: 'repeat_report',
+      }),
+      id: 'esc-by-hand/L1',
+      meta: { causationId: refusal.id },
+    }
+    const byHand = Escalation.tick(
+      { caseId: 'c1', history: [...history, person, takedown], config },
+      at('2024-01-03T01:00:00Z'),
+    )
+    expect(
+      raisedData(byHand.due)
+        .filter((d) => d?.escalationId === 'esc-by-hand')
+        .map((d) => d?.level),
+    ).toEqual([2])
+    // unresolved and unacknowledged, each still climbs as it did when it was raised
+    const open = Escalation.tick(
+      { caseId: 'c1', history: [...history, ...old], config },
+      at('2024-01-03T01:02:00Z'),
+    )
+    expect(raisedData(open.due).map((d) => [d?.escalationId, d?.level])).toEqual(
+      repeats.map((r) => [idOf(r.id, 1), 2]),
+    )
+  })
 })
 
 const obligation = (over: Partial<Obligation.Obligation>): Obligation.Obligation => ({

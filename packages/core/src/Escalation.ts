@@ -374,7 +374,9 @@ const plan = (
     const stopAt = ack === null ? t.resolvedAt : t.resolvedAt === null ? ack : Math.min(ack, t.resolvedAt)
     next = sooner(next, climb(input.config, id, t, level, stopAt, now, repeats, onPage), now)
   }
-  // Escalations raised by people (or by an older configuration) still climb the ladder until acknowledged.
+  // Escalations raised by people (or by an older configuration) still climb the ladder until acknowledged;
+  // a repeat report's also stops when its report is resolved, as when an older release raised one per report.
+  let repeatResolution: ((causationId: string) => number | null | undefined) | undefined
   for (const [id, e] of raised) {
     if (derived.has(id)) continue
     const t: Start = {
@@ -386,11 +388,13 @@ const plan = (
       causationId: e.meta?.causationId ?? null,
       missedObligation: e.data.missedObligation === true,
     }
-    next = sooner(
-      next,
-      climb(input.config, id, t, e.data.level, acks.get(id) ?? null, now, repeats, onPage),
-      now,
-    )
+    let stopAt = acks.get(id) ?? null
+    if (t.reason === 'repeat_report' && t.causationId !== null) {
+      repeatResolution ??= Trigger.repeatResolution(ctx)
+      const resolvedAt = repeatResolution(t.causationId) ?? null
+      if (resolvedAt !== null && (stopAt === null || resolvedAt < stopAt)) stopAt = resolvedAt
+    }
+    next = sooner(next, climb(input.config, id, t, e.data.level, stopAt, now, repeats, onPage), now)
   }
   return { next, ctx }
 }

@@ -87,6 +87,8 @@ const isTakedown = (e: DocketEvent): boolean =>
 /** Undoes a refusal: a violation found, or the content taken down. */
 const reverses = (e: DocketEvent): boolean =>
   (isDecision(e) && e.data.outcome === 'violation') || isTakedown(e)
+/** Resolves a repeat report: a specialist (or legal) decision, or a reversal. */
+const resolvesRepeat = (e: DocketEvent): boolean => isSpecialistDecision(e) || reverses(e)
 
 /** Index of the first guarded report of `history` ({@link isGuarded}), or its length when none is. */
 const firstGuardedReport = (history: ReadonlyArray<DocketEvent>): number => {
@@ -240,10 +242,29 @@ export const repeatReport: Rule = (ctx) => {
     const level = (guardedFrom <= j ? guarded : plain) + reached
     if (level <= raised) return
     raised = level
-    resolved ??= firstAfterEach(ctx, (x) => isSpecialistDecision(x) || reverses(x))
+    resolved ??= firstAfterEach(ctx, resolvesRepeat)
     out.push(fromEvent(e, ctx.at[j]!, 'repeat_report', level, resolved[j] ?? null))
   })
   return out
+}
+
+/**
+ * When the report `causationId` of `ctx` was resolved as {@link repeatReport} resolves its
+ * escalations (`null`: not yet; `undefined`: no such report in the history). For the `repeat_report` escalations
+ * a history holds that the rule no longer derives: those an older release raised for every repeat
+ * report stop where they stopped then, instead of climbing until acknowledged. Built once per
+ * context, then constant time per escalation.
+ */
+export const repeatResolution = (ctx: Context): ((causationId: string) => number | null | undefined) => {
+  let index: Map<string, number> | undefined
+  let resolved: ReadonlyArray<number | null> | undefined
+  return (causationId) => {
+    index ??= new Map(ctx.history.map((e, i) => [e.id, i]))
+    const j = index.get(causationId)
+    if (j === undefined || !isReport(ctx.history[j]!)) return undefined
+    resolved ??= firstAfterEach(ctx, resolvesRepeat)
+    return resolved[j] ?? null
+  }
 }
 
 /**
