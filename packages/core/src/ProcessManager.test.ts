@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it, vi } from 'vitest'
 import * as Clock from './Clock.js'
 import type { DocketEvent, Recorded } from './Envelope.js'
+import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
 import type * as EventStore from './EventStore.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
@@ -296,6 +297,55 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     await running
     const warnings = (await raisedIn(store)).filter((e) => e.data.reason === 'time_warning')
     expect(new Set(warnings.map((e) => e.data.escalationId)).size).toBe(3)
+  })
+})
+
+describe('ProcessManager on a store written before repeat reports were grouped', () => {
+  it('raises no second escalation for the first repeat report, and does not page again the ones a takedown stopped', async () => {
+    const minute = (i: number): string => Timestamp.format(at('2024-01-03T00:00:00Z') + i * M)
+    const reportOf = (id: string, occurredAt: string): Recorded =>
+      rec(id, 'ContentReported', occurredAt, {
+        reportId: id,
+        channel: 'in_app',
+        category: 'hate',
+        content: { ref: 'v1', kind: 'video' },
+        jurisdictions: ['US'],
+      })
+    const repeats = [0, 1, 2].map((i) => reportOf(`r${i + 2}`, minute(i)))
+    // what the engine raised before grouping: one escalation per repeat report, at level 1
+    const old = repeats.map((r): Recorded => {
+      const escalationId = Escalation.escalationId('c1', {
+        reason: 'repeat_report',
+        obligationId: null,
+        level: 1,
+        cause: r.id,
+      })
+      return {
+        ...rec(`${escalationId}/L1`, 'EscalationRaised', r.occurredAt, {
+          escalationId,
+          level: 1,
+          reason: 'repeat_report',
+        }),
+        actor: { kind: 'system', id: 'docket-escalation' },
+        meta: { causationId: r.id },
+      } as Recorded
+    })
+    const initial = [
+      reportOf('r1', '2024-01-01T00:00:00Z'),
+      rec('d1', 'ReviewDecided', '2024-01-02T00:00:00Z', {
+        reviewId: 'd1',
+        outcome: 'no_violation',
+        tier: 'frontline',
+        automation: 'not',
+      }),
+      ...repeats.flatMap((r, i) => [r, old[i]!]),
+      rec('t1', 'ContentActioned', minute(10), { action: 'removed' }),
+    ]
+    const store = MemoryEventStore.make({ initial })
+    const timer = Timer.manual(Clock.manual(at('2024-02-01T00:00:00Z')))
+    const stats = await ProcessManager.make({ store, timer, profile: Profile.DEFAULTS }).runOnce()
+    expect(stats.raised).toBe(0)
+    expect((await raisedIn(store)).map((e) => e.id)).toEqual(old.map((e) => e.id))
   })
 })
 
