@@ -55,7 +55,7 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   NonZeroDuration: 'an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
   Jurisdiction: 'an officially assigned ISO 3166-1 alpha-2 country code, such as US or GB',
   DeadlineExtended: 'exactly one of until (an instant) and by (an ISO-8601 duration)',
-  Id: 'a non-empty string without NUL (U+0000)',
+  Id: 'a non-empty string without NUL (U+0000) or unpaired surrogates',
   Level: 'an integer ≥ 1',
   TimeZone: 'an IANA time zone, such as Europe/Paris, or a fixed offset within ±18:00, such as UTC+02:00',
   UnknownRecord: 'an object',

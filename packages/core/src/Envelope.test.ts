@@ -332,22 +332,37 @@ describe('Envelope.decode: bad input (fuzzed)', () => {
     expect(E.isLeft(r3) && r3.left.issues[0]!.expected).toMatch(/x-<vendor>\.<Name>/)
   })
 
+  const appeal = {
+    id: 'e1',
+    type: 'AppealLodged',
+    caseId: 'c1',
+    occurredAt: '2026-01-01T00:00:00Z',
+    data: { appealId: 'a1', by: 'reporter', venue: 'internal' },
+  }
+
   it('refuses an id or case id holding NUL, which no SQL store can hold, naming the field', () => {
-    const base = {
-      id: 'e1',
-      type: 'AppealLodged',
-      caseId: 'c1',
-      occurredAt: '2026-01-01T00:00:00Z',
-      data: { appealId: 'a1', by: 'reporter', venue: 'internal' },
-    }
-    const r = Envelope.decode({ ...base, id: 'e\u00001', caseId: 'c\u0000' })
+    const r = Envelope.decode({ ...appeal, id: 'e\u00001', caseId: 'c\u0000' })
     expect(E.isLeft(r) && DecodeError.format(r.left)).toBe(
       [
-        'id: got "e\\u00001", expected a non-empty string without NUL (U+0000)',
-        'caseId: got "c\\u0000", expected a non-empty string without NUL (U+0000)',
+        'id: got "e\\u00001", expected a non-empty string without NUL (U+0000) or unpaired surrogates',
+        'caseId: got "c\\u0000", expected a non-empty string without NUL (U+0000) or unpaired surrogates',
       ].join('\n'),
     )
-    expect(E.isLeft(Envelope.decodeWithCodecs({ ...base, caseId: 'c\u0000' }))).toBe(true)
+    expect(E.isLeft(Envelope.decodeWithCodecs({ ...appeal, caseId: 'c\u0000' }))).toBe(true)
+  })
+
+  it('refuses an id or case id holding an unpaired surrogate, which a SQL store keeps as U+FFFD, naming the field', () => {
+    // what JSON.parse gives for a line holding "e\ud800" (an escape no UTF-8 byte sequence yields)
+    const r = Envelope.decode({ ...appeal, id: JSON.parse('"e\\ud800"'), caseId: '\udc00c' })
+    expect(E.isLeft(r) && DecodeError.format(r.left)).toBe(
+      [
+        'id: got "e\\ud800", expected a non-empty string without NUL (U+0000) or unpaired surrogates',
+        'caseId: got "\\udc00c", expected a non-empty string without NUL (U+0000) or unpaired surrogates',
+      ].join('\n'),
+    )
+    expect(E.isLeft(Envelope.decodeWithCodecs({ ...appeal, caseId: 'c\ud800' }))).toBe(true)
+    // a pair is one astral character, and U+FFFD is text
+    expect(E.isRight(Envelope.decode({ ...appeal, id: 'e😀', caseId: 'c\ufffd' }))).toBe(true)
   })
 
   it('refuses a negative age and negative or fractional exposure counts, naming the field', () => {

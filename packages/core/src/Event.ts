@@ -69,8 +69,15 @@ export type ActorKind = t.TypeOf<typeof ActorKind>
 export const Jurisdiction = t.refinement(t.string, Iso3166.isAlpha2, 'Jurisdiction')
 export type Jurisdiction = t.TypeOf<typeof Jurisdiction>
 
-/** A non-empty string identifier without NUL (U+0000), which no PostgreSQL text column holds. */
-export const Id = t.refinement(t.string, (s) => s.length > 0 && !s.includes('\u0000'), 'Id')
+/**
+ * A non-empty string identifier without NUL (U+0000), which no PostgreSQL text column holds, nor an
+ * unpaired UTF-16 surrogate, which it stores as U+FFFD (two such ids would be one).
+ */
+export const Id = t.refinement(
+  t.string,
+  (s) => s.length > 0 && !s.includes('\u0000') && !/\p{Cs}/u.test(s),
+  'Id',
+)
 
 /** An ISO-8601 duration such as `PT48H` or `P90D`. */
 export const IsoDuration = t.refinement(

@@ -230,9 +230,36 @@ const badInstant = (e: Recorded): string | undefined => {
 }
 
 /**
+ * What is wrong with a case id, event id or type as a store key: NUL, which PostgreSQL text cannot
+ * hold, or an unpaired UTF-16 surrogate, which it stores as U+FFFD (so that two such ids would be one).
+ */
+const badKey = (what: string, value: string): string | undefined =>
+  value.includes('\u0000')
+    ? `${what} ${JSON.stringify(value)} holds NUL (U+0000), which no store keeps`
+    : /\p{Cs}/u.test(value)
+      ? `${what} ${JSON.stringify(value)} holds an unpaired surrogate, which is not Unicode text (a database stores it as U+FFFD)`
+      : undefined
+
+/** What is wrong with an event's `type`: not a non-empty string, or not a key a store keeps. */
+const badType = (e: Recorded): string | undefined => {
+  const type: unknown = e.type
+  if (typeof type !== 'string' || type.length === 0)
+    return `type ${JSON.stringify(type)} is not a non-empty string`
+  return badKey('type', type)
+}
+
+/** An `InvalidAppend` for an event that `JSON.stringify` refuses (a BigInt, a cycle, nesting too deep): `error` is what it threw. */
+export const notJson = (caseId: string, error: unknown): StoreError =>
+  invalidAppend(
+    caseId,
+    `an event cannot be written as JSON: ${error instanceof Error ? error.message : String(error)}`,
+  )
+
+/**
  * Validates an append batch and drops in-batch repeats: every event must be of
  * `caseId` and carry `recordedAt`, its `occurredAt` and `recordedAt` timestamps
- * with offset (what `Envelope.decode` accepts); the batch must not be empty; an
+ * with offset (what `Envelope.decode` accepts), its case id, id and type text a
+ * database keeps (no NUL, no unpaired surrogate); the batch must not be empty; an
  * `id` twice in the batch is kept once when its content is equal, else a conflict.
  * Every store runs this before touching storage, so all report alike.
  */
@@ -241,6 +268,8 @@ export const checkBatch = (
   events: ReadonlyArray<Recorded>,
 ): E.Either<StoreError, ReadonlyArray<Recorded>> => {
   if (caseId.length === 0) return E.left(invalidAppend(caseId, 'the case id is empty'))
+  const badCase = badKey('case id', caseId)
+  if (badCase !== undefined) return E.left(invalidAppend(caseId, badCase))
   if (events.length === 0) return E.left(invalidAppend(caseId, 'nothing to append (empty batch)'))
   // Fingerprints are compared only between events that share an id (usually none do).
   const first = new Map<string, Recorded>()
@@ -251,6 +280,10 @@ export const checkBatch = (
     }
     if (typeof e.id !== 'string' || e.id.length === 0)
       return E.left(invalidAppend(caseId, 'an event has no id'))
+    const badId = badKey('event id', e.id)
+    if (badId !== undefined) return E.left(invalidAppend(caseId, badId))
+    const type = badType(e)
+    if (type !== undefined) return E.left(invalidAppend(caseId, `event ${e.id}: ${type}`))
     if (typeof e.recordedAt !== 'string') {
       return E.left(invalidAppend(caseId, `event ${e.id} has no recordedAt`))
     }
@@ -260,8 +293,14 @@ export const checkBatch = (
     if (previous === undefined) {
       first.set(e.id, e)
       kept.push(e)
-    } else if (fingerprint(previous) !== fingerprint(e)) {
-      return E.left(idempotencyConflict(e.id, caseId, caseId))
+    } else {
+      let same: boolean
+      try {
+        same = fingerprint(previous) === fingerprint(e)
+      } catch (error) {
+        return E.left(notJson(caseId, error))
+      }
+      if (!same) return E.left(idempotencyConflict(e.id, caseId, caseId))
     }
   }
   return E.right(kept)

@@ -53,12 +53,17 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     for (const w of ws) w()
   }
 
-  const write = (e: Recorded): Stored => {
+  /** The event as a database would keep it (a copy through JSON) and its fingerprint; throws what `JSON.stringify` throws. */
+  const prepare = (e: Recorded): { readonly copy: Recorded; readonly fingerprint: string } => {
     const copy = JSON.parse(JSON.stringify(e)) as Recorded
+    return { copy, fingerprint: fingerprint(copy) }
+  }
+
+  const write = ({ copy, fingerprint }: ReturnType<typeof prepare>): Stored => {
     const stream = streams.get(copy.caseId) ?? []
     const s: Stored = {
       stored: { event: copy, revision: stream.length, position: String(log.length + 1) },
-      fingerprint: fingerprint(copy),
+      fingerprint,
       key: stream[0]?.key ?? CasePartition.key(copy.caseId),
     }
     log.push(s)
@@ -76,14 +81,19 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     if (closed) return E.left(EventStore.unavailable('the memory store is closed'))
     const batch = EventStore.checkBatch(caseId, events)
     if (E.isLeft(batch)) return batch
-    const fresh: Recorded[] = []
-    for (const e of batch.right) {
-      const existing = byId.get(e.id)
-      if (existing === undefined) fresh.push(e)
-      else {
-        const conflict = conflictWith(existing, e)
-        if (conflict !== undefined) return E.left(conflict)
+    // every event is copied before any is written: one that JSON refuses leaves nothing half-written
+    const fresh: Array<ReturnType<typeof prepare>> = []
+    try {
+      for (const e of batch.right) {
+        const existing = byId.get(e.id)
+        if (existing === undefined) fresh.push(prepare(e))
+        else {
+          const conflict = conflictWith(existing, e)
+          if (conflict !== undefined) return E.left(conflict)
+        }
       }
+    } catch (error) {
+      return E.left(EventStore.notJson(caseId, error))
     }
     const stream = streams.get(caseId)
     const last = stream?.[stream.length - 1]
@@ -153,7 +163,7 @@ export const make = (options: Options = {}): EventStore.EventStore => {
 
   for (const e of options.initial ?? []) {
     if (byId.has(e.id)) throw new Error(`duplicate event id in the initial events: ${e.id}`)
-    write(e)
+    write(prepare(e))
   }
 
   return Observability.traceStore({

@@ -424,15 +424,12 @@ export const make = async (
       if (closed) return E.left(EventStore.unavailable(`${sql.engine} store is closed`))
       const batch = EventStore.checkBatch(caseId, events)
       if (E.isLeft(batch)) return batch
-      const nul = batch.right.find((e) => `${e.caseId}${e.id}${e.type}`.includes('\u0000'))
-      if (nul !== undefined)
-        return E.left(EventStore.invalidAppend(caseId, 'a case id, event id or type holds NUL'))
       let texts: ReadonlyArray<string | Integrity.Sealable>
       try {
         texts = batch.right.map((e) => (seal ? Integrity.sealable(e) : JSON.stringify(e)))
       } catch (e) {
         // a BigInt, a cycle…: not an event's content
-        return E.left(EventStore.invalidAppend(caseId, `an event cannot be written as JSON: ${messageOf(e)}`))
+        return E.left(EventStore.notJson(caseId, e))
       }
       return new Promise((resolve) => {
         queue.push({ caseId, batch: batch.right, texts, expected, resolve })

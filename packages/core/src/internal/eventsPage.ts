@@ -194,7 +194,7 @@ const NOTES: Readonly<Record<string, string>> = {
 
 /** What each named refinement accepts, in words. */
 const REFINEMENTS: Readonly<Record<string, string>> = {
-  Id: 'string, not empty, without NUL (U+0000)',
+  Id: 'string, not empty, without NUL (U+0000) or unpaired surrogates',
   IsoTimestamp: 'ISO-8601 timestamp with offset',
   IsoDuration: 'ISO-8601 duration',
   Jurisdiction: 'country code',

@@ -220,6 +220,50 @@ export const eventStoreContract = (
         }
         expect(await collect(s.readAll())).toEqual([])
       })
+
+      it('refuses a case id, event id or type holding NUL or an unpaired surrogate, naming it, and writes nothing', async () => {
+        const s = await fresh()
+        // PostgreSQL text holds neither: NUL is refused, an unpaired surrogate is stored as U+FFFD, so two
+        // such ids (and the ids holding U+FFFD itself) would be one; every store refuses them alike
+        const bad: ReadonlyArray<readonly [string, Recorded, RegExp]> = [
+          ['c1', testEvent('c1', 0, { id: 'e\u00001' }), /event id "e\\u00001" holds NUL/],
+          ['c1', testEvent('c1', 0, { id: 'e\ud800' }), /event id "e\\ud800" holds an unpaired surrogate/],
+          ['c1', testEvent('c1', 0, { type: 'x-test.\udc00' }), /type "x-test.\\udc00" holds an unpaired/],
+          ['c1', testEvent('c1', 0, { type: 'x-test.\u0000' }), /type "x-test.\\u0000" holds NUL/],
+          ['c1', testEvent('c1', 0, { type: '' as never }), /type "" is not a non-empty string/],
+          ['c1', testEvent('c1', 0, { type: 5 as never }), /type 5 is not a non-empty string/],
+          ['c\u0000', testEvent('c\u0000', 0), /case id "c\\u0000" holds NUL/],
+          ['c\ud800', testEvent('c\ud800', 0), /case id "c\\ud800" holds an unpaired surrogate/],
+          ['\udfffc', testEvent('\udfffc', 0), /case id "\\udfffc" holds an unpaired surrogate/],
+        ]
+        for (const [caseId, e, message] of bad) {
+          const err = await fails(s.append(caseId, [testEvent(caseId, 9), e], 'any'))
+          expect(err._tag).toBe('InvalidAppend')
+          expect(err._tag === 'InvalidAppend' && err.message).toMatch(message)
+        }
+        expect(await collect(s.readAll())).toEqual([])
+        // paired surrogates (astral characters) and U+FFFD itself are text like any other
+        for (const id of ['😀', 'c\ufffd']) await ok(s.append(id, [testEvent(id, 0, { id })], 'no_stream'))
+        expect((await collect(s.readAll())).map((e) => [e.event.caseId, e.event.id])).toEqual([
+          ['😀', '😀'],
+          ['c\ufffd', 'c\ufffd'],
+        ])
+      })
+
+      it('refuses an event that cannot be written as JSON (a BigInt, a cycle, nesting too deep) and writes nothing of its batch', async () => {
+        const s = await fresh()
+        const cycle: Record<string, unknown> = {}
+        cycle.self = cycle
+        let deep: Record<string, unknown> = {}
+        for (let i = 0; i < 200_000; i++) deep = { deep }
+        for (const data of [{ n: 1n }, cycle, deep]) {
+          const batch = [testEvent('c1', 0), testEvent('c1', 1, { data } as never)]
+          const err = await fails(s.append('c1', batch, 'any'))
+          expect(err._tag === 'InvalidAppend' && err.message).toMatch(/^an event cannot be written as JSON: /)
+        }
+        expect(await collect(s.readAll())).toEqual([])
+        expect((await ok(s.append('c1', [testEvent('c1', 2)], 'no_stream'))).revision).toBe(0)
+      })
     })
 
     describe('reading a stream', () => {
