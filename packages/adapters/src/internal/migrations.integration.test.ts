@@ -29,7 +29,7 @@ const pgRuns = await Services.requireOrSkip({
 interface Engine {
   readonly query: <R>(text: string, params?: ReadonlyArray<unknown>) => Promise<ReadonlyArray<R>>
   readonly exec: (text: string) => Promise<void>
-  readonly open: (schema: string, seal?: boolean) => Promise<EventStore.EventStore>
+  readonly open: (schema: string, seal?: boolean, migrate?: boolean) => Promise<EventStore.EventStore>
   /** Runs `f` on one connection (session settings, prepared statements). */
   readonly session: <A>(
     f: (query: (text: string) => Promise<ReadonlyArray<Record<string, unknown>>>) => Promise<A>,
@@ -48,7 +48,7 @@ const engines: ReadonlyArray<readonly [string, boolean, () => Promise<Engine>]> 
         exec: async (text) => {
           await db.exec(text)
         },
-        open: (schema, seal) => PgliteEventStore.make(db, { schema, seal }),
+        open: (schema, seal, migrate) => PgliteEventStore.make(db, { schema, seal, migrate }),
         session: (f) => f(async (text) => (await db.query<Record<string, unknown>>(text)).rows),
         close: () => db.close(),
       }
@@ -64,7 +64,7 @@ const engines: ReadonlyArray<readonly [string, boolean, () => Promise<Engine>]> 
         exec: async (text) => {
           await pool.query(text)
         },
-        open: (schema, seal) => PostgresEventStore.make(url, { schema, max: 2, seal }),
+        open: (schema, seal, migrate) => PostgresEventStore.make(url, { schema, max: 2, seal, migrate }),
         session: async (f) => {
           const client = await pool.connect()
           try {
@@ -324,6 +324,59 @@ for (const [name, runs, make] of engines) {
         }
       } finally {
         await engine.exec(`DROP SCHEMA IF EXISTS ${s} CASCADE`)
+        await engine.close()
+      }
+    })
+  })
+
+  describe.skipIf(!runs)(`opening a schema that is not a Docket store on ${name}`, () => {
+    it("refuses another tool's schema_migrations or events table, naming the schema, and creates nothing", async () => {
+      const engine = await make()
+      const tables = async (schema: string): Promise<ReadonlyArray<string>> =>
+        (
+          await engine.query<{ t: string }>(
+            'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+            [schema],
+          )
+        ).map((r) => r.t)
+      // golang-migrate's table at a version past Docket's, and at one before it; a table events of its own
+      const foreign: ReadonlyArray<readonly [string, string, RegExp]> = [
+        [
+          'CREATE TABLE $s.schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO $s.schema_migrations VALUES (20230101, false)',
+          'schema_migrations',
+          /its table schema_migrations has the columns \(version, dirty\), not Docket's \(version, name, applied_at\)/,
+        ],
+        [
+          'CREATE TABLE $s.schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO $s.schema_migrations VALUES (3, false)',
+          'schema_migrations',
+          /its table schema_migrations has the columns \(version, dirty\)/,
+        ],
+        [
+          'CREATE TABLE $s.events (id serial PRIMARY KEY, payload text)',
+          'events',
+          /it holds a table events, but no Docket schema version/,
+        ],
+      ]
+      const made: string[] = []
+      try {
+        for (const [ddl, table, message] of foreign) {
+          const schema = schemaName('foreign')
+          made.push(schema)
+          await engine.exec(
+            `CREATE SCHEMA ${Migrations.quote(schema)}; ${ddl.replaceAll('$s', Migrations.quote(schema))}`,
+          )
+          for (const migrate of [true, false]) {
+            const opened = await engine.open(schema, false, migrate).then(
+              (store) => store.close().then(() => 'opened'),
+              (e: unknown) => (e instanceof Error ? e.message : String(e)),
+            )
+            expect(opened).toMatch(new RegExp(`^schema ${schema} is not a Docket store: ${message.source}`))
+          }
+          expect(await tables(schema)).toEqual([table])
+        }
+      } finally {
+        for (const schema of made)
+          await engine.exec(`DROP SCHEMA IF EXISTS ${Migrations.quote(schema)} CASCADE`)
         await engine.close()
       }
     })

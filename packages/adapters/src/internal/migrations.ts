@@ -292,17 +292,45 @@ export const script = (schema: string, from = 0): string => {
   )
 }
 
-/** The version the schema is at (0 when it does not exist). */
+/** The columns of Docket's `schema_migrations`, which tell it from another tool's table of that name. */
+const BOOKKEEPING_COLUMNS: ReadonlyArray<string> = ['version', 'name', 'applied_at']
+
+const notDocket = (schema: string, why: string): Error =>
+  new Error(
+    `schema ${schema} is not a Docket store: ${why}; give the store a schema of its own ` +
+      '(?schema= in the store URL, or the schema option)',
+  )
+
+/**
+ * The version the schema is at (0 when it does not exist). Throws, creating nothing, when the schema
+ * holds another tool's tables where Docket's would be: a `schema_migrations` of other columns (the
+ * name golang-migrate, Rails and others use), or an `events` table with no Docket version recorded.
+ */
 export const currentVersion = async (q: Queryable, schema: string): Promise<number> => {
-  const rows = await q.query<{ version: number | null }>(
-    `SELECT CASE WHEN to_regclass($1) IS NULL THEN 0 ELSE NULL END AS version`,
-    [`${quote(schema)}.schema_migrations`],
+  const s = quote(schema)
+  const [found] = await q.query<{ columns: string | null; events: boolean }>(
+    `SELECT (SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
+              WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped) AS columns,
+            to_regclass($2) IS NOT NULL AS events`,
+    [`${s}.schema_migrations`, `${s}.events`],
   )
-  if (rows[0]?.version === 0) return 0
-  const v = await q.query<{ version: number | null }>(
-    `SELECT max(version) AS version FROM ${quote(schema)}.schema_migrations`,
-  )
-  return v[0]?.version ?? 0
+  const columns = found?.columns?.split(',')
+  if (columns !== undefined && !BOOKKEEPING_COLUMNS.every((c) => columns.includes(c)))
+    throw notDocket(
+      schema,
+      `its table schema_migrations has the columns (${columns.join(', ')}), not Docket's (${BOOKKEEPING_COLUMNS.join(', ')})`,
+    )
+  const version =
+    columns === undefined
+      ? 0
+      : ((
+          await q.query<{ version: number | null }>(
+            `SELECT max(version) AS version FROM ${s}.schema_migrations`,
+          )
+        )[0]?.version ?? 0)
+  if (version === 0 && found?.events === true)
+    throw notDocket(schema, 'it holds a table events, but no Docket schema version (schema_migrations)')
+  return version
 }
 
 /** Applies the missing migrations, serialised across processes by an advisory lock; returns the versions applied. */
