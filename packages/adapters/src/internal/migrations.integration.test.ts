@@ -329,6 +329,40 @@ for (const [name, runs, make] of engines) {
     })
   })
 
+  describe.skipIf(!runs)(`migration 6 (seal_hash checked) on ${name}`, () => {
+    it("refuses a seal_hash that is not the hash of its row's seal, which the next append would chain onto", async () => {
+      const engine = await make()
+      const schema = schemaName('sealhash')
+      const s = Migrations.quote(schema)
+      try {
+        const store = await engine.open(schema, true)
+        try {
+          await ok(store.append('c', [testEvent('c', 0), testEvent('c', 1)], 'no_stream'))
+          // the column alone edited (by hand, a script, a restore): the stored events still verify
+          const edit = `UPDATE ${s}.events SET seal_hash = repeat('0', 64) WHERE revision = 1`
+          await expect(engine.exec(edit)).rejects.toThrow(/events_seal_hash_check/)
+          // a row inserted around the library with a seal_hash its body does not carry
+          const e = testEvent('c', 2)
+          await expect(
+            engine.query(
+              `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body, seal_hash)
+               VALUES (3, 'c', 2, $1, $2, now(), now(), $3, repeat('0', 64))`,
+              [e.id, e.type, JSON.stringify(e)],
+            ),
+          ).rejects.toThrow(/events_seal_hash_check/)
+          // the next append chains onto the stored seal, and the whole log verifies
+          await ok(store.append('c', [testEvent('c', 3)], 1))
+          expect((await Integrity.verify(store.readAll())).failure).toBeNull()
+        } finally {
+          await store.close()
+        }
+      } finally {
+        await engine.exec(`DROP SCHEMA IF EXISTS ${s} CASCADE`)
+        await engine.close()
+      }
+    })
+  })
+
   describe.skipIf(!runs)(`opening a schema that is not a Docket store on ${name}`, () => {
     it("refuses another tool's schema_migrations or events table, naming the schema, and creates nothing", async () => {
       const engine = await make()

@@ -257,6 +257,19 @@ ALTER FUNCTION ${s}.${args} SET enable_seqscan = off;`,
         )
         .join(''),
   },
+  {
+    version: 6,
+    name: 'events.seal_hash checked against the seal in body',
+    // append_group_sealed chains each new event onto its stream's last seal_hash, which verify never reads (it
+    // checks body): a seal_hash edited alone verified clean, and the next append sealed an honest event onto it,
+    // which verify then reported altered. A sealed body ends with `"hash":"<64 hex>"}}}` (Integrity.sealedBody
+    // and the function alike: meta last in the event, integrity last in meta), so the column must be that hash.
+    // NOT VALID: rows stored before are not read (no scan under the migration's lock); every insert and update is
+    // checked, and `ALTER TABLE … VALIDATE CONSTRAINT events_seal_hash_check` checks the rows stored before.
+    sql: (s) => `
+ALTER TABLE ${s}.events ADD CONSTRAINT events_seal_hash_check
+  CHECK (seal_hash IS NULL OR right(body, 68) = seal_hash || '"}}}') NOT VALID;`,
+  },
 ]
 
 /** The latest schema version this code needs. */
