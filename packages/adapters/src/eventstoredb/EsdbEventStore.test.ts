@@ -1,3 +1,4 @@
+import { testEvent } from '@docket/core/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as EsdbEventStore from './EsdbEventStore.js'
@@ -42,4 +43,22 @@ describe('EventStoreDB mapping (no server needed)', () => {
     expect(EsdbEventStore.normaliseUrl('kurrentdb+discover://a,b,c')).toBe('esdb+discover://a,b,c')
     expect(EsdbEventStore.normaliseUrl('esdb://x:2113')).toBe('esdb://x:2113')
   })
+
+  it('refuses an event that cannot be written as JSON before it claims or sends anything, as the other stores do', async () => {
+    // nothing listens on port 1: a refusal that reached the server would be StoreUnavailable
+    const store = await EsdbEventStore.make('esdb://127.0.0.1:1?tls=false')
+    try {
+      const cycle: Record<string, unknown> = {}
+      cycle.self = cycle
+      for (const data of [{ n: 1n }, cycle]) {
+        const r = await store.append('c', [testEvent('c', 0), testEvent('c', 1, { data } as never)], 'any')()
+        expect(r._tag === 'Left' && r.left).toMatchObject({
+          _tag: 'InvalidAppend',
+          message: expect.stringMatching(/^an event cannot be written as JSON: /),
+        })
+      }
+    } finally {
+      await store.close()
+    }
+  }, 20_000)
 })

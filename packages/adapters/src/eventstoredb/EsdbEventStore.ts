@@ -350,6 +350,15 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
       const batch = EventStore.checkBatch(caseId, events)
       if (E.isLeft(batch)) return batch
       try {
+        // what the client and the claims will write, checked before anything is claimed or sent
+        for (const e of batch.right) {
+          Envelope.fingerprint(e)
+          JSON.stringify(e)
+        }
+      } catch (e) {
+        return E.left(EventStore.notJson(caseId, e))
+      }
+      try {
         for (let i = 0; i < 5; i++) {
           const plan = await attempt(caseId, batch.right, expected)
           if (plan._tag === 'done') return plan.result
