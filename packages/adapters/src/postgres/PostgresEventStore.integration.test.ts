@@ -125,3 +125,35 @@ describe.skipIf(!run)('PostgreSQL reads by type', () => {
     }
   })
 })
+
+describe.skipIf(!run)('PostgreSQL stores opening one new schema at once', () => {
+  it('migrate it once (the advisory lock), and each appends', async () => {
+    const schema = `docket_opening_${process.pid}`
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    try {
+      for (let round = 0; round < 3; round++) {
+        await dropSchema(url, schema)
+        // each store its own pool: separate sessions, as separate processes
+        const stores = await Promise.all(
+          Array.from({ length: 6 }, () => PostgresEventStore.make(url, { schema, max: 1 })),
+        )
+        try {
+          await Promise.all(stores.map((s, i) => ok(s.append(`c${i}`, [testEvent(`c${i}`, i)], 'no_stream'))))
+          const applied = await admin.query<{ version: number }>(
+            `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+          )
+          expect(applied.rows.map((r) => r.version)).toEqual(
+            Array.from({ length: applied.rows.at(-1)!.version }, (_, i) => i + 1),
+          )
+          expect((await admin.query(`SELECT 1 FROM "${schema}".events`)).rowCount).toBe(6)
+        } finally {
+          for (const s of stores) await s.close()
+        }
+      }
+    } finally {
+      await admin.end()
+      await dropSchema(url, schema)
+    }
+  })
+})
