@@ -112,10 +112,12 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     })
   }
 
+  /** The index a position (`after` or `until`) reads from: decimal digits only, as the store writes them. */
   const from = (after: EventStore.Position | undefined): number => {
     if (after === undefined) return 0
-    const n = Number(after)
-    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a position of the memory store: ${after}`)
+    const n = /^\d{1,16}$/.test(after) ? Number(after) : Number.NaN
+    if (!Number.isSafeInteger(n))
+      throw new Error(`not a position of the memory store: ${JSON.stringify(after)}`)
     return n
   }
 

@@ -326,6 +326,16 @@ export const eventStoreContract = (
         expect(await collect(s.readAll({ after: all[4]!.position }))).toEqual([])
       })
 
+      it('refuses an after or until that is no position of this store when the read starts, naming it', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0), testEvent('c1', 1)], 'any'))
+        for (const bad of ['', 'x', '1e0', ' 1', '1 ', '-1', '1.0', '0x1', '1/1/1']) {
+          await expect(collect(s.readAll({ after: bad }))).rejects.toThrow(JSON.stringify(bad))
+          await expect(collect(s.readAll({ until: bad }))).rejects.toThrow(JSON.stringify(bad))
+        }
+        expect((await collect(s.readAll())).length).toBe(2)
+      })
+
       it('filters by event type', async () => {
         const s = await fresh()
         await ok(
