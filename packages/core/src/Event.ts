@@ -9,6 +9,7 @@
  */
 import * as t from 'io-ts'
 import * as Iso3166 from './internal/iso3166.js'
+import { isWellFormed } from './internal/text.js'
 import { IsoTimestamp } from './Timestamp.js'
 
 // enumerations
@@ -75,7 +76,7 @@ export type Jurisdiction = t.TypeOf<typeof Jurisdiction>
  */
 export const Id = t.refinement(
   t.string,
-  (s) => s.length > 0 && !s.includes('\u0000') && !/\p{Cs}/u.test(s),
+  (s) => s.length > 0 && !s.includes('\u0000') && isWellFormed(s),
   'Id',
 )
 

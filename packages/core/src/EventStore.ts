@@ -14,6 +14,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type * as CasePartition from './CasePartition.js'
 import { fingerprint, type Recorded } from './Envelope.js'
+import { isWellFormed } from './internal/text.js'
 import * as Timestamp from './Timestamp.js'
 
 // model
@@ -236,7 +237,7 @@ const badInstant = (e: Recorded): string | undefined => {
 const badKey = (what: string, value: string): string | undefined =>
   value.includes('\u0000')
     ? `${what} ${JSON.stringify(value)} holds NUL (U+0000), which no store keeps`
-    : /\p{Cs}/u.test(value)
+    : !isWellFormed(value)
       ? `${what} ${JSON.stringify(value)} holds an unpaired surrogate, which is not Unicode text (a database stores it as U+FFFD)`
       : undefined
 
