@@ -37,6 +37,21 @@ describe('StoreUrl.parse', () => {
     if (E.isLeft(r)) expect(r.left.message).toContain('pglite:<dir>')
   })
 
+  it('refuses a schema given twice, or beginning with pg_ (reserved by PostgreSQL), naming why', () => {
+    const message = (url: string): string => {
+      const r = parse(url)
+      return E.isLeft(r) ? r.left.message : 'accepted'
+    }
+    expect(message('postgres://db/app?schema=a&schema=b')).toContain('schema is given 2 times; give it once')
+    expect(message('postgres://db/app?schema=pg_x')).toContain(
+      'schema "pg_x": a name beginning with pg_ is reserved by PostgreSQL',
+    )
+    expect(message('postgres://db/app?schema=Bad-Name')).toContain(
+      'schema "Bad-Name": use lowercase letters, digits and _ (max 63)',
+    )
+    expect(message('postgres://db/app?schema=pgx_1')).toBe('accepted')
+  })
+
   it('hides passwords in messages', () => {
     expect(StoreUrl.redact('postgres://user:secret@db/app')).toBe('postgres://user:***@db/app')
     expect(StoreUrl.redact('esdb://admin:changeit@node:2113')).toBe('esdb://admin:***@node:2113')

@@ -6,6 +6,7 @@
  * same). Parsing is pure; opening is `Store.open`.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { schemaProblem } from './internal/sql.js'
 
 // model
 
@@ -60,11 +61,12 @@ export const parse = (url: string): E.Either<InvalidStoreUrl, StoreUrl> => {
     } catch {
       return invalid(url, 'not a valid postgres:// URL')
     }
-    const schema = parsed.searchParams.get('schema') ?? undefined
+    const schemas = parsed.searchParams.getAll('schema')
+    if (schemas.length > 1) return invalid(url, `schema is given ${schemas.length} times; give it once`)
+    const schema = schemas[0]
     parsed.searchParams.delete('schema')
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      return invalid(url, 'schema must be lowercase letters, digits and _ (max 63)')
-    }
+    const problem = schema === undefined ? undefined : schemaProblem(schema)
+    if (problem !== undefined) return invalid(url, `schema ${JSON.stringify(schema)}: ${problem}`)
     return E.right({ kind: 'postgres', url: parsed.toString(), ...(schema === undefined ? {} : { schema }) })
   }
   const esdb = /^(esdb|kurrentdb|kurrent)(\+discover)?$/.exec(scheme ?? '')

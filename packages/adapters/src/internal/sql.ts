@@ -65,13 +65,22 @@ export const instantText = (iso: string): string => {
 /** The message of a thrown value. */
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
-/** A schema name safe to splice into SQL: lowercase letters, digits and `_`, at most 63 bytes. */
+/**
+ * What is wrong with a schema name, or undefined: it must be safe to splice into SQL (lowercase
+ * letters, digits and `_`, at most 63 bytes) and not begin with `pg_`, which PostgreSQL keeps for
+ * its own schemas.
+ */
+export const schemaProblem = (schema: string): string | undefined =>
+  !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)
+    ? 'use lowercase letters, digits and _ (max 63)'
+    : schema.startsWith('pg_')
+      ? 'a name beginning with pg_ is reserved by PostgreSQL'
+      : undefined
+
+/** A schema name safe to splice into SQL ({@link schemaProblem}); throws naming it otherwise. */
 export const checkSchema = (schema: string): string => {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new Error(
-      `invalid schema name ${JSON.stringify(schema)}: use lowercase letters, digits and _ (max 63)`,
-    )
-  }
+  const problem = schemaProblem(schema)
+  if (problem !== undefined) throw new Error(`invalid schema name ${JSON.stringify(schema)}: ${problem}`)
   return schema
 }
 
