@@ -89,6 +89,65 @@ describe('PersonalData', () => {
     expect(E.isRight(await store.append('case-1', [exported], 'any')())).toBe(true)
   })
 
+  it('encrypts a personal value that only looks like ciphertext (a reporter may write enc:v1: too), and erases it', async () => {
+    const { raw, store, keys } = await setup()
+    const lookalike = {
+      ...report,
+      id: 'r2',
+      data: {
+        ...(report.data as object),
+        reporter: { subjectId: 'alice', name: 'Alice Example', email: 'enc:v1:alice@example.org' },
+        text: 'enc:v1: call me on 555-0100',
+      },
+    } as Recorded
+    expect(E.isRight(await store.append('case-1', [lookalike], 'any')())).toBe(true)
+    expect(JSON.stringify((await collect(raw.readAll()))[2]!.event)).not.toMatch(/555-0100|alice@example/)
+    expect((await collect(store.readAll()))[2]!.event.data).toEqual(lookalike.data)
+    await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+    const erased = (await collect(store.readAll()))[2]!.event.data as Record<string, unknown>
+    expect(erased.text).toBe(PersonalData.ERASED)
+  })
+
+  it('encrypts a ciphertext copied from another event as text: it never opens in its new place', async () => {
+    const { raw, store } = await setup()
+    const stolen = ((await collect(raw.readAll()))[0]!.event.data as Record<string, string>).text!
+    const copy = { ...report, id: 'r2', data: { ...(report.data as object), text: stolen } } as Recorded
+    expect(E.isRight(await store.append('case-1', [copy], 'any')())).toBe(true)
+    const read = (await collect(store.readAll()))[2]!.event.data as Record<string, string>
+    expect(read.text).toBe(stolen)
+    // the same event appended again is still an idempotent no-op
+    const again = await store.append('case-1', [copy], 'any')()
+    expect(E.isRight(again) && again.right.appended).toBe(0)
+  })
+
+  it('refuses to read a ciphertext moved at rest into another event, naming the event and the field', async () => {
+    const { raw, store } = await setup()
+    const stolen = ((await collect(raw.readAll()))[0]!.event.data as Record<string, string>).text!
+    const moved = {
+      ...report,
+      id: 'r9',
+      caseId: 'case-9',
+      data: { ...(report.data as object), text: stolen },
+    }
+    expect(E.isRight(await raw.append('case-9', [moved as Recorded], 'no_stream')())).toBe(true)
+    await expect(collect(store.readAll())).rejects.toThrow(/event r9.*data\.text.*subject alice/)
+  })
+
+  it('reads a value stored in clear that starts like ciphertext as stored, and as erased once its subject is', async () => {
+    const { raw, store, keys } = await setup()
+    const clear = {
+      ...report,
+      id: 'r9',
+      caseId: 'case-9',
+      data: { ...(report.data as object), text: 'enc:v1: stored in clear by an earlier version' },
+    } as Recorded
+    expect(E.isRight(await raw.append('case-9', [clear], 'no_stream')())).toBe(true)
+    expect((await collect(store.readAll()))[2]!.event.data).toEqual(clear.data)
+    await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+    const read = (await collect(store.readAll()))[2]!.event.data as Record<string, unknown>
+    expect(read.text).toBe(PersonalData.ERASED)
+  })
+
   it('reads erased fields as the documented erased form and the chain still verifies', async () => {
     const { raw, store, keys } = await setup()
     const r = await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()

@@ -13,7 +13,11 @@
  *
  * Encryption is AES-256-GCM with a synthetic IV (HMAC of the event id, field
  * path and plaintext), so the same event encrypts to the same bytes: a retried
- * append stays an idempotent no-op. Put `protect` outside `Integrity.sealed`
+ * append stays an idempotent no-op. The event id and field path are the
+ * associated data: a ciphertext opens only in the field of the event it was
+ * made for. A value given already encrypted is kept only if it is that field's
+ * own ciphertext (an exported event appended again); any other value, even one
+ * that starts like a ciphertext, is encrypted. Put `protect` outside `Integrity.sealed`
  * so that seals cover the encrypted form: `protect(Integrity.sealed(store), keys)`.
  */
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
@@ -123,13 +127,30 @@ const encryptValue = (key: Uint8Array, subjectId: string, context: string, plain
   return `${PREFIX}${b64(Buffer.from(subjectId))}:${b64(iv)}:${b64(ct)}`
 }
 
-const decryptValue = (key: Uint8Array, context: string, stored: string): string => {
-  const [, , , ivs, cts] = stored.split(':')
-  const ct = unb64(cts ?? '')
-  const decipher = createDecipheriv('aes-256-gcm', key, unb64(ivs ?? ''))
-  decipher.setAAD(Buffer.from(context))
-  decipher.setAuthTag(ct.subarray(ct.length - 16))
-  return Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8')
+// the prefix, then the subject, a 12-byte IV and at least the 16-byte tag, each in base64url
+const CIPHERTEXT = new RegExp(`^${PREFIX}[A-Za-z0-9_-]*:([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]{22,})$`)
+
+/** The parts of a stored ciphertext, or `undefined` when `v` is not one (it only starts like one). */
+const partsOf = (v: string): { readonly iv: Buffer; readonly ct: Buffer } | undefined => {
+  const m = CIPHERTEXT.exec(v)
+  return m === null ? undefined : { iv: unb64(m[1]!), ct: unb64(m[2]!) }
+}
+
+/** The plaintext of a ciphertext of this field, or `undefined` when it does not authenticate under `key` and `context`. */
+const openValue = (
+  key: Uint8Array,
+  context: string,
+  parts: { readonly iv: Buffer; readonly ct: Buffer },
+): string | undefined => {
+  const { iv, ct } = parts
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv)
+    decipher.setAAD(Buffer.from(context))
+    decipher.setAuthTag(ct.subarray(ct.length - 16))
+    return Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8')
+  } catch {
+    return undefined
+  }
 }
 
 const mapAt = (
@@ -156,12 +177,15 @@ const encryptWith = async (
   let data = rec(e.data) ?? {}
   for (const field of fieldsOf(e)) {
     const key = await keyOf(field.subjectId)
+    const context = contextOf(e, field.path)
     data = mapAt(data, field.path, (v) => {
       if (typeof v !== 'string' && typeof v !== 'number') return v
-      if (typeof v === 'string' && v.startsWith(PREFIX)) return v
-      return key === undefined
-        ? ERASED
-        : encryptValue(key, field.subjectId, contextOf(e, field.path), String(v))
+      // Kept as given only when it is this very field's ciphertext (an event as exported, appended
+      // again): anything else that starts like one is text a person wrote, or a ciphertext copied
+      // from another event or field, and is encrypted like any other value.
+      const parts = typeof v === 'string' ? partsOf(v) : undefined
+      if (parts !== undefined && (key === undefined || openValue(key, context, parts) !== undefined)) return v
+      return key === undefined ? ERASED : encryptValue(key, field.subjectId, context, String(v))
     })
   }
   return data === e.data ? e : ({ ...e, data } as Recorded)
@@ -175,7 +199,16 @@ export const decrypt = async (keys: KeyStore, e: Recorded): Promise<Recorded> =>
     data = mapAt(data, field.path, (v) => {
       if (typeof v !== 'string' || !v.startsWith(PREFIX)) return v
       if (key === undefined) return ERASED
-      return decryptValue(key, contextOf(e, field.path), v)
+      // text that only starts like a ciphertext was stored in clear (by an earlier version, which kept such text as it was)
+      const parts = partsOf(v)
+      if (parts === undefined) return v
+      const plain = openValue(key, contextOf(e, field.path), parts)
+      if (plain === undefined)
+        throw new Error(
+          `event ${e.id}: data.${field.path.join('.')} (subject ${field.subjectId}) does not decrypt with its subject's key: ` +
+            'a ciphertext altered, or moved from another event or field, at rest (docket verify names the altered event)',
+        )
+      return plain
     })
   }
   return data === e.data ? e : ({ ...e, data } as Recorded)
