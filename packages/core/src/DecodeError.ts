@@ -13,8 +13,11 @@ import * as Timestamp from './Timestamp.js'
 export interface Issue {
   /** Dotted path from the root, such as `data.content.kind` or `data.jurisdictions.0`. */
   readonly path: string
+  /** The value found; when {@link Issue.withheld}, a description of its shape instead (`an array of 2 items`). */
   readonly value: unknown
   readonly expected: string
+  /** The value may hold personal data: `value` describes its shape, and messages never quote it. */
+  readonly withheld?: true
 }
 
 /** A value that did not decode. `line` is set for JSON Lines input. */
@@ -148,6 +151,36 @@ const render = (value: unknown): string => {
   return json.length > 80 ? `${json.slice(0, 77)}...` : json
 }
 
+/** What a value is, without what it says: `a string of 12 characters`, `an array of 1 item`, `an object`. */
+const shapeOf = (value: unknown): string => {
+  if (typeof value === 'string')
+    return `a string of ${[...value].length} character${value.length === 1 ? '' : 's'}`
+  if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`
+  if (typeof value === 'object' && value !== null) return 'an object'
+  return `a ${typeof value}`
+}
+
+/**
+ * The same error with the value of every issue at a path `secret` names replaced by its shape
+ * (a string's length, an array's size), so that no message quotes it: for values that may hold
+ * personal data. `null`, booleans and missing values carry nothing and stay.
+ */
+export const withholding = (e: DecodeError, secret: (path: string) => boolean): DecodeError =>
+  e.issues.some((i) => i.withheld !== true && secret(i.path))
+    ? make(
+        e.issues.map((i) =>
+          i.withheld === true ||
+          !secret(i.path) ||
+          i.value === undefined ||
+          i.value === null ||
+          typeof i.value === 'boolean'
+            ? i
+            : { ...i, value: shapeOf(i.value), withheld: true as const },
+        ),
+        e.line,
+      )
+    : e
+
 /** Turns io-ts validation errors into issues with readable paths (first issue per path). */
 export const fromValidation = (errors: t.Errors, basePath = ''): DecodeError => {
   const seen = new Set<string>()
@@ -172,6 +205,8 @@ export const format = (e: DecodeError): string =>
   e.issues
     .map((i) => {
       const where = e.line === undefined ? '' : `line ${e.line}: `
-      return `${where}${i.path === '' ? '(root)' : i.path}: got ${render(i.value)}, expected ${i.expected}`
+      const got =
+        i.withheld === true ? `${String(i.value)} (not shown: it may hold personal data)` : render(i.value)
+      return `${where}${i.path === '' ? '(root)' : i.path}: got ${got}, expected ${i.expected}`
     })
     .join('\n')

@@ -16,6 +16,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import * as DecodeError from './DecodeError.js'
 import * as Guard from './internal/guard.js'
+import * as PersonalData from './PersonalData.js'
 import {
   ActorKind,
   DATA_CODECS,
@@ -130,6 +131,10 @@ const isValid = (raw: Readonly<Record<string, unknown>>): boolean => {
   return data === undefined ? isVendorType(type) : data(raw.data)
 }
 
+/** An event's error as messages may show it: values that may hold personal data by their shape only. */
+const withheld = (e: DecodeError.DecodeError, type?: EventType): DecodeError.DecodeError =>
+  DecodeError.withholding(e, (path) => PersonalData.mayHold(path, type))
+
 /** Every problem of an (upcast) event at once: the envelope's, and the payload's whenever the type is known. */
 const validate = (raw: Readonly<Record<string, unknown>>): E.Either<DecodeError.DecodeError, DocketEvent> => {
   const issues: DecodeError.Issue[] = []
@@ -148,7 +153,10 @@ const validate = (raw: Readonly<Record<string, unknown>>): E.Either<DecodeError.
       if (E.isLeft(decoded)) issues.push(...DecodeError.fromValidation(decoded.left, 'data').issues)
     }
   }
-  if (issues.length > 0) return E.left(DecodeError.make(issues))
+  if (issues.length > 0)
+    return E.left(
+      withheld(DecodeError.make(issues), typeof type === 'string' && isEventType(type) ? type : undefined),
+    )
   return E.right(raw as unknown as DocketEvent)
 }
 
@@ -161,7 +169,7 @@ export const decode = (
   options: DecodeOptions = NO_OPTIONS,
 ): E.Either<DecodeError.DecodeError, DocketEvent> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-    return E.left(DecodeError.single('', u, 'a JSON object (one event)'))
+    return E.left(withheld(DecodeError.single('', u, 'a JSON object (one event)')))
   }
   const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
   return isValid(raw as Upcaster.RawEvent) ? E.right(raw as DocketEvent) : validate(raw as Upcaster.RawEvent)
@@ -176,7 +184,7 @@ export const decodeWithCodecs = (
   options: DecodeOptions = {},
 ): E.Either<DecodeError.DecodeError, DocketEvent> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-    return E.left(DecodeError.single('', u, 'a JSON object (one event)'))
+    return E.left(withheld(DecodeError.single('', u, 'a JSON object (one event)')))
   }
   const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
   return validate(raw as Upcaster.RawEvent)

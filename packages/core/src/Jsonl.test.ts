@@ -71,6 +71,51 @@ describe('Jsonl.decodeText', () => {
     )
   })
 
+  it('never quotes a personal field (or a value holding one) in an error, only its shape', () => {
+    const report = (data: Record<string, unknown>, meta?: object): string =>
+      JSON.stringify({
+        id: 'e1',
+        type: 'ContentReported',
+        caseId: 'c1',
+        occurredAt: '2026-03-01T10:00:00+01:00',
+        data: {
+          reportId: 'r1',
+          channel: 'web_form',
+          category: 'ncii',
+          content: { ref: 'post-1', kind: 'image' },
+          jurisdictions: ['FR'],
+          ...data,
+        },
+        ...(meta === undefined ? {} : { meta }),
+      })
+    const text = [
+      report({ reporter: { subjectId: 's', email: ['carol@example.org'] } }),
+      report({ reporter: 'carol@example.org' }),
+      report({ victim: { subjectId: 'v', name: 'Carol Victim', dateOfBirth: 20100101 } }),
+      report({ text: { phone: '555-0100' } }),
+      '{"data":{"reporter":{"email":carol@example.org}}}',
+      '{"data":{"text":"carol wrote this and then the line breaks"',
+      '"carol@example.org"',
+      JSON.stringify({
+        id: 'e2',
+        type: 'ReviewDecided',
+        caseId: 'c1',
+        occurredAt: '2026-03-01T10:00:00+01:00',
+        data: { reviewId: 'v', outcome: 'nope', tier: 'x', automation: 'not', explanation: 7550100 },
+      }),
+    ].join('\n')
+    const r = Jsonl.decodeText(text)
+    expect(r.errors).toHaveLength(8)
+    const messages = r.errors.map(DecodeError.format).join('\n')
+    expect(messages).not.toMatch(/carol|Carol|555|20100101|7550100/)
+    expect(messages).toContain('line 1: data.reporter.email: got an array of 1 item (not shown')
+    expect(messages).toContain('line 8: data.outcome: got "nope"')
+    // other fields are still quoted
+    expect(Jsonl.decodeText(report({ category: 'nciiX' })).errors.map(DecodeError.format)[0]).toContain(
+      'got "nciiX"',
+    )
+  })
+
   it('ignores a byte order mark and an empty input', () => {
     expect(Jsonl.decodeText(`\ufeff${line(1)}`).events).toHaveLength(1)
     expect(Jsonl.decodeText('')).toEqual({ events: [], errors: [], read: 0 })

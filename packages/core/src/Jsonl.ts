@@ -15,6 +15,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as DecodeError from './DecodeError.js'
 import { type DocketEvent, decode } from './Envelope.js'
 import type * as EventStore from './EventStore.js'
+import * as PersonalData from './PersonalData.js'
 import type * as Upcaster from './Upcaster.js'
 
 // model
@@ -65,19 +66,31 @@ export const decodeLine = (
   line: number,
   options: DecodeOptions = NO_OPTIONS,
 ): E.Either<DecodeError.DecodeError, DocketEvent> => {
-  if (text.charCodeAt(0) === NOT_UTF8) return E.left(DecodeError.atLine(notUtf8Error(text.slice(1)), line))
+  if (text.charCodeAt(0) === NOT_UTF8)
+    return E.left(DecodeError.atLine(withheld(notUtf8Error(text.slice(1))), line))
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e)
+    // V8 quotes the text around a bad token ("Unexpected token 'a', "{"email":alic"... is not valid JSON")
+    const reason = (e instanceof Error ? e.message : String(e)).replace(
+      /^(Unexpected token '[\s\S]{1,2}')?[\s\S]* is not valid JSON$/,
+      (_, token: string | undefined) => `${token ?? 'not JSON'} (the text around it is not shown)`,
+    )
     return E.left(
-      DecodeError.atLine(DecodeError.single('', text, `a JSON object (invalid JSON: ${reason})`), line),
+      DecodeError.atLine(
+        withheld(DecodeError.single('', text, `a JSON object (invalid JSON: ${reason})`)),
+        line,
+      ),
     )
   }
   const decoded = decode(json, options)
   return E.isLeft(decoded) ? E.left(DecodeError.atLine(decoded.left, line)) : decoded
 }
+
+/** A line's error as messages may show it: values that may hold personal data (the line itself) by their shape only. */
+const withheld = (e: DecodeError.DecodeError): DecodeError.DecodeError =>
+  DecodeError.withholding(e, PersonalData.mayHold)
 
 /**
  * A lone surrogate, which no decoding of bytes yields: the first character of a line whose bytes

@@ -72,7 +72,25 @@ export const FIELDS: { readonly [T in EventType]?: ReadonlyArray<Personal> } = {
 /** The event types that can hold personal fields (those of {@link FIELDS}): a reader of personal data reads no others. */
 export const TYPES: ReadonlyArray<EventType> = Object.keys(FIELDS) as EventType[]
 
+const dataPaths = (fields: ReadonlyArray<Personal>): ReadonlyArray<string> =>
+  fields.map((f) => `data.${f.path.join('.')}`)
+
+/** Every personal field's path from the event's root (`data.reporter.email`), of any type. */
+const PATHS: ReadonlyArray<string> = [...new Set(Object.values(FIELDS).flatMap(dataPaths))]
+
 // operations
+
+/**
+ * Whether the value at `path` (dotted, from an event's root, `''` for the event itself) may hold
+ * personal data: a personal field, a value inside one, or one holding one (`data.reporter`,
+ * `data`, the whole event), of the event type `type`, or of any type when it is not known (not
+ * given, or not a Docket type). Error messages show such a value's shape, never its content.
+ */
+export const mayHold = (path: string, type?: EventType): boolean => {
+  if (path === '') return true
+  const paths = type === undefined ? PATHS : dataPaths(Object.hasOwn(FIELDS, type) ? FIELDS[type]! : [])
+  return paths.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`))
+}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const rec = (v: unknown): Record<string, unknown> | undefined =>
