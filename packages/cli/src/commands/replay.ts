@@ -29,15 +29,24 @@ const FORMATS: ReadonlyArray<string> = [...Report.FORMATS, 'partial']
 
 /**
  * How a store keeping personal data encrypted is read without `DOCKET_KEYS`: statements of reasons
- * quote a personal field (`ReviewDecided.data.explanation`), so they say it is shown encrypted,
- * and are not submitted so (the Transparency Database would publish ciphertext); the other
- * reports show no personal field.
+ * quote a personal field (`ReviewDecided.data.explanation`), and the json, html and partial
+ * reports the events' notes (a report's text, a decision's explanation), so they say it is shown
+ * encrypted; statements are not submitted so (the Transparency Database would publish
+ * ciphertext). csv, md and dsa-transparency show no personal field.
  */
 const withoutKeys = (settings: ReportOutput.Settings): Store.OpenOptions => {
+  if (NOTES.includes(settings.format))
+    return {
+      shows:
+        "the report's event notes (a report's data.text, a decision's data.explanation: personal fields)",
+    }
   if (settings.format !== 'dsa-sor') return {}
   if (settings.submit !== undefined) return { keysNeeded: SUBMIT_NEEDS_KEYS }
   return { shows: "the statements' explanations (ReviewDecided.data.explanation, a personal field)" }
 }
+
+/** The report formats quoting events' notes (`Facts.Fact.note`), which may hold personal fields. */
+const NOTES: ReadonlyArray<string> = ['json', 'html', 'partial']
 
 /** Why `replay --submit` needs the key store of a store that keeps personal data encrypted. */
 const SUBMIT_NEEDS_KEYS =

@@ -182,10 +182,22 @@ describe.skipIf(!run)('DOCKET_KEYS and DOCKET_MASTER_KEY through the commands', 
     expect(sor.stdout).toContain(PersonalData.PREFIX)
     expect(sor.stdout).not.toContain('warning')
 
+    // reports quoting events' notes (a report's text, a decision's explanation) show them encrypted too
+    for (const report of ['json', 'html', 'partial']) {
+      const r = await docket(['replay', '--store', wrapped, '--report', report])
+      expect(r.code, r.stderr).toBe(0)
+      expect(warned(r.stderr), report).toEqual([
+        expect.stringMatching(/^docket: warning: the report's event notes .* are shown encrypted/),
+      ])
+      expect(r.stdout).toContain(PersonalData.PREFIX)
+    }
+
     // outputs without personal fields say nothing
     for (const argv of [
       ['evaluate', '--store', wrapped, '--format', 'json'],
-      ['replay', '--store', wrapped, '--report', 'json'],
+      ['replay', '--store', wrapped, '--report', 'csv'],
+      ['replay', '--store', wrapped, '--report', 'md'],
+      ['replay', '--store', wrapped, '--report', 'dsa-transparency'],
       ['verify', '--store', wrapped],
     ]) {
       const r = await docket(argv)
