@@ -68,4 +68,26 @@ describe('Output.emitPieces', () => {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('writes through no file planted at a guessable temporary name, and makes the file readable by its owner only', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
+    try {
+      // another user of a shared directory plants a link where the temporary file was predictable
+      const victim = path.join(dir, 'victim.txt')
+      fs.writeFileSync(victim, 'not yours')
+      fs.symlinkSync(victim, path.join(dir, `report.jsonl.${process.pid}.tmp`))
+      const r = await Output.emit(
+        { stdout: collecting().stdout, cwd: dir },
+        'report.jsonl',
+        'personal data\n',
+      )
+      expect(E.isRight(r)).toBe(true)
+      expect(fs.readFileSync(victim, 'utf8')).toBe('not yours')
+      expect(fs.lstatSync(path.join(dir, 'report.jsonl')).isSymbolicLink()).toBe(false)
+      expect(fs.readFileSync(path.join(dir, 'report.jsonl'), 'utf8')).toBe('personal data\n')
+      expect(fs.statSync(path.join(dir, 'report.jsonl')).mode & 0o777).toBe(0o600)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

@@ -8,6 +8,7 @@
  * This is not a formatter: commands build their text (JSON, tables, reports)
  * and hand it here.
  */
+import { randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -60,7 +61,9 @@ export const stdout = (inv: Pick<Invocation, 'stdout'>): Sink => ({
 
 /**
  * A sink for `--out FILE` (relative to the invocation's cwd), or standard
- * output when `path` is undefined or `-`.
+ * output when `path` is undefined or `-`. The file is written as a temporary file beside it
+ * (`<file>.<pid>.<random>.tmp`, created exclusively, mode 0600) renamed into place at the end, so
+ * it is readable by its owner only.
  */
 export const open = (
   inv: Pick<Invocation, 'stdout' | 'cwd'>,
@@ -68,10 +71,13 @@ export const open = (
 ): E.Either<OutputError, Sink> => {
   if (path === undefined || path === '-') return E.right(stdout(inv))
   const target = resolve(inv.cwd, path)
-  const temp = `${target}.${process.pid}.tmp`
+  // A name no one can guess, created only if nothing is there (O_EXCL: a link planted in a shared
+  // directory is not followed), readable by its owner only: reports and exports can hold
+  // personal data, and the file keeps the mode when renamed into place.
+  const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
     mkdirSync(dirname(target), { recursive: true })
-    const file = createWriteStream(Temporary.hold(temp), { encoding: 'utf8' })
+    const file = createWriteStream(Temporary.hold(temp), { encoding: 'utf8', flags: 'wx', mode: 0o600 })
     const closed = new Promise<void>((done, fail) => {
       file.once('close', () => done())
       file.once('error', fail)
