@@ -6,12 +6,21 @@
  * retried with exponential backoff (honouring `Retry-After` up to the cap);
  * other 4xx answers are permanent (the receiver refused the message).
  *
- * `fetch`, `sleep` and the timeout are injected so tests control time; the
- * defaults are Node's global `fetch` and `setTimeout`.
+ * With a `secret`, every request is signed (`Docket-Signature`, see
+ * `WebhookSignature`), afresh at each attempt, so the receiver can check that
+ * a page comes from this Docket, unchanged and recent. Redirects are not
+ * followed: a 3xx answer is a permanent failure, so the page and its headers
+ * (a token among them) never reach a host other than the one configured.
+ * Messages name the sink (`webhook:<host>`), never the whole URL, which can
+ * hold a token in its path or query.
+ *
+ * `fetch`, `sleep`, the clock and the timeout are injected so tests control
+ * time; the defaults are Node's global `fetch`, `setTimeout` and `Date.now`.
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import { Outbox } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import * as WebhookSignature from './WebhookSignature.js'
 
 // model
 
@@ -30,6 +39,10 @@ export interface Options {
   readonly timeoutMs?: number
   /** Extra headers (an authorization token, for example). */
   readonly headers?: Readonly<Record<string, string>>
+  /** Signs every request with this shared secret (`Docket-Signature`; `WebhookSignature.verify` checks it). */
+  readonly secret?: WebhookSignature.Secret
+  /** The clock the signatures' timestamps and `Retry-After` dates are read from, in ms (default `Date.now`). */
+  readonly now?: () => number
   readonly fetch?: typeof fetch
   /** Waits `ms` between attempts, or less when `signal` aborts. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
@@ -62,16 +75,21 @@ export const make = (options: Options): Outbox.Sink => {
   const cap = options.maxDelayMs ?? 30_000
   const timeoutMs = options.timeoutMs ?? 10_000
   const name = options.name ?? `webhook:${new URL(options.url).host}`
+  const now = options.now ?? Date.now
+  const secret = options.secret
+  if (secret !== undefined) WebhookSignature.checkSecret(secret)
   return {
     name,
     deliver: async (n, signal) => {
       // Stopping gives up at once (the outbox delivers again on the next start), so a shutdown
       // waits for no request timeout and no backoff.
       const stopped = (): E.Either<Outbox.DeliveryError, void> =>
-        E.left(Outbox.transient(`${options.url}: stopped before an answer`))
+        E.left(Outbox.transient(`${name}: stopped before an answer`))
       // a function: the signal can abort during any await below
       const aborted = (): boolean => signal?.aborted === true
       let last = ''
+      // the exact bytes sent are the bytes signed
+      const body = JSON.stringify(n)
       for (let attempt = 1; attempt <= attempts; attempt++) {
         if (aborted()) return stopped()
         let wait = Outbox.backoffMs(attempt, base, cap)
@@ -84,15 +102,25 @@ export const make = (options: Options): Outbox.Sink => {
               'idempotency-key': n.idempotencyKey,
               'user-agent': 'docket-escalation',
               ...options.headers,
+              ...(secret === undefined
+                ? {}
+                : { [WebhookSignature.HEADER]: WebhookSignature.sign(secret, body, now()) }),
             },
-            body: JSON.stringify(n),
+            body,
+            redirect: 'manual',
             signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
           })
           await response.arrayBuffer().catch(() => undefined)
           if (response.ok) return E.right(undefined)
           last = `HTTP ${response.status}`
-          if (!retryable(response.status)) return E.left(Outbox.permanent(`${options.url} answered ${last}`))
-          wait = Math.min(cap, retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? wait)
+          if (response.status >= 300 && response.status < 400)
+            return E.left(
+              Outbox.permanent(
+                `${name} answered ${last}, a redirect: not followed (the page goes to the configured URL only); configure the URL it points to`,
+              ),
+            )
+          if (!retryable(response.status)) return E.left(Outbox.permanent(`${name} answered ${last}`))
+          wait = Math.min(cap, retryAfterMs(response.headers.get('retry-after'), now()) ?? wait)
         } catch (error) {
           if (aborted()) return stopped()
           last = error instanceof Error ? error.message : String(error)
@@ -104,7 +132,7 @@ export const make = (options: Options): Outbox.Sink => {
           await sleep(wait, signal)
         }
       }
-      return E.left(Outbox.transient(`${options.url}: ${last} after ${attempts} attempt(s)`))
+      return E.left(Outbox.transient(`${name}: ${last} after ${attempts} attempt(s)`))
     },
   }
 }

@@ -1,5 +1,6 @@
 /**
- * @docket/adapters — opening event stores from URLs, and the system clock.
+ * @docket/adapters — opening event stores from URLs, the system clock, and
+ * the webhook sink with its signatures.
  * Each engine is its own entry point with an optional peer dependency:
  * `@docket/adapters/postgres` (pg), `@docket/adapters/pglite`
  * (@electric-sql/pglite), `@docket/adapters/eventstoredb` (@eventstore/db-client).
@@ -8,4 +9,5 @@ export * as Store from './Store.js'
 export * as StoreUrl from './StoreUrl.js'
 export { systemClock } from './SystemClock.js'
 export { open as openStore } from './Store.js'
+export * as WebhookSignature from './WebhookSignature.js'
 export * as WebhookSink from './WebhookSink.js'

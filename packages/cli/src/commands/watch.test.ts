@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { WebhookSignature } from '@docket/adapters'
 import { Clock, type DocketEvent, Timer, Timestamp } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import * as Seed from '../internal/seed.js'
 import { docket } from '../internal/testing.js'
@@ -65,15 +67,18 @@ describe('docket watch', () => {
     expect(rebuilt.stderr).toContain(`watch: ${12 + after.length} event(s) read, 0 escalation(s) raised`)
   }, 60_000)
 
-  it('runs until stopped, posting each page to a webhook', async () => {
+  it('runs until stopped, posting each page to a webhook, signed with DOCKET_WEBHOOK_SECRET', async () => {
     const bodies: Array<{ key: string | undefined; body: { reason: string; level: number } }> = []
+    const signatures: Array<E.Either<WebhookSignature.VerifyError, void>> = []
+    const secret = 'whsec-watch-test'
     const server = http.createServer((req, res) => {
-      let body = ''
-      req.on('data', (c) => {
-        body += c
-      })
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
-        bodies.push({ key: req.headers['idempotency-key'] as string | undefined, body: JSON.parse(body) })
+        const raw = Buffer.concat(chunks)
+        const header = req.headers[WebhookSignature.HEADER] as string | undefined
+        signatures.push(WebhookSignature.verify({ secret, header, body: raw, now: Date.now() }))
+        bodies.push({ key: req.headers['idempotency-key'] as string | undefined, body: JSON.parse(`${raw}`) })
         res.writeHead(200).end()
       })
     })
@@ -85,7 +90,10 @@ describe('docket watch', () => {
     const timer = Timer.manual(Clock.manual(Timestamp.toMillis('2020-01-28T09:14:00-08:00')))
     const stop = new AbortController()
     const watch = make(() => ({ timer, signal: stop.signal }))
-    const running = docket(['watch', '--store', store, '--webhook', hook], { commands: [watch] })
+    const running = docket(['watch', '--store', store, '--webhook', hook], {
+      commands: [watch],
+      env: { DOCKET_WEBHOOK_SECRET: secret },
+    })
     await vi.waitFor(() => expect(bodies.map((b) => b.body.reason)).toContain('refusal_guard'), {
       timeout: 20_000,
     })
@@ -96,6 +104,9 @@ describe('docket watch', () => {
     const guard = bodies.find((b) => b.body.reason === 'refusal_guard')
     expect(guard?.body.level).toBe(2)
     expect(guard?.key).toMatch(/^esc-[0-9a-f]{32}\/L2$/)
+    expect(signatures.length).toBeGreaterThan(0)
+    expect(signatures.every(E.isRight)).toBe(true)
+    expect(ran.stderr).not.toContain(secret)
   }, 60_000)
 
   it('stops at once when its signal is already aborted', async () => {

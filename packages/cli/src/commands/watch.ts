@@ -5,7 +5,8 @@
  * the escalations due (appended as `EscalationRaised` events with ids derived
  * from their causes, so a restart never raises one twice), sleeps until the
  * next one can fall due or a new event arrives, and hands every page to the
- * webhooks through the outbox (at-least-once, `Idempotency-Key` header).
+ * webhooks through the outbox (at-least-once, `Idempotency-Key` header;
+ * signed with the secret in `DOCKET_WEBHOOK_SECRET` when it is set).
  * `--once` does one pass and exits, for a cron job or a queue worker.
  * It stops cleanly on SIGINT or SIGTERM.
  */
@@ -19,6 +20,9 @@ import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
+
+/** The environment variable holding the secret every webhook request is signed with (`Docket-Signature`). */
+export const SECRET_ENV = 'DOCKET_WEBHOOK_SECRET'
 
 /** Dependencies the command can be given (tests pass their own clock and signal). */
 export interface Deps {
@@ -58,7 +62,8 @@ export const make = (deps: () => Deps): Command => ({
       value: 'URL',
       kind: 'string',
       multiple: true,
-      description: 'POST every page to this URL (retries with backoff, Idempotency-Key header).',
+      description:
+        'POST every page to this URL (retries with backoff, Idempotency-Key header; signed with DOCKET_WEBHOOK_SECRET when set; redirects not followed).',
     },
     {
       name: 'name',
@@ -103,13 +108,21 @@ export const make = (deps: () => Deps): Command => ({
       return EXIT.usage
     }
     const sinks: Outbox.Sink[] = []
+    // from the environment, never an argument (other users of the machine can read those)
+    const secret = inv.env[SECRET_ENV]
     for (const hook of Args.list(inv, 'webhook') ?? []) {
       try {
         new URL(hook)
       } catch {
         return usage(inv, `--webhook ${hook} is not a URL`)
       }
-      sinks.push(WebhookSink.make({ url: hook, log: (line) => Output.log(inv, line) }))
+      sinks.push(
+        WebhookSink.make({
+          url: hook,
+          log: (line) => Output.log(inv, line),
+          ...(secret === undefined || secret === '' ? {} : { secret }),
+        }),
+      )
     }
     const opened = await Store.open(url, inv)
     if (E.isLeft(opened)) {
