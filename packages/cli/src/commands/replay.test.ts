@@ -267,6 +267,11 @@ describe('docket replay', () => {
     expect(
       (await docket(['replay', SEED, '--report', 'dsa-sor', '--submit', 'http://127.0.0.1:1'])).stderr,
     ).toContain('DOCKET_DSA_TOKEN')
+    const clear = await docket(['replay', SEED, '--report', 'dsa-sor', '--submit', 'http://sor.example.eu'], {
+      env: { DOCKET_DSA_TOKEN: 'token' },
+    })
+    expect(clear.code).toBe(2)
+    expect(clear.stderr).toContain('--submit: http://sor.example.eu is not https://')
     expect((await docket(['replay', SEED, '--max-open-cases', '0'])).code).toBe(2)
   })
 

@@ -94,6 +94,8 @@ export const check = (inv: Invocation, formats: ReadonlyArray<string>): E.Either
   if (url === undefined && (Args.str(inv, 'journal') ?? Args.str(inv, 'published-out')) !== undefined)
     return E.left('--journal and --published-out need --submit')
   if (url !== undefined && format !== 'dsa-sor') return E.left('--submit needs --report dsa-sor')
+  const badUrl = url === undefined ? undefined : Submitter.urlProblem(url)
+  if (badUrl !== undefined) return E.left(`--submit: ${badUrl}`)
   const token = inv.env[TOKEN_ENV]
   if (url !== undefined && (token === undefined || token === ''))
     return E.left(`--submit needs the API token in the environment variable ${TOKEN_ENV}`)

@@ -1,4 +1,6 @@
 import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -118,6 +120,40 @@ describe('Submitter.submit against the loopback Transparency Database', () => {
     const r = await Submitter.submit(statements.slice(0, 5), options({ token: 'wrong' }))
     expect(r.stopped).toContain('401')
     expect(r.unsent).toHaveLength(5)
+  })
+
+  it('follows no redirect: the statements (personal fields among them) go to the configured URL only', async () => {
+    const seen: string[] = []
+    const elsewhere = http.createServer((req, res) => {
+      seen.push(req.url ?? '')
+      res.writeHead(201).end('{}')
+    })
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', r))
+    const to = `http://localhost:${(elsewhere.address() as AddressInfo).port}/api/v1/statements`
+    const redirecting = http.createServer((_req, res) => res.writeHead(307, { location: to }).end())
+    await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', r))
+    try {
+      const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`
+      const r = await Submitter.submit(statements.slice(0, 5), options({ url }))
+      expect(seen).toEqual([])
+      expect(r.stored).toEqual([])
+      expect(r.unsent).toHaveLength(5)
+      expect(r.stopped).toMatch(/HTTP 307.*redirect.*not followed/)
+    } finally {
+      await Promise.all([elsewhere, redirecting].map((s) => new Promise((r) => s.close(r))))
+    }
+  })
+
+  it('refuses a URL that would send the token and the statements in clear (http:// other than loopback)', async () => {
+    await expect(
+      Submitter.submit(statements.slice(0, 5), options({ url: 'http://transparency.example.eu' })),
+    ).rejects.toThrow(/https/)
+    expect(Submitter.urlProblem('http://transparency.example.eu')).toMatch(/https/)
+    expect(Submitter.urlProblem('not a url')).toMatch(/not a URL/)
+    expect(Submitter.urlProblem('https://transparency.dsa.ec.europa.eu')).toBeUndefined()
+    expect(Submitter.urlProblem('http://127.0.0.1:8080')).toBeUndefined()
+    expect(Submitter.urlProblem('http://[::1]:8080')).toBeUndefined()
+    expect(Submitter.urlProblem('http://localhost:8080')).toBeUndefined()
   })
 
   it('reads per-statement errors keyed statement_<i>, nested or dotted', () => {

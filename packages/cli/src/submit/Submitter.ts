@@ -17,6 +17,10 @@
  * left out; 429, 5xx and network failures are retried with exponential
  * backoff; 401 stops.
  *
+ * The token and the statements (whose explanations can hold personal data)
+ * go over HTTPS only (plain HTTP to a loopback address aside, for tests), and
+ * to the configured host only: a redirect is not followed but stops the run.
+ *
  * Tested against a local server that applies the published rules
  * (`TestServer`); not yet run against the real endpoint.
  */
@@ -93,11 +97,30 @@ export const errorsByIndex = (body: unknown): ReadonlyMap<number, ReadonlyArray<
 
 // operations
 
-/** Submits statements (see the module header). */
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost'])
+
+/**
+ * Why `url` cannot be the API's base URL, or `undefined`: not a URL, or not HTTPS (plain HTTP is
+ * allowed to a loopback address only), since the token and the statements would travel in clear.
+ */
+export const urlProblem = (url: string): string | undefined => {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return `${JSON.stringify(url)} is not a URL`
+  }
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return undefined
+  return `${u.protocol}//${u.host} is not https://: the API token and the statements (their explanations can hold personal data) would travel in clear`
+}
+
+/** Submits statements (see the module header); throws when {@link urlProblem} finds the URL unusable. */
 export const submit = async (
   statements: ReadonlyArray<SorRules.Statement>,
   options: Options,
 ): Promise<Result> => {
+  const problem = urlProblem(options.url)
+  if (problem !== undefined) throw new Error(problem)
   const size = Math.min(100, Math.max(1, options.batchSize ?? 100))
   const attempts = options.attempts ?? 5
   const backoff = options.backoffMs ?? 1000
@@ -147,6 +170,7 @@ export const submit = async (
               'content-type': 'application/json',
             },
             body: JSON.stringify({ statements: batch }),
+            redirect: 'manual',
           })
           const text = await res.text()
           let body: unknown = null
@@ -188,6 +212,10 @@ export const submit = async (
         stored.push(...puids)
         break
       }
+      if (response.status >= 300 && response.status < 400)
+        return unsentFrom(
+          `HTTP ${response.status}, a redirect: not followed (the statements go to the configured URL only); give --submit the URL it points to`,
+        )
       if (response.status === 401 || response.status === 403)
         return unsentFrom(`HTTP ${response.status}: the API token was refused`)
       if (response.status !== 422)
