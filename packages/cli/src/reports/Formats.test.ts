@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { stringify } from 'csv-stringify/sync'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
@@ -141,6 +142,17 @@ describe('report formats', () => {
       html.indexOf('</script>', html.indexOf('id="docket-data">')),
     )
     expect(data).not.toMatch(/<\/?script/i)
+  })
+
+  it('html: its Content-Security-Policy runs only its own two scripts (their hashes), no other inline script', async () => {
+    const html = Html.render(await build())
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? ''
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
+    expect(scripts).toHaveLength(2)
+    const hashes = scripts.map((t) => `'sha256-${createHash('sha256').update(t, 'utf8').digest('base64')}'`)
+    expect(csp).toContain(`script-src ${hashes.join(' ')};`)
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/)
+    expect(csp).toMatch(/default-src 'none'/)
   })
 
   it('html: self-contained (Chart.js inlined, no external resource)', async () => {
