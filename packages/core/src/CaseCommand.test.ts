@@ -41,6 +41,32 @@ describe('CaseCommand.decode', () => {
     )
   })
 
+  it("never quotes a personal field of the command's data in an error, only its shape", () => {
+    const report = {
+      type: 'ReportContent',
+      caseId: 'c1',
+      eventId: 'r1',
+      occurredAt: '2026-06-05T10:00:00Z',
+      data: {
+        reportId: 'r1',
+        channel: 'web_form',
+        category: 'nciiX',
+        content: { ref: 'post-1', kind: 'image' },
+        jurisdictions: ['FR'],
+        reporter: { subjectId: 's', email: ['carol@example.org'] },
+        text: 42_5550100,
+      },
+    }
+    const r = CaseCommand.decode(report)
+    const message = E.isLeft(r) ? DecodeError.format(r.left) : ''
+    expect(message).toContain('data.reporter.email: got an array of 1 item (not shown')
+    expect(message).toContain('data.category: got "nciiX"')
+    expect(message).not.toMatch(/carol|5550100/)
+    expect(paths([{ email: 'carol@example.org' }])).toEqual([''])
+    const root = CaseCommand.decode('carol@example.org')
+    expect(E.isLeft(root) && DecodeError.format(root.left)).not.toContain('carol')
+  })
+
   it('decodes a vendor command only with a namespaced event type', () => {
     const vendor = {
       type: 'RecordVendorEvent',

@@ -16,6 +16,7 @@ import * as t from 'io-ts'
 import * as DecodeError from './DecodeError.js'
 import { type Actor, ActorCodec, type DocketEvent, type Meta, MetaCodec } from './Envelope.js'
 import { DATA_CODECS, type DataOf, type EventType, Id, isVendorType } from './Event.js'
+import * as PersonalData from './PersonalData.js'
 import { IsoTimestamp } from './Timestamp.js'
 
 // model
@@ -132,17 +133,23 @@ export const Codec: t.Type<CaseCommand, unknown, unknown> = t.union(
   'CaseCommand',
 ) as unknown as t.Type<CaseCommand, unknown, unknown>
 
+/** A command's error as messages may show it: values of its data's personal fields by their shape only (`PersonalData.mayHold`). */
+const withheld = (e: DecodeError.DecodeError, type: EventType | undefined): DecodeError.DecodeError =>
+  DecodeError.withholding(e, (path) => PersonalData.mayHold(path, type))
+
 /** Decodes a command from parsed JSON (an HTTP body, a queue message), naming field paths on failure. */
 export const decode = (u: unknown): E.Either<DecodeError.DecodeError, CaseCommand> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-    return E.left(DecodeError.single('', u, 'a JSON object (one command)'))
+    return E.left(withheld(DecodeError.single('', u, 'a JSON object (one command)'), undefined))
   }
   const type = (u as { readonly type?: unknown }).type
   if (typeof type !== 'string' || !isCommandType(type)) {
     return E.left(DecodeError.single('type', type, `a command name: ${COMMAND_TYPES.join(', ')}`))
   }
   const result = (CODECS[type] as t.Decoder<unknown, CaseCommand>).decode(u)
-  return E.isLeft(result) ? E.left(DecodeError.fromValidation(result.left)) : E.right(result.right)
+  if (E.isRight(result)) return E.right(result.right)
+  const recorded = type === 'RecordVendorEvent' ? undefined : COMMANDS[type]
+  return E.left(withheld(DecodeError.fromValidation(result.left), recorded))
 }
 
 // operations
