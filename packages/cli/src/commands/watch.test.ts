@@ -109,6 +109,43 @@ describe('docket watch', () => {
     expect(ran.stderr).not.toContain(secret)
   }, 60_000)
 
+  it('a second webhook on the same host has a checkpoint of its own: added later, it still gets every page', async () => {
+    const paths: string[] = []
+    const server = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        paths.push(req.url ?? '')
+        res.writeHead(200).end()
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const store = `pglite:${join(dir, 'two-hooks')}`
+      expect((await docket(['import', Seed.eventsPath()!, '--store', store])).code).toBe(0)
+      const first = await docket(['watch', '--store', store, '--once', '--webhook', `${base}/a`])
+      expect(first.code, first.stderr).toBe(0)
+      const pages = paths.length
+      expect(pages).toBeGreaterThan(0)
+      const second = await docket([
+        'watch',
+        '--store',
+        store,
+        '--once',
+        '--webhook',
+        `${base}/a`,
+        '--webhook',
+        `${base}/secret-token-b`,
+      ])
+      expect(second.code, second.stderr).toBe(0)
+      expect(paths.filter((p) => p === '/a')).toHaveLength(pages)
+      expect(paths.filter((p) => p === '/secret-token-b')).toHaveLength(pages)
+      expect(second.stderr).not.toContain('secret-token-b')
+    } finally {
+      server.close()
+    }
+  }, 60_000)
+
   it('stops at once when its signal is already aborted', async () => {
     const store = `pglite:${join(dir, 'aborted')}`
     expect((await docket(['import', Seed.eventsPath()!, '--store', store])).code).toBe(0)

@@ -10,6 +10,7 @@
  * `--once` does one pass and exits, for a cron job or a queue worker.
  * It stops cleanly on SIGINT or SIGTERM.
  */
+import { createHash } from 'node:crypto'
 import { systemClock, WebhookSink } from '@docket/adapters'
 import { type Outbox, ProcessManager, Timer } from '@docket/core'
 import { Policy } from '@docket/policies'
@@ -23,6 +24,21 @@ import * as Output from '../Output.js'
 
 /** The environment variable holding the secret every webhook request is signed with (`Docket-Signature`). */
 export const SECRET_ENV = 'DOCKET_WEBHOOK_SECRET'
+
+/**
+ * The name (and so the outbox checkpoint) of the webhook `url` among `all`: `webhook:<host>` for
+ * the first one of its host, as before, and for each later one of the same host
+ * `webhook:<host>/<12 hex digits of the URL's SHA-256>`, so that each keeps its own checkpoint
+ * (sharing one, a webhook added later resumed from the other's and got no page), and no name
+ * shows a path, which can hold a token.
+ */
+const sinkName = (url: string, all: ReadonlyArray<string>): string => {
+  const host = new URL(url).host
+  const first = all.find((u) => new URL(u).host === host)
+  return first === url
+    ? `webhook:${host}`
+    : `webhook:${host}/${createHash('sha256').update(url).digest('hex').slice(0, 12)}`
+}
 
 /** Dependencies the command can be given (tests pass their own clock and signal). */
 export interface Deps {
@@ -110,15 +126,20 @@ export const make = (deps: () => Deps): Command => ({
     const sinks: Outbox.Sink[] = []
     // from the environment, never an argument (other users of the machine can read those)
     const secret = inv.env[SECRET_ENV]
-    for (const hook of Args.list(inv, 'webhook') ?? []) {
+    // a URL given twice is one webhook
+    const hooks = [...new Set(Args.list(inv, 'webhook') ?? [])]
+    for (const hook of hooks) {
       try {
         new URL(hook)
       } catch {
         return usage(inv, `--webhook ${hook} is not a URL`)
       }
+    }
+    for (const hook of hooks) {
       sinks.push(
         WebhookSink.make({
           url: hook,
+          name: sinkName(hook, hooks),
           log: (line) => Output.log(inv, line),
           ...(secret === undefined || secret === '' ? {} : { secret }),
         }),
