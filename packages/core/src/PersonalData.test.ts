@@ -148,6 +148,26 @@ describe('PersonalData', () => {
     expect(read.text).toBe(PersonalData.ERASED)
   })
 
+  it("encrypts an anonymous report's text (no reporter, no victim) under the case, and erases it with the case", async () => {
+    const { raw, store, keys } = await setup()
+    const { reporter: _r, victim: _v, ...rest } = report.data as Record<string, unknown>
+    const anonymous = {
+      ...report,
+      id: 'r2',
+      caseId: 'case-2',
+      data: { ...rest, text: 'my neighbour Jane Doe posted this' },
+    } as Recorded
+    expect(E.isRight(await store.append('case-2', [anonymous], 'no_stream')())).toBe(true)
+    expect(JSON.stringify((await collect(raw.readAll()))[2]!.event)).not.toContain('Jane Doe')
+    expect(PersonalData.fieldsOf(anonymous)).toEqual([{ path: ['text'], subjectId: 'case:case-2' }])
+    expect((await collect(store.readAll()))[2]!.event.data).toEqual(anonymous.data)
+    const erased = await Erasure.erase(store, keys, 'case:case-2', { at: '2026-03-02T00:00:00Z' })()
+    expect(E.isRight(erased) && erased.right.cases).toEqual(['case-2'])
+    expect(((await collect(store.readAll()))[2]!.event.data as Record<string, unknown>).text).toBe(
+      PersonalData.ERASED,
+    )
+  })
+
   it('reads erased fields as the documented erased form and the chain still verifies', async () => {
     const { raw, store, keys } = await setup()
     const r = await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()

@@ -7,7 +7,8 @@
  *
  * Which subject owns which field is {@link FIELDS}: the reporter's
  * `subjectId` owns `ContentReported.data.reporter.{name,email}` and
- * `data.text` (the victim's when there is no reporter), the victim's owns
+ * `data.text` (the victim's when there is no reporter, the case's, `case:<caseId>`, when
+ * the report is anonymous), the victim's owns
  * `data.victim.{name,dateOfBirth}`, and `ReviewDecided.data.explanation`
  * belongs to `meta.subjectId`, else to the case (`case:<caseId>`).
  *
@@ -43,10 +44,10 @@ export interface Field {
 
 /**
  * Whose a personal field is: the reporter's `subjectId`, the victim's, the
- * reporter's or else the victim's, or `meta.subjectId` or else the case
- * (`case:<caseId>`).
+ * reporter's or else the victim's or else the case (`case:<caseId>`: an
+ * anonymous report), or `meta.subjectId` or else the case.
  */
-export type Owner = 'reporter' | 'victim' | 'reporterOrVictim' | 'metaOrCase'
+export type Owner = 'reporter' | 'victim' | 'reporterVictimOrCase' | 'metaOrCase'
 
 /** Where a personal field sits in `data`, and whose it is. */
 export interface Personal {
@@ -64,7 +65,7 @@ export const FIELDS: { readonly [T in EventType]?: ReadonlyArray<Personal> } = {
     { path: ['reporter', 'email'], owner: 'reporter' },
     { path: ['victim', 'name'], owner: 'victim' },
     { path: ['victim', 'dateOfBirth'], owner: 'victim' },
-    { path: ['text'], owner: 'reporterOrVictim' },
+    { path: ['text'], owner: 'reporterVictimOrCase' },
   ],
   ReviewDecided: [{ path: ['explanation'], owner: 'metaOrCase' }],
 }
@@ -108,8 +109,8 @@ const subjectOf = (
     case 'reporter':
     case 'victim':
       return str(at(data, [owner, 'subjectId']))
-    case 'reporterOrVictim':
-      return subjectOf(e, data, 'reporter') ?? subjectOf(e, data, 'victim')
+    case 'reporterVictimOrCase':
+      return subjectOf(e, data, 'reporter') ?? subjectOf(e, data, 'victim') ?? `case:${e.caseId}`
     case 'metaOrCase':
       return str(e.meta?.subjectId) ?? `case:${e.caseId}`
   }

@@ -208,7 +208,7 @@ const REFINEMENTS: Readonly<Record<string, string>> = {
 const OWNERS: { readonly [O in PersonalData.Owner]: string } = {
   reporter: "the reporter's `subjectId`",
   victim: "the victim's `subjectId`",
-  reporterOrVictim: "the reporter's `subjectId`, else the victim's",
+  reporterVictimOrCase: "the reporter's `subjectId`, else the victim's, else the case (`case:<caseId>`)",
   metaOrCase: '`meta.subjectId`, else the case (`case:<caseId>`)',
 }
 
