@@ -144,6 +144,25 @@ describe('Submitter.submit against the loopback Transparency Database', () => {
     }
   })
 
+  it('gives up on a request that does not answer within timeoutMs, as on a network failure, retrying first', async () => {
+    let requests = 0
+    const silent = http.createServer(() => {
+      requests++
+    })
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+      const r = await Submitter.submit(statements.slice(0, 5), options({ url, timeoutMs: 200, attempts: 2 }))
+      expect(requests).toBe(2)
+      expect(r.stored).toEqual([])
+      expect(r.unsent).toHaveLength(5)
+      expect(r.stopped).toMatch(/timeout|aborted/i)
+    } finally {
+      silent.closeAllConnections()
+      await new Promise((r) => silent.close(r))
+    }
+  })
+
   it('refuses a URL that would send the token and the statements in clear (http:// other than loopback)', async () => {
     await expect(
       Submitter.submit(statements.slice(0, 5), options({ url: 'http://transparency.example.eu' })),

@@ -41,6 +41,8 @@ export interface Options {
   readonly attempts?: number
   /** First backoff in ms, doubled per attempt (default 1000). */
   readonly backoffMs?: number
+  /** Per-request timeout in ms, after which the attempt counts as failed and is retried (default 60 000). */
+  readonly timeoutMs?: number
   /** Journal of acknowledged `puid`s (read on start, appended after each stored batch). */
   readonly journal?: string
   readonly fetch?: typeof fetch
@@ -124,6 +126,7 @@ export const submit = async (
   const size = Math.min(100, Math.max(1, options.batchSize ?? 100))
   const attempts = options.attempts ?? 5
   const backoff = options.backoffMs ?? 1000
+  const timeoutMs = options.timeoutMs ?? 60_000
   const doFetch = options.fetch ?? fetch
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const endpoint = `${options.url.replace(/\/+$/, '')}/api/v1/statements`
@@ -171,6 +174,7 @@ export const submit = async (
             },
             body: JSON.stringify({ statements: batch }),
             redirect: 'manual',
+            signal: AbortSignal.timeout(timeoutMs),
           })
           const text = await res.text()
           let body: unknown = null
