@@ -9,16 +9,17 @@
  * evidence (18 U.S.C. §2258A(h), §2703(f), TCO Art. 6…) outranks the request.
  * It can be carried out once the last hold has ended.
  *
- * Finding the subject's cases reads the events that can hold personal
- * fields (`PersonalData.TYPES`), not the whole log; it is not an index of
- * subjects: those events are all read, whoever they name.
+ * Finding the subject's cases asks the store's index of subjects
+ * (`EventStore.casesOfSubject`: PostgreSQL, PGlite, memory); a store without
+ * one has the events that can hold personal fields (`PersonalData.TYPES`)
+ * read, whoever they name, but not the rest of the log.
  */
-import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { DocketEvent, Recorded } from './Envelope.js'
-import type { EventStore, StoreError } from './EventStore.js'
+import { type EventStore, type StoredEvent, type StoreError, unavailable } from './EventStore.js'
 import type { KeyStore } from './KeyStore.js'
-import { subjectsOf, TYPES } from './PersonalData.js'
+import { names, TYPES } from './PersonalData.js'
 import * as Timestamp from './Timestamp.js'
 
 // model
@@ -88,26 +89,44 @@ export const activeHolds = (
   return [...open.values()].filter((h) => h.until === null || Timestamp.toMillis(h.until) > atMs)
 }
 
+const scan = (store: EventStore, subjectId: string): TE.TaskEither<StoreError, ReadonlyArray<string>> =>
+  TE.tryCatch(
+    async () => {
+      const mine = new Set<string>()
+      for await (const s of store.readAll({ types: TYPES }))
+        if (names(s.event, subjectId)) mine.add(s.event.caseId)
+      return [...mine].sort()
+    },
+    (e): StoreError => unavailable(String(e)),
+  )
+
 /**
- * The histories of the cases holding the subject's personal fields. Only the event types that can
- * hold them are read (`PersonalData.TYPES`): the SQL stores filter them on the server, on their
- * `(type, position)` index, so the rest of the log is not read; the others filter as they read.
+ * The cases holding the subject's personal fields, sorted: the store's index where it has one
+ * (`EventStore.casesOfSubject`), else a read of the events that can hold them (`PersonalData.TYPES`;
+ * the SQL stores filter them on their `(type, position)` index), keeping those naming the subject.
  */
-const casesOf = async (store: EventStore, subjectId: string): Promise<Map<string, Recorded[]>> => {
-  const mine = new Set<string>()
-  for await (const s of store.readAll({ types: TYPES }))
-    if (subjectsOf(s.event).includes(subjectId)) mine.add(s.event.caseId)
-  const histories = new Map<string, Recorded[]>()
-  for (const caseId of [...mine].sort()) {
-    const r = await store.readStream(caseId)()
-    if (E.isLeft(r)) throw new Error(r.left._tag)
-    histories.set(
-      caseId,
-      r.right.map((s) => s.event),
-    )
-  }
-  return histories
-}
+export const casesOf = (
+  store: EventStore,
+  subjectId: string,
+): TE.TaskEither<StoreError, ReadonlyArray<string>> =>
+  store.casesOfSubject?.(subjectId) ?? scan(store, subjectId)
+
+/** The histories of the subject's cases, by case id in order. */
+const historiesOf = (
+  store: EventStore,
+  subjectId: string,
+): TE.TaskEither<StoreError, ReadonlyMap<string, ReadonlyArray<Recorded>>> =>
+  pipe(
+    casesOf(store, subjectId),
+    TE.flatMap(
+      TE.traverseSeqArray((caseId) =>
+        TE.map((stream: ReadonlyArray<StoredEvent>) => [caseId, stream.map((s) => s.event)] as const)(
+          store.readStream(caseId),
+        ),
+      ),
+    ),
+    TE.map((entries) => new Map(entries)),
+  )
 
 /**
  * Erases a subject: refuses with every blocking hold, or destroys the key.
@@ -120,10 +139,7 @@ export const erase = (
   options: Options,
 ): TE.TaskEither<ErasureRefused | StoreError, Erased> =>
   TE.flatMap(
-    TE.tryCatch(
-      () => casesOf(store, subjectId),
-      (e): StoreError => ({ _tag: 'StoreUnavailable', message: String(e) }),
-    ),
+    historiesOf(store, subjectId),
     (histories): TE.TaskEither<ErasureRefused | StoreError, Erased> => {
       const atMs = Timestamp.toMillis(options.at)
       const holds = [...histories].flatMap(([caseId, history]) => [

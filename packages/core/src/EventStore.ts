@@ -141,6 +141,13 @@ export interface EventStore {
   readonly conflicts: (
     events: ReadonlyArray<Recorded>,
   ) => TE.TaskEither<StoreError, ReadonlyArray<IdempotencyConflict>>
+  /**
+   * The cases holding an event that names the data subject `subjectId` (`PersonalData.subjectsOf`),
+   * distinct and sorted (`Array.prototype.sort`): what `Erasure.erase` looks up. Optional: where a
+   * store has none, erasure reads every event of `PersonalData.TYPES` instead. PostgreSQL and PGlite
+   * answer from an index (schema version 7), the memory store by scanning; the KurrentDB store has none.
+   */
+  readonly casesOfSubject?: (subjectId: string) => TE.TaskEither<StoreError, ReadonlyArray<string>>
   /** Streams the global log in position order, in bounded memory; ends at the current head. */
   readonly readAll: (options?: ReadAllOptions) => AsyncIterable<StoredEvent>
   /**

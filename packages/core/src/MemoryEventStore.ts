@@ -14,6 +14,7 @@ import * as CasePartition from './CasePartition.js'
 import { fingerprint, type Recorded } from './Envelope.js'
 import * as EventStore from './EventStore.js'
 import * as Observability from './Observability.js'
+import * as PersonalData from './PersonalData.js'
 
 // model
 
@@ -189,6 +190,18 @@ export const make = (options: Options = {}): EventStore.EventStore => {
       }
       return Promise.resolve(E.right(found))
     },
+    // a scan of the whole log: the reference the SQL stores' index is checked against
+    casesOfSubject: (subjectId) => () =>
+      Promise.resolve(
+        closed
+          ? E.left(EventStore.unavailable('the memory store is closed'))
+          : E.right(
+              PersonalData.casesNaming(
+                subjectId,
+                log.map((s) => s.stored.event),
+              ),
+            ),
+      ),
     readAll,
     head: () => Promise.resolve(log.at(-1)?.stored.position),
     subscribe,

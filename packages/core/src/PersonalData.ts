@@ -135,6 +135,16 @@ export const subjectsOf = (e: Recorded): ReadonlyArray<string> => [
   ...new Set(fieldsOf(e).map((f) => f.subjectId)),
 ]
 
+/** Whether an event names the data subject `subjectId` (one of {@link subjectsOf}). */
+export const names = (e: Recorded, subjectId: string): boolean => subjectsOf(e).includes(subjectId)
+
+/** The distinct case ids of `events` that name `subjectId`, sorted: `EventStore.casesOfSubject`'s answer over them. */
+export const casesNaming = (subjectId: string, events: Iterable<Recorded>): ReadonlyArray<string> => {
+  const cases = new Set<string>()
+  for (const e of events) if (names(e, subjectId)) cases.add(e.caseId)
+  return [...cases].sort()
+}
+
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
 const unb64 = (s: string): Buffer => Buffer.from(s, 'base64url')
 

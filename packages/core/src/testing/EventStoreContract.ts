@@ -718,7 +718,8 @@ export const eventStoreContract = (
     })
 
     describe('Erasure.erase on this store', () => {
-      it("finds the subject's cases reading only the events that can hold personal fields", async () => {
+      /** Cases e1 and e2 name alice, e3 bob; e1 and e4 hold platform events too. */
+      const alicesLog = async (): Promise<EventStore.EventStore> => {
         const s = await fresh()
         const personal = (caseId: string, type: string, data: object, meta?: object): Recorded =>
           testEvent(caseId, 0, { type, data, ...(meta === undefined ? {} : { meta }) } as Partial<Recorded>)
@@ -740,9 +741,15 @@ export const eventStoreContract = (
               'any',
             ),
           )
+        return s
+      }
+      /** The store, recording the events its `readAll` gives; without `casesOfSubject` when `index` is false. */
+      const watching = (s: EventStore.EventStore, index: boolean) => {
         const read: EventStore.StoredEvent[] = []
+        const { casesOfSubject, ...rest } = s
         const watched: EventStore.EventStore = {
-          ...s,
+          ...rest,
+          ...(index && casesOfSubject !== undefined ? { casesOfSubject } : {}),
           readAll: (o) =>
             (async function* () {
               for await (const e of s.readAll(o)) {
@@ -751,12 +758,29 @@ export const eventStoreContract = (
               }
             })(),
         }
+        return { watched, read }
+      }
+
+      it("without an index, finds the subject's cases reading only the events that can hold personal fields", async () => {
+        const { watched, read } = watching(await alicesLog(), false)
         const keys = KeyStore.memory()
         const r = await Erasure.erase(watched, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
         expect(E.isRight(r) && r.right.cases).toEqual(['e1', 'e2'])
         expect(await keys.isErased('alice')).toBe(true)
         expect(read.map((e) => e.event.caseId)).toEqual(['e1', 'e2', 'e3'])
         expect(read.every((e) => PersonalData.TYPES.includes(e.event.type as never))).toBe(true)
+      })
+
+      it('with its index (casesOfSubject, where the store has one), finds them reading no log', async () => {
+        const s = await alicesLog()
+        const { watched, read } = watching(s, true)
+        const r = await Erasure.erase(watched, KeyStore.memory(), 'alice', { at: '2026-03-02T00:00:00Z' })()
+        expect(E.isRight(r) && r.right.cases).toEqual(['e1', 'e2'])
+        if (s.casesOfSubject === undefined) return
+        expect(read).toEqual([])
+        expect(await ok(s.casesOfSubject('bob'))).toEqual(['e3'])
+        expect(await ok(s.casesOfSubject('case:e2'))).toEqual([])
+        expect(await ok(s.casesOfSubject('nobody'))).toEqual([])
       })
     })
 
