@@ -1,5 +1,5 @@
 /**
- * Migration 3 (the partition key) on both engines: PGlite always, PostgreSQL
+ * Migrations 3 (the partition key), 4 to 6 (seals) and 7 (the index of data subjects) on both engines: PGlite always, PostgreSQL
  * when the server answers (required with DOCKET_REQUIRE_SERVICES=1). The SQL
  * `partition_key` must be `CasePartition.key` exactly, since it fills the rows
  * stored before the migration and those written by a process of the previous
@@ -7,15 +7,17 @@
  * partitions' rows on the server.
  */
 import type { Socket } from 'node:net'
-import { CasePartition, type EventStore, Integrity, type Recorded } from '@docket/core'
+import { CasePartition, type EventStore, Integrity, PersonalData, type Recorded } from '@docket/core'
 import { collect, ok, Services, testEvent } from '@docket/core/testing'
 import { PGlite } from '@electric-sql/pglite'
 import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as PgliteEventStore from '../pglite/PgliteEventStore.js'
 import * as PostgresEventStore from '../postgres/PostgresEventStore.js'
 import * as Migrations from './migrations.js'
+import { planNodes } from './pgTest.js'
 import { inPartition } from './sql.js'
 
 const url = Services.pgUrl()
@@ -353,6 +355,78 @@ for (const [name, runs, make] of engines) {
           // the next append chains onto the stored seal, and the whole log verifies
           await ok(store.append('c', [testEvent('c', 3)], 1))
           expect((await Integrity.verify(store.readAll())).failure).toBeNull()
+        } finally {
+          await store.close()
+        }
+      } finally {
+        await engine.exec(`DROP SCHEMA IF EXISTS ${s} CASCADE`)
+        await engine.close()
+      }
+    })
+  })
+
+  describe.skipIf(!runs)(`migration 7 (the index of data subjects) on ${name}`, () => {
+    it('indexes the reports stored before it, a body that is not JSON included, and a lookup reads the index', async () => {
+      const engine = await make()
+      const schema = schemaName('subjects')
+      const s = Migrations.quote(schema)
+      try {
+        // version 6, with a report naming alice, one naming bob and a tampered row
+        await engine.exec(Migrations.script(schema).split('-- migration 7')[0]!)
+        const report = (caseId: string, subjectId: string): Recorded =>
+          testEvent(caseId, 0, {
+            type: 'ContentReported',
+            data: { reporter: { subjectId, name: 'N' } },
+          } as Partial<Recorded>)
+        const rows: ReadonlyArray<readonly [Recorded, string]> = [
+          [report('c1', 'alice'), JSON.stringify(report('c1', 'alice'))],
+          [report('c2', 'bob'), JSON.stringify(report('c2', 'bob'))],
+          [report('c3', 'alice'), '{"broken'],
+        ]
+        for (const [i, [e, body]] of rows.entries())
+          await engine.query(
+            `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+             VALUES ($1, $2, 0, $3, $4, $5, $6, $7)`,
+            [i + 1, e.caseId, e.id, e.type, e.occurredAt, e.recordedAt, body],
+          )
+        const store = await engine.open(schema)
+        try {
+          expect(PersonalData.TYPES).toEqual(Migrations.SUBJECT_TYPES)
+          // the tampered row is found by every lookup, and fails it as erasure's scan fails on it
+          const broken = await store.casesOfSubject!('alice')()
+          expect(E.isLeft(broken) && broken.left._tag).toBe('StoreUnavailable')
+          await engine.exec(`DELETE FROM ${s}.events WHERE stream = 'c3'`)
+          expect(await ok(store.casesOfSubject!('alice'))).toEqual(['c1'])
+          expect(await ok(store.casesOfSubject!('bob'))).toEqual(['c2'])
+          await ok(store.append('c4', [report('c4', 'bob')], 'no_stream'))
+          expect(await ok(store.casesOfSubject!('bob'))).toEqual(['c2', 'c4'])
+          // 5,000 more reports, of as many subjects: with statistics, the planner reads the index
+          await engine.exec(
+            `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+             SELECT 10 + i, 'g' || i, 0, 'g' || i, 'ContentReported', now(), now(),
+                    json_build_object('data', json_build_object('reporter', json_build_object('subjectId', 'g' || i)))::text
+               FROM generate_series(1, 5000) AS i`,
+          )
+          await engine.exec(`ANALYZE ${s}.events`)
+          const plan = await engine.session(async (query) => {
+            const q = Migrations.subjectQuery(s, 'case:c1')
+            await query(`PREPARE docket_subjects AS ${q.text}`)
+            const params = q.params.map((p) =>
+              Array.isArray(p) ? `ARRAY[${p.map((x) => `'${x}'`)}]` : `'${p}'`,
+            )
+            const [explained] = await query(
+              `EXPLAIN (FORMAT JSON) EXECUTE docket_subjects(${params.join(', ')})`,
+            )
+            return planNodes(explained!['QUERY PLAN'])
+          })
+          expect(
+            plan.some((p) => p.includes('events_subjects_idx')),
+            plan.join(', '),
+          ).toBe(true)
+          expect(
+            plan.filter((p) => p.startsWith('Seq Scan')),
+            plan.join(', '),
+          ).toEqual([])
         } finally {
           await store.close()
         }

@@ -37,6 +37,22 @@
  *   keys; version 2's own stays for processes of the previous version.
  * The function reads characters as Unicode code points (`ascii`), which holds
  * in a UTF8 database, the default and PGlite's.
+ *
+ * Versions 4 to 6: the sealed append function, its plans, the `seal_hash` check (see each below).
+ *
+ * Version 7 (an index of data subjects, `EventStore.casesOfSubject`):
+ * - `subject_ids(text)`: the subject ids an event's body may name
+ *   (`data.reporter.subjectId`, `data.victim.subjectId`, `meta.subjectId`),
+ *   read as `json` (not `jsonb`, which refuses a `\u0000` anywhere in the
+ *   text); `{?}` when the body cannot be read so (not JSON, or such an id
+ *   holding NUL or an unpaired surrogate), so that such a row is found by
+ *   every lookup and judged by the store;
+ * - `events_subjects_idx`: a GIN index of it, partial to the types that can
+ *   hold personal fields, so that other appends only test their type. No
+ *   append function changes: PostgreSQL fills the index with the row.
+ * The index is a superset: the store reads the rows it finds and keeps those
+ * `PersonalData.subjectsOf` names (a reporter's id names its reporter only
+ * when a personal field is there), so the answer is the scan's.
  */
 import { createHash } from 'node:crypto'
 import { Integrity } from '@docket/core'
@@ -147,6 +163,41 @@ const sealing = `
     v_hashes[i] := v_hash;
     v_prev[v_case] := v_hash;
   END LOOP;`
+
+/**
+ * The event types version 7 indexes by subject: `PersonalData.TYPES` when it was written (a test holds
+ * them equal; a type added there needs a migration of its own, since this one is applied once).
+ */
+export const SUBJECT_TYPES: ReadonlyArray<string> = ['ContentReported', 'ReviewDecided']
+
+/** The SQL condition on `type` of version 7's partial index, which a query must repeat for the index to be used. */
+const subjectTypes = (column: string): string => `${column} IN (${SUBJECT_TYPES.map(literal).join(', ')})`
+
+/** What version 7's `subject_ids` gives a row it cannot read: a key every lookup asks for. */
+const UNREADABLE_SUBJECT = '?'
+
+/** Whether PostgreSQL text keeps `s` as it is: no NUL, no unpaired UTF-16 surrogate (which it would store as U+FFFD). */
+const storable = (s: string): boolean =>
+  !s.includes('\u0000') && (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+
+/**
+ * The query of the bodies that may name `subjectId`, on version 7's index of the (quoted) schema `s`: the
+ * rows indexed under it or as unreadable, and for `case:<id>`, the rows of those types in that case. An id
+ * text cannot hold is looked up as unreadable only (`subject_ids` could not read it either).
+ */
+export const subjectQuery = (
+  s: string,
+  subjectId: string,
+): { readonly text: string; readonly params: ReadonlyArray<unknown> } => {
+  const keys = storable(subjectId) ? [subjectId, UNREADABLE_SUBJECT] : [UNREADABLE_SUBJECT]
+  const text = `SELECT e.body FROM ${s}.events e WHERE ${subjectTypes('e.type')} AND ${s}.subject_ids(e.body) && $1::text[]`
+  const caseId = subjectId.startsWith('case:') ? subjectId.slice('case:'.length) : undefined
+  if (caseId === undefined || !storable(caseId)) return { text, params: [keys] }
+  return {
+    text: `${text} UNION ALL SELECT e.body FROM ${s}.events e WHERE e.stream = $2 AND ${subjectTypes('e.type')}`,
+    params: [keys, caseId],
+  }
+}
 
 /** Every migration, in order. */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
@@ -269,6 +320,27 @@ ALTER FUNCTION ${s}.${args} SET enable_seqscan = off;`,
     sql: (s) => `
 ALTER TABLE ${s}.events ADD CONSTRAINT events_seal_hash_check
   CHECK (seal_hash IS NULL OR right(body, 68) = seal_hash || '"}}}') NOT VALID;`,
+  },
+  {
+    version: 7,
+    name: 'events_subjects_idx: the cases of a data subject',
+    // The EXCEPTION block is a subtransaction, entered only for rows of those types (the index's predicate is
+    // tested first). `#>>` de-escapes the id: a NUL or an unpaired surrogate in it raises, as text cannot hold
+    // them. CREATE INDEX reads every stored row of those types under the migration's lock (appends wait).
+    sql: (s) => `
+CREATE FUNCTION ${s}.subject_ids(p_body text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT AS $fn$
+DECLARE
+  v json;
+BEGIN
+  v := p_body::json;
+  RETURN array_remove(ARRAY[v #>> '{data,reporter,subjectId}', v #>> '{data,victim,subjectId}',
+                            v #>> '{meta,subjectId}'], NULL);
+EXCEPTION WHEN others THEN
+  RETURN ARRAY[${literal(UNREADABLE_SUBJECT)}];
+END
+$fn$;
+CREATE INDEX events_subjects_idx ON ${s}.events USING gin (${s}.subject_ids(body))
+  WHERE ${subjectTypes('type')};`,
   },
 ]
 

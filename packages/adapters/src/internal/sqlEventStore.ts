@@ -19,6 +19,8 @@
  * Reads page by position (keyset pagination on the primary key, one page
  * prefetched), so a read of millions of events holds two pages in memory and
  * never pins a connection or a snapshot for the length of the read.
+ * Erasure's lookup of a subject's cases (`casesOfSubject`) reads the rows an
+ * index of subject ids finds (migration 7), not the log.
  * A partitioned read (`readAll({ partition })`) adds `partition_key % count =
  * index` to the query (the key is written with each event, migration 3), so
  * the other partitions' rows stay on the server.
@@ -26,7 +28,15 @@
  * append's commit, with a poll as a safety net (and as the only mechanism,
  * with backoff, while the listening connection is lost).
  */
-import { CasePartition, Envelope, EventStore, Integrity, Observability, type Recorded } from '@docket/core'
+import {
+  CasePartition,
+  Envelope,
+  EventStore,
+  Integrity,
+  Observability,
+  PersonalData,
+  type Recorded,
+} from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as Migrations from './migrations.js'
@@ -484,6 +494,28 @@ export const make = async (
       )
     }
 
+  /**
+   * The rows version 7's index finds for the subject (with those of its case, for `case:<id>`), judged
+   * by `PersonalData`: the index holds every id a row may name, the store keeps the rows that name it.
+   */
+  const casesOfSubject =
+    (subjectId: string): TE.TaskEither<EventStore.StoreError, ReadonlyArray<string>> =>
+    async () => {
+      if (closed) return E.left(EventStore.unavailable(`${sql.engine} store is closed`))
+      const q = Migrations.subjectQuery(s, subjectId)
+      try {
+        const rows = await sql.queryArrays(q.text, q.params)
+        return E.right(
+          PersonalData.casesNaming(
+            subjectId,
+            rows.map((r) => JSON.parse(r[0] as string) as Recorded),
+          ),
+        )
+      } catch (e) {
+        return E.left(unavailable(e))
+      }
+    }
+
   // the query: sql.ts pageQuery
   const page = async (
     after: string,
@@ -586,6 +618,7 @@ export const make = async (
     append,
     readStream,
     conflicts,
+    casesOfSubject,
     readAll,
     head,
     subscribe,
