@@ -26,7 +26,8 @@
  * client's `readAll` has no server-side filter), and a partitioned read keeps
  * its partition's cases the same way, client-side; subscriptions use the
  * server-side stream-name prefix filter `case-`. Checkpoints are the last
- * event of `docket-checkpoint-<subscriber>`.
+ * event of `docket-checkpoint-<subscriber>`. It has no `casesOfSubject`
+ * (no index of data subjects): erasure reads `PersonalData.TYPES` from `$all`.
  */
 import { CasePartition, type Clock, Envelope, EventStore, Observability, type Recorded } from '@docket/core'
 import {

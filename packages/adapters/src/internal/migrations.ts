@@ -43,10 +43,11 @@
  * Version 7 (an index of data subjects, `EventStore.casesOfSubject`):
  * - `subject_ids(text)`: the subject ids an event's body may name
  *   (`data.reporter.subjectId`, `data.victim.subjectId`, `meta.subjectId`),
- *   read as `json` (not `jsonb`, which refuses a `\u0000` anywhere in the
- *   text); `{?}` when the body cannot be read so (not JSON, or such an id
- *   holding NUL or an unpaired surrogate), so that such a row is found by
- *   every lookup and judged by the store;
+ *   parsed once as `jsonb` (three reads of `json` parse the text three
+ *   times: appends of reports were slower by a third); `{?}` when the body
+ *   cannot be read so (not JSON, or holding `\u0000` or an unpaired surrogate
+ *   anywhere, which `jsonb` refuses), so that such a row is found by every
+ *   lookup and judged by the store;
  * - `events_subjects_idx`: a GIN index of it, partial to the types that can
  *   hold personal fields, so that other appends only test their type. No
  *   append function changes: PostgreSQL fills the index with the row.
@@ -176,14 +177,14 @@ const subjectTypes = (column: string): string => `${column} IN (${SUBJECT_TYPES.
 /** What version 7's `subject_ids` gives a row it cannot read: a key every lookup asks for. */
 const UNREADABLE_SUBJECT = '?'
 
-/** Whether PostgreSQL text keeps `s` as it is: no NUL, no unpaired UTF-16 surrogate (which it would store as U+FFFD). */
+/** Whether `jsonb` and text keep `s` as it is: no NUL, no unpaired UTF-16 surrogate (which text stores as U+FFFD). */
 const storable = (s: string): boolean =>
   !s.includes('\u0000') && (s as unknown as { isWellFormed(): boolean }).isWellFormed()
 
 /**
  * The query of the bodies that may name `subjectId`, on version 7's index of the (quoted) schema `s`: the
  * rows indexed under it or as unreadable, and for `case:<id>`, the rows of those types in that case. An id
- * text cannot hold is looked up as unreadable only (`subject_ids` could not read it either).
+ * `jsonb` cannot hold is looked up as unreadable only (`subject_ids` could not read its row either).
  */
 export const subjectQuery = (
   s: string,
@@ -325,14 +326,13 @@ ALTER TABLE ${s}.events ADD CONSTRAINT events_seal_hash_check
     version: 7,
     name: 'events_subjects_idx: the cases of a data subject',
     // The EXCEPTION block is a subtransaction, entered only for rows of those types (the index's predicate is
-    // tested first). `#>>` de-escapes the id: a NUL or an unpaired surrogate in it raises, as text cannot hold
-    // them. CREATE INDEX reads every stored row of those types under the migration's lock (appends wait).
+    // tested first). CREATE INDEX reads every stored row of those types under the migration's lock (appends wait).
     sql: (s) => `
 CREATE FUNCTION ${s}.subject_ids(p_body text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT AS $fn$
 DECLARE
-  v json;
+  v jsonb;
 BEGIN
-  v := p_body::json;
+  v := p_body::jsonb;
   RETURN array_remove(ARRAY[v #>> '{data,reporter,subjectId}', v #>> '{data,victim,subjectId}',
                             v #>> '{meta,subjectId}'], NULL);
 EXCEPTION WHEN others THEN
