@@ -1,9 +1,9 @@
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Outbox } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as WebhookSignature from './WebhookSignature.js'
+import { notification } from './internal/webhookTest.js'
 import * as WebhookSink from './WebhookSink.js'
 
 const servers: http.Server[] = []
@@ -37,20 +37,6 @@ const listen = async (
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
   servers.push(s)
   return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`, requests }
-}
-
-const notification: Outbox.Notification = {
-  idempotencyKey: 'esc-1/L2',
-  caseId: 'c1',
-  escalationId: 'esc-1',
-  level: 2,
-  levelName: 'child-safety specialist',
-  notify: ['child-safety'],
-  reason: 'refusal_guard',
-  obligationId: null,
-  at: '2020-01-28T09:14:00.000-08:00',
-  repeat: 0,
-  missedObligation: false,
 }
 
 const secret = 'whsec-test-0123456789abcdef'

@@ -2,6 +2,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Clock, MemoryEventStore, Outbox, ProcessManager, Profile, type Recorded, Timer } from '@docket/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { notification } from './internal/webhookTest.js'
 import * as WebhookSink from './WebhookSink.js'
 
 interface Received {
@@ -41,20 +42,6 @@ afterEach(async () => {
     }),
   )
 })
-
-const notification: Outbox.Notification = {
-  idempotencyKey: 'esc-1/L2',
-  caseId: 'c1',
-  escalationId: 'esc-1',
-  level: 2,
-  levelName: 'child-safety specialist',
-  notify: ['child-safety'],
-  reason: 'refusal_guard',
-  obligationId: null,
-  at: '2020-01-28T09:14:00.000-08:00',
-  repeat: 0,
-  missedObligation: false,
-}
 
 /** A guarded frontline refusal: the refusal guard pages level 2 at 09:14. */
 const guarded = [
