@@ -27,6 +27,18 @@ const raised = (events: ReadonlyArray<DocketEvent>) =>
   events.flatMap((e) => (e.type === 'EscalationRaised' ? [{ ...e.data, at: e.occurredAt }] : []))
 
 describe('docket watch', () => {
+  it('--once on a store that is not there creates it, saying so (a typo in --store would watch in silence)', async () => {
+    const store = `pglite:${join(dir, 'not-there')}`
+    const first = await docket(['watch', '--store', store, '--once'])
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stderr).toContain(
+      `no store was at ${store} (the directory does not exist): watch created an empty one and waits for its events`,
+    )
+    const again = await docket(['watch', '--store', store, '--once'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr).not.toContain('no store was at')
+  })
+
   it('--once raises the seed case’s escalations into the store, and a second pass adds nothing', async () => {
     const store = `pglite:${join(dir, 'once')}`
     const seed = Seed.eventsPath()

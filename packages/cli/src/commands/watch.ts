@@ -145,11 +145,19 @@ export const make = (deps: () => Deps): Command => ({
         }),
       )
     }
+    // a store that is not there is created (a deployment may start the watcher before the first
+    // append), but said: a typo in --store would otherwise watch an empty store in silence
+    const absent = await Store.absence(Store.absolute(url, inv.cwd))
     const opened = await Store.open(url, inv)
     if (E.isLeft(opened)) {
       Output.error(inv, opened.left)
       return EXIT.usage
     }
+    if (absent?._tag === 'None')
+      Output.warn(
+        inv,
+        `no store was at ${Store.redact(url)} (${absent.reason}): watch created an empty one and waits for its events; check --store if a history was expected`,
+      )
     const d = deps()
     const pm = ProcessManager.make({
       store: opened.right,

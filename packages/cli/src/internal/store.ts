@@ -37,25 +37,27 @@ export const servesThreads = (url: string): boolean => {
   return E.isRight(parsed) && (parsed.right.kind === 'postgres' || parsed.right.kind === 'esdb')
 }
 
+/** Why no store is at a URL: none is there (`reason`), or the server could not be asked (`error`). */
+export type Absence =
+  | { readonly _tag: 'None'; readonly reason: string }
+  | { readonly _tag: 'Unknown'; readonly error: string }
+
 /**
  * Why no store is at `url` (absolute), or `undefined` when one may be: a PGlite directory that does
  * not exist or holds no database cluster, a PostgreSQL schema without Docket's `events` table.
  * Opening either would create an empty store. Other stores are not asked (memory stores are
  * always new; a KurrentDB server has no store to create). Asks the server without writing.
  */
-export const missing = async (url: string): Promise<string | undefined> => {
+export const absence = async (url: string): Promise<Absence | undefined> => {
   const parsed = StoreUrl.parse(url)
   if (E.isLeft(parsed)) return undefined
   const u = parsed.right
-  const none = `no store at ${redact(url)}`
-  const create = 'a command that reads creates none (docket import creates one)'
+  const none = (reason: string): Absence => ({ _tag: 'None', reason })
   if (u.kind === 'pglite' && u.dir !== 'memory') {
     const stat = statSync(u.dir, { throwIfNoEntry: false })
-    if (stat === undefined) return `${none}: the directory does not exist; ${create}`
-    if (!stat.isDirectory()) return `${none}: not a directory`
-    return existsSync(join(u.dir, 'PG_VERSION'))
-      ? undefined
-      : `${none}: the directory holds no PGlite store; ${create}`
+    if (stat === undefined) return none('the directory does not exist')
+    if (!stat.isDirectory()) return none('not a directory')
+    return existsSync(join(u.dir, 'PG_VERSION')) ? undefined : none('the directory holds no PGlite store')
   }
   if (u.kind !== 'postgres') return undefined
   const schema = u.schema ?? 'docket'
@@ -63,10 +65,21 @@ export const missing = async (url: string): Promise<string | undefined> => {
     const { PostgresEventStore } = await import('@docket/adapters/postgres')
     return (await PostgresEventStore.exists(u.url, { schema }))
       ? undefined
-      : `${none}: schema ${schema} has no events table; ${create}`
+      : none(`schema ${schema} has no events table`)
   } catch (e) {
-    return `cannot open ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`
+    return {
+      _tag: 'Unknown',
+      error: `cannot open ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`,
+    }
   }
+}
+
+/** {@link absence} as the refusal of a command that reads: the message to print, or `undefined`. */
+export const missing = async (url: string): Promise<string | undefined> => {
+  const a = await absence(url)
+  if (a === undefined) return undefined
+  if (a._tag === 'Unknown') return a.error
+  return `no store at ${redact(url)}: ${a.reason}${a.reason === 'not a directory' ? '' : '; a command that reads creates none (docket import creates one)'}`
 }
 
 /** The URL with a relative `pglite:` directory made absolute against `cwd`. */
