@@ -59,8 +59,11 @@ export interface Config {
     readonly viewsPerHour: number | null
     readonly sharesPerHour: number | null
   }
-  /** Counts of repeat reports under one standing refusal that raise `repeat_report` a level, ascending. */
-  readonly repeatReports: ReadonlyArray<number>
+  /**
+   * Counts of repeat reports under one standing refusal that raise `repeat_report` a level, ascending
+   * (`configOf` gives the profile's; absent from a Config built by hand: none, only the first raises).
+   */
+  readonly repeatReports?: ReadonlyArray<number>
   /** The level each reason raises at (before clamping to the ladder). */
   readonly levels: Readonly<Record<Reason, number>>
   /** Each ladder level's timing in ms, precomputed (`acknowledgeWithin`, the next level, repeats). */

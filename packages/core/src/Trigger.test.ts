@@ -13,6 +13,7 @@ const config = Escalation.configOf(Profile.DEFAULTS)
 const small = Escalation.configOf({
   escalation: { ...Profile.DEFAULTS.escalation, repeatReports: [2, 3, 5] },
 })
+const smallThresholds: ReadonlyArray<number> = small.repeatReports ?? []
 
 /** `2026-01-01T00:mm:00Z` */
 const minuteAt = (minute: number): string => `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`
@@ -94,6 +95,11 @@ describe('repeat reports, counted under each standing refusal', () => {
     const none = Escalation.configOf({ escalation: { ...Profile.DEFAULTS.escalation, repeatReports: [] } })
     const repeats = reports(2, 5)
     expect(raised([reportAt(0), decisionAt(1, 'no_violation'), ...repeats], none)).toEqual([
+      [repeats[0]!.id, 1],
+    ])
+    // a Config built by hand without repeatReports has none either
+    const { repeatReports: _, ...byHand } = Escalation.configOf(Profile.DEFAULTS)
+    expect(raised([reportAt(0), decisionAt(1, 'no_violation'), ...repeats], byHand)).toEqual([
       [repeats[0]!.id, 1],
     ])
   })
@@ -297,7 +303,7 @@ describe('standing refusals and resolutions, read in one pass', () => {
       const count = history.slice(standingAt(j) + 1, j + 1).filter(isReport).length
       const plain = small.levels.repeat_report
       const base = guardedAt >= 0 && guardedAt <= j ? Math.max(plain, small.specialistLevel) : plain
-      return base + small.repeatReports.filter((n) => count >= n).length
+      return base + smallThresholds.filter((n) => count >= n).length
     }
     /** A repeat report raises when it calls for a level above every earlier one under its refusal. */
     const raises = (j: number): boolean =>
@@ -349,7 +355,7 @@ describe('standing refusals and resolutions, read in one pass', () => {
     expect(seen).toBeGreaterThan(500)
   })
 
-  const thresholds = small.repeatReports.length
+  const thresholds = smallThresholds.length
   /** Mostly reports, so that refusals see enough of them to reach every threshold. */
   const reportHeavy = fc.oneof(
     { arbitrary: fc.constant('report'), weight: 8 },
@@ -392,7 +398,7 @@ describe('standing refusals and resolutions, read in one pass', () => {
   })
 
   it('give the same escalations with repeat reports added or removed past the last threshold', () => {
-    const last = small.repeatReports[thresholds - 1]!
+    const last = smallThresholds[thresholds - 1]!
     const viral = ['report', 'no_violation', ...Array<string>(last).fill('report')]
     fc.assert(
       fc.property(

@@ -219,7 +219,7 @@ export const repeatReport: Rule = (ctx) => {
   const out: Trigger[] = []
   if (ctx.refusals.size === 0) return out // no refusal stands anywhere
   const standing = standingRefusals(ctx)
-  const thresholds = ctx.config.repeatReports
+  const thresholds = ctx.config.repeatReports ?? []
   const plain = ctx.config.levels.repeat_report
   const guarded = Math.max(plain, ctx.config.specialistLevel)
   let guardedFrom: number | undefined
