@@ -6,7 +6,7 @@ import type { DocketEvent } from './Envelope.js'
 import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
 import { hash128 } from './internal/hash.js'
-import { authority, decision, ev, report } from './internal/testEvents.js'
+import { authority, decision, ev, obligation, report } from './internal/testEvents.js'
 import type * as Obligation from './Obligation.js'
 import * as Outbox from './Outbox.js'
 import * as Profile from './Profile.js'
@@ -364,30 +364,6 @@ describe('repeat reports of a viral case', () => {
       repeats.map((r) => [idOf(r.id, 1), 2]),
     )
   })
-})
-
-const obligation = (over: Partial<Obligation.Obligation>): Obligation.Obligation => ({
-  id: 'c1/us-take-it-down/removal/e1',
-  policy: 'us-take-it-down',
-  rule: 'removal',
-  kind: 'deadline',
-  citation: 'TAKE IT DOWN Act §3(a)(3)',
-  confidence: 'primary',
-  statutory: true,
-  counterfactual: false,
-  preEffective: false,
-  triggeredBy: 'e1',
-  startedAt: '2026-06-01T00:00:00.000Z',
-  dueAt: '2026-06-03T00:00:00.000Z',
-  targetAt: '2026-06-02T00:00:00.000Z',
-  shadowDueAt: null,
-  warnings: ['2026-06-02T00:00:00.000Z', '2026-06-02T12:00:00.000Z', '2026-06-02T19:12:00.000Z'],
-  completedAt: null,
-  completedBy: null,
-  status: 'pending',
-  targetStatus: 'pending',
-  actions: [{ action: 'start', at: '2026-06-01T00:00:00.000Z', eventId: 'e1' }],
-  ...over,
 })
 
 describe('time', () => {

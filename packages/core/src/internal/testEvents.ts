@@ -1,9 +1,10 @@
 /**
  * Event builders for the escalation and trigger tests: an event of case `c1` (ids `e1-<type>`,
  * `e2-<type>`… in the order built, per test file), and the reports, decisions and authority
- * requests those tests are made of. Tests only.
+ * requests (and the obligation) those tests are made of. Tests only.
  */
 import type { DocketEvent } from '../Envelope.js'
+import type * as Obligation from '../Obligation.js'
 
 let n = 0
 
@@ -38,3 +39,28 @@ export const authority = (occurredAt: string, kind = 'intervention'): DocketEven
     kind,
     jurisdiction: 'US',
   })
+
+/** A pending TAKE IT DOWN removal deadline of case `c1` (due 2026-06-03, target and warnings on 2026-06-02), with `over`. */
+export const obligation = (over: Partial<Obligation.Obligation>): Obligation.Obligation => ({
+  id: 'c1/us-take-it-down/removal/e1',
+  policy: 'us-take-it-down',
+  rule: 'removal',
+  kind: 'deadline',
+  citation: 'TAKE IT DOWN Act §3(a)(3)',
+  confidence: 'primary',
+  statutory: true,
+  counterfactual: false,
+  preEffective: false,
+  triggeredBy: 'e1',
+  startedAt: '2026-06-01T00:00:00.000Z',
+  dueAt: '2026-06-03T00:00:00.000Z',
+  targetAt: '2026-06-02T00:00:00.000Z',
+  shadowDueAt: null,
+  warnings: ['2026-06-02T00:00:00.000Z', '2026-06-02T12:00:00.000Z', '2026-06-02T19:12:00.000Z'],
+  completedAt: null,
+  completedBy: null,
+  status: 'pending',
+  targetStatus: 'pending',
+  actions: [{ action: 'start', at: '2026-06-01T00:00:00.000Z', eventId: 'e1' }],
+  ...over,
+})
