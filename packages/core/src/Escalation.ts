@@ -377,9 +377,10 @@ const plan = (
     const stopAt = ack === null ? t.resolvedAt : t.resolvedAt === null ? ack : Math.min(ack, t.resolvedAt)
     next = sooner(next, climb(input.config, id, t, level, stopAt, now, repeats, onPage), now)
   }
-  // Escalations raised by people (or by an older configuration) still climb the ladder until acknowledged;
-  // a repeat report's also stops when its report is resolved, as when an older release raised one per report.
-  let repeatResolution: ((causationId: string) => number | null | undefined) | undefined
+  // Escalations the rules no longer derive (raised by people, an older release or another configuration)
+  // climb the ladder until acknowledged, or until their cause is resolved as the rule of their reason
+  // resolves it (Trigger.resolution): an old escalation does not page again, to the top, long after.
+  let resolution: ((recorded: Trigger.Recorded) => number | null | undefined) | undefined
   for (const [id, e] of raised) {
     if (derived.has(id)) continue
     const t: Start = {
@@ -391,12 +392,10 @@ const plan = (
       causationId: e.meta?.causationId ?? null,
       missedObligation: e.data.missedObligation === true,
     }
-    let stopAt = acks.get(id) ?? null
-    if (t.reason === 'repeat_report' && t.causationId !== null) {
-      repeatResolution ??= Trigger.repeatResolution(ctx)
-      const resolvedAt = repeatResolution(t.causationId) ?? null
-      if (resolvedAt !== null && (stopAt === null || resolvedAt < stopAt)) stopAt = resolvedAt
-    }
+    resolution ??= Trigger.resolution(ctx)
+    const ack = acks.get(id) ?? null
+    const resolvedAt = resolution(t) ?? null
+    const stopAt = resolvedAt === null ? ack : ack === null ? resolvedAt : Math.min(ack, resolvedAt)
     next = sooner(next, climb(input.config, id, t, e.data.level, stopAt, now, repeats, onPage), now)
   }
   return { next, ctx }

@@ -87,6 +87,10 @@ const isTakedown = (e: DocketEvent): boolean =>
 /** Undoes a refusal: a violation found, or the content taken down. */
 const reverses = (e: DocketEvent): boolean =>
   (isDecision(e) && e.data.outcome === 'violation') || isTakedown(e)
+/** Resolves a refusal guard: a specialist (or legal) decision. */
+const resolvesGuard = isSpecialistDecision
+/** Resolves an authority request after a refusal, or a reach: a specialist (or legal) decision, or a takedown. */
+const resolvesExposure = (e: DocketEvent): boolean => isSpecialistDecision(e) || isTakedown(e)
 /** Resolves a repeat report: a specialist (or legal) decision, or a reversal. */
 const resolvesRepeat = (e: DocketEvent): boolean => isSpecialistDecision(e) || reverses(e)
 
@@ -99,15 +103,9 @@ const firstGuardedReport = (history: ReadonlyArray<DocketEvent>): number => {
   return history.length
 }
 
-/** The first event at or after index `from` that satisfies `p`, as epoch ms, or `null`. */
-const firstAfter = (ctx: Context, from: number, p: (e: DocketEvent) => boolean): number | null => {
-  for (let i = from; i < ctx.history.length; i++) if (p(ctx.history[i]!)) return ctx.at[i]!
-  return null
-}
-
 /**
  * For each index j of the history, the instant of the first event after j that satisfies `p`
- * (what `firstAfter(ctx, j + 1, p)` gives), in one pass from the end: a rule that asks for every
+ * (none: `null`), in one pass from the end: a rule that asks for every
  * event stays linear in the history (a viral case can hold thousands of reports).
  */
 const firstAfterEach = (ctx: Context, p: (e: DocketEvent) => boolean): ReadonlyArray<number | null> => {
@@ -170,7 +168,7 @@ export const refusalGuard: Rule = (ctx) => {
     if (!isDecision(e) || e.data.tier !== 'frontline') continue
     guardedFrom ??= firstGuardedReport(ctx.history)
     if (guardedFrom >= i) continue
-    resolved ??= firstAfterEach(ctx, isSpecialistDecision)
+    resolved ??= firstAfterEach(ctx, resolvesGuard)
     out.push(fromEvent(e, ctx.at[i]!, 'refusal_guard', ctx.config.levels.refusal_guard, resolved[i] ?? null))
   }
   return out
@@ -188,7 +186,7 @@ export const authorityAfterRefusal: Rule = (ctx) => {
   let resolved: ReadonlyArray<number | null> | undefined
   ctx.history.forEach((e, j) => {
     if (e.type !== 'AuthorityRequestReceived' || standing[j]! < 0) return
-    resolved ??= firstAfterEach(ctx, (x) => isSpecialistDecision(x) || isTakedown(x))
+    resolved ??= firstAfterEach(ctx, resolvesExposure)
     out.push(
       fromEvent(
         e,
@@ -249,25 +247,6 @@ export const repeatReport: Rule = (ctx) => {
 }
 
 /**
- * When the report `causationId` of `ctx` was resolved as {@link repeatReport} resolves its
- * escalations (`null`: not yet; `undefined`: no such report in the history). For the `repeat_report` escalations
- * a history holds that the rule no longer derives: those an older release raised for every repeat
- * report stop where they stopped then, instead of climbing until acknowledged. Built once per
- * context, then constant time per escalation.
- */
-export const repeatResolution = (ctx: Context): ((causationId: string) => number | null | undefined) => {
-  let index: Map<string, number> | undefined
-  let resolved: ReadonlyArray<number | null> | undefined
-  return (causationId) => {
-    index ??= new Map(ctx.history.map((e, i) => [e.id, i]))
-    const j = index.get(causationId)
-    if (j === undefined || !isReport(ctx.history[j]!)) return undefined
-    resolved ??= firstAfterEach(ctx, resolvesRepeat)
-    return resolved[j] ?? null
-  }
-}
-
-/**
  * Reach: exposure growing past the configured thresholds (views, shares, or
  * their hourly rate between two observations) while the content is up. An
  * observation that crosses new thresholds raises one escalation, one level
@@ -279,6 +258,7 @@ export const reach: Rule = (ctx) => {
   const crossed = new Set<string>()
   let down = false
   let previous: { at: number; views: number; shares: number } | null = null
+  let resolved: ReadonlyArray<number | null> | undefined
   ctx.history.forEach((e, j) => {
     if (isTakedown(e)) down = true
     else if (e.type === 'ContentRestored') down = false
@@ -303,8 +283,8 @@ export const reach: Rule = (ctx) => {
     // One escalation per observation, at the level of its highest crossing: thresholds crossed
     // together page once, not once per threshold.
     const level = ctx.config.levels.reach + crossed.size - 1
-    const resolvedAt = firstAfter(ctx, j + 1, (x) => isSpecialistDecision(x) || isTakedown(x))
-    out.push(fromEvent(e, at, 'reach', level, resolvedAt, { cause: `${e.id}#${fresh.join('+')}` }))
+    resolved ??= firstAfterEach(ctx, resolvesExposure)
+    out.push(fromEvent(e, at, 'reach', level, resolved[j] ?? null, { cause: `${e.id}#${fresh.join('+')}` }))
   })
   return out
 }
@@ -390,6 +370,62 @@ export const time: Rule = (ctx) => {
 
 /** Every trigger rule, by reason family, in the order they run. */
 export const RULES: ReadonlyArray<Rule> = [time, refusalGuard, authorityAfterRefusal, reach, repeatReport]
+
+/** What an `EscalationRaised` names of its cause: all {@link resolution} reads of it. */
+export type Recorded = Pick<Trigger, 'reason' | 'causationId' | 'obligationId'>
+
+/** The event each rule raises from, with what resolves it (the rule's own `resolvedAt`). */
+const EVENT_CAUSES: Partial<
+  Record<Reason, { readonly type: DocketEvent['type']; readonly resolves: (e: DocketEvent) => boolean }>
+> = {
+  refusal_guard: { type: 'ReviewDecided', resolves: resolvesGuard },
+  authority_after_refusal: { type: 'AuthorityRequestReceived', resolves: resolvesExposure },
+  reach: { type: 'ExposureObserved', resolves: resolvesExposure },
+  repeat_report: { type: 'ContentReported', resolves: resolvesRepeat },
+}
+
+/** The reasons {@link time} raises, resolved by their obligation's end. */
+const TIME_REASONS: ReadonlySet<Reason> = new Set([
+  'time_warning',
+  'statutory_breach',
+  'internal_target_missed',
+])
+
+/**
+ * When the cause of a recorded escalation was resolved, as the rule that raises its reason resolves
+ * it: the first resolving event after its `causationId` (for event-based reasons, when that names
+ * an event of the type the rule raises from), or the end of its obligation (met, cancelled or
+ * released) for time reasons; `null` while unresolved (and for a released hold's breach, as
+ * {@link time} gives); `undefined` when the history does not hold such a cause. For the escalations a
+ * history holds that the rules no longer derive (raised by people, an older release or another
+ * configuration), which then stop where they stopped when raised. Each index is built once per
+ * context, when first needed, then constant time per escalation.
+ */
+export const resolution = (ctx: Context): ((recorded: Recorded) => number | null | undefined) => {
+  let events: Map<string, number> | undefined
+  let obligations: Map<string, number> | undefined
+  const resolvedAfter = new Map<(e: DocketEvent) => boolean, ReadonlyArray<number | null>>()
+  return ({ reason, causationId, obligationId }) => {
+    const cause = EVENT_CAUSES[reason]
+    if (cause !== undefined) {
+      if (causationId === null) return undefined
+      events ??= new Map(ctx.history.map((e, i) => [e.id, i]))
+      const j = events.get(causationId)
+      if (j === undefined || ctx.history[j]!.type !== cause.type) return undefined
+      let resolved = resolvedAfter.get(cause.resolves)
+      if (resolved === undefined) {
+        resolved = firstAfterEach(ctx, cause.resolves)
+        resolvedAfter.set(cause.resolves, resolved)
+      }
+      return resolved[j] ?? null
+    }
+    if (obligationId === null || !TIME_REASONS.has(reason)) return undefined
+    obligations ??= new Map(ctx.obligations.map((o, k) => [o.id, k]))
+    const k = obligations.get(obligationId)
+    if (k === undefined) return undefined
+    return ctx.obligations[k]!.kind === 'hold' ? null : ctx.instants[k]!.end
+  }
+}
 
 // operations
 
