@@ -349,6 +349,34 @@ describe('ProcessManager on a store written before repeat reports were grouped',
   })
 })
 
+describe('ProcessManager on a store written under another profile', () => {
+  it('does not page again a reach escalation a takedown stopped, which the current thresholds no longer derive', async () => {
+    const observed = rec('x1', 'ExposureObserved', '2024-01-03T00:00:00Z', { views: 5_000, shares: 0 })
+    // raised when the profile's reach thresholds began at 1,000 views (10,000 by default now)
+    const escalationId = Escalation.escalationId('c1', {
+      reason: 'reach',
+      obligationId: null,
+      level: 1,
+      cause: `${observed.id}#views>=1000`,
+    })
+    const old = {
+      ...rec(Escalation.eventId(escalationId, 1), 'EscalationRaised', observed.occurredAt, {
+        escalationId,
+        level: 1,
+        reason: 'reach',
+      }),
+      actor: { kind: 'system', id: 'docket-escalation' },
+      meta: { causationId: observed.id },
+    } as Recorded
+    const takedown = rec('t1', 'ContentActioned', '2024-01-03T00:10:00Z', { action: 'removed' })
+    const store = MemoryEventStore.make({ initial: [observed, old, takedown] })
+    const timer = Timer.manual(Clock.manual(at('2024-02-01T00:00:00Z')))
+    const stats = await ProcessManager.make({ store, timer, profile: Profile.DEFAULTS }).runOnce()
+    expect(stats.raised).toBe(0)
+    expect((await raisedIn(store)).map((e) => e.id)).toEqual([old.id])
+  })
+})
+
 describe('ProcessManager.obligationsFrom', () => {
   it("gives evaluateCase's obligations at any instant, before, inside and after a case's history", () => {
     const rule = (name: string, start: string, complete: string, zone: string) =>
