@@ -27,6 +27,8 @@ import * as Hash from './hash.js'
  * Bumped whenever the meaning of a saved checkpoint changes (its layout, or the engine's wake instants).
  * 2: repeat reports under one standing refusal raise at the first and at each `repeatReports` threshold
  * only, so the wake instants saved by version 1 are those of escalations the engine no longer derives.
+ * Not bumped when wake instants can only come later or go (escalations the engine no longer derives
+ * stop at their cause's resolution): a case a saved wake wakes early is ticked and finds nothing due.
  */
 export const VERSION = 2
 
