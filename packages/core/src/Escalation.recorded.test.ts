@@ -7,7 +7,7 @@ import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { DocketEvent } from './Envelope.js'
 import * as Escalation from './Escalation.js'
-import { authority, decision, ev, obligation, report } from './internal/testEvents.js'
+import { authority, decision, engineRaised, ev, obligation, report } from './internal/testEvents.js'
 import type * as Obligation from './Obligation.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
@@ -23,20 +23,7 @@ const recorded = (
   occurredAt: string,
   level: number,
   cause: { readonly causationId?: string; readonly obligationId?: string },
-): DocketEvent => {
-  const escalationId = `esc-old-${reason}`
-  return {
-    ...ev('EscalationRaised', occurredAt, {
-      escalationId,
-      level,
-      reason,
-      ...(cause.obligationId === undefined ? {} : { obligationId: cause.obligationId }),
-    }),
-    id: Escalation.eventId(escalationId, level),
-    actor: { kind: 'system', id: 'docket-escalation' },
-    ...(cause.causationId === undefined ? {} : { meta: { causationId: cause.causationId } }),
-  } as DocketEvent
-}
+): DocketEvent => engineRaised(`esc-old-${reason}`, reason, level, occurredAt, cause)
 
 /** One reason's story: its cause, the old escalation, and what resolves the cause `minutes` after it. */
 interface Story {

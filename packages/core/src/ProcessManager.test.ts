@@ -4,6 +4,7 @@ import * as Clock from './Clock.js'
 import type { DocketEvent, Recorded } from './Envelope.js'
 import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
+import { engineRaised } from './internal/testEvents.js'
 import type * as EventStore from './EventStore.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
 import * as Outbox from './Outbox.js'
@@ -300,6 +301,17 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
   })
 })
 
+/** Level 1 of an escalation the engine stored at `occurredAt`, caused by event `causationId`. */
+const recordedRaised = (
+  escalationId: string,
+  reason: Escalation.Reason,
+  occurredAt: string,
+  causationId: string,
+): Recorded => ({
+  ...engineRaised(escalationId, reason, 1, occurredAt, { causationId }),
+  recordedAt: occurredAt,
+})
+
 describe('ProcessManager on a store written before repeat reports were grouped', () => {
   it('raises no second escalation for the first repeat report, and does not page again the ones a takedown stopped', async () => {
     const minute = (i: number): string => Timestamp.format(at('2024-01-03T00:00:00Z') + i * M)
@@ -320,15 +332,7 @@ describe('ProcessManager on a store written before repeat reports were grouped',
         level: 1,
         cause: r.id,
       })
-      return {
-        ...rec(`${escalationId}/L1`, 'EscalationRaised', r.occurredAt, {
-          escalationId,
-          level: 1,
-          reason: 'repeat_report',
-        }),
-        actor: { kind: 'system', id: 'docket-escalation' },
-        meta: { causationId: r.id },
-      } as Recorded
+      return recordedRaised(escalationId, 'repeat_report', r.occurredAt, r.id)
     })
     const initial = [
       reportOf('r1', '2024-01-01T00:00:00Z'),
@@ -359,15 +363,7 @@ describe('ProcessManager on a store written under another profile', () => {
       level: 1,
       cause: `${observed.id}#views>=1000`,
     })
-    const old = {
-      ...rec(Escalation.eventId(escalationId, 1), 'EscalationRaised', observed.occurredAt, {
-        escalationId,
-        level: 1,
-        reason: 'reach',
-      }),
-      actor: { kind: 'system', id: 'docket-escalation' },
-      meta: { causationId: observed.id },
-    } as Recorded
+    const old = recordedRaised(escalationId, 'reach', observed.occurredAt, observed.id)
     const takedown = rec('t1', 'ContentActioned', '2024-01-03T00:10:00Z', { action: 'removed' })
     const store = MemoryEventStore.make({ initial: [observed, old, takedown] })
     const timer = Timer.manual(Clock.manual(at('2024-02-01T00:00:00Z')))

@@ -4,6 +4,7 @@
  * requests (and the obligation) those tests are made of. Tests only.
  */
 import type { DocketEvent } from '../Envelope.js'
+import * as Escalation from '../Escalation.js'
 import type * as Obligation from '../Obligation.js'
 
 let n = 0
@@ -64,3 +65,26 @@ export const obligation = (over: Partial<Obligation.Obligation>): Obligation.Obl
   actions: [{ action: 'start', at: '2026-06-01T00:00:00.000Z', eventId: 'e1' }],
   ...over,
 })
+
+/**
+ * An `EscalationRaised` the engine wrote for level `level` of `escalationId` (its event id as the
+ * engine gives it), naming its cause: the event (`meta.causationId`) or the obligation.
+ */
+export const engineRaised = (
+  escalationId: string,
+  reason: Escalation.Reason,
+  level: number,
+  occurredAt: string,
+  cause: { readonly causationId?: string; readonly obligationId?: string },
+): DocketEvent =>
+  ({
+    ...ev('EscalationRaised', occurredAt, {
+      escalationId,
+      level,
+      reason,
+      ...(cause.obligationId === undefined ? {} : { obligationId: cause.obligationId }),
+    }),
+    id: Escalation.eventId(escalationId, level),
+    actor: { kind: 'system', id: 'docket-escalation' },
+    ...(cause.causationId === undefined ? {} : { meta: { causationId: cause.causationId } }),
+  }) as DocketEvent
