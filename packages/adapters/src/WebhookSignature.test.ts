@@ -3,18 +3,10 @@ import type { AddressInfo } from 'node:net'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as WebhookSignature from './WebhookSignature.js'
-import { notification } from './internal/webhookTest.js'
+import { closeServers, notification, servers } from './internal/webhookTest.js'
 import * as WebhookSink from './WebhookSink.js'
 
-const servers: http.Server[] = []
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((s) => {
-      s.closeAllConnections()
-      return new Promise((r) => s.close(r))
-    }),
-  )
-})
+afterEach(closeServers)
 
 interface Request {
   readonly headers: http.IncomingHttpHeaders

@@ -2,7 +2,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Clock, MemoryEventStore, Outbox, ProcessManager, Profile, type Recorded, Timer } from '@docket/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { notification } from './internal/webhookTest.js'
+import { closeServers, notification, servers } from './internal/webhookTest.js'
 import * as WebhookSink from './WebhookSink.js'
 
 interface Received {
@@ -33,15 +33,7 @@ const server = async (fail: ReadonlyArray<number>) => {
   servers.push(s)
   return { url, received, calls: () => calls }
 }
-const servers: http.Server[] = []
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((s) => {
-      s.closeAllConnections()
-      return new Promise((r) => s.close(r))
-    }),
-  )
-})
+afterEach(closeServers)
 
 /** A guarded frontline refusal: the refusal guard pages level 2 at 09:14. */
 const guarded = [

@@ -1,7 +1,22 @@
 /**
- * What the webhook tests share: one escalation page as `docket watch` hands it to a sink.
+ * What the webhook tests share: one escalation page as `docket watch` hands it to a sink, and the
+ * loopback servers a test starts, closed after it.
  */
+import type * as http from 'node:http'
 import type { Outbox } from '@docket/core'
+
+/** The servers the running test started (push each), for {@link closeServers}. */
+export const servers: http.Server[] = []
+
+/** Closes every server of {@link servers}, open connections included (the tests' `afterEach`). */
+export const closeServers = async (): Promise<void> => {
+  await Promise.all(
+    servers.splice(0).map((s) => {
+      s.closeAllConnections()
+      return new Promise((r) => s.close(r))
+    }),
+  )
+}
 
 /** A level-2 page of a refusal-guard escalation. */
 export const notification: Outbox.Notification = {
