@@ -133,14 +133,10 @@ export const Codec: t.Type<CaseCommand, unknown, unknown> = t.union(
   'CaseCommand',
 ) as unknown as t.Type<CaseCommand, unknown, unknown>
 
-/** A command's error as messages may show it: values of its data's personal fields by their shape only (`PersonalData.mayHold`). */
-const withheld = (e: DecodeError.DecodeError, type: EventType | undefined): DecodeError.DecodeError =>
-  DecodeError.withholding(e, (path) => PersonalData.mayHold(path, type))
-
 /** Decodes a command from parsed JSON (an HTTP body, a queue message), naming field paths on failure. */
 export const decode = (u: unknown): E.Either<DecodeError.DecodeError, CaseCommand> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-    return E.left(withheld(DecodeError.single('', u, 'a JSON object (one command)'), undefined))
+    return E.left(PersonalData.withheld(DecodeError.single('', u, 'a JSON object (one command)')))
   }
   const type = (u as { readonly type?: unknown }).type
   if (typeof type !== 'string' || !isCommandType(type)) {
@@ -149,7 +145,7 @@ export const decode = (u: unknown): E.Either<DecodeError.DecodeError, CaseComman
   const result = (CODECS[type] as t.Decoder<unknown, CaseCommand>).decode(u)
   if (E.isRight(result)) return E.right(result.right)
   const recorded = type === 'RecordVendorEvent' ? undefined : COMMANDS[type]
-  return E.left(withheld(DecodeError.fromValidation(result.left), recorded))
+  return E.left(PersonalData.withheld(DecodeError.fromValidation(result.left), recorded))
 }
 
 // operations

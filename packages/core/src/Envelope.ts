@@ -131,10 +131,6 @@ const isValid = (raw: Readonly<Record<string, unknown>>): boolean => {
   return data === undefined ? isVendorType(type) : data(raw.data)
 }
 
-/** An event's error as messages may show it: values that may hold personal data by their shape only. */
-const withheld = (e: DecodeError.DecodeError, type?: EventType): DecodeError.DecodeError =>
-  DecodeError.withholding(e, (path) => PersonalData.mayHold(path, type))
-
 /** Every problem of an (upcast) event at once: the envelope's, and the payload's whenever the type is known. */
 const validate = (raw: Readonly<Record<string, unknown>>): E.Either<DecodeError.DecodeError, DocketEvent> => {
   const issues: DecodeError.Issue[] = []
@@ -155,7 +151,10 @@ const validate = (raw: Readonly<Record<string, unknown>>): E.Either<DecodeError.
   }
   if (issues.length > 0)
     return E.left(
-      withheld(DecodeError.make(issues), typeof type === 'string' && isEventType(type) ? type : undefined),
+      PersonalData.withheld(
+        DecodeError.make(issues),
+        typeof type === 'string' && isEventType(type) ? type : undefined,
+      ),
     )
   return E.right(raw as unknown as DocketEvent)
 }
@@ -169,7 +168,7 @@ export const decode = (
   options: DecodeOptions = NO_OPTIONS,
 ): E.Either<DecodeError.DecodeError, DocketEvent> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-    return E.left(withheld(DecodeError.single('', u, 'a JSON object (one event)')))
+    return E.left(PersonalData.withheld(DecodeError.single('', u, 'a JSON object (one event)')))
   }
   const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
   return isValid(raw as Upcaster.RawEvent) ? E.right(raw as DocketEvent) : validate(raw as Upcaster.RawEvent)
@@ -184,7 +183,7 @@ export const decodeWithCodecs = (
   options: DecodeOptions = {},
 ): E.Either<DecodeError.DecodeError, DocketEvent> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
-    return E.left(withheld(DecodeError.single('', u, 'a JSON object (one event)')))
+    return E.left(PersonalData.withheld(DecodeError.single('', u, 'a JSON object (one event)')))
   }
   const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
   return validate(raw as Upcaster.RawEvent)

@@ -67,7 +67,7 @@ export const decodeLine = (
   options: DecodeOptions = NO_OPTIONS,
 ): E.Either<DecodeError.DecodeError, DocketEvent> => {
   if (text.charCodeAt(0) === NOT_UTF8)
-    return E.left(DecodeError.atLine(withheld(notUtf8Error(text.slice(1))), line))
+    return E.left(DecodeError.atLine(PersonalData.withheld(notUtf8Error(text.slice(1))), line))
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -79,7 +79,7 @@ export const decodeLine = (
     )
     return E.left(
       DecodeError.atLine(
-        withheld(DecodeError.single('', text, `a JSON object (invalid JSON: ${reason})`)),
+        PersonalData.withheld(DecodeError.single('', text, `a JSON object (invalid JSON: ${reason})`)),
         line,
       ),
     )
@@ -87,10 +87,6 @@ export const decodeLine = (
   const decoded = decode(json, options)
   return E.isLeft(decoded) ? E.left(DecodeError.atLine(decoded.left, line)) : decoded
 }
-
-/** A line's error as messages may show it: values that may hold personal data (the line itself) by their shape only. */
-const withheld = (e: DecodeError.DecodeError): DecodeError.DecodeError =>
-  DecodeError.withholding(e, PersonalData.mayHold)
 
 /**
  * A lone surrogate, which no decoding of bytes yields: the first character of a line whose bytes

@@ -23,6 +23,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import * as DecodeError from './DecodeError.js'
 import type { Recorded } from './Envelope.js'
 import type { EventType } from './Event.js'
 import type { EventStore, StoredEvent, StoreError } from './EventStore.js'
@@ -92,6 +93,13 @@ export const mayHold = (path: string, type?: EventType): boolean => {
   const paths = type === undefined ? PATHS : dataPaths(Object.hasOwn(FIELDS, type) ? FIELDS[type]! : [])
   return paths.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`))
 }
+
+/**
+ * A decode error as messages may show it: every value that may hold personal data of an event of
+ * type `type` ({@link mayHold}; any type when not given) described by its shape only.
+ */
+export const withheld = (e: DecodeError.DecodeError, type?: EventType): DecodeError.DecodeError =>
+  DecodeError.withholding(e, (path) => mayHold(path, type))
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const rec = (v: unknown): Record<string, unknown> | undefined =>
