@@ -238,6 +238,7 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
   const attempt = async (
     caseId: string,
     batch: ReadonlyArray<Recorded>,
+    fingerprints: ReadonlyArray<string>,
     expected: EventStore.ExpectedRevision,
   ): Promise<Plan> => {
     const stream = caseStream(caseId, namespace)
@@ -255,7 +256,7 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
       []
     for (const [i, e] of batch.entries()) {
       const c = claims[i]
-      const fp = Envelope.fingerprint(e)
+      const fp = fingerprints[i]!
       if (c === undefined) {
         fresh.push({ event: e, fingerprint: fp })
         continue
@@ -350,18 +351,20 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
       if (closed) return E.left(EventStore.unavailable('the EventStoreDB store is closed'))
       const batch = EventStore.checkBatch(caseId, events)
       if (E.isLeft(batch)) return batch
+      // what the client and the claims will write, checked before anything is claimed or sent, and
+      // the fingerprints every attempt compares with the claims
+      let fingerprints: ReadonlyArray<string>
       try {
-        // what the client and the claims will write, checked before anything is claimed or sent
-        for (const e of batch.right) {
-          Envelope.fingerprint(e)
+        fingerprints = batch.right.map((e) => {
           JSON.stringify(e)
-        }
+          return Envelope.fingerprint(e)
+        })
       } catch (e) {
         return E.left(EventStore.notJson(caseId, e))
       }
       try {
         for (let i = 0; i < 5; i++) {
-          const plan = await attempt(caseId, batch.right, expected)
+          const plan = await attempt(caseId, batch.right, fingerprints, expected)
           if (plan._tag === 'done') return plan.result
         }
         return E.left(
