@@ -69,7 +69,7 @@ describe.skipIf(!run)('fault suite: erasure through the docket commands', { time
     for (const s of SECRETS) expect(before.stdout).toContain(s)
     const sorBefore = await docket(['replay', '--store', store, '--report', 'dsa-sor'])
     expect(sorBefore.code, sorBefore.stderr).toBe(0)
-    expect(sorBefore.stdout).toContain('Intimate image of Alice Example')
+    expect(sorBefore.stdout).toContain('Intimate image of [withheld] shared without consent.')
 
     const refused = await erase('2026-03-05T00:00:00Z')
     expect(E.isLeft(refused) && refused.left._tag).toBe('ErasureRefused')

@@ -87,7 +87,10 @@ describe.skipIf(!run)('DOCKET_KEYS and DOCKET_MASTER_KEY through the commands', 
       env: keys,
     })
     expect(sor.code, sor.stderr).toBe(0)
-    expect(sor.stdout).toContain('Intimate image of Alice Example')
+    // decrypted, and her name, which the case records, withheld from what the database publishes
+    expect(sor.stdout).toContain('Intimate image of [withheld] shared without consent.')
+    expect(sor.stdout).not.toContain('Alice Example')
+    expect(sor.stderr).toContain('1 passage(s) of the explanation withheld')
 
     // the process's environment is not read
     process.env.DOCKET_KEYS = 'postgres'

@@ -164,9 +164,10 @@ export const write = async (
       sor = DsaSor.build(report)
       text = DsaSor.render(sor)
       for (const p of sor.problems) Output.warn(inv, DsaSor.describe(p))
+      for (const w of sor.withheld) Output.warn(inv, DsaSor.describeWithheld(w))
       Output.log(
         inv,
-        `docket: ${sor.statements.length} statements of reasons, ${sor.problems.length} decisions lacking facts, ${sor.outOfScope} decisions outside the EEA${sor.notOwed > 0 ? `, ${sor.notOwed} decisions owing none (deceptive high-volume commercial content)` : ''}`,
+        `docket: ${sor.statements.length} statements of reasons${sor.withheld.length > 0 ? ` (${sor.withheld.length} with personal data withheld from the explanation)` : ''}, ${sor.problems.length} decisions lacking facts, ${sor.outOfScope} decisions outside the EEA${sor.notOwed > 0 ? `, ${sor.notOwed} decisions owing none (deceptive high-volume commercial content)` : ''}`,
       )
       break
     default:

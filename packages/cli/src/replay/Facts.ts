@@ -5,13 +5,14 @@
  * transparency templates count. Facts are extracted once, while the replay
  * still holds the case's history, so that the history itself can be dropped.
  *
- * Facts never carry personal data (fields marked ‡ in the interchange
- * format: reporter, victim, free text): only identifiers, enumerations and
- * timestamps. They are not a second obligation engine: clocks come from
- * `@docket/core`.
+ * Facts carry no reporter or victim (fields marked ‡ in the interchange
+ * format): identifiers, enumerations and timestamps, and the free text of
+ * notes and explanations, which reports that show it treat as personal. They
+ * are not a second obligation engine: clocks come from `@docket/core`.
  */
 import type { DocketEvent } from '@docket/core'
 import { Evaluation, Event, Refusal, Timestamp } from '@docket/core'
+import * as Publishable from './Publishable.js'
 
 // model
 
@@ -62,6 +63,12 @@ export interface RestrictiveDecision {
     readonly detection: string | null
     readonly tier: string | null
     readonly explanation: string | null
+    /**
+     * The explanation as it may be published (DSA Art. 24(5)): with the values the case records
+     * of its people, and e-mail addresses, withheld (see `Publishable`). Present only when
+     * something was withheld.
+     */
+    readonly publishable?: Publishable.Withheld
   } | null
 }
 
@@ -316,6 +323,28 @@ const appeal = (e: DocketEvent, decisions: ReadonlyArray<DocketEvent>): Appeal =
   }
 }
 
+/**
+ * `decisions` with each review's explanation checked for what the case records of its people
+ * (`Publishable.withhold`, once per review): the same objects where nothing is withheld.
+ */
+const withPublishable = (
+  decisions: ReadonlyArray<RestrictiveDecision>,
+  history: ReadonlyArray<DocketEvent>,
+): ReadonlyArray<RestrictiveDecision> => {
+  const checked = new Map<RestrictiveDecision['review'], RestrictiveDecision['review']>()
+  return decisions.map((d) => {
+    const r = d.review
+    if (r === null || r.explanation === null) return d
+    let x = checked.get(r)
+    if (x === undefined) {
+      const publishable = Publishable.withhold(r.explanation, history)
+      x = publishable === undefined ? r : { ...r, publishable }
+      checked.set(r, x)
+    }
+    return x === r ? d : { ...d, review: x }
+  })
+}
+
 /** Adds the strings of `xs` not yet in `to`. */
 const addNew = (to: string[], xs: unknown): void => {
   if (!Array.isArray(xs)) return
@@ -451,7 +480,9 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
     firstActionAt,
     refusals: refusalEvents.map((r) => r.id),
     refusalsThenAuthority,
-    decisions,
+    decisions: decisions.some((d) => d.review?.explanation != null)
+      ? withPublishable(decisions, history)
+      : decisions,
     orders,
     appeals: lodged.map((e) => appeal(e, decided)),
     closed,

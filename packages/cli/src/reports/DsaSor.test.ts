@@ -141,6 +141,37 @@ describe('DsaSor.build', () => {
     expect(after.notOwed).toBe(0)
   })
 
+  it('withholds from an explanation the people the case records, and says which statements (Art. 24(5))', async () => {
+    const base = Fixtures.cases()
+    const named = base.map((e) =>
+      e.id === 'fr-1'
+        ? {
+            ...e,
+            data: { ...(e.data as object), reporter: { subjectId: 'subject-1', name: 'Alice Example' } },
+          }
+        : e.id === 'fr-2'
+          ? {
+              ...e,
+              data: { ...(e.data as object), explanation: 'Image of Alice Example (alice@example.org).' },
+            }
+          : e,
+    ) as typeof base
+    const before = DsaSor.build(await build(base))
+    const after = DsaSor.build(await build(named))
+    const ncii = (o: DsaSor.Output) => o.statements.filter((_, i) => o.origins[i]!.caseId === 'eu-ncii')
+    expect(ncii(after).length).toBeGreaterThan(0)
+    for (const s of ncii(after))
+      expect(s.illegal_content_explanation).toBe('Image of [withheld] ([withheld]).')
+    expect(DsaSor.render(after)).not.toContain('Alice')
+    expect(after.withheld.map((w) => [w.caseId, w.count])).toEqual(ncii(after).map(() => ['eu-ncii', 2]))
+    expect(after.withheld.map((w) => w.puid)).toEqual(ncii(after).map((s) => s.puid))
+    expect(DsaSor.describeWithheld(after.withheld[0]!)).toContain('2 passage(s) of the explanation withheld')
+    expect(before.withheld).toEqual([])
+    // nothing else of the statements changes
+    const strip = (o: DsaSor.Output) => o.statements.map(({ illegal_content_explanation: _, ...s }) => s)
+    expect(strip(after)).toEqual(strip(before))
+  })
+
   it('reports missing ground, automation and hosting date instead of inventing them', async () => {
     const out = DsaSor.build(
       await build(Fixtures.cases().filter((e) => e.caseId === 'eu-ncii' && e.id !== 'fr-2')),

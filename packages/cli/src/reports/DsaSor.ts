@@ -23,6 +23,7 @@
  */
 import { createHash } from 'node:crypto'
 import type * as Facts from '../replay/Facts.js'
+import * as Publishable from '../replay/Publishable.js'
 import type * as Replay from '../replay/Replay.js'
 import type * as Report from './Report.js'
 import * as SorRules from './SorRules.js'
@@ -40,12 +41,23 @@ export interface Problem {
   readonly violations: ReadonlyArray<SorRules.Violation>
 }
 
+/** A statement whose explanation had passages withheld as personal data (see `Publishable`). */
+export interface Withheld {
+  readonly caseId: string
+  readonly eventId: string
+  readonly puid: string
+  /** How many passages of the explanation were withheld. */
+  readonly count: number
+}
+
 /** Statements and problems of a report. */
 export interface Output {
   readonly statements: ReadonlyArray<SorRules.Statement>
   /** The case and decision event of each statement, in the same order. */
   readonly origins: ReadonlyArray<{ readonly caseId: string; readonly eventId: string }>
   readonly problems: ReadonlyArray<Problem>
+  /** Statements whose explanations had personal data withheld, in statement order. */
+  readonly withheld: ReadonlyArray<Withheld>
   /** Restrictive decisions on cases with no EEA jurisdiction (no statement owed to the database). */
   readonly outOfScope: number
   /** Restrictive decisions of deceptive high-volume commercial content in the EEA: Art. 17 owes no statement. */
@@ -157,6 +169,8 @@ export const statement = (
   const missing: string[] = []
   const eea = eeaOf(rules)
   const rv = d.review
+  // what may be published: the values the case records of its people withheld (Art. 24(5))
+  const explanation = rv?.publishable?.text ?? rv?.explanation
   const ground =
     rv?.ground === 'illegal'
       ? 'DECISION_GROUND_ILLEGAL_CONTENT'
@@ -169,7 +183,7 @@ export const statement = (
     missing.push('illegal_content_legal_ground (ReviewDecided.legalGround)')
   if (ground === 'DECISION_GROUND_INCOMPATIBLE_CONTENT' && SorRules.isBlank(rv?.policyRef))
     missing.push('incompatible_content_ground (ReviewDecided.policyRef)')
-  if (ground !== undefined && SorRules.isBlank(rv?.explanation))
+  if (ground !== undefined && SorRules.isBlank(explanation))
     missing.push(
       `${ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? 'illegal' : 'incompatible'}_content_explanation (ReviewDecided.explanation)`,
     )
@@ -270,11 +284,11 @@ export const statement = (
     illegal_content_legal_ground:
       ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? (rv?.legalGround ?? undefined) : undefined,
     illegal_content_explanation:
-      ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? (rv?.explanation ?? undefined) : undefined,
+      ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? (explanation ?? undefined) : undefined,
     incompatible_content_ground:
       ground === 'DECISION_GROUND_INCOMPATIBLE_CONTENT' ? (rv?.policyRef ?? undefined) : undefined,
     incompatible_content_explanation:
-      ground === 'DECISION_GROUND_INCOMPATIBLE_CONTENT' ? (rv?.explanation ?? undefined) : undefined,
+      ground === 'DECISION_GROUND_INCOMPATIBLE_CONTENT' ? (explanation ?? undefined) : undefined,
     content_type: contentType.length > 0 ? [...new Set(contentType)].sort() : undefined,
     content_type_other: contentType.includes('CONTENT_TYPE_OTHER') ? (kind ?? 'other') : undefined,
     category: cat,
@@ -309,6 +323,7 @@ export const build = (
   const statements: SorRules.Statement[] = []
   const origins: Array<{ caseId: string; eventId: string }> = []
   const problems: Problem[] = []
+  const withheld: Withheld[] = []
   let outOfScope = 0
   let notOwed = 0
   for (const c of r.cases) {
@@ -325,12 +340,20 @@ export const build = (
       if ('statement' in x) {
         statements.push(x.statement)
         origins.push({ caseId: c.caseId, eventId: d.eventId })
+        const publishable = d.review?.publishable
+        if (publishable !== undefined)
+          withheld.push({
+            caseId: c.caseId,
+            eventId: d.eventId,
+            puid: String(x.statement.puid),
+            count: publishable.count,
+          })
       } else problems.push(x)
     }
   }
   const dup = SorRules.validateAll(statements, rules)
   if (dup.length > 0) throw new Error(`bug: duplicate puid in ${JSON.stringify(dup[0])}`)
-  return { statements, origins, problems, outOfScope, notOwed }
+  return { statements, origins, problems, withheld, outOfScope, notOwed }
 }
 
 /**
@@ -364,6 +387,12 @@ export const publishedEvents = (
 
 /** The JSON Lines of the statements (one per line, field order as built). */
 export const render = (o: Output): string => o.statements.map((s) => `${JSON.stringify(s)}\n`).join('')
+
+/** One line per statement with personal data withheld, for standard error. */
+export const describeWithheld = (w: Withheld): string =>
+  `statement of reasons for case ${w.caseId}, decision ${w.eventId} (puid ${w.puid}): ` +
+  `${w.count} passage(s) of the explanation withheld as ${Publishable.MARK}: a person the case records ` +
+  '(a name, e-mail address, date of birth or subject id) or an e-mail address; DSA Art. 24(5) wants no personal data'
 
 /** One line per problem, for standard error. */
 export const describe = (p: Problem): string =>

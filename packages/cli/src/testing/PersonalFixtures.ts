@@ -1,8 +1,8 @@
 /**
  * A case holding personal fields of one data subject (`alice`), for the
  * tests of encryption at rest and erasure through the commands: a report
- * with a reporter and text, a decision with an explanation naming her (so a
- * DSA statement of reasons quotes it), the removal, and a legal hold placed
+ * with a reporter and text, a decision with an explanation naming her (a DSA
+ * statement of reasons quotes it, her name withheld), the removal, and a legal hold placed
  * and lifted. JSON Lines, as `docket import` reads them.
  */
 
