@@ -23,6 +23,7 @@ import * as Observability from './Observability.js'
 import * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
 import * as Engine from './internal/engine.js'
+import * as PreparedRules from './internal/preparedRules.js'
 import { type Entry, compare, entry, instant } from './internal/order.js'
 
 // model
@@ -164,7 +165,7 @@ const visibleOnly = (entries: Entry[], ax: Axes): Entry[] => {
 const runOne = (
   caseId: string,
   entries: Entry[],
-  prep: Engine.Prepared,
+  prep: PreparedRules.Prepared,
   ax: Axes,
   options: Options,
 ): CaseReport => {
@@ -194,14 +195,14 @@ interface Prepared {
   readonly profile: Profile.Resolved
   readonly policies: ReadonlyArray<string> | undefined
   readonly whatIf: ReadonlyArray<string> | undefined
-  readonly prep: Engine.Prepared
+  readonly prep: PreparedRules.Prepared
 }
 
 // The last preparation per rule list, so that calling `evaluateCase` case after case
 // (with the same rules, profile, policies and whatIf objects) prepares the rules once.
 const prepared = new WeakMap<ReadonlyArray<ClockRule.Rule>, Prepared>()
 
-const prepare = (options: Options): Engine.Prepared => {
+const prepare = (options: Options): PreparedRules.Prepared => {
   const profile = options.profile ?? Profile.DEFAULTS
   const last = prepared.get(options.rules)
   if (
@@ -212,7 +213,7 @@ const prepare = (options: Options): Engine.Prepared => {
   ) {
     return last.prep
   }
-  const prep = Engine.prepare(options.rules, profile, options.policies, options.whatIf)
+  const prep = PreparedRules.prepare(options.rules, profile, options.policies, options.whatIf)
   prepared.set(options.rules, { profile, policies: options.policies, whatIf: options.whatIf, prep })
   return prep
 }

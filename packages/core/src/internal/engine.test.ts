@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Duration from '../Duration.js'
 import * as Timestamp from '../Timestamp.js'
-import { formatIn } from './engine.js'
+import { formatIn } from './judgment.js'
 
 const ZONES = ['UTC', 'Europe/Paris', 'America/St_Johns', 'UTC+05:30', 'UTC-04:00', 'Asia/Kathmandu'] as const
 const direct = (zone: string, ms: number): string => Timestamp.format(ms, Duration.offsetAt(zone, ms))
