@@ -17,18 +17,22 @@
  * ignores acknowledgements: it pages until a specialist (or legal) decides.
  *
  * This module is not the obligation engine (it reads obligations, it does not
- * compute them) and not a notifier (sinks live in `Outbox`).
+ * compute them) and not a notifier (sinks live in `Outbox`). Its parts live
+ * in `internal/`: the configuration (`escalationConfig`), the ladder one
+ * escalation climbs (`ladder`), the plan of a case's pages (`escalationPlan`),
+ * the ids and events pages are written as (`escalationEvents`) and their order
+ * (`pageOrder`); this module holds the model and the operations hosts call.
  */
 import type { DocketEvent, EventOf } from './Envelope.js'
-import * as Hash from './internal/hash.js'
+import { configOf } from './internal/escalationConfig.js'
+import { fire, plan } from './internal/escalationPlan.js'
+import { raisedEvent } from './internal/escalationEvents.js'
+import { eventIdOf, type Keyed, sorted } from './internal/pageOrder.js'
 import type * as Obligation from './Obligation.js'
 import * as Observability from './Observability.js'
 import type * as Profile from './Profile.js'
 import * as Timestamp from './Timestamp.js'
 import * as Trigger from './Trigger.js'
-
-const ms = (s: string): number => Timestamp.toMillis(s)
-const offsetOf = (s: string): number => Timestamp.offsetOf(s)
 
 // model
 
@@ -117,356 +121,15 @@ export interface Summary {
 
 // constructors
 
-const DEFAULT_SPECIALIST = 2
-
-/** The engine configuration of a resolved profile (defaults applied, ladder sorted). */
-export const configOf = (profile: Pick<Profile.Resolved, 'escalation'>): Config => {
-  const e = profile.escalation
-  const ladder = [...(e.ladder ?? [])].sort((a, b) => a.level - b.level)
-  const top = ladder.length === 0 ? 1 : ladder[ladder.length - 1]!.level
-  const specialistLevel = e.specialistLevel ?? DEFAULT_SPECIALIST
-  return {
-    ladder,
-    specialistLevel,
-    reach: {
-      views: [...(e.reach?.views ?? [])].sort((a, b) => a - b),
-      shares: [...(e.reach?.shares ?? [])].sort((a, b) => a - b),
-      viewsPerHour: e.reach?.viewsPerHour ?? null,
-      sharesPerHour: e.reach?.sharesPerHour ?? null,
-    },
-    repeatReports: [...new Set(e.repeatReports ?? [])].sort((a, b) => a - b),
-    rungs: new Map(
-      ladder.map((l, i) => {
-        const next = ladder[i + 1]?.level ?? null
-        const rung: Rung = {
-          stepMs: l.acknowledgeWithin === undefined || next === null ? null : durationMs(l.acknowledgeWithin),
-          next,
-          repeatMs: l.repeatEvery === undefined ? null : durationMs(l.repeatEvery),
-          repeatTimes: l.repeatTimes ?? 3,
-        }
-        return [l.level, rung] as const
-      }),
-    ),
-    levels: {
-      time_warning: 1,
-      internal_target_missed: specialistLevel,
-      statutory_breach: top,
-      refusal_guard: specialistLevel,
-      authority_after_refusal: top,
-      reach: 1,
-      repeat_report: 1,
-      ...e.levels,
-    },
-  }
-}
-
-/** The deterministic id of an escalation: a hash of case, reason, obligation, level and cause. */
-export const escalationId = (
-  caseId: string,
-  t: Pick<Trigger.Trigger, 'reason' | 'obligationId' | 'level' | 'cause'>,
-): string => idOf(caseId, t.reason, t.obligationId, t.level, t.cause)
-
-/**
- * {@link escalationId} from its parts: the hash of the JSON array `[caseId, reason, obligationId,
- * level, cause]`, streamed into the hash without building the text when no part needs escaping.
- */
-const idOf = (
-  caseId: string,
-  reason: string,
-  obligationId: string | null,
-  level: number,
-  cause: string,
-): string => {
-  const o = obligationId ?? ''
-  const lv = LEVEL_JSON[level] ?? JSON.stringify(level)
-  // brackets, four quoted strings and four commas
-  const length = caseId.length + reason.length + o.length + lv.length + cause.length + 14
-  const streamed = Hash.streamable(length) ? streamedHash(caseId, reason, o, lv, cause) : undefined
-  return `esc-${streamed ?? Hash.hash128(`[${jsonString(caseId)},${jsonString(reason)},${jsonString(o)},${lv},${jsonString(cause)}]`)}`
-}
-
-/** `JSON.stringify` of the levels ladders use (0 to 15), written once: it costs more than a table lookup. */
-const LEVEL_JSON: ReadonlyArray<string> = Array.from({ length: 16 }, (_, i) => JSON.stringify(i))
-
-/** The hash of `[caseId,reason,obligation,level,cause]` as JSON, streamed; `undefined` when a part needs escaping. */
-const streamedHash = (
-  caseId: string,
-  reason: string,
-  o: string,
-  lv: string,
-  cause: string,
-): string | undefined => {
-  Hash.begin()
-  Hash.feedCode(91) // [
-  if (!Hash.feedJson(caseId)) return undefined
-  Hash.feedCode(44) // ,
-  if (!Hash.feedJson(reason)) return undefined
-  Hash.feedCode(44)
-  if (!Hash.feedJson(o)) return undefined
-  Hash.feedCode(44)
-  Hash.feed(lv)
-  Hash.feedCode(44)
-  if (!Hash.feedJson(cause)) return undefined
-  Hash.feedCode(93) // ]
-  return Hash.end()
-}
-
-/** Characters `JSON.stringify` escapes in a string (quote, backslash, controls, lone surrogates). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes
-const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/
-
-/** `JSON.stringify(s)`, without its cost when nothing needs escaping. */
-const jsonString = (s: string): string => (ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`)
-
-/** The id of the event that raises escalation `id` at `level` (and its `repeat`-th re-page). */
-export const eventId = (id: string, level: number, repeat = 0): string =>
-  repeat === 0 ? `${id}/L${level}` : `${id}/L${level}/r${repeat}`
-
-// helpers
-
-const UNIT_MS: Readonly<Record<string, number>> = {
-  Y: 365 * 86_400_000,
-  Mo: 30 * 86_400_000,
-  W: 7 * 86_400_000,
-  D: 86_400_000,
-  H: 3_600_000,
-  Mi: 60_000,
-  S: 1000,
-}
-
-/** Elapsed milliseconds of an ISO-8601 duration (years as 365 days and months as 30: ladders page in elapsed time). */
-export const durationMs = (iso: string): number => {
-  const m =
-    /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-      iso,
-    )
-  if (m === null) throw new Error(`not an ISO-8601 duration: ${JSON.stringify(iso)}`)
-  const parts = [m[1], m[2], m[3], m[4], m[5], m[6], m[7]]
-  const units = ['Y', 'Mo', 'W', 'D', 'H', 'Mi', 'S'] as const
-  return parts.reduce((acc, p, i) => acc + (p === undefined ? 0 : Number(p) * UNIT_MS[units[i]!]!), 0)
-}
-
-const clamp = (config: Config, level: number): number => {
-  if (config.ladder.length === 0) return Math.max(1, Math.round(level))
-  const lo = config.ladder[0]!.level
-  const hi = config.ladder[config.ladder.length - 1]!.level
-  return Math.min(hi, Math.max(lo, Math.round(level)))
-}
+export { configOf, durationMs } from './internal/escalationConfig.js'
+export { escalationId, eventId } from './internal/escalationEvents.js'
 
 // operations
-
-/** What a planned page's escalation started from: its trigger without cause and resolution. */
-type Start = Omit<Trigger.Trigger, 'cause' | 'resolvedAt'>
-
-/**
- * Receives one page of one escalation, as {@link plan} finds it: the escalation, its start, and
- * the page's instant, level and repeat (0 for the first page at a level).
- */
-type OnPage = (id: string, start: Start, at: number, level: number, repeat: number) => void
-
-/** The earlier of `next` and `t`, counting only instants after `now`. */
-const sooner = (next: number | null, t: number | null, now: number): number | null =>
-  t !== null && t > now && (next === null || t < next) ? t : next
-
-/**
- * The pages of one escalation: its first level at `start.at`, then repeats and steps up the
- * ladder while unacknowledged and unresolved (`stopAt`). Gives `onPage` the pages at or before
- * `now` (re-pages only if `repeats`) and returns the first page after it.
- */
-const climb = (
-  config: Config,
-  id: string,
-  start: Start,
-  startLevel: number,
-  stopAt: number | null,
-  now: number,
-  repeats: boolean,
-  onPage: OnPage,
-): number | null => {
-  let level = startLevel
-  let at = start.at
-  for (;;) {
-    if (stopAt !== null && at >= stopAt) return null
-    if (at > now) return at
-    onPage(id, start, at, level, 0)
-    const rung = config.rungs.get(level)
-    const stepAt = rung?.stepMs == null ? null : at + rung.stepMs
-    if (rung?.repeatMs != null && rung.repeatMs > 0) {
-      for (let k = 1; k <= rung.repeatTimes; k++) {
-        const r = at + k * rung.repeatMs
-        if (stepAt !== null && r >= stepAt) break
-        if (stopAt !== null && r >= stopAt) return null
-        if (r > now) return r
-        if (repeats) onPage(id, start, r, level, k)
-      }
-    }
-    if (stepAt === null || rung?.next == null) return null
-    level = rung.next
-    at = stepAt
-  }
-}
 
 /** Every trigger that has fired for the case by `now`, from every rule. */
 export const triggers = (input: Input, now: number): ReadonlyArray<Trigger.Trigger> => {
   const ctx = Trigger.context(input, now)
   return fire(ctx).filter((t) => t.at <= now)
-}
-
-/** Every rule's triggers, in rule order (a loop: `flatMap` goes through V8's generic flattening). */
-const fire = (ctx: Trigger.Context): Trigger.Trigger[] => {
-  const out: Trigger.Trigger[] = []
-  for (const rule of Trigger.RULES) for (const t of rule(ctx)) out.push(t)
-  return out
-}
-
-/** What the history records of escalations: the first acknowledgement and the first raise of each. */
-interface Recorded {
-  readonly acks: ReadonlyMap<string, number>
-  readonly raised: ReadonlyMap<string, Raised>
-}
-
-const NONE_RECORDED: Recorded = { acks: new Map(), raised: new Map() }
-
-/** The escalations `ctx.history` acknowledges and raises (most histories hold neither). */
-const recordedIn = (ctx: Trigger.Context): Recorded => {
-  let found: { acks: Map<string, number>; raised: Map<string, Raised> } | undefined
-  for (let i = 0; i < ctx.history.length; i++) {
-    const e = ctx.history[i]!
-    if (e.type !== 'EscalationAcknowledged' && e.type !== 'EscalationRaised') continue
-    found ??= { acks: new Map(), raised: new Map() }
-    if (e.type === 'EscalationAcknowledged') {
-      const at = ctx.at[i]!
-      const prev = found.acks.get(e.data.escalationId)
-      if (prev === undefined || at < prev) found.acks.set(e.data.escalationId, at)
-    } else if (!found.raised.has(e.data.escalationId)) found.raised.set(e.data.escalationId, e)
-  }
-  return found ?? NONE_RECORDED
-}
-
-/**
- * Every page of every escalation up to `now` (recorded or not; re-pages only if `repeats`), given to
- * `onPage` in trigger order, and the next page after `now`. An escalation's pages at repeat 0 have
- * distinct levels (each step goes up the ladder) and each escalation is planned once, so no
- * (id, level) pair is given twice at repeat 0.
- */
-const plan = (
-  input: Input,
-  now: number,
-  repeats: boolean,
-  onPage: OnPage,
-): { readonly next: number | null; readonly ctx: Trigger.Context } => {
-  const ctx = Trigger.context(input, now)
-  const fired = fire(ctx)
-  const { acks, raised } = recordedIn(ctx)
-  let next: number | null = null
-  // An event written ahead of `now` (clock skew, a scheduled import) wakes the engine when it occurs.
-  if (input.occurredMs !== undefined) for (const at of input.occurredMs) next = sooner(next, at, now)
-  else for (const e of input.history) next = sooner(next, ms(e.occurredAt), now)
-  const derived = new Set<string>()
-  for (const t of fired) {
-    if (t.at > now) {
-      next = sooner(next, t.at, now)
-      continue
-    }
-    const level = clamp(input.config, t.level)
-    const id = idOf(input.caseId, t.reason, t.obligationId, level, t.cause)
-    if (derived.has(id)) continue
-    derived.add(id)
-    // The refusal guard is not silenced by an acknowledgement: only a specialist's decision ends it.
-    const ack = t.reason === 'refusal_guard' ? null : (acks.get(id) ?? null)
-    const stopAt = ack === null ? t.resolvedAt : t.resolvedAt === null ? ack : Math.min(ack, t.resolvedAt)
-    next = sooner(next, climb(input.config, id, t, level, stopAt, now, repeats, onPage), now)
-  }
-  // Escalations the rules no longer derive (raised by people, an older release or another configuration)
-  // climb the ladder until acknowledged, or until their cause is resolved as the rule of their reason
-  // resolves it (Trigger.resolution): an old escalation does not page again, to the top, long after.
-  let resolution: ((recorded: Trigger.Recorded) => number | null | undefined) | undefined
-  for (const [id, e] of raised) {
-    if (derived.has(id)) continue
-    const t: Start = {
-      reason: e.data.reason as Reason,
-      level: e.data.level,
-      at: ms(e.occurredAt),
-      offset: offsetOf(e.occurredAt),
-      obligationId: e.data.obligationId ?? null,
-      causationId: e.meta?.causationId ?? null,
-      missedObligation: e.data.missedObligation === true,
-    }
-    resolution ??= Trigger.resolution(ctx)
-    const ack = acks.get(id) ?? null
-    const resolvedAt = resolution(t) ?? null
-    const stopAt = resolvedAt === null ? ack : ack === null ? resolvedAt : Math.min(ack, resolvedAt)
-    next = sooner(next, climb(input.config, id, t, e.data.level, stopAt, now, repeats, onPage), now)
-  }
-  return { next, ctx }
-}
-
-/** The `EscalationRaised` event of a planned page. */
-const raisedEvent = (
-  caseId: string,
-  id: string,
-  t: Start,
-  at: number,
-  level: number,
-  repeat: number,
-): Raised => ({
-  id: eventId(id, level, repeat),
-  type: 'EscalationRaised',
-  caseId,
-  occurredAt: Timestamp.format(at, t.offset),
-  actor: { kind: 'system', id: 'docket-escalation' },
-  data: {
-    escalationId: id,
-    level,
-    reason: t.reason,
-    ...(t.obligationId === null ? {} : { obligationId: t.obligationId }),
-    ...(repeat === 0 ? {} : { repeat }),
-    ...(t.missedObligation ? { missedObligation: true } : {}),
-  },
-  ...(t.causationId === null ? {} : { meta: { causationId: t.causationId } }),
-})
-
-/** A raised page with its sort key: time, then level (lower first), then event id. */
-interface Keyed<A> {
-  readonly at: number
-  readonly level: number
-  /**
-   * The page's event id; `null` for a first page planned at `level`, whose id is written only to break
-   * a tie (and then kept here: a long case's sort breaks many ties on the same line).
-   */
-  eventId: string | null
-  readonly escalationId: string
-  readonly value: A
-}
-
-const eventIdOf = <A>(k: Keyed<A>): string => {
-  k.eventId ??= eventId(k.escalationId, k.level)
-  return k.eventId
-}
-
-/** Time, then level (lower first), then id: deterministic, and readable where several fire at once. */
-const byTimeThenId = <A>(a: Keyed<A>, b: Keyed<A>): number => {
-  const d = a.at - b.at || a.level - b.level
-  if (d !== 0) return d
-  const x = eventIdOf(a)
-  const y = eventIdOf(b)
-  return x < y ? -1 : x > y ? 1 : 0
-}
-
-/** Up to this many lines are sorted by insertion: `Array.prototype.sort` costs about five times more on a case's few. */
-const INSERTION_MAX = 16
-
-/** The values of `keyed` in {@link byTimeThenId} order (a total order: no two pages share an event id). */
-const sorted = <A>(keyed: Keyed<A>[]): A[] => {
-  if (keyed.length > INSERTION_MAX) keyed.sort(byTimeThenId)
-  else
-    for (let i = 1; i < keyed.length; i++) {
-      const k = keyed[i]!
-      let j = i - 1
-      for (; j >= 0 && byTimeThenId(keyed[j]!, k) > 0; j--) keyed[j + 1] = keyed[j]!
-      keyed[j + 1] = k
-    }
-  return keyed.map((k) => k.value)
 }
 
 /**
