@@ -3,7 +3,7 @@
  * arrays: 21 bytes a slot, and between 1.33 and 2.7 slots a key (open
  * addressing, at most three quarters of the slots taken), where a `Map` of
  * strings to objects takes some 120 bytes an entry, so that an archive of millions of cases
- * (`replay/Spill.ts`) stays small in memory. Keys are not stored, only two
+ * (`replay/Archive.ts`) stays small in memory. Keys are not stored, only two
  * 32-bit hashes of them: a lookup yields every slot whose hashes match, and
  * the caller tells the right one by the key written in the record itself.
  * Not a general map: no iteration, no key retrieval.

@@ -1,6 +1,6 @@
 /**
  * A k-way merge of sorted sequences with a binary heap: the reading side of
- * the replay's sorted runs (`replay/Spill.ts`) and of merged partitions
+ * the replay's sorted runs (`replay/RunLines.ts`) and of merged partitions
  * (`replay/Partition.ts`). Not a sort: each input must already be in order.
  */
 
