@@ -142,10 +142,14 @@ describe.skipIf(!run)('escalation process manager on PostgreSQL, killed and rest
     expect(expected).toHaveLength(CASES * 5) // L2, L3, L4 and two repeats at L4
 
     const first = spawnWorker()
-    // kill it mid-run: once some, not all, escalations are in the log
+    // kill it mid-run: once some, not all, escalations are in the log, and the worker has saved
+    // the checkpoint of the cases to watch (it raises its first escalations before its first save;
+    // on a loaded machine the kill could fall between them, and the restart would rightly rebuild)
+    const savedState = async (): Promise<boolean> =>
+      (await store.checkpoints.load('docket-escalation/state')) !== undefined
     for (;;) {
       const n = (await raised()).length
-      if (n >= CASES) break
+      if (n >= CASES && (await savedState())) break
       if (first.exitCode !== null) throw new Error(`the worker exited early (${first.exitCode})`)
       await sleep(20)
     }
