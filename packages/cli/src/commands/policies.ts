@@ -22,12 +22,18 @@ export const command: Command = {
   options: [
     {
       name: 'format',
+      value: 'text|json',
       kind: 'string',
       description:
         'text (default) or json (every field of every rule and metadata entry). A policy naming no jurisdictions applies to every case: text says everywhere, json gives jurisdictions [].',
       default: 'text',
     },
-    { name: 'out', kind: 'string', description: 'Write to this file instead of standard output.' },
+    {
+      name: 'out',
+      value: 'FILE',
+      kind: 'string',
+      description: 'Write to this file instead of standard output.',
+    },
     Evaluation.CUSTOM_POLICY,
   ],
   examples: [

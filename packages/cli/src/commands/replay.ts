@@ -80,12 +80,13 @@ export const command: Command = {
   options: [
     {
       name: 'store',
+      value: 'URL',
       kind: 'string',
       description:
         'Read the events of this store (global order) instead of a file: memory:, pglite:<dir>, postgres://….',
     },
     ...Evaluation.OPTIONS,
-    { name: 'config', kind: 'string', description: 'The platform profile (JSON or YAML).' },
+    { name: 'config', value: 'FILE', kind: 'string', description: 'The platform profile (JSON or YAML).' },
     ReportOutput.reportOption(FORMATS),
     ...ReportOutput.OPTIONS,
     {
@@ -103,12 +104,14 @@ export const command: Command = {
     },
     {
       name: 'max-open-cases',
+      value: 'N',
       kind: 'string',
       description:
         'Memory budget in open cases: past it, the least recently active leave memory, closed cases with a final result dropped and the others moved to disk (default 10000).',
     },
     {
       name: 'workers',
+      value: 'N',
       kind: 'string',
       description:
         'Replay on this many worker threads, cases partitioned among them (default 1: in this thread); the report is the same, byte for byte. Memory budgets apply to each worker. From a PostgreSQL or KurrentDB store each worker reads its own partition of one cut of the log.',

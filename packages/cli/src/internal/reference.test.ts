@@ -18,6 +18,15 @@ describe('docs/cli.md', () => {
     ).toBe(current)
   })
 
+  it('names what every option of a shipped command takes (`--out <FILE>`, never `<value>`)', () => {
+    const unnamed = COMMANDS.flatMap((c) =>
+      c.options
+        .filter((o) => o.kind === 'string' && o.value === undefined)
+        .map((o) => `docket ${c.name} --${o.name}`),
+    )
+    expect(unnamed).toEqual([])
+  })
+
   it('documents every option that --help shows, and no other', async () => {
     const text = readFileSync(path, 'utf8')
     for (const c of COMMANDS) {

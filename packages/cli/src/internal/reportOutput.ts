@@ -30,6 +30,7 @@ export const TOKEN_ENV = 'DOCKET_DSA_TOKEN'
 /** The `--report` option, listing `formats`. */
 export const reportOption = (formats: ReadonlyArray<string>): OptionSpec => ({
   name: 'report',
+  value: 'FORMAT',
   kind: 'string',
   description: `Report format: ${formats.join(', ')}.`,
   default: 'json',
@@ -37,26 +38,35 @@ export const reportOption = (formats: ReadonlyArray<string>): OptionSpec => ({
 
 /** The output options after `--report`, in the order `--help` lists them. */
 export const OPTIONS: ReadonlyArray<OptionSpec> = [
-  { name: 'out', kind: 'string', description: 'Write the report to this file instead of standard output.' },
+  {
+    name: 'out',
+    value: 'FILE',
+    kind: 'string',
+    description: 'Write the report to this file instead of standard output.',
+  },
   {
     name: 'period',
+    value: 'year|half-year',
     kind: 'string',
     description:
       'dsa-transparency periods: year or half-year (default: half-year for a vlop or vlose profile, else year).',
   },
   {
     name: 'submit',
+    value: 'URL',
     kind: 'string',
     description: `With --report dsa-sor: send the statements to this Transparency Database API base URL (token in ${TOKEN_ENV}).`,
   },
   {
     name: 'journal',
+    value: 'FILE',
     kind: 'string',
     description:
       'With --submit: file of acknowledged puids, so that a rerun after a crash sends nothing twice.',
   },
   {
     name: 'published-out',
+    value: 'FILE',
     kind: 'string',
     description:
       'With --submit: write StatementOfReasonsPublished events for the statements stored, as JSON Lines to import.',
@@ -66,6 +76,7 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
 /** The `--fail-on` option. */
 export const FAIL_ON: OptionSpec = {
   name: 'fail-on',
+  value: 'breached',
   kind: 'string',
   description: 'Exit 1 when a statutory obligation is breached (the only value: breached).',
 }
