@@ -25,7 +25,8 @@ export const command: Command = {
       name: 'store',
       value: 'URL',
       kind: 'string',
-      description: 'Read the events of this store instead of a file: memory:, pglite:<dir>, postgres://….',
+      description:
+        'Read the events of this store instead of a file: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://…, kurrentdb://….',
     },
     ...Evaluation.OPTIONS,
     { name: 'config', value: 'FILE', kind: 'string', description: 'The platform profile (JSON or YAML).' },

@@ -83,7 +83,7 @@ export const command: Command = {
       value: 'URL',
       kind: 'string',
       description:
-        'Read the events of this store (global order) instead of a file: memory:, pglite:<dir>, postgres://….',
+        'Read the events of this store (global order) instead of a file: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://…, kurrentdb://….',
     },
     ...Evaluation.OPTIONS,
     { name: 'config', value: 'FILE', kind: 'string', description: 'The platform profile (JSON or YAML).' },

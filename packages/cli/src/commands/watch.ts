@@ -57,13 +57,14 @@ export const make = (deps: () => Deps): Command => ({
   name: 'watch',
   summary: 'Run the escalation process manager: raise escalations as they fall due and notify the ladder.',
   usage:
-    'watch --store URL [--config FILE] [--custom-policy FILE]... [--webhook URL]... [--once] [--rebuild]',
+    'watch --store URL [--config FILE] [--custom-policy FILE]... [--webhook URL]... [--name NAME] [--once] [--rebuild]',
   options: [
     {
       name: 'store',
       value: 'URL',
       kind: 'string',
-      description: 'The store to watch: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://….',
+      description:
+        'The store to watch: memory:, pglite:<dir>, pglite:memory, postgres://…, esdb://…, kurrentdb://….',
     },
     {
       name: 'config',
