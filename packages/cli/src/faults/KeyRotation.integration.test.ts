@@ -117,4 +117,14 @@ describe.skipIf(!run)('fault suite: docket rotate-keys', { timeout: 120_000 }, (
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('missing --store URL')
   })
+
+  it('refuses a schema without a key store (a mistyped --store) instead of reporting 0 keys rotated', async () => {
+    const typo = `${url}?schema=${schema}_typo`
+    const out = await docket(['rotate-keys', '--store', typo], { DOCKET_NEW_MASTER_KEY: a })
+    expect(out.code, out.stdout).toBe(2)
+    expect(out.stdout).toBe('')
+    expect(out.stderr).toContain(`no key store at ${typo}: schema ${schema}_typo has no table subject_keys`)
+    const created = await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [`${schema}_typo`])
+    expect(created.rowCount).toBe(0)
+  })
 })

@@ -181,7 +181,7 @@ export const shownEncrypted = (url: string, schema: string, what: string): strin
  * the master key `DOCKET_MASTER_KEY` holds (unset: keys stored bare) to the one
  * `DOCKET_NEW_MASTER_KEY` holds, or to none with `unwrapped`. Right: how many keys, and where.
  * Left: a message naming the variable that is missing, malformed or does not fit the stored keys
- * (nothing was changed), or the server's error.
+ * (nothing was changed), a schema without a key store, or the server's error.
  */
 export const rotate = async (
   url: string,
@@ -207,7 +207,15 @@ export const rotate = async (
   const u = parsed.right
   const schema = u.schema ?? 'docket'
   try {
-    const { MasterKeyRotation } = await import('@docket/adapters/postgres')
+    const { MasterKeyRotation, PostgresKeyStore } = await import('@docket/adapters/postgres')
+    // A mistyped --store would otherwise "rotate 0 keys" and tell the user to restart everything
+    // with the new key, which the real store's keys are not wrapped with.
+    if (!(await PostgresKeyStore.exists(u.url, { schema })))
+      return E.left(
+        `no key store at ${StoreUrl.redact(url)}: schema ${schema} has no table subject_keys, so there is ` +
+          'nothing to rotate and nothing was changed. Check --store; a store gets its keys from the first ' +
+          `command run on it with DOCKET_KEYS=postgres, which takes DOCKET_MASTER_KEY from the start ${SEE}.`,
+      )
     const rotated = await MasterKeyRotation.rotate(u.url, {
       schema,
       ...(from.right === undefined ? {} : { from: from.right }),
