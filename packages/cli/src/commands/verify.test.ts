@@ -79,6 +79,11 @@ describe('docket verify', { timeout: 180_000 }, () => {
     const head = `${report.head.events}:${report.head.digest}`
     // a second checkpoint of the same history is not stored twice
     expect((await docket(['verify', '--store', store, '--checkpoint', '--head', head])).code).toBe(0)
+    // a head kept elsewhere that the history no longer has: the 4 events each verify, their digest does not
+    const other = await docket(['verify', '--store', store, '--head', `4:${'0'.repeat(64)}`])
+    expect(other.code).toBe(1)
+    expect(other.stdout).toContain('checkpoint mismatch')
+    expect(other.stdout).toContain(`(the 4 event(s) read verify one by one; their head: ${head})`)
 
     // edit the stored JSON of e-3 (the views), as someone with database access would
     const db = new PGlite(join(dir, 'store'))

@@ -145,7 +145,9 @@ export const command: Command = {
           : report.ok
             ? `intact: ${report.events} sealed event(s) in ${report.streams} stream(s)\nhead: ${report.head.events}:${report.head.digest}\nposition: ${position ?? 'none (empty log)'}\n${checkpoint === null ? '' : 'checkpoint stored\n'}`
             : `${headline(report.failure!)}: ${Integrity.describeFailure(report.failure!)}\n` +
-              `(the ${report.events} event(s) before it verify; their head: ${report.head.events}:${report.head.digest})\n` +
+              // a checkpoint mismatch may name an event its own count includes: "before it" would be off by one
+              `(the ${report.events} event(s) ${report.failure!.problem === 'checkpoint_mismatch' ? 'read verify one by one' : 'before it verify'}; ` +
+              `their head: ${report.head.events}:${report.head.digest})\n` +
               (report.failure!.problem === 'unsealed' ? UNSEALED_HINT : '')
       const written = await Output.emit(inv, undefined, text)
       if (E.isLeft(written)) {
