@@ -25,7 +25,7 @@ import * as Escalation from './Escalation.js'
 import * as Evaluation from './Evaluation.js'
 import * as EventStore from './EventStore.js'
 import * as Hash from './internal/hash.js'
-import { compare, type Entry, entry } from './internal/order.js'
+import { type CaseState, fresh, insert, loader } from './internal/heldCase.js'
 import * as WatchState from './internal/watchState.js'
 import type * as Obligation from './Obligation.js'
 import * as Outbox from './Outbox.js'
@@ -148,25 +148,6 @@ export interface ProcessManager {
   readonly stats: () => Stats
 }
 
-interface CaseState {
-  /** True while the stream could not be read back: the history is incomplete, nothing is raised. */
-  partial: boolean
-  /** The case's events in the engine's order (`occurredAt`, `recordedAt`, `id`), as `Evaluation` sees them. */
-  readonly history: DocketEvent[]
-  readonly entries: Entry[]
-  readonly ids: Set<string>
-}
-
-/** Inserts an event in the engine's order (almost always at the end). */
-const insert = (c: CaseState, e: DocketEvent): void => {
-  const x = entry(e)
-  let i = c.entries.length
-  while (i > 0 && compare(x, c.entries[i - 1]!) < 0) i--
-  c.entries.splice(i, 0, x)
-  c.history.splice(i, 0, e)
-  c.ids.add(e.id)
-}
-
 type Step =
   | { readonly kind: 'event'; readonly r: IteratorResult<EventStore.StoredEvent> }
   | { readonly kind: 'wake' }
@@ -229,21 +210,7 @@ export const make = (options: Options): ProcessManager => {
   let resumedFrom: EventStore.Position | null = null
   let saved: EventStore.Position | null = null
 
-  const fresh = (): CaseState => ({ partial: false, history: [], entries: [], ids: new Set() })
-
-  /** Reads a case's stream back into memory (a case not held, touched by an event or woken). */
-  const load = async (caseId: string, c: CaseState): Promise<void> => {
-    const read = await store.readStream(caseId)()
-    if (E.isLeft(read)) {
-      log(
-        `escalation: case ${caseId}: cannot read the stream back (${EventStore.describe(read.left)}); retrying`,
-      )
-      c.partial = true
-      return
-    }
-    c.partial = false
-    for (const s of read.right) if (!c.ids.has(s.event.id)) insert(c, s.event)
-  }
+  const load = loader({ store, log })
 
   /** Folds one event into its case; unless folding the whole log, a case not held is read back from its stream first. */
   const apply = async (s: EventStore.StoredEvent): Promise<string | null> => {
