@@ -33,6 +33,7 @@ import type * as Profile from './Profile.js'
 import type * as Timer from './Timer.js'
 import * as Timestamp from './Timestamp.js'
 import * as WakeQueue from './WakeQueue.js'
+import * as WatchResume from './internal/watchResume.js'
 
 // model
 
@@ -314,39 +315,14 @@ export const make = (options: Options): ProcessManager => {
 
   /** Resumes from the stored checkpoint of the cases to watch, when there is a usable one. */
   const restore = async (): Promise<void> => {
-    const rebuild = 'rebuilding every case from the whole log'
-    if (fingerprint === null) {
-      log(`escalation: obligations without a fingerprint: no checkpoint of the cases to watch; ${rebuild}`)
-      return
-    }
-    if (options.resume === false) {
-      log(`escalation: not resuming from a checkpoint (asked); ${rebuild}`)
-      return
-    }
-    const loaded = await WatchState.load(store.checkpoints, name, fingerprint)
-    if (E.isLeft(loaded)) {
-      log(`escalation: ${WatchState.describe(loaded.left)}; ${rebuild}`)
-      return
-    }
-    const head = await store.head()
-    let ahead: boolean
-    try {
-      ahead = head === undefined || store.comparePositions(loaded.right.position, head) > 0
-    } catch {
-      ahead = true
-    }
-    if (ahead) {
-      log(
-        `escalation: the checkpoint of the cases to watch is past the end of the log (position ${loaded.right.position}; another store?); ${rebuild}`,
-      )
-      return
-    }
-    position = loaded.right.position
+    const loaded = await WatchResume.usable({ store, name, fingerprint, resume: options.resume, log })
+    if (loaded === undefined) return
+    position = loaded.position
     saved = position
     resumedFrom = position
-    for (const [caseId, at] of loaded.right.wakes) queue.set(caseId, at)
+    for (const [caseId, at] of loaded.wakes) queue.set(caseId, at)
     log(
-      `escalation: resuming from the checkpoint at position ${position}: ${loaded.right.wakes.length} case(s) to watch`,
+      `escalation: resuming from the checkpoint at position ${position}: ${loaded.wakes.length} case(s) to watch`,
     )
   }
 
