@@ -22,9 +22,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { type DocketEvent, type Recorded, withRecordedAt } from './Envelope.js'
 import * as Escalation from './Escalation.js'
-import * as Evaluation from './Evaluation.js'
 import * as EventStore from './EventStore.js'
-import * as Hash from './internal/hash.js'
 import { type CaseState, fresh, insert, loader } from './internal/heldCase.js'
 import * as WatchState from './internal/watchState.js'
 import type * as Obligation from './Obligation.js'
@@ -34,6 +32,9 @@ import type * as Timer from './Timer.js'
 import * as Timestamp from './Timestamp.js'
 import * as WakeQueue from './WakeQueue.js'
 import * as WatchResume from './internal/watchResume.js'
+import { watchFingerprint } from './internal/fingerprint.js'
+
+export { fingerprintOf, obligationsFrom } from './internal/fingerprint.js'
 
 // model
 
@@ -43,37 +44,6 @@ export type Obligations = (
   history: ReadonlyArray<DocketEvent>,
   now: number,
 ) => ReadonlyArray<Obligation.Obligation>
-
-/** The fingerprints of the obligations {@link obligationsFrom} made (a process manager reads them). */
-const fingerprints = new WeakMap<Obligations, string>()
-
-/**
- * A digest of what obligations depend on besides a case's history: the rules (their data, and
- * the source text and own properties of their functions: a condition's event `types`, a custom
- * policy's condition `document`), the profile and the policies selected. A process manager does
- * not trust a checkpoint saved under another one.
- */
-export const fingerprintOf = (options: Pick<Evaluation.Options, 'rules' | 'profile' | 'policies'>): string =>
-  Hash.hash128(
-    JSON.stringify([options.rules, options.profile ?? null, options.policies ?? null], (_key, v: unknown) =>
-      typeof v === 'function' ? { function: String(v), ...v } : v,
-    ),
-  )
-
-/**
- * Obligations from the obligation engine with these rules, judged at each tick's `now`: those
- * of `Evaluation.evaluateCase` at `now`, through `Evaluation.judge` (the rules prepared once,
- * and no options object copied per case). It carries its {@link fingerprintOf}.
- */
-export const obligationsFrom = (
-  options: Pick<Evaluation.Options, 'rules' | 'profile' | 'policies'>,
-): Obligations => {
-  const judge = Evaluation.judge(options)
-  const obligations: Obligations = (caseId, history, now) =>
-    judge(caseId, history, now)?.report.obligations ?? []
-  fingerprints.set(obligations, fingerprintOf(options))
-  return obligations
-}
 
 /** Options of {@link make}. */
 export interface Options {
@@ -191,13 +161,8 @@ export const make = (options: Options): ProcessManager => {
   const mine = new Set<string>()
   /** Cases with an event applied (or a wake popped) and not ticked since: no checkpoint while any is. */
   const unticked = new Set<string>()
-  const obligationsFingerprint =
-    options.fingerprint ?? (options.obligations === undefined ? null : fingerprints.get(options.obligations))
   /** What wake instants depend on besides the histories; `null`: no checkpoint of the cases can be trusted. */
-  const fingerprint =
-    obligationsFingerprint === undefined
-      ? null
-      : Hash.hash128(JSON.stringify([WatchState.VERSION, options.profile.escalation, obligationsFingerprint]))
+  const fingerprint = watchFingerprint(options)
   let events = 0
   let raised = 0
   let live = false
