@@ -18,12 +18,19 @@
  *
  * Run it with `docket watch`, or inside a platform's own worker:
  * `ProcessManager.make({ store, timer, profile, sinks }).run(signal)`.
+ *
+ * This module is the loop and the state it shares; a case held in memory is
+ * `internal/heldCase`, the fingerprint a checkpoint is trusted under
+ * `internal/fingerprint`, and whether a stored one is usable
+ * `internal/watchResume`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { type DocketEvent, type Recorded, withRecordedAt } from './Envelope.js'
 import * as Escalation from './Escalation.js'
 import * as EventStore from './EventStore.js'
+import { watchFingerprint } from './internal/fingerprint.js'
 import { type CaseState, fresh, insert, loader } from './internal/heldCase.js'
+import * as WatchResume from './internal/watchResume.js'
 import * as WatchState from './internal/watchState.js'
 import type * as Obligation from './Obligation.js'
 import * as Outbox from './Outbox.js'
@@ -31,8 +38,6 @@ import type * as Profile from './Profile.js'
 import type * as Timer from './Timer.js'
 import * as Timestamp from './Timestamp.js'
 import * as WakeQueue from './WakeQueue.js'
-import * as WatchResume from './internal/watchResume.js'
-import { watchFingerprint } from './internal/fingerprint.js'
 
 export { fingerprintOf, obligationsFrom } from './internal/fingerprint.js'
 
