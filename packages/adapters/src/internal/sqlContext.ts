@@ -1,0 +1,53 @@
+/**
+ * What the parts of one SQL store share: the `Sql` handle, the schema's names (quoted, the append
+ * lock's key, the NOTIFY channel), the options with their defaults, and whether the store is closed.
+ * `sqlEventStore.ts` makes it once, when the store opens, and hands it to each part's factory (the
+ * group commit, the reads, the wake-ups, the subscriptions, the checkpoints). It is not a store and
+ * holds no mutable state: the parts that keep state (the append queue, the wake-ups) keep it in their
+ * own closures, and the store alone sets `closed`.
+ */
+import { EventStore } from '@docket/core'
+import { messageOf, type Sql } from './sql.js'
+import { stored } from './storedEvent.js'
+
+// model
+
+/** The shared, read-only context of one SQL store. */
+export interface Context {
+  /** The database the store runs on. */
+  readonly sql: Sql
+  /** The schema holding the store's tables, as given. */
+  readonly schema: string
+  /** The schema quoted for SQL (`Migrations.quote`). */
+  readonly s: string
+  /** Events per page when reading. */
+  readonly pageSize: number
+  /** Longest wait between polls of a subscription, in ms. */
+  readonly pollMs: number
+  /** Most appends written together in one transaction. */
+  readonly maxGroup: number
+  /** Whether appends are sealed onto their stream's chain. */
+  readonly seal: boolean
+  /** The advisory lock key every append takes (`Migrations.lockKey(schema, 'append')`). */
+  readonly appendKey: string
+  /** The NOTIFY channel each append's commit signals. */
+  readonly channel: string
+  /** Whether the store has been closed. */
+  readonly isClosed: () => boolean
+}
+
+/** A row of the events table as the reads select it. */
+export interface Row {
+  readonly position: string
+  readonly revision: number
+  readonly body: string
+}
+
+// operations
+
+/** The store error for a failure of the database, naming the engine and the schema. */
+export const unavailable = (ctx: Context, e: unknown): EventStore.StoreError =>
+  EventStore.unavailable(`${ctx.sql.engine} (schema ${ctx.schema}): ${messageOf(e)}`)
+
+/** The stored event of a row (`event` is parsed on first access: an export that writes `json` verbatim never parses). */
+export const toStored = (r: Row): EventStore.StoredEvent => stored(r.position, r.revision, r.body)
