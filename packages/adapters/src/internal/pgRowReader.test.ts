@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { RowReader } from './pgStream.js'
+import { RowReader } from './pgRowReader.js'
 
 // protocol messages, as the server sends them
 
