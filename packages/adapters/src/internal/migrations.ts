@@ -21,7 +21,8 @@
  *   revision holds, inserts the events at head+1… and sends the NOTIFY; it
  *   returns the head and each case's last revision before the group, or NULL
  *   (writing nothing) so that the caller decides in a transaction of its own
- *   (idempotent repeats, conflicts, wrong revisions). See sqlEventStore.ts.
+ *   (idempotent repeats, conflicts, wrong revisions). See sqlAppendFast.ts
+ *   and sqlAppendGroup.ts.
  *
  * Version 3 (partitioned reads, `readAll({ partition })`):
  * - `events.partition_key`: the case's `CasePartition.key` (the 32-bit FNV-1a
