@@ -189,11 +189,12 @@ describe('WebhookSink', () => {
     const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, sinks: [sink] })
     const ac = new AbortController()
     const running = pm.run(ac.signal)
-    await vi.waitFor(() => expect(hook.received).toHaveLength(1))
+    // a real server on loopback and two refused deliveries: more than waitFor's default second under load
+    await vi.waitFor(() => expect(hook.received).toHaveLength(1), { timeout: 10_000 })
     ac.abort()
     await running
     expect(hook.received[0]).toMatchObject({ body: { reason: 'refusal_guard', level: 2, caseId: 'c1' } })
     expect(hook.received[0]?.key).toBe(hook.received[0]?.body.idempotencyKey)
     expect(await store.checkpoints.load(Outbox.checkpointName('docket-escalation', sink.name))).toBeDefined()
-  })
+  }, 15_000)
 })
