@@ -45,19 +45,30 @@
  * a worker at a time.
  *
  * Not here: rules given as functions (a worker binds the policy pack's rules
- * for the profile, `Settings.evaluation`), and the thread's own code
- * (`internal/replayWorker.ts`).
+ * for the profile, `Settings.evaluation`), the thread's own code
+ * (`internal/replayWorker.ts`), the messages both sides send (`WorkerProtocol`)
+ * and how the threads are started (`WorkerThreads`).
  */
-import { Worker } from 'node:worker_threads'
-import { type CasePartition, type DecodeError, type EventStore, Integrity, type Recorded } from '@docket/core'
+import { type CasePartition, type EventStore, Integrity, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
-import * as Keys from '../internal/keys.js'
 import * as LineFields from '../internal/lineFields.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
 import * as Spill from './Spill.js'
+import { BATCH, type Failure, type FromWorker, IN_FLIGHT, type ToWorker } from './WorkerProtocol.js'
+import * as WorkerThreads from './WorkerThreads.js'
+
+export {
+  BATCH,
+  type BadLine,
+  type Failure,
+  type FromWorker,
+  IN_FLIGHT,
+  type StoreFailure,
+  type ToWorker,
+} from './WorkerProtocol.js'
 
 // model
 
@@ -114,86 +125,7 @@ export interface StoreInput {
   readonly until?: EventStore.Position
 }
 
-/** A line that is not a valid event (the first of the input). */
-export interface BadLine {
-  readonly _tag: 'BadLine'
-  readonly error: DecodeError.DecodeError
-}
-
-/** A store could not be read (by the calling thread or a worker); nothing was written. */
-export interface StoreFailure {
-  readonly _tag: 'Store'
-  readonly message: string
-}
-
-/** A replay's failure on workers: a replay's own, a bad line, or a store's. */
-export type Failure = Replay.ReplayError | BadLine | StoreFailure
-
-/** What the calling thread sends a worker. */
-export type ToWorker =
-  | {
-      readonly kind: 'batch'
-      /** Lines to decode (`Lines` input), or decoded events. */
-      readonly lines?: ReadonlyArray<string>
-      readonly events?: ReadonlyArray<Recorded>
-      /** Each item's 1-based position among the input's events (blank lines not counted). */
-      readonly positions: ReadonlyArray<number>
-      /** Each line's 1-based line number (`Lines` input only). */
-      readonly lineNumbers: ReadonlyArray<number>
-      /** Each line's byte offset in the file (`FileLines` input only). */
-      readonly offsets?: ReadonlyArray<number>
-    }
-  /** The input has ended: judge at `asOf` (unless fixed by the settings). */
-  | { readonly kind: 'end'; readonly asOf: string }
-  /**
-   * A failure was met at `position` (sent once every batch has been): take the items before it,
-   * then stop without judging; sent instead of `end`, or after it.
-   */
-  | { readonly kind: 'stop'; readonly position: number }
-  /** A batch of seals was folded: send the next (a store read by the workers). */
-  | { readonly kind: 'sealsAck' }
-
-/** What a worker sends back. */
-export type FromWorker =
-  /** A batch was taken from the worker's queue (it may be sent another). */
-  | { readonly kind: 'ack' }
-  | {
-      readonly kind: 'progress'
-      /** Events the worker has replayed. */
-      readonly events: number
-      readonly openCases: number
-      readonly doneCases: number
-    }
-  /**
-   * The positions and hashes of the worker's next sealed events, in log order (`[position, hash,
-   * …]`; a store read by the workers), and the position of the last event it has read (none
-   * sealed, as far as it has read, beyond these): the calling thread folds every worker's into one
-   * chain (`Partition.sealMerge`).
-   */
-  | { readonly kind: 'seals'; readonly seals: ReadonlyArray<string>; readonly through: string }
-  /** The worker's share of a store is read: the latest `occurredAt` it saw (`Partition.Latest`). */
-  | { readonly kind: 'read'; readonly latest: string | null }
-  | {
-      readonly kind: 'done'
-      readonly result: Omit<Replay.Result, 'cases' | 'casesJson'>
-      /** The worker's cases: its sealed runs, read from here on by the calling thread (`Spill.detach`). */
-      readonly cases: Spill.Detached
-    }
-  /** The worker's first failure, at an input position. */
-  | { readonly kind: 'failed'; readonly position: number; readonly failure: Failure }
-  /** The worker reached the position of a `stop` without a failure of its own. */
-  | { readonly kind: 'stopped' }
-
-/** Items in a batch sent to a worker. */
-export const BATCH = 2000
-
-/** Batches travelling to one worker at a time. */
-export const IN_FLIGHT = 8
-
 // internal
-
-/** The worker's code, compiled: `dist/internal/replayWorker.js` (this module runs from `src` in the tests). */
-const WORKER = new URL('../../dist/internal/replayWorker.js', import.meta.url)
 
 type Outcome =
   | { readonly kind: 'done'; readonly result: Replay.Result }
@@ -217,29 +149,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   }
   // every worker spills under one directory, removed at the end whatever the workers left
   const scratch = Spill.scratch(settings.spillDir)
-  const threads = Array.from(
-    { length: n },
-    (_, index) =>
-      new Worker(WORKER, {
-        workerData: {
-          settings: { ...settings, spillDir: scratch.dir },
-          index,
-          workers: n,
-          ...(partition === undefined ? {} : { partition }),
-          ...(input._tag === 'FileLines' ? { file: input.file, version: input.version } : {}),
-          ...(input._tag === 'Store'
-            ? {
-                store: {
-                  url: input.url,
-                  cwd: input.cwd,
-                  env: Keys.pick(input.env ?? process.env),
-                  until: cut ?? null,
-                },
-              }
-            : {}),
-        },
-      }),
-  )
+  const threads = WorkerThreads.start(input, settings, n, scratch.dir, partition, cut)
   const inFlight = threads.map(() => 0)
   const progress = threads.map(() => ({ events: 0, openCases: 0, doneCases: 0 }))
   // the earliest failure known so far (the calling thread's own, or a worker's)
