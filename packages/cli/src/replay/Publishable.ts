@@ -43,10 +43,20 @@ const clear = (v: string): boolean => v !== PersonalData.ERASED && !v.startsWith
 
 const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-const personOf = (d: Data, key: string): Data | undefined => {
-  const p = d[key]
-  return typeof p === 'object' && p !== null ? (p as Data) : undefined
-}
+const objectOf = (u: unknown): Data | undefined =>
+  typeof u === 'object' && u !== null ? (u as Data) : undefined
+
+/**
+ * The fields that identify a person (`PersonalData.FIELDS` owned by a reporter or victim: a name,
+ * an e-mail address, a date of birth), by event type; free text (a report's, an explanation) is
+ * what is checked, not what is looked for.
+ */
+const IDENTIFYING = new Map(
+  Object.entries(PersonalData.FIELDS).map(([type, fields]) => [
+    type,
+    (fields ?? []).filter((f) => f.owner === 'reporter' || f.owner === 'victim'),
+  ]),
+)
 
 /** The values the case records of its people: whole values, and each word of a name. */
 const recordedValues = (history: ReadonlyArray<DocketEvent>): ReadonlyArray<string> => {
@@ -58,16 +68,13 @@ const recordedValues = (history: ReadonlyArray<DocketEvent>): ReadonlyArray<stri
     if (words) for (const w of value.split(/[^\p{L}\p{N}'-]+/u)) if (w.length >= MIN_LENGTH) out.add(w)
   }
   for (const e of history) {
-    add((e.meta as Data | undefined)?.subjectId, false)
-    if (e.type !== 'ContentReported') continue
-    const d = (e.data ?? {}) as Data
-    for (const who of ['reporter', 'victim']) {
-      const p = personOf(d, who)
-      if (p === undefined) continue
-      add(p.subjectId, false)
-      add(p.name, true)
-      add(p.email, false)
-      add(p.dateOfBirth, false)
+    add(objectOf(e.meta)?.subjectId, false)
+    const data = objectOf(e.data)
+    for (const { path } of IDENTIFYING.get(e.type) ?? []) {
+      // the person the field sits in (`reporter`, `victim`), with their subject id
+      const person = objectOf(path.slice(0, -1).reduce<unknown>((o, k) => objectOf(o)?.[k], data))
+      add(person?.subjectId, false)
+      add(person?.[path[path.length - 1]!], path[path.length - 1] === 'name')
     }
   }
   // longest first, so that a whole name is withheld as one passage before its words
