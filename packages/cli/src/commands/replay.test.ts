@@ -128,6 +128,20 @@ describe('docket replay', () => {
     expect(whole.cases[0].facts.timeline).toHaveLength(12)
   })
 
+  it('says when an input of no events leaves the report dated at the epoch, unless --as-of dates it', async () => {
+    const empty = path.join(dir, 'empty.jsonl')
+    fs.writeFileSync(empty, '')
+    const r = await docket(['replay', empty, '--report', 'json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).asOf).toBe('1970-01-01T00:00:00.000Z')
+    expect(r.stderr).toContain('no events, so no latest occurredAt to judge at')
+    const dated = await docket(['replay', empty, '--report', 'json', '--as-of', '2026-01-01T00:00:00Z'])
+    expect(JSON.parse(dated.stdout).asOf).toBe('2026-01-01T00:00:00.000Z')
+    expect(dated.stderr).not.toContain('no events')
+    const seed = await docket(['replay', SEED, '--report', 'json'])
+    expect(seed.stderr).not.toContain('no events')
+  })
+
   it('names a bad line and writes nothing', async () => {
     const file = path.join(dir, 'bad.jsonl')
     const lines = fs.readFileSync(SEED, 'utf8').trim().split('\n')

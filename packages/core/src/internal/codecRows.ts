@@ -99,7 +99,7 @@ const describe = (ctx: Context, c: Any): string => {
     return membersOf(c)
       .map((m) => describe(ctx, m))
       .join(', or ')
-  throw new Error(`no words for the codec ${c.name} (${c._tag}): teach eventsPage.describe`)
+  throw new Error(`no words for the codec ${c.name} (${c._tag}): teach describe in codecRows.ts`)
 }
 
 /** The fields of an object codec, in declaration order; the members of a union of objects are merged. */
