@@ -38,6 +38,8 @@ describe('docs/escalation.md', () => {
     expect(d.reach.shares).toEqual([1_000, 10_000])
     expect(d.repeatReports).toEqual([10, 100, 1_000])
     expect(text).toMatch(/\| `repeatReports` +\|.*\| 10 \/ 100 \/ 1,000 +\|/)
+    expect(d.timePages).toBe('perObligation')
+    expect(text).toMatch(/\| `timePages` +\|.*\| `perObligation` +\|/)
     expect(Profile.DEFAULT_LADDER.map((l) => [l.name, l.acknowledgeWithin])).toEqual([
       ['frontline', 'PT1H'],
       ['child-safety specialist', 'PT30M'],

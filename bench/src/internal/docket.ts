@@ -9,9 +9,8 @@ import { Input, Partition, Replay, Source, Workers } from '@docket/cli'
 import { Policy } from '@docket/policies'
 import { processPeakRssMb } from './measure.js'
 
-/** The evaluation options of every replay of the benchmark. */
-export const options = (): Evaluation.Options => {
-  const profile = Profile.DEFAULTS
+/** The evaluation options of every replay of the benchmark (the default profile unless given). */
+export const options = (profile: Profile.Resolved = Profile.DEFAULTS): Evaluation.Options => {
   return { rules: Policy.forProfile(profile), profile, escalate: Escalation.escalate }
 }
 

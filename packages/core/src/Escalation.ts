@@ -68,6 +68,11 @@ export interface Config {
    * (`configOf` gives the profile's; absent from a Config built by hand: none, only the first raises).
    */
   readonly repeatReports?: ReadonlyArray<number>
+  /**
+   * How the time triggers of one rule's obligations on one case page (`Profile`'s
+   * `escalation.timePages`; absent: `perObligation`, each obligation its own).
+   */
+  readonly timePages?: 'perObligation' | 'perRule'
   /** The level each reason raises at (before clamping to the ladder). */
   readonly levels: Readonly<Record<Reason, number>>
   /** Each ladder level's timing in ms, precomputed (`acknowledgeWithin`, the next level, repeats). */

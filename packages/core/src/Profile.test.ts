@@ -165,7 +165,7 @@ describe('Profile.decode: unknown fields', () => {
       /^colour: got "blue", expected no such field \(known: name, /,
     )
     expect(problems({ escalation: { ladderr: [] } })).toBe(
-      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, repeatReports, levels)',
+      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, repeatReports, timePages, levels)',
     )
     expect(
       problems({ escalation: { ladder: [...ladder, { ...ladder[0], level: 2, ackWithin: 'PT1H' }] } }),
@@ -220,7 +220,7 @@ describe('Profile.decode: unknown fields', () => {
 
   it('reports unknown fields and invalid values together', () => {
     expect(problems({ size: 'huge', escalation: { ladderr: [] } }).split('\n')).toEqual([
-      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, repeatReports, levels)',
+      'escalation.ladderr: got [], expected no such field (known: ladder, specialistLevel, reach, repeatReports, timePages, levels)',
       'size: got "huge", expected one of micro, small, other',
     ])
   })

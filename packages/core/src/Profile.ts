@@ -107,6 +107,12 @@ export const Escalation = t.partial(
      * level higher each (the first repeat report always raises).
      */
     repeatReports: RepeatReportThresholds,
+    /**
+     * How the time triggers of obligations of one rule on one case page: `perObligation` (each
+     * obligation its own warnings, targets and breaches) or `perRule` (only the open one due first;
+     * the next pages when it ends). See docs/escalation.md.
+     */
+    timePages: t.keyof({ perObligation: null, perRule: null }, 'TimePages'),
     /** The level each trigger raises at (defaults in docs/escalation.md). */
     levels: ReasonLevels,
   },

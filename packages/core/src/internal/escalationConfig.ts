@@ -25,6 +25,7 @@ export const configOf = (profile: Pick<Profile.Resolved, 'escalation'>): Config 
       sharesPerHour: e.reach?.sharesPerHour ?? null,
     },
     repeatReports: [...new Set(e.repeatReports ?? [])].sort((a, b) => a - b),
+    timePages: e.timePages ?? 'perObligation',
     rungs: new Map(
       ladder.map((l, i) => {
         const next = ladder[i + 1]?.level ?? null
