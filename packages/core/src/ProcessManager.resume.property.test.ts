@@ -8,6 +8,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Clock from './Clock.js'
+import type { Recorded } from './Envelope.js'
 import type * as EventStore from './EventStore.js'
 import { testRule } from './testing/Rule.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
@@ -20,20 +21,57 @@ import * as Timestamp from './Timestamp.js'
 
 const HOUR = 3_600_000
 
-/** Time triggers too: a 24-hour deadline from each report, met by taking the content down. */
-const obligations = ProcessManager.obligationsFrom({ rules: [testRule()], profile: Profile.DEFAULTS })
+/** The default profile, and one whose deadlines of one rule on one case page by turns. */
+const PROFILES: ReadonlyArray<readonly [string, Profile.Resolved]> = [
+  ['timePages perObligation (the default)', Profile.DEFAULTS],
+  [
+    'timePages perRule',
+    { ...Profile.DEFAULTS, escalation: { ...Profile.DEFAULTS.escalation, timePages: 'perRule' } },
+  ],
+]
 
-const run = (store: EventStore.EventStore, now: number, resume: boolean) =>
-  ProcessManager.make({
-    store,
-    timer: Timer.manual(Clock.manual(now)),
-    profile: Profile.DEFAULTS,
-    obligations,
-    resume,
-  }).runOnce()
+/** A process manager's one run at `now`, with time triggers too: a 24-hour deadline from each report (one clock per report), met by taking the content down. */
+const runner = (profile: Profile.Resolved) => {
+  const obligations = ProcessManager.obligationsFrom({ rules: [testRule({ key: (e) => e.id })], profile })
+  return (store: EventStore.EventStore, now: number, resume: boolean) =>
+    ProcessManager.make({
+      store,
+      timer: Timer.manual(Clock.manual(now)),
+      profile,
+      obligations,
+      resume,
+    }).runOnce()
+}
+
+/**
+ * The history with each report made again `gapHours` later (a second notice of the same content, so
+ * that a case holds sibling deadlines of one rule), in order of recording.
+ */
+const withRepeats = (history: ReadonlyArray<Recorded>, gapHours: number | null): Recorded[] => {
+  if (gapHours === null) return [...history]
+  const later = (iso: string): string => Timestamp.format(Timestamp.toMillis(iso) + gapHours * HOUR, 0)
+  const again = history.flatMap((e) =>
+    e.type === 'ContentReported'
+      ? [
+          {
+            ...e,
+            id: `${e.id}-again`,
+            occurredAt: later(e.occurredAt),
+            recordedAt: later(e.recordedAt),
+            data: { ...e.data, reportId: `${e.data.reportId}-again` },
+          },
+        ]
+      : [],
+  )
+  return [...history, ...again].sort(
+    (a, b) => Timestamp.toMillis(a.recordedAt) - Timestamp.toMillis(b.recordedAt),
+  )
+}
 
 const scenario = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
+  /** Hours after each report that it is made again, or no repeats. */
+  repeatGapHours: fc.option(fc.integer({ min: 1, max: 30 }), { nil: null }),
   events: fc.integer({ min: 5, max: 120 }),
   /** Where the history is cut into segments (fractions), and how long after each segment's last event its run is. */
   runs: fc.array(
@@ -50,13 +88,17 @@ const scenario = fc.record({
   }),
 })
 
-describe('ProcessManager checkpoint (property)', () => {
+describe.each(PROFILES)('ProcessManager checkpoint (property), %s', (_, profile) => {
+  const run = runner(profile)
   it('resuming, restarted and crashed anywhere, raises exactly what rebuilding from the whole log raises', async () => {
     let resumes = 0
     let crashes_ = 0
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ seed, events, runs, crashes }) => {
-        const history = [...History.generate({ seed, events, meanGapMinutes: 30 })]
+      fc.asyncProperty(scenario, async ({ seed, events, repeatGapHours, runs, crashes }) => {
+        const history = withRepeats(
+          [...History.generate({ seed, events, meanGapMinutes: 30 })],
+          repeatGapHours,
+        )
         const cuts = runs.map((r) => Math.round((r.cut / 1000) * history.length)).sort((a, b) => a - b)
         const scratch = MemoryEventStore.make()
         const resumed = MemoryEventStore.make()
