@@ -212,6 +212,8 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, sinks: [sink] })
     const stats = await pm.runOnce()
     expect(stats.raised).toBe(4)
+    expect(stats.delivered).toBe(4)
+    expect(stats.rejected).toBe(0)
     expect(stats.nextWakeAt).toBeNull()
     expect(sink.received.map((n) => [n.reason, n.level, n.missedObligation])).toEqual([
       ['refusal_guard', 2, false],
@@ -250,13 +252,37 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
         log: (l) => lines.push(l),
       })
     // a cron pass must return while the receiver is down (no clock moves it on)
-    expect((await pass().runOnce()).raised).toBe(4)
+    const downPass = await pass().runOnce()
+    expect(downPass.raised).toBe(4)
+    expect(downPass.delivered).toBe(0)
     expect(tried).toHaveLength(1)
     expect(lines).toContainEqual(expect.stringContaining(`${tried[0]} failed (503); left for the next pass`))
     down = false
-    await pass().runOnce()
+    expect((await pass().runOnce()).delivered).toBe(4)
     expect(received).toEqual((await raisedIn(store)).map((e) => e.id))
   }, 10_000)
+
+  it('counts the pages a sink rejects for good, and still tells onDeadLetter of each', async () => {
+    const store = MemoryEventStore.make({ initial: [report, refusal, agent] })
+    const timer = Timer.manual(Clock.manual(at('2020-01-29T11:00:00-08:00')))
+    const dead: string[] = []
+    let calls = 0
+    const picky: Outbox.Sink = {
+      name: 'picky',
+      // every other page is refused for good
+      deliver: () =>
+        Promise.resolve(calls++ % 2 === 0 ? E.right(undefined) : E.left(Outbox.permanent('410'))),
+    }
+    const stats = await ProcessManager.make({
+      store,
+      timer,
+      profile: Profile.DEFAULTS,
+      sinks: [picky],
+      onDeadLetter: (n) => dead.push(n.idempotencyKey),
+    }).runOnce()
+    expect([stats.delivered, stats.rejected]).toEqual([2, 2])
+    expect(dead).toHaveLength(2)
+  })
 
   it('runs time triggers through the obligation engine', async () => {
     const rule = {

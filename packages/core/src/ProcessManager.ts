@@ -101,6 +101,10 @@ export interface Stats {
   readonly scheduled: number
   /** `EscalationRaised` events this process appended (idempotent repeats not counted). */
   readonly raised: number
+  /** Pages the sinks accepted from this process (at least once: a page can be delivered again after a crash). */
+  readonly delivered: number
+  /** Pages a sink rejected for good (dead-lettered: `onDeadLetter` is told of each). */
+  readonly rejected: number
   /** True once the catch-up is over and the live subscription runs. */
   readonly live: boolean
   /** Position of the last event applied (or of the checkpoint it resumed from). */
@@ -170,6 +174,8 @@ export const make = (options: Options): ProcessManager => {
   const fingerprint = watchFingerprint(options)
   let events = 0
   let raised = 0
+  let delivered = 0
+  let rejected = 0
   let live = false
   let started = false
   /** True while folding the whole log from its start: every case's history is then in memory. */
@@ -398,7 +404,13 @@ export const make = (options: Options): ProcessManager => {
           follow,
           ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
           log,
-          ...(options.onDeadLetter === undefined ? {} : { onDeadLetter: options.onDeadLetter }),
+          onDelivered: () => {
+            delivered++
+          },
+          onDeadLetter: (n, error) => {
+            rejected++
+            options.onDeadLetter?.(n, error)
+          },
         },
         signal,
       ),
@@ -409,6 +421,8 @@ export const make = (options: Options): ProcessManager => {
     cases: cases.size,
     scheduled: queue.size(),
     raised,
+    delivered,
+    rejected,
     live,
     position,
     resumedFrom,

@@ -139,6 +139,7 @@ describe('docket watch', () => {
       expect(first.code, first.stderr).toBe(0)
       const pages = paths.length
       expect(pages).toBeGreaterThan(0)
+      expect(first.stderr).toContain(`, ${pages} page(s) delivered to 1 webhook(s)`)
       const second = await docket([
         'watch',
         '--store',
@@ -153,6 +154,8 @@ describe('docket watch', () => {
       expect(paths.filter((p) => p === '/a')).toHaveLength(pages)
       expect(paths.filter((p) => p === '/secret-token-b')).toHaveLength(pages)
       expect(second.stderr).not.toContain('secret-token-b')
+      // only the new webhook had pages to catch up on
+      expect(second.stderr).toContain(`, ${pages} page(s) delivered to 2 webhook(s)`)
     } finally {
       server.close()
     }

@@ -179,7 +179,7 @@ export const make = (deps: () => Deps): Command => ({
         const s = await pm.runOnce()
         Output.log(
           inv,
-          `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline`,
+          `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}`,
         )
         return EXIT.ok
       }
@@ -203,13 +203,22 @@ export const make = (deps: () => Deps): Command => ({
         process.removeListener('SIGTERM', stop)
       }
       const s = pm.stats()
-      Output.log(inv, `watch: stopped after ${s.events} event(s); ${s.raised} escalation(s) raised`)
+      Output.log(
+        inv,
+        `watch: stopped after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}`,
+      )
       return EXIT.ok
     } finally {
       await opened.right.close()
     }
   },
 })
+
+/** What the webhooks were given, for the summary line (nothing without a webhook). */
+const deliveries = (s: ProcessManager.Stats, webhooks: number): string =>
+  webhooks === 0
+    ? ''
+    : `, ${s.delivered} page(s) delivered to ${webhooks} webhook(s)${s.rejected === 0 ? '' : `, ${s.rejected} rejected for good`}`
 
 /** The `watch` command on the system clock. */
 export const command: Command = make(() => ({ timer: Timer.real(systemClock) }))
