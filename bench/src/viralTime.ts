@@ -7,7 +7,8 @@
  * comparisons run it in two checkouts (see `replayTime.ts`). `--per-rule` judges it under a profile
  * whose deadlines of one rule page as one (`escalation.timePages: perRule`).
  */
-import { type DocketEvent, Escalation, Profile } from '@docket/core'
+import { Escalation, Profile } from '@docket/core'
+import { History } from '@docket/core/testing'
 import * as Docket from './internal/docket.js'
 import { Replay } from '@docket/cli'
 
@@ -19,35 +20,9 @@ const profile: Profile.Resolved = args.includes('--per-rule')
   : Profile.DEFAULTS
 const evaluate = Replay.fromCore(Docket.options(profile))
 const config = Escalation.configOf(profile)
-const start = Date.UTC(2025, 0, 1)
-
-const report = (i: number): DocketEvent =>
-  ({
-    id: `r${i}`,
-    type: 'ContentReported',
-    caseId: 'viral',
-    occurredAt: new Date(start + 2 * 3_600_000 + i * 60_000).toISOString(),
-    data: {
-      reportId: `r${i}`,
-      channel: 'in_app',
-      category: 'sextortion',
-      content: { ref: 'v1', kind: 'video' },
-      jurisdictions: ['US', 'FR'],
-      claims: { depictsMinor: true },
-    },
-  }) as DocketEvent
-
-const refusal = {
-  id: 'd0',
-  type: 'ReviewDecided',
-  caseId: 'viral',
-  occurredAt: new Date(start + 3_600_000).toISOString(),
-  data: { reviewId: 'd0', outcome: 'no_violation', tier: 'frontline', automation: 'not' },
-} as DocketEvent
-
 for (const n of counts) {
-  const history = [report(-120), refusal, ...Array.from({ length: n }, (_, i) => report(i))]
-  const asOf = new Date(start + 10 * 86_400_000).toISOString()
+  const history = History.viral(n)
+  const asOf = new Date(Date.UTC(2025, 0, 1) + 10 * 86_400_000).toISOString()
   const t0 = performance.now()
   const triggers = Escalation.triggers({ caseId: 'viral', history, config }, Date.parse(asOf)).length
   const t1 = performance.now()

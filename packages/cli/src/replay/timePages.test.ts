@@ -1,37 +1,10 @@
 // A viral case judged with every default policy, its deadlines paging per obligation and per rule
 // (`escalation.timePages`): the same obligations, far fewer pages, none that the default lacks.
-import { type DocketEvent, Escalation, Profile } from '@docket/core'
+import { Escalation, Profile } from '@docket/core'
+import { History } from '@docket/core/testing'
 import { Policy } from '@docket/policies'
 import { describe, expect, it } from 'vitest'
 import * as Replay from './Replay.js'
-
-const START = Date.UTC(2025, 0, 1)
-const at = (minutes: number): string => new Date(START + minutes * 60_000).toISOString()
-
-/** A notice about the video, alleging a minor, from the US and France (DSA notices). */
-const report = (i: number): DocketEvent =>
-  ({
-    id: `r${i}`,
-    type: 'ContentReported',
-    caseId: 'viral',
-    occurredAt: at(120 + i * 30),
-    data: {
-      reportId: `r${i}`,
-      channel: 'in_app',
-      category: 'sextortion',
-      content: { ref: 'v1', kind: 'video' },
-      jurisdictions: ['US', 'FR'],
-      claims: { depictsMinor: true },
-    },
-  }) as DocketEvent
-
-const refusal = {
-  id: 'd0',
-  type: 'ReviewDecided',
-  caseId: 'viral',
-  occurredAt: at(60),
-  data: { reviewId: 'd0', outcome: 'no_violation', tier: 'frontline', automation: 'not' },
-} as DocketEvent
 
 const judge = (timePages: 'perObligation' | 'perRule') => {
   const profile: Profile.Resolved = {
@@ -43,8 +16,7 @@ const judge = (timePages: 'perObligation' | 'perRule') => {
     profile,
     escalate: Escalation.escalate,
   })
-  const history = [report(-4), refusal, ...Array.from({ length: 40 }, (_, i) => report(i))]
-  return evaluate('viral', history, at(20 * 24 * 60))!
+  return evaluate('viral', History.viral(40, { gapMinutes: 30 }), '2025-01-21T00:00:00Z')!
 }
 
 describe('escalation.timePages on a viral case, with every default policy', () => {

@@ -346,3 +346,49 @@ export function* generate(options: Options): Generator<Recorded> {
     }
   }
 }
+
+/** Options of {@link viral}. */
+export interface ViralOptions {
+  /** Epoch ms of the first report (default 2025-01-01T00:00Z). */
+  readonly start?: number
+  /** Minutes between repeat reports (default 1). */
+  readonly gapMinutes?: number
+}
+
+/**
+ * One viral case (`viral`): a video reported once (a minor alleged, notices from the US and France),
+ * refused by the frontline an hour later, then reported again `repeats` times, the first an hour
+ * after the refusal and each `gapMinutes` after the one before. In `occurredAt` order.
+ */
+export const viral = (repeats: number, options: ViralOptions = {}): ReadonlyArray<Recorded> => {
+  const start = options.start ?? Date.UTC(2025, 0, 1)
+  const gap = (options.gapMinutes ?? 1) * 60_000
+  const event = (id: string, type: string, at: number, data: Record<string, unknown>): Recorded =>
+    ({
+      id,
+      type,
+      caseId: 'viral',
+      occurredAt: Timestamp.format(at, 0),
+      recordedAt: Timestamp.format(at, 0),
+      data,
+    }) as unknown as Recorded
+  const report = (id: string, at: number): Recorded =>
+    event(id, 'ContentReported', at, {
+      reportId: id,
+      channel: 'in_app',
+      category: 'sextortion',
+      content: { ref: 'v1', kind: 'video' },
+      jurisdictions: ['US', 'FR'],
+      claims: { depictsMinor: true },
+    })
+  return [
+    report('r-first', start),
+    event('d0', 'ReviewDecided', start + 3_600_000, {
+      reviewId: 'd0',
+      outcome: 'no_violation',
+      tier: 'frontline',
+      automation: 'not',
+    }),
+    ...Array.from({ length: repeats }, (_, i) => report(`r${i}`, start + 2 * 3_600_000 + i * gap)),
+  ]
+}
