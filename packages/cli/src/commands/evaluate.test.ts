@@ -163,6 +163,21 @@ describe('docket evaluate', () => {
     expect(r.cases[0].obligations[0].status).toBe('pending')
   })
 
+  it('warns that an input of no events leaves the report dated at the epoch, unless --as-of or --known-at date it', async () => {
+    const empty = write('empty.jsonl', '')
+    const r = await docket(['evaluate', empty, '--format', 'json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).asOf).toBe('1970-01-01T00:00:00.000Z')
+    expect(r.stderr).toContain('docket: warning: ')
+    expect(r.stderr).toContain('no events, so no latest occurredAt to judge at')
+    for (const fixed of ['--as-of', '--known-at']) {
+      const dated = await docket(['evaluate', empty, '--format', 'json', fixed, '2026-01-01T00:00:00Z'])
+      expect(JSON.parse(dated.stdout).asOf).toBe('2026-01-01T00:00:00.000Z')
+      expect(dated.stderr).not.toContain('no events')
+    }
+    expect((await docket(['evaluate', seed, '--format', 'json'])).stderr).not.toContain('no events')
+  })
+
   it('--from and --to keep only the cases whose first event is in the window', async () => {
     const cases = async (...argv: ReadonlyArray<string>): Promise<ReadonlyArray<string>> =>
       JSON.parse((await docket(['evaluate', seed, '--format', 'json', ...argv])).stdout).cases.map(

@@ -86,6 +86,8 @@ export const command: Command = {
       return EXIT.usage
     }
     const report = Evaluation.evaluate(read.right.events, profile, options, pack)
+    const undated = Evaluation.undated(Source.label(source.right), report.asOf, options)
+    if (undated !== undefined) Output.warn(inv, undated)
     const text =
       format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`

@@ -69,9 +69,6 @@ const parsePartition = (text: string): CasePartition.Partition | undefined => {
 }
 
 /** What building the report gives: the report, or the replay's failure. */
-/** The instant a replay of no events is dated at when nothing fixes it. */
-const EPOCH = '1970-01-01T00:00:00.000Z'
-
 type Built = Awaited<ReturnType<typeof Report.build | typeof Report.buildOnWorkers>>
 
 /** The `replay` command. */
@@ -329,11 +326,8 @@ export const command: Command = {
       return EXIT.usage
     }
     const report = built.right
-    // the default instant is the latest occurredAt: with no event there is none, and the epoch stands in
-    if (report.asOf === EPOCH && o.asOf === undefined && o.knownAt === undefined && !Args.flag(inv, 'quiet'))
-      inv.stderr.write(
-        `${Source.label(source.right)}: no events, so no latest occurredAt to judge at; the report is as of ${report.asOf} (give --as-of to date it)\n`,
-      )
+    const undated = Evaluation.undated(Source.label(source.right), report.asOf, o)
+    if (undated !== undefined && !Args.flag(inv, 'quiet')) Output.warn(inv, undated)
     return ReportOutput.write(inv, report, settings.right, {
       providerType: profile.providerType?.kind ?? null,
       // a store read by partition sees only its cases' events; a file (or a whole store) sees all

@@ -204,3 +204,19 @@ export const evaluate = (
     escalate: Escalation.escalate,
     ...options,
   })
+
+/** The instant a report of no events is dated at when nothing fixes it: there is no latest `occurredAt`. */
+const EPOCH = '1970-01-01T00:00:00.000Z'
+
+/**
+ * The warning for a report dated at the epoch because its input held no events and neither
+ * `--as-of` nor `--known-at` dated it (`label` names the input), or `undefined`.
+ */
+export const undated = (
+  label: string,
+  asOf: string,
+  options: Pick<Checked, 'asOf' | 'knownAt'>,
+): string | undefined =>
+  asOf === EPOCH && options.asOf === undefined && options.knownAt === undefined
+    ? `${label}: no events, so no latest occurredAt to judge at; the report is as of ${asOf} (give --as-of to date it)`
+    : undefined
