@@ -44,20 +44,26 @@
  * `maxDoneCases`) to itself, and at most {@link IN_FLIGHT} batches travel to
  * a worker at a time.
  *
+ * Its parts: the state the run shares while it goes (`WorkerRun`), the read of
+ * the input and the batches fed to the workers (`WorkerFeed`), what the workers
+ * send back (`WorkerOutcomes`) and the end of the run (`WorkerEnd`).
+ *
  * Not here: rules given as functions (a worker binds the policy pack's rules
  * for the profile, `Settings.evaluation`), the thread's own code
  * (`internal/replayWorker.ts`), the messages both sides send (`WorkerProtocol`)
  * and how the threads are started (`WorkerThreads`).
  */
-import { type CasePartition, type EventStore, Integrity, type Recorded } from '@docket/core'
+import type { CasePartition, EventStore, Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
-import * as FileLines from '../internal/fileLines.js'
-import * as LineFields from '../internal/lineFields.js'
-import * as Partition from './Partition.js'
+import type * as FileLines from '../internal/fileLines.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
 import * as Spill from './Spill.js'
-import { BATCH, type Failure, type FromWorker, IN_FLIGHT, type ToWorker } from './WorkerProtocol.js'
+import * as WorkerEnd from './WorkerEnd.js'
+import * as WorkerFeed from './WorkerFeed.js'
+import * as WorkerOutcomes from './WorkerOutcomes.js'
+import type { Failure } from './WorkerProtocol.js'
+import * as WorkerRun from './WorkerRun.js'
 import * as WorkerThreads from './WorkerThreads.js'
 
 export {
@@ -125,13 +131,6 @@ export interface StoreInput {
   readonly until?: EventStore.Position
 }
 
-// internal
-
-type Outcome =
-  | { readonly kind: 'done'; readonly result: Replay.Result }
-  | { readonly kind: 'failed'; readonly position: number; readonly failure: Failure }
-  | { readonly kind: 'stopped' }
-
 // operations
 
 /** Replays `input` on `options.workers` worker threads and merges their results (see the module header). */
@@ -150,196 +149,16 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   // every worker spills under one directory, removed at the end whatever the workers left
   const scratch = Spill.scratch(settings.spillDir)
   const threads = WorkerThreads.start(input, settings, n, scratch.dir, partition, cut)
-  const inFlight = threads.map(() => 0)
-  const progress = threads.map(() => ({ events: 0, openCases: 0, doneCases: 0 }))
-  // the earliest failure known so far (the calling thread's own, or a worker's)
-  let failed: { readonly position: number; readonly failure: Failure } | undefined
-  let crash: Error | undefined
-  let wake: (() => void) | undefined
-  const nudge = (): void => {
-    const w = wake
-    wake = undefined
-    w?.()
-  }
-  // set once every batch has been sent: a `stop` may then go to the workers (not before: a
-  // worker told to stop must already hold every item before the failure)
-  let flushed = input._tag === 'Store'
-  // the chain head: folded by this thread as it reads, or from the seals of workers reading a
-  // store, in log order; and each such worker's latest occurredAt
-  const chain = Integrity.chain()
-  const seals =
-    input._tag === 'Store' ? Partition.sealMerge(n, input.store.comparePositions, chain) : undefined
-  const latest: Array<string | undefined> = []
-  let read = 0
-  const stopAt = (position: number, failure: Failure): void => {
-    if (failed !== undefined && failed.position <= position) return
-    failed = { position, failure }
-    if (flushed) for (const t of threads) t.postMessage({ kind: 'stop', position } satisfies ToWorker)
-    nudge()
-  }
-  const outcomes = threads.map(
-    (t, i) =>
-      new Promise<Outcome>((resolve, reject) => {
-        t.on('message', (m: FromWorker) => {
-          switch (m.kind) {
-            case 'ack':
-              inFlight[i]!--
-              nudge()
-              return
-            case 'progress':
-              progress[i] = { events: m.events, openCases: m.openCases, doneCases: m.doneCases }
-              if (input._tag === 'Store') report(false)
-              return
-            case 'seals':
-              seals!.push(i, m.seals, m.through, () => t.postMessage({ kind: 'sealsAck' } satisfies ToWorker))
-              return
-            case 'read':
-              latest[i] = m.latest ?? undefined
-              seals!.end(i)
-              read++
-              nudge()
-              return
-            case 'done':
-              resolve({ kind: 'done', result: withCases(m.result, m.cases) })
-              return
-            case 'failed':
-              stopAt(m.position, m.failure)
-              resolve(m)
-              return
-            case 'stopped':
-              resolve(m)
-          }
-        })
-        t.on('error', (e) => {
-          crash ??= e
-          reject(e)
-          nudge()
-        })
-        t.on('exit', (code) => {
-          const e = new Error(`replay worker ${i} exited (code ${code}) before its result`)
-          crash ??= e
-          reject(e)
-          nudge()
-        })
-      }),
-  )
-  for (const o of outcomes) o.catch(() => undefined)
-  const emptyBatch = () => ({
-    items: [] as Array<string | Recorded>,
-    positions: [] as number[],
-    lineNumbers: [] as number[],
-    offsets: [] as number[],
-  })
-  const batches = threads.map(emptyBatch)
-  // a batch is sent even after a failure is known: its items may come before the failure
-  const send = async (i: number): Promise<void> => {
-    while (inFlight[i]! >= IN_FLIGHT && crash === undefined) await new Promise<void>((r) => (wake = r))
-    if (crash !== undefined) throw crash
-    const b = batches[i]!
-    inFlight[i]!++
-    threads[i]!.postMessage({
-      kind: 'batch',
-      ...(input._tag === 'Events'
-        ? { events: b.items as ReadonlyArray<Recorded> }
-        : { lines: b.items as ReadonlyArray<string> }),
-      positions: b.positions,
-      lineNumbers: b.lineNumbers,
-      ...(input._tag === 'FileLines' ? { offsets: b.offsets } : {}),
-    } satisfies ToWorker)
-    batches[i] = emptyBatch()
-  }
-  const lead = Partition.lead(settings.knownAt, chain)
-  let position = 0
-  const report = (done: boolean): void =>
-    onProgress?.({
-      // the workers read a store themselves: what they have replayed
-      events: input._tag === 'Store' ? progress.reduce((s, p) => s + p.events, 0) : position,
-      openCases: progress.reduce((s, p) => s + p.openCases, 0),
-      doneCases: progress.reduce((s, p) => s + p.doneCases, 0),
-      done,
-    })
-  const route = async (
-    item: string | Recorded,
-    caseId: unknown,
-    line: number,
-    offset = -1,
-  ): Promise<void> => {
-    // an event with no string caseId cannot be decoded: the first worker says so; an event of
-    // another partition than the one shared goes nowhere
-    const i = typeof caseId === 'string' ? Partition.worker(caseId, n, partition) : 0
-    if (i === undefined) return
-    const b = batches[i]!
-    b.items.push(item)
-    b.positions.push(position)
-    if (line > 0) b.lineNumbers.push(line)
-    if (offset >= 0) b.offsets.push(offset)
-    if (b.items.length >= BATCH) await send(i)
-  }
+  const run = WorkerRun.make(input, threads, partition, settings.knownAt, onProgress)
+  const outcomes = WorkerOutcomes.listen(run)
+  const feed = WorkerFeed.make(run)
   try {
-    if (input._tag === 'Store') {
-      // the workers read; this thread folds their seals as they come
-      while (read < n && failed === undefined && crash === undefined)
-        await new Promise<void>((r) => (wake = r))
-    } else if (input._tag !== 'Events') {
-      let line = 0
-      const batches = input._tag === 'FileLines' ? input.batches : FileLines.withoutOffsets(input.batches)
-      reading: for await (const { lines, offsets } of batches) {
-        for (let k = 0; k < lines.length; k++) {
-          const text = lines[k]!
-          line++
-          if (text.trim() === '') continue
-          position++
-          if (position % every === 0) report(false)
-          // read for its case id, seal and instants: scanned, or parsed when the scan is unsure or
-          // a line may go to no worker (a bad line must reach one). A line that is not JSON goes to
-          // the worker of the case id the scan read, or to the first when it read none; either
-          // way that worker's decoder reports it, with the same line number and message
-          const e = partition === undefined ? LineFields.of(text) : LineFields.parsed(text)
-          lead.see(e)
-          await route(text, e.caseId, line, offsets?.[k])
-          if (failed !== undefined || crash !== undefined) break reading
-        }
-      }
-    } else {
-      for await (const e of input.events) {
-        position++
-        if (position % every === 0) report(false)
-        lead.see(e)
-        await route(e, e.caseId, 0)
-        if (failed !== undefined || crash !== undefined) break
-      }
-    }
-    if (crash !== undefined) throw crash
-    for (let i = 0; i < n; i++) if (batches[i]!.items.length > 0) await send(i)
-    flushed = true
-    const asOf = input._tag === 'Store' ? Partition.latestOf(latest) : lead.asOf()
-    for (const t of threads)
-      t.postMessage(
-        (failed === undefined
-          ? { kind: 'end', asOf }
-          : { kind: 'stop', position: failed.position }) satisfies ToWorker,
-      )
-    const ends = await Promise.all(outcomes)
-    if (failed !== undefined) return E.left(failed.failure)
-    const parts = ends.map((o) => {
-      if (o.kind !== 'done') throw new Error(`replay worker ended with ${o.kind} and no failure`)
-      return o.result
-    })
-    if (seals !== undefined && !seals.done()) throw new Error('replay workers ended with seals not folded')
-    const merged = Partition.merge(parts, chain.head())
-    report(true)
-    return E.right(merged)
+    await feed.read(every)
+    if (run.crash !== undefined) throw run.crash
+    await feed.flush()
+    return await WorkerEnd.end(run, outcomes)
   } finally {
     await Promise.all(threads.map((t) => t.terminate()))
     scratch.remove()
   }
-}
-
-/** A worker's result with its cases, read from the sorted runs it handed over. */
-const withCases = (
-  result: Omit<Replay.Result, 'cases' | 'casesJson'>,
-  runs: Spill.Detached,
-): Replay.Result => {
-  const cases = Spill.adopt<Replay.CaseResult>(runs)
-  return { ...result, cases, casesJson: cases.texts }
 }
