@@ -80,8 +80,8 @@ export const make = (run: Run): Feed => {
       while (run.read < n && run.failed === undefined && run.crash === undefined) await run.sleep()
     } else if (input._tag !== 'Events') {
       let line = 0
-      const batches = input._tag === 'FileLines' ? input.batches : FileLines.withoutOffsets(input.batches)
-      reading: for await (const { lines, offsets } of batches) {
+      const chunks = input._tag === 'FileLines' ? input.batches : FileLines.withoutOffsets(input.batches)
+      reading: for await (const { lines, offsets } of chunks) {
         for (let k = 0; k < lines.length; k++) {
           const text = lines[k]!
           line++
