@@ -433,6 +433,16 @@ describe('Envelope: recordedAt and idempotency content', () => {
     expect(Envelope.withRecordedAt(e, '2026-01-01T06:00:00.000Z').recordedAt).toBe('2026-01-01T06:00:00.000Z')
   })
 
+  it('canonical writes an array hole or undefined element as null, as JSON.stringify does', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
+    const sparse = [1, , 3]
+    expect(Envelope.canonical(sparse)).toBe('[1,null,3]')
+    expect(Envelope.canonical([1, undefined, 3])).toBe('[1,null,3]')
+    expect(Envelope.canonical({ b: sparse.slice(1), a: new Array(2) })).toBe('{"a":[null,null],"b":[null,3]}')
+    const held = { ...e, data: { list: sparse } } as Envelope.DocketEvent
+    expect(Envelope.fingerprint(held)).toBe(Envelope.fingerprint(JSON.parse(JSON.stringify(held))))
+  })
+
   it('the fingerprint ignores recordedAt, store meta and key order, and sees everything else', () => {
     fc.assert(
       fc.property(event, ts, (ev, when) => {

@@ -224,14 +224,14 @@ export const fingerprint = (e: DocketEvent): string => {
 /**
  * Canonical JSON of an event: keys sorted at every depth. Two events are the
  * same content exactly when their canonical forms are equal (idempotency).
+ * It agrees with a JSON round trip: `canonical(x) === canonical(JSON.parse(JSON.stringify(x)))`.
  */
 export const canonical = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
   if (Array.isArray(value)) {
     let out = '['
-    // a hole is written as nothing, as `join` writes it
-    for (let i = 0; i < value.length; i++)
-      out += (i === 0 ? '' : ',') + (i in value ? canonical(value[i]) : '')
+    // a hole reads as `undefined`, written `null` as `JSON.stringify` writes it (the stored form)
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonical(value[i])
     return `${out}]`
   }
   const o = value as Record<string, unknown>

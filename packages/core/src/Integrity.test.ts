@@ -48,6 +48,15 @@ describe('Integrity', () => {
     history = await collect(store.readAll())
   })
 
+  it('verifies an event whose data held an array hole when it was sealed (stored as null)', async () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
+    const holed = { ...ev('c', 6), data: { reason: 'x', list: [1, , 3] } } as Recorded
+    await must(store.append('c', [holed], 'any'))
+    const report = await Integrity.verify(store.readAll())
+    expect(report.failure).toBeNull()
+    expect(report.events).toBe(6)
+  })
+
   it('verifies an untouched history and reports its chain head', async () => {
     const report = await Integrity.verify(from(history))
     expect(report.failure).toBeNull()
