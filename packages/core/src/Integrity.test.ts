@@ -113,7 +113,29 @@ describe('Integrity', () => {
     )
     const report = await Integrity.verify(from(edited))
     expect(report.ok).toBe(false)
-    expect(report.failure).toMatchObject({ eventId: 'a-1', problem: 'content_altered' })
+    const position = history.find((s) => s.event.id === 'a-1')!.position
+    expect(report.failure).toMatchObject({ eventId: 'a-1', position, problem: 'content_altered' })
+    // where `--until` reaches it: a read up to that position holds the altered event last
+    expect(Integrity.describeFailure(report.failure!)).toContain(
+      `(event a-1, position ${position}): content altered`,
+    )
+  })
+
+  it('names the log position of the failing event, none when no event can be named', async () => {
+    const b5 = history.find((s) => s.event.id === 'b-5')!
+    const other = await Integrity.verify(from(history), { expect: { events: 5, digest: 'f'.repeat(64) } })
+    expect(other.failure).toMatchObject({
+      eventId: 'b-5',
+      position: b5.position,
+      problem: 'checkpoint_mismatch',
+    })
+    const deleted = history.filter((s) => s.event.id !== 'a-1')
+    const a3 = history.find((s) => s.event.id === 'a-3')!
+    expect((await Integrity.verify(from(deleted))).failure?.position).toBe(a3.position)
+    const empty = await Integrity.verify(from([]), { expect: { events: 1, digest: 'f'.repeat(64) } })
+    expect(empty.failure).toMatchObject({ eventId: '(none)', problem: 'checkpoint_mismatch' })
+    expect(empty.failure).not.toHaveProperty('position')
+    expect(Integrity.describeFailure(empty.failure!)).toContain('(event (none)): checkpoint mismatch')
   })
 
   it('names the first event after a reordering inside a stream', async () => {
@@ -180,7 +202,7 @@ describe('Integrity', () => {
       position: '7',
     }
     const r = await Integrity.verify(from([...history.slice(0, 2), broken]))
-    expect(r.failure).toMatchObject({ revision: 2, problem: 'content_altered' })
+    expect(r.failure).toMatchObject({ revision: 2, position: '7', problem: 'content_altered' })
   })
 
   it('writes a checkpoint only for a new head, and none for a history that does not verify', async () => {

@@ -15,7 +15,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Recorded } from './Envelope.js'
-import type { EventStore, StoredEvent, StoreError } from './EventStore.js'
+import type { EventStore, Position, StoredEvent, StoreError } from './EventStore.js'
 import { fold, GENESIS, sealFrom, sealOf, withoutSeal } from './internal/seals.js'
 
 // model
@@ -42,6 +42,11 @@ export interface Failure {
   readonly eventId: string
   readonly caseId: string
   readonly revision: number
+  /**
+   * The event's position in the global log, where `--until` (`readAll`'s `until`) reaches it;
+   * absent only when no event could be named (a head expecting events of an empty history).
+   */
+  readonly position?: Position
   readonly problem: 'unsealed' | 'content_altered' | 'order_or_presence_altered' | 'checkpoint_mismatch'
   readonly detail: string
 }
@@ -126,7 +131,7 @@ export const checkpoint = (store: EventStore, at: string): TE.TaskEither<StoreEr
 
 /** One line naming the first altered event and the problem. */
 export const describeFailure = (f: Failure): string =>
-  `case ${f.caseId} revision ${f.revision} (event ${f.eventId}): ${f.problem.replaceAll('_', ' ')}: ${f.detail}`
+  `case ${f.caseId} revision ${f.revision} (event ${f.eventId}${f.position === undefined ? '' : `, position ${f.position}`}): ${f.problem.replaceAll('_', ' ')}: ${f.detail}`
 
 const checkpointEvent = (h: ChainHead, at: string): Recorded =>
   ({
@@ -196,8 +201,19 @@ export const verify = async (
     head: { events: count, digest },
     failure,
   })
-  const fail = (s: StoredEvent, problem: Failure['problem'], detail: string): Report =>
-    result({ eventId: s.event.id, caseId: s.event.caseId, revision: s.revision, problem, detail })
+  const fail = (s: StoredEvent | undefined, problem: Failure['problem'], detail: string): Report =>
+    result(
+      s === undefined
+        ? { eventId: '(none)', caseId: '(none)', revision: -1, problem, detail }
+        : {
+            eventId: s.event.id,
+            caseId: s.event.caseId,
+            revision: s.revision,
+            position: s.position,
+            problem,
+            detail,
+          },
+    )
   const mismatch = (c: { stored: StoredEvent; cp: Checkpoint }): Report =>
     fail(c.stored, 'checkpoint_mismatch', `the digest after ${c.cp.count} events differs from the checkpoint`)
 
@@ -212,6 +228,7 @@ export const verify = async (
         eventId: '(unreadable)',
         caseId: '(unreadable)',
         revision: s.revision,
+        position: s.position,
         problem: 'content_altered',
         detail: `the stored event at position ${s.position} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
       })
@@ -261,9 +278,8 @@ export const verify = async (
     }
   }
   if (expect !== undefined && count < expect.events) {
-    const at = last ?? { event: { id: '(none)', caseId: '(none)' } as Recorded, revision: -1, position: '0' }
     return fail(
-      at,
+      last,
       'checkpoint_mismatch',
       `the expected head covers ${expect.events} events but only ${count} remain: events were removed`,
     )

@@ -87,7 +87,10 @@ describe('docket verify', { timeout: 180_000 }, () => {
 
     // edit the stored JSON of e-3 (the views), as someone with database access would
     const db = new PGlite(join(dir, 'store'))
-    const rows = await db.query<{ body: string }>(`SELECT body FROM docket.events WHERE event_id = 'e-3'`)
+    const rows = await db.query<{ body: string; position: string }>(
+      `SELECT body, position::text AS position FROM docket.events WHERE event_id = 'e-3'`,
+    )
+    const position = rows.rows[0]!.position
     await db.query(`UPDATE docket.events SET body = $1 WHERE event_id = 'e-3'`, [
       rows.rows[0]!.body.replace('"views":10', '"views":0'),
     ])
@@ -95,8 +98,21 @@ describe('docket verify', { timeout: 180_000 }, () => {
 
     const altered = await docket(['verify', '--store', store])
     expect(altered.code).toBe(1)
-    expect(altered.stdout).toContain('ALTERED: case case-a revision 1 (event e-3): content altered')
+    expect(altered.stdout).toContain(
+      `ALTERED: case case-a revision 1 (event e-3, position ${position}): content altered`,
+    )
     expect(altered.stderr).toContain('integrity check failed')
+    const json = await docket(['verify', '--store', store, '--format', 'json'])
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout).failure).toMatchObject({
+      eventId: 'e-3',
+      position,
+      problem: 'content_altered',
+    })
+    // the auditor goes to it: the cut up to that position ends with the altered event
+    const until = await docket(['verify', '--store', store, '--until', position])
+    expect(until.code).toBe(1)
+    expect(until.stdout).toContain(`(event e-3, position ${position})`)
   })
 
   it('names an event written without a seal UNSEALED, not ALTERED, and says how to adopt sealing', async () => {
@@ -110,7 +126,7 @@ describe('docket verify', { timeout: 180_000 }, () => {
     await raw.close()
     const r = await docket(['verify', '--store', `pglite:${data}`])
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/^UNSEALED: case case-u revision 0 \(event u-1\): unsealed/)
+    expect(r.stdout).toMatch(/^UNSEALED: case case-u revision 0 \(event u-1, position 1\): unsealed/)
     expect(r.stdout).not.toContain('ALTERED')
     expect(r.stdout).toContain('To adopt sealing, copy the store into a new one')
   })

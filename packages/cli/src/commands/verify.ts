@@ -3,7 +3,8 @@
  * walks the stored history and checks every case stream's hash chain and
  * every global checkpoint (`Integrity.verify`). Exit 0 with the chain head
  * when intact; exit 1 naming the first event whose content, order or
- * presence was altered; exit 2 on bad usage or a store that cannot be read.
+ * presence was altered, with its log position (`--until` reaches it there);
+ * exit 2 on bad usage or a store that cannot be read.
  *
  * It reads one cut of the log (`Store.cut`: its end when the command starts,
  * or `--until`) and prints that position with the head: the `--until` and
@@ -54,7 +55,7 @@ export const command: Command = {
       value: 'POSITION',
       kind: 'string',
       description:
-        'Check the log no further than this position (a position it printed before): the head of that cut.',
+        'Check the log no further than this position (one it printed before: an end it checked, or a failing event’s): the head of that cut.',
     },
     {
       name: 'head',
