@@ -6,6 +6,7 @@
  * holds no mutable state: the parts that keep state (the append queue, the wake-ups) keep it in their
  * own closures, and the store alone sets `closed`.
  */
+import { createHash } from 'node:crypto'
 import { EventStore } from '@docket/core'
 import { messageOf, type Sql } from './sql.js'
 import { stored } from './storedEvent.js'
@@ -44,6 +45,20 @@ export interface Row {
 }
 
 // operations
+
+/**
+ * The NOTIFY channel of the event store in `schema`: `docket_<schema>` when it fits PostgreSQL's 63
+ * bytes (the name every earlier release used, so that their watchers and this release's writers
+ * still meet), else `docketh_`, the name's first 38 bytes, `_` and 16 hex digits of its SHA-1: at
+ * most 63 bytes, so PostgreSQL's truncation never gives two schemas sharing a long prefix one
+ * channel. No name that fits begins with `docketh_`, and schema names are ASCII `[a-z0-9_]`
+ * (`Sql.schemaProblem`), so the channel needs no quoting (PGlite's `listen` quotes none).
+ */
+export const channelOf = (schema: string): string => {
+  const plain = `docket_${schema}`
+  if (plain.length <= 63) return plain
+  return `docketh_${schema.slice(0, 38)}_${createHash('sha1').update(schema).digest('hex').slice(0, 16)}`
+}
 
 /** The store error for a failure of the database, naming the engine and the schema. */
 export const unavailable = (ctx: Context, e: unknown): EventStore.StoreError =>

@@ -39,7 +39,7 @@ import { EventStore, Observability } from '@docket/core'
 import * as Migrations from './migrations.js'
 import type { Sql } from './sql.js'
 import * as Checkpoints from './sqlCheckpoints.js'
-import type { Context } from './sqlContext.js'
+import { type Context, channelOf } from './sqlContext.js'
 import * as GroupCommit from './sqlGroupCommit.js'
 import * as Pages from './sqlPages.js'
 import * as Reads from './sqlReads.js'
@@ -101,7 +101,7 @@ export const make = async (
     maxGroup: options.maxGroup ?? 64,
     seal: options.seal === true,
     appendKey: Migrations.lockKey(schema, 'append'),
-    channel: `docket_${schema}`.slice(0, 63),
+    channel: channelOf(schema),
     isClosed: () => closed,
   }
   const pages = Pages.make(ctx)

@@ -1,5 +1,5 @@
 import { type EventStore, PersonalData } from '@docket/core'
-import { collect, eventStoreContract, ok, testEvent } from '@docket/core/testing'
+import { collect, eventStoreContract, ok, testEvent, until } from '@docket/core/testing'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Migrations from '../internal/migrations.js'
@@ -89,6 +89,30 @@ describe('PGlite store given an event that is not JSON', () => {
       }
     },
   )
+})
+
+describe('PGlite NOTIFY channel of a long schema name', () => {
+  it('a subscription on a schema too long for docket_<schema> is woken by an append (hashed channel)', async () => {
+    const schema = `long_${++n}_`.padEnd(60, 'x')
+    // polls once a minute: a live event seen sooner came by NOTIFY
+    const store = await PgliteEventStore.make(db, { schema, pollMs: 60_000 })
+    const controller = new AbortController()
+    const seen: EventStore.StoredEvent[] = []
+    const following = (async () => {
+      for await (const e of store.subscribe({ signal: controller.signal })) seen.push(e)
+    })()
+    try {
+      await new Promise((r) => setTimeout(r, 200))
+      await ok(store.append('c', [testEvent('c', 0)], 'no_stream'))
+      await until(() => seen.length === 1, 5_000)
+      expect(seen.length).toBe(1)
+    } finally {
+      controller.abort()
+      await following
+      await store.close()
+      await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
+    }
+  })
 })
 
 describe('PGlite reads by type', () => {
