@@ -298,10 +298,13 @@ for (const [name, runs, make] of engines) {
             WHERE n.nspname = $1 AND p.proname LIKE 'append_group%'`,
           [schema],
         )
-        // version 2's function stays as it was (a process of that version still calls it)
+        // version 2's function stays as it was (a process of that version still calls it); version 8's
+        // (with subjects) are created with version 5's setting
         expect(config.map((r) => `${r.f} ${r.c}`).sort()).toEqual([
           'append_group enable_seqscan=off',
+          'append_group enable_seqscan=off',
           'append_group null',
+          'append_group_sealed enable_seqscan=off',
           'append_group_sealed enable_seqscan=off',
         ])
         // what version 5 relies on: under that setting, a generic plan made while the table is nearly
@@ -427,6 +430,114 @@ for (const [name, runs, make] of engines) {
             plan.filter((p) => p.startsWith('Seq Scan')),
             plan.join(', '),
           ).toEqual([])
+        } finally {
+          await store.close()
+        }
+      } finally {
+        await engine.exec(`DROP SCHEMA IF EXISTS ${s} CASCADE`)
+        await engine.close()
+      }
+    })
+  })
+
+  describe.skipIf(!runs)(`migration 8 (subjects written by the append) on ${name}`, () => {
+    it('finds the rows version 7 found, unreadable ones included, and appends write what subject_ids reads', async () => {
+      const engine = await make()
+      const schema = schemaName('subjects8')
+      const s = Migrations.quote(schema)
+      const event = (caseId: string, id: string, type: string, data: unknown, meta?: unknown): Recorded =>
+        testEvent(caseId, 0, { id, type, data, ...(meta === undefined ? {} : { meta }) } as Partial<Recorded>)
+      const report = (caseId: string, id: string, subjectId: unknown): Recorded =>
+        event(caseId, id, 'ContentReported', { reporter: { subjectId, name: 'N' } })
+      const keys = ['alice', 'bob', 'case:c1', 'case:c5', 'x\u0000y', '?', 'nobody']
+      /** The bodies each key's lookup finds, as version 7's query or as the store's (the latest version's). */
+      const found = async (v7: boolean): Promise<ReadonlyArray<ReadonlyArray<string>>> =>
+        Promise.all(
+          keys.map(async (k) => {
+            const q = Migrations.subjectQuery(s, k)
+            const text = v7
+              ? q.text.replace(`coalesce(e.subjects, ${s}.subject_ids(e.body))`, `${s}.subject_ids(e.body)`)
+              : q.text
+            const rows = await engine.query<{ body: string }>(text, q.params)
+            return rows.map((r) => r.body).sort()
+          }),
+        )
+      try {
+        // version 7, with reports and reviews, a body that is not JSON, one jsonb refuses, one of another type
+        await engine.exec(Migrations.script(schema).split('-- migration 8')[0]!)
+        const rows: ReadonlyArray<readonly [Recorded, string]> = [
+          [report('c1', 'e1', 'alice'), JSON.stringify(report('c1', 'e1', 'alice'))],
+          [report('c2', 'e2', 'bob'), JSON.stringify(report('c2', 'e2', 'bob'))],
+          [report('c3', 'e3', 'alice'), '{"broken'],
+          [report('c4', 'e4', 'x\u0000y'), JSON.stringify(report('c4', 'e4', 'x\u0000y'))],
+          [
+            event('c5', 'e5', 'ReviewDecided', { explanation: 'why' }, { subjectId: 'bob' }),
+            JSON.stringify(event('c5', 'e5', 'ReviewDecided', { explanation: 'why' }, { subjectId: 'bob' })),
+          ],
+          [event('c1', 'e6', 'CaseClosed', { reporter: { subjectId: 'alice' } }), '{"also broken'],
+        ]
+        for (const [i, [e, body]] of rows.entries())
+          await engine.query(
+            `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            [
+              i + 1,
+              e.caseId,
+              e.caseId === 'c1' && i > 0 ? 1 : 0,
+              e.id,
+              e.type,
+              e.occurredAt,
+              e.recordedAt,
+              body,
+            ],
+          )
+        const before = await found(true)
+        expect(before[0]!.length).toBe(3) // alice: e1, and the unreadable e3 and e4
+        const store = await engine.open(schema, true)
+        try {
+          expect(await engine.query(`SELECT max(version) AS v FROM ${s}.schema_migrations`)).toEqual([
+            { v: Migrations.LATEST },
+          ])
+          expect(Migrations.LATEST).toBe(8)
+          expect(await found(false)).toEqual(before)
+          // appends write subjects (NULL where the body has a \u escape), equal to subject_ids(body)
+          await ok(
+            store.append(
+              'c7',
+              [
+                report('c7', 'e7', 'alice'),
+                report('c7', 'e8', 'x\u0000y'),
+                report('c7', 'e9', 7),
+                event('c7', 'e10', 'ReviewDecided', { explanation: 'why' }),
+                event('c7', 'e11', 'ReviewDecided', {}, { subjectId: 'ünï "q"\\' }),
+                event('c7', 'e12', 'CaseClosed', { reporter: { subjectId: 'alice' } }),
+              ],
+              'no_stream',
+            ),
+          )
+          const written = await engine.query<{ id: string; subjects: unknown; read: unknown }>(
+            `SELECT event_id AS id, subjects, ${s}.subject_ids(body) AS read FROM ${s}.events
+              WHERE stream = 'c7' ORDER BY position`,
+          )
+          expect(written.map((r) => [r.id, r.subjects])).toEqual([
+            ['e7', ['alice']],
+            ['e8', null],
+            ['e9', null],
+            ['e10', []],
+            ['e11', ['ünï "q"\\']],
+            ['e12', null],
+          ])
+          for (const r of written) if (r.subjects !== null) expect(r.subjects).toEqual(r.read)
+          // a row written without subjects (a process of version 7) is read by subject_ids
+          await engine.query(
+            `INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body)
+             VALUES (100, 'c8', 0, 'e13', 'ContentReported', now(), now(), $1)`,
+            [JSON.stringify(report('c8', 'e13', 'bob'))],
+          )
+          await engine.exec(`DELETE FROM ${s}.events WHERE event_id IN ('e3', 'e4')`)
+          expect(await ok(store.casesOfSubject!('alice'))).toEqual(['c1', 'c7'])
+          expect(await ok(store.casesOfSubject!('bob'))).toEqual(['c2', 'c5', 'c8'])
+          expect(await found(false)).toEqual(await found(true))
         } finally {
           await store.close()
         }

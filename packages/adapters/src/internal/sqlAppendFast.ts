@@ -8,6 +8,7 @@
  */
 import { CasePartition, type EventStore } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import * as Migrations from './migrations.js'
 import { instantText } from './sql.js'
 import type { Outcome, Pending } from './sqlAppendGroup.js'
 import type { Context } from './sqlContext.js'
@@ -40,6 +41,7 @@ export const fast = (
       recordedAt: [] as string[],
       body: [] as string[],
       hashed: [] as string[],
+      subjects: [] as Array<string | null>,
     }
     for (const p of group) {
       const x = p.expected
@@ -64,17 +66,21 @@ export const fast = (
         rows.occurredAt.push(instantText(e.occurredAt))
         rows.recordedAt.push(instantText(e.recordedAt))
         const text = p.texts[k]!
-        if (typeof text === 'string') rows.body.push(text)
-        else {
+        if (typeof text === 'string') {
+          rows.body.push(text)
+          rows.subjects.push(Migrations.subjectsColumn(e.type, text))
+        } else {
           rows.body.push(text.bodyHead)
           rows.hashed.push(text.hashed)
+          // the seal, last in meta, names no subject
+          rows.subjects.push(Migrations.subjectsColumn(e.type, `${text.bodyHead}0}}`))
         }
       }
     }
     const answer = await sql.query<{ r: string | null }>(
       seal
-        ? `SELECT ${s}.append_group_sealed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS r`
-        : `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS r`,
+        ? `SELECT ${s}.append_group_sealed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) AS r`
+        : `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS r`,
       [
         appendKey,
         channel,
@@ -92,6 +98,7 @@ export const fast = (
         seal ? rows.body.join('\u0001') : rows.body,
         keys,
         ...(seal ? [rows.hashed.join('\u0001')] : []),
+        rows.subjects,
       ],
     )
     const r = answer[0]?.r

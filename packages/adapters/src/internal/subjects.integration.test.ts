@@ -1,5 +1,5 @@
 /**
- * Differential property of the index of data subjects (schema version 7): for any log of reports,
+ * Differential property of the index of data subjects (schema versions 7 and 8): for any log of reports,
  * reviews and other events naming random subjects, `EventStore.casesOfSubject` on memory (a scan),
  * PGlite and PostgreSQL (when the server answers), bare or encrypted (`PersonalData.protect`), gives
  * what erasure's scan of `PersonalData.TYPES` gives, for every subject named, `case:<id>` and
@@ -123,6 +123,14 @@ describe('casesOfSubject on memory, PGlite and PostgreSQL, bare and encrypted', 
               expect((await collect(s.readAll())).map((r) => PersonalData.subjectsOf(r.event))).toEqual(
                 written.map(PersonalData.subjectsOf),
               )
+            // schema version 8: what the append wrote in `subjects` is what subject_ids reads from the body
+            for (const x of [schema, `${schema}_e`]) {
+              const s = `"${x}"`
+              const differ = await db.query(
+                `SELECT event_id FROM ${s}.events WHERE subjects IS NOT NULL AND subjects IS DISTINCT FROM ${s}.subject_ids(body)`,
+              )
+              expect(differ.rows).toEqual([])
+            }
             const expectIndexIsScan = async (): Promise<void> => {
               for (const subjectId of [...SUBJECTS, ...NEVER, ...CASES.map((c) => `case:${c}`)]) {
                 const expected = await right(Erasure.casesOf(scanned(stores[0]![1]), subjectId))
