@@ -11,6 +11,9 @@ import * as History from './testing/History.js'
 import * as Timer from './Timer.js'
 import * as Timestamp from './Timestamp.js'
 
+/** `vi.waitFor` with room for a loaded machine (its default gives up after one second). */
+const eventually = <T>(check: () => T): Promise<T> => vi.waitFor(check, { timeout: 10_000 })
+
 const HOUR = 3_600_000
 const history = [...History.generate({ seed: 7, events: 200, meanGapMinutes: 30 })]
 const rules = [testRule()]
@@ -197,19 +200,19 @@ describe('ProcessManager checkpoint', () => {
       }
     }
     const first = start()
-    await vi.waitFor(() => expect(first.pm.stats().live).toBe(true))
+    await eventually(() => expect(first.pm.stats().live).toBe(true))
     const saved = async () =>
       JSON.parse((await store.checkpoints.load('docket-escalation/state')) ?? '{}').position as string
     expect(await saved()).toBeDefined()
     // a new event while live, then an hour on the clock: the checkpoint follows
     await appendAll(store, history.slice(60, 61))
-    await vi.waitFor(async () => expect(first.pm.stats().position).toBe(await store.head()))
+    await eventually(async () => expect(first.pm.stats().position).toBe(await store.head()))
     const atEvent = first.pm.stats().position!
     const before61 = await saved()
     expect(store.comparePositions(before61, atEvent)).toBeLessThan(0)
     // (not saved again within the hour)
     timer.advance(HOUR)
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(store.comparePositions(await saved(), atEvent)).toBeGreaterThanOrEqual(0),
     )
     await first.stop()
@@ -219,7 +222,7 @@ describe('ProcessManager checkpoint', () => {
     await appendAll(store, history.slice(61, 80))
     timer.advance(48 * HOUR)
     const second = start()
-    await vi.waitFor(() => expect(second.pm.stats().live).toBe(true))
+    await eventually(() => expect(second.pm.stats().live).toBe(true))
     await second.stop()
     expect(second.pm.stats().resumedFrom).not.toBeNull()
     expect(second.pm.stats().raised).toBeGreaterThan(0)

@@ -15,6 +15,9 @@ import * as Timestamp from './Timestamp.js'
 import { testRule } from './testing/Rule.js'
 import * as History from './testing/History.js'
 
+/** `vi.waitFor` with room for a loaded machine (its default gives up after one second). */
+const eventually = <T>(check: () => T): Promise<T> => vi.waitFor(check, { timeout: 10_000 })
+
 const at = (s: string): number => Timestamp.toMillis(s)
 const M = 60_000
 
@@ -97,14 +100,14 @@ describe('ProcessManager', () => {
     const store = MemoryEventStore.make({ initial: [report] })
     const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))
     const { pm, stop } = start(store, timer)
-    await vi.waitFor(() => expect(pm.stats().live).toBe(true))
+    await eventually(() => expect(pm.stats().live).toBe(true))
     await append(store, refusal)
-    await vi.waitFor(async () => expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2]))
+    await eventually(async () => expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2]))
     // it sleeps until the level-2 acknowledgement window closes, not on a polling interval
-    await vi.waitFor(() => expect(timer.sleepers()).toBe(1))
+    await eventually(() => expect(timer.sleepers()).toBe(1))
     expect(pm.stats().nextWakeAt).toBe(at(refusal.occurredAt) + 30 * M)
     timer.advance(30 * M)
-    await vi.waitFor(async () => expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2, 3]))
+    await eventually(async () => expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2, 3]))
     // a specialist decides (an acknowledgement alone would not silence the refusal guard)
     await append(
       store,
@@ -116,7 +119,7 @@ describe('ProcessManager', () => {
       }),
     )
     timer.advance(5 * M)
-    await vi.waitFor(() => expect(pm.stats().nextWakeAt).toBeNull())
+    await eventually(() => expect(pm.stats().nextWakeAt).toBeNull())
     timer.advance(24 * 60 * M)
     await stop()
     expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2, 3])
@@ -128,15 +131,15 @@ describe('ProcessManager', () => {
     const store = MemoryEventStore.make({ initial: [report] })
     const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))
     const first = start(store, timer)
-    await vi.waitFor(() => expect(first.pm.stats().live).toBe(true))
+    await eventually(() => expect(first.pm.stats().live).toBe(true))
     await append(store, refusal)
-    await vi.waitFor(async () => expect(await raisedIn(store)).toHaveLength(1))
+    await eventually(async () => expect(await raisedIn(store)).toHaveLength(1))
     await first.stop()
     // down for a day: the agent calls meanwhile
     await append(store, agent)
     timer.set(at('2020-01-30T00:00:00-08:00'))
     const second = start(store, timer)
-    await vi.waitFor(() => expect(second.pm.stats().live).toBe(true))
+    await eventually(() => expect(second.pm.stats().live).toBe(true))
     const after = await raisedIn(store)
     expect(after.map((e) => [e.data.reason, e.data.level])).toEqual([
       ['refusal_guard', 2],
@@ -147,7 +150,7 @@ describe('ProcessManager', () => {
     await second.stop()
     // a third run over the same log appends nothing
     const third = start(store, timer)
-    await vi.waitFor(() => expect(third.pm.stats().live).toBe(true))
+    await eventually(() => expect(third.pm.stats().live).toBe(true))
     await third.stop()
     const ids = (await raisedIn(store)).map((e) => e.id)
     expect(ids).toHaveLength(4)
@@ -160,7 +163,7 @@ describe('ProcessManager', () => {
     const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))
     const sink = Outbox.memorySink('pager')
     const first = start(store, timer, [sink])
-    await vi.waitFor(() => expect(sink.received).toHaveLength(1))
+    await eventually(() => expect(sink.received).toHaveLength(1))
     expect(sink.received[0]).toMatchObject({
       caseId: 'c1',
       reason: 'refusal_guard',
@@ -172,9 +175,9 @@ describe('ProcessManager', () => {
     expect(sink.received[0]?.idempotencyKey).toMatch(/^esc-[0-9a-f]{32}\/L2$/)
     await first.stop()
     const second = start(store, timer, [sink])
-    await vi.waitFor(() => expect(second.pm.stats().live).toBe(true))
+    await eventually(() => expect(second.pm.stats().live).toBe(true))
     timer.advance(30 * M)
-    await vi.waitFor(() => expect(sink.received).toHaveLength(2))
+    await eventually(() => expect(sink.received).toHaveLength(2))
     await second.stop()
     expect(sink.received.map((n) => n.level)).toEqual([2, 3])
   })
@@ -191,12 +194,12 @@ describe('ProcessManager', () => {
       },
     }
     const { stop } = start(store, timer, [flaky])
-    await vi.waitFor(() => expect(attempts).toHaveLength(1))
+    await eventually(() => expect(attempts).toHaveLength(1))
     for (const wait of [1000, 2000, 4000]) {
-      await vi.waitFor(() => expect(timer.sleepers()).toBeGreaterThanOrEqual(2))
+      await eventually(() => expect(timer.sleepers()).toBeGreaterThanOrEqual(2))
       timer.advance(wait)
     }
-    await vi.waitFor(() => expect(attempts).toHaveLength(4))
+    await eventually(() => expect(attempts).toHaveLength(4))
     await stop()
     const t0 = at(refusal.occurredAt)
     expect(attempts.map((a) => a.at - t0)).toEqual([0, 1000, 3000, 7000])
@@ -315,9 +318,9 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     })
     const ac = new AbortController()
     const running = pm.run(ac.signal)
-    await vi.waitFor(() => expect(pm.stats().nextWakeAt).toBe(at(report.occurredAt) + 24 * 60 * M))
+    await eventually(() => expect(pm.stats().nextWakeAt).toBe(at(report.occurredAt) + 24 * 60 * M))
     timer.set(at(report.occurredAt) + 49 * 60 * M)
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect((await raisedIn(store)).map((e) => e.data.reason)).toContain('statutory_breach'),
     )
     ac.abort()
@@ -441,12 +444,12 @@ describe('ProcessManager memory', () => {
     const store = MemoryEventStore.make({ initial: [report, refusal] })
     const timer = Timer.manual(Clock.manual(at('2020-01-30T00:00:00-08:00')))
     const { pm, stop } = start(store, timer)
-    await vi.waitFor(() => expect(pm.stats().live).toBe(true))
+    await eventually(() => expect(pm.stats().live).toBe(true))
     // the guard has climbed to the top of the ladder: nothing more is scheduled, the case is let go
     expect((await raisedIn(store)).map((e) => e.data.level)).toEqual([2, 3, 4])
-    await vi.waitFor(() => expect(pm.stats().cases).toBe(0))
+    await eventually(() => expect(pm.stats().cases).toBe(0))
     await append(store, agent)
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect((await raisedIn(store)).map((e) => e.data.reason)).toContain('authority_after_refusal'),
     )
     await stop()
