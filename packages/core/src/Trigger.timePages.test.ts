@@ -68,6 +68,12 @@ const fire = (
   })
 }
 
+type Built = ReturnType<typeof deadline>
+
+/** Whether `a` takes its turn before `b`: due first, ties by obligation id (the engine's order). */
+const dueBefore = (a: Built, b: Built): boolean =>
+  a.instants.due < b.instants.due || (a.instants.due === b.instants.due && a.o.id < b.o.id)
+
 const brief = (ts: ReadonlyArray<Trigger.Trigger>) =>
   ts.map((t) => ({ obligation: t.obligationId, cause: t.cause.split('@')[0], hour: (t.at - T0) / HOUR }))
 
@@ -163,10 +169,8 @@ describe('timePages: one rule of one case pages as one', () => {
           const mine = built[k]!
           for (const [j, other] of built.entries()) {
             if (j === k || other.o.rule !== mine.o.rule) continue
-            const before =
-              other.instants.due < mine.instants.due ||
-              (other.instants.due === mine.instants.due && other.o.id < mine.o.id)
-            if (before) expect(other.instants.end !== null && other.instants.end <= t.at).toBe(true)
+            if (dueBefore(other, mine))
+              expect(other.instants.end !== null && other.instants.end <= t.at).toBe(true)
           }
         }
       }),
@@ -184,10 +188,7 @@ describe('timePages: one rule of one case pages as one', () => {
           let turn = Number.NEGATIVE_INFINITY
           for (const [j, other] of built.entries()) {
             if (j === k || other.o.rule !== mine.o.rule) continue
-            const before =
-              other.instants.due < mine.instants.due ||
-              (other.instants.due === mine.instants.due && other.o.id < mine.o.id)
-            if (before)
+            if (dueBefore(other, mine))
               turn =
                 other.instants.end === null ? Number.POSITIVE_INFINITY : Math.max(turn, other.instants.end)
           }

@@ -209,21 +209,24 @@ const arrayElement = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${
  * or `null` (the row's `subjects` stays NULL and the index reads `subject_ids(body)` itself) when
  * the type is not indexed or the body is one this does not read as `jsonb` surely would: any `\\u`
  * escape (NUL and unpaired surrogates are written so), a character `jsonb` refuses, deep nesting,
- * or a named value that is not a string (`jsonb` gives its text form).
+ * or a named value that is not a string (`jsonb` gives its text form). `event`, when given, is the
+ * value `body` is the `JSON.stringify` of (the append holds it), read instead of parsing `body`.
  */
-export const subjectsColumn = (type: string, body: string): string | null => {
+export const subjectsColumn = (type: string, body: string, event?: unknown): string | null => {
   if (!SUBJECT_TYPES.includes(type) || body.includes('\\u') || !storable(body)) return null
   let brackets = 0
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i)
     if ((c === 123 || c === 91) && ++brackets > MAX_BRACKETS) return null
   }
-  let v: unknown
-  try {
-    v = JSON.parse(body)
-  } catch {
-    return null
-  }
+  // the value `body` was written from, when the caller has it: no second parse of the same text
+  let v: unknown = event
+  if (v === undefined)
+    try {
+      v = JSON.parse(body)
+    } catch {
+      return null
+    }
   const ids: string[] = []
   for (const path of SUBJECT_PATHS) {
     let x: unknown = v

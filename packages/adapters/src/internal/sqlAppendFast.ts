@@ -68,12 +68,12 @@ export const fast = (
         const text = p.texts[k]!
         if (typeof text === 'string') {
           rows.body.push(text)
-          rows.subjects.push(Migrations.subjectsColumn(e.type, text))
+          rows.subjects.push(Migrations.subjectsColumn(e.type, text, e))
         } else {
           rows.body.push(text.bodyHead)
           rows.hashed.push(text.hashed)
           // the seal, last in meta, names no subject
-          rows.subjects.push(Migrations.subjectsColumn(e.type, `${text.bodyHead}0}}`))
+          rows.subjects.push(Migrations.subjectsColumn(e.type, `${text.bodyHead}0}}`, e))
         }
       }
     }
