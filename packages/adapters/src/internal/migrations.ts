@@ -58,7 +58,7 @@
  *
  * Version 8 (the same index, without parsing on the server what the append already holds):
  * - `events.subjects`: a report's or review's subject ids as `subject_ids(body)` reads them,
- *   written by the fast append (`subjectsColumn`, which parses the JSON text it sends), or NULL:
+ *   written by the fast append (`subjectsColumn`, which reads them from the event the JSON text it sends is written from), or NULL:
  *   rows stored before, other types, bodies it leaves to the server (a `\u` escape, deep nesting,
  *   a named value that is not a string), and rows written by the checked path, by a process of
  *   version 7 or by hand;
