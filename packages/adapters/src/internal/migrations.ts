@@ -58,10 +58,10 @@
  *
  * Version 8 (the same index, without parsing on the server what the append already holds):
  * - `events.subjects`: a report's or review's subject ids as `subject_ids(body)` reads them,
- *   written by the fast append (`subjectsColumn`, which reads them from the event the JSON text it sends is written from), or NULL:
+ *   written by the store's appends (`subjectsColumn`, which reads them from the event the JSON text it sends is written from), or NULL:
  *   rows stored before, other types, bodies it leaves to the server (a `\u` escape, deep nesting,
- *   a named value that is not a string), and rows written by the checked path, by a process of
- *   version 7 or by hand;
+ *   a named value that is not a string), and rows written by the checked path of an earlier release,
+ *   by a process of version 7 or by hand;
  * - `append_group` and `append_group_sealed` with `p_subjects text[]` (array literals, or NULL);
  *   version 3's and 4's stay for processes of the previous version;
  * - `events_subjects_idx` rebuilt on `coalesce(subjects, subject_ids(body))`, which `subjectQuery`

@@ -9,6 +9,7 @@
  */
 import { CasePartition, Envelope, EventStore, Integrity, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import * as Migrations from './migrations.js'
 import { instantText, type Queryable } from './sql.js'
 import type { Context } from './sqlContext.js'
 
@@ -95,6 +96,7 @@ export const checked = (
       body: [] as string[],
       partitionKey: [] as number[],
       sealHash: [] as Array<string | null>,
+      subjects: [] as Array<string | null>,
     }
     const results = group.map((p): E.Either<EventStore.StoreError, EventStore.AppendResult> => {
       const fresh: number[] = []
@@ -135,6 +137,8 @@ export const checked = (
           rows.body.push(sealed.body)
           hash = sealed.hash
         }
+        // the seal, last in meta, names no subject: the event's own fields are the body's
+        rows.subjects.push(Migrations.subjectsColumn(e.type, rows.body[rows.body.length - 1]!, e))
         rows.sealHash.push(seal ? hash : null)
         rows.partitionKey.push(key)
       }
@@ -146,9 +150,11 @@ export const checked = (
       await q.query(
         `WITH ins AS (
            INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body,
-                                    partition_key, seal_hash)
-           SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[],
-                                $6::timestamptz[], $7::timestamptz[], $8::text[], $9::bigint[], $10::text[])
+                                    partition_key, seal_hash, subjects)
+           SELECT p, st, r, id, t, oa, ra, b, k, h, sj::text[]
+             FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[],
+                         $6::timestamptz[], $7::timestamptz[], $8::text[], $9::bigint[], $10::text[], $13::text[])
+                  AS u(p, st, r, id, t, oa, ra, b, k, h, sj)
            RETURNING 1)
          SELECT pg_notify($11, $12) FROM (SELECT count(*) FROM ins) c`,
         [
@@ -164,6 +170,7 @@ export const checked = (
           rows.sealHash,
           channel,
           head.toString(),
+          rows.subjects,
         ],
       )
     }

@@ -165,4 +165,40 @@ describe('casesOfSubject on memory, PGlite and PostgreSQL, bare and encrypted', 
       { numRuns: 40 },
     )
   }, 240_000)
+
+  it('writes subjects on the checked path too (a group repeating a stored event), sealed or not', async () => {
+    for (const seal of [false, true]) {
+      const schema = `subject_checked_${process.pid}_${seal}`
+      const store = await PgliteEventStore.make(db, { schema, seal })
+      try {
+        const report = (id: string, subjectId: string): Recorded =>
+          ({
+            id,
+            type: 'ContentReported',
+            caseId: 'c',
+            occurredAt: '2026-03-01T10:00:00Z',
+            recordedAt: '2026-03-01T10:00:00Z',
+            data: { reporter: { subjectId } },
+          }) as unknown as Recorded
+        await ok(store.append('c', [report('e1', 'alice')], 'no_stream'))
+        // e1 is stored already: the fast append declines and the checked one writes e2
+        expect(
+          await ok(store.append('c', [report('e1', 'alice'), report('e2', 'bob')], 'any')),
+        ).toMatchObject({
+          revision: 1,
+          appended: 1,
+        })
+        const rows = await db.query<{ event_id: string; subjects: string[] | null }>(
+          `SELECT event_id, subjects FROM "${schema}".events ORDER BY position`,
+        )
+        expect(rows.rows).toEqual([
+          { event_id: 'e1', subjects: ['alice'] },
+          { event_id: 'e2', subjects: ['bob'] },
+        ])
+      } finally {
+        await store.close()
+        await db.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      }
+    }
+  })
 })
