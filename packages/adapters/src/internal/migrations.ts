@@ -67,6 +67,11 @@
  * - `events_subjects_idx` rebuilt on `coalesce(subjects, subject_ids(body))`, which `subjectQuery`
  *   repeats: it finds the rows version 7's found, unreadable ones included (their `subjects` is NULL).
  * Like `partition_key`, the column is trusted: it is written only by the store's own append.
+ *
+ * Version 9 (sealing in the client, `append_group_presealed`): the store seals a group after the last
+ * seal it remembers of each case (`lastSeals.ts`) and the function checks each against the case's
+ * stored `seal_hash` under the lock, writing nothing and answering the stored ones when one differs;
+ * version 8's `append_group_sealed`, which chains the seals in PL/pgSQL, stays for processes of that version.
  */
 import { createHash } from 'node:crypto'
 import { Integrity } from '@docket/core'
@@ -86,6 +91,14 @@ export interface Migration {
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
 
 /**
+ * How an append function seals: not at all (`append_group`), on the server (version 4's
+ * `append_group_sealed`: it chains each event onto its stream's last seal), or in the client against
+ * the heads it expects (version 9's `append_group_presealed`: it checks those heads and writes what it
+ * is given).
+ */
+type Sealing = 'none' | 'server' | 'client'
+
+/**
  * The `append_group` function (see migration 2): version 2's, version 3's, which also writes
  * each row's `partition_key` (one per case, as `p_cases`), or version 4's `append_group_sealed`,
  * which also seals each event onto its stream's chain (see `Integrity.sealable`): `p_body` holds
@@ -94,40 +107,44 @@ const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
  * the hash is kept in `seal_hash` too, so that the next append reads it without parsing JSON. A
  * stream whose last event has no `seal_hash` (stored before version 4, or by an unsealed store)
  * makes it decline: the caller's own transaction reads that event's seal from its body.
+ * Version 9's `append_group_presealed` takes each event's whole sealed JSON (joined so too), its
+ * `p_hashes` and, per case, `p_prev`: the last seal the client sealed after (NULL for a new stream).
+ * When a case's last `seal_hash` is another, it writes nothing and returns `s` and the JSON array of
+ * the cases' last seals, for the client to seal again after them.
  * Every version stays defined, with its own signature: a process still on an older one keeps
  * calling its own.
  */
 const appendGroup = (
   s: string,
   key: boolean,
-  sealed = false,
+  sealing: Sealing = 'none',
   subjects = false,
-): string => `CREATE FUNCTION ${s}.append_group${sealed ? '_sealed' : ''}(
+): string => `CREATE FUNCTION ${s}.append_group${{ none: '', server: '_sealed', client: '_presealed' }[sealing]}(
   p_key bigint, p_channel text, p_cases text[],
   p_append_case integer[], p_expected bigint[], p_prior integer[],
   p_case integer[], p_offset integer[], p_id text[], p_type text[],
-  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body text${sealed ? '' : '[]'}${key ? ', p_partition_key bigint[]' : ''}${sealed ? ', p_hashed text' : ''}${subjects ? ', p_subjects text[]' : ''}
-) RETURNS text LANGUAGE plpgsql VOLATILE${subjects ? `\n  SET enable_seqscan = off` : sealed ? `\n  SET plan_cache_mode = force_custom_plan` : ''} AS $fn$
+  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body text${sealing === 'none' ? '[]' : ''}${key ? ', p_partition_key bigint[]' : ''}${{ none: '', server: ', p_hashed text', client: ', p_hashes text[]' }[sealing]}${subjects ? ', p_subjects text[]' : ''}${sealing === 'client' ? ', p_prev text[]' : ''}
+) RETURNS text LANGUAGE plpgsql VOLATILE${subjects ? `\n  SET enable_seqscan = off` : sealing === 'server' ? `\n  SET plan_cache_mode = force_custom_plan` : ''} AS $fn$
 DECLARE
   v_head bigint;
-  v_last integer[];${sealed ? sealedDeclarations : ''}
+  v_last integer[];${{ none: '', server: sealedDeclarations, client: lastSealDeclarations }[sealing]}
 BEGIN
   PERFORM pg_advisory_xact_lock(p_key);
   IF EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY (p_id)) THEN
     RETURN NULL;
   END IF;
   SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events;
-${sealed ? sealedLasts(s) : lasts(s)}
+${sealing === 'none' ? lasts(s) : sealedLasts(s)}
   IF EXISTS (
     SELECT 1 FROM unnest(p_append_case, p_expected, p_prior) AS a(c, x, prior)
     WHERE NOT (x = -1 OR (x = -2 AND v_last[a.c] = -1 AND prior = 0) OR (x >= 0 AND v_last[a.c] + prior = x))
   ) THEN
     RETURN NULL;
-  END IF;${sealed ? sealing : ''}
-  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body${key ? ', partition_key' : ''}${sealed ? ', seal_hash' : ''}${subjects ? ', subjects' : ''})
-  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b${key ? ', p_partition_key[e.c]' : ''}${sealed ? ', e.h' : ''}${subjects ? ', e.sj::text[]' : ''}
-    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, ${sealed ? 'v_bodies, v_hashes' : 'p_body'}${subjects ? ', p_subjects' : ''})
-         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, ${sealed ? 'h, ' : ''}${subjects ? 'sj, ' : ''}i);
+  END IF;${{ none: '', server: chainSeals, client: staleSeals }[sealing]}
+  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body${key ? ', partition_key' : ''}${sealing === 'none' ? '' : ', seal_hash'}${subjects ? ', subjects' : ''})
+  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b${key ? ', p_partition_key[e.c]' : ''}${sealing === 'none' ? '' : ', e.h'}${subjects ? ', e.sj::text[]' : ''}
+    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, ${{ none: 'p_body', server: 'v_bodies, v_hashes', client: "string_to_array(p_body, E'\\x01'), p_hashes" }[sealing]}${subjects ? ', p_subjects' : ''})
+         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, ${sealing === 'none' ? '' : 'h, '}${subjects ? 'sj, ' : ''}i);
   PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);
   RETURN v_head::text || ',' || array_to_string(v_last, ',');
 END
@@ -155,6 +172,17 @@ const sealedDeclarations = `
   v_hash text;
   v_case integer;`
 
+/** Version 9: what the heads' check needs (see {@link sealedLasts}). */
+const lastSealDeclarations = `
+  v_prev text[];
+  v_unknown boolean;`
+
+/** Version 9: the client sealed after each case's `p_prev`; when one is not its last seal, it seals again after the answer. */
+const staleSeals = `
+  IF EXISTS (SELECT 1 FROM unnest(p_prev) WITH ORDINALITY AS g(h, c) WHERE g.h IS DISTINCT FROM v_prev[g.c]) THEN
+    RETURN 's' || array_to_json(v_prev)::text;
+  END IF;`
+
 /** Version 4: the same, and the hash of each case's last seal (NULL for a new stream); declines when one is unknown. */
 const sealedLasts = (
   s: string,
@@ -169,7 +197,7 @@ const sealedLasts = (
   END IF;`
 
 /** Version 4: each event's seal, chained in the group's order, completes its body. */
-const sealing = `
+const chainSeals = `
   FOR i IN 1 .. coalesce(cardinality(p_id), 0) LOOP
     v_case := p_case[i];
     v_hash := encode(sha256(convert_to(coalesce(v_prev[v_case], '') || E'\\n' || v_texts[i], 'UTF8')), 'hex');
@@ -361,7 +389,7 @@ ${appendGroup(s, true)}`,
     // on a new store slowed threefold within 13,000 events). Planned at each call, the indexes are used.
     sql: (s) => `
 ALTER TABLE ${s}.events ADD COLUMN seal_hash text;
-${appendGroup(s, true, true)}
+${appendGroup(s, true, 'server')}
 ALTER FUNCTION ${s}.${APPEND_GROUP_ARGS} SET plan_cache_mode = force_custom_plan;`,
   },
   {
@@ -422,11 +450,22 @@ CREATE INDEX events_subjects_idx ON ${s}.events USING gin (${s}.subject_ids(body
     // migration's lock (appends wait), as version 7's did: their subjects are NULL, so it calls subject_ids.
     sql: (s) => `
 ALTER TABLE ${s}.events ADD COLUMN subjects text[];
-${appendGroup(s, true, false, true)}
-${appendGroup(s, true, true, true)}
+${appendGroup(s, true, 'none', true)}
+${appendGroup(s, true, 'server', true)}
 DROP INDEX ${s}.events_subjects_idx;
 CREATE INDEX events_subjects_idx ON ${s}.events USING gin (${subjectsOf(s)})
   WHERE ${subjectTypes('type')};`,
+  },
+  {
+    version: 9,
+    name: 'append_group_presealed: appends sealed by the client against the heads it expects',
+    // Version 4's loop chaining each event's seal in PL/pgSQL was about half of the sealed function's time per
+    // group (ninth pass after the twelfth in docs/performance.md). The store remembers each stream's last seal
+    // after its own appends and seals in JavaScript (Integrity.sealedBody); the function only compares each
+    // case's expected last seal with its stored seal_hash, under the same lock, and the client seals again
+    // after the heads it returns when one differs. Version 8's functions stay for processes of that version.
+    sql: (s) => `
+${appendGroup(s, true, 'client', true)}`,
   },
 ]
 

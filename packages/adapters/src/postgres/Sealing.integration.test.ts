@@ -4,7 +4,9 @@
  * gives through `Integrity.sealed`, concurrent store instances keep every
  * chain whole, and a stream whose last event the server cannot read a seal
  * hash of (written by the decorator or by an older version) continues its
- * chain through the checked path.
+ * chain through the checked path. Each store seals after the last seals it
+ * remembers (schema version 9); one another store moved is answered by the
+ * server and sealed after again.
  */
 import { type EventStore, Integrity, MemoryEventStore, type Recorded } from '@docket/core'
 import { collect, ok, Services, testEvent } from '@docket/core/testing'
@@ -71,6 +73,28 @@ describe.skipIf(!run)('PostgreSQL sealing inside the append', () => {
     const report = await Integrity.verify(first.readAll())
     expect(report.failure).toBeNull()
     expect(report.events).toBe(4 * (10 * 1 + 10 * 2 + 10 * 3))
+  })
+
+  it('seals again after the stored head when another store moved the one it remembers', async () => {
+    const { store: first, schema } = await open({ seal: true })
+    const { store: second } = await open({ seal: true }, schema)
+    await ok(first.append('c', [noted('c', 'a', 'x')], 'no_stream'))
+    await ok(second.append('c', [noted('c', 'b', 'y'), noted('c', 'c', 'z')], 0))
+    // first remembers a's seal as the head; the stored head is c's
+    expect(await ok(first.append('c', [noted('c', 'd', 'w')], 'any'))).toMatchObject({
+      revision: 3,
+      appended: 1,
+    })
+    await ok(second.append('c', [noted('c', 'e', 'v')], 3))
+    const chain = (await ok(first.readStream('c'))).map((s) => Integrity.sealFrom(s.event)!)
+    expect(chain.map((seal, i) => seal.prev === (i === 0 ? null : chain[i - 1]!.hash))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ])
+    expect((await Integrity.verify(first.readAll())).failure).toBeNull()
   })
 
   it('continues a chain whose last event was sealed by the decorator', async () => {

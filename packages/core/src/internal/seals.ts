@@ -5,14 +5,15 @@
  * order. No store and no I/O here: the sealing wrapper is `sealedStore.ts`,
  * verification and checkpoints are in `Integrity.ts`, which exports all of it.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { canonical, type Recorded } from '../Envelope.js'
 import type { ChainHead, Seal } from '../Integrity.js'
 
 /** The digest before any seal is folded. */
 export const GENESIS = '0'.repeat(64)
 
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
+/** SHA-256 hex of the UTF-8 bytes of `s`: the one-shot `crypto.hash` (Node 20.12), a third of `createHash`'s cost on a short text. */
+const sha256 = (s: string): string => hash('sha256', s, 'hex')
 
 /** The event without its seal (`meta.integrity`), as its seal hashes it. */
 export const withoutSeal = (e: Recorded): Recorded => {
