@@ -113,9 +113,17 @@ export interface SubscribeOptions extends ReadOptions {
   readonly signal?: AbortSignal
 }
 
-/** Durable positions of named subscribers, so they resume after a restart. */
+/**
+ * Durable positions of named subscribers, so they resume after a restart. A store keeps any text
+ * as a value, not only positions (`docket watch` keeps the cases it watches there), and checks
+ * none: a subscriber checks its position when it saves and loads it (the outbox and the process
+ * manager do). Every store refuses, throwing, a name or value holding NUL (U+0000) or an unpaired
+ * surrogate ({@link checkCheckpoint}), which PostgreSQL cannot keep.
+ */
 export interface CheckpointStore {
+  /** The value last saved under `subscriber`, `undefined` when none was. */
   readonly load: (subscriber: string) => Promise<Position | undefined>
+  /** Saves `position` under `subscriber`, replacing what was saved there. */
   readonly save: (subscriber: string, position: Position) => Promise<void>
 }
 
@@ -157,7 +165,10 @@ export interface EventStore {
   readonly head: () => Promise<Position | undefined>
   /** Catch-up then live: every event after `after`, then new ones as they commit, until aborted. */
   readonly subscribe: (options?: SubscribeOptions) => AsyncIterable<StoredEvent>
-  /** Orders two positions of this store (negative, zero, positive). */
+  /**
+   * Orders two positions of this store (negative, zero, positive); throws, naming it, on a value
+   * that is no position of this store (what `readAll`'s `after` refuses).
+   */
   readonly comparePositions: (a: Position, b: Position) => number
   readonly checkpoints: CheckpointStore
   /** Releases connections and stops subscriptions. */
@@ -254,6 +265,18 @@ const badType = (e: Recorded): string | undefined => {
   if (typeof type !== 'string' || type.length === 0)
     return `type ${JSON.stringify(type)} is not a non-empty string`
   return badKey('type', type)
+}
+
+/**
+ * Throws when a checkpoint's subscriber name, or the value saved under it, is not text every store
+ * keeps (NUL, which PostgreSQL text cannot hold, or an unpaired surrogate, which it stores as
+ * U+FFFD), naming it. Every `CheckpointStore` runs it before touching storage, so all refuse alike.
+ */
+export const checkCheckpoint = (subscriber: string, value?: string): void => {
+  const bad =
+    badKey('checkpoint name', subscriber) ??
+    (value === undefined ? undefined : badKey(`value of checkpoint ${JSON.stringify(subscriber)}:`, value))
+  if (bad !== undefined) throw new Error(bad)
 }
 
 /** An `InvalidAppend` for an event that `JSON.stringify` refuses (a BigInt, a cycle, nesting too deep): `error` is what it threw. */

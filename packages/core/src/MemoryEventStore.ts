@@ -205,12 +205,16 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     readAll,
     head: () => Promise.resolve(log.at(-1)?.stored.position),
     subscribe,
-    comparePositions: EventStore.compareDecimal,
+    comparePositions: (a, b) => from(a) - from(b),
     checkpoints: {
-      load: (subscriber) => Promise.resolve(checkpoints.get(subscriber)),
-      save: (subscriber, position) => {
+      // async: a refused name or value rejects the promise, as a database's refusal would
+      load: async (subscriber) => {
+        EventStore.checkCheckpoint(subscriber)
+        return checkpoints.get(subscriber)
+      },
+      save: async (subscriber, position) => {
+        EventStore.checkCheckpoint(subscriber, position)
         checkpoints.set(subscriber, position)
-        return Promise.resolve()
       },
     },
     close: () => {

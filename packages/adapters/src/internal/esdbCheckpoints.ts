@@ -5,7 +5,7 @@
  * position. It is not the integrity checkpoints (`Integrity`, which are events in the log) nor a
  * lock: two processes saving under one name overwrite each other.
  */
-import type { EventStore } from '@docket/core'
+import { EventStore } from '@docket/core'
 import { ANY, jsonEvent } from '@eventstore/db-client'
 import { type Context, readLast } from './esdbContext.js'
 import { checkpointStream } from './esdbMapping.js'
@@ -17,10 +17,12 @@ export const make = (ctx: Context): EventStore.CheckpointStore => {
   const { client, namespace } = ctx
   return {
     load: async (subscriber) => {
+      EventStore.checkCheckpoint(subscriber)
       const last = await readLast(ctx, checkpointStream(subscriber, namespace))
       return last === undefined ? undefined : (last.data as { position: string }).position
     },
     save: async (subscriber, position) => {
+      EventStore.checkCheckpoint(subscriber, position)
       const r = await client.appendToStream(
         checkpointStream(subscriber, namespace),
         jsonEvent({ type: 'docket-checkpoint', data: { subscriber, position } }),

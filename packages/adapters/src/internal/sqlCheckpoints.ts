@@ -4,7 +4,7 @@
  * It is not the integrity checkpoints (`Integrity`, which are events in the log) nor a lock: two
  * processes saving under one name overwrite each other.
  */
-import type { EventStore } from '@docket/core'
+import { EventStore } from '@docket/core'
 import type { Context } from './sqlContext.js'
 
 // constructors
@@ -14,6 +14,7 @@ export const make = (ctx: Context): EventStore.CheckpointStore => {
   const { sql, s } = ctx
   return {
     load: async (subscriber) => {
+      EventStore.checkCheckpoint(subscriber)
       const rows = await sql.query<{ position: string }>(
         `SELECT position FROM ${s}.checkpoints WHERE subscriber = $1`,
         [subscriber],
@@ -21,6 +22,7 @@ export const make = (ctx: Context): EventStore.CheckpointStore => {
       return rows[0]?.position
     },
     save: async (subscriber, position) => {
+      EventStore.checkCheckpoint(subscriber, position)
       await sql.query(
         `INSERT INTO ${s}.checkpoints (subscriber, position) VALUES ($1, $2)
        ON CONFLICT (subscriber) DO UPDATE SET position = excluded.position, updated_at = now()`,

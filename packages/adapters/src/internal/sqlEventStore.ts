@@ -37,7 +37,7 @@
  */
 import { EventStore, Observability } from '@docket/core'
 import * as Migrations from './migrations.js'
-import type { Sql } from './sql.js'
+import { checkPosition, type Sql } from './sql.js'
 import * as Checkpoints from './sqlCheckpoints.js'
 import { type Context, channelOf } from './sqlContext.js'
 import * as GroupCommit from './sqlGroupCommit.js'
@@ -111,7 +111,7 @@ export const make = async (
     append: GroupCommit.make(ctx),
     ...Reads.make(ctx, pages),
     subscribe: Subscribe.make(ctx, pages, wakeups),
-    comparePositions: EventStore.compareDecimal,
+    comparePositions: (a, b) => EventStore.compareDecimal(checkPosition(a), checkPosition(b)),
     checkpoints: Checkpoints.make(ctx),
     close: async () => {
       if (closed) return

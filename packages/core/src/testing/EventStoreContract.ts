@@ -835,6 +835,32 @@ export const eventStoreContract = (
         const resumed = await collect(s.readAll({ after: (await s.checkpoints.load('w'))! }))
         expect(ids(resumed)).toEqual(ids(all.slice(1)))
       })
+
+      it('keeps any text as a value, not only positions (docket watch stores its state there)', async () => {
+        const s = await fresh()
+        const text = `${JSON.stringify({ position: 'x', wakes: [['ünï 🎉 "\\', 1]] })}\n${'x'.repeat(5000)}`
+        await s.checkpoints.save('pm/state', text)
+        expect(await s.checkpoints.load('pm/state')).toBe(text)
+      })
+
+      it('refuses a name or value holding NUL or an unpaired surrogate, naming it, and keeps what was saved', async () => {
+        const s = await fresh()
+        await s.checkpoints.save('w', 'kept')
+        for (const [name, value] of [
+          ['w\u0000', 'v'],
+          ['w', 'v\u0000'],
+          ['w\ud800', 'v'],
+          ['w', 'v\udc00'],
+        ] as const) {
+          const bad = name === 'w' ? value : name
+          const why = bad.includes('\u0000') ? 'NUL (U+0000)' : 'unpaired surrogate'
+          const save = s.checkpoints.save(name, value)
+          await expect(save).rejects.toThrow(JSON.stringify(bad))
+          await expect(save).rejects.toThrow(why)
+          if (name !== 'w') await expect(s.checkpoints.load(name)).rejects.toThrow(JSON.stringify(bad))
+        }
+        expect(await s.checkpoints.load('w')).toBe('kept')
+      })
     })
 
     describe('comparePositions', () => {
@@ -847,6 +873,16 @@ export const eventStoreContract = (
             const c = s.comparePositions(ps[i]!, ps[j]!)
             expect(Math.sign(c)).toBe(Math.sign(i - j))
           }
+        }
+      })
+
+      it('throws on a value that is no position of this store, naming it', async () => {
+        const s = await fresh()
+        await ok(s.append('c1', [testEvent('c1', 0)], 'any'))
+        const p = (await collect(s.readAll()))[0]!.position
+        for (const bad of ['', 'x', '1e0', ' 1', '1 ', '-1', '1.0', '0x1', '1/1/1']) {
+          expect(() => s.comparePositions(bad, p)).toThrow(JSON.stringify(bad))
+          expect(() => s.comparePositions(p, bad)).toThrow(JSON.stringify(bad))
         }
       })
     })
