@@ -17,6 +17,7 @@ import type * as E from 'fp-ts/lib/Either.js'
 import type { EventOf } from './Envelope.js'
 import type * as Escalation from './Escalation.js'
 import type * as EventStore from './EventStore.js'
+import * as PositionCheckpoint from './internal/positionCheckpoint.js'
 import type * as Timer from './Timer.js'
 
 // model
@@ -122,7 +123,7 @@ export const dispatch = async (options: Options, signal: AbortSignal): Promise<v
   const { store, sink, config, timer } = options
   const name = checkpointName(options.name ?? 'docket-escalation', sink.name)
   const { baseMs, maxMs } = options.backoff ?? { baseMs: 1000, maxMs: 300_000 }
-  const after = await store.checkpoints.load(name)
+  const after = await PositionCheckpoint.load(store, name)
   const read = { ...(after === undefined ? {} : { after }), types: ['EscalationRaised'] }
   const events = options.follow === false ? store.readAll(read) : store.subscribe({ ...read, signal })
   for await (const s of events) {
@@ -157,7 +158,7 @@ export const dispatch = async (options: Options, signal: AbortSignal): Promise<v
       await timer.sleepUntil(timer.clock.now() + delay, signal)
       if (signal.aborted) return
     }
-    await store.checkpoints.save(name, s.position)
+    await PositionCheckpoint.save(store, name, s.position)
   }
 }
 

@@ -158,6 +158,23 @@ describe('ProcessManager checkpoint', () => {
     expect(ahead.lines[0]).toMatch(/past the end of the log/)
   })
 
+  it('is not trusted when its position is no position of the store, saying so', async () => {
+    const store = MemoryEventStore.make()
+    await appendAll(store, history.slice(0, 20))
+    await once(store, t(19))
+    const manifest = JSON.parse((await store.checkpoints.load('docket-escalation/state'))!) as object
+    // an EventStoreDB position, say: a checkpoint copied from another kind of store
+    await store.checkpoints.save(
+      'docket-escalation/state',
+      JSON.stringify({ ...manifest, position: '12/34' }),
+    )
+    const foreign = await once(store, t(19))
+    expect(foreign.stats.resumedFrom).toBeNull()
+    expect(foreign.lines[0]).toBe(
+      'escalation: the checkpoint of the cases to watch is not usable (its position "12/34" is not a position of this store: not a position of the memory store: "12/34"); rebuilding every case from the whole log',
+    )
+  })
+
   it('rebuilds when asked, and without a fingerprint for custom obligations', async () => {
     const store = MemoryEventStore.make()
     await appendAll(store, history.slice(0, 50))

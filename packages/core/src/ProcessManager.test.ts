@@ -230,6 +230,20 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     expect(sink.received).toHaveLength(4)
   })
 
+  it('refuses an outbox checkpoint that is no position of the store, naming it, before delivering', async () => {
+    const store = MemoryEventStore.make({ initial: [report, refusal, agent] })
+    const timer = Timer.manual(Clock.manual(at('2020-01-29T11:00:00-08:00')))
+    const sink = Outbox.memorySink('pager')
+    // an EventStoreDB position, say, saved by another store or by hand
+    await store.checkpoints.save('docket-escalation/outbox/pager', '12/34')
+    const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, sinks: [sink] })
+    await expect(pm.runOnce()).rejects.toThrow(
+      'checkpoint "docket-escalation/outbox/pager" holds "12/34", which is not a position of this store (not a position of the memory store: "12/34")',
+    )
+    expect(sink.received).toEqual([])
+    expect(await store.checkpoints.load('docket-escalation/outbox/pager')).toBe('12/34')
+  })
+
   it('ends its pass at a page the sink cannot take now, and the next pass delivers from there', async () => {
     const store = MemoryEventStore.make({ initial: [report, refusal, agent] })
     const timer = Timer.manual(Clock.manual(at('2020-01-29T11:00:00-08:00')))

@@ -30,6 +30,7 @@ import * as Escalation from './Escalation.js'
 import * as EventStore from './EventStore.js'
 import { watchFingerprint } from './internal/fingerprint.js'
 import { type CaseState, fresh, insert, loader } from './internal/heldCase.js'
+import * as PositionCheckpoint from './internal/positionCheckpoint.js'
 import * as WatchResume from './internal/watchResume.js'
 import * as WatchState from './internal/watchState.js'
 import type * as Obligation from './Obligation.js'
@@ -265,7 +266,7 @@ export const make = (options: Options): ProcessManager => {
 
   const checkpoint = async (): Promise<void> => {
     if (position !== null && position !== saved) {
-      await store.checkpoints.save(name, position)
+      await PositionCheckpoint.save(store, name, position)
       saved = position
     }
   }

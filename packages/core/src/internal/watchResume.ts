@@ -2,11 +2,13 @@
  * Whether the escalation process manager can resume from its stored checkpoint of the cases to
  * watch, and, when it cannot, why, in its log: its obligations carry no fingerprint, resuming was
  * not asked for, the checkpoint is missing, unreadable or of another version or profile
- * (`WatchState.load`), or it lies past the end of the log (another store). Not the checkpoint's
- * format or its saving (`WatchState`), nor taking it up: that is the process manager's.
+ * (`WatchState.load`), its position is no position of this store, or it lies past the end of the
+ * log (another store). Not the checkpoint's format or its saving (`WatchState`), nor taking it up:
+ * that is the process manager's.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as EventStore from '../EventStore.js'
+import * as PositionCheckpoint from './positionCheckpoint.js'
 import * as WatchState from './watchState.js'
 
 /** What deciding needs: the store, the process manager's name and fingerprint, and its options. */
@@ -40,6 +42,13 @@ export const usable = async ({
   const loaded = await WatchState.load(store.checkpoints, name, fingerprint)
   if (E.isLeft(loaded)) {
     log(`escalation: ${WatchState.describe(loaded.left)}; ${rebuild}`)
+    return
+  }
+  const notPosition = PositionCheckpoint.notPosition(store, loaded.right.position)
+  if (notPosition !== undefined) {
+    log(
+      `escalation: the checkpoint of the cases to watch is not usable (its position ${JSON.stringify(loaded.right.position)} is not a position of this store: ${notPosition}); ${rebuild}`,
+    )
     return
   }
   const head = await store.head()
