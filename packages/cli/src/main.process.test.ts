@@ -33,29 +33,38 @@ const docket = (args: ReadonlyArray<string>, input?: string | Buffer) =>
   })
 
 /**
- * Runs the built `docket` with `args`, sends it `signal` once `ready()` holds (polled), and
- * resolves with how it ended.
+ * Runs the built `docket` with `args`, sends it `signal` once `ready(stderr so far)` holds (polled),
+ * and resolves with how it ended and its standard error.
  */
 const interrupt = (
   args: ReadonlyArray<string>,
   signal: NodeJS.Signals,
-  ready: () => boolean,
+  ready: (stderr: string) => boolean,
 ): Promise<{
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
   readonly sent: boolean
+  readonly stderr: string
 }> =>
   new Promise((done, fail) => {
-    const child = spawn(process.execPath, [main, ...args], { cwd: dir, stdio: 'ignore' })
+    const child = spawn(process.execPath, [main, ...args], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    })
     let sent = false
     let ended = false
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
     child.once('error', fail)
-    child.once('exit', (code, sig) => {
+    child.once('close', (code, sig) => {
       ended = true
-      done({ code, signal: sig, sent })
+      done({ code, signal: sig, sent, stderr })
     })
     void (async () => {
-      while (!ended && !ready()) await sleep(5)
+      while (!ended && !ready(stderr)) await sleep(5)
       if (!ended) sent = child.kill(signal)
     })()
   })
@@ -148,6 +157,32 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
       if (writing.sent && writing.signal === 'SIGTERM')
         expect(readFileSync(out, 'utf8')).toBe('the previous report\n')
       else expect(writing.code).toBe(0)
+    })
+
+    it('interrupted by SIGINT or SIGTERM mid-pass, watch --once stops cleanly: exit 0, the PGlite store closed and unlocked', {
+      timeout: 180_000,
+    }, async () => {
+      const events = join(dir, 'watched.jsonl')
+      writeFileSync(
+        events,
+        `${[...History.generate({ events: 3000, seed: 3 })].map((e) => JSON.stringify(e)).join('\n')}\n`,
+      )
+      const store = join(dir, 'watched-store')
+      const imported = docket(['import', events, '--store', `pglite:${store}`])
+      expect(imported.status, imported.stderr).toBe(0)
+      const args = ['watch', '--store', `pglite:${store}`, '--once']
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        // while it appends the escalations it raises
+        const r = await interrupt(args, signal, (stderr) => stderr.includes('escalation: raised'))
+        expect(r.sent, signal).toBe(true)
+        expect([r.code, r.signal], r.stderr).toEqual([0, null])
+        expect(r.stderr).toContain('watch: stopped (interrupted) during the pass')
+        expect(existsSync(join(store, 'docket.lock')), signal).toBe(false)
+      }
+      // the store opens again, and the next pass completes what the interrupted ones left
+      const again = docket(args)
+      expect(again.status, again.stderr).toBe(0)
+      expect(again.stderr).toMatch(/watch: \d+ event\(s\) read/)
     })
 
     it('refuses standard input with bytes that are not UTF-8, naming the line and field', () => {

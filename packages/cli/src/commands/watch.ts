@@ -8,7 +8,7 @@
  * webhooks through the outbox (at-least-once, `Idempotency-Key` header;
  * signed with the secret in `DOCKET_WEBHOOK_SECRET` when it is set).
  * `--once` does one pass and exits, for a cron job or a queue worker.
- * It stops cleanly on SIGINT or SIGTERM.
+ * Either stops cleanly on SIGINT or SIGTERM: where it is, closing the store, with exit 0.
  */
 import { createHash } from 'node:crypto'
 import { systemClock, WebhookSink } from '@docket/adapters'
@@ -43,7 +43,7 @@ const sinkName = (url: string, all: ReadonlyArray<string>): string => {
 /** Dependencies the command can be given (tests pass their own clock and signal). */
 export interface Deps {
   readonly timer: Timer.Timer
-  /** Aborts a running watch; by default SIGINT and SIGTERM. */
+  /** Aborts a running watch or pass; by default SIGINT and SIGTERM. */
   readonly signal?: AbortSignal
 }
 
@@ -174,34 +174,24 @@ export const make = (deps: () => Deps): Command => ({
         profile: profile.right,
       }),
     })
+    // both modes stop the same way: the pass or the watch ends where it is, then the store closes
+    const stopping = stopper(d)
     try {
       if (Args.flag(inv, 'once')) {
-        const s = await pm.runOnce()
+        const s = await pm.runOnce(stopping.signal)
         Output.log(
           inv,
-          `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}`,
+          stopping.signal.aborted
+            ? `watch: stopped (interrupted) during the pass after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}; the next pass goes on from the last checkpoint`
+            : `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}`,
         )
         return EXIT.ok
-      }
-      const ac = new AbortController()
-      const stop = (): void => ac.abort()
-      if (d.signal?.aborted === true) stop()
-      d.signal?.addEventListener('abort', stop, { once: true })
-      if (d.signal === undefined) {
-        process.once('SIGINT', stop)
-        process.once('SIGTERM', stop)
       }
       Output.log(
         inv,
         `watch: watching ${Store.redact(url)} (profile ${profile.right.name}); stop with Ctrl-C`,
       )
-      try {
-        await pm.run(ac.signal)
-      } finally {
-        // also when the run fails: a later command in the same process must not be stopped by them
-        process.removeListener('SIGINT', stop)
-        process.removeListener('SIGTERM', stop)
-      }
+      await pm.run(stopping.signal)
       const s = pm.stats()
       Output.log(
         inv,
@@ -209,10 +199,35 @@ export const make = (deps: () => Deps): Command => ({
       )
       return EXIT.ok
     } finally {
+      stopping.release()
       await opened.right.close()
     }
   },
 })
+
+/**
+ * What stops a watch, in either mode: `deps.signal` when given (tests), else SIGINT or SIGTERM
+ * (`main` then leaves the process to end by itself, see its handlers). `release` removes the
+ * handlers, also when the run fails: a later command in the same process must not be stopped by them.
+ */
+const stopper = (d: Deps): { readonly signal: AbortSignal; readonly release: () => void } => {
+  const ac = new AbortController()
+  const stop = (): void => ac.abort()
+  if (d.signal?.aborted === true) stop()
+  d.signal?.addEventListener('abort', stop, { once: true })
+  if (d.signal === undefined) {
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  }
+  return {
+    signal: ac.signal,
+    release: () => {
+      d.signal?.removeEventListener('abort', stop)
+      process.removeListener('SIGINT', stop)
+      process.removeListener('SIGTERM', stop)
+    },
+  }
+}
 
 /** What the webhooks were given, for the summary line (nothing without a webhook). */
 const deliveries = (s: ProcessManager.Stats, webhooks: number): string =>
