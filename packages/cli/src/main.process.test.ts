@@ -32,6 +32,16 @@ const docket = (args: ReadonlyArray<string>, input?: string | Buffer) =>
     timeout: 120_000,
   })
 
+/** Writes `events` events of a generated history (seed 3) as JSON Lines to `name` in the test directory; its path. */
+const history = (name: string, events: number): string => {
+  const file = join(dir, name)
+  writeFileSync(
+    file,
+    `${[...History.generate({ events, seed: 3 })].map((e) => JSON.stringify(e)).join('\n')}\n`,
+  )
+  return file
+}
+
 /**
  * Runs the built `docket` with `args`, sends it `signal` once `ready(stderr so far)` holds (polled),
  * and resolves with how it ended and its standard error.
@@ -124,11 +134,7 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
     it('interrupted by SIGINT or SIGTERM, replay ends by the signal and leaves no temporary file or half-written report', {
       timeout: 120_000,
     }, async () => {
-      const events = join(dir, 'interrupted.jsonl')
-      writeFileSync(
-        events,
-        `${[...History.generate({ events: 60_000, seed: 3 })].map((e) => JSON.stringify(e)).join('\n')}\n`,
-      )
+      const events = history('interrupted.jsonl', 60_000)
       const spill = join(dir, 'interrupted-spill')
       mkdirSync(spill)
       const out = join(dir, 'interrupted-report.json')
@@ -162,11 +168,7 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
     it('interrupted by SIGINT or SIGTERM mid-pass, watch --once stops cleanly: exit 0, the PGlite store closed and unlocked', {
       timeout: 180_000,
     }, async () => {
-      const events = join(dir, 'watched.jsonl')
-      writeFileSync(
-        events,
-        `${[...History.generate({ events: 3000, seed: 3 })].map((e) => JSON.stringify(e)).join('\n')}\n`,
-      )
+      const events = history('watched.jsonl', 3000)
       const store = join(dir, 'watched-store')
       const imported = docket(['import', events, '--store', `pglite:${store}`])
       expect(imported.status, imported.stderr).toBe(0)
