@@ -117,8 +117,8 @@ export interface SubscribeOptions extends ReadOptions {
  * Durable positions of named subscribers, so they resume after a restart. A store keeps any text
  * as a value, not only positions (`docket watch` keeps the cases it watches there), and checks
  * none: a subscriber checks its position when it saves and loads it (the outbox and the process
- * manager do). Every store refuses, throwing, a name or value holding NUL (U+0000) or an unpaired
- * surrogate ({@link checkCheckpoint}), which PostgreSQL cannot keep.
+ * manager do). Every store refuses (the promise rejects) a name or value holding NUL (U+0000) or
+ * an unpaired surrogate ({@link checkCheckpoint}), which PostgreSQL cannot keep.
  */
 export interface CheckpointStore {
   /** The value last saved under `subscriber`, `undefined` when none was. */
