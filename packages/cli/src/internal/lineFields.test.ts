@@ -122,7 +122,7 @@ describe('LineFields', () => {
     )
   })
 
-  it('scans lines as Docket writes events, with no parse, whatever their cases and seals', () => {
+  it('scans lines as Docket writes events, with no parse of the whole line, whatever their cases and seals', () => {
     let prev: string | null = null
     for (const e of History.generate({ events: 3000, seed: 9 })) {
       const line = JSON.stringify(e)
@@ -131,11 +131,15 @@ describe('LineFields', () => {
         occurredAt: e.occurredAt,
         recordedAt: e.recordedAt,
       })
-      // a sealed line has `meta` last: parsed, for its seal
+      // a sealed line has `meta` last: scanned too, its `meta` parsed alone for the seal
       const sealed = Integrity.seal(e, prev)
       prev = Integrity.sealFrom(sealed)!.hash
-      expect(LineFields.scan(JSON.stringify(sealed))).toBeUndefined()
-      expect(taken(LineFields.of(JSON.stringify(sealed)))).toEqual(taken(sealed))
+      expect(LineFields.scan(JSON.stringify(sealed))).toEqual({
+        caseId: e.caseId,
+        occurredAt: e.occurredAt,
+        recordedAt: e.recordedAt,
+        meta: sealed.meta,
+      })
     }
   })
 
@@ -154,6 +158,20 @@ describe('LineFields', () => {
     ])
       expect(LineFields.of(line)).toEqual(LineFields.parsed(line))
     expect(LineFields.of('{"caseId":"a"')).toEqual({})
+  })
+
+  it('reads the seal of the top-level meta only, whatever other "meta" the line holds', () => {
+    const seal = '{"integrity":{"alg":"sha256","prev":null,"hash":"h"}}'
+    for (const line of [
+      `{"caseId":"a","data":{"x" : 1},"meta" : ${seal}}`,
+      `{"caseId":"a","data":{"meta":${seal}},"meta":{"integrity":{"hash":"top"}}}`,
+      `{"caseId":"a","data":{"meta":${seal}}}`,
+      `{"caseId":"a","meta":${seal},"meta":{"integrity":{"hash":"last"}}}`,
+      `{"caseId":"a","note":"meta","meta":${seal}}`,
+      `{"caseId":"a","meta":${seal},"data":{}}`,
+      `{"caseId":"a","meta":${seal}}`,
+    ])
+      expect({ line, ...taken(LineFields.of(line)) }).toEqual({ line, ...taken(LineFields.parsed(line)) })
     expect(LineFields.of('[1]')).toEqual([1])
   })
 })
