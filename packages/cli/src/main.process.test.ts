@@ -187,6 +187,26 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
       expect(again.stderr).toMatch(/watch: \d+ event\(s\) read/)
     })
 
+    it('interrupted by SIGINT while opening a new or an existing PGlite store, watch closes it once open: exit 0, unlocked, usable', {
+      timeout: 180_000,
+    }, async () => {
+      const store = join(dir, 'opening-store')
+      const lock = join(store, 'docket.lock')
+      const args = ['watch', '--store', `pglite:${store}`, '--once']
+      // the lock file is taken first; the open (PGlite initialising a new directory) then takes seconds
+      for (const which of ['new', 'existing']) {
+        const r = await interrupt(args, 'SIGINT', () => existsSync(lock))
+        expect(r.sent, which).toBe(true)
+        expect([r.code, r.signal], `${which}: ${r.stderr}`).toEqual([0, null])
+        expect(r.stderr, which).toContain('watch: stopped (interrupted)')
+        expect(existsSync(lock), which).toBe(false)
+      }
+      // the store opens again and a pass completes
+      const again = docket(args)
+      expect(again.status, again.stderr).toBe(0)
+      expect(again.stderr).toMatch(/watch: \d+ event\(s\) read/)
+    })
+
     it('refuses standard input with bytes that are not UTF-8, naming the line and field', () => {
       const input = Buffer.concat([
         Buffer.from('{"id":"x-1","type":"CaseClosed","caseId":"caf'),

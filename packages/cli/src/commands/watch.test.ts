@@ -171,11 +171,11 @@ describe('docket watch', () => {
       new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000)),
     ])
     expect(ran === 'still running' ? ran : ran.code).toBe(0)
-    // --once too: the pass stops where it is, says so, and raises nothing
+    // --once too: aborted before the store was open, it reads nothing, says so, and raises nothing
     const once = await docket(['watch', '--store', store, '--once'], { commands: [watch] })
     expect(once.code, once.stderr).toBe(0)
     expect(once.stderr).toContain(
-      'watch: stopped (interrupted) during the pass after 0 event(s); 0 escalation(s) raised; the next pass goes on from the last checkpoint',
+      'watch: stopped (interrupted) while the store was opening; nothing was read, the next run goes on from the last checkpoint',
     )
     expect(raised(await exported(store))).toEqual([])
   }, 60_000)

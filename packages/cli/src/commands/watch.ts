@@ -8,9 +8,11 @@
  * webhooks through the outbox (at-least-once, `Idempotency-Key` header;
  * signed with the secret in `DOCKET_WEBHOOK_SECRET` when it is set).
  * `--once` does one pass and exits, for a cron job or a queue worker.
- * Either stops cleanly on SIGINT or SIGTERM: where it is, closing the store, with exit 0.
+ * Either stops cleanly on SIGINT or SIGTERM: where it is, closing the store, with exit 0; a signal
+ * while the store is opening lets the open finish, then closes it.
  */
 import { createHash } from 'node:crypto'
+import { setImmediate as turn } from 'node:timers/promises'
 import { systemClock, WebhookSink } from '@docket/adapters'
 import { type Outbox, ProcessManager, Timer } from '@docket/core'
 import { Policy } from '@docket/policies'
@@ -146,61 +148,76 @@ export const make = (deps: () => Deps): Command => ({
         }),
       )
     }
-    // a store that is not there is created (a deployment may start the watcher before the first
-    // append), but said: a typo in --store would otherwise watch an empty store in silence
-    const absent = await Store.absence(Store.absolute(url, inv.cwd))
-    const opened = await Store.open(url, inv)
-    if (E.isLeft(opened)) {
-      Output.error(inv, opened.left)
-      return EXIT.usage
-    }
-    if (absent?._tag === 'None')
-      Output.warn(
-        inv,
-        `no store was at ${Store.redact(url)} (${absent.reason}): watch created an empty one and waits for its events; check --store if a history was expected`,
-      )
     const d = deps()
-    const pm = ProcessManager.make({
-      store: opened.right,
-      timer: d.timer,
-      profile: profile.right,
-      sinks,
-      name,
-      resume: !Args.flag(inv, 'rebuild'),
-      log: (line) => Output.log(inv, line),
-      // time triggers: the obligations of the rules as evaluate runs them, judged at each tick
-      obligations: ProcessManager.obligationsFrom({
-        rules: Policy.forProfile(profile.right, pack),
-        profile: profile.right,
-      }),
-    })
-    // both modes stop the same way: the pass or the watch ends where it is, then the store closes
+    // Installed before the store opens, which takes seconds (PGlite loading, more initialising a new
+    // directory): a signal meanwhile lets the open finish, then closes the store, where it killed
+    // the process with the store half-open and its PGlite lock file left behind.
     const stopping = stopper(d)
     try {
-      if (Args.flag(inv, 'once')) {
-        const s = await pm.runOnce(stopping.signal)
+      // a store that is not there is created (a deployment may start the watcher before the first
+      // append), but said: a typo in --store would otherwise watch an empty store in silence
+      const absent = await Store.absence(Store.absolute(url, inv.cwd))
+      const opened = await Store.open(url, inv)
+      if (E.isLeft(opened)) {
+        Output.error(inv, opened.left)
+        return EXIT.usage
+      }
+      try {
+        if (absent?._tag === 'None')
+          Output.warn(
+            inv,
+            `no store was at ${Store.redact(url)} (${absent.reason}): watch created an empty one and waits for its events; check --store if a history was expected`,
+          )
+        // PGlite opens in long synchronous steps, during which a signal waits for the event loop to turn
+        await turn()
+        if (stopping.signal.aborted) {
+          Output.log(
+            inv,
+            'watch: stopped (interrupted) while the store was opening; nothing was read, the next run goes on from the last checkpoint',
+          )
+          return EXIT.ok
+        }
+        const pm = ProcessManager.make({
+          store: opened.right,
+          timer: d.timer,
+          profile: profile.right,
+          sinks,
+          name,
+          resume: !Args.flag(inv, 'rebuild'),
+          log: (line) => Output.log(inv, line),
+          // time triggers: the obligations of the rules as evaluate runs them, judged at each tick
+          obligations: ProcessManager.obligationsFrom({
+            rules: Policy.forProfile(profile.right, pack),
+            profile: profile.right,
+          }),
+        })
+        // both modes stop the same way: the pass or the watch ends where it is, then the store closes
+        if (Args.flag(inv, 'once')) {
+          const s = await pm.runOnce(stopping.signal)
+          Output.log(
+            inv,
+            stopping.signal.aborted
+              ? `watch: stopped (interrupted) during the pass after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}; the next pass goes on from the last checkpoint`
+              : `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}`,
+          )
+          return EXIT.ok
+        }
         Output.log(
           inv,
-          stopping.signal.aborted
-            ? `watch: stopped (interrupted) during the pass after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}; the next pass goes on from the last checkpoint`
-            : `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}`,
+          `watch: watching ${Store.redact(url)} (profile ${profile.right.name}); stop with Ctrl-C`,
+        )
+        await pm.run(stopping.signal)
+        const s = pm.stats()
+        Output.log(
+          inv,
+          `watch: stopped after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}`,
         )
         return EXIT.ok
+      } finally {
+        await opened.right.close()
       }
-      Output.log(
-        inv,
-        `watch: watching ${Store.redact(url)} (profile ${profile.right.name}); stop with Ctrl-C`,
-      )
-      await pm.run(stopping.signal)
-      const s = pm.stats()
-      Output.log(
-        inv,
-        `watch: stopped after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}`,
-      )
-      return EXIT.ok
     } finally {
       stopping.release()
-      await opened.right.close()
     }
   },
 })
