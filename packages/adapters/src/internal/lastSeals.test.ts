@@ -19,4 +19,16 @@ describe('LastSeals', () => {
     seals.set('c', 'hc')
     expect([seals.get('a'), seals.get('b'), seals.get('c')]).toEqual(['ha2', null, 'hc'])
   })
+
+  it('leaves a contended stream to the server for the groups given, forgetting its seal', () => {
+    const seals = LastSeals.make(4)
+    seals.set('c', 'h')
+    seals.contend('c', 2)
+    expect(seals.contended('c')).toBe(true)
+    seals.served('c')
+    expect([seals.contended('c'), seals.get('c')]).toEqual([true, null])
+    seals.served('c')
+    expect(seals.contended('c')).toBe(false)
+    expect(seals.contended('other')).toBe(false)
+  })
 })

@@ -71,7 +71,8 @@
  * Version 9 (sealing in the client, `append_group_presealed`): the store seals a group after the last
  * seal it remembers of each case (`lastSeals.ts`) and the function checks each against the case's
  * stored `seal_hash` under the lock, writing nothing and answering the stored ones when one differs;
- * version 8's `append_group_sealed`, which chains the seals in PL/pgSQL, stays for processes of that version.
+ * version 8's `append_group_sealed`, which chains the seals in PL/pgSQL, stays, for processes of that
+ * version and for the cases two processes append to in turn (`sqlAppendSealed.ts`).
  */
 import { createHash } from 'node:crypto'
 import { Integrity } from '@docket/core'
@@ -463,7 +464,8 @@ CREATE INDEX events_subjects_idx ON ${s}.events USING gin (${subjectsOf(s)})
     // group (ninth pass after the twelfth in docs/performance.md). The store remembers each stream's last seal
     // after its own appends and seals in JavaScript (Integrity.sealedBody); the function only compares each
     // case's expected last seal with its stored seal_hash, under the same lock, and the client seals again
-    // after the heads it returns when one differs. Version 8's functions stay for processes of that version.
+    // after the heads it returns when one differs. Version 8's functions stay for processes of that version, and
+    // its append_group_sealed for groups holding a case another process appends to as well.
     sql: (s) => `
 ${appendGroup(s, true, 'client', true)}`,
   },
