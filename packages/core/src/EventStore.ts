@@ -270,7 +270,7 @@ const badType = (e: Recorded): string | undefined => {
 /**
  * Throws when a checkpoint's subscriber name, or the value saved under it, is not text every store
  * keeps (NUL, which PostgreSQL text cannot hold, or an unpaired surrogate, which it stores as
- * U+FFFD), naming it. Every `CheckpointStore` runs it before touching storage, so all refuse alike.
+ * U+FFFD), naming it. Every store's checkpoints run it before touching storage ({@link checkedCheckpoints}).
  */
 export const checkCheckpoint = (subscriber: string, value?: string): void => {
   const bad =
@@ -278,6 +278,21 @@ export const checkCheckpoint = (subscriber: string, value?: string): void => {
     (value === undefined ? undefined : badKey(`value of checkpoint ${JSON.stringify(subscriber)}:`, value))
   if (bad !== undefined) throw new Error(bad)
 }
+
+/**
+ * `checkpoints` checking every name and value with {@link checkCheckpoint} before it reaches storage
+ * (the promise rejects): what each store wraps its own checkpoints in, so that all refuse alike.
+ */
+export const checkedCheckpoints = (checkpoints: CheckpointStore): CheckpointStore => ({
+  load: async (subscriber) => {
+    checkCheckpoint(subscriber)
+    return checkpoints.load(subscriber)
+  },
+  save: async (subscriber, position) => {
+    checkCheckpoint(subscriber, position)
+    return checkpoints.save(subscriber, position)
+  },
+})
 
 /** An `InvalidAppend` for an event that `JSON.stringify` refuses (a BigInt, a cycle, nesting too deep): `error` is what it threw. */
 export const notJson = (caseId: string, error: unknown): StoreError =>

@@ -206,17 +206,12 @@ export const make = (options: Options = {}): EventStore.EventStore => {
     head: () => Promise.resolve(log.at(-1)?.stored.position),
     subscribe,
     comparePositions: (a, b) => from(a) - from(b),
-    checkpoints: {
-      // async: a refused name or value rejects the promise, as a database's refusal would
-      load: async (subscriber) => {
-        EventStore.checkCheckpoint(subscriber)
-        return checkpoints.get(subscriber)
-      },
+    checkpoints: EventStore.checkedCheckpoints({
+      load: async (subscriber) => checkpoints.get(subscriber),
       save: async (subscriber, position) => {
-        EventStore.checkCheckpoint(subscriber, position)
         checkpoints.set(subscriber, position)
       },
-    },
+    }),
     close: () => {
       closed = true
       wake()

@@ -15,14 +15,12 @@ import { checkpointStream } from './esdbMapping.js'
 /** The checkpoints of the store of `ctx`. */
 export const make = (ctx: Context): EventStore.CheckpointStore => {
   const { client, namespace } = ctx
-  return {
+  return EventStore.checkedCheckpoints({
     load: async (subscriber) => {
-      EventStore.checkCheckpoint(subscriber)
       const last = await readLast(ctx, checkpointStream(subscriber, namespace))
       return last === undefined ? undefined : (last.data as { position: string }).position
     },
     save: async (subscriber, position) => {
-      EventStore.checkCheckpoint(subscriber, position)
       const r = await client.appendToStream(
         checkpointStream(subscriber, namespace),
         jsonEvent({ type: 'docket-checkpoint', data: { subscriber, position } }),
@@ -35,5 +33,5 @@ export const make = (ctx: Context): EventStore.CheckpointStore => {
           .catch(() => undefined)
       }
     },
-  }
+  })
 }

@@ -99,58 +99,6 @@ const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`
  */
 type Sealing = 'none' | 'server' | 'client'
 
-/**
- * The `append_group` function (see migration 2): version 2's, version 3's, which also writes
- * each row's `partition_key` (one per case, as `p_cases`), or version 4's `append_group_sealed`,
- * which also seals each event onto its stream's chain (see `Integrity.sealable`): `p_body` holds
- * each event's JSON up to its seal and `p_hashed` the text its seal hashes after the previous one,
- * each one text joined by U+0001 (which JSON text never holds: the driver escapes no array);
- * the hash is kept in `seal_hash` too, so that the next append reads it without parsing JSON. A
- * stream whose last event has no `seal_hash` (stored before version 4, or by an unsealed store)
- * makes it decline: the caller's own transaction reads that event's seal from its body.
- * Version 9's `append_group_presealed` takes each event's whole sealed JSON (joined so too), its
- * `p_hashes` and, per case, `p_prev`: the last seal the client sealed after (NULL for a new stream).
- * When a case's last `seal_hash` is another, it writes nothing and returns `s` and the JSON array of
- * the cases' last seals, for the client to seal again after them.
- * Every version stays defined, with its own signature: a process still on an older one keeps
- * calling its own.
- */
-const appendGroup = (
-  s: string,
-  key: boolean,
-  sealing: Sealing = 'none',
-  subjects = false,
-): string => `CREATE FUNCTION ${s}.append_group${{ none: '', server: '_sealed', client: '_presealed' }[sealing]}(
-  p_key bigint, p_channel text, p_cases text[],
-  p_append_case integer[], p_expected bigint[], p_prior integer[],
-  p_case integer[], p_offset integer[], p_id text[], p_type text[],
-  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body text${sealing === 'none' ? '[]' : ''}${key ? ', p_partition_key bigint[]' : ''}${{ none: '', server: ', p_hashed text', client: ', p_hashes text[]' }[sealing]}${subjects ? ', p_subjects text[]' : ''}${sealing === 'client' ? ', p_prev text[]' : ''}
-) RETURNS text LANGUAGE plpgsql VOLATILE${subjects ? `\n  SET enable_seqscan = off` : sealing === 'server' ? `\n  SET plan_cache_mode = force_custom_plan` : ''} AS $fn$
-DECLARE
-  v_head bigint;
-  v_last integer[];${{ none: '', server: sealedDeclarations, client: lastSealDeclarations }[sealing]}
-BEGIN
-  PERFORM pg_advisory_xact_lock(p_key);
-  IF EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY (p_id)) THEN
-    RETURN NULL;
-  END IF;
-  SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events;
-${sealing === 'none' ? lasts(s) : sealedLasts(s)}
-  IF EXISTS (
-    SELECT 1 FROM unnest(p_append_case, p_expected, p_prior) AS a(c, x, prior)
-    WHERE NOT (x = -1 OR (x = -2 AND v_last[a.c] = -1 AND prior = 0) OR (x >= 0 AND v_last[a.c] + prior = x))
-  ) THEN
-    RETURN NULL;
-  END IF;${{ none: '', server: chainSeals, client: staleSeals }[sealing]}
-  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body${key ? ', partition_key' : ''}${sealing === 'none' ? '' : ', seal_hash'}${subjects ? ', subjects' : ''})
-  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b${key ? ', p_partition_key[e.c]' : ''}${sealing === 'none' ? '' : ', e.h'}${subjects ? ', e.sj::text[]' : ''}
-    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, ${{ none: 'p_body', server: 'v_bodies, v_hashes', client: "string_to_array(p_body, E'\\x01'), p_hashes" }[sealing]}${subjects ? ', p_subjects' : ''})
-         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, ${sealing === 'none' ? '' : 'h, '}${subjects ? 'sj, ' : ''}i);
-  PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);
-  RETURN v_head::text || ',' || array_to_string(v_last, ',');
-END
-$fn$;`
-
 /** Version 3's `append_group` and version 4's `append_group_sealed`, by their argument types (for `ALTER FUNCTION`). */
 const APPEND_GROUP_ARGS =
   'append_group(bigint, text, text[], integer[], bigint[], integer[], integer[], integer[], text[], text[], timestamptz[], timestamptz[], text[], bigint[])'
@@ -208,6 +156,96 @@ const chainSeals = `
     v_prev[v_case] := v_hash;
   END LOOP;`
 
+/** What each way of sealing puts in the append function (see {@link appendGroup}). */
+const SEALING: Record<
+  Sealing,
+  {
+    readonly suffix: string
+    /** The type of `p_body`: one text per event, or all joined by U+0001. */
+    readonly body: string
+    /** The parameter of the seals' texts or hashes, after `p_partition_key`. */
+    readonly seals: string
+    /** The parameter of the heads the client sealed after, last. */
+    readonly heads: string
+    readonly declarations: string
+    /** What runs once the revisions hold: chaining the seals, or checking the client's heads. */
+    readonly sealing: string
+    /** The bodies (and seals) the insert reads. */
+    readonly rows: string
+  }
+> = {
+  none: { suffix: '', body: 'text[]', seals: '', heads: '', declarations: '', sealing: '', rows: 'p_body' },
+  server: {
+    suffix: '_sealed',
+    body: 'text',
+    seals: ', p_hashed text',
+    heads: '',
+    declarations: sealedDeclarations,
+    sealing: chainSeals,
+    rows: 'v_bodies, v_hashes',
+  },
+  client: {
+    suffix: '_presealed',
+    body: 'text',
+    seals: ', p_hashes text[]',
+    heads: ', p_prev text[]',
+    declarations: lastSealDeclarations,
+    sealing: staleSeals,
+    rows: "string_to_array(p_body, E'\\x01'), p_hashes",
+  },
+}
+
+/**
+ * The `append_group` function (see migration 2): version 2's, version 3's, which also writes
+ * each row's `partition_key` (one per case, as `p_cases`), or version 4's `append_group_sealed`,
+ * which also seals each event onto its stream's chain (see `Integrity.sealable`): `p_body` holds
+ * each event's JSON up to its seal and `p_hashed` the text its seal hashes after the previous one,
+ * each one text joined by U+0001 (which JSON text never holds: the driver escapes no array);
+ * the hash is kept in `seal_hash` too, so that the next append reads it without parsing JSON. A
+ * stream whose last event has no `seal_hash` (stored before version 4, or by an unsealed store)
+ * makes it decline: the caller's own transaction reads that event's seal from its body.
+ * Version 9's `append_group_presealed` takes each event's whole sealed JSON (joined so too), its
+ * `p_hashes` and, per case, `p_prev`: the last seal the client sealed after (NULL for a new stream).
+ * When a case's last `seal_hash` is another, it writes nothing and returns `s` and the JSON array of
+ * the cases' last seals, for the client to seal again after them.
+ * Every version stays defined, with its own signature: a process still on an older one keeps
+ * calling its own.
+ */
+const appendGroup = (s: string, key: boolean, sealing: Sealing = 'none', subjects = false): string => {
+  const m = SEALING[sealing]
+  const sealed = sealing !== 'none'
+  return `CREATE FUNCTION ${s}.append_group${m.suffix}(
+  p_key bigint, p_channel text, p_cases text[],
+  p_append_case integer[], p_expected bigint[], p_prior integer[],
+  p_case integer[], p_offset integer[], p_id text[], p_type text[],
+  p_occurred_at timestamptz[], p_recorded_at timestamptz[], p_body ${m.body}${key ? ', p_partition_key bigint[]' : ''}${m.seals}${subjects ? ', p_subjects text[]' : ''}${m.heads}
+) RETURNS text LANGUAGE plpgsql VOLATILE${subjects ? `\n  SET enable_seqscan = off` : sealing === 'server' ? `\n  SET plan_cache_mode = force_custom_plan` : ''} AS $fn$
+DECLARE
+  v_head bigint;
+  v_last integer[];${m.declarations}
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_key);
+  IF EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = ANY (p_id)) THEN
+    RETURN NULL;
+  END IF;
+  SELECT coalesce(max(position), 0) INTO v_head FROM ${s}.events;
+${sealed ? sealedLasts(s) : lasts(s)}
+  IF EXISTS (
+    SELECT 1 FROM unnest(p_append_case, p_expected, p_prior) AS a(c, x, prior)
+    WHERE NOT (x = -1 OR (x = -2 AND v_last[a.c] = -1 AND prior = 0) OR (x >= 0 AND v_last[a.c] + prior = x))
+  ) THEN
+    RETURN NULL;
+  END IF;${m.sealing}
+  INSERT INTO ${s}.events (position, stream, revision, event_id, type, occurred_at, recorded_at, body${key ? ', partition_key' : ''}${sealed ? ', seal_hash' : ''}${subjects ? ', subjects' : ''})
+  SELECT v_head + e.i, p_cases[e.c], v_last[e.c] + 1 + e.o, e.id, e.t, e.oa, e.ra, e.b${key ? ', p_partition_key[e.c]' : ''}${sealed ? ', e.h' : ''}${subjects ? ', e.sj::text[]' : ''}
+    FROM unnest(p_case, p_offset, p_id, p_type, p_occurred_at, p_recorded_at, ${m.rows}${subjects ? ', p_subjects' : ''})
+         WITH ORDINALITY AS e(c, o, id, t, oa, ra, b, ${sealed ? 'h, ' : ''}${subjects ? 'sj, ' : ''}i);
+  PERFORM pg_notify(p_channel, (v_head + cardinality(p_id))::text);
+  RETURN v_head::text || ',' || array_to_string(v_last, ',');
+END
+$fn$;`
+}
+
 /**
  * The event types version 7 indexes by subject: `PersonalData.TYPES` when it was written (a test holds
  * them equal; a type added there needs a migration of its own, since this one is applied once).
@@ -233,8 +271,9 @@ const MAX_BRACKETS = 1_000
 const arrayElement = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`
 
 /**
- * Version 8's `subjects` of an event of type `type` stored as the JSON text `body` (for a sealed
- * append, its `bodyHead` completed by any seal): what `subject_ids(body)` gives, as an array literal,
+ * Version 8's `subjects` of an event of type `type` stored as the JSON text `body` (with `event`
+ * given, a sealed event's `bodyHead` will do: its seal, last, adds nothing the checks look for): what
+ * `subject_ids(body)` gives, as an array literal,
  * or `null` (the row's `subjects` stays NULL and the index reads `subject_ids(body)` itself) when
  * the type is not indexed or the body is one this does not read as `jsonb` surely would: any `\\u`
  * escape (NUL and unpaired surrogates are written so), a character `jsonb` refuses, deep nesting,

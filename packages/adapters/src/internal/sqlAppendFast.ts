@@ -13,7 +13,7 @@ import * as Migrations from './migrations.js'
 import { instantText } from './sql.js'
 import type { Outcome, Pending } from './sqlAppendGroup.js'
 import * as Sealed from './sqlAppendSealed.js'
-import type { Context } from './sqlContext.js'
+import { type Context, callAppend } from './sqlContext.js'
 
 // constructors
 
@@ -25,7 +25,7 @@ import type { Context } from './sqlContext.js'
 export const fast = (
   ctx: Context,
 ): ((group: ReadonlyArray<Pending>) => Promise<ReadonlyArray<Outcome> | undefined>) => {
-  const { sql, s, seal, appendKey, channel } = ctx
+  const { seal, appendKey, channel } = ctx
   const appendSealed = Sealed.make(ctx)
 
   const appendFast = async (
@@ -75,8 +75,8 @@ export const fast = (
           rows.subjects.push(Migrations.subjectsColumn(e.type, text, e))
         } else {
           rows.sealables.push(text)
-          // the seal, last in meta, names no subject
-          rows.subjects.push(Migrations.subjectsColumn(e.type, `${text.bodyHead}0}}`, e))
+          // its text up to the seal: the seal, last in meta, names no subject and holds nothing the checks look for
+          rows.subjects.push(Migrations.subjectsColumn(e.type, text.bodyHead, e))
         }
       }
     }
@@ -104,13 +104,8 @@ export const fast = (
           keys,
           subjects: rows.subjects,
         })
-      : (
-          await sql.query<{ r: string | null }>(
-            `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS r`,
-            [...params, rows.body, keys, rows.subjects],
-          )
-        )[0]?.r
-    if (r === null || r === undefined) return undefined
+      : await callAppend(ctx, 'append_group', [...params, rows.body, keys, rows.subjects])
+    if (r === undefined) return undefined
     const [head, ...lasts] = r.split(',')
     let position = BigInt(head!)
     return group.map((p, i) => {

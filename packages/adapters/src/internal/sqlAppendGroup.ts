@@ -131,14 +131,15 @@ export const checked = (
         rows.occurredAt.push(instantText(e.occurredAt))
         rows.recordedAt.push(instantText(e.recordedAt))
         const text = p.texts[k]!
-        if (typeof text === 'string') rows.body.push(text)
+        let body: string
+        if (typeof text === 'string') body = text
         else {
           const sealed = Integrity.sealedBody(text, hash)
-          rows.body.push(sealed.body)
+          body = sealed.body
           hash = sealed.hash
         }
-        // the seal, last in meta, names no subject: the event's own fields are the body's
-        rows.subjects.push(Migrations.subjectsColumn(e.type, rows.body[rows.body.length - 1]!, e))
+        rows.body.push(body)
+        rows.subjects.push(Migrations.subjectsColumn(e.type, body, e))
         rows.sealHash.push(seal ? hash : null)
         rows.partitionKey.push(key)
       }

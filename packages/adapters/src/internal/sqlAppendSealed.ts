@@ -10,7 +10,7 @@
  */
 import { Integrity } from '@docket/core'
 import * as LastSeals from './lastSeals.js'
-import type { Context } from './sqlContext.js'
+import { type Context, callAppend } from './sqlContext.js'
 
 // model
 
@@ -72,22 +72,18 @@ const sealAfter = (
 
 /** The store's sealed call: the function's answer for a group (`undefined`: it declined, having written nothing). */
 export const make = (ctx: Context): ((g: SealedGroup) => Promise<string | undefined>) => {
-  const { sql, s } = ctx
   const seals = LastSeals.make(REMEMBERED_STREAMS)
 
   const onServer = async (g: SealedGroup): Promise<string | undefined> => {
-    const answer = await sql.query<{ r: string | null }>(
-      `SELECT ${s}.append_group_sealed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) AS r`,
-      [
-        ...g.params,
-        g.sealables.map((e) => e.bodyHead).join('\u0001'),
-        g.keys,
-        g.sealables.map((e) => e.hashed).join('\u0001'),
-        g.subjects,
-      ],
-    )
+    const r = await callAppend(ctx, 'append_group_sealed', [
+      ...g.params,
+      g.sealables.map((e) => e.bodyHead).join('\u0001'),
+      g.keys,
+      g.sealables.map((e) => e.hashed).join('\u0001'),
+      g.subjects,
+    ])
     for (const c of g.cases) seals.served(c)
-    return answer[0]?.r ?? undefined
+    return r
   }
 
   return async (g) => {
@@ -95,11 +91,14 @@ export const make = (ctx: Context): ((g: SealedGroup) => Promise<string | undefi
     let prev: ReadonlyArray<string | null> = g.cases.map(seals.get)
     for (let attempt = 0; attempt < SEAL_ATTEMPTS; attempt++) {
       const sealed = sealAfter(g.rowCases, g.sealables, prev)
-      const answer = await sql.query<{ r: string | null }>(
-        `SELECT ${s}.append_group_presealed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) AS r`,
-        [...g.params, sealed.bodies, g.keys, sealed.hashes, g.subjects, prev],
-      )
-      const r = answer[0]?.r ?? undefined
+      const r = await callAppend(ctx, 'append_group_presealed', [
+        ...g.params,
+        sealed.bodies,
+        g.keys,
+        sealed.hashes,
+        g.subjects,
+        prev,
+      ])
       if (r?.startsWith('s')) {
         // stale: another process appended (contended when the seal it replaced was this store's), or a
         // group went the checked way; sealed again after the stored last seals

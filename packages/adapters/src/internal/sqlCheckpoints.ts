@@ -12,9 +12,8 @@ import type { Context } from './sqlContext.js'
 /** The checkpoints of the store of `ctx`. */
 export const make = (ctx: Context): EventStore.CheckpointStore => {
   const { sql, s } = ctx
-  return {
+  return EventStore.checkedCheckpoints({
     load: async (subscriber) => {
-      EventStore.checkCheckpoint(subscriber)
       const rows = await sql.query<{ position: string }>(
         `SELECT position FROM ${s}.checkpoints WHERE subscriber = $1`,
         [subscriber],
@@ -22,12 +21,11 @@ export const make = (ctx: Context): EventStore.CheckpointStore => {
       return rows[0]?.position
     },
     save: async (subscriber, position) => {
-      EventStore.checkCheckpoint(subscriber, position)
       await sql.query(
         `INSERT INTO ${s}.checkpoints (subscriber, position) VALUES ($1, $2)
        ON CONFLICT (subscriber) DO UPDATE SET position = excluded.position, updated_at = now()`,
         [subscriber, position],
       )
     },
-  }
+  })
 }

@@ -60,6 +60,20 @@ export const channelOf = (schema: string): string => {
   return `docketh_${schema.slice(0, 38)}_${createHash('sha1').update(schema).digest('hex').slice(0, 16)}`
 }
 
+/**
+ * One call of the schema's append function `fn` (`append_group`, `append_group_sealed`,
+ * `append_group_presealed`) with `params` as `$1…$n`: its answer, `undefined` when it declined (NULL).
+ */
+export const callAppend = async (
+  ctx: Context,
+  fn: string,
+  params: ReadonlyArray<unknown>,
+): Promise<string | undefined> => {
+  const args = params.map((_, i) => `$${i + 1}`).join(', ')
+  const answer = await ctx.sql.query<{ r: string | null }>(`SELECT ${ctx.s}.${fn}(${args}) AS r`, params)
+  return answer[0]?.r ?? undefined
+}
+
 /** The store error for a failure of the database, naming the engine and the schema. */
 export const unavailable = (ctx: Context, e: unknown): EventStore.StoreError =>
   EventStore.unavailable(`${ctx.sql.engine} (schema ${ctx.schema}): ${messageOf(e)}`)
