@@ -8,8 +8,8 @@
  * (`PostgresKeyStore`), and it reads only: it creates and changes nothing.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { checkMasterKey, isWrapped, KEY_BYTES, unwrap } from '../internal/keyWrap.js'
-import { otherFormQuery } from '../internal/keyFormQuery.js'
+import { mismatch } from '../internal/keyFormQuery.js'
+import { checkMasterKey } from '../internal/keyWrap.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
 import { checkSchema } from '../internal/sql.js'
@@ -93,19 +93,7 @@ export const check = async (url: string, options: Options = {}): Promise<E.Eithe
   const table = `${Migrations.quote(schema)}.subject_keys`
   return withClient(url, async (client) => {
     if (!(await relationExists(client, table))) return E.right(undefined)
-    const other = await client.query(otherFormQuery(table, master !== undefined), [KEY_BYTES])
-    if (other.rows.length > 0) return E.left(master === undefined ? missing(schema) : unused(schema))
-    if (master === undefined) return E.right(undefined)
-    const probe = await client.query<{ subject_id: string; key: Buffer }>(
-      `SELECT subject_id, key FROM ${table} WHERE key IS NOT NULL LIMIT 1`,
-    )
-    const row = probe.rows[0]
-    if (row === undefined || !isWrapped(row.key)) return E.right(undefined)
-    try {
-      unwrap(master, row.subject_id, row.key).fill(0)
-      return E.right(undefined)
-    } catch {
-      return E.left(wrong(schema))
-    }
+    const found = await mismatch(client, table, master)
+    return found === undefined ? E.right(undefined) : E.left({ _tag: found, schema })
   })
 }

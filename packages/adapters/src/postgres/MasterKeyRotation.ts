@@ -12,15 +12,17 @@
  * vacuumed away. Keys stored bare among wrapped ones (a store an earlier
  * version wrote both ways) are wrapped too, which repairs such a store.
  *
- * Processes that hold the key store open keep the master key they were
- * started with: stop them (or at least those creating keys: imports,
- * appends with personal data) before rotating, and start them again with the
- * new key (docs/security.md). It is not: a rotation of the subjects' own
+ * The rotation records the new master key (or `bare`) beside the keys in
+ * the same transaction; processes that hold the key store open keep the
+ * master key they were started with, and from then on are refused when they
+ * try to create a key (so none is made with the old wrapping): stop them
+ * before rotating, and start them again with the new key (docs/security.md). It is not: a rotation of the subjects' own
  * keys, which would mean re-encrypting every event.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'
 import { checkMasterKey, isWrapped, unwrap, wrap } from '../internal/keyWrap.js'
+import * as KeyWrapping from '../internal/keyWrapping.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
 import { checkSchema } from '../internal/sql.js'
@@ -83,6 +85,7 @@ export const rotate = async (
   const table = `${Migrations.quote(schema)}.subject_keys`
   return withClient(url, async (client) => {
     if (!(await relationExists(client, table))) return E.right({ schema, keys: 0 })
+    await KeyWrapping.ensure(client, schema)
     await client.query('BEGIN')
     try {
       // writers (new keys, erasures) wait; readers go on reading the old wrapping until the commit
@@ -119,6 +122,8 @@ export const rotate = async (
         keys += rows.length
         after = rows[rows.length - 1]!.subject_id
       }
+      // processes still holding `from` can no longer create keys (they would be of the old wrapping)
+      await KeyWrapping.record(client, schema, to)
       await client.query('COMMIT')
       // the old row versions hold the old wrapping until vacuumed
       await client.query(`VACUUM ${table}`).catch(() => undefined)

@@ -3,7 +3,10 @@
  * shared by several processes: one row per subject in `<schema>.subject_keys`
  * with the key (wrapped with a master key when one is given) and an erased
  * marker. Creating a key is race-free across processes (the first insert
- * wins, everyone reads the winner). Destroying a subject overwrites the key
+ * wins, everyone reads the winner), and refused when the master key recorded
+ * in `<schema>.subject_keys_wrapping` is not this instance's (a rotation
+ * since it opened: a key of the old wrapping would be exposed with the old
+ * master key). Destroying a subject overwrites the key
  * with NULL, keeps the row as a tombstone so that no new key is ever made for
  * it, and vacuums the table so that the old row version does not linger in
  * the heap. It is not: a guarantee about copies outside this table (backups,
@@ -23,6 +26,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { KeyStore } from '@docket/core'
 import pg from 'pg'
 import { checkMasterKey, unwrap, wrap } from '../internal/keyWrap.js'
+import * as KeyWrapping from '../internal/keyWrapping.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
 import * as PgListener from '../internal/pgListener.js'
@@ -129,6 +133,8 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
            CONSTRAINT subject_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL)
          )`,
       )
+      // which master key wraps the keys (`keyWrapping`): a key is created only with that one
+      await KeyWrapping.create(client, schema)
       // `MasterKey.check` looks for a key of the other form (bare or wrapped) by its length. Made
       // only where missing: `CREATE INDEX IF NOT EXISTS` would take a lock that holds up other
       // processes' new keys at every open.
@@ -213,10 +219,7 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
     obtain: async (subjectId) => {
       const found = await read(subjectId)
       if (found !== undefined || erased.has(subjectId)) return found
-      await pool.query(
-        `INSERT INTO ${table} (subject_id, key) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING`,
-        [subjectId, wrap(master, subjectId, randomBytes(32))],
-      )
+      await KeyWrapping.insert(pool, schema, subjectId, wrap(master, subjectId, randomBytes(32)), master)
       return read(subjectId)
     },
     find: read,
