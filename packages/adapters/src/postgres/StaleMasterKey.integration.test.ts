@@ -122,6 +122,30 @@ describe.skipIf(!run)('a process left running with a rotated master key', () => 
     expect(await MasterKey.check(url, { schema, masterKey: b })).toEqual(E.right(undefined))
   })
 
+  it('a key asked for while a rotation runs waits for it, then is refused', async () => {
+    const schema = fresh()
+    const stale = await keysWith(schema, a)
+    await stale.obtain('alice')
+    // a rotation under way: the table held as `rotate` holds it, the record changed, not committed
+    const rotation = new pg.Client({ connectionString: url })
+    await rotation.connect()
+    try {
+      await rotation.query('BEGIN')
+      await rotation.query(`LOCK TABLE "${schema}".subject_keys IN SHARE ROW EXCLUSIVE MODE`)
+      await rotation.query(`UPDATE "${schema}".subject_keys_wrapping SET fingerprint = $1`, [fingerprint(b)])
+      const asked = stale.obtain('bob').then(
+        () => 'created',
+        (e: Error) => e.message,
+      )
+      await new Promise((r) => setTimeout(r, 200))
+      await rotation.query('COMMIT')
+      expect(await asked).toContain(STALE)
+    } finally {
+      await rotation.end()
+    }
+    expect(await keyRows(schema)).toEqual(['alice'])
+  })
+
   it('refuses a process with the old key after --unwrap, and one without a key after adopting one', async () => {
     const schema = fresh()
     const staleA = await keysWith(schema, a)
