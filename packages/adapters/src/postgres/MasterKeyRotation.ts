@@ -16,8 +16,9 @@
  * the same transaction; processes that hold the key store open keep the
  * master key they were started with, and from then on are refused when they
  * try to create a key (so none is made with the old wrapping): stop them
- * before rotating, and start them again with the new key (docs/security.md). It is not: a rotation of the subjects' own
- * keys, which would mean re-encrypting every event.
+ * before rotating, and start them again with the new key
+ * (docs/security.md). It is not: a rotation of the subjects' own keys,
+ * which would mean re-encrypting every event.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pg from 'pg'

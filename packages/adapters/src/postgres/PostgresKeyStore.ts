@@ -6,12 +6,11 @@
  * wins, everyone reads the winner), and refused when the master key recorded
  * in `<schema>.subject_keys_wrapping` is not this instance's (a rotation
  * since it opened: a key of the old wrapping would be exposed with the old
- * master key). Destroying a subject overwrites the key
- * with NULL, keeps the row as a tombstone so that no new key is ever made for
- * it, and vacuums the table so that the old row version does not linger in
- * the heap. It is not: a guarantee about copies outside this table (backups,
- * WAL archives, replicas keep the key until they are rotated; see
- * docs/security.md).
+ * master key). Destroying a subject overwrites the key with NULL, keeps the
+ * row as a tombstone so that no new key is ever made for it, and vacuums the
+ * table so that the old row version does not linger in the heap. It is not:
+ * a guarantee about copies outside this table (backups, WAL archives,
+ * replicas keep the key until they are rotated; see docs/security.md).
  *
  * Keys are cached in the process for `cacheMs`. The cache is only trusted
  * while the instance listens for erasures: destroying a key sends a NOTIFY
