@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as Case from './Case.js'
 import * as CaseCommand from './CaseCommand.js'
 import type { DocketEvent } from './Envelope.js'
+import { ERASED } from './PersonalData.js'
 import * as DeciderSpec from './testing/DeciderSpec.js'
 
 // fixtures: commands of case c1 and the events they record
@@ -389,6 +390,39 @@ describe('Case: idempotency and invariants', () => {
       .given([ev(c)])
       .when({ ...report('r2'), eventId: c.eventId })
       .thenError({ _tag: 'EventIdReused', caseId: 'c1', eventId: c.eventId })
+  })
+
+  it("a retry after its subject's erasure (the recorded event reads erased) records nothing; other content is still EventIdReused", () => {
+    const base = report()
+    const c = {
+      ...base,
+      data: {
+        ...base.data,
+        reporter: { subjectId: 'alice', name: 'Alice', email: 'alice@example.org' },
+        victim: { subjectId: 'bob', name: 'Bob' },
+        text: 'me',
+      },
+    }
+    const recorded = ev(c) as DocketEvent & { readonly data: Record<string, unknown> }
+    const erased = {
+      ...recorded,
+      data: {
+        ...recorded.data,
+        reporter: { subjectId: 'alice', name: ERASED, email: ERASED },
+        text: ERASED,
+      },
+    } as DocketEvent
+    spec.given([erased]).when(c).then([])
+    const reused = { _tag: 'EventIdReused', caseId: 'c1', eventId: c.eventId } as const
+    for (const data of [
+      { ...c.data, category: 'csam' },
+      { ...c.data, victim: { subjectId: 'bob', name: 'Robert' } },
+      { ...c.data, reporter: { subjectId: 'carol', name: 'Alice', email: 'alice@example.org' } },
+    ])
+      spec
+        .given([erased])
+        .when({ ...c, data } as CaseCommand.CaseCommand)
+        .thenError(reused)
   })
 
   it('deciding on the state of another case is a bug and throws', () => {

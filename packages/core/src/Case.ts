@@ -22,6 +22,7 @@ import * as CaseCommand from './CaseCommand.js'
 import { blocksClose } from './Escalation.js'
 import type { Decider } from './Decider.js'
 import { type DocketEvent, fingerprint } from './Envelope.js'
+import * as PersonalData from './PersonalData.js'
 import * as Refusal from './Refusal.js'
 
 // model
@@ -370,7 +371,7 @@ export const decide = (
   const event = CaseCommand.toEvent(command)
   const previous = state.history.find((e) => e.id === command.eventId)
   if (previous !== undefined) {
-    return fingerprint(previous) === fingerprint(event)
+    return fingerprint(previous) === fingerprint(PersonalData.asRetryOf(event, previous))
       ? E.right([])
       : E.left(error('EventIdReused', { caseId, eventId: command.eventId }))
   }

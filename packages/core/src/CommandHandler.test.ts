@@ -7,8 +7,11 @@ import type * as CaseCommand from './CaseCommand.js'
 import * as Clock from './Clock.js'
 import * as CommandHandler from './CommandHandler.js'
 import type { DocketEvent, Recorded } from './Envelope.js'
+import * as Erasure from './Erasure.js'
 import * as EventStore from './EventStore.js'
+import * as KeyStore from './KeyStore.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
+import * as PersonalData from './PersonalData.js'
 
 const at = '2026-06-01T22:30:00-04:00'
 const NOW = Date.UTC(2026, 5, 2, 3, 0, 0)
@@ -141,6 +144,29 @@ describe('CommandHandler.handle', () => {
     expect(otherCase).toEqual(
       E.left({ _tag: 'IdempotencyConflict', eventId: 'e-1', caseId: 'c2', storedCaseId: 'c1' }),
     )
+  })
+
+  it("a retry after its subject's erasure is a no-op success: nothing written, no key made", async () => {
+    const keys = KeyStore.memory()
+    const store = PersonalData.protect(MemoryEventStore.make(), keys)
+    const base = report()
+    const c = {
+      ...base,
+      data: { ...base.data, reporter: { subjectId: 'alice', name: 'Alice', email: 'alice@example.org' } },
+    } as CaseCommand.CaseCommand
+    expect(E.isRight(await run(CommandHandler.handle(store, Clock.fixed(NOW), 'c1', c)))).toBe(true)
+    expect(E.isRight(await run(Erasure.erase(store, keys, 'alice', { at: '2026-06-03T00:00:00Z' })))).toBe(
+      true,
+    )
+    const again = await run(CommandHandler.handle(store, Clock.fixed(NOW), 'c1', c))
+    expect(E.isRight(again) && again.right.appended).toBe(0)
+    expect(E.isRight(again) && again.right.events.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        reporter: { subjectId: 'alice', name: PersonalData.ERASED, email: PersonalData.ERASED },
+      }),
+    ])
+    expect(await stream(store)).toHaveLength(1)
+    expect(await keys.find('alice')).toBeUndefined()
   })
 
   it('refuses a command addressed to another case', async () => {

@@ -20,11 +20,17 @@
  * own ciphertext (an exported event appended again); any other value, even one
  * that starts like a ciphertext, is encrypted. Put `protect` outside `Integrity.sealed`
  * so that seals cover the encrypted form: `protect(Integrity.sealed(store), keys)`.
+ *
+ * Once a subject is erased its fields are written erased and no key is made for
+ * it again. The retry of an event stored before the erasure is that event: its
+ * erased subject's fields take their stored ciphertext, the store compares the
+ * rest, and drops it as an idempotent repeat (its values can no longer be compared).
  */
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
+import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as DecodeError from './DecodeError.js'
-import type { Recorded } from './Envelope.js'
+import type { DocketEvent, Recorded } from './Envelope.js'
 import type { EventType } from './Event.js'
 import type { EventStore, StoredEvent, StoreError } from './EventStore.js'
 import type { Key, KeyStore } from './KeyStore.js'
@@ -109,7 +115,7 @@ const at = (data: Readonly<Record<string, unknown>>, path: ReadonlyArray<string>
   path.reduce<unknown>((v, k) => rec(v)?.[k], data)
 
 const subjectOf = (
-  e: Recorded,
+  e: DocketEvent,
   data: Readonly<Record<string, unknown>>,
   owner: Owner,
 ): string | undefined => {
@@ -125,7 +131,7 @@ const subjectOf = (
 }
 
 /** The personal fields an event holds, with their subjects. */
-export const fieldsOf = (e: Recorded): ReadonlyArray<Field> => {
+export const fieldsOf = (e: DocketEvent): ReadonlyArray<Field> => {
   const personal = Object.hasOwn(FIELDS, e.type) ? FIELDS[e.type as EventType] : undefined
   if (personal === undefined) return []
   const data = rec(e.data) ?? {}
@@ -199,6 +205,77 @@ const mapAt = (
   if (head === undefined) return data
   if (rest.length === 0) return { ...data, [head]: f(data[head]) }
   return { ...data, [head]: mapAt(rec(data[head]) ?? {}, rest, f) }
+}
+
+/**
+ * `event` with each personal field that `previous`, the event of its id already recorded, holds for the
+ * same subject taking `previous`'s value there when `takes` accepts the two values.
+ */
+const taking = <A extends DocketEvent>(
+  event: A,
+  previous: DocketEvent,
+  takes: (mine: unknown, theirs: unknown, subjectId: string) => boolean,
+): A => {
+  const owners = new Map(fieldsOf(previous).map((f) => [f.path.join('.'), f.subjectId]))
+  const from = rec(previous.data) ?? {}
+  let data = rec(event.data) ?? {}
+  for (const { path, subjectId } of fieldsOf(event)) {
+    const theirs = at(from, path)
+    if (owners.get(path.join('.')) === subjectId && takes(at(data, path), theirs, subjectId))
+      data = mapAt(data, path, () => theirs)
+  }
+  return data === event.data ? event : ({ ...event, data } as A)
+}
+
+/**
+ * What a retry of `previous`, read as a case history is (decrypted), compares as: `event` with each
+ * personal field that `previous` holds erased, for the same subject, erased too. The erased subject's
+ * values can no longer be compared (its key is gone), so an event equal to `previous` in everything
+ * else is its retry (`Case.decide`).
+ */
+export const asRetryOf = <A extends DocketEvent>(event: A, previous: DocketEvent): A =>
+  taking(event, previous, (_, theirs) => theirs === ERASED)
+
+/** Whether `v` is a ciphertext made for `subjectId` (its prefix names the subject). */
+const ciphertextFor = (v: unknown, subjectId: string): boolean =>
+  typeof v === 'string' && v.startsWith(`${PREFIX}${b64(Buffer.from(subjectId))}:`)
+
+/** Whether one of the (encrypted) event's personal fields is written erased: its subject has no key. */
+const writesErased = (e: Recorded): boolean => {
+  const data = rec(e.data) ?? {}
+  return fieldsOf(e).some((f) => at(data, f.path) === ERASED)
+}
+
+/**
+ * The encrypted `events` with each of `retries` that is the retry of an event stored before its
+ * subject's erasure as that event is at rest: each field written erased takes the stored ciphertext
+ * of the same subject, so that the store compares the rest and drops the retry as an idempotent
+ * repeat. Reads the streams of the cases of `retries` (none when it is empty); writes and decrypts nothing.
+ */
+const asStored = (
+  store: EventStore,
+  events: ReadonlyArray<Recorded>,
+  retries: ReadonlyArray<Recorded>,
+): TE.TaskEither<StoreError, ReadonlyArray<Recorded>> => {
+  if (retries.length === 0) return TE.right(events)
+  const candidates = new Set(retries)
+  return pipe(
+    [...new Set(retries.map((e) => e.caseId))],
+    TE.traverseSeqArray((caseId) => store.readStream(caseId)),
+    TE.map((streams) => {
+      const stored = new Map(streams.flat().map((s) => [s.event.id, s.event]))
+      return events.map((e) => {
+        const atRest = candidates.has(e) ? stored.get(e.id) : undefined
+        return atRest === undefined
+          ? e
+          : taking(
+              e,
+              atRest,
+              (mine, theirs, subjectId) => mine === ERASED && ciphertextFor(theirs, subjectId),
+            )
+      })
+    }),
+  )
 }
 
 const contextOf = (e: Recorded, path: ReadonlyArray<string>): string => `${e.id}\n${path.join('.')}`
@@ -283,18 +360,31 @@ export const protect = (store: EventStore, keys: KeyStore): EventStore => ({
   append: (caseId, events, expected) =>
     TE.flatMap(
       tryAsync(() => Promise.all(events.map((e) => encrypt(keys, e)))),
-      (encrypted) => store.append(caseId, encrypted, expected),
+      // written with `obtain`, a field is erased only when its subject is: a retry after the erasure
+      (encrypted) =>
+        TE.flatMap(asStored(store, encrypted, encrypted.filter(writesErased)), (retried) =>
+          store.append(caseId, retried, expected),
+        ),
     ),
   readStream: (caseId) =>
     TE.flatMap(store.readStream(caseId), (list) =>
       tryAsync(() => Promise.all(list.map((s) => decrypted(keys, s)))),
     ),
   // compared as append compares them, encrypted; with `find`, as a check creates no key (a subject
-  // without one has no ciphertext stored, so its fields written as erased compare alike)
+  // without one has no ciphertext stored, so its fields written as erased compare alike). A subject
+  // without a key may be new, so only the refused events with a field written erased are read again
+  // as retries after an erasure, and checked once more.
   conflicts: (events) =>
     TE.flatMap(
       tryAsync(() => Promise.all(events.map((e) => encryptWith(keys.find, e)))),
-      (encrypted) => store.conflicts(encrypted),
+      (encrypted) =>
+        TE.flatMap(store.conflicts(encrypted), (found) => {
+          const refused = new Set(found.map((c) => c.eventId))
+          const retries = encrypted.filter((e) => refused.has(e.id) && writesErased(e))
+          return retries.length === 0
+            ? TE.right(found)
+            : TE.flatMap(asStored(store, encrypted, retries), (retried) => store.conflicts(retried))
+        }),
     ),
   readAll: (options) => decrypting(keys, store.readAll(options)),
   subscribe: (options) => decrypting(keys, store.subscribe(options)),

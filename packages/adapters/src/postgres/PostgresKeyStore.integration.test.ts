@@ -139,6 +139,20 @@ describe.skipIf(!run)('PostgreSQL key store', () => {
     expect(verified.failure).toBeNull()
     expect(verified.events).toBe(3)
     expect((await collect(store.readAll())).length).toBe(3)
+
+    // the report retried after the erasure: a no-op that neither stores nor keys anything again
+    const table = async () =>
+      (
+        await admin.query(
+          `SELECT (SELECT json_agg(body ORDER BY position) FROM "${schema}".events) AS events,
+                  (SELECT json_agg(json_build_array(subject_id, key IS NULL, erased_at IS NULL) ORDER BY subject_id)
+                     FROM "${schema}".subject_keys) AS keys`,
+        )
+      ).rows[0]
+    const before = await table()
+    expect((await ok(store.append('case-1', [report], 'any'))).appended).toBe(0)
+    expect(await table()).toEqual(before)
+    expect(before.keys).toContainEqual(['alice', true, false])
     await raw.close()
     await keys.close()
   })

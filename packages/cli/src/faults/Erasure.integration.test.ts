@@ -100,6 +100,24 @@ describe.skipIf(!run)('fault suite: erasure through the docket commands', { time
     expect(JSON.parse(evaluated.stdout).cases[0].obligations.length).toBeGreaterThan(0)
     const verified = await docket(['verify', '--store', store])
     expect(verified.code, verified.stdout).toBe(0)
+
+    // the same file imported again after the erasure: every line is already stored, and neither
+    // the log nor the key store changes (no key for alice again, nothing in clear)
+    const tables = async () =>
+      (
+        await admin.query(
+          `SELECT (SELECT json_agg(body ORDER BY position) FROM "${schema}".events) AS events,
+                  (SELECT json_agg(json_build_array(subject_id, key IS NULL) ORDER BY subject_id)
+                     FROM "${schema}".subject_keys) AS keys`,
+        )
+      ).rows[0]
+    const beforeAgain = await tables()
+    const again = await docket(['import', file, '--store', store])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr).toContain('imported 0 new event(s)')
+    expect(again.stderr).toContain(`${events.length} already stored`)
+    expect(await tables()).toEqual(beforeAgain)
+    expect(beforeAgain.keys).toContainEqual(['alice', true])
   })
 
   it('refuses DOCKET_KEYS on a store without a key store', async () => {

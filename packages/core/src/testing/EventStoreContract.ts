@@ -784,6 +784,108 @@ export const eventStoreContract = (
       })
     })
 
+    describe("PersonalData.protect on this store: a retry after its subject's erasure", () => {
+      /** A report of case p1 by `reporter` about victim bob, who is never erased. */
+      const reportBy = (id: string, reporter: string, text = 'my photo'): Recorded =>
+        testEvent('p1', 0, {
+          id,
+          type: 'ContentReported',
+          data: {
+            reportId: id,
+            channel: 'web_form',
+            category: 'ncii',
+            content: { ref: 'post-1', kind: 'image' },
+            jurisdictions: ['US'],
+            reporter: { subjectId: reporter, name: `${reporter} N`, email: `${reporter}@example.org` },
+            victim: { subjectId: 'bob', name: 'Bob V' },
+            text,
+          },
+        } as Partial<Recorded>)
+      /** The stored log as a database keeps it, under `protect`. */
+      const atRest = async (s: EventStore.EventStore): Promise<string> =>
+        JSON.stringify(
+          (await collect(s.readAll())).map((x) => [
+            x.position,
+            x.revision,
+            x.json ?? JSON.stringify(x.event),
+          ]),
+        )
+      const erasedAfter = async (...events: ReadonlyArray<Recorded>) => {
+        const raw = await fresh()
+        const keys = KeyStore.memory()
+        const s = PersonalData.protect(raw, keys)
+        await ok(s.append('p1', events, 'any'))
+        const erased = await Erasure.erase(s, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+        expect(E.isRight(erased)).toBe(true)
+        return { raw, keys, s }
+      }
+
+      it('the same event again, appended or imported, is a no-op: nothing stored changes and no key is made', async () => {
+        const e = reportBy(`r-${process.pid}-${++counter}`, 'alice')
+        const { raw, keys, s } = await erasedAfter(e)
+        const before = await atRest(raw)
+        expect(await ok(s.conflicts([e]))).toEqual([])
+        expect((await ok(s.append('p1', [e], 'any'))).appended).toBe(0)
+        // alice's own fields cannot be compared any more (her key is gone): they are not content
+        const otherText = { ...e, data: { ...(e.data as object), text: 'another text' } } as Recorded
+        expect((await ok(s.append('p1', [otherText], 5))).appended).toBe(0)
+        const again = await Import.run(s, [JSON.stringify(e)])()
+        expect(E.isRight(again) && again.right).toMatchObject({ appended: 0, duplicates: 1 })
+        expect(await atRest(raw)).toBe(before)
+        expect(before).not.toContain('alice N')
+        expect(before).not.toContain('alice@example.org')
+        expect(await keys.find('alice')).toBeUndefined()
+        expect(await keys.isErased('alice')).toBe(true)
+        expect((await ok(s.readStream('p1')))[0]!.event.data).toMatchObject({
+          reporter: { subjectId: 'alice', name: PersonalData.ERASED, email: PersonalData.ERASED },
+          victim: { subjectId: 'bob', name: 'Bob V' },
+          text: PersonalData.ERASED,
+        })
+      })
+
+      it('other content, or another field of a subject not erased, is still a conflict', async () => {
+        const e = reportBy(`r-${process.pid}-${++counter}`, 'alice')
+        const { raw, s } = await erasedAfter(e)
+        const before = await atRest(raw)
+        const data = e.data as Record<string, unknown>
+        const changed: ReadonlyArray<Recorded> = [
+          { ...e, data: { ...data, category: 'csam' } } as Recorded,
+          { ...e, data: { ...data, victim: { subjectId: 'bob', name: 'Bob W' } } } as Recorded,
+          { ...e, data: { ...data, reporter: { subjectId: 'carol', name: 'alice N' } } } as Recorded,
+          { ...e, data: { ...data, victim: undefined } } as Recorded,
+          { ...e, caseId: 'p2' },
+        ]
+        const conflict = (c: Recorded) => ({
+          _tag: 'IdempotencyConflict',
+          eventId: e.id,
+          caseId: c.caseId,
+          storedCaseId: 'p1',
+        })
+        expect(await ok(s.conflicts(changed))).toEqual(changed.map(conflict))
+        for (const c of changed) expect(await fails(s.append(c.caseId, [c], 'any'))).toEqual(conflict(c))
+        expect(await atRest(raw)).toBe(before)
+      })
+
+      it("a new event naming the erased subject is stored with the subject's fields erased, and no key is made", async () => {
+        const { raw, keys, s } = await erasedAfter(reportBy(`r-${process.pid}-${++counter}`, 'alice'))
+        const later = reportBy(`r-${process.pid}-${++counter}`, 'alice', 'again')
+        expect((await ok(s.append('p1', [later], 'any'))).appended).toBe(1)
+        const stored = (await ok(raw.readStream('p1')))[1]!.event.data as Record<
+          string,
+          Record<string, string>
+        >
+        expect(stored.reporter).toEqual({
+          subjectId: 'alice',
+          name: PersonalData.ERASED,
+          email: PersonalData.ERASED,
+        })
+        expect(stored.text).toBe(PersonalData.ERASED)
+        expect(stored.victim!.name).toMatch(/^enc:v1:/)
+        expect(await keys.find('alice')).toBeUndefined()
+        expect((await ok(s.append('p1', [later], 'any'))).appended).toBe(0)
+      })
+    })
+
     describe('atomicity', () => {
       it('a failing append writes nothing', async () => {
         const s = await fresh()
