@@ -172,6 +172,50 @@ describe('PersonalData', () => {
     expect(read.text).toBe(PersonalData.ERASED)
   })
 
+  it('erasure through the sealed, decrypting store lists the fields stored in clear, a look-alike of ciphertext included', async () => {
+    const { raw, store, keys } = await setup()
+    const lookalike = {
+      ...report,
+      id: 'r9',
+      data: { ...(report.data as object), text: 'enc:v1: stored in clear by an earlier version' },
+    } as Recorded
+    const { victim: _v, ...withoutVictim } = report.data as Record<string, unknown>
+    const plain = { ...report, id: 'r8', data: { ...withoutVictim, text: 42 } } as unknown as Recorded
+    expect(E.isRight(await Integrity.sealed(raw).append('case-1', [lookalike, plain], 'any')())).toBe(true)
+    const r = await Erasure.erase(store, keys, 'alice', { at: '2026-03-02T00:00:00Z' })()
+    expect(E.isRight(r) && r.right.clearAtRest).toEqual([
+      { caseId: 'case-1', eventId: 'r9', field: 'data.reporter.name' },
+      { caseId: 'case-1', eventId: 'r9', field: 'data.reporter.email' },
+      { caseId: 'case-1', eventId: 'r9', field: 'data.victim.name' },
+      { caseId: 'case-1', eventId: 'r9', field: 'data.victim.dateOfBirth' },
+      { caseId: 'case-1', eventId: 'r9', field: 'data.text' },
+      { caseId: 'case-1', eventId: 'r8', field: 'data.reporter.name' },
+      { caseId: 'case-1', eventId: 'r8', field: 'data.reporter.email' },
+      { caseId: 'case-1', eventId: 'r8', field: 'data.text' },
+    ])
+    expect(E.isRight(r) && Erasure.describeErased(r.right).split('\n')[0]).toBe(
+      'erased alice: key destroyed, 1 case(s); but 8 of their personal field(s), in 2 event(s), were stored in clear ' +
+        '(appended without keys, or by an earlier version) and remain at rest, which destroying the key does not reach: ' +
+        'only deleting the store, or copying it into a new one and erasing the subject there (docs/security.md, Erasure), removes them',
+    )
+  })
+
+  it('inClear names the fields of the subject an event as stored holds in clear: not ciphertext, not erased', async () => {
+    const { raw } = await setup()
+    const atRest = (await collect(raw.readAll()))[0]!.event
+    expect(PersonalData.inClear(atRest, 'alice')).toEqual([])
+    const mixed = {
+      ...atRest,
+      data: {
+        ...(atRest.data as Record<string, unknown>),
+        reporter: { subjectId: 'alice', name: PersonalData.ERASED, email: 'alice@example.org' },
+        text: 'enc:v1:not-a-ciphertext',
+      },
+    } as Recorded
+    expect(PersonalData.inClear(mixed, 'alice')).toEqual(['data.reporter.email', 'data.text'])
+    expect(PersonalData.inClear(mixed, 'bob')).toEqual([])
+  })
+
   it("encrypts an anonymous report's text (no reporter, no victim) under the case, and erases it with the case", async () => {
     const { raw, store, keys } = await setup()
     const { reporter: _r, victim: _v, ...rest } = report.data as Record<string, unknown>

@@ -179,6 +179,23 @@ const partsOf = (v: string): { readonly iv: Buffer; readonly ct: Buffer } | unde
   return m === null ? undefined : { iv: unb64(m[1]!), ct: unb64(m[2]!) }
 }
 
+/** Whether a stored personal value holds data in clear: not a ciphertext ({@link encrypt}'s form), nor erased, nor null. */
+const heldInClear = (v: unknown): boolean =>
+  v !== undefined && v !== null && v !== ERASED && !(typeof v === 'string' && partsOf(v) !== undefined)
+
+/**
+ * The paths (`data.reporter.email`) of the personal fields of `subjectId` that an event as stored
+ * (`atRest`: the stored text of a read through {@link protect}, not its decrypted event) holds in
+ * clear: neither encrypted nor written erased, as an append without keys, or an earlier version,
+ * left them. Destroying the subject's key does not reach them. Gives paths, never values.
+ */
+export const inClear = (atRest: Recorded, subjectId: string): ReadonlyArray<string> => {
+  const data = rec(atRest.data) ?? {}
+  return fieldsOf(atRest)
+    .filter((f) => f.subjectId === subjectId && heldInClear(at(data, f.path)))
+    .map((f) => `data.${f.path.join('.')}`)
+}
+
 /** The plaintext of a ciphertext of this field, or `undefined` when it does not authenticate under `key` and `context`. */
 const openValue = (
   key: Uint8Array,

@@ -782,6 +782,63 @@ export const eventStoreContract = (
         expect(await ok(s.casesOfSubject('case:e2'))).toEqual([])
         expect(await ok(s.casesOfSubject('nobody'))).toEqual([])
       })
+
+      it('lists the fields stored in clear (appended without keys) by event and path, never their values, and not the encrypted ones', async () => {
+        const s = await fresh()
+        const keys = KeyStore.memory()
+        const protectedStore = PersonalData.protect(s, keys)
+        const reported = (caseId: string, subjectId: string, secret: string): Recorded =>
+          testEvent(caseId, 0, {
+            type: 'ContentReported',
+            data: {
+              reporter: { subjectId, name: `${secret} name`, email: `${secret}@example.org` },
+              victim: { subjectId: 'victim', name: `${secret} victim` },
+              text: `${secret} text`,
+            },
+          } as Partial<Recorded>)
+        const clear = reported('k1', 'alice', 'clear-secret')
+        const encrypted = reported('k1', 'alice', 'encrypted-secret')
+        const anonymous = testEvent('k2', 0, {
+          type: 'ContentReported',
+          data: { text: 'anonymous clear-secret' },
+        } as Partial<Recorded>)
+        await ok(s.append('k1', [clear], 'no_stream'))
+        await ok(protectedStore.append('k1', [encrypted], 'any'))
+        await ok(s.append('k2', [anonymous], 'no_stream'))
+        await ok(protectedStore.append('k3', [reported('k3', 'bob', 'bob-secret')], 'no_stream'))
+        const expected = [
+          { caseId: 'k1', eventId: clear.id, field: 'data.reporter.name' },
+          { caseId: 'k1', eventId: clear.id, field: 'data.reporter.email' },
+          { caseId: 'k1', eventId: clear.id, field: 'data.text' },
+        ]
+        const erased = async (store: EventStore.EventStore, subjectId: string): Promise<Erasure.Erased> => {
+          const r = await Erasure.erase(store, keys, subjectId, { at: '2026-03-02T00:00:00Z' })()
+          if (E.isLeft(r)) throw new Error(`expected an erasure, got ${JSON.stringify(r.left)}`)
+          return r.right
+        }
+        // through the decrypting store, as an application erases, and on the store itself
+        for (const store of [protectedStore, s]) {
+          const r = await erased(store, 'alice')
+          expect(r).toEqual({ subjectId: 'alice', cases: ['k1'], clearAtRest: expected })
+          const said = Erasure.describeErased(r)
+          expect(said).toContain(
+            'erased alice: key destroyed, 1 case(s); but 3 of their personal field(s), in 1 event(s)',
+          )
+          expect(said).toContain(`case k1: event ${clear.id}: data.reporter.email`)
+          expect(`${JSON.stringify(r)}\n${said}`).not.toMatch(/secret|example\.org/)
+        }
+        expect(await keys.isErased('alice')).toBe(true)
+        const anonymousErased = await erased(protectedStore, 'case:k2')
+        expect(anonymousErased.clearAtRest).toEqual([
+          { caseId: 'k2', eventId: anonymous.id, field: 'data.text' },
+        ])
+        // every field encrypted: nothing left in clear
+        const bob = await erased(protectedStore, 'bob')
+        expect(bob).toEqual({ subjectId: 'bob', cases: ['k3'], clearAtRest: [] })
+        expect(Erasure.describeErased(bob)).toBe(
+          'erased bob: key destroyed, 1 case(s); none of their personal fields is stored in clear',
+        )
+      })
     })
 
     describe("PersonalData.protect on this store: a retry after its subject's erasure", () => {
