@@ -322,12 +322,20 @@ const encryptWith = async (
   return data === e.data ? e : ({ ...e, data } as Recorded)
 }
 
-/** Decrypts an event's personal fields; fields of erased subjects read as {@link ERASED}. */
+/**
+ * Decrypts an event's personal fields; fields of erased subjects read as {@link ERASED}, those stored
+ * in clear too (appended without keys, or by an earlier version: erasure cannot remove them at rest,
+ * see `Erasure.Erased.clearAtRest`, but no read through the keys shows them).
+ */
 export const decrypt = async (keys: KeyStore, e: Recorded): Promise<Recorded> => {
   let data = rec(e.data) ?? {}
   for (const field of fieldsOf(e)) {
     const key = await keys.find(field.subjectId)
+    // a subject without a key either never had one (its fields were stored in clear) or is erased
+    const erased =
+      key === undefined && heldInClear(at(data, field.path)) && (await keys.isErased(field.subjectId))
     data = mapAt(data, field.path, (v) => {
+      if (erased) return ERASED
       if (typeof v !== 'string' || !v.startsWith(PREFIX)) return v
       if (key === undefined) return ERASED
       // text that only starts like a ciphertext was stored in clear (by an earlier version, which kept such text as it was)

@@ -783,7 +783,7 @@ export const eventStoreContract = (
         expect(await ok(s.casesOfSubject('nobody'))).toEqual([])
       })
 
-      it('lists the fields stored in clear (appended without keys) by event and path, never their values, and not the encrypted ones', async () => {
+      it('lists the fields stored in clear (appended without keys) by event and path, never their values, and not the encrypted ones; reads show them erased', async () => {
         const s = await fresh()
         const keys = KeyStore.memory()
         const protectedStore = PersonalData.protect(s, keys)
@@ -828,6 +828,24 @@ export const eventStoreContract = (
           expect(`${JSON.stringify(r)}\n${said}`).not.toMatch(/secret|example\.org/)
         }
         expect(await keys.isErased('alice')).toBe(true)
+        // read through the keys, the clear copy reads erased as the encrypted one does; the victim's stays
+        const read = await ok(protectedStore.readStream('k1'))
+        for (const { event } of read) {
+          const data = event.data as {
+            reporter: { name: string; email: string }
+            victim: { name: string }
+            text: string
+          }
+          expect([data.reporter.name, data.reporter.email, data.text]).toEqual([
+            PersonalData.ERASED,
+            PersonalData.ERASED,
+            PersonalData.ERASED,
+          ])
+        }
+        expect(read.map(({ event }) => (event.data as { victim: { name: string } }).victim.name)).toEqual([
+          'clear-secret victim',
+          'encrypted-secret victim',
+        ])
         const anonymousErased = await erased(protectedStore, 'case:k2')
         expect(anonymousErased.clearAtRest).toEqual([
           { caseId: 'k2', eventId: anonymous.id, field: 'data.text' },
