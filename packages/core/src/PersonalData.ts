@@ -266,7 +266,7 @@ const writesErased = (e: Recorded): boolean => {
 /**
  * The encrypted `events` with each of `retries` that is the retry of an event stored before its
  * subject's erasure as that event is at rest: each field written erased takes the stored ciphertext
- * of the same subject, so that the store compares the rest and drops the retry as an idempotent
+ * of the same subject (or its clear text, where it was appended without keys), so that the store compares the rest and drops the retry as an idempotent
  * repeat. Reads the streams of the cases of `retries` (none when it is empty); writes and decrypts nothing.
  */
 const asStored = (
@@ -288,7 +288,9 @@ const asStored = (
           : taking(
               e,
               atRest,
-              (mine, theirs, subjectId) => mine === ERASED && ciphertextFor(theirs, subjectId),
+              // the stored value: the subject's ciphertext, or its clear text (appended without keys)
+              (mine, theirs, subjectId) =>
+                mine === ERASED && (ciphertextFor(theirs, subjectId) || heldInClear(theirs)),
             )
       })
     }),

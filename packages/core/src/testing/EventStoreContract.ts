@@ -941,6 +941,25 @@ export const eventStoreContract = (
         expect(await atRest(raw)).toBe(before)
       })
 
+      it('an event stored in clear (appended without keys) and retried through the keys after the erasure is a no-op too', async () => {
+        // alice's fields only: a clear field of a subject not erased would be encrypted now, and differ
+        const withVictim = reportBy(`r-${process.pid}-${++counter}`, 'alice')
+        const e = { ...withVictim, data: { ...(withVictim.data as object), victim: undefined } } as Recorded
+        const raw = await fresh()
+        const keys = KeyStore.memory()
+        const s = PersonalData.protect(raw, keys)
+        await ok(raw.append('p1', [e], 'any'))
+        expect(E.isRight(await Erasure.erase(s, keys, 'alice', { at: '2026-03-02T00:00:00Z' })())).toBe(true)
+        const before = await atRest(raw)
+        expect(await ok(s.conflicts([e]))).toEqual([])
+        expect((await ok(s.append('p1', [e], 'any'))).appended).toBe(0)
+        expect(await atRest(raw)).toBe(before)
+        expect(await keys.find('alice')).toBeUndefined()
+        // what differs beyond alice's fields is still a conflict
+        const other = { ...e, data: { ...(e.data as object), category: 'csam' } } as Recorded
+        expect((await fails(s.append('p1', [other], 'any')))._tag).toBe('IdempotencyConflict')
+      })
+
       it("a new event naming the erased subject is stored with the subject's fields erased, and no key is made", async () => {
         const { raw, keys, s } = await erasedAfter(reportBy(`r-${process.pid}-${++counter}`, 'alice'))
         const later = reportBy(`r-${process.pid}-${++counter}`, 'alice', 'again')
