@@ -126,8 +126,22 @@ export interface InputChanged {
   readonly duplicates: number
 }
 
+/**
+ * {@link TwiceOptions.signal} was aborted: the import stopped at the next safe point, before
+ * writing the batch of `line` and any after it (while checking: before writing anything), once
+ * the appends in flight had finished. Importing the input again completes it.
+ */
+export interface Interrupted {
+  readonly _tag: 'Interrupted'
+  /** The first line not written (0: stopped while checking, before the second read). */
+  readonly line: number
+  /** Events written before it (they stay stored). */
+  readonly appended: number
+  readonly duplicates: number
+}
+
 /** Why an import read twice stopped. */
-export type TwiceError = ImportError | InputChanged
+export type TwiceError = ImportError | InputChanged | Interrupted
 
 /** Options for {@link runTwice}. */
 export interface TwiceOptions extends Options {
@@ -138,6 +152,11 @@ export interface TwiceOptions extends Options {
   readonly changed?: () => string | undefined
   /** Events per `EventStore.conflicts` call. Default 1000. */
   readonly checkBatch?: number
+  /**
+   * Stops the import when aborted (a command on SIGINT): at the next line while checking, else
+   * before the next append is issued, never inside one; it then ends with `Interrupted`.
+   */
+  readonly signal?: AbortSignal
 }
 
 // operations
@@ -235,6 +254,7 @@ export const runTwice =
       batchSize: batchSize(options),
       checkBatch: positive('checkBatch', options.checkBatch ?? CHECK_BATCH),
       changed: options.changed ?? (() => undefined),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     })
     return E.map((d: ImportTwice.Done) => summary(d.read, d.written, d.errors))(done)
   }
@@ -276,4 +296,9 @@ export const describe = (e: TwiceError): string =>
       (e.appended === 0
         ? 'nothing was written'
         : `${e.appended} events written before it stay stored, and importing the file again completes it`)
-    : describeImport(e)
+    : e._tag === 'Interrupted'
+      ? e.line === 0
+        ? 'import interrupted while checking the input: nothing was written'
+        : `import interrupted before line ${e.line}: ${e.appended} new event(s) written stay stored, ` +
+          'the lines from there on were not; importing the input again completes it'
+      : describeImport(e)

@@ -151,3 +151,69 @@ describe('Import.runTwice: an input that changes between the reads', () => {
     expect(await all(store)).toEqual(['a1', 'a2'])
   })
 })
+
+describe('Import.runTwice: interrupted by its signal', () => {
+  const lines = ['a1', 'a2', 'a3', 'b1', 'b2', 'c1'].map((id) => line(id, id[0]!))
+
+  it('aborted while checking, or before the second read, writes nothing', async () => {
+    const store = MemoryEventStore.make()
+    const ac = new AbortController()
+    let n = 0
+    async function* aborting(): AsyncGenerator<string> {
+      for (const l of lines) {
+        if (++n === 3) ac.abort()
+        yield l
+      }
+    }
+    const checking = await Import.runTwice(store, aborting, { signal: ac.signal })()
+    expect(E.isLeft(checking) && checking.left).toEqual({
+      _tag: 'Interrupted',
+      line: 0,
+      appended: 0,
+      duplicates: 0,
+    })
+    expect(n).toBe(3)
+    expect(await all(store)).toEqual([])
+    if (E.isLeft(checking))
+      expect(Import.describe(checking.left)).toBe(
+        'import interrupted while checking the input: nothing was written',
+      )
+  })
+
+  it('aborted during the appends, stops before the next one once those in flight finish; importing again completes it', async () => {
+    const inner = MemoryEventStore.make()
+    const ac = new AbortController()
+    const store: EventStore.EventStore = {
+      ...inner,
+      // aborted while the first append is in flight: it finishes, no other is issued
+      append: (caseId, events, expected) => {
+        ac.abort()
+        return inner.append(caseId, events, expected)
+      },
+    }
+    const r = await Import.runTwice(store, () => lines, { batchSize: 2, signal: ac.signal })()
+    expect(E.isLeft(r) && r.left).toEqual({ _tag: 'Interrupted', line: 3, appended: 2, duplicates: 0 })
+    expect(await all(inner)).toEqual(['a1', 'a2'])
+    if (E.isLeft(r))
+      expect(Import.describe(r.left)).toBe(
+        'import interrupted before line 3: 2 new event(s) written stay stored, the lines from there on were not; importing the input again completes it',
+      )
+    const again = await Import.runTwice(inner, () => lines, { batchSize: 2 })()
+    expect(E.isRight(again) && again.right).toMatchObject({ read: 6, appended: 4, duplicates: 2 })
+    expect(await all(inner)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'c1'])
+  })
+
+  it('aborted before the last batch is issued, writes no more', async () => {
+    const store = MemoryEventStore.make()
+    const ac = new AbortController()
+    let n = 0
+    async function* aborting(): AsyncGenerator<string> {
+      for (const l of lines) yield l
+      // the end of the second read: the last batch (c1) not yet issued
+      if (++n === 2) ac.abort()
+    }
+    const r = await Import.runTwice(store, aborting, { signal: ac.signal })()
+    expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'Interrupted', line: 6, appended: 5 })
+    expect(await all(store)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2'])
+  })
+})

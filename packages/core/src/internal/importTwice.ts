@@ -11,14 +11,15 @@
  * content of its id seen by then, stops the import before that line and the batch it would
  * join are written. The whole sequence of lines (numbers and contents, in order) is compared
  * before the last append. `changed`, when given, is asked before the second read and before
- * each append.
+ * each append; `signal`, when aborted, stops the import at the same points (and at each line of
+ * the first read) with `Interrupted`, once the appends in flight have finished.
  */
 import { createHash } from 'node:crypto'
 import * as E from 'fp-ts/lib/Either.js'
 import * as DecodeError from '../DecodeError.js'
 import { withImportedRecordedAt } from '../Envelope.js'
 import type * as EventStore from '../EventStore.js'
-import type { InputChanged, TwiceError } from '../Import.js'
+import type { InputChanged, Interrupted, TwiceError } from '../Import.js'
 import * as Jsonl from '../Jsonl.js'
 import { anyBad, asker, type Contents, contentOf, decide, key, storeFailed } from './importCheck.js'
 import { type Written, writer } from './importWrite.js'
@@ -33,6 +34,7 @@ export interface Plan {
   readonly batchSize: number
   readonly checkBatch: number
   readonly changed: () => string | undefined
+  readonly signal?: AbortSignal
 }
 
 /** What a complete import read and wrote, and the bad lines it left out (line order). */
@@ -53,7 +55,9 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
   const byId: Contents = new Map()
   const ask = asker(store, plan.checkBatch)
   const seen = createHash('sha256')
+  const interrupted = (): boolean => plan.signal?.aborted === true
   for await (const r of Jsonl.decodeLines(plan.open(), plan.decode)) {
+    if (interrupted()) return E.left({ _tag: 'Interrupted', line: 0, appended: 0, duplicates: 0 })
     read++
     if (E.isLeft(r)) {
       decodeErrors.push(r.left)
@@ -81,6 +85,12 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
     const { appended, duplicates } = w.written()
     return E.left({ _tag: 'InputChanged', line, reason, appended, duplicates })
   }
+  const interrupt = async (line: number): Promise<E.Either<Interrupted, never>> => {
+    await w.settle()
+    const { appended, duplicates } = w.written()
+    return E.left({ _tag: 'Interrupted', line, appended, duplicates })
+  }
+  if (interrupted()) return interrupt(0)
   const before = plan.changed()
   if (before !== undefined) return stop(0, before)
   const contentErrors: DecodeError.DecodeError[] = []
@@ -114,6 +124,8 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
     }
     if (!writing) continue
     const l = { line, event }
+    // the safe point: between appends, the batch of `l`'s predecessors not yet issued
+    if (w.flushes(l) && interrupted()) return interrupt(w.first() ?? line)
     const why = w.flushes(l) ? plan.changed() : undefined
     if (why !== undefined) return stop(line, why)
     const added = await w.add(l)
@@ -123,6 +135,7 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
   if (seen.digest('base64') !== again.digest('base64'))
     return stop(count, 'the input has its lines in another order than on the first read')
   if (writing && w.holds()) {
+    if (interrupted()) return interrupt(w.first() ?? count)
     const why = plan.changed()
     if (why !== undefined) return stop(count, why)
     const last = await w.finish()

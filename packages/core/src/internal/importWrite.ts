@@ -112,6 +112,8 @@ export const writer = (store: EventStore.EventStore, size: number, inFlight = IN
     },
     /** Whether a batch waits to be issued. */
     holds: (): boolean => batch.length > 0,
+    /** The line of the first event of the batch waiting to be issued, if any. */
+    first: (): number | undefined => batch[0]?.line,
     /** Issues the last batch and waits for every append in flight. */
     finish: async (): Promise<E.Either<StoreFailed, void>> => {
       const last = await flush()
