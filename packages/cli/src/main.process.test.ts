@@ -4,7 +4,16 @@
  * them. Needs the build (`tsc -b`, which the test command runs first).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -43,13 +52,13 @@ const history = (name: string, events: number): string => {
 }
 
 /**
- * Runs the built `docket` with `args`, sends it `signal` once `ready(stderr so far)` holds (polled),
- * and resolves with how it ended and its standard error.
+ * Runs the built `docket` with `args`, sends it `signal` once `ready(stderr so far, its pid)` holds
+ * (polled), and resolves with how it ended and its standard error.
  */
 const interrupt = (
   args: ReadonlyArray<string>,
   signal: NodeJS.Signals,
-  ready: (stderr: string) => boolean,
+  ready: (stderr: string, pid: number) => boolean,
 ): Promise<{
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
@@ -74,10 +83,27 @@ const interrupt = (
       done({ code, signal: sig, sent, stderr })
     })
     void (async () => {
-      while (!ended && !ready(stderr)) await sleep(5)
+      while (!ended && !ready(stderr, child.pid ?? 0)) await sleep(5)
       if (!ended) sent = child.kill(signal)
     })()
   })
+
+/**
+ * Whether process `pid` reads `file` a second time (Linux: the offset of its descriptor of the
+ * file, in /proc, went back), as `docket import` does once it has checked every line: it is then
+ * appending. `seen` keeps the furthest offset seen so far.
+ */
+const rereading = (pid: number, file: string, seen: { furthest: number }): boolean => {
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== file) continue
+      const pos = Number(/^pos:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1] ?? 0)
+      if (pos < seen.furthest) return true
+      seen.furthest = pos
+    }
+  } catch {}
+  return false
+}
 
 describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
   'docket as a process',
@@ -206,6 +232,79 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
       expect(again.status, again.stderr).toBe(0)
       expect(again.stderr).toMatch(/watch: \d+ event\(s\) read/)
     })
+
+    it('interrupted by SIGINT while opening a new PGlite store, import lets the open finish and closes it: exit 130, unlocked, nothing stored', {
+      timeout: 180_000,
+    }, async () => {
+      const events = history('import-opening.jsonl', 200)
+      const store = join(dir, 'import-opening-store')
+      const lock = join(store, 'docket.lock')
+      const args = ['import', events, '--store', `pglite:${store}`]
+      // the lock file is taken first; PGlite then initialises the new directory for seconds
+      const r = await interrupt(args, 'SIGINT', () => existsSync(lock))
+      expect(r.sent).toBe(true)
+      expect([r.code, r.signal], r.stderr).toEqual([130, null])
+      expect(r.stderr).toContain('import: SIGINT received: stopping at the next safe point')
+      expect(r.stderr).toContain('press Ctrl-C again to end at once')
+      expect(r.stderr).toContain('import: stopped (SIGINT): while pglite:')
+      expect(r.stderr).toContain('was opening: it opened and is closed again; nothing was stored')
+      expect(existsSync(lock)).toBe(false)
+      // the new store is whole: it opens, holds nothing, and takes the whole import
+      const again = docket(args)
+      expect(again.status, again.stderr).toBe(0)
+      expect(again.stderr).toContain('imported 200 new event(s)')
+      expect(again.stderr).toContain('; 0 already stored')
+      expect(again.stderr).not.toContain('lock')
+    })
+
+    it.skipIf(!existsSync('/proc/self/fdinfo'))(
+      'interrupted by SIGTERM or SIGINT during the appends, import stops between them: exit 143 or 130, the count stored said, unlocked; importing again completes it',
+      { timeout: 240_000 },
+      async () => {
+        const events = history('import-appending.jsonl', 20_000)
+        const store = join(dir, 'import-appending-store')
+        const lock = join(store, 'docket.lock')
+        const args = ['import', events, '--store', `pglite:${store}`]
+        // a store made first, with the file's first event: the interruption is in the appends, not in the open
+        const first = join(dir, 'import-appending-first.jsonl')
+        writeFileSync(first, `${readFileSync(events, 'utf8').split('\n')[0]}\n`)
+        const made = docket(['import', first, '--store', `pglite:${store}`])
+        expect(made.status, made.stderr).toBe(0)
+        let stored = 1
+        for (const [signal, code] of [
+          ['SIGTERM', 143],
+          ['SIGINT', 130],
+        ] as const) {
+          const seen = { furthest: 0 }
+          // the second read of the file: every line checked, the appends under way
+          const r = await interrupt(args, signal, (_, pid) => rereading(pid, events, seen))
+          expect(r.sent, signal).toBe(true)
+          expect([r.code, r.signal], r.stderr).toEqual([code, null])
+          const said =
+            /import: stopped \((SIG\w+)\): before line (\d+): (\d+) new event\(s\) stored \((\d+) already there\), the lines from \d+ on not; importing the same input again completes it/.exec(
+              r.stderr,
+            )
+          expect(said, r.stderr).not.toBeNull()
+          const [, named, line, appended, duplicates] = said!
+          expect(named).toBe(signal)
+          expect(Number(line)).toBeGreaterThan(1)
+          expect(Number(line)).toBeLessThanOrEqual(20_000)
+          expect(Number(appended) + Number(duplicates)).toBeLessThan(20_000)
+          stored += Number(appended)
+          expect(existsSync(lock), signal).toBe(false)
+        }
+        expect(stored).toBeGreaterThan(1)
+        // the store opens again, and the import completes: what was stored is not stored twice
+        const again = docket(args)
+        expect(again.status, again.stderr).toBe(0)
+        expect(again.stderr).toContain(`imported ${20_000 - stored} new event(s)`)
+        expect(again.stderr).toContain(`; ${stored} already stored`)
+        const out = join(dir, 'import-appending-export.jsonl')
+        const exported = docket(['export', '--store', `pglite:${store}`, '--out', out])
+        expect(exported.status, exported.stderr).toBe(0)
+        expect(exported.stderr).toContain('exported 20000 event(s)')
+      },
+    )
 
     it('refuses standard input with bytes that are not UTF-8, naming the line and field', () => {
       const input = Buffer.concat([

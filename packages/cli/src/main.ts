@@ -134,12 +134,13 @@ export const main = (): void => {
     throw e
   })
   // Interrupted, a command removes its temporary files (an --out report's, the replay's spills),
-  // then ends by the signal as it would have (exit 130 or 143 in a shell); a command handling the
-  // signal itself (watch stops cleanly) keeps doing so.
+  // then ends by the signal as it would have (exit 130 or 143 in a shell). A command handling the
+  // signal itself (one holding a store, `internal/interrupt.ts`) stops at its next safe point and
+  // removes its own; a second signal, which it no longer handles, ends the process here.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = (): void => {
-      Temporary.removeAll()
       if (process.listenerCount(signal) > 1) return
+      Temporary.removeAll()
       process.removeListener(signal, onSignal)
       process.kill(process.pid, signal)
     }

@@ -16,12 +16,16 @@
  * completes an import that stopped. A store keeping personal data encrypted
  * (a key store in its schema) is refused without `DOCKET_KEYS` (exit 2):
  * without the keys every stored event with personal fields would look like a
- * conflict, and new personal fields would be stored in clear.
+ * conflict, and new personal fields would be stored in clear. SIGINT or SIGTERM
+ * stops it at the next safe point (once the store has opened; between appends,
+ * those in flight finished), closes the store, says how far it got, and exits
+ * 130 or 143 (`internal/interrupt.ts`).
  */
 import { DecodeError, Import } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
-import { type Command, EXIT } from '../Command.js'
+import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Args from '../internal/args.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as Spool from '../internal/spool.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
@@ -97,49 +101,83 @@ export const command: Command = {
       Output.error(inv, Source.describe(input.left))
       return EXIT.usage
     }
-    const opened = await Store.open(url, inv, { keysNeeded: KEYS_NEEDED })
-    if (E.isLeft(opened)) {
-      Output.error(inv, opened.left)
-      return EXIT.usage
-    }
-    let spooled: Spool.Spooled | undefined
+    // installed before the store opens: a signal meanwhile lets the open finish, then closes it
+    const stopping = Interrupt.install(inv, 'import')
     try {
-      let file: Source.Rereadable
-      if ('file' in input.right) file = input.right.file
-      else {
-        const copy = await Spool.spool(input.right.once, spillDir.right)
-        if (E.isLeft(copy)) {
-          Output.error(inv, `${copy.left}; nothing was stored`)
-          return EXIT.usage
-        }
-        file = spooled = copy.right
-      }
-      const result = await Import.runTwice(opened.right, file.open, {
-        skipBad: Args.flag(inv, 'skip-bad'),
-        changed: file.changed,
-      })()
-      if (E.isLeft(result)) {
-        const e = result.left
-        Output.error(
-          inv,
-          e._tag === 'BadInput'
-            ? `${e.errors.map(DecodeError.format).join('\n')}\n${e.errors.length} of ${e.read} line(s) are bad. Nothing was stored. Fix them, or pass --skip-bad to leave them out.`
-            : Import.describe(e),
-        )
-        return EXIT.usage
-      }
-      const r = result.right
-      for (const bad of r.skipped) Output.warn(inv, `skipped ${DecodeError.format(bad.error)}`)
-      Output.log(
-        inv,
-        `imported ${r.appended} new event(s) into ${r.cases} case(s) of ${Store.redact(url)}; ` +
-          `${r.duplicates} already stored${r.skipped.length > 0 ? `; ${r.skipped.length} bad line(s) skipped` : ''}`,
-      )
-      if (url === 'memory:') Output.warn(inv, 'memory: keeps nothing after the command ends (a dry run)')
-      return EXIT.ok
+      return await importInto(inv, url, input.right, spillDir.right, stopping)
     } finally {
-      spooled?.remove()
-      await opened.right.close()
+      stopping.release()
     }
   },
+}
+
+/**
+ * Opens the store, imports `input` and closes the store; interrupted, it stops at the next safe
+ * point (after the open, between appends) and says how far it got.
+ */
+const importInto = async (
+  inv: Invocation,
+  url: string,
+  input: Input,
+  spillDir: string | undefined,
+  stopping: Interrupt.Interrupt,
+): Promise<number> => {
+  const stopped = (what: string): number => Interrupt.stopped(inv, 'import', stopping, what)
+  const opened = await Store.open(url, inv, { keysNeeded: KEYS_NEEDED })
+  if (E.isLeft(opened)) {
+    Output.error(inv, opened.left)
+    return EXIT.usage
+  }
+  let spooled: Spool.Spooled | undefined
+  try {
+    if (await Interrupt.afterOpen(stopping))
+      return stopped(
+        `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was stored`,
+      )
+    let file: Source.Rereadable
+    if ('file' in input) file = input.file
+    else {
+      const copy = await Spool.spool(input.once, spillDir, stopping.signal)
+      if (E.isLeft(copy)) {
+        if (stopping.signal.aborted) return stopped('while copying the input: nothing was stored')
+        Output.error(inv, `${copy.left}; nothing was stored`)
+        return EXIT.usage
+      }
+      file = spooled = copy.right
+    }
+    const result = await Import.runTwice(opened.right, file.open, {
+      skipBad: Args.flag(inv, 'skip-bad'),
+      changed: file.changed,
+      signal: stopping.signal,
+    })()
+    if (E.isLeft(result)) {
+      const e = result.left
+      if (e._tag === 'Interrupted')
+        return stopped(
+          e.line === 0
+            ? 'while checking the input: nothing was stored'
+            : `before line ${e.line}: ${e.appended} new event(s) stored (${e.duplicates} already there), the lines from ${e.line} on not; importing the same input again completes it`,
+        )
+      Output.error(
+        inv,
+        e._tag === 'BadInput'
+          ? `${e.errors.map(DecodeError.format).join('\n')}\n${e.errors.length} of ${e.read} line(s) are bad. Nothing was stored. Fix them, or pass --skip-bad to leave them out.`
+          : Import.describe(e),
+      )
+      return EXIT.usage
+    }
+    const r = result.right
+    for (const bad of r.skipped) Output.warn(inv, `skipped ${DecodeError.format(bad.error)}`)
+    Output.log(
+      inv,
+      `imported ${r.appended} new event(s) into ${r.cases} case(s) of ${Store.redact(url)}; ` +
+        `${r.duplicates} already stored${r.skipped.length > 0 ? `; ${r.skipped.length} bad line(s) skipped` : ''}`,
+    )
+    if (url === 'memory:') Output.warn(inv, 'memory: keeps nothing after the command ends (a dry run)')
+    // a signal after the last append: the import is whole, the exit still says it was interrupted
+    return stopping.signal.aborted ? stopped('after the last append: the import is complete') : EXIT.ok
+  } finally {
+    spooled?.remove()
+    await opened.right.close()
+  }
 }

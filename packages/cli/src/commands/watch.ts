@@ -12,7 +12,6 @@
  * while the store is opening lets the open finish, then closes it.
  */
 import { createHash } from 'node:crypto'
-import { setImmediate as turn } from 'node:timers/promises'
 import { systemClock, WebhookSink } from '@docket/adapters'
 import { type Outbox, ProcessManager, Timer } from '@docket/core'
 import { Policy } from '@docket/policies'
@@ -21,6 +20,7 @@ import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Config from '../Config.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 
@@ -149,10 +149,8 @@ export const make = (deps: () => Deps): Command => ({
       )
     }
     const d = deps()
-    // Installed before the store opens, which takes seconds (PGlite loading, more initialising a new
-    // directory): a signal meanwhile lets the open finish, then closes the store, where it killed
-    // the process with the store half-open and its PGlite lock file left behind.
-    const stopping = stopper(d)
+    // installed before the store opens: a signal meanwhile lets the open finish, then closes the store
+    const stopping = Interrupt.install(inv, 'watch', d.signal)
     try {
       // a store that is not there is created (a deployment may start the watcher before the first
       // append), but said: a typo in --store would otherwise watch an empty store in silence
@@ -168,9 +166,7 @@ export const make = (deps: () => Deps): Command => ({
             inv,
             `no store was at ${Store.redact(url)} (${absent.reason}): watch created an empty one and waits for its events; check --store if a history was expected`,
           )
-        // PGlite opens in long synchronous steps, during which a signal waits for the event loop to turn
-        await turn()
-        if (stopping.signal.aborted) {
+        if (await Interrupt.afterOpen(stopping)) {
           Output.log(
             inv,
             'watch: stopped (interrupted) while the store was opening; nothing was read, the next run goes on from the last checkpoint',
@@ -221,30 +217,6 @@ export const make = (deps: () => Deps): Command => ({
     }
   },
 })
-
-/**
- * What stops a watch, in either mode: `deps.signal` when given (tests), else SIGINT or SIGTERM
- * (`main` then leaves the process to end by itself, see its handlers). `release` removes the
- * handlers, also when the run fails: a later command in the same process must not be stopped by them.
- */
-const stopper = (d: Deps): { readonly signal: AbortSignal; readonly release: () => void } => {
-  const ac = new AbortController()
-  const stop = (): void => ac.abort()
-  if (d.signal?.aborted === true) stop()
-  d.signal?.addEventListener('abort', stop, { once: true })
-  if (d.signal === undefined) {
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-  }
-  return {
-    signal: ac.signal,
-    release: () => {
-      d.signal?.removeEventListener('abort', stop)
-      process.removeListener('SIGINT', stop)
-      process.removeListener('SIGTERM', stop)
-    },
-  }
-}
 
 /** What the webhooks were given, for the summary line (nothing without a webhook). */
 const deliveries = (s: ProcessManager.Stats, webhooks: number): string =>

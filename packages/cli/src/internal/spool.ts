@@ -32,12 +32,13 @@ const reason = (e: unknown): string => (e instanceof Error ? e.message : String(
 
 /**
  * Copies `input` to a private file in `dir` (default: the system's temporary directory). Left,
- * with the reason, when the copy cannot be made (no such directory, no space left); nothing is
- * left behind then.
+ * with the reason, when the copy cannot be made (no such directory, no space left) or `signal`
+ * aborts it (an input that never ends, a terminal, is then left unread); nothing is left behind.
  */
 export const spool = async (
   input: NodeJS.ReadableStream,
   dir?: string,
+  signal?: AbortSignal,
 ): Promise<E.Either<string, Spooled>> => {
   let root: string
   try {
@@ -50,7 +51,11 @@ export const spool = async (
     Temporary.release(root)
   }
   try {
-    await pipeline(input, fs.createWriteStream(path.join(root, 'input.jsonl'), { flags: 'wx', mode: 0o600 }))
+    await pipeline(
+      input,
+      fs.createWriteStream(path.join(root, 'input.jsonl'), { flags: 'wx', mode: 0o600 }),
+      signal === undefined ? {} : { signal },
+    )
   } catch (e) {
     remove()
     return E.left(`could not copy the input to ${root}: ${reason(e)}`)
