@@ -14,6 +14,7 @@ import { resolve } from 'node:path'
 import { DecodeError, Envelope, type EventStore, Import, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Invocation } from './Command.js'
+import * as Interrupt from './internal/interrupt.js'
 import * as Store from './internal/store.js'
 
 // model
@@ -44,6 +45,11 @@ export interface ReadOptions {
   readonly skipBad?: boolean
   /** Stop collecting errors after this many bad lines (default 20). */
   readonly maxErrors?: number
+  /**
+   * Stops reading a store when aborted (a command on SIGINT): once it has opened, or at the next
+   * event; Left `{ _tag: 'Store', message: 'interrupted' }`, the store closed. Files are read whole.
+   */
+  readonly signal?: AbortSignal
 }
 
 // constructors
@@ -222,10 +228,14 @@ export const rereadable = (cwd: string, path: string): E.Either<SourceError, Rer
     }
   })(filePath(cwd, path))
 
-/** Every event of a store, in global order. */
-export const readStore = async (store: EventStore.EventStore): Promise<ReadonlyArray<Recorded>> => {
+/** Every event of a store, in global order; those before `signal` aborted, if it does. */
+export const readStore = async (
+  store: EventStore.EventStore,
+  signal?: AbortSignal,
+): Promise<ReadonlyArray<Recorded>> => {
   const out: Recorded[] = []
-  for await (const s of store.readAll()) out.push(s.event)
+  const all = store.readAll()
+  for await (const s of signal === undefined ? all : Interrupt.until(signal, all)) out.push(s.event)
   return out
 }
 
@@ -248,8 +258,11 @@ export const read = async (
     case 'Store': {
       const opened = await Store.open(source.url, Store.context(inv), { existing: true })
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
+      const interrupted: SourceError = { _tag: 'Store', message: 'interrupted' }
       try {
-        return E.right({ events: await readStore(opened.right), skipped: [] })
+        if (await Interrupt.afterOpen(options.signal)) return E.left(interrupted)
+        const events = await readStore(opened.right, options.signal)
+        return options.signal?.aborted === true ? E.left(interrupted) : E.right({ events, skipped: [] })
       } catch (e) {
         return E.left({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
       } finally {

@@ -6,7 +6,8 @@
  * `@docket/policies` and core's escalation hook) and prints the timeline
  * with every obligation and escalation the engine computed. Nothing printed
  * is written by hand: every status, deadline and escalation comes from the
- * library; the demo only lays it out.
+ * library; the demo only lays it out. SIGINT or SIGTERM stops it once the
+ * store has opened or between appends, closes the store and exits 130 or 143.
  */
 import { createReadStream } from 'node:fs'
 import {
@@ -24,6 +25,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as Seed from '../internal/seed.js'
 import * as Store from '../internal/store.js'
 import * as Style from '../internal/style.js'
@@ -271,6 +273,56 @@ const render = (
   ].join('\n')
 }
 
+/**
+ * Opens the demo's store, stores the seed case's events not yet there and reads the case back,
+ * closing the store: the case's events, or the exit code. Interrupted, it stops after the open
+ * or between appends and says how far it got.
+ */
+const seed = async (
+  inv: Invocation,
+  url: string,
+  path: string,
+  stopping: Interrupt.Interrupt,
+): Promise<ReadonlyArray<Recorded> | number> => {
+  const stopped = (what: string): number => Interrupt.stopped(inv, 'demo', stopping, what)
+  const opened = await Store.open(url, inv)
+  if (E.isLeft(opened)) {
+    Output.error(inv, opened.left)
+    return EXIT.usage
+  }
+  try {
+    if (await Interrupt.afterOpen(stopping.signal))
+      return stopped(
+        `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was stored`,
+      )
+    const imported = await Import.runTwice(opened.right, () => Source.lineBatches(createReadStream(path)), {
+      signal: stopping.signal,
+    })()
+    if (E.isLeft(imported)) {
+      const e = imported.left
+      if (e._tag === 'Interrupted')
+        return stopped(
+          `while storing the seed case: ${e.appended} new event(s) stored, the rest not; run docket demo again to complete it`,
+        )
+      Output.error(inv, `${path}:\n${Import.describe(e)}`)
+      return EXIT.usage
+    }
+    Output.log(
+      inv,
+      `demo: ${Store.redact(url)}: ${imported.right.appended} new event(s) stored, ${imported.right.duplicates} already there`,
+    )
+    if (stopping.signal.aborted) return stopped('the seed case is stored; nothing was shown')
+    const stream = await opened.right.readStream(CASE_ID)()
+    if (E.isLeft(stream)) {
+      Output.error(inv, Store.describeError(stream.left))
+      return EXIT.usage
+    }
+    return stream.right.map((x) => x.event)
+  } finally {
+    await opened.right.close()
+  }
+}
+
 /** The `demo` command. */
 export const command: Command = {
   name: 'demo',
@@ -326,30 +378,15 @@ export const command: Command = {
       return EXIT.usage
     }
     const url = storeUrl(Args.str(inv, 'data-dir') ?? '.docket')
-    const opened = await Store.open(url, inv)
-    if (E.isLeft(opened)) {
-      Output.error(inv, opened.left)
-      return EXIT.usage
-    }
+    // installed before the store opens: a signal meanwhile lets the open finish, then closes it
+    const stopping = Interrupt.install(inv, 'demo')
     let history: ReadonlyArray<Recorded>
     try {
-      const imported = await Import.run(opened.right, Source.lineBatches(createReadStream(path)))()
-      if (E.isLeft(imported)) {
-        Output.error(inv, `${path}:\n${Import.describe(imported.left)}`)
-        return EXIT.usage
-      }
-      Output.log(
-        inv,
-        `demo: ${Store.redact(url)}: ${imported.right.appended} new event(s) stored, ${imported.right.duplicates} already there`,
-      )
-      const stream = await opened.right.readStream(CASE_ID)()
-      if (E.isLeft(stream)) {
-        Output.error(inv, Store.describeError(stream.left))
-        return EXIT.usage
-      }
-      history = stream.right.map((x) => x.event)
+      const seeded = await seed(inv, url, path, stopping)
+      if (typeof seeded === 'number') return seeded
+      history = seeded
     } finally {
-      await opened.right.close()
+      stopping.release()
     }
     const report = Evaluation.evaluate(history, Profile.DEFAULTS, options.right)
     const text =

@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as Style from '../internal/style.js'
 import * as Table from '../internal/table.js'
 import * as Output from '../Output.js'
@@ -80,7 +81,16 @@ export const command: Command = {
       return EXIT.usage
     }
     const { options, profile, pack } = setup.right
-    const read = await Source.read(inv, source.right)
+    // a store read here stops on SIGINT or SIGTERM once open or at the next event, and is closed
+    const stopping = source.right._tag === 'Store' ? Interrupt.install(inv, 'evaluate') : undefined
+    let read: Awaited<ReturnType<typeof Source.read>>
+    try {
+      read = await Source.read(inv, source.right, stopping === undefined ? {} : { signal: stopping.signal })
+    } finally {
+      stopping?.release()
+    }
+    if (stopping?.signal.aborted === true)
+      return Interrupt.stopped(inv, 'evaluate', stopping, 'the store is closed; nothing was evaluated')
     if (E.isLeft(read)) {
       Output.error(inv, Source.describe(read.left))
       return EXIT.usage

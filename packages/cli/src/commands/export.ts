@@ -1,11 +1,14 @@
 /**
  * `docket export --store URL [--out FILE]`: writes every stored event as JSON
  * Lines, in the store's global order, each exactly as stored (with
- * `recordedAt` and any integrity data under `meta`).
+ * `recordedAt` and any integrity data under `meta`). SIGINT or SIGTERM stops it
+ * at the next event read, closes the store and exits 130 or 143; `--out FILE`
+ * is then left as it was (`internal/interrupt.ts`).
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { type Command, EXIT } from '../Command.js'
+import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Args from '../internal/args.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 
@@ -43,35 +46,69 @@ export const command: Command = {
       Output.error(inv, `unexpected argument ${inv.positionals[0]}\nRun docket export --help for usage.`)
       return EXIT.usage
     }
-    const opened = await Store.open(url, inv, {
-      shows: "the exported events' personal fields",
-      existing: true,
-    })
-    if (E.isLeft(opened)) {
-      Output.error(inv, opened.left)
-      return EXIT.usage
+    // installed before the store opens: a signal meanwhile lets the open finish, then closes it
+    const stopping = Interrupt.install(inv, 'export')
+    try {
+      return await exportFrom(inv, url, stopping)
+    } finally {
+      stopping.release()
     }
-    const sink = Output.open(inv, Args.str(inv, 'out'))
+  },
+}
+
+/**
+ * Opens the store, writes its events and closes it; interrupted, it stops after the open or at
+ * the next event read, leaving `--out FILE` as it was.
+ */
+const exportFrom = async (inv: Invocation, url: string, stopping: Interrupt.Interrupt): Promise<number> => {
+  const opened = await Store.open(url, inv, {
+    shows: "the exported events' personal fields",
+    existing: true,
+  })
+  if (E.isLeft(opened)) {
+    Output.error(inv, opened.left)
+    return EXIT.usage
+  }
+  const out = Args.str(inv, 'out')
+  try {
+    if (await Interrupt.afterOpen(stopping.signal))
+      return Interrupt.stopped(
+        inv,
+        'export',
+        stopping,
+        `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was exported`,
+      )
+    const sink = Output.open(inv, out)
     if (E.isLeft(sink)) {
-      await opened.right.close()
       Output.error(inv, Output.describe(sink.left))
       return EXIT.usage
     }
     let count = 0
     try {
-      for await (const stored of opened.right.readAll()) {
+      for await (const stored of Interrupt.until(stopping.signal, opened.right.readAll())) {
         await sink.right.write(`${JSON.stringify(stored.event)}\n`)
         count++
+      }
+      if (stopping.signal.aborted) {
+        await sink.right.abort()
+        return Interrupt.stopped(
+          inv,
+          'export',
+          stopping,
+          out === undefined || out === '-'
+            ? `after ${count} event(s): standard output holds those only, not the whole log`
+            : `after ${count} event(s): ${out} left as it was (no part of the export kept)`,
+        )
       }
       await sink.right.end()
     } catch (e) {
       await sink.right.abort()
       Output.error(inv, `export failed: ${e instanceof Error ? e.message : String(e)}`)
       return EXIT.usage
-    } finally {
-      await opened.right.close()
     }
     Output.log(inv, `exported ${count} event(s) from ${Store.redact(url)}`)
     return EXIT.ok
-  },
+  } finally {
+    await opened.right.close()
+  }
 }

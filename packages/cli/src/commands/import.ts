@@ -130,7 +130,7 @@ const importInto = async (
   }
   let spooled: Spool.Spooled | undefined
   try {
-    if (await Interrupt.afterOpen(stopping))
+    if (await Interrupt.afterOpen(stopping.signal))
       return stopped(
         `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was stored`,
       )

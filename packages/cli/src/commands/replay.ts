@@ -8,14 +8,17 @@
  * partial`, only one partition's share of the cases is replayed and written as
  * a partial report (`reports/Partial.ts`) for `docket merge`: one machine per
  * partition, each reading its cases from a shared store or the whole file.
+ * SIGINT or SIGTERM while a store is read on this thread stops the read at the
+ * next event, closes the store and exits 130 or 143 with no report written.
  */
 import { type CasePartition, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as ReportOutput from '../internal/reportOutput.js'
-import type * as Store from '../internal/store.js'
+import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 import * as Input from '../replay/Input.js'
 import * as Progress from '../replay/Progress.js'
@@ -234,6 +237,13 @@ export const command: Command = {
       // a store's global order is the order; a file must be in recordedAt order per case
       checkOrder: !fromStore,
     }
+    // Installed before a store opens: a store read on this thread (a PGlite directory holds a lock)
+    // stops at the next event and is closed. A server's store read by workers (each its own
+    // connection, holding no lock) is left to end by the signal, as a file is.
+    const stopping =
+      source.right._tag === 'Store' && (workers === 1 || !Store.servesThreads(source.right.url))
+        ? Interrupt.install(inv, 'replay')
+        : undefined
     // one thread keeps its partition of a source read whole (a store sent only its own); workers
     // are always told it, to spread the partition's cases over them
     const share = partition === undefined ? {} : { partition }
@@ -248,6 +258,7 @@ export const command: Command = {
         ...(partition === undefined ? {} : { storePartition: partition }),
         ...(until === undefined ? {} : { storeUntil: until }),
         withoutKeys: withoutKeys(settings.right),
+        ...(stopping === undefined ? {} : { signal: stopping.signal }),
       })
       if (E.isLeft(input)) return E.left(Source.describe(input.left))
       const events = sorted
@@ -299,17 +310,25 @@ export const command: Command = {
         : E.left(`${Source.describe(failure)}\nNothing was written.`)
     }
     const sortAsked = Args.flag(inv, 'sort')
-    let attempted = await attempt(sortAsked)
-    // any file of events.md is a source: a regular file out of order is read again, sorted
-    const first = E.isRight(attempted) ? attempted.right : undefined
-    const unordered = first !== undefined && E.isLeft(first.built) ? first.built.left : undefined
-    if (unordered?._tag === 'OutOfOrder' && !sortAsked && first?.rereadable === true) {
-      if (!Args.flag(inv, 'quiet'))
-        inv.stderr.write(
-          `${Source.label(source.right)}: event ${unordered.eventId} (input position ${unordered.position}) of case ${unordered.caseId} was recorded before the previous event of that case; replaying the file sorted, as --sort does (give --sort to skip this first pass)\n`,
-        )
-      attempted = await attempt(true)
+    let attempted: Awaited<ReturnType<typeof attempt>>
+    try {
+      attempted = await attempt(sortAsked)
+      // any file of events.md is a source: a regular file out of order is read again, sorted
+      const first = E.isRight(attempted) ? attempted.right : undefined
+      const unordered = first !== undefined && E.isLeft(first.built) ? first.built.left : undefined
+      if (unordered?._tag === 'OutOfOrder' && !sortAsked && first?.rereadable === true) {
+        if (!Args.flag(inv, 'quiet'))
+          inv.stderr.write(
+            `${Source.label(source.right)}: event ${unordered.eventId} (input position ${unordered.position}) of case ${unordered.caseId} was recorded before the previous event of that case; replaying the file sorted, as --sort does (give --sort to skip this first pass)\n`,
+          )
+        attempted = await attempt(true)
+      }
+    } finally {
+      stopping?.release()
     }
+    // the store is closed: a report of a read cut short is not written
+    if (stopping?.signal.aborted === true)
+      return Interrupt.stopped(inv, 'replay', stopping, 'the store is closed; no report was written')
     if (E.isLeft(attempted)) {
       Output.error(inv, attempted.left)
       return EXIT.usage

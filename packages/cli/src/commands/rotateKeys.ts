@@ -11,10 +11,13 @@
  * The keys are given in the environment, never as arguments (which other
  * users of the machine can read). Processes holding the key store open keep
  * their master key: stop them first and start them again with the new one.
+ * SIGINT or SIGTERM lets the transaction end, says whether the keys changed,
+ * and exits 130 or 143.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as Keys from '../internal/keys.js'
 import * as Output from '../Output.js'
 
@@ -54,10 +57,19 @@ export const command: Command = {
       return EXIT.usage
     }
     const unwrap = Args.flag(inv, 'unwrap')
-    const rotated = await Keys.rotate(url, inv.env, unwrap)
+    // one transaction: a signal lets it end (committed, or rolled back), then says which
+    const stopping = Interrupt.install(inv, 'rotate-keys')
+    let rotated: Awaited<ReturnType<typeof Keys.rotate>>
+    try {
+      rotated = await Keys.rotate(url, inv.env, unwrap)
+    } finally {
+      stopping.release()
+    }
     if (E.isLeft(rotated)) {
       Output.error(inv, rotated.left)
-      return EXIT.usage
+      return stopping.signal.aborted
+        ? Interrupt.stopped(inv, 'rotate-keys', stopping, 'no key was changed')
+        : EXIT.usage
     }
     const { keys, where } = rotated.right
     const now = unwrap ? 'now stored bare' : 'now wrapped with DOCKET_NEW_MASTER_KEY'
@@ -65,6 +77,8 @@ export const command: Command = {
       ? 'Start every process using this store with DOCKET_MASTER_KEY unset.'
       : 'Start every process using this store with DOCKET_MASTER_KEY set to that key.'
     inv.stdout.write(`rotated ${keys} subject key(s) of ${where}: ${now}. ${next}\n`)
-    return EXIT.ok
+    return stopping.signal.aborted
+      ? Interrupt.stopped(inv, 'rotate-keys', stopping, 'after the rotation, which is complete')
+      : EXIT.ok
   },
 }

@@ -14,13 +14,16 @@
  * `integrity` of a report's stamp): it catches events removed from the end
  * of the log, which no chain inside the log can show. `--checkpoint` writes a
  * global checkpoint after a successful verification. It is not what the
- * chain proves that this command changes: see docs/security.md.
+ * chain proves that this command changes: see docs/security.md. SIGINT or
+ * SIGTERM stops the read at the next event, closes the store and exits 130 or
+ * 143 with no verdict (`internal/interrupt.ts`).
  */
 import { systemClock } from '@docket/adapters'
 import { Clock, Integrity } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 
@@ -102,13 +105,21 @@ export const command: Command = {
     const until = Args.str(inv, 'until')
     if (until !== undefined && Args.flag(inv, 'checkpoint'))
       return usage('--checkpoint seals the whole log: not with --until')
+    // installed before the store opens: a signal meanwhile lets the open finish, then closes it
+    const stopping = Interrupt.install(inv, 'verify')
+    const stopped = (what: string): number => Interrupt.stopped(inv, 'verify', stopping, what)
     const opened = await Store.open(url, inv, { existing: true })
     if (E.isLeft(opened)) {
+      stopping.release()
       Output.error(inv, opened.left)
       return EXIT.usage
     }
     const store = opened.right
     try {
+      if (await Interrupt.afterOpen(stopping.signal))
+        return stopped(
+          `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was verified`,
+        )
       const cut = await Store.cut(store, until)
       if (E.isLeft(cut)) {
         Output.error(inv, until === undefined ? `cannot read ${Store.redact(url)}: ${cut.left}` : cut.left)
@@ -123,14 +134,24 @@ export const command: Command = {
       let report: Integrity.Report
       try {
         // one cut: what is appended while the log is read is left for the next verification
-        report = await Integrity.verify(position === null ? noEvents() : store.readAll({ until: position }), {
-          checkpointCounts: counts.right,
-          ...(expect === undefined ? {} : { expect }),
-        })
+        report = await Integrity.verify(
+          position === null
+            ? noEvents()
+            : Interrupt.until(stopping.signal, store.readAll({ until: position })),
+          {
+            checkpointCounts: counts.right,
+            ...(expect === undefined ? {} : { expect }),
+          },
+        )
       } catch (e) {
         Output.error(inv, `cannot read ${Store.redact(url)}: ${e instanceof Error ? e.message : String(e)}`)
         return EXIT.usage
       }
+      // the report of a read cut short says nothing of the log: none is given, no checkpoint stored
+      if (stopping.signal.aborted)
+        return stopped(
+          `after reading ${report.events} event(s): nothing was verified and no checkpoint stored`,
+        )
       let checkpoint: Integrity.ChainHead | null = null
       if (report.ok && Args.flag(inv, 'checkpoint')) {
         const written = await Integrity.checkpoint(store, Clock.nowIso(systemClock))()
@@ -160,6 +181,7 @@ export const command: Command = {
       return report.ok ? EXIT.ok : EXIT.finding
     } finally {
       await store.close()
+      stopping.release()
     }
   },
 }

@@ -166,7 +166,7 @@ export const make = (deps: () => Deps): Command => ({
             inv,
             `no store was at ${Store.redact(url)} (${absent.reason}): watch created an empty one and waits for its events; check --store if a history was expected`,
           )
-        if (await Interrupt.afterOpen(stopping)) {
+        if (await Interrupt.afterOpen(stopping.signal)) {
           Output.log(
             inv,
             'watch: stopped (interrupted) while the store was opening; nothing was read, the next run goes on from the last checkpoint',

@@ -74,12 +74,14 @@ export const install = (inv: Pick<Invocation, 'stderr'>, command: string, given?
 export const exitCode = (signal: Signal): number => (signal === 'SIGINT' ? 130 : 143)
 
 /**
- * Whether the command was interrupted, asked once a store has opened: PGlite opens in long
- * synchronous steps, during which a signal waits for the event loop to turn, so it turns first.
+ * Whether `signal` (a command's {@link Interrupt.signal}, if any) has aborted, asked once a store
+ * has opened: PGlite opens in long synchronous steps, during which a signal waits for the event
+ * loop to turn, so it turns first.
  */
-export const afterOpen = async (i: Interrupt): Promise<boolean> => {
+export const afterOpen = async (signal: AbortSignal | undefined): Promise<boolean> => {
+  if (signal === undefined) return false
   await turn()
-  return i.signal.aborted
+  return signal.aborted
 }
 
 /**

@@ -15,6 +15,7 @@ import * as fs from 'node:fs'
 import { type CasePartition, type EventStore, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as FileLines from '../internal/fileLines.js'
+import * as Interrupt from '../internal/interrupt.js'
 import * as Keys from '../internal/keys.js'
 import * as Store from '../internal/store.js'
 import * as Source from '../Source.js'
@@ -80,6 +81,11 @@ export interface OpenOptions {
    * report shows are shown encrypted (`shows`).
    */
   readonly withoutKeys?: Pick<Store.OpenOptions, 'keysNeeded' | 'shows'>
+  /**
+   * Stops reading a store when aborted (a command on SIGINT): once it has opened (closed again,
+   * Left) or at the next event (the events end, `failure` says so). Files are read whole.
+   */
+  readonly signal?: AbortSignal
 }
 
 // internal
@@ -130,6 +136,9 @@ const decoded = (
     }
   },
 })
+
+/** Why a store's events ended early: {@link OpenOptions.signal} aborted. */
+const INTERRUPTED: Source.SourceError = { _tag: 'Store', message: 'interrupted' }
 
 const NOTHING_TO_CLOSE = async (): Promise<void> => {}
 
@@ -213,6 +222,10 @@ export const open = async (
       const opened = await Store.open(source.url, ctx, { ...options.withoutKeys, existing: true })
       if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const store = opened.right
+      if (await Interrupt.afterOpen(options.signal)) {
+        await store.close()
+        return E.left(INTERRUPTED)
+      }
       // one cut, given or the end now: what is appended during the replay is left for the next
       const until = await Store.cut(store, options.storeUntil)
       if (E.isLeft(until)) {
@@ -230,6 +243,7 @@ export const open = async (
           async *[Symbol.asyncIterator]() {
             try {
               for await (const e of stored.events) {
+                if (options.signal?.aborted === true) return fail(INTERRUPTED)
                 done++
                 yield e
               }
