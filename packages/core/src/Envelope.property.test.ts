@@ -473,6 +473,32 @@ describe('Envelope.canonical', () => {
     )
   })
 
+  it('agrees with a JSON round trip for values that are not JSON: dates, toJSON, boxed primitives, functions, symbols', () => {
+    const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.constantFrom(null, undefined, true, false, () => 1, Symbol('s')),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.string(),
+        fc.date(),
+        fc.oneof(fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()).map(Object),
+        // toJSON is given the key it was found under; what it returns is written without its own toJSON
+        tie('value').map((v) => ({ toJSON: (key: string) => ({ key, v, toJSON: () => 'not called' }) })),
+        fc.sparseArray(tie('value'), { maxLength: 5 }),
+        fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 4 }),
+      ),
+    }))
+    fc.assert(
+      fc.property(value, (v) => {
+        const roundTrip = JSON.stringify(v)
+        expect(Envelope.canonical(v)).toBe(
+          roundTrip === undefined ? 'null' : Envelope.canonical(JSON.parse(roundTrip)),
+        )
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('writes the bytes of its first definition for generated events', () => {
     for (const e of History.generate({ events: 2000, seed: 5 })) {
       expect(Envelope.canonical(e)).toBe(canonicalReference(e))

@@ -224,14 +224,28 @@ export const fingerprint = (e: DocketEvent): string => {
 /**
  * Canonical JSON of an event: keys sorted at every depth. Two events are the
  * same content exactly when their canonical forms are equal (idempotency).
- * It agrees with a JSON round trip: `canonical(x) === canonical(JSON.parse(JSON.stringify(x)))`.
+ * It agrees with a JSON round trip, `canonical(x) === canonical(JSON.parse(JSON.stringify(x)))`,
+ * for values that are not JSON too (a `Date` or another value with `toJSON`, a boxed primitive, a
+ * function): what is sealed is what the store writes. Throws where `JSON.stringify` does (a `bigint`).
  */
-export const canonical = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+export const canonical = (value: unknown): string => written(resolved(value, '')) ?? 'null'
+
+/** `value`, found under `key`, through its `toJSON` when it has one (a Date's ISO text), as `JSON.stringify` takes it. */
+const resolved = (value: unknown, key: string): unknown =>
+  value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function'
+    ? (value as { toJSON: (k: string) => unknown }).toJSON(key)
+    : value
+
+/** The canonical text of a resolved value; `undefined` for what `JSON.stringify` leaves out (undefined, a function, a symbol). */
+const written = (value: unknown): string | undefined => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value)
+  if (value instanceof String || value instanceof Number || value instanceof Boolean)
+    return JSON.stringify(value)
   if (Array.isArray(value)) {
     let out = '['
     // a hole reads as `undefined`, written `null` as `JSON.stringify` writes it (the stored form)
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonical(value[i])
+    for (let i = 0; i < value.length; i++)
+      out += `${i === 0 ? '' : ','}${written(resolved(value[i], String(i))) ?? 'null'}`
     return `${out}]`
   }
   const o = value as Record<string, unknown>
@@ -239,9 +253,8 @@ export const canonical = (value: unknown): string => {
   const keys = Object.keys(o).sort()
   let out = '{'
   for (const k of keys) {
-    const v = o[k]
-    if (v === undefined) continue
-    out += `${out.length === 1 ? '' : ','}${quotedKey(k)}:${canonical(v)}`
+    const v = written(resolved(o[k], k))
+    if (v !== undefined) out += `${out.length === 1 ? '' : ','}${quotedKey(k)}:${v}`
   }
   return `${out}}`
 }

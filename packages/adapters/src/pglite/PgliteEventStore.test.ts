@@ -1,4 +1,4 @@
-import { type EventStore, PersonalData } from '@docket/core'
+import { type EventStore, Integrity, PersonalData } from '@docket/core'
 import { collect, eventStoreContract, ok, testEvent, until } from '@docket/core/testing'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -83,6 +83,30 @@ describe('PGlite store given an event that is not JSON', () => {
         )
         await ok(store.append('c', [testEvent('c', 2)], 'no_stream'))
         expect((await collect(store.readAll())).length).toBe(1)
+      } finally {
+        await store.close()
+        await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
+      }
+    },
+  )
+})
+
+describe('PGlite store given values JSON writes its own way (a Date, a boxed number)', () => {
+  it.each([false, true])(
+    'stores them as JSON.stringify writes them; the seal verifies and a retry is a no-op (seal: %s)',
+    async (seal) => {
+      const schema = `tojson_${++n}`
+      const store = await PgliteEventStore.make(db, { schema, seal })
+      try {
+        const e = testEvent('c', 0, {
+          data: { reason: 'x', at: new Date('2026-01-02T03:04:05Z'), n: Object(3) },
+        } as never)
+        expect((await ok(store.append('c', [e], 'no_stream'))).appended).toBe(1)
+        const [stored] = await collect(store.readAll())
+        expect(stored!.event.data).toEqual({ reason: 'x', at: '2026-01-02T03:04:05.000Z', n: 3 })
+        const report = await Integrity.verify(store.readAll())
+        expect(report.failure?.problem ?? null).toBe(seal ? null : 'unsealed')
+        expect((await ok(store.append('c', [e], 'any'))).appended).toBe(0)
       } finally {
         await store.close()
         await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
