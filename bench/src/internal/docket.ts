@@ -44,7 +44,8 @@ export const onWorkers = async (
 /**
  * Replays a JSON Lines file as `docket replay FILE` reads it (`Input.open`: each line decoded as
  * it is read, cases read back by their lines' byte offsets; with `readBack` false, archived as
- * from standard input instead); throws on a bad line or a replay error.
+ * from standard input instead, and its ids checked across cases, `Input.ids`, as the command does);
+ * throws on a bad line, a replay error or an id in two cases.
  */
 export const replayFile = async (file: string, readBack = true): Promise<Replay.Result> => {
   const input = await Input.open({ stdin: process.stdin, cwd: process.cwd() }, { _tag: 'File', path: file })
@@ -55,6 +56,8 @@ export const replayFile = async (file: string, readBack = true): Promise<Replay.
     const result = await replay(back === undefined ? events : { events, readBack: back })
     const failure = input.right.failure()
     if (failure !== undefined) throw new Error(Source.describe(failure))
+    const twice = input.right.ids?.check()
+    if (twice !== undefined) throw new Error(`event id in two cases: ${JSON.stringify(twice)}`)
     return result
   } finally {
     await input.right.close()

@@ -3,6 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { History } from '@docket/core/testing'
+import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docket, withoutMemoryCounters } from '../internal/testing.js'
@@ -270,6 +271,82 @@ describe('docket replay', () => {
       )
       expect(fs.existsSync(path.join(dir, 'conflict.json'))).toBe(false)
     }
+  })
+
+  it('refuses an id given in two cases, on one thread and on workers, from a file and standard input, writing nothing', async () => {
+    const lines = fs.readFileSync(SEED, 'utf8').trimEnd().split('\n')
+    const out = path.join(dir, 'two-cases.json')
+    // line 3's event again in another case (line 14, after a blank line): no store could hold both
+    const elsewhere = lines[2]!.replace('"caseId":"doe-v-twitter"', '"caseId":"other-case"')
+    expect(elsewhere).not.toBe(lines[2])
+    const twoCases = path.join(dir, 'two-cases.jsonl')
+    fs.writeFileSync(twoCases, `${[...lines, '', elsewhere].join('\n')}\n`)
+    const said =
+      'event id seed-003 is given in two cases: case doe-v-twitter (line 3) and case other-case (line 14): ' +
+      'an event id is stored once, in one case (an IdempotencyConflict, as an import of the input would refuse it). ' +
+      'Nothing was written.'
+    // a partition of a file reads it whole: it checks every case's ids, not only its own
+    const partial = ['--report', 'partial', '--partition']
+    for (const more of [
+      [],
+      ['--workers', '2'],
+      ['--sort'],
+      ['--max-open-cases', '1'],
+      [...partial, '0/2'],
+      [...partial, '1/2', '--workers', '2'],
+    ]) {
+      const r = await docket(['replay', twoCases, '--quiet', '--out', out, ...more])
+      expect(r.code, more.join(' ')).toBe(2)
+      expect(r.stderr).toContain(said)
+      expect(fs.existsSync(out)).toBe(false)
+    }
+    const piped = await docket(['replay', '-', '--quiet'], { stdin: fs.readFileSync(twoCases, 'utf8') })
+    expect(piped.code).toBe(2)
+    expect(piped.stderr).toContain(said)
+    expect(piped.stdout).toBe('')
+    // the same event repeated in its own case is left out, as before
+    const oneCase = path.join(dir, 'one-case.jsonl')
+    fs.writeFileSync(oneCase, `${[...lines, '', lines[2]].join('\n')}\n`)
+    for (const more of [[], ['--workers', '2']]) {
+      const r = await docket(['replay', oneCase, '--quiet', ...more])
+      expect(r.code, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout).stats.events).toBe(12)
+    }
+  })
+
+  it('replays a history if and only if no event id is in two cases, as a Set of every id says (property)', async () => {
+    const base = [...History.generate({ events: 40, seed: 5 })]
+    // an event given the id of another, or repeated verbatim further on
+    const change = fc.oneof(
+      fc.record({ steal: fc.nat(base.length - 1), from: fc.nat(base.length - 1) }),
+      fc.record({ repeat: fc.nat(base.length - 1), at: fc.nat(base.length) }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(change, { maxLength: 3 }), fc.boolean(), async (changes, onWorkers) => {
+        const events: Array<Record<string, unknown>> = base.map((e) => ({ ...e }))
+        for (const c of changes) {
+          if ('steal' in c) events[c.steal] = { ...events[c.steal]!, id: base[c.from]!.id }
+          else events.splice(Math.max(c.at, c.repeat + 1), 0, { ...events[c.repeat]! })
+        }
+        // the oracle: every id with the cases and contents it is given
+        const seen = new Map<string, { readonly caseId: unknown; readonly text: string }>()
+        let twoCases = false
+        let otherContent = false
+        for (const e of events) {
+          const text = JSON.stringify(e)
+          const earlier = seen.get(e.id as string)
+          if (earlier === undefined) seen.set(e.id as string, { caseId: e.caseId, text })
+          else if (earlier.caseId !== e.caseId) twoCases = true
+          else if (earlier.text !== text) otherContent = true
+        }
+        const file = path.join(dir, 'random.jsonl')
+        fs.writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`)
+        const r = await docket(['replay', file, '--quiet', ...(onWorkers ? ['--workers', '2'] : [])])
+        expect(r.code === 0, r.stderr).toBe(!twoCases && !otherContent)
+        if (twoCases && !otherContent) expect(r.stderr).toContain('is given in two cases')
+      }),
+      { numRuns: 20 },
+    )
   })
 
   it('refuses bad usage with exit 2', async () => {

@@ -20,6 +20,7 @@ import * as Interrupt from '../internal/interrupt.js'
 import * as ReportOutput from '../internal/reportOutput.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
+import * as GlobalIds from '../replay/GlobalIds.js'
 import * as Input from '../replay/Input.js'
 import * as Progress from '../replay/Progress.js'
 import * as Replay from '../replay/Replay.js'
@@ -257,6 +258,7 @@ export const command: Command = {
       const input = await Input.open(inv, source.right, {
         ...(partition === undefined ? {} : { storePartition: partition }),
         ...(until === undefined ? {} : { storeUntil: until }),
+        ...(spillDir.right === undefined ? {} : { spillDir: spillDir.right }),
         withoutKeys: withoutKeys(settings.right),
         ...(stopping === undefined ? {} : { signal: stopping.signal }),
       })
@@ -281,6 +283,8 @@ export const command: Command = {
       const sharedStore = sorted ? undefined : input.right.sharedStore
       const lines = sorted ? undefined : input.right.lines
       const fileLines = sorted ? undefined : input.right.fileLines
+      // the reading thread of workers notes the lines' ids, as `events` notes the events it yields
+      const ids = input.right.ids === undefined ? {} : { ids: input.right.ids }
       // sorted events come from the spill files, which cannot be read back by the source's handles
       const readBack = sorted ? undefined : input.right.readBack
       let built: Built
@@ -295,12 +299,17 @@ export const command: Command = {
             : await Report.buildOnWorkers(
                 sharedStore ??
                   (fileLines !== undefined
-                    ? { _tag: 'FileLines', ...fileLines }
+                    ? { _tag: 'FileLines', ...fileLines, ...ids }
                     : lines === undefined
                       ? { _tag: 'Events', events }
-                      : { _tag: 'Lines', batches: lines }),
+                      : { _tag: 'Lines', batches: lines, ...ids }),
                 { ...run, ...share, workers },
               )
+        // once the whole input is read and replayed, before any report is written: an id in two
+        // cases (a replay stopped early has not read every line, and its own failure comes first)
+        const twice =
+          E.isRight(built) && input.right.failure() === undefined ? input.right.ids?.check() : undefined
+        if (twice !== undefined) return E.left(GlobalIds.describe(twice))
       } finally {
         await input.right.close()
       }

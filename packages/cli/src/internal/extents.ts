@@ -34,7 +34,7 @@ const GONE = 2
 export type Hash = (key: string) => readonly [number, number]
 
 /** FNV-1a over UTF-16 code units, and a second hash with another basis and multiplier. */
-const hashes: Hash = (key) => {
+export const hashes: Hash = (key) => {
   let a = 0x811c9dc5
   let b = 0x9747b28c
   for (let i = 0; i < key.length; i++) {

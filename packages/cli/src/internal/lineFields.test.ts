@@ -9,9 +9,10 @@ import * as LineFields from './lineFields.js'
 const route = (f: Partition.Fields, n: number): number | undefined =>
   typeof f.caseId === 'string' ? Partition.worker(f.caseId, n) : 0
 
-/** What the reading thread takes of a line: its route on 1 to 4 workers, its instants, its seal. */
+/** What the reading thread takes of a line: its route on 1 to 4 workers, its id, its instants, its seal. */
 const taken = (f: Partition.Fields) => ({
   routes: [1, 2, 3, 4].map((n) => route(f, n)),
+  id: f.id,
   caseId: f.caseId,
   occurredAt: f.occurredAt,
   recordedAt: f.recordedAt,
@@ -24,6 +25,7 @@ const text = fc.oneof(
   fc.string({ unit: 'grapheme-ascii', maxLength: 12 }),
   fc.constantFrom(
     'c1',
+    'id',
     'caseId',
     '"caseId":"x"',
     'a"b',
@@ -48,7 +50,7 @@ const nested = fc.letrec((tie) => ({
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 3 }),
     fc.dictionary(
-      fc.oneof(text, fc.constantFrom('caseId', 'occurredAt', 'recordedAt', 'meta')),
+      fc.oneof(text, fc.constantFrom('id', 'caseId', 'occurredAt', 'recordedAt', 'meta')),
       tie('value'),
       {
         maxKeys: 4,
@@ -65,7 +67,7 @@ const eventLike = fc
   .tuple(
     fc.shuffledSubarray(
       [
-        fc.tuple(fc.constant('id'), text),
+        fc.tuple(fc.constant('id'), fieldValue),
         fc.tuple(fc.constant('type'), text),
         fc.tuple(fc.constant('caseId'), fieldValue),
         fc.tuple(fc.constant('occurredAt'), fieldValue),
@@ -73,7 +75,7 @@ const eventLike = fc
         fc.tuple(fc.constant('actor'), nested),
         fc.tuple(
           fc.constant('data'),
-          fc.record({ caseId: fieldValue, occurredAt: text, note: nested }, { requiredKeys: [] }),
+          fc.record({ id: text, caseId: fieldValue, occurredAt: text, note: nested }, { requiredKeys: [] }),
         ),
         fc.tuple(
           fc.constant('meta'),
@@ -94,7 +96,7 @@ const eventLike = fc
 
 /** The object written as a line: compact, with whitespace, with a key written with an escape, or a key twice. */
 const written = fc
-  .tuple(eventLike, fc.constantFrom('compact', 'spaced', 'escapedKey', 'twice'), text)
+  .tuple(eventLike, fc.constantFrom('compact', 'spaced', 'escapedKey', 'twice', 'idTwice'), text)
   .map(([o, how, dup]) => {
     const compact = JSON.stringify(o)
     switch (how) {
@@ -105,6 +107,9 @@ const written = fc
         return JSON.stringify(o, null, 1).replaceAll('\n', ' ')
       case 'escapedKey':
         return compact.replace('"caseId":', '"case\\u0049d":').replace('"occurredAt":', '"\\u006fccurredAt":')
+      case 'idTwice':
+        // a first id that a later top-level one replaces, as JSON.parse reads it
+        return `{"id":${JSON.stringify(dup)},${compact.slice(1)}`.replace(',}', '}')
       default:
         return `{"caseId":${JSON.stringify(dup)},${compact.slice(1)}`.replace(',}', '}')
     }
@@ -127,6 +132,7 @@ describe('LineFields', () => {
     for (const e of History.generate({ events: 3000, seed: 9 })) {
       const line = JSON.stringify(e)
       expect(LineFields.scan(line)).toEqual({
+        id: e.id,
         caseId: e.caseId,
         occurredAt: e.occurredAt,
         recordedAt: e.recordedAt,
@@ -135,11 +141,30 @@ describe('LineFields', () => {
       const sealed = Integrity.seal(e, prev)
       prev = Integrity.sealFrom(sealed)!.hash
       expect(LineFields.scan(JSON.stringify(sealed))).toEqual({
+        id: e.id,
         caseId: e.caseId,
         occurredAt: e.occurredAt,
         recordedAt: e.recordedAt,
         meta: sealed.meta,
       })
+    }
+  })
+
+  it("reads the top-level id whatever nested ids the line holds (an actor's), and leaves a later top-level one to JSON.parse", () => {
+    const line = (rest: string) => `{"id":"e1","caseId":"c1","occurredAt":"2025-01-01T00:00:00Z"${rest}}`
+    for (const rest of [
+      ',"actor":{"kind":"moderator","id":"m1"}',
+      ',"data":{"items":[{"id":"x"}],"flagger":{"id":"id"}}',
+      ',"note":"id"',
+    ])
+      expect(LineFields.scan(line(rest))?.id).toBe('e1')
+    for (const rest of [
+      ',"actor":{"kind":"moderator"},"id":"e2"',
+      ',"data":{},"id" :"e2"',
+      ',"data":{},"note":"id"',
+    ]) {
+      expect(LineFields.scan(line(rest))).toBeUndefined()
+      expect(LineFields.of(line(rest)).id).toBe(LineFields.parsed(line(rest)).id)
     }
   })
 

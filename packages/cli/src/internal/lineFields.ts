@@ -1,10 +1,12 @@
 /**
  * Line fields: what the reading thread of a replay on worker threads needs of
  * a JSON Lines event (`Partition.Fields`: its case id to route it, its seal and
- * instants for `Partition.lead`), read from the line's text without building
+ * instants for `Partition.lead`, its id for the check of ids across cases),
+ * read from the line's text without building
  * its object when the line is written as Docket writes events: with no
  * backslash, its first members plain strings holding the fields, and none of
- * the fields' names later in the line; a seal's `meta`, last in the line, is
+ * the fields' names later in the line (an `"id"` only in a nested object, as
+ * an actor's, is allowed); a seal's `meta`, last in the line, is
  * parsed alone (a fifth of the line). Any other line is parsed
  * (`JSON.parse`), as every line was before: that parse was about a third of
  * the reading thread's CPU, for fields the workers decode again anyway.
@@ -32,18 +34,20 @@ export const parsed = (text: string): Partition.Fields => {
 }
 
 /**
- * The top-level `caseId`, `occurredAt` and `recordedAt` of a line (absent ones left out), or
+ * The top-level `id`, `caseId`, `occurredAt` and `recordedAt` of a line (absent ones left out), or
  * `undefined` when unsure. For a line that is valid JSON they are those of `JSON.parse(text)`: a
  * line without backslashes has strings that end at their next quote, the members read are the
  * object's first ones (from `{` at the line's start, each `"key":"value"` without whitespace), and
  * no later member can have one of the fields' names when no quoted name of theirs occurs after
- * them, at any depth. When the first `"meta"` after them is `"meta":` followed by a value that
+ * them, at any depth; for `id`, which nested objects often have (an actor's), at the top level
+ * (`{`, `[`, `]` and `}` counted outside strings). When the first `"meta"` after them is `"meta":` followed by a value that
  * alone parses up to the line's last `}`, that value is its top-level `meta` (a nested key's value
  * would be followed by its object's `}` before the line's, and a later top-level `meta` by the
  * members before it): parsed alone, it is returned for its seal (Docket writes `meta` last).
  */
 export const scan = (text: string): Partition.Fields | undefined => {
   if (text.charCodeAt(0) !== OPEN_BRACE || text.indexOf('\\') !== -1) return undefined
+  let id: string | undefined
   let caseId: string | undefined
   let occurredAt: string | undefined
   let recordedAt: string | undefined
@@ -62,7 +66,8 @@ export const scan = (text: string): Partition.Fields | undefined => {
     }
     const valueEnd = text.indexOf('"', keyEnd + 3)
     if (valueEnd < 0) return undefined
-    if (name === 'caseId') caseId = text.slice(keyEnd + 3, valueEnd)
+    if (name === 'id') id = text.slice(keyEnd + 3, valueEnd)
+    else if (name === 'caseId') caseId = text.slice(keyEnd + 3, valueEnd)
     else if (name === 'occurredAt') occurredAt = text.slice(keyEnd + 3, valueEnd)
     else if (name === 'recordedAt') recordedAt = text.slice(keyEnd + 3, valueEnd)
     else if (name === 'meta') return undefined
@@ -77,7 +82,9 @@ export const scan = (text: string): Partition.Fields | undefined => {
   }
   FIELD_NAMES.lastIndex = i
   if (FIELD_NAMES.test(text)) return undefined
-  const out: { caseId?: string; occurredAt?: string; recordedAt?: string; meta?: unknown } = {}
+  if (text.indexOf(ID, i) !== -1 && idAtTop(text, i)) return undefined
+  const out: { id?: string; caseId?: string; occurredAt?: string; recordedAt?: string; meta?: unknown } = {}
+  if (id !== undefined) out.id = id
   if (caseId !== undefined) out.caseId = caseId
   if (occurredAt !== undefined) out.occurredAt = occurredAt
   if (recordedAt !== undefined) out.recordedAt = recordedAt
@@ -92,11 +99,12 @@ export const scan = (text: string): Partition.Fields | undefined => {
 
 // internal
 
-type Name = 'caseId' | 'occurredAt' | 'recordedAt' | 'meta'
+type Name = 'id' | 'caseId' | 'occurredAt' | 'recordedAt' | 'meta'
 
 /** A quoted name of a field, searched from `lastIndex` (one pass; several `indexOf` took 14 times as long). */
 const FIELD_NAMES = /"(?:caseId|occurredAt|recordedAt)"/g
 
+const ID = '"id"'
 const META = '"meta"'
 const META_MEMBER = '"meta":'
 
@@ -110,15 +118,38 @@ const lastValue = (text: string, from: number): { readonly value: unknown } | un
   }
 }
 
+/**
+ * Whether the string `"id"` (a key, or a value: either way the scan is unsure) occurs at the top
+ * level of the object from `from` (inside it, after its first members) to the line's end. The
+ * line has no backslash: each string ends at its next quote.
+ */
+const idAtTop = (text: string, from: number): boolean => {
+  let depth = 0
+  for (let k = from; k < text.length; k++) {
+    const c = text.charCodeAt(k)
+    if (c === QUOTE) {
+      const end = text.indexOf('"', k + 1)
+      if (end < 0 || (depth === 0 && end === k + 3 && text.startsWith('id', k + 1))) return true
+      k = end
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--
+  }
+  return false
+}
+
 const QUOTE = 0x22
 const COMMA = 0x2c
 const COLON = 0x3a
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
 const OPEN_BRACE = 0x7b
 const CLOSE_BRACE = 0x7d
 
 /** Which of the fields the key `text[from, to)` (no escapes) names, if any. */
 const field = (text: string, from: number, to: number): Name | undefined => {
   switch (to - from) {
+    case 2:
+      return text.startsWith('id', from) ? 'id' : undefined
     case 4:
       return text.startsWith('meta', from) ? 'meta' : undefined
     case 6:

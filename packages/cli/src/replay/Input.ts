@@ -9,6 +9,11 @@
  * revision, one round trip per case (`Replay.storeSource`, a remote
  * read-back: only dropped cases are read back). Standard input cannot.
  *
+ * A file or standard input may give one event id in two cases, which no store can hold: each
+ * event decoded here is noted in the input's check of ids across cases (`ids`, `GlobalIds`),
+ * and a reader of the raw lines notes them itself; the caller asks it once the replay is over,
+ * before writing anything. A store needs no check (its ids are unique).
+ *
  * Not `Source.read`, which loads a whole source for commands that need it.
  */
 import * as fs from 'node:fs'
@@ -19,6 +24,7 @@ import * as Interrupt from '../internal/interrupt.js'
 import * as Keys from '../internal/keys.js'
 import * as Store from '../internal/store.js'
 import * as Source from '../Source.js'
+import * as GlobalIds from './GlobalIds.js'
 import * as Replay from './Replay.js'
 import type * as Workers from './Workers.js'
 
@@ -59,6 +65,13 @@ export interface Input {
    * memory), which one process holds. Read this or `events`.
    */
   readonly sharedStore?: Workers.StoreInput
+  /**
+   * The check that no event id is in two cases (a file's or standard input's; a store's ids are
+   * unique): `events` notes each event it yields; a reader of `lines` or `fileLines` notes each
+   * line (`GlobalIds.note`). Ask it (`check`) once the input has been read to its end, before
+   * writing a report; `close` removes its files.
+   */
+  readonly ids?: GlobalIds.GlobalIds
   /** How a replay of `events` reads them back (`Replay.Options.readBack`); absent for standard input. */
   readonly readBack?: Replay.ReadBack
   /** Releases the source (a store's connections): call it once the replay, reading back included, is over. */
@@ -86,6 +99,8 @@ export interface OpenOptions {
    * Left) or at the next event (the events end, `failure` says so). Files are read whole.
    */
   readonly signal?: AbortSignal
+  /** Directory for the files of the check of ids across cases (`Input.ids`; default: the OS temporary directory). */
+  readonly spillDir?: string
 }
 
 // internal
@@ -109,12 +124,13 @@ const batchesOf = (
   Jsonl.lineBatchesOf(counted(stream as AsyncIterable<string | Uint8Array>, count))
 
 /**
- * The events of batches of lines, decoded; `at` is told the byte offset of the line of each event
- * about to be yielded, when its batch has offsets (a file's reader keeps it).
+ * The events of batches of lines, decoded, each noted in `ids`; `at` is told the byte offset of
+ * the line of each event about to be yielded, when its batch has offsets (a file's reader keeps it).
  */
 const decoded = (
   batches: AsyncIterable<FileLines.Lines>,
   fail: (e: Source.SourceError) => void,
+  ids: GlobalIds.GlobalIds,
   at: (offset: number) => void = () => {},
 ): AsyncIterable<Recorded> => ({
   async *[Symbol.asyncIterator]() {
@@ -130,6 +146,7 @@ const decoded = (
           fail({ _tag: 'BadInput', errors: [decoded.left] })
           return
         }
+        ids.note(decoded.right.id, decoded.right.caseId, line)
         if (offsets !== undefined) at(offsets[i]!)
         yield decoded.right
       }
@@ -140,8 +157,6 @@ const decoded = (
 /** Why a store's events ended early: {@link OpenOptions.signal} aborted. */
 const INTERRUPTED: Source.SourceError = { _tag: 'Store', message: 'interrupted' }
 
-const NOTHING_TO_CLOSE = async (): Promise<void> => {}
-
 /**
  * A file's input: its lines decoded as they are read with their byte offsets, read back by those
  * offsets from the same version of the file (written since, it is refused as changed).
@@ -150,7 +165,8 @@ const ofFile = (
   file: string,
   fail: (e: Source.SourceError) => void,
   count: (n: number) => void,
-): Pick<Input, 'events' | 'fileLines' | 'readBack'> => {
+  ids: GlobalIds.GlobalIds,
+): Pick<Input, 'events' | 'fileLines' | 'readBack' | 'ids'> => {
   let offset = -1
   // the file as it is now, before its first byte is read: a replay reads back only from it
   const version = FileLines.versionOf(file)
@@ -158,10 +174,11 @@ const ofFile = (
     [Symbol.asyncIterator]: () => FileLines.batches(file, count),
   }
   return {
-    events: decoded(batches, fail, (at) => {
+    events: decoded(batches, fail, ids, (at) => {
       offset = at
     }),
     fileLines: { file, version, batches },
+    ids,
     readBack: FileLines.readBack(file, version, () => offset),
   }
 }
@@ -171,9 +188,10 @@ const ofStream = (
   stream: NodeJS.ReadableStream,
   fail: (e: Source.SourceError) => void,
   count: (n: number) => void,
-): Pick<Input, 'events' | 'lines'> => {
+  ids: GlobalIds.GlobalIds,
+): Pick<Input, 'events' | 'lines' | 'ids'> => {
   const lines = batchesOf(stream, count)
-  return { events: decoded(FileLines.withoutOffsets(lines), fail), lines }
+  return { events: decoded(FileLines.withoutOffsets(lines), fail, ids), lines, ids }
 }
 
 // constructors
@@ -195,26 +213,34 @@ export const open = async (
   const count = (n: number): void => {
     done += n
   }
+  const ids = (): GlobalIds.GlobalIds =>
+    GlobalIds.make(options.spillDir === undefined ? {} : { dir: options.spillDir })
+  const closing = (ids: GlobalIds.GlobalIds) => async (): Promise<void> => ids.close()
   switch (source._tag) {
-    case 'Stdin':
+    case 'Stdin': {
+      const noted = ids()
       return E.right({
-        ...ofStream(inv.stdin, fail, count),
+        ...ofStream(inv.stdin, fail, count, noted),
         failure: () => failure,
         position: () => ({ done, total: null }),
-        close: NOTHING_TO_CLOSE,
+        close: closing(noted),
       })
+    }
     case 'File': {
       const checked = Source.filePath(inv.cwd, source.path)
       if (E.isLeft(checked)) return checked
       const file = checked.right
       const stat = fs.statSync(file)
       const total = stat.size
+      const noted = ids()
       return E.right({
         // a pipe or a device (`<(zcat events.gz)`) is read as a stream: it cannot be read back
-        ...(stat.isFile() ? ofFile(file, fail, count) : ofStream(fs.createReadStream(file), fail, count)),
+        ...(stat.isFile()
+          ? ofFile(file, fail, count, noted)
+          : ofStream(fs.createReadStream(file), fail, count, noted)),
         failure: () => failure,
         position: () => ({ done: Math.min(done, total), total }),
-        close: NOTHING_TO_CLOSE,
+        close: closing(noted),
       })
     }
     case 'Store': {

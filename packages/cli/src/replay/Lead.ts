@@ -12,6 +12,8 @@ import type * as Replay from './Replay.js'
 
 /** The fields of an event {@link lead} reads (a decoded event, or a line's JSON not yet decoded). */
 export interface Fields {
+  /** The event's id: not read by {@link lead}, but by the check of ids across cases (`GlobalIds`). */
+  readonly id?: unknown
   readonly caseId?: unknown
   readonly occurredAt?: unknown
   readonly recordedAt?: unknown

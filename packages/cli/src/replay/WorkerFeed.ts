@@ -1,7 +1,8 @@
 /**
  * WorkerFeed: how the calling thread of a replay on worker threads (`Workers.replay`) feeds the
  * workers. It reads the input once, each line or event in turn: scanned for its case id, seal
- * and instants, folded into the run's lead, and routed to the worker of its case
+ * and instants, folded into the run's lead, its event id and case noted for the check of ids
+ * across cases (a file's or standard input's lines, `Input.ids`), and routed to the worker of its case
  * (`Partition.worker`) in batches of {@link BATCH}, at most {@link IN_FLIGHT} of them travelling
  * to a worker at a time. It stops reading at the first failure or crash known; workers reading a
  * store themselves are only waited for. Not what the workers send back (`WorkerOutcomes`), nor
@@ -94,6 +95,9 @@ export const make = (run: Run): Feed => {
           // way that worker's decoder reports it, with the same line number and message
           const e = partition === undefined ? LineFields.of(text) : LineFields.parsed(text)
           lead.see(e)
+          // every line, of every partition: ids are unique across the whole input. A line without
+          // a string id and case id is bad, which its worker reports
+          if (typeof e.id === 'string' && typeof e.caseId === 'string') input.ids?.note(e.id, e.caseId, line)
           await route(text, e.caseId, line, offsets?.[k])
           if (run.failed !== undefined || run.crash !== undefined) break reading
         }

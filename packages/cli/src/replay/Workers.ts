@@ -7,8 +7,10 @@
  * The calling thread reads the input once. A JSON Lines file's lines are
  * scanned (`internal/lineFields.ts`; parsed when the scan is unsure, never
  * decoded) to route each to the worker of its case (`Partition.of`), to
- * fold the integrity chain in read order and to find the latest
- * `occurredAt`; each worker decodes its own lines (the validation of a
+ * fold the integrity chain in read order, to find the latest
+ * `occurredAt` and to note each event id with its case (`Input.ids`: the
+ * caller checks ids across cases, every partition's, once the run is over);
+ * each worker decodes its own lines (the validation of a
  * replay in one thread), replays its cases with `Replay.run` (given the
  * file's path and each line's byte offset, `FileLines`, it reads cases that
  * return to memory back from the file, as a replay in one thread of a file
@@ -56,6 +58,7 @@
 import type { CasePartition, EventStore, Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as FileLines from '../internal/fileLines.js'
+import type * as GlobalIds from './GlobalIds.js'
 import type * as Replay from './Replay.js'
 import type * as Settings from './Settings.js'
 import * as Spill from './Spill.js'
@@ -99,13 +102,20 @@ export interface Options extends Settings.Settings {
  * events already decoded.
  */
 export type Input =
-  | { readonly _tag: 'Lines'; readonly batches: AsyncIterable<ReadonlyArray<string>> }
+  | {
+      readonly _tag: 'Lines'
+      readonly batches: AsyncIterable<ReadonlyArray<string>>
+      /** Where the reading thread notes each line's event id and case (`Input.ids`), when they are checked. */
+      readonly ids?: GlobalIds.GlobalIds
+    }
   | {
       readonly _tag: 'FileLines'
       readonly file: string
       /** The file's version when its lines were first read (`FileLines.versionOf`). */
       readonly version: FileLines.Version
       readonly batches: AsyncIterable<FileLines.Batch>
+      /** Where the reading thread notes each line's event id and case (`Input.ids`), when they are checked. */
+      readonly ids?: GlobalIds.GlobalIds
     }
   | { readonly _tag: 'Events'; readonly events: AsyncIterable<Recorded> }
   | StoreInput
