@@ -10,6 +10,8 @@
  * partition, each reading its cases from a shared store or the whole file.
  * SIGINT or SIGTERM while a store is read on this thread stops the read at the
  * next event, closes the store and exits 130 or 143 with no report written.
+ * A file's or standard input's event ids are checked across cases once the
+ * input is read (`replay/GlobalIds.ts`), before anything is written.
  */
 import { type CasePartition, Timestamp } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -104,7 +106,7 @@ export const command: Command = {
       value: 'DIR',
       kind: 'string',
       description:
-        "Directory for temporary files (sort runs, dropped cases, finished cases' results); it must exist (default: the system's temporary directory).",
+        "Directory for temporary files (sort runs, dropped cases, finished cases' results, the event ids checked across cases); it must exist (default: the system's temporary directory).",
     },
     {
       name: 'max-open-cases',

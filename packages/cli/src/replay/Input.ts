@@ -213,17 +213,17 @@ export const open = async (
   const count = (n: number): void => {
     done += n
   }
-  const ids = (): GlobalIds.GlobalIds =>
+  // a file's or standard input's check of ids across cases (a store's ids are unique already)
+  const newIds = (): GlobalIds.GlobalIds =>
     GlobalIds.make(options.spillDir === undefined ? {} : { dir: options.spillDir })
-  const closing = (ids: GlobalIds.GlobalIds) => async (): Promise<void> => ids.close()
   switch (source._tag) {
     case 'Stdin': {
-      const noted = ids()
+      const noted = newIds()
       return E.right({
         ...ofStream(inv.stdin, fail, count, noted),
         failure: () => failure,
         position: () => ({ done, total: null }),
-        close: closing(noted),
+        close: async () => noted.close(),
       })
     }
     case 'File': {
@@ -232,7 +232,7 @@ export const open = async (
       const file = checked.right
       const stat = fs.statSync(file)
       const total = stat.size
-      const noted = ids()
+      const noted = newIds()
       return E.right({
         // a pipe or a device (`<(zcat events.gz)`) is read as a stream: it cannot be read back
         ...(stat.isFile()
@@ -240,7 +240,7 @@ export const open = async (
           : ofStream(fs.createReadStream(file), fail, count, noted)),
         failure: () => failure,
         position: () => ({ done: Math.min(done, total), total }),
-        close: closing(noted),
+        close: async () => noted.close(),
       })
     }
     case 'Store': {

@@ -14,6 +14,8 @@
  * to disk). An event id is stored once, with one content (events.md), so an
  * event repeating an earlier one of its case is left out, as a store's append
  * leaves it, and one giving its id another content is a `DuplicateId` error.
+ * An id given in two cases is not found here, where only the open cases' ids
+ * are held: a file's input checks it once read (`Input.ids`, `GlobalIds`).
  *
  * Making room. When more than `maxOpenCases` cases are held, the least
  * recently active leave memory until half of them remain. A closed case (its
