@@ -68,36 +68,41 @@ describe('PGlite schema upgrade', () => {
   })
 })
 
+/** Runs `body` on a store of its own schema (sealed or not), then closes it and drops the schema. */
+const withStore = async (
+  seal: boolean,
+  body: (store: EventStore.EventStore) => Promise<void>,
+): Promise<void> => {
+  const schema = `values_${++n}`
+  const store = await PgliteEventStore.make(db, { schema, seal })
+  try {
+    await body(store)
+  } finally {
+    await store.close()
+    await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
+  }
+}
+
 describe('PGlite store given an event that is not JSON', () => {
-  it.each([false, true])(
-    'answers InvalidAppend (seal: %s), stores nothing and keeps appending',
-    async (seal) => {
-      const schema = `notjson_${++n}`
-      const store = await PgliteEventStore.make(db, { schema, seal })
-      try {
-        const bad = testEvent('c', 0, { data: { n: 1n } } as never)
-        const r = await store.append('c', [testEvent('c', 1), bad], 'any')()
-        expect(r._tag === 'Left' && r.left._tag).toBe('InvalidAppend')
-        expect(r._tag === 'Left' && r.left._tag === 'InvalidAppend' && r.left.message).toMatch(
-          /cannot be written as JSON/,
-        )
-        await ok(store.append('c', [testEvent('c', 2)], 'no_stream'))
-        expect((await collect(store.readAll())).length).toBe(1)
-      } finally {
-        await store.close()
-        await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
-      }
-    },
+  it.each([false, true])('answers InvalidAppend (seal: %s), stores nothing and keeps appending', (seal) =>
+    withStore(seal, async (store) => {
+      const bad = testEvent('c', 0, { data: { n: 1n } } as never)
+      const r = await store.append('c', [testEvent('c', 1), bad], 'any')()
+      expect(r._tag === 'Left' && r.left._tag).toBe('InvalidAppend')
+      expect(r._tag === 'Left' && r.left._tag === 'InvalidAppend' && r.left.message).toMatch(
+        /cannot be written as JSON/,
+      )
+      await ok(store.append('c', [testEvent('c', 2)], 'no_stream'))
+      expect((await collect(store.readAll())).length).toBe(1)
+    }),
   )
 })
 
 describe('PGlite store given values JSON writes its own way (a Date, a boxed number)', () => {
   it.each([false, true])(
     'stores them as JSON.stringify writes them; the seal verifies and a retry is a no-op (seal: %s)',
-    async (seal) => {
-      const schema = `tojson_${++n}`
-      const store = await PgliteEventStore.make(db, { schema, seal })
-      try {
+    (seal) =>
+      withStore(seal, async (store) => {
         const e = testEvent('c', 0, {
           data: { reason: 'x', at: new Date('2026-01-02T03:04:05Z'), n: Object(3) },
         } as never)
@@ -107,11 +112,7 @@ describe('PGlite store given values JSON writes its own way (a Date, a boxed num
         const report = await Integrity.verify(store.readAll())
         expect(report.failure?.problem ?? null).toBe(seal ? null : 'unsealed')
         expect((await ok(store.append('c', [e], 'any'))).appended).toBe(0)
-      } finally {
-        await store.close()
-        await db.exec(`DROP SCHEMA "${schema}" CASCADE`)
-      }
-    },
+      }),
   )
 })
 
