@@ -1,7 +1,8 @@
 /**
  * A k-way merge of sorted sequences with a binary heap: the reading side of
- * the replay's sorted runs (`replay/RunLines.ts`) and of merged partitions
- * (`replay/Partition.ts`). Not a sort: each input must already be in order.
+ * the replay's sorted runs (`replay/RunLines.ts`, `EventSort.ts`, `GlobalIds.ts`) and of merged
+ * partitions (`replay/PartitionMerge.ts`). Not a sort: each input must already be in order, nor
+ * a bound on how many files it reads at once (`fanIn.ts`).
  */
 
 /** One input's current item and where it came from. */

@@ -3,6 +3,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openFiles } from '../internal/openFiles.js'
 import * as GlobalIds from './GlobalIds.js'
 
 let dir: string
@@ -82,8 +83,10 @@ describe('GlobalIds', () => {
           () => 7,
           (id) => id.length % 3,
         ),
-        (ls, chunk, hash) => {
-          expect(checked(ls, { chunk, ...(hash === undefined ? {} : { hash }) })).toEqual(oracle(ls))
+        // a merge of all the runs at once, or in passes of a few
+        fc.constantFrom(64, 2, 3, 5),
+        (ls, chunk, hash, fanIn) => {
+          expect(checked(ls, { chunk, fanIn, ...(hash === undefined ? {} : { hash }) })).toEqual(oracle(ls))
         },
       ),
       { numRuns: 400 },
@@ -101,6 +104,26 @@ describe('GlobalIds', () => {
       otherCaseId: 'c8',
       otherLine: 1001,
     })
+  })
+
+  it('merges its runs in passes: the check holds at most `fanIn` of them open, and finds what one merge finds', (ctx) => {
+    const before = openFiles()
+    if (before === undefined) return ctx.skip()
+    // 2,000 runs of one note each: ids in one case each, but for two lines far apart
+    const ls: Lines = Array.from({ length: 2_000 }, (_, i) =>
+      i === 1_900 ? (['e3', 'other'] as const) : ([`e${i}`, `c${i % 9}`] as const),
+    )
+    for (const fanIn of [8, 64]) {
+      const ids = GlobalIds.make({ dir, chunk: 1, fanIn })
+      try {
+        for (const [i, [id, caseId]] of ls.entries()) ids.note(id, caseId, i + 1)
+        expect(ids.check()).toEqual(oracle(ls))
+        // the runs its merge reads stay open until `close`; the texts' file is one more
+        expect(openFiles()! - before).toBeLessThanOrEqual(fanIn + 1)
+      } finally {
+        ids.close()
+      }
+    }
   })
 
   it('leaves no file behind, checked or not', () => {

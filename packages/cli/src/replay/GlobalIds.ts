@@ -10,7 +10,8 @@
  * (`internal/appender.ts`), and only a 32-bit hash of its id with where its text lies is kept,
  * in typed arrays; a full chunk is sorted by hash (a native numeric sort of numbers packing hash
  * and index) and written as a run of those numbers; the runs are merged by hash
- * (`internal/merge.ts`). Only the events of a hash shared by several (a repeat within a case, an
+ * (`internal/merge.ts`), at most 64 open at once (more are merged in passes first,
+ * `internal/fanIn.ts`). Only the events of a hash shared by several (a repeat within a case, an
  * id in two cases, or two ids whose hashes collide) are read back, and their ids and cases
  * compared whole: exact, a collision is never taken for a conflict, nor a conflict missed. Sorted
  * runs of the ids themselves (`Spill.runs`) cost eight times as much: a third of a replay.
@@ -21,6 +22,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { type Appender, appender } from '../internal/appender.js'
 import * as Extents from '../internal/extents.js'
+import * as FanIn from '../internal/fanIn.js'
 import { mergeSorted } from '../internal/merge.js'
 import { removeTemp, tempDir } from '../internal/spillDir.js'
 
@@ -59,6 +61,8 @@ export interface Options {
   readonly chunk?: number
   /** The 32-bit hash of an id (replaceable for tests, to make ids collide). */
   readonly hash?: (id: string) => number
+  /** The most runs a merge opens at once (default 64, at least 2): more are merged in passes first. */
+  readonly fanIn?: number
 }
 
 // internal
@@ -143,6 +147,37 @@ function* notesIn(fd: number): Generator<Note> {
   }
 }
 
+/** Runs of notes, merged by hash (equal hashes in run order) and written a block at a time. */
+const noteRuns: FanIn.Format<Note> = {
+  merge: function* (fds) {
+    const sources = fds.map((fd) => ({ [Symbol.iterator]: () => notesIn(fd) }))
+    for (const { item } of mergeSorted(sources, byHash)) yield item
+  },
+  write: (file, notes) => {
+    const fd = fs.openSync(file, 'w')
+    try {
+      const block = new Float64Array(RECORD * BLOCK)
+      const bytes = new Uint8Array(block.buffer)
+      let k = 0
+      for (const m of notes) {
+        block[k] = m.hash
+        block[k + 1] = m.pos
+        block[k + 2] = m.len
+        k += RECORD
+        if (k === block.length) {
+          fs.writeSync(fd, bytes)
+          k = 0
+        }
+      }
+      if (k > 0) fs.writeSync(fd, bytes, 0, k * Float64Array.BYTES_PER_ELEMENT)
+    } finally {
+      fs.closeSync(fd)
+    }
+  },
+}
+
+const byHash = (a: Note, b: Note): number => a.hash - b.hash
+
 /** Of events sharing a hash, the id in two cases whose second case's line comes first, if any. */
 const inTwoCases = (events: ReadonlyArray<Noted>): IdInTwoCases | undefined => {
   let found: IdInTwoCases | undefined
@@ -170,6 +205,7 @@ const inTwoCases = (events: ReadonlyArray<Noted>): IdInTwoCases | undefined => {
 export const make = (options: Options = {}): GlobalIds => {
   const chunk = Math.min(SLOTS, Math.max(1, options.chunk ?? 1 << 18))
   const hash = options.hash ?? firstHash
+  const fanIn = options.fanIn ?? FanIn.LIMIT
   let root: string | undefined
   let texts: Appender | undefined
   const runs: string[] = []
@@ -178,8 +214,10 @@ export const make = (options: Options = {}): GlobalIds => {
   let pos = new Float64Array(0)
   let len = new Float64Array(0)
   let n = 0
+  let count = 0
+  const fresh = (): string => path.join(root!, `ids-${count++}.bin`)
   const spill = (): void => {
-    const file = path.join(root!, `ids-${runs.length}.bin`)
+    const file = fresh()
     const run = sorted(hashes, pos, len, n)
     fs.writeFileSync(file, new Uint8Array(run.buffer, run.byteOffset, run.byteLength))
     runs.push(file)
@@ -217,7 +255,8 @@ export const make = (options: Options = {}): GlobalIds => {
       if (texts === undefined) return undefined
       const read = texts
       const last = sorted(hashes, pos, len, n)
-      for (const f of runs) fds.push(fs.openSync(f, 'r'))
+      // the chunk in memory is a run too, with no file to open
+      for (const f of FanIn.reduce(noteRuns, runs, fanIn, fresh)) fds.push(fs.openSync(f, 'r'))
       const sources: Array<Iterable<Note>> = [
         ...fds.map((fd) => ({ [Symbol.iterator]: () => notesIn(fd) })),
         { [Symbol.iterator]: () => notesOf(last) },
@@ -231,7 +270,7 @@ export const make = (options: Options = {}): GlobalIds => {
         const x = inTwoCases([first, ...more].map((m) => parse(read.read(m))))
         if (x !== undefined && (found === undefined || x.otherLine < found.otherLine)) found = x
       }
-      for (const { item } of mergeSorted(sources, (a, b) => a.hash - b.hash)) {
+      for (const { item } of mergeSorted(sources, byHash)) {
         if (first !== undefined && item.hash === first.hash) {
           more.push(item)
           continue

@@ -626,7 +626,9 @@ describe('Spill', () => {
       fc.asyncProperty(
         fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 200 }),
         fc.integer({ min: 1, max: 40 }),
-        async (keys, runSize) => {
+        // runs merged at once, or in passes of a few
+        fc.constantFrom(64, 2, 3),
+        async (keys, runSize, fanIn) => {
           const events = keys.map(
             (k, i) =>
               ({
@@ -639,7 +641,7 @@ describe('Spill', () => {
               }) as unknown as Recorded,
           )
           const out: string[] = []
-          for await (const e of Spill.sort(stream(events), { runSize })) out.push(e.id)
+          for await (const e of Spill.sort(stream(events), { runSize, fanIn })) out.push(e.id)
           const expected = keys
             .map((k, i) => ({ k, i }))
             .sort((a, b) => a.k - b.k || a.i - b.i)

@@ -4,13 +4,13 @@
  * level merged into one of the next, so that a replay's report can be read in case order
  * without holding every case in memory. Not the reader: sealing hands the runs to `SealedRuns`.
  */
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { appender } from '../internal/appender.js'
 import type * as Extents from '../internal/extents.js'
+import * as FanIn from '../internal/fanIn.js'
 import { heldBytes } from '../internal/heldBytes.js'
 import { removeTemp, tempDir } from '../internal/spillDir.js'
-import { compareKeys, latest } from './RunLines.js'
+import { compareKeys, type Line, latest } from './RunLines.js'
 import { adopt, type Detached, handOff, type Sealed } from './SealedRuns.js'
 
 // model
@@ -44,7 +44,10 @@ export interface RunsOptions {
   readonly runSize?: number
   /** Bytes of JSON held in memory before a sorted run is written, whatever the count (default 8 MiB). */
   readonly runBytes?: number
-  /** Runs of one level on disk before they are merged into one run of the next (default 64). */
+  /**
+   * Runs of one level on disk before they are merged into one run of the next, and the most runs
+   * a merge opens at once (default 64): sealing merges the earliest runs first until no more are left.
+   */
   readonly fanIn?: number
   /**
    * Seal into runs that another thread can take ({@link detach}, then {@link adopt}): their
@@ -54,13 +57,30 @@ export interface RunsOptions {
   readonly handOff?: boolean
 }
 
+// internal
+
+/** Runs of lines merged each key once, from the newest run; `null`s left out when nothing is older. */
+const lineRuns: FanIn.Format<Line> = {
+  merge: function* (fds, first) {
+    for (const l of latest(fds)) if (!first || l.tab < l.line.length - 1) yield l
+  },
+  write: (file, lines) => {
+    const w = appender(file)
+    try {
+      for (const l of lines) w.add(`${l.line}\n`)
+    } finally {
+      w.end()
+    }
+  },
+}
+
 // constructors
 
 /** Sorted runs of results in a private temporary directory (see {@link Runs}). */
 export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
   const runSize = options.runSize ?? 5_000
   const runBytes = options.runBytes ?? 1 << 23
-  const fanIn = Math.max(2, options.fanIn ?? 64)
+  const fanIn = Math.max(2, options.fanIn ?? FanIn.LIMIT)
   let root: string | undefined
   let files: string[] = []
   let levels: number[] = []
@@ -85,18 +105,8 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
       const level = levels[levels.length - 1]
       if (level === undefined || levels.length < fanIn) return
       if (!levels.slice(-fanIn).every((l) => l === level)) return
-      const group = files.slice(-fanIn)
-      const oldest = files.length === fanIn
-      const fds = group.map((f) => fs.openSync(f, 'r'))
       const out = file()
-      const w = appender(out)
-      try {
-        for (const l of latest(fds)) if (!oldest || l.tab < l.line.length - 1) w.add(`${l.line}\n`)
-      } finally {
-        w.end()
-        for (const fd of fds) fs.closeSync(fd)
-      }
-      for (const f of group) fs.rmSync(f, { force: true })
+      FanIn.mergeInto(lineRuns, files.slice(-fanIn), out, files.length === fanIn)
       files = [...files.slice(0, -fanIn), out]
       levels = [...levels.slice(0, -fanIn), level + 1]
     }
@@ -148,7 +158,8 @@ export const runs = <A>(options: RunsOptions = {}): Runs<A> => {
         return sealedAs({ entries })
       }
       flush()
-      const written = { dir: root!, files }
+      // up to `fanIn - 1` runs of each level are left: the merge that reads them opens `fanIn` at most
+      const written = { dir: root!, files: FanIn.reduce(lineRuns, files, fanIn, file) }
       root = undefined
       files = []
       levels = []
