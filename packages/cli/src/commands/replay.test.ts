@@ -255,8 +255,13 @@ describe('docket replay', () => {
     const piped = await docket(['replay', '-', '--quiet'], { stdin: fs.readFileSync(repeated, 'utf8') })
     expect(JSON.parse(piped.stdout).cases).toEqual(stored.cases)
     const conflict = path.join(dir, 'conflict.jsonl')
-    fs.writeFileSync(conflict, `${[...lines, lines[2]!.replace('"seed-003"', '"seed-002"')].join('\n')}\n`)
-    for (const more of [[], ['--workers', '2']]) {
+    // after a blank line: the 13th event is on line 14, which the error names (sorted too, and
+    // whoever reads the lines); sorted, its position would be its rank in recordedAt order
+    const conflicting = `${[...lines, '', lines[2]!.replace('"seed-003"', '"seed-002"')].join('\n')}\n`
+    fs.writeFileSync(conflict, conflicting)
+    const said =
+      'event seed-002 (line 14) of case doe-v-twitter gives the id of an earlier event of that case other content'
+    for (const more of [[], ['--workers', '2'], ['--sort'], ['--sort', '--workers', '2']]) {
       const r = await docket([
         'replay',
         conflict,
@@ -265,11 +270,14 @@ describe('docket replay', () => {
         path.join(dir, 'conflict.json'),
         ...more,
       ])
-      expect(r.code).toBe(2)
-      expect(r.stderr).toContain(
-        'event seed-002 (input position 13) of case doe-v-twitter gives the id of an earlier event of that case other content',
-      )
+      expect(r.code, more.join(' ')).toBe(2)
+      expect(r.stderr, more.join(' ')).toContain(said)
       expect(fs.existsSync(path.join(dir, 'conflict.json'))).toBe(false)
+    }
+    for (const more of [[], ['--workers', '2'], ['--sort']]) {
+      const r = await docket(['replay', '-', '--quiet', ...more], { stdin: conflicting })
+      expect(r.code, `standard input ${more.join(' ')}`).toBe(2)
+      expect(r.stderr, `standard input ${more.join(' ')}`).toContain(said)
     }
   })
 

@@ -265,9 +265,22 @@ export const command: Command = {
         ...(stopping === undefined ? {} : { signal: stopping.signal }),
       })
       if (E.isLeft(input)) return E.left(Source.describe(input.left))
-      const events = sorted
-        ? Spill.sort(input.right.events, spillDir.right === undefined ? {} : { dir: spillDir.right })
-        : input.right.events
+      // sorted, an event keeps its input line (a replay error names it, not its rank in the sort)
+      const inputLine = input.right.line
+      const sortedEvents =
+        sorted && inputLine !== undefined
+          ? Spill.sortLined(
+              input.right.events,
+              inputLine,
+              spillDir.right === undefined ? {} : { dir: spillDir.right },
+            )
+          : undefined
+      const events =
+        sortedEvents ??
+        (sorted
+          ? Spill.sort(input.right.events, spillDir.right === undefined ? {} : { dir: spillDir.right })
+          : input.right.events)
+      const line = sorted ? sortedEvents?.line : inputLine
       const onProgress = Args.flag(inv, 'quiet')
         ? undefined
         : Progress.make({
@@ -297,13 +310,14 @@ export const command: Command = {
                 ...run,
                 ...(fromStore ? {} : share),
                 ...(readBack === undefined ? {} : { readBack }),
+                ...(line === undefined ? {} : { line }),
               })
             : await Report.buildOnWorkers(
                 sharedStore ??
                   (fileLines !== undefined
                     ? { _tag: 'FileLines', ...fileLines, ...ids }
                     : lines === undefined
-                      ? { _tag: 'Events', events }
+                      ? { _tag: 'Events', events, ...(line === undefined ? {} : { line }) }
                       : { _tag: 'Lines', batches: lines, ...ids }),
                 { ...run, ...share, workers },
               )

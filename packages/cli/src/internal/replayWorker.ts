@@ -63,6 +63,8 @@ let wake: (() => void) | undefined
 // and its line's byte offset in `file`
 let current = 0
 let currentOffset = -1
+// the input line of that event, when its batch has lines (0: unknown, a store's events)
+let currentLine = 0
 
 async function* events(): AsyncGenerator<Recorded> {
   for (;;) {
@@ -88,6 +90,7 @@ async function* events(): AsyncGenerator<Recorded> {
       if (Partition.worker(e.caseId, workers, partition) !== index)
         throw new Error(`event ${e.id} of case ${e.caseId} was routed to worker ${index}`)
       current = position
+      currentLine = batch.lineNumbers[k] ?? 0
       if (batch.offsets !== undefined) currentOffset = batch.offsets[k]!
       yield e
     }
@@ -247,7 +250,14 @@ const main = async (): Promise<void> => {
     await closeStore()
   }
   if (r._tag === 'Left')
-    return finish({ kind: 'failed', position: current, failure: { ...r.left, position: current } })
+    return finish({
+      kind: 'failed',
+      position: current,
+      failure:
+        r.left._tag === 'DuplicateId' && currentLine > 0
+          ? { ...r.left, position: current, line: currentLine }
+          : { ...r.left, position: current },
+    })
   // the sorted runs of the cases change hands as files: the calling thread opens them, nothing
   // is read or written again
   const cases = Spill.detach(r.right.cases)

@@ -72,6 +72,11 @@ export interface Input {
    * writing a report; `close` removes its files.
    */
   readonly ids?: GlobalIds.GlobalIds
+  /**
+   * The line (1-based) of the event `events` yielded last, for a file or standard input
+   * (`Replay.Options.line`); absent for a store.
+   */
+  readonly line?: () => number
   /** How a replay of `events` reads them back (`Replay.Options.readBack`); absent for standard input. */
   readonly readBack?: Replay.ReadBack
   /** Releases the source (a store's connections): call it once the replay, reading back included, is over. */
@@ -124,14 +129,15 @@ const batchesOf = (
   Jsonl.lineBatchesOf(counted(stream as AsyncIterable<string | Uint8Array>, count))
 
 /**
- * The events of batches of lines, decoded, each noted in `ids`; `at` is told the byte offset of
- * the line of each event about to be yielded, when its batch has offsets (a file's reader keeps it).
+ * The events of batches of lines, decoded, each noted in `ids`; `at` is told the line (1-based)
+ * of each event about to be yielded, and its byte offset when its batch has offsets (a file's
+ * reader keeps it).
  */
 const decoded = (
   batches: AsyncIterable<FileLines.Lines>,
   fail: (e: Source.SourceError) => void,
   ids: GlobalIds.GlobalIds,
-  at: (offset: number) => void = () => {},
+  at: (line: number, offset: number | undefined) => void,
 ): AsyncIterable<Recorded> => ({
   async *[Symbol.asyncIterator]() {
     let line = 0
@@ -147,7 +153,7 @@ const decoded = (
           return
         }
         ids.note(decoded.right.id, decoded.right.caseId, line)
-        if (offsets !== undefined) at(offsets[i]!)
+        at(line, offsets?.[i])
         yield decoded.right
       }
     }
@@ -166,17 +172,20 @@ const ofFile = (
   fail: (e: Source.SourceError) => void,
   count: (n: number) => void,
   ids: GlobalIds.GlobalIds,
-): Pick<Input, 'events' | 'fileLines' | 'readBack' | 'ids'> => {
+): Pick<Input, 'events' | 'fileLines' | 'readBack' | 'ids' | 'line'> => {
   let offset = -1
+  let last = 0
   // the file as it is now, before its first byte is read: a replay reads back only from it
   const version = FileLines.versionOf(file)
   const batches: AsyncIterable<FileLines.Batch> = {
     [Symbol.asyncIterator]: () => FileLines.batches(file, count),
   }
   return {
-    events: decoded(batches, fail, ids, (at) => {
-      offset = at
+    events: decoded(batches, fail, ids, (line, at) => {
+      last = line
+      offset = at!
     }),
+    line: () => last,
     fileLines: { file, version, batches },
     ids,
     readBack: FileLines.readBack(file, version, () => offset),
@@ -189,9 +198,13 @@ const ofStream = (
   fail: (e: Source.SourceError) => void,
   count: (n: number) => void,
   ids: GlobalIds.GlobalIds,
-): Pick<Input, 'events' | 'lines' | 'ids'> => {
+): Pick<Input, 'events' | 'lines' | 'ids' | 'line'> => {
   const lines = batchesOf(stream, count)
-  return { events: decoded(FileLines.withoutOffsets(lines), fail, ids), lines, ids }
+  let last = 0
+  const events = decoded(FileLines.withoutOffsets(lines), fail, ids, (line) => {
+    last = line
+  })
+  return { events, lines, ids, line: () => last }
 }
 
 // constructors

@@ -27,8 +27,10 @@ export interface OutOfOrder {
 /** An event giving the id of an earlier event of its case another content (events.md: an `IdempotencyConflict`). */
 export interface DuplicateId {
   readonly _tag: 'DuplicateId'
-  /** 1-based position of the event in the input. */
+  /** 1-based position of the event in the input (its rank in `recordedAt` order, when the input was sorted). */
   readonly position: number
+  /** 1-based line of the event in a file or standard input, when known (a store's events have no line). */
+  readonly line?: number
   readonly caseId: string
   readonly eventId: string
 }
@@ -180,7 +182,7 @@ export const admit = (
 /** A one-line explanation of a replay error. */
 export const describe = (e: ReplayError): string =>
   e._tag === 'DuplicateId'
-    ? `event ${e.eventId} (input position ${e.position}) of case ${e.caseId} gives the id of an earlier event of that ` +
+    ? `event ${e.eventId} (${e.line === undefined ? `input position ${e.position}` : `line ${e.line}`}) of case ${e.caseId} gives the id of an earlier event of that ` +
       'case other content: an event id is stored once, with one content (an IdempotencyConflict, as an import ' +
       'of the input would refuse it). Nothing was written.'
     : describeOrder(e)

@@ -208,7 +208,19 @@ export interface Options {
    * written to disk as JSON each time it leaves (a `remote` source: only the dropped cases).
    */
   readonly readBack?: ReadBack
+  /**
+   * The input line of the event the source yielded last, for a source read from lines (a file or
+   * standard input, `Input.line`, or its events sorted, `Spill.sortLined`): a replay error then
+   * names the line. 0 or absent: unknown (a store's events), the error names the input position.
+   */
+  readonly line?: () => number
 }
+
+// internal
+
+/** A duplicate id's error naming input line `line`, when known (above 0). */
+const withLine = (e: Intake.ReplayError, line: number): Intake.ReplayError =>
+  e._tag === 'DuplicateId' && line > 0 ? { ...e, line } : e
 
 // operations
 
@@ -266,7 +278,7 @@ export const run = async (
       }
       const admitted = Intake.admit(state, e, position, rec, checkOrder, readBack)
       if (admitted === false) continue
-      if (admitted !== true) return E.left(admitted)
+      if (admitted !== true) return E.left(withLine(admitted, options.line?.() ?? 0))
       events++
       const occ = Timestamp.toMillis(e.occurredAt)
       if (occ > latest) {

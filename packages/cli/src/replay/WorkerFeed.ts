@@ -107,7 +107,7 @@ export const make = (run: Run): Feed => {
         run.position++
         if (run.position % every === 0) run.report(false)
         lead.see(e)
-        await route(e, e.caseId, 0)
+        await route(e, e.caseId, input.line?.() ?? 0)
         if (run.failed !== undefined || run.crash !== undefined) break
       }
     }

@@ -34,7 +34,7 @@ export type ToWorker =
       readonly events?: ReadonlyArray<Recorded>
       /** Each item's 1-based position among the input's events (blank lines not counted). */
       readonly positions: ReadonlyArray<number>
-      /** Each line's 1-based line number (`Lines` input only). */
+      /** Each item's 1-based input line (`Lines` and `FileLines` input, and `Events` with lines; else empty). */
       readonly lineNumbers: ReadonlyArray<number>
       /** Each line's byte offset in the file (`FileLines` input only). */
       readonly offsets?: ReadonlyArray<number>

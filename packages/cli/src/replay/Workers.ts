@@ -117,7 +117,12 @@ export type Input =
       /** Where the reading thread notes each line's event id and case (`Input.ids`), when they are checked. */
       readonly ids?: GlobalIds.GlobalIds
     }
-  | { readonly _tag: 'Events'; readonly events: AsyncIterable<Recorded> }
+  | {
+      readonly _tag: 'Events'
+      readonly events: AsyncIterable<Recorded>
+      /** The input line of the event `events` yielded last (`Spill.sortLined`), when it has lines. */
+      readonly line?: () => number
+    }
   | StoreInput
 
 /**

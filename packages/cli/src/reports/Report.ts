@@ -89,6 +89,8 @@ export interface BuildOptions extends Omit<Settings.Settings, 'profile'> {
   readonly onProgress?: (p: Replay.Progress) => void
   /** How the source reads its events back (`Replay.Options.readBack`; `build` only, not workers). */
   readonly readBack?: Replay.ReadBack
+  /** The input line of the event the source yielded last (`Replay.Options.line`; `build` only, not workers). */
+  readonly line?: () => number
   /**
    * Replay only the cases of this partition of a history read whole (`Partition.only`; on
    * workers, `Workers.Options.partition`, which also spreads them over the workers): the report
@@ -168,6 +170,7 @@ export const build = async (
     ...Settings.replay({ ...options, profile }, options.rules),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.readBack === undefined ? {} : { readBack: options.readBack }),
+    ...(options.line === undefined ? {} : { line: options.line }),
   }
   const result =
     options.partition === undefined
