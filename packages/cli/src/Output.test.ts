@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -86,6 +87,50 @@ describe('Output.emitPieces', () => {
       expect(fs.lstatSync(path.join(dir, 'report.jsonl')).isSymbolicLink()).toBe(false)
       expect(fs.readFileSync(path.join(dir, 'report.jsonl'), 'utf8')).toBe('personal data\n')
       expect(fs.statSync(path.join(dir, 'report.jsonl')).mode & 0o777).toBe(0o600)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('writes into a named pipe in place (as into /dev/null): the pipe stays a pipe and its reader gets the text', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
+    try {
+      const fifo = path.join(dir, 'pipe')
+      execFileSync('mkfifo', [fifo])
+      const read = new Promise<string>((done, fail) => {
+        let text = ''
+        fs.createReadStream(fifo, 'utf8')
+          .on('data', (c) => {
+            text += c
+          })
+          .on('end', () => done(text))
+          .on('error', fail)
+      })
+      const r = await Output.emit({ stdout: collecting().stdout, cwd: dir }, 'pipe', 'the report\n')
+      expect(E.isRight(r)).toBe(true)
+      // renamed onto, the pipe would have become a file, and its reader would wait for ever
+      expect(fs.statSync(fifo).isFIFO()).toBe(true)
+      const got = await Promise.race([
+        read,
+        new Promise<string>((done) => setTimeout(() => done('(nothing)'), 5_000)),
+      ])
+      expect(got).toBe('the report\n')
+      expect(fs.readdirSync(dir)).toEqual(['pipe'])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a directory, naming it, and writes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
+    try {
+      fs.mkdirSync(path.join(dir, 'reports'))
+      const r = await Output.emit({ stdout: collecting().stdout, cwd: dir }, 'reports', 'x')
+      expect(E.isLeft(r) && Output.describe(r.left)).toBe(
+        `cannot write ${path.join(dir, 'reports')}: it is a directory`,
+      )
+      expect(fs.readdirSync(path.join(dir, 'reports'))).toEqual([])
+      expect(fs.readdirSync(dir)).toEqual(['reports'])
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }

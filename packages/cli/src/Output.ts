@@ -9,7 +9,7 @@
  * and hand it here.
  */
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdirSync, renameSync, rmSync, type Stats, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Invocation } from './Command.js'
@@ -63,7 +63,10 @@ export const stdout = (inv: Pick<Invocation, 'stdout'>): Sink => ({
  * A sink for `--out FILE` (relative to the invocation's cwd), or standard
  * output when `path` is undefined or `-`. The file is written as a temporary file beside it
  * (`<file>.<pid>.<random>.tmp`, created exclusively, mode 0600) renamed into place at the end, so
- * it is readable by its owner only.
+ * it is readable by its owner only (a link at `path` is replaced, not followed: one planted in a
+ * shared directory does not redirect the report). What is not a file (`/dev/null`, a named pipe,
+ * `/dev/fd/N` of a process substitution) is written in place, as a shell's `>` would: renaming onto
+ * it would replace the device or the pipe with a file.
  */
 export const open = (
   inv: Pick<Invocation, 'stdout' | 'cwd'>,
@@ -71,6 +74,10 @@ export const open = (
 ): E.Either<OutputError, Sink> => {
   if (path === undefined || path === '-') return E.right(stdout(inv))
   const target = resolve(inv.cwd, path)
+  const existing = statOf(target)
+  if (existing?.isDirectory() === true)
+    return E.left({ _tag: 'OutputError', path: target, message: 'it is a directory' })
+  if (existing !== undefined && !existing.isFile()) return E.right(inPlace(target))
   // A name no one can guess, created only if nothing is there (O_EXCL: a link planted in a shared
   // directory is not followed), readable by its owner only: reports and exports can hold
   // personal data, and the file keeps the mode when renamed into place.
@@ -101,6 +108,36 @@ export const open = (
   } catch (e) {
     Temporary.release(temp)
     return E.left({ _tag: 'OutputError', path: target, message: e instanceof Error ? e.message : String(e) })
+  }
+}
+
+/** What is at `path` (a link followed), or `undefined` when nothing is. */
+const statOf = (path: string): Stats | undefined => {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+/** A sink writing straight into what is at `path` (a device, a pipe): nothing to rename or remove. */
+const inPlace = (path: string): Sink => {
+  const stream = createWriteStream(path, { encoding: 'utf8', flags: 'w' })
+  const closed = new Promise<void>((done, fail) => {
+    stream.once('close', () => done())
+    stream.once('error', fail)
+  })
+  return {
+    write: writeTo(stream),
+    end: async () => {
+      stream.end()
+      await closed
+    },
+    abort: async () => {
+      stream.destroy()
+      await closed.catch(() => undefined)
+    },
+    isTTY: false,
   }
 }
 
