@@ -32,7 +32,7 @@ import { merge } from './PartitionMerge.js'
 import * as Replay from './Replay.js'
 
 export { type Fields, type Lead, type Latest, lateAsOf, latest, latestOf, lead } from './Lead.js'
-export { canonical, merge } from './PartitionMerge.js'
+export { canonical, merge, mergeCounts } from './PartitionMerge.js'
 export { sealMerge } from './SealMerge.js'
 
 // model

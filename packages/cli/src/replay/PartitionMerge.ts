@@ -19,12 +19,6 @@ export const merge = (
   parts: ReadonlyArray<Replay.Result>,
   integrity: Integrity.ChainHead | null,
 ): Replay.Result => {
-  const first = parts[0]
-  if (first === undefined) throw new Error('merge needs at least one partition')
-  for (const p of parts) {
-    if (p.asOf !== first.asOf || p.knownAt !== first.knownAt)
-      throw new Error(`partitions judged at different instants: ${p.asOf} and ${first.asOf}`)
-  }
   // each part is in caseId order and no case is in two parts: merge them as they are read
   const cases: Iterable<Replay.CaseResult> = merged(
     parts.map((p) => p.cases),
@@ -34,12 +28,28 @@ export const merge = (
     parts.map((p) => p.casesJson),
     (c) => c[0],
   )
+  return { ...mergeCounts(parts, integrity), cases, casesJson }
+}
+
+/**
+ * What {@link merge} gives but the cases: the instants, the summary and the counts of the
+ * partitions' results, for a caller that reads their cases another way (replay workers' runs,
+ * `SealedRuns.adoptAll`).
+ */
+export const mergeCounts = (
+  parts: ReadonlyArray<Omit<Replay.Result, 'cases' | 'casesJson'>>,
+  integrity: Integrity.ChainHead | null,
+): Omit<Replay.Result, 'cases' | 'casesJson'> => {
+  const first = parts[0]
+  if (first === undefined) throw new Error('merge needs at least one partition')
+  for (const p of parts) {
+    if (p.asOf !== first.asOf || p.knownAt !== first.knownAt)
+      throw new Error(`partitions judged at different instants: ${p.asOf} and ${first.asOf}`)
+  }
   const sum = (k: keyof Replay.Stats): number => parts.reduce((s, p) => s + p.stats[k], 0)
   return {
     asOf: first.asOf,
     knownAt: first.knownAt,
-    cases,
-    casesJson,
     summary: Replay.sumSummaries(parts.map((p) => p.summary)),
     stats: {
       events: sum('events'),

@@ -1,9 +1,12 @@
 /**
  * The lines of a replay's sorted runs of results (`Runs`), and their merge: each line is a key
  * as JSON, a tab, and the value as JSON (nothing for `null`); runs are merged in key order, each
- * key once, from the newest run holding it. Not the runs' files: `Runs` writes them,
- * `SealedRuns` reads them for their user.
+ * key once, from the newest run holding it, and written again when merged in passes
+ * ({@link lineRuns}). Not the runs' files: `Runs` writes them, `SealedRuns` reads them for their
+ * user.
  */
+import { appender } from '../internal/appender.js'
+import type * as FanIn from '../internal/fanIn.js'
 import { lines } from '../internal/fdLines.js'
 import { mergeSorted } from '../internal/merge.js'
 
@@ -36,4 +39,22 @@ export function* latest(fds: ReadonlyArray<number>): Generator<Line> {
     pending = x
   }
   if (pending !== undefined) yield pending.item
+}
+
+/**
+ * The format of these runs for a merge in passes (`internal/fanIn.ts`): each key once, from the
+ * newest run; `null`s left out when nothing is older.
+ */
+export const lineRuns: FanIn.Format<Line> = {
+  merge: function* (fds, first) {
+    for (const l of latest(fds)) if (!first || l.tab < l.line.length - 1) yield l
+  },
+  write: (file, items) => {
+    const w = appender(file)
+    try {
+      for (const l of items) w.add(`${l.line}\n`)
+    } finally {
+      w.end()
+    }
+  },
 }

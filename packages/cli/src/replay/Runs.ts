@@ -10,7 +10,7 @@ import type * as Extents from '../internal/extents.js'
 import * as FanIn from '../internal/fanIn.js'
 import { heldBytes } from '../internal/heldBytes.js'
 import { removeTemp, tempDir } from '../internal/spillDir.js'
-import { compareKeys, type Line, latest } from './RunLines.js'
+import { compareKeys, lineRuns } from './RunLines.js'
 import { adopt, type Detached, handOff, type Sealed } from './SealedRuns.js'
 
 // model
@@ -55,23 +55,6 @@ export interface RunsOptions {
    * once).
    */
   readonly handOff?: boolean
-}
-
-// internal
-
-/** Runs of lines merged each key once, from the newest run; `null`s left out when nothing is older. */
-const lineRuns: FanIn.Format<Line> = {
-  merge: function* (fds, first) {
-    for (const l of latest(fds)) if (!first || l.tab < l.line.length - 1) yield l
-  },
-  write: (file, lines) => {
-    const w = appender(file)
-    try {
-      for (const l of lines) w.add(`${l.line}\n`)
-    } finally {
-      w.end()
-    }
-  },
 }
 
 // constructors

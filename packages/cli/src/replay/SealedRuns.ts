@@ -3,11 +3,15 @@
  * order as many times as the caller iterates them, each time from disk through descriptors
  * opened when sealed (their files already unlinked), closed when the result is garbage; or,
  * when no run was written, from the entries held in memory. Handed-off runs can change threads
- * ({@link detach}, then {@link adopt}) as files. Not the writer: that is `Runs`.
+ * ({@link detach}, then {@link adopt}) as files; several threads' runs are read as one merge,
+ * opening a bounded number of files ({@link adoptAll}). Not the writer: that is `Runs`.
  */
 import * as fs from 'node:fs'
+import * as path from 'node:path'
+import * as FanIn from '../internal/fanIn.js'
+import { mergeSorted } from '../internal/merge.js'
 import { removeDir } from '../internal/spillDir.js'
-import { latest } from './RunLines.js'
+import { compareKeys, latest, lineRuns } from './RunLines.js'
 
 // model
 
@@ -28,9 +32,26 @@ export type Detached =
 
 // internal
 
-/** The non-null values of sealed runs, each its key and JSON text; `owner` is kept alive while iterating (its finalizer closes `fds`). */
-function* texts(fds: ReadonlyArray<number>, owner: object): Generator<readonly [string, string]> {
+/** The non-null values of the runs read through `fds`, each its key and JSON text. */
+function* fdTexts(fds: ReadonlyArray<number>): Generator<readonly [string, string]> {
   for (const l of latest(fds)) if (l.tab < l.line.length - 1) yield [l.key, l.line.slice(l.tab + 1)]
+}
+
+/**
+ * The non-null values of sealed runs, each its key and JSON text: the runs read through `fds`,
+ * merged with `entries` (keys in none of the runs) when there are some; `owner` is kept alive
+ * while iterating (its finalizer closes `fds`).
+ */
+function* texts(
+  fds: ReadonlyArray<number>,
+  owner: object,
+  entries: ReadonlyArray<ReadonlyArray<readonly [string, string]>> = [],
+): Generator<readonly [string, string]> {
+  if (entries.length === 0) yield* fdTexts(fds)
+  else {
+    const runs = { [Symbol.iterator]: () => fdTexts(fds) }
+    for (const x of mergeSorted([runs, ...entries], (a, b) => compareKeys(a[0], b[0]))) yield x.item
+  }
   void owner
 }
 
@@ -50,11 +71,14 @@ const sealedFds = new FinalizationRegistry<ReadonlyArray<number>>((fds) => {
   }
 })
 
-/** Sealed runs reading `fds`, closed once the result is garbage. */
-const fromFds = <A>(fds: ReadonlyArray<number>): Sealed<A> => {
+/** Sealed runs reading `fds` (and `entries`, see {@link texts}), closed once the result is garbage. */
+const fromFds = <A>(
+  fds: ReadonlyArray<number>,
+  entries: ReadonlyArray<ReadonlyArray<readonly [string, string]>> = [],
+): Sealed<A> => {
   const sealed: Sealed<A> = {
-    [Symbol.iterator]: () => parsed<A>(texts(fds, sealed)),
-    texts: { [Symbol.iterator]: () => texts(fds, sealed) },
+    [Symbol.iterator]: () => parsed<A>(texts(fds, sealed, entries)),
+    texts: { [Symbol.iterator]: () => texts(fds, sealed, entries) },
   }
   sealedFds.register(sealed, fds)
   return sealed
@@ -90,6 +114,33 @@ const handable = new WeakMap<object, Detached>()
 /** Sealed runs from {@link Detached}: files are opened (and their directory removed) now. */
 export const adopt = <A>(from: Detached): Sealed<A> =>
   'entries' in from ? fromEntries<A>(from.entries) : fromFds<A>(openRuns(from.dir, from.files))
+
+/**
+ * The sealed runs of several threads (`froms`, no key in two of them) read as one, in key order:
+ * their files, taken in the order given, are first merged in passes down to at most `limit`
+ * (`internal/fanIn.ts`; the new runs go in the first one's directory), so that reading them opens
+ * `limit` files at most, however many threads handed runs over; entries held in memory are merged
+ * beside them. Every directory is removed once the files are open.
+ */
+export const adoptAll = <A>(froms: ReadonlyArray<Detached>, limit: number = FanIn.LIMIT): Sealed<A> => {
+  const dirs: string[] = []
+  const files: string[] = []
+  const entries: Array<ReadonlyArray<readonly [string, string]>> = []
+  for (const from of froms) {
+    if ('entries' in from) entries.push(from.entries)
+    else {
+      dirs.push(from.dir)
+      files.push(...from.files)
+    }
+  }
+  const into = dirs[0]
+  if (into === undefined) return fromFds<A>([], entries)
+  let count = 0
+  const reduced = FanIn.reduce(lineRuns, files, limit, () => path.join(into, `across-${count++}.jsonl`))
+  const fds = reduced.map((f) => fs.openSync(f, 'r'))
+  for (const dir of dirs) removeDir(dir)
+  return fromFds<A>(fds, entries)
+}
 
 /**
  * Takes handed-off sealed runs ({@link RunsOptions}`.handOff`) for another thread to

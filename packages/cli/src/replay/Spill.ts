@@ -27,7 +27,7 @@ import * as Temporary from '../internal/temporary.js'
 export { type Archive, type Archived, archive } from './Archive.js'
 export { type LinedEvents, type SortOptions, sort, sortLined } from './EventSort.js'
 export { type Runs, type RunsOptions, runs } from './Runs.js'
-export { adopt, type Detached, detach, type Sealed } from './SealedRuns.js'
+export { adopt, adoptAll, type Detached, detach, type Sealed } from './SealedRuns.js'
 
 // constructors
 

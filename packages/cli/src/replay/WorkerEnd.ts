@@ -2,13 +2,17 @@
  * WorkerEnd: the end of a replay on worker threads (`Workers.replay`) once the calling thread
  * has fed the workers every batch. Each worker is told to judge its cases at the latest instant
  * of the whole input (`end`), or to stop at the earliest failure known; the run's result is that
- * failure, or the workers' results merged (`Partition.merge`) under the chain head. Not the
+ * failure, or the workers' results merged under the chain head (`Partition.mergeCounts`), their
+ * cases read from every worker's sorted runs as one merge that opens at most `fanIn` files
+ * whatever the number of workers (`Spill.adoptAll`). Not the
  * threads' termination nor the spill directory's removal, which `Workers.replay` does however
  * the run ends.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as FanIn from '../internal/fanIn.js'
 import * as Partition from './Partition.js'
 import type * as Replay from './Replay.js'
+import * as Spill from './Spill.js'
 import type { Failure, ToWorker } from './WorkerProtocol.js'
 import type { Outcome } from './WorkerOutcomes.js'
 import type { Run } from './WorkerRun.js'
@@ -17,12 +21,14 @@ import type { Run } from './WorkerRun.js'
 
 /**
  * Ends `run`, every batch sent: tells the workers to end (or stop at the failure), waits for
- * their `outcomes`, and gives the failure or the merged result. Throws when a worker crashed or
- * ended without a result and no failure is known.
+ * their `outcomes`, and gives the failure or the merged result, whose cases' merge opens at most
+ * `fanIn` files (default 64). Throws when a worker crashed or ended without a result and no
+ * failure is known.
  */
 export const end = async (
   run: Run,
   outcomes: ReadonlyArray<Promise<Outcome>>,
+  fanIn: number = FanIn.LIMIT,
 ): Promise<E.Either<Failure, Replay.Result>> => {
   const { input, threads, latest, lead, seals, chain } = run
   run.flushed = true
@@ -35,12 +41,20 @@ export const end = async (
     )
   const ends = await Promise.all(outcomes)
   if (run.failed !== undefined) return E.left(run.failed.failure)
-  const parts = ends.map((o) => {
+  const done = ends.map((o) => {
     if (o.kind !== 'done') throw new Error(`replay worker ended with ${o.kind} and no failure`)
-    return o.result
+    return o
   })
   if (seals !== undefined && !seals.done()) throw new Error('replay workers ended with seals not folded')
-  const merged = Partition.merge(parts, chain.head())
+  const counts = Partition.mergeCounts(
+    done.map((o) => o.result),
+    chain.head(),
+  )
+  // no case is in two workers: their runs are read as one merge, bounded whatever their number
+  const cases = Spill.adoptAll<Replay.CaseResult>(
+    done.map((o) => o.runs),
+    fanIn,
+  )
   run.report(true)
-  return E.right(merged)
+  return E.right({ ...counts, cases, casesJson: cases.texts })
 }

@@ -6,15 +6,23 @@
  * workers (`WorkerFeed`, `WorkerEnd`), nor the state it updates (`WorkerRun`).
  */
 import type * as Replay from './Replay.js'
-import * as Spill from './Spill.js'
+import type * as Spill from './Spill.js'
 import type { Failure, FromWorker, ToWorker } from './WorkerProtocol.js'
 import type { Run } from './WorkerRun.js'
 
 // model
 
-/** How a worker ended: with its result, at its first failure, or stopped at another's. */
+/**
+ * How a worker ended: with its result (but its cases) and the sorted runs of its cases, not yet
+ * opened (`WorkerEnd` reads every worker's as one merge), at its first failure, or stopped at
+ * another's.
+ */
 export type Outcome =
-  | { readonly kind: 'done'; readonly result: Replay.Result }
+  | {
+      readonly kind: 'done'
+      readonly result: Omit<Replay.Result, 'cases' | 'casesJson'>
+      readonly runs: Spill.Detached
+    }
   | { readonly kind: 'failed'; readonly position: number; readonly failure: Failure }
   | { readonly kind: 'stopped' }
 
@@ -49,7 +57,7 @@ export const listen = (run: Run): ReadonlyArray<Promise<Outcome>> => {
               run.nudge()
               return
             case 'done':
-              resolve({ kind: 'done', result: withCases(m.result, m.cases) })
+              resolve({ kind: 'done', result: m.result, runs: m.cases })
               return
             case 'failed':
               run.stopAt(m.position, m.failure)
@@ -74,15 +82,4 @@ export const listen = (run: Run): ReadonlyArray<Promise<Outcome>> => {
   )
   for (const o of outcomes) o.catch(() => undefined)
   return outcomes
-}
-
-// internal
-
-/** A worker's result with its cases, read from the sorted runs it handed over. */
-const withCases = (
-  result: Omit<Replay.Result, 'cases' | 'casesJson'>,
-  runs: Spill.Detached,
-): Replay.Result => {
-  const cases = Spill.adopt<Replay.CaseResult>(runs)
-  return { ...result, cases, casesJson: cases.texts }
 }

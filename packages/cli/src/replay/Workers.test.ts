@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as FileLines from '../internal/fileLines.js'
+import { openFiles } from '../internal/openFiles.js'
 import * as Source from '../Source.js'
 import * as Partition from './Partition.js'
 import * as Replay from './Replay.js'
@@ -120,6 +121,33 @@ describe('Workers.replay', () => {
     const cases = [...r.right.cases]
     expect(cases.length).toBeGreaterThan(100)
     expect([...r.right.casesJson]).toEqual(cases.map((c) => [c.caseId, JSON.stringify(c)]))
+  })
+
+  it('reads the runs of every worker as one merge: at most `fanIn` files open, whatever the number of workers', async (ctx) => {
+    if (openFiles() === undefined) return ctx.skip()
+    // a run per finished case: every worker hands over dozens of runs
+    const many = { ...base, maxDoneCases: 1 }
+    const reference = bytes(await one(events))
+    for (const workers of [3, 4]) {
+      const before = openFiles()!
+      const r = await Workers.replay(
+        { _tag: 'Lines', batches: batches(lines(events)) },
+        { ...many, workers, fanIn: 4 },
+      )
+      if (E.isLeft(r)) throw new Error('replay failed')
+      // the workers have ended: what is open now is the runs the report's merge reads
+      const held = openFiles()! - before
+      expect(held).toBeGreaterThan(0)
+      expect(held).toBeLessThanOrEqual(4)
+      let most = held
+      const read: string[] = []
+      for (const piece of Partition.canonical(r.right)) {
+        read.push(piece)
+        most = Math.max(most, openFiles()! - before)
+      }
+      expect(most).toBeLessThanOrEqual(4)
+      expect(read.join('')).toBe(reference)
+    }
   })
 
   it('judges at a fixed asOf or knownAt as one replay does', async () => {

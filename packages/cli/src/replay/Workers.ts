@@ -17,8 +17,9 @@
  * does, instead of archiving their histories), and, once the
  * input has ended, judges them at the instant the calling thread sends
  * (`Partition.lateAsOf`): its results' sorted runs (`Spill.runs`, sealed to be
- * handed off) pass to the calling thread as files, which the merge reads
- * (`Spill.detach`, `Spill.adopt`). Events already decoded (an
+ * handed off) pass to the calling thread as files, which the merge reads, every
+ * worker's as one merge opening at most `fanIn` files however many workers there are
+ * (`Spill.detach`, `Spill.adoptAll`). Events already decoded (an
  * embedded store, or sorted input) are sent as they are (structured clone).
  *
  * A server's store (`StoreInput`) is not routed: the calling thread takes one
@@ -94,6 +95,12 @@ export interface Options extends Settings.Settings {
   readonly onProgress?: (p: Replay.Progress) => void
   /** Events read between two progress reports (default 10,000). */
   readonly progressEvery?: number
+  /**
+   * The most sorted runs of results the report's merge opens at once, all workers' together
+   * (default 64, `internal/fanIn.ts`): when the workers hand over more, they are merged in passes
+   * first.
+   */
+  readonly fanIn?: number
 }
 
 /**
@@ -152,7 +159,7 @@ export interface StoreInput {
 export const replay = async (input: Input, options: Options): Promise<E.Either<Failure, Replay.Result>> => {
   const n = options.workers
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`workers must be a positive integer, got ${n}`)
-  const { workers: _, onProgress, progressEvery, partition, ...settings } = options
+  const { workers: _, onProgress, progressEvery, partition, fanIn, ...settings } = options
   const every = progressEvery ?? 10_000
   // one cut of a store for every reader (an empty log: none reads anything)
   let cut: EventStore.Position | undefined
@@ -171,7 +178,7 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
     await feed.read(every)
     if (run.crash !== undefined) throw run.crash
     await feed.flush()
-    return await WorkerEnd.end(run, outcomes)
+    return await WorkerEnd.end(run, outcomes, fanIn)
   } finally {
     await Promise.all(threads.map((t) => t.terminate()))
     scratch.remove()
