@@ -81,8 +81,11 @@ describe('docket replay', () => {
         const e = JSON.parse(l)
         return JSON.stringify({ ...e, recordedAt: e.occurredAt })
       })
+    // after a blank line: seed-009, the first event recorded before the previous one, is on line 5
+    // (its input position is 4)
+    const unsorted = `\n${[...lines].reverse().join('\n')}`
     const file = path.join(dir, 'unsorted.jsonl')
-    fs.writeFileSync(file, [...lines].reverse().join('\n'))
+    fs.writeFileSync(file, unsorted)
     const ordered = path.join(dir, 'ordered.jsonl')
     fs.writeFileSync(ordered, lines.join('\n'))
     const plain = await docket(['replay', ordered, '--quiet'])
@@ -90,7 +93,9 @@ describe('docket replay', () => {
     // any file of events.md is a source: read again, sorted, with a note (not with --quiet)
     const resorted = await docket(['replay', file, '--report', 'json'])
     expect(resorted.code, resorted.stderr).toBe(0)
-    expect(resorted.stderr).toContain(`${file}: event `)
+    expect(resorted.stderr).toContain(
+      `${file}: event seed-009 (line 5) of case doe-v-twitter was recorded before`,
+    )
     expect(resorted.stderr).toContain('replaying the file sorted, as --sort does')
     expect((await docket(['replay', file, '--quiet'])).stdout).toBe(plain.stdout)
     const onWorkers = await docket(['replay', file, '--quiet', '--workers', '2'])
@@ -100,11 +105,14 @@ describe('docket replay', () => {
     const sorted = await docket(['replay', file, '--sort'])
     expect(sorted.stdout).toBe(plain.stdout)
     expect(sorted.stderr).not.toContain('replaying the file sorted')
-    const piped = await docket(['replay', '-', '--quiet'], { stdin: [...lines].reverse().join('\n') })
-    expect(piped.code).toBe(2)
-    expect(piped.stderr).toContain('recordedAt order')
-    expect(piped.stderr).toContain('--sort')
-    expect(piped.stdout).toBe('')
+    for (const more of [[], ['--workers', '2']]) {
+      const piped = await docket(['replay', '-', '--quiet', ...more], { stdin: unsorted })
+      expect(piped.code).toBe(2)
+      expect(piped.stderr).toContain('event seed-009 (line 5) of case doe-v-twitter was recorded at')
+      expect(piped.stderr).toContain('recordedAt order')
+      expect(piped.stderr).toContain('--sort')
+      expect(piped.stdout).toBe('')
+    }
   })
 
   it('--as-of T reports the facts of the events that occurred by T, as it judges the obligations', async () => {

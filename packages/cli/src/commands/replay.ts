@@ -344,7 +344,7 @@ export const command: Command = {
       if (unordered?._tag === 'OutOfOrder' && !sortAsked && first?.rereadable === true) {
         if (!Args.flag(inv, 'quiet'))
           inv.stderr.write(
-            `${Source.label(source.right)}: event ${unordered.eventId} (input position ${unordered.position}) of case ${unordered.caseId} was recorded before the previous event of that case; replaying the file sorted, as --sort does (give --sort to skip this first pass)\n`,
+            `${Source.label(source.right)}: event ${unordered.eventId} (${Replay.where(unordered)}) of case ${unordered.caseId} was recorded before the previous event of that case; replaying the file sorted, as --sort does (give --sort to skip this first pass)\n`,
           )
         attempted = await attempt(true)
       }

@@ -59,7 +59,7 @@ let stopAt = Number.POSITIVE_INFINITY
 // set once the outcome is posted: later batches are acknowledged unread
 let finished = false
 let wake: (() => void) | undefined
-// the input position of the event last handed to the replay (an out-of-order error names it),
+// the input position of the event last handed to the replay (a replay error names it, or its line),
 // and its line's byte offset in `file`
 let current = 0
 let currentOffset = -1
@@ -254,7 +254,7 @@ const main = async (): Promise<void> => {
       kind: 'failed',
       position: current,
       failure:
-        r.left._tag === 'DuplicateId' && currentLine > 0
+        currentLine > 0
           ? { ...r.left, position: current, line: currentLine }
           : { ...r.left, position: current },
     })

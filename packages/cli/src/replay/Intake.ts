@@ -17,6 +17,8 @@ export interface OutOfOrder {
   readonly _tag: 'OutOfOrder'
   /** 1-based position of the event in the input. */
   readonly position: number
+  /** 1-based line of the event in a file or standard input, when known (a store's events have no line). */
+  readonly line?: number
   readonly caseId: string
   readonly eventId: string
   readonly recordedAt: string
@@ -179,15 +181,19 @@ export const admit = (
   return true
 }
 
+/** Where a replay error's event is in the input: its line when known (a file, standard input), else its position. */
+export const where = (e: ReplayError): string =>
+  e.line === undefined ? `input position ${e.position}` : `line ${e.line}`
+
 /** A one-line explanation of a replay error. */
 export const describe = (e: ReplayError): string =>
   e._tag === 'DuplicateId'
-    ? `event ${e.eventId} (${e.line === undefined ? `input position ${e.position}` : `line ${e.line}`}) of case ${e.caseId} gives the id of an earlier event of that ` +
+    ? `event ${e.eventId} (${where(e)}) of case ${e.caseId} gives the id of an earlier event of that ` +
       'case other content: an event id is stored once, with one content (an IdempotencyConflict, as an import ' +
       'of the input would refuse it). Nothing was written.'
     : describeOrder(e)
 
 const describeOrder = (e: OutOfOrder): string =>
-  `event ${e.eventId} (input position ${e.position}) of case ${e.caseId} was recorded at ${e.recordedAt}, ` +
+  `event ${e.eventId} (${where(e)}) of case ${e.caseId} was recorded at ${e.recordedAt}, ` +
   `before the previous event of that case (${e.previousEventId}, ${e.previousRecordedAt}): the input must be in ` +
   'recordedAt order within each case. Sort it with --sort (spills to disk), or export it from a store.'

@@ -275,7 +275,21 @@ describe('Replay.run', () => {
         previousEventId: events[i]!.id,
       })
       expect(Replay.describe(r.left)).toContain('--sort')
+      // no line known (a store's events): the input position
+      expect(Replay.describe(r.left)).toContain(`event ${events[j]!.id} (input position ${i + 1}) of case`)
     }
+    // read from lines (a file, standard input; here a blank line before each event): its line
+    let line = 0
+    async function* lined(): AsyncGenerator<Recorded> {
+      for (const e of swapped) {
+        line += 2
+        yield e
+      }
+    }
+    const r2 = await Replay.run(lined(), { evaluate, line: () => line })
+    expect(E.isLeft(r2) && Replay.describe(r2.left)).toContain(
+      `event ${events[j]!.id} (line ${2 * (i + 1)}) of case`,
+    )
   })
 
   it('leaves out an event repeated in its case and refuses an id given other content, in short and long histories', async () => {

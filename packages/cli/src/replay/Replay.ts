@@ -74,7 +74,7 @@ import * as Results from './Results.js'
 import type { ReadBack } from './Sources.js'
 
 export { fromCore } from './CoreEvaluation.js'
-export { type DuplicateId, describe, type OutOfOrder, type ReplayError } from './Intake.js'
+export { type DuplicateId, describe, type OutOfOrder, type ReplayError, where } from './Intake.js'
 export { summarize, sumSummaries } from './Results.js'
 export { fromEvents, fromStore, type ReadBack, type Source, storeSource } from './Sources.js'
 
@@ -218,9 +218,8 @@ export interface Options {
 
 // internal
 
-/** A duplicate id's error naming input line `line`, when known (above 0). */
-const withLine = (e: Intake.ReplayError, line: number): Intake.ReplayError =>
-  e._tag === 'DuplicateId' && line > 0 ? { ...e, line } : e
+/** A replay error naming input line `line`, when known (above 0). */
+const withLine = (e: Intake.ReplayError, line: number): Intake.ReplayError => (line > 0 ? { ...e, line } : e)
 
 // operations
 

@@ -198,15 +198,17 @@ describe('Workers.replay', () => {
     const swapped = withOrder.map((e, i) => (i === second ? early : e))
     const expected = await one(swapped, { ...base, checkOrder: true })
     expect(E.isLeft(expected)).toBe(true)
+    // on lines, the error names the event's line too (here its position: no blank line)
+    const onLine = E.mapLeft((e: Replay.ReplayError) => ({ ...e, line: second + 1 }))(expected)
     for (const n of [2, 3])
-      expect(await onLines(lines(swapped), n, { ...base, checkOrder: true })).toEqual(expected)
+      expect(await onLines(lines(swapped), n, { ...base, checkOrder: true })).toEqual(onLine)
     // a bad line before it wins; one after it does not
     const ls = lines(swapped)
     ls[second - 1] = '{'
     expect(await onLines(ls, 2, { ...base, checkOrder: true })).toEqual(E.left(firstBadLine(ls)))
     const later = lines(swapped)
     later[second + 5] = '{'
-    expect(await onLines(later, 2, { ...base, checkOrder: true })).toEqual(expected)
+    expect(await onLines(later, 2, { ...base, checkOrder: true })).toEqual(onLine)
   })
 
   it('rejects with the error a worker throws (a profile the rules cannot read)', async () => {
