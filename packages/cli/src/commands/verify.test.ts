@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PgliteEventStore } from '@docket/adapters/pglite'
-import { Envelope } from '@docket/core'
+import { Envelope, type EventStore } from '@docket/core'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, describe, expect, it } from 'vitest'
 import { docket } from '../internal/testing.js'
+import { make } from './verify.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'docket-verify-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -113,6 +114,49 @@ describe('docket verify', { timeout: 180_000 }, () => {
     const until = await docket(['verify', '--store', store, '--until', position])
     expect(until.code).toBe(1)
     expect(until.stdout).toContain(`(event e-3, position ${position})`)
+  })
+
+  it('stopped by its signal, says whether it read the whole cut or cut it short, and gives no verdict', async () => {
+    const store = `pglite:${join(dir, 'stopped')}`
+    const file = join(dir, 'stopped.jsonl')
+    writeFileSync(
+      file,
+      ['e-1', 'e-2', 'e-3'].map((id, i) => line(id, 'case-s', `2026-06-01T1${i}:00:00-04:00`)).join('\n'),
+    )
+    expect((await docket(['import', file, '--store', store])).code).toBe(0)
+    // the signal comes once `after` events are read, while the store is asked for the next
+    const stoppedAfter = (after: number) => {
+      const stop = new AbortController()
+      async function* read(events: AsyncIterable<EventStore.StoredEvent>) {
+        let n = 0
+        for await (const e of events) {
+          yield e
+          if (++n === after) stop.abort()
+        }
+      }
+      return docket(['verify', '--store', store, '--checkpoint'], {
+        commands: [make(() => ({ signal: stop.signal, read }))],
+      })
+    }
+    // after the last event: the store had no more, the cut was read whole
+    const whole = await stoppedAfter(3)
+    expect(whole.code).toBe(130)
+    expect(whole.stdout).toBe('')
+    expect(whole.stderr).toMatch(
+      /verify: stopped \(SIGINT\): read all 3 event\(s\) of the cut \(to position \d+\); stopped before the verdict: none is given and no checkpoint stored/,
+    )
+    // after the first: two events were left unread
+    const short = await stoppedAfter(1)
+    expect(short.code).toBe(130)
+    expect(short.stdout).toBe('')
+    expect(short.stderr).toContain(
+      'verify: stopped (SIGINT): after reading 1 event(s), before the end of the cut: nothing was verified and no checkpoint stored',
+    )
+    // no checkpoint was stored (it would be appended): the log ends where it did, and verifies
+    const end = /to position (\d+)/.exec(whole.stderr)![1]
+    const after = await docket(['verify', '--store', store, '--format', 'json'])
+    expect(after.code).toBe(0)
+    expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, events: 3, position: end, checkpoint: null })
   })
 
   it('names an event written without a seal UNSEALED, not ALTERED, and says how to adopt sealing', async () => {

@@ -16,10 +16,11 @@
  * global checkpoint after a successful verification. It is not what the
  * chain proves that this command changes: see docs/security.md. SIGINT or
  * SIGTERM stops the read at the next event, closes the store and exits 130 or
- * 143 with no verdict (`internal/interrupt.ts`).
+ * 143 with no verdict (`internal/interrupt.ts`), saying whether the cut was
+ * read whole (the signal came after its last event) or cut short.
  */
 import { systemClock } from '@docket/adapters'
-import { Clock, Integrity } from '@docket/core'
+import { Clock, type EventStore, Integrity } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
@@ -40,8 +41,16 @@ const headline = (failure: Integrity.Failure): string =>
 const UNSEALED_HINT =
   "An unsealed event was written without Docket's seal: by a store opened unsealed (PostgresEventStore.make without seal: true, openStore with seal: false), before sealing existed, or around the library. To adopt sealing, copy the store into a new one (docs/security.md).\n"
 
-/** The `verify` command. */
-export const command: Command = {
+/** Dependencies the command can be given (tests pass their own signal, and see the read). */
+export interface Deps {
+  /** Stops the verification, as SIGINT or SIGTERM do; by default those signals. */
+  readonly signal?: AbortSignal
+  /** The events of the cut as the verification reads them, from the store's (default: as they are). */
+  readonly read?: (events: AsyncIterable<EventStore.StoredEvent>) => AsyncIterable<EventStore.StoredEvent>
+}
+
+/** Builds the `verify` command over the given dependencies. */
+export const make = (deps: () => Deps): Command => ({
   name: 'verify',
   summary: 'Check the integrity of the stored history (hash chains and checkpoints).',
   usage: 'verify --store URL [--until POSITION] [--head N:DIGEST] [--checkpoint] [--format text|json]',
@@ -105,8 +114,9 @@ export const command: Command = {
     const until = Args.str(inv, 'until')
     if (until !== undefined && Args.flag(inv, 'checkpoint'))
       return usage('--checkpoint seals the whole log: not with --until')
+    const d = deps()
     // installed before the store opens: a signal meanwhile lets the open finish, then closes it
-    const stopping = Interrupt.install(inv, 'verify')
+    const stopping = Interrupt.install(inv, 'verify', d.signal)
     const stopped = (what: string): number => Interrupt.stopped(inv, 'verify', stopping, what)
     const opened = await Store.open(url, inv, { existing: true })
     if (E.isLeft(opened)) {
@@ -131,26 +141,30 @@ export const command: Command = {
         Output.error(inv, `cannot read ${Store.redact(url)}: ${Store.describeError(counts.left)}`)
         return EXIT.usage
       }
+      // one cut: what is appended while the log is read is left for the next verification (read
+      // when iterated, so that a store's failure to start it is caught below)
+      const cutEvents: AsyncIterable<EventStore.StoredEvent> =
+        position === null
+          ? noEvents()
+          : { [Symbol.asyncIterator]: () => store.readAll({ until: position })[Symbol.asyncIterator]() }
+      const read = Interrupt.reading(stopping.signal, d.read === undefined ? cutEvents : d.read(cutEvents))
       let report: Integrity.Report
       try {
-        // one cut: what is appended while the log is read is left for the next verification
-        report = await Integrity.verify(
-          position === null
-            ? noEvents()
-            : Interrupt.until(stopping.signal, store.readAll({ until: position })),
-          {
-            checkpointCounts: counts.right,
-            ...(expect === undefined ? {} : { expect }),
-          },
-        )
+        report = await Integrity.verify(read.items, {
+          checkpointCounts: counts.right,
+          ...(expect === undefined ? {} : { expect }),
+        })
       } catch (e) {
         Output.error(inv, `cannot read ${Store.redact(url)}: ${e instanceof Error ? e.message : String(e)}`)
         return EXIT.usage
       }
-      // the report of a read cut short says nothing of the log: none is given, no checkpoint stored
+      // the report of a read cut short says nothing of the log: none is given, no checkpoint stored;
+      // a signal after the last event cut nothing, but the command was still asked to stop
       if (stopping.signal.aborted)
         return stopped(
-          `after reading ${report.events} event(s): nothing was verified and no checkpoint stored`,
+          read.cut()
+            ? `after reading ${report.events} event(s), before the end of the cut: nothing was verified and no checkpoint stored`
+            : `read ${report.ok ? `all ${report.events} event(s) of the cut` : `the cut up to a failing event (${report.events} event(s) before it)`}${position === null ? '' : ` (to position ${position})`}; stopped before the verdict: none is given and no checkpoint stored`,
         )
       let checkpoint: Integrity.ChainHead | null = null
       if (report.ok && Args.flag(inv, 'checkpoint')) {
@@ -184,4 +198,7 @@ export const command: Command = {
       stopping.release()
     }
   },
-}
+})
+
+/** The `verify` command, stopped by SIGINT and SIGTERM. */
+export const command: Command = make(() => ({}))

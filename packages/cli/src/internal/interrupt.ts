@@ -102,11 +102,30 @@ export const stopped = (
 
 /**
  * The items of `items` until `signal` aborts: at the next item after it, the iteration ends early
- * (the source's `return` closes it). The caller asks `signal.aborted` to tell a cut from an end.
+ * (the source's `return` closes it). The caller asks `signal.aborted` to tell a cut from an end,
+ * or {@link reading}'s `cut` when the signal may come once the last item was read.
  */
-export async function* until<A>(signal: AbortSignal, items: AsyncIterable<A>): AsyncGenerator<A> {
-  for await (const item of items) {
-    if (signal.aborted) return
-    yield item
+export const until = <A>(signal: AbortSignal, items: AsyncIterable<A>): AsyncIterable<A> =>
+  reading(signal, items).items
+
+/**
+ * A read through {@link until} that tells a read the signal cut short from one that ended by itself:
+ * `cut` is true once the signal ended it with an item left unread. A signal that comes after the
+ * last item, while the source finds it has no more, cuts nothing: the read is whole.
+ */
+export const reading = <A>(
+  signal: AbortSignal,
+  items: AsyncIterable<A>,
+): { readonly items: AsyncIterable<A>; readonly cut: () => boolean } => {
+  let cut = false
+  async function* read(): AsyncGenerator<A> {
+    for await (const item of items) {
+      if (signal.aborted) {
+        cut = true
+        return
+      }
+      yield item
+    }
   }
+  return { items: { [Symbol.asyncIterator]: () => read() }, cut: () => cut }
 }
