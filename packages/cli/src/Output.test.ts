@@ -29,10 +29,19 @@ const pieces = fc.array(
   { maxLength: 60 },
 )
 
+/** Runs `body` in a fresh temporary directory, removed afterwards. */
+const inDir = async (body: (dir: string) => Promise<void>): Promise<void> => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
+  try {
+    await body(dir)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe('Output.emitPieces', () => {
   it('writes exactly the pieces joined, to a file and to standard output, whatever their sizes (property)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
-    try {
+    await inDir(async (dir) => {
       await fc.assert(
         fc.asyncProperty(pieces, async (ps) => {
           const expected = Buffer.from(ps.join(''), 'utf8')
@@ -48,14 +57,11 @@ describe('Output.emitPieces', () => {
         }),
         { numRuns: 40 },
       )
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('leaves no file behind, not even half of one, when the pieces fail part-way', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
-    try {
+    await inDir(async (dir) => {
       fs.writeFileSync(path.join(dir, 'report.txt'), 'the earlier report')
       function* failing(): Generator<string> {
         for (let i = 0; i < 2_000; i++) yield 'x'.repeat(1_000)
@@ -65,14 +71,11 @@ describe('Output.emitPieces', () => {
       expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'OutputError', message: 'the replay failed' })
       expect(fs.readFileSync(path.join(dir, 'report.txt'), 'utf8')).toBe('the earlier report')
       expect(fs.readdirSync(dir)).toEqual(['report.txt'])
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('writes through no file planted at a guessable temporary name, and makes the file readable by its owner only', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
-    try {
+    await inDir(async (dir) => {
       // another user of a shared directory plants a link where the temporary file was predictable
       const victim = path.join(dir, 'victim.txt')
       fs.writeFileSync(victim, 'not yours')
@@ -87,14 +90,11 @@ describe('Output.emitPieces', () => {
       expect(fs.lstatSync(path.join(dir, 'report.jsonl')).isSymbolicLink()).toBe(false)
       expect(fs.readFileSync(path.join(dir, 'report.jsonl'), 'utf8')).toBe('personal data\n')
       expect(fs.statSync(path.join(dir, 'report.jsonl')).mode & 0o777).toBe(0o600)
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('writes into a named pipe in place (as into /dev/null): the pipe stays a pipe and its reader gets the text', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
-    try {
+    await inDir(async (dir) => {
       const fifo = path.join(dir, 'pipe')
       execFileSync('mkfifo', [fifo])
       const read = new Promise<string>((done, fail) => {
@@ -116,14 +116,11 @@ describe('Output.emitPieces', () => {
       ])
       expect(got).toBe('the report\n')
       expect(fs.readdirSync(dir)).toEqual(['pipe'])
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('refuses a directory, naming it, and writes nothing', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-output-'))
-    try {
+    await inDir(async (dir) => {
       fs.mkdirSync(path.join(dir, 'reports'))
       const r = await Output.emit({ stdout: collecting().stdout, cwd: dir }, 'reports', 'x')
       expect(E.isLeft(r) && Output.describe(r.left)).toBe(
@@ -131,8 +128,6 @@ describe('Output.emitPieces', () => {
       )
       expect(fs.readdirSync(path.join(dir, 'reports'))).toEqual([])
       expect(fs.readdirSync(dir)).toEqual(['reports'])
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
