@@ -291,10 +291,8 @@ const seed = async (
     return EXIT.usage
   }
   try {
-    if (await Interrupt.afterOpen(stopping.signal))
-      return stopped(
-        `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was stored`,
-      )
+    const early = await Interrupt.stoppedOpening(inv, 'demo', stopping, Store.redact(url), 'stored')
+    if (early !== undefined) return early
     const imported = await Import.runTwice(opened.right, () => Source.lineBatches(createReadStream(path)), {
       signal: stopping.signal,
     })()

@@ -71,13 +71,8 @@ const exportFrom = async (inv: Invocation, url: string, stopping: Interrupt.Inte
   }
   const out = Args.str(inv, 'out')
   try {
-    if (await Interrupt.afterOpen(stopping.signal))
-      return Interrupt.stopped(
-        inv,
-        'export',
-        stopping,
-        `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was exported`,
-      )
+    const early = await Interrupt.stoppedOpening(inv, 'export', stopping, Store.redact(url), 'exported')
+    if (early !== undefined) return early
     const sink = Output.open(inv, out)
     if (E.isLeft(sink)) {
       Output.error(inv, Output.describe(sink.left))

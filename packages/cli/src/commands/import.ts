@@ -130,10 +130,8 @@ const importInto = async (
   }
   let spooled: Spool.Spooled | undefined
   try {
-    if (await Interrupt.afterOpen(stopping.signal))
-      return stopped(
-        `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was stored`,
-      )
+    const early = await Interrupt.stoppedOpening(inv, 'import', stopping, Store.redact(url), 'stored')
+    if (early !== undefined) return early
     let file: Source.Rereadable
     if ('file' in input) file = input.file
     else {

@@ -126,10 +126,8 @@ export const make = (deps: () => Deps): Command => ({
     }
     const store = opened.right
     try {
-      if (await Interrupt.afterOpen(stopping.signal))
-        return stopped(
-          `while ${Store.redact(url)} was opening: it opened and is closed again; nothing was verified`,
-        )
+      const early = await Interrupt.stoppedOpening(inv, 'verify', stopping, Store.redact(url), 'verified')
+      if (early !== undefined) return early
       const cut = await Store.cut(store, until)
       if (E.isLeft(cut)) {
         Output.error(inv, until === undefined ? `cannot read ${Store.redact(url)}: ${cut.left}` : cut.left)

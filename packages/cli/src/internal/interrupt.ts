@@ -101,6 +101,26 @@ export const stopped = (
 }
 
 /**
+ * Asked once a command's store has opened: when the signal came meanwhile, says so (`where` opened
+ * and is closed again, nothing was `done`) and gives the exit code; `undefined` when it did not.
+ */
+export const stoppedOpening = async (
+  inv: Pick<Invocation, 'stderr'>,
+  command: string,
+  i: Interrupt,
+  where: string,
+  done: string,
+): Promise<number | undefined> =>
+  (await afterOpen(i.signal))
+    ? stopped(
+        inv,
+        command,
+        i,
+        `while ${where} was opening: it opened and is closed again; nothing was ${done}`,
+      )
+    : undefined
+
+/**
  * The items of `items` until `signal` aborts: at the next item after it, the iteration ends early
  * (the source's `return` closes it). The caller asks `signal.aborted` to tell a cut from an end,
  * or {@link reading}'s `cut` when the signal may come once the last item was read.

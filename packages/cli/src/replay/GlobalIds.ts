@@ -182,7 +182,11 @@ const byHash = (a: Note, b: Note): number => a.hash - b.hash
 const inTwoCases = (events: ReadonlyArray<Noted>): IdInTwoCases | undefined => {
   let found: IdInTwoCases | undefined
   const byId = new Map<string, Noted[]>()
-  for (const e of events) byId.set(e.id, [...(byId.get(e.id) ?? []), e])
+  for (const e of events) {
+    const same = byId.get(e.id)
+    if (same === undefined) byId.set(e.id, [e])
+    else same.push(e)
+  }
   for (const [id, lines] of byId) {
     const [first, ...rest] = [...lines].sort((a, b) => a.line - b.line)
     const other = rest.find((e) => e.caseId !== first!.caseId)
