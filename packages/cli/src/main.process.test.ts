@@ -3,7 +3,7 @@
  * the shebang entry point, exit codes and standard streams as a shell sees
  * them. Needs the build (`tsc -b`, which the test command runs first).
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -17,13 +17,11 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import { History } from '@docket/core/testing'
 import { afterAll, describe, expect, it } from 'vitest'
+import * as Process from './testing/Process.js'
 
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url))
-const built = existsSync(main)
+const { main, built } = Process
 if (!built && process.env.DOCKET_REQUIRE_SERVICES !== '1') {
   console.warn(
     `SKIPPED packages/cli/src/main.process.test.ts: ${main} is not built. Run ./node_modules/.bin/tsc -b first (npx -y pnpm@10.34.9 test does).`,
@@ -52,42 +50,12 @@ const history = (name: string, events: number): string => {
   return file
 }
 
-/**
- * Runs the built `docket` with `args`, sends it `signal` once `ready(stderr so far, its pid)` holds
- * (polled), and resolves with how it ended and its standard error.
- */
+/** Runs the built `docket` with `args` in the test directory, interrupted by `signal` once `ready` holds (`Process.interrupt`). */
 const interrupt = (
   args: ReadonlyArray<string>,
   signal: NodeJS.Signals,
   ready: (stderr: string, pid: number) => boolean,
-): Promise<{
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly sent: boolean
-  readonly stderr: string
-}> =>
-  new Promise((done, fail) => {
-    const child = spawn(process.execPath, [main, ...args], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    })
-    let sent = false
-    let ended = false
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk
-    })
-    child.once('error', fail)
-    child.once('close', (code, sig) => {
-      ended = true
-      done({ code, signal: sig, sent, stderr })
-    })
-    void (async () => {
-      while (!ended && !ready(stderr, child.pid ?? 0)) await sleep(5)
-      if (!ended) sent = child.kill(signal)
-    })()
-  })
+): Promise<Process.Interrupted> => Process.interrupt(args, signal, ready, { cwd: dir })
 
 /** Checks that the PGlite store in `store` opens again and holds an intact history of `events` events. */
 const intact = (store: string, events: number): void => {
