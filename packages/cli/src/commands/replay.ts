@@ -8,8 +8,10 @@
  * partial`, only one partition's share of the cases is replayed and written as
  * a partial report (`reports/Partial.ts`) for `docket merge`: one machine per
  * partition, each reading its cases from a shared store or the whole file.
- * SIGINT or SIGTERM while a store is read on this thread stops the read at the
- * next event, closes the store and exits 130 or 143 with no report written.
+ * SIGINT or SIGTERM while a store is read stops the read at the next event
+ * (on this thread, or on every worker reading its share of a server's store:
+ * `Workers.Options.signal`), closes the store (each worker's first) and exits
+ * 130 or 143 with no report written and the temporary files removed.
  * A file's or standard input's event ids are checked across cases once the
  * input is read (`replay/GlobalIds.ts`), before anything is written.
  */
@@ -20,7 +22,7 @@ import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
 import * as Interrupt from '../internal/interrupt.js'
 import * as ReportOutput from '../internal/reportOutput.js'
-import * as Store from '../internal/store.js'
+import type * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
 import * as GlobalIds from '../replay/GlobalIds.js'
 import * as Input from '../replay/Input.js'
@@ -241,12 +243,9 @@ export const command: Command = {
       checkOrder: !fromStore,
     }
     // Installed before a store opens: a store read on this thread (a PGlite directory holds a lock)
-    // stops at the next event and is closed. A server's store read by workers (each its own
-    // connection, holding no lock) is left to end by the signal, as a file is.
-    const stopping =
-      source.right._tag === 'Store' && (workers === 1 || !Store.servesThreads(source.right.url))
-        ? Interrupt.install(inv, 'replay')
-        : undefined
+    // stops at the next event and is closed; workers reading a server's store are told to stop, and
+    // each closes its connection before its thread ends. A file is left to end by the signal.
+    const stopping = fromStore ? Interrupt.install(inv, 'replay') : undefined
     // one thread keeps its partition of a source read whole (a store sent only its own); workers
     // are always told it, to spread the partition's cases over them
     const share = partition === undefined ? {} : { partition }
@@ -319,7 +318,7 @@ export const command: Command = {
                     : lines === undefined
                       ? { _tag: 'Events', events, ...(line === undefined ? {} : { line }) }
                       : { _tag: 'Lines', batches: lines, ...ids }),
-                { ...run, ...share, workers },
+                { ...run, ...share, workers, ...(stopping === undefined ? {} : { signal: stopping.signal }) },
               )
         // once the whole input is read and replayed, before any report is written: an id in two
         // cases (a replay stopped early has not read every line, and its own failure comes first)

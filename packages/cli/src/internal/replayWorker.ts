@@ -240,15 +240,18 @@ const finish = (m: Workers.FromWorker): void => {
 }
 
 const main = async (): Promise<void> => {
-  let r: Awaited<ReturnType<typeof Replay.run>>
+  let r: Awaited<ReturnType<typeof Replay.run>> | Halt
   try {
     r = await Replay.run(stored?.events ?? events(), late.options)
   } catch (e) {
     if (!(e instanceof Halt)) throw e
-    return finish(e.failed === undefined ? { kind: 'stopped' } : { kind: 'failed', ...e.failed })
+    r = e
   } finally {
     await closeStore()
   }
+  // said once the store is closed: the calling thread then ends this thread, its connections gone
+  if (r instanceof Halt)
+    return finish(r.failed === undefined ? { kind: 'stopped' } : { kind: 'failed', ...r.failed })
   if (r._tag === 'Left')
     return finish({
       kind: 'failed',

@@ -43,6 +43,11 @@
  * Temporary files: the workers spill under one directory of the calling thread's
  * (`Spill.scratch`, in `spillDir`), removed when the replay ends, however it ends.
  *
+ * Stopped (`signal`, a command on SIGINT or SIGTERM): every worker is told to stop at once (a
+ * `stop` at position 0), a worker reading a store stops at its next event and closes its store
+ * before it says it has stopped, and the run fails as {@link INTERRUPTED} once every worker has;
+ * the threads are then ended and the spill directory removed, as at any end.
+ *
  * Memory: each worker has the replay's budgets (`maxOpenCases`,
  * `maxDoneCases`) to itself, and at most {@link IN_FLIGHT} batches travel to
  * a worker at a time.
@@ -101,7 +106,15 @@ export interface Options extends Settings.Settings {
    * first.
    */
   readonly fanIn?: number
+  /**
+   * Stops the run when aborted (see the module header): it then fails as {@link INTERRUPTED},
+   * each worker's store closed first. Not sent to the workers, as settings are.
+   */
+  readonly signal?: AbortSignal
 }
+
+/** How a run stopped by {@link Options.signal} fails (as a store's read stopped so does: `Input`). */
+export const INTERRUPTED: Failure = { _tag: 'Store', message: 'interrupted' }
 
 /**
  * What is read: the lines of a JSON Lines file (decoded by the workers), the same with each
@@ -159,7 +172,7 @@ export interface StoreInput {
 export const replay = async (input: Input, options: Options): Promise<E.Either<Failure, Replay.Result>> => {
   const n = options.workers
   if (!(Number.isInteger(n) && n > 0)) throw new Error(`workers must be a positive integer, got ${n}`)
-  const { workers: _, onProgress, progressEvery, partition, fanIn, ...settings } = options
+  const { workers: _, onProgress, progressEvery, partition, fanIn, signal, ...settings } = options
   const every = progressEvery ?? 10_000
   // one cut of a store for every reader (an empty log: none reads anything)
   let cut: EventStore.Position | undefined
@@ -174,12 +187,17 @@ export const replay = async (input: Input, options: Options): Promise<E.Either<F
   const run = WorkerRun.make(input, threads, partition, settings.knownAt, onProgress)
   const outcomes = WorkerOutcomes.listen(run)
   const feed = WorkerFeed.make(run)
+  // the earliest failure there is: every worker stops at once, nothing before it to take
+  const stop = (): void => run.stopAt(0, INTERRUPTED)
+  if (signal?.aborted === true) stop()
+  signal?.addEventListener('abort', stop, { once: true })
   try {
     await feed.read(every)
     if (run.crash !== undefined) throw run.crash
     await feed.flush()
     return await WorkerEnd.end(run, outcomes, fanIn)
   } finally {
+    signal?.removeEventListener('abort', stop)
     await Promise.all(threads.map((t) => t.terminate()))
     scratch.remove()
   }

@@ -185,11 +185,12 @@ export const build = async (
 /**
  * Replays a history on `workers` worker threads (`Workers.replay`) into the same report as
  * {@link build}. The rules are the policy pack's for the profile: rules given as functions
- * cannot be sent to a thread, so `rules` is refused.
+ * cannot be sent to a thread, so `rules` is refused. `signal` stops the workers (the run then
+ * fails as `Workers.INTERRUPTED`).
  */
 export const buildOnWorkers = async (
   input: Workers.Input,
-  options: BuildOptions & { readonly workers: number },
+  options: BuildOptions & Pick<Workers.Options, 'workers' | 'signal'>,
 ): Promise<E.Either<Workers.Failure, Report>> => {
   if (options.rules !== undefined)
     throw new Error('Report.buildOnWorkers: rules cannot be sent to worker threads')
