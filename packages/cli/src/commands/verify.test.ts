@@ -14,6 +14,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const line = (id: string, caseId: string, at: string): string =>
   JSON.stringify({ id, type: 'ExposureObserved', caseId, occurredAt: at, data: { views: 10, shares: 1 } })
 
+/** A PGlite store in `name` of the test directory holding e-1, e-2 and e-3 of case-s, imported; its URL. */
+const threeEvents = async (name: string): Promise<string> => {
+  const store = `pglite:${join(dir, name)}`
+  const file = join(dir, `${name}.jsonl`)
+  writeFileSync(
+    file,
+    ['e-1', 'e-2', 'e-3'].map((id, i) => line(id, 'case-s', `2026-06-01T1${i}:00:00-04:00`)).join('\n'),
+  )
+  expect((await docket(['import', file, '--store', store])).code).toBe(0)
+  return store
+}
+
 describe('docket verify', { timeout: 180_000 }, () => {
   it('exits 2 on bad usage', async () => {
     expect((await docket(['verify'])).code).toBe(2)
@@ -117,13 +129,7 @@ describe('docket verify', { timeout: 180_000 }, () => {
   })
 
   it('stopped by its signal, says whether it read the whole cut or cut it short, and gives no verdict', async () => {
-    const store = `pglite:${join(dir, 'stopped')}`
-    const file = join(dir, 'stopped.jsonl')
-    writeFileSync(
-      file,
-      ['e-1', 'e-2', 'e-3'].map((id, i) => line(id, 'case-s', `2026-06-01T1${i}:00:00-04:00`)).join('\n'),
-    )
-    expect((await docket(['import', file, '--store', store])).code).toBe(0)
+    const store = await threeEvents('stopped')
     // the signal comes once `after` events are read, while the store is asked for the next
     const stoppedAfter = (after: number) => {
       const stop = new AbortController()
@@ -157,6 +163,65 @@ describe('docket verify', { timeout: 180_000 }, () => {
     const after = await docket(['verify', '--store', store, '--format', 'json'])
     expect(after.code).toBe(0)
     expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, events: 3, position: end, checkpoint: null })
+  })
+
+  /** `e` with its views set to 0, in its stored text too: as an edit behind the store's back reads. */
+  const viewsZeroed = (e: EventStore.StoredEvent): EventStore.StoredEvent => {
+    const zeroed = (text: string): string => text.replace('"views":10', '"views":0')
+    return {
+      ...e,
+      event: JSON.parse(zeroed(JSON.stringify(e.event))),
+      ...(e.json === undefined ? {} : { json: zeroed(e.json) }),
+    }
+  }
+
+  it('stopped once it has found a failure, reports it (exit 1); cut short, finds none in the events left unread', async () => {
+    const store = await threeEvents('stopped-altered')
+    const intact = JSON.parse((await docket(['verify', '--store', store, '--format', 'json'])).stdout)
+    // e-2 read altered (its views changed, as an edit behind the store's back would). The signal
+    // comes once `after` events are read, or (`after` 0) while the read is closed: the store's
+    // cursor closing once the verification has stopped at the failure
+    const stopped = (argv: ReadonlyArray<string>, after: number) => {
+      const stop = new AbortController()
+      async function* read(events: AsyncIterable<EventStore.StoredEvent>) {
+        let n = 0
+        try {
+          for await (const e of events) {
+            yield after === 0 && e.event.id === 'e-2' ? viewsZeroed(e) : e
+            if (++n === after) stop.abort()
+          }
+        } finally {
+          if (after === 0) stop.abort()
+        }
+      }
+      return docket(['verify', '--store', store, ...argv], {
+        commands: [make(() => ({ signal: stop.signal, read }))],
+      })
+    }
+    const found = await stopped(['--checkpoint'], 0)
+    expect(found.code, found.stderr).toBe(1)
+    expect(found.stdout).toMatch(
+      /^ALTERED: case case-s revision 1 \(event e-2, position \d+\): content altered/,
+    )
+    expect(found.stderr).toMatch(
+      /verify: stopped \(SIGINT\): after finding a failure \(event e-2, position \d+\): it stands, the first of the cut whatever follows it, and is reported as without the signal \(exit 1\); no checkpoint stored/,
+    )
+    expect(found.stderr).toContain('integrity check failed: case case-s revision 1 (event e-2')
+    const json = await stopped(['--format', 'json'], 0)
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      failure: { eventId: 'e-2', problem: 'content_altered' },
+    })
+    // cut short with a head of all three events: the two unread are not "removed events"
+    const head = `${intact.head.events}:${intact.head.digest}`
+    const short = await stopped(['--head', head], 1)
+    expect(short.code).toBe(130)
+    expect(short.stdout).toBe('')
+    expect(short.stderr).toContain(
+      'verify: stopped (SIGINT): after reading 1 event(s), before the end of the cut',
+    )
+    expect(short.stderr).not.toContain('integrity check failed')
   })
 
   it('names an event written without a seal UNSEALED, not ALTERED, and says how to adopt sealing', async () => {

@@ -17,7 +17,9 @@
  * chain proves that this command changes: see docs/security.md. SIGINT or
  * SIGTERM stops the read at the next event, closes the store and exits 130 or
  * 143 with no verdict (`internal/interrupt.ts`), saying whether the cut was
- * read whole (the signal came after its last event) or cut short.
+ * read whole (the signal came after its last event) or cut short; but a
+ * failure found before the stop is the cut's first, which reading on cannot
+ * change, so it is reported as without the signal (exit 1), the stop said.
  */
 import { systemClock } from '@docket/adapters'
 import { Clock, type EventStore, Integrity } from '@docket/core'
@@ -37,6 +39,10 @@ async function* noEvents(): AsyncGenerator<never> {}
  */
 const headline = (failure: Integrity.Failure): string =>
   failure.problem === 'unsealed' ? 'UNSEALED' : 'ALTERED'
+
+/** The event a failure names: its id, and its log position when known. */
+const failingEvent = (f: Integrity.Failure): string =>
+  `event ${f.eventId}${f.position === undefined ? '' : `, position ${f.position}`}`
 
 const UNSEALED_HINT =
   "An unsealed event was written without Docket's seal: by a store opened unsealed (PostgresEventStore.make without seal: true, openStore with seal: false), before sealing existed, or around the library. To adopt sealing, copy the store into a new one (docs/security.md).\n"
@@ -156,14 +162,23 @@ export const make = (deps: () => Deps): Command => ({
         Output.error(inv, `cannot read ${Store.redact(url)}: ${e instanceof Error ? e.message : String(e)}`)
         return EXIT.usage
       }
-      // the report of a read cut short says nothing of the log: none is given, no checkpoint stored;
-      // a signal after the last event cut nothing, but the command was still asked to stop
-      if (stopping.signal.aborted)
-        return stopped(
-          read.cut()
-            ? `after reading ${report.events} event(s), before the end of the cut: nothing was verified and no checkpoint stored`
-            : `read ${report.ok ? `all ${report.events} event(s) of the cut` : `the cut up to a failing event (${report.events} event(s) before it)`}${position === null ? '' : ` (to position ${position})`}; stopped before the verdict: none is given and no checkpoint stored`,
+      // the report of a read cut short says nothing of the log (a failure then may only say that the
+      // unread events are missing): none is given, no checkpoint stored; a signal after the last event
+      // cut nothing, but the command was still asked to stop. A failure found in a read not cut short
+      // is the cut's first, which no event after it changes: it is never withheld
+      if (stopping.signal.aborted) {
+        if (read.cut())
+          return stopped(
+            `after reading ${report.events} event(s), before the end of the cut: nothing was verified and no checkpoint stored`,
+          )
+        if (report.ok)
+          return stopped(
+            `read all ${report.events} event(s) of the cut${position === null ? '' : ` (to position ${position})`}; stopped before the verdict: none is given and no checkpoint stored`,
+          )
+        stopped(
+          `after finding a failure (${failingEvent(report.failure!)}): it stands, the first of the cut whatever follows it, and is reported as without the signal (exit ${EXIT.finding}); no checkpoint stored`,
         )
+      }
       let checkpoint: Integrity.ChainHead | null = null
       if (report.ok && Args.flag(inv, 'checkpoint')) {
         const written = await Integrity.checkpoint(store, Clock.nowIso(systemClock))()
