@@ -8,11 +8,14 @@
  * `docket.lock` file; a second process opening it is refused with a clear
  * error. Use PostgreSQL when several processes share a store.
  */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import type { EventStore } from '@docket/core'
 import { PGlite } from '@electric-sql/pglite'
 import * as E from 'fp-ts/lib/Either.js'
 import * as DirLock from '../internal/dirLock.js'
 import * as Migrations from '../internal/migrations.js'
+import * as Template from '../internal/pgliteTemplate.js'
 import type { Queryable, Sql } from '../internal/sql.js'
 import { checkSchema } from '../internal/sql.js'
 import * as SqlEventStore from '../internal/sqlEventStore.js'
@@ -20,7 +23,15 @@ import * as SqlEventStore from '../internal/sqlEventStore.js'
 // model
 
 /** Options of the PGlite store. */
-export interface Options extends SqlEventStore.Options {}
+export interface Options extends SqlEventStore.Options {
+  /**
+   * Where the template of a new data directory is kept (default: Docket's directory in the user's cache,
+   * e.g. `~/.cache/docket`), or false to run PGlite's initdb for every new store and keep nothing. A new
+   * store is loaded from the template when there is one for the installed PGlite, and the first new store
+   * makes it; an existing store never reads it.
+   */
+  readonly templateDir?: string | false
+}
 
 /** Where the data lives: `memory`, a data directory, or a PGlite instance the caller owns. */
 export type Target = 'memory' | string | PGlite
@@ -73,19 +84,46 @@ export const fromPglite = (db: PGlite, owned: boolean, release: () => void = () 
   },
 })
 
+/**
+ * A new PGlite in memory (`dataDir` undefined) or in a directory: loaded from the template when the
+ * directory is new and one is kept, else made by initdb (and, when new, saved as the template).
+ */
+const create = async (dataDir: string | undefined, templateDir: string | false): Promise<PGlite> => {
+  const fresh = dataDir === undefined || Template.isEmpty(dataDir)
+  const file = templateDir === false || !fresh ? undefined : Template.file(templateDir)
+  if (file === undefined) return PGlite.create(dataDir)
+  const tar = await Template.load(file)
+  if (tar !== undefined) {
+    try {
+      return await PGlite.create({ dataDir, loadDataDir: tar })
+    } catch {
+      // a template PGlite refuses: drop it, empty the directory again (it held only the lock) and run initdb
+      Template.discard(file)
+      if (dataDir !== undefined)
+        for (const f of fs.readdirSync(dataDir))
+          if (path.join(dataDir, f) !== DirLock.lockFile(dataDir))
+            fs.rmSync(path.join(dataDir, f), { recursive: true, force: true })
+    }
+  }
+  const db = await PGlite.create(dataDir)
+  await Template.save(db, file)
+  return db
+}
+
 /** Opens a store in memory (`'memory'`), in a data directory (locked to this process) or on a given PGlite. */
 export const make = async (target: Target, options: Options = {}): Promise<EventStore.EventStore> => {
   const schema = checkSchema(options.schema ?? 'docket')
+  const templates = options.templateDir ?? Template.defaultDir()
   let sql: Sql
   if (target instanceof PGlite) {
     sql = fromPglite(target, false)
   } else if (target === 'memory') {
-    sql = fromPglite(await PGlite.create(), true)
+    sql = fromPglite(await create(undefined, templates), true)
   } else {
     const lock = DirLock.acquire(target)
     if (E.isLeft(lock)) throw new StoreLockedError(lock.left.path, lock.left.pid, lock.left.message)
     try {
-      sql = fromPglite(await PGlite.create(target), true, lock.right)
+      sql = fromPglite(await create(target, templates), true, lock.right)
     } catch (e) {
       lock.right()
       throw e
