@@ -25,12 +25,13 @@ import * as fs from 'node:fs'
 import { createRequire } from 'node:module'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 import type { PGlite } from '@electric-sql/pglite'
 import { lockFile } from './dirLock.js'
 
-const gzip = promisify(zlib.gzip)
 const gunzip = promisify(zlib.gunzip)
 
 /** The user's cache directory for Docket (`$XDG_CACHE_HOME/docket`, `~/Library/Caches/docket`, `%LOCALAPPDATA%\docket`, `~/.cache/docket`). */
@@ -123,18 +124,13 @@ export const entries = (
   return found
 }
 
-/** The tar without the entries `drop` names; the end-of-archive blocks kept. */
-const without = (tar: Uint8Array, drop: (name: string) => boolean): Uint8Array => {
-  const all = entries(tar)
-  const kept = all.filter((e) => !drop(e.name))
-  const out = new Uint8Array(kept.reduce((n, e) => n + e.end - e.start, 0) + 2 * BLOCK)
-  let at = 0
-  for (const e of kept) {
-    out.set(tar.subarray(e.start, e.end), at)
-    at += e.end - e.start
-  }
-  return out
-}
+/** The tar's pieces (views, not copies) without the entries `drop` names, then the end-of-archive blocks. */
+const without = (tar: Uint8Array, drop: (name: string) => boolean): ReadonlyArray<Uint8Array> => [
+  ...entries(tar)
+    .filter((e) => !drop(e.name))
+    .map((e) => tar.subarray(e.start, e.end)),
+  new Uint8Array(2 * BLOCK),
+]
 
 // operations
 
@@ -162,10 +158,14 @@ export const save = async (db: PGlite, file: string): Promise<void> => {
   const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`
   try {
     const dump = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer())
-    const tar = without(dump, (name) => name === path.basename(lockFile('.')))
-    if (!entries(tar).some((e) => e.name === 'PG_VERSION')) return
+    const pieces = without(dump, (name) => name === path.basename(lockFile('.')))
+    if (!entries(dump).some((e) => e.name === 'PG_VERSION')) return
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    fs.writeFileSync(temporary, await gzip(tar, { level: 1 }), { flag: 'wx' })
+    await pipeline(
+      Readable.from(pieces),
+      zlib.createGzip({ level: 1 }),
+      fs.createWriteStream(temporary, { flags: 'wx' }),
+    )
     fs.renameSync(temporary, file)
   } catch {
     try {

@@ -7,6 +7,10 @@
  * PGlite is one connection in one process. A data directory is locked by a
  * `docket.lock` file; a second process opening it is refused with a clear
  * error. Use PostgreSQL when several processes share a store.
+ *
+ * A new store is loaded from a template of PGlite's initdb output kept in the
+ * user's cache (`internal/pgliteTemplate.ts`), made by the first new store:
+ * initdb is most of the cost of a new store.
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
