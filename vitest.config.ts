@@ -27,5 +27,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // PostgreSQL-backed suites each use their own schema, so files may run in parallel.
     fileParallelism: true,
+    // a new PGlite store's template (packages/adapters/src/internal/pgliteTemplate.ts) is kept in the
+    // repository's ignored cache, not the user's: the tests write nothing outside the checkout
+    env: { XDG_CACHE_HOME: src('./node_modules/.cache') },
   },
 })
