@@ -144,6 +144,10 @@ describe('docket replay', () => {
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout).asOf).toBe('1970-01-01T00:00:00.000Z')
     expect(r.stderr).toContain('no events, so no latest occurredAt to judge at')
+    // --quiet turns off progress, not this warning
+    expect((await docket(['replay', empty, '--report', 'json', '--quiet'])).stderr).toContain(
+      'no events, so no latest',
+    )
     const dated = await docket(['replay', empty, '--report', 'json', '--as-of', '2026-01-01T00:00:00Z'])
     expect(JSON.parse(dated.stdout).asOf).toBe('2026-01-01T00:00:00.000Z')
     expect(dated.stderr).not.toContain('no events')

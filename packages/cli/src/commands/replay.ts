@@ -370,7 +370,8 @@ export const command: Command = {
     }
     const report = built.right
     const undated = Evaluation.undated(Source.label(source.right), report.asOf, o)
-    if (undated !== undefined && !Args.flag(inv, 'quiet')) Output.warn(inv, undated)
+    // a warning, not progress: --quiet keeps it (a scripted replay would otherwise get a 1970 report in silence)
+    if (undated !== undefined) Output.warn(inv, undated)
     return ReportOutput.write(inv, report, settings.right, {
       providerType: profile.providerType?.kind ?? null,
       // a store read by partition sees only its cases' events; a file (or a whole store) sees all
