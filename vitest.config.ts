@@ -7,6 +7,10 @@ const src = (path: string): string => fileURLToPath(new URL(path, import.meta.ur
 export default defineConfig({
   resolve: {
     alias: [
+      {
+        find: /^@docket\/core\/testing\/contract$/,
+        replacement: src('./packages/core/src/testing/contract/index.ts'),
+      },
       { find: /^@docket\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
       { find: /^@docket\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@docket\/policies$/, replacement: src('./packages/policies/src/index.ts') },

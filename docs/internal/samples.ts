@@ -28,6 +28,7 @@ export interface Sample {
 const DOCKET: Readonly<Record<string, string>> = {
   '@docket/core': 'packages/core/src/index.ts',
   '@docket/core/testing': 'packages/core/src/testing/index.ts',
+  '@docket/core/testing/contract': 'packages/core/src/testing/contract/index.ts',
   '@docket/policies': 'packages/policies/src/index.ts',
   '@docket/adapters': 'packages/adapters/src/index.ts',
   '@docket/adapters/postgres': 'packages/adapters/src/postgres/index.ts',

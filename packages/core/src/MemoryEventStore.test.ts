@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as MemoryEventStore from './MemoryEventStore.js'
-import { collect, eventStoreContract, ok, testEvent } from './testing/EventStoreContract.js'
+import { eventStoreContract } from './testing/EventStoreContract.js'
+import { collect, ok, testEvent } from './testing/StoreFixtures.js'
 
 eventStoreContract('memory', () => Promise.resolve(MemoryEventStore.make()))
 

@@ -1,7 +1,7 @@
 /**
  * An `EventStore` held in the process's memory: the reference implementation
  * of the port, used by tests, by `memory:` store URLs and as the model the
- * database adapters are checked against (`@docket/core/testing`'s contract).
+ * database adapters are checked against (`@docket/core/testing/contract`).
  *
  * It is not durable and not shared between processes. Positions are decimal
  * strings of the 1-based global index. Events are copied through JSON on the

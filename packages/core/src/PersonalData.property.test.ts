@@ -8,7 +8,7 @@ import * as Integrity from './Integrity.js'
 import * as KeyStore from './KeyStore.js'
 import * as MemoryEventStore from './MemoryEventStore.js'
 import * as PersonalData from './PersonalData.js'
-import { collect, ok } from './testing/EventStoreContract.js'
+import { collect, ok } from './testing/StoreFixtures.js'
 
 // A retry after erasure: whatever the event's personal fields and whichever of its subjects is
 // erased, the same event appended again is a no-op that leaves the stored log byte-identical,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { eventStoreContract, Services } from '@docket/core/testing'
+import { Services } from '@docket/core/testing'
+import { eventStoreContract } from '@docket/core/testing/contract'
 import { describe } from 'vitest'
 import * as EsdbEventStore from './EsdbEventStore.js'
 

@@ -1,5 +1,6 @@
 import { type EventStore, Integrity, PersonalData } from '@docket/core'
-import { collect, eventStoreContract, ok, testEvent, until } from '@docket/core/testing'
+import { collect, ok, testEvent, until } from '@docket/core/testing'
+import { eventStoreContract } from '@docket/core/testing/contract'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Migrations from '../internal/migrations.js'

@@ -1,5 +1,6 @@
 import { type EventStore, PersonalData } from '@docket/core'
-import { eventStoreContract, ok, Services, take, testEvent } from '@docket/core/testing'
+import { ok, Services, take, testEvent } from '@docket/core/testing'
+import { eventStoreContract } from '@docket/core/testing/contract'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as PostgresEventStore from './PostgresEventStore.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as MemoryEventStore from '../MemoryEventStore.js'
-import { ok, testEvent } from '../testing/EventStoreContract.js'
+import { ok, testEvent } from '../testing/StoreFixtures.js'
 import * as PositionCheckpoint from './positionCheckpoint.js'
 
 describe('PositionCheckpoint', () => {

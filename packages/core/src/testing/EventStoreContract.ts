@@ -1,7 +1,8 @@
 /**
  * The conformance suite of the `EventStore` port: one function that registers
  * vitest `describe`/`it` blocks against any store, given a factory returning a
- * fresh, empty store. The memory store and every adapter run the same suite,
+ * fresh, empty store. It is the one module of the testing helpers that needs
+ * vitest, so it has an entry of its own, `@docket/core/testing/contract`. The memory store and every adapter run the same suite,
  * so they agree on revisions, positions, idempotency, atomicity,
  * subscriptions and checkpoints.
  *
@@ -9,7 +10,6 @@
  * integration tests for concurrency against a real server and for crashes.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as CasePartition from '../CasePartition.js'
 import type { Recorded } from '../Envelope.js'
@@ -19,6 +19,7 @@ import * as Import from '../Import.js'
 import { CHECKPOINT_CASE } from '../Integrity.js'
 import * as KeyStore from '../KeyStore.js'
 import * as PersonalData from '../PersonalData.js'
+import { collect, fails, ok, run, take, testEvent, until } from './StoreFixtures.js'
 
 // model
 
@@ -32,69 +33,8 @@ export interface ContractOptions {
   readonly dispose?: (store: EventStore.EventStore) => Promise<void>
 }
 
-// fixtures
-
+/** Numbers the report ids the personal-data tests make (`testEvent` numbers its own). */
 let counter = 0
-
-/** A valid stored event for tests: a platform event `x-test.Noted` with `data.n`, or the given type and data. */
-export const testEvent = (
-  caseId: string,
-  n: number,
-  overrides: Partial<Omit<Recorded, 'caseId'>> = {},
-): Recorded =>
-  ({
-    id: `evt-${process.pid}-${++counter}-${n}`,
-    type: 'x-test.Noted',
-    caseId,
-    occurredAt: '2026-03-01T10:00:00.000+01:00',
-    recordedAt: '2026-03-01T09:00:01.000Z',
-    data: { n },
-    ...overrides,
-  }) as Recorded
-
-/** Runs a `TaskEither` and returns its `Either`. */
-export const run = <A>(
-  te: TE.TaskEither<EventStore.StoreError, A>,
-): Promise<E.Either<EventStore.StoreError, A>> => te()
-
-/** Runs a `TaskEither` expected to succeed and returns its value (the test fails otherwise). */
-export const ok = async <A>(te: TE.TaskEither<EventStore.StoreError, A>): Promise<A> => {
-  const r = await te()
-  if (E.isLeft(r)) throw new Error(`expected success, got ${JSON.stringify(r.left)}`)
-  return r.right
-}
-
-/** Runs a `TaskEither` expected to fail and returns its error (the test fails otherwise). */
-export const fails = async <A>(
-  te: TE.TaskEither<EventStore.StoreError, A>,
-): Promise<EventStore.StoreError> => {
-  const r = await te()
-  if (E.isRight(r)) throw new Error(`expected a store error, got ${JSON.stringify(r.right)}`)
-  return r.left
-}
-
-/** Collects an async iterable into an array (tests only: the port never returns arrays). */
-export const collect = async <A>(it: AsyncIterable<A>): Promise<ReadonlyArray<A>> => {
-  const out: A[] = []
-  for await (const a of it) out.push(a)
-  return out
-}
-
-/** Takes `n` items of an async iterable, then stops it. */
-export const take = async <A>(it: AsyncIterable<A>, n: number): Promise<ReadonlyArray<A>> => {
-  const out: A[] = []
-  if (n <= 0) return out
-  for await (const a of it) {
-    out.push(a)
-    if (out.length >= n) break
-  }
-  return out
-}
-
-/** Waits until `condition` holds, polling every 10 ms, for at most `ms` (default 10 s). */
-export const until = async (condition: () => boolean, ms = 10_000): Promise<void> => {
-  for (let waited = 0; !condition() && waited < ms; waited += 10) await new Promise((r) => setTimeout(r, 10))
-}
 
 const ids = (events: ReadonlyArray<EventStore.StoredEvent>): ReadonlyArray<string> =>
   events.map((e) => e.event.id)
