@@ -5,9 +5,9 @@
  * every entry point under a given Node.js and type-checks an importer with
  * `module: NodeNext`. It is a test fixture, not a template for users.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import * as Exec from './internal/exec.js'
 import type * as Runtime from './Runtime.js'
 import * as Workspace from './Workspace.js'
@@ -96,6 +96,13 @@ export const runBin = (
     env: { NO_COLOR: '1' },
     timeoutMs: 60_000,
   })
+
+/** Copies the script `file` into the project and runs it with plain `node` of `runtime` (no test runner). */
+export const runScript = (project: Project, runtime: Runtime.Runtime, file: string): Promise<Exec.Result> => {
+  const target = join(project.dir, basename(file))
+  copyFileSync(file, target)
+  return Exec.exec(runtime.bin, [target], { cwd: project.dir, env: { NO_COLOR: '1' }, timeoutMs: 60_000 })
+}
 
 /**
  * Type-checks a TypeScript file that imports every entry point as a

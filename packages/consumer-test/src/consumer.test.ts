@@ -30,8 +30,12 @@ const RUNTIMES = [
 const pkgs = Workspace.packages()
 const libraries = pkgs.filter((p) => Object.keys(p.bins).length === 0)
 const allEntries = pkgs.flatMap((p) => p.entries)
+/** Entries besides each package's root that must load with no optional peer installed (no test runner either). */
+const PEERLESS: ReadonlyArray<string> = ['@docket/core/testing']
+/** Imports `@docket/core/testing` and runs a `DeciderSpec` and a `Scenario` with plain node, checking vitest is absent. */
+const WITHOUT_VITEST = join(Workspace.root, 'packages/consumer-test/fixtures/testing-without-vitest.mjs')
 
-/** Optional peers (the adapters' drivers, vitest for `/testing`) at the version the workspace tests with. */
+/** Optional peers (the adapters' drivers, vitest for `/testing/contract`) at the version the workspace tests with. */
 const optionalPeers = (p: Workspace.Package): Readonly<Record<string, string>> =>
   Object.fromEntries(
     Object.entries(p.manifest.peerDependencies ?? {})
@@ -234,6 +238,18 @@ describe.skipIf(!online)('published tarballs', () => {
     )
 
     it(
+      'runs the @docket/core/testing helpers (DeciderSpec, Scenario) with plain node and no vitest installed, under Node 20, 22 and 24',
+      async () => {
+        for (const runtime of runtimes) {
+          const r = await Consumer.runScript(bare!, runtime, WITHOUT_VITEST)
+          expect(r.code, `node ${WITHOUT_VITEST} under ${runtime.version}: ${r.stderr}`).toBe(0)
+          expect(r.stdout).toBe('ok')
+        }
+      },
+      LONG,
+    )
+
+    it(
       'type-checks an importer of every entry point (NodeNext, strict, our declarations checked)',
       async () => {
         expect(await Consumer.typeCheck(full!)).toBe('')
@@ -242,16 +258,15 @@ describe.skipIf(!online)('published tarballs', () => {
     )
 
     it(
-      'loads every root entry without any optional driver installed; others fail only for a missing optional peer',
+      'loads every root entry and @docket/core/testing without any optional peer installed; others fail only for a missing optional peer',
       async () => {
         for (const runtime of runtimes) {
           const loaded = await Consumer.importAll(bare!, runtime)
           for (const l of loaded) {
             const pkg = libraries.find((p) => l.entry === p.name || l.entry.startsWith(`${p.name}/`))!
-            if (l.entry === pkg.name) {
-              expect(l, `${l.entry} must load without drivers under ${runtime.version}`).toMatchObject({
-                _tag: 'Loaded',
-              })
+            if (l.entry === pkg.name || PEERLESS.includes(l.entry)) {
+              const must = `${l.entry} must load without optional peers under ${runtime.version}`
+              expect(l, must).toMatchObject({ _tag: 'Loaded' })
             } else if (l._tag === 'Failed') {
               const missing = Object.keys(optionalPeers(pkg)).filter((peer) =>
                 l.message.includes(`'${peer}'`),
