@@ -78,6 +78,25 @@ describe('worker example (a real process on PGlite, webhook on loopback)', () =>
     expect(logged.join('')).toContain('enabledRules.0: got \\"bogus/rule\\"')
   })
 
+  it('exits 2 with one line on a WEBHOOK_URL that is not an http(s) URL, before opening the store', async () => {
+    const store = join(dir, 'never-opened')
+    for (const url of ['not-a-url', 'ftp://127.0.0.1/hooks']) {
+      const logged: string[] = []
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+        logged.push(String(chunk))
+        return true
+      })
+      try {
+        expect(await run({ WEBHOOK_URL: url, DOCKET_STORE: `pglite:${store}` })).toBe(2)
+      } finally {
+        stderr.mockRestore()
+      }
+      expect(logged).toHaveLength(1)
+      expect(logged.join('')).toContain('worker: WEBHOOK_URL must be an http:// or https:// URL')
+    }
+    expect(existsSync(store)).toBe(false)
+  })
+
   it('pages the refused report to the webhook, stops on SIGTERM with exit 0, and the escalation is stored', async () => {
     expect(existsSync(main), `${main} is missing: run tsc -b first`).toBe(true)
     const url = `pglite:${dir}`

@@ -5,7 +5,7 @@
  * YAML profile file, loaded by `@docket/cli`'s `Config`; default: the
  * built-in ladder), `DOCKET_WORKER_NAME`
  * (checkpoint name). Logs JSON lines on standard error. Exit codes: 0 after a
- * graceful stop, 2 on bad configuration.
+ * graceful stop, 2 on bad configuration (logged as one line).
  */
 import { pathToFileURL } from 'node:url'
 import { openStore, Store, systemClock } from '@docket/adapters'
@@ -14,12 +14,22 @@ import { Observability, Timer } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Worker from './Worker.js'
 
+/** Whether a string is an absolute http or https URL (WebhookSink throws on anything else it cannot parse). */
+const isHttpUrl = (s: string): boolean => URL.canParse(s) && ['http:', 'https:'].includes(new URL(s).protocol)
+
 /** Runs until a signal; returns the exit code. */
 export const main = async (env: Readonly<Record<string, string | undefined>>): Promise<number> => {
   const logger = Observability.json((line) => process.stderr.write(line))
   const webhookUrl = env.WEBHOOK_URL
   if (webhookUrl === undefined || webhookUrl === '') {
     Observability.error(logger, 'worker: WEBHOOK_URL is required')
+    return 2
+  }
+  if (!isHttpUrl(webhookUrl)) {
+    Observability.error(
+      logger,
+      `worker: WEBHOOK_URL must be an http:// or https:// URL, got ${JSON.stringify(webhookUrl)}`,
+    )
     return 2
   }
   // read and checked as the commands' --config is (JSON or YAML, rule ids checked against the catalog)
