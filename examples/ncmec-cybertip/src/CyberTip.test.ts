@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Envelope, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -88,6 +89,23 @@ describe('CyberTipline report content from a case', () => {
     expect(err).toContain('your integration must still supply')
     const r = CyberTip.build(events(), { espName: 'A & B <Ltd>' })
     expect(E.isRight(r) && CyberTip.toXml(r.right)).toContain('<espName>A &amp; B &lt;Ltd&gt;</espName>')
+  })
+
+  it('exits 2 with one line naming the resolved path when the file cannot be read', () => {
+    let out = ''
+    let err = ''
+    const code = Main.run(
+      'no-such-case.jsonl',
+      (s) => {
+        out += s
+      },
+      (s) => {
+        err += s
+      },
+    )
+    expect(code).toBe(2)
+    expect(out).toBe('')
+    expect(err).toBe(`cannot read ${resolve('no-such-case.jsonl')}: ENOENT (give an absolute path)\n`)
   })
 
   it("takes the victim's age from the earliest report that states one: the seed case's second report", () => {

@@ -6,6 +6,7 @@
  * case that gives no report.
  */
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Envelope, Jsonl } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -13,7 +14,17 @@ import * as CyberTip from './CyberTip.js'
 
 /** Runs the example on a file; returns the exit code. */
 export const run = (file: string, out: (s: string) => void, err: (s: string) => void): number => {
-  const decoded = Jsonl.decodeText(readFileSync(file, 'utf8'))
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    // pnpm runs the script in this example's directory: say where a relative path was looked for
+    err(
+      `cannot read ${resolve(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)} (give an absolute path)\n`,
+    )
+    return 2
+  }
+  const decoded = Jsonl.decodeText(text)
   if (decoded.errors.length > 0) {
     err(`${file}: ${decoded.errors.length} bad line(s), first at line ${decoded.errors[0]!.line}\n`)
     return 2
