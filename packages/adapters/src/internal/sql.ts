@@ -84,6 +84,32 @@ export const checkSchema = (schema: string): string => {
   return schema
 }
 
+/**
+ * The connection string without `?schema=`, and the schema: the URL's `?schema=` (as `docket`
+ * store URLs give it), the option, or `docket`. A URL and an option naming two schemas is an
+ * error. Every PostgreSQL entry point (event store, key store, master key check, rotation) reads
+ * the schema this way, so that one URL names one schema for all of them.
+ */
+export const locate = (
+  url: string,
+  option: string | undefined,
+): { readonly url: string; readonly schema: string } => {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return { url, schema: checkSchema(option ?? 'docket') }
+  }
+  const inUrl = parsed.searchParams.get('schema')
+  if (inUrl === null) return { url, schema: checkSchema(option ?? 'docket') }
+  if (option !== undefined && option !== inUrl)
+    throw new Error(
+      `the URL names schema ${JSON.stringify(inUrl)} and the schema option ${JSON.stringify(option)}: give one`,
+    )
+  parsed.searchParams.delete('schema')
+  return { url: parsed.toString(), schema: checkSchema(inUrl) }
+}
+
 const TRANSIENT_CODES = new Set([
   '57P01',
   '57P02',

@@ -12,7 +12,7 @@ import { mismatch } from '../internal/keyFormQuery.js'
 import { checkMasterKey } from '../internal/keyWrap.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
-import { checkSchema } from '../internal/sql.js'
+import { locate } from '../internal/sql.js'
 
 // model
 
@@ -39,7 +39,7 @@ export type MasterKeyError = Missing | Wrong | Unused
 
 /** Options of {@link check}. */
 export interface Options {
-  /** The schema holding the `subject_keys` table (default `docket`). */
+  /** The schema holding the `subject_keys` table (default: the URL's `?schema=`, else `docket`). */
   readonly schema?: string
   /** The 32-byte master key the keys will be unwrapped with; absent: keys are expected unwrapped. */
   readonly masterKey?: Uint8Array
@@ -87,11 +87,12 @@ export const describe: (e: MasterKeyError) => string = match({
  * different settings is found out too. Reads only; throws when the server cannot be reached.
  */
 export const check = async (url: string, options: Options = {}): Promise<E.Either<MasterKeyError, void>> => {
-  const schema = checkSchema(options.schema ?? 'docket')
+  const target = locate(url, options.schema)
+  const schema = target.schema
   const master = options.masterKey
   checkMasterKey('masterKey', master)
   const table = `${Migrations.quote(schema)}.subject_keys`
-  return withClient(url, async (client) => {
+  return withClient(target.url, async (client) => {
     if (!(await relationExists(client, table))) return E.right(undefined)
     const found = await mismatch(client, table, master)
     return found === undefined ? E.right(undefined) : E.left({ _tag: found, schema })

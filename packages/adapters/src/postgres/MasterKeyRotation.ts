@@ -26,14 +26,14 @@ import { checkMasterKey, isWrapped, unwrap, wrap } from '../internal/keyWrap.js'
 import * as KeyWrapping from '../internal/keyWrapping.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
-import { checkSchema } from '../internal/sql.js'
+import { locate } from '../internal/sql.js'
 import * as MasterKey from './MasterKey.js'
 
 // model
 
 /** Options of {@link rotate}. */
 export interface Options {
-  /** The schema holding the `subject_keys` table (default `docket`). */
+  /** The schema holding the `subject_keys` table (default: the URL's `?schema=`, else `docket`). */
   readonly schema?: string
   /** The master key the keys are wrapped with now; absent: they are stored bare. */
   readonly from?: Uint8Array
@@ -77,14 +77,15 @@ export const rotate = async (
   url: string,
   options: Options = {},
 ): Promise<E.Either<MasterKey.MasterKeyError, Rotated>> => {
-  const schema = checkSchema(options.schema ?? 'docket')
+  const target = locate(url, options.schema)
+  const schema = target.schema
   const { from, to } = options
   checkMasterKey('from', from)
   checkMasterKey('to', to)
   const batchSize = options.batchSize ?? 1_000
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer')
   const table = `${Migrations.quote(schema)}.subject_keys`
-  return withClient(url, async (client) => {
+  return withClient(target.url, async (client) => {
     if (!(await relationExists(client, table))) return E.right({ schema, keys: 0 })
     await KeyWrapping.ensure(client, schema)
     await client.query('BEGIN')

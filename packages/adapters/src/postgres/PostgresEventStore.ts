@@ -13,7 +13,7 @@ import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
 import * as PgStream from '../internal/pgStream.js'
 import type { Queryable, Sql } from '../internal/sql.js'
-import { checkSchema } from '../internal/sql.js'
+import { checkSchema, locate } from '../internal/sql.js'
 import * as SqlEventStore from '../internal/sqlEventStore.js'
 
 // model
@@ -103,38 +103,15 @@ export const fromPool = (pool: pg.Pool, listenConfig: pg.ClientConfig, owned: bo
 })
 
 /**
- * The connection string without `?schema=`, and the schema: the URL's `?schema=` (as `docket`
- * store URLs give it), the option, or `docket`. A URL and an option naming two schemas is an error.
- */
-const located = (
-  url: string,
-  option: string | undefined,
-): { readonly url: string; readonly schema: string } => {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return { url, schema: checkSchema(option ?? 'docket') }
-  }
-  const inUrl = parsed.searchParams.get('schema')
-  if (inUrl === null) return { url, schema: checkSchema(option ?? 'docket') }
-  if (option !== undefined && option !== inUrl)
-    throw new Error(
-      `the URL names schema ${JSON.stringify(inUrl)} and the schema option ${JSON.stringify(option)}: give one`,
-    )
-  parsed.searchParams.delete('schema')
-  return { url: parsed.toString(), schema: checkSchema(inUrl) }
-}
-
-/**
- * Whether an event store is in `schema` (default `docket`) on the server at `url`: its `events`
- * table exists. {@link make} would create an empty one; a command reading history asks this first,
+ * Whether an event store is in `schema` (default: the URL's `?schema=`, else `docket`) on the
+ * server at `url`: its `events` table exists. {@link make} would create an empty one; a command reading history asks this first,
  * so that a typo in the schema is not read as an empty history. Creates nothing; throws when the
  * server cannot be reached.
  */
 export const exists = async (url: string, options: Pick<Options, 'schema'> = {}): Promise<boolean> => {
-  const table = `${Migrations.quote(checkSchema(options.schema ?? 'docket'))}.events`
-  return withClient(url, (client) => relationExists(client, table), 'docket-check')
+  const target = locate(url, options.schema)
+  const table = `${Migrations.quote(target.schema)}.events`
+  return withClient(target.url, (client) => relationExists(client, table), 'docket-check')
 }
 
 /**
@@ -142,7 +119,7 @@ export const exists = async (url: string, options: Pick<Options, 'schema'> = {})
  * schema its `?schema=` names, or `options.schema`, or `docket`.
  */
 export const make = async (url: string, options: Options = {}): Promise<EventStore.EventStore> => {
-  const target = located(url, options.schema)
+  const target = locate(url, options.schema)
   const schema = target.schema
   const config: pg.PoolConfig = {
     connectionString: target.url,
@@ -176,7 +153,7 @@ export const printMigrations = (schema = 'docket', from = 0): string =>
  * server at `url`; returns the versions applied.
  */
 export const migrate = async (url: string, schema?: string): Promise<ReadonlyArray<number>> => {
-  const target = located(url, schema)
+  const target = locate(url, schema)
   const pool = new pg.Pool({ connectionString: target.url, application_name: 'docket-migrate', max: 1 })
   pool.on('error', () => undefined)
   try {

@@ -10,6 +10,8 @@ import { collect, ok, Scenario, Services } from '@docket/core/testing'
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
+import * as MasterKey from './MasterKey.js'
+import * as MasterKeyRotation from './MasterKeyRotation.js'
 import * as PostgresEventStore from './PostgresEventStore.js'
 import * as PostgresKeyStore from './PostgresKeyStore.js'
 
@@ -57,6 +59,30 @@ describe.skipIf(!run)('PostgreSQL key store', () => {
     const keys = await PostgresKeyStore.make(url, { schema, cacheMs: 0 })
     await keys.close()
     expect(await PostgresKeyStore.exists(url, { schema })).toBe(true)
+  })
+
+  it("takes the schema from the URL's ?schema=, as the event store does, so that one URL names one schema", async () => {
+    const schema = fresh()
+    const inUrl = new URL(url)
+    inUrl.searchParams.set('schema', schema)
+    const master = randomBytes(32)
+    const keys = await PostgresKeyStore.make(inUrl.toString(), { masterKey: master, cacheMs: 0 })
+    const events = await PostgresEventStore.make(inUrl.toString())
+    await keys.obtain('alice')
+    await keys.close()
+    await events.close()
+    const stored = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".subject_keys`)
+    expect(stored.rows[0].n).toBe(1)
+    expect(await PostgresKeyStore.exists(inUrl.toString())).toBe(true)
+    expect(await PostgresEventStore.exists(inUrl.toString())).toBe(true)
+    expect(await MasterKey.check(inUrl.toString(), { masterKey: randomBytes(32) })).toEqual(
+      E.left(MasterKey.wrong(schema)),
+    )
+    const rotated = await MasterKeyRotation.rotate(inUrl.toString(), { from: master, to: randomBytes(32) })
+    expect(rotated).toEqual(E.right({ schema, keys: 1 }))
+    await expect(PostgresKeyStore.make(inUrl.toString(), { schema: 'docket' })).rejects.toThrow(
+      `the URL names schema "${schema}" and the schema option "docket": give one`,
+    )
   })
 
   it('makes one key per subject, shared by every process, and destroys it for good', async () => {

@@ -29,13 +29,13 @@ import * as KeyWrapping from '../internal/keyWrapping.js'
 import * as Migrations from '../internal/migrations.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
 import * as PgListener from '../internal/pgListener.js'
-import { checkSchema } from '../internal/sql.js'
+import { locate } from '../internal/sql.js'
 
 // model
 
 /** Options of the PostgreSQL key store. */
 export interface Options {
-  /** The schema holding the `subject_keys` table (default `docket`; created if missing). */
+  /** The schema holding the `subject_keys` table (default: the URL's `?schema=`, else `docket`; created if missing). */
   readonly schema?: string
   /** Use this pool instead of creating one (the caller then ends it). */
   readonly pool?: pg.Pool
@@ -92,25 +92,27 @@ const channelOf = (schema: string): string => {
 // operations
 
 /**
- * Whether a key store was ever opened in `schema` (default `docket`) on the server at `url`: its
- * table exists. An event store sharing that schema then holds personal fields encrypted, so a
+ * Whether a key store was ever opened in `schema` (default: the URL's `?schema=`, else `docket`)
+ * on the server at `url`: its table exists. An event store sharing that schema then holds personal fields encrypted, so a
  * writer without the key store would compare them wrongly and store new ones in clear. Creates
  * nothing; throws when the server cannot be reached.
  */
 export const exists = async (url: string, options: Pick<Options, 'schema'> = {}): Promise<boolean> => {
-  const table = `${Migrations.quote(checkSchema(options.schema ?? 'docket'))}.subject_keys`
-  return withClient(url, (client) => relationExists(client, table))
+  const target = locate(url, options.schema)
+  const table = `${Migrations.quote(target.schema)}.subject_keys`
+  return withClient(target.url, (client) => relationExists(client, table))
 }
 
 /** Opens the key store on the server at `url`, creating its table if missing. */
 export const make = async (url: string, options: Options = {}): Promise<PostgresKeyStore> => {
-  const schema = checkSchema(options.schema ?? 'docket')
+  const target = locate(url, options.schema)
+  const schema = target.schema
   const table = `${Migrations.quote(schema)}.subject_keys`
   const master = options.masterKey
   checkMasterKey('masterKey', master)
   const cacheMs = options.cacheMs ?? 30_000
   const applicationName = options.applicationName ?? 'docket-keys'
-  const config: pg.ClientConfig = { connectionString: url, application_name: applicationName }
+  const config: pg.ClientConfig = { connectionString: target.url, application_name: applicationName }
   const pool = options.pool ?? new pg.Pool({ ...config, max: 4 })
   const owned = options.pool === undefined
   if (owned) pool.on('error', () => undefined)
