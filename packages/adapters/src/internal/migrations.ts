@@ -584,12 +584,17 @@ export const currentVersion = async (q: Queryable, schema: string): Promise<numb
   return version
 }
 
-/** Applies the missing migrations, serialised across processes by an advisory lock; returns the versions applied. */
+/**
+ * Applies the missing migrations, serialised across processes by an advisory lock; returns the
+ * versions applied. A schema already at the code's version is only read (no `CREATE`, no lock), so
+ * a role allowed to read and append but not to change the schema opens it.
+ */
 export const migrate = async (
   transaction: <A>(f: (q: Queryable) => Promise<A>) => Promise<A>,
   schema: string,
 ): Promise<ReadonlyArray<number>> =>
   transaction(async (q) => {
+    if ((await currentVersion(q, schema)) >= LATEST) return []
     await q.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey(schema, 'migrate')])
     const s = quote(schema)
     await q.exec(bookkeeping(s))

@@ -103,6 +103,51 @@ export const exists = async (url: string, options: Pick<Options, 'schema'> = {})
   return withClient(target.url, (client) => relationExists(client, table))
 }
 
+/** Whether the key store's tables and index are all there (then opening it changes nothing). */
+const made = async (client: pg.ClientBase, schema: string): Promise<boolean> => {
+  const s = Migrations.quote(schema)
+  for (const relation of ['subject_keys', 'subject_keys_wrapping', 'subject_keys_key_length']) {
+    if (!(await relationExists(client, `${s}.${relation}`))) return false
+  }
+  return true
+}
+
+/**
+ * Creates what is missing of the key store. Processes opening the store at once would race on the
+ * catalog (`CREATE … IF NOT EXISTS` is not atomic: "type subject_keys already exists"): the
+ * schema's DDL takes the lock the event store's migrations take, in one transaction.
+ */
+const create = async (client: pg.ClientBase, schema: string): Promise<void> => {
+  const table = `${Migrations.quote(schema)}.subject_keys`
+  try {
+    await client.query('BEGIN')
+    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [Migrations.lockKey(schema, 'migrate')])
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${Migrations.quote(schema)}`)
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${table} (
+         subject_id text PRIMARY KEY,
+         key        bytea,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         erased_at  timestamptz,
+         CONSTRAINT subject_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL)
+       )`,
+    )
+    // which master key wraps the keys (`keyWrapping`): a key is created only with that one
+    await KeyWrapping.create(client, schema)
+    // `MasterKey.check` looks for a key of the other form (bare or wrapped) by its length. Made
+    // only where missing: `CREATE INDEX IF NOT EXISTS` would take a lock that holds up other
+    // processes' new keys at every open.
+    const index = `${Migrations.quote(schema)}.subject_keys_key_length`
+    if (!(await relationExists(client, index))) {
+      await client.query(`CREATE INDEX IF NOT EXISTS subject_keys_key_length ON ${table} (length(key))`)
+    }
+    await client.query('COMMIT')
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw e
+  }
+}
+
 /** Opens the key store on the server at `url`, creating its table if missing. */
 export const make = async (url: string, options: Options = {}): Promise<PostgresKeyStore> => {
   const target = locate(url, options.schema)
@@ -117,36 +162,10 @@ export const make = async (url: string, options: Options = {}): Promise<Postgres
   const owned = options.pool === undefined
   if (owned) pool.on('error', () => undefined)
   try {
-    // Processes opening the store at once would race on the catalog (`CREATE … IF NOT EXISTS`
-    // is not atomic: "type subject_keys already exists"): the schema's DDL takes the lock the
-    // event store's migrations take, in one transaction.
     const client = await pool.connect()
     try {
-      await client.query('BEGIN')
-      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [Migrations.lockKey(schema, 'migrate')])
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${Migrations.quote(schema)}`)
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${table} (
-           subject_id text PRIMARY KEY,
-           key        bytea,
-           created_at timestamptz NOT NULL DEFAULT now(),
-           erased_at  timestamptz,
-           CONSTRAINT subject_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL)
-         )`,
-      )
-      // which master key wraps the keys (`keyWrapping`): a key is created only with that one
-      await KeyWrapping.create(client, schema)
-      // `MasterKey.check` looks for a key of the other form (bare or wrapped) by its length. Made
-      // only where missing: `CREATE INDEX IF NOT EXISTS` would take a lock that holds up other
-      // processes' new keys at every open.
-      const index = `${Migrations.quote(schema)}.subject_keys_key_length`
-      if (!(await relationExists(client, index))) {
-        await client.query(`CREATE INDEX IF NOT EXISTS subject_keys_key_length ON ${table} (length(key))`)
-      }
-      await client.query('COMMIT')
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw e
+      // a key store already made is only read, so a role without CREATE (least privilege) opens it
+      if (!(await made(client, schema))) await create(client, schema)
     } finally {
       client.release()
     }
