@@ -101,6 +101,17 @@ describe('docket main', () => {
     expect(r.stderr).toContain('internal error')
   })
 
+  it("turns a database's permission refusal (SQLSTATE 42501) into a usage exit that names the grants", async () => {
+    const denied = Object.assign(new Error('permission denied for table checkpoints'), { code: '42501' })
+    const boom: Command = { ...echo, name: 'boom', run: async () => Promise.reject(denied) }
+    const r = await docket(['boom'], { commands: [boom] })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      "docket: error: boom: the database refused: permission denied for table checkpoints. Grant the store's " +
+        "role what docs/security.md (Threat model) lists for its use, or run the command as the schema's owner.\n",
+    )
+  })
+
   it('colours errors only on a TTY and never with NO_COLOR', async () => {
     const plain = await docket(['frobnicate'])
     expect(plain.stderr).not.toContain('\u001b[')

@@ -106,6 +106,14 @@ export const run = async (
   try {
     return await command.run({ ...env, positionals: parsed.positionals, options: parsed.options })
   } catch (e) {
+    if (isPermissionDenied(e)) {
+      Output.error(
+        env,
+        `${command.name}: the database refused: ${e.message}. Grant the store's role what ` +
+          "docs/security.md (Threat model) lists for its use, or run the command as the schema's owner.",
+      )
+      return EXIT.usage
+    }
     Output.error(
       env,
       `internal error in docket ${command.name} (a bug; please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
@@ -113,6 +121,10 @@ export const run = async (
     return EXIT_INTERNAL
   }
 }
+
+/** A PostgreSQL refusal for want of a privilege (SQLSTATE 42501): the role's grants, not a bug. */
+const isPermissionDenied = (e: unknown): e is Error =>
+  e instanceof Error && (e as { readonly code?: unknown }).code === '42501'
 
 const isEntryPoint = (): boolean => {
   const entry = process.argv[1]
