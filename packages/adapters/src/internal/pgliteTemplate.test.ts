@@ -97,6 +97,23 @@ describe('the template of a new PGlite store', () => {
     expect(names(file).length).toBeGreaterThan(100)
   }, 180_000)
 
+  it('is saved removing the private files of saves abandoned over an hour ago, not younger ones', async () => {
+    const cache = path.join(tmp, 'abandoned')
+    fs.mkdirSync(cache)
+    const own = Template.file(cache)!
+    const old = `${own}.1.a.tmp`
+    const young = `${own}.2.b.tmp`
+    const other = path.join(cache, 'notes.tmp')
+    for (const f of [old, young, other]) fs.writeFileSync(f, 'partial')
+    const past = (Date.now() - Template.ABANDONED_MS - 60_000) / 1000
+    fs.utimesSync(old, past, past)
+    fs.utimesSync(other, past, past)
+    await (await PgliteEventStore.make('memory', { templateDir: cache })).close()
+    expect(fs.readdirSync(cache).sort()).toEqual(
+      [path.basename(own), path.basename(young), 'notes.tmp'].sort(),
+    )
+  }, 60_000)
+
   it('is neither made from nor loaded into a directory holding other files', async () => {
     const other = path.join(tmp, 'other-cache')
     const dir = path.join(tmp, 'f')

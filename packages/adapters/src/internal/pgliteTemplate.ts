@@ -150,6 +150,23 @@ export const discard = (file: string): void => {
   fs.rmSync(file, { force: true })
 }
 
+/** How old a private file of a save must be to count as abandoned (a save takes about a second). */
+export const ABANDONED_MS = 60 * 60 * 1000
+
+/**
+ * Removes the private files of saves that never finished (a process killed while saving) from the
+ * cache directory `dir`: those older than {@link ABANDONED_MS}, so that no save in progress is touched.
+ */
+const removeAbandoned = (dir: string): void => {
+  for (const f of fs.readdirSync(dir)) {
+    if (!(f.startsWith('pglite-') && f.endsWith('.tmp'))) continue
+    const at = path.join(dir, f)
+    try {
+      if (Date.now() - fs.statSync(at).mtimeMs > ABANDONED_MS) fs.rmSync(at, { force: true })
+    } catch {}
+  }
+}
+
 /**
  * Saves the data directory of `db`, a store initdb has just made (in memory, or in a directory that held
  * only its lock), as the template in `file`, leaving the lock out; gives up silently on any failure.
@@ -161,6 +178,7 @@ export const save = async (db: PGlite, file: string): Promise<void> => {
     const pieces = without(dump, (name) => name === path.basename(lockFile('.')))
     if (!entries(dump).some((e) => e.name === 'PG_VERSION')) return
     fs.mkdirSync(path.dirname(file), { recursive: true })
+    removeAbandoned(path.dirname(file))
     await pipeline(
       Readable.from(pieces),
       zlib.createGzip({ level: 1 }),
