@@ -18,6 +18,8 @@
  * - Once started, each later event is offered, in this order, to `cancel`, `complete`,
  *   `restart`, `pause`/`resume`, and (when `extendable`) matched against `DeadlineExtended`
  *   targets; the first that matches acts. `started` is the key's first `start` match.
+ *   A deadline already past due (and not paused) ignores `cancel` and `restart`: a missed
+ *   deadline stays missed.
  *   An event of a type none of these conditions declares (when all declare `types`) is not
  *   offered to the rule's open clocks at all.
  * - The obligation id carries the first receipt: among the key's `start` matches, the one

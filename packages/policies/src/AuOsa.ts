@@ -17,8 +17,17 @@
  * platform before the 48 hours are up.
  */
 import type { ClockRule } from '@docket/core'
-import { authorityRequest, byReport, byRequest, removed, reported, withdrawn } from './internal/match.js'
-import { at, rule } from './internal/rule.js'
+import {
+  all,
+  authorityRequest,
+  byReport,
+  byRequest,
+  removed,
+  reported,
+  stillUp,
+  withdrawn,
+} from './internal/match.js'
+import { at, rule, STILL_UP } from './internal/rule.js'
 import { HOSTING, type ScopeSpec } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
@@ -50,7 +59,7 @@ const notice = (
     trigger: `An eSafety notice: \`AuthorityRequestReceived\` of kind \`removal_order\` with legal basis \`au-osa/${name}\`.`,
     completion: 'The material removed or disabled.',
     extensions: LONGER,
-    notes: ['A withdrawn notice waives the clock.', ...notes],
+    notes: [STILL_UP, 'A withdrawn notice waives the clock.', ...notes],
     versions: [
       {
         validFrom: COMMENCED,
@@ -58,7 +67,7 @@ const notice = (
         zone: ZONE,
         citation: `${OSA} ${section}`,
         quote,
-        start: authorityRequest(['removal_order'], [`au-osa/${name}`]),
+        start: all(authorityRequest(['removal_order'], [`au-osa/${name}`]), stillUp),
         key: byRequest,
         complete: removed(),
         cancel: withdrawn,
@@ -152,6 +161,7 @@ const complaintWindow = (w: {
     completion: 'The material removed or disabled.',
     extensions: w.extensions,
     notes: [
+      STILL_UP,
       `Internal target, never a statutory breach: ${w.section} sets no duty to remove ${w.material} within 48 hours; it lets the Commissioner give a removal notice when ${w.unmet} within them.`,
       ...w.notes,
       `Warnings come before the 48 hours are up; a miss is an internal breach (amber), and the notice, if given, starts \`${w.noticeRule}\`.`,
@@ -163,7 +173,7 @@ const complaintWindow = (w: {
         zone: ZONE,
         citation: `${OSA} ${w.section} (precondition of a removal notice)`,
         quote: w.quote,
-        start: reported(w.category),
+        start: all(reported(w.category), stillUp),
         key: byReport,
         complete: removed(),
         extendable: true,

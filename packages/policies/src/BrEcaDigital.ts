@@ -9,8 +9,8 @@
  * In force 2026-03-17 or 18 (sources differ): the rules start at the earlier,
  * 2026-03-17 00:00 America/Sao_Paulo. Article numbers are unconfirmed.
  */
-import { any, detected, removed, reported } from './internal/match.js'
-import { at, rule } from './internal/rule.js'
+import { all, any, detected, removed, reported, stillUp } from './internal/match.js'
+import { at, rule, STILL_UP } from './internal/rule.js'
 import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
@@ -46,7 +46,7 @@ export const remove: Rule = rule({
   scope: SCOPE,
   trigger: TRIGGER,
   completion: 'The content removed or disabled.',
-  notes: [NOTE, '"imediatamente" has no number: internal target (default PT1H), never statutory.'],
+  notes: [STILL_UP, NOTE, '"imediatamente" has no number: internal target (default PT1H), never statutory.'],
   versions: [
     {
       validFrom: IN_FORCE,
@@ -54,7 +54,7 @@ export const remove: Rule = rule({
       zone: ZONE,
       citation: LAW,
       quote: `${QUOTE}; remove content violating children’s rights on notice, without a court order`,
-      start: identified,
+      start: all(identified, stillUp),
       complete: removed(),
       period: { duration: null, clock: 'unspecified' },
       defaultTarget: 'PT1H',

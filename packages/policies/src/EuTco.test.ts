@@ -48,6 +48,30 @@ describe('eu-tco/3-3-removal', () => {
     expect(one(run([order(at), w]), 'eu-tco/3-3-removal').status).toBe('waived')
   })
 
+  it('a withdrawal after the hour has run out leaves the breach; one within the hour waives the clock', () => {
+    const w = (when: string) => ev('AuthorityRequestWithdrawn', when, { requestId: 'q-1' })
+    expect(one(run([order(at), w('2026-03-29T00:29:00+01:00')]), 'eu-tco/3-3-removal').status).toBe('waived')
+    const late = one(run([order(at), w('2026-03-29T00:31:00+01:00')]), 'eu-tco/3-3-removal')
+    expect(late.status).toBe('breached')
+    expect(late.actions.map((a) => a.action)).toEqual(['start'])
+  })
+
+  it('force majeure declared after the hour cannot restart it (a missed deadline is not paused back into time)', () => {
+    const fm = ev('ForceMajeureDeclared', '2026-03-29T00:40:00+01:00', { requestId: 'q-1', reason: 'outage' })
+    const end = ev('ForceMajeureEnded', '2026-03-29T04:00:00+02:00', { requestId: 'q-1', reason: 'restored' })
+    const rm = ev('ContentActioned', '2026-03-29T04:30:00+02:00', { action: 'removed' })
+    const o = one(run([order(at), fm, end, rm]), 'eu-tco/3-3-removal')
+    expect(o.dueAt).toBe('2026-03-29T00:30:00.000+01:00')
+    expect(o.status).toBe('met_late')
+  })
+
+  it('an order for content already removed starts no clock; removed then restored, it does', () => {
+    const rm = ev('ContentActioned', '2026-03-28T22:00:00+01:00', { action: 'removed' })
+    expect(of(run([rm, order(at)]), 'eu-tco/3-3-removal')).toEqual([])
+    const back = ev('ContentRestored', '2026-03-28T23:00:00+01:00', {})
+    expect(one(run([rm, back, order(at)]), 'eu-tco/3-3-removal').dueAt).toBe('2026-03-29T00:30:00.000+01:00')
+  })
+
   it('applies from 2022-06-07 (earlier orders are pre-effective) and only in the EU at the trigger date', () => {
     const early = one(run([order('2022-06-06T12:00:00+02:00')]), 'eu-tco/3-3-removal')
     expect(early.preEffective).toBe(true)

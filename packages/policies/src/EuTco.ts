@@ -12,6 +12,7 @@
  * stop the clock and `ForceMajeureEnded` / `ClarificationReceived` restart it.
  */
 import {
+  all,
   any,
   authorityRequest,
   byRequest,
@@ -23,10 +24,10 @@ import {
   removed,
   reported,
   sameRequest,
+  stillUp,
   withdrawn,
-  all,
 } from './internal/match.js'
-import { at, entry, rule } from './internal/rule.js'
+import { at, entry, rule, STILL_UP } from './internal/rule.js'
 import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
@@ -59,6 +60,7 @@ export const removal: Rule = rule({
   restarts:
     'The full hour runs again from `ForceMajeureEnded` (Art. 3(7)) or `ClarificationReceived` (Art. 3(8)) for the same order.',
   notes: [
+    STILL_UP,
     'ASAP with a cap: `dueAt` is the one-hour cap, `targetAt` the internal target (default PT30M).',
     'A withdrawn order waives the clock.',
   ],
@@ -70,7 +72,7 @@ export const removal: Rule = rule({
       citation: `${TCO} Art. 3(3), (7), (8)`,
       quote:
         '"remove terrorist content or disable access to terrorist content in all Member States" "as soon as possible and in any event within one hour of receipt of the removal order"; the deadline "shall start to run as soon as the grounds … have ceased to exist" / "as soon as the hosting service provider has received the necessary clarification"',
-      start: removalOrder,
+      start: all(removalOrder, stillUp),
       key: byRequest,
       complete: removed(),
       pause: sameRequest('ForceMajeureDeclared', 'ClarificationRequested'),

@@ -10,8 +10,16 @@
  * after clarification of a manifestly erroneous or insufficient request
  * (note (b)5): the earlier version has no such restart.
  */
-import { authorityRequest, byRequest, removed, sameRequest, withdrawn } from './internal/match.js'
-import { at, entry, rule } from './internal/rule.js'
+import {
+  all,
+  authorityRequest,
+  byRequest,
+  removed,
+  sameRequest,
+  stillUp,
+  withdrawn,
+} from './internal/match.js'
+import { at, entry, rule, STILL_UP } from './internal/rule.js'
 import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
@@ -52,7 +60,10 @@ export const removal: Rule = rule({
     'From 2024-05-23: `ForceMajeureDeclared` or `ClarificationRequested` for the request stop the clock.',
   restarts:
     'From 2024-05-23 (art. 6-2 II): the full 24 hours run again from `ForceMajeureEnded` or `ClarificationReceived`.',
-  notes: ['If not removed, the authority notifies ISPs, who must block "sans délai" (not the host’s clock).'],
+  notes: [
+    STILL_UP,
+    'If not removed, the authority notifies ISPs, who must block "sans délai" (not the host’s clock).',
+  ],
   versions: [
     {
       validFrom: at('2015-01-01', ZONE),
@@ -62,7 +73,7 @@ export const removal: Rule = rule({
       note: 'The reference gives only the year (2015) for the 24-hour mechanism: read as 2015-01-01, the earliest instant it allows.',
       citation: `${LCEN} art. 6-1 (2014 text)`,
       quote: QUOTE_6_1,
-      start: request,
+      start: all(request, stillUp),
       key: byRequest,
       complete: removed(),
       cancel: withdrawn,
@@ -74,7 +85,7 @@ export const removal: Rule = rule({
       zone: ZONE,
       citation: `${LCEN} art. 6-1 and art. 6-2 II, as amended by the SREN law (loi 2024-449); décret 2025-146`,
       quote: `${QUOTE_6_1}; force majeure or de facto impossibility, manifest errors or insufficient information: the deadline runs from when those grounds cease / from receipt of clarification`,
-      start: request,
+      start: all(request, stillUp),
       key: byRequest,
       complete: removed(),
       pause,
@@ -100,6 +111,7 @@ export const tcoInjunction: Rule = rule({
   pauses: 'As the TCO: `ForceMajeureDeclared` or `ClarificationRequested` stop the clock.',
   restarts: 'As the TCO: the full hour runs again from `ForceMajeureEnded` or `ClarificationReceived`.',
   notes: [
+    STILL_UP,
     'Failure is punished by "un an d’emprisonnement et de 250 000 euros d’amende" (art. 6-1-3).',
     'The host may contest before the tribunal administratif within 48 h of receipt (secondary source): `AuthorityRequestContested` is recorded and does not stop the clock.',
     'The reference gives "2022" with the TCO applying from 2022-06-07 and the law of 2022-08-16: the rule starts at the law’s date.',
@@ -112,7 +124,7 @@ export const tcoInjunction: Rule = rule({
       citation: `${LCEN} art. 6-1-1 to 6-1-3 (loi 2022-1159)`,
       quote:
         'failure to remove "dans un délai d’une heure" is punished by "un an d’emprisonnement et de 250 000 euros d’amende"',
-      start: authorityRequest(['removal_order'], ['fr-lcen/6-1-1-tco']),
+      start: all(authorityRequest(['removal_order'], ['fr-lcen/6-1-1-tco']), stillUp),
       key: byRequest,
       complete: removed(),
       pause,

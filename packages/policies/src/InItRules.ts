@@ -25,9 +25,10 @@ import {
   on,
   removed,
   reported,
+  stillUp,
   withdrawn,
 } from './internal/match.js'
-import { at, entry, rule } from './internal/rule.js'
+import { at, entry, rule, STILL_UP } from './internal/rule.js'
 import type { Policy, Rule } from './Policy.js'
 
 const ID = 'in-it-rules'
@@ -58,6 +59,7 @@ export const removalOrder: Rule = rule({
     'An `AuthorityRequestReceived` of kind `removal_order` or `court_order` with legal basis `in-it-rules` or `in-it-rules/3-1-d-order` (or none, from an Indian authority).',
   completion: 'The information removed or disabled.',
   notes: [
+    STILL_UP,
     'Verbatim text unconfirmed; the numbers agree across sources.',
     'From 2025-11-15 only officers of Joint Secretary or DIG rank or above may issue the notification: the rule does not check the issuing officer’s rank.',
   ],
@@ -68,7 +70,7 @@ export const removalOrder: Rule = rule({
       zone: ZONE,
       citation: `${RULES}, Rule 3(1)(d) (2021 text)`,
       quote: '"thirty-six hours"',
-      start: order,
+      start: all(order, stillUp),
       key: byRequest,
       complete: removed(),
       cancel: withdrawn,
@@ -80,7 +82,7 @@ export const removalOrder: Rule = rule({
       zone: ZONE,
       citation: `${RULES}, Rule 3(1)(d), as amended by G.S.R. 120(E)`,
       quote: '"three hours" for "thirty-six hours"',
-      start: order,
+      start: all(order, stillUp),
       key: byRequest,
       complete: removed(),
       cancel: withdrawn,
@@ -263,6 +265,7 @@ export const intimateComplaint: Rule = rule({
   trigger:
     'A complaint (`ContentReported`) of category `ncii`, `synthetic_sexual`, `impersonation`, `sextortion` or `csam`, one clock per report.',
   completion: 'The content removed or disabled.',
+  notes: [STILL_UP],
   versions: [
     {
       validFrom: NOTIFIED,
@@ -271,7 +274,7 @@ export const intimateComplaint: Rule = rule({
       citation: `${RULES}, Rule 3(2)(b) (2021 text)`,
       quote:
         'content that "exposes the private area of such individual, shows such individual in full or partial nudity or shows or depicts such individual in any sexual act or conduct, or is in the nature of impersonation in an electronic form, including artificially morphed images": remove "within twenty-four hours from the receipt of a complaint"',
-      start: intimate,
+      start: all(intimate, stillUp),
       key: byReport,
       complete: removed(),
       period: { duration: 'PT24H', clock: 'elapsed' },
@@ -282,7 +285,7 @@ export const intimateComplaint: Rule = rule({
       zone: ZONE,
       citation: `${RULES}, Rule 3(2)(b), as amended by G.S.R. 120(E)`,
       quote: '"two hours" for "twenty-four hours"',
-      start: intimate,
+      start: all(intimate, stillUp),
       key: byReport,
       complete: removed(),
       period: { duration: 'PT2H', clock: 'elapsed' },

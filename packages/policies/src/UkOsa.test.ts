@@ -7,6 +7,14 @@ import { ev, HOUR, of, one, report, run } from './internal/testing.js'
 const VALID = { declaresIntimateImage: true, bySubjectOrOnBehalf: true, goodFaithAndTrue: true }
 const iicr = (at: string, rr: Record<string, boolean> = VALID) =>
   report(at, { category: 'ncii', jurisdictions: ['GB'], removalRequest: rr })
+const decide = (legalGround?: string, at = '2026-07-01T13:00:00+01:00') =>
+  ev('ReviewDecided', at, {
+    reviewId: 'v',
+    outcome: 'no_violation',
+    tier: 'specialist',
+    automation: 'not',
+    ...(legalGround === undefined ? {} : { legalGround }),
+  })
 
 describe('uk-osa/10-3A-ncii', () => {
   it('is due 48 elapsed hours after receipt, across the October clock change', () => {
@@ -32,19 +40,27 @@ describe('uk-osa/10-3A-ncii', () => {
   })
 
   it('s. 10(3B): a decision citing it waives the clock; a bare refusal does not', () => {
-    const decide = (legalGround?: string) =>
-      ev('ReviewDecided', '2026-07-01T13:00:00+01:00', {
-        reviewId: 'v',
-        outcome: 'no_violation',
-        tier: 'specialist',
-        automation: 'not',
-        ...(legalGround === undefined ? {} : { legalGround }),
-      })
     const r = iicr('2026-07-01T12:00:00+01:00')
     expect(one(run([r, decide('OSA s. 10(3B)(b)')]), 'uk-osa/10-3A-ncii').status).toBe('waived')
     expect(one(run([r, decide()], { asOf: '2026-07-05T00:00:00+01:00' }), 'uk-osa/10-3A-ncii').status).toBe(
       'breached',
     )
+  })
+
+  it('s. 10(3B): a view formed after the 48 hours ran out does not undo the breach', () => {
+    const late = decide('OSA s. 10(3B)(a)', '2026-07-03T12:01:00+01:00')
+    const o = one(run([iicr('2026-07-01T12:00:00+01:00'), late]), 'uk-osa/10-3A-ncii')
+    expect(o.status).toBe('breached')
+  })
+
+  it('a report of content already taken down starts no clock', () => {
+    const down = ev('ContentActioned', '2026-07-01T11:00:00+01:00', { action: 'disabled' })
+    expect(
+      of(
+        run([down, iicr('2026-07-01T12:00:00+01:00')], { asOf: '2026-07-05T00:00:00+01:00' }),
+        'uk-osa/10-3A-ncii',
+      ),
+    ).toEqual([])
   })
 
   it('binds a regulated search service by the same duty (s. 27), one clock per report whatever the profile says', () => {

@@ -28,8 +28,9 @@ import {
   removed,
   reported,
   sameAppealDecided,
+  stillUp,
 } from './internal/match.js'
-import { at, entry, rule } from './internal/rule.js'
+import { at, entry, rule, STILL_UP } from './internal/rule.js'
 import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule, ScopeSpec } from './Policy.js'
 
@@ -87,7 +88,10 @@ export const swift: Rule = rule({
   trigger:
     'The provider "is alerted by a person" (a report) or "becomes aware of it in any other way" (a detection) of priority illegal content.',
   completion: 'The content removed or disabled.',
-  notes: ['"swiftly" has no number: the internal target per harm category (default PT24H), never statutory.'],
+  notes: [
+    STILL_UP,
+    '"swiftly" has no number: the internal target per harm category (default PT24H), never statutory.',
+  ],
   versions: [
     {
       validFrom: at('2025-03-17', ZONE),
@@ -96,7 +100,7 @@ export const swift: Rule = rule({
       citation: `${OSA} s. 10(3)(a)–(b)`,
       quote:
         '"minimise the length of time for which any priority illegal content is present" and "swiftly take down any such content"',
-      start: any(reported(...PRIORITY_ILLEGAL), detected(...PRIORITY_ILLEGAL)),
+      start: all(any(reported(...PRIORITY_ILLEGAL), detected(...PRIORITY_ILLEGAL)), stillUp),
       complete: removed(),
       period: { duration: null, clock: 'unspecified' },
       defaultTarget: 'PT24H',
@@ -134,6 +138,7 @@ const intimateImageRule = (r: {
     pauses: 'None.',
     extensions: 'None.',
     notes: [
+      STILL_UP,
       'ASAP with a cap: `dueAt` is the 48-hour cap, `targetAt` the internal target (default PT24H).',
       's. 10(3B): a `no_violation` decision whose `legalGround` cites `10(3B)` waives the clock; a bare refusal does not.',
       ...r.notes,
@@ -145,7 +150,7 @@ const intimateImageRule = (r: {
         zone: ZONE,
         citation: r.citation,
         quote: TAKE_DOWN_3A,
-        start: reported(...INTIMATE_CATEGORIES),
+        start: all(reported(...INTIMATE_CATEGORIES), stillUp),
         key: byReport,
         requiredElements: REQUIRED_ELEMENTS,
         complete: removed(),

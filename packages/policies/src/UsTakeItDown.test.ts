@@ -63,6 +63,19 @@ describe('us-take-it-down/removal', () => {
     expect(o.id).toBe(`c-1/us-take-it-down/removal/${partial.id}`)
   })
 
+  it('a request about a depiction already removed starts no clock (no false breach); restored, it does', () => {
+    const before = removed('2026-06-01T10:00:00-04:00')
+    expect(
+      of(run([before, valid()], { asOf: '2026-06-05T00:00:00-04:00' }), 'us-take-it-down/removal'),
+    ).toEqual([])
+    const back = ev('ContentRestored', '2026-06-01T12:00:00-04:00', {})
+    const o = one(
+      run([before, back, valid()], { asOf: '2026-06-05T00:00:00-04:00' }),
+      'us-take-it-down/removal',
+    )
+    expect(o.status).toBe('breached')
+  })
+
   it('asking the requester for more information does not stop a valid request’s clock, nor does a refusal', () => {
     const asked = ev('InformationRequested', '2026-06-02T09:00:00-04:00', { reportId: 'r-1' })
     const refusal = ev('ReviewDecided', '2026-06-02T10:00:00-04:00', {

@@ -13,8 +13,8 @@
  * identifiable individual, adult or minor. Compliance date 2026-05-19: an
  * earlier request creates no statutory clock (pre-effective).
  */
-import { removed, reported, byReport } from './internal/match.js'
-import { at, entry, rule } from './internal/rule.js'
+import { all, byReport, removed, reported, stillUp } from './internal/match.js'
+import { at, entry, rule, STILL_UP } from './internal/rule.js'
 import { HOSTING } from './internal/scope.js'
 import type { Policy, Rule } from './Policy.js'
 
@@ -54,6 +54,7 @@ export const removal: Rule = rule({
   restarts: 'None.',
   extensions: 'None in the statute.',
   notes: [
+    STILL_UP,
     'ASAP with a cap: `dueAt` is the 48-hour cap, `targetAt` the internal target (default PT24H).',
     'The duty also covers "reasonable efforts to identify and remove any known identical copies" (`copiesActioned`).',
   ],
@@ -65,7 +66,7 @@ export const removal: Rule = rule({
       citation: 'TAKE IT DOWN Act §3(a)(3), 47 U.S.C. §223a(a)(3)',
       quote:
         '"Upon receiving a valid removal request … (A) remove the intimate visual depiction; and (B) make reasonable efforts to identify and remove any known identical copies of such depiction" "as soon as possible, but not later than 48 hours after receiving such request"',
-      start: reported(...INTIMATE_CATEGORIES),
+      start: all(reported(...INTIMATE_CATEGORIES), stillUp),
       key: byReport,
       requiredElements: REQUIRED_ELEMENTS,
       complete: removed(),

@@ -59,7 +59,7 @@ export const SECTIONS: ReadonlyArray<{
       ],
       AuthorityRequestWithdrawn: [
         'The authority withdrew its request.',
-        'A withdrawn order waives its clocks.',
+        'A withdrawn order waives its clocks, except a deadline already missed: that breach stands.',
       ],
       AuthorityRequestContested: [
         'The platform contests the request.',

@@ -179,7 +179,10 @@ export const act = (cc: CaseContext, c: Clock, en: Entry, view: View): void => {
   const v = c.version
   const e = en.event
   const started = c.first.event
-  if (v.cancel?.(e, view, started) === true) {
+  // A deadline already missed (and not paused) stays missed: a withdrawal, a waiver or a restart that
+  // comes after it cannot undo the breach, as a pause cannot move it back into time.
+  const missed = c.pr.rule.kind === 'deadline' && c.pausedAt === null && en.at > c.due
+  if (!missed && v.cancel?.(e, view, started) === true) {
     resumeAt(c, en.at)
     c.cancelled = true
     record(c, 'cancel', en)
@@ -188,7 +191,7 @@ export const act = (cc: CaseContext, c: Clock, en: Entry, view: View): void => {
     c.completedAt = en.at
     c.completedBy = e.id
     record(c, c.pr.rule.kind === 'hold' ? 'release' : 'complete', en)
-  } else if (v.restart?.(e, view, started) === true) {
+  } else if (!missed && v.restart?.(e, view, started) === true) {
     c.pausedAt = null
     c.anchor = en.at
     const [due, ctx] = dueFrom(c, c.pr.rule.kind, en.at)

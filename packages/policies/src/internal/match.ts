@@ -151,6 +151,29 @@ export const removed = (opts: { readonly territorial?: boolean } = {}): Conditio
         (opts.territorial === true && e.data.action === 'geo_blocked')),
   )
 
+const downBefore = Prefix.stateBefore<boolean>(false, (e) =>
+  e.type === 'ContentRestored'
+    ? false
+    : e.type === 'ContentActioned' && (e.data.action === 'removed' || e.data.action === 'disabled')
+      ? true
+      : undefined,
+)
+
+/**
+ * The content is still up when the event arrives: no removal or disabling before it in the case, or a
+ * `ContentRestored` since the last. A request to remove content already taken down asks for nothing
+ * left to do, so a removal clock starts only on content still up (not a breach for a removal that
+ * came first).
+ */
+export const stillUp: Condition = (e, v) => {
+  if (Prefix.indexed(v)) {
+    const at = Prefix.indexIn(v, e)
+    return !downBefore(v.caseEvents, at < 0 ? v.upTo + 1 : at)
+  }
+  const at = v.history.indexOf(e)
+  return !downBefore(v.history, at < 0 ? v.history.length : at)
+}
+
 const isRestriction = (e: DocketEvent): e is EventOf<'ContentActioned'> | EventOf<'AccountActioned'> =>
   (e.type === 'ContentActioned' && e.data.action !== 'labelled') || e.type === 'AccountActioned'
 

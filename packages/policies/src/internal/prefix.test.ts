@@ -1,4 +1,4 @@
-// The conditions that look at the history (`caseHas`, `historyHas`, `completeNotice`) give, from a view
+// The conditions that look at the history (`caseHas`, `historyHas`, `completeNotice`, `stillUp`) give, from a view
 // carrying its case's events (`caseEvents`, `upTo`, as the engine's views do), exactly what they give
 // from the plain history; and asking about each of a case's n events inspects O(n) events, not O(n²).
 import type { ClockRule, DocketEvent } from '@docket/core'
@@ -16,6 +16,7 @@ import {
   historyHas,
   on,
   reported,
+  stillUp,
 } from './match.js'
 import { ev, report } from './testing.js'
 
@@ -69,6 +70,7 @@ const event: fc.Arbitrary<DocketEvent> = fc.oneof(
     }),
   ),
   fc.constant(null).map(() => ev('ContentActioned', at, { action: 'removed' })),
+  fc.constant(null).map(() => ev('ContentRestored', at, {})),
 )
 
 /** A history in which some events are the very same object as an earlier one (as a careless caller may pass). */
@@ -93,6 +95,7 @@ const conditions = (): ReadonlyArray<readonly [string, ClockRule.Condition]> => 
   ['caseHas(removal order)', caseHas(authorityRequest(['removal_order'], ['eu-tco']))],
   ['historyHas(report)', historyHas(on('ContentReported'))],
   ['historyHas(decision)', historyHas(on('ReviewDecided'))],
+  ['stillUp', stillUp],
 ]
 
 const plainView = (events: ReadonlyArray<DocketEvent>, upTo: number): ClockRule.CaseView => ({

@@ -82,3 +82,24 @@ export const firstMatch = (
     return hit >= 0 && hit <= last
   }
 }
+
+/**
+ * A memo of a state folded over a case's events: `before(events, at)` is the state after
+ * `events[0..at-1]` (`initial` when `at` is 0), where `step` gives an event's new state or `undefined`
+ * to keep the current one. Each event of an array is stepped over at most once.
+ */
+export const stateBefore = <S>(
+  initial: S,
+  step: (e: DocketEvent) => S | undefined,
+): ((events: ReadonlyArray<DocketEvent>, at: number) => S) => {
+  let memo: ReadonlyArray<DocketEvent> | undefined
+  let after: S[] = []
+  return (events, at) => {
+    if (memo !== events) {
+      memo = events
+      after = []
+    }
+    for (let i = after.length; i < at; i++) after.push(step(events[i]!) ?? (i > 0 ? after[i - 1]! : initial))
+    return at > 0 ? after[at - 1]! : initial
+  }
+}

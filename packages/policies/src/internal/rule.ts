@@ -62,3 +62,7 @@ export const rule = (r: RuleInput): Rule => ({
 
 /** Builds a metadata-only entry (a row with no clock). */
 export const entry = (e: Entry): Entry => e
+
+/** The note of a removal rule whose clock starts only on content still up (`stillUp`). */
+export const STILL_UP =
+  'A request, order or report about content already removed or disabled (and not restored since) starts no clock: nothing is left to take down, so there is no deadline to miss.'
