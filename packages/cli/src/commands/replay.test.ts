@@ -1,12 +1,14 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { PassThrough, Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { History } from '@docket/core/testing'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docket, withoutMemoryCounters } from '../internal/testing.js'
+import { run } from '../main.js'
 import * as Report from '../reports/Report.js'
 import * as Source from '../Source.js'
 import * as TestServer from '../submit/TestServer.js'
@@ -367,6 +369,50 @@ describe('docket replay', () => {
       }),
       { numRuns: 20 },
     )
+  })
+
+  it('stops with exit 2, not an internal error, when the file changes during the replay, leaving no spill', async () => {
+    const file = path.join(dir, 'changing.jsonl')
+    const history = [...History.generate({ events: 20_000, seed: 11 })]
+    for (const more of [[], ['--workers', '2']]) {
+      fs.writeFileSync(file, history.map((e) => `${JSON.stringify(e)}\n`).join(''))
+      const spill = fs.mkdtempSync(path.join(dir, 'spill-'))
+      const out = path.join(dir, 'changing.csv')
+      // the replay's first progress (event 10,000 on a terminal) appends a line: the cases read
+      // back from the file after it find it written since it was opened
+      let said = ''
+      const stderr = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          if (said === '') fs.appendFileSync(file, '\n')
+          said += chunk.toString('utf8')
+          done()
+        },
+      }) as Writable & { isTTY?: boolean }
+      stderr.isTTY = true
+      const code = await run(
+        [
+          'replay',
+          file,
+          '--report',
+          'csv',
+          '--max-open-cases',
+          '5',
+          '--spill-dir',
+          spill,
+          '--out',
+          out,
+          ...more,
+        ],
+        { stdout: new PassThrough(), stderr, stdin: new PassThrough().end(), env: {}, cwd: dir },
+      )
+      expect(code, said).toBe(2)
+      expect(said).toContain(`${file}: its size, modification time or inode differ from when it was read`)
+      expect(said).toContain('the file changed during the replay')
+      expect(said).toContain('Nothing was written.')
+      expect(said).not.toContain('internal error')
+      expect(fs.existsSync(out)).toBe(false)
+      expect(fs.readdirSync(spill)).toEqual([])
+    }
   })
 
   it('refuses bad usage with exit 2', async () => {

@@ -20,6 +20,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT } from '../Command.js'
 import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
+import * as FileLines from '../internal/fileLines.js'
 import * as Interrupt from '../internal/interrupt.js'
 import * as ReportOutput from '../internal/reportOutput.js'
 import type * as Store from '../internal/store.js'
@@ -138,7 +139,12 @@ export const command: Command = {
       description:
         'With --store: read the log no further than this position (default: its end when the replay starts; the report states it), so that every machine of a --partition split, or a later replay, reads the same cut of a store still being written to (docket verify prints one).',
     },
-    { name: 'quiet', kind: 'flag', description: 'No progress on standard error.' },
+    {
+      name: 'quiet',
+      kind: 'flag',
+      description:
+        'No progress on standard error, nor the note that a file out of recordedAt order is replayed again sorted.',
+    },
     ReportOutput.FAIL_ON,
   ],
   examples: [
@@ -325,6 +331,12 @@ export const command: Command = {
         const twice =
           E.isRight(built) && input.right.failure() === undefined ? input.right.ids?.check() : undefined
         if (twice !== undefined) return E.left(GlobalIds.describe(twice))
+      } catch (e) {
+        // a case read back from a file written since it was opened (in this thread or a worker's):
+        // bad input, as a bad line is, not a bug
+        if (FileLines.isChanged(e))
+          return E.left(`${e.message}: replay a copy that nothing writes to\nNothing was written.`)
+        throw e
       } finally {
         await input.right.close()
       }

@@ -118,6 +118,15 @@ export const versionOf = (file: string): Version => {
 export const sameVersion = (now: Version, version: Version): boolean =>
   now.size === version.size && now.mtimeMs === version.mtimeMs && now.ino === version.ino
 
+/**
+ * The `name` of the error a read back throws when the file changed during the replay: bad input
+ * (exit 2), not a bug. An error's `name` survives the crossing from a worker thread.
+ */
+const CHANGED = 'FileChanged'
+
+/** Whether `e` is the error of a file changed during the replay ({@link readBack}), from any thread. */
+export const isChanged = (e: unknown): e is Error => e instanceof Error && e.name === CHANGED
+
 /** Batches of lines read from a stream, which has no offsets. */
 export async function* withoutOffsets(batches: AsyncIterable<ReadonlyArray<string>>): AsyncGenerator<Lines> {
   for await (const lines of batches) yield { lines }
@@ -127,7 +136,7 @@ export async function* withoutOffsets(batches: AsyncIterable<ReadonlyArray<strin
  * How a replay reads events of `file` back by their lines' offsets: `handle` gives the offset of
  * the line of the event read last. Reading fails when the file is no longer the `version` it was
  * when it was read (written since: its size, modification time or inode differ), or a line is no
- * longer an event of its case.
+ * longer an event of its case: it then throws an error {@link isChanged} recognises.
  */
 export const readBack = (file: string, version: Version, handle: () => number): Replay.ReadBack => ({
   handle,
@@ -141,7 +150,8 @@ const readEvents = (
   caseId: string,
   offsets: ReadonlyArray<number>,
 ): Recorded[] => {
-  const changed = (why: string): Error => new Error(`${file}: ${why}: the file changed during the replay`)
+  const changed = (why: string): Error =>
+    Object.assign(new Error(`${file}: ${why}: the file changed during the replay`), { name: CHANGED })
   const fd = fs.openSync(file, 'r')
   try {
     const now = fs.fstatSync(fd)
