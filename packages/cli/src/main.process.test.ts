@@ -5,9 +5,11 @@
  */
 import { spawnSync } from 'node:child_process'
 import {
+  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -370,6 +372,27 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
         expect(r.status, args.join(' ')).toBe(2)
         expect(r.stdout).toBe('')
         expect(r.stderr).toContain('line 1: caseId: got "caf\uFFFD", expected UTF-8 text')
+      }
+    })
+
+    it('exits 2 with a clear message, not 1 with a stack trace, when standard output cannot be written, leaving no temporary file', () => {
+      const file = history('stdout-unwritable.jsonl', 2_000)
+      const spill = join(dir, 'stdout-unwritable-spill')
+      mkdirSync(spill)
+      // standard output opened read-only: every write fails (EBADF), as a full disk's fails with ENOSPC
+      const readOnly = openSync(file, 'r')
+      try {
+        const r = spawnSync(
+          process.execPath,
+          [main, 'replay', file, '--report', 'csv', '--quiet', '--max-open-cases', '5', '--spill-dir', spill],
+          { cwd: dir, stdio: ['ignore', readOnly, 'pipe'], encoding: 'utf8', timeout: 120_000 },
+        )
+        expect(r.status, r.stderr).toBe(2)
+        expect(r.stderr).toMatch(/^docket: error: cannot write standard output: EBADF/)
+        expect(r.stderr).not.toContain('    at ')
+        expect(readdirSync(spill)).toEqual([])
+      } finally {
+        closeSync(readOnly)
       }
     })
 

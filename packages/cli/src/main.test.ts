@@ -112,6 +112,32 @@ describe('docket main', () => {
     )
   })
 
+  it('turns a full disk (ENOSPC, EDQUOT) into a usage exit that says where to free space, not a bug', async () => {
+    for (const code of ['ENOSPC', 'EDQUOT']) {
+      const full = Object.assign(new Error(`${code}: no space left on device, write`), { code })
+      const spilling: Command = {
+        ...echo,
+        name: 'spill',
+        options: [...echo.options, { name: 'spill-dir', kind: 'string', description: 'Where to spill.' }],
+        run: async () => Promise.reject(full),
+      }
+      const r = await docket(['spill'], { commands: [spilling] })
+      expect(r.code, code).toBe(2)
+      expect(r.stderr).toBe(
+        `docket: error: spill: ${code}: no space left on device, write: the disk is full where docket spill ` +
+          "writes (its temporary files: --spill-dir, default the system's temporary directory; or --out): " +
+          'free space there, or give --spill-dir a directory with room, and run it again\n',
+      )
+      const plain: Command = { ...echo, name: 'plain', run: async () => Promise.reject(full) }
+      const p = await docket(['plain'], { commands: [plain] })
+      expect(p.code).toBe(2)
+      expect(p.stderr).toBe(
+        `docket: error: plain: ${code}: no space left on device, write: the disk is full where docket plain ` +
+          'writes: free space there and run it again\n',
+      )
+    }
+  })
+
   it('colours errors only on a TTY and never with NO_COLOR', async () => {
     const plain = await docket(['frobnicate'])
     expect(plain.stderr).not.toContain('\u001b[')

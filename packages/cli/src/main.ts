@@ -114,6 +114,10 @@ export const run = async (
       )
       return EXIT.usage
     }
+    if (isNoSpace(e)) {
+      Output.error(env, `${command.name}: ${e.message}: ${noSpaceAdvice(command)}`)
+      return EXIT.usage
+    }
     Output.error(
       env,
       `internal error in docket ${command.name} (a bug; please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
@@ -125,6 +129,20 @@ export const run = async (
 /** A PostgreSQL refusal for want of a privilege (SQLSTATE 42501): the role's grants, not a bug. */
 const isPermissionDenied = (e: unknown): e is Error =>
   e instanceof Error && (e as { readonly code?: unknown }).code === '42501'
+
+/** A full disk or an exhausted quota where the command writes (ENOSPC, EDQUOT): not a bug in docket. */
+const isNoSpace = (e: unknown): e is Error => {
+  const code = e instanceof Error ? (e as { readonly code?: unknown }).code : undefined
+  return code === 'ENOSPC' || code === 'EDQUOT'
+}
+
+/** Where a command writes, and what to do when that disk is full. */
+const noSpaceAdvice = (command: Command): string =>
+  command.options.some((o) => o.name === 'spill-dir')
+    ? `the disk is full where docket ${command.name} writes (its temporary files: --spill-dir, default the ` +
+      "system's temporary directory; or --out): free space there, or give --spill-dir a directory with room, " +
+      'and run it again'
+    : `the disk is full where docket ${command.name} writes: free space there and run it again`
 
 const isEntryPoint = (): boolean => {
   const entry = process.argv[1]
@@ -140,10 +158,13 @@ const isEntryPoint = (): boolean => {
 export const main = (): void => {
   // a batch process: its heap grows only so far past what is live (see Heap)
   Heap.tighten()
-  // A closed pipe (`docket export | head`) is not an error.
+  // A closed pipe (`docket export | head`) is not an error. Standard output that cannot be written
+  // (a full disk behind `>`) is bad output: exit 2 with the reason, not 1 (a finding) with a stack.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    Temporary.removeAll()
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-    throw e
+    process.stderr.write(`docket: error: cannot write standard output: ${e.message}\n`)
+    process.exit(EXIT.usage)
   })
   // Interrupted, a command removes its temporary files (an --out report's, the replay's spills),
   // then ends by the signal as it would have (exit 130 or 143 in a shell). A command handling the
