@@ -69,8 +69,17 @@ describe('Output.emitPieces', () => {
       }
       const r = await Output.emitPieces({ stdout: collecting().stdout, cwd: dir }, 'report.txt', failing())
       expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'OutputError', message: 'the replay failed' })
+      // the report failed, not the writing: the message says so, without a "cannot write" that misleads
+      expect(E.isLeft(r) && Output.describe(r.left)).toBe(
+        'the replay failed: nothing was written to report.txt',
+      )
       expect(fs.readFileSync(path.join(dir, 'report.txt'), 'utf8')).toBe('the earlier report')
       expect(fs.readdirSync(dir)).toEqual(['report.txt'])
+      const out = collecting()
+      const piped = await Output.emitPieces({ stdout: out.stdout, cwd: dir }, undefined, failing())
+      expect(E.isLeft(piped) && Output.describe(piped.left)).toBe(
+        'the replay failed: the report on standard output stops there, incomplete',
+      )
     })
   })
 

@@ -36,6 +36,8 @@ export interface OutputError {
   readonly _tag: 'OutputError'
   readonly path: string
   readonly message: string
+  /** The text itself failed while it was written (a report's input, read as it is written), not the writing. */
+  readonly producing?: true
 }
 
 // constructors
@@ -162,20 +164,28 @@ export const emitPieces = async (
 ): Promise<E.Either<OutputError, void>> => {
   const sink = open(inv, path)
   if (E.isLeft(sink)) return sink
+  // a fresh buffer after each write: the stream may still hold the last one
+  let buf = Buffer.allocUnsafe(CHUNK_BYTES)
+  let used = 0
+  // whether a failure is the sink's (it cannot be written) rather than the pieces'
+  let writing = false
+  const put = async (chunk: Buffer | string): Promise<void> => {
+    writing = true
+    await sink.right.write(chunk)
+    writing = false
+  }
   try {
-    // a fresh buffer after each write: the stream may still hold the last one
-    let buf = Buffer.allocUnsafe(CHUNK_BYTES)
-    let used = 0
     for (const p of pieces) {
       if (used + Utf8.maxBytes(p) > buf.length && used > 0) {
-        await sink.right.write(buf.subarray(0, used))
+        await put(buf.subarray(0, used))
         buf = Buffer.allocUnsafe(CHUNK_BYTES)
         used = 0
       }
-      if (Utf8.maxBytes(p) > buf.length) await sink.right.write(p)
+      if (Utf8.maxBytes(p) > buf.length) await put(p)
       else used += buf.write(p, used)
     }
-    if (used > 0) await sink.right.write(buf.subarray(0, used))
+    if (used > 0) await put(buf.subarray(0, used))
+    writing = true
     await sink.right.end()
     return E.right(undefined)
   } catch (e) {
@@ -184,6 +194,7 @@ export const emitPieces = async (
       _tag: 'OutputError',
       path: path ?? '-',
       message: e instanceof Error ? e.message : String(e),
+      ...(writing ? {} : { producing: true as const }),
     })
   }
 }
@@ -208,4 +219,9 @@ export const error = (inv: Pick<Invocation, 'stderr' | 'env'>, message: string):
 }
 
 /** The message of an output error. */
-export const describe = (e: OutputError): string => `cannot write ${e.path}: ${e.message}`
+export const describe = (e: OutputError): string =>
+  e.producing !== true
+    ? `cannot write ${e.path}: ${e.message}`
+    : e.path === '-'
+      ? `${e.message}: the report on standard output stops there, incomplete`
+      : `${e.message}: nothing was written to ${e.path}`

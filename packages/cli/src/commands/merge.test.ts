@@ -258,7 +258,15 @@ describe('docket replay --partition and docket merge', () => {
     })
     await expectRefused(
       [parts[0]!, corrupt, parts[2]!],
-      new RegExp(`${corrupt}: line 4: not a case of a partial report`),
+      `${corrupt}: line 4: not JSON, so not a case of a partial report: the file is cut short or was altered`,
+    )
+    // a copy cut short in the middle of a case line (an interrupted transfer)
+    const cut = fresh('cut.jsonl')
+    const whole = fs.readFileSync(parts[1]!, 'utf8')
+    fs.writeFileSync(cut, whole.slice(0, whole.indexOf('\n', whole.indexOf('\n') + 1) + 30))
+    await expectRefused(
+      [parts[0]!, cut, parts[2]!],
+      `${cut}: line 3: not JSON, so not a case of a partial report: the file is cut short or was altered`,
     )
     // copied through a system that ends lines with CRLF: the same report
     const crlf = fresh('crlf.jsonl')

@@ -69,7 +69,13 @@ export const check = (file: string): E.Either<PartialError, Checked> => {
         continue
       }
       digest.update(`${text}\n`)
-      const c = CaseLine.decode(parseJson(text))
+      const json = parseJson(text)
+      // most often a copy cut short in the middle of a line (an interrupted transfer)
+      if (json === undefined)
+        return fail(
+          `line ${line}: not JSON, so not a case of a partial report: the file is cut short or was altered`,
+        )
+      const c = CaseLine.decode(json)
       if (E.isLeft(c))
         return fail(
           `line ${line}: not a case of a partial report: ${DecodeError.format(DecodeError.fromValidation(c.left))}`,
