@@ -56,6 +56,7 @@ describe('Input of a file', () => {
     const ids: string[] = []
     for await (const e of input.events) ids.push(e.id)
     expect(ids).toEqual(events.map((e) => e.id))
+    await input.close()
   })
 
   it('refuses to read back from a file written since it was read: the file changed during the replay', async () => {
@@ -79,5 +80,6 @@ describe('Input of a file', () => {
     await expect(input.readBack!.read(a!.caseId, [handles[0]!])).rejects.toThrow(
       'the file changed during the replay',
     )
+    await input.close()
   })
 })

@@ -90,6 +90,7 @@ describe.skipIf(!withPostgres)('Workers.replay from a store each worker reads', 
   afterAll(async () => {
     await store?.close()
     for (const s of schemas) await dropSchema(pgUrl, s)
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })
   })
 
   it('gives the bytes of one thread, with the chain head, on 1 to 3 workers, and of a partition of the store', async () => {
