@@ -515,9 +515,14 @@ describe('docket replay', () => {
       expect(server.stored.size).toBe(3)
       expect(r.stderr).toContain('missing content_date')
       expect(r.stderr).toContain('submitted 3, already stored 0, refused 0, unsent 0')
-      const again = await docket(args, { env: { DOCKET_DSA_TOKEN: 'tok' } })
+      // a rerun (after a crash that lost the first --published-out, say) writes the same events again
+      const republished = path.join(dir, 'republished.jsonl')
+      const again = await docket([...args, '--published-out', republished], {
+        env: { DOCKET_DSA_TOKEN: 'tok' },
+      })
       expect(again.stderr).toContain('submitted 0, already stored 3')
       expect([...server.received.values()]).toEqual([1, 1, 1])
+      expect(fs.readFileSync(republished, 'utf8')).toBe(fs.readFileSync(published, 'utf8'))
     } finally {
       await server.close()
     }

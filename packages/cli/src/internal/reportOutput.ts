@@ -9,7 +9,7 @@
  * the statements sent to the DSA Transparency Database API with the token read
  * from `DOCKET_DSA_TOKEN`.
  */
-import { type CasePartition, Timestamp } from '@docket/core'
+import type { CasePartition } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { EXIT, type Invocation, type OptionSpec } from '../Command.js'
 import * as Output from '../Output.js'
@@ -241,7 +241,12 @@ const submit = async (
   for (const r of result.rejected) Output.warn(inv, `statement ${r.puid} refused: ${r.errors.join('; ')}`)
   const publishedOut = Args.str(inv, 'published-out')
   if (publishedOut !== undefined) {
-    const events = DsaSor.publishedEvents(sor, result.stored, Timestamp.format(Date.now()))
+    // stored by this run or an earlier one (a rerun after a crash): the same event, as often as written
+    const events = DsaSor.publishedEvents(
+      sor,
+      [...result.stored, ...result.alreadyStored],
+      result.acknowledgedAt,
+    )
     const w = await Output.emit(inv, publishedOut, events.map((e) => `${JSON.stringify(e)}\n`).join(''))
     if (E.isLeft(w)) Output.error(inv, Output.describe(w.left))
   }

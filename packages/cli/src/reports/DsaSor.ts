@@ -359,30 +359,33 @@ export const build = (
 /**
  * `StatementOfReasonsPublished` events for statements the database stored, to import into
  * the store so that the DSA Art. 24(5) clocks (`eu-dsa/24-5-sor-db`) see them completed.
- * Ids are derived from the `puid` (importing twice is a no-op); `at` is when the database
- * acknowledged them.
+ * Ids are derived from the `puid` (importing twice is a no-op, so `at` must be the same each
+ * time); `at` is when the database acknowledged them: one instant, or one per `puid`
+ * (`Submitter.Result.acknowledgedAt`, which keeps it across reruns), a `puid` without one
+ * getting no event.
  */
 export const publishedEvents = (
   o: Output,
   stored: ReadonlyArray<string>,
-  at: string,
+  at: string | ReadonlyMap<string, string>,
 ): ReadonlyArray<Record<string, unknown>> => {
   const wanted = new Set(stored)
-  return o.statements.flatMap((s, i) =>
-    wanted.has(String(s.puid))
+  return o.statements.flatMap((s, i) => {
+    const when = typeof at === 'string' ? at : at.get(String(s.puid))
+    return wanted.has(String(s.puid)) && when !== undefined
       ? [
           {
             id: `sor-published-${String(s.puid)}`,
             type: 'StatementOfReasonsPublished',
             caseId: o.origins[i]!.caseId,
-            occurredAt: at,
+            occurredAt: when,
             actor: { kind: 'system' },
             data: { puid: String(s.puid) },
             meta: { causationId: o.origins[i]!.eventId },
           },
         ]
-      : [],
-  )
+      : []
+  })
 }
 
 /** The JSON Lines of the statements (one per line, field order as built). */

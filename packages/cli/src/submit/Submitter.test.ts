@@ -86,6 +86,72 @@ describe('Submitter.submit against the loopback Transparency Database', () => {
     expect(third.requests).toBe(0)
   })
 
+  it('keeps when each statement was acknowledged across a crash, so that no publication event is lost', async () => {
+    const clock = (at: string) => () => at
+    const journal = path.join(dir, 'journal')
+    await Submitter.submit(statements.slice(0, 100), options({ now: clock('2026-01-01T10:00:00.000Z') }))
+    server.loseNextAck() // the next batch is stored, then the process dies before journalling it
+    const crashed = await Submitter.submit(
+      statements.slice(0, 200),
+      options({ attempts: 1, now: clock('2026-01-01T11:00:00.000Z') }),
+    )
+    expect(crashed.unsent).toHaveLength(100)
+    const rerun = await Submitter.submit(statements, options({ now: clock('2026-01-01T12:00:00.000Z') }))
+    expect(rerun.stored).toHaveLength(50)
+    expect(rerun.alreadyStored).toHaveLength(200)
+    const at = (i: number): string | undefined => rerun.acknowledgedAt.get(String(statements[i]!.puid))
+    expect([at(0), at(99), at(100), at(199), at(200), at(249)]).toEqual([
+      '2026-01-01T10:00:00.000Z', // from the journal of the first run
+      '2026-01-01T10:00:00.000Z',
+      '2026-01-01T12:00:00.000Z', // the database said it held them: when the rerun learnt it
+      '2026-01-01T12:00:00.000Z',
+      '2026-01-01T12:00:00.000Z', // stored by the rerun
+      '2026-01-01T12:00:00.000Z',
+    ])
+    expect(rerun.acknowledgedAt.size).toBe(statements.length)
+    // a later run reads the same instants back from the journal
+    const later = await Submitter.submit(statements, options({ now: clock('2026-02-01T00:00:00.000Z') }))
+    expect(later.requests).toBe(0)
+    expect(later.acknowledgedAt).toEqual(rerun.acknowledgedAt)
+    expect([...server.received.values()].filter((n) => n > 1)).toHaveLength(100) // only the lost batch, refused
+    expect(
+      fs
+        .readFileSync(journal, 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    ).toHaveLength(250)
+  })
+
+  it('takes no torn last journal line, and writes the next line after it, not into it', async () => {
+    const journal = path.join(dir, 'journal')
+    const [a, b] = [String(statements[0]!.puid), String(statements[1]!.puid)]
+    fs.writeFileSync(journal, `${a}\t2026-01-01T10:00:00.000Z\n${b.slice(0, 5)}`)
+    const r = await Submitter.submit(statements.slice(0, 3), options())
+    expect(r.alreadyStored).toEqual([a])
+    expect(r.stored).toEqual([b, String(statements[2]!.puid)])
+    const lines = fs.readFileSync(journal, 'utf8').split('\n')
+    expect(lines.slice(2).map((l) => l.split('\t')[0])).toEqual([b, String(statements[2]!.puid), ''])
+    expect(Submitter.readJournal(fs.readFileSync(journal, 'utf8')).acknowledged.has(b)).toBe(true)
+  })
+
+  it('waits at least what Retry-After asks on 429, up to maxRetryAfterMs', async () => {
+    server.failNext(2, 429, '7')
+    const waits: number[] = []
+    const r = await Submitter.submit(
+      statements.slice(0, 10),
+      options({ sleep: async (ms) => void waits.push(ms), backoffMs: 100, maxRetryAfterMs: 5_000 }),
+    )
+    expect(waits).toEqual([5_000, 5_000])
+    expect(r.stored).toHaveLength(10)
+    server.failNext(1, 429, '3')
+    waits.length = 0
+    await Submitter.submit(
+      statements.slice(10, 20),
+      options({ sleep: async (ms) => void waits.push(ms), backoffMs: 100 }),
+    )
+    expect(waits).toEqual([3_000])
+  })
+
   it('retries with backoff on 503, then succeeds', async () => {
     server.failNext(2)
     const waits: number[] = []
@@ -173,6 +239,22 @@ describe('Submitter.submit against the loopback Transparency Database', () => {
     expect(Submitter.urlProblem('http://127.0.0.1:8080')).toBeUndefined()
     expect(Submitter.urlProblem('http://[::1]:8080')).toBeUndefined()
     expect(Submitter.urlProblem('http://localhost:8080')).toBeUndefined()
+  })
+
+  it('reads the puids a 422 says the platform already holds (errors.existing_puids)', () => {
+    expect(
+      Submitter.existingPuids({
+        message: 'The platform identifier(s) are not all unique within this call.',
+        errors: {
+          puid: ['The platform identifier(s) are not all unique within this call.'],
+          existing_puids: ['a', 'b'],
+        },
+      }),
+    ).toEqual(['a', 'b'])
+    expect(Submitter.existingPuids({ errors: { statement_0: { puid: ['x'] } } })).toEqual([])
+    expect(Submitter.retryAfterMs('12', 0)).toBe(12_000)
+    expect(Submitter.retryAfterMs('Thu, 01 Jan 1970 00:00:10 GMT', 4_000)).toBe(6_000)
+    expect(Submitter.retryAfterMs(null, 0)).toBeUndefined()
   })
 
   it('reads per-statement errors keyed statement_<i>, nested or dotted', () => {

@@ -6,16 +6,20 @@
  *
  * Idempotency is by `puid`, which the database keeps unique per platform
  * forever:
- * - a journal file (one acknowledged `puid` per line, flushed to disk after
- *   every acknowledged batch) lets a resubmission after a crash skip what was
- *   already stored without sending it again;
- * - if the crash fell between the database's acknowledgement and the journal
- *   write, the database answers 422 "not unique" for those statements; they
- *   are counted as already stored, journalled, and the rest of the batch is
- *   sent again (nothing was stored from the refused batch).
+ * - a journal file (one acknowledged `puid` per line with the instant it was
+ *   acknowledged, flushed to disk after every acknowledged batch) lets a
+ *   resubmission after a crash skip what was already stored without sending
+ *   it again, and still report when each was stored (`acknowledgedAt`), so
+ *   that the publication events of a run that crashed are not lost;
+ * - if the crash fell between the database's storing a batch and the journal
+ *   write, the database refuses the batch with 422, listing the `puid`s it
+ *   already holds (`errors.existing_puids`, as `POST /api/v1/statements`
+ *   answers; or "not unique" under `statement_<i>`); they are counted as
+ *   already stored, journalled, and the rest of the batch is sent again
+ *   (nothing was stored from the refused batch).
  * Other per-statement 422 errors are reported by `puid` and the statement is
  * left out; 429, 5xx and network failures are retried with exponential
- * backoff; 401 stops.
+ * backoff (waiting at least what a `Retry-After` header asks); 401 stops.
  *
  * The token and the statements (whose explanations can hold personal data)
  * go over HTTPS only (plain HTTP to a loopback address aside, for tests), and
@@ -25,6 +29,7 @@
  * (`TestServer`); not yet run against the real endpoint.
  */
 import * as fs from 'node:fs'
+import { Timestamp } from '@docket/core'
 import type * as SorRules from '../reports/SorRules.js'
 
 // model
@@ -45,6 +50,10 @@ export interface Options {
   readonly timeoutMs?: number
   /** Journal of acknowledged `puid`s (read on start, appended after each stored batch). */
   readonly journal?: string
+  /** The current instant, ISO 8601 (default: the system clock), recorded as each batch is acknowledged. */
+  readonly now?: () => string
+  /** Longest wait a `Retry-After` header may impose, in ms (default 300 000). */
+  readonly maxRetryAfterMs?: number
   readonly fetch?: typeof fetch
   readonly sleep?: (ms: number) => Promise<void>
   /** Called after each request, for progress. */
@@ -63,6 +72,12 @@ export interface Result {
   readonly stored: ReadonlyArray<string>
   /** Already stored before (in the journal, or reported not unique by the database). */
   readonly alreadyStored: ReadonlyArray<string>
+  /**
+   * When the database acknowledged each statement stored, by this run or an earlier one (from the
+   * journal), or when this run learnt it was already stored. A journal line written before these
+   * instants were recorded gives none.
+   */
+  readonly acknowledgedAt: ReadonlyMap<string, string>
   readonly rejected: ReadonlyArray<Rejected>
   /** Not stored because the run stopped (authentication failure, retries exhausted). */
   readonly unsent: ReadonlyArray<string>
@@ -73,7 +88,7 @@ export interface Result {
 
 // internal
 
-const NOT_UNIQUE = /not unique/i
+const NOT_UNIQUE = /not (?:all )?unique/i
 
 const flatten = (u: unknown): string[] =>
   Array.isArray(u)
@@ -95,6 +110,42 @@ export const errorsByIndex = (body: unknown): ReadonlyMap<number, ReadonlyArray<
     out.set(i, [...(out.get(i) ?? []), ...msgs])
   }
   return out
+}
+
+/**
+ * The `puid`s a 422 says the platform already holds: `POST /api/v1/statements` refuses a batch
+ * holding one with `{ message, errors: { puid: [...], existing_puids: [...] } }`.
+ */
+export const existingPuids = (body: unknown): ReadonlyArray<string> => {
+  const list = ((body as { errors?: unknown } | null)?.errors as { existing_puids?: unknown } | undefined)
+    ?.existing_puids
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : []
+}
+
+/** A `Retry-After` header (seconds, or an HTTP date) in ms from `now`, or `undefined`. */
+export const retryAfterMs = (header: string | null, now: number): number | undefined => {
+  if (header === null || header.trim() === '') return undefined
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+/**
+ * Reads a journal: `puid`, a tab and the instant it was acknowledged, per line (a line of a
+ * `puid` alone, as earlier versions wrote, has no instant). A last line without its newline was
+ * cut by a crash mid-write: it is not taken, and `torn` says so.
+ */
+export const readJournal = (
+  text: string,
+): { readonly acknowledged: ReadonlyMap<string, string | null>; readonly torn: boolean } => {
+  const acknowledged = new Map<string, string | null>()
+  const lines = text.split('\n')
+  const torn = lines.pop() !== ''
+  for (const line of lines) {
+    const [puid, at] = line.trim().split('\t')
+    if (puid !== undefined && puid !== '') acknowledged.set(puid, at === undefined || at === '' ? null : at)
+  }
+  return { acknowledged, torn: torn && text !== '' }
 }
 
 // operations
@@ -130,16 +181,24 @@ export const submit = async (
   const doFetch = options.fetch ?? fetch
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const endpoint = `${options.url.replace(/\/+$/, '')}/api/v1/statements`
-  const journalled = new Set<string>()
-  if (options.journal !== undefined && fs.existsSync(options.journal))
-    for (const line of fs.readFileSync(options.journal, 'utf8').split('\n'))
-      if (line.trim() !== '') journalled.add(line.trim())
-  const journal = (puids: ReadonlyArray<string>): void => {
+  const now = options.now ?? (() => Timestamp.format(Date.now()))
+  const maxRetryAfter = options.maxRetryAfterMs ?? 300_000
+  const read =
+    options.journal !== undefined && fs.existsSync(options.journal)
+      ? readJournal(fs.readFileSync(options.journal, 'utf8'))
+      : { acknowledged: new Map<string, string | null>(), torn: false }
+  const journalled = read.acknowledged
+  const acknowledgedAt = new Map<string, string>()
+  // a line cut by a crash is ended before the next is appended, so that it joins no other
+  let torn = read.torn
+  const journal = (puids: ReadonlyArray<string>, at: string): void => {
+    for (const p of puids) acknowledgedAt.set(p, at)
     if (options.journal === undefined || puids.length === 0) return
     const fd = fs.openSync(options.journal, 'a')
     try {
-      fs.writeSync(fd, puids.map((p) => `${p}\n`).join(''))
+      fs.writeSync(fd, `${torn ? '\n' : ''}${puids.map((p) => `${p}\t${at}\n`).join('')}`)
       fs.fsyncSync(fd)
+      torn = false
     } finally {
       fs.closeSync(fd)
     }
@@ -152,6 +211,8 @@ export const submit = async (
     const p = String(s.puid)
     if (journalled.has(p)) {
       already.push(p)
+      const at = journalled.get(p)
+      if (at != null) acknowledgedAt.set(p, at)
       return false
     }
     return true
@@ -161,8 +222,11 @@ export const submit = async (
     while (batch.length > 0) {
       let response: { status: number; body: unknown } | undefined
       let lastError = ''
+      let asked: number | undefined
       for (let attempt = 0; attempt < attempts; attempt++) {
-        if (attempt > 0) await sleep(backoff * 2 ** (attempt - 1))
+        if (attempt > 0)
+          await sleep(Math.max(backoff * 2 ** (attempt - 1), Math.min(asked ?? 0, maxRetryAfter)))
+        asked = undefined
         try {
           requests++
           const res = await doFetch(endpoint, {
@@ -185,6 +249,7 @@ export const submit = async (
           }
           if (res.status === 429 || res.status >= 500) {
             lastError = `HTTP ${res.status}`
+            asked = retryAfterMs(res.headers.get('retry-after'), Date.parse(now()))
             continue
           }
           response = { status: res.status, body }
@@ -196,6 +261,7 @@ export const submit = async (
       const unsentFrom = (why: string): Result => ({
         stored,
         alreadyStored: already,
+        acknowledgedAt,
         rejected,
         unsent: [...batch, ...todo.slice(start + size)].map((s) => String(s.puid)),
         stopped: why,
@@ -212,7 +278,7 @@ export const submit = async (
       })
       if (response.status === 200 || response.status === 201) {
         const puids = batch.map((s) => String(s.puid))
-        journal(puids)
+        journal(puids, now())
         stored.push(...puids)
         break
       }
@@ -225,7 +291,8 @@ export const submit = async (
       if (response.status !== 422)
         return unsentFrom(`HTTP ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`)
       const byIndex = errorsByIndex(response.body)
-      if (byIndex.size === 0)
+      const held = new Set(existingPuids(response.body))
+      if (byIndex.size === 0 && !batch.some((s) => held.has(String(s.puid))))
         return unsentFrom(
           `HTTP 422 without per-statement errors: ${JSON.stringify(response.body).slice(0, 300)}`,
         )
@@ -233,14 +300,16 @@ export const submit = async (
       const existing: string[] = []
       batch.forEach((s, i) => {
         const errs = byIndex.get(i)
-        if (errs === undefined) keep.push(s)
+        if (held.has(String(s.puid))) existing.push(String(s.puid))
+        else if (errs === undefined) keep.push(s)
         else if (errs.every((m) => NOT_UNIQUE.test(m))) existing.push(String(s.puid))
         else rejected.push({ puid: String(s.puid), errors: errs })
       })
-      journal(existing)
+      // when they were stored is not known: when this run learnt it stands in
+      journal(existing, now())
       already.push(...existing)
       batch = keep
     }
   }
-  return { stored, alreadyStored: already, rejected, unsent: [], stopped: null, requests }
+  return { stored, alreadyStored: already, acknowledgedAt, rejected, unsent: [], stopped: null, requests }
 }

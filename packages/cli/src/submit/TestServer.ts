@@ -4,8 +4,9 @@
  * `SorRules` reads them (fields, enumerations, cross-field rules), the
  * per-platform uniqueness of `puid`, the batch limits (1–100) and the
  * all-or-nothing storage of `POST /api/v1/statements`, and answers in the
- * shapes the rules file records (422 with errors keyed `statement_<i>`,
- * `existing-puid` lookups). Faults can be injected: failing requests, and a
+ * shapes of the database's source (422 with validation errors keyed
+ * `statement_<i>`; then, for a `puid` repeated or already held, 422 listing
+ * them in `errors.existing_puids`; `existing-puid` lookups). Faults can be injected: failing requests, and a
  * lost acknowledgement (stored, then the connection dropped).
  *
  * It is not the database: authentication is one fixed token, and nothing is
@@ -24,8 +25,8 @@ export interface TestServer {
   readonly stored: ReadonlyMap<string, SorRules.Statement>
   /** How many times each `puid` arrived in a request body (sent, stored or not). */
   readonly received: ReadonlyMap<string, number>
-  /** The next `n` batch requests answer `status` (default 503) without storing. */
-  readonly failNext: (n: number, status?: number) => void
+  /** The next `n` batch requests answer `status` (default 503) without storing, with a `Retry-After` if given. */
+  readonly failNext: (n: number, status?: number, retryAfter?: string) => void
   /** The next batch request is stored, then its connection is dropped before the answer. */
   readonly loseNextAck: () => void
   readonly close: () => Promise<void>
@@ -42,9 +43,13 @@ export const start = async (
   const received = new Map<string, number>()
   let failures = 0
   let failStatus = 503
+  let failRetryAfter: string | undefined
   let loseAck = false
-  const send = (res: http.ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/json' })
+  const send = (res: http.ServerResponse, status: number, body: unknown, retryAfter?: string): void => {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      ...(retryAfter === undefined ? {} : { 'retry-after': retryAfter }),
+    })
     res.end(JSON.stringify(body))
   }
   const server = http.createServer((req, res) => {
@@ -73,7 +78,7 @@ export const start = async (
       for (const s of list) received.set(String(s.puid), (received.get(String(s.puid)) ?? 0) + 1)
       if (failures > 0) {
         failures--
-        return send(res, failStatus, { message: 'Service Unavailable' })
+        return send(res, failStatus, { message: 'Service Unavailable' }, failRetryAfter)
       }
       if (list.length < 1 || list.length > 100)
         return send(res, 422, {
@@ -81,19 +86,22 @@ export const start = async (
           errors: { statements: ['between 1 and 100'] },
         })
       const errors: Record<string, Record<string, string[]>> = {}
-      const seen = new Set<string>()
       list.forEach((s, i) => {
         const byField: Record<string, string[]> = {}
         for (const v of SorRules.validate(s, rules))
           byField[v.field] = [...(byField[v.field] ?? []), v.message]
-        const puid = String(s.puid)
-        if (stored.has(puid) || seen.has(puid))
-          byField.puid = [...(byField.puid ?? []), 'The identifier given is not unique within this platform.']
-        seen.add(puid)
         if (Object.keys(byField).length > 0) errors[`statement_${i}`] = byField
       })
-      if (Object.keys(errors).length > 0)
-        return send(res, 422, { message: 'The given data was invalid.', errors })
+      // the database validates every statement first, then refuses the batch if a puid repeats in
+      // it or is already held, listing them (StatementMultipleAPIController, PuidNotUniqueMultipleException)
+      if (Object.keys(errors).length > 0) return send(res, 422, { errors })
+      const puids = list.map((s) => String(s.puid))
+      const repeated = [...new Set(puids.filter((p, i) => puids.indexOf(p) !== i))]
+      const duplicates = repeated.length > 0 ? repeated : puids.filter((p) => stored.has(p))
+      if (duplicates.length > 0) {
+        const message = 'The platform identifier(s) are not all unique within this call.'
+        return send(res, 422, { message, errors: { puid: [message], existing_puids: duplicates } })
+      }
       for (const s of list) stored.set(String(s.puid), s)
       if (loseAck) {
         loseAck = false
@@ -109,9 +117,10 @@ export const start = async (
     url: `http://127.0.0.1:${port}`,
     stored,
     received,
-    failNext: (n, status = 503) => {
+    failNext: (n, status = 503, retryAfter) => {
       failures = n
       failStatus = status
+      failRetryAfter = retryAfter
     },
     loseNextAck: () => {
       loseAck = true
