@@ -147,6 +147,8 @@ const addsIndex = (type: t.Decoder<unknown, unknown>): boolean => {
 
 const render = (value: unknown): string => {
   if (value === undefined) return 'nothing'
+  // JSON would write these as null, which is not what was found
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
   const json = JSON.stringify(value)
   return json.length > 80 ? `${json.slice(0, 77)}...` : json
 }

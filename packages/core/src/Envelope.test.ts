@@ -392,6 +392,39 @@ describe('Envelope.decode: bad input (fuzzed)', () => {
     )
   })
 
+  it('refuses a number JSON cannot hold (1e400 overflows to Infinity, written back as null), at any path, naming it', () => {
+    // JSON.parse reads these literals as ±Infinity: stored, they would export as null, and
+    // `copiesActioned: null` would not import again
+    const line =
+      '{"id":"e1","type":"ContentActioned","caseId":"c1","occurredAt":"2026-01-01T00:00:00Z",' +
+      '"data":{"action":"removed","copiesActioned":1e400,"x-acme":{"score":[1,-1e999]}},"meta":{"weight":1e309}}'
+    const r = Jsonl.decodeLine(line, 3)
+    const why =
+      'expected a finite number (JSON holds no Infinity or NaN: a literal such as 1e400 is too large for a double and would be stored as null)'
+    expect(E.isLeft(r) && DecodeError.format(r.left)).toBe(
+      [
+        `line 3: data.copiesActioned: got Infinity, ${why}`,
+        `line 3: data.x-acme.score.1: got -Infinity, ${why}`,
+        `line 3: meta.weight: got Infinity, ${why}`,
+      ].join('\n'),
+    )
+    const vendor = { ...appeal, type: 'x-acme.Scored', data: { score: Number.NaN } }
+    expect(E.isLeft(Envelope.decode(vendor))).toBe(true)
+    expect(E.isLeft(Envelope.decodeWithCodecs(vendor))).toBe(true)
+    // a codec's own refusal is the one issue of its path, with the value as found (not null)
+    const level = Envelope.decode({
+      ...appeal,
+      type: 'EscalationRaised',
+      data: { escalationId: 'x', level: Number.POSITIVE_INFINITY, reason: 'r' },
+    })
+    expect(E.isLeft(level) && DecodeError.format(level.left)).toBe(
+      'data.level: got Infinity, expected an integer ≥ 1',
+    )
+    expect(
+      E.isRight(Envelope.decode({ ...appeal, data: { ...appeal.data, big: 1.7976931348623157e308 } })),
+    ).toBe(true)
+  })
+
   it('never throws on arbitrary JSON, and always explains a failure', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (u) => {

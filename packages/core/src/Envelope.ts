@@ -15,6 +15,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import * as DecodeError from './DecodeError.js'
+import * as Finite from './internal/finite.js'
 import * as Guard from './internal/guard.js'
 import * as PersonalData from './PersonalData.js'
 import {
@@ -128,7 +129,7 @@ const isValid = (raw: Readonly<Record<string, unknown>>): boolean => {
   if (!envelopeIsValid(raw)) return false
   const type = raw.type as string
   const data = DATA_GUARDS.get(type)
-  return data === undefined ? isVendorType(type) : data(raw.data)
+  return (data === undefined ? isVendorType(type) : data(raw.data)) && !Finite.hasNonFinite(raw)
 }
 
 /** Every problem of an (upcast) event at once: the envelope's, and the payload's whenever the type is known. */
@@ -149,6 +150,9 @@ const validate = (raw: Readonly<Record<string, unknown>>): E.Either<DecodeError.
       if (E.isLeft(decoded)) issues.push(...DecodeError.fromValidation(decoded.left, 'data').issues)
     }
   }
+  // JSON holds no Infinity (a literal such as 1e400 overflows to it): stored, it would read back as null
+  for (const { path, value } of Finite.nonFinitePaths(raw))
+    if (!issues.some((i) => i.path === path)) issues.push({ path, value, expected: Finite.EXPECTED })
   if (issues.length > 0)
     return E.left(
       PersonalData.withheld(
