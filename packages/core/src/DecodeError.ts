@@ -57,6 +57,8 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   IsoDuration: 'an ISO-8601 duration, such as PT48H or P90D',
   NonZeroDuration: 'an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
   Jurisdiction: 'an officially assigned ISO 3166-1 alpha-2 country code, such as US or GB',
+  Jurisdictions:
+    'at least one ISO 3166-1 alpha-2 country code, such as ["US"] (the reporter\'s country at least)',
   DeadlineExtended: 'exactly one of until (an instant) and by (an ISO-8601 duration)',
   Id: 'a non-empty string without NUL (U+0000) or unpaired surrogates',
   Level: 'an integer ≥ 1',

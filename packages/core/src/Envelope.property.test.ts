@@ -35,6 +35,7 @@ const REFINED: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   IsoTimestamp: ts,
   Id: fc.string({ minLength: 1, maxLength: 8 }),
   Jurisdiction: fc.constantFrom(...Jurisdiction.CODES),
+  Jurisdictions: fc.array(fc.constantFrom(...Jurisdiction.CODES), { minLength: 1, maxLength: 3 }),
   IsoDuration: fc.constantFrom('PT48H', 'P90D', 'P1Y2M', 'PT1M30S', 'P2W'),
   Level: fc.integer({ min: 1, max: 9 }),
   Count: fc.nat(),

@@ -425,6 +425,33 @@ describe('Envelope.decode: bad input (fuzzed)', () => {
     ).toBe(true)
   })
 
+  it("refuses a report with no jurisdictions (events.md: the reporter's country at least), which would start no clock", () => {
+    const report = (jurisdictions: unknown) => ({
+      id: 'e1',
+      type: 'ContentReported',
+      caseId: 'c1',
+      occurredAt: '2026-01-01T00:00:00Z',
+      data: {
+        reportId: 'r1',
+        channel: 'in_app',
+        category: 'ncii',
+        content: { ref: 'v', kind: 'image' },
+        jurisdictions,
+      },
+    })
+    for (const decode of [Envelope.decode, Envelope.decodeWithCodecs]) {
+      const none = decode(report([]))
+      expect(E.isLeft(none) && DecodeError.format(none.left)).toBe(
+        `data.jurisdictions: got [], expected at least one ISO 3166-1 alpha-2 country code, such as ["US"] (the reporter's country at least)`,
+      )
+      const uk = decode(report(['GB', 'UK']))
+      expect(E.isLeft(uk) && DecodeError.format(uk.left)).toMatch(
+        /^data\.jurisdictions\.1: got "UK", expected an officially/,
+      )
+      expect(E.isRight(decode(report(['US'])))).toBe(true)
+    }
+  })
+
   it('never throws on arbitrary JSON, and always explains a failure', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (u) => {

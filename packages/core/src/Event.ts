@@ -80,6 +80,12 @@ export const Id = t.refinement(
   'Id',
 )
 
+/**
+ * Where a report must be handled: at least one country code (events.md: "the reporter's country at
+ * least"). A report with none would match no policy, and so start no clock, without a word.
+ */
+export const Jurisdictions = t.refinement(t.array(Jurisdiction), (a) => a.length > 0, 'Jurisdictions')
+
 /** An ISO-8601 duration such as `PT48H` or `P90D`. */
 export const IsoDuration = t.refinement(
   t.string,
@@ -150,7 +156,7 @@ export const ContentReported = obj(
     channel: Channel,
     category: Category,
     content: Content,
-    jurisdictions: t.array(Jurisdiction),
+    jurisdictions: Jurisdictions,
   },
   {
     categories: t.array(Category),

@@ -175,6 +175,7 @@ export const REFINEMENTS: Readonly<Record<string, string>> = {
   IsoTimestamp: 'ISO-8601 timestamp with offset',
   IsoDuration: 'ISO-8601 duration',
   Jurisdiction: 'country code',
+  Jurisdictions: 'array of country code, at least one',
   Level: 'integer ≥ 1',
   Count: 'integer ≥ 0',
   Age: 'number ≥ 0 (years)',

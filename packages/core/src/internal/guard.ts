@@ -27,12 +27,17 @@ type Any = t.Decoder<unknown, unknown> & { readonly _tag?: string }
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   u !== null && typeof u === 'object' && !Array.isArray(u)
 
-/** A primitive, or a refinement of one: its decoded value is the input itself. */
+/**
+ * A primitive, a refinement of one, or an array of such: its decoded value is the input itself (io-ts'
+ * `t.array` copies the array only when an item decodes to another value), so a refinement of it can
+ * run its predicate on the input.
+ */
 const primitive = (c: Any): boolean =>
   c._tag === 'StringType' ||
   c._tag === 'NumberType' ||
   c._tag === 'BooleanType' ||
-  (c._tag === 'RefinementType' && primitive((c as unknown as t.RefinementC<t.Any>).type as Any))
+  (c._tag === 'RefinementType' && primitive((c as unknown as t.RefinementC<t.Any>).type as Any)) ||
+  (c._tag === 'ArrayType' && primitive((c as unknown as t.ArrayType<t.Any>).type as Any))
 
 const exact =
   (codec: Any): Guard =>
