@@ -234,4 +234,28 @@ describe('Timestamp.format / parse', () => {
       { numRuns: 500 },
     )
   })
+
+  it('writes a local year outside 0000–9999 in the expanded form Date writes, and reads it back (never year -1 as 0001)', () => {
+    // the instant of `0000-01-01T00:00:00+01:00` (input may give it) lies in year -1; a due time may pass 9999
+    const beforeYear0 = Timestamp.toMillis('0000-01-01T00:00:00+01:00')
+    expect(Timestamp.format(beforeYear0)).toBe('-000001-12-31T23:00:00.000Z')
+    const after9999 = Timestamp.toMillis('9999-12-31T23:59:59-18:00')
+    expect(Timestamp.format(after9999)).toBe('+010000-01-01T17:59:59.000Z')
+    expect(Timestamp.format(after9999, -300)).toBe('+010000-01-01T12:59:59.000-05:00')
+    // every instant Date can hold: written as Date writes it (offset 0), and read back with its offset
+    const anyInstant = fc.integer({ min: -8.64e15 + 86_400_000, max: 8.64e15 - 86_400_000 })
+    fc.assert(
+      fc.property(anyInstant, offset, (ms, off) => {
+        if (off === 0) expect(Timestamp.format(ms)).toBe(new Date(ms).toISOString())
+        const text = Timestamp.format(ms, off)
+        expect(Timestamp.toMillis(text)).toBe(ms)
+        expect(Timestamp.offsetOf(text)).toBe(off)
+      }),
+      { numRuns: 3000 },
+    )
+    // input keeps four-digit years: the expanded form is what Docket writes, not what it reads from a file
+    expect(Timestamp.isValid('+010000-01-01T00:00:00Z')).toBe(false)
+    expect(Timestamp.parse('-000001-12-31T23:00:00Z')).toBeUndefined()
+    expect(() => Timestamp.toMillis('-000000-01-01T00:00:00Z')).toThrow()
+  })
 })

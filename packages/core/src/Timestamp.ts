@@ -24,14 +24,22 @@ export interface Parsed {
 
 const PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})$/
 
+/**
+ * The same with the year in ISO-8601's expanded form, a sign and six digits (`+010000`, `-000001`),
+ * as {@link format} writes a year outside 0000–9999 (a due time past 9999, a local time before
+ * year 0). Input keeps four-digit years: only what Docket wrote itself is read this way.
+ */
+const EXPANDED =
+  /^([+-]\d{6})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})$/
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
 
 /** The general parser (any form the pattern accepts); `parse` tries the fast path first. */
-const parseSlow = (s: string): Parsed | undefined => {
-  const m = PATTERN.exec(s)
-  if (m === null) return undefined
+const parseSlow = (s: string, expanded = false): Parsed | undefined => {
+  const m = PATTERN.exec(s) ?? (expanded ? EXPANDED.exec(s) : null)
+  if (m === null || m[1] === '-000000') return undefined
   const year = +m[1]!
   const month = +m[2]!
   const day = +m[3]!
@@ -56,12 +64,14 @@ const parseSlow = (s: string): Parsed | undefined => {
   let epochLocal = Date.UTC(year, month - 1, day, hour, minute, second, fraction)
   if (year < 100) {
     // Date.UTC maps years 0–99 onto 1900–1999 (and 1900 is no leap year, unlike year 0): set the fields again.
+    // (An expanded year below 0 takes this way too; `isLeap` holds for them: -4 is a leap year.)
     const d = new Date(0)
     d.setUTCFullYear(year, month - 1, day)
     d.setUTCHours(hour, minute, second, fraction)
     epochLocal = d.getTime()
   }
-  return { epochMs: epochLocal - offsetMinutes * 60_000, offsetMinutes }
+  const epochMs = epochLocal - offsetMinutes * 60_000
+  return Number.isFinite(epochMs) ? { epochMs, offsetMinutes } : undefined
 }
 
 // The hot path (replays parse every timestamp many times): a character-code reader of the
@@ -197,19 +207,19 @@ export const correction = (value: unknown): string | undefined =>
     ? 'it has an offset, but its date or time does not exist'
     : undefined
 
-/** The epoch milliseconds of a timestamp already validated by {@link IsoTimestamp}. */
+/** The epoch milliseconds of a timestamp already validated by {@link IsoTimestamp}, or written by {@link format}. */
 export const toMillis = (s: string): number => {
   const ms = fastMillis(s)
   if (!Number.isNaN(ms)) return ms
-  const p = parseSlow(s)
+  const p = parseSlow(s, true)
   if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
   return p.epochMs
 }
 
-/** The offset in minutes a validated timestamp was written with. */
+/** The offset in minutes a validated timestamp (or one {@link format} wrote) was written with. */
 export const offsetOf = (s: string): number => {
   if (!Number.isNaN(fastMillis(s))) return fastOffset
-  const p = parseSlow(s)
+  const p = parseSlow(s, true)
   if (p === undefined) throw new Error(`not an ISO-8601 timestamp with offset: ${JSON.stringify(s)}`)
   return p.offsetMinutes
 }
@@ -237,7 +247,11 @@ const pad = (n: number, width = 2): string => String(Math.abs(n)).padStart(width
 
 const formatSlow = (epochMs: number, offsetMinutes: number): string => {
   const d = new Date(epochMs + offsetMinutes * 60_000)
-  const date = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+  const year = d.getUTCFullYear()
+  // a year outside 0000–9999 in ISO-8601's expanded form, as Date#toISOString writes it (`+010000`,
+  // `-000001`): four digits without the sign wrote year -1 as 0001, another instant
+  const yyyy = year >= 0 && year <= 9999 ? pad(year, 4) : `${year < 0 ? '-' : '+'}${pad(year, 6)}`
+  const date = `${yyyy}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
   return `${date}T${time}${zoneOf(offsetMinutes)}`
 }
