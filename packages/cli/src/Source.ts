@@ -272,8 +272,22 @@ export const read = async (
   }
 }
 
-/** A readable description of a source error (bad lines one per line, with line numbers). */
-export const describe = (e: SourceError): string => {
+/**
+ * Bad lines one per line, each with its line number and, when `source` is given, the input it is a
+ * line of (`events.jsonl: line 3: data.channel: got "fax", …`), as `merge` names its files.
+ */
+export const badLines = (errors: ReadonlyArray<DecodeError.DecodeError>, source?: Source): string => {
+  const text = errors.map(DecodeError.format).join('\n')
+  if (source === undefined) return text
+  const name = label(source)
+  return text
+    .split('\n')
+    .map((line) => `${name}: ${line}`)
+    .join('\n')
+}
+
+/** A readable description of a source error (bad lines one per line, with line numbers and the input named). */
+export const describe = (e: SourceError, source?: Source): string => {
   switch (e._tag) {
     case 'Usage':
       return e.message
@@ -282,7 +296,7 @@ export const describe = (e: SourceError): string => {
     case 'NotAFile':
       return `${e.path}: a directory, expected a JSON Lines file`
     case 'BadInput':
-      return e.errors.map(DecodeError.format).join('\n')
+      return badLines(e.errors, source)
     case 'Store':
       return e.message
   }

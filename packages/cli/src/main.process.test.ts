@@ -371,7 +371,7 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')(
         const r = docket(args, input)
         expect(r.status, args.join(' ')).toBe(2)
         expect(r.stdout).toBe('')
-        expect(r.stderr).toContain('line 1: caseId: got "caf\uFFFD", expected UTF-8 text')
+        expect(r.stderr).toContain('standard input: line 1: caseId: got "caf\uFFFD", expected UTF-8 text')
       }
     })
 

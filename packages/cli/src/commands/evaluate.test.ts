@@ -333,10 +333,11 @@ describe('docket evaluate', () => {
   it('exits 2 on a jurisdiction that is not an ISO 3166-1 code, naming the line, the field and GB', async () => {
     const good = readFileSync(ignored, 'utf8')
     const uk = good.replace('"jurisdictions":["US"]', '"jurisdictions":["UK"]').replace('evt-1', 'evt-2')
-    const r = await docket(['evaluate', write('uk.jsonl', good + uk)])
+    const path = write('uk.jsonl', good + uk)
+    const r = await docket(['evaluate', path])
     expect(r.code, r.stderr).toBe(2)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toContain('line 2: data.jurisdictions.0: got "UK"')
+    expect(r.stderr).toContain(`${path}: line 2: data.jurisdictions.0: got "UK"`)
     expect(r.stderr).toContain('the United Kingdom is GB')
   })
 

@@ -92,7 +92,7 @@ export const command: Command = {
     if (stopping?.signal.aborted === true)
       return Interrupt.stopped(inv, 'evaluate', stopping, 'the store is closed; nothing was evaluated')
     if (E.isLeft(read)) {
-      Output.error(inv, Source.describe(read.left))
+      Output.error(inv, Source.describe(read.left, source.right))
       return EXIT.usage
     }
     const report = Evaluation.evaluate(read.right.events, profile, options, pack)

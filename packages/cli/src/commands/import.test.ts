@@ -32,11 +32,11 @@ const file = (name: string, lines: ReadonlyArray<string>): string => {
 describe('docket import and export', { timeout: 120_000 }, () => {
   const store = `pglite:${join(dir, 'store')}`
 
-  it('refuses a file with a bad line: exit 2, the line and field on stderr, nothing stored', async () => {
+  it('refuses a file with a bad line: exit 2, the file, line and field on stderr, nothing stored', async () => {
     const bad = file('bad.jsonl', [good[0]!, event('e-x', 'case-a', '2026-06-01T10:00:00'), good[2]!])
     const r = await docket(['import', bad, '--store', store])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('line 2: occurredAt')
+    expect(r.stderr).toContain(`${bad}: line 2: occurredAt`)
     expect(r.stderr).toContain('Nothing was stored')
     const exported = await docket(['export', '--store', store])
     expect(exported.code).toBe(0)
@@ -100,7 +100,9 @@ describe('docket import and export', { timeout: 120_000 }, () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toContain('line 2')
     expect(r.stderr).toContain('line 3: type')
-    expect(r.stderr).toContain('skipped line 4: id: got "e-3", expected an event id not already stored')
+    expect(r.stderr).toContain(
+      `skipped ${mixed}: line 4: id: got "e-3", expected an event id not already stored`,
+    )
     expect(r.stderr).toContain('3 bad line(s) skipped')
     const out = await docket(['export', '--store', store, '--out', join(dir, 'out', 'all.jsonl')])
     expect(out.code).toBe(0)
@@ -118,9 +120,12 @@ describe('docket import and export', { timeout: 120_000 }, () => {
       good[0]!,
       event('e-6', 'case-d', '2026-06-05T10:00:00Z'),
     ]
-    const r = await docket(['import', file('retry.jsonl', lines), '--store', store, '--skip-bad'])
+    const retry = file('retry.jsonl', lines)
+    const r = await docket(['import', retry, '--store', store, '--skip-bad'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).toContain('skipped line 1: id: got "e-1", expected an event id not already stored')
+    expect(r.stderr).toContain(
+      `skipped ${retry}: line 1: id: got "e-1", expected an event id not already stored`,
+    )
     expect(r.stderr).not.toContain('line 2')
     expect(r.stderr).toContain('imported 1 new event(s) into 2 case(s)')
     expect(r.stderr).toContain('1 already stored; 1 bad line(s) skipped')

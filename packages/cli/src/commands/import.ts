@@ -21,7 +21,7 @@
  * those in flight finished), closes the store, says how far it got, and exits
  * 130 or 143 (`internal/interrupt.ts`).
  */
-import { DecodeError, Import } from '@docket/core'
+import { Import } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Args from '../internal/args.js'
@@ -37,7 +37,10 @@ const KEYS_NEEDED =
   'which are encrypted, and to store new ones encrypted; nothing was stored'
 
 /** What is imported: a regular file, read as it is, or an input read once, copied first. */
-type Input = { readonly file: Source.Rereadable } | { readonly once: NodeJS.ReadableStream }
+type Input = ({ readonly file: Source.Rereadable } | { readonly once: NodeJS.ReadableStream }) & {
+  /** What errors name the input by: its path, or standard input. */
+  readonly source: Source.Source
+}
 
 /** The `import` command. */
 export const command: Command = {
@@ -94,8 +97,8 @@ export const command: Command = {
     const input = E.chain(
       (s: Source.Source): E.Either<Source.SourceError, Input> =>
         s._tag === 'File' && Source.isRegularFile(inv.cwd, s.path)
-          ? E.map((f: Source.Rereadable) => ({ file: f }))(Source.rereadable(inv.cwd, s.path))
-          : E.map((once: NodeJS.ReadableStream) => ({ once }))(Source.readable(inv, s)),
+          ? E.map((f: Source.Rereadable) => ({ file: f, source: s }))(Source.rereadable(inv.cwd, s.path))
+          : E.map((once: NodeJS.ReadableStream) => ({ once, source: s }))(Source.readable(inv, s)),
     )(Source.fromArgs(inv.positionals[0], undefined))
     if (E.isLeft(input)) {
       Output.error(inv, Source.describe(input.left))
@@ -159,13 +162,13 @@ const importInto = async (
       Output.error(
         inv,
         e._tag === 'BadInput'
-          ? `${e.errors.map(DecodeError.format).join('\n')}\n${e.errors.length} of ${e.read} line(s) are bad. Nothing was stored. Fix them, or pass --skip-bad to leave them out.`
+          ? `${Source.badLines(e.errors, input.source)}\n${e.errors.length} of ${e.read} line(s) are bad. Nothing was stored. Fix them, or pass --skip-bad to leave them out.`
           : Import.describe(e),
       )
       return EXIT.usage
     }
     const r = result.right
-    for (const bad of r.skipped) Output.warn(inv, `skipped ${DecodeError.format(bad.error)}`)
+    for (const bad of r.skipped) Output.warn(inv, `skipped ${Source.badLines([bad.error], input.source)}`)
     Output.log(
       inv,
       `imported ${r.appended} new event(s) into ${r.cases} case(s) of ${Store.redact(url)}; ` +

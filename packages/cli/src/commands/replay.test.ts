@@ -157,13 +157,13 @@ describe('docket replay', () => {
     expect(seed.stderr).not.toContain('no events')
   })
 
-  it('names a bad line and writes nothing', async () => {
+  it('names the file, the bad line and its field, and writes nothing', async () => {
     const file = path.join(dir, 'bad.jsonl')
     const lines = fs.readFileSync(SEED, 'utf8').trim().split('\n')
     fs.writeFileSync(file, [lines[0], '{"id":"x"}', lines[1]].join('\n'))
     const r = await docket(['replay', file, '--quiet'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('line 2')
+    expect(r.stderr).toContain(`${file}: line 2: type: got nothing`)
     expect(r.stdout).toBe('')
   })
 

@@ -343,7 +343,7 @@ export const command: Command = {
       const failure = input.right.failure()
       return failure === undefined
         ? E.right({ built, rereadable: input.right.fileLines !== undefined })
-        : E.left(`${Source.describe(failure)}\nNothing was written.`)
+        : E.left(`${Source.describe(failure, source.right)}\nNothing was written.`)
     }
     const sortAsked = Args.flag(inv, 'sort')
     let attempted: Awaited<ReturnType<typeof attempt>>
@@ -376,7 +376,7 @@ export const command: Command = {
         inv,
         f._tag === 'OutOfOrder' || f._tag === 'DuplicateId'
           ? Replay.describe(f)
-          : `${Source.describe(f._tag === 'BadLine' ? { _tag: 'BadInput', errors: [f.error] } : f)}\nNothing was written.`,
+          : `${Source.describe(f._tag === 'BadLine' ? { _tag: 'BadInput', errors: [f.error] } : f, source.right)}\nNothing was written.`,
       )
       return EXIT.usage
     }
