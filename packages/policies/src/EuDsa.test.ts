@@ -5,7 +5,8 @@
 import { Profile } from '@docket/core'
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ev, of, one, plus, report, run } from './internal/testing.js'
+import * as EuDsa from './EuDsa.js'
+import { ev, of, one, plus, report, request, run } from './internal/testing.js'
 import * as Policy from './Policy.js'
 
 /** 2024-02-17 and 2023-08-25 at midnight in Brussels (the DSA section: "shall apply from 17 February 2024"; Art. 92). */
@@ -246,6 +247,85 @@ describe('eu-dsa applicability and other clocks', () => {
       expect(of(obligations, 'eu-dsa/17-sor')).toHaveLength(1)
       expect(of(obligations, 'eu-dsa/24-5-sor-db')).toHaveLength(1)
     }
+  })
+
+  it('Art. 17 and 24(5): no statement, and none to submit, for a geo-block restricting no one in the EEA', () => {
+    const at = '2026-05-11T12:05:00+02:00'
+    const usAndDe = notice('2026-05-11T09:00:00+02:00', { jurisdictions: ['DE', 'US'] })
+    const profile = { providerType: { kind: 'online_platform' as const } }
+    const block = (territories: ReadonlyArray<string>) =>
+      run([usAndDe, ev('ContentActioned', at, { action: 'geo_blocked', territories })], { profile })
+    for (const territories of [['US'], ['US', 'CH', 'GB']]) {
+      expect(of(block(territories), 'eu-dsa/17-sor')).toEqual([])
+      expect(of(block(territories), 'eu-dsa/24-5-sor-db')).toEqual([])
+    }
+    // a geo-block reaching a recipient in the EEA (Norway included, as the database takes it) owes both
+    for (const territories of [['DE'], ['US', 'NO']]) {
+      expect(of(block(territories), 'eu-dsa/17-sor')).toHaveLength(1)
+      expect(of(block(territories), 'eu-dsa/24-5-sor-db')).toHaveLength(1)
+    }
+    // and so does a removal, wherever the case is
+    const removal = run([usAndDe, ev('ContentActioned', at, { action: 'removed' })], { profile })
+    expect(of(removal, 'eu-dsa/24-5-sor-db')).toHaveLength(1)
+  })
+
+  it('Art. 17 and 24(5) read a restriction with what is known at its instant, whatever the order of same-instant events', () => {
+    const at = '2025-01-04T15:00:00.000+00:00'
+    const profile = { providerType: { kind: 'online_platform' as const } }
+    // same instant, ordered by id: the removal (a-…) sorts before its own detection (b-…)
+    const removal = ev('ContentActioned', at, { action: 'removed' }, { id: 'a-removal' })
+    const detection = ev(
+      'ContentDetected',
+      at,
+      {
+        method: 'classifier',
+        category: 'csam',
+        content: { ref: 'post:1', kind: 'image' },
+        jurisdictions: ['PL'],
+      },
+      { id: 'b-detection' },
+    )
+    const same = run([detection, removal], { profile })
+    expect(of(same, 'eu-dsa/24-5-sor-db').map((o) => o.triggeredBy)).toEqual(['a-removal'])
+    // a jurisdiction learnt only later (an EU authority's request the next day) owes nothing for the removal:
+    // the dsa-sor report writes no statement for it either (`EuDsa.statementOwed`)
+    const usOnly = ev(
+      'ContentDetected',
+      '2025-01-04T14:00:00.000+00:00',
+      {
+        method: 'classifier',
+        category: 'csam',
+        content: { ref: 'post:1', kind: 'image' },
+        jurisdictions: ['US'],
+      },
+      { id: 'c-detection' },
+    )
+    const later = request('2025-01-05T15:00:00.000+00:00', {
+      kind: 'information_request',
+      jurisdiction: 'DE',
+    })
+    const late = run([usOnly, removal, later], { profile })
+    expect(of(late, 'eu-dsa/17-sor')).toEqual([])
+    expect(of(late, 'eu-dsa/24-5-sor-db')).toEqual([])
+  })
+
+  it('statementOwed: outside the EEA, deceptive high-volume commercial content, or owed', () => {
+    const at = '2026-01-10T12:00:00+01:00'
+    expect(EuDsa.statementOwed({ occurredAt: at, territories: ['US'], jurisdictions: ['DE'] })).toBe(
+      'outsideEea',
+    )
+    expect(EuDsa.statementOwed({ occurredAt: at, territories: null, jurisdictions: ['US'] })).toBe(
+      'outsideEea',
+    )
+    expect(EuDsa.statementOwed({ occurredAt: at, jurisdictions: ['IS'] })).toBe('owed')
+    expect(
+      EuDsa.statementOwed({ occurredAt: at, jurisdictions: ['DE'], deceptiveHighVolumeCommercial: true }),
+    ).toBe('deceptiveHighVolumeCommercial')
+    // membership is read at the instant: the United Kingdom before and after 2020-01-31
+    expect(EuDsa.statementOwed({ occurredAt: '2019-06-01T12:00:00+01:00', jurisdictions: ['GB'] })).toBe(
+      'owed',
+    )
+    expect(EuDsa.statementOwed({ occurredAt: at, jurisdictions: ['GB'] })).toBe('outsideEea')
   })
 
   it('Art. 16(5): a refusal must be notified with redress options', () => {

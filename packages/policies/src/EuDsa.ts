@@ -28,7 +28,9 @@
  *
  * This module is the policy: the rules live by theme under `internal/euDsa/`
  * (notices, statements, redress, and who is bound from when) and are
- * re-exported here under their names.
+ * re-exported here under their names, with `statementOwed`, the one
+ * predicate of whether a restriction owes a statement of reasons, which the
+ * Art. 17 and Art. 24(5) clocks and the `dsa-sor` report share.
  */
 import { entry } from './internal/rule.js'
 import { DSA, ID } from './internal/euDsa/binding.js'
@@ -52,6 +54,13 @@ export {
   waivedFor,
 } from './internal/euDsa/notices.js'
 export { complaintHandling, complaintWindow, orders, outOfCourt } from './internal/euDsa/redress.js'
+export {
+  inEea,
+  knownAt,
+  type Owed,
+  type Restriction,
+  statementOwed,
+} from './internal/euDsa/reach.js'
 export {
   notifyLawEnforcement,
   statementOfReasons,

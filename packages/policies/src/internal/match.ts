@@ -5,7 +5,8 @@
  * minor") and keep every rule a plain, listable object. Private to the
  * package: the public surface is the rules they build.
  */
-import { ClockRule, type DocketEvent, type EventOf } from '@docket/core'
+import { ClockRule, type DocketEvent, type EventOf, Timestamp } from '@docket/core'
+import * as Reach from './euDsa/reach.js'
 import * as Notice from './notice.js'
 import * as Prefix from './prefix.js'
 
@@ -180,14 +181,26 @@ const isRestriction = (e: DocketEvent): e is EventOf<'ContentActioned'> | EventO
 /** A restriction in the sense of DSA Art. 17(1): content or account measures. */
 export const restricted: Condition = typed(['ContentActioned', 'AccountActioned'], isRestriction)
 
-const coveredByArt17 = (e: DocketEvent): e is EventOf<'ContentActioned'> | EventOf<'AccountActioned'> =>
-  isRestriction(e) && e.data.deceptiveHighVolumeCommercial !== true
+/** The events of the case the view sees in full: the whole case when the engine gives it. */
+const caseEventsOf = (v: ClockRule.CaseView): ReadonlyArray<DocketEvent> =>
+  Prefix.indexed(v) ? v.caseEvents : v.history
+
+const coveredByArt17 = (e: DocketEvent, v: ClockRule.CaseView): boolean =>
+  isRestriction(e) &&
+  Reach.statementOwed({
+    occurredAt: e.occurredAt,
+    territories: e.type === 'ContentActioned' ? e.data.territories : undefined,
+    jurisdictions: Reach.knownAt(caseEventsOf(v), Timestamp.toMillis(e.occurredAt)),
+    deceptiveHighVolumeCommercial: e.data.deceptiveHighVolumeCommercial,
+  }) === 'owed'
 
 /**
- * A restriction DSA Art. 17 covers: not one of "deceptive high-volume commercial content" (only when
- * the event says `deceptiveHighVolumeCommercial: true`). Its statement of reasons is what Art. 24(5)
- * submits to the Transparency Database, whether or not the recipient's contact details are known
- * (that condition governs telling the recipient, {@link restrictedReachable}; see `eu-dsa/24-5-sor-db`).
+ * A restriction DSA Art. 17 covers ({@link Reach.statementOwed}): one that restricts a recipient in the EEA
+ * (its `territories`, else the case's jurisdictions known at its instant) and is not of "deceptive
+ * high-volume commercial content" (only when the event says `deceptiveHighVolumeCommercial: true`).
+ * Its statement of reasons is what Art. 24(5) submits to the Transparency Database, whether or not the
+ * recipient's contact details are known (that condition governs telling the recipient,
+ * {@link restrictedReachable}; see `eu-dsa/24-5-sor-db`).
  */
 export const restrictedWithReasons: Condition = typed(['ContentActioned', 'AccountActioned'], coveredByArt17)
 
@@ -199,7 +212,7 @@ export const restrictedWithReasons: Condition = typed(['ContentActioned', 'Accou
  */
 export const restrictedReachable: Condition = typed(
   ['ContentActioned', 'AccountActioned'],
-  (e) => coveredByArt17(e) && e.data.recipientContactKnown !== false,
+  (e, v) => isRestriction(e) && e.data.recipientContactKnown !== false && coveredByArt17(e, v),
 )
 
 /** A notification of this kind sent to this party. */

@@ -31,10 +31,11 @@ export const statementOfReasons: Rule = rule({
   dateZone: ZONE,
   scope: EU_EARLY_HOSTING,
   trigger:
-    'A restriction: `ContentActioned` (any action but `labelled`) or `AccountActioned`, unless it says `recipientContactKnown: false` or `deceptiveHighVolumeCommercial: true`; one clock per restriction.',
+    "A restriction: `ContentActioned` (any action but `labelled`) or `AccountActioned` that restricts a recipient in the EEA (its `territories`, else the case's jurisdictions known at its instant), unless it says `recipientContactKnown: false` or `deceptiveHighVolumeCommercial: true`; one clock per restriction.",
   completion: 'A `NotificationSent` to the uploader of kind `statement_of_reasons`.',
   notes: [
     'Due at the restriction instant itself ("at the latest from the date").',
+    'Only a restriction of the EU\'s rule (the reference\'s row `eu-dsa/17-sor`, jurisdiction EU: a statement "to the affected recipient" of a restriction "imposed"): a geo-block whose `territories` are all outside the EEA (only `US`, say) restricts no recipient the DSA governs and starts no clock; nor does a restriction on a case with no EEA jurisdiction known at its instant (events at the same instant count whatever their order; one learnt later does not). The EEA is the EU member states at the instant plus Iceland, Liechtenstein and Norway, the codes the Transparency Database takes. The `dsa-sor` report writes statements by the same predicate (`EuDsa.statementOwed`).',
     'Applies only "where the relevant electronic contact details are known": a restriction whose event says `recipientContactKnown: false` (an anonymous upload, say) starts no clock; without the field the details are taken as known. Its submission to the Transparency Database is still owed (see `eu-dsa/24-5-sor-db`).',
     'Not for "deceptive high-volume commercial content": a restriction whose event says `deceptiveHighVolumeCommercial: true` (spam, say) starts no clock; without the field it is taken as not such content.',
   ],
@@ -102,10 +103,10 @@ export const transparencyDatabase: Rule = rule({
     note: 'VLOPs from the database launch (2023-09-26); other online platforms from 2024-02-17; micro and small enterprises exempt.',
   },
   trigger:
-    'A restriction (`ContentActioned` other than `labelled`, or `AccountActioned`), unless it says `deceptiveHighVolumeCommercial: true`; also when it says `recipientContactKnown: false`; one clock per restriction.',
+    'A restriction (`ContentActioned` other than `labelled`, or `AccountActioned`) that restricts a recipient in the EEA (as `eu-dsa/17-sor`), unless it says `deceptiveHighVolumeCommercial: true`; also when it says `recipientContactKnown: false`; one clock per restriction.',
   completion: 'A `StatementOfReasonsPublished`.',
   notes: [
-    'Art. 17 does not apply to "deceptive high-volume commercial content", so such a restriction has no statement of reasons to submit.',
+    'Art. 17 does not apply to "deceptive high-volume commercial content", so such a restriction has no statement of reasons to submit; nor to a restriction of no recipient in the EEA (see `eu-dsa/17-sor`). Exactly the restrictions the `dsa-sor` report writes a statement for, or reports missing facts for, start this clock (`EuDsa.statementOwed`).',
     'Still owed when the recipient’s contact details are not known (`recipientContactKnown: false`), though no Art. 17 statement is then given to the recipient. The reference’s Art. 24(5) row (`eu-dsa/24-5-sor-db`) triggers on "Each Art. 17(1) decision and statement of reasons", submitted "with no personal data"; its Art. 17 row (`eu-dsa/17-sor`) makes the statement to the recipient apply only "where the relevant electronic contact details are known". The decision is an Art. 17(1) decision either way, and nothing the database takes (dsa-sor-rules.json: no field names or reaches the recipient) needs the recipient to be reachable, so the condition reads as one on telling the recipient, not on the decision. The text can be read the other way (no statement given, so none to submit); the reading kept is the protective one: a submission carries no personal data and nothing in the reference forbids an extra one, while an owed one missed is a breach of Art. 24(5).',
   ],
   versions: [
