@@ -12,6 +12,7 @@
  */
 import type { DocketEvent } from '@docket/core'
 import { Evaluation, Event, Refusal, Timestamp } from '@docket/core'
+import { EuDsa } from '@docket/policies'
 import * as Publishable from './Publishable.js'
 
 // model
@@ -43,8 +44,9 @@ export interface RestrictiveDecision {
   readonly territories: ReadonlyArray<string> | null
   /**
    * The case's jurisdictions known when the decision was taken (its reports, detections and
-   * authority requests up to it, sorted): what a statement of reasons of this decision is scoped
-   * by, which later events must not change.
+   * authority requests up to its instant, those at the same instant included whatever their order:
+   * `EuDsa.knownAt`, sorted): what a statement of reasons of this decision is scoped by, which
+   * later events must not change.
    */
   readonly jurisdictions: ReadonlyArray<string>
   readonly until: string | null
@@ -53,7 +55,10 @@ export interface RestrictiveDecision {
    * commercial content, which DSA Art. 17 does not cover: no statement of reasons is owed.
    */
   readonly deceptiveHighVolumeCommercial?: true
-  /** The latest `violation` decision before the action, if any. */
+  /**
+   * The latest `violation` decision at or before the action's instant, if any (one at the same
+   * instant counts even when it sorts after the action: same-instant events are ordered by id).
+   */
   readonly review: {
     readonly eventId: string
     readonly ground: string | null
@@ -345,6 +350,23 @@ const withPublishable = (
   })
 }
 
+/**
+ * The review a decision at `history[i]` rests on: the latest `violation` decision at or before its
+ * instant, `before` (the latest before it in order) unless one at the same instant sorts after it.
+ */
+const reviewAt = (
+  history: ReadonlyArray<DocketEvent>,
+  i: number,
+  before: RestrictiveDecision['review'],
+): RestrictiveDecision['review'] => {
+  let r = before
+  for (let j = i + 1; j < history.length && at[j] === at[i]; j++) {
+    const x = history[j]!
+    if (x.type === 'ReviewDecided' && data(x).outcome === 'violation') r = review(x, data(x))
+  }
+  return r
+}
+
 /** Adds the strings of `xs` not yet in `to`. */
 const addNew = (to: string[], xs: unknown): void => {
   if (!Array.isArray(xs)) return
@@ -405,7 +427,7 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
       case 'ContentActioned':
       case 'AccountActioned':
         firstActionAt ??= e.occurredAt
-        decisions.push(decision(e, d, lastReview, jurisdictions))
+        decisions.push(decision(e, d, reviewAt(history, i, lastReview), EuDsa.knownAt(history, at[i]!)))
         break
       case 'AppealLodged':
         lodged.push(e)

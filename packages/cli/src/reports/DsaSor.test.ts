@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import type { Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as Fixtures from '../testing/ReplayFixtures.js'
@@ -190,5 +191,137 @@ describe('DsaSor.build', () => {
     for (const s of a.statements) expect(String(s.puid)).toMatch(PUID)
     const b = DsaSor.build(await build(Fixtures.withSorFacts(8_000)))
     expect(DsaSor.render(b)).toBe(DsaSor.render(a))
+  })
+  // a history of one case, events as recorded (`recordedAt` = `occurredAt`)
+  const history = (caseId: string, events: ReadonlyArray<readonly [string, string, string, object]>) =>
+    events.map(([id, type, at, data]) => ({
+      id,
+      caseId,
+      type,
+      occurredAt: at,
+      recordedAt: at,
+      actor: { kind: 'moderator' },
+      data,
+    })) as unknown as ReadonlyArray<Recorded>
+  const sorClocks = (r: Report.Report) =>
+    [...r.cases]
+      .flatMap((c) => c.obligations)
+      .filter((o) => o.policy === 'eu-dsa' && (o.rule === '17-sor' || o.rule === '24-5-sor-db'))
+      .map((o) => `${o.rule} ${o.triggeredBy}`)
+  const geoBlock = (territories: ReadonlyArray<string>) =>
+    history('eu-geo-us', [
+      [
+        'g-1',
+        'ContentReported',
+        '2026-05-11T09:00:00+02:00',
+        {
+          reportId: 'r-1',
+          channel: 'web_form',
+          category: 'ip',
+          content: { ref: 'post:1', kind: 'text', postedAt: '2026-05-10T09:00:00+02:00' },
+          jurisdictions: ['DE', 'US'],
+          reporter: { subjectId: 'subj-1' },
+        },
+      ],
+      [
+        'g-2',
+        'ReviewDecided',
+        '2026-05-11T12:00:00+02:00',
+        {
+          reviewId: 'rv-1',
+          outcome: 'violation',
+          tier: 'specialist',
+          automation: 'not',
+          ground: 'incompatible',
+          policyRef: 'Copyright Policy 3',
+          explanation: 'Licence restriction.',
+        },
+      ],
+      ['g-3', 'ContentActioned', '2026-05-11T12:05:00+02:00', { action: 'geo_blocked', territories }],
+    ])
+
+  it('owes no statement, and opens no Art. 17 or 24(5) clock, for a geo-block only outside the EEA', async () => {
+    const us = await build(geoBlock(['US']))
+    const out = DsaSor.build(us)
+    expect(out.statements).toEqual([])
+    expect(out.problems).toEqual([])
+    expect(out.outOfScope).toBe(1)
+    expect(sorClocks(us)).toEqual([])
+    // a geo-block reaching the EEA owes both, scoped to its EEA territories
+    const de = await build(geoBlock(['DE', 'US']))
+    const owed = DsaSor.build(de)
+    expect(owed.statements.map((s) => s.territorial_scope)).toEqual([['DE']])
+    expect(sorClocks(de).sort()).toEqual(['17-sor g-3', '24-5-sor-db g-3'])
+  })
+
+  it('reads a decision with what is known at its instant: a removal ordered (by id) before its own detection and review', async () => {
+    const at = '2025-01-04T15:00:00.000+00:00'
+    // same instant, ordered by id: bulk-0003-100 (the removal) sorts before -98 and -99
+    const events = history('bulk-0003', [
+      [
+        'bulk-0003-98',
+        'ContentDetected',
+        at,
+        {
+          method: 'classifier',
+          category: 'csam',
+          content: { ref: 'post:bulk-0003', kind: 'image', postedAt: at },
+          jurisdictions: ['PL'],
+        },
+      ],
+      [
+        'bulk-0003-99',
+        'ReviewDecided',
+        at,
+        {
+          reviewId: 'rv-1',
+          outcome: 'violation',
+          tier: 'specialist',
+          automation: 'fully',
+          detection: 'automated',
+          ground: 'illegal',
+          legalGround: 'national law',
+          explanation: 'Known CSAM hash.',
+        },
+      ],
+      ['bulk-0003-100', 'ContentActioned', at, { action: 'removed' }],
+    ])
+    const r = await build(events)
+    const out = DsaSor.build(r)
+    expect(out.outOfScope).toBe(0)
+    expect(out.problems).toEqual([])
+    expect(out.statements).toEqual([
+      expect.objectContaining({
+        decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
+        territorial_scope: ['PL'],
+        puid: 'bulk-0003__bulk-0003-100',
+      }),
+    ])
+    expect(sorClocks(r)).toContain('24-5-sor-db bulk-0003-100')
+    // and the statement, once stored, meets the Art. 24(5) clock
+    const published = DsaSor.publishedEvents(
+      out,
+      ['bulk-0003__bulk-0003-100'],
+      '2025-01-04T16:00:00.000+00:00',
+    )
+    const after = await build([...events, ...(published as unknown as ReadonlyArray<Recorded>)])
+    const db = [...after.cases][0]!.obligations.find((o) => o.rule === '24-5-sor-db')!
+    expect(db.status).toBe('met')
+  })
+
+  it('agrees with the clocks: every Art. 24(5) clock has its statement or its missing facts, and no more', async () => {
+    const r = await build([...Fixtures.cases(), ...Fixtures.withSorFacts(2_000)])
+    const out = DsaSor.build(r)
+    const clocks = new Set(
+      [...r.cases].flatMap((c) =>
+        c.obligations.filter((o) => o.rule === '24-5-sor-db').map((o) => `${c.caseId} ${o.triggeredBy}`),
+      ),
+    )
+    const reported = new Set([
+      ...out.origins.map((o) => `${o.caseId} ${o.eventId}`),
+      ...out.problems.map((p) => `${p.caseId} ${p.eventId}`),
+    ])
+    expect(clocks.size).toBeGreaterThan(10)
+    for (const k of clocks) expect(reported).toContain(k)
   })
 })

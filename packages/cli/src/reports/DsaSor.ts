@@ -2,9 +2,12 @@
  * The `dsa-sor` report: statements of reasons (DSA Art. 17) as JSON Lines in
  * the field names and enumerations of the EU DSA Transparency Database API
  * (Art. 24(5)), one per restrictive decision (a `ContentActioned` or
- * `AccountActioned`) on a case with an EEA jurisdiction. A refusal restricts
- * nothing and has no statement; nor has a restriction of deceptive high-volume
- * commercial content, which Art. 17 does not cover (counted in `notOwed`).
+ * `AccountActioned`) that owes one by `EuDsa.statementOwed`, the predicate
+ * the Art. 17 and Art. 24(5) clocks start on: one that restricts a recipient
+ * in the EEA (its geo-block's territories, else the case's jurisdictions known
+ * at its instant; counted in `outOfScope` otherwise) and is not of deceptive
+ * high-volume commercial content, which Art. 17 does not cover (counted in
+ * `notOwed`). A refusal restricts nothing and has no statement.
  *
  * `puid` is derived from the case id and the decision's event id with an
  * injective escape into the database's alphabet (`[A-Za-z0-9-_]`): letters,
@@ -22,6 +25,7 @@
  * database's own rules (`SorRules`) before it is written.
  */
 import { createHash } from 'node:crypto'
+import { EuDsa } from '@docket/policies'
 import type * as Facts from '../replay/Facts.js'
 import * as Publishable from '../replay/Publishable.js'
 import type * as Replay from '../replay/Replay.js'
@@ -58,7 +62,11 @@ export interface Output {
   readonly problems: ReadonlyArray<Problem>
   /** Statements whose explanations had personal data withheld, in statement order. */
   readonly withheld: ReadonlyArray<Withheld>
-  /** Restrictive decisions on cases with no EEA jurisdiction (no statement owed to the database). */
+  /**
+   * Restrictive decisions that restrict no recipient in the EEA (a geo-block only elsewhere, or a
+   * case with no EEA jurisdiction known at the decision's instant): no statement owed
+   * (`EuDsa.statementOwed`).
+   */
   readonly outOfScope: number
   /** Restrictive decisions of deceptive high-volume commercial content in the EEA: Art. 17 owes no statement. */
   readonly notOwed: number
@@ -319,7 +327,6 @@ export const build = (
   r: Pick<Report.Report, 'cases'>,
   rules: SorRules.Rules = SorRules.shipped(),
 ): Output => {
-  const eea = eeaOf(rules)
   const statements: SorRules.Statement[] = []
   const origins: Array<{ caseId: string; eventId: string }> = []
   const problems: Problem[] = []
@@ -328,11 +335,13 @@ export const build = (
   let notOwed = 0
   for (const c of r.cases) {
     for (const d of c.facts.decisions) {
-      if (!d.jurisdictions.some((j) => eea.has(j))) {
+      // the predicate the Art. 17 and Art. 24(5) clocks start on: no statement left out leaves one open
+      const owed = EuDsa.statementOwed(d)
+      if (owed === 'outsideEea') {
         outOfScope++
         continue
       }
-      if (d.deceptiveHighVolumeCommercial === true) {
+      if (owed === 'deceptiveHighVolumeCommercial') {
         notOwed++
         continue
       }
