@@ -133,8 +133,36 @@ describe('WebhookSink', () => {
         return Promise.resolve()
       },
     })
-    expect(await sink.deliver(notification)).toMatchObject({ _tag: 'Left', left: { _tag: 'Transient' } })
+    const result = await sink.deliver(notification)
+    expect(result).toMatchObject({ _tag: 'Left', left: { _tag: 'Transient' } })
     expect(delays).toEqual([10, 20])
+    // the reason, not only undici's `fetch failed`: what an on-call engineer needs to act
+    const port = new URL(hook.url).port
+    expect(result).toMatchObject({
+      left: { message: expect.stringContaining(`fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`) },
+    })
+  })
+
+  it('says how long it waited when a request times out', async () => {
+    const lines: string[] = []
+    const sink = WebhookSink.make({
+      url: 'http://127.0.0.1:9/hook',
+      attempts: 2,
+      timeoutMs: 1234,
+      sleep: () => Promise.resolve(),
+      log: (line) => lines.push(line),
+      // what fetch rejects with when its AbortSignal.timeout fires
+      fetch: () =>
+        Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    })
+    expect(await sink.deliver(notification)).toMatchObject({
+      _tag: 'Left',
+      left: {
+        _tag: 'Transient',
+        message: expect.stringContaining('no answer within 1234 ms after 2 attempt(s)'),
+      },
+    })
+    expect(lines[0]).toContain('attempt 1 failed (no answer within 1234 ms)')
   })
 
   it('gives up at once when the process manager stops, in a request or between attempts', async () => {

@@ -66,6 +66,22 @@ const retryAfterMs = (header: string | null, now: number): number | null => {
   return Number.isNaN(date) ? null : Math.max(0, date - now)
 }
 
+/**
+ * What went wrong with a request that got no answer, for the log: Node's `fetch` says only
+ * `fetch failed` and keeps the reason (`connect ECONNREFUSED 127.0.0.1:8080`,
+ * `getaddrinfo ENOTFOUND pager.example.com`) in its `cause`; a timeout says how long it waited.
+ * A cause names a host and port at most, never the URL's path.
+ */
+const failure = (error: unknown, timeoutMs: number): string => {
+  if (!(error instanceof Error)) return String(error)
+  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`
+  const cause: unknown = error.cause
+  if (!(cause instanceof Error)) return error.message
+  const inner = cause instanceof AggregateError ? cause.errors.filter((e) => e instanceof Error) : []
+  const reason = [cause.message, ...inner.map((e: Error) => e.message)].filter((m) => m !== '')
+  return reason.length === 0 ? error.message : `${error.message}: ${[...new Set(reason)].join('; ')}`
+}
+
 /** A webhook sink. */
 export const make = (options: Options): Outbox.Sink => {
   const doFetch = options.fetch ?? fetch
@@ -123,7 +139,7 @@ export const make = (options: Options): Outbox.Sink => {
           wait = Math.min(cap, retryAfterMs(response.headers.get('retry-after'), now()) ?? wait)
         } catch (error) {
           if (aborted()) return stopped()
-          last = error instanceof Error ? error.message : String(error)
+          last = failure(error, timeoutMs)
         }
         if (attempt < attempts) {
           options.log?.(
