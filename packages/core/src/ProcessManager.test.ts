@@ -230,6 +230,25 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     expect(sink.received).toHaveLength(4)
   })
 
+  it('does not say it raised an escalation another process manager stored first', async () => {
+    const shared = MemoryEventStore.make({ initial: [report, refusal, agent] })
+    // a second watcher on the same store appends the same escalations a moment before this one does
+    const store: EventStore.EventStore = {
+      ...shared,
+      append: (caseId, events, expected) => async () => {
+        await shared.append(caseId, events, expected)()
+        return shared.append(caseId, events, expected)()
+      },
+    }
+    const timer = Timer.manual(Clock.manual(at('2020-01-29T11:00:00-08:00')))
+    const lines: string[] = []
+    const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, log: (l) => lines.push(l) })
+    expect((await pm.runOnce()).raised).toBe(0)
+    expect(await raisedIn(shared)).toHaveLength(4)
+    expect(lines.filter((l) => l.startsWith('escalation: raised'))).toEqual([])
+    expect(lines.filter((l) => l.includes('found already stored'))).toHaveLength(4)
+  })
+
   it('refuses an outbox checkpoint that is no position of the store, naming it, before delivering', async () => {
     const store = MemoryEventStore.make({ initial: [report, refusal, agent] })
     const timer = Timer.manual(Clock.manual(at('2020-01-29T11:00:00-08:00')))

@@ -249,13 +249,22 @@ export const make = (options: Options): ProcessManager => {
         }
         return
       }
-      raised += result.right.appended
-      if (result.right.appended === batch.length) for (const e of batch) mine.add(e.id)
+      const { appended } = result.right
+      raised += appended
+      if (appended === batch.length) for (const e of batch) mine.add(e.id)
+      // Another process manager on the store (or an earlier run) may have stored some already: the
+      // store wrote only `appended` of them, so "raised" is said only when it wrote them all.
+      const verb =
+        appended === batch.length
+          ? 'raised'
+          : appended === 0
+            ? 'found already stored (raised by another process manager or an earlier run)'
+            : `raised or found already stored (${appended} of ${batch.length} written)`
       for (const e of batch) {
         if (c.ids.has(e.id)) continue
         insert(c, e)
         log(
-          `escalation: raised ${e.type === 'EscalationRaised' ? `${e.data.reason} level ${e.data.level}` : e.type} on case ${caseId} (${e.id})`,
+          `escalation: ${verb} ${e.type === 'EscalationRaised' ? `${e.data.reason} level ${e.data.level}` : e.type} on case ${caseId} (${e.id})`,
         )
       }
     }
