@@ -76,6 +76,8 @@ export interface Options {
   readonly follow?: boolean
   readonly onDelivered?: (n: Notification) => void
   readonly onDeadLetter?: (n: Notification, error: DeliveryError) => void
+  /** One pass only: told of the page a transient failure left for the next pass (the sink's pass ends there). */
+  readonly onLeft?: (n: Notification, error: DeliveryError) => void
   readonly log?: (line: string) => void
 }
 
@@ -149,6 +151,7 @@ export const dispatch = async (options: Options, signal: AbortSignal): Promise<v
         options.log?.(
           `outbox ${sink.name}: ${n.idempotencyKey} failed (${result.left.message}); left for the next pass`,
         )
+        options.onLeft?.(n, result.left)
         return
       }
       const delay = backoffMs(attempt, baseMs, maxMs)

@@ -106,6 +106,11 @@ export interface Stats {
   readonly delivered: number
   /** Pages a sink rejected for good (dead-lettered: `onDeadLetter` is told of each). */
   readonly rejected: number
+  /**
+   * Sinks whose pass (`runOnce`) ended at a page they could not take now, left for the next pass
+   * with every page after it: nobody was paged for those yet. Always 0 for `run`, which retries.
+   */
+  readonly left: number
   /** True once the catch-up is over and the live subscription runs. */
   readonly live: boolean
   /** Position of the last event applied (or of the checkpoint it resumed from). */
@@ -177,6 +182,7 @@ export const make = (options: Options): ProcessManager => {
   let raised = 0
   let delivered = 0
   let rejected = 0
+  let left = 0
   let live = false
   let started = false
   /** True while folding the whole log from its start: every case's history is then in memory. */
@@ -421,6 +427,9 @@ export const make = (options: Options): ProcessManager => {
             rejected++
             options.onDeadLetter?.(n, error)
           },
+          onLeft: () => {
+            left++
+          },
         },
         signal,
       ),
@@ -433,6 +442,7 @@ export const make = (options: Options): ProcessManager => {
     raised,
     delivered,
     rejected,
+    left,
     live,
     position,
     resumedFrom,

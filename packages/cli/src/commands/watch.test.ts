@@ -161,6 +161,41 @@ describe('docket watch', () => {
     }
   }, 60_000)
 
+  it('--once exits 1 when a webhook could not take a page, so a cron job does not report a pass nobody was paged by', async () => {
+    let down = true
+    const keys: string[] = []
+    const server = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        if (!down) keys.push(String(req.headers['idempotency-key']))
+        // Retry-After: 0 keeps the sink's own retries immediate
+        res.writeHead(down ? 503 : 200, { 'retry-after': '0' }).end()
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+      const store = `pglite:${join(dir, 'hook-down')}`
+      expect((await docket(['import', Seed.eventsPath()!, '--store', store])).code).toBe(0)
+      const failed = await docket(['watch', '--store', store, '--once', '--webhook', hook])
+      expect(failed.code, failed.stderr).toBe(1)
+      expect(failed.stderr).toContain('left for the next pass')
+      expect(failed.stderr).toContain(
+        ', 0 page(s) delivered to 1 webhook(s); 1 webhook(s) could not take a page now: it and the pages after it are left for the next pass (exit 1)',
+      )
+      down = false
+      const next = await docket(['watch', '--store', store, '--once', '--webhook', hook])
+      expect(next.code, next.stderr).toBe(0)
+      expect(next.stderr).not.toContain('could not take a page')
+      // every page once, in log order, none lost to the failed pass
+      const ids = (await exported(store)).flatMap((e) => (e.type === 'EscalationRaised' ? [e.id] : []))
+      expect(ids.length).toBeGreaterThan(0)
+      expect(keys).toEqual(ids)
+    } finally {
+      server.close()
+    }
+  }, 60_000)
+
   it('stops at once when its signal is already aborted', async () => {
     const store = `pglite:${join(dir, 'aborted')}`
     expect((await docket(['import', Seed.eventsPath()!, '--store', store])).code).toBe(0)

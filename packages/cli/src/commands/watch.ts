@@ -7,7 +7,8 @@
  * next one can fall due or a new event arrives, and hands every page to the
  * webhooks through the outbox (at-least-once, `Idempotency-Key` header;
  * signed with the secret in `DOCKET_WEBHOOK_SECRET` when it is set).
- * `--once` does one pass and exits, for a cron job or a queue worker.
+ * `--once` does one pass and exits, for a cron job or a queue worker: 1 when a webhook left a page
+ * for the next pass (nobody was paged for it yet), else 0.
  * Either stops cleanly on SIGINT or SIGTERM: where it is, closing the store, with exit 0; a signal
  * while the store is opening lets the open finish, then closes it.
  */
@@ -94,7 +95,8 @@ export const make = (deps: () => Deps): Command => ({
     {
       name: 'once',
       kind: 'flag',
-      description: 'One pass: raise what is due now, deliver, and exit (for cron).',
+      description:
+        'One pass: raise what is due now, deliver, and exit (for cron); exit 1 when a webhook could not take a page, left for the next pass.',
     },
     {
       name: 'rebuild',
@@ -194,9 +196,10 @@ export const make = (deps: () => Deps): Command => ({
             inv,
             stopping.signal.aborted
               ? `watch: stopped (interrupted) during the pass after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}; the next pass goes on from the last checkpoint`
-              : `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}`,
+              : `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}${undelivered(s)}`,
           )
-          return EXIT.ok
+          // a page nobody received is not a success a cron job should report as one
+          return !stopping.signal.aborted && s.left > 0 ? EXIT.finding : EXIT.ok
         }
         Output.log(
           inv,
@@ -223,6 +226,12 @@ const deliveries = (s: ProcessManager.Stats, webhooks: number): string =>
   webhooks === 0
     ? ''
     : `, ${s.delivered} page(s) delivered to ${webhooks} webhook(s)${s.rejected === 0 ? '' : `, ${s.rejected} rejected for good`}`
+
+/** The webhooks that ended a pass at a page they could not take, for the summary line (exit 1). */
+const undelivered = (s: ProcessManager.Stats): string =>
+  s.left === 0
+    ? ''
+    : `; ${s.left} webhook(s) could not take a page now: it and the pages after it are left for the next pass (exit 1)`
 
 /** The `watch` command on the system clock. */
 export const command: Command = make(() => ({ timer: Timer.real(systemClock) }))
