@@ -161,7 +161,7 @@ describe('docket watch', () => {
     }
   }, 60_000)
 
-  it('--once exits 1 when a webhook could not take a page, so a cron job does not report a pass nobody was paged by', async () => {
+  it('--once --fail-on undelivered exits 1 when a webhook could not take a page, so a cron job can alert on a pass nobody was paged by', async () => {
     let down = true
     const keys: string[] = []
     const server = http.createServer((req, res) => {
@@ -177,14 +177,37 @@ describe('docket watch', () => {
       const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
       const store = `pglite:${join(dir, 'hook-down')}`
       expect((await docket(['import', Seed.eventsPath()!, '--store', store])).code).toBe(0)
-      const failed = await docket(['watch', '--store', store, '--once', '--webhook', hook])
+      const left =
+        ', 0 page(s) delivered to 1 webhook(s); 1 webhook(s) could not take a page now: it and the pages after it are left for the next pass'
+      // not asked to fail: the pass is said, and exits 0 (the exit codes' contract: 1 is a finding asked for)
+      const told = await docket(['watch', '--store', store, '--once', '--webhook', hook])
+      expect(told.code, told.stderr).toBe(0)
+      expect(told.stderr).toContain(left)
+      const failed = await docket([
+        'watch',
+        '--store',
+        store,
+        '--once',
+        '--webhook',
+        hook,
+        '--fail-on',
+        'undelivered',
+      ])
       expect(failed.code, failed.stderr).toBe(1)
-      expect(failed.stderr).toContain('left for the next pass')
-      expect(failed.stderr).toContain(
-        ', 0 page(s) delivered to 1 webhook(s); 1 webhook(s) could not take a page now: it and the pages after it are left for the next pass (exit 1)',
-      )
+      expect(failed.stderr).toContain(left)
+      expect((await docket(['watch', '--store', store, '--fail-on', 'undelivered'])).code).toBe(2)
+      expect((await docket(['watch', '--store', store, '--once', '--fail-on', 'breached'])).code).toBe(2)
       down = false
-      const next = await docket(['watch', '--store', store, '--once', '--webhook', hook])
+      const next = await docket([
+        'watch',
+        '--store',
+        store,
+        '--once',
+        '--webhook',
+        hook,
+        '--fail-on',
+        'undelivered',
+      ])
       expect(next.code, next.stderr).toBe(0)
       expect(next.stderr).not.toContain('could not take a page')
       // every page once, in log order, none lost to the failed pass
@@ -233,6 +256,7 @@ describe('docket watch', () => {
       'webhook',
       'name',
       'once',
+      'fail-on',
       'rebuild',
     ])
   })

@@ -7,8 +7,8 @@
  * next one can fall due or a new event arrives, and hands every page to the
  * webhooks through the outbox (at-least-once, `Idempotency-Key` header;
  * signed with the secret in `DOCKET_WEBHOOK_SECRET` when it is set).
- * `--once` does one pass and exits, for a cron job or a queue worker: 1 when a webhook left a page
- * for the next pass (nobody was paged for it yet), else 0.
+ * `--once` does one pass and exits, for a cron job or a queue worker; with `--fail-on undelivered`,
+ * 1 when a webhook left a page for the next pass (nobody was paged for it yet).
  * Either stops cleanly on SIGINT or SIGTERM: where it is, closing the store, with exit 0; a signal
  * while the store is opening lets the open finish, then closes it.
  */
@@ -60,7 +60,7 @@ export const make = (deps: () => Deps): Command => ({
   name: 'watch',
   summary: 'Run the escalation process manager: raise escalations as they fall due and notify the ladder.',
   usage:
-    'watch --store URL [--config FILE] [--custom-policy FILE]... [--webhook URL]... [--name NAME] [--once] [--rebuild]',
+    'watch --store URL [--config FILE] [--custom-policy FILE]... [--webhook URL]... [--name NAME] [--once [--fail-on undelivered]] [--rebuild]',
   options: [
     {
       name: 'store',
@@ -95,8 +95,14 @@ export const make = (deps: () => Deps): Command => ({
     {
       name: 'once',
       kind: 'flag',
+      description: 'One pass: raise what is due now, deliver, and exit (for cron).',
+    },
+    {
+      name: 'fail-on',
+      value: 'undelivered',
+      kind: 'string',
       description:
-        'One pass: raise what is due now, deliver, and exit (for cron); exit 1 when a webhook could not take a page, left for the next pass.',
+        'With --once: exit 1 when a webhook could not take a page, left for the next pass (the only value: undelivered).',
     },
     {
       name: 'rebuild',
@@ -108,12 +114,21 @@ export const make = (deps: () => Deps): Command => ({
   examples: [
     'docket watch --store postgres://postgres@127.0.0.1:5432/test --config profile.yaml --webhook https://pager.example.com/hooks/docket',
     'docket watch --store pglite:.docket --once',
+    'docket watch --store pglite:.docket --once --webhook https://pager.example.com/hooks/docket --fail-on undelivered',
     'docket watch --store pglite:.docket --once --custom-policy acme-trust-safety.yaml',
   ],
   run: async (inv) => {
     const url = Args.str(inv, 'store')
     if (url === undefined) return usage(inv, 'missing --store URL (the store to watch)')
     if (inv.positionals.length > 0) return usage(inv, `unexpected argument ${inv.positionals[0]}`)
+    const failOn = Args.str(inv, 'fail-on')
+    if (failOn !== undefined && failOn !== 'undelivered')
+      return usage(inv, `--fail-on ${JSON.stringify(failOn)}: expected undelivered`)
+    if (failOn !== undefined && !Args.flag(inv, 'once'))
+      return usage(
+        inv,
+        '--fail-on undelivered needs --once (a watch that keeps running delivers the page on a later pass)',
+      )
     const name = Args.str(inv, 'name') ?? 'docket-escalation'
     const badName = ProcessManager.nameProblem(name)
     if (badName !== undefined) return usage(inv, `--name: ${badName}`)
@@ -198,8 +213,8 @@ export const make = (deps: () => Deps): Command => ({
               ? `watch: stopped (interrupted) during the pass after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}; the next pass goes on from the last checkpoint`
               : `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}${undelivered(s)}`,
           )
-          // a page nobody received is not a success a cron job should report as one
-          return !stopping.signal.aborted && s.left > 0 ? EXIT.finding : EXIT.ok
+          // asked for: a page nobody received is a finding a cron job can alert on
+          return failOn !== undefined && !stopping.signal.aborted && s.left > 0 ? EXIT.finding : EXIT.ok
         }
         Output.log(
           inv,
@@ -227,11 +242,11 @@ const deliveries = (s: ProcessManager.Stats, webhooks: number): string =>
     ? ''
     : `, ${s.delivered} page(s) delivered to ${webhooks} webhook(s)${s.rejected === 0 ? '' : `, ${s.rejected} rejected for good`}`
 
-/** The webhooks that ended a pass at a page they could not take, for the summary line (exit 1). */
+/** The webhooks that ended a pass at a page they could not take, for the summary line (exit 1 with `--fail-on undelivered`). */
 const undelivered = (s: ProcessManager.Stats): string =>
   s.left === 0
     ? ''
-    : `; ${s.left} webhook(s) could not take a page now: it and the pages after it are left for the next pass (exit 1)`
+    : `; ${s.left} webhook(s) could not take a page now: it and the pages after it are left for the next pass`
 
 /** The `watch` command on the system clock. */
 export const command: Command = make(() => ({ timer: Timer.real(systemClock) }))
