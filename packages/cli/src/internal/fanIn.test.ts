@@ -101,12 +101,12 @@ describe('FanIn.reduce', () => {
   })
 
   it('opens at most `limit` runs at once, whatever their number', (ctx) => {
-    const before = openFiles()
+    const before = openFiles(dir)
     if (before === undefined) return ctx.skip()
     const { under, files, fresh } = written(Array.from({ length: 300 }, (_, i) => [i % 7, i % 7, 20]))
     let most = 0
     const counting = format(() => {
-      most = Math.max(most, openFiles()! - before)
+      most = Math.max(most, openFiles(dir)! - before)
     })
     try {
       const left = FanIn.reduce(counting, files, 6, fresh)

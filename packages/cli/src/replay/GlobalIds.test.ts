@@ -107,7 +107,7 @@ describe('GlobalIds', () => {
   })
 
   it('merges its runs in passes: the check holds at most `fanIn` of them open, and finds what one merge finds', (ctx) => {
-    const before = openFiles()
+    const before = openFiles(dir)
     if (before === undefined) return ctx.skip()
     // 2,000 runs of one note each: ids in one case each, but for two lines far apart
     const ls: Lines = Array.from({ length: 2_000 }, (_, i) =>
@@ -119,7 +119,7 @@ describe('GlobalIds', () => {
         for (const [i, [id, caseId]] of ls.entries()) ids.note(id, caseId, i + 1)
         expect(ids.check()).toEqual(oracle(ls))
         // the runs its merge reads stay open until `close`; the texts' file is one more
-        expect(openFiles()! - before).toBeLessThanOrEqual(fanIn + 1)
+        expect(openFiles(dir)! - before).toBeLessThanOrEqual(fanIn + 1)
       } finally {
         ids.close()
       }

@@ -1,5 +1,8 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import type { Recorded } from '@docket/core'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { openFiles } from '../internal/openFiles.js'
 import * as Spill from './Spill.js'
 
@@ -18,9 +21,13 @@ const event = (i: number, k: number, pad = 0): Recorded =>
     data: pad === 0 ? {} : { pad: 'x'.repeat(pad) },
   }) as unknown as Recorded
 
+// the runs are written here, and only the files open under it are counted
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docket-spill-test-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
 describe('the merges of spilled runs', () => {
   it('sort: many runs are merged in passes, at most `fanIn` open at once, into what one merge gives', async (ctx) => {
-    const before = openFiles()
+    const before = openFiles(dir)
     if (before === undefined) return ctx.skip()
     // 100 runs, each longer than a stream reads at once: held open while they are merged
     const events = Array.from({ length: 300 }, (_, i) => event(i, (i * 7919) % 101, 30_000))
@@ -31,13 +38,13 @@ describe('the merges of spilled runs', () => {
     for (const fanIn of [5, 64]) {
       const out: string[] = []
       let most = 0
-      for await (const e of Spill.sort(stream(events), { runSize: 3, fanIn })) {
-        most = Math.max(most, openFiles()! - before)
+      for await (const e of Spill.sort(stream(events), { runSize: 3, fanIn, dir })) {
+        most = Math.max(most, openFiles(dir)! - before)
         out.push(e.id)
       }
       expect(out).toEqual(expected)
       expect(most).toBeLessThanOrEqual(fanIn)
-      expect(openFiles()).toBe(before)
+      expect(openFiles(dir)).toBe(before)
     }
   })
 
@@ -58,17 +65,17 @@ describe('the merges of spilled runs', () => {
   })
 
   it('runs: sealed, at most `fanIn` runs are held open, and give what fewer passes give', (ctx) => {
-    const before = openFiles()
+    const before = openFiles(dir)
     if (before === undefined) return ctx.skip()
     const read = (fanIn: number) => {
-      const runs = Spill.runs<{ readonly v: number }>({ runSize: 1, fanIn })
+      const runs = Spill.runs<{ readonly v: number }>({ runSize: 1, fanIn, dir })
       // keys put again (the latest wins) and taken back (`null`) across many runs
       for (let i = 0; i < 1_200; i++) runs.put(`k${(i * 37) % 400}`, i % 11 === 0 ? null : { v: i })
       const sealed = runs.seal()
       let most = 0
       const values: number[] = []
       for (const x of sealed) {
-        most = Math.max(most, openFiles()! - before)
+        most = Math.max(most, openFiles(dir)! - before)
         values.push(x.v)
       }
       runs.close()
