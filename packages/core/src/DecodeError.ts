@@ -165,16 +165,20 @@ const shapeOf = (value: unknown): string => {
 }
 
 /**
- * The same error with the value of every issue at a path `secret` names replaced by its shape
- * (a string's length, an array's size), so that no message quotes it: for values that may hold
- * personal data. `null`, booleans and missing values carry nothing and stay.
+ * The same error with the value of every issue that `secret` names (by its path, or by the value
+ * itself) replaced by its shape (a string's length, an array's size), so that no message quotes
+ * it: for values that may hold personal data. `null`, booleans and missing values carry nothing
+ * and stay.
  */
-export const withholding = (e: DecodeError, secret: (path: string) => boolean): DecodeError =>
-  e.issues.some((i) => i.withheld !== true && secret(i.path))
+export const withholding = (
+  e: DecodeError,
+  secret: (path: string, value: unknown) => boolean,
+): DecodeError =>
+  e.issues.some((i) => i.withheld !== true && secret(i.path, i.value))
     ? make(
         e.issues.map((i) =>
           i.withheld === true ||
-          !secret(i.path) ||
+          !secret(i.path, i.value) ||
           i.value === undefined ||
           i.value === null ||
           typeof i.value === 'boolean'

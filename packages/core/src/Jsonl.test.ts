@@ -33,6 +33,24 @@ async function* chunked(parts: ReadonlyArray<string | Uint8Array>): AsyncGenerat
   for (const p of parts) yield p
 }
 
+/** A `ContentReported` line with `data` merged into a valid report's, and `over` into the event. */
+const reportLine = (data: Record<string, unknown>, over: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    id: 'e1',
+    type: 'ContentReported',
+    caseId: 'c1',
+    occurredAt: '2026-03-01T10:00:00+01:00',
+    data: {
+      reportId: 'r1',
+      channel: 'web_form',
+      category: 'ncii',
+      content: { ref: 'post-1', kind: 'image' },
+      jurisdictions: ['FR'],
+      ...data,
+    },
+    ...over,
+  })
+
 describe('Jsonl.decodeText', () => {
   it('decodes each line, skips blank lines and keeps editor line numbers', () => {
     const text = `${line(1)}\n\n   \n${line(2)}\r\n${line(3)}\n`
@@ -73,21 +91,7 @@ describe('Jsonl.decodeText', () => {
 
   it('never quotes a personal field (or a value holding one) in an error, only its shape', () => {
     const report = (data: Record<string, unknown>, meta?: object): string =>
-      JSON.stringify({
-        id: 'e1',
-        type: 'ContentReported',
-        caseId: 'c1',
-        occurredAt: '2026-03-01T10:00:00+01:00',
-        data: {
-          reportId: 'r1',
-          channel: 'web_form',
-          category: 'ncii',
-          content: { ref: 'post-1', kind: 'image' },
-          jurisdictions: ['FR'],
-          ...data,
-        },
-        ...(meta === undefined ? {} : { meta }),
-      })
+      reportLine(data, meta === undefined ? {} : { meta })
     const text = [
       report({ reporter: { subjectId: 's', email: ['carol@example.org'] } }),
       report({ reporter: 'carol@example.org' }),
@@ -112,6 +116,27 @@ describe('Jsonl.decodeText', () => {
     expect(messages).toContain('line 8: data.outcome: got "nope"')
     // other fields are still quoted
     expect(Jsonl.decodeText(report({ category: 'nciiX' })).errors.map(DecodeError.format)[0]).toContain(
+      'got "nciiX"',
+    )
+  })
+
+  it('never quotes an e-mail address, whichever field it was put in', () => {
+    const bad = (over: Record<string, unknown>, data: Record<string, unknown> = {}): string =>
+      reportLine(data, over)
+    const text = [
+      bad({ occurredAt: 'carol.doe@example.org' }),
+      bad({}, { category: 'mail carol.doe@example.org' }),
+      bad({}, { jurisdictions: ['carol.doe@example.org'] }),
+      bad({}, { content: { ref: 'p', kind: { by: 'carol.doe@example.org' } } }),
+      bad({ type: 'ContentReported', data: 'carol.doe@example.org' }),
+    ].join('\n')
+    const r = Jsonl.decodeText(text)
+    expect(r.errors).toHaveLength(5)
+    const messages = r.errors.map(DecodeError.format).join('\n')
+    expect(messages).not.toMatch(/carol|example\.org/)
+    expect(messages).toContain('line 1: occurredAt: got a string of 21 characters (not shown')
+    // a value with no address is quoted as before
+    expect(Jsonl.decodeText(bad({}, { category: 'nciiX' })).errors.map(DecodeError.format)[0]).toContain(
       'got "nciiX"',
     )
   })

@@ -100,12 +100,25 @@ export const mayHold = (path: string, type?: EventType): boolean => {
   return paths.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`))
 }
 
+/** Something shaped like an e-mail address, as the DSA statements of reasons withhold it. */
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u
+
+/**
+ * Whether `value` (a string, or a JSON value holding one) holds something shaped like an e-mail
+ * address: personal data whatever field it was put in, so error messages never quote it.
+ */
+export const mentionsEmail = (value: unknown): boolean =>
+  typeof value === 'string'
+    ? EMAIL.test(value)
+    : typeof value === 'object' && value !== null && EMAIL.test(JSON.stringify(value) ?? '')
+
 /**
  * A decode error as messages may show it: every value that may hold personal data of an event of
- * type `type` ({@link mayHold}; any type when not given) described by its shape only.
+ * type `type` ({@link mayHold}; any type when not given), or that holds an e-mail address in any
+ * field ({@link mentionsEmail}), described by its shape only.
  */
 export const withheld = (e: DecodeError.DecodeError, type?: EventType): DecodeError.DecodeError =>
-  DecodeError.withholding(e, (path) => mayHold(path, type))
+  DecodeError.withholding(e, (path, value) => mayHold(path, type) || mentionsEmail(value))
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const rec = (v: unknown): Record<string, unknown> | undefined =>
