@@ -100,8 +100,13 @@ export const mayHold = (path: string, type?: EventType): boolean => {
   return paths.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`))
 }
 
-/** Something shaped like an e-mail address, as the DSA statements of reasons withhold it. */
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u
+/**
+ * Something shaped like an e-mail address (a regular expression's source, flag `u`): what decode
+ * errors never quote and the DSA statements of reasons withhold.
+ */
+export const EMAIL_PATTERN = String.raw`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`
+
+const EMAIL = new RegExp(EMAIL_PATTERN, 'u')
 
 /**
  * Whether `value` (a string, or a JSON value holding one) holds something shaped like an e-mail

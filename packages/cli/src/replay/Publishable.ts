@@ -34,7 +34,7 @@ export const MARK = '[withheld]'
 
 type Data = Readonly<Record<string, unknown>>
 
-const EMAIL = String.raw`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`
+const EMAIL = PersonalData.EMAIL_PATTERN
 /** Shorter values (initials, a two-letter name) would withhold ordinary words. */
 const MIN_LENGTH = 3
 
