@@ -84,6 +84,21 @@ describe('Custom', () => {
     expect(E.isLeft(Custom.parse('{ not yaml: ['))).toBe(true)
   })
 
+  it("reports an unknown field with the known fields' problems, not instead of them", () => {
+    // a misspelt `period` beside a misspelt condition field: one round of fixes, not three
+    expect(
+      formatted(
+        Custom.parse(
+          'id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported, categoires: [csam] }\n    complete: { event: CaseClosed }\n    peroid: PT1H\n',
+        ),
+      ).split('\n'),
+    ).toEqual([
+      expect.stringMatching(/^rules\.0\.peroid: got "PT1H", expected no such field \(known: rule, title, /),
+      expect.stringMatching(/^rules\.0\.start\.categoires: got \["csam"\], expected no such field /),
+      'rules.0.period: got nothing, expected an ISO-8601 duration of whole numbers, longer than zero, such as PT48H or P90D',
+    ])
+  })
+
   it('refuses two rules of one name (one rule id, two clocks, obligations sharing ids)', () => {
     const rule = (title: string, period: string) =>
       `  - rule: x\n    title: ${title}\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: ${period}\n`

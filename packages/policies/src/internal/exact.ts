@@ -27,19 +27,19 @@ export const exact = <R extends t.Props, O extends t.Props>(name: string, requir
     name,
     base.is,
     (u, c) => {
+      // an unknown field is reported with the known fields' own problems (a typo beside a wrong
+      // value, or in a nested condition), not instead of them: each round of fixes is then the last
+      const errors: t.ValidationError[] = []
       if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
         const extra = Object.keys(u).filter((k) => !known.has(k))
-        if (extra.length > 0) {
-          return t.failures(
-            extra.map((k) => ({
-              value: (u as Record<string, unknown>)[k],
-              context: [...c, { key: k, type: noSuchField, actual: (u as Record<string, unknown>)[k] }],
-              message: `unknown field ${k} (known: ${[...known].join(', ')})`,
-            })),
-          )
-        }
+        errors.push(
+          ...extra.map((k) => ({
+            value: (u as Record<string, unknown>)[k],
+            context: [...c, { key: k, type: noSuchField, actual: (u as Record<string, unknown>)[k] }],
+            message: `unknown field ${k} (known: ${[...known].join(', ')})`,
+          })),
+        )
       }
-      const errors: t.ValidationError[] = []
       for (const half of halves) {
         const r = half.validate(u, c)
         if (E.isLeft(r)) errors.push(...r.left)
