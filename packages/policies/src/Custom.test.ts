@@ -99,6 +99,18 @@ describe('Custom', () => {
     ])
   })
 
+  it('names the line a YAML syntax error is at, on one line (no code frame, no first 40 characters)', () => {
+    const text =
+      'id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported\n    complete: { event: CaseClosed }\n    period: PT1H\n'
+    expect(formatted(Custom.parse(text))).toBe(
+      'line 7: (root): got "    complete: { event: CaseClosed }", expected JSON or YAML (Flow map in block collection must be sufficiently indented and end with a }, at column 5)',
+    )
+    // a key given twice (a second `period`) is a syntax error too, at its line
+    expect(formatted(Custom.parse('id: x\ntitle: t\nrules: []\ntitle: u\n'))).toBe(
+      'line 4: (root): got "title: u", expected JSON or YAML (Map keys must be unique, at column 1)',
+    )
+  })
+
   it('refuses two rules of one name (one rule id, two clocks, obligations sharing ids)', () => {
     const rule = (title: string, period: string) =>
       `  - rule: x\n    title: ${title}\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: ${period}\n`

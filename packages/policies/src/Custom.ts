@@ -15,7 +15,7 @@ import { Calendar, ClockRule, DecodeError, type DocketEvent, Event, Profile, Tim
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { IANAZone } from 'luxon'
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, YAMLParseError } from 'yaml'
 import {
   all,
   allegesMinor,
@@ -275,19 +275,32 @@ export const decodeDocument = (u: unknown): E.Either<DecodeError.DecodeError, Do
 export const decode = (u: unknown): E.Either<DecodeError.DecodeError, Policy.Policy> =>
   E.map(compile)(decodeDocument(u))
 
+/**
+ * A text that is not JSON or YAML, as an error at the line the parser stopped at, whose value is
+ * that line (the parser's message on one line, without its code frame: a file's errors are
+ * prefixed with the file line by line).
+ */
+const syntaxError = (text: string, e: unknown): DecodeError.DecodeError => {
+  const line = e instanceof YAMLParseError ? e.linePos?.[0].line : undefined
+  const message = (e instanceof Error ? e.message : String(e))
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:$/, '')
+  const column = e instanceof YAMLParseError ? e.linePos?.[0].col : undefined
+  const error = DecodeError.single(
+    '',
+    line === undefined ? text.slice(0, 40) : (text.split(/\r?\n/)[line - 1] ?? ''),
+    `JSON or YAML (${message}${column === undefined ? '' : `, at column ${column}`})`,
+  )
+  return line === undefined ? error : DecodeError.atLine(error, line)
+}
+
 /** Parses and decodes a JSON or YAML document (YAML is a superset of JSON) into a policy document. */
 export const parseDocument = (text: string): E.Either<DecodeError.DecodeError, Document> => {
   let u: unknown
   try {
     u = parseYaml(text)
   } catch (e) {
-    return E.left(
-      DecodeError.single(
-        '',
-        text.slice(0, 40),
-        `JSON or YAML (${e instanceof Error ? e.message : String(e)})`,
-      ),
-    )
+    return E.left(syntaxError(text, e))
   }
   return decodeDocument(u)
 }
