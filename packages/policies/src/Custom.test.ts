@@ -111,6 +111,20 @@ describe('Custom', () => {
     )
   })
 
+  it("checks the rules that decode even when another field does not (a bad field hides no rule's problem)", () => {
+    const rule = (name: string, more: string) =>
+      `  - rule: ${name}\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n${more}`
+    const text = `id: x\ntitle: t\nrules:\n${rule('a', '    period: PT1H\n    zone: Europe/Dublinn\n')}${rule('b', '    period: PT4H\n    clock: business-days\n')}${rule('b', '    period: PT1H\n    target: PT2H\n')}`
+    expect(formatted(Custom.parse(text)).split('\n')).toEqual([
+      expect.stringMatching(/^rules\.0\.zone: got "Europe\/Dublinn", expected an IANA time zone/),
+      'rules.2.rule: got "b", expected a rule name not already used in this policy',
+      expect.stringMatching(/^rules\.1\.period: got "PT4H", expected a period of days or weeks only/),
+      expect.stringMatching(
+        /^rules\.2\.target: got "PT2H", expected an internal target no longer than the period/,
+      ),
+    ])
+  })
+
   it('refuses two rules of one name (one rule id, two clocks, obligations sharing ids)', () => {
     const rule = (title: string, period: string) =>
       `  - rule: x\n    title: ${title}\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: ${period}\n`

@@ -263,12 +263,27 @@ export const compile = (doc: Document): Policy.Policy => ({
   entries: [],
 })
 
+/**
+ * The rules of a document that did not decode, each decoded on its own (`undefined`: it did not
+ * decode either), so that the checks relating their fields run on those that did.
+ */
+const rulesOf = (u: unknown): ReadonlyArray<RuleDoc | undefined> => {
+  const rules = typeof u === 'object' && u !== null ? (u as { readonly rules?: unknown }).rules : undefined
+  return Array.isArray(rules)
+    ? rules.map((r) => {
+        const d = RuleCodec.decode(r)
+        return E.isRight(d) ? d.right : undefined
+      })
+    : []
+}
+
 /** Decodes a parsed JSON or YAML value into a policy document; every problem names its field path. */
 export const decodeDocument = (u: unknown): E.Either<DecodeError.DecodeError, Document> => {
   const d = DocumentCodec.decode(u)
-  if (E.isLeft(d)) return E.left(DecodeError.fromValidation(d.left))
-  const issues = RuleChecks.issues(d.right.rules)
-  return issues.length > 0 ? E.left(DecodeError.make(issues)) : d
+  // a bad field does not hide the problems relating the fields of the rules that did decode
+  const fields = E.isLeft(d) ? DecodeError.fromValidation(d.left).issues : []
+  const issues = [...fields, ...RuleChecks.issues(E.isLeft(d) ? rulesOf(u) : d.right.rules)]
+  return issues.length > 0 || E.isLeft(d) ? E.left(DecodeError.make(issues)) : d
 }
 
 /** Decodes a parsed JSON or YAML value into a policy; every problem names its field path. */

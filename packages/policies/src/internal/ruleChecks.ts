@@ -57,11 +57,12 @@ const longestPeriod = (r: Rule): number | undefined => {
 
 // checks
 
-const duplicate = (rules: ReadonlyArray<Rule>): ReadonlyArray<DecodeError.Issue> => {
+const duplicate = (rules: ReadonlyArray<Rule | undefined>): ReadonlyArray<DecodeError.Issue> => {
   // Two rules of one name would be one rule id (`policy/rule`) running two clocks: their
   // obligations, and the escalations raised on them, would share ids.
   const seen = new Set<string>()
   return rules.flatMap((r, i) => {
+    if (r === undefined) return []
     if (!seen.has(r.rule)) {
       seen.add(r.rule)
       return []
@@ -125,8 +126,12 @@ const counted = (r: Rule, i: number): ReadonlyArray<DecodeError.Issue> => {
   return expected === undefined ? [] : [{ path: `rules.${i}.period`, value: r.period, expected }]
 }
 
-/** Every problem of the rules that relates one field to another, with its path (`rules.1.target`). */
-export const issues = (rules: ReadonlyArray<Rule>): ReadonlyArray<DecodeError.Issue> => [
+/**
+ * Every problem of the rules that relates one field to another, with its path (`rules.1.target`).
+ * A rule that did not decode is `undefined`, skipped but counted (the paths of the others stay
+ * theirs), so that a bad field of one rule does not hide these problems of the others.
+ */
+export const issues = (rules: ReadonlyArray<Rule | undefined>): ReadonlyArray<DecodeError.Issue> => [
   ...duplicate(rules),
-  ...rules.flatMap((r, i) => [...counted(r, i), ...window(r, i), ...target(r, i)]),
+  ...rules.flatMap((r, i) => (r === undefined ? [] : [...counted(r, i), ...window(r, i), ...target(r, i)])),
 ]
