@@ -125,6 +125,29 @@ describe('Custom', () => {
     ])
   })
 
+  it('refuses an endOfDay or a calendar its clock would ignore', () => {
+    const withPeriod = (more: string) =>
+      formatted(
+        Custom.parse(
+          `id: x\ntitle: t\nrules:\n  - rule: r\n    title: t\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n${more}`,
+        ),
+      )
+    // PT1H with endOfDay was due an hour after the start, not at 24:00; P2D with calendar: IE still ended on a holiday
+    expect(withPeriod('    period: PT1H\n    endOfDay: true\n')).toMatch(
+      /^rules\.0\.endOfDay: got true, expected no endOfDay on a period of elapsed time \(it would be ignored\)/,
+    )
+    expect(withPeriod('    period: PT8H\n    clock: business-hours\n    endOfDay: true\n')).toMatch(
+      /^rules\.0\.endOfDay: got true, expected no endOfDay on a business-hours clock/,
+    )
+    expect(withPeriod('    period: P2D\n    calendar: IE\n')).toMatch(
+      /^rules\.0\.calendar: got "IE", expected no calendar on a clock that counts no working time/,
+    )
+    expect(
+      withPeriod('    period: P2D\n    clock: business-days\n    calendar: IE\n    endOfDay: true\n'),
+    ).toBe('decoded')
+    expect(withPeriod('    period: P2D\n    endOfDay: true\n    endOfDay: false\n')).toMatch(/^line 10: /)
+  })
+
   it('refuses two rules of one name (one rule id, two clocks, obligations sharing ids)', () => {
     const rule = (title: string, period: string) =>
       `  - rule: x\n    title: ${title}\n    start: { event: ContentReported }\n    complete: { event: CaseClosed }\n    period: ${period}\n`

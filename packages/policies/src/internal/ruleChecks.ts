@@ -18,6 +18,7 @@ export interface Rule {
   readonly period: string
   readonly clock?: string
   readonly endOfDay?: boolean
+  readonly calendar?: string
   readonly target?: string
   readonly validFrom?: string
   readonly validTo?: string
@@ -121,6 +122,40 @@ const uncounted = (r: Rule): string | undefined => {
   return undefined
 }
 
+/** The clock a rule counts its period in: its `clock`, or else elapsed time for a period with hours. */
+const clockOf = (r: Rule): string => r.clock ?? (r.period.includes('T') ? 'elapsed' : 'calendar')
+
+/**
+ * A field the rule's clock would ignore: `endOfDay` on elapsed time or business hours (`PT1H` with
+ * `endOfDay` was due an hour after the start, not at midnight), a holiday `calendar` on a clock that
+ * counts no working time (a `calendar-days` period with `calendar: IE` still ended on a holiday).
+ */
+const ignored = (r: Rule, i: number): ReadonlyArray<DecodeError.Issue> => {
+  const clock = clockOf(r)
+  const business = clock === 'business-days' || clock === 'business-hours'
+  return [
+    ...(r.endOfDay === true && (clock === 'elapsed' || clock === 'business-hours')
+      ? [
+          {
+            path: `rules.${i}.endOfDay`,
+            value: r.endOfDay,
+            expected: `no endOfDay on a ${clock === 'elapsed' ? 'period of elapsed time' : 'business-hours clock'} (it would be ignored): endOfDay ends a period of days (calendar-days, calendar-months, calendar-years, business-days) at 24:00`,
+          },
+        ]
+      : []),
+    ...(r.calendar !== undefined && !business
+      ? [
+          {
+            path: `rules.${i}.calendar`,
+            value: r.calendar,
+            expected:
+              'no calendar on a clock that counts no working time (it would be ignored): a holiday calendar applies to a business-days or business-hours clock',
+          },
+        ]
+      : []),
+  ]
+}
+
 const counted = (r: Rule, i: number): ReadonlyArray<DecodeError.Issue> => {
   const expected = uncounted(r)
   return expected === undefined ? [] : [{ path: `rules.${i}.period`, value: r.period, expected }]
@@ -133,5 +168,7 @@ const counted = (r: Rule, i: number): ReadonlyArray<DecodeError.Issue> => {
  */
 export const issues = (rules: ReadonlyArray<Rule | undefined>): ReadonlyArray<DecodeError.Issue> => [
   ...duplicate(rules),
-  ...rules.flatMap((r, i) => (r === undefined ? [] : [...counted(r, i), ...window(r, i), ...target(r, i)])),
+  ...rules.flatMap((r, i) =>
+    r === undefined ? [] : [...counted(r, i), ...ignored(r, i), ...window(r, i), ...target(r, i)],
+  ),
 ]
