@@ -20,7 +20,32 @@
  */
 import { type EventStore, Integrity, type KeyStore, MemoryEventStore, PersonalData } from '@docket/core'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import { forgetStaleStat } from './internal/staleStat.js'
 import * as StoreUrl from './StoreUrl.js'
+
+// loading an engine's adapter
+
+/**
+ * Loads `@docket/adapters/postgres` (its driver, `pg`, an optional peer dependency), as {@link open}
+ * does: use it rather than an `import()` of your own after a `statSync` of a named pipe (see
+ * `internal/staleStat.ts`).
+ */
+export const loadPostgres = (): Promise<typeof import('./postgres/index.js')> => {
+  forgetStaleStat()
+  return import('./postgres/index.js')
+}
+
+/** Loads `@docket/adapters/pglite` (driver `@electric-sql/pglite`), as {@link loadPostgres} does. */
+export const loadPglite = (): Promise<typeof import('./pglite/index.js')> => {
+  forgetStaleStat()
+  return import('./pglite/index.js')
+}
+
+/** Loads `@docket/adapters/eventstoredb` (driver `@eventstore/db-client`), as {@link loadPostgres} does. */
+export const loadEventStoreDb = (): Promise<typeof import('./eventstoredb/index.js')> => {
+  forgetStaleStat()
+  return import('./eventstoredb/index.js')
+}
 
 // model
 
@@ -102,15 +127,15 @@ const openParsed = async (u: StoreUrl.StoreUrl, options: Options): Promise<Event
     case 'memory':
       return MemoryEventStore.make()
     case 'pglite': {
-      const { PgliteEventStore } = await import('./pglite/index.js')
+      const { PgliteEventStore } = await loadPglite()
       return PgliteEventStore.make(u.dir, sql)
     }
     case 'postgres': {
-      const { PostgresEventStore } = await import('./postgres/index.js')
+      const { PostgresEventStore } = await loadPostgres()
       return PostgresEventStore.make(u.url, { ...sql, schema: u.schema ?? options.schema })
     }
     case 'esdb': {
-      const { EsdbEventStore } = await import('./eventstoredb/index.js')
+      const { EsdbEventStore } = await loadEventStoreDb()
       return EsdbEventStore.make(u.url, { pollMs: options.pollMs })
     }
   }

@@ -1,13 +1,17 @@
 /**
- * The built `docket` as a real process, interrupted by SIGINT or SIGTERM while it works on a
- * PostgreSQL store: a replay read by worker threads (each with its own connection) and a master
- * key rotation (one transaction). Needs the build (`tsc -b`) and the server.
+ * The built `docket` as a real process on a PostgreSQL store: interrupted by SIGINT or SIGTERM
+ * while it works (a replay read by worker threads, each with its own connection, and a master key
+ * rotation, one transaction), and importing a named pipe (Node's module loader, after a `statSync`
+ * of a pipe, once resolved the adapter's dependencies from their pnpm links: `internal/staleStat.ts`
+ * of the adapters). Needs the build (`tsc -b`) and the server.
  */
+import { execFile, execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { promisify } from 'node:util'
 import { History, Services } from '@docket/core/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -70,6 +74,25 @@ describe.skipIf(!run)('docket as a process, on PostgreSQL, interrupted', { timeo
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`)
     await admin.end()
     rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('imports a named pipe into the store (the adapter loaded after the pipe was looked at)', async () => {
+    const piped = await freshStore('fifo')
+    const events = [...History.generate({ events: 30, seed: 5 })]
+    const fifo = join(dir, 'events.fifo')
+    execFileSync('mkfifo', [fifo])
+    const imported = promisify(execFile)(
+      process.execPath,
+      [Process.main, 'import', fifo, '--store', piped.store],
+      // a shell's environment, not the test runner's (whose variables hid the fault)
+      { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir } },
+    )
+    // the writer opens the pipe once the import has it open for reading
+    writeFileSync(fifo, events.map((e) => `${JSON.stringify(e)}\n`).join(''))
+    const { stderr } = await imported
+    expect(stderr).toContain(`imported ${events.length} new event(s)`)
+    const stored = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${piped.schema}".events`)
+    expect(stored.rows[0]!.n).toBe(events.length)
   })
 
   describe('replay --workers of a server store', () => {

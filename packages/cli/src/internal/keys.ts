@@ -12,7 +12,7 @@
  * The environment is the invocation's (`Invocation.env`), never read from
  * `process.env` here. Not: opening the event store (`store.ts`).
  */
-import { StoreUrl } from '@docket/adapters'
+import { Store, StoreUrl } from '@docket/adapters'
 import type { MasterKey } from '@docket/adapters/postgres'
 import type { KeyStore } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -138,7 +138,7 @@ export const open = async (url: string, env: Env): Promise<E.Either<string, Keys
     ...(masterKey.right === undefined ? {} : { masterKey: masterKey.right }),
   }
   try {
-    const { MasterKey, PostgresKeyStore } = await import('@docket/adapters/postgres')
+    const { MasterKey, PostgresKeyStore } = await Store.loadPostgres()
     const checked = await MasterKey.check(u.url, options)
     if (E.isLeft(checked)) return E.left(mismatch(url, checked.left))
     return E.right(await PostgresKeyStore.make(u.url, options))
@@ -157,7 +157,7 @@ export const encrypted = async (url: string): Promise<E.Either<string, string | 
   if (E.isLeft(parsed) || parsed.right.kind !== 'postgres') return E.right(undefined)
   const schema = parsed.right.schema ?? 'docket'
   try {
-    const { PostgresKeyStore } = await import('@docket/adapters/postgres')
+    const { PostgresKeyStore } = await Store.loadPostgres()
     return E.right((await PostgresKeyStore.exists(parsed.right.url, { schema })) ? schema : undefined)
   } catch (e) {
     return E.left(`cannot open ${StoreUrl.redact(url)}: ${messageOf(e)}`)
@@ -207,7 +207,7 @@ export const rotate = async (
   const u = parsed.right
   const schema = u.schema ?? 'docket'
   try {
-    const { MasterKeyRotation, PostgresKeyStore } = await import('@docket/adapters/postgres')
+    const { MasterKeyRotation, PostgresKeyStore } = await Store.loadPostgres()
     // A mistyped --store would otherwise "rotate 0 keys" and tell the user to restart everything
     // with the new key, which the real store's keys are not wrapped with.
     if (!(await PostgresKeyStore.exists(u.url, { schema })))

@@ -62,7 +62,7 @@ export const absence = async (url: string): Promise<Absence | undefined> => {
   if (u.kind !== 'postgres') return undefined
   const schema = u.schema ?? 'docket'
   try {
-    const { PostgresEventStore } = await import('@docket/adapters/postgres')
+    const { PostgresEventStore } = await Store.loadPostgres()
     return (await PostgresEventStore.exists(u.url, { schema }))
       ? undefined
       : none(`schema ${schema} has no events table`)
