@@ -144,6 +144,19 @@ describe('report formats', () => {
     expect(data).not.toMatch(/<\/?script/i)
   })
 
+  it('md: code spans show their text as it is, and no value breaks a table row', async () => {
+    // inside a code span, a backslash escape or an entity is shown literally: none is used there
+    expect(Markdown.render(await build())).toMatch(
+      /\| options \| `\{"asOf":[^`\\]*"whatIf":\[\][^`\\]*\}` \|/,
+    )
+    expect(Markdown.codeSpan('acme_trust/*triage*')).toBe('`acme_trust/*triage*`')
+    expect(Markdown.codeSpan('a`b``c|d')).toBe('```a`b``c\\|d```')
+    expect(Markdown.codeSpan('`x|', false)).toBe('`` `x| ``')
+    expect(Markdown.codeSpan('a\r\nb\rc\nd')).toBe('`a b c d`')
+    // a lone carriage return is a line ending in CommonMark: it would end the row
+    expect(Markdown.escapeText('a\rb\r\nc\nd')).toBe('a b c d')
+  })
+
   it('html: its Content-Security-Policy runs only its own two scripts (their hashes), no other inline script', async () => {
     const html = Html.render(await build())
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? ''

@@ -21,7 +21,21 @@ export const escapeText = (s: string): string =>
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\r?\n/g, ' ')
+    .replace(/\r\n?|\n/g, ' ')
+
+/**
+ * Text as a code span. Backslash escapes and entities are literal inside a code span, so
+ * {@link escapeText} would show its backslashes: the span is instead fenced with one more backtick
+ * than the longest run in the text. In a table cell (`inTable`), GFM reads `\|` as a pipe before
+ * the span is parsed, so pipes are escaped there and only there.
+ */
+export const codeSpan = (s: string, inTable = true): string => {
+  const flat = s.replace(/\r\n?|\n/g, ' ')
+  const text = inTable ? flat.replace(/\|/g, '\\|') : flat
+  const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1)
+  const pad = text.startsWith('`') || text.endsWith('`') || /^ .* $/.test(text) ? ' ' : ''
+  return `${fence}${pad}${text}${pad}${fence}`
+}
 
 const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string | number>>): string =>
   [
@@ -88,7 +102,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
   out.push(label ? '# Docket replay — COUNTERFACTUAL' : '# Docket replay')
   if (label) out.push(`> **${escapeText(label)}**`)
   out.push(
-    `As of **${r.asOf}**${r.knownAt ? `, knowing only what was recorded by **${r.knownAt}**` : ''}; profile \`${escapeText(r.profile)}\`; ${plural(r.stats.cases, 'case')}, ${plural(r.stats.events, 'event')}.`,
+    `As of **${r.asOf}**${r.knownAt ? `, knowing only what was recorded by **${r.knownAt}**` : ''}; profile ${codeSpan(r.profile, false)}; ${plural(r.stats.cases, 'case')}, ${plural(r.stats.events, 'event')}.`,
   )
   const s = r.summary
   out.push('## Summary')
@@ -127,7 +141,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
       ['rule', 'obligations', 'met', 'met late', 'breached', 'pending'],
       [...byRule.entries()]
         .sort(([a], [b]) => Report.compare(a, b))
-        .map(([k, x]) => [`\`${escapeText(k)}\``, x.n, x.met, x.late, x.breached, x.pending]),
+        .map(([k, x]) => [codeSpan(k), x.n, x.met, x.late, x.breached, x.pending]),
     ),
   )
   out.push('## Breached obligations')
@@ -138,7 +152,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
         ['case', 'rule', 'statutory', 'started', 'due', 'completed'],
         breached.shown.map(({ caseId, o }) => [
           escapeText(caseId),
-          `\`${escapeText(`${o.policy}/${o.rule}`)}\``,
+          codeSpan(`${o.policy}/${o.rule}`),
           o.statutory && !o.preEffective && !o.counterfactual ? 'yes' : 'no',
           o.startedAt,
           o.dueAt,
@@ -177,11 +191,11 @@ export const render = (r: Report.Report, options: Options = {}): string => {
         ],
         ['legal reference', st.legalReferenceDate ?? '—'],
         ['tz database', st.tzdata ?? '—'],
-        ['options', `\`${escapeText(JSON.stringify(st.options))}\``],
+        ['options', codeSpan(JSON.stringify(st.options))],
         [
           'integrity head',
           st.integrity
-            ? `${st.integrity.events} events, \`${st.integrity.digest}\``
+            ? `${st.integrity.events} events, ${codeSpan(st.integrity.digest)}`
             : 'none (unsealed input)',
         ],
         [
