@@ -23,12 +23,16 @@ interface Elem {
   readonly width: number
   readonly height: number
   readonly textContent: string | null
+  open?: boolean
   getContext(kind: '2d'): {
     getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
   }
 }
 interface Page {
-  readonly document: { querySelectorAll(selector: string): ArrayLike<Elem> & Iterable<Elem> }
+  readonly document: {
+    readonly documentElement: { readonly scrollWidth: number; readonly clientWidth: number }
+    querySelectorAll(selector: string): ArrayLike<Elem> & Iterable<Elem>
+  }
   readonly __docketCharts?: number
   readonly __pwned?: number
   readonly Chart: { readonly instances: Record<string, unknown> }
@@ -152,6 +156,27 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     }, Fixtures.HOSTILE)
     expect(found).toEqual({ pwned: null, asText: true, heading: true, injectedImages: 0, scripts: 3 })
     expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('wraps a very long word in a value instead of widening the page', async () => {
+    // the fixtures' case ids, each made a single 400-character word
+    const long = (s: string): string => `${s}-${'x'.repeat(400)}`
+    const r = await Report.build(
+      Fixtures.cases().map((e) => ({ ...e, caseId: long(e.caseId), id: long(e.id) })),
+    )
+    if (E.isLeft(r)) throw new Error('replay failed')
+    const wide = path.join(dir, 'long.html')
+    fs.writeFileSync(wide, Html.render(r.right))
+    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } })
+    await page.goto(`file://${wide}`)
+    await page.waitForFunction(() => (globalThis as unknown as Page).__docketCharts !== undefined)
+    const widths = await page.evaluate(() => {
+      const d = (globalThis as unknown as Page).document
+      for (const x of d.querySelectorAll('details')) x.open = true
+      return { scroll: d.documentElement.scrollWidth, client: d.documentElement.clientWidth }
+    })
+    expect(widths.scroll).toBe(widths.client)
     await page.close()
   })
 })

@@ -301,7 +301,8 @@ const CLIENT = `
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
 h1{margin-bottom:.2rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
-td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;font-size:.9rem;vertical-align:top}
+td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;font-size:.9rem;vertical-align:top;overflow-wrap:anywhere}
+h3,p{overflow-wrap:anywhere}
 th{background:#f3f3f3}.banner{background:#fff3cd;border:2px solid #e0a800;padding:.75rem 1rem;font-weight:bold;margin:1rem 0}
 .chart{position:relative;width:100%}.muted{color:#666;font-size:.9rem}code{font-size:.85rem;word-break:break-all}
 .watermark{position:fixed;top:40%;left:10%;font-size:6rem;color:rgba(200,0,0,.08);transform:rotate(-20deg);pointer-events:none}
