@@ -157,6 +157,17 @@ describe('report formats', () => {
     expect(Markdown.escapeText('a\rb\r\nc\nd')).toBe('a b c d')
   })
 
+  it('html: a chart without data is a sentence, not an empty canvas', async () => {
+    const r = await Report.build([])
+    if (E.isLeft(r)) throw new Error('replay failed')
+    const html = Html.render(r.right)
+    expect(html).not.toContain('<canvas')
+    expect(html).toContain('None: no statutory deadline was met, met late or breached by then.')
+    expect(html).toContain('None: no statutory deadline was completed by then.')
+    expect(html).not.toContain('largest 0')
+    expect(Html.render(await build())).toContain('<canvas id="time-to-action"')
+  })
+
   it('html: its Content-Security-Policy runs only its own two scripts (their hashes), no other inline script', async () => {
     const html = Html.render(await build())
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? ''

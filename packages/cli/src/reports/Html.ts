@@ -342,9 +342,9 @@ export const render = (r: Report.Report, options: Options = {}): string => {
 <h2>Summary</h2><table>${head(['obligations', 'met', 'met late', 'breached (statutory)', 'pending', 'waived', 'paused', 'internal breached', 'targets missed'])}
 ${rows([[s.obligations, s.met, s.met_late, s.breached, s.pending, s.waived, s.paused, s.internalBreached, s.targetsMissed]])}</table>
 <h2>Compliance over time</h2><p class="muted">Statutory deadlines judged at the report's instant, by month of start (UTC).</p>
-<div class="chart" style="height:320px"><canvas id="compliance" aria-label="compliance over time" role="img"></canvas></div>
-<h2>Time to action against the legal limit</h2><p class="muted">Completed statutory deadlines: median hours from start to completion, and the median legal limit, per category and jurisdiction (largest ${tta.length} groups).</p>
-<div class="chart" style="height:${Math.max(200, 28 * tta.length + 80)}px"><canvas id="time-to-action" aria-label="time to action" role="img"></canvas></div>
+${comp.length === 0 ? '<p>None: no statutory deadline was met, met late or breached by then.</p>' : '<div class="chart" style="height:320px"><canvas id="compliance" aria-label="compliance over time" role="img"></canvas></div>'}
+<h2>Time to action against the legal limit</h2><p class="muted">Completed statutory deadlines: median hours from start to completion, and the median legal limit, per category and jurisdiction${tta.length === 0 ? '' : ` (largest ${plural(tta.length, 'group')})`}.</p>
+${tta.length === 0 ? '<p>None: no statutory deadline was completed by then.</p>' : `<div class="chart" style="height:${Math.max(200, 28 * tta.length + 80)}px"><canvas id="time-to-action" aria-label="time to action" role="img"></canvas></div>`}
 <h2>Case timelines</h2><p class="muted">${tl.shown.length} of ${tl.total} cases with a statutory breach, a refusal later followed by an authority, or an escalation. Bars: each clock from start to due (colour: status); triangles: warnings; diamonds: completion; crosses: breach; dots: events.</p>`)
   tl.shown.forEach((t, i) => {
     parts.push(`<h3 class="case">Case <span class="case-id">${escapeText(t.caseId)}</span></h3><p class="muted">${escapeText(t.why.join(', '))}</p>
