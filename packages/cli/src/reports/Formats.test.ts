@@ -168,6 +168,23 @@ describe('report formats', () => {
     expect(Html.render(await build())).toContain('<canvas id="time-to-action"')
   })
 
+  it('md and html show bidirectional overrides and isolates as code points, right-to-left text as it is', async () => {
+    const spoof = 'case-\u202Egnp.exe\u202C-\u2067x\u2069'
+    const events = Fixtures.cases().map((e) => ({ ...e, caseId: `${e.caseId}${spoof}` }))
+    const r = await Report.build(events)
+    if (E.isLeft(r)) throw new Error('replay failed')
+    const controls = /[\u202A-\u202E\u2066-\u2069]/
+    const md = Markdown.render(r.right)
+    const html = Html.render(r.right)
+    expect(md).not.toMatch(controls)
+    expect(md).toContain('case-\\[U+202E\\]gnp.exe\\[U+202C\\]-\\[U+2067\\]x\\[U+2069\\]')
+    // the chart data keeps the ids as recorded; it is drawn on a canvas, and holds no case id it draws
+    expect(html.slice(0, html.indexOf('id="docket-data"'))).not.toMatch(controls)
+    expect(html).toContain('case-[U+202E]gnp.exe[U+202C]-[U+2067]x[U+2069]')
+    expect(Html.escapeText('שלום مرحبا \u200F')).toBe('שלום مرحبا \u200F')
+    expect(Markdown.codeSpan('a\u202Eb')).toBe('`a[U+202E]b`')
+  })
+
   it('html: its Content-Security-Policy runs only its own two scripts (their hashes), no other inline script', async () => {
     const html = Html.render(await build())
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? ''

@@ -24,6 +24,7 @@ import { createRequire } from 'node:module'
 import * as path from 'node:path'
 import type { Obligation } from '@docket/core'
 import { Timestamp } from '@docket/core'
+import * as Bidi from '../internal/bidi.js'
 import type * as Replay from '../replay/Replay.js'
 import * as Report from './Report.js'
 
@@ -94,9 +95,12 @@ const scriptHashes = (): string => {
 }
 let hashes: string | undefined
 
-/** Escapes text for HTML content and attribute values. */
+/** Escapes text for HTML content and attribute values, bidirectional controls shown as code points. */
 export const escapeText = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  Bidi.showControls(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  )
 
 /** JSON safe to embed in a `<script type="application/json">` element. */
 export const scriptJson = (u: unknown): string =>

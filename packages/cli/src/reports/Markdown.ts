@@ -6,6 +6,7 @@
  * `csv` reports have them all).
  */
 import type { Obligation } from '@docket/core'
+import * as Bidi from '../internal/bidi.js'
 import * as Report from './Report.js'
 
 /** Options of {@link render}. */
@@ -14,9 +15,9 @@ export interface Options {
   readonly limit?: number
 }
 
-/** Escapes text for a Markdown table cell or line (no HTML, no table breaks, no emphasis). */
+/** Escapes text for a Markdown table cell or line (no HTML, no table breaks, no emphasis, bidirectional controls shown). */
 export const escapeText = (s: string): string =>
-  s
+  Bidi.showControls(s)
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -30,7 +31,7 @@ export const escapeText = (s: string): string =>
  * the span is parsed, so pipes are escaped there and only there.
  */
 export const codeSpan = (s: string, inTable = true): string => {
-  const flat = s.replace(/\r\n?|\n/g, ' ')
+  const flat = Bidi.showControls(s).replace(/\r\n?|\n/g, ' ')
   const text = inTable ? flat.replace(/\|/g, '\\|') : flat
   const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1)
   const pad = text.startsWith('`') || text.endsWith('`') || /^ .* $/.test(text) ? ' ' : ''
