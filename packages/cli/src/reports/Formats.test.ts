@@ -185,6 +185,19 @@ describe('report formats', () => {
     expect(Markdown.codeSpan('a\u202Eb')).toBe('`a[U+202E]b`')
   })
 
+  it('html: tables name their headers, and each timeline states its clocks and statuses as text', async () => {
+    const html = Html.render(await build())
+    expect(html).toContain('<html lang="en">')
+    expect(html).not.toMatch(/<th>/)
+    expect(html).toContain('<tr><th scope="row">options</th>')
+    for (const table of html.match(/<table>[\s\S]*?<\/table>/g) ?? []) expect(table).toContain('<th scope=')
+    // a status is not told by colour alone: each drawn case lists its clocks with their status in words
+    expect(html).toContain('<summary>Obligations and events</summary>')
+    expect(html).toMatch(/<th scope="col">status<\/th>[\s\S]*<td>breached<\/td>/)
+    const headings = [...html.matchAll(/<h([1-6])/g)].map((m) => Number(m[1]))
+    headings.forEach((h, i) => expect(h - (headings[i - 1] ?? 0)).toBeLessThanOrEqual(1))
+  })
+
   it('html: its Content-Security-Policy runs only its own two scripts (their hashes), no other inline script', async () => {
     const html = Html.render(await build())
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? ''

@@ -250,7 +250,7 @@ const CLIENT = `
     var eventsRow = 'events';
     var labels = rows.concat([eventsRow]);
     var ds = [
-      { type: 'bar', label: 'clock (start to due)', data: t.rows.map(function (r) { return { x: [r.start, r.due], y: r.label }; }),
+      { type: 'bar', label: 'clock (start to due)', data: t.rows.map(function (r) { return { x: [r.start, r.due], y: r.label, name: r.status.replace('_', ' ') }; }),
         backgroundColor: t.rows.map(function (r) { return (colors[r.status] || '#777') + '99'; }), borderSkipped: false, barPercentage: 0.5 },
       { type: 'scatter', label: 'warnings', pointStyle: 'triangle', pointRadius: 6, backgroundColor: '#ef6c00',
         data: [].concat.apply([], t.rows.map(function (r) { return r.warnings.map(function (w) { return { x: w, y: r.label }; }); })) },
@@ -329,7 +329,11 @@ export const render = (r: Report.Report, options: Options = {}): string => {
   const rows = (cells: ReadonlyArray<ReadonlyArray<string | number>>): string =>
     cells.map((c) => `<tr>${c.map((x) => `<td>${escapeText(String(x))}</td>`).join('')}</tr>`).join('\n')
   const head = (cells: ReadonlyArray<string>): string =>
-    `<tr>${cells.map((x) => `<th>${escapeText(x)}</th>`).join('')}</tr>`
+    `<tr>${cells.map((x) => `<th scope="col">${escapeText(x)}</th>`).join('')}</tr>`
+  const labelled = (cells: ReadonlyArray<readonly [string, string]>): string =>
+    cells
+      .map(([k, v]) => `<tr><th scope="row">${escapeText(k)}</th><td>${escapeText(v)}</td></tr>`)
+      .join('\n')
   const parts: string[] = []
   parts.push(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -349,11 +353,11 @@ ${rows([[s.obligations, s.met, s.met_late, s.breached, s.pending, s.waived, s.pa
 ${comp.length === 0 ? '<p>None: no statutory deadline was met, met late or breached by then.</p>' : '<div class="chart" style="height:320px"><canvas id="compliance" aria-label="compliance over time" role="img"></canvas></div>'}
 <h2>Time to action against the legal limit</h2><p class="muted">Completed statutory deadlines: median hours from start to completion, and the median legal limit, per category and jurisdiction${tta.length === 0 ? '' : ` (largest ${plural(tta.length, 'group')})`}.</p>
 ${tta.length === 0 ? '<p>None: no statutory deadline was completed by then.</p>' : `<div class="chart" style="height:${Math.max(200, 28 * tta.length + 80)}px"><canvas id="time-to-action" aria-label="time to action" role="img"></canvas></div>`}
-<h2>Case timelines</h2><p class="muted">${tl.shown.length} of ${tl.total} cases with a statutory breach, a refusal later followed by an authority, or an escalation. Bars: each clock from start to due (colour: status); triangles: warnings; diamonds: completion; crosses: breach; dots: events.</p>`)
+<h2>Case timelines</h2><p class="muted">${tl.shown.length} of ${tl.total} cases with a statutory breach, a refusal later followed by an authority, or an escalation. Bars: each clock from start to due (colour: status, green met, amber met late, red breached, blue pending, grey waived, purple paused; the table below each chart names it); triangles: warnings; diamonds: completion; crosses: breach; dots: events.</p>`)
   tl.shown.forEach((t, i) => {
     parts.push(`<h3 class="case">Case <span class="case-id">${escapeText(t.caseId)}</span></h3><p class="muted">${escapeText(t.why.join(', '))}</p>
 <div class="chart" style="height:${Math.max(140, 40 * (t.rows.length + 1) + 70)}px"><canvas id="timeline-${i}" aria-label="timeline of case ${escapeText(t.caseId)}" role="img"></canvas></div>
-<details><summary>Events</summary><table>${head(['occurred', 'type', 'detail', 'note', 'id'])}${rows(t.events.map((e) => [Timestamp.format(e.at, 0), e.type, e.label, e.note ?? '', e.id]))}</table></details>`)
+<details><summary>Obligations and events</summary><table>${head(['rule', 'status', 'started', 'due', 'completed'])}${rows(t.rows.map((o) => [o.label, o.status.replace('_', ' '), Timestamp.format(o.start, 0), Timestamp.format(o.due, 0), o.completed === null ? '—' : Timestamp.format(o.completed, 0)]))}</table><table>${head(['occurred', 'type', 'detail', 'note', 'id'])}${rows(t.events.map((e) => [Timestamp.format(e.at, 0), e.type, e.label, e.note ?? '', e.id]))}</table></details>`)
   })
   parts.push(`<h2>Refusals later followed by an authority</h2>`)
   parts.push(
@@ -361,7 +365,7 @@ ${tta.length === 0 ? '<p>None: no statutory deadline was completed by then.</p>'
       ? '<p>None.</p>'
       : `<table>${head(['case', 'refusal', 'refused at', 'authority event', 'authority at', 'kind', 'jurisdiction'])}${rows(refusals.map((x) => [x.caseId, x.refusalId, x.refusedAt, x.authorityEventId, x.authorityAt, x.kind, x.jurisdiction ?? '—']))}</table>`,
   )
-  parts.push(`<h2>Reproducibility</h2><table>${rows([
+  parts.push(`<h2>Reproducibility</h2><table>${labelled([
     ['docket', `cli ${st.library.cli}, core ${st.library.core}, policies ${st.library.policies}`],
     ['policy pack', st.policyPack.map((p) => `${p.id} ${p.version}`).join(', ') || '—'],
     ['legal reference', st.legalReferenceDate ?? '—'],
