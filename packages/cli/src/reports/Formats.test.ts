@@ -195,7 +195,7 @@ describe('report formats', () => {
     expect(html).toContain('<summary>Obligations and events</summary>')
     expect(html).toMatch(/<th scope="col">status<\/th>[\s\S]*<td>breached<\/td>/)
     const headings = [...html.matchAll(/<h([1-6])/g)].map((m) => Number(m[1]))
-    headings.forEach((h, i) => expect(h - (headings[i - 1] ?? 0)).toBeLessThanOrEqual(1))
+    for (const [i, h] of headings.entries()) expect(h - (headings[i - 1] ?? 0)).toBeLessThanOrEqual(1)
   })
 
   it('html: its Content-Security-Policy runs only its own two scripts (their hashes), no other inline script', async () => {
