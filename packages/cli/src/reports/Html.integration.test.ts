@@ -24,6 +24,7 @@ interface Elem {
   readonly height: number
   readonly textContent: string | null
   open?: boolean
+  checkVisibility(): boolean
   getContext(kind: '2d'): {
     getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
   }
@@ -177,6 +178,25 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
       return { scroll: d.documentElement.scrollWidth, client: d.documentElement.clientWidth }
     })
     expect(widths.scroll).toBe(widths.client)
+    await page.close()
+  })
+
+  it('prints the tables folded under each timeline, unfolded, and a PDF of it', async () => {
+    const page = await browser.newPage()
+    await page.goto(`file://${file}`)
+    await page.waitForFunction(() => (globalThis as unknown as Page).__docketCharts !== undefined)
+    const shown = (): Promise<{ cells: number; visible: number }> =>
+      page.evaluate(() => {
+        const cells = [...(globalThis as unknown as Page).document.querySelectorAll('details td')]
+        return { cells: cells.length, visible: cells.filter((c) => c.checkVisibility()).length }
+      })
+    const screen = await shown()
+    expect(screen.cells).toBeGreaterThan(0)
+    expect(screen.visible).toBe(0)
+    await page.emulateMedia({ media: 'print' })
+    expect(await shown()).toEqual({ cells: screen.cells, visible: screen.cells })
+    const pdf = await page.pdf({ format: 'A4' })
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
     await page.close()
   })
 })

@@ -309,6 +309,7 @@ td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;font-size:.9rem
 h3,p{overflow-wrap:anywhere}
 th{background:#f3f3f3}.banner{background:#fff3cd;border:2px solid #e0a800;padding:.75rem 1rem;font-weight:bold;margin:1rem 0}
 .chart{position:relative;width:100%}.muted{color:#666;font-size:.9rem}code{font-size:.85rem;word-break:break-all}
+@media print{details::details-content{content-visibility:visible;display:block}details>summary{display:none}}
 .watermark{position:fixed;top:40%;left:10%;font-size:6rem;color:rgba(200,0,0,.08);transform:rotate(-20deg);pointer-events:none}
 `
 
