@@ -183,31 +183,14 @@ describe('docket watch', () => {
       const told = await docket(['watch', '--store', store, '--once', '--webhook', hook])
       expect(told.code, told.stderr).toBe(0)
       expect(told.stderr).toContain(left)
-      const failed = await docket([
-        'watch',
-        '--store',
-        store,
-        '--once',
-        '--webhook',
-        hook,
-        '--fail-on',
-        'undelivered',
-      ])
+      const failing = ['watch', '--store', store, '--once', '--webhook', hook, '--fail-on', 'undelivered']
+      const failed = await docket(failing)
       expect(failed.code, failed.stderr).toBe(1)
       expect(failed.stderr).toContain(left)
       expect((await docket(['watch', '--store', store, '--fail-on', 'undelivered'])).code).toBe(2)
       expect((await docket(['watch', '--store', store, '--once', '--fail-on', 'breached'])).code).toBe(2)
       down = false
-      const next = await docket([
-        'watch',
-        '--store',
-        store,
-        '--once',
-        '--webhook',
-        hook,
-        '--fail-on',
-        'undelivered',
-      ])
+      const next = await docket(failing)
       expect(next.code, next.stderr).toBe(0)
       expect(next.stderr).not.toContain('could not take a page')
       // every page once, in log order, none lost to the failed pass
