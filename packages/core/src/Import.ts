@@ -143,6 +143,23 @@ export interface Interrupted {
 /** Why an import read twice stopped. */
 export type TwiceError = ImportError | InputChanged | Interrupted
 
+/**
+ * How far {@link runTwice} got: reported every `progressEvery` lines of each read, and once at the
+ * end of each (`done`). The first read is `checking`, the second `storing`.
+ */
+export interface Progress {
+  readonly phase: 'checking' | 'storing'
+  /** Non-blank lines of this read so far. */
+  readonly lines: number
+  /** Lines of the whole input: null while checking, the first read's count while storing. */
+  readonly total: number | null
+  /** Events written so far (appends finished), and already stored: 0 while checking. */
+  readonly appended: number
+  readonly duplicates: number
+  /** The last report of this read. */
+  readonly done: boolean
+}
+
 /** Options for {@link runTwice}. */
 export interface TwiceOptions extends Options {
   /**
@@ -157,6 +174,10 @@ export interface TwiceOptions extends Options {
    * before the next append is issued, never inside one; it then ends with `Interrupted`.
    */
   readonly signal?: AbortSignal
+  /** Called with how far the import got (progress for a person; never part of the result). */
+  readonly onProgress?: (p: Progress) => void
+  /** Lines between two {@link Progress} reports. Default 10,000. */
+  readonly progressEvery?: number
 }
 
 // operations
@@ -165,6 +186,9 @@ const DEFAULT_BATCH = 500
 
 /** Events per `EventStore.conflicts` call: one round trip each (SQL), bounded memory in the answer. */
 const CHECK_BATCH = 1000
+
+/** Lines between two progress reports (replay's cadence in events). */
+const PROGRESS_EVERY = 10_000
 
 const message = (e: DecodeError.DecodeError): string =>
   DecodeError.format(DecodeError.make(e.issues)).split('\n').join('; ')
@@ -255,6 +279,8 @@ export const runTwice =
       checkBatch: positive('checkBatch', options.checkBatch ?? CHECK_BATCH),
       changed: options.changed ?? (() => undefined),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      progressEvery: positive('progressEvery', options.progressEvery ?? PROGRESS_EVERY),
     })
     return E.map((d: ImportTwice.Done) => summary(d.read, d.written, d.errors))(done)
   }

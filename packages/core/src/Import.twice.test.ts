@@ -216,4 +216,28 @@ describe('Import.runTwice: interrupted by its signal', () => {
     expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'Interrupted', line: 6, appended: 5 })
     expect(await all(store)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2'])
   })
+
+  it('reports its progress every progressEvery lines of each read, checking then storing, and at the end of each', async () => {
+    const store = MemoryEventStore.make()
+    const input = [line('a1', 'a'), line('a2', 'a'), line('b1', 'b'), line('b2', 'b'), line('c1', 'c')]
+    const seen: Import.Progress[] = []
+    const r = await Import.runTwice(store, () => input, {
+      batchSize: 1,
+      progressEvery: 2,
+      onProgress: (p) => seen.push(p),
+    })()
+    expect(E.isRight(r)).toBe(true)
+    const at = (phase: Import.Progress['phase'], lines: number, done: boolean) => ({ phase, lines, done })
+    expect(seen.map((p) => at(p.phase, p.lines, p.done))).toEqual([
+      at('checking', 2, false),
+      at('checking', 4, false),
+      at('checking', 5, true),
+      at('storing', 2, false),
+      at('storing', 4, false),
+      at('storing', 5, true),
+    ])
+    expect(seen.every((p) => p.total === (p.phase === 'checking' ? null : 5))).toBe(true)
+    expect(seen.at(-1)).toMatchObject({ appended: 5, duplicates: 0 })
+    expect(seen.filter((p) => p.phase === 'checking').every((p) => p.appended === 0)).toBe(true)
+  })
 })

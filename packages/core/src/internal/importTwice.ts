@@ -19,7 +19,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as DecodeError from '../DecodeError.js'
 import { withImportedRecordedAt } from '../Envelope.js'
 import type * as EventStore from '../EventStore.js'
-import type { InputChanged, Interrupted, TwiceError } from '../Import.js'
+import type { InputChanged, Interrupted, Progress, TwiceError } from '../Import.js'
 import * as Jsonl from '../Jsonl.js'
 import { anyBad, asker, type Contents, contentOf, decide, key, storeFailed } from './importCheck.js'
 import { type Written, writer } from './importWrite.js'
@@ -35,6 +35,8 @@ export interface Plan {
   readonly checkBatch: number
   readonly changed: () => string | undefined
   readonly signal?: AbortSignal
+  readonly onProgress?: (p: Progress) => void
+  readonly progressEvery: number
 }
 
 /** What a complete import read and wrote, and the bad lines it left out (line order). */
@@ -56,9 +58,12 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
   const ask = asker(store, plan.checkBatch)
   const seen = createHash('sha256')
   const interrupted = (): boolean => plan.signal?.aborted === true
+  const checking = (done: boolean): void =>
+    plan.onProgress?.({ phase: 'checking', lines: read, total: null, appended: 0, duplicates: 0, done })
   for await (const r of Jsonl.decodeLines(plan.open(), plan.decode)) {
     if (interrupted()) return E.left({ _tag: 'Interrupted', line: 0, appended: 0, duplicates: 0 })
     read++
+    if (read % plan.progressEvery === 0) checking(false)
     if (E.isLeft(r)) {
       decodeErrors.push(r.left)
       failed.add(r.left.line ?? 0)
@@ -76,10 +81,16 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
   }
   const finished = await ask.finish()
   if (E.isLeft(finished)) return E.left(storeFailed(finished.left))
+  checking(true)
   const writing = plan.skipBad || (decodeErrors.length === 0 && !anyBad(byId, ask.refused))
 
   // second read: the same lines, each decided as Import.run decides, the good ones written
   const w = writer(store, plan.batchSize)
+  let count = 0
+  const storing = (done: boolean): void => {
+    const { appended, duplicates } = w.written()
+    plan.onProgress?.({ phase: 'storing', lines: count, total: read, appended, duplicates, done })
+  }
   const stop = async (line: number, reason: string): Promise<E.Either<InputChanged, never>> => {
     await w.settle()
     const { appended, duplicates } = w.written()
@@ -95,9 +106,9 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
   if (before !== undefined) return stop(0, before)
   const contentErrors: DecodeError.DecodeError[] = []
   const again = createHash('sha256')
-  let count = 0
   for await (const r of Jsonl.decodeLines(plan.open(), plan.decode)) {
-    if (++count > read)
+    if (++count % plan.progressEvery === 0) storing(false)
+    if (count > read)
       return stop(
         E.isLeft(r) ? (r.left.line ?? 0) : r.right.line,
         `the input has more than the ${read} non-blank lines of the first read`,
@@ -142,6 +153,7 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
     if (E.isLeft(last)) return last
   }
   const errors = [...decodeErrors, ...contentErrors].sort(DecodeError.byLine)
+  storing(true)
   if (!writing) return E.left({ _tag: 'BadInput', read, errors })
   return E.right({ read, written: w.written(), errors })
 }
