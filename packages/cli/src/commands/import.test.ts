@@ -46,7 +46,9 @@ describe('docket import and export', { timeout: 120_000 }, () => {
   it('imports a file, keeps recordedAt when given, infers it otherwise, and exports it as stored, in file order', async () => {
     const r = await docket(['import', file('good.jsonl', good), '--store', store])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).toContain('imported 3 new event(s) into 2 case(s)')
+    expect(r.stderr).toContain(
+      `imported 3 new event(s) into ${store} (2 case(s) in the input); 0 already stored`,
+    )
     const out = await docket(['export', '--store', store])
     expect(out.code).toBe(0)
     const lines = out.stdout
@@ -64,8 +66,41 @@ describe('docket import and export', { timeout: 120_000 }, () => {
   it('is idempotent: importing the same file again stores nothing', async () => {
     const r = await docket(['import', file('good.jsonl', good), '--store', store])
     expect(r.code).toBe(0)
-    expect(r.stderr).toContain('imported 0 new event(s)')
-    expect(r.stderr).toContain('3 already stored')
+    expect(r.stderr).toContain(`imported 0 new event(s): all 3 already stored in ${store} (2 case(s))\n`)
+    expect(r.stderr).not.toContain('into 2 case(s)')
+  })
+
+  it('reports the progress of both reads on stderr as JSON lines when not a terminal, never on stdout; --quiet turns it off', async () => {
+    const r = await docket(['import', file('good.jsonl', good), '--store', 'memory:'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toBe('')
+    const progress = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{"progress"'))
+      .map((l) => JSON.parse(l).progress)
+    expect(progress).toEqual([
+      expect.objectContaining({ phase: 'checking', lines: 3, total: null, percent: null, done: true }),
+      expect.objectContaining({
+        phase: 'storing',
+        lines: 3,
+        total: 3,
+        appended: 3,
+        percent: 100,
+        done: true,
+      }),
+    ])
+    const quiet = await docket(['import', file('good.jsonl', good), '--store', 'memory:', '--quiet'])
+    expect(quiet.code, quiet.stderr).toBe(0)
+    expect(quiet.stderr).not.toContain('progress')
+    expect(quiet.stderr).toContain('imported 3 new event(s)')
+  })
+
+  it('redraws one progress line per read on a terminal', async () => {
+    const r = await docket(['import', file('good.jsonl', good), '--store', 'memory:'], { tty: true })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/\rchecking: 3 lines, [\d,]+\/s — done\n/)
+    expect(r.stderr).toMatch(/\r\[#{30}\] 100% storing: 3 of 3 lines, [\d,]+\/s, 3 new — done\n/)
   })
 
   it('refuses a file reusing a stored id with other content: exit 2, line and id on stderr, nothing stored, not even the lines before it', async () => {
@@ -127,7 +162,8 @@ describe('docket import and export', { timeout: 120_000 }, () => {
       `skipped ${retry}: line 1: id: got "e-1", expected an event id not already stored`,
     )
     expect(r.stderr).not.toContain('line 2')
-    expect(r.stderr).toContain('imported 1 new event(s) into 2 case(s)')
+    expect(r.stderr).toContain('imported 1 new event(s) into')
+    expect(r.stderr).toContain('(2 case(s) in the input)')
     expect(r.stderr).toContain('1 already stored; 1 bad line(s) skipped')
   })
 

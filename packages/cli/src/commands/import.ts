@@ -29,6 +29,7 @@ import * as Interrupt from '../internal/interrupt.js'
 import * as Spool from '../internal/spool.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
+import * as Progress from '../replay/Progress.js'
 import * as Source from '../Source.js'
 
 /** Why import needs the key store of a store that keeps personal data encrypted. */
@@ -47,7 +48,7 @@ export const command: Command = {
   name: 'import',
   summary:
     'Store the events of a JSON Lines file. Every line is checked, against the file and the store, before the first write: a bad line, such as an event id already stored with other content (IdempotencyConflict), stores nothing. Appends of different cases run several at once, each case in file order. A store failure part-way leaves the earlier batches stored, and re-running completes the import (already stored events are no-ops). The input is read twice, checked then written, in memory bounded by its distinct event ids: a regular file as it is (it must not change in between), standard input or a named pipe from a private copy on disk, removed when the command ends.',
-  usage: 'import <file|-> --store URL [--skip-bad] [--spill-dir DIR]',
+  usage: 'import <file|-> --store URL [--skip-bad] [--spill-dir DIR] [--quiet]',
   options: [
     {
       name: 'store',
@@ -68,6 +69,12 @@ export const command: Command = {
       kind: 'flag',
       description:
         'Skip bad lines, those conflicting with stored events included (each is reported on stderr), instead of storing nothing.',
+    },
+    {
+      name: 'quiet',
+      kind: 'flag',
+      description:
+        'No progress on standard error (by default each read, checking then storing, reports how far it got: a line redrawn on a terminal, else a JSON line every 2 seconds).',
     },
   ],
   examples: [
@@ -115,6 +122,19 @@ export const command: Command = {
 }
 
 /**
+ * What an import did, for a person: the new events and where they went, or that every event was
+ * already stored (the file imported before); then the bad lines skipped.
+ */
+const summary = (r: Import.Summary, store: string): string => {
+  const skipped = r.skipped.length > 0 ? `; ${r.skipped.length} bad line(s) skipped` : ''
+  if (r.appended > 0)
+    return `imported ${r.appended} new event(s) into ${store} (${r.cases} case(s) in the input); ${r.duplicates} already stored${skipped}`
+  if (r.duplicates > 0)
+    return `imported 0 new event(s): all ${r.duplicates} already stored in ${store} (${r.cases} case(s))${skipped}`
+  return `imported 0 new event(s) into ${store}: the input has no events to store${skipped}`
+}
+
+/**
  * Opens the store, imports `input` and closes the store; interrupted, it stops at the next safe
  * point (after the open, between appends) and says how far it got.
  */
@@ -150,6 +170,14 @@ const importInto = async (
       skipBad: Args.flag(inv, 'skip-bad'),
       changed: file.changed,
       signal: stopping.signal,
+      ...(Args.flag(inv, 'quiet')
+        ? {}
+        : {
+            onProgress: Progress.forImport({
+              write: (s) => inv.stderr.write(s),
+              tty: inv.stderr.isTTY === true,
+            }),
+          }),
     })()
     if (E.isLeft(result)) {
       const e = result.left
@@ -169,11 +197,7 @@ const importInto = async (
     }
     const r = result.right
     for (const bad of r.skipped) Output.warn(inv, `skipped ${Source.badLines([bad.error], input.source)}`)
-    Output.log(
-      inv,
-      `imported ${r.appended} new event(s) into ${r.cases} case(s) of ${Store.redact(url)}; ` +
-        `${r.duplicates} already stored${r.skipped.length > 0 ? `; ${r.skipped.length} bad line(s) skipped` : ''}`,
-    )
+    Output.log(inv, summary(r, Store.redact(url)))
     if (url === 'memory:') Output.warn(inv, 'memory: keeps nothing after the command ends (a dry run)')
     // a signal after the last append: the import is whole, the exit still says it was interrupted
     return stopping.signal.aborted ? stopped('after the last append: the import is complete') : EXIT.ok

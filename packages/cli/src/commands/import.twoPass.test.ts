@@ -98,7 +98,7 @@ describe('Source.rereadable: a file read twice', () => {
       await written
       expect(Source.isRegularFile(dir, 'events.fifo')).toBe(false)
       expect(r.code, r.stderr).toBe(0)
-      expect(r.stderr).toContain('imported 2 new event(s) into 2 case(s)')
+      expect(r.stderr).toContain('imported 2 new event(s) into memory: (2 case(s) in the input)')
       expect(readdirSync(spill)).toEqual([])
     },
   )
