@@ -123,13 +123,10 @@ const importView: View<Import.Progress> = {
  * replay is, its rate and time left measured from the read's start.
  */
 export const forImport = (o: Omit<Options, 'position'>): ((p: Import.Progress) => void) => {
-  let phase: Import.Progress['phase'] | undefined
-  let report: (p: Import.Progress) => void = () => {}
+  // checking starts now; storing when checking is done: each rate counts from its read's start
+  let report = reporter(o, importView)
   return (p) => {
-    if (p.phase !== phase) {
-      phase = p.phase
-      report = reporter(o, importView)
-    }
     report(p)
+    if (p.phase === 'checking' && p.done) report = reporter(o, importView)
   }
 }
