@@ -110,7 +110,9 @@ describe('docket replay', () => {
     for (const more of [[], ['--workers', '2']]) {
       const piped = await docket(['replay', '-', '--quiet', ...more], { stdin: unsorted })
       expect(piped.code).toBe(2)
-      expect(piped.stderr).toContain('event seed-009 (line 5) of case doe-v-twitter was recorded at')
+      expect(piped.stderr).toContain(
+        'standard input: event seed-009 (line 5) of case doe-v-twitter was recorded at',
+      )
       expect(piped.stderr).toContain('recordedAt order')
       expect(piped.stderr).toContain('--sort')
       expect(piped.stdout).toBe('')
@@ -319,12 +321,12 @@ describe('docket replay', () => {
     ]) {
       const r = await docket(['replay', twoCases, '--quiet', '--out', out, ...more])
       expect(r.code, more.join(' ')).toBe(2)
-      expect(r.stderr).toContain(said)
+      expect(r.stderr).toContain(`${twoCases}: ${said}`)
       expect(fs.existsSync(out)).toBe(false)
     }
     const piped = await docket(['replay', '-', '--quiet'], { stdin: fs.readFileSync(twoCases, 'utf8') })
     expect(piped.code).toBe(2)
-    expect(piped.stderr).toContain(said)
+    expect(piped.stderr).toContain(`standard input: ${said}`)
     expect(piped.stdout).toBe('')
     // the same event repeated in its own case is left out, as before
     const oneCase = path.join(dir, 'one-case.jsonl')

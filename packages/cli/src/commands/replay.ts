@@ -330,7 +330,7 @@ export const command: Command = {
         // cases (a replay stopped early has not read every line, and its own failure comes first)
         const twice =
           E.isRight(built) && input.right.failure() === undefined ? input.right.ids?.check() : undefined
-        if (twice !== undefined) return E.left(GlobalIds.describe(twice))
+        if (twice !== undefined) return E.left(`${Source.label(source.right)}: ${GlobalIds.describe(twice)}`)
       } catch (e) {
         // a case read back from a file written since it was opened (in this thread or a worker's):
         // bad input, as a bad line is, not a bug
@@ -375,7 +375,7 @@ export const command: Command = {
       Output.error(
         inv,
         f._tag === 'OutOfOrder' || f._tag === 'DuplicateId'
-          ? Replay.describe(f)
+          ? `${Source.label(source.right)}: ${Replay.describe(f)}`
           : `${Source.describe(f._tag === 'BadLine' ? { _tag: 'BadInput', errors: [f.error] } : f, source.right)}\nNothing was written.`,
       )
       return EXIT.usage
