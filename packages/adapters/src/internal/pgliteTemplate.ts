@@ -124,11 +124,9 @@ export const entries = (
   return found
 }
 
-/** The tar's pieces (views, not copies) without the entries `drop` names, then the end-of-archive blocks. */
-const without = (tar: Uint8Array, drop: (name: string) => boolean): ReadonlyArray<Uint8Array> => [
-  ...entries(tar)
-    .filter((e) => !drop(e.name))
-    .map((e) => tar.subarray(e.start, e.end)),
+/** The pieces (views, not copies) of `tar` for its `kept` entries, then the end-of-archive blocks. */
+const pieces = (tar: Uint8Array, kept: ReturnType<typeof entries>): ReadonlyArray<Uint8Array> => [
+  ...kept.map((e) => tar.subarray(e.start, e.end)),
   new Uint8Array(2 * BLOCK),
 ]
 
@@ -175,12 +173,19 @@ export const save = async (db: PGlite, file: string): Promise<void> => {
   const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`
   try {
     const dump = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer())
-    const pieces = without(dump, (name) => name === path.basename(lockFile('.')))
-    if (!entries(dump).some((e) => e.name === 'PG_VERSION')) return
+    // read once: whether it is a data directory, and what is kept of it (all but the lock)
+    const all = entries(dump)
+    if (!all.some((e) => e.name === 'PG_VERSION')) return
+    const lock = path.basename(lockFile('.'))
     fs.mkdirSync(path.dirname(file), { recursive: true })
     removeAbandoned(path.dirname(file))
     await pipeline(
-      Readable.from(pieces),
+      Readable.from(
+        pieces(
+          dump,
+          all.filter((e) => e.name !== lock),
+        ),
+      ),
       zlib.createGzip({ level: 1 }),
       fs.createWriteStream(temporary, { flags: 'wx' }),
     )
