@@ -16,17 +16,9 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { IANAZone } from 'luxon'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
-import {
-  all,
-  allegesMinor,
-  any,
-  categoriesOf,
-  jurisdictionsOf,
-  not,
-  reportIdOf,
-  requestIdOf,
-} from './internal/match.js'
+import { all, allegesMinor, any, not, reportIdOf, requestIdOf } from './internal/match.js'
 import { ConditionCodec, type ConditionDoc } from './internal/conditionCodec.js'
+import { categoriesOf, jurisdictionsOf } from './internal/eventScope.js'
 import { exact } from './internal/exact.js'
 import * as RuleChecks from './internal/ruleChecks.js'
 import { applies } from './internal/scope.js'

@@ -19,7 +19,7 @@ import { nonEmpty } from './nonEmpty.js'
 
 /**
  * The payload fields each condition field reads when it is matched: the event's own field, or for
- * `categories` and `jurisdictions` those `categoriesOf` and `jurisdictionsOf` read, for
+ * `categories` and `jurisdictions` those `categoriesOf` and `jurisdictionsOf` (`eventScope.ts`) read, for
  * `allegesMinor` a report's claims, for `sameReport` and `sameRequest` the ids they compare.
  */
 export const READS = {

@@ -7,6 +7,7 @@
  */
 import { ClockRule, type DocketEvent, type EventOf, Timestamp } from '@docket/core'
 import * as Reach from './euDsa/reach.js'
+import { categoriesOf, jurisdictionsOf } from './eventScope.js'
 import * as Notice from './notice.js'
 import * as Prefix from './prefix.js'
 
@@ -57,21 +58,6 @@ export const not =
 export const never: Condition = typed([], () => false)
 
 // content
-
-/** Every category an event carries (main and others), for reports and detections. */
-export const categoriesOf = (e: DocketEvent): ReadonlyArray<string> => {
-  if (e.type === 'ContentReported' || e.type === 'ContentDetected') {
-    return [e.data.category, ...(e.data.categories ?? [])]
-  }
-  return []
-}
-
-/** The jurisdictions an event names: a report's or detection's, or an authority's. */
-export const jurisdictionsOf = (e: DocketEvent): ReadonlyArray<string> => {
-  if (e.type === 'ContentReported' || e.type === 'ContentDetected') return e.data.jurisdictions
-  if (e.type === 'AuthorityRequestReceived') return [e.data.jurisdiction]
-  return []
-}
 
 /** A report (a notice) carrying one of the categories. */
 export const reported = (...categories: ReadonlyArray<string>): Condition =>

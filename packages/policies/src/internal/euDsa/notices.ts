@@ -14,7 +14,6 @@ import {
   any,
   byEvent,
   byReport,
-  categoriesOf,
   completeNotice,
   decisionOn,
   historyHas,
@@ -23,6 +22,7 @@ import {
   removed,
   reported,
 } from '../match.js'
+import { categoriesOf } from '../eventScope.js'
 import { rule } from '../rule.js'
 import {
   ID,

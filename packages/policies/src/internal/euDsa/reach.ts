@@ -16,6 +16,7 @@
  * Transparency Database takes (`dsa-sor-rules.json`, `EEA_COUNTRY_CODES`).
  */
 import { type DocketEvent, Jurisdiction, Timestamp } from '@docket/core'
+import { jurisdictionsOf } from '../eventScope.js'
 
 /** What the predicate reads of a restriction: plain data, so the report can ask it too. */
 export interface Restriction {
@@ -45,15 +46,6 @@ export const statementOwed = (r: Restriction): Owed => {
   return r.deceptiveHighVolumeCommercial === true ? 'deceptiveHighVolumeCommercial' : 'owed'
 }
 
-const addJurisdictions = (to: string[], e: DocketEvent): void => {
-  if (e.type === 'ContentReported' || e.type === 'ContentDetected') {
-    if (Array.isArray(e.data.jurisdictions))
-      for (const j of e.data.jurisdictions) if (!to.includes(j)) to.push(j)
-  } else if (e.type === 'AuthorityRequestReceived' && typeof e.data.jurisdiction === 'string') {
-    if (!to.includes(e.data.jurisdiction)) to.push(e.data.jurisdiction)
-  }
-}
-
 /**
  * The jurisdictions of a case's events (reports, detections, authority requests) up to instant `at`
  * (epoch ms) inclusive, sorted; `events` in the engine's order, so those are a prefix of it.
@@ -62,7 +54,7 @@ export const knownAt = (events: ReadonlyArray<DocketEvent>, at: number): Readonl
   const out: string[] = []
   for (const e of events) {
     if (Timestamp.toMillis(e.occurredAt) > at) break
-    addJurisdictions(out, e)
+    for (const j of jurisdictionsOf(e)) if (!out.includes(j)) out.push(j)
   }
   return out.sort()
 }
