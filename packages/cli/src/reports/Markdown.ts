@@ -1,11 +1,12 @@
 /**
  * The `md` report: a short summary to paste into a pull request or a ticket.
  * Tables are GitHub-flavoured Markdown; every user-supplied string is escaped
- * so that a case id cannot break a table or inject HTML. Long lists are cut
+ * so that a case id cannot break a table, inject HTML or become a link. Long lists are cut
  * at `limit` rows with a line saying how many were left out (the `json` and
  * `csv` reports have them all).
  */
 import type { Obligation } from '@docket/core'
+import * as Autolink from '../internal/autolink.js'
 import * as Bidi from '../internal/bidi.js'
 import * as Report from './Report.js'
 
@@ -15,9 +16,12 @@ export interface Options {
   readonly limit?: number
 }
 
-/** Escapes text for a Markdown table cell or line (no HTML, no table breaks, no emphasis, bidirectional controls shown). */
+/**
+ * Escapes text for a Markdown table cell or line: no HTML, no table breaks, no emphasis, no
+ * autolink (a URL or e-mail address is defanged, `https[:]//…`), bidirectional controls shown.
+ */
 export const escapeText = (s: string): string =>
-  Bidi.showControls(s)
+  Bidi.showControls(Autolink.defang(s))
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -28,10 +32,13 @@ export const escapeText = (s: string): string =>
  * Text as a code span. Backslash escapes and entities are literal inside a code span, so
  * {@link escapeText} would show its backslashes: the span is instead fenced with one more backtick
  * than the longest run in the text. In a table cell (`inTable`), GFM reads `\|` as a pipe before
- * the span is parsed, so pipes are escaped there and only there.
+ * the span is parsed, so pipes are escaped there and only there; text holding a backslash before a
+ * pipe, which no code span in a table can show, is written as {@link escapeText} instead.
  */
 export const codeSpan = (s: string, inTable = true): string => {
   const flat = Bidi.showControls(s).replace(/\r\n?|\n/g, ' ')
+  // GFM splits a row at a pipe after an escaped backslash (`\\|`): no code span can hold `\|` there
+  if (inTable && flat.includes('\\|')) return escapeText(s)
   const text = inTable ? flat.replace(/\|/g, '\\|') : flat
   const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1)
   const pad = text.startsWith('`') || text.endsWith('`') || /^ .* $/.test(text) ? ' ' : ''
