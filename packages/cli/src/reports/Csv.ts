@@ -3,10 +3,13 @@
  * `csv-stringify` (RFC 4180 quoting). Cells that a spreadsheet would run as a
  * formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are
  * prefixed with `'`, the OWASP guard against CSV injection, since case ids and
- * references come from users. Every row says whether the report is
- * counterfactual.
+ * references come from users. Bidirectional override and isolate controls
+ * are shown as their code points (`[U+202E]`), as in the `md` and `html`
+ * reports, so that a spreadsheet shows an id in the order it was recorded.
+ * Every row says whether the report is counterfactual.
  */
 import { stringify } from 'csv-stringify/sync'
+import * as Bidi from '../internal/bidi.js'
 import type * as Report from './Report.js'
 
 /** Column names, in order. */
@@ -35,9 +38,18 @@ export const COLUMNS = [
   'asOf',
 ] as const
 
-const guard = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s)
+/** A cell as written: bidirectional controls shown as code points, then guarded against formulas. */
+export const cell = (s: string): string => {
+  const shown = Bidi.showControls(s)
+  return /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown
+}
 
-const CSV = { record_delimiter: '\r\n' } as const
+/**
+ * Records end in CRLF; a cell holding a line break of its own is quoted, a bare LF or CR too
+ * (csv-stringify quotes only the record delimiter, CRLF, unless told): unquoted, a case id
+ * `x\n=1+1` would end the record and start one whose first cell is a formula.
+ */
+export const OPTIONS = { record_delimiter: '\r\n', quoted_match: /[\r\n]/ } as const
 
 /**
  * The report in pieces: the header, then each case's rows (cases by id, obligations in report
@@ -45,7 +57,7 @@ const CSV = { record_delimiter: '\r\n' } as const
  */
 export function* pieces(r: Report.Report): Generator<string> {
   const scenario = r.counterfactual ? `counterfactual (what-if: ${r.whatIf.join(' ')})` : 'actual'
-  yield stringify([[...COLUMNS]], CSV)
+  yield stringify([[...COLUMNS]], OPTIONS)
   for (const c of r.cases) {
     if (c.obligations.length === 0) continue
     const rows = c.obligations.map((o) =>
@@ -72,9 +84,9 @@ export function* pieces(r: Report.Report): Generator<string> {
         o.status,
         o.targetStatus ?? '',
         r.asOf,
-      ].map(guard),
+      ].map(cell),
     )
-    yield stringify(rows, CSV)
+    yield stringify(rows, OPTIONS)
   }
 }
 

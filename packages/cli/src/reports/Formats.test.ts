@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import type { Recorded } from '@docket/core'
+import { parseCsv } from '../internal/testing.js'
 import * as Fixtures from '../testing/ReplayFixtures.js'
 import * as Csv from './Csv.js'
 import * as DsaTransparency from './DsaTransparency.js'
@@ -15,35 +16,6 @@ const build = async (o: Report.BuildOptions = {}): Promise<Report.Report> => {
   const r = await Report.build(Fixtures.cases(), o)
   if (E.isLeft(r)) throw new Error('replay failed')
   return r.right
-}
-
-/** A small RFC 4180 reader, to check what csv-stringify wrote. */
-const parseCsv = (text: string): string[][] => {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else cell += c
-    } else if (c === '"') quoted = true
-    else if (c === '\r' && text[i + 1] === '\n') continue
-    else if (c === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (c === '\n') {
-      row.push(cell)
-      rows.push(row)
-      row = []
-      cell = ''
-    } else cell += c
-  }
-  return rows
 }
 
 const renderAll = (r: Report.Report): ReadonlyArray<string> => [
@@ -102,7 +74,7 @@ describe('report formats', () => {
       const text = Csv.render(r)
       const rows = parseCsv(text)
       expect(rows.length).toBeGreaterThan(2)
-      expect(text).toBe(stringify(rows, { record_delimiter: '\r\n' }))
+      expect(text).toBe(stringify(rows, Csv.OPTIONS))
       // RFC 4180 §2.1: every record ends in CRLF, none in a bare LF
       expect(text.endsWith('\r\n')).toBe(true)
       expect(/[^\r]\n/.test(text.replace(/"[^"]*"/g, ''))).toBe(false)
