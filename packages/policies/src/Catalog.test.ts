@@ -83,6 +83,37 @@ describe('Catalog', () => {
     expect(Catalog.text([{ ...acme, jurisdictions: ['EU', 'GB'] }])).toMatch(/^acme — ACME \[EU, GB\]\n/)
   })
 
+  it('labels a duty the law gives no number as statutory, its deadline an internal target', () => {
+    const kindLine = (p: Policy.Policy, id: string): string => {
+      const page = Catalog.markdown(p)
+      const section = page.slice(page.indexOf(`## ${id}\n`))
+      return section.split('\n').find((l) => l.startsWith('- Kind:'))!
+    }
+    const us2258a = Policy.all.find((p) => p.id === 'us-2258a')!
+    // 18 U.S.C. § 2258A(a): a duty ("shall") to report "as soon as reasonably possible", no number
+    expect(kindLine(us2258a, 'us-2258a/report')).toBe(
+      '- Kind: deadline (statutory duty; deadline an internal target: the law gives no number, so never a statutory breach)',
+    )
+    // DSA Art. 6 is the hosting exemption's condition, not a duty; AU OSA's 48 hours are the platform's own
+    const dsa = Policy.all.find((p) => p.id === 'eu-dsa')!
+    expect(kindLine(dsa, 'eu-dsa/6-expeditious')).toContain(
+      '(condition of a statutory exemption; deadline an internal target',
+    )
+    expect(kindLine(dsa, 'eu-dsa/17-sor')).toBe('- Kind: deadline')
+    const au = Policy.all.find((p) => p.id === 'au-osa')!
+    const internal = au.rules.find((r) => r.internal === true)!
+    expect(kindLine(au, `${internal.policy}/${internal.rule}`)).toContain(
+      '(internal target, not a legal duty',
+    )
+    // every rule of a statute: a number the law gives, or its label says the deadline is an internal target
+    for (const p of Policy.all)
+      for (const l of Catalog.ofPolicy(p).rules.filter((x) => x.clock))
+        expect(
+          l.statutory ||
+            /deadline an internal target|internal target, not a legal duty/.test(kindLine(p, l.id)),
+        ).toBe(true)
+  })
+
   it('writes the same JSON for the same rules (deterministic)', () => {
     expect(JSON.stringify(Catalog.list())).toBe(JSON.stringify(Catalog.list()))
   })

@@ -208,6 +208,20 @@ export const text = (policies: ReadonlyArray<Policy.Policy> = Policy.all): strin
   return out.join('\n')
 }
 
+/** After a rule's kind on its page: how its clock stands in law ({@link Policy.basis}). */
+const LABELS: Readonly<Record<Policy.Basis, string>> = {
+  'statutory deadline': '',
+  'statutory duty; deadline an internal target':
+    ' (statutory duty; deadline an internal target: the law gives no number, so never a statutory breach)',
+  'condition of a statutory exemption; deadline an internal target':
+    ' (condition of a statutory exemption; deadline an internal target: the law gives no number, so never a statutory breach)',
+  'internal rule': ' (internal target, not a legal duty: never a statutory breach)',
+}
+
+/** The `internal` and `condition` flags of a policy's rule, by full id. */
+const flags = (p: Policy.Policy, id: string): Pick<Policy.Rule, 'internal' | 'condition'> =>
+  p.rules.find((x) => `${x.policy}/${x.rule}` === id) ?? {}
+
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 /** The documentation page of one policy (`docs/policies/<id>.md`). */
@@ -240,12 +254,7 @@ export const markdown = (p: Policy.Policy): string => {
     )
     out.push(`> ${r.quote}`, '', `— ${r.citation}`, '')
     if (r.clock) {
-      const numbered = r.versions.some((v) => v.duration !== null && v.clock !== 'unspecified')
-      const label = r.statutory
-        ? ''
-        : numbered
-          ? ' (internal target, not a legal duty: never a statutory breach)'
-          : ' (no number in the law: never a statutory breach)'
+      const label = LABELS[Policy.basis(flags(p, r.id), r.statutory)]
       out.push(`- Kind: ${r.kind}${label}`)
       out.push(`- Trigger: ${r.trigger}`)
       out.push(`- Completed by: ${r.completion}`)

@@ -62,6 +62,11 @@ export interface Rule extends ClockRule.Rule {
    * label it gives (`… (S)`), quoted exactly so that a test finds them there.
    */
   readonly confidenceFrom?: string
+  /**
+   * `true` where the law makes acting a condition of an exemption (DSA Art. 6: the hosting
+   * liability exemption) rather than a duty of its own.
+   */
+  readonly condition?: true
   readonly versions: ReadonlyArray<Version>
   /** Who and where it binds; `applies` is derived from it. */
   readonly scope: ScopeSpec
@@ -135,6 +140,31 @@ export const ruleById = (id: string, policies: ReadonlyArray<Policy> = all): O.O
 /** Whether `id` names a policy of `policies` or one of their rules (`policy/rule`). */
 const isKnownId = (id: string, policies: ReadonlyArray<Policy>): boolean =>
   policies.some((p) => p.id === id) || O.isSome(ruleById(id, policies))
+
+/**
+ * What a clock rests on, in the words reports and policy pages use: a number the law gives; a duty
+ * the law imposes with no number, whose due time is the platform's internal target ("a deadline
+ * with no number in the law is an internal target and is labelled so"); or the platform's own rule.
+ */
+export type Basis =
+  | 'statutory deadline'
+  | 'statutory duty; deadline an internal target'
+  | 'condition of a statutory exemption; deadline an internal target'
+  | 'internal rule'
+
+/**
+ * The {@link Basis} of a rule's clock: `numbered` is whether the law gives its due time a number
+ * (an obligation's `statutory`). A rule marked `internal` is the platform's, numbered or not; one
+ * marked `condition` keeps an exemption rather than meeting a duty.
+ */
+export const basis = (r: Pick<Rule, 'internal' | 'condition'>, numbered: boolean): Basis =>
+  r.internal === true
+    ? 'internal rule'
+    : numbered
+      ? 'statutory deadline'
+      : r.condition === true
+        ? 'condition of a statutory exemption; deadline an internal target'
+        : 'statutory duty; deadline an internal target'
 
 /** On by default: primary and secondary rules. Unconfirmed rules are encoded but off. */
 export const onByDefault = (r: Pick<ClockRule.Rule, 'confidence'>): boolean => r.confidence !== 'unconfirmed'

@@ -6,11 +6,13 @@
  * references come from users. Bidirectional override and isolate controls
  * are shown as their code points (`[U+202E]`), as in the `md` and `html`
  * reports, so that a spreadsheet shows an id in the order it was recorded.
- * Every row says whether the report is counterfactual.
+ * Every row says whether the report is counterfactual, and `basis` says in
+ * words what `statutory: false` leaves open: a statutory duty whose deadline
+ * is an internal target, or an internal rule.
  */
 import { stringify } from 'csv-stringify/sync'
 import * as Bidi from '../internal/bidi.js'
-import type * as Report from './Report.js'
+import * as Report from './Report.js'
 
 /** Column names, in order. */
 export const COLUMNS = [
@@ -23,6 +25,7 @@ export const COLUMNS = [
   'citation',
   'confidence',
   'statutory',
+  'basis',
   'counterfactual',
   'preEffective',
   'triggeredBy',
@@ -71,6 +74,7 @@ export function* pieces(r: Report.Report): Generator<string> {
         o.citation,
         o.confidence,
         String(o.statutory),
+        Report.basis(o),
         String(o.counterfactual),
         String(o.preEffective),
         o.triggeredBy,

@@ -100,6 +100,17 @@ const tally = (r: Report.Report, limit: number) => {
   return { byRule, breached, refusals }
 }
 
+/**
+ * The breached list's `statutory` cell: `yes` for the law's own number, `no` for an internal rule
+ * or a clock the law did not yet (pre-effective) or does not (counterfactual) impose, and for a duty
+ * the law gives no number, its basis in words: the duty is statutory, its deadline a target.
+ */
+const statutoryCell = (o: Obligation.Obligation): string => {
+  if (o.preEffective || o.counterfactual) return 'no'
+  const b = Report.basis(o)
+  return b === 'statutory deadline' ? 'yes' : b === 'internal rule' ? 'no' : b
+}
+
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
 
 /** Renders the Markdown summary. */
@@ -161,7 +172,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
         breached.shown.map(({ caseId, o }) => [
           escapeText(caseId),
           codeSpan(`${o.policy}/${o.rule}`),
-          o.statutory && !o.preEffective && !o.counterfactual ? 'yes' : 'no',
+          statutoryCell(o),
           o.startedAt,
           o.dueAt,
           o.completedAt ?? '—',

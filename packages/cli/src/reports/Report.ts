@@ -5,7 +5,15 @@
  * so the formats cannot disagree.
  */
 import { createHash } from 'node:crypto'
-import { type CasePartition, type ClockRule, Envelope, Profile, type Recorded, Timestamp } from '@docket/core'
+import {
+  type CasePartition,
+  type ClockRule,
+  Envelope,
+  type Obligation,
+  Profile,
+  type Recorded,
+  Timestamp,
+} from '@docket/core'
 import { type Custom, Policy } from '@docket/policies'
 import type * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -75,6 +83,19 @@ export const refusalsThenAuthority = (r: Pick<Report, 'casesJson'>): ReadonlyArr
     for (const row of refusalRows(JSON.parse(json) as Replay.CaseResult)) rows.push(row)
   }
   return rows
+}
+
+let statutoryRules: ReadonlyMap<string, Policy.Rule> | undefined
+
+/**
+ * What an obligation's clock stands on in law ({@link Policy.basis}): a number the law gives, a
+ * duty (or an exemption's condition) whose deadline is an internal target, or an internal rule. A
+ * rule no statutory module holds (a custom policy's) is internal.
+ */
+export const basis = (o: Pick<Obligation.Obligation, 'policy' | 'rule' | 'statutory'>): Policy.Basis => {
+  statutoryRules ??= new Map(Policy.rules().map((r) => [`${r.policy}/${r.rule}`, r]))
+  const r = statutoryRules.get(`${o.policy}/${o.rule}`)
+  return r === undefined ? 'internal rule' : Policy.basis(r, o.statutory)
 }
 
 /** Compares strings by code unit (locale-independent, deterministic). */

@@ -35,6 +35,8 @@ export interface RuleInput {
   readonly extensions?: string
   readonly notes?: ReadonlyArray<string>
   readonly internal?: boolean
+  /** Acting keeps an exemption rather than meeting a duty (see `Policy.Rule`). */
+  readonly condition?: true
   readonly versions: ReadonlyArray<Version>
 }
 
@@ -49,6 +51,7 @@ export const rule = (r: RuleInput): Rule => ({
   ...(r.confidenceFrom === undefined ? {} : { confidenceFrom: r.confidenceFrom }),
   dateZone: r.dateZone,
   ...(r.internal === true ? { internal: true } : {}),
+  ...(r.condition === true ? { condition: true } : {}),
   scope: r.scope,
   applies: applies(r.scope),
   trigger: r.trigger,

@@ -74,6 +74,7 @@ export const expeditious: Rule = rule({
   title: 'Act expeditiously on a notice giving actual knowledge of illegal content',
   confidence: 'primary',
   dateZone: ZONE,
+  condition: true,
   scope: { ...EU, ...HOSTING_DUTY },
   trigger:
     'A notice of allegedly illegal content with the Art. 16(2) elements (`explanation`, `exactLocation`, `notifierIdentity` — never for child sexual abuse — and `bonaFideStatement`), on the report or a later `ReportCompleted`. A report with no `removalRequest` came through the platform’s own form and counts as complete.',
