@@ -25,6 +25,7 @@ import * as path from 'node:path'
 import type { Obligation } from '@docket/core'
 import { Timestamp } from '@docket/core'
 import * as Bidi from '../internal/bidi.js'
+import * as Palette from '../internal/palette.js'
 import type * as Replay from '../replay/Replay.js'
 import * as Report from './Report.js'
 
@@ -241,9 +242,10 @@ const CLIENT = `
   'use strict';
   var data = JSON.parse(document.getElementById('docket-data').textContent);
   var iso = function (v) { return new Date(v).toISOString().slice(0, 16).replace('T', ' ') + 'Z'; };
-  var colors = { met: '#2e7d32', met_late: '#f9a825', breached: '#c62828', pending: '#1565c0', waived: '#9e9e9e', paused: '#6a1b9a' };
+  var palette = data.colors, colors = palette.status, marks = palette.marks, series = palette.series;
   Chart.defaults.animation = false;
   Chart.defaults.font.family = 'system-ui, sans-serif';
+  Chart.defaults.color = palette.text;
   var charts = 0;
   data.timelines.forEach(function (t, i) {
     var rows = t.rows.map(function (r) { return r.label; });
@@ -251,14 +253,14 @@ const CLIENT = `
     var labels = rows.concat([eventsRow]);
     var ds = [
       { type: 'bar', label: 'clock (start to due)', data: t.rows.map(function (r) { return { x: [r.start, r.due], y: r.label, name: r.status.replace('_', ' ') }; }),
-        backgroundColor: t.rows.map(function (r) { return (colors[r.status] || '#777') + '99'; }), borderSkipped: false, barPercentage: 0.5 },
-      { type: 'scatter', label: 'warnings', pointStyle: 'triangle', pointRadius: 6, backgroundColor: '#ef6c00',
+        backgroundColor: t.rows.map(function (r) { return colors[r.status] || colors.other; }), borderSkipped: false, barPercentage: 0.5 },
+      { type: 'scatter', label: 'warnings', pointStyle: 'triangle', pointRadius: 6, backgroundColor: marks.warning, borderColor: palette.separator, borderWidth: 1,
         data: [].concat.apply([], t.rows.map(function (r) { return r.warnings.map(function (w) { return { x: w, y: r.label }; }); })) },
-      { type: 'scatter', label: 'completed', pointStyle: 'rectRot', pointRadius: 7, backgroundColor: '#2e7d32',
+      { type: 'scatter', label: 'completed', pointStyle: 'rectRot', pointRadius: 7, backgroundColor: marks.completed, borderColor: palette.separator, borderWidth: 1,
         data: t.rows.filter(function (r) { return r.completed !== null; }).map(function (r) { return { x: r.completed, y: r.label }; }) },
-      { type: 'scatter', label: 'breach', pointStyle: 'crossRot', pointRadius: 9, borderWidth: 3, borderColor: '#c62828',
+      { type: 'scatter', label: 'breach', pointStyle: 'crossRot', pointRadius: 9, borderWidth: 3, borderColor: marks.breach,
         data: t.rows.filter(function (r) { return r.breach !== null; }).map(function (r) { return { x: r.breach, y: r.label }; }) },
-      { type: 'scatter', label: 'events', pointRadius: 5, backgroundColor: '#37474f',
+      { type: 'scatter', label: 'events', pointRadius: 5, backgroundColor: marks.event, borderColor: palette.separator, borderWidth: 1,
         data: t.events.map(function (e) { return { x: e.at, y: eventsRow, name: e.type + (e.label ? ' (' + e.label + ')' : '') }; }) }
     ];
     var xs = [].concat.apply([], t.rows.map(function (r) { return [r.start, r.due]; })).concat(t.events.map(function (e) { return e.at; }));
@@ -278,8 +280,8 @@ const CLIENT = `
     new Chart(document.getElementById('time-to-action'), {
       type: 'bar',
       data: { labels: data.timeToAction.map(function (g) { return g.group + ' (n=' + g.n + ')'; }),
-        datasets: [ { label: 'median hours to action', data: data.timeToAction.map(function (g) { return g.medianHours; }), backgroundColor: '#1565c0' },
-                    { label: 'legal limit (hours, median)', data: data.timeToAction.map(function (g) { return g.limitHours; }), backgroundColor: '#c6282866' } ] },
+        datasets: [ { label: 'median hours to action', data: data.timeToAction.map(function (g) { return g.medianHours; }), backgroundColor: series.medianHours },
+                    { label: 'legal limit (hours, median)', data: data.timeToAction.map(function (g) { return g.limitHours; }), backgroundColor: series.legalLimit } ] },
       options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, scales: { x: { title: { display: true, text: 'hours' } } } }
     });
     charts++;
@@ -288,10 +290,10 @@ const CLIENT = `
     new Chart(document.getElementById('compliance'), {
       data: { labels: data.compliance.map(function (m) { return m.month; }),
         datasets: [
-          { type: 'bar', label: 'met', data: data.compliance.map(function (m) { return m.met; }), backgroundColor: '#2e7d32', stack: 's', yAxisID: 'y' },
-          { type: 'bar', label: 'met late', data: data.compliance.map(function (m) { return m.late; }), backgroundColor: '#f9a825', stack: 's', yAxisID: 'y' },
-          { type: 'bar', label: 'breached', data: data.compliance.map(function (m) { return m.breached; }), backgroundColor: '#c62828', stack: 's', yAxisID: 'y' },
-          { type: 'line', label: '% on time', data: data.compliance.map(function (m) { return m.onTimePercent; }), borderColor: '#000', yAxisID: 'pct' } ] },
+          { type: 'bar', label: 'met', data: data.compliance.map(function (m) { return m.met; }), backgroundColor: colors.met, borderColor: palette.separator, borderWidth: 1, stack: 's', yAxisID: 'y' },
+          { type: 'bar', label: 'met late', data: data.compliance.map(function (m) { return m.late; }), backgroundColor: colors.met_late, borderColor: palette.separator, borderWidth: 1, stack: 's', yAxisID: 'y' },
+          { type: 'bar', label: 'breached', data: data.compliance.map(function (m) { return m.breached; }), backgroundColor: colors.breached, borderColor: palette.separator, borderWidth: 1, stack: 's', yAxisID: 'y' },
+          { type: 'line', label: '% on time', data: data.compliance.map(function (m) { return m.onTimePercent; }), borderColor: series.onTime, backgroundColor: series.onTime, yAxisID: 'pct' } ] },
       options: { responsive: true, maintainAspectRatio: false,
         scales: { y: { stacked: true, title: { display: true, text: 'statutory deadlines' } }, x: { stacked: true },
                   pct: { position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: '% on time' } } } }
@@ -303,7 +305,7 @@ const CLIENT = `
 `
 
 const STYLE = `
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;background:#fff;padding:0 1rem}
 h1{margin-bottom:.2rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
 td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;font-size:.9rem;vertical-align:top;overflow-wrap:anywhere}
 h3,p{overflow-wrap:anywhere}
@@ -354,7 +356,7 @@ ${rows([[s.obligations, s.met, s.met_late, s.breached, s.pending, s.waived, s.pa
 ${comp.length === 0 ? '<p>None: no statutory deadline was met, met late or breached by then.</p>' : '<div class="chart" style="height:320px"><canvas id="compliance" aria-label="compliance over time" role="img"></canvas></div>'}
 <h2>Time to action against the legal limit</h2><p class="muted">Completed statutory deadlines: median hours from start to completion, and the median legal limit, per category and jurisdiction${tta.length === 0 ? '' : ` (largest ${plural(tta.length, 'group')})`}.</p>
 ${tta.length === 0 ? '<p>None: no statutory deadline was completed by then.</p>' : `<div class="chart" style="height:${Math.max(200, 28 * tta.length + 80)}px"><canvas id="time-to-action" aria-label="time to action" role="img"></canvas></div>`}
-<h2>Case timelines</h2><p class="muted">${tl.shown.length} of ${tl.total} cases with a statutory breach, a refusal later followed by an authority, or an escalation. Bars: each clock from start to due (colour: status, green met, amber met late, red breached, blue pending, grey waived, purple paused; the table below each chart names it); triangles: warnings; diamonds: completion; crosses: breach; dots: events.</p>`)
+<h2>Case timelines</h2><p class="muted">${tl.shown.length} of ${tl.total} cases with a statutory breach, a refusal later followed by an authority, or an escalation. Bars: each clock from start to due (colour: status, green met, dark amber met late, red breached, blue pending, grey waived, purple paused; the table below each chart names it); triangles: warnings; diamonds: completion; crosses: breach; dots: events.</p>`)
   tl.shown.forEach((t, i) => {
     parts.push(`<h3 class="case">Case <span class="case-id">${escapeText(t.caseId)}</span></h3><p class="muted">${escapeText(t.why.join(', '))}</p>
 <div class="chart" style="height:${Math.max(140, 40 * (t.rows.length + 1) + 70)}px"><canvas id="timeline-${i}" aria-label="timeline of case ${escapeText(t.caseId)}" role="img"></canvas></div>
@@ -383,7 +385,7 @@ ${tta.length === 0 ? '<p>None: no statutory deadline was completed by then.</p>'
   ])}</table>
 <p class="muted">Charts: Chart.js (MIT licence), inlined.</p>`)
   parts.push(
-    `<script type="application/json" id="docket-data">${scriptJson({ timelines: tl.shown, timeToAction: tta, compliance: comp })}</script>`,
+    `<script type="application/json" id="docket-data">${scriptJson({ timelines: tl.shown, timeToAction: tta, compliance: comp, colors: Palette.CHART })}</script>`,
   )
   parts.push(`<script>${chartLibrary()}</script>`)
   parts.push(`<script>${CLIENT}</script>`)
