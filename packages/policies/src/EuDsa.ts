@@ -66,6 +66,8 @@ export {
   statementOfReasons,
   transparencyDatabase,
 } from './internal/euDsa/statements.js'
+/** The zone the DSA's dates are read in (`Europe/Brussels`): its dates in force, and the days and periods of its reports. */
+export { ZONE } from './internal/euDsa/binding.js'
 
 /** The Digital Services Act. */
 export const policy: Policy = {

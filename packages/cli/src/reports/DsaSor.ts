@@ -26,6 +26,7 @@
  */
 import { createHash } from 'node:crypto'
 import { EuDsa } from '@docket/policies'
+import * as DsaCalendar from '../internal/dsaCalendar.js'
 import type * as Facts from '../replay/Facts.js'
 import * as Publishable from '../replay/Publishable.js'
 import type * as Replay from '../replay/Replay.js'
@@ -151,7 +152,8 @@ const eeaOf = (rules: SorRules.Rules): ReadonlySet<string> => {
   return new Set(Array.isArray(e) ? (e as string[]) : Object.keys((e ?? {}) as object))
 }
 
-const date = (iso: string): string => iso.slice(0, 10)
+/** The day of an instant in Brussels (`dsaCalendar`): a decision at 23:30 UTC on 31 March applies on 1 April. */
+const date = DsaCalendar.day
 
 const compact = (s: Record<string, unknown>): SorRules.Statement =>
   Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined))

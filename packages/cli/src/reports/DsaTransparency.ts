@@ -6,7 +6,8 @@
  * category; notices of Art. 16, with trusted flaggers apart; own-initiative
  * moderation; complaints of Art. 20; out-of-court disputes of Art. 21;
  * suspensions of Art. 23). Periods are calendar years, or half-years for very
- * large platforms (Art. 2 of the Implementing Regulation), in UTC. Only
+ * large platforms (Art. 2 of the Implementing Regulation), cut at midnight in
+ * Brussels (`dsaCalendar`), not in UTC. Only
  * cases with an EEA jurisdiction are counted.
  *
  * It is the data behind a report, as JSON, not the filled template: the
@@ -14,12 +15,13 @@
  * (human resources, average monthly recipients), are not here.
  */
 import { Timestamp } from '@docket/core'
+import * as DsaCalendar from '../internal/dsaCalendar.js'
 import * as Report from './Report.js'
 
 // model
 
 /** Reporting period length. */
-export type Period = 'year' | 'half-year'
+export type Period = DsaCalendar.Period
 
 /** Counts of authority orders. */
 export interface Orders {
@@ -73,20 +75,6 @@ export interface PeriodReport {
 
 const ms = (s: string): number => Timestamp.toMillis(s)
 const H = 3_600_000
-
-const periodOf = (iso: string, p: Period): string => {
-  const d = Timestamp.format(ms(iso), 0)
-  const y = d.slice(0, 4)
-  return p === 'year' ? y : `${y}-H${Number(d.slice(5, 7)) <= 6 ? 1 : 2}`
-}
-
-const bounds = (key: string): { readonly from: string; readonly to: string } => {
-  const y = Number(key.slice(0, 4))
-  if (key.length === 4) return { from: `${y}-01-01T00:00:00.000Z`, to: `${y + 1}-01-01T00:00:00.000Z` }
-  return key.endsWith('H1')
-    ? { from: `${y}-01-01T00:00:00.000Z`, to: `${y}-07-01T00:00:00.000Z` }
-    : { from: `${y}-07-01T00:00:00.000Z`, to: `${y + 1}-01-01T00:00:00.000Z` }
-}
 
 const median = (xs: ReadonlyArray<number>): number | null => {
   if (xs.length === 0) return null
@@ -163,7 +151,7 @@ const orders = (o: ReturnType<typeof orderCounts>): Orders => ({
 export const build = (r: Pick<Report.Report, 'cases'>, period: Period): ReadonlyArray<PeriodReport> => {
   const acc = new Map<string, Acc>()
   const at = (iso: string): Acc => {
-    const k = periodOf(iso, period)
+    const k = DsaCalendar.period(iso, period)
     let a = acc.get(k)
     if (a === undefined) {
       a = accumulator()
@@ -243,7 +231,7 @@ export const build = (r: Pick<Report.Report, 'cases'>, period: Period): Readonly
     .sort(([a], [b]) => Report.compare(a, b))
     .map(([k, a]) => ({
       period: k,
-      ...bounds(k),
+      ...DsaCalendar.bounds(k),
       art9Orders: orders(a.o9),
       art10Orders: orders(a.o10),
       art16Notices: {
