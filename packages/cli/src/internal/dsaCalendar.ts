@@ -17,8 +17,7 @@ import { DateTime } from 'luxon'
 /** Reporting period length. */
 export type Period = 'year' | 'half-year'
 
-const local = (iso: string): DateTime =>
-  DateTime.fromMillis(Timestamp.toMillis(iso), { zone: EuDsa.ZONE })
+const local = (iso: string): DateTime => DateTime.fromMillis(Timestamp.toMillis(iso), { zone: EuDsa.ZONE })
 
 /** The calendar day (`YYYY-MM-DD`) of an instant in Brussels. */
 export const day = (iso: string): string => local(iso).toFormat('yyyy-MM-dd')

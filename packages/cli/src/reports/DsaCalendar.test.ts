@@ -116,7 +116,7 @@ describe('DSA days and periods are read in Brussels', () => {
     ])
   })
 
-  it("gives the Brussels day and period of every decision across summer time and period ends (property)", async () => {
+  it('gives the Brussels day and period of every decision across summer time and period ends (property)', async () => {
     await fc.assert(
       fc.asyncProperty(nearBoundary, async (action) => {
         const r = await replay(action)
