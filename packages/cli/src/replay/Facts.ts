@@ -51,6 +51,16 @@ export interface RestrictiveDecision {
   readonly jurisdictions: ReadonlyArray<string>
   readonly until: string | null
   /**
+   * What the decision was taken on (DSA Art. 17(3)(b); the database's `source_type`): of the
+   * notices and orders received at or before its instant, the one that carries most weight: an
+   * authority's order to act or intervention (or a report through the `authority` channel), else a
+   * trusted flagger's notice (Art. 22: given priority and decided first), else an Art. 16 notice,
+   * else the platform's own detection; the latest of that kind. `null` when none came before it.
+   * Not the case's first notice: a case reported by a user, then by a trusted flagger, is decided
+   * on the flagger's notice.
+   */
+  readonly source: DecisionSource | null
+  /**
    * Present (`true`) only when the event says the restricted information is deceptive high-volume
    * commercial content, which DSA Art. 17 does not cover: no statement of reasons is owed.
    */
@@ -75,6 +85,15 @@ export interface RestrictiveDecision {
      */
     readonly publishable?: Publishable.Withheld
   } | null
+}
+
+/** What a restrictive decision was taken on (see {@link RestrictiveDecision.source}). */
+export interface DecisionSource {
+  readonly kind: 'authority' | 'trusted_flagger' | 'notice' | 'own_initiative'
+  /** The event of the notice, order or detection. */
+  readonly eventId: string
+  /** The trusted flagger's id (`flagger.id`) of a trusted flagger's notice. */
+  readonly flagger: string | null
 }
 
 /** A refusal that an authority's request or intervention later followed. */
@@ -297,11 +316,57 @@ const review = (e: DocketEvent, v: Data): NonNullable<RestrictiveDecision['revie
   explanation: str(v.explanation),
 })
 
+/** Authority requests that ask the platform to act on the content (not to inform or preserve). */
+const TO_ACT = new Set(['removal_order', 'court_order', 'destruction_request', 'intervention'])
+const WEIGHT: Readonly<Record<DecisionSource['kind'], number>> = {
+  own_initiative: 1,
+  notice: 2,
+  trusted_flagger: 3,
+  authority: 4,
+}
+
+/** What `e` offers a later decision to be taken on, if anything. */
+const sourceOf = (e: DocketEvent, d: Data): DecisionSource | undefined => {
+  switch (e.type) {
+    case 'ContentReported': {
+      const flagger = (d.flagger ?? null) as Data | null
+      return str(d.channel) === 'authority'
+        ? { kind: 'authority', eventId: e.id, flagger: null }
+        : Event.byTrustedFlagger(e.data)
+          ? { kind: 'trusted_flagger', eventId: e.id, flagger: str(flagger?.id) }
+          : { kind: 'notice', eventId: e.id, flagger: null }
+    }
+    case 'ContentDetected':
+      return { kind: 'own_initiative', eventId: e.id, flagger: null }
+    case 'AuthorityRequestReceived':
+      return TO_ACT.has(String(d.kind)) ? { kind: 'authority', eventId: e.id, flagger: null } : undefined
+    default:
+      return undefined
+  }
+}
+
+/** The weightier of two sources, the later (`b`) on a tie. */
+const weightier = (a: DecisionSource | null, b: DecisionSource | undefined): DecisionSource | null =>
+  b !== undefined && (a === null || WEIGHT[b.kind] >= WEIGHT[a.kind]) ? b : a
+
+/** The source of a decision at `history[i]`: `before`, or one at the same instant sorting after it. */
+const sourceAt = (
+  history: ReadonlyArray<DocketEvent>,
+  i: number,
+  before: DecisionSource | null,
+): DecisionSource | null => {
+  let s = before
+  for (let j = i + 1; j < history.length && at[j] === at[i]; j++)
+    s = weightier(s, sourceOf(history[j]!, data(history[j]!)))
+  return s
+}
+
 const decision = (
   e: DocketEvent & { readonly type: RestrictiveDecision['type'] },
   d: Data,
   review: RestrictiveDecision['review'],
   jurisdictions: ReadonlyArray<string>,
+  source: DecisionSource | null,
 ): RestrictiveDecision => ({
   eventId: e.id,
   type: e.type,
@@ -311,6 +376,7 @@ const decision = (
   territories: Array.isArray(d.territories) ? strs(d.territories) : null,
   jurisdictions: jurisdictions.slice().sort(),
   until: str(d.until),
+  source,
   ...(d.deceptiveHighVolumeCommercial === true ? { deceptiveHighVolumeCommercial: true as const } : {}),
   review,
 })
@@ -389,6 +455,7 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
   let closed = false
   let reopened = 0
   let lastReview: RestrictiveDecision['review'] = null
+  let source: DecisionSource | null = null
   const jurisdictions: string[] = []
   const authorities: number[] = []
   const decisions: RestrictiveDecision[] = []
@@ -397,6 +464,7 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
   for (let i = 0; i < history.length; i++) {
     const e = history[i]!
     const d = data(e)
+    source = weightier(source, sourceOf(e, d))
     switch (e.type) {
       case 'ContentReported':
         report ??= e
@@ -427,7 +495,15 @@ export const extract = (caseId: string, input: ReadonlyArray<DocketEvent>): Fact
       case 'ContentActioned':
       case 'AccountActioned':
         firstActionAt ??= e.occurredAt
-        decisions.push(decision(e, d, reviewAt(history, i, lastReview), EuDsa.knownAt(history, at[i]!)))
+        decisions.push(
+          decision(
+            e,
+            d,
+            reviewAt(history, i, lastReview),
+            EuDsa.knownAt(history, at[i]!),
+            sourceAt(history, i, source),
+          ),
+        )
         break
       case 'AppealLodged':
         lodged.push(e)

@@ -173,6 +173,63 @@ describe('DsaSor.build', () => {
     expect(strip(after)).toEqual(strip(before))
   })
 
+  it('takes source_type from the notices before each decision, the weightiest, not from the first notice', async () => {
+    const base = Fixtures.cases()
+    const first = base.find((e) => e.id === 'fr-1')!
+    const notice = (id: string, at: string, data: object) =>
+      ({
+        ...first,
+        id,
+        occurredAt: at,
+        recordedAt: at,
+        data: { ...(first.data as object), ...data },
+      }) as typeof first
+    const flagged = notice('fr-tf', '2026-03-02T12:00:00+01:00', {
+      reportId: 'r-tf',
+      channel: 'trusted_flagger',
+      flagger: { id: 'tf-fr-7' },
+    })
+    const order = {
+      ...first,
+      id: 'fr-order',
+      type: 'AuthorityRequestReceived',
+      occurredAt: '2026-03-02T15:07:00+01:00',
+      recordedAt: '2026-03-02T15:07:00+01:00',
+      actor: { kind: 'regulator' },
+      data: { requestId: 'q-fr', authority: 'ARCOM', kind: 'removal_order', jurisdiction: 'FR' },
+    } as unknown as typeof first
+    const lateFlagger = notice('fr-tf-late', '2026-03-06T12:00:00+01:00', {
+      reportId: 'r-tf-late',
+      channel: 'trusted_flagger',
+      flagger: { id: 'tf-late' },
+    })
+    const source = async (events: typeof base) =>
+      Object.fromEntries(
+        DsaSor.build(
+          await build([...events].sort((a, b) => Date.parse(a.recordedAt) - Date.parse(b.recordedAt))),
+        )
+          .statements.filter((s) => String(s.puid).startsWith('eu-ncii__'))
+          .map((s) => [s.puid, [s.source_type, s.source_identity]]),
+      )
+    // a user's notice alone: Art. 16; a flagger's notice after the decisions changes nothing
+    const plain = {
+      'eu-ncii__fr-3': ['SOURCE_ARTICLE_16', undefined],
+      'eu-ncii__fr-4': ['SOURCE_ARTICLE_16', undefined],
+    }
+    expect(await source(base)).toEqual(plain)
+    expect(await source([...base, lateFlagger])).toEqual(plain)
+    // a user's notice, then a trusted flagger's before the review: decided on the flagger's notice
+    expect(await source([...base, flagged])).toEqual({
+      'eu-ncii__fr-3': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
+      'eu-ncii__fr-4': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
+    })
+    // an authority's removal order between the removal and the suspension: the suspension gives effect to it
+    expect(await source([...base, flagged, order])).toEqual({
+      'eu-ncii__fr-3': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
+      'eu-ncii__fr-4': ['SOURCE_TYPE_OTHER_NOTIFICATION', undefined],
+    })
+  })
+
   it('reports missing ground, automation and hosting date instead of inventing them', async () => {
     const out = DsaSor.build(
       await build(Fixtures.cases().filter((e) => e.caseId === 'eu-ncii' && e.id !== 'fr-2')),

@@ -130,6 +130,13 @@ const VISIBILITY: Readonly<Record<string, string>> = {
   labelled: 'DECISION_VISIBILITY_CONTENT_LABELLED',
 }
 
+const SOURCE: Readonly<Record<Facts.DecisionSource['kind'], string>> = {
+  authority: 'SOURCE_TYPE_OTHER_NOTIFICATION',
+  trusted_flagger: 'SOURCE_TRUSTED_FLAGGER',
+  notice: 'SOURCE_ARTICLE_16',
+  own_initiative: 'SOURCE_VOLUNTARY',
+}
+
 const CONTENT_TYPE: Readonly<Record<string, string>> = {
   video: 'CONTENT_TYPE_VIDEO',
   live: 'CONTENT_TYPE_VIDEO',
@@ -241,14 +248,8 @@ export const statement = (
       : [CONTENT_TYPE[kind] ?? 'CONTENT_TYPE_OTHER', ...(f.synthetic ? ['CONTENT_TYPE_SYNTHETIC_MEDIA'] : [])]
   // as the decision was taken: a later authority's country must not change a statement already sent
   const scope = (d.territories ?? d.jurisdictions).filter((j) => eea.has(j))
-  const source =
-    f.trustedFlagger !== null || f.channel === 'trusted_flagger'
-      ? 'SOURCE_TRUSTED_FLAGGER'
-      : f.origin === 'notice'
-        ? 'SOURCE_ARTICLE_16'
-        : f.origin === 'authority'
-          ? 'SOURCE_TYPE_OTHER_NOTIFICATION'
-          : 'SOURCE_VOLUNTARY'
+  // what the decision was taken on, not the case's first notice (`Facts.RestrictiveDecision.source`)
+  const source = SOURCE[d.source?.kind ?? 'own_initiative']
   const until = d.until === null ? undefined : date(d.until)
   const visibility = !isAccount ? VISIBILITY[d.action] : undefined
   const monetary =
@@ -313,7 +314,7 @@ export const statement = (
     end_date_service_restriction: provision ? until : undefined,
     decision_facts: facts,
     source_type: source,
-    source_identity: source === 'SOURCE_TRUSTED_FLAGGER' && f.trustedFlagger ? f.trustedFlagger : undefined,
+    source_identity: d.source?.flagger ?? undefined,
     automated_detection: automatedDetection,
     automated_decision: automatedDecision,
     puid: id,
