@@ -57,11 +57,6 @@ describe('DsaSor.build', () => {
       automated_decision: 'AUTOMATED_DECISION_NOT_AUTOMATED',
       puid: 'eu-ncii__fr-3',
     })
-    // the account suspension, with its end date
-    expect(byPuid.get('eu-ncii__fr-4')).toMatchObject({
-      decision_account: 'DECISION_ACCOUNT_SUSPENDED',
-      end_date_account_restriction: '2026-04-02',
-    })
     // the geo-block after the authority's order: the refusal itself has no statement
     expect(byPuid.get('eu-refused__de-6')).toMatchObject({
       decision_visibility: ['DECISION_VISIBILITY_CONTENT_DISABLED'],
@@ -70,13 +65,18 @@ describe('DsaSor.build', () => {
       illegal_content_legal_ground: 'StGB § 130',
     })
     expect([...byPuid.keys()].some((p) => String(p).includes('de-2'))).toBe(false)
-    expect(out.statements).toHaveLength(3)
-    // the detection lacks its hosting date: reported, not invented
+    expect(out.statements).toHaveLength(2)
+    // the detection lacks its hosting date, the suspended account its registration: reported, not invented
     expect(out.problems).toEqual([
       expect.objectContaining({
         caseId: 'eu-detected',
         eventId: 'nl-3',
         missing: [expect.stringContaining('content_date')],
+      }),
+      expect.objectContaining({
+        caseId: 'eu-ncii',
+        eventId: 'fr-4',
+        missing: [expect.stringContaining("content_date (the account's registration date")],
       }),
     ])
     // the US case is outside the database's scope
@@ -123,8 +123,8 @@ describe('DsaSor.build', () => {
     expect(after.problems).toEqual(before.problems)
     expect(after.notOwed).toBe(of(before))
     expect(before.notOwed).toBe(0)
-    // only content restrictions were flagged: the account suspension keeps its statement
-    expect(after.statements.some((s) => s.decision_account === 'DECISION_ACCOUNT_SUSPENDED')).toBe(true)
+    // only content restrictions were flagged: the account suspension still owes its statement
+    expect(after.problems.map((p) => p.eventId)).toContain('fr-4')
   })
 
   it('still writes the statement when the recipient cannot be told (Art. 24(5) submits every Art. 17(1) decision)', async () => {
@@ -193,8 +193,8 @@ describe('DsaSor.build', () => {
       ...first,
       id: 'fr-order',
       type: 'AuthorityRequestReceived',
-      occurredAt: '2026-03-02T15:07:00+01:00',
-      recordedAt: '2026-03-02T15:07:00+01:00',
+      occurredAt: '2026-03-02T15:03:00+01:00',
+      recordedAt: '2026-03-02T15:03:00+01:00',
       actor: { kind: 'regulator' },
       data: { requestId: 'q-fr', authority: 'ARCOM', kind: 'removal_order', jurisdiction: 'FR' },
     } as unknown as typeof first
@@ -212,22 +212,78 @@ describe('DsaSor.build', () => {
           .map((s) => [s.puid, [s.source_type, s.source_identity]]),
       )
     // a user's notice alone: Art. 16; a flagger's notice after the decisions changes nothing
-    const plain = {
-      'eu-ncii__fr-3': ['SOURCE_ARTICLE_16', undefined],
-      'eu-ncii__fr-4': ['SOURCE_ARTICLE_16', undefined],
-    }
+    const plain = { 'eu-ncii__fr-3': ['SOURCE_ARTICLE_16', undefined] }
     expect(await source(base)).toEqual(plain)
     expect(await source([...base, lateFlagger])).toEqual(plain)
     // a user's notice, then a trusted flagger's before the review: decided on the flagger's notice
     expect(await source([...base, flagged])).toEqual({
       'eu-ncii__fr-3': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
-      'eu-ncii__fr-4': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
     })
-    // an authority's removal order between the removal and the suspension: the suspension gives effect to it
+    // an authority's removal order before the removal: the removal gives effect to it
     expect(await source([...base, flagged, order])).toEqual({
-      'eu-ncii__fr-3': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
-      'eu-ncii__fr-4': ['SOURCE_TYPE_OTHER_NOTIFICATION', undefined],
+      'eu-ncii__fr-3': ['SOURCE_TYPE_OTHER_NOTIFICATION', undefined],
     })
+  })
+
+  it("dates an account decision by the account's registration, never by a post's, and types it as an account", async () => {
+    const base = Fixtures.cases().filter((e) => e.caseId === 'eu-ncii')
+    // the case is about the account: its content.postedAt is when the account was registered
+    const aboutAccount = base.map((e) =>
+      e.id === 'fr-1'
+        ? {
+            ...e,
+            data: {
+              ...(e.data as object),
+              content: {
+                ref: 'account:poster',
+                kind: 'account',
+                postedAt: '2025-11-20T10:00:00+01:00',
+                synthetic: true,
+              },
+            },
+          }
+        : e,
+    ) as typeof base
+    const out = DsaSor.build(await build(aboutAccount))
+    const account = out.statements.find((s) => s.puid === 'eu-ncii__fr-4')
+    expect(account).toMatchObject({
+      decision_account: 'DECISION_ACCOUNT_SUSPENDED',
+      end_date_account_restriction: '2026-04-02',
+      content_date: '2025-11-20',
+      content_type: ['CONTENT_TYPE_OTHER'],
+      content_type_other: 'account',
+    })
+    expect(account?.decision_visibility).toBeUndefined()
+    expect(SorRules.validate(account!, rules)).toEqual([])
+    // a synthetic post's account is not synthetic media, and has no date the history records
+    const post = base.map((e) =>
+      e.id === 'fr-1'
+        ? {
+            ...e,
+            data: {
+              ...(e.data as object),
+              content: {
+                ref: 'post-1',
+                kind: 'image',
+                postedAt: '2026-03-01T20:00:00+01:00',
+                synthetic: true,
+              },
+            },
+          }
+        : e,
+    ) as typeof base
+    const onPost = DsaSor.build(await build(post))
+    expect(onPost.statements.find((s) => s.puid === 'eu-ncii__fr-3')?.content_type).toEqual([
+      'CONTENT_TYPE_IMAGE',
+      'CONTENT_TYPE_SYNTHETIC_MEDIA',
+    ])
+    expect(onPost.statements.some((s) => s.puid === 'eu-ncii__fr-4')).toBe(false)
+    expect(onPost.problems).toEqual([
+      expect.objectContaining({
+        eventId: 'fr-4',
+        missing: [expect.stringContaining("account's registration date")],
+      }),
+    ])
   })
 
   it('reports missing ground, automation and hosting date instead of inventing them', async () => {

@@ -228,8 +228,16 @@ export const statement = (
             : undefined
   if (automatedDetection === undefined)
     missing.push('automated_detection (ReviewDecided.detection or ContentDetected.method)')
-  if (f.postedAt === null) missing.push('content_date (ContentReported.content.postedAt: when hosting began)')
   const isAccount = d.type === 'AccountActioned'
+  // an account's "content date" is its registration: a case about the account records it as the
+  // account's content.postedAt; the date a post of the account was first hosted would misstate it
+  const hostedSince = isAccount && f.contentKind !== 'account' ? null : f.postedAt
+  if (hostedSince === null)
+    missing.push(
+      isAccount
+        ? "content_date (the account's registration date: content.postedAt of a case whose content.kind is account)"
+        : 'content_date (ContentReported.content.postedAt: when hosting began)',
+    )
   const kind = isAccount ? 'account' : f.contentKind
   if (kind === null) missing.push('content_type (content.kind)')
   if (f.category === null) missing.push('category (ContentReported.category)')
@@ -245,7 +253,11 @@ export const statement = (
   const contentType =
     kind === null
       ? []
-      : [CONTENT_TYPE[kind] ?? 'CONTENT_TYPE_OTHER', ...(f.synthetic ? ['CONTENT_TYPE_SYNTHETIC_MEDIA'] : [])]
+      : [
+          CONTENT_TYPE[kind] ?? 'CONTENT_TYPE_OTHER',
+          // synthetic media is the reported post's type, not the account's
+          ...(f.synthetic && !isAccount ? ['CONTENT_TYPE_SYNTHETIC_MEDIA'] : []),
+        ]
   // as the decision was taken: a later authority's country must not change a statement already sent
   const scope = (d.territories ?? d.jurisdictions).filter((j) => eea.has(j))
   // what the decision was taken on, not the case's first notice (`Facts.RestrictiveDecision.source`)
@@ -306,7 +318,7 @@ export const statement = (
     category_addition: additions.length > 0 ? additions : undefined,
     category_specification: keywords.length > 0 ? [...keywords] : undefined,
     territorial_scope: scope.length > 0 ? [...new Set(scope)].sort() : undefined,
-    content_date: f.postedAt === null ? undefined : date(f.postedAt),
+    content_date: hostedSince === null ? undefined : date(hostedSince),
     application_date: date(d.occurredAt),
     end_date_visibility_restriction: visibility ? until : undefined,
     end_date_monetary_restriction: monetary ? until : undefined,
