@@ -1,10 +1,11 @@
 /**
- * @docket/adapters — opening event stores from URLs, the system clock, and
- * the webhook sink with its signatures.
+ * @docket/adapters — opening event stores from URLs, the system clock, the
+ * webhook sink with its signatures, and single-owner lock files.
  * Each engine is its own entry point with an optional peer dependency:
  * `@docket/adapters/postgres` (pg), `@docket/adapters/pglite`
  * (@electric-sql/pglite), `@docket/adapters/eventstoredb` (@eventstore/db-client).
  */
+export * as LockFile from './LockFile.js'
 export * as Store from './Store.js'
 export * as StoreUrl from './StoreUrl.js'
 export { systemClock } from './SystemClock.js'

@@ -62,7 +62,7 @@ export const OPTIONS: ReadonlyArray<OptionSpec> = [
     value: 'FILE',
     kind: 'string',
     description:
-      'With --submit: file of acknowledged puids, so that a rerun after a crash sends nothing twice.',
+      'With --submit: file of acknowledged puids, so that a rerun after a crash sends nothing twice; held by one run at a time (FILE.lock).',
   },
   {
     name: 'published-out',

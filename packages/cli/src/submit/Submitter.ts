@@ -17,6 +17,13 @@
  *   answers; or "not unique" under `statement_<i>`); they are counted as
  *   already stored, journalled, and the rest of the batch is sent again
  *   (nothing was stored from the refused batch).
+ * - one run at a time per journal: a run holds `<journal>.lock` (created
+ *   with `O_EXCL`, holding its pid and host) while it reads, sends and
+ *   journals, so two runs started at once on the same journal do not both
+ *   send the same statements (each would find the journal without the
+ *   other's `puid`s); the second stops before sending anything. A lock left
+ *   by a run that died (same host, pid no longer alive) is stale and taken
+ *   over; one from another host is not (delete it by hand).
  * Other per-statement 422 errors are reported by `puid` and the statement is
  * left out; 429, 5xx and network failures are retried with exponential
  * backoff (waiting at least what a `Retry-After` header asks); 401 stops.
@@ -29,7 +36,9 @@
  * (`TestServer`); not yet run against the real endpoint.
  */
 import * as fs from 'node:fs'
+import { LockFile } from '@docket/adapters'
 import { Timestamp } from '@docket/core'
+import * as E from 'fp-ts/lib/Either.js'
 import type * as SorRules from '../reports/SorRules.js'
 
 // model
@@ -167,13 +176,47 @@ export const urlProblem = (url: string): string | undefined => {
   return `${u.protocol}//${u.host} is not https://: the API token and the statements (their explanations can hold personal data) would travel in clear`
 }
 
-/** Submits statements (see the module header); throws when {@link urlProblem} finds the URL unusable. */
+/** The lock file a run holds on its journal (see the module header). */
+export const lockOf = (journal: string): string => `${journal}.lock`
+
+/**
+ * Submits statements (see the module header); throws when {@link urlProblem} finds the URL
+ * unusable. When another run holds the journal, sends nothing and says so in `stopped`.
+ */
 export const submit = async (
   statements: ReadonlyArray<SorRules.Statement>,
   options: Options,
 ): Promise<Result> => {
   const problem = urlProblem(options.url)
   if (problem !== undefined) throw new Error(problem)
+  if (options.journal === undefined) return submitHeld(statements, options)
+  const journal = options.journal
+  const lock = LockFile.acquire(lockOf(journal))
+  if (E.isLeft(lock))
+    return {
+      stored: [],
+      alreadyStored: [],
+      acknowledgedAt: new Map(),
+      rejected: [],
+      unsent: statements.map((s) => String(s.puid)),
+      stopped:
+        `the journal ${journal} is in use by ${LockFile.holder(lock.left)} (lock file ${lock.left.file}), ` +
+        'another submission of these statements; nothing was sent. Run again when it has finished ' +
+        `(the journal then skips what it stored). If no process uses it any more, delete ${lock.left.file}.`,
+      requests: 0,
+    }
+  try {
+    return await submitHeld(statements, options)
+  } finally {
+    lock.right()
+  }
+}
+
+/** {@link submit} once the journal, if any, is held. */
+const submitHeld = async (
+  statements: ReadonlyArray<SorRules.Statement>,
+  options: Options,
+): Promise<Result> => {
   const size = Math.min(100, Math.max(1, options.batchSize ?? 100))
   const attempts = options.attempts ?? 5
   const backoff = options.backoffMs ?? 1000

@@ -7,7 +7,8 @@
  * shapes of the database's source (422 with validation errors keyed
  * `statement_<i>`; then, for a `puid` repeated or already held, 422 listing
  * them in `errors.existing_puids`; `existing-puid` lookups). Faults can be injected: failing requests, and a
- * lost acknowledgement (stored, then the connection dropped).
+ * lost acknowledgement (stored, then the connection dropped). Batch requests can be held
+ * unanswered and then answered in the order they came, to make concurrent submitters overlap.
  *
  * It is not the database: authentication is one fixed token, and nothing is
  * persisted beyond the process.
@@ -29,7 +30,17 @@ export interface TestServer {
   readonly failNext: (n: number, status?: number, retryAfter?: string) => void
   /** The next batch request is stored, then its connection is dropped before the answer. */
   readonly loseNextAck: () => void
+  /** Holds batch requests unanswered (nothing stored) until `release`, which answers them in order. */
+  readonly hold: () => Held
   readonly close: () => Promise<void>
+}
+
+/** Batch requests held by {@link TestServer.hold}. */
+export interface Held {
+  /** Resolves once `n` batch requests are held. */
+  readonly arrived: (n: number) => Promise<void>
+  /** Answers the held requests in the order they came, and stops holding. */
+  readonly release: () => void
 }
 
 // constructors
@@ -45,6 +56,8 @@ export const start = async (
   let failStatus = 503
   let failRetryAfter: string | undefined
   let loseAck = false
+  let held: Array<() => void> | undefined
+  let onHeld: (() => void) | undefined
   const send = (res: http.ServerResponse, status: number, body: unknown, retryAfter?: string): void => {
     res.writeHead(status, {
       'content-type': 'application/json',
@@ -56,6 +69,14 @@ export const start = async (
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
+      if (held !== undefined && req.method === 'POST' && req.url === '/api/v1/statements') {
+        held.push(answer)
+        onHeld?.()
+        return
+      }
+      answer()
+    })
+    const answer = () => {
       if (req.headers.authorization !== `Bearer ${token}`)
         return send(res, 401, { message: 'Unauthenticated.' })
       const url = req.url ?? ''
@@ -109,7 +130,7 @@ export const start = async (
         return
       }
       return send(res, 201, { statements: list.map((s) => ({ puid: s.puid })) })
-    })
+    }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
@@ -124,6 +145,25 @@ export const start = async (
     },
     loseNextAck: () => {
       loseAck = true
+    },
+    hold: () => {
+      const queue: Array<() => void> = []
+      held = queue
+      return {
+        arrived: (n) =>
+          new Promise<void>((resolve) => {
+            const check = (): void => {
+              if (queue.length >= n) resolve()
+            }
+            onHeld = check
+            check()
+          }),
+        release: () => {
+          if (held === queue) held = undefined
+          onHeld = undefined
+          for (const answer of queue.splice(0)) answer()
+        },
+      }
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
