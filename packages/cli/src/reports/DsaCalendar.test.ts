@@ -8,6 +8,7 @@ import type { Recorded } from '@docket/core'
 import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import * as Fixtures from '../testing/ReplayFixtures.js'
 import * as DsaSor from './DsaSor.js'
 import * as DsaTransparency from './DsaTransparency.js'
 import * as Report from './Report.js'
@@ -37,23 +38,14 @@ const history = (action: number): ReadonlyArray<Recorded> => {
     }) as unknown as Recorded
   return [
     ev('n-1', action - 2 * H, 'ContentReported', {
-      reportId: 'r-1',
+      reportId: 'r-fr',
       channel: 'web_form',
       category: 'ncii',
       content: { ref: 'p-1', kind: 'image', postedAt: iso(action - 3 * H) },
       jurisdictions: ['FR'],
     }),
-    ev('n-2', action - 60_000, 'ReviewDecided', {
-      reviewId: 'v-1',
-      outcome: 'violation',
-      tier: 'specialist',
-      automation: 'not',
-      detection: 'manual',
-      reportId: 'r-1',
-      ground: 'illegal',
-      legalGround: 'Code pénal art. 226-2-1',
-      explanation: 'Shared without consent.',
-    }),
+    // the fixture's review, every fact the database needs
+    ev('n-2', action - 60_000, 'ReviewDecided', Fixtures.cases().find((e) => e.id === 'fr-2')!.data),
     ev('n-3', action, 'ContentActioned', { action: 'removed', until: iso(action + 30 * 24 * H) }),
   ]
 }

@@ -190,12 +190,8 @@ describe('DsaSor.build', () => {
       flagger: { id: 'tf-fr-7' },
     })
     const order = {
-      ...first,
-      id: 'fr-order',
+      ...notice('fr-order', '2026-03-02T15:03:00+01:00', {}),
       type: 'AuthorityRequestReceived',
-      occurredAt: '2026-03-02T15:03:00+01:00',
-      recordedAt: '2026-03-02T15:03:00+01:00',
-      actor: { kind: 'regulator' },
       data: { requestId: 'q-fr', authority: 'ARCOM', kind: 'removal_order', jurisdiction: 'FR' },
     } as unknown as typeof first
     const lateFlagger = notice('fr-tf-late', '2026-03-06T12:00:00+01:00', {
@@ -227,23 +223,17 @@ describe('DsaSor.build', () => {
 
   it("dates an account decision by the account's registration, never by a post's, and types it as an account", async () => {
     const base = Fixtures.cases().filter((e) => e.caseId === 'eu-ncii')
+    const about = (content: object) =>
+      base.map((e) =>
+        e.id === 'fr-1' ? { ...e, data: { ...(e.data as object), content } } : e,
+      ) as typeof base
     // the case is about the account: its content.postedAt is when the account was registered
-    const aboutAccount = base.map((e) =>
-      e.id === 'fr-1'
-        ? {
-            ...e,
-            data: {
-              ...(e.data as object),
-              content: {
-                ref: 'account:poster',
-                kind: 'account',
-                postedAt: '2025-11-20T10:00:00+01:00',
-                synthetic: true,
-              },
-            },
-          }
-        : e,
-    ) as typeof base
+    const aboutAccount = about({
+      ref: 'account:poster',
+      kind: 'account',
+      postedAt: '2025-11-20T10:00:00+01:00',
+      synthetic: true,
+    })
     const out = DsaSor.build(await build(aboutAccount))
     const account = out.statements.find((s) => s.puid === 'eu-ncii__fr-4')
     expect(account).toMatchObject({
@@ -256,23 +246,11 @@ describe('DsaSor.build', () => {
     expect(account?.decision_visibility).toBeUndefined()
     expect(SorRules.validate(account!, rules)).toEqual([])
     // a synthetic post's account is not synthetic media, and has no date the history records
-    const post = base.map((e) =>
-      e.id === 'fr-1'
-        ? {
-            ...e,
-            data: {
-              ...(e.data as object),
-              content: {
-                ref: 'post-1',
-                kind: 'image',
-                postedAt: '2026-03-01T20:00:00+01:00',
-                synthetic: true,
-              },
-            },
-          }
-        : e,
-    ) as typeof base
-    const onPost = DsaSor.build(await build(post))
+    const onPost = DsaSor.build(
+      await build(
+        about({ ref: 'post-1', kind: 'image', postedAt: '2026-03-01T20:00:00+01:00', synthetic: true }),
+      ),
+    )
     expect(onPost.statements.find((s) => s.puid === 'eu-ncii__fr-3')?.content_type).toEqual([
       'CONTENT_TYPE_IMAGE',
       'CONTENT_TYPE_SYNTHETIC_MEDIA',

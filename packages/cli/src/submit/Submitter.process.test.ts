@@ -59,13 +59,13 @@ describe.skipIf(!built)(
         const args = [
           'replay',
           events,
+          '--quiet',
           '--report',
           'dsa-sor',
-          '--submit',
-          server.url,
           '--journal',
           journal,
-          '--quiet',
+          '--submit',
+          server.url,
         ]
         const a = run(args)
         const b = run(args)
