@@ -4,6 +4,7 @@
  * act on. This replaces io-ts' raw error output at every boundary.
  */
 import type * as t from 'io-ts'
+import { MAX_AGE } from './Event.js'
 import * as Jurisdiction from './Jurisdiction.js'
 import * as Timestamp from './Timestamp.js'
 
@@ -62,11 +63,12 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   DeadlineExtended: 'exactly one of until (an instant) and by (an ISO-8601 duration)',
   Id: 'a non-empty string without NUL (U+0000) or unpaired surrogates',
   Level: 'an integer ≥ 1',
+  SchemaVersion: 'an integer ≥ 1',
   TimeZone: 'an IANA time zone, such as Europe/Paris, or a fixed offset within ±18:00, such as UTC+02:00',
   UnknownRecord: 'an object',
   Int: 'an integer',
-  Count: 'an integer ≥ 0',
-  Age: 'an age in years, a number ≥ 0',
+  Count: 'an integer ≥ 0, at most 2^53 − 1 (9007199254740991: a larger one is not read exactly)',
+  Age: `an age in years, a number from 0 to ${MAX_AGE}`,
   Threshold: 'an integer ≥ 1',
   Rate: 'a number > 0',
   RepeatReportThresholds: 'integers ≥ 1, each greater than the one before, such as [10, 100, 1000]',

@@ -20,6 +20,7 @@ import * as Guard from './internal/guard.js'
 import * as PersonalData from './PersonalData.js'
 import {
   ActorKind,
+  Count,
   DATA_CODECS,
   type DataOf,
   type EventType,
@@ -87,7 +88,7 @@ export const MetaCodec = t.partial(
   {
     correlationId: t.string,
     causationId: t.string,
-    schemaVersion: t.refinement(t.Int, (n) => n >= 1, 'SchemaVersion'),
+    schemaVersion: t.refinement(Count, (n) => n >= 1, 'SchemaVersion'),
     recordedAtInferred: t.boolean,
   },
   'Meta',

@@ -99,14 +99,23 @@ export const NonZeroDuration = t.refinement(IsoDuration, (s) => /[1-9]/.test(s),
 const obj = <P extends t.Props, O extends t.Props>(name: string, required: P, optional: O) =>
   t.intersection([t.type(required), t.partial(optional)], name)
 
-/** An escalation level, an integer ≥ 1 (plain number, no brand, so configuration literals type-check). */
-export const Level = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1, 'Level')
+/**
+ * A whole number ≥ 0 (views, shares, copies, users) that a double holds exactly: at most
+ * `Number.MAX_SAFE_INTEGER` (2^53 − 1). Negative, fractional and infinite counts are refused, and
+ * so is a larger integer, which `JSON.parse` has already rounded (9007199254740993 reads as
+ * …992): stored, it would silently say another number. Every integer field of the format refines
+ * this one codec.
+ */
+export const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Count')
 
-/** A whole number ≥ 0 (views, shares, users): negative, fractional and infinite counts are refused. */
-export const Count = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'Count')
+/** An escalation level, a {@link Count} ≥ 1 (plain number, no brand, so configuration literals type-check). */
+export const Level = t.refinement(Count, (n) => n >= 1, 'Level')
 
-/** An age in years: a finite number ≥ 0 (a negative one read as a minor's). */
-export const Age = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'Age')
+/** The oldest age in years an event may state: older than anyone has lived, so a larger one is a typo. */
+export const MAX_AGE = 150
+
+/** An age in years: a finite number from 0 to {@link MAX_AGE} (a negative one read as a minor's). */
+export const Age = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0 && n <= MAX_AGE, 'Age')
 
 // shared payload parts
 
@@ -225,7 +234,7 @@ export const ContentActioned = obj(
   {
     /** Where a geo-block applies: country codes, as jurisdictions are. */
     territories: t.array(Jurisdiction),
-    copiesActioned: t.number,
+    copiesActioned: Count,
     until: IsoTimestamp,
     /** `false` when the uploader's electronic contact details are unknown (DSA Art. 17(1)); absent means known. */
     recipientContactKnown: t.boolean,
@@ -362,7 +371,7 @@ export const EscalationRaised = obj(
   {
     obligationId: t.string,
     /** A repeated page at the same level (1, 2, …); absent on the first page of a level. */
-    repeat: t.number,
+    repeat: Count,
     /** The escalation records a duty the platform already missed (an authority acted after a refusal). */
     missedObligation: t.boolean,
   },

@@ -55,7 +55,7 @@ describe('Profile.decode: numbers the engine would ignore or misread', () => {
         escalation: { reach: { views: [10_000, 0], shares: [1.5], viewsPerHour: 0, sharesPerHour: -3 } },
       }).split('\n'),
     ).toEqual([
-      'monthlyActiveUsers: got -1, expected an integer ≥ 0',
+      'monthlyActiveUsers: got -1, expected an integer ≥ 0, at most 2^53 − 1 (9007199254740991: a larger one is not read exactly)',
       'escalation.reach.views.1: got 0, expected an integer ≥ 1',
       'escalation.reach.shares.0: got 1.5, expected an integer ≥ 1',
       'escalation.reach.viewsPerHour: got 0, expected a number > 0',
@@ -109,8 +109,8 @@ describe('Profile.decode: numbers the engine would ignore or misread', () => {
   it('refuses a repeatTimes that is not a whole number ≥ 0', () => {
     const ladder = [rung(1, { repeatEvery: 'PT10M', repeatTimes: -1 }), rung(2, { repeatTimes: 1.5 })]
     expect(problems({ escalation: { ladder } }).split('\n')).toEqual([
-      'escalation.ladder.0.repeatTimes: got -1, expected an integer ≥ 0',
-      'escalation.ladder.1.repeatTimes: got 1.5, expected an integer ≥ 0',
+      'escalation.ladder.0.repeatTimes: got -1, expected an integer ≥ 0, at most 2^53 − 1 (9007199254740991: a larger one is not read exactly)',
+      'escalation.ladder.1.repeatTimes: got 1.5, expected an integer ≥ 0, at most 2^53 − 1 (9007199254740991: a larger one is not read exactly)',
     ])
     expect(problems({ escalation: { ladder: [rung(1, { repeatTimes: 0 })] } })).toBe('decoded')
   })

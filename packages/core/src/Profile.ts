@@ -55,7 +55,7 @@ export const LadderLevel = t.intersection(
 export type LadderLevel = t.TypeOf<typeof LadderLevel>
 
 /** A count of views or shares that raises a level: a whole number ≥ 1 (0 would escalate every exposure). */
-const Threshold = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1, 'Threshold')
+const Threshold = t.refinement(Count, (n) => n >= 1, 'Threshold')
 
 /** Views or shares per hour that raise a level: a finite number > 0. */
 const Rate = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'Rate')

@@ -176,9 +176,9 @@ export const REFINEMENTS: Readonly<Record<string, string>> = {
   IsoDuration: 'ISO-8601 duration',
   Jurisdiction: 'country code',
   Jurisdictions: 'array of country code, at least one',
-  Level: 'integer ≥ 1',
-  Count: 'integer ≥ 0',
-  Age: 'number ≥ 0 (years)',
+  Level: 'integer from 1 to 2^53 − 1',
+  Count: 'integer from 0 to 2^53 − 1',
+  Age: 'number from 0 to 150 (years)',
   SchemaVersion: 'integer ≥ 1',
 }
 
