@@ -40,7 +40,8 @@ const REFINED: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   Level: fc.integer({ min: 1, max: 9 }),
   Count: fc.nat(),
   Age: fc.double({ min: 0, max: 120, noNaN: true }),
-  SchemaVersion: fc.integer({ min: 1, max: 3 }),
+  // a valid event is of a version this library reads (a newer one is refused: Upcaster.newer)
+  SchemaVersion: fc.constant(1),
   Int: fc.integer(),
 }
 
@@ -110,7 +111,8 @@ const meta = fc
       {
         correlationId: fc.string({ maxLength: 4 }),
         causationId: fc.string({ maxLength: 4 }),
-        schemaVersion: fc.integer({ min: 1, max: 3 }),
+        // a valid event is of a version this library reads; mutations try newer ones
+        schemaVersion: fc.constant(1),
         recordedAtInferred: fc.boolean(),
       },
       { requiredKeys: [] },

@@ -165,7 +165,28 @@ const validate = (raw: Readonly<Record<string, unknown>>): E.Either<DecodeError.
 }
 
 /**
- * Decodes one event from parsed JSON, upcasting older schema versions first.
+ * The refusal of an event written by a newer Docket (`meta.schemaVersion` past what this library
+ * reads for its type): that one issue, and no other, since this library's codecs would misread it.
+ */
+const newerError = (
+  raw: Upcaster.RawEvent,
+  options: DecodeOptions,
+): E.Either<DecodeError.DecodeError, never> | undefined => {
+  const n = Upcaster.newer(options.upcasters ?? Upcaster.empty, raw)
+  return n === undefined
+    ? undefined
+    : E.left(
+        DecodeError.single(
+          'meta.schemaVersion',
+          n.version,
+          `at most ${n.latest} (${Upcaster.describeNewer(n)})`,
+        ),
+      )
+}
+
+/**
+ * Decodes one event from parsed JSON, upcasting older schema versions first and refusing newer
+ * ones (`Upcaster.newer`).
  * The result is the (upcast) input itself: every key of `data` and `meta` as given.
  */
 export const decode = (
@@ -175,6 +196,8 @@ export const decode = (
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
     return E.left(PersonalData.withheld(DecodeError.single('', u, 'a JSON object (one event)')))
   }
+  const tooNew = newerError(u as Upcaster.RawEvent, options)
+  if (tooNew !== undefined) return tooNew
   const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
   return isValid(raw as Upcaster.RawEvent) ? E.right(raw as DocketEvent) : validate(raw as Upcaster.RawEvent)
 }
@@ -190,6 +213,8 @@ export const decodeWithCodecs = (
   if (typeof u !== 'object' || u === null || Array.isArray(u)) {
     return E.left(PersonalData.withheld(DecodeError.single('', u, 'a JSON object (one event)')))
   }
+  const tooNew = newerError(u as Upcaster.RawEvent, options)
+  if (tooNew !== undefined) return tooNew
   const raw = options.upcasters ? Upcaster.upcast(options.upcasters, u as Upcaster.RawEvent) : u
   return validate(raw as Upcaster.RawEvent)
 }

@@ -16,6 +16,7 @@ import type * as CasePartition from './CasePartition.js'
 import { fingerprint, type Recorded } from './Envelope.js'
 import { isWellFormed } from './internal/text.js'
 import * as Timestamp from './Timestamp.js'
+import * as Upcaster from './Upcaster.js'
 
 // model
 
@@ -305,7 +306,8 @@ export const notJson = (caseId: string, error: unknown): StoreError =>
  * Validates an append batch and drops in-batch repeats: every event must be of
  * `caseId` and carry `recordedAt`, its `occurredAt` and `recordedAt` timestamps
  * with offset (what `Envelope.decode` accepts), its case id, id and type text a
- * database keeps (no NUL, no unpaired surrogate); the batch must not be empty; an
+ * database keeps (no NUL, no unpaired surrogate), its `meta.schemaVersion` none newer than this
+ * library writes (`Upcaster.newer`: a store never holds what its readers would misread); the batch must not be empty; an
  * `id` twice in the batch is kept once when its content is equal, else a conflict.
  * Every store runs this before touching storage, so all report alike.
  */
@@ -335,6 +337,9 @@ export const checkBatch = (
     }
     const time = badInstant(e)
     if (time !== undefined) return E.left(invalidAppend(caseId, `event ${e.id}: ${time}`))
+    const newer = Upcaster.newer(Upcaster.empty, e as unknown as Upcaster.RawEvent)
+    if (newer !== undefined)
+      return E.left(invalidAppend(caseId, `event ${e.id}: ${Upcaster.describeNewer(newer)}`))
     const previous = first.get(e.id)
     if (previous === undefined) {
       first.set(e.id, e)

@@ -1,7 +1,10 @@
+import * as fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import * as DecodeError from './DecodeError.js'
 import * as Envelope from './Envelope.js'
 import * as Jsonl from './Jsonl.js'
+import * as MemoryEventStore from './MemoryEventStore.js'
 import * as Upcaster from './Upcaster.js'
 
 // The interchange format is at schema version 1 and has never needed an upcaster. These tests
@@ -112,5 +115,65 @@ describe('Upcaster', () => {
     expect(r.events.map((l) => [l.line, l.event.type])).toEqual([[1, 'ContentReported']])
     expect(r.errors.map((e) => [e.line, e.issues.map((i) => i.path)])).toEqual([[2, ['data.category']]])
     expect(Upcaster.CURRENT_SCHEMA_VERSION).toBe(1)
+  })
+
+  describe('an event written by a newer Docket', () => {
+    const reported = {
+      id: 'n1',
+      type: 'ContentReported',
+      caseId: 'c1',
+      occurredAt: '2026-01-01T00:00:00Z',
+      data: {
+        reportId: 'r1',
+        channel: 'email',
+        category: 'ncii',
+        content: { ref: 'p1', kind: 'image' },
+        jurisdictions: ['DE'],
+      },
+    }
+    const at = (schemaVersion: number) => ({ ...reported, meta: { schemaVersion } })
+
+    it('is refused, never read as version 1, with the version and what this library reads', () => {
+      for (const decode of [Envelope.decode, Envelope.decodeWithCodecs]) {
+        const r = decode(at(2))
+        expect(E.isLeft(r) && DecodeError.format(r.left)).toBe(
+          'meta.schemaVersion: got 2, expected at most 1 (written by a newer Docket: schemaVersion 2 of ContentReported; this library reads up to 1; upgrade Docket to read it)',
+        )
+      }
+      const line = Jsonl.decodeLine(JSON.stringify(at(2)), 5)
+      expect(E.isLeft(line) && DecodeError.format(line.left)).toMatch(
+        /^line 5: meta\.schemaVersion: got 2, .*written by a newer Docket: schemaVersion 2 of ContentReported; this library reads up to 1/,
+      )
+    })
+
+    it('is refused for every version past the newest one known for its type, upcasters included', () => {
+      const chain = Upcaster.registry(
+        [1, 2].map((from) => ({ type: 'ContentReported', from, up: (raw: Upcaster.RawEvent) => raw })),
+      )
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.boolean(), (v, withChain) => {
+          const known = withChain ? 3 : 1
+          const r = Envelope.decode(at(v), withChain ? { upcasters: chain } : {})
+          expect(E.isRight(r)).toBe(v <= known)
+          if (E.isLeft(r)) expect(r.left.issues[0]?.expected).toContain(`this library reads up to ${known}`)
+        }),
+      )
+    })
+
+    it("leaves a platform's own types alone: their versions are the platform's", () => {
+      const vendor = { ...reported, type: 'x-acme.Flag', data: { any: 1 }, meta: { schemaVersion: 7 } }
+      expect(Envelope.decode(vendor)).toEqual(E.right(vendor))
+    })
+
+    it('is refused by a store append, so that no store holds what its readers would misread', async () => {
+      const store = MemoryEventStore.make()
+      const r = await store.append('c1', [{ ...at(2), recordedAt: reported.occurredAt }] as never, 'any')()
+      expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidAppend' })
+      expect(JSON.stringify(E.isLeft(r) && r.left)).toContain(
+        'event n1: written by a newer Docket: schemaVersion 2 of ContentReported; this library reads up to 1',
+      )
+      const ok = await store.append('c1', [{ ...at(1), recordedAt: reported.occurredAt }] as never, 'any')()
+      expect(E.isRight(ok)).toBe(true)
+    })
   })
 })

@@ -134,7 +134,8 @@ export const NOTES: Readonly<Record<string, string>> = {
     'Transaction time: when the platform learned of it. Always present on stored events: a live append sets it from the clock; an import keeps the given value, or takes `occurredAt` and sets `meta.recordedAtInferred: true`.',
   'envelope.actor': 'Who did it.',
   'envelope.meta': 'Correlation and versioning. Other keys are kept.',
-  'envelope.meta.schemaVersion': 'Absent means 1; older versions are upcast on decoding.',
+  'envelope.meta.schemaVersion':
+    'Absent means 1; older versions are upcast on decoding. A version newer than this library reads for the type (written by a newer Docket) is refused, never read as an older one; a platform type’s version is its own.',
   'envelope.meta.recordedAtInferred': 'Set by an import that took `recordedAt` from `occurredAt`.',
   'ContentActioned.territories': 'Where the action applies (a geo-block’s countries).',
   'ContentActioned.recipientContactKnown':
