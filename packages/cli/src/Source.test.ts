@@ -90,7 +90,7 @@ describe('Source', () => {
           const errors = skipBad ? whole.errors : whole.errors.slice(0, maxErrors)
           expect(got).toStrictEqual(
             errors.length > 0 && !skipBad
-              ? E.left({ _tag: 'BadInput', errors })
+              ? E.left({ _tag: 'BadInput', errors, bad: whole.errors.length })
               : E.right({ events, skipped: errors }),
           )
         },

@@ -14,6 +14,7 @@ import { resolve } from 'node:path'
 import { DecodeError, Envelope, type EventStore, Import, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Invocation } from './Command.js'
+import * as BadLines from './internal/badLines.js'
 import * as Interrupt from './internal/interrupt.js'
 import * as Store from './internal/store.js'
 
@@ -30,7 +31,13 @@ export type SourceError =
   | { readonly _tag: 'Usage'; readonly message: string }
   | { readonly _tag: 'NotFound'; readonly path: string }
   | { readonly _tag: 'NotAFile'; readonly path: string }
-  | { readonly _tag: 'BadInput'; readonly errors: ReadonlyArray<DecodeError.DecodeError> }
+  | {
+      readonly _tag: 'BadInput'
+      /** The first bad lines, in line order (at most `BadLines.SHOWN` where the input was read to its end). */
+      readonly errors: ReadonlyArray<DecodeError.DecodeError>
+      /** Bad lines in all, when more than `errors` lists. */
+      readonly bad?: number
+    }
   | { readonly _tag: 'Store'; readonly message: string }
 
 /** Events read from a source, and the bad lines skipped (only when skipping was asked for). */
@@ -43,7 +50,7 @@ export interface Read {
 export interface ReadOptions {
   /** Skip bad lines (each is returned in `skipped`) instead of failing. */
   readonly skipBad?: boolean
-  /** Stop collecting errors after this many bad lines (default 20). */
+  /** List at most this many bad lines, counting the others (default `BadLines.SHOWN`, 20). */
   readonly maxErrors?: number
   /**
    * Stops reading a store when aborted (a command on SIGINT): once it has opened, or at the next
@@ -133,7 +140,7 @@ export const readLines = async (
   input: NodeJS.ReadableStream,
   options: ReadOptions = {},
 ): Promise<E.Either<SourceError, Read>> => {
-  const maxErrors = options.maxErrors ?? 20
+  const maxErrors = options.maxErrors ?? BadLines.SHOWN
   // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
   const decoded = await Jsonl.decodeAll(lineBatches(input))
   const unique = once(decoded.events)
@@ -143,7 +150,8 @@ export const readLines = async (
       ? decoded.errors
       : [...decoded.errors, ...unique.errors].sort(DecodeError.byLine)
   const errors = options.skipBad === true ? all : all.slice(0, maxErrors)
-  if (errors.length > 0 && options.skipBad !== true) return E.left({ _tag: 'BadInput', errors })
+  if (errors.length > 0 && options.skipBad !== true)
+    return E.left({ _tag: 'BadInput', errors, bad: all.length })
   return E.right({ events, skipped: errors })
 }
 
@@ -296,7 +304,12 @@ export const describe = (e: SourceError, source?: Source): string => {
     case 'NotAFile':
       return `${e.path}: a directory, expected a JSON Lines file`
     case 'BadInput':
-      return badLines(e.errors, source)
+      return [
+        badLines(e.errors, source),
+        BadLines.more({ errors: e.errors, bad: e.bad ?? e.errors.length }, source && label(source)),
+      ]
+        .filter((part) => part !== undefined)
+        .join('\n')
     case 'Store':
       return e.message
   }

@@ -4,7 +4,7 @@
  * `import` stores nothing, `replay` and `evaluate` write nothing, all exit 2 naming each line.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -70,7 +70,6 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')('bad even
       const r = docket(args(path))
       expect(r.status, `${name}: ${r.stderr}`).toBe(2)
       expect(r.stdout, name).toBe('')
-      if (name === 'replay') continue // a replay names its first bad line (see below for all of them)
       expect(r.stderr, name).toContain(
         'counts.jsonl: line 2: data.copiesActioned: got -3, expected an integer ≥ 0',
       )
@@ -108,5 +107,58 @@ describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')('bad even
     ])
     const ok = docket(['import', vendor, '--store', 'memory:', '--quiet'])
     expect(ok.status, ok.stderr).toBe(0)
+  })
+
+  describe('a file with many bad lines', () => {
+    // 25 bad lines among 50: every other line; the first 20 are listed, 5 more counted
+    const lines = Array.from({ length: 50 }, (_, i) =>
+      i % 2 === 0 ? report(i + 1) : report(i + 1, { occurredAt: '2026-01-01T00:00:00' }),
+    )
+    const listed = (stderr: string) =>
+      [...stderr.matchAll(/line (\d+): occurredAt/g)].map((m) => Number(m[1]))
+    const first20 = Array.from({ length: 20 }, (_, k) => 2 * k + 2)
+
+    it('replay lists the first 20 and counts the rest, from a file or standard input, sorted or on workers; writes nothing', () => {
+      const path = file('many.jsonl', lines)
+      const out = join(dir, 'many-report.json')
+      for (const args of [
+        ['replay', path],
+        ['replay', path, '--sort'],
+        ['replay', path, '--workers', '2'],
+        ['replay', '-'],
+      ]) {
+        const r = docket(
+          [...args, '--quiet', '--out', out],
+          args[1] === '-' ? `${lines.join('\n')}\n` : undefined,
+        )
+        expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2)
+        expect(listed(r.stderr), args.join(' ')).toEqual(first20)
+        expect(r.stderr, args.join(' ')).toContain('5 more bad line(s) not listed: the first 20 are')
+        expect(r.stderr, args.join(' ')).toContain('Nothing was written.')
+        expect(existsSync(out), args.join(' ')).toBe(false)
+      }
+      // standard input on workers is read once, spread over threads: the first bad line, and why only it
+      const piped = docket(['replay', '-', '--quiet', '--workers', '2'], `${lines.join('\n')}\n`)
+      expect(piped.status, piped.stderr).toBe(2)
+      expect(listed(piped.stderr)).toEqual([2])
+      expect(piped.stderr).toContain('with --workers, the input is not checked past its first bad line')
+    })
+
+    it('import lists the first 20, counts all, stores nothing; evaluate lists and counts them too', () => {
+      const path = file('many-import.jsonl', lines)
+      const store = `pglite:${join(dir, 'many-store')}`
+      const r = docket(['import', path, '--store', store, '--quiet'])
+      expect(r.status, r.stderr).toBe(2)
+      expect(listed(r.stderr)).toEqual(first20)
+      expect(r.stderr).toContain('many-import.jsonl: 5 more bad line(s) not listed: the first 20 are')
+      expect(r.stderr).toContain('25 of 50 line(s) are bad. Nothing was stored.')
+      const exported = docket(['export', '--store', store])
+      expect(exported.status, exported.stderr).toBe(0)
+      expect(exported.stdout).toBe('')
+      const evaluated = docket(['evaluate', path])
+      expect(evaluated.status, evaluated.stderr).toBe(2)
+      expect(listed(evaluated.stderr)).toEqual(first20)
+      expect(evaluated.stderr).toContain('5 more bad line(s) not listed')
+    })
   })
 })

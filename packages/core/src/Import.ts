@@ -60,6 +60,12 @@ export interface Options {
   readonly upcasters?: Upcaster.Registry
   /** Most events per append. Default 500. */
   readonly batchSize?: number
+  /**
+   * Most bad lines a `BadInput` lists, the first in line order; the others are only counted
+   * (`bad`), so that a huge file of bad lines does not fill memory. Default: every one. Lines
+   * left out by `skipBad` are always all listed.
+   */
+  readonly maxErrors?: number
 }
 
 /** A line left out by `skipBad`. */
@@ -88,8 +94,10 @@ export interface Summary {
 export interface BadInput {
   readonly _tag: 'BadInput'
   readonly read: number
-  /** Every bad line, in line order; each error carries its `line`. */
+  /** The bad lines, in line order (the first `maxErrors` of them); each error carries its `line`. */
   readonly errors: ReadonlyArray<DecodeError.DecodeError>
+  /** Bad lines in all, those listed included. */
+  readonly bad: number
 }
 
 /**
@@ -200,6 +208,9 @@ const positive = (name: string, n: number): number => {
 
 const batchSize = (options: Options): number => positive('batchSize', options.batchSize ?? DEFAULT_BATCH)
 
+const maxErrors = (options: Options): number =>
+  options.maxErrors === undefined ? Number.POSITIVE_INFINITY : positive('maxErrors', options.maxErrors)
+
 const decodeOptions = (options: Options): Jsonl.DecodeOptions =>
   options.upcasters === undefined ? {} : { upcasters: options.upcasters }
 
@@ -231,6 +242,7 @@ export const run =
   ): TE.TaskEither<ImportError, Summary> =>
   async () => {
     const size = batchSize(options)
+    const max = maxErrors(options)
     const decoded = await Jsonl.decodeAll(input, decodeOptions(options))
     const pending = decoded.events.map(
       (l): ImportCheck.Pending => ({ line: l.line, event: withImportedRecordedAt(l.event) }),
@@ -239,7 +251,12 @@ export const run =
     if (E.isLeft(checked)) return E.left(ImportCheck.storeFailed(checked.left))
     const errors = [...decoded.errors, ...checked.right.errors].sort(DecodeError.byLine)
     if (errors.length > 0 && options.skipBad !== true) {
-      return E.left({ _tag: 'BadInput', read: decoded.read, errors })
+      return E.left({
+        _tag: 'BadInput',
+        read: decoded.read,
+        errors: errors.slice(0, max),
+        bad: errors.length,
+      })
     }
     const w = ImportWrite.writer(store, size)
     for (const l of checked.right.ok) {
@@ -275,6 +292,7 @@ export const runTwice =
       open,
       decode: decodeOptions(options),
       skipBad: options.skipBad === true,
+      maxErrors: maxErrors(options),
       batchSize: batchSize(options),
       checkBatch: positive('checkBatch', options.checkBatch ?? CHECK_BATCH),
       changed: options.changed ?? (() => undefined),
@@ -305,8 +323,9 @@ export const match =
 const describeImport: (e: ImportError) => string = match({
   BadInput: (e) =>
     [
-      `${e.errors.length} of ${e.read} lines are bad; nothing was imported (fix them, or pass skipBad to leave them out):`,
+      `${e.bad} of ${e.read} lines are bad; nothing was imported (fix them, or pass skipBad to leave them out):`,
       ...e.errors.map(DecodeError.format),
+      ...(e.bad > e.errors.length ? [`${e.bad - e.errors.length} more bad line(s) not listed`] : []),
     ].join('\n'),
   StoreFailed: (e) =>
     `import stopped at line ${e.line} (event ${e.eventId}, case ${e.caseId}): ${EventStore.describe(e.error)}; ` +

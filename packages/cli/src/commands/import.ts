@@ -25,6 +25,7 @@ import { Import } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { type Command, EXIT, type Invocation } from '../Command.js'
 import * as Args from '../internal/args.js'
+import * as BadLines from '../internal/badLines.js'
 import * as Interrupt from '../internal/interrupt.js'
 import * as Spool from '../internal/spool.js'
 import * as Store from '../internal/store.js'
@@ -168,6 +169,8 @@ const importInto = async (
     }
     const result = await Import.runTwice(opened.right, file.open, {
       skipBad: Args.flag(inv, 'skip-bad'),
+      // the first bad lines are listed, the others counted (with --skip-bad, each is reported)
+      maxErrors: BadLines.SHOWN,
       changed: file.changed,
       signal: stopping.signal,
       ...(Args.flag(inv, 'quiet')
@@ -190,7 +193,7 @@ const importInto = async (
       Output.error(
         inv,
         e._tag === 'BadInput'
-          ? `${Source.badLines(e.errors, input.source)}\n${e.errors.length} of ${e.read} line(s) are bad. Nothing was stored. Fix them, or pass --skip-bad to leave them out.`
+          ? `${Source.describe({ _tag: 'BadInput', errors: e.errors, bad: e.bad }, input.source)}\n${e.bad} of ${e.read} line(s) are bad. Nothing was stored. Fix them, or pass --skip-bad to leave them out.`
           : Import.describe(e),
       )
       return EXIT.usage

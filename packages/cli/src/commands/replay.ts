@@ -376,7 +376,7 @@ export const command: Command = {
         inv,
         f._tag === 'OutOfOrder' || f._tag === 'DuplicateId'
           ? `${Source.label(source.right)}: ${Replay.describe(f)}`
-          : `${Source.describe(f._tag === 'BadLine' ? { _tag: 'BadInput', errors: [f.error] } : f, source.right)}\nNothing was written.`,
+          : `${f._tag === 'BadLine' ? await Input.everyBadLine(inv, source.right, f.error) : Source.describe(f, source.right)}\nNothing was written.`,
       )
       return EXIT.usage
     }

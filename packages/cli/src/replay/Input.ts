@@ -1,8 +1,9 @@
 /**
  * Streaming input for a replay: the events of a JSON Lines file (or standard
  * input) decoded line by line as they are read, or of a store in its global
- * order, without collecting them. A bad line stops the stream; `failure()`
- * then names it (line number, field path, what was expected). `position()`
+ * order, without collecting them. A bad line stops the stream of events; the rest of the input
+ * is then only checked, and `failure()` names the first `BadLines.SHOWN` bad lines (line number,
+ * field path, what was expected) and counts the others. `position()`
  * gives bytes read and the file's size for a progress bar's time left. A file
  * reads its events back by each line's byte offset (`readBack`), so a replay
  * need not archive the histories of cases leaving memory; a store by stream
@@ -17,8 +18,9 @@
  * Not `Source.read`, which loads a whole source for commands that need it.
  */
 import * as fs from 'node:fs'
-import { type CasePartition, type EventStore, Jsonl, type Recorded } from '@docket/core'
+import { type CasePartition, type DecodeError, type EventStore, Jsonl, type Recorded } from '@docket/core'
 import * as E from 'fp-ts/lib/Either.js'
+import * as BadLines from '../internal/badLines.js'
 import * as FileLines from '../internal/fileLines.js'
 import * as Interrupt from '../internal/interrupt.js'
 import * as Keys from '../internal/keys.js'
@@ -141,15 +143,23 @@ const decoded = (
 ): AsyncIterable<Recorded> => ({
   async *[Symbol.asyncIterator]() {
     let line = 0
+    // one iterator, so that the check of the rest after a bad line goes on where this loop stopped
+    const iterator = batches[Symbol.asyncIterator]()
+    const once: AsyncIterable<FileLines.Lines> = { [Symbol.asyncIterator]: () => iterator }
     // a batch of lines per chunk read, decoded synchronously: no asynchronous step per line
-    for await (const { lines, offsets } of batches) {
+    for await (const { lines, offsets } of once) {
       for (let i = 0; i < lines.length; i++) {
         const text = lines[i]!
         line++
         if (text.trim() === '') continue
         const decoded = Source.decodeLine(text, line)
         if (E.isLeft(decoded)) {
-          fail({ _tag: 'BadInput', errors: [decoded.left] })
+          // nothing will be written: the rest of the input is only checked, to list every bad line
+          const rest = await BadLines.scan(restOf(lines, i + 1, once), {
+            firstLine: line + 1,
+            already: [decoded.left],
+          })
+          fail({ _tag: 'BadInput', ...rest })
           return
         }
         ids.note(decoded.right.id, decoded.right.caseId, line)
@@ -159,6 +169,16 @@ const decoded = (
     }
   },
 })
+
+/** The lines of `batches` from line `from` of the current batch `lines` on. */
+async function* restOf(
+  lines: ReadonlyArray<string>,
+  from: number,
+  batches: AsyncIterable<FileLines.Lines>,
+): AsyncGenerator<ReadonlyArray<string>> {
+  yield lines.slice(from)
+  for await (const batch of batches) yield batch.lines
+}
 
 /** Why a store's events ended early: {@link OpenOptions.signal} aborted. */
 const INTERRUPTED: Source.SourceError = { _tag: 'Store', message: 'interrupted' }
@@ -310,5 +330,29 @@ export const open = async (
         close: () => store.close(),
       })
     }
+  }
+}
+
+/**
+ * The bad lines of a source whose first bad line a worker thread found: workers stop at the first,
+ * so a file is read again, only checked, to list every bad line (`BadLines`); standard input,
+ * read once, cannot be, and the error says so. The error path only: a good input never comes here.
+ */
+export const everyBadLine = async (
+  inv: { readonly stdin: NodeJS.ReadableStream; readonly cwd: string },
+  source: Source.Source,
+  first: DecodeError.DecodeError,
+): Promise<string> => {
+  const only = `${Source.describe({ _tag: 'BadInput', errors: [first] }, source)}`
+  if (source._tag !== 'File')
+    return `${only}\n${Source.label(source)}: with --workers, the input is not checked past its first bad line: replay it without --workers to list every bad line`
+  const stream = Source.readable(inv, source)
+  if (E.isLeft(stream)) return only
+  try {
+    const all = await BadLines.scan(Jsonl.lineBatchesOf(stream.right as AsyncIterable<Uint8Array>))
+    // the file changed since (its bad line is gone): what the worker found is what there is to say
+    return all.bad === 0 ? only : Source.describe({ _tag: 'BadInput', ...all }, source)
+  } catch {
+    return only
   }
 }

@@ -31,6 +31,8 @@ export interface Plan {
   readonly open: () => Jsonl.Input
   readonly decode: Jsonl.DecodeOptions
   readonly skipBad: boolean
+  /** Most bad lines a `BadInput` lists (the others counted); ignored with `skipBad`, which lists all. */
+  readonly maxErrors: number
   readonly batchSize: number
   readonly checkBatch: number
   readonly changed: () => string | undefined
@@ -54,6 +56,7 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
   let read = 0
   const decodeErrors: DecodeError.DecodeError[] = []
   const failed = new Set<number>()
+  const kept = plan.skipBad ? Number.POSITIVE_INFINITY : plan.maxErrors
   const byId: Contents = new Map()
   const ask = asker(store, plan.checkBatch)
   const seen = createHash('sha256')
@@ -65,7 +68,8 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
     read++
     if (read % plan.progressEvery === 0) checking(false)
     if (E.isLeft(r)) {
-      decodeErrors.push(r.left)
+      // the first `kept` in line order are listed; the line numbers of all are kept (8 bytes each)
+      if (decodeErrors.length < kept) decodeErrors.push(r.left)
       failed.add(r.left.line ?? 0)
       seen.update(`${r.left.line}!\n`)
       continue
@@ -105,6 +109,7 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
   const before = plan.changed()
   if (before !== undefined) return stop(0, before)
   const contentErrors: DecodeError.DecodeError[] = []
+  let contentBad = 0
   const again = createHash('sha256')
   for await (const r of Jsonl.decodeLines(plan.open(), plan.decode)) {
     if (++count % plan.progressEvery === 0) storing(false)
@@ -130,7 +135,8 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
       return stop(line, `line ${line} is not the event it was on the first read`)
     const error = decide(event.id, line, contents, mine, ask.refused)
     if (error !== undefined) {
-      contentErrors.push(error)
+      contentBad++
+      if (contentErrors.length < kept) contentErrors.push(error)
       continue
     }
     if (!writing) continue
@@ -152,8 +158,8 @@ export const run = async (store: EventStore.EventStore, plan: Plan): Promise<E.E
     const last = await w.finish()
     if (E.isLeft(last)) return last
   }
-  const errors = [...decodeErrors, ...contentErrors].sort(DecodeError.byLine)
+  const errors = [...decodeErrors, ...contentErrors].sort(DecodeError.byLine).slice(0, kept)
   storing(true)
-  if (!writing) return E.left({ _tag: 'BadInput', read, errors })
+  if (!writing) return E.left({ _tag: 'BadInput', read, errors, bad: failed.size + contentBad })
   return E.right({ read, written: w.written(), errors })
 }
