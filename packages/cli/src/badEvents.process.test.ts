@@ -3,31 +3,18 @@
  * them: counts out of range, a version written by a newer Docket, many bad lines in one file.
  * `import` stores nothing, `replay` and `evaluate` write nothing, all exit 2 naming each line.
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Process from './testing/Process.js'
 
-const { main, built } = Process
-if (!built && process.env.DOCKET_REQUIRE_SERVICES !== '1') {
-  console.warn(
-    `SKIPPED packages/cli/src/badEvents.process.test.ts: ${main} is not built. Run ./node_modules/.bin/tsc -b first (npx -y pnpm@10.34.9 test does).`,
-  )
-}
+const runs = Process.runsBuilt('packages/cli/src/badEvents.process.test.ts')
 
 const dir = mkdtempSync(join(tmpdir(), 'docket-bad-events-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const docket = (args: ReadonlyArray<string>, input?: string) =>
-  spawnSync(process.execPath, [main, ...args], {
-    cwd: dir,
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 120_000,
-  })
+const docket = (args: ReadonlyArray<string>, input?: string) => Process.run(dir, args, input)
 
 /** A valid event `n` of case `c<n>`: a report, with `over` merged into the envelope. */
 const report = (n: number, over: Record<string, unknown> = {}): string =>
@@ -59,7 +46,7 @@ const READERS: ReadonlyArray<readonly [string, (path: string) => ReadonlyArray<s
   ['evaluate', (path) => ['evaluate', path]],
 ]
 
-describe.skipIf(!built && process.env.DOCKET_REQUIRE_SERVICES !== '1')('bad events through docket', () => {
+describe.skipIf(!runs)('bad events through docket', () => {
   it('refuses a negative count and an integer past 2^53 − 1, naming line and field, in import, replay and evaluate', () => {
     const path = file('counts.jsonl', [
       report(1),

@@ -118,19 +118,9 @@ describe('Upcaster', () => {
   })
 
   describe('an event written by a newer Docket', () => {
-    const reported = {
-      id: 'n1',
-      type: 'ContentReported',
-      caseId: 'c1',
-      occurredAt: '2026-01-01T00:00:00Z',
-      data: {
-        reportId: 'r1',
-        channel: 'email',
-        category: 'ncii',
-        content: { ref: 'p1', kind: 'image' },
-        jurisdictions: ['DE'],
-      },
-    }
+    // the current shape of `old` (see the first test), now stated as version 1, 2…
+    const { why, legacyField, ...rest } = old.data
+    const reported = { ...old, id: 'n1', type: 'ContentReported', data: { ...rest, category: why } }
     const at = (schemaVersion: number) => ({ ...reported, meta: { schemaVersion } })
 
     it('is refused, never read as version 1, with the version and what this library reads', () => {

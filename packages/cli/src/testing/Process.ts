@@ -4,7 +4,7 @@
  * `main.process.integration.test.ts` for those needing PostgreSQL). Not the in-process runner
  * (`internal/testing.ts`), which no signal reaches.
  */
-import { spawn } from 'node:child_process'
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -85,4 +85,26 @@ export const interrupt = (
       child.kill('SIGKILL')
       fail(e)
     })
+  })
+
+/**
+ * Warns, naming `testFile`, that its tests are skipped because {@link main} is not built; true
+ * when they run (built, or `DOCKET_REQUIRE_SERVICES=1`, where a missing build fails them).
+ */
+export const runsBuilt = (testFile: string): boolean => {
+  if (built || process.env.DOCKET_REQUIRE_SERVICES === '1') return true
+  console.warn(
+    `SKIPPED ${testFile}: ${main} is not built. Run ./node_modules/.bin/tsc -b first (npx -y pnpm@10.34.9 test does).`,
+  )
+  return false
+}
+
+/** Runs the built `docket` with `args` in `cwd` to its end, `input` on its standard input. */
+export const run = (cwd: string, args: ReadonlyArray<string>, input?: string): SpawnSyncReturns<string> =>
+  spawnSync(process.execPath, [main, ...args], {
+    cwd,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 120_000,
   })
