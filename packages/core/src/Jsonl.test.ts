@@ -52,6 +52,17 @@ const reportLine = (data: Record<string, unknown>, over: Record<string, unknown>
   })
 
 describe('Jsonl.decodeText', () => {
+  it('reads the last of two equal keys in one object, as JSON.parse does (docs/events.md says so)', () => {
+    // refusing them would need a second parse of every line: documented instead (eventsPageWords.READING)
+    const line =
+      '{"id":"e1","type":"CaseClosed","caseId":"c1","occurredAt":"2026-01-01T00:00:00Z","data":{"reason":"a","reason":"b"},"occurredAt":"2026-02-01T00:00:00Z"}'
+    const r = Jsonl.decodeText(line)
+    expect(r.errors).toEqual([])
+    expect(r.events.map((l) => [l.event.occurredAt, l.event.data])).toEqual([
+      ['2026-02-01T00:00:00Z', { reason: 'b' }],
+    ])
+  })
+
   it('decodes each line, skips blank lines and keeps editor line numbers', () => {
     const text = `${line(1)}\n\n   \n${line(2)}\r\n${line(3)}\n`
     const r = Jsonl.decodeText(text)

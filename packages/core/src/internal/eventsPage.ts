@@ -14,7 +14,7 @@ import { EnvelopeCodec } from '../Envelope.js'
 import { DATA_CODECS, type EventType, VENDOR_TYPE } from '../Event.js'
 import * as PersonalData from '../PersonalData.js'
 import { type Any, anchor, type Context, code, enumerations, type Row, rows } from './codecRows.js'
-import { NOTES, OWNERS, SECTIONS, type Words } from './eventsPageWords.js'
+import { NOTES, OWNERS, READING, SECTIONS, type Words } from './eventsPageWords.js'
 
 // operations
 
@@ -60,6 +60,7 @@ export const markdown = (): string => {
     '- **Types**: a timestamp is ISO-8601 with an offset (`2026-06-01T22:30:00-04:00`, or `Z` for UTC); a duration is ISO-8601 (`PT48H`, `P90D`); a country code is ISO 3166-1 alpha-2 (`US`, `FR`, `GB` for the United Kingdom).',
     '- Keys a codec does not name are kept verbatim, never dropped.',
     '- A bad event (a required field missing, a timestamp without an offset, a value outside an enumeration, an unknown `type` that is not namespaced) is rejected with the path of every bad field and what was expected.',
+    ...READING.map((r) => `- ${r}`),
     '',
     '| type | what it records |',
     '|---|---|',

@@ -170,6 +170,18 @@ export const NOTES: Readonly<Record<string, string>> = {
     'The escalation records a duty the platform already missed (an authority acted after a refusal).',
 }
 
+/**
+ * How a line is read, beyond what the codecs say: bullets of the page's opening list. A line is
+ * parsed by `JSON.parse`, which keeps the last of two equal keys in one object; telling them apart
+ * needs a second, hand-written parse of every line, which the replay's hot path (every event of a
+ * 10 GB file) cannot pay for, so the page says what happens instead of Docket refusing it.
+ */
+export const READING: ReadonlyArray<string> = [
+  'Numbers: a count (`views`, `shares`, `copiesActioned`, `level`, `repeat`, `meta.schemaVersion`) is a whole number from 0 (1 for a level or version) to 2^53 − 1 = 9007199254740991; a larger integer is refused, since a double cannot hold it exactly and `JSON.parse` has already rounded it (`9007199254740993` reads as `…992`). An age is from 0 to 150 years. A number too large for a double (`1e400`) is refused wherever it is, a platform’s own keys included; a platform’s own integers past 2^53 − 1 are kept as the double they parse to.',
+  'A `meta.schemaVersion` newer than this library reads for the type was written by a newer Docket: the event is refused (`written by a newer Docket: schemaVersion 2 of ContentReported; this library reads up to 1`), never read as an older version. A platform type’s version is its own.',
+  'Duplicate keys in one object (`{"occurredAt": "…A", …, "occurredAt": "…B"}`) are not refused: as `JSON.parse` does, the **last** one is read and stored, and the first is lost without a word. An exporter that may write them is to be checked, before its files are imported, with a JSON validator that refuses duplicate keys.',
+]
+
 /** What each named refinement accepts, in words. */
 export const REFINEMENTS: Readonly<Record<string, string>> = {
   Id: 'string, not empty, without NUL (U+0000) or unpaired surrogates',
