@@ -272,7 +272,7 @@ export const read = async (
         const events = await readStore(opened.right, options.signal)
         return options.signal?.aborted === true ? E.left(interrupted) : E.right({ events, skipped: [] })
       } catch (e) {
-        return E.left({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
+        return E.left({ _tag: 'Store', message: Store.readFailure(source.url, e) })
       } finally {
         await opened.right.close()
       }

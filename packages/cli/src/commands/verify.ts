@@ -136,7 +136,7 @@ export const make = (deps: () => Deps): Command => ({
       if (early !== undefined) return early
       const cut = await Store.cut(store, until)
       if (E.isLeft(cut)) {
-        Output.error(inv, until === undefined ? `cannot read ${Store.redact(url)}: ${cut.left}` : cut.left)
+        Output.error(inv, until === undefined ? Store.readFailure(url, cut.left) : cut.left)
         return EXIT.usage
       }
       const position = cut.right ?? null
@@ -159,7 +159,7 @@ export const make = (deps: () => Deps): Command => ({
           ...(expect === undefined ? {} : { expect }),
         })
       } catch (e) {
-        Output.error(inv, `cannot read ${Store.redact(url)}: ${e instanceof Error ? e.message : String(e)}`)
+        Output.error(inv, Store.readFailure(url, e))
         return EXIT.usage
       }
       // the report of a read cut short says nothing of the log (a failure then may only say that the

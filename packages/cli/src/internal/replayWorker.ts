@@ -174,8 +174,7 @@ async function* reported(
  * `occurredAt` go to the calling thread ({@link reported}).
  */
 const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
-  const failed = (e: unknown): Halt =>
-    new Halt({ position: 0, failure: { _tag: 'Store', message: e instanceof Error ? e.message : String(e) } })
+  const failed = (message: string): Halt => new Halt({ position: 0, failure: { _tag: 'Store', message } })
   let source: Replay.Source | undefined
   return {
     events: {
@@ -203,7 +202,7 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
               yield e
             }
           } catch (e) {
-            throw e instanceof Halt ? e : failed(e)
+            throw e instanceof Halt ? e : failed(Store.readFailure(share.url, e))
           }
         } else post({ kind: 'read', latest: null })
         // the end of the input sets the asOf

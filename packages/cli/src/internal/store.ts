@@ -214,5 +214,13 @@ export const cut = async (
   }
 }
 
+/**
+ * Why reading the store at `url` failed, naming the store: a driver's message alone (`write
+ * ECONNRESET`, `canceling statement due to lock timeout`) says neither which store nor that it
+ * was one.
+ */
+export const readFailure = (url: string, e: unknown): string =>
+  `cannot read ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`
+
 /** A one-line description of a store error. */
 export const describeError = (e: EventStore.StoreError): string => EventStore.describe(e)

@@ -289,7 +289,10 @@ export const open = async (
       const until = await Store.cut(store, options.storeUntil)
       if (E.isLeft(until)) {
         await store.close()
-        return E.left({ _tag: 'Store', message: until.left })
+        return E.left({
+          _tag: 'Store',
+          message: options.storeUntil === undefined ? Store.readFailure(source.url, until.left) : until.left,
+        })
       }
       // an empty log has no cut: read as it is
       const cut = until.right === undefined ? {} : { until: until.right }
@@ -307,7 +310,7 @@ export const open = async (
                 yield e
               }
             } catch (e) {
-              fail({ _tag: 'Store', message: e instanceof Error ? e.message : String(e) })
+              fail({ _tag: 'Store', message: Store.readFailure(source.url, e) })
             }
           },
         },
