@@ -249,6 +249,45 @@ describe('ProcessManager.runOnce (cron or queue worker)', () => {
     expect(lines.filter((l) => l.includes('found already stored'))).toHaveLength(4)
   })
 
+  it('says once that the store is unavailable, not once per case, and once that it answers again', async () => {
+    const cases = ['c1', 'c2', 'c3', 'c4', 'c5']
+    const shared = MemoryEventStore.make({
+      initial: cases.flatMap((c) => [report, refusal].map((e) => ({ ...e, id: `${c}-${e.id}`, caseId: c }))),
+    })
+    // the server is down: every append and every read of a stream fails as the PostgreSQL store's do
+    let down = true
+    const unavailable = {
+      _tag: 'StoreUnavailable',
+      message: 'postgres (schema docket): connect ECONNREFUSED',
+    } as const
+    const store: EventStore.EventStore = {
+      ...shared,
+      append: (caseId, events, expected) =>
+        down ? async () => E.left(unavailable) : shared.append(caseId, events, expected),
+      readStream: (caseId) => (down ? async () => E.left(unavailable) : shared.readStream(caseId)),
+    }
+    const timer = Timer.manual(Clock.manual(at('2020-01-28T09:14:00-08:00')))
+    const lines: string[] = []
+    const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, log: (l) => lines.push(l) })
+    expect((await pm.runOnce()).raised).toBe(0)
+    const told = lines.filter((l) => l.includes('ECONNREFUSED'))
+    expect(told).toHaveLength(1)
+    expect(told[0]).toContain('retried every 1000 ms')
+    // the server is back: the next pass raises every case's escalations, once, and says so once
+    down = false
+    timer.clock.advance(1000)
+    const again = await pm.runOnce()
+    // at the refusal, the guard pages level 2 on each case
+    expect(again.raised).toBe(cases.length)
+    expect(lines.filter((l) => l.startsWith('escalation: the store answers again'))).toEqual([
+      'escalation: the store answers again; the 5 case(s) put off meanwhile are retried',
+    ])
+    expect(lines.filter((l) => l.includes('ECONNREFUSED'))).toHaveLength(1)
+    const raised = await raisedIn(shared)
+    expect(new Set(raised.map((e) => e.id)).size).toBe(raised.length)
+    expect(new Set(raised.map((e) => e.caseId))).toEqual(new Set(cases))
+  })
+
   it('refuses an outbox checkpoint that is no position of the store, naming it, before delivering', async () => {
     const store = MemoryEventStore.make({ initial: [report, refusal, agent] })
     const timer = Timer.manual(Clock.manual(at('2020-01-29T11:00:00-08:00')))

@@ -34,6 +34,7 @@ import * as PositionCheckpoint from './internal/positionCheckpoint.js'
 import * as WatchResume from './internal/watchResume.js'
 import * as WatchState from './internal/watchState.js'
 import type * as Obligation from './Obligation.js'
+import * as Outage from './internal/outage.js'
 import * as Outbox from './Outbox.js'
 import type * as Profile from './Profile.js'
 import type * as Timer from './Timer.js'
@@ -194,7 +195,10 @@ export const make = (options: Options): ProcessManager => {
   let resumedFrom: EventStore.Position | null = null
   let saved: EventStore.Position | null = null
 
-  const load = loader({ store, log })
+  const retryMs = options.retryMs ?? 1000
+  /** One line when the store stops answering and one when it answers again, not one per case. */
+  const outage = Outage.make(log, retryMs)
+  const load = loader({ store, outage })
 
   /** Folds one event into its case; unless folding the whole log, a case not held is read back from its stream first. */
   const apply = async (s: EventStore.StoredEvent): Promise<string | null> => {
@@ -229,7 +233,7 @@ export const make = (options: Options): ProcessManager => {
     if (c.partial) {
       await load(caseId, c)
       if (c.partial) {
-        queue.set(caseId, now + (options.retryMs ?? 1000))
+        queue.set(caseId, now + retryMs)
         return
       }
     }
@@ -246,15 +250,16 @@ export const make = (options: Options): ProcessManager => {
       const batch: Recorded[] = unfailed.map((e) => withRecordedAt(e, stamp))
       const result = await store.append(caseId, batch, 'any')()
       if (E.isLeft(result)) {
-        log(`escalation: case ${caseId}: ${EventStore.describe(result.left)}`)
+        outage.failed(caseId, result.left, `escalation: case ${caseId}: ${EventStore.describe(result.left)}`)
         if (result.left._tag === 'IdempotencyConflict') {
           failed.add(result.left.eventId)
           queue.set(caseId, now)
         } else {
-          queue.set(caseId, now + (options.retryMs ?? 1000))
+          queue.set(caseId, now + retryMs)
         }
         return
       }
+      outage.answered()
       const { appended } = result.right
       raised += appended
       if (appended === batch.length) for (const e of batch) mine.add(e.id)

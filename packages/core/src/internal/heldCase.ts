@@ -8,6 +8,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { DocketEvent } from '../Envelope.js'
 import * as EventStore from '../EventStore.js'
 import { compare, type Entry, entry } from './order.js'
+import type * as Outage from './outage.js'
 
 // model
 
@@ -41,21 +42,24 @@ export const fresh = (): CaseState => ({ partial: false, history: [], entries: [
 /** What reading a case back needs: the store, and where to say it failed. */
 export interface Context {
   readonly store: EventStore.EventStore
-  readonly log: (line: string) => void
+  readonly outage: Outage.Outage
 }
 
 /** Reads a case's stream back into memory (a case not held, touched by an event or woken). */
 export const loader =
-  ({ store, log }: Context): ((caseId: string, c: CaseState) => Promise<void>) =>
+  ({ store, outage }: Context): ((caseId: string, c: CaseState) => Promise<void>) =>
   async (caseId, c) => {
     const read = await store.readStream(caseId)()
     if (E.isLeft(read)) {
-      log(
+      outage.failed(
+        caseId,
+        read.left,
         `escalation: case ${caseId}: cannot read the stream back (${EventStore.describe(read.left)}); retrying`,
       )
       c.partial = true
       return
     }
+    outage.answered()
     c.partial = false
     for (const s of read.right) if (!c.ids.has(s.event.id)) insert(c, s.event)
   }
