@@ -32,9 +32,20 @@ describe('Store.open', () => {
     expect(E.isLeft(r) && r.left._tag).toBe('InvalidStoreUrl')
   })
 
-  it('reports an unreachable server as a value', async () => {
-    const r = await Store.open('postgres://postgres@127.0.0.1:1/none')()
+  it('reports an unreachable server as a value, saying what to check', async () => {
+    const r = await Store.open('postgres://postgres:secret@127.0.0.1:1/none')()
     expect(E.isLeft(r) && r.left._tag).toBe('OpenFailed')
+    if (E.isLeft(r)) {
+      const message = Store.describeError(r.left)
+      expect(message).toMatch(
+        /^cannot open postgres:\/\/postgres:\*+@127\.0\.0\.1:1\/none: connect ECONNREFUSED/,
+      )
+      expect(message).toContain(
+        '; check that the server is running and accepts TCP connections at 127.0.0.1:1',
+      )
+      expect(message).not.toContain('secret')
+      expect(message).not.toContain('\n')
+    }
   })
 })
 

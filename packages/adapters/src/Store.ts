@@ -20,6 +20,7 @@
  */
 import { type EventStore, Integrity, type KeyStore, MemoryEventStore, PersonalData } from '@docket/core'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import * as OpenHint from './internal/openHint.js'
 import { forgetStaleStat } from './internal/staleStat.js'
 import * as StoreUrl from './StoreUrl.js'
 
@@ -167,14 +168,24 @@ export const open =
         if ((e as { name?: unknown } | null)?.name === 'StoreLockedError') {
           return { _tag: 'StoreLocked', path: (e as { path: string }).path, message: (e as Error).message }
         }
-        return {
-          _tag: 'OpenFailed',
-          url: StoreUrl.redact(url),
-          message: `cannot open ${StoreUrl.redact(url)}: ${e instanceof Error ? e.message : String(e)}`,
-        }
+        return openFailed(url, e)
       },
     )()
   }
+
+/**
+ * The store at `url` could not be opened because of `e` (a driver's error): the message names the
+ * store (its password hidden), the driver's words, and what to check when the error suggests
+ * something (a refused connection: whether the server runs; a refused login: the user and password).
+ */
+export const openFailed = (url: string, e: unknown): OpenFailed => {
+  const hint = OpenHint.hint(e)
+  return {
+    _tag: 'OpenFailed',
+    url: StoreUrl.redact(url),
+    message: `cannot open ${StoreUrl.redact(url)}: ${e instanceof Error ? e.message : String(e)}${hint === undefined ? '' : `; ${hint}`}`,
+  }
+}
 
 /** A one-line description of an open error. */
 export const describeError = (e: OpenError): string =>

@@ -58,6 +58,22 @@ describe('docket main', () => {
     })
   })
 
+  it('exits 2 with one line naming the store and what to check when its server refuses connections', async () => {
+    for (const argv of [
+      ['verify', '--store', 'postgres://postgres@127.0.0.1:1/test'],
+      ['import', '-', '--store', 'postgres://postgres@127.0.0.1:1/test'],
+      ['replay', '--store', 'postgres://postgres@127.0.0.1:1/test', '--workers', '2'],
+      ['watch', '--store', 'postgres://postgres@127.0.0.1:1/test'],
+    ]) {
+      const r = await docket(argv, { stdin: '' })
+      expect(r.code, argv[0]).toBe(EXIT.usage)
+      expect(r.stdout, argv[0]).toBe('')
+      expect(r.stderr, argv[0]).toMatch(
+        /^docket: error: cannot open postgres:\/\/postgres@127\.0\.0\.1:1\/test: connect ECONNREFUSED 127\.0\.0\.1:1; check that the server is running[^\n]*\n$/,
+      )
+    }
+  })
+
   it('returns the command exit code', async () => {
     expect((await docket(['echo', '--loud'], { commands: [echo] })).code).toBe(1)
   })

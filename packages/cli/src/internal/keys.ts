@@ -160,7 +160,7 @@ export const encrypted = async (url: string): Promise<E.Either<string, string | 
     const { PostgresKeyStore } = await Store.loadPostgres()
     return E.right((await PostgresKeyStore.exists(parsed.right.url, { schema })) ? schema : undefined)
   } catch (e) {
-    return E.left(`cannot open ${StoreUrl.redact(url)}: ${messageOf(e)}`)
+    return E.left(Store.describeError(Store.openFailed(url, e)))
   }
 }
 

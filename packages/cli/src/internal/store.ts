@@ -67,10 +67,7 @@ export const absence = async (url: string): Promise<Absence | undefined> => {
       ? undefined
       : none(`schema ${schema} has no events table`)
   } catch (e) {
-    return {
-      _tag: 'Unknown',
-      error: `cannot open ${redact(url)}: ${e instanceof Error ? e.message : String(e)}`,
-    }
+    return { _tag: 'Unknown', error: Store.describeError(Store.openFailed(url, e)) }
   }
 }
 
