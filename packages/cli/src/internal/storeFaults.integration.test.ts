@@ -8,7 +8,7 @@
 import { Services } from '@docket/core/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { docket } from './testing.js'
+import { docket, dropSchema } from './testing.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -38,10 +38,7 @@ describe.skipIf(!run)('a reading command on a locked PostgreSQL store', { timeou
   afterAll(async () => {
     await holder.query('ROLLBACK').catch(() => undefined)
     await holder.end()
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await admin.end()
+    await dropSchema(url, schema)
   })
 
   it('fails with exit 2 and one error naming the store and the lock timeout', async () => {
