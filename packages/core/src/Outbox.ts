@@ -13,10 +13,10 @@
  * permanent (the receiver rejected it: reported through `onDeadLetter`, then
  * skipped so one bad message cannot stop the pager).
  */
-import type * as E from 'fp-ts/lib/Either.js'
+import * as E from 'fp-ts/lib/Either.js'
 import type { EventOf } from './Envelope.js'
 import type * as Escalation from './Escalation.js'
-import type * as EventStore from './EventStore.js'
+import * as EventStore from './EventStore.js'
 import * as PositionCheckpoint from './internal/positionCheckpoint.js'
 import type * as Timer from './Timer.js'
 
@@ -161,7 +161,13 @@ export const dispatch = async (options: Options, signal: AbortSignal): Promise<v
       await timer.sleepUntil(timer.clock.now() + delay, signal)
       if (signal.aborted) return
     }
-    await PositionCheckpoint.save(store, name, s.position)
+    const saved = await PositionCheckpoint.save(store, name, s.position)
+    // not saving is safe: a restart delivers the pages since the last saved one again, with the
+    // same idempotency keys (at least once)
+    if (E.isLeft(saved))
+      options.log?.(
+        `outbox ${sink.name}: cannot save the checkpoint at position ${s.position} (${EventStore.describe(saved.left)}); a restart would deliver again from the last one saved`,
+      )
   }
 }
 

@@ -127,6 +127,44 @@ describe('ProcessManager', () => {
     expect((await raisedIn(store))[0]?.recordedAt).toBe(Timestamp.format(at(refusal.occurredAt), 0))
   })
 
+  it('keeps running when its checkpoint cannot be saved (the server restarting), and saves it once it can', async () => {
+    const shared = MemoryEventStore.make({ initial: [report] })
+    let down = false
+    const store: EventStore.EventStore = {
+      ...shared,
+      checkpoints: {
+        ...shared.checkpoints,
+        save: (name, value) =>
+          down
+            ? Promise.reject(new Error('terminating connection due to administrator command'))
+            : shared.checkpoints.save(name, value),
+      },
+    }
+    const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))
+    const lines: string[] = []
+    const pm = ProcessManager.make({ store, timer, profile: Profile.DEFAULTS, log: (l) => lines.push(l) })
+    const ac = new AbortController()
+    const running = pm.run(ac.signal)
+    await eventually(() => expect(pm.stats().live).toBe(true))
+    down = true
+    await append(shared, refusal)
+    await eventually(async () => expect((await raisedIn(shared)).map((e) => e.data.level)).toEqual([2]))
+    await eventually(() =>
+      expect(lines.filter((l) => l.startsWith('escalation: cannot save the checkpoint'))).toHaveLength(1),
+    )
+    expect(lines.find((l) => l.startsWith('escalation: cannot save the checkpoint'))).toContain(
+      'terminating connection due to administrator command',
+    )
+    // the server is back: the next event saves the checkpoint past it, and the run ends cleanly
+    down = false
+    const ack = rec('k1', 'x-acme.Noted', Timestamp.format(timer.clock.now(), 0), {})
+    await append(shared, ack)
+    const head = await shared.head()
+    await eventually(async () => expect(await shared.checkpoints.load('docket-escalation')).toBe(head))
+    ac.abort()
+    await running
+  })
+
   it('after a restart raises what fell due while it was down, and nothing twice', async () => {
     const store = MemoryEventStore.make({ initial: [report] })
     const timer = Timer.manual(Clock.manual(at(refusal.occurredAt)))

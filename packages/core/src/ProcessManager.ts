@@ -284,11 +284,21 @@ export const make = (options: Options): ProcessManager => {
     if (nextWakeAt === null && evict) cases.delete(caseId)
   }
 
+  /** Saves the position; a store that fails to is told (once per outage) and asked again next time. */
   const checkpoint = async (): Promise<void> => {
-    if (position !== null && position !== saved) {
-      await PositionCheckpoint.save(store, name, position)
-      saved = position
-    }
+    if (position === null || position === saved) return
+    const at = position
+    const result = await PositionCheckpoint.save(store, name, at)
+    // Not saving is always safe: the next start reads more of the log. Before, the store's error
+    // ended `docket watch` as an internal error when the server restarted while events came in.
+    if (E.isLeft(result))
+      return outage.failed(
+        undefined,
+        result.left,
+        `escalation: cannot save the checkpoint at position ${at} (${EventStore.describe(result.left)})`,
+      )
+    outage.answered()
+    saved = at
   }
 
   /**

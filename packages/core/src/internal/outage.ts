@@ -13,10 +13,10 @@ import type * as EventStore from '../EventStore.js'
 /** The outage state of one process manager. */
 export interface Outage {
   /**
-   * A store operation on `caseId` failed with `error`, which `line` says: logged, but for a
-   * `StoreUnavailable` while an outage is already told.
+   * A store operation (on `caseId`, when it was a case's) failed with `error`, which `line` says:
+   * logged, but for a `StoreUnavailable` while an outage is already told.
    */
-  readonly failed: (caseId: string, error: EventStore.StoreError, line: string) => void
+  readonly failed: (caseId: string | undefined, error: EventStore.StoreError, line: string) => void
   /** A store operation succeeded: ends the outage, if one was told, saying so. */
   readonly answered: () => void
 }
@@ -30,7 +30,7 @@ export const make = (log: (line: string) => void, retryMs: number): Outage => {
   return {
     failed: (caseId, error, line) => {
       if (error._tag !== 'StoreUnavailable') return log(line)
-      putOff.add(caseId)
+      if (caseId !== undefined) putOff.add(caseId)
       if (told) return
       told = true
       log(

@@ -5,7 +5,8 @@
  * store) fails there, naming the checkpoint and the value, not at the next read with `after`. The
  * `CheckpointStore` itself keeps any text (`docket watch`'s state is JSON), so the check is here.
  */
-import type * as EventStore from '../EventStore.js'
+import * as E from 'fp-ts/lib/Either.js'
+import * as EventStore from '../EventStore.js'
 
 // operations
 
@@ -37,9 +38,19 @@ export const load = async (
   return value === undefined ? undefined : check(store, name, value)
 }
 
-/** Saves `position` under `name`; throws, saving nothing, when it is no position of `store`. */
+/**
+ * Saves `position` under `name`; throws, saving nothing, when it is no position of `store` (a bug).
+ * Left: the store failed to save it (unavailable), a `StoreUnavailable` with the store's words.
+ */
 export const save = async (
   store: EventStore.EventStore,
   name: string,
   position: EventStore.Position,
-): Promise<void> => store.checkpoints.save(name, check(store, name, position))
+): Promise<E.Either<EventStore.StoreError, void>> => {
+  const value = check(store, name, position)
+  try {
+    return E.right(await store.checkpoints.save(name, value))
+  } catch (e) {
+    return E.left(EventStore.unavailable(e instanceof Error ? e.message : String(e)))
+  }
+}
