@@ -23,6 +23,7 @@ import * as Args from '../internal/args.js'
 import * as Evaluation from '../internal/evaluation.js'
 import * as Interrupt from '../internal/interrupt.js'
 import * as Store from '../internal/store.js'
+import * as StoreFailure from '../internal/storeFailure.js'
 import * as Output from '../Output.js'
 
 /** The environment variable holding the secret every webhook request is signed with (`Docket-Signature`). */
@@ -191,7 +192,7 @@ export const make = (deps: () => Deps): Command => ({
           return EXIT.ok
         }
         const pm = ProcessManager.make({
-          store: opened.right,
+          store: StoreFailure.marked(opened.right),
           timer: d.timer,
           profile: profile.right,
           sinks,
@@ -205,28 +206,41 @@ export const make = (deps: () => Deps): Command => ({
           }),
         })
         // both modes stop the same way: the pass or the watch ends where it is, then the store closes
-        if (Args.flag(inv, 'once')) {
-          const s = await pm.runOnce(stopping.signal)
+        const watching = async (): Promise<number> => {
+          if (Args.flag(inv, 'once')) {
+            const s = await pm.runOnce(stopping.signal)
+            Output.log(
+              inv,
+              stopping.signal.aborted
+                ? `watch: stopped (interrupted) during the pass after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}; the next pass goes on from the last checkpoint`
+                : `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}${undelivered(s)}`,
+            )
+            // asked for: a page nobody received is a finding a cron job can alert on
+            return failOn !== undefined && !stopping.signal.aborted && s.left > 0 ? EXIT.finding : EXIT.ok
+          }
           Output.log(
             inv,
-            stopping.signal.aborted
-              ? `watch: stopped (interrupted) during the pass after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}; the next pass goes on from the last checkpoint`
-              : `watch: ${s.events} event(s) read${s.resumedFrom === null ? '' : ` after the checkpoint at position ${s.resumedFrom}`}, ${s.raised} escalation(s) raised, ${s.scheduled} case(s) waiting for a deadline${deliveries(s, sinks.length)}${undelivered(s)}`,
+            `watch: watching ${Store.redact(url)} (profile ${profile.right.name}); stop with Ctrl-C`,
           )
-          // asked for: a page nobody received is a finding a cron job can alert on
-          return failOn !== undefined && !stopping.signal.aborted && s.left > 0 ? EXIT.finding : EXIT.ok
+          await pm.run(stopping.signal)
+          const s = pm.stats()
+          Output.log(
+            inv,
+            `watch: stopped after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}`,
+          )
+          return EXIT.ok
         }
-        Output.log(
-          inv,
-          `watch: watching ${Store.redact(url)} (profile ${profile.right.name}); stop with Ctrl-C`,
-        )
-        await pm.run(stopping.signal)
-        const s = pm.stats()
-        Output.log(
-          inv,
-          `watch: stopped after ${s.events} event(s); ${s.raised} escalation(s) raised${deliveries(s, sinks.length)}`,
-        )
-        return EXIT.ok
+        try {
+          return await watching()
+        } catch (e) {
+          if (!(e instanceof StoreFailure.StoreFailure)) throw e
+          // the server went away under a read: the store's failure, not a bug (exit 2, as import's)
+          Output.error(
+            inv,
+            `${Store.readFailure(url, e.cause)}; nothing is lost: run docket watch again once the store answers, it goes on from its last checkpoint`,
+          )
+          return EXIT.usage
+        }
       } finally {
         await opened.right.close()
       }

@@ -3,7 +3,7 @@
  * the events table and the URL sets `lock_timeout`, as docs/stores.md advises operators to): one
  * error naming the store, exit 2, nothing on standard output. Before, replay and evaluate printed
  * the driver's words alone (`canceling statement due to lock timeout`, `write ECONNRESET` after a
- * server restart), naming no store.
+ * server restart), naming no store, and watch failed as an internal error (exit 70, a stack trace).
  */
 import { Services } from '@docket/core/testing'
 import pg from 'pg'
@@ -48,12 +48,17 @@ describe.skipIf(!run)('a reading command on a locked PostgreSQL store', { timeou
       ['replay', '--store', impatient, '--quiet', '--workers', '2'],
       ['evaluate', '--store', impatient, '--format', 'json'],
       ['verify', '--store', impatient],
+      // the process manager's read of the log: before, an internal error (exit 70) and a stack trace
+      ['watch', '--store', impatient, '--once'],
     ]) {
       const r = await docket(argv)
       const what = argv.slice(0, 4).join(' ')
       expect(r.code, what).toBe(2)
       expect(r.stdout, what).toBe('')
-      const first = r.stderr.split('\n')[0] ?? ''
+      // watch logs what it did before; the error is one line of its own
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('docket: error:'))
+      expect(errors, what).toHaveLength(1)
+      const first = errors[0] ?? ''
       expect(first, what).toMatch(/^docket: error: cannot read postgres:\/\//)
       expect(first, what).toContain(host)
       expect(first, what).toContain(`schema=${schema}`)
