@@ -240,3 +240,28 @@ describe('Event.byTrustedFlagger', () => {
     for (const channel of others) expect(Event.byTrustedFlagger({ channel })).toBe(false)
   })
 })
+
+describe('Event.AccountActioned', () => {
+  const suspended = (data: Record<string, unknown>): Record<string, unknown> => ({
+    id: 'e-3',
+    type: 'AccountActioned',
+    caseId: 'c-1',
+    occurredAt: '2026-06-02T10:00:00+02:00',
+    data: { accountRef: 'account:1', action: 'suspended', ...data },
+  })
+
+  it('takes the account registration as an instant with offset, or none', () => {
+    for (const data of [{}, { accountCreatedAt: '2025-06-14T23:30:00+02:00' }]) {
+      const e = suspended(data)
+      expect(Envelope.decode(e)).toEqual(E.right(e))
+      expect(Envelope.decodeWithCodecs(e)).toEqual(E.right(e))
+    }
+  })
+
+  it('rejects a registration without offset or not a date, naming the field', () => {
+    for (const accountCreatedAt of ['2025-06-14T23:30:00', '14/06/2025', 20250614])
+      expect(issues(suspended({ accountCreatedAt })).map((i) => [i.path, i.value])).toEqual([
+        ['data.accountCreatedAt', accountCreatedAt],
+      ])
+  })
+})

@@ -250,6 +250,8 @@ export const AccountActioned = obj(
     scope: literals('Scope', ['partial', 'total']),
     until: IsoTimestamp,
     ground: t.string,
+    /** When the account was registered: the `content_date` of its DSA statement of reasons. */
+    accountCreatedAt: IsoTimestamp,
     /** `false` when the account holder's electronic contact details are unknown (DSA Art. 17(1)); absent means known. */
     recipientContactKnown: t.boolean,
     /** `true` when the account is restricted for deceptive high-volume commercial content (DSA Art. 17); absent means not. */

@@ -67,7 +67,7 @@ describe('docket replay', () => {
     const side = JSON.parse(fs.readFileSync(`${csv}.stamp.json`, 'utf8'))
     expect(side.stamp.tzdata).toBe(process.versions.tz)
     const sor = await docket(['replay', fixtures, '--report', 'dsa-sor', '--quiet'])
-    expect(JSON.parse(sor.stderr.trim().split('\n').at(-1)!)).toMatchObject({ statements: 2, outOfScope: 1 })
+    expect(JSON.parse(sor.stderr.trim().split('\n').at(-1)!)).toMatchObject({ statements: 3, outOfScope: 1 })
     const s = await docket(['replay', '--store', 'memory:', '--report', 'json', '--quiet'])
     expect(s.code).toBe(0)
     expect(JSON.parse(s.stdout).cases).toEqual([])
@@ -510,19 +510,20 @@ describe('docket replay', () => {
       const decoded = events.flatMap((e) => (E.isRight(e) ? [e.right] : []))
       expect(decoded.map((e) => [e.type, e.caseId, (e.data as { puid: string }).puid])).toEqual([
         ['StatementOfReasonsPublished', 'eu-ncii', 'eu-ncii__fr-3'],
+        ['StatementOfReasonsPublished', 'eu-ncii', 'eu-ncii__fr-4'],
         ['StatementOfReasonsPublished', 'eu-refused', 'eu-refused__de-6'],
       ])
-      expect(r.stdout.trim().split('\n')).toHaveLength(2)
-      expect(server.stored.size).toBe(2)
+      expect(r.stdout.trim().split('\n')).toHaveLength(3)
+      expect(server.stored.size).toBe(3)
       expect(r.stderr).toContain('missing content_date')
-      expect(r.stderr).toContain('submitted 2, already stored 0, refused 0, unsent 0')
+      expect(r.stderr).toContain('submitted 3, already stored 0, refused 0, unsent 0')
       // a rerun (after a crash that lost the first --published-out, say) writes the same events again
       const republished = path.join(dir, 'republished.jsonl')
       const again = await docket([...args, '--published-out', republished], {
         env: { DOCKET_DSA_TOKEN: 'tok' },
       })
-      expect(again.stderr).toContain('submitted 0, already stored 2')
-      expect([...server.received.values()]).toEqual([1, 1])
+      expect(again.stderr).toContain('submitted 0, already stored 3')
+      expect([...server.received.values()]).toEqual([1, 1, 1])
       expect(fs.readFileSync(republished, 'utf8')).toBe(fs.readFileSync(published, 'utf8'))
     } finally {
       await server.close()

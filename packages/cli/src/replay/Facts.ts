@@ -51,6 +51,11 @@ export interface RestrictiveDecision {
   readonly jurisdictions: ReadonlyArray<string>
   readonly until: string | null
   /**
+   * When the account was registered (`AccountActioned.accountCreatedAt`): the `content_date` of an
+   * account decision's statement of reasons. Present only when the event gives it.
+   */
+  readonly accountCreatedAt?: string
+  /**
    * What the decision was taken on (DSA Art. 17(3)(b); the database's `source_type`): of the
    * notices and orders received at or before its instant, the one that carries most weight: an
    * authority's order to act or intervention (or a report through the `authority` channel), else a
@@ -376,6 +381,9 @@ const decision = (
   territories: Array.isArray(d.territories) ? strs(d.territories) : null,
   jurisdictions: jurisdictions.slice().sort(),
   until: str(d.until),
+  ...(e.type === 'AccountActioned' && typeof d.accountCreatedAt === 'string'
+    ? { accountCreatedAt: d.accountCreatedAt }
+    : {}),
   source,
   ...(d.deceptiveHighVolumeCommercial === true ? { deceptiveHighVolumeCommercial: true as const } : {}),
   review,

@@ -65,18 +65,20 @@ describe('DsaSor.build', () => {
       illegal_content_legal_ground: 'StGB § 130',
     })
     expect([...byPuid.keys()].some((p) => String(p).includes('de-2'))).toBe(false)
-    expect(out.statements).toHaveLength(2)
-    // the detection lacks its hosting date, the suspended account its registration: reported, not invented
+    // the account suspension, dated by the account's registration (AccountActioned.accountCreatedAt)
+    expect(byPuid.get(DsaSor.puid('eu-ncii', 'fr-4'))).toMatchObject({
+      decision_account: 'DECISION_ACCOUNT_SUSPENDED',
+      content_date: '2025-06-14',
+      application_date: '2026-03-02',
+      end_date_account_restriction: '2026-04-02',
+    })
+    expect(out.statements).toHaveLength(3)
+    // the detection lacks its hosting date: reported, not invented
     expect(out.problems).toEqual([
       expect.objectContaining({
         caseId: 'eu-detected',
         eventId: 'nl-3',
         missing: [expect.stringContaining('content_date')],
-      }),
-      expect.objectContaining({
-        caseId: 'eu-ncii',
-        eventId: 'fr-4',
-        missing: [expect.stringContaining("content_date (the account's registration date")],
       }),
     ])
     // the US case is outside the database's scope
@@ -124,7 +126,7 @@ describe('DsaSor.build', () => {
     expect(after.notOwed).toBe(of(before))
     expect(before.notOwed).toBe(0)
     // only content restrictions were flagged: the account suspension still owes its statement
-    expect(after.problems.map((p) => p.eventId)).toContain('fr-4')
+    expect(after.origins.map((o) => o.eventId)).toContain('fr-4')
   })
 
   it('still writes the statement when the recipient cannot be told (Art. 24(5) submits every Art. 17(1) decision)', async () => {
@@ -190,7 +192,7 @@ describe('DsaSor.build', () => {
       flagger: { id: 'tf-fr-7' },
     })
     const order = {
-      ...notice('fr-order', '2026-03-02T15:03:00+01:00', {}),
+      ...notice('fr-order', '2026-03-02T15:07:00+01:00', {}),
       type: 'AuthorityRequestReceived',
       data: { requestId: 'q-fr', authority: 'ARCOM', kind: 'removal_order', jurisdiction: 'FR' },
     } as unknown as typeof first
@@ -208,60 +210,79 @@ describe('DsaSor.build', () => {
           .map((s) => [s.puid, [s.source_type, s.source_identity]]),
       )
     // a user's notice alone: Art. 16; a flagger's notice after the decisions changes nothing
-    const plain = { 'eu-ncii__fr-3': ['SOURCE_ARTICLE_16', undefined] }
+    const plain = {
+      'eu-ncii__fr-3': ['SOURCE_ARTICLE_16', undefined],
+      'eu-ncii__fr-4': ['SOURCE_ARTICLE_16', undefined],
+    }
     expect(await source(base)).toEqual(plain)
     expect(await source([...base, lateFlagger])).toEqual(plain)
     // a user's notice, then a trusted flagger's before the review: decided on the flagger's notice
     expect(await source([...base, flagged])).toEqual({
       'eu-ncii__fr-3': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
+      'eu-ncii__fr-4': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
     })
-    // an authority's removal order before the removal: the removal gives effect to it
+    // an authority's removal order between the removal and the suspension: the suspension gives effect to it
     expect(await source([...base, flagged, order])).toEqual({
-      'eu-ncii__fr-3': ['SOURCE_TYPE_OTHER_NOTIFICATION', undefined],
+      'eu-ncii__fr-3': ['SOURCE_TRUSTED_FLAGGER', 'tf-fr-7'],
+      'eu-ncii__fr-4': ['SOURCE_TYPE_OTHER_NOTIFICATION', undefined],
     })
   })
 
   it("dates an account decision by the account's registration, never by a post's, and types it as an account", async () => {
     const base = Fixtures.cases().filter((e) => e.caseId === 'eu-ncii')
-    const about = (content: object) =>
-      base.map((e) =>
+    // the same history without the suspension's registration date
+    const unregistered = base.map((e) => {
+      if (e.id !== 'fr-4') return e
+      const { accountCreatedAt: _, ...data } = e.data as Record<string, unknown>
+      return { ...e, data }
+    }) as typeof base
+    const about = (events: typeof base, content: object) =>
+      events.map((e) =>
         e.id === 'fr-1' ? { ...e, data: { ...(e.data as object), content } } : e,
       ) as typeof base
+    const fr4 = (o: DsaSor.Output) => o.statements.find((s) => s.puid === 'eu-ncii__fr-4')
     // the case is about the account: its content.postedAt is when the account was registered
-    const aboutAccount = about({
+    const account = {
       ref: 'account:poster',
       kind: 'account',
       postedAt: '2025-11-20T10:00:00+01:00',
       synthetic: true,
-    })
-    const out = DsaSor.build(await build(aboutAccount))
-    const account = out.statements.find((s) => s.puid === 'eu-ncii__fr-4')
-    expect(account).toMatchObject({
+    }
+    const out = DsaSor.build(await build(about(unregistered, account)))
+    expect(fr4(out)).toMatchObject({
       decision_account: 'DECISION_ACCOUNT_SUSPENDED',
       end_date_account_restriction: '2026-04-02',
       content_date: '2025-11-20',
       content_type: ['CONTENT_TYPE_OTHER'],
       content_type_other: 'account',
     })
-    expect(account?.decision_visibility).toBeUndefined()
-    expect(SorRules.validate(account!, rules)).toEqual([])
-    // a synthetic post's account is not synthetic media, and has no date the history records
-    const onPost = DsaSor.build(
-      await build(
-        about({ ref: 'post-1', kind: 'image', postedAt: '2026-03-01T20:00:00+01:00', synthetic: true }),
-      ),
-    )
+    expect(fr4(out)?.decision_visibility).toBeUndefined()
+    expect(SorRules.validate(fr4(out)!, rules)).toEqual([])
+    // the decision's own accountCreatedAt says it, in a case about the account too
+    expect(fr4(DsaSor.build(await build(about(base, account))))?.content_date).toBe('2025-06-14')
+    // a case about a synthetic post: the account is not synthetic media, and is dated by its
+    // accountCreatedAt (in Brussels), never by the post's postedAt
+    const post = { ref: 'post-1', kind: 'image', postedAt: '2026-03-01T20:00:00+01:00', synthetic: true }
+    const onPost = DsaSor.build(await build(about(base, post)))
     expect(onPost.statements.find((s) => s.puid === 'eu-ncii__fr-3')?.content_type).toEqual([
       'CONTENT_TYPE_IMAGE',
       'CONTENT_TYPE_SYNTHETIC_MEDIA',
     ])
-    expect(onPost.statements.some((s) => s.puid === 'eu-ncii__fr-4')).toBe(false)
-    expect(onPost.problems).toEqual([
+    expect(fr4(onPost)).toMatchObject({ content_date: '2025-06-14', content_type: ['CONTENT_TYPE_OTHER'] })
+    expect(onPost.problems).toEqual([])
+    // without it the history records no registration: the suspension is reported lacking it, not dropped
+    const unknown = DsaSor.build(await build(about(unregistered, post)))
+    expect(fr4(unknown)).toBeUndefined()
+    expect(unknown.problems).toEqual([
       expect.objectContaining({
+        caseId: 'eu-ncii',
         eventId: 'fr-4',
-        missing: [expect.stringContaining("account's registration date")],
+        missing: [expect.stringContaining("account's registration date: AccountActioned.accountCreatedAt")],
       }),
     ])
+    expect(DsaSor.describe(unknown.problems[0]!)).toMatch(
+      /^no statement of reasons for case eu-ncii, decision fr-4 \(puid eu-ncii__fr-4\): missing content_date \(the account's registration date: AccountActioned\.accountCreatedAt/,
+    )
   })
 
   it('reports missing ground, automation and hosting date instead of inventing them', async () => {

@@ -18,11 +18,12 @@
  *
  * Facts the database requires and the history lacks (the ground, the legal
  * ground or contractual clause, the explanation, automation, the date the
- * content was first hosted, the content type) are reported as missing, never
- * invented; such a decision gets no statement until the facts are recorded.
- * `decision_facts` is composed from recorded enumerations and dates only, so
- * it carries no personal data. Every statement is validated against the
- * database's own rules (`SorRules`) before it is written.
+ * content was first hosted or the account registered, the content type) are
+ * reported as missing, never invented; such a decision gets no statement
+ * until the facts are recorded. `decision_facts` is composed from recorded
+ * enumerations and dates only, so it carries no personal data. Every
+ * statement is validated against the database's own rules (`SorRules`)
+ * before it is written.
  */
 import { createHash } from 'node:crypto'
 import { EuDsa } from '@docket/policies'
@@ -229,13 +230,16 @@ export const statement = (
   if (automatedDetection === undefined)
     missing.push('automated_detection (ReviewDecided.detection or ContentDetected.method)')
   const isAccount = d.type === 'AccountActioned'
-  // an account's "content date" is its registration: a case about the account records it as the
-  // account's content.postedAt; the date a post of the account was first hosted would misstate it
-  const hostedSince = isAccount && f.contentKind !== 'account' ? null : f.postedAt
+  // an account's "content date" is its registration: the decision's accountCreatedAt, or, in a case
+  // about the account, its content.postedAt; the date a post of the account was first hosted would
+  // misstate it
+  const hostedSince = isAccount
+    ? (d.accountCreatedAt ?? (f.contentKind === 'account' ? f.postedAt : null))
+    : f.postedAt
   if (hostedSince === null)
     missing.push(
       isAccount
-        ? "content_date (the account's registration date: content.postedAt of a case whose content.kind is account)"
+        ? "content_date (the account's registration date: AccountActioned.accountCreatedAt, or content.postedAt of a case whose content.kind is account)"
         : 'content_date (ContentReported.content.postedAt: when hosting began)',
     )
   const kind = isAccount ? 'account' : f.contentKind

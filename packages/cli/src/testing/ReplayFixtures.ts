@@ -67,6 +67,7 @@ export const cases = (): ReadonlyArray<Recorded> => [
       accountRef: 'account:poster',
       action: 'suspended',
       until: '2026-04-02T15:10:00+01:00',
+      accountCreatedAt: '2025-06-14T23:30:00+02:00',
     },
     'moderator',
   ),

@@ -140,6 +140,8 @@ export const NOTES: Readonly<Record<string, string>> = {
   'ContentActioned.territories': 'Where the action applies (a geo-block’s countries).',
   'ContentActioned.recipientContactKnown':
     '`false` when the uploader’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed to them; the decision is still submitted to the Transparency Database (Art. 24(5)). Absent means known.',
+  'AccountActioned.accountCreatedAt':
+    'When the account was registered on the platform. A DSA statement of reasons for the decision (`docket replay --report dsa-sor`) gives it as `content_date`, which the Transparency Database reads as the account’s registration date; absent, the statement is reported as missing it, unless the case is about the account itself (`content.kind: account`, its `postedAt`).',
   'AccountActioned.recipientContactKnown':
     '`false` when the account holder’s electronic contact details are not known: no DSA Art. 17 statement of reasons is then owed to them; the decision is still submitted to the Transparency Database (Art. 24(5)). Absent means known.',
   'ContentActioned.deceptiveHighVolumeCommercial':
