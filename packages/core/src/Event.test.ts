@@ -24,6 +24,15 @@ const reported = (jurisdictions: ReadonlyArray<string>): Record<string, unknown>
   },
 })
 
+/** An event of case c-1 the day after {@link reported}'s. */
+const later = (id: string, type: string, data: Record<string, unknown>): Record<string, unknown> => ({
+  id,
+  type,
+  caseId: 'c-1',
+  occurredAt: '2026-06-02T10:00:00+02:00',
+  data,
+})
+
 /** The issues of an event that must not decode, the same through the fast path and the codecs. */
 const issues = (u: unknown): ReadonlyArray<DecodeError.Issue> => {
   const fast = Envelope.decode(u)
@@ -135,13 +144,8 @@ describe('Event.Jurisdiction', () => {
 })
 
 describe('Event.DeadlineExtended', () => {
-  const extended = (data: Record<string, unknown>): Record<string, unknown> => ({
-    id: 'e-2',
-    type: 'DeadlineExtended',
-    caseId: 'c-1',
-    occurredAt: '2026-06-02T10:00:00+02:00',
-    data,
-  })
+  const extended = (data: Record<string, unknown>): Record<string, unknown> =>
+    later('e-2', 'DeadlineExtended', data)
   const until = '2026-07-01T00:00:00+02:00'
 
   it('takes until or by, keeping every other key of data verbatim', () => {
@@ -242,13 +246,8 @@ describe('Event.byTrustedFlagger', () => {
 })
 
 describe('Event.AccountActioned', () => {
-  const suspended = (data: Record<string, unknown>): Record<string, unknown> => ({
-    id: 'e-3',
-    type: 'AccountActioned',
-    caseId: 'c-1',
-    occurredAt: '2026-06-02T10:00:00+02:00',
-    data: { accountRef: 'account:1', action: 'suspended', ...data },
-  })
+  const suspended = (data: Record<string, unknown>): Record<string, unknown> =>
+    later('e-3', 'AccountActioned', { accountRef: 'account:1', action: 'suspended', ...data })
 
   it('takes the account registration as an instant with offset, or none', () => {
     for (const data of [{}, { accountCreatedAt: '2025-06-14T23:30:00+02:00' }]) {
