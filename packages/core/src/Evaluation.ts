@@ -93,7 +93,10 @@ export interface Summary {
   readonly pending: number
   readonly waived: number
   readonly paused: number
-  /** Non-statutory obligations past their due time (the internal target). */
+  /**
+   * Obligations past their due time where the law gives it no number (`Obligation.isPastInternalTarget`):
+   * statutory duties whose deadline is an internal target, and internal rules.
+   */
   readonly internalBreached: number
   /** Obligations whose `targetStatus` is `breached`. */
   readonly targetsMissed: number
@@ -342,7 +345,7 @@ export const summarise = (obligations: Iterable<Obligation.Obligation>): Summary
     s.obligations++
     if (o.status === 'breached') {
       if (Obligation.isStatutoryBreach(o)) s.breached++
-      else if (!o.statutory && !o.preEffective && !o.counterfactual) s.internalBreached++
+      else if (Obligation.isPastInternalTarget(o)) s.internalBreached++
     } else s[o.status]++
     if (o.targetStatus === 'breached') s.targetsMissed++
   }

@@ -85,6 +85,15 @@ export const isStatutoryBreach = (
   o: Pick<Obligation, 'status' | 'statutory' | 'preEffective' | 'counterfactual'>,
 ): boolean => o.status === 'breached' && o.statutory && !o.preEffective && !o.counterfactual
 
+/**
+ * Whether the obligation is past an internal target: breached, with a due time the law gives no
+ * number (a statutory duty's internal target, or an internal rule's), neither pre-effective nor
+ * counterfactual. What a summary's `internalBreached` counts; never a statutory breach.
+ */
+export const isPastInternalTarget = (
+  o: Pick<Obligation, 'status' | 'statutory' | 'preEffective' | 'counterfactual'>,
+): boolean => o.status === 'breached' && !o.statutory && !o.preEffective && !o.counterfactual
+
 /** Whether an action ends the duty (met, cancelled or released): what `Instants.end` is the first of. */
 export const endsDuty = (action: Action['action']): boolean =>
   action === 'complete' || action === 'cancel' || action === 'release'

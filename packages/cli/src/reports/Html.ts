@@ -27,6 +27,7 @@ import { Timestamp } from '@docket/core'
 import * as Bidi from '../internal/bidi.js'
 import * as Palette from '../internal/palette.js'
 import type * as Replay from '../replay/Replay.js'
+import * as PastTarget from './PastTarget.js'
 import * as Report from './Report.js'
 
 // model
@@ -224,7 +225,9 @@ const tally = (r: Report.Report, maxTimelines: number) => {
   const groups: Groups = new Map()
   const months: Months = new Map()
   const refusals: Report.RefusalRow[] = []
+  const pastTarget = PastTarget.empty()
   for (const c of r.cases) {
+    PastTarget.add(pastTarget, c)
     const why = whyOfInterest(c)
     if (why.length > 0) {
       if (total < maxTimelines) shown.push(toTimeline(c, why))
@@ -234,7 +237,7 @@ const tally = (r: Report.Report, maxTimelines: number) => {
     addCompliance(months, c)
     for (const row of Report.refusalRows(c)) refusals.push(row)
   }
-  return { timelines: { shown, total }, groups, months, refusals }
+  return { timelines: { shown, total }, groups, months, refusals, pastTarget }
 }
 
 const CLIENT = `
@@ -350,8 +353,9 @@ export const render = (r: Report.Report, options: Options = {}): string => {
     )
   parts.push(`<h1>Docket replay${label ? ' (counterfactual)' : ''}</h1>
 <p class="muted">As of ${escapeText(r.asOf)}${r.knownAt ? `, knowing only what was recorded by ${escapeText(r.knownAt)}` : ''}; profile ${escapeText(r.profile)}; ${plural(r.stats.cases, 'case')}, ${plural(r.stats.events, 'event')}.</p>
-<h2>Summary</h2><table>${head(['obligations', 'met', 'met late', 'breached (statutory)', 'pending', 'waived', 'paused', 'internal breached', 'targets missed'])}
+<h2>Summary</h2><table>${head(['obligations', 'met', 'met late', 'breached (statutory)', 'pending', 'waived', 'paused', ...PastTarget.HEADS])}
 ${rows([[s.obligations, s.met, s.met_late, s.breached, s.pending, s.waived, s.paused, s.internalBreached, s.targetsMissed]])}</table>
+<p class="muted">${escapeText(PastTarget.words(all.pastTarget))}</p>
 <h2>Compliance over time</h2><p class="muted">Statutory deadlines judged at the report's instant, by month of start (UTC).</p>
 ${comp.length === 0 ? '<p>None: no statutory deadline was met, met late or breached by then.</p>' : '<div class="chart" style="height:320px"><canvas id="compliance" aria-label="compliance over time" role="img"></canvas></div>'}
 <h2>Time to action against the legal limit</h2><p class="muted">Completed statutory deadlines: median hours from start to completion, and the median legal limit, per category and jurisdiction${tta.length === 0 ? '' : ` (largest ${plural(tta.length, 'group')})`}.</p>

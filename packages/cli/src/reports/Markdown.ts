@@ -8,6 +8,7 @@
 import type { Obligation } from '@docket/core'
 import * as Autolink from '../internal/autolink.js'
 import * as Bidi from '../internal/bidi.js'
+import * as PastTarget from './PastTarget.js'
 import * as Report from './Report.js'
 
 /** Options of {@link render}. */
@@ -83,7 +84,9 @@ const tally = (r: Report.Report, limit: number) => {
   const byRule = new Map<string, RuleCounts>()
   const breached = cut<{ readonly caseId: string; readonly o: Obligation.Obligation }>()
   const refusals = cut<Report.RefusalRow>()
+  const pastTarget = PastTarget.empty()
   for (const c of r.cases) {
+    PastTarget.add(pastTarget, c)
     for (const o of c.obligations) {
       const k = `${o.policy}/${o.rule}`
       const x = byRule.get(k) ?? { n: 0, met: 0, late: 0, breached: 0, pending: 0 }
@@ -97,7 +100,7 @@ const tally = (r: Report.Report, limit: number) => {
     }
     for (const row of Report.refusalRows(c)) keep(refusals, row, limit)
   }
-  return { byRule, breached, refusals }
+  return { byRule, breached, refusals, pastTarget }
 }
 
 /**
@@ -124,6 +127,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
     `As of **${r.asOf}**${r.knownAt ? `, knowing only what was recorded by **${r.knownAt}**` : ''}; profile ${codeSpan(r.profile, false)}; ${plural(r.stats.cases, 'case')}, ${plural(r.stats.events, 'event')}.`,
   )
   const s = r.summary
+  const { byRule, breached, refusals, pastTarget } = tally(r, limit)
   out.push('## Summary')
   out.push(
     table(
@@ -135,8 +139,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
         'pending',
         'waived',
         'paused',
-        'internal breached',
-        'targets missed',
+        ...PastTarget.HEADS,
       ],
       [
         [
@@ -153,7 +156,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
       ],
     ),
   )
-  const { byRule, breached, refusals } = tally(r, limit)
+  out.push(escapeText(PastTarget.words(pastTarget)))
   out.push('## By rule')
   out.push(
     table(
