@@ -9,7 +9,7 @@
  * - time to action against the legal limit, per category and jurisdiction
  *   (medians over completed statutory deadlines);
  * - compliance over time: statutory deadlines met on time, late or breached,
- *   per month of start.
+ *   per month of start in the profile's time zone.
  *
  * Safety: the Content-Security-Policy fetches nothing and runs only the two
  * scripts it names by hash; every user-supplied string in the markup goes through `escape`;
@@ -24,6 +24,7 @@ import { createRequire } from 'node:module'
 import * as path from 'node:path'
 import type { Obligation } from '@docket/core'
 import { Timestamp } from '@docket/core'
+import { DateTime } from 'luxon'
 import * as Bidi from '../internal/bidi.js'
 import * as Palette from '../internal/palette.js'
 import type * as Replay from '../replay/Replay.js'
@@ -196,11 +197,19 @@ const timeToAction = (groups: Groups, max: number) =>
 /** Statutory deadlines met, late or breached, by month of start. */
 type Months = Map<string, { met: number; late: number; breached: number }>
 
-const addCompliance = (months: Months, c: Replay.CaseResult): void => {
+/**
+ * The month (`YYYY-MM`) of an instant in the profile's time zone (`Report.timeZone`): the
+ * platform's calendar, not UTC's, in which a clock started at 20:00 on 31 March in Los Angeles
+ * (03:00 UTC on 1 April) is March's.
+ */
+export const month = (iso: string, zone: string): string =>
+  DateTime.fromMillis(ms(iso), { zone }).toFormat('yyyy-MM')
+
+const addCompliance = (months: Months, c: Replay.CaseResult, zone: string): void => {
   for (const o of c.obligations) {
     if (!o.statutory || o.preEffective || o.counterfactual) continue
     if (o.status !== 'met' && o.status !== 'met_late' && o.status !== 'breached') continue
-    const m = Timestamp.format(ms(o.startedAt), 0).slice(0, 7)
+    const m = month(o.startedAt, zone)
     const x = months.get(m) ?? { met: 0, late: 0, breached: 0 }
     if (o.status === 'met') x.met++
     else if (o.status === 'met_late') x.late++
@@ -234,7 +243,7 @@ const tally = (r: Report.Report, maxTimelines: number) => {
       total++
     }
     addTimesToAction(groups, c)
-    addCompliance(months, c)
+    addCompliance(months, c, r.timeZone)
     for (const row of Report.refusalRows(c)) refusals.push(row)
   }
   return { timelines: { shown, total }, groups, months, refusals, pastTarget }
@@ -356,7 +365,7 @@ export const render = (r: Report.Report, options: Options = {}): string => {
 <h2>Summary</h2><table>${head(['obligations', 'met', 'met late', 'breached (statutory)', 'pending', 'waived', 'paused', ...PastTarget.HEADS])}
 ${rows([[s.obligations, s.met, s.met_late, s.breached, s.pending, s.waived, s.paused, s.internalBreached, s.targetsMissed]])}</table>
 <p class="muted">${escapeText(PastTarget.words(all.pastTarget))}</p>
-<h2>Compliance over time</h2><p class="muted">Statutory deadlines judged at the report's instant, by month of start (UTC).</p>
+<h2>Compliance over time</h2><p class="muted">Statutory deadlines judged at the report's instant, by month of start in ${escapeText(r.timeZone)} (the profile's time zone).</p>
 ${comp.length === 0 ? '<p>None: no statutory deadline was met, met late or breached by then.</p>' : '<div class="chart" style="height:320px"><canvas id="compliance" aria-label="compliance over time" role="img"></canvas></div>'}
 <h2>Time to action against the legal limit</h2><p class="muted">Completed statutory deadlines: median hours from start to completion, and the median legal limit, per category and jurisdiction${tta.length === 0 ? '' : ` (largest ${plural(tta.length, 'group')})`}.</p>
 ${tta.length === 0 ? '<p>None: no statutory deadline was completed by then.</p>' : `<div class="chart" style="height:${Math.max(200, 28 * tta.length + 80)}px"><canvas id="time-to-action" aria-label="time to action" role="img"></canvas></div>`}

@@ -27,6 +27,8 @@ export const Header = t.type(
     asOf: t.string,
     knownAt: Nullable(t.string),
     profile: t.string,
+    /** The profile's time zone (`Report.timeZone`). */
+    timeZone: t.string,
     /** The profile's provider type (`vlop` or `vlose` changes the default `--period` of dsa-transparency). */
     providerType: Nullable(t.string),
     counterfactual: t.boolean,
@@ -109,6 +111,7 @@ export function* pieces(
     asOf: report.asOf,
     knownAt: report.knownAt,
     profile: report.profile,
+    timeZone: report.timeZone,
     providerType,
     counterfactual: report.counterfactual,
     whatIf: [...report.whatIf],

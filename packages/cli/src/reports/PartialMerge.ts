@@ -65,6 +65,7 @@ export const merge = (
   return E.right({
     ...merged,
     profile: h.profile,
+    timeZone: h.timeZone,
     counterfactual: h.counterfactual,
     whatIf: h.whatIf,
     stamp: { ...(h.stamp as Stamp.Stamp), integrity: integrity.right },
@@ -85,7 +86,15 @@ const keyDifference = (a: unknown, b: unknown): string => {
 
 /** The first field in which two partials' framing differs, if any (the integrity head aside). */
 const framingDifference = (a: Header, b: Header): string | undefined => {
-  const fields = ['asOf', 'knownAt', 'profile', 'providerType', 'counterfactual', 'whatIf'] as const
+  const fields = [
+    'asOf',
+    'knownAt',
+    'profile',
+    'timeZone',
+    'providerType',
+    'counterfactual',
+    'whatIf',
+  ] as const
   for (const f of fields) if (canonical(a[f]) !== canonical(b[f])) return f
   const stampFields = ['library', 'policyPack', 'legalReferenceDate', 'tzdata', 'options'] as const
   for (const f of stampFields)

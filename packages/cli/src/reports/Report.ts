@@ -37,6 +37,11 @@ export interface Report extends Replay.Result {
   readonly stamp: Stamp.Stamp
   /** Name of the platform profile used. */
   readonly profile: string
+  /**
+   * The profile's time zone (`Profile.timeZone`): the platform's own calendar, in which the `html`
+   * report groups clocks by month.
+   */
+  readonly timeZone: string
   /** True when `--what-if` applied policies outside their time in force. */
   readonly counterfactual: boolean
   readonly whatIf: ReadonlyArray<string>
@@ -231,6 +236,7 @@ const framed = (r: Replay.Result, options: BuildOptions, profile: Profile.Resolv
   return {
     ...r,
     profile: profile.name,
+    timeZone: profile.timeZone,
     counterfactual: whatIf.length > 0,
     whatIf,
     stamp: Stamp.make({
