@@ -76,16 +76,16 @@ describe.skipIf(!built)(
         const sent = ends.filter((e) => e.code === 0)
         const refused = ends.filter((e) => e.code !== 0)
         expect(sent, JSON.stringify(ends)).toHaveLength(1)
-        expect(sent[0]!.stderr).toContain('submitted 2, already stored 0, refused 0, unsent 0')
+        expect(sent[0]!.stderr).toContain('submitted 3, already stored 0, refused 0, unsent 0')
         expect(refused[0]!.code).toBe(2)
         expect(refused[0]!.stderr).toContain(`the journal ${journal} is in use by process`)
         expect(refused[0]!.stderr).toContain('nothing was sent')
         // the database received each statement once
-        expect([...server.received.values()]).toEqual([1, 1])
-        expect(server.stored.size).toBe(2)
+        expect([...server.received.values()]).toEqual([1, 1, 1])
+        expect(server.stored.size).toBe(3)
         // the lock is gone with its run, and the journal holds each statement once
         expect(fs.existsSync(Submitter.lockOf(journal))).toBe(false)
-        expect(fs.readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(2)
+        expect(fs.readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(3)
       } finally {
         await server.close()
       }
