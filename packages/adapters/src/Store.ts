@@ -21,6 +21,7 @@
 import { type EventStore, Integrity, type KeyStore, MemoryEventStore, PersonalData } from '@docket/core'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as OpenHint from './internal/openHint.js'
+import type * as PgLockWait from './internal/pgLockWait.js'
 import { forgetStaleStat } from './internal/staleStat.js'
 import * as StoreUrl from './StoreUrl.js'
 
@@ -64,7 +65,21 @@ export interface Options {
   readonly seal?: boolean
   /** Encrypt personal data with a key per data subject from this key store (default: stored in clear). */
   readonly keys?: KeyStore.KeyStore
+  /**
+   * PostgreSQL: once aborted, the statements the store runs are cancelled on the server, so that
+   * one waiting for a lock fails at once instead of waiting as long as the lock is held (an append
+   * rolls back). Other stores ignore it.
+   */
+  readonly signal?: AbortSignal
+  /**
+   * PostgreSQL: told once of each statement that has waited 5 s or more for a lock another session
+   * holds, which it goes on waiting for (`PostgresEventStore.Options.onLockWait`). Others ignore it.
+   */
+  readonly onLockWait?: (wait: LockWait) => void
 }
+
+/** A PostgreSQL statement of the store waiting for a lock: its backend, the backends blocking it, seconds waited. */
+export type LockWait = PgLockWait.Wait
 
 /** The engine's driver (an optional peer dependency) is not installed. */
 export interface MissingDriver {
@@ -133,7 +148,12 @@ const openParsed = async (u: StoreUrl.StoreUrl, options: Options): Promise<Event
     }
     case 'postgres': {
       const { PostgresEventStore } = await loadPostgres()
-      return PostgresEventStore.make(u.url, { ...sql, schema: u.schema ?? options.schema })
+      return PostgresEventStore.make(u.url, {
+        ...sql,
+        schema: u.schema ?? options.schema,
+        signal: options.signal,
+        onLockWait: options.onLockWait,
+      })
     }
     case 'esdb': {
       const { EsdbEventStore } = await loadEventStoreDb()

@@ -264,15 +264,20 @@ export const read = async (
       return E.isLeft(path) ? path : readLines(createReadStream(path.right), options)
     }
     case 'Store': {
-      const opened = await Store.open(source.url, Store.context(inv), { existing: true })
-      if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
       const interrupted: SourceError = { _tag: 'Store', message: 'interrupted' }
+      // the signal cancels what the store runs: a failure after it is the interrupt's, not the store's
+      const stopped = (): boolean => options.signal?.aborted === true
+      const opened = await Store.open(source.url, Store.context(inv), {
+        existing: true,
+        signal: options.signal,
+      })
+      if (E.isLeft(opened)) return E.left(stopped() ? interrupted : { _tag: 'Store', message: opened.left })
       try {
         if (await Interrupt.afterOpen(options.signal)) return E.left(interrupted)
         const events = await readStore(opened.right, options.signal)
         return options.signal?.aborted === true ? E.left(interrupted) : E.right({ events, skipped: [] })
       } catch (e) {
-        return E.left({ _tag: 'Store', message: Store.readFailure(source.url, e) })
+        return E.left(stopped() ? interrupted : { _tag: 'Store', message: Store.readFailure(source.url, e) })
       } finally {
         await opened.right.close()
       }

@@ -10,7 +10,10 @@
 import type { EventStore } from '@docket/core'
 import pg from 'pg'
 import * as Migrations from '../internal/migrations.js'
+import * as PgBackends from '../internal/pgBackends.js'
+import * as PgCancel from '../internal/pgCancel.js'
 import { relationExists, withClient } from '../internal/pgClient.js'
+import * as PgLockWait from '../internal/pgLockWait.js'
 import * as PgStream from '../internal/pgStream.js'
 import type { Queryable, Sql } from '../internal/sql.js'
 import { checkSchema, locate } from '../internal/sql.js'
@@ -28,6 +31,19 @@ export interface Options extends SqlEventStore.Options {
   readonly applicationName?: string
   /** Rows per batch of the streamed `readAll` (default 5,000; see `internal/pgStream.ts`). */
   readonly streamBatch?: number
+  /**
+   * Once aborted, the statements the store's connections run are cancelled on the server (again
+   * each second until it closes): a read or an append waiting for a lock fails at once with
+   * `canceling statement due to user request`, an append's transaction rolls back
+   * (`internal/pgCancel.ts`). Not its subscriptions' LISTEN connection, which waits for nothing.
+   */
+  readonly signal?: AbortSignal
+  /**
+   * Told once of each statement of the store that has waited 5 s or more for a lock another session
+   * holds (asked of `pg_stat_activity` every 5 s while the store runs a statement; see
+   * `internal/pgLockWait.ts`). It goes on waiting: a caller says so, or aborts {@link signal}.
+   */
+  readonly onLockWait?: (wait: PgLockWait.Wait) => void
 }
 
 // operations
@@ -103,6 +119,29 @@ export const fromPool = (pool: pg.Pool, listenConfig: pg.ClientConfig, owned: bo
 })
 
 /**
+ * `close`, which also stops watching `pool`'s backends for {@link Options.signal} (cancelling their
+ * statements once it aborts) and {@link Options.onLockWait}, when given.
+ */
+const watched = (
+  pool: pg.Pool,
+  url: string,
+  { signal, onLockWait }: Options,
+  close: () => Promise<void>,
+): (() => Promise<void>) => {
+  if (signal === undefined && onLockWait === undefined) return close
+  const backends = PgBackends.track(pool)
+  const stops = [
+    backends.stop,
+    ...(signal === undefined ? [] : [PgCancel.onAbort(backends, url, signal)]),
+    ...(onLockWait === undefined ? [] : [PgLockWait.watch(backends, url, onLockWait)]),
+  ]
+  return async () => {
+    for (const stop of stops) stop()
+    await close()
+  }
+}
+
+/**
  * Whether an event store is in `schema` (default: the URL's `?schema=`, else `docket`) on the
  * server at `url`: its `events` table exists. {@link make} would create an empty one; a command reading history asks this first,
  * so that a typo in the schema is not read as an empty history. Creates nothing; throws when the
@@ -130,7 +169,8 @@ export const make = async (url: string, options: Options = {}): Promise<EventSto
   const owned = options.pool === undefined
   // idle connections die with the server; the pool drops them and reconnects on the next query
   if (owned) pool.on('error', () => undefined)
-  const sql = fromPool(pool, owned ? config : (pool.options as pg.ClientConfig), owned)
+  const opened = fromPool(pool, owned ? config : (pool.options as pg.ClientConfig), owned)
+  const sql: Sql = { ...opened, close: watched(pool, target.url, options, opened.close) }
   try {
     const store = await SqlEventStore.make(sql, { ...options, schema }, sql.close)
     // readAll streams over one portal instead of paging (several times faster; docs/performance.md)

@@ -61,15 +61,25 @@ export const command: Command = {
  * the next event read, leaving `--out FILE` as it was.
  */
 const exportFrom = async (inv: Invocation, url: string, stopping: Interrupt.Interrupt): Promise<number> => {
+  const out = Args.str(inv, 'out')
+  // the signal cancels what the store runs (a wait for a lock): a failure after it is the interrupt's
   const opened = await Store.open(url, inv, {
     shows: "the exported events' personal fields",
     existing: true,
+    signal: stopping.signal,
   })
+  const waited = (count: number): number =>
+    Interrupt.stopped(
+      inv,
+      'export',
+      stopping,
+      `while waiting for the store, after ${count} event(s): ${out === undefined || out === '-' ? 'standard output holds those only' : `${out} left as it was`}`,
+    )
   if (E.isLeft(opened)) {
+    if (stopping.signal.aborted) return waited(0)
     Output.error(inv, opened.left)
     return EXIT.usage
   }
-  const out = Args.str(inv, 'out')
   try {
     const early = await Interrupt.stoppedOpening(inv, 'export', stopping, Store.redact(url), 'exported')
     if (early !== undefined) return early
@@ -98,6 +108,7 @@ const exportFrom = async (inv: Invocation, url: string, stopping: Interrupt.Inte
       await sink.right.end()
     } catch (e) {
       await sink.right.abort()
+      if (stopping.signal.aborted) return waited(count)
       Output.error(inv, `export failed: ${e instanceof Error ? e.message : String(e)}`)
       return EXIT.usage
     }

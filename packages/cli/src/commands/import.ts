@@ -147,8 +147,10 @@ const importInto = async (
   stopping: Interrupt.Interrupt,
 ): Promise<number> => {
   const stopped = (what: string): number => Interrupt.stopped(inv, 'import', stopping, what)
-  const opened = await Store.open(url, inv, { keysNeeded: KEYS_NEEDED })
+  // the signal cancels what the store runs (a wait for a lock): a failure after it is the interrupt's
+  const opened = await Store.open(url, inv, { keysNeeded: KEYS_NEEDED, signal: stopping.signal })
   if (E.isLeft(opened)) {
+    if (stopping.signal.aborted) return stopped(`while ${Store.redact(url)} was opening: nothing was stored`)
     Output.error(inv, opened.left)
     return EXIT.usage
   }
@@ -189,6 +191,11 @@ const importInto = async (
           e.line === 0
             ? 'while checking the input: nothing was stored'
             : `before line ${e.line}: ${e.appended} new event(s) stored (${e.duplicates} already there), the lines from ${e.line} on not; importing the same input again completes it`,
+        )
+      // its statement cancelled (waiting for a lock): the batch's transaction rolled back
+      if (e._tag === 'StoreFailed' && stopping.signal.aborted)
+        return stopped(
+          `at line ${e.line}, waiting for the store: ${e.appended} new event(s) stored (${e.duplicates} already there), the batch of line ${e.line} rolled back and the lines after it not read; importing the same input again completes it`,
         )
       Output.error(
         inv,

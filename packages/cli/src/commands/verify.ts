@@ -124,27 +124,28 @@ export const make = (deps: () => Deps): Command => ({
     // installed before the store opens: a signal meanwhile lets the open finish, then closes it
     const stopping = Interrupt.install(inv, 'verify', d.signal)
     const stopped = (what: string): number => Interrupt.stopped(inv, 'verify', stopping, what)
-    const opened = await Store.open(url, inv, { existing: true })
+    // the signal cancels what the store runs (a wait for a lock): a failure after it is the interrupt's
+    const failed = (message: string): number => {
+      if (stopping.signal.aborted)
+        return stopped('while waiting for the store: it is closed; no verdict, nothing stored')
+      Output.error(inv, message)
+      return EXIT.usage
+    }
+    const opened = await Store.open(url, inv, { existing: true, signal: stopping.signal })
     if (E.isLeft(opened)) {
       stopping.release()
-      Output.error(inv, opened.left)
-      return EXIT.usage
+      return failed(opened.left)
     }
     const store = opened.right
     try {
       const early = await Interrupt.stoppedOpening(inv, 'verify', stopping, Store.redact(url), 'verified')
       if (early !== undefined) return early
       const cut = await Store.cut(store, until)
-      if (E.isLeft(cut)) {
-        Output.error(inv, until === undefined ? Store.readFailure(url, cut.left) : cut.left)
-        return EXIT.usage
-      }
+      if (E.isLeft(cut)) return failed(until === undefined ? Store.readFailure(url, cut.left) : cut.left)
       const position = cut.right ?? null
       const counts = await Integrity.checkpointCounts(store)()
-      if (E.isLeft(counts)) {
-        Output.error(inv, `cannot read ${Store.redact(url)}: ${Store.describeError(counts.left)}`)
-        return EXIT.usage
-      }
+      if (E.isLeft(counts))
+        return failed(`cannot read ${Store.redact(url)}: ${Store.describeError(counts.left)}`)
       // one cut: what is appended while the log is read is left for the next verification (read
       // when iterated, so that a store's failure to start it is caught below)
       const cutEvents: AsyncIterable<EventStore.StoredEvent> =
@@ -159,8 +160,7 @@ export const make = (deps: () => Deps): Command => ({
           ...(expect === undefined ? {} : { expect }),
         })
       } catch (e) {
-        Output.error(inv, Store.readFailure(url, e))
-        return EXIT.usage
+        return failed(Store.readFailure(url, e))
       }
       // the report of a read cut short says nothing of the log (a failure then may only say that the
       // unread events are missing): none is given, no checkpoint stored; a signal after the last event

@@ -173,8 +173,15 @@ export const make = (deps: () => Deps): Command => ({
       // a store that is not there is created (a deployment may start the watcher before the first
       // append), but said: a typo in --store would otherwise watch an empty store in silence
       const absent = await Store.absence(Store.absolute(url, inv.cwd))
-      const opened = await Store.open(url, inv)
+      // the signal cancels what the store runs (a wait for a lock): a failure after it is the interrupt's
+      const opened = await Store.open(url, inv, { signal: stopping.signal })
+      const waited =
+        'watch: stopped (interrupted) while waiting for the store; nothing is lost, the next run goes on from the last checkpoint'
       if (E.isLeft(opened)) {
+        if (stopping.signal.aborted) {
+          Output.log(inv, waited)
+          return EXIT.ok
+        }
         Output.error(inv, opened.left)
         return EXIT.usage
       }
@@ -234,6 +241,10 @@ export const make = (deps: () => Deps): Command => ({
           return await watching()
         } catch (e) {
           if (!(e instanceof StoreFailure.StoreFailure)) throw e
+          if (stopping.signal.aborted) {
+            Output.log(inv, waited)
+            return EXIT.ok
+          }
           // the server went away under a read: the store's failure, not a bug (exit 2, as import's)
           Output.error(
             inv,

@@ -56,6 +56,8 @@ class Halt {
 const queue: Batch[] = []
 let ended = false
 let stopAt = Number.POSITIVE_INFINITY
+// aborted by a stop at position 0 (the command interrupted): the store cancels what it runs (a read waiting for a lock)
+const halted = new AbortController()
 // set once the outcome is posted: later batches are acknowledged unread
 let finished = false
 let wake: (() => void) | undefined
@@ -109,6 +111,7 @@ port.on('message', (m: Workers.ToWorker) => {
       break
     case 'stop':
       stopAt = Math.min(stopAt, m.position)
+      if (stopAt === 0) halted.abort()
       break
     case 'sealsAck':
       sealsInFlight--
@@ -184,9 +187,9 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
           const opened = await Store.open(
             share.url,
             { cwd: share.cwd, env: share.env, stderr: process.stderr },
-            { quiet: true },
+            { quiet: true, signal: halted.signal },
           )
-          if (opened._tag === 'Left') throw failed(opened.left)
+          if (opened._tag === 'Left') throw halted.signal.aborted ? new Halt() : failed(opened.left)
           const store = opened.right
           closeStore = store.close
           source = Replay.storeSource(
@@ -202,7 +205,8 @@ const storeShare = (share: NonNullable<typeof store>): Replay.Source => {
               yield e
             }
           } catch (e) {
-            throw e instanceof Halt ? e : failed(Store.readFailure(share.url, e))
+            if (e instanceof Halt) throw e
+            throw halted.signal.aborted ? new Halt() : failed(Store.readFailure(share.url, e))
           }
         } else post({ kind: 'read', latest: null })
         // the end of the input sets the asOf

@@ -127,6 +127,12 @@ export interface OpenOptions {
    * output shows none).
    */
   readonly shows?: string
+  /**
+   * The command's interrupt (`Interrupt.signal`): once aborted, a PostgreSQL store cancels the
+   * statements it runs, so that one waiting for a lock ends at once (`Store.Options.signal` of the
+   * adapters) and the command stops at its next safe point.
+   */
+  readonly signal?: AbortSignal
 }
 
 /**
@@ -169,7 +175,16 @@ export const open = async (
   const warn = (message: string): void => {
     if (options.quiet !== true) ctx.stderr.write(`docket: ${message}\n`)
   }
-  const opened = await openStore(absolute(url, ctx.cwd), k === undefined ? { warn } : { keys: k, warn })()
+  // a wait for a lock is silent on the server's side: said once per statement, after 5 s
+  const onLockWait = (w: Store.LockWait): void => {
+    if (options.quiet !== true) Output.warn(ctx, lockWaitNote(url, w))
+  }
+  const opened = await openStore(absolute(url, ctx.cwd), {
+    warn,
+    signal: options.signal,
+    keys: k,
+    onLockWait,
+  })()
   if (E.isLeft(opened)) {
     await k?.close()
     return E.left(Store.describeError(opened.left))
@@ -185,6 +200,13 @@ export const open = async (
     },
   })
 }
+
+/**
+ * What a command says when its statement on `url` has waited `seconds` for a lock held by the
+ * sessions `blockers` (their `pg_stat_activity` pids): that it waits, and what ends the wait.
+ */
+export const lockWaitNote = (url: string, { blockers, seconds }: Store.LockWait): string =>
+  `waiting ${seconds} s so far for a lock on ${redact(url)} held by another session${blockers.length === 0 ? '' : ` (pid ${blockers.join(', ')} in pg_stat_activity)`}; the command goes on once it is released, SIGINT or SIGTERM stops it (a lock_timeout in the URL makes such a wait fail: docs/stores.md)`
 
 /**
  * The cut a command reads the log to (`readAll({ until })`): `until` when given, checked against

@@ -278,8 +278,14 @@ export const open = async (
     }
     case 'Store': {
       const ctx = Store.context(inv)
-      const opened = await Store.open(source.url, ctx, { ...options.withoutKeys, existing: true })
-      if (E.isLeft(opened)) return E.left({ _tag: 'Store', message: opened.left })
+      // the signal cancels what the store runs: a failure after it is the interrupt's, not the store's
+      const stopped = (): boolean => options.signal?.aborted === true
+      const opened = await Store.open(source.url, ctx, {
+        ...options.withoutKeys,
+        existing: true,
+        signal: options.signal,
+      })
+      if (E.isLeft(opened)) return E.left(stopped() ? INTERRUPTED : { _tag: 'Store', message: opened.left })
       const store = opened.right
       if (await Interrupt.afterOpen(options.signal)) {
         await store.close()
@@ -289,6 +295,7 @@ export const open = async (
       const until = await Store.cut(store, options.storeUntil)
       if (E.isLeft(until)) {
         await store.close()
+        if (stopped()) return E.left(INTERRUPTED)
         return E.left({
           _tag: 'Store',
           message: options.storeUntil === undefined ? Store.readFailure(source.url, until.left) : until.left,
@@ -310,7 +317,7 @@ export const open = async (
                 yield e
               }
             } catch (e) {
-              fail({ _tag: 'Store', message: Store.readFailure(source.url, e) })
+              fail(stopped() ? INTERRUPTED : { _tag: 'Store', message: Store.readFailure(source.url, e) })
             }
           },
         },
