@@ -22,19 +22,7 @@ import { events as personal, SECRETS } from './testing/PersonalFixtures.js'
 const url = Services.pgUrl()
 const what =
   'packages/cli/src/main.process.integration.test.ts (replay --workers and rotate-keys on PostgreSQL, interrupted)'
-const run =
-  (await Services.requireOrSkip({
-    service: 'The build (packages/cli/dist/main.js)',
-    available: Process.built,
-    what,
-    howToRun: 'run ./node_modules/.bin/tsc -b first',
-  })) &&
-  (await Services.requireOrSkip({
-    service: 'PostgreSQL',
-    available: Services.pgAvailable(url),
-    what,
-    howToRun: `start PostgreSQL on ${url} (or set DOCKET_PG_URL)`,
-  }))
+const run = await Process.runsOnPostgres(url, what)
 
 /** The events the replay reads: enough that it still runs once its first progress line is out. */
 const EVENTS = 80_000

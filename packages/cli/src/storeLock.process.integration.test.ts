@@ -13,25 +13,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Services } from '@docket/core/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dropSchema, docket as inProcess } from './internal/testing.js'
+import { dropSchema, docket as inProcess, lockEvents } from './internal/testing.js'
 import * as Process from './testing/Process.js'
 
 const url = Services.pgUrl()
 const what =
   'packages/cli/src/storeLock.process.integration.test.ts (commands interrupted waiting for a lock)'
-const run =
-  (await Services.requireOrSkip({
-    service: 'The build (packages/cli/dist/main.js)',
-    available: Process.built,
-    what,
-    howToRun: 'run ./node_modules/.bin/tsc -b first',
-  })) &&
-  (await Services.requireOrSkip({
-    service: 'PostgreSQL',
-    available: Services.pgAvailable(url),
-    what,
-    howToRun: `start PostgreSQL on ${url} (or set DOCKET_PG_URL)`,
-  }))
+const run = await Process.runsOnPostgres(url, what)
 
 const line = (i: number): string =>
   `${JSON.stringify({ id: `e-${i}`, type: 'CaseClosed', caseId: `c-${i}`, occurredAt: '2026-01-01T00:00:00Z', data: {} })}\n`
@@ -45,7 +33,7 @@ describe.skipIf(!run)(
     const app = `docket-lock-waits-${process.pid}`
     const store = `${url}?schema=${schema}&application_name=${app}`
     const admin = new pg.Client({ connectionString: url })
-    const holder = new pg.Client({ connectionString: url })
+    let holder: pg.Client
     const input = join(dir, 'more.ndjson')
 
     beforeAll(async () => {
@@ -54,9 +42,7 @@ describe.skipIf(!run)(
       expect(imported.code, imported.stderr).toBe(0)
       writeFileSync(input, [3, 4, 5].map(line).join(''))
       await admin.connect()
-      await holder.connect()
-      await holder.query('BEGIN')
-      await holder.query(`LOCK TABLE "${schema}".events IN ACCESS EXCLUSIVE MODE`)
+      holder = await lockEvents(url, schema)
     })
     afterAll(async () => {
       await holder.query('ROLLBACK').catch(() => undefined)

@@ -6,9 +6,9 @@
  * server restart), naming no store, and watch failed as an internal error (exit 70, a stack trace).
  */
 import { Services } from '@docket/core/testing'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { docket, dropSchema } from './testing.js'
+import { docket, dropSchema, lockEvents } from './testing.js'
 
 const url = Services.pgUrl()
 const run = await Services.requireOrSkip({
@@ -23,7 +23,7 @@ describe.skipIf(!run)('a reading command on a locked PostgreSQL store', { timeou
   const store = `${url}?schema=${schema}`
   // the lock waits end after 200 ms instead of never
   const impatient = `${store}&options=${encodeURIComponent('-c lock_timeout=200')}`
-  const holder = new pg.Client({ connectionString: url })
+  let holder: pg.Client
 
   beforeAll(async () => {
     const imported = await docket(['import', '-', '--store', store], {
@@ -31,9 +31,7 @@ describe.skipIf(!run)('a reading command on a locked PostgreSQL store', { timeou
         '{"id":"e-1","type":"CaseClosed","caseId":"c-1","occurredAt":"2026-01-01T00:00:00Z","data":{}}\n',
     })
     expect(imported.code, imported.stderr).toBe(0)
-    await holder.connect()
-    await holder.query('BEGIN')
-    await holder.query(`LOCK TABLE "${schema}".events IN ACCESS EXCLUSIVE MODE`)
+    holder = await lockEvents(url, schema)
   })
   afterAll(async () => {
     await holder.query('ROLLBACK').catch(() => undefined)

@@ -78,6 +78,19 @@ export const dropSchema = async (url: string, schema: string): Promise<void> => 
   }
 }
 
+/**
+ * Another session holding `schema`'s events table locked (`LOCK TABLE … IN ACCESS EXCLUSIVE MODE`,
+ * in a transaction left open): every read and append of the store waits until it ends (`ROLLBACK`
+ * or `COMMIT` on the returned client, then `end`).
+ */
+export const lockEvents = async (url: string, schema: string): Promise<pg.Client> => {
+  const holder = new pg.Client({ connectionString: url })
+  await holder.connect()
+  await holder.query('BEGIN')
+  await holder.query(`LOCK TABLE "${schema}".events IN ACCESS EXCLUSIVE MODE`)
+  return holder
+}
+
 /** A small RFC 4180 reader, to check what csv-stringify wrote. */
 export const parseCsv = (text: string): string[][] => {
   const rows: string[][] = []

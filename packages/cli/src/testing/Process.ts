@@ -8,6 +8,7 @@ import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { Services } from '@docket/core/testing'
 
 // model
 
@@ -98,6 +99,25 @@ export const runsBuilt = (testFile: string): boolean => {
   )
   return false
 }
+
+/**
+ * Whether the tests of `what` that run the built `docket` on the PostgreSQL server at `url` run:
+ * each missing one (the build, the server) is warned about and skips them, or fails them under
+ * `DOCKET_REQUIRE_SERVICES=1` (`Services.requireOrSkip`).
+ */
+export const runsOnPostgres = async (url: string, what: string): Promise<boolean> =>
+  (await Services.requireOrSkip({
+    service: 'The build (packages/cli/dist/main.js)',
+    available: built,
+    what,
+    howToRun: 'run ./node_modules/.bin/tsc -b first',
+  })) &&
+  (await Services.requireOrSkip({
+    service: 'PostgreSQL',
+    available: Services.pgAvailable(url),
+    what,
+    howToRun: `start PostgreSQL on ${url} (or set DOCKET_PG_URL)`,
+  }))
 
 /** Runs the built `docket` with `args` in `cwd` to its end, `input` on its standard input. */
 export const run = (cwd: string, args: ReadonlyArray<string>, input?: string): SpawnSyncReturns<string> =>
