@@ -49,6 +49,12 @@ export interface Failure {
   readonly position?: Position
   readonly problem: 'unsealed' | 'content_altered' | 'order_or_presence_altered' | 'checkpoint_mismatch'
   readonly detail: string
+  /**
+   * The head given to check against ({@link VerifyOptions.expect}), set only when the failure is
+   * that head's: the history's own events all verify, it is the given head that does not match
+   * them (mistyped, of another history or cut, or the history rewritten consistently since).
+   */
+  readonly expected?: ChainHead
 }
 
 /** The outcome of walking a history. */
@@ -201,10 +207,16 @@ export const verify = async (
     head: { events: count, digest },
     failure,
   })
-  const fail = (s: StoredEvent | undefined, problem: Failure['problem'], detail: string): Report =>
-    result(
+  const fail = (
+    s: StoredEvent | undefined,
+    problem: Failure['problem'],
+    detail: string,
+    expected?: ChainHead,
+  ): Report => {
+    const given = expected === undefined ? {} : { expected }
+    return result(
       s === undefined
-        ? { eventId: '(none)', caseId: '(none)', revision: -1, problem, detail }
+        ? { eventId: '(none)', caseId: '(none)', revision: -1, problem, detail, ...given }
         : {
             eventId: s.event.id,
             caseId: s.event.caseId,
@@ -212,8 +224,10 @@ export const verify = async (
             position: s.position,
             problem,
             detail,
+            ...given,
           },
     )
+  }
   const mismatch = (c: { stored: StoredEvent; cp: Checkpoint }): Report =>
     fail(c.stored, 'checkpoint_mismatch', `the digest after ${c.cp.count} events differs from the checkpoint`)
 
@@ -274,6 +288,7 @@ export const verify = async (
         s,
         'checkpoint_mismatch',
         `the digest after ${count} events is ${digest}, the expected head is ${expect.digest}`,
+        expect,
       )
     }
   }
@@ -281,7 +296,8 @@ export const verify = async (
     return fail(
       last,
       'checkpoint_mismatch',
-      `the expected head covers ${expect.events} events but only ${count} remain: events were removed`,
+      `the expected head covers ${expect.events} events but only ${count} remain: events were removed, or the head is of a longer history`,
+      expect,
     )
   }
   const missing = pending.find((p) => p.cp.count > count)

@@ -95,8 +95,28 @@ describe('docket verify', { timeout: 180_000 }, () => {
     // a head kept elsewhere that the history no longer has: the 4 events each verify, their digest does not
     const other = await docket(['verify', '--store', store, '--head', `4:${'0'.repeat(64)}`])
     expect(other.code).toBe(1)
-    expect(other.stdout).toContain('checkpoint mismatch')
-    expect(other.stdout).toContain(`(the 4 event(s) read verify one by one; their head: ${head})`)
+    expect(other.stdout).toContain('HEAD MISMATCH: the given head does not match this history')
+    expect(other.stdout).not.toContain('ALTERED')
+    expect(other.stdout).toContain(`  history: ${head}\n`)
+    expect(other.stderr).toContain(`the given head 4:${'0'.repeat(64)} does not match the history's ${head}`)
+    // a digest mistyped in its last character, as copied from a report's stamp: both shown, the typo marked
+    const typo = `${head.slice(0, -1)}${head.endsWith('0') ? '1' : '0'}`
+    const mistyped = await docket(['verify', '--store', store, '--head', typo])
+    expect(mistyped.code).toBe(1)
+    expect(mistyped.stdout).toContain(
+      `  given:   ${typo}\n  history: ${head}\n${' '.repeat(11 + head.length - 1)}^`,
+    )
+    expect(mistyped.stdout).toContain(`(character ${head.length})`)
+    // a count past the history's end: not an altered event either
+    const longer = await docket(['verify', '--store', store, '--head', `40:${report.head.digest}`])
+    expect(longer.code).toBe(1)
+    expect(longer.stdout).toContain('The given head covers 40 sealed event(s), the history has 4')
+    expect(longer.stdout).not.toContain('ALTERED')
+    // in JSON, the failure names the head it was given
+    const given = JSON.parse(
+      (await docket(['verify', '--store', store, '--head', typo, '--format', 'json'])).stdout,
+    )
+    expect(given.failure).toMatchObject({ problem: 'checkpoint_mismatch', expected: { events: 4 } })
 
     // edit the stored JSON of e-3 (the views), as someone with database access would
     const db = new PGlite(join(dir, 'store'))

@@ -29,6 +29,7 @@ import * as Args from '../internal/args.js'
 import * as Interrupt from '../internal/interrupt.js'
 import * as Store from '../internal/store.js'
 import * as Output from '../Output.js'
+import * as HeadMismatch from '../internal/headMismatch.js'
 
 /** An empty log's events. */
 async function* noEvents(): AsyncGenerator<never> {}
@@ -188,23 +189,31 @@ export const make = (deps: () => Deps): Command => ({
         }
         checkpoint = written.right
       }
+      const given = report.failure?.expected
       const text =
         format === 'json'
           ? `${JSON.stringify({ ok: report.ok, events: report.events, streams: report.streams, head: report.head, position, failure: report.failure, checkpoint }, null, 2)}\n`
-          : report.ok
-            ? `intact: ${report.events} sealed event(s) in ${report.streams} stream(s)\nhead: ${report.head.events}:${report.head.digest}\nposition: ${position ?? 'none (empty log)'}\n${checkpoint === null ? '' : 'checkpoint stored\n'}`
-            : `${headline(report.failure!)}: ${Integrity.describeFailure(report.failure!)}\n` +
-              // a checkpoint mismatch may name an event its own count includes: "before it" would be off by one
-              `(the ${report.events} event(s) ${report.failure!.problem === 'checkpoint_mismatch' ? 'read verify one by one' : 'before it verify'}; ` +
-              `their head: ${report.head.events}:${report.head.digest})\n` +
-              (report.failure!.problem === 'unsealed' ? UNSEALED_HINT : '')
+          : given !== undefined
+            ? HeadMismatch.describe(given, report.head)
+            : report.ok
+              ? `intact: ${report.events} sealed event(s) in ${report.streams} stream(s)\nhead: ${report.head.events}:${report.head.digest}\nposition: ${position ?? 'none (empty log)'}\n${checkpoint === null ? '' : 'checkpoint stored\n'}`
+              : `${headline(report.failure!)}: ${Integrity.describeFailure(report.failure!)}\n` +
+                // a checkpoint mismatch may name an event its own count includes: "before it" would be off by one
+                `(the ${report.events} event(s) ${report.failure!.problem === 'checkpoint_mismatch' ? 'read verify one by one' : 'before it verify'}; ` +
+                `their head: ${report.head.events}:${report.head.digest})\n` +
+                (report.failure!.problem === 'unsealed' ? UNSEALED_HINT : '')
       const written = await Output.emit(inv, undefined, text)
       if (E.isLeft(written)) {
         Output.error(inv, Output.describe(written.left))
         return EXIT.usage
       }
       if (!report.ok)
-        Output.error(inv, `integrity check failed: ${Integrity.describeFailure(report.failure!)}`)
+        Output.error(
+          inv,
+          given !== undefined
+            ? `integrity check failed: ${HeadMismatch.summary(given, report.head)}`
+            : `integrity check failed: ${Integrity.describeFailure(report.failure!)}`,
+        )
       return report.ok ? EXIT.ok : EXIT.finding
     } finally {
       await store.close()
