@@ -119,12 +119,22 @@ export const runsOnPostgres = async (url: string, what: string): Promise<boolean
     howToRun: `start PostgreSQL on ${url} (or set DOCKET_PG_URL)`,
   }))
 
-/** Runs the built `docket` with `args` in `cwd` to its end, `input` on its standard input. */
-export const run = (cwd: string, args: ReadonlyArray<string>, input?: string): SpawnSyncReturns<string> =>
+/**
+ * Runs the built `docket` with `args` in `cwd` to its end, `input` on its standard input, and `env`
+ * over this process's environment (a variable set to `undefined` is removed: `TZ` unset).
+ */
+export const run = (
+  cwd: string,
+  args: ReadonlyArray<string>,
+  input?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): SpawnSyncReturns<string> =>
   spawnSync(process.execPath, [main, ...args], {
     cwd,
     input,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: Object.fromEntries(
+      Object.entries({ ...process.env, NO_COLOR: '1', ...env }).filter(([, v]) => v !== undefined),
+    ),
     timeout: 120_000,
   })
