@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { History } from '@docket/core/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Process from './testing/Process.js'
+import * as ReplayFixtures from './testing/ReplayFixtures.js'
 
 const runs = Process.runsBuilt('packages/cli/src/reproducible.process.test.ts')
 
@@ -23,6 +24,15 @@ const generated = join(dir, 'generated.jsonl')
 writeFileSync(
   generated,
   `${[...History.generate({ events: 600, seed: 7 })].map((e) => JSON.stringify(e)).join('\n')}\n`,
+)
+
+// EU cases with every fact a statement of reasons needs: dsa-sor is not empty
+const eu = join(dir, 'eu.jsonl')
+writeFileSync(
+  eu,
+  `${ReplayFixtures.cases()
+    .map((e) => JSON.stringify(e))
+    .join('\n')}\n`,
 )
 
 const FORMATS = ['json', 'csv', 'md', 'html', 'dsa-sor', 'dsa-transparency'] as const
@@ -57,6 +67,7 @@ describe.runIf(runs)(
     it.each([
       ['the seed case', seed],
       ['a generated history', generated],
+      ['EU cases with statements of reasons', eu],
     ])('%s', (name, input) => {
       const [reference, ...others] = ENVIRONMENTS.map((env, i) =>
         reports(input, env, `${name.replace(/ /g, '-')}-${i}`),
