@@ -323,6 +323,18 @@ describe('docket replay --partition and docket merge', () => {
       parts.map(older),
       /was written by docket cli 0\.0\.1, .*; this is cli .*: merge with the version that replayed/,
     )
+    // a partial of format 1 (before the header carried the profile's time zone): which docket, not which field
+    const formatOne = (from: string) =>
+      edited(from, (l) => {
+        const h = JSON.parse(l[0]!)
+        h.version = 1
+        delete h.timeZone
+        l[0] = JSON.stringify(h)
+      })
+    await expectRefused(
+      [formatOne(parts[0]!), parts[1]!, parts[2]!],
+      /line 1: a partial report of format 1, written by docket cli .*; this docket merges format 2: replay every partition with the docket that merges/,
+    )
     await expectRefused([fresh('absent.jsonl')], /cannot read it/)
     await expectRefused([dir], /cannot read it \(EISDIR/)
   })

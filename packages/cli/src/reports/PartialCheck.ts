@@ -12,7 +12,16 @@ import * as fs from 'node:fs'
 import * as FileLines from '../internal/fileLines.js'
 import type * as Replay from '../replay/Replay.js'
 import type { Part, PartialError } from './Partial.js'
-import { CaseLine, End, END_PREFIX, Header, idOf, parseJson, partialLines } from './PartialFormat.js'
+import {
+  CaseLine,
+  End,
+  END_PREFIX,
+  FORMAT_VERSION,
+  Header,
+  idOf,
+  parseJson,
+  partialLines,
+} from './PartialFormat.js'
 
 /** A partial report checked whole ({@link check}): its file, header and the file's version then. */
 export interface Checked {
@@ -26,6 +35,19 @@ export const part = ({ file, header, version }: Checked): Part => ({
   header,
   result: resultOf(file, version, header),
 })
+/**
+ * What to say of a partial report header of another format version (written by another docket), so
+ * that merging it says which docket to use rather than which field its header lacks.
+ */
+const otherFormat = (parsed: unknown): string | undefined => {
+  if (typeof parsed !== 'object' || parsed === null) return undefined
+  const h = parsed as { docket?: unknown; version?: unknown; stamp?: { library?: { cli?: unknown } } }
+  if (h.docket !== 'replay-partial' || h.version === FORMAT_VERSION) return undefined
+  const cli = h.stamp?.library?.cli
+  const by = typeof cli === 'string' ? `docket cli ${cli}` : 'another docket'
+  return `a partial report of format ${JSON.stringify(h.version)}, written by ${by}; this docket merges format ${FORMAT_VERSION}: replay every partition with the docket that merges`
+}
+
 /** Reads a partial report and checks every line of it, without opening its cases (see `Partial.open`). */
 export const check = (file: string): E.Either<PartialError, Checked> => {
   const fail = (message: string): E.Either<PartialError, Checked> =>
@@ -43,6 +65,8 @@ export const check = (file: string): E.Either<PartialError, Checked> => {
     if (first.done === true || first.value.trim() === '') return fail('empty: not a partial report')
     const parsed = parseJson(first.value)
     if (parsed === undefined) return fail('line 1: not JSON: not a partial report')
+    const older = otherFormat(parsed)
+    if (older !== undefined) return fail(`line 1: ${older}`)
     const decoded = Header.decode(parsed)
     if (E.isLeft(decoded))
       return fail(

@@ -16,11 +16,17 @@ const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, '
 const Nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null])
 const ChainHead = t.type({ events: Count, digest: t.string }, 'ChainHead')
 
+/**
+ * The partial report format this docket writes and merges: 2 since the header carries the profile's
+ * `timeZone` (version 1 had none).
+ */
+export const FORMAT_VERSION = 2
+
 /** The header line of a partial report. */
 export const Header = t.type(
   {
     docket: t.literal('replay-partial'),
-    version: t.literal(1),
+    version: t.literal(FORMAT_VERSION),
     partition: t.type({ index: Count, count: Count }),
     /** The reader saw every event of the history (a file): `integrity` is the whole history's chain head. */
     wholeLog: t.boolean,
@@ -105,7 +111,7 @@ export function* pieces(
 ): Generator<string> {
   const header: Header = {
     docket: 'replay-partial',
-    version: 1,
+    version: FORMAT_VERSION,
     partition: { index: partition.index, count: partition.count },
     wholeLog,
     asOf: report.asOf,
