@@ -171,11 +171,30 @@ const history: fc.Arbitrary<ReadonlyArray<DocketEvent>> = fc
     }),
   )
 
+/**
+ * Rules that read, by design, every event at a restriction's instant, those after it in the engine's
+ * order too (`Reach.knownAt`: a removal sorted by id before its own same-instant detection still
+ * knows where the case is), which a view of the history alone cannot show.
+ */
+const WHOLE_INSTANT: ReadonlySet<string> = new Set(['17-sor', '24-5-sor-db'])
+
+/** Whether another event of `h` shares an instant with a restriction (where those rules look ahead). */
+const restrictionShareInstant = (h: ReadonlyArray<DocketEvent>): boolean =>
+  h.some(
+    (r) =>
+      (r.type === 'ContentActioned' || r.type === 'AccountActioned') &&
+      h.some((x) => x.id !== r.id && x.occurredAt === r.occurredAt),
+  )
+
 describe('the engine reading the case events', () => {
   it('gives every rule the obligations of the plain history', () => {
     fc.assert(
       fc.property(history, (h) => {
-        expect(run(h, { rules, asOf })).toEqual(run(h, { rules: plainRules, asOf }))
+        const comparable = (os: ReturnType<typeof run>) =>
+          restrictionShareInstant(h)
+            ? os.filter((o) => !(o.policy === 'eu-dsa' && WHOLE_INSTANT.has(o.rule)))
+            : os
+        expect(comparable(run(h, { rules, asOf }))).toEqual(comparable(run(h, { rules: plainRules, asOf })))
       }),
       { numRuns: 300 },
     )
