@@ -133,9 +133,22 @@ export const byId = (id: string, policies: ReadonlyArray<Policy> = all): O.Optio
 export const rules = (policies: ReadonlyArray<Policy> = all): ReadonlyArray<Rule> =>
   policies.flatMap((p) => p.rules)
 
-/** The rule with this full id (`policy/rule`). */
+const fullId = (r: Rule): string => `${r.policy}/${r.rule}`
+
+/** The statutes' rules by full id, made on the first lookup (the first of an id, as `find` gives). */
+let allById: ReadonlyMap<string, Rule> | undefined
+const indexOfAll = (): ReadonlyMap<string, Rule> => {
+  if (allById === undefined) {
+    const m = new Map<string, Rule>()
+    for (const r of rules(all)) if (!m.has(fullId(r))) m.set(fullId(r), r)
+    allById = m
+  }
+  return allById
+}
+
+/** The rule with this full id (`policy/rule`); a map lookup for the statutes, a scan for other lists. */
 export const ruleById = (id: string, policies: ReadonlyArray<Policy> = all): O.Option<Rule> =>
-  O.fromNullable(rules(policies).find((r) => `${r.policy}/${r.rule}` === id))
+  O.fromNullable(policies === all ? indexOfAll().get(id) : rules(policies).find((r) => fullId(r) === id))
 
 /** Whether `id` names a policy of `policies` or one of their rules (`policy/rule`). */
 const isKnownId = (id: string, policies: ReadonlyArray<Policy>): boolean =>

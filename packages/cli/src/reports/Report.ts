@@ -17,6 +17,7 @@ import {
 import { type Custom, Policy } from '@docket/policies'
 import type * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
+import * as O from 'fp-ts/lib/Option.js'
 import * as Ei from 'fp-ts/lib/Either.js'
 import * as Partition from '../replay/Partition.js'
 import * as Replay from '../replay/Replay.js'
@@ -90,17 +91,14 @@ export const refusalsThenAuthority = (r: Pick<Report, 'casesJson'>): ReadonlyArr
   return rows
 }
 
-let statutoryRules: ReadonlyMap<string, Policy.Rule> | undefined
-
 /**
  * What an obligation's clock stands on in law ({@link Policy.basis}): a number the law gives, a
  * duty (or an exemption's condition) whose deadline is an internal target, or an internal rule. A
  * rule no statutory module holds (a custom policy's) is internal.
  */
 export const basis = (o: Pick<Obligation.Obligation, 'policy' | 'rule' | 'statutory'>): Policy.Basis => {
-  statutoryRules ??= new Map(Policy.rules().map((r) => [`${r.policy}/${r.rule}`, r]))
-  const r = statutoryRules.get(`${o.policy}/${o.rule}`)
-  return r === undefined ? 'internal rule' : Policy.basis(r, o.statutory)
+  const r = Policy.ruleById(`${o.policy}/${o.rule}`)
+  return O.isNone(r) ? 'internal rule' : Policy.basis(r.value, o.statutory)
 }
 
 /** Compares strings by code unit (locale-independent, deterministic). */
